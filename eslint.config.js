@@ -1,0 +1,62 @@
+// Lint, including the layer rules: shared/ is pure, the renderer reaches the system only through
+// window.api, main/services never imports electron. A violation fails `npm test`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'net', 'tls', 'dns', 'http', 'https', 'util', 'stream', 'url', 'zlib', 'events', 'buffer', 'process'];
+const restrict = (groups, message) => ({ patterns: [{ group: groups, message }] });
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-console': ['error', { allow: ['error', 'warn'] }],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        restrict([...nodeBuiltins, 'electron', 'electron-*', 'react', 'react-*', '**/main/**', '**/renderer/**', 'ssh2', 'node-forge', 'ws', 'conf'], 'shared/ is pure: no Node, Electron, React, main/ or renderer/ imports.'),
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', restrict([...nodeBuiltins, 'electron', 'electron-*', '**/main/**', 'ssh2', 'node-forge', 'ws', 'conf'], 'The renderer reaches the system only through window.api (renderer/api.ts).')],
+    },
+  },
+  {
+    files: ['main/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', restrict(['electron', 'electron-*', '**/ipc/**', '**/renderer/**'], 'main/services is plain Node: Electron features are injected (see services/deps.ts).')],
+    },
+  },
+  {
+    files: ['main/**/*.ts'],
+    ignores: ['main/ipc/electron.ts', 'main/preload.ts', 'main/index.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "ImportDeclaration[source.value='electron'] ImportSpecifier[imported.name=/^ipc(Main|Renderer)$/]", message: 'Only main/ipc/electron.ts and the preload touch Electron IPC.' },
+      ],
+    },
+  },
+  {
+    files: ['bench/**/*.ts', 'main/cli/**/*.ts', 'main/cli.ts', 'main/serve.ts', 'scripts/**', 'test/**'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,54 @@
+/**
+ * The CLI: parses the command name and hands the rest to that command. Exit codes follow the
+ * contract: 0 done and passed, 1 a check failed, 2 bad usage or bad input (one line on stderr).
+ */
+import { platformsCommand } from './platforms';
+import { bundleCommand, diagnoseCommand, generateCommand, keygenCommand, probeCommand, rotateCommand, scpCheckCommand } from './not-built';
+import { EXIT, UsageError, type CliIo, type Command } from './types';
+
+export const COMMANDS: Command[] = [platformsCommand, keygenCommand, probeCommand, generateCommand, rotateCommand, diagnoseCommand, scpCheckCommand, bundleCommand];
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `Usage: agent-onboard <command> [options]
+
+Onboard CI/CD remote agents: keys, tokens, connectivity checks, config files and bundles.
+Secrets never go on the command line: tokens and passphrases come from the environment
+variable you name with --token-env / --passphrase-env.
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}${c.built ? '' : ' (not built yet)'}`).join('\n')}
+
+Run 'agent-onboard <command> --help' for a command's options.
+Exit codes: 0 done and passed, 1 a check failed, 2 bad usage or bad input.
+`;
+}
+
+/** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    const command = topic ? COMMANDS.find((c) => c.name === topic) : undefined;
+    io.stdout(command ? command.help + '\n' : usage());
+    return name === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`agent-onboard: unknown command '${name}'. Run 'agent-onboard --help' for the list.\n`);
+    return EXIT.USAGE;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(command.help + '\n');
+    return EXIT.OK;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const usageLike = error instanceof UsageError || (error instanceof TypeError && 'code' in error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS'));
+    io.stderr(`agent-onboard ${name}: ${message.split('\n')[0]}\n`);
+    if (!usageLike) io.stderr(`agent-onboard ${name}: this is a bug; please report it.\n`);
+    return EXIT.USAGE;
+  }
+}

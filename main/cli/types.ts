@@ -1,0 +1,27 @@
+/** The CLI's command shape: each command lives in its own file under main/cli/. */
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Record<string, string | undefined>;
+  /** Reads all of standard input (for `-` arguments). */
+  readStdin(): Promise<string>;
+  cwd: string;
+}
+
+export interface Command {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** The full `<command> --help` text: synopsis, options, exit codes, an example. */
+  help: string;
+  /** False until the command is built: it then says so and exits 2. */
+  built: boolean;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** Exit codes of the CLI contract. */
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
+
+/** Thrown for bad usage: the CLI prints the one-line reason and exits 2. */
+export class UsageError extends Error {}

@@ -1,0 +1,93 @@
+/**
+ * Electron entry: one BrowserWindow with secure defaults, IPC bound to the pure dispatch.
+ * Everything Electron-specific stays here and in ipc/electron.ts; services get what they need
+ * (safeStorage, the userData path) as small injected interfaces.
+ */
+import { app, BrowserWindow, safeStorage, session, shell } from 'electron';
+import ElectronStore from 'electron-store';
+import path from 'node:path';
+import { bindElectronIpc } from './ipc/electron';
+import { createHandlers } from './ipc/handlers';
+import { JobRegistry } from './ipc/dispatch';
+import { CSP } from './ipc/csp';
+import type { SecretCipher } from './services/deps';
+import { migrateStore, STORE_SCHEMA, type KeyValueStore } from './services/store';
+import { APP_VERSION } from './version';
+import { PLATFORMS } from '../shared/platforms';
+
+/** The only links the app opens: the vendor docs of the platform catalogue, in the system browser. */
+const DOC_URLS = new Set(PLATFORMS.flatMap((p) => p.docs.map((d) => d.url)));
+
+const RENDERER_FILE = path.join(__dirname, '../renderer/index.html');
+const RENDERER_URL = process.env.ELECTRON_RENDERER_URL;
+
+const cipher: SecretCipher = {
+  available: () => safeStorage.isEncryptionAvailable(),
+  encrypt: (plain) => safeStorage.encryptString(plain),
+  decrypt: (blob) => safeStorage.decryptString(Buffer.from(blob)),
+};
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1100,
+    height: 780,
+    minWidth: 720,
+    minHeight: 560,
+    show: false,
+    title: 'Agent Onboard',
+    webPreferences: {
+      preload: path.join(__dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  // The app never navigates: every page change or new window is refused; the vendor-doc links
+  // of the catalogue open in the system browser instead.
+  win.webContents.on('will-navigate', (event) => event.preventDefault());
+  win.webContents.on('will-redirect', (event) => event.preventDefault());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (DOC_URLS.has(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  if (RENDERER_URL && !app.isPackaged) void win.loadURL(RENDERER_URL);
+  else void win.loadFile(RENDERER_FILE);
+  return win;
+}
+
+void app.whenReady().then(() => {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+
+  const electronStore = new ElectronStore<Record<string, unknown>>({ name: 'agent-onboard', schema: STORE_SCHEMA as never });
+  const store: KeyValueStore = {
+    get: (k) => electronStore.get(k),
+    set: (k, v) => electronStore.set(k, v),
+    delete: (k) => electronStore.delete(k),
+  };
+  migrateStore(store);
+  const jobs = new JobRegistry();
+  const handlers = createHandlers({ mode: 'electron', version: APP_VERSION, store, cipher, dataDir: app.getPath('userData') }, jobs);
+  const win = createWindow();
+  bindElectronIpc(handlers, jobs, () => win, RENDERER_URL && !app.isPackaged ? RENDERER_URL : `file://${RENDERER_FILE}`);
+});
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,14 @@
+/**
+ * All handlers of the app's contract, built from the injected dependencies. Each domain keeps its
+ * handlers in its own file here; this file only joins them, so a missing one fails to compile.
+ */
+import type { Contract } from '../../../shared/ipc';
+import type { Deps } from '../../services/deps';
+import type { Handlers, JobRegistry } from '../dispatch';
+import { appHandlers } from './app';
+
+export function createHandlers(deps: Deps, jobs: JobRegistry): Handlers<Contract> {
+  return {
+    ...appHandlers(deps, jobs),
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * Browser mode: the same handlers behind HTTP + WebSocket on 127.0.0.1. The printed URL carries a
+ * random per-launch token; it is exchanged once for an HttpOnly, SameSite=Strict session cookie.
+ * Every request without a valid token or cookie gets 401; a foreign Host or Origin gets 403.
+ * Calls travel over one WebSocket per page, so a job's events go to the page that started it.
+ */
+import { randomBytes, timingSafeEqual, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { JobEvent } from '../../shared/ipc';
+import { err } from '../../shared/result';
+import { dispatchApp, type JobRegistry, type Handlers } from './dispatch';
+import type { Contract } from '../../shared/ipc';
+import { CSP } from './csp';
+
+export const SESSION_COOKIE = 'ao_session';
+
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export interface BrowserServerOptions {
+  handlers: Handlers<Contract>;
+  jobs: JobRegistry;
+  /** The built renderer (index.html and assets). */
+  staticDir: string;
+  port?: number;
+  /** Fixed token for tests; random otherwise. */
+  token?: string;
+  log?: (line: string) => void;
+}
+
+export interface BrowserServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieValue(req: IncomingMessage, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return undefined;
+}
+
+function securityHeaders(res: ServerResponse): void {
+  res.setHeader('Content-Security-Policy', CSP);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  res.setHeader('Cache-Control', 'no-store');
+}
+
+function refuse(res: ServerResponse, status: 401 | 403 | 404 | 405, text: string): void {
+  securityHeaders(res);
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(text + '\n');
+}
+
+/** Starts browser mode; resolves once it listens. */
+export async function startBrowserServer(opts: BrowserServerOptions): Promise<BrowserServer> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const session = randomBytes(32).toString('base64url');
+  const staticDir = path.resolve(opts.staticDir);
+  let port = 0;
+
+  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
+  const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`);
+
+  /** 'ok', or why the request is refused. */
+  const gate = (req: IncomingMessage, requireOrigin: boolean): 'ok' | 'host' | 'origin' | 'auth' => {
+    if (!allowedHosts().includes(req.headers.host ?? '')) return 'host';
+    const origin = req.headers.origin;
+    if (origin !== undefined ? !allowedOrigins().includes(origin) : requireOrigin) return 'origin';
+    const cookie = cookieValue(req, SESSION_COOKIE);
+    return cookie !== undefined && safeEqual(cookie, session) ? 'ok' : 'auth';
+  };
+
+  const server: Server = createServer((req, res) => {
+    void handleHttp(req, res).catch(() => {
+      if (!res.headersSent) refuse(res, 404, 'Not found');
+      else res.destroy();
+    });
+  });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const given = url.searchParams.get('token');
+    const verdict = gate(req, false);
+    if (verdict === 'host' || verdict === 'origin') return refuse(res, 403, `Forbidden: foreign ${verdict === 'host' ? 'Host' : 'Origin'} header.`);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
+    if (given !== null) {
+      if (!safeEqual(given, token)) return refuse(res, 401, 'Unauthorized: the token in this URL is not the one this server printed.');
+      securityHeaders(res);
+      res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`);
+      url.searchParams.delete('token');
+      res.writeHead(303, { Location: url.pathname + (url.search || '') });
+      res.end();
+      return;
+    }
+    if (verdict === 'auth') return refuse(res, 401, 'Unauthorized: open the URL that `npm run serve` printed (it carries the token).');
+    let rel = decodeURIComponent(url.pathname);
+    if (rel === '/' || !path.extname(rel)) rel = '/index.html';
+    const file = path.resolve(staticDir, '.' + rel);
+    if (!file.startsWith(staticDir + path.sep)) return refuse(res, 404, 'Not found');
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) return refuse(res, 404, 'Not found');
+    const body = await readFile(file);
+    securityHeaders(res);
+    res.writeHead(200, { 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': body.length });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const verdict = url.pathname === '/api/ws' ? gate(req, true) : 'notfound';
+    if (verdict !== 'ok') {
+      const status = verdict === 'auth' ? '401 Unauthorized' : verdict === 'notfound' ? '404 Not Found' : '403 Forbidden';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+  });
+
+  function serveSocket(ws: WebSocket): void {
+    const senderId = `ws-${randomUUID()}`;
+    const send = (msg: unknown): void => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+    };
+    const emit = (event: JobEvent): void => send({ event });
+    ws.on('message', (data, isBinary) => {
+      let msg: { id?: unknown; channel?: unknown; payload?: unknown };
+      try {
+        if (isBinary) throw new Error('binary');
+        msg = JSON.parse(data.toString()) as typeof msg;
+        if (!msg || typeof msg !== 'object') throw new Error('not an object');
+      } catch {
+        send({ id: null, result: err('BAD_INPUT', 'Messages must be JSON objects {id, channel, payload}.') });
+        return;
+      }
+      const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
+      void dispatchApp(opts.handlers, msg.channel, msg.payload, {
+        senderId,
+        jobs: opts.jobs,
+        emit,
+        onInternalError: (channel, error) => opts.log?.(`internal error on ${channel}: ${error instanceof Error ? error.message : String(error)}`),
+      }).then((result) => send({ id, result }));
+    });
+    ws.on('close', () => opts.jobs.cancelAll(senderId));
+    ws.on('error', () => ws.terminate());
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * The preload: exposes exactly `window.api` (invoke on contract channels, job-event subscription)
+ * through contextBridge. ipcRenderer itself never reaches the page.
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import { CHANNELS, type Api, type JobEvent } from '../shared/ipc';
+
+const JOB_EVENT_CHANNEL = 'job:event';
+const allowed = new Set<string>(CHANNELS);
+
+const api: Api = {
+  invoke: (channel, input) => {
+    if (!allowed.has(channel)) return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `There is no channel ${String(channel)}.` } });
+    return ipcRenderer.invoke(channel, input) as never;
+  },
+  onJobEvent: (listener) => {
+    const wrapped = (_event: unknown, jobEvent: JobEvent): void => listener(jobEvent);
+    ipcRenderer.on(JOB_EVENT_CHANNEL, wrapped);
+    return () => {
+      ipcRenderer.removeListener(JOB_EVENT_CHANNEL, wrapped);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('api', api);

@@ -1,0 +1,32 @@
+/**
+ * What the handlers need from the outside world, injected by each front end: Electron
+ * (main/index.ts), browser mode (main/serve.ts) and tests. Nothing here imports electron.
+ */
+import type { KeyValueStore } from './store';
+
+/** OS-keychain encryption (Electron safeStorage). Browser mode and the CLI have none. */
+export interface SecretCipher {
+  available(): boolean;
+  encrypt(plain: string): Uint8Array;
+  decrypt(blob: Uint8Array): string;
+}
+
+/** A cipher for front ends without a keychain: nothing secret is persisted. */
+export const NO_CIPHER: SecretCipher = {
+  available: () => false,
+  encrypt: () => {
+    throw new Error('no secret storage on this front end');
+  },
+  decrypt: () => {
+    throw new Error('no secret storage on this front end');
+  },
+};
+
+export interface Deps {
+  mode: 'electron' | 'browser';
+  version: string;
+  store: KeyValueStore;
+  cipher: SecretCipher;
+  /** Where the app keeps its own files (not the user's output folders). */
+  dataDir: string;
+}

@@ -1,0 +1,104 @@
+/**
+ * The app's persistent store: the wizard draft (never a secret), encrypted secret blobs and the
+ * history. Electron uses electron-store; browser mode and the CLI use conf (the library
+ * electron-store is built on), both behind `KeyValueStore`. The stored document has a schema and
+ * a version; `migrateStore` brings older documents forward.
+ */
+import { draftSchema, type Draft } from '../../shared/ipc';
+
+/** The part of electron-store / conf the app uses. */
+export interface KeyValueStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+}
+
+/** Bumped whenever the stored shape changes; add a step to MIGRATIONS with it. */
+export const STORE_VERSION = 1;
+
+/** JSON schema of the stored document (enforced by electron-store / conf on every write). */
+export const STORE_SCHEMA = {
+  storeVersion: { type: 'number' },
+  draft: { type: ['object', 'null'] },
+  secrets: { type: 'object', additionalProperties: { type: 'string' } },
+  history: { type: 'array' },
+} as const;
+
+/** Steps from version N to N+1, indexed by N. */
+const MIGRATIONS: Record<number, (store: KeyValueStore) => void> = {
+  // Version 0 (no storeVersion) kept the draft under `wizard`; it moved to `draft`.
+  0: (store) => {
+    const old = store.get('wizard');
+    if (old !== undefined) {
+      store.set('draft', old);
+      store.delete('wizard');
+    }
+  },
+};
+
+/** Brings a store written by an older version up to STORE_VERSION; returns the versions applied. */
+export function migrateStore(store: KeyValueStore): number[] {
+  const applied: number[] = [];
+  let version = Number(store.get('storeVersion') ?? 0);
+  if (!Number.isInteger(version) || version < 0) version = 0;
+  while (version < STORE_VERSION) {
+    MIGRATIONS[version]?.(store);
+    applied.push(version);
+    version += 1;
+    store.set('storeVersion', version);
+  }
+  return applied;
+}
+
+/** Loads, saves and clears the wizard draft. A damaged draft loads as null instead of failing. */
+export class DraftService {
+  constructor(private readonly store: KeyValueStore) {}
+
+  load(): Draft | null {
+    const parsed = draftSchema.safeParse(this.store.get('draft'));
+    return parsed.success ? parsed.data : null;
+  }
+
+  save(draft: Draft): string {
+    this.store.set('draft', draftSchema.parse(draft));
+    return new Date().toISOString();
+  }
+
+  clear(): void {
+    this.store.delete('draft');
+  }
+}
+
+/** A store in memory (tests, and a fallback when the store file cannot be opened). */
+export class MemoryStore implements KeyValueStore {
+  private readonly data = new Map<string, unknown>();
+  get(key: string): unknown {
+    const v = this.data.get(key);
+    return v === undefined ? undefined : structuredClone(v);
+  }
+  set(key: string, value: unknown): void {
+    this.data.set(key, structuredClone(value));
+  }
+  delete(key: string): void {
+    this.data.delete(key);
+  }
+}
+
+/** Opens the conf-backed store in `dir` (browser mode and the CLI). */
+export async function openConfStore(dir: string): Promise<KeyValueStore> {
+  const { default: Conf } = await import('conf');
+  const conf = new Conf<Record<string, unknown>>({
+    cwd: dir,
+    configName: 'agent-onboard',
+    projectName: 'agent-onboard',
+    schema: STORE_SCHEMA as never,
+    clearInvalidConfig: false,
+  });
+  const store: KeyValueStore = {
+    get: (k) => conf.get(k),
+    set: (k, v) => conf.set(k, v),
+    delete: (k) => conf.delete(k),
+  };
+  migrateStore(store);
+  return store;
+}

@@ -1,0 +1,135 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Draft } from '../shared/ipc';
+import { getPlatform } from '../shared/platforms';
+import { api } from './api';
+import { STEP_VIEWS } from './steps';
+import { EMPTY_DRAFT, labelFor, STEP_TITLES, stepsFor } from './wizard';
+
+export function App(): React.JSX.Element {
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [showErrors, setShowErrors] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const firstRender = useRef(true);
+
+  useEffect(() => {
+    void api.invoke('draft:load', {}).then((r) => {
+      setDraft(r.ok && r.value ? r.value : EMPTY_DRAFT);
+      if (!r.ok) setNotice(`Could not load the saved draft: ${r.error.message}`);
+    });
+  }, []);
+
+  const persist = useCallback((next: Draft) => {
+    void api.invoke('draft:save', next).then((r) => {
+      if (!r.ok) setNotice(`The draft was not saved: ${r.error.message}`);
+    });
+  }, []);
+
+  const update = useCallback(
+    (patch: Partial<Draft>) => {
+      setDraft((prev) => {
+        const next = { ...(prev ?? EMPTY_DRAFT), ...patch };
+        persist(next);
+        return next;
+      });
+    },
+    [persist],
+  );
+
+  useEffect(() => {
+    if (!draft) return;
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    heading.current?.focus();
+  }, [draft?.step]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (!draft) return <main className="loading" aria-busy="true">Loading…</main>;
+
+  const platform = draft.platform ? getPlatform(draft.platform) : undefined;
+  const steps = stepsFor(draft);
+  const index = Math.max(0, steps.indexOf(draft.step));
+  const step = steps[index] ?? 'platform';
+  const view = STEP_VIEWS[step];
+  const errors = view.validate?.(draft, platform) ?? {};
+  const blocked = Object.keys(errors).length > 0;
+
+  const go = (to: number): void => {
+    const target = steps[to];
+    if (!target) return;
+    setShowErrors(false);
+    update({ step: target });
+  };
+  const next = (): void => {
+    if (blocked) {
+      setShowErrors(true);
+      const first = document.querySelector<HTMLElement>('[aria-invalid="true"]');
+      first?.focus();
+      return;
+    }
+    go(index + 1);
+  };
+  const startOver = (): void => {
+    setShowErrors(false);
+    setDraft(EMPTY_DRAFT);
+    void api.invoke('draft:clear', {});
+  };
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Agent Onboard</span>
+        <nav aria-label="Wizard steps">
+          <ol className="stepper">
+            {steps.map((s, i) => (
+              <li key={s} className={i === index ? 'current' : i < index ? 'done' : ''}>
+                <button type="button" aria-current={i === index ? 'step' : undefined} disabled={i > index} onClick={() => go(i)}>
+                  <span className="step-num" aria-hidden="true">{i + 1}</span> {STEP_TITLES[s]}
+                </button>
+              </li>
+            ))}
+          </ol>
+        </nav>
+      </header>
+      <main className="step" aria-labelledby="step-heading">
+        <h1 id="step-heading" tabIndex={-1} ref={heading}>
+          {STEP_TITLES[step]}
+          {platform && step !== 'platform' ? <span className="subtitle"> · {platform.name}</span> : null}
+        </h1>
+        {notice && (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        )}
+        <view.Component draft={{ ...draft, step }} update={update} platform={platform} showErrors={showErrors} />
+        {showErrors && blocked && (
+          <div className="error" role="alert" id="step-errors" data-testid="step-errors">
+            {Object.keys(errors).length === 1 ? 'Fix this before going on:' : `Fix these ${Object.keys(errors).length} before going on:`}
+            <ul>
+              {Object.entries(errors).map(([k, v]) => (
+                <li key={k}>
+                  {labelFor(platform, k)}: {v}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </main>
+      <footer className="actions">
+        <button type="button" className="secondary" onClick={() => go(index - 1)} disabled={index === 0}>
+          Back
+        </button>
+        {step === 'done' ? (
+          <button type="button" onClick={startOver}>
+            Onboard another agent
+          </button>
+        ) : (
+          <button type="button" onClick={next} aria-describedby={showErrors && blocked ? 'step-errors' : undefined}>
+            Next
+          </button>
+        )}
+      </footer>
+    </div>
+  );
+}

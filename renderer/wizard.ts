@@ -1,0 +1,86 @@
+/** Wizard state helpers: which steps a platform needs, and form values → answers. */
+import type { Draft } from '../shared/ipc';
+import { getPlatform } from '../shared/platforms';
+import { STEP_IDS, type AnyPlatform, type Field, type StepId } from '../shared/platforms/types';
+
+export const EMPTY_DRAFT: Draft = { platform: null, variant: null, step: 'platform', answers: {} };
+
+export const STEP_TITLES: Record<StepId, string> = {
+  platform: 'Platform',
+  details: 'Details',
+  credentials: 'Credentials',
+  connectivity: 'Connectivity',
+  configs: 'Configs',
+  export: 'Export',
+  done: 'Done',
+};
+
+/** The steps shown for a draft: all of them until a platform is chosen, then the platform's. */
+export function stepsFor(draft: Draft): StepId[] {
+  const platform = draft.platform ? getPlatform(draft.platform) : undefined;
+  if (!platform) return [...STEP_IDS];
+  return STEP_IDS.filter((s) => platform.steps.includes(s));
+}
+
+/** The fields of a platform shown for a variant. */
+export function visibleFields(platform: AnyPlatform, variant: string | null): Field[] {
+  return platform.fields.filter((f) => !f.variants || (variant !== null && f.variants.includes(variant)));
+}
+
+/** "a=b, c=d" (or one per line) → { a: 'b', c: 'd' }; entries without '=' are kept as errors. */
+export function parseTags(text: string): { tags: Record<string, string>; bad: string[] } {
+  const tags: Record<string, string> = {};
+  const bad: string[] = [];
+  for (const part of text.split(/[,\n]/)) {
+    const item = part.trim();
+    if (!item) continue;
+    const i = item.indexOf('=');
+    if (i <= 0) bad.push(item);
+    else tags[item.slice(0, i).trim()] = item.slice(i + 1).trim();
+  }
+  return { tags, bad };
+}
+
+/** The raw form values of the visible fields, shaped for the platform's zod schema. */
+export function formToAnswers(platform: AnyPlatform, variant: string | null, raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of visibleFields(platform, variant)) {
+    const value = raw[field.key];
+    if (value === undefined || value === '') continue;
+    if (field.kind === 'tags' && typeof value === 'string') out[field.key] = parseTags(value).tags;
+    else out[field.key] = value;
+  }
+  return out;
+}
+
+/** Field path → message, from validating the form against the platform's schema. */
+export function validateDetails(platform: AnyPlatform, variant: string | null, raw: Record<string, unknown>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const field of visibleFields(platform, variant)) {
+    if (field.kind === 'tags' && typeof raw[field.key] === 'string') {
+      const { bad } = parseTags(raw[field.key] as string);
+      if (bad.length) errors[field.key] = `write tags as key=value (not "${bad[0]}")`;
+    }
+  }
+  const parsed = platform.answers.safeParse(formToAnswers(platform, variant, raw));
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.');
+      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      errors[key] ??= message;
+    }
+  }
+  return errors;
+}
+
+/** The words for an error key: a field's label (with the row number for list rows), or the key. */
+export function labelFor(platform: AnyPlatform | undefined, key: string): string {
+  if (key === 'platform') return 'Platform';
+  if (key === 'variant') return 'Variant';
+  const [head, row, sub] = key.split('.');
+  const field = platform?.fields.find((f) => f.key === head);
+  if (!field) return key;
+  if (row === undefined) return field.label;
+  const subField = field.fields?.find((f) => f.key === sub);
+  return `${field.label} ${Number(row) + 1}${subField ? ` ${subField.label}` : ''}`;
+}

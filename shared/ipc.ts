@@ -1,0 +1,78 @@
+/**
+ * The IPC contract: the one place channels are declared. Each channel is `domain:verb`, takes one
+ * object validated by its zod `input` schema, and answers a Result whose value matches `output`.
+ * Channels marked `job: true` are long work: the caller passes a `jobId`, progress events go to
+ * that caller only, and `job:cancel` aborts it. Types come from the schemas, so the renderer, the
+ * preload, the dispatch and the CLI cannot drift apart.
+ */
+import { z } from 'zod';
+import { PLATFORM_IDS, STEP_IDS } from './platforms/types';
+import type { Result } from './result';
+
+/** A job id the renderer makes up (letters, digits, '-', '_'). */
+export const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/** A progress event of one job, sent only to the caller that started it. */
+export const jobEventSchema = z.object({
+  jobId: jobIdSchema,
+  /** 0..1 when the work knows how far it is. */
+  fraction: z.number().min(0).max(1).optional(),
+  message: z.string(),
+  /** Partial results (e.g. one probe row), shaped by the channel that started the job. */
+  data: z.unknown().optional(),
+});
+export type JobEvent = z.infer<typeof jobEventSchema>;
+
+/** The wizard's saved state. Never holds a secret: keys and tokens are referred to by id. */
+export const draftSchema = z.object({
+  platform: z.enum(PLATFORM_IDS).nullable(),
+  variant: z.string().max(64).nullable(),
+  step: z.enum(STEP_IDS),
+  answers: z.record(z.string(), z.unknown()),
+  outDir: z.string().max(4096).optional(),
+});
+export type Draft = z.infer<typeof draftSchema>;
+
+const empty = z.object({}).strict();
+
+/** One channel's schemas. */
+export interface ChannelSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+  job?: true;
+}
+
+export const contract = {
+  'app:info': {
+    input: empty,
+    output: z.object({
+      version: z.string(),
+      mode: z.enum(['electron', 'browser']),
+      secretStorage: z.boolean(),
+    }),
+  },
+  'draft:load': { input: empty, output: draftSchema.nullable() },
+  'draft:save': { input: draftSchema, output: z.object({ savedAt: z.string() }) },
+  'draft:clear': { input: empty, output: z.object({}) },
+  'job:cancel': { input: z.object({ jobId: jobIdSchema }), output: z.object({ cancelled: z.boolean() }) },
+} satisfies Record<string, ChannelSpec>;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;
+export type ChannelOutput<C extends Channel> = z.infer<Contract[C]['output']>;
+
+/** The channel names, for the preload's allow-list. */
+export const CHANNELS = Object.keys(contract) as Channel[];
+
+/** True when `name` is a declared channel. */
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** What the renderer sees as `window.api`, in Electron (preload) and browser mode alike. */
+export interface Api {
+  invoke<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>>;
+  /** Subscribes to this window's job events; returns the unsubscribe function. */
+  onJobEvent(listener: (event: JobEvent) => void): () => void;
+}

@@ -1,0 +1,64 @@
+/** ArmorCode tunnel agent: autossh reverse SSH tunnels under supervisord (reference/platforms.md §1). */
+import { z } from 'zod';
+import type { Endpoint, Platform } from '../types';
+import { hostSchema, nameSchema, portSchema } from '../../validate';
+
+export const armorcodeService = z.object({
+  name: nameSchema,
+  url: z.string().trim().min(1, 'is required'),
+  remotePort: portSchema,
+});
+
+export const armorcodeAnswers = z.object({
+  server: hostSchema,
+  port: portSchema.default(22),
+  user: nameSchema,
+  services: z.array(armorcodeService).min(1, 'add at least one internal service'),
+});
+export type ArmorcodeAnswers = z.infer<typeof armorcodeAnswers>;
+
+export const armorcode: Platform<ArmorcodeAnswers> = {
+  id: 'armorcode',
+  name: 'ArmorCode tunnel agent',
+  summary: 'Reverse SSH tunnels (autossh under supervisord) from your network to ArmorCode on port 22 or 443.',
+  docs: [{ title: 'armor-code/agent README', url: 'https://github.com/armor-code/agent' }],
+  variants: [
+    { id: 'docker', name: 'Docker Compose' },
+    { id: 'systemd', name: 'Plain host (systemd)' },
+  ],
+  steps: ['platform', 'details', 'credentials', 'connectivity', 'configs', 'export', 'done'],
+  fields: [
+    { key: 'server', label: 'ArmorCode server host', kind: 'host', required: true, placeholder: 'tunnel.example.armorcode.com', help: 'The SSH server ArmorCode gave you.' },
+    { key: 'user', label: 'SSH user', kind: 'text', required: true, placeholder: 'customer-name' },
+    { key: 'port', label: 'SSH port', kind: 'select', required: true, options: [{ value: '22', label: '22 (SSH)' }, { value: '443', label: '443 (when 22 is blocked)' }] },
+    {
+      key: 'services',
+      label: 'Internal services',
+      kind: 'list',
+      required: true,
+      help: 'Each service the tunnel must reach, and the remote port ArmorCode assigned to it.',
+      fields: [
+        { key: 'name', label: 'Name', kind: 'text', required: true, placeholder: 'jira' },
+        { key: 'url', label: 'URL', kind: 'url', required: true, placeholder: 'https://jira.internal:443' },
+        { key: 'remotePort', label: 'Remote port', kind: 'port', required: true, placeholder: '10001' },
+      ],
+    },
+  ],
+  answers: armorcodeAnswers,
+  credential: {
+    kind: 'ssh-keypair',
+    keyTypes: ['rsa', 'ed25519'],
+    defaultType: 'rsa',
+    privateKeyName: 'private-key.pem',
+    publicKeyName: 'public-key.pem',
+    privateKeyFormat: 'pkcs1',
+  },
+  endpoints(a): Endpoint[] {
+    return [
+      { id: 'ssh-22', host: a.server, port: 22, protocol: 'ssh', purpose: 'ArmorCode SSH server', optional: a.port !== 22 },
+      { id: 'ssh-443', host: a.server, port: 443, protocol: 'ssh', purpose: 'ArmorCode SSH server (443 fallback)', optional: a.port !== 443 },
+    ];
+  },
+  updaters: [],
+  failures: [],
+};

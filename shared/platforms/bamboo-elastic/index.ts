@@ -1,0 +1,30 @@
+/** Bamboo elastic agents on EC2 blocked by IMDSv2 service control policies (reference/platforms.md §3). */
+import { z } from 'zod';
+import type { Platform } from '../types';
+
+export const bambooElasticAnswers = z.object({
+  principalArn: z.string().trim().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]+$/, 'must be an IAM role or user ARN'),
+  httpTokens: z.enum(['required', 'optional']).default('optional'),
+  hopLimit: z.coerce.number().int().min(1).max(64).default(1),
+  policies: z.array(z.string()).default([]),
+});
+export type BambooElasticAnswers = z.infer<typeof bambooElasticAnswers>;
+
+export const bambooElastic: Platform<BambooElasticAnswers> = {
+  id: 'bamboo-elastic',
+  name: 'Bamboo elastic agents (EC2)',
+  summary: 'Find why EC2 elastic agents fail to start under IMDSv2 service control policies, and fix it.',
+  docs: [{ title: 'Configure instance metadata options', url: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html' }],
+  variants: [{ id: 'scp', name: 'Service control policy analysis' }],
+  steps: ['platform', 'details', 'configs', 'export', 'done'],
+  fields: [
+    { key: 'principalArn', label: 'Principal ARN Bamboo uses', kind: 'text', required: true, placeholder: 'arn:aws:iam::123456789012:role/bamboo-elastic' },
+    { key: 'httpTokens', label: 'Instance metadata HttpTokens', kind: 'select', options: [{ value: 'optional', label: 'optional (IMDSv1 allowed)' }, { value: 'required', label: 'required (IMDSv2 only)' }] },
+    { key: 'hopLimit', label: 'Metadata hop limit', kind: 'number', placeholder: '1' },
+  ],
+  answers: bambooElasticAnswers,
+  credential: { kind: 'none' },
+  endpoints: () => [],
+  updaters: [],
+  failures: [],
+};

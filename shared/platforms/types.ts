@@ -1,0 +1,162 @@
+/**
+ * The platform module: everything the app knows about one CI/CD agent platform, as pure data
+ * and pure functions of text. Adding a platform is one folder under shared/platforms/ that
+ * exports a `Platform`, plus its tests.
+ */
+import type { z } from 'zod';
+import type { Result } from '../result';
+
+export const PLATFORM_IDS = [
+  'armorcode',
+  'bamboo-remote',
+  'bamboo-elastic',
+  'buildkite',
+  'harness',
+] as const;
+export type PlatformId = (typeof PLATFORM_IDS)[number];
+
+/** The wizard's steps, in order. A platform lists the ones it needs. */
+export const STEP_IDS = [
+  'platform',
+  'details',
+  'credentials',
+  'connectivity',
+  'configs',
+  'export',
+  'done',
+] as const;
+export type StepId = (typeof STEP_IDS)[number];
+
+/** One input of the Details step. The zod `answers` schema is the authority; fields drive the form. */
+export interface Field {
+  key: string;
+  label: string;
+  kind: 'text' | 'host' | 'url' | 'port' | 'number' | 'select' | 'textarea' | 'tags' | 'list';
+  required?: boolean;
+  help?: string;
+  placeholder?: string;
+  options?: { value: string; label: string }[];
+  /** For kind 'list': the fields of one row. */
+  fields?: Field[];
+  /** Shown only for these variants (all when absent). */
+  variants?: string[];
+}
+
+/** What a platform's token looks like, and how to tell a wrong one. */
+export interface TokenSpec {
+  /** What the vendor calls it, e.g. "agent token". */
+  name: string;
+  /** Where the user gets one, in words. */
+  where: string;
+}
+
+export type CredentialSpec =
+  | {
+      kind: 'ssh-keypair';
+      keyTypes: ('ed25519' | 'rsa')[];
+      defaultType: 'ed25519' | 'rsa';
+      /** File names of the pair in the generated output. */
+      privateKeyName: string;
+      publicKeyName: string;
+      /** Private key file format the platform needs. */
+      privateKeyFormat: 'openssh' | 'pkcs1' | 'pkcs8';
+    }
+  | { kind: 'token'; token: TokenSpec }
+  | { kind: 'none' };
+
+/** Something to probe before anything starts. */
+export interface Endpoint {
+  id: string;
+  host: string;
+  port: number;
+  protocol: 'ssh' | 'tls' | 'https' | 'http' | 'tcp';
+  purpose: string;
+  /** Failing it is a warning, not a failure (e.g. the 443 fallback when 22 works). */
+  optional?: boolean;
+}
+
+/** A file a generator produces. Paths are relative to the output folder, with '/' separators. */
+export interface Artifact {
+  path: string;
+  text: string;
+  mode: number;
+  secret: boolean;
+  description?: string;
+}
+
+/** A command the user runs on the agent host (shown with a copy button, never run by the app). */
+export interface Command {
+  title: string;
+  command: string;
+  os?: 'linux' | 'macos' | 'windows';
+}
+
+export interface Generated {
+  files: Artifact[];
+  commands: Command[];
+  notes: string[];
+}
+
+/** The credential a generator gets; the private parts exist only in the main process. */
+export type Credential =
+  | { kind: 'ssh-keypair'; privateKey: string; publicKey: string; knownHosts?: string }
+  | { kind: 'token'; token: string }
+  | { kind: 'none' };
+
+/** One change an updater made, for the report and the diff. */
+export interface Change {
+  /** 1-based line where the value sits in the new text. */
+  line: number;
+  what: string;
+}
+
+/** An in-place editor of an existing install's file (token rotation). Pure: text in, text out. */
+export interface Updater {
+  id: string;
+  name: string;
+  /** True when this updater understands the file (by name and content). */
+  detect(fileName: string, text: string): boolean;
+  rotate(text: string, newToken: string): Result<{ text: string; changes: Change[] }>;
+  /** How to restart and verify after the edit. */
+  commands: Command[];
+}
+
+/** What the app can do for the user when it recognises a failure. */
+export type FixAction =
+  | { kind: 'rotate-token'; platform: PlatformId }
+  | { kind: 'switch-port'; port: number }
+  | { kind: 'fix-wrapper-conf' }
+  | { kind: 'open-step'; step: StepId }
+  | { kind: 'scp-check' };
+
+/** A known failure: how to recognise it in pasted log text, and what to do. */
+export interface KnownFailure {
+  id: string;
+  title: string;
+  patterns: RegExp[];
+  cause: string;
+  fix: string;
+  action?: FixAction;
+}
+
+export interface Platform<A = unknown> {
+  id: PlatformId;
+  name: string;
+  summary: string;
+  docs: { title: string; url: string }[];
+  variants: { id: string; name: string }[];
+  /** The steps this platform needs, in wizard order ('platform' and 'done' always included). */
+  steps: StepId[];
+  fields: Field[];
+  /** The wizard's form and the CLI's --answers file. */
+  answers: z.ZodType<A>;
+  credential: CredentialSpec;
+  endpoints(a: A): Endpoint[];
+  /** Files and commands for a new install; absent until the platform's generator is built. */
+  generate?(a: A, c: Credential, variant: string): Result<Generated>;
+  updaters: Updater[];
+  failures: KnownFailure[];
+}
+
+/** A platform with its answers type erased, for catalogues. */
+export type AnyPlatform = Platform<any>; // eslint-disable-line @typescript-eslint/no-explicit-any

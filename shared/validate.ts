@@ -1,0 +1,54 @@
+/**
+ * Validators for values that end up in generated files and commands. Each is strict on purpose:
+ * a value that passes can never start an option (`-o...`), add a line or leave its quoting.
+ */
+import { z } from 'zod';
+
+const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IPV6 = /^[0-9A-Fa-f:]+(%[A-Za-z0-9]+)?$/;
+
+/** True for a DNS host name (RFC 1123 labels), an IPv4 address or an IPv6 address. */
+export function isHost(value: string): boolean {
+  if (value.length === 0 || value.length > 253) return false;
+  if (IPV4.test(value)) return true;
+  if (value.includes(':')) return IPV6.test(value) && value.split(':').length <= 8 + 1;
+  const labels = value.endsWith('.') ? value.slice(0, -1).split('.') : value.split('.');
+  return labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1] ?? '');
+}
+
+/** A host name or IP address, never starting with '-'. */
+export const hostSchema = z
+  .string()
+  .trim()
+  .refine(isHost, { message: 'must be a host name or an IP address (letters, digits, dots, hyphens)' });
+
+/** A TCP port, 1..65535. */
+export const portSchema = z.coerce
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+/** A simple name: letters, digits, '.', '_' and '-', starting with a letter or digit. */
+export const nameSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'use letters, digits, ".", "_" or "-" (max 63), starting with a letter or digit');
+
+/** An http(s) URL with a valid host and no credentials, whitespace or quotes in it. */
+export const httpUrlSchema = z
+  .string()
+  .trim()
+  .refine(
+    (v) => {
+      if (/[\s"'`\\<>]/.test(v)) return false;
+      try {
+        const u = new URL(v);
+        return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && isHost(u.hostname.replace(/^\[|\]$/g, ''));
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an http:// or https:// URL with a valid host' },
+  );

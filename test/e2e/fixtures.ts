@@ -1,0 +1,29 @@
+/** Playwright fixtures: a fresh browser-mode server per test file, and an axe check. */
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Page } from '@playwright/test';
+import { startServe, type RunningServer } from '../support/browser-mode';
+
+export const test = base.extend<{ app: Page }, { server: RunningServer }>({
+  server: [
+    async ({}, use) => {
+      const server = await startServe();
+      await use(server);
+      await server.stop();
+    },
+    { scope: 'worker' },
+  ],
+  app: async ({ page, server }, use) => {
+    await page.goto(server.url);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await use(page);
+  },
+});
+
+/** Fails on any serious or critical axe violation of the page as it is now. */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${where}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+export { expect };

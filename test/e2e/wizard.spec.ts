@@ -1,0 +1,60 @@
+import { expect, expectAccessible, test } from './fixtures';
+
+test.describe('wizard', () => {
+
+  test('walks every step of a platform with the mouse, with no serious axe violation on any step', async ({ app }) => {
+    await expectAccessible(app, 'platform');
+    await app.getByRole('button', { name: 'Next' }).click();
+    await expect(app.getByTestId('step-errors')).toContainText('Platform: choose a platform');
+
+    await app.getByTestId('platform-harness').click();
+    await app.getByLabel('Docker', { exact: true }).check();
+    await expectAccessible(app, 'platform chosen');
+    await app.getByRole('button', { name: 'Next' }).click();
+
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Details');
+    await app.getByRole('button', { name: 'Next' }).click();
+    await expect(app.getByTestId('step-errors')).toContainText('Account ID: is required');
+    await expectAccessible(app, 'details with errors');
+    await app.getByLabel('Account ID').fill('abc123');
+    await app.getByLabel('Delegate name').fill('my-delegate');
+    await app.getByRole('button', { name: 'Next' }).click();
+
+    for (const step of ['Credentials', 'Connectivity', 'Configs', 'Export', 'Done']) {
+      await expect(app.getByRole('heading', { level: 1 })).toContainText(step);
+      await expectAccessible(app, step);
+      if (step !== 'Done') await app.getByRole('button', { name: 'Next' }).click();
+    }
+    await expect(app.getByText('Harness delegate (Docker) is onboarded')).toBeVisible();
+    await app.getByRole('button', { name: 'Onboard another agent' }).click();
+    await expect(app.getByRole('heading', { level: 1 })).toHaveText('Platform');
+  });
+
+  test('works with the keyboard alone, skips steps a platform does not need, and keeps the draft across a reload', async ({ app }) => {
+    // Reach the platform radios by Tab, pick one with the arrow keys.
+    await app.keyboard.press('Tab');
+    let guard = 0;
+    while (!(await app.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name === 'platform')) && guard++ < 30) await app.keyboard.press('Tab');
+    await app.keyboard.press('Space');
+    while ((await app.evaluate(() => (document.activeElement as HTMLInputElement).value)) !== 'bamboo-elastic' && guard++ < 40) await app.keyboard.press('ArrowRight');
+    await expect(app.getByTestId('platform-bamboo-elastic')).toHaveClass(/selected/);
+
+    // The stepper shows only the steps this platform needs.
+    const steps = app.getByRole('navigation', { name: 'Wizard steps' }).getByRole('button');
+    await expect(steps).toHaveText([/Platform/, /Details/, /Configs/, /Export/, /Done/]);
+
+    await app.getByRole('button', { name: 'Next' }).focus();
+    await app.keyboard.press('Enter');
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Details');
+    await expect(app.getByRole('heading', { level: 1 })).toBeFocused();
+    await app.keyboard.press('Tab');
+    await app.keyboard.type('arn:aws:iam::123456789012:role/bamboo');
+
+    await app.reload();
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Details');
+    await expect(app.getByLabel(/Principal ARN/)).toHaveValue('arn:aws:iam::123456789012:role/bamboo');
+    await app.getByRole('button', { name: 'Next' }).focus();
+    await app.keyboard.press('Enter');
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Configs');
+  });
+});
