@@ -14,6 +14,7 @@ import type { SecretCipher } from './services/deps';
 import { migrateStore, STORE_SCHEMA, type KeyValueStore } from './services/store';
 import { APP_VERSION } from './version';
 import { PLATFORMS } from '../shared/platforms';
+import { SecretVault } from './services/vault';
 
 /** The only links the app opens: the vendor docs of the platform catalogue, in the system browser. */
 const DOC_URLS = new Set(PLATFORMS.flatMap((p) => p.docs.map((d) => d.url)));
@@ -80,7 +81,7 @@ void app.whenReady().then(() => {
   };
   migrateStore(store);
   const jobs = new JobRegistry();
-  const handlers = createHandlers({ mode: 'electron', version: APP_VERSION, store, cipher, dataDir: app.getPath('userData') }, jobs);
+  const handlers = createHandlers({ mode: 'electron', version: APP_VERSION, store, cipher, dataDir: app.getPath('userData'), vault: new SecretVault(cipher, store) }, jobs);
   const win = createWindow();
   bindElectronIpc(handlers, jobs, () => win, RENDERER_URL && !app.isPackaged ? RENDERER_URL : `file://${RENDERER_FILE}`);
 });

@@ -11,6 +11,7 @@ import { startBrowserServer } from './ipc/server';
 import { NO_CIPHER } from './services/deps';
 import { openConfStore } from './services/store';
 import { APP_VERSION } from './version';
+import { SecretVault } from './services/vault';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dataDir = process.env.AGENT_ONBOARD_DATA_DIR ?? path.join(os.homedir(), '.config', 'agent-onboard', 'browser-mode');
@@ -18,7 +19,7 @@ const staticDir = process.env.AGENT_ONBOARD_WEB_DIR ?? path.join(here, '..', 'ou
 
 const store = await openConfStore(dataDir);
 const jobs = new JobRegistry();
-const handlers = createHandlers({ mode: 'browser', version: APP_VERSION, store, cipher: NO_CIPHER, dataDir }, jobs);
+const handlers = createHandlers({ mode: 'browser', version: APP_VERSION, store, cipher: NO_CIPHER, dataDir, vault: new SecretVault() }, jobs);
 const server = await startBrowserServer({
   handlers,
   jobs,

@@ -2,10 +2,42 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Draft } from '../shared/ipc';
 import { getPlatform } from '../shared/platforms';
 import { api } from './api';
-import { STEP_VIEWS } from './steps';
+import { stepView } from './steps';
+import { PAGES } from './pages';
+import type { PageProps } from './pages/types';
 import { EMPTY_DRAFT, labelFor, STEP_TITLES, stepsFor } from './wizard';
 
 export function App(): React.JSX.Element {
+  const [page, setPage] = useState<{ id: string; data?: Record<string, unknown> }>({ id: 'wizard' });
+  const navigate = useCallback((id: string, data?: Record<string, unknown>) => setPage({ id, data }), []);
+  const other = PAGES.find((p) => p.id === page.id);
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Agent Onboard</span>
+        <nav aria-label="Sections">
+          <ul className="sections">
+            {[{ id: 'wizard', title: 'New agent' }, ...PAGES].map((p) => (
+              <li key={p.id}>
+                <button type="button" className="link" aria-current={page.id === p.id ? 'page' : undefined} onClick={() => navigate(p.id)}>
+                  {p.title}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      {other ? <OtherPage key={page.id} view={other.Component} navigate={navigate} data={page.data} /> : <Wizard navigate={navigate} data={page.data} />}
+    </div>
+  );
+}
+
+function OtherPage({ view: View, ...props }: PageProps & { view: (p: PageProps) => React.JSX.Element }): React.JSX.Element {
+  return <View {...props} />;
+}
+
+/** The onboarding wizard: Platform → … → Done, with the draft saved as it changes. */
+function Wizard(_props: PageProps): React.JSX.Element {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [showErrors, setShowErrors] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -45,13 +77,18 @@ export function App(): React.JSX.Element {
     heading.current?.focus();
   }, [draft?.step]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  if (!draft) return <main className="loading" aria-busy="true">Loading…</main>;
+  if (!draft)
+    return (
+      <main className="loading" aria-busy="true">
+        Loading…
+      </main>
+    );
 
   const platform = draft.platform ? getPlatform(draft.platform) : undefined;
   const steps = stepsFor(draft);
   const index = Math.max(0, steps.indexOf(draft.step));
   const step = steps[index] ?? 'platform';
-  const view = STEP_VIEWS[step];
+  const view = stepView(step, draft.platform);
   const errors = view.validate?.(draft, platform) ?? {};
   const blocked = Object.keys(errors).length > 0;
 
@@ -77,9 +114,8 @@ export function App(): React.JSX.Element {
   };
 
   return (
-    <div className="app">
-      <header className="topbar">
-        <span className="brand">Agent Onboard</span>
+    <>
+      <div className="wizard-bar">
         <nav aria-label="Wizard steps">
           <ol className="stepper">
             {steps.map((s, i) => (
@@ -91,7 +127,7 @@ export function App(): React.JSX.Element {
             ))}
           </ol>
         </nav>
-      </header>
+      </div>
       <main className="step" aria-labelledby="step-heading">
         <h1 id="step-heading" tabIndex={-1} ref={heading}>
           {STEP_TITLES[step]}
@@ -130,6 +166,6 @@ export function App(): React.JSX.Element {
           </button>
         )}
       </footer>
-    </div>
+    </>
   );
 }

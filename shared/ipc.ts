@@ -30,6 +30,10 @@ export const draftSchema = z.object({
   step: z.enum(STEP_IDS),
   answers: z.record(z.string(), z.unknown()),
   outDir: z.string().max(4096).optional(),
+  /** Vault id of the credential (private key or token) chosen on the Credentials step. */
+  credentialId: z.string().max(128).optional(),
+  /** Pinned known_hosts line(s) from the Connectivity step (public data). */
+  knownHosts: z.string().max(16384).optional(),
 });
 export type Draft = z.infer<typeof draftSchema>;
 

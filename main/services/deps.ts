@@ -3,6 +3,7 @@
  * (main/index.ts), browser mode (main/serve.ts) and tests. Nothing here imports electron.
  */
 import type { KeyValueStore } from './store';
+import type { SecretVault } from './vault';
 
 /** OS-keychain encryption (Electron safeStorage). Browser mode and the CLI have none. */
 export interface SecretCipher {
@@ -29,4 +30,6 @@ export interface Deps {
   cipher: SecretCipher;
   /** Where the app keeps its own files (not the user's output folders). */
   dataDir: string;
+  /** The in-memory secret vault (keys, tokens); persists only through `cipher`. */
+  vault: SecretVault;
 }

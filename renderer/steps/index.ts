@@ -1,5 +1,5 @@
 /** One view per wizard step; each step's folder holds its component. */
-import type { StepId } from '../../shared/platforms/types';
+import type { PlatformId, StepId } from '../../shared/platforms/types';
 import type { StepView } from './types';
 import { platformStep } from './platform/PlatformStep';
 import { detailsStep } from './details/DetailsStep';
@@ -18,3 +18,11 @@ export const STEP_VIEWS: Record<StepId, StepView> = {
   export: exportStep,
   done: doneStep,
 };
+
+/** Steps a platform shows differently (e.g. bamboo-elastic's Configs step is a policy analysis). */
+export const STEP_OVERRIDES: Partial<Record<PlatformId, Partial<Record<StepId, StepView>>>> = {};
+
+/** The view of a step for a platform. */
+export function stepView(step: StepId, platform: PlatformId | null): StepView {
+  return (platform ? STEP_OVERRIDES[platform]?.[step] : undefined) ?? STEP_VIEWS[step];
+}

@@ -6,6 +6,7 @@ import { createHandlers } from '../../../../main/ipc/handlers';
 import { MemoryStore } from '../../../../main/services/store';
 import { NO_CIPHER } from '../../../../main/services/deps';
 import { ok } from '../../../../shared/result';
+import { SecretVault } from '../../../../main/services/vault';
 
 const testContract = {
   'math:double': { input: z.object({ n: z.number() }), output: z.object({ n: z.number() }) },
@@ -99,7 +100,7 @@ describe('dispatch', () => {
 
 describe('the app contract', () => {
   const jobs = new JobRegistry();
-  const appHandlers = createHandlers({ mode: 'browser', version: '0.0.0-test', store: new MemoryStore(), cipher: NO_CIPHER, dataDir: '/nonexistent' }, jobs);
+  const appHandlers = createHandlers({ mode: 'browser', version: '0.0.0-test', store: new MemoryStore(), cipher: NO_CIPHER, dataDir: '/nonexistent', vault: new SecretVault() }, jobs);
   const ctx: CallContext = { senderId: 't', jobs, emit: vi.fn() };
 
   it('has a handler for every channel', () => {
