@@ -5,6 +5,7 @@ import { startServe, type RunningServer } from '../support/browser-mode';
 
 export const test = base.extend<{ app: Page }, { server: RunningServer }>({
   server: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright requires the fixtures argument to be destructured.
     async ({}, use) => {
       const server = await startServe();
       await use(server);
