@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'POLICY_MALFORMED',
   'BUNDLE_INVALID',
   'CHECKSUM_MISMATCH',
+  'HOST_KEY_REQUIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -84,6 +85,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   POLICY_MALFORMED: 'The policy is malformed',
   BUNDLE_INVALID: 'The bundle is not valid',
   CHECKSUM_MISMATCH: 'A checksum does not match',
+  HOST_KEY_REQUIRED: "The server's host key must be pinned first",
 };
 
 /** Exit code the CLI uses for a failed Result: 1 for a failed check, 2 for bad input. */
