@@ -1,0 +1,204 @@
+/**
+ * Config bundles, the pure part: the manifest format, which files count as secret, which entry
+ * names are safe to unpack, and the README with the next steps. The zip itself, the checksums and
+ * the encryption live in main/services/bundle.ts; the renderer uses the types and schemas here.
+ */
+import { z } from 'zod';
+import { PLATFORM_IDS, type AnyPlatform, type Command } from './platforms/types';
+import { err, ok, type Result } from './result';
+
+/** The manifest's `format` value; readers refuse anything else. */
+export const BUNDLE_FORMAT = 'agent-onboard-bundle';
+/** Bumped when the manifest or the encrypted-file layout changes incompatibly. */
+export const BUNDLE_FORMAT_VERSION = 1;
+/** The manifest's entry name inside the zip. */
+export const MANIFEST_NAME = 'manifest.json';
+/** Suffix of an encrypted file's zip entry (`config/token.txt` → `config/token.txt.enc`). */
+export const ENCRYPTED_SUFFIX = '.enc';
+/** The connectivity report's file name inside the bundle. */
+export const REPORT_NAME = 'connectivity-report.txt';
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256');
+
+/** One file of a bundle as the manifest describes it. `sha256` and `size` are of the plain bytes. */
+export const manifestFileSchema = z
+  .object({
+    path: z.string().min(1).max(1024),
+    size: z.number().int().min(0),
+    sha256: sha256Hex,
+    /** Unix permission bits (0..0o777). */
+    mode: z.number().int().min(0).max(0o777),
+    secret: z.boolean(),
+    /** Present when the file is stored encrypted (entry `path + ENCRYPTED_SUFFIX`). */
+    encrypted: z
+      .object({
+        cipher: z.literal('aes-256-gcm'),
+        kdf: z.literal('scrypt'),
+        /** Size and SHA-256 of the stored (encrypted) entry, checkable without the passphrase. */
+        storedSize: z.number().int().min(0),
+        storedSha256: sha256Hex,
+      })
+      .strict()
+      .optional(),
+    description: z.string().max(500).optional(),
+  })
+  .strict();
+export type ManifestFile = z.infer<typeof manifestFileSchema>;
+
+/** manifest.json: what the bundle is for and, per file, its checksum, mode and secrecy. */
+export const manifestSchema = z
+  .object({
+    format: z.literal(BUNDLE_FORMAT),
+    formatVersion: z.literal(BUNDLE_FORMAT_VERSION),
+    platform: z.enum(PLATFORM_IDS).nullable(),
+    variant: z.string().max(64).nullable(),
+    appVersion: z.string().max(64),
+    createdAt: z.string().max(64),
+    /** The agent this bundle is for (fleet bundles; optional otherwise). */
+    agent: z.object({ name: z.string().max(200), host: z.string().max(253).optional() }).strict().optional(),
+    files: z.array(manifestFileSchema).max(10_000),
+  })
+  .strict();
+export type Manifest = z.infer<typeof manifestSchema>;
+
+const PRIVATE_KEY_HEADER = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |ANY )?PRIVATE KEY-----|-----BEGIN PGP PRIVATE KEY BLOCK-----|^PuTTY-User-Key-File-\d+:/m;
+
+/** True when the text holds a private key (PEM, PKCS#8, OpenSSH, PGP or PuTTY header). */
+export function isPrivateKeyText(text: string): boolean {
+  return PRIVATE_KEY_HEADER.test(text);
+}
+
+/**
+ * True when a file is secret: readable by its owner only (mode 0600 or 0400), a private key by
+ * its content, or marked secret by the platform's generator.
+ */
+export function isSecretFile(file: { mode: number; text: string; markedSecret?: boolean }): boolean {
+  return file.markedSecret === true || (file.mode & 0o177) === 0 || isPrivateKeyText(file.text);
+}
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
+
+/**
+ * Checks one entry name of a bundle before anything is unpacked: a relative path with '/'
+ * separators, no '.' or '..' segment, no absolute path or drive letter, no backslash, control
+ * character or empty segment, and no name Windows reserves. BUNDLE_INVALID says which rule broke.
+ */
+export function checkEntryPath(name: string): Result<string> {
+  const bad = (why: string): Result<string> => err('BUNDLE_INVALID', `The bundle entry ${JSON.stringify(name.slice(0, 200))} ${why}; nothing was unpacked.`, 'The bundle was not made by Agent Onboard or was tampered with: do not use it.');
+  if (name.length === 0) return bad('has an empty name');
+  if (name.length > 1024) return bad('has a name longer than 1024 characters');
+  if (/[\u0000-\u001f\u007f]/.test(name)) return bad('has a control character in its name');
+  if (name.includes('\\')) return bad('has a backslash in its name (a Windows path)');
+  if (name.startsWith('/')) return bad('is an absolute path');
+  if (/^[A-Za-z]:/.test(name)) return bad('starts with a drive letter');
+  const segments = name.split('/');
+  for (const segment of segments) {
+    if (segment === '..') return bad("climbs out of the folder with '..'");
+    if (segment === '.') return bad("has a '.' segment");
+    if (segment === '') return bad('has an empty path segment');
+    if (segment.length > 255) return bad('has a path segment longer than 255 characters');
+    if (WINDOWS_RESERVED.test(segment)) return bad('uses a name Windows reserves');
+  }
+  return ok(name);
+}
+
+/** The key two names collide under on case-insensitive file systems (macOS, Windows). */
+export function collisionKey(path: string): string {
+  return path.normalize('NFC').toLowerCase();
+}
+
+/** What the README needs to know about the bundle. */
+export interface ReadmeInput {
+  platform: AnyPlatform | undefined;
+  variant: string | null;
+  appVersion: string;
+  createdAt: string;
+  files: ManifestFile[];
+  commands: Command[];
+  notes: string[];
+  hasReport: boolean;
+  agent?: { name: string; host?: string };
+  /** The bundle's own file name, for the commands (e.g. `agent-01.zip`). */
+  bundleName: string;
+}
+
+function fence(text: string, lang = ''): string {
+  const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  const mark = '`'.repeat(longest + 1);
+  return `${mark}${lang}\n${text}\n${mark}`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function inline(text: string): string {
+  return text.replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+/** A shell word quoted for POSIX sh (for the file names in the README's commands). */
+function shWord(value: string): string {
+  return /^[A-Za-z0-9_./:@-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Octal text of a mode, e.g. 0600. */
+export function modeText(mode: number): string {
+  return `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
+}
+
+/**
+ * README.md of a bundle: what is inside, how to check and unpack it on the agent host, then the
+ * platform's own next steps (its generator's commands and notes) for that variant.
+ */
+export function renderReadme(input: ReadmeInput): string {
+  const { platform, files } = input;
+  const variant = platform?.variants.find((v) => v.id === input.variant);
+  const title = platform ? `${platform.name}${variant ? ` — ${variant.name}` : ''}` : 'Agent configuration';
+  const encrypted = files.filter((f) => f.encrypted);
+  const bundle = shWord(input.bundleName);
+  const lines: string[] = [`# ${inline(title)}`, ''];
+  const forAgent = input.agent ? ` for agent **${inline(input.agent.name)}**${input.agent.host ? ` (host \`${input.agent.host.replace(/`/g, '')}\`)` : ''}` : '';
+  lines.push(`Bundle made by Agent Onboard ${inline(input.appVersion)} on ${inline(input.createdAt)}${forAgent}.`, '');
+  lines.push('## What is inside', '', '| File | Mode | Secret | Size (bytes) | What it is |', '| --- | --- | --- | --- | --- |');
+  for (const f of files) {
+    lines.push(`| \`${cell(f.path).replace(/`/g, '')}\` | ${modeText(f.mode)} | ${f.secret ? (f.encrypted ? 'yes, encrypted' : 'yes') : 'no'} | ${f.size} | ${cell(f.description ?? '')} |`);
+  }
+  lines.push('', '`manifest.json` lists every file with its size, SHA-256 and mode.', '');
+  lines.push('## Before you start', '');
+  const pass = encrypted.length ? ' --passphrase-env BUNDLE_PASSPHRASE' : '';
+  lines.push('1. Copy this bundle to the agent host over a channel you trust (e.g. `scp`).', '');
+  lines.push('2. Check every checksum:', '', fence(`agent-onboard bundle verify ${bundle}${pass}`, 'sh'), '');
+  lines.push("3. Unpack it into the agent's folder (modes from the manifest, keys 0600; nothing is overwritten without `--force`):", '');
+  lines.push((fence(`${encrypted.length ? 'read -rs BUNDLE_PASSPHRASE && export BUNDLE_PASSPHRASE\n' : ''}agent-onboard bundle import ${bundle} --to ./agent${pass}\ncd ./agent`, 'sh')), '');
+  if (encrypted.length) {
+    lines.push(`${encrypted.length === 1 ? 'One secret file is' : `${encrypted.length} secret files are`} encrypted (AES-256-GCM, key from the passphrase by scrypt); a plain \`unzip\` leaves them as \`*.enc\`, so unpack with \`agent-onboard bundle import\`. The passphrase is not stored anywhere: get it from whoever made the bundle.`);
+  } else if (files.some((f) => f.secret)) {
+    lines.push('The secret files are not encrypted: keep this bundle as private as the secrets in it, and delete it once unpacked.');
+  }
+  lines.push('');
+  const plain = files.filter((f) => !f.encrypted);
+  if (plain.length) {
+    lines.push('Without Agent Onboard on the host, `unzip` restores the same modes; then check the checksums yourself:', '');
+    const sums = plain.map((f) => `${f.sha256}  ${f.path}`).join('\n');
+    lines.push(fence(`unzip -d ./agent ${bundle} && cd ./agent\nsha256sum -c <<'SUMS'\n${sums}\nSUMS`, 'sh'), '');
+  }
+  lines.push('## Next steps', '');
+  if (input.commands.length === 0) {
+    lines.push(platform ? `Follow ${inline(platform.name)}'s install guide (below) with the files from this bundle.` : 'Follow your platform\'s install guide with the files from this bundle.', '');
+  }
+  input.commands.forEach((c, i) => {
+    lines.push(`### ${i + 1}. ${inline(c.title)}${c.os ? ` (${c.os})` : ''}`, '', fence(c.command, c.os === 'windows' ? 'powershell' : 'sh'), '');
+  });
+  if (input.notes.length) {
+    lines.push('## Notes', '');
+    for (const n of input.notes) lines.push(`- ${n.replace(/\r?\n/g, ' ')}`);
+    lines.push('');
+  }
+  if (input.hasReport) lines.push('## Connectivity', '', `\`${REPORT_NAME}\` holds the connectivity check made when this bundle was created: rerun it from the agent host if anything fails.`, '');
+  if (platform?.docs.length) {
+    lines.push('## Documentation', '');
+    for (const d of platform.docs) lines.push(`- [${inline(d.title)}](${d.url})`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
