@@ -108,6 +108,10 @@ export interface Change {
   /** 1-based line where the value sits in the new text. */
   line: number;
   what: string;
+  /** [start, end) of the replaced value in the old text, so previews can mask the secret. */
+  oldRange?: [number, number];
+  /** [start, end) of the new value in the new text. */
+  newRange?: [number, number];
 }
 
 /** An in-place editor of an existing install's file (token rotation). Pure: text in, text out. */
@@ -116,9 +120,11 @@ export interface Updater {
   name: string;
   /** True when this updater understands the file (by name and content). */
   detect(fileName: string, text: string): boolean;
-  rotate(text: string, newToken: string): Result<{ text: string; changes: Change[] }>;
+  rotate(text: string, newToken: string): Result<{ text: string; changes: Change[]; notes?: string[] }>;
   /** How to restart and verify after the edit. */
   commands: Command[];
+  /** The same, filled in from this file (names, namespace, path); `commands` when absent. */
+  commandsFor?(text: string, filePath: string): Command[];
 }
 
 /** What the app can do for the user when it recognises a failure. */
@@ -155,6 +161,8 @@ export interface Platform<A = unknown> {
   /** Files and commands for a new install; absent until the platform's generator is built. */
   generate?(a: A, c: Credential, variant: string): Result<Generated>;
   updaters: Updater[];
+  /** After a rotation: the steps to retire the old token once every agent runs on the new one. */
+  revokeChecklist?: string[];
   failures: KnownFailure[];
 }
 
