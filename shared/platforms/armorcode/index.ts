@@ -1,21 +1,10 @@
 /** ArmorCode tunnel agent: autossh reverse SSH tunnels under supervisord (reference/platforms.md §1). */
-import { z } from 'zod';
 import type { Endpoint, Platform } from '../types';
-import { hostSchema, nameSchema, portSchema } from '../../validate';
+import { armorcodeAnswers, type ArmorcodeAnswers } from './answers';
+import { armorcodeFailures } from './failures';
+import { generateArmorcode } from './generate';
 
-export const armorcodeService = z.object({
-  name: nameSchema,
-  url: z.string().trim().min(1, 'is required'),
-  remotePort: portSchema,
-});
-
-export const armorcodeAnswers = z.object({
-  server: hostSchema,
-  port: portSchema.default(22),
-  user: nameSchema,
-  services: z.array(armorcodeService).min(1, 'add at least one internal service'),
-});
-export type ArmorcodeAnswers = z.infer<typeof armorcodeAnswers>;
+export { armorcodeAnswers, armorcodeService, parseServiceUrl, type ArmorcodeAnswers } from './answers';
 
 export const armorcode: Platform<ArmorcodeAnswers> = {
   id: 'armorcode',
@@ -29,18 +18,18 @@ export const armorcode: Platform<ArmorcodeAnswers> = {
   steps: ['platform', 'details', 'credentials', 'connectivity', 'configs', 'export', 'done'],
   fields: [
     { key: 'server', label: 'ArmorCode server host', kind: 'host', required: true, placeholder: 'tunnel.example.armorcode.com', help: 'The SSH server ArmorCode gave you.' },
-    { key: 'user', label: 'SSH user', kind: 'text', required: true, placeholder: 'customer-name' },
-    { key: 'port', label: 'SSH port', kind: 'select', required: true, options: [{ value: '22', label: '22 (SSH)' }, { value: '443', label: '443 (when 22 is blocked)' }] },
+    { key: 'user', label: 'SSH user', kind: 'text', required: true, placeholder: 'customer-name', help: 'The SSH user ArmorCode gave you.' },
+    { key: 'port', label: 'SSH port', kind: 'select', required: true, help: 'Use 443 when outbound 22 is blocked; the Connectivity step tells you which one works.', options: [{ value: '22', label: '22 (SSH)' }, { value: '443', label: '443 (when 22 is blocked)' }] },
     {
       key: 'services',
       label: 'Internal services',
       kind: 'list',
       required: true,
-      help: 'Each service the tunnel must reach, and the remote port ArmorCode assigned to it.',
+      help: 'Each service the tunnel must reach, as the agent host sees it, and the remote port ArmorCode assigned to it.',
       fields: [
         { key: 'name', label: 'Name', kind: 'text', required: true, placeholder: 'jira' },
         { key: 'url', label: 'URL', kind: 'url', required: true, placeholder: 'https://jira.internal:443' },
-        { key: 'remotePort', label: 'Remote port', kind: 'port', required: true, placeholder: '10001' },
+        { key: 'remotePort', label: 'Remote port', kind: 'port', required: true, placeholder: '5000' },
       ],
     },
   ],
@@ -54,11 +43,14 @@ export const armorcode: Platform<ArmorcodeAnswers> = {
     privateKeyFormat: 'pkcs1',
   },
   endpoints(a): Endpoint[] {
+    const custom: Endpoint[] = a.port === 22 || a.port === 443 ? [] : [{ id: `ssh-${a.port}`, host: a.server, port: a.port, protocol: 'ssh', purpose: 'ArmorCode SSH server' }];
     return [
+      ...custom,
       { id: 'ssh-22', host: a.server, port: 22, protocol: 'ssh', purpose: 'ArmorCode SSH server', optional: a.port !== 22 },
       { id: 'ssh-443', host: a.server, port: 443, protocol: 'ssh', purpose: 'ArmorCode SSH server (443 fallback)', optional: a.port !== 443 },
     ];
   },
+  generate: (a, c, variant) => generateArmorcode(a, c, variant),
   updaters: [],
-  failures: [],
+  failures: armorcodeFailures,
 };

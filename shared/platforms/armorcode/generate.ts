@@ -1,0 +1,108 @@
+/**
+ * Everything an ArmorCode tunnel agent needs, from the answers and the key pair: pure text, so the
+ * wizard previews it and tests run it without I/O.
+ */
+import { err, ok, type Result } from '../../result';
+import type { Artifact, Command, Credential, Generated } from '../types';
+import { armorcodeAnswers, type ArmorcodeAnswers } from './answers';
+import { preLaunchCheck } from './check-script';
+import { composeFile, COMPOSE_SERVICE, dockerfile, dockerignore } from './docker';
+import { shellLine, UnsafeValueError } from './escape';
+import { privateKeyFile, publicKeyFile, publicKeyType } from './key-files';
+import { knownHostsFile } from './known-hosts';
+import { programName, supervisordConf } from './supervisord';
+import { systemdUnit, unitName } from './systemd';
+import { CONTAINER_LAYOUT, inDir, layoutProblem, targetOf, type ArmorcodeLayout } from './tunnel';
+
+export type ArmorcodeVariant = 'docker' | 'systemd';
+
+function file(path: string, text: string, description: string, mode = 0o644, secret = false): Artifact {
+  return { path, text, mode, secret, description };
+}
+
+function dockerCommands(): Command[] {
+  const conf = inDir(CONTAINER_LAYOUT.configDir, 'supervisord.conf');
+  return [
+    { title: 'Send this public key to ArmorCode support', command: 'cat public-key.pem' },
+    { title: 'Check the server, the key and the config before starting', command: 'sh pre-launch-check.sh' },
+    { title: 'Build the image and start the agent (again after any change)', command: 'docker compose up -d --build' },
+    { title: 'Follow the tunnel logs', command: `docker compose logs -f ${COMPOSE_SERVICE}` },
+    { title: 'See each tunnel’s state', command: `docker compose exec ${COMPOSE_SERVICE} supervisorctl -c ${conf} status` },
+  ];
+}
+
+function systemdCommands(a: ArmorcodeAnswers, layout: ArmorcodeLayout): Command[] {
+  const units = a.services.map(unitName);
+  const dir = layout.configDir;
+  const user = layout.systemdUser;
+  return [
+    { title: 'Send this public key to ArmorCode support', command: 'cat public-key.pem', os: 'linux' },
+    { title: 'Check the server, the key and the units before installing', command: 'sh pre-launch-check.sh', os: 'linux' },
+    { title: 'Create the user the tunnels run as', command: shellLine(['sudo', 'useradd', '--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user]), os: 'linux' },
+    { title: 'Install the key and the pinned host key', command: `${shellLine(['sudo', 'install', '-d', '-m', '0750', '-g', user, dir])} && ${shellLine(['sudo', 'install', '-m', '0600', '-o', user, 'private-key.pem', 'known_hosts', dir + '/'])}`, os: 'linux' },
+    { title: 'Install and start the tunnels', command: `${shellLine(['sudo', 'install', '-m', '0644', ...units, '/etc/systemd/system/'])} && sudo systemctl daemon-reload && ${shellLine(['sudo', 'systemctl', 'enable', '--now', ...units])}`, os: 'linux' },
+    { title: 'Follow the tunnel logs', command: shellLine(['journalctl', '-f', ...units.flatMap((u) => ['-u', u])]), os: 'linux' },
+  ];
+}
+
+function notes(a: ArmorcodeAnswers, variant: ArmorcodeVariant, keyType: string): string[] {
+  const out = ['Send public-key.pem to ArmorCode support: the tunnels connect only after they have added it for your SSH user.'];
+  if (variant === 'docker') out.push('The image contains private-key.pem (the vendor\'s layout): rebuild it after any change (docker compose up -d --build) and never push it to a registry.');
+  if (keyType !== 'ssh-rsa') out.push(`ArmorCode documents RSA keys; this key is ${keyType}: confirm they accept it before sending it.`);
+  if (a.port !== 22 && a.port !== 443) out.push(`The server port is ${a.port}; ArmorCode documents 22 and 443.`);
+  for (const s of a.services) {
+    const t = targetOf(s);
+    if (variant === 'docker' && /^(localhost|127\.\d+\.\d+\.\d+|::1)$/.test(t.host)) {
+      out.push(`Service ${s.name} points at ${t.host}: inside the container that is the container itself, not the agent host. Use the host's address instead.`);
+    }
+  }
+  out.push(`Each tunnel reconnects by itself: keep-alives every ${a.serverAliveInterval} s notice a dead link after about ${a.serverAliveInterval * a.serverAliveCountMax} s, and ${variant === 'docker' ? 'autossh and supervisord' : 'systemd'} start it again.`);
+  return out;
+}
+
+/**
+ * The files, commands and notes for the answers. `layout` places the files (the container layout
+ * by default; tests map it to a temp folder). Fails with BAD_INPUT (answers, layout, variant),
+ * KEY_MALFORMED / PASSPHRASE_REQUIRED (the key pair), HOST_KEY_REQUIRED (no pinned host key for
+ * server:port) or UNSAFE_VALUE (a value no format can carry).
+ */
+export function generateArmorcode(input: ArmorcodeAnswers, credential: Credential, variant: string, layout: ArmorcodeLayout = CONTAINER_LAYOUT): Result<Generated> {
+  if (variant !== 'docker' && variant !== 'systemd') return err('BAD_INPUT', `variant must be docker or systemd (got ${JSON.stringify(variant.slice(0, 40))})`);
+  const parsed = armorcodeAnswers.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return err('BAD_INPUT', `${issue?.path.join('.') || 'answers'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const a = parsed.data;
+  const bad = layoutProblem(layout);
+  if (bad) return err('BAD_INPUT', `layout: ${bad}`);
+  if (credential.kind !== 'ssh-keypair') return err('BAD_INPUT', 'The ArmorCode tunnel agent needs an SSH key pair.', 'Create or import one on the Credentials step.');
+  const priv = privateKeyFile(credential.privateKey);
+  if (!priv.ok) return priv;
+  const pub = publicKeyFile(credential.publicKey);
+  if (!pub.ok) return pub;
+  const known = knownHostsFile(credential.knownHosts, a.server, a.port);
+  if (!known.ok) return known;
+  try {
+    const common = [
+      file('private-key.pem', priv.value, 'The tunnel\'s private key (never leaves this folder).', 0o600, true),
+      file('public-key.pem', pub.value, 'The public key to send to ArmorCode (one OpenSSH line).'),
+      file('known_hosts', known.value, `The pinned host key of ${a.server}; ssh refuses any other (StrictHostKeyChecking=yes).`),
+      file('pre-launch-check.sh', preLaunchCheck(a, variant), 'Checks the server, the key and the config before starting; exits 1 on any failure.', 0o755),
+    ];
+    const files =
+      variant === 'docker'
+        ? [
+            file('supervisord.conf', supervisordConf(a, layout), `One autossh program per service: ${a.services.map(programName).join(', ')}.`),
+            file('docker-compose.yml', composeFile(), 'Builds and runs the agent image, restarted always.'),
+            file('Dockerfile', dockerfile(), 'The vendor\'s image layout: Alpine, autossh, supervisord as appuser.'),
+            file('.dockerignore', dockerignore(), 'Keeps backups and the public key out of the image.'),
+            ...common,
+          ]
+        : [...a.services.map((s) => file(unitName(s), systemdUnit(a, s, layout), `systemd unit of ${s.name}.`)), ...common];
+    return ok({ files, commands: variant === 'docker' ? dockerCommands() : systemdCommands(a, layout), notes: notes(a, variant, publicKeyType(pub.value)) });
+  } catch (error) {
+    if (error instanceof UnsafeValueError) return err('UNSAFE_VALUE', error.message);
+    throw error;
+  }
+}
