@@ -1,15 +1,17 @@
 /** Atlassian Bamboo remote agent with security-token verification (reference/platforms.md §2). */
-import { z } from 'zod';
 import type { Endpoint, Platform } from '../types';
-import { httpUrlSchema, portSchema } from '../../validate';
+import { err } from '../../result';
+import { baseUrl, bambooRemoteAnswers, type BambooRemoteAnswers } from './answers';
+import { BAMBOO_REMOTE_FAILURES } from './failures';
+import { generateExisting, generateInstaller } from './installer';
+import { wrapperConfUpdater } from './updater';
 
-export const bambooRemoteAnswers = z.object({
-  serverUrl: httpUrlSchema,
-  brokerPort: portSchema.default(54663),
-  installerVersion: z.string().trim().regex(/^[0-9][0-9A-Za-z.-]{0,31}$/, 'like 9.6.2').default('9.6.2'),
-  agentHome: z.string().trim().min(1).default('/opt/bamboo-agent-home'),
-});
-export type BambooRemoteAnswers = z.infer<typeof bambooRemoteAnswers>;
+export { bambooRemoteAnswers, type BambooRemoteAnswers } from './answers';
+export { readWrapperConf, setSecurityToken, type WrapperConfInfo } from './wrapper-conf';
+
+function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
 
 export const bambooRemote: Platform<BambooRemoteAnswers> = {
   id: 'bamboo-remote',
@@ -24,8 +26,20 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
   fields: [
     { key: 'serverUrl', label: 'Bamboo server URL', kind: 'url', required: true, placeholder: 'https://bamboo.example.com', help: 'The base URL; /agentServer/ is added for you.' },
     { key: 'brokerPort', label: 'Broker port', kind: 'port', placeholder: '54663', help: 'The JMS broker port agents connect to (54663, or 54667 for SSL).' },
-    { key: 'installerVersion', label: 'Bamboo version', kind: 'text', placeholder: '9.6.2', variants: ['installer'] },
-    { key: 'agentHome', label: 'Agent home on the agent host', kind: 'text', placeholder: '/opt/bamboo-agent-home' },
+    { key: 'brokerHost', label: 'Broker host', kind: 'host', placeholder: 'same as the server', help: "Only when the server's broker client URL names another host than the server URL." },
+    {
+      key: 'agentOs',
+      label: 'Agent host OS',
+      kind: 'select',
+      options: [
+        { value: 'linux', label: 'Linux (sh script + systemd unit)' },
+        { value: 'macos', label: 'macOS (sh script)' },
+        { value: 'windows', label: 'Windows (PowerShell and cmd scripts)' },
+      ],
+    },
+    { key: 'installerVersion', label: 'Bamboo version', kind: 'text', placeholder: '9.6.2', variants: ['installer'], help: 'Names the installer jar: atlassian-bamboo-agent-installer-<version>.jar.' },
+    { key: 'agentHome', label: 'Agent home on the agent host', kind: 'text', placeholder: '/opt/bamboo-agent-home', help: 'The installer\'s -Dbamboo.home (default /opt/bamboo-agent-home, or C:\\bamboo-agent-home on Windows).' },
+    { key: 'serviceUser', label: 'Service user (Linux)', kind: 'text', placeholder: 'bamboo', variants: ['installer'], help: 'The user the systemd unit runs the agent as.' },
   ],
   answers: bambooRemoteAnswers,
   credential: {
@@ -33,13 +47,19 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
     token: { name: 'security token', where: 'Bamboo → Administration → Agents → Install remote agent (40 hexadecimal characters).' },
   },
   endpoints(a): Endpoint[] {
-    const u = new URL(a.serverUrl);
+    const u = new URL(baseUrl(a.serverUrl));
     const https = u.protocol === 'https:';
+    const host = hostOf(u);
     return [
-      { id: 'server', host: u.hostname, port: u.port ? Number(u.port) : https ? 443 : 80, protocol: https ? 'https' : 'http', purpose: 'Bamboo server (/agentServer/)' },
-      { id: 'broker', host: u.hostname, port: a.brokerPort, protocol: 'tcp', purpose: 'Bamboo JMS broker' },
+      { id: 'server', host, port: u.port ? Number(u.port) : https ? 443 : 80, protocol: https ? 'https' : 'http', purpose: 'Bamboo server (/agentServer/: registration, bootstrap, artifacts)' },
+      { id: 'broker', host: a.brokerHost ?? host, port: a.brokerPort, protocol: 'tcp', purpose: `Bamboo JMS broker (${a.brokerPort === 54667 ? 'ssl' : 'tcp'}://…:${a.brokerPort})` },
     ];
   },
-  updaters: [],
-  failures: [],
+  generate(a, credential, variant) {
+    if (variant === 'installer') return generateInstaller(a, credential);
+    if (variant === 'existing') return generateExisting(a);
+    return err('BAD_INPUT', `Unknown variant '${variant}' for the Bamboo remote agent: use installer or existing.`);
+  },
+  updaters: [wrapperConfUpdater],
+  failures: BAMBOO_REMOTE_FAILURES,
 };

@@ -1,0 +1,62 @@
+/** The Bamboo remote agent's answers (the wizard's Details form and the CLI's --answers file). */
+import { z } from 'zod';
+import { hostSchema, httpUrlSchema, portSchema } from '../../validate';
+
+export const AGENT_OSES = ['linux', 'macos', 'windows'] as const;
+export type AgentOs = (typeof AGENT_OSES)[number];
+
+/** Default agent homes per OS (the installer's -Dbamboo.home). */
+export const DEFAULT_AGENT_HOME: Record<AgentOs, string> = {
+  linux: '/opt/bamboo-agent-home',
+  macos: '/opt/bamboo-agent-home',
+  windows: 'C:\\bamboo-agent-home',
+};
+
+// Absolute paths with only characters every target (sh, systemd, PowerShell, cmd) quotes safely.
+// Segments are separated by exactly one separator, so matching is linear (no backtracking blow-up).
+const POSIX_HOME = /^\/(?:[A-Za-z0-9._+@-][A-Za-z0-9._+@ -]*(?:\/[A-Za-z0-9._+@-][A-Za-z0-9._+@ -]*)*\/?)?$/;
+const WINDOWS_HOME = /^[A-Za-z]:\\(?:[A-Za-z0-9._+@()-][A-Za-z0-9._+@() -]*(?:\\[A-Za-z0-9._+@()-][A-Za-z0-9._+@() -]*)*\\?)?$/;
+
+export const bambooRemoteAnswers = z
+  .object({
+    serverUrl: httpUrlSchema.refine((v) => !/[?#%]/.test(v), { message: 'give the base URL without ?query, #fragment or %-escapes, e.g. https://bamboo.example.com' }),
+    brokerHost: hostSchema.optional(),
+    brokerPort: portSchema.default(54663),
+    installerVersion: z.string().trim().regex(/^[0-9][0-9A-Za-z.-]{0,31}$/, 'like 9.6.2').default('9.6.2'),
+    agentOs: z.enum(AGENT_OSES).default('linux'),
+    agentHome: z.string().trim().max(240).optional(),
+    serviceUser: z
+      .string()
+      .trim()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a Unix user name: lower-case letters, digits, "_" or "-"')
+      .default('bamboo'),
+  })
+  .superRefine((a, ctx) => {
+    if (!a.agentHome) return;
+    const windows = a.agentOs === 'windows';
+    if (!(windows ? WINDOWS_HOME : POSIX_HOME).test(a.agentHome) || a.agentHome.split(/[\\/]/).includes('..')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agentHome'],
+        message: windows
+          ? 'an absolute Windows path like C:\\bamboo-agent-home (letters, digits, spaces, . _ + @ ( ) -)'
+          : 'an absolute path like /opt/bamboo-agent-home (letters, digits, spaces, . _ + @ -)',
+      });
+    }
+  });
+export type BambooRemoteAnswers = z.infer<typeof bambooRemoteAnswers>;
+
+/** The agent home the generated files use: the answer, or the OS's default. */
+export function agentHomeFor(a: BambooRemoteAnswers): string {
+  return a.agentHome || DEFAULT_AGENT_HOME[a.agentOs];
+}
+
+/** The server's base URL without a trailing slash or /agentServer. */
+export function baseUrl(serverUrl: string): string {
+  return serverUrl.replace(/\/+$/, '').replace(/\/agentServer$/i, '');
+}
+
+/** The URL the agent registers with: `<base>/agentServer/`. */
+export function agentServerUrl(serverUrl: string): string {
+  return `${baseUrl(serverUrl)}/agentServer/`;
+}
