@@ -6,9 +6,13 @@ import type { Contract } from '../../../shared/ipc';
 import type { Deps } from '../../services/deps';
 import type { Handlers, JobRegistry } from '../dispatch';
 import { appHandlers } from './app';
+import { bundleHandlers } from './bundle';
+import { historyHandlers } from './history';
 
 export function createHandlers(deps: Deps, jobs: JobRegistry): Handlers<Contract> {
   return {
     ...appHandlers(deps, jobs),
+    ...bundleHandlers(deps, jobs),
+    ...historyHandlers(deps, jobs),
   };
 }

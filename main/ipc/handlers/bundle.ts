@@ -1,0 +1,154 @@
+/** Handlers of bundles (export, inspect, import) and fleets (check, run). */
+import os from 'node:os';
+import path from 'node:path';
+import { draftAnswers } from '../../../shared/fleet';
+import type { Contract, Draft } from '../../../shared/ipc';
+import { getPlatform } from '../../../shared/platforms';
+import type { AnyPlatform, Command } from '../../../shared/platforms/types';
+import { err, ok, type Result } from '../../../shared/result';
+import { artifactsToFiles, collectFolder, createBundle, importBundle, openBundle, planImport, readBundleFile, writeBundle, type BundleFile } from '../../services/bundle';
+import { credentialFromVault } from '../../services/credential';
+import type { Deps } from '../../services/deps';
+import { checkFleet, runFleet } from '../../services/fleet';
+import type { Handlers, JobRegistry } from '../dispatch';
+
+type BundleChannels = Pick<Contract, 'bundle:export' | 'bundle:inspect' | 'bundle:import' | 'fleet:check' | 'fleet:run'>;
+
+/** `~/x` → the user's home; relative paths are refused (the app's working folder means nothing to a user). */
+export function userPath(p: string): Result<string> {
+  const expanded = p === '~' ? os.homedir() : p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
+  if (!path.isAbsolute(expanded)) return err('BAD_INPUT', `${p} is not an absolute path: write it from the root (/…) or from your home (~/…).`);
+  return ok(path.normalize(expanded));
+}
+
+function platformOf(draft: Draft): Result<AnyPlatform> {
+  const platform = draft.platform ? getPlatform(draft.platform) : undefined;
+  return platform ? ok(platform) : err('BAD_INPUT', 'Choose a platform first.');
+}
+
+/** The wizard's files for a draft, generated again (the generator is pure: same bytes as written). */
+function draftFiles(deps: Deps, draft: Draft, includePrivateKey: boolean): Result<{ platform: AnyPlatform; files: BundleFile[]; left: string[]; commands: Command[]; notes: string[] }> {
+  const platform = platformOf(draft);
+  if (!platform.ok) return platform;
+  const p = platform.value;
+  if (!p.generate) return err('NOT_BUILT', `${p.name} cannot generate its files yet.`, 'Export a folder instead.');
+  const { answers, errors } = draftAnswers(p, draft.variant, draft.answers);
+  if (errors.length) return err('BAD_INPUT', `The Details step has problems: ${errors.slice(0, 3).join('; ')}.`, 'Go back to Details and fix them.');
+  const credential = credentialFromVault(deps.vault, p.credential, draft.credentialId, draft.knownHosts);
+  if (!credential.ok) return credential;
+  const generated = p.generate(answers, credential.value, draft.variant ?? '');
+  if (!generated.ok) return generated;
+  const { files, left } = artifactsToFiles(generated.value.files, includePrivateKey);
+  return ok({ platform: p, files, left, commands: generated.value.commands, notes: generated.value.notes });
+}
+
+export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleChannels> {
+  return {
+    'bundle:export': async (input, ctx) => {
+      const out = userPath(input.out);
+      if (!out.ok) return out;
+      ctx.progress('Collecting the files', 0.1);
+      let files: BundleFile[];
+      let left: string[] = [];
+      let meta: { platform: AnyPlatform['id'] | null; variant: string | null; commands: Command[]; notes: string[] };
+      if (input.source.kind === 'draft') {
+        const got = draftFiles(deps, input.source.draft as Draft, input.includePrivateKey);
+        if (!got.ok) return got;
+        ({ files, left } = got.value);
+        meta = { platform: got.value.platform.id, variant: input.source.draft.variant, commands: got.value.commands, notes: got.value.notes };
+      } else {
+        const dir = userPath(input.source.dir);
+        if (!dir.ok) return dir;
+        const got = await collectFolder(dir.value, { exclude: [out.value] });
+        if (!got.ok) return got;
+        files = got.value.files;
+        left = got.value.skipped;
+        meta = { platform: input.source.platform, variant: input.source.variant, commands: [], notes: [] };
+      }
+      ctx.progress(input.passphrase ? 'Encrypting the secret files and packing' : 'Packing', 0.4);
+      const bundle = await createBundle({
+        files,
+        ...meta,
+        appVersion: deps.version,
+        bundleName: path.basename(out.value),
+        signal: ctx.signal,
+        ...(input.report !== undefined ? { report: input.report } : {}),
+        ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}),
+      });
+      if (!bundle.ok) return bundle;
+      ctx.progress('Writing the bundle', 0.9);
+      const written = await writeBundle(out.value, bundle.value, input.overwrite);
+      if (!written.ok) return written;
+      return ok({ path: out.value, bytes: bundle.value.zip.byteLength, sha256: written.value.sha256, manifest: bundle.value.manifest, left });
+    },
+
+    'bundle:inspect': async (input) => {
+      const file = userPath(input.file);
+      if (!file.ok) return file;
+      const bytes = await readBundleFile(file.value);
+      if (!bytes.ok) return bytes;
+      const opened = await openBundle(bytes.value, input.passphrase !== undefined ? { passphrase: input.passphrase } : {});
+      if (!opened.ok) return opened;
+      let targets: Map<string, 'create' | 'overwrite' | 'same'> | undefined;
+      if (input.to) {
+        const to = userPath(input.to);
+        if (!to.ok) return to;
+        const plan = await planImport(to.value, opened.value.files.map((f) => ({ path: f.path, expectedSha256: f.expectedSha256 })));
+        if (!plan.ok) return plan;
+        targets = new Map(plan.value.map((p) => [p.path, p.status]));
+      }
+      return ok({
+        manifest: opened.value.manifest,
+        bytes: bytes.value.byteLength,
+        ok: opened.value.ok,
+        files: opened.value.files.map((f) => ({ path: f.path, size: f.size, mode: f.mode, secret: f.secret, encrypted: f.encrypted, status: f.status, ...(targets?.has(f.path) ? { target: targets.get(f.path) } : {}) })),
+      });
+    },
+
+    'bundle:import': async (input, ctx) => {
+      const file = userPath(input.file);
+      if (!file.ok) return file;
+      const to = userPath(input.to);
+      if (!to.ok) return to;
+      ctx.progress('Reading and checking the bundle', 0.1);
+      const bytes = await readBundleFile(file.value);
+      if (!bytes.ok) return bytes;
+      ctx.progress(input.passphrase ? 'Decrypting and checking every file' : 'Checking every file', 0.3);
+      const done = await importBundle(bytes.value, to.value, { overwrite: input.overwrite, signal: ctx.signal, ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}) });
+      if (!done.ok) return done;
+      return ok({ manifest: done.value.manifest, written: done.value.written.map((w) => ({ path: w.path, status: w.status, ...(w.backupPath ? { backupPath: w.backupPath } : {}) })) });
+    },
+
+    'fleet:check': async ({ draft, csv }) => {
+      const platform = platformOf(draft as Draft);
+      if (!platform.ok) return platform;
+      const check = checkFleet(platform.value, draft as Draft, csv);
+      if (!check.ok) return check;
+      return ok({ columns: check.value.columns, problems: check.value.problems, agents: check.value.agents.map(({ line, name, host, variant, errors }) => ({ line, name, variant, errors, ...(host ? { host } : {}) })) });
+    },
+
+    'fleet:run': async (input, ctx) => {
+      const draft = input.draft as Draft;
+      const platform = platformOf(draft);
+      if (!platform.ok) return platform;
+      const outDir = userPath(input.outDir);
+      if (!outDir.ok) return outDir;
+      const credential = credentialFromVault(deps.vault, platform.value.credential, draft.credentialId, draft.knownHosts);
+      if (!credential.ok) return credential;
+      ctx.progress('Checking the CSV', 0);
+      return runFleet({
+        platform: platform.value,
+        draft,
+        csv: input.csv,
+        outDir: outDir.value,
+        credential: credential.value,
+        appVersion: deps.version,
+        includePrivateKey: input.includePrivateKey,
+        overwrite: input.overwrite,
+        signal: ctx.signal,
+        ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}),
+        onProgress: (done, total, bundle) => ctx.progress(`${done} of ${total}: ${bundle.name} ${bundle.status}`, done / total, bundle),
+      });
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The onboarding history, kept in the store under `history` (newest first, at most
+ * HISTORY_LIMIT entries). Entries hold no secret (see shared/history.ts). A damaged entry is
+ * dropped when the list is read, never fatal.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Draft } from '../../shared/ipc';
+import { HISTORY_LIMIT, historyEntrySchema, scrubAnswers, type HistoryEntry } from '../../shared/history';
+import { err, ok, type Result } from '../../shared/result';
+import type { KeyValueStore } from './store';
+
+/** What a new entry records besides the draft. */
+export interface HistoryExtras {
+  bundlePath?: string;
+  agents?: number;
+}
+
+function sameOnboarding(a: HistoryEntry, b: HistoryEntry): boolean {
+  return a.platform === b.platform && a.variant === b.variant && a.outDir === b.outDir && JSON.stringify(a.answers) === JSON.stringify(b.answers);
+}
+
+export class HistoryService {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Every valid entry, newest first. */
+  list(): HistoryEntry[] {
+    const raw = this.store.get('history');
+    if (!Array.isArray(raw)) return [];
+    return raw.flatMap((e) => {
+      const parsed = historyEntrySchema.safeParse(e);
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  /**
+   * Records an onboarding. When the newest entry is the same onboarding (same platform, variant,
+   * answers and folder) it is updated instead (e.g. the bundle path arrives after the files), so
+   * exporting twice does not fill the list. BAD_INPUT when the draft has no platform.
+   */
+  add(draft: Draft, extras: HistoryExtras = {}): Result<HistoryEntry> {
+    if (!draft.platform) return err('BAD_INPUT', 'Choose a platform first: the history records finished onboardings.');
+    const entry: HistoryEntry = {
+      id: `h_${randomBytes(9).toString('base64url')}`,
+      platform: draft.platform,
+      variant: draft.variant,
+      at: this.now().toISOString(),
+      answers: scrubAnswers(draft.answers) as Record<string, unknown>,
+      ...(draft.outDir ? { outDir: draft.outDir } : {}),
+      ...(extras.bundlePath ? { bundlePath: extras.bundlePath } : {}),
+      ...(extras.agents !== undefined ? { agents: extras.agents } : {}),
+    };
+    const entries = this.list();
+    const newest = entries[0];
+    if (newest && sameOnboarding(newest, entry)) {
+      const merged: HistoryEntry = { ...newest, at: entry.at, ...(entry.bundlePath ? { bundlePath: entry.bundlePath } : {}), ...(entry.agents !== undefined ? { agents: entry.agents } : {}) };
+      this.store.set('history', [merged, ...entries.slice(1)]);
+      return ok(merged);
+    }
+    this.store.set('history', [entry, ...entries].slice(0, HISTORY_LIMIT));
+    return ok(entry);
+  }
+
+  /** The entry as a new draft (Details step, no credential: a new onboarding needs its own). */
+  reopen(id: string): Result<Draft> {
+    const entry = this.list().find((e) => e.id === id);
+    if (!entry) return err('NOT_FOUND', 'That history entry no longer exists.');
+    return ok({ platform: entry.platform, variant: entry.variant, step: 'details', answers: entry.answers, ...(entry.outDir ? { outDir: entry.outDir } : {}) });
+  }
+
+  /** Removes an entry; false when there was none. */
+  remove(id: string): boolean {
+    const entries = this.list();
+    const kept = entries.filter((e) => e.id !== id);
+    if (kept.length === entries.length) return false;
+    this.store.set('history', kept);
+    return true;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The IPC channels of bundles, fleets, history and diagnostics, joined into the contract by
+ * shared/ipc.ts. A function of the draft schema (ipc.ts owns it), so there is no import cycle.
+ * Outputs never carry a secret: passphrases go in, never out; manifests hold checksums only.
+ */
+import { z } from 'zod';
+import { manifestSchema } from './bundle';
+import { historyEntrySchema } from './history';
+import { PLATFORM_IDS, STEP_IDS } from './platforms/types';
+
+const pathSchema = z.string().trim().min(1, 'is required').max(4096);
+/** A bundle passphrase: at least 8 characters. It is used, never stored or sent back. */
+export const passphraseSchema = z.string().min(8, 'must have at least 8 characters').max(1024);
+const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/** What a fix action is, as data (mirrors FixAction in platforms/types.ts). */
+export const fixActionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('rotate-token'), platform: z.enum(PLATFORM_IDS) }),
+  z.object({ kind: z.literal('switch-port'), port: z.number().int() }),
+  z.object({ kind: z.literal('fix-wrapper-conf') }),
+  z.object({ kind: z.literal('open-step'), step: z.enum(STEP_IDS) }),
+  z.object({ kind: z.literal('scp-check') }),
+]);
+
+export const diagnosisSchema = z.object({
+  platform: z.enum(PLATFORM_IDS),
+  failure: z.object({ id: z.string(), title: z.string(), cause: z.string(), fix: z.string(), action: fixActionSchema.optional() }),
+  excerpt: z.string(),
+});
+
+/** One file of an opened bundle, with its checksum status and what unpacking would do to it. */
+export const bundleFileStatusSchema = z.object({
+  path: z.string(),
+  size: z.number(),
+  mode: z.number(),
+  secret: z.boolean(),
+  encrypted: z.boolean(),
+  status: z.enum(['ok', 'mismatch', 'missing', 'locked']),
+  target: z.enum(['create', 'overwrite', 'same']).optional(),
+});
+
+export const fleetAgentRowSchema = z.object({
+  line: z.number(),
+  name: z.string(),
+  host: z.string().optional(),
+  variant: z.string().nullable(),
+  errors: z.array(z.string()),
+});
+
+export const fleetBundleSchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  status: z.enum(['created', 'failed', 'cancelled']),
+  bytes: z.number().optional(),
+  error: z.string().optional(),
+});
+
+/** The channels, given the draft schema. */
+export function bundleChannels<D extends z.ZodType>(draft: D) {
+  return {
+    'bundle:export': {
+      job: true as const,
+      input: z.object({
+        jobId,
+        /** The wizard's files for this draft (generated again, same bytes), or a folder as it is. */
+        source: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('draft'), draft }),
+          z.object({ kind: z.literal('folder'), dir: pathSchema, platform: z.enum(PLATFORM_IDS).nullable().default(null), variant: z.string().max(64).nullable().default(null) }),
+        ]),
+        out: pathSchema,
+        includePrivateKey: z.boolean().default(false),
+        passphrase: passphraseSchema.optional(),
+        /** The connectivity report as text. */
+        report: z.string().max(1_000_000).optional(),
+        overwrite: z.boolean().default(false),
+      }),
+      output: z.object({
+        path: z.string(),
+        bytes: z.number(),
+        sha256: z.string(),
+        manifest: manifestSchema,
+        /** Files not packed: private keys left out, the file service's backups. */
+        left: z.array(z.string()),
+      }),
+    },
+    'bundle:inspect': {
+      input: z.object({ file: pathSchema, passphrase: passphraseSchema.optional(), to: pathSchema.optional() }),
+      output: z.object({ manifest: manifestSchema, bytes: z.number(), ok: z.boolean(), files: z.array(bundleFileStatusSchema) }),
+    },
+    'bundle:import': {
+      job: true as const,
+      input: z.object({ jobId, file: pathSchema, to: pathSchema, passphrase: passphraseSchema.optional(), overwrite: z.boolean().default(false) }),
+      output: z.object({
+        manifest: manifestSchema,
+        written: z.array(z.object({ path: z.string(), status: z.enum(['created', 'updated', 'unchanged']), backupPath: z.string().optional() })),
+      }),
+    },
+    'fleet:check': {
+      input: z.object({ draft, csv: z.string().max(2_000_000) }),
+      output: z.object({ columns: z.array(z.string()), problems: z.array(z.string()), agents: z.array(fleetAgentRowSchema) }),
+    },
+    'fleet:run': {
+      job: true as const,
+      input: z.object({
+        jobId,
+        draft,
+        csv: z.string().max(2_000_000),
+        outDir: pathSchema,
+        includePrivateKey: z.boolean().default(false),
+        passphrase: passphraseSchema.optional(),
+        overwrite: z.boolean().default(false),
+      }),
+      output: z.object({ outDir: z.string(), created: z.number(), failed: z.number(), cancelled: z.number(), elapsedMs: z.number(), bundles: z.array(fleetBundleSchema) }),
+    },
+    'history:list': { input: z.object({}).strict(), output: z.object({ entries: z.array(historyEntrySchema) }) },
+    'history:add': {
+      input: z.object({ draft, bundlePath: pathSchema.optional(), agents: z.number().int().min(0).optional() }),
+      output: z.object({ entry: historyEntrySchema }),
+    },
+    'history:reopen': { input: z.object({ id: z.string().max(80) }), output: z.object({ draft }) },
+    'history:remove': { input: z.object({ id: z.string().max(80) }), output: z.object({ removed: z.boolean() }) },
+    'diagnose:run': {
+      input: z.object({ text: z.string().max(2_000_000), platform: z.enum(PLATFORM_IDS).optional() }),
+      output: z.object({ diagnoses: z.array(diagnosisSchema) }),
+    },
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * Fleets: one bundle per agent from a CSV. The CSV is parsed in main (csv-parse); this file turns
+ * one parsed row into that agent's answers: the wizard's answers are the template and each column
+ * overrides the field of the same key. Reserved columns: `name` (required; the bundle's name),
+ * `host` (the agent's host, for the README; also the `host` field when the platform has one) and
+ * `variant` (overrides the wizard's variant).
+ */
+import type { AnyPlatform, Field } from './platforms/types';
+import { isHost } from './validate';
+
+/** Most agents one fleet run packs. */
+export const FLEET_LIMIT = 1000;
+export const RESERVED_COLUMNS = ['name', 'host', 'variant'] as const;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** One CSV row: its line number in the file and its cells by column. */
+export interface FleetRow {
+  line: number;
+  cells: Record<string, string>;
+}
+
+/** What a row becomes: the agent, its variant and answers, or the reasons it cannot. */
+export interface FleetAgent {
+  line: number;
+  name: string;
+  host?: string;
+  variant: string | null;
+  answers: Record<string, unknown>;
+  errors: string[];
+}
+
+/** "queue=default;os=linux" (';' or ',' between pairs) → { queue: 'default', os: 'linux' }. */
+function parseTagCell(text: string): { tags: Record<string, string>; bad: string[] } {
+  const tags: Record<string, string> = {};
+  const bad: string[] = [];
+  for (const part of text.split(/[;,]/)) {
+    const item = part.trim();
+    if (!item) continue;
+    const i = item.indexOf('=');
+    if (i <= 0) bad.push(item);
+    else tags[item.slice(0, i).trim()] = item.slice(i + 1).trim();
+  }
+  return { tags, bad };
+}
+
+/**
+ * The draft's raw form values as the platform's answers (what the Details step shows, converted
+ * like the renderer does: hidden fields and empty values dropped, tags text → record), validated.
+ * Used by main wherever it generates from a draft (bundle export, fleet template).
+ */
+export function draftAnswers(platform: AnyPlatform, variant: string | null, raw: Record<string, unknown>): { answers: Record<string, unknown>; errors: string[] } {
+  const out: Record<string, unknown> = {};
+  const errors: string[] = [];
+  for (const field of platform.fields) {
+    if (field.variants && (variant === null || !field.variants.includes(variant))) continue;
+    const value = raw[field.key];
+    if (value === undefined || value === '') continue;
+    if (field.kind === 'tags' && typeof value === 'string') {
+      const { tags, bad } = parseTagCell(value.replace(/\n/g, ','));
+      if (bad.length) errors.push(`${field.label}: write tags as key=value (not "${bad[0]}")`);
+      out[field.key] = tags;
+    } else out[field.key] = value;
+  }
+  const parsed = platform.answers.safeParse(out);
+  if (!parsed.success) errors.push(...issuesText(platform, parsed.error.issues));
+  return { answers: parsed.success ? (parsed.data as Record<string, unknown>) : out, errors };
+}
+
+function issuesText(platform: AnyPlatform, issues: readonly { path: PropertyKey[]; code: string; message: string; input?: unknown }[]): string[] {
+  return issues.slice(0, 5).map((issue) => {
+    const key = String(issue.path[0] ?? '');
+    const label = platform.fields.find((f) => f.key === key)?.label ?? (key || 'answers');
+    const where = issue.path.length > 1 ? ` ${issue.path.slice(1).map(String).join('.')}` : '';
+    return `${label}${where}: ${issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message}`;
+  });
+}
+
+/** Column problems that affect every row: unknown columns, list fields, a missing `name`. */
+export function checkColumns(platform: AnyPlatform, columns: string[]): string[] {
+  const problems: string[] = [];
+  if (!columns.includes('name')) problems.push('the CSV needs a "name" column (one agent per row)');
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c)) problems.push(`the column "${c}" appears twice`);
+    seen.add(c);
+    if ((RESERVED_COLUMNS as readonly string[]).includes(c)) continue;
+    const field = platform.fields.find((f) => f.key === c);
+    if (!field) problems.push(`unknown column "${c}": ${platform.name} has ${platform.fields.filter((f) => f.kind !== 'list').map((f) => f.key).join(', ')}`);
+    else if (field.kind === 'list') problems.push(`the column "${c}" is a list (${field.label}): set it in the wizard, it cannot come from a CSV cell`);
+  }
+  return problems;
+}
+
+function cellValue(field: Field, cell: string): { value?: unknown; error?: string } {
+  if (field.kind === 'tags') {
+    const { tags, bad } = parseTagCell(cell);
+    return bad.length ? { error: `${field.label}: write tags as key=value (not "${bad[0]}")` } : { value: tags };
+  }
+  return { value: cell };
+}
+
+/**
+ * One row → the agent's answers, validated by the platform's schema. Empty cells keep the
+ * template's value. Errors name the row's line and the field.
+ */
+export function rowToAgent(platform: AnyPlatform, template: { variant: string | null; answers: Record<string, unknown> }, row: FleetRow): FleetAgent {
+  const errors: string[] = [];
+  const name = (row.cells.name ?? '').trim();
+  if (!NAME.test(name)) errors.push(`name "${name.slice(0, 80)}" must be letters, digits, ".", "_" or "-" (max 63), starting with a letter or digit`);
+  const host = row.cells.host?.trim() || undefined;
+  if (host !== undefined && !isHost(host)) errors.push(`host "${host.slice(0, 80)}" is not a host name or IP address`);
+  const variant = row.cells.variant?.trim() || template.variant;
+  if (platform.variants.length && !platform.variants.some((v) => v.id === variant)) errors.push(`variant "${variant ?? ''}" is not one of ${platform.variants.map((v) => v.id).join(', ')}`);
+  const answers: Record<string, unknown> = { ...template.answers };
+  for (const [column, raw] of Object.entries(row.cells)) {
+    const cell = raw.trim();
+    if ((RESERVED_COLUMNS as readonly string[]).includes(column) && !(column === 'host' && platform.fields.some((f) => f.key === 'host'))) continue;
+    const field = platform.fields.find((f) => f.key === column);
+    if (!field || cell === '') continue;
+    const { value, error } = cellValue(field, cell);
+    if (error) errors.push(error);
+    else answers[column] = value;
+  }
+  const parsed = platform.answers.safeParse(answers);
+  if (!parsed.success) errors.push(...issuesText(platform, parsed.error.issues));
+  return { line: row.line, name, ...(host ? { host } : {}), variant: variant ?? null, answers: parsed.success ? (parsed.data as Record<string, unknown>) : answers, errors };
+}
