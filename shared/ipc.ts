@@ -8,7 +8,9 @@
 import { z } from 'zod';
 import { PLATFORM_IDS, STEP_IDS } from './platforms/types';
 import type { Result } from './result';
+import { configsChannels } from './configs-contract';
 import { bundleChannels } from './bundle-contract';
+import { credentialChannels } from './credentials-contract';
 
 /** A job id the renderer makes up (letters, digits, '-', '_'). */
 export const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -60,7 +62,9 @@ export const contract = {
   'draft:save': { input: draftSchema, output: z.object({ savedAt: z.string() }) },
   'draft:clear': { input: empty, output: z.object({}) },
   'job:cancel': { input: z.object({ jobId: jobIdSchema }), output: z.object({ cancelled: z.boolean() }) },
+  ...configsChannels,
   ...bundleChannels(draftSchema),
+  ...credentialChannels,
 } satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

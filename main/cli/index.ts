@@ -3,7 +3,9 @@
  * contract: 0 done and passed, 1 a check failed, 2 bad usage or bad input (one line on stderr).
  */
 import { platformsCommand } from './platforms';
-import { bundleCommand, diagnoseCommand, generateCommand, keygenCommand, probeCommand, rotateCommand, scpCheckCommand } from './not-built';
+import { bundleCommand, keygenCommand, probeCommand, rotateCommand, scpCheckCommand } from './not-built';
+import { generateCommand } from './generate';
+import { diagnoseCommand } from './diagnose';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
 
 export const COMMANDS: Command[] = [platformsCommand, keygenCommand, probeCommand, generateCommand, rotateCommand, diagnoseCommand, scpCheckCommand, bundleCommand];

@@ -6,13 +6,17 @@ import type { Contract } from '../../../shared/ipc';
 import type { Deps } from '../../services/deps';
 import type { Handlers, JobRegistry } from '../dispatch';
 import { appHandlers } from './app';
+import { credentialsHandlers } from './credentials';
 import { bundleHandlers } from './bundle';
 import { historyHandlers } from './history';
+import { configsHandlers } from './configs';
 
 export function createHandlers(deps: Deps, jobs: JobRegistry): Handlers<Contract> {
   return {
     ...appHandlers(deps, jobs),
+    ...credentialsHandlers(deps, jobs),
     ...bundleHandlers(deps, jobs),
     ...historyHandlers(deps, jobs),
+    ...configsHandlers(deps, jobs),
   };
 }

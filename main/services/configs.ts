@@ -1,0 +1,106 @@
+/**
+ * Generating a platform's files into a folder, for every front end: parse the answers with the
+ * platform's schema, run its pure generator, preview against the folder (planWrites) and write
+ * exactly what was previewed (writeArtifacts: all-or-nothing, backups, refuses changed files).
+ */
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import type { ConfigsPlan } from '../../shared/configs-contract';
+import { getPlatform } from '../../shared/platforms';
+import type { AnyPlatform, Credential, Generated } from '../../shared/platforms/types';
+import { err, ok, type Result } from '../../shared/result';
+import { planWrites, writeArtifacts, type WriteOutcome } from './files';
+
+/** The platform with a generator, and the variant checked against it. Failure: BAD_INPUT, NOT_BUILT. */
+export function generatorOf(platformId: string, variant: string | undefined): Result<{ platform: AnyPlatform; variant: string }> {
+  const platform = getPlatform(platformId);
+  if (!platform) return err('BAD_INPUT', `Unknown platform ${JSON.stringify(platformId.slice(0, 40))}.`, 'Run `agent-onboard platforms` for the list.');
+  if (!platform.generate) return err('NOT_BUILT', `${platform.name} has no file generator in this version.`);
+  const chosen = variant ?? platform.variants[0]?.id ?? '';
+  if (!platform.variants.some((v) => v.id === chosen)) {
+    return err('BAD_INPUT', `${platform.name} has no variant ${JSON.stringify(chosen.slice(0, 40))} (use ${platform.variants.map((v) => v.id).join(', ')}).`);
+  }
+  return ok({ platform, variant: chosen });
+}
+
+/** Parses raw answers with the platform's schema: one readable line per problem (first 3). */
+export function parseAnswers(platform: AnyPlatform, raw: unknown): Result<unknown> {
+  const parsed = platform.answers.safeParse(raw);
+  if (parsed.success) return ok(parsed.data);
+  const lines = parsed.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join('.') : 'answers'}: ${i.message}`);
+  return err('BAD_INPUT', lines.join('; '));
+}
+
+/** Runs the platform's generator on raw answers. Failure codes: the generator's and parseAnswers'. */
+export function generateFiles(platform: AnyPlatform, variant: string, rawAnswers: unknown, credential: Credential): Result<Generated> {
+  const answers = parseAnswers(platform, rawAnswers);
+  if (!answers.ok) return answers;
+  return platform.generate!(answers.value, credential, variant);
+}
+
+/** An absolute output folder from what the user typed (`~/x` is under the home folder). */
+export function resolveOutDir(text: string, home = os.homedir()): Result<string> {
+  const value = text.trim();
+  if (value.includes('\0')) return err('BAD_INPUT', 'outDir: must not contain NUL characters');
+  const expanded = value === '~' ? home : value.startsWith('~/') ? path.join(home, value.slice(2)) : value;
+  if (!path.isAbsolute(expanded)) return err('BAD_INPUT', `outDir: give an absolute folder path (got ${JSON.stringify(value.slice(0, 80))})`, 'For example /home/you/agent-config or ~/agent-config.');
+  return ok(path.resolve(expanded));
+}
+
+/** A digest of exactly what would be written (paths, modes, bytes), to tie a write to its preview. */
+export function planHashOf(generated: Generated): string {
+  const h = createHash('sha256');
+  for (const f of generated.files) h.update(JSON.stringify([f.path, f.mode, f.secret])).update('\0').update(f.text).update('\0');
+  return h.digest('hex');
+}
+
+/** `SHA256:…` fingerprints of the host keys in a generated known_hosts file, for the user to compare. */
+export function hostKeysOf(generated: Generated): ConfigsPlan['hostKeys'] {
+  const file = generated.files.find((f) => f.path === 'known_hosts' || f.path.endsWith('/known_hosts'));
+  if (!file) return [];
+  return file.text
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([host, type, key]) => host && type && key && !host.startsWith('#') && !host.startsWith('@'))
+    .map(([host = '', type = '', key = '']) => ({ host, type, fingerprint: `SHA256:${createHash('sha256').update(Buffer.from(key, 'base64')).digest('base64').replace(/=+$/, '')}` }));
+}
+
+/** The preview of writing `generated` into `outDir`: per file status and diff, never a secret's text. */
+export async function planConfigs(outDir: string, generated: Generated): Promise<ConfigsPlan> {
+  const planned = await planWrites(outDir, generated.files);
+  return {
+    outDir,
+    files: planned.map((p, i) => {
+      const a = generated.files[i]!;
+      return {
+        path: p.path,
+        status: p.status,
+        mode: p.mode,
+        secret: p.secret,
+        ...(a.description ? { description: a.description } : {}),
+        ...(a.secret ? {} : { text: a.text }),
+        diff: p.diff,
+        currentSha256: p.currentSha256,
+      };
+    }),
+    commands: generated.commands,
+    notes: generated.notes,
+    hostKeys: hostKeysOf(generated),
+    planHash: planHashOf(generated),
+  };
+}
+
+/**
+ * Writes `generated` into `outDir` as previewed: refuses (FILE_CHANGED) when the generated files
+ * differ from the preview's planHash or a file on disk differs from its previewed hash; otherwise
+ * all-or-nothing through the file service.
+ */
+export async function writeConfigs(outDir: string, generated: Generated, planHash: string, expected: Record<string, string | null>): Promise<Result<WriteOutcome[]>> {
+  if (planHashOf(generated) !== planHash) {
+    return err('FILE_CHANGED', 'The files to write are no longer the ones previewed (the answers, key or host key changed); nothing was written.', 'Preview again, then write.');
+  }
+  const missing = generated.files.find((f) => !(f.path in expected));
+  if (missing) return err('BAD_INPUT', `expected: no previewed hash for ${missing.path}`);
+  return writeArtifacts(outDir, generated.files, expected);
+}
