@@ -19,7 +19,10 @@ const WINDOWS_HOME = /^[A-Za-z]:\\(?:[A-Za-z0-9._+@()-][A-Za-z0-9._+@() -]*(?:\\
 
 export const bambooRemoteAnswers = z
   .object({
-    serverUrl: httpUrlSchema.refine((v) => !/[?#%]/.test(v), { message: 'give the base URL without ?query, #fragment or %-escapes, e.g. https://bamboo.example.com' }),
+    // Only characters with no meaning in sh, PowerShell, cmd or systemd, so quoting is belt and braces.
+    serverUrl: httpUrlSchema.refine((v) => /^[A-Za-z0-9._~:/@[\]+-]+$/.test(v), {
+      message: 'give the base URL with letters, digits and . _ ~ : / @ + - only (no ?query, #fragment, %-escapes or $), e.g. https://bamboo.example.com',
+    }),
     brokerHost: hostSchema.optional(),
     brokerPort: portSchema.default(54663),
     installerVersion: z.string().trim().regex(/^[0-9][0-9A-Za-z.-]{0,31}$/, 'like 9.6.2').default('9.6.2'),

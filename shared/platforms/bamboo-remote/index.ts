@@ -61,5 +61,12 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
     return err('BAD_INPUT', `Unknown variant '${variant}' for the Bamboo remote agent: use installer or existing.`);
   },
   updaters: [wrapperConfUpdater],
+  revokeChecklist: [
+    'Bamboo has one security token per server. Reset it only when every agent can get the new one: Administration → Agents → Security token verification → reset.',
+    'Agents that are connected keep working until they restart; any agent restarted with the old token is refused ("Security token is required…").',
+    "Update every remote agent's conf/wrapper.conf (this tool, or agent-onboard rotate bamboo-remote) and restart each one.",
+    'Update the other copies: container env SECURITY_TOKEN (the image does not rewrite an existing wrapper.conf on its volume), the Helm secret (agent.securityToken.secretName), and install scripts.',
+    'Check Administration → Agents: every remote agent is online again, then delete the old token from wherever it was kept.',
+  ],
   failures: BAMBOO_REMOTE_FAILURES,
 };

@@ -9,7 +9,7 @@ import type { Artifact, Command, Credential, Generated } from '../types';
 import { agentHomeFor, agentServerUrl, baseUrl, type BambooRemoteAnswers } from './answers';
 import { cmdSetValue, psQuote, shQuote, systemdQuote, systemdValue } from './quote';
 import { BAMBOO_TOKEN_PATTERN } from './wrapper-conf';
-import { RESTART_COMMANDS } from './restart';
+import { restartCommands } from './restart';
 
 /** File names of the generated output. */
 export const FILES = {
@@ -159,7 +159,7 @@ function commands(a: BambooRemoteAnswers, v: Values): Result<Command[]> {
       { os, title: 'Install and register the agent (PowerShell, in the folder with these files)', command: `powershell -NoProfile -ExecutionPolicy Bypass -File .\\${FILES.ps1}` },
       { os, title: 'Or from cmd.exe', command: `.\\${FILES.cmd}` },
       { os, title: 'The installer command it runs', command: `java "-Dbamboo.home=${v.home}" -jar ${jar} ${url} -t (Get-Content -Raw .\\${FILES.token}).Trim()` },
-      ...RESTART_COMMANDS.filter((c) => c.os === 'windows').map((c) => ({ ...c, command: c.command.replaceAll('<bamboo-agent-home>', v.home) })),
+      ...restartCommands(v.home, ['windows']),
     ]);
   }
   const q = all([shQuote(v.home), shQuote(v.jar), shQuote(v.url), shQuote(`${v.home}/bin/bamboo-agent.sh`), shQuote(`${v.home}/atlassian-bamboo-agent.log`)]);
@@ -232,7 +232,7 @@ export function generateExisting(a: BambooRemoteAnswers): Result<Generated> {
   const home = agentHomeFor(a);
   return ok({
     files: [],
-    commands: RESTART_COMMANDS.filter((c) => !c.os || c.os === a.agentOs).map((c) => ({ ...c, command: c.command.replaceAll('<bamboo-agent-home>', home) })),
+    commands: restartCommands(home, [a.agentOs]),
     notes: [
       `An existing agent keeps its registration: only the security token in ${home}/conf/wrapper.conf changes. Open "Update an existing install" (or run: agent-onboard rotate bamboo-remote --token-env VAR ${home}) to write it in place with a backup, then restart the agent.`,
     ],

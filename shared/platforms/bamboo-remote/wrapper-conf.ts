@@ -202,6 +202,13 @@ function serialise(p: Parsed): string {
   return p.bom + p.lines.map((l) => l.text + l.eol).join('');
 }
 
+/** Character offset of line `index` in the serialised text (after the byte-order mark). */
+function lineOffset(p: Parsed, lines: Line[], index: number): number {
+  let at = p.bom.length;
+  for (let i = 0; i < index; i++) at += lines[i]!.text.length + lines[i]!.eol.length;
+  return at;
+}
+
 function withValue(line: Line, value: string): Line {
   const prop = line.prop!;
   return { ...line, text: line.text.slice(0, prop.valueStart) + value + line.text.slice(prop.valueEnd) };
@@ -227,9 +234,16 @@ export function setSecurityToken(text: string, token: string): Result<{ text: st
   const key = `wrapper.app.parameter.${slot.parameter}`;
   if (slot.state !== 'missing') {
     for (const i of params.get(slot.parameter) ?? []) {
-      if (lines[i]!.prop!.value === token) continue;
+      const prop = lines[i]!.prop!;
+      if (prop.value === token) continue;
+      const at = lineOffset(parsed, parsed.lines, i);
       lines[i] = withValue(lines[i]!, token);
-      changes.push({ line: i + 1, what: `${key}: security token ${slot.state === 'empty' ? 'set' : 'replaced'}` });
+      changes.push({
+        line: i + 1,
+        what: `${key}: security token ${slot.state === 'empty' ? 'set' : 'replaced'}`,
+        oldRange: [at + prop.valueStart, at + prop.valueEnd],
+        newRange: [at + prop.valueStart, at + prop.valueStart + token.length],
+      });
     }
   } else {
     const anchor = lines[insertAfter]!;
@@ -241,7 +255,12 @@ export function setSecurityToken(text: string, token: string): Result<{ text: st
     const inserted: Line = { text: urlText.slice(0, keyStart) + newKey + urlText.slice(keyStart + prop.key.length, prop.valueStart) + token, eol: anchor.eol };
     lines[insertAfter] = { ...anchor, eol: anchor.eol || parsed.eol };
     lines.splice(insertAfter + 1, 0, inserted);
-    changes.push({ line: insertAfter + 2, what: `${key}: security token added after ${slot.form === 'flag' ? 'the -t flag' : 'the server URL'} (wrapper.app.parameter.${found.value.urlParameter})` });
+    const at = lineOffset(parsed, lines, insertAfter + 1) + inserted.text.length - token.length;
+    changes.push({
+      line: insertAfter + 2,
+      what: `${key}: security token added after ${slot.form === 'flag' ? 'the -t flag' : 'the server URL'} (wrapper.app.parameter.${found.value.urlParameter})`,
+      newRange: [at, at + token.length],
+    });
   }
   const out = serialise({ ...parsed, lines });
   const info = readWrapperConf(out);

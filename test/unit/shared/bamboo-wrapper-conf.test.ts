@@ -77,14 +77,18 @@ describe('Bamboo wrapper.conf: writing the token', () => {
     const { text, changes } = mustSet(CONF);
     const expected = CONF.replace('/agentServer/\n', `/agentServer/\nwrapper.app.parameter.3=${TOKEN}\n`);
     expect(text).toBe(expected);
-    expect(changes).toEqual([{ line: 13, what: 'wrapper.app.parameter.3: security token added after the server URL (wrapper.app.parameter.2)' }]);
+    expect(changes).toMatchObject([{ line: 13, what: 'wrapper.app.parameter.3: security token added after the server URL (wrapper.app.parameter.2)' }]);
+    expect(changes[0]?.oldRange).toBeUndefined();
+    expect(text.slice(...changes[0]!.newRange!)).toBe(TOKEN);
   });
 
   it('replaces a present token in place', () => {
     const once = mustSet(CONF, OTHER).text;
     const { text, changes } = mustSet(once);
     expect(text).toBe(once.replace(OTHER, TOKEN));
-    expect(changes).toEqual([{ line: 13, what: 'wrapper.app.parameter.3: security token replaced' }]);
+    expect(changes).toMatchObject([{ line: 13, what: 'wrapper.app.parameter.3: security token replaced' }]);
+    expect(once.slice(...changes[0]!.oldRange!)).toBe(OTHER);
+    expect(text.slice(...changes[0]!.newRange!)).toBe(TOKEN);
   });
 
   it('fills an empty token line (token verification was off)', () => {
@@ -179,10 +183,20 @@ describe('Bamboo wrapper.conf: other files are refused', () => {
     expect(wrapperConfUpdater.detect('wrapper.conf.bak', CONF)).toBe(false);
   });
 
-  it('updates through the Updater interface with the same result', () => {
+  it('updates through the Updater interface with the same result, naming the server URL it found', () => {
     const r = wrapperConfUpdater.rotate(CONF, TOKEN);
     expect(r.ok && r.value.text).toBe(mustSet(CONF).text);
+    expect(r.ok && r.value.notes?.[0]).toContain('http://bamboo.internal:8085/agentServer/');
     expect(wrapperConfUpdater.commands.map((c) => c.command).join('\n')).toMatch(/bamboo-agent\.sh' restart/);
+  });
+
+  it('fills the restart commands with the agent home, quoted for the shell', () => {
+    const posix = wrapperConfUpdater.commandsFor!(CONF, '/whatever/conf/wrapper.conf').map((c) => c.command);
+    expect(posix).toContain("'/srv/bamboo agent/bin/bamboo-agent.sh' restart");
+    const noHome = CONF.replace(/^wrapper\.java\.additional\.1=.*\n/m, '');
+    const win = wrapperConfUpdater.commandsFor!(noHome, "C:\\Agents\\it's\\conf\\wrapper.conf").map((c) => c.command);
+    expect(win).toContain("Get-Content -Tail 50 -Wait 'C:\\Agents\\it''s\\atlassian-bamboo-agent.log'");
+    expect(win.join('\n')).not.toContain('bamboo-agent.sh');
   });
 });
 
