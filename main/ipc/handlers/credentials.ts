@@ -1,0 +1,58 @@
+/** Handlers of the Credentials step: key pairs, tokens, and the vault entries they become. */
+import { REVEAL_MS } from '../../../shared/credentials-contract';
+import type { Contract } from '../../../shared/ipc';
+import { err, ok, type Result } from '../../../shared/result';
+import { checkToken } from '../../../shared/tokens';
+import type { Deps } from '../../services/deps';
+import { generateKeyPair, importKey } from '../../services/keys';
+import { defaultComment, describeSecret, forgetSecret, keyTargetFor, persistSecret, putKey, putToken, revealToken } from '../../services/secrets';
+import type { Handlers, JobRegistry } from '../dispatch';
+
+type CredentialChannels = Pick<Contract, 'keys:generate' | 'keys:import' | 'tokens:check' | 'secrets:describe' | 'secrets:reveal' | 'secrets:persist' | 'secrets:forget'>;
+
+function typeRefused(type: string, keyTypes: string[] | undefined): Result<never> | undefined {
+  if (!keyTypes || keyTypes.includes(type)) return undefined;
+  return err('KEY_UNSUPPORTED', `This platform takes ${keyTypes.join(' or ')} keys, not ${type}.`, `Generate or import a ${keyTypes.join(' or ')} key.`);
+}
+
+export function credentialsHandlers(deps: Deps, _jobs: JobRegistry): Handlers<CredentialChannels> {
+  const { vault } = deps;
+  return {
+    'keys:generate': async (input, ctx) => {
+      const target = keyTargetFor(input.platform);
+      const refused = typeRefused(input.type, target.keyTypes);
+      if (refused) return refused;
+      const generated = await generateKeyPair(
+        { type: input.type, bits: input.bits, passphrase: input.passphrase, comment: input.comment ?? defaultComment(input.platform), format: target.format ?? input.format },
+        { signal: ctx.signal, progress: (message, fraction) => ctx.progress(message, fraction) },
+      );
+      if (!generated.ok) return generated;
+      return ok(putKey(vault, generated.value, input.platform, input.passphrase));
+    },
+    'keys:import': async (input) => {
+      const target = keyTargetFor(input.platform);
+      const imported = importKey({ text: input.text, passphrase: input.passphrase, comment: input.comment, format: target.format ?? input.format });
+      if (!imported.ok) return imported;
+      const refused = typeRefused(imported.value.type, target.keyTypes);
+      if (refused) return refused;
+      const summary = putKey(vault, imported.value, input.platform, input.passphrase);
+      return ok({ ...summary, sourceFormat: imported.value.sourceFormat, converted: imported.value.converted });
+    },
+    'tokens:check': async ({ platform, text }) => {
+      const verdict = checkToken(platform, text);
+      if (verdict.verdict !== 'ok') return ok(verdict);
+      const summary = putToken(vault, platform, verdict);
+      return ok({ ...summary, verdict: 'ok' as const, message: verdict.message, cleaned: verdict.cleaned });
+    },
+    'secrets:describe': async ({ id }) => describeSecret(vault, id),
+    'secrets:reveal': async ({ id }) => {
+      const value = revealToken(vault, id);
+      return value.ok ? ok({ value: value.value, clearAfterMs: REVEAL_MS }) : value;
+    },
+    'secrets:persist': async ({ id }) => persistSecret(vault, id),
+    'secrets:forget': async ({ id }) => {
+      forgetSecret(vault, id);
+      return ok({});
+    },
+  };
+}
