@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readWrapperConf, setSecurityToken } from '../../../shared/platforms/bamboo-remote/wrapper-conf';
 import { wrapperConfUpdater } from '../../../shared/platforms/bamboo-remote/updater';
+import type { Change } from '../../../shared/platforms/types';
 import { availableBambooTemplates, renderedFixture } from '../../support/bamboo-fixtures';
 
 const TOKEN = 'f3defca0b1dee4b665fa7471cfe2899d524722f9';
@@ -31,7 +32,7 @@ function tokenLines(text: string): string[] {
   return text.split(/\r?\n/).filter((l) => /^\s*wrapper\.app\.parameter\.3\s*=/.test(l));
 }
 
-function mustSet(text: string, token = TOKEN): { text: string; changes: { line: number; what: string }[] } {
+function mustSet(text: string, token = TOKEN): { text: string; changes: Change[] } {
   const r = setSecurityToken(text, token);
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
