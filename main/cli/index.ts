@@ -3,7 +3,9 @@
  * contract: 0 done and passed, 1 a check failed, 2 bad usage or bad input (one line on stderr).
  */
 import { platformsCommand } from './platforms';
-import { bundleCommand, keygenCommand, probeCommand, rotateCommand, scpCheckCommand } from './not-built';
+import { probeCommand, rotateCommand, scpCheckCommand } from './not-built';
+import { keygenCommand } from './keygen';
+import { bundleCommand } from './bundle';
 import { generateCommand } from './generate';
 import { diagnoseCommand } from './diagnose';
 import { EXIT, UsageError, type CliIo, type Command } from './types';

@@ -14,8 +14,6 @@ function notBuilt(name: string, summary: string, synopsis: string): Command {
   };
 }
 
-export const keygenCommand = notBuilt('keygen', 'Generate an SSH key pair', 'keygen --type ed25519|rsa [--bits 2048|3072|4096] [--format openssh|pkcs1|pkcs8] [--passphrase-env VAR] [--comment TEXT] --out DIR [--name BASENAME] [--json]');
 export const probeCommand = notBuilt('probe', 'Check that an agent host can reach its server', 'probe --host HOST [--port N ...] [--timeout-ms N] [--ssh-user USER --ssh-key FILE] [--forward REMOTE_PORT] [--expect-fingerprint SHA256:...] [--proxy URL] [--json]');
 export const rotateCommand = notBuilt('rotate', 'Replace the token in an existing install, in place', 'rotate PLATFORM --token-env VAR [--dry-run] FILE_OR_DIR... [--json]');
 export const scpCheckCommand = notBuilt('scp-check', 'Evaluate service control policies for Bamboo elastic agents', 'scp-check --policy FILE [--policy FILE ...] --principal ARN --http-tokens required|optional --hop-limit N [--json]');
-export const bundleCommand = notBuilt('bundle', 'Export, verify and import config bundles', 'bundle export DIR --out FILE.zip [--passphrase-env VAR] [--json]\n       agent-onboard bundle verify FILE.zip [--passphrase-env VAR] [--json]\n       agent-onboard bundle import FILE.zip --to DIR [--passphrase-env VAR] [--json]');

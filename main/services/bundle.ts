@@ -121,7 +121,7 @@ export async function decryptFile(blob: Uint8Array, filePath: string, passphrase
     decipher.setAuthTag(buf.subarray(buf.length - TAG_BYTES));
     return ok(new Uint8Array(Buffer.concat([decipher.update(buf.subarray(HEADER_BYTES, buf.length - TAG_BYTES)), decipher.final()])));
   } catch {
-    return err('PASSPHRASE_WRONG', 'The passphrase does not open the encrypted files of this bundle; nothing was unpacked.', 'Check the passphrase with whoever made the bundle (it is case-sensitive).');
+    return err('PASSPHRASE_WRONG', 'The passphrase does not open the encrypted files of this bundle.', 'Check the passphrase with whoever made the bundle (it is case-sensitive).');
   }
 }
 

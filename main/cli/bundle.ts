@@ -1,0 +1,193 @@
+/** `agent-onboard bundle export|verify|import`: config bundles from the command line. */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { modeText } from '../../shared/bundle';
+import { PLATFORM_IDS, type PlatformId } from '../../shared/platforms/types';
+import { getPlatform } from '../../shared/platforms';
+import { exitCodeFor, type AppError } from '../../shared/result';
+import { collectFolder, createBundle, importBundle, openBundle, readBundleFile, writeBundle, type CheckedFile } from '../services/bundle';
+import { readFile } from 'node:fs/promises';
+import { APP_VERSION } from '../version';
+import { EXIT, UsageError, type CliIo, type Command } from './types';
+
+const HELP = `Usage: agent-onboard bundle export DIR --out FILE.zip [--passphrase-env VAR] [--platform P]
+                                  [--variant V] [--report FILE] [--force] [--json]
+       agent-onboard bundle verify FILE.zip [--passphrase-env VAR] [--json]
+       agent-onboard bundle import FILE.zip --to DIR [--passphrase-env VAR] [--force] [--json]
+
+Config bundles: one zip with an agent's config files, keys, a README with the next steps and
+manifest.json (per file: path, size, SHA-256, mode, secret). Modes are kept in the zip, so
+'unzip' restores them too.
+
+export   packs DIR as it is, secrets included (secret = mode 0600, a private key, or marked
+         secret). With --passphrase-env the secret files are encrypted (AES-256-GCM, key from
+         scrypt; the passphrase is never stored). The file service's backups (*.bak-<stamp>)
+         are left out; symlinks are refused. --platform/--variant tag the manifest and README;
+         --report adds a connectivity report. An existing FILE.zip is kept unless --force.
+verify   checks every file against the manifest. Without the passphrase, encrypted files are
+         checked as stored; with it, their content too.
+import   checks everything in memory first, then unpacks into DIR with the manifest's modes
+         (keys 0600). A hostile bundle ('..' or absolute names, symlinks, duplicate names,
+         zip bombs, entries missing from the manifest) is refused and nothing is written.
+         Existing files are never replaced unless --force (then they are backed up first).
+
+Options:
+  --out FILE.zip         where to write the bundle (export)
+  --to DIR               where to unpack (import)
+  --passphrase-env VAR   name of the environment variable holding the passphrase (8+ characters)
+  --platform P           ${PLATFORM_IDS.join(', ')}
+  --variant V            the platform's install variant
+  --report FILE          a connectivity report (text) to include
+  --force                overwrite FILE.zip (export) or existing files in DIR (import)
+  --json                 print one JSON document
+
+Exit codes: 0 done and every checksum matches, 1 a checksum does not match, 2 bad usage or
+bad input (a hostile bundle, a wrong passphrase, files that would be overwritten).
+
+Examples:
+  BUNDLE_PASSPHRASE=... agent-onboard bundle export ./agent --out agent.zip --passphrase-env BUNDLE_PASSPHRASE
+  agent-onboard bundle verify agent.zip
+  agent-onboard bundle import agent.zip --to /opt/agent --passphrase-env BUNDLE_PASSPHRASE`;
+
+/** Prints a failed Result as one line on stderr; returns its exit code. */
+function fail(io: CliIo, sub: string, error: AppError): number {
+  io.stderr(`agent-onboard bundle ${sub}: ${error.message}${error.hint ? ` ${error.hint}` : ''}\n`.replace(/\n(?!$)/g, ' '));
+  return exitCodeFor(error.code);
+}
+
+function passphraseFrom(io: CliIo, variable: string | undefined): string | undefined {
+  if (variable === undefined) return undefined;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new UsageError(`--passphrase-env takes the NAME of an environment variable, not ${JSON.stringify(variable.slice(0, 20))}`);
+  const value = io.env[variable];
+  if (value === undefined || value === '') throw new UsageError(`the environment variable ${variable} (from --passphrase-env) is not set or empty`);
+  return value;
+}
+
+function one(positionals: string[], what: string): string {
+  if (positionals.length !== 1) throw new UsageError(`give exactly one ${what} (got ${positionals.length})`);
+  return positionals[0]!;
+}
+
+async function exportCmd(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { out: { type: 'string' }, 'passphrase-env': { type: 'string' }, platform: { type: 'string' }, variant: { type: 'string' }, report: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
+  });
+  const dir = path.resolve(io.cwd, one(positionals, 'folder to pack'));
+  if (!values.out) throw new UsageError('--out FILE.zip is required');
+  const out = path.resolve(io.cwd, values.out);
+  if (values.platform !== undefined && !(PLATFORM_IDS as readonly string[]).includes(values.platform)) throw new UsageError(`--platform must be one of ${PLATFORM_IDS.join(', ')}`);
+  const platform = (values.platform as PlatformId | undefined) ?? null;
+  if (values.variant !== undefined && (!platform || !getPlatform(platform)?.variants.some((v) => v.id === values.variant))) {
+    throw new UsageError(platform ? `--variant must be one of ${getPlatform(platform)!.variants.map((v) => v.id).join(', ')}` : '--variant needs --platform');
+  }
+  const passphrase = passphraseFrom(io, values['passphrase-env']);
+  let report: string | undefined;
+  if (values.report !== undefined) {
+    try {
+      report = await readFile(path.resolve(io.cwd, values.report), 'utf8');
+    } catch {
+      throw new UsageError(`cannot read the report ${values.report}`);
+    }
+  }
+  const files = await collectFolder(dir, { exclude: [out] });
+  if (!files.ok) return fail(io, 'export', files.error);
+  const bundle = await createBundle({
+    files: files.value.files,
+    platform,
+    variant: values.variant ?? null,
+    appVersion: APP_VERSION,
+    bundleName: path.basename(out),
+    ...(report !== undefined ? { report } : {}),
+    ...(passphrase !== undefined ? { passphrase } : {}),
+  });
+  if (!bundle.ok) return fail(io, 'export', bundle.error);
+  const written = await writeBundle(out, bundle.value, values.force ?? false);
+  if (!written.ok) return fail(io, 'export', written.error);
+  const { manifest } = bundle.value;
+  if (values.json) {
+    io.stdout(JSON.stringify({ path: out, bytes: bundle.value.zip.byteLength, sha256: written.value.sha256, manifest, skipped: files.value.skipped }, null, 2) + '\n');
+    return EXIT.OK;
+  }
+  io.stdout(`Wrote ${out} (${bundle.value.zip.byteLength} bytes, ${manifest.files.length} files, SHA-256 ${written.value.sha256}).\n`);
+  for (const f of manifest.files) io.stdout(`  ${modeText(f.mode)}  ${f.path}${f.secret ? (f.encrypted ? '  (secret, encrypted)' : '  (secret)') : ''}\n`);
+  if (files.value.skipped.length) io.stdout(`Left out (file-service backups and temp files): ${files.value.skipped.join(', ')}\n`);
+  if (!passphrase && manifest.files.some((f) => f.secret)) io.stdout('The secret files are NOT encrypted: keep the bundle private (it is mode 0600), or export again with --passphrase-env.\n');
+  return EXIT.OK;
+}
+
+function statusWord(f: CheckedFile): string {
+  return { ok: 'ok', mismatch: 'MISMATCH', missing: 'MISSING', locked: 'ok*' }[f.status];
+}
+
+async function verifyCmd(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { 'passphrase-env': { type: 'string' }, json: { type: 'boolean' } } });
+  const file = path.resolve(io.cwd, one(positionals, 'bundle'));
+  const passphrase = passphraseFrom(io, values['passphrase-env']);
+  const bytes = await readBundleFile(file);
+  if (!bytes.ok) return fail(io, 'verify', bytes.error);
+  const opened = await openBundle(bytes.value, passphrase !== undefined ? { passphrase } : {});
+  if (!opened.ok) return fail(io, 'verify', opened.error);
+  const { manifest, files } = opened.value;
+  const code = opened.value.ok ? EXIT.OK : EXIT.FAILED;
+  if (values.json) {
+    io.stdout(
+      JSON.stringify(
+        {
+          ok: opened.value.ok,
+          platform: manifest.platform,
+          variant: manifest.variant,
+          appVersion: manifest.appVersion,
+          createdAt: manifest.createdAt,
+          ...(manifest.agent ? { agent: manifest.agent } : {}),
+          files: files.map((f) => ({ path: f.path, status: f.status, size: f.size, mode: f.mode, secret: f.secret, encrypted: f.encrypted, expectedSha256: f.expectedSha256, ...(f.actualSha256 ? { actualSha256: f.actualSha256 } : {}) })),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    return code;
+  }
+  io.stdout(`${file}: ${manifest.platform ?? 'no platform'}${manifest.variant ? ` (${manifest.variant})` : ''}, made ${manifest.createdAt} by Agent Onboard ${manifest.appVersion}\n`);
+  for (const f of files) io.stdout(`  ${statusWord(f).padEnd(8)}  ${modeText(f.mode)}  ${f.path}\n`);
+  const bad = files.filter((f) => f.status === 'mismatch' || f.status === 'missing').length;
+  io.stdout(bad ? `${bad} of ${files.length} files do not match the manifest: do not use this bundle.\n` : `All ${files.length} files match the manifest.\n`);
+  if (files.some((f) => f.status === 'locked')) io.stdout('* encrypted: checked as stored; give --passphrase-env to check the content too.\n');
+  return code;
+}
+
+async function importCmd(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { to: { type: 'string' }, 'passphrase-env': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } } });
+  const file = path.resolve(io.cwd, one(positionals, 'bundle'));
+  if (!values.to) throw new UsageError('--to DIR is required');
+  const to = path.resolve(io.cwd, values.to);
+  const passphrase = passphraseFrom(io, values['passphrase-env']);
+  const bytes = await readBundleFile(file);
+  if (!bytes.ok) return fail(io, 'import', bytes.error);
+  const done = await importBundle(bytes.value, to, { overwrite: values.force ?? false, ...(passphrase !== undefined ? { passphrase } : {}) });
+  if (!done.ok) return fail(io, 'import', done.error);
+  const written = done.value.written.map((w) => ({ path: path.relative(to, w.path), status: w.status, ...(w.backupPath ? { backupPath: w.backupPath } : {}) }));
+  if (values.json) {
+    io.stdout(JSON.stringify({ to, platform: done.value.manifest.platform, variant: done.value.manifest.variant, files: written }, null, 2) + '\n');
+    return EXIT.OK;
+  }
+  io.stdout(`Unpacked into ${to}; every checksum matched.\n`);
+  for (const w of written) io.stdout(`  ${w.status.padEnd(9)}  ${w.path}${w.backupPath ? `  (old file kept as ${w.backupPath})` : ''}\n`);
+  return EXIT.OK;
+}
+
+export const bundleCommand: Command = {
+  name: 'bundle',
+  summary: 'Export, verify and import config bundles',
+  built: true,
+  help: HELP,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (sub === 'export') return exportCmd(rest, io);
+    if (sub === 'verify') return verifyCmd(rest, io);
+    if (sub === 'import') return importCmd(rest, io);
+    throw new UsageError(sub === undefined ? 'say what to do: export, verify or import' : `unknown subcommand '${sub}' (export, verify or import)`);
+  },
+};
