@@ -16,7 +16,8 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 
 export async function startServe(env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = env.AGENT_ONBOARD_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'ao-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'main/serve.ts')], {
+  // tsx as a loader (one process): its CLI would fork a grandchild that a kill can miss.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'main/serve.ts')], {
     cwd: root,
     env: { ...process.env, AGENT_ONBOARD_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

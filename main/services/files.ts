@@ -1,0 +1,332 @@
+/**
+ * The file service: the one way the app writes anything. A write goes to a temp file in the same
+ * folder, is fsynced, then renamed over the target (atomic on POSIX), so a crash leaves either
+ * the old file or the new one, never a truncated or missing one. The previous file is backed up
+ * first; a write is refused when the file changed since it was read; secrets get 0600; writing
+ * the same bytes again changes nothing.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { constants as fsc } from 'node:fs';
+import { chmod, copyFile, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { redactedDiff, unifiedDiff } from '../../shared/diff';
+import type { Artifact } from '../../shared/platforms/types';
+import { err, ok, type Result } from '../../shared/result';
+
+export interface Snapshot {
+  path: string;
+  exists: boolean;
+  /** UTF-8 text of the file (absent when it does not exist). */
+  text?: string;
+  /** SHA-256 (hex) of the bytes, or null when the file does not exist. */
+  sha256: string | null;
+}
+
+export interface WriteRequest {
+  path: string;
+  data: string | Uint8Array;
+  /** File mode; defaults to 0600 for secrets and 0644 otherwise. */
+  mode?: number;
+  secret?: boolean;
+  /** The SHA-256 seen when the file was read; null = it must not exist; undefined = no check. */
+  expectedSha256?: string | null;
+}
+
+export interface WriteOutcome {
+  path: string;
+  status: 'created' | 'updated' | 'unchanged';
+  backupPath?: string;
+  sha256: string;
+}
+
+export interface PlannedFile {
+  /** Relative path, '/'-separated, as the artifact named it. */
+  path: string;
+  absPath: string;
+  status: 'create' | 'update' | 'same';
+  /** Unified diff against the file on disk (redacted for secrets). */
+  diff: string;
+  currentSha256: string | null;
+  secret: boolean;
+  mode: number;
+}
+
+/** SHA-256 (hex) of text (as UTF-8) or bytes. */
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
+}
+
+/** Reads a file as it is now (bytes hashed, text decoded as UTF-8). A missing file is not an error. */
+export async function readSnapshot(file: string): Promise<Snapshot> {
+  try {
+    const bytes = await readFile(file);
+    return { path: file, exists: true, text: bytes.toString('utf8'), sha256: sha256(bytes) };
+  } catch (error) {
+    if (isNotFound(error)) return { path: file, exists: false, sha256: null };
+    throw error;
+  }
+}
+
+function ioError(error: unknown, what: string): Result<never> {
+  const e = error as NodeJS.ErrnoException;
+  const reason = e?.code === 'EACCES' || e?.code === 'EPERM' ? 'permission denied' : e?.code === 'ENOSPC' ? 'the disk is full' : e?.code === 'EROFS' ? 'the file system is read-only' : (e?.message ?? String(error));
+  return err('IO_ERROR', `Could not ${what}: ${reason}.`, e?.code === 'EACCES' || e?.code === 'EPERM' ? 'Choose a folder you can write to, or fix its permissions.' : undefined);
+}
+
+/** `name.bak-20261122T061500Z` (with -1, -2… when taken). */
+async function freeBackupPath(file: string): Promise<string> {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  for (let i = 0; ; i++) {
+    const candidate = `${file}.bak-${stamp}${i ? `-${i}` : ''}`;
+    try {
+      await stat(candidate);
+    } catch (error) {
+      if (isNotFound(error)) return candidate;
+      throw error;
+    }
+  }
+}
+
+const TEMP_MARK = '.tmp-ao-';
+
+/** A temp file younger than this may belong to a write still running in another process. */
+const STALE_TEMP_MS = 10 * 60 * 1000;
+
+/** Temp files a killed write left behind for this target (same folder, our marker, old). */
+async function removeStaleTemps(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `.${path.basename(file)}${TEMP_MARK}`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const now = Date.now();
+  await Promise.all(
+    names
+      .filter((n) => n.startsWith(prefix))
+      .map(async (n) => {
+        const temp = path.join(dir, n);
+        const info = await stat(temp).catch(() => undefined);
+        if (info && now - info.mtimeMs > STALE_TEMP_MS) await unlink(temp).catch(() => undefined);
+      }),
+  );
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => undefined);
+  if (!handle) return;
+  await handle.sync().catch(() => undefined);
+  await handle.close();
+}
+
+/** Writes data to a new temp file beside `file` with `mode`, fsynced; returns its path. */
+async function writeTemp(file: string, data: string | Uint8Array, mode: number): Promise<string> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}${TEMP_MARK}${randomBytes(6).toString('hex')}`);
+  const handle = await open(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, mode);
+  try {
+    await handle.writeFile(data);
+    await handle.chmod(mode);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return temp;
+}
+
+interface Prepared {
+  req: WriteRequest;
+  mode: number;
+  hash: string;
+  before: Snapshot;
+  beforeMode?: number;
+  temp?: string;
+  backupPath?: string;
+  status: WriteOutcome['status'];
+}
+
+async function prepare(req: WriteRequest): Promise<Result<Prepared>> {
+  const mode = req.mode ?? (req.secret ? 0o600 : 0o644);
+  if (req.secret && (mode & 0o077) !== 0) return err('UNSAFE_VALUE', `${req.path}: a secret file must not be readable by others (mode ${mode.toString(8)}).`);
+  const hash = sha256(req.data);
+  let before: Snapshot;
+  let beforeMode: number | undefined;
+  try {
+    await mkdir(path.dirname(req.path), { recursive: true });
+    before = await readSnapshot(req.path);
+    if (before.exists) beforeMode = (await stat(req.path)).mode & 0o777;
+  } catch (error) {
+    return ioError(error, `read ${req.path}`);
+  }
+  if (req.expectedSha256 !== undefined && before.sha256 !== req.expectedSha256) {
+    return err(
+      'FILE_CHANGED',
+      req.expectedSha256 === null ? `${req.path} appeared since it was checked; nothing was written.` : `${req.path} changed since it was read; nothing was written.`,
+      'Review the file, then preview again.',
+    );
+  }
+  const status = !before.exists ? 'created' : before.sha256 === hash && beforeMode === mode ? 'unchanged' : 'updated';
+  return ok({ req, mode, hash, before, beforeMode, status });
+}
+
+/** Temp file + backup for one prepared write (nothing visible changes yet). */
+async function stage(p: Prepared): Promise<void> {
+  if (p.status === 'unchanged') return;
+  await removeStaleTemps(p.req.path);
+  p.temp = await writeTemp(p.req.path, p.req.data, p.mode);
+  if (p.before.exists && p.before.sha256 !== p.hash) {
+    p.backupPath = await freeBackupPath(p.req.path);
+    await copyFile(p.req.path, p.backupPath, fsc.COPYFILE_EXCL);
+    // A backup of a secret is as secret as the file.
+    await chmod(p.backupPath, p.req.secret ? 0o600 : (p.beforeMode ?? 0o644));
+  }
+}
+
+async function discard(p: Prepared): Promise<void> {
+  if (p.temp) await unlink(p.temp).catch(() => undefined);
+  if (p.backupPath) await unlink(p.backupPath).catch(() => undefined);
+  p.temp = undefined;
+  p.backupPath = undefined;
+}
+
+/** Checks the target is still what prepare() saw, right before the rename. */
+async function stillAsSeen(p: Prepared): Promise<boolean> {
+  return (await readSnapshot(p.req.path)).sha256 === p.before.sha256;
+}
+
+function outcome(p: Prepared): WriteOutcome {
+  return { path: p.req.path, status: p.status, sha256: p.hash, ...(p.backupPath ? { backupPath: p.backupPath } : {}) };
+}
+
+/**
+ * Writes one file atomically. Failure codes: FILE_CHANGED (the file is not what the caller read),
+ * IO_ERROR (permissions, disk), UNSAFE_VALUE (a secret with a loose mode). On failure the target
+ * is untouched.
+ */
+export async function writeFileAtomic(req: WriteRequest): Promise<Result<WriteOutcome>> {
+  const result = await writeFilesAtomic([req]);
+  return result.ok ? ok(result.value[0]!) : result;
+}
+
+/**
+ * Writes several files all-or-nothing: every expectation is checked and every temp file and
+ * backup made before the first rename; if a rename fails, the files already replaced are put
+ * back from their backups (and created ones removed). Same failure codes as writeFileAtomic.
+ */
+export async function writeFilesAtomic(reqs: WriteRequest[]): Promise<Result<WriteOutcome[]>> {
+  const seen = new Set<string>();
+  for (const r of reqs) {
+    const abs = path.resolve(r.path);
+    if (seen.has(abs)) return err('BAD_INPUT', `${r.path} is written twice in one batch.`);
+    seen.add(abs);
+  }
+  const prepared: Prepared[] = [];
+  for (const req of reqs) {
+    const p = await prepare(req);
+    if (!p.ok) return p;
+    prepared.push(p.value);
+  }
+  try {
+    for (const p of prepared) await stage(p);
+  } catch (error) {
+    await Promise.all(prepared.map(discard));
+    return ioError(error, 'prepare the files');
+  }
+  const done: Prepared[] = [];
+  for (const p of prepared) {
+    if (p.status === 'unchanged') continue;
+    try {
+      if (!(await stillAsSeen(p))) {
+        await rollback(done);
+        await Promise.all(prepared.map(discard));
+        return err('FILE_CHANGED', `${p.req.path} changed while writing; nothing was written.`, 'Review the file, then preview again.');
+      }
+      if (p.status === 'updated' && !p.backupPath) {
+        // Same bytes, new mode: only the mode changes.
+        await chmod(p.req.path, p.mode);
+        if (p.temp) await unlink(p.temp).catch(() => undefined);
+        p.temp = undefined;
+      } else {
+        await rename(p.temp!, p.req.path);
+        p.temp = undefined;
+      }
+      done.push(p);
+      await fsyncDir(path.dirname(p.req.path));
+    } catch (error) {
+      await rollback(done);
+      await Promise.all(prepared.map(discard));
+      return ioError(error, `write ${p.req.path}`);
+    }
+  }
+  return ok(prepared.map(outcome));
+}
+
+/** Puts back what a failed batch already replaced. */
+async function rollback(done: Prepared[]): Promise<void> {
+  for (const p of done.reverse()) {
+    try {
+      if (p.backupPath) {
+        const temp = await writeTemp(p.req.path, await readFile(p.backupPath), p.beforeMode ?? 0o644);
+        await rename(temp, p.req.path);
+      } else if (p.status === 'created') {
+        await unlink(p.req.path);
+      } else if (p.beforeMode !== undefined) {
+        await chmod(p.req.path, p.beforeMode);
+      }
+    } catch {
+      // Best effort: the backup file stays on disk for the user.
+    }
+  }
+}
+
+/** The absolute path of an artifact inside `dir`; refuses absolute paths and `..`. */
+export function artifactPath(dir: string, rel: string): string {
+  const parts = rel.split('/');
+  if (rel.startsWith('/') || path.isAbsolute(rel) || parts.some((s) => s === '..' || s === '' || s.includes('\\') || s.includes('\0'))) {
+    throw new Error(`unsafe artifact path ${JSON.stringify(rel)}`);
+  }
+  return path.join(path.resolve(dir), ...parts);
+}
+
+/** What writing `artifacts` into `dir` would do: per file create / update / same, with a diff. */
+export async function planWrites(dir: string, artifacts: Artifact[]): Promise<PlannedFile[]> {
+  return Promise.all(
+    artifacts.map(async (a) => {
+      const absPath = artifactPath(dir, a.path);
+      const current = await readSnapshot(absPath);
+      const same = current.sha256 === sha256(a.text);
+      let sameMode = true;
+      if (current.exists) sameMode = ((await stat(absPath)).mode & 0o777) === a.mode;
+      const old = current.exists ? (current.text ?? '') : null;
+      return {
+        path: a.path,
+        absPath,
+        status: !current.exists ? 'create' : same && sameMode ? 'same' : 'update',
+        diff: a.secret ? redactedDiff(old, a.text, a.path) : unifiedDiff(old, a.text, a.path),
+        currentSha256: current.sha256,
+        secret: a.secret,
+        mode: a.mode,
+      };
+    }),
+  );
+}
+
+/**
+ * Writes artifacts into `dir` all-or-nothing. `expected` maps an artifact path to the hash its
+ * preview saw (from planWrites); paths not in it are written without a check.
+ */
+export async function writeArtifacts(dir: string, artifacts: Artifact[], expected?: Record<string, string | null>): Promise<Result<WriteOutcome[]>> {
+  let reqs: WriteRequest[];
+  try {
+    reqs = artifacts.map((a) => ({
+      path: artifactPath(dir, a.path),
+      data: a.text,
+      mode: a.mode,
+      secret: a.secret,
+      ...(expected && a.path in expected ? { expectedSha256: expected[a.path] } : {}),
+    }));
+  } catch (error) {
+    return err('UNSAFE_VALUE', (error as Error).message);
+  }
+  return writeFilesAtomic(reqs);
+}
