@@ -348,6 +348,16 @@ export function importKey(req: ImportRequest): Result<ImportedKey> {
 // ---------------------------------------------------------------------------------------------
 // Files
 
+/** ALREADY_EXISTS when either key file is there (or cannot be checked); undefined when both are free. */
+export async function existingKeyFile(dir: string, names: { privateKey: string; publicKey: string }): Promise<Result<never> | undefined> {
+  for (const file of [path.join(dir, names.privateKey), path.join(dir, names.publicKey)]) {
+    if ((await readSnapshot(file).catch(() => ({ exists: true }))).exists) {
+      return err('ALREADY_EXISTS', `${file} already exists; nothing was written.`, 'Choose another name or folder, or replace it with --force (the old file is backed up).');
+    }
+  }
+  return undefined;
+}
+
 /**
  * Writes the pair as `dir/names.privateKey` (0600) and `dir/names.publicKey` (0644, the one-line
  * public key) through the file service, all-or-nothing. Without `force` an existing file is
@@ -358,11 +368,8 @@ export async function writeKeyPair(dir: string, names: { privateKey: string; pub
   const privatePath = path.join(dir, names.privateKey);
   const publicPath = path.join(dir, names.publicKey);
   if (!force) {
-    for (const file of [privatePath, publicPath]) {
-      if ((await readSnapshot(file).catch(() => ({ exists: true }))).exists) {
-        return err('ALREADY_EXISTS', `${file} already exists; nothing was written.`, 'Choose another name or folder, or replace it with --force (the old file is backed up).');
-      }
-    }
+    const existing = await existingKeyFile(dir, names);
+    if (existing) return existing;
   }
   const expected = force ? {} : { expectedSha256: null };
   const written = await writeFilesAtomic([
