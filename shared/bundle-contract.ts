@@ -65,7 +65,12 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
         /** The wizard's files for this draft (generated again, same bytes), or a folder as it is. */
         source: z.discriminatedUnion('kind', [
           z.object({ kind: z.literal('draft'), draft }),
-          z.object({ kind: z.literal('folder'), dir: pathSchema, platform: z.enum(PLATFORM_IDS).nullable().default(null), variant: z.string().max(64).nullable().default(null) }),
+          z.object({
+            kind: z.literal('folder'),
+            dir: pathSchema,
+            platform: z.enum(PLATFORM_IDS).nullable().default(null),
+            variant: z.string().max(64).nullable().default(null),
+          }),
         ]),
         out: pathSchema,
         includePrivateKey: z.boolean().default(false),
@@ -110,7 +115,14 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
         passphrase: passphraseSchema.optional(),
         overwrite: z.boolean().default(false),
       }),
-      output: z.object({ outDir: z.string(), created: z.number(), failed: z.number(), cancelled: z.number(), elapsedMs: z.number(), bundles: z.array(fleetBundleSchema) }),
+      output: z.object({
+        outDir: z.string(),
+        created: z.number(),
+        failed: z.number(),
+        cancelled: z.number(),
+        elapsedMs: z.number(),
+        bundles: z.array(fleetBundleSchema),
+      }),
     },
     'history:list': { input: z.object({}).strict(), output: z.object({ entries: z.array(historyEntrySchema) }) },
     'history:add': {

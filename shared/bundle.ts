@@ -55,13 +55,17 @@ export const manifestSchema = z
     appVersion: z.string().max(64),
     createdAt: z.string().max(64),
     /** The agent this bundle is for (fleet bundles; optional otherwise). */
-    agent: z.object({ name: z.string().max(200), host: z.string().max(253).optional() }).strict().optional(),
+    agent: z
+      .object({ name: z.string().max(200), host: z.string().max(253).optional() })
+      .strict()
+      .optional(),
     files: z.array(manifestFileSchema).max(10_000),
   })
   .strict();
 export type Manifest = z.infer<typeof manifestSchema>;
 
-const PRIVATE_KEY_HEADER = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |ANY )?PRIVATE KEY-----|-----BEGIN PGP PRIVATE KEY BLOCK-----|^PuTTY-User-Key-File-\d+:/m;
+const PRIVATE_KEY_HEADER =
+  /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |ANY )?PRIVATE KEY-----|-----BEGIN PGP PRIVATE KEY BLOCK-----|^PuTTY-User-Key-File-\d+:/m;
 
 /** True when the text holds a private key (PEM, PKCS#8, OpenSSH, PGP or PuTTY header). */
 export function isPrivateKeyText(text: string): boolean {
@@ -84,10 +88,15 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
  * character or empty segment, and no name Windows reserves. BUNDLE_INVALID says which rule broke.
  */
 export function checkEntryPath(name: string): Result<string> {
-  const bad = (why: string): Result<string> => err('BUNDLE_INVALID', `The bundle entry ${JSON.stringify(name.slice(0, 200))} ${why}; nothing was unpacked.`, 'The bundle was not made by Agent Onboard or was tampered with: do not use it.');
+  const bad = (why: string): Result<string> =>
+    err(
+      'BUNDLE_INVALID',
+      `The bundle entry ${JSON.stringify(name.slice(0, 200))} ${why}; nothing was unpacked.`,
+      'The bundle was not made by Agent Onboard or was tampered with: do not use it.',
+    );
   if (name.length === 0) return bad('has an empty name');
   if (name.length > 1024) return bad('has a name longer than 1024 characters');
-  if (/[\u0000-\u001f\u007f]/.test(name)) return bad('has a control character in its name');
+  if ([...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return bad('has a control character in its name');
   if (name.includes('\\')) return bad('has a backslash in its name (a Windows path)');
   if (name.startsWith('/')) return bad('is an absolute path');
   if (/^[A-Za-z]:/.test(name)) return bad('starts with a drive letter');
@@ -157,11 +166,15 @@ export function renderReadme(input: ReadmeInput): string {
   const encrypted = files.filter((f) => f.encrypted);
   const bundle = shWord(input.bundleName);
   const lines: string[] = [`# ${inline(title)}`, ''];
-  const forAgent = input.agent ? ` for agent **${inline(input.agent.name)}**${input.agent.host ? ` (host \`${input.agent.host.replace(/`/g, '')}\`)` : ''}` : '';
+  const forAgent = input.agent
+    ? ` for agent **${inline(input.agent.name)}**${input.agent.host ? ` (host \`${input.agent.host.replace(/`/g, '')}\`)` : ''}`
+    : '';
   lines.push(`Bundle made by Agent Onboard ${inline(input.appVersion)} on ${inline(input.createdAt)}${forAgent}.`, '');
   lines.push('## What is inside', '', '| File | Mode | Secret | Size (bytes) | What it is |', '| --- | --- | --- | --- | --- |');
   for (const f of files) {
-    lines.push(`| \`${cell(f.path).replace(/`/g, '')}\` | ${modeText(f.mode)} | ${f.secret ? (f.encrypted ? 'yes, encrypted' : 'yes') : 'no'} | ${f.size} | ${cell(f.description ?? '')} |`);
+    lines.push(
+      `| \`${cell(f.path).replace(/`/g, '')}\` | ${modeText(f.mode)} | ${f.secret ? (f.encrypted ? 'yes, encrypted' : 'yes') : 'no'} | ${f.size} | ${cell(f.description ?? '')} |`,
+    );
   }
   lines.push('', '`manifest.json` lists every file with its size, SHA-256 and mode.', '');
   lines.push('## Before you start', '');
@@ -169,9 +182,17 @@ export function renderReadme(input: ReadmeInput): string {
   lines.push('1. Copy this bundle to the agent host over a channel you trust (e.g. `scp`).', '');
   lines.push('2. Check every checksum:', '', fence(`agent-onboard bundle verify ${bundle}${pass}`, 'sh'), '');
   lines.push("3. Unpack it into the agent's folder (modes from the manifest, keys 0600; nothing is overwritten without `--force`):", '');
-  lines.push((fence(`${encrypted.length ? 'read -rs BUNDLE_PASSPHRASE && export BUNDLE_PASSPHRASE\n' : ''}agent-onboard bundle import ${bundle} --to ./agent${pass}\ncd ./agent`, 'sh')), '');
+  lines.push(
+    fence(
+      `${encrypted.length ? 'read -rs BUNDLE_PASSPHRASE && export BUNDLE_PASSPHRASE\n' : ''}agent-onboard bundle import ${bundle} --to ./agent${pass}\ncd ./agent`,
+      'sh',
+    ),
+    '',
+  );
   if (encrypted.length) {
-    lines.push(`${encrypted.length === 1 ? 'One secret file is' : `${encrypted.length} secret files are`} encrypted (AES-256-GCM, key from the passphrase by scrypt); a plain \`unzip\` leaves them as \`*.enc\`, so unpack with \`agent-onboard bundle import\`. The passphrase is not stored anywhere: get it from whoever made the bundle.`);
+    lines.push(
+      `${encrypted.length === 1 ? 'One secret file is' : `${encrypted.length} secret files are`} encrypted (AES-256-GCM, key from the passphrase by scrypt); a plain \`unzip\` leaves them as \`*.enc\`, so unpack with \`agent-onboard bundle import\`. The passphrase is not stored anywhere: get it from whoever made the bundle.`,
+    );
   } else if (files.some((f) => f.secret)) {
     lines.push('The secret files are not encrypted: keep this bundle as private as the secrets in it, and delete it once unpacked.');
   }
@@ -184,7 +205,12 @@ export function renderReadme(input: ReadmeInput): string {
   }
   lines.push('## Next steps', '');
   if (input.commands.length === 0) {
-    lines.push(platform ? `Follow ${inline(platform.name)}'s install guide (below) with the files from this bundle.` : 'Follow your platform\'s install guide with the files from this bundle.', '');
+    lines.push(
+      platform
+        ? `Follow ${inline(platform.name)}'s install guide (below) with the files from this bundle.`
+        : "Follow your platform's install guide with the files from this bundle.",
+      '',
+    );
   }
   input.commands.forEach((c, i) => {
     lines.push(`### ${i + 1}. ${inline(c.title)}${c.os ? ` (${c.os})` : ''}`, '', fence(c.command, c.os === 'windows' ? 'powershell' : 'sh'), '');
@@ -194,7 +220,13 @@ export function renderReadme(input: ReadmeInput): string {
     for (const n of input.notes) lines.push(`- ${n.replace(/\r?\n/g, ' ')}`);
     lines.push('');
   }
-  if (input.hasReport) lines.push('## Connectivity', '', `\`${REPORT_NAME}\` holds the connectivity check made when this bundle was created: rerun it from the agent host if anything fails.`, '');
+  if (input.hasReport)
+    lines.push(
+      '## Connectivity',
+      '',
+      `\`${REPORT_NAME}\` holds the connectivity check made when this bundle was created: rerun it from the agent host if anything fails.`,
+      '',
+    );
   if (platform?.docs.length) {
     lines.push('## Documentation', '');
     for (const d of platform.docs) lines.push(`- [${inline(d.title)}](${d.url})`);

@@ -48,7 +48,11 @@ function parseTagCell(text: string): { tags: Record<string, string>; bad: string
  * like the renderer does: hidden fields and empty values dropped, tags text → record), validated.
  * Used by main wherever it generates from a draft (bundle export, fleet template).
  */
-export function draftAnswers(platform: AnyPlatform, variant: string | null, raw: Record<string, unknown>): { answers: Record<string, unknown>; errors: string[] } {
+export function draftAnswers(
+  platform: AnyPlatform,
+  variant: string | null,
+  raw: Record<string, unknown>,
+): { answers: Record<string, unknown>; errors: string[] } {
   const out: Record<string, unknown> = {};
   const errors: string[] = [];
   for (const field of platform.fields) {
@@ -85,7 +89,13 @@ export function checkColumns(platform: AnyPlatform, columns: string[]): string[]
     seen.add(c);
     if ((RESERVED_COLUMNS as readonly string[]).includes(c)) continue;
     const field = platform.fields.find((f) => f.key === c);
-    if (!field) problems.push(`unknown column "${c}": ${platform.name} has ${platform.fields.filter((f) => f.kind !== 'list').map((f) => f.key).join(', ')}`);
+    if (!field)
+      problems.push(
+        `unknown column "${c}": ${platform.name} has ${platform.fields
+          .filter((f) => f.kind !== 'list')
+          .map((f) => f.key)
+          .join(', ')}`,
+      );
     else if (field.kind === 'list') problems.push(`the column "${c}" is a list (${field.label}): set it in the wizard, it cannot come from a CSV cell`);
   }
   return problems;
@@ -110,7 +120,8 @@ export function rowToAgent(platform: AnyPlatform, template: { variant: string | 
   const host = row.cells.host?.trim() || undefined;
   if (host !== undefined && !isHost(host)) errors.push(`host "${host.slice(0, 80)}" is not a host name or IP address`);
   const variant = row.cells.variant?.trim() || template.variant;
-  if (platform.variants.length && !platform.variants.some((v) => v.id === variant)) errors.push(`variant "${variant ?? ''}" is not one of ${platform.variants.map((v) => v.id).join(', ')}`);
+  if (platform.variants.length && !platform.variants.some((v) => v.id === variant))
+    errors.push(`variant "${variant ?? ''}" is not one of ${platform.variants.map((v) => v.id).join(', ')}`);
   const answers: Record<string, unknown> = { ...template.answers };
   for (const [column, raw] of Object.entries(row.cells)) {
     const cell = raw.trim();
@@ -123,5 +134,12 @@ export function rowToAgent(platform: AnyPlatform, template: { variant: string | 
   }
   const parsed = platform.answers.safeParse(answers);
   if (!parsed.success) errors.push(...issuesText(platform, parsed.error.issues));
-  return { line: row.line, name, ...(host ? { host } : {}), variant: variant ?? null, answers: parsed.success ? (parsed.data as Record<string, unknown>) : answers, errors };
+  return {
+    line: row.line,
+    name,
+    ...(host ? { host } : {}),
+    variant: variant ?? null,
+    answers: parsed.success ? (parsed.data as Record<string, unknown>) : answers,
+    errors,
+  };
 }

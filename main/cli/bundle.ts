@@ -57,7 +57,8 @@ function fail(io: CliIo, sub: string, error: AppError): number {
 
 function passphraseFrom(io: CliIo, variable: string | undefined): string | undefined {
   if (variable === undefined) return undefined;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new UsageError(`--passphrase-env takes the NAME of an environment variable, not ${JSON.stringify(variable.slice(0, 20))}`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
+    throw new UsageError(`--passphrase-env takes the NAME of an environment variable, not ${JSON.stringify(variable.slice(0, 20))}`);
   const value = io.env[variable];
   if (value === undefined || value === '') throw new UsageError(`the environment variable ${variable} (from --passphrase-env) is not set or empty`);
   return value;
@@ -73,15 +74,30 @@ async function exportCmd(argv: string[], io: CliIo): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { out: { type: 'string' }, 'passphrase-env': { type: 'string' }, platform: { type: 'string' }, variant: { type: 'string' }, report: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: {
+      out: { type: 'string' },
+      'passphrase-env': { type: 'string' },
+      platform: { type: 'string' },
+      variant: { type: 'string' },
+      report: { type: 'string' },
+      force: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
   });
   const dir = path.resolve(io.cwd, one(positionals, 'folder to pack'));
   if (!values.out) throw new UsageError('--out FILE.zip is required');
   const out = path.resolve(io.cwd, values.out);
-  if (values.platform !== undefined && !(PLATFORM_IDS as readonly string[]).includes(values.platform)) throw new UsageError(`--platform must be one of ${PLATFORM_IDS.join(', ')}`);
+  if (values.platform !== undefined && !(PLATFORM_IDS as readonly string[]).includes(values.platform))
+    throw new UsageError(`--platform must be one of ${PLATFORM_IDS.join(', ')}`);
   const platform = (values.platform as PlatformId | undefined) ?? null;
   if (values.variant !== undefined && (!platform || !getPlatform(platform)?.variants.some((v) => v.id === values.variant))) {
-    throw new UsageError(platform ? `--variant must be one of ${getPlatform(platform)!.variants.map((v) => v.id).join(', ')}` : '--variant needs --platform');
+    throw new UsageError(
+      platform
+        ? `--variant must be one of ${getPlatform(platform)!
+            .variants.map((v) => v.id)
+            .join(', ')}`
+        : '--variant needs --platform',
+    );
   }
   const passphrase = passphraseFrom(io, values['passphrase-env']);
   let report: string | undefined;
@@ -108,13 +124,16 @@ async function exportCmd(argv: string[], io: CliIo): Promise<number> {
   if (!written.ok) return fail(io, 'export', written.error);
   const { manifest } = bundle.value;
   if (values.json) {
-    io.stdout(JSON.stringify({ path: out, bytes: bundle.value.zip.byteLength, sha256: written.value.sha256, manifest, skipped: files.value.skipped }, null, 2) + '\n');
+    io.stdout(
+      JSON.stringify({ path: out, bytes: bundle.value.zip.byteLength, sha256: written.value.sha256, manifest, skipped: files.value.skipped }, null, 2) + '\n',
+    );
     return EXIT.OK;
   }
   io.stdout(`Wrote ${out} (${bundle.value.zip.byteLength} bytes, ${manifest.files.length} files, SHA-256 ${written.value.sha256}).\n`);
   for (const f of manifest.files) io.stdout(`  ${modeText(f.mode)}  ${f.path}${f.secret ? (f.encrypted ? '  (secret, encrypted)' : '  (secret)') : ''}\n`);
   if (files.value.skipped.length) io.stdout(`Left out (file-service backups and temp files): ${files.value.skipped.join(', ')}\n`);
-  if (!passphrase && manifest.files.some((f) => f.secret)) io.stdout('The secret files are NOT encrypted: keep the bundle private (it is mode 0600), or export again with --passphrase-env.\n');
+  if (!passphrase && manifest.files.some((f) => f.secret))
+    io.stdout('The secret files are NOT encrypted: keep the bundle private (it is mode 0600), or export again with --passphrase-env.\n');
   return EXIT.OK;
 }
 
@@ -123,7 +142,12 @@ function statusWord(f: CheckedFile): string {
 }
 
 async function verifyCmd(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { 'passphrase-env': { type: 'string' }, json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { 'passphrase-env': { type: 'string' }, json: { type: 'boolean' } },
+  });
   const file = path.resolve(io.cwd, one(positionals, 'bundle'));
   const passphrase = passphraseFrom(io, values['passphrase-env']);
   const bytes = await readBundleFile(file);
@@ -142,7 +166,16 @@ async function verifyCmd(argv: string[], io: CliIo): Promise<number> {
           appVersion: manifest.appVersion,
           createdAt: manifest.createdAt,
           ...(manifest.agent ? { agent: manifest.agent } : {}),
-          files: files.map((f) => ({ path: f.path, status: f.status, size: f.size, mode: f.mode, secret: f.secret, encrypted: f.encrypted, expectedSha256: f.expectedSha256, ...(f.actualSha256 ? { actualSha256: f.actualSha256 } : {}) })),
+          files: files.map((f) => ({
+            path: f.path,
+            status: f.status,
+            size: f.size,
+            mode: f.mode,
+            secret: f.secret,
+            encrypted: f.encrypted,
+            expectedSha256: f.expectedSha256,
+            ...(f.actualSha256 ? { actualSha256: f.actualSha256 } : {}),
+          })),
         },
         null,
         2,
@@ -150,7 +183,9 @@ async function verifyCmd(argv: string[], io: CliIo): Promise<number> {
     );
     return code;
   }
-  io.stdout(`${file}: ${manifest.platform ?? 'no platform'}${manifest.variant ? ` (${manifest.variant})` : ''}, made ${manifest.createdAt} by Agent Onboard ${manifest.appVersion}\n`);
+  io.stdout(
+    `${file}: ${manifest.platform ?? 'no platform'}${manifest.variant ? ` (${manifest.variant})` : ''}, made ${manifest.createdAt} by Agent Onboard ${manifest.appVersion}\n`,
+  );
   for (const f of files) io.stdout(`  ${statusWord(f).padEnd(8)}  ${modeText(f.mode)}  ${f.path}\n`);
   const bad = files.filter((f) => f.status === 'mismatch' || f.status === 'missing').length;
   io.stdout(bad ? `${bad} of ${files.length} files do not match the manifest: do not use this bundle.\n` : `All ${files.length} files match the manifest.\n`);
@@ -159,7 +194,12 @@ async function verifyCmd(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function importCmd(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { to: { type: 'string' }, 'passphrase-env': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { to: { type: 'string' }, 'passphrase-env': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
+  });
   const file = path.resolve(io.cwd, one(positionals, 'bundle'));
   if (!values.to) throw new UsageError('--to DIR is required');
   const to = path.resolve(io.cwd, values.to);

@@ -110,7 +110,8 @@ export async function decryptFile(blob: Uint8Array, filePath: string, passphrase
   const r = buf[9]!;
   const p = buf[10]!;
   // A hostile header could ask scrypt for gigabytes; accept only costs this version would write or modestly above.
-  if (logN < 10 || logN > 20 || r < 1 || r > 16 || p < 1 || p > 4) return err('BUNDLE_INVALID', `${filePath}: the encrypted file asks for unsupported scrypt parameters.`);
+  if (logN < 10 || logN > 20 || r < 1 || r > 16 || p < 1 || p > 4)
+    return err('BUNDLE_INVALID', `${filePath}: the encrypted file asks for unsupported scrypt parameters.`);
   const header = buf.subarray(0, HEADER_BYTES);
   const salt = buf.subarray(12, 28);
   const nonce = buf.subarray(28, HEADER_BYTES);
@@ -121,7 +122,11 @@ export async function decryptFile(blob: Uint8Array, filePath: string, passphrase
     decipher.setAuthTag(buf.subarray(buf.length - TAG_BYTES));
     return ok(new Uint8Array(Buffer.concat([decipher.update(buf.subarray(HEADER_BYTES, buf.length - TAG_BYTES)), decipher.final()])));
   } catch {
-    return err('PASSPHRASE_WRONG', 'The passphrase does not open the encrypted files of this bundle.', 'Check the passphrase with whoever made the bundle (it is case-sensitive).');
+    return err(
+      'PASSPHRASE_WRONG',
+      'The passphrase does not open the encrypted files of this bundle.',
+      'Check the passphrase with whoever made the bundle (it is case-sensitive).',
+    );
   }
 }
 
@@ -165,14 +170,23 @@ function checkFileSet(paths: string[]): Result<true> {
     if (!checked.ok) return checked;
     const key = collisionKey(p);
     const clash = keys.get(key);
-    if (clash !== undefined) return err('BUNDLE_INVALID', `The bundle names ${JSON.stringify(p)} twice${clash !== p ? ` (as ${JSON.stringify(clash)}: the same file on case-insensitive disks)` : ''}; nothing was unpacked.`, 'The bundle was not made by Agent Onboard or was tampered with: do not use it.');
+    if (clash !== undefined)
+      return err(
+        'BUNDLE_INVALID',
+        `The bundle names ${JSON.stringify(p)} twice${clash !== p ? ` (as ${JSON.stringify(clash)}: the same file on case-insensitive disks)` : ''}; nothing was unpacked.`,
+        'The bundle was not made by Agent Onboard or was tampered with: do not use it.',
+      );
     keys.set(key, p);
   }
   for (const [key, p] of keys) {
     const parts = key.split('/');
     for (let i = 1; i < parts.length; i++) {
       const dir = parts.slice(0, i).join('/');
-      if (keys.has(dir)) return err('BUNDLE_INVALID', `The bundle has both a file ${JSON.stringify(keys.get(dir))} and a file inside it (${JSON.stringify(p)}); nothing was unpacked.`);
+      if (keys.has(dir))
+        return err(
+          'BUNDLE_INVALID',
+          `The bundle has both a file ${JSON.stringify(keys.get(dir))} and a file inside it (${JSON.stringify(p)}); nothing was unpacked.`,
+        );
     }
   }
   return ok(true);
@@ -214,7 +228,14 @@ export async function createBundle(o: BundleOptions): Promise<Result<CreatedBund
   for (const f of files) {
     if (o.signal?.aborted) return err('CANCELLED', 'The export was cancelled; nothing was written.');
     const mode = f.secret ? secretMode(f.mode) : f.mode & 0o777;
-    const record: ManifestFile = { path: f.path, size: f.data.byteLength, sha256: sha256(f.data), mode, secret: f.secret, ...(f.description ? { description: f.description.slice(0, 500) } : {}) };
+    const record: ManifestFile = {
+      path: f.path,
+      size: f.data.byteLength,
+      sha256: sha256(f.data),
+      mode,
+      secret: f.secret,
+      ...(f.description ? { description: f.description.slice(0, 500) } : {}),
+    };
     if (f.secret && o.passphrase !== undefined) {
       const blob = await encryptFile(f.data, f.path, o.passphrase);
       record.encrypted = { cipher: 'aes-256-gcm', kdf: 'scrypt', storedSize: blob.byteLength, storedSha256: sha256(blob) };
@@ -238,7 +259,14 @@ export async function createBundle(o: BundleOptions): Promise<Result<CreatedBund
     ...(o.agent ? { agent: o.agent } : {}),
   });
   const readmeBytes = enc(readmeText);
-  entries.unshift({ path: readme, size: readmeBytes.byteLength, sha256: sha256(readmeBytes), mode: 0o644, secret: false, description: 'What is inside and the next steps' });
+  entries.unshift({
+    path: readme,
+    size: readmeBytes.byteLength,
+    sha256: sha256(readmeBytes),
+    mode: 0o644,
+    secret: false,
+    description: 'What is inside and the next steps',
+  });
   const manifest: Manifest = {
     format: BUNDLE_FORMAT,
     formatVersion: BUNDLE_FORMAT_VERSION,
@@ -249,7 +277,11 @@ export async function createBundle(o: BundleOptions): Promise<Result<CreatedBund
     ...(o.agent ? { agent: o.agent } : {}),
     files: entries,
   };
-  const ordered: Zippable = { [readme]: [readmeBytes, zipAttrs(0o644, now, 6)], ...zippable, [MANIFEST_NAME]: [enc(JSON.stringify(manifest, null, 2) + '\n'), zipAttrs(0o644, now, 6)] };
+  const ordered: Zippable = {
+    [readme]: [readmeBytes, zipAttrs(0o644, now, 6)],
+    ...zippable,
+    [MANIFEST_NAME]: [enc(JSON.stringify(manifest, null, 2) + '\n'), zipAttrs(0o644, now, 6)],
+  };
   return ok({ zip: zipSync(ordered), manifest });
 }
 
@@ -262,7 +294,13 @@ export function artifactsToFiles(artifacts: Artifact[], includePrivateKey: boole
       left.push(a.path);
       continue;
     }
-    files.push({ path: a.path, data: enc(a.text), mode: a.mode, secret: isSecretFile({ mode: a.mode, text: a.text, markedSecret: a.secret }), ...(a.description ? { description: a.description } : {}) });
+    files.push({
+      path: a.path,
+      data: enc(a.text),
+      mode: a.mode,
+      secret: isSecretFile({ mode: a.mode, text: a.text, markedSecret: a.secret }),
+      ...(a.description ? { description: a.description } : {}),
+    });
   }
   return { files, left };
 }
@@ -277,7 +315,10 @@ const TEMP = /\.tmp-ao-[0-9a-f]+$/;
  * written). Symlinks and special files are refused (BAD_INPUT): a bundle carries regular files.
  * NOT_FOUND when the folder does not exist; BAD_INPUT past the entry or size limits.
  */
-export async function collectFolder(dir: string, opts: { exclude?: string[]; limits?: BundleLimits; markedSecret?: (rel: string) => boolean } = {}): Promise<Result<{ files: BundleFile[]; skipped: string[] }>> {
+export async function collectFolder(
+  dir: string,
+  opts: { exclude?: string[]; limits?: BundleLimits; markedSecret?: (rel: string) => boolean } = {},
+): Promise<Result<{ files: BundleFile[]; skipped: string[] }>> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const root = path.resolve(dir);
   const exclude = new Set((opts.exclude ?? []).map((p) => path.resolve(p)));
@@ -295,7 +336,11 @@ export async function collectFolder(dir: string, opts: { exclude?: string[]; lim
       const childAbs = path.join(abs, item.name);
       const childRel = rel ? `${rel}/${item.name}` : item.name;
       if (exclude.has(childAbs)) continue;
-      if (item.isSymbolicLink()) return err('BAD_INPUT', `${childRel} is a symbolic link: bundles carry regular files only. Replace it with the file it points to, or move it out of ${dir}.`);
+      if (item.isSymbolicLink())
+        return err(
+          'BAD_INPUT',
+          `${childRel} is a symbolic link: bundles carry regular files only. Replace it with the file it points to, or move it out of ${dir}.`,
+        );
       if (item.isDirectory()) {
         const inner = await walk(childAbs, childRel);
         if (!inner.ok) return inner;
@@ -307,11 +352,20 @@ export async function collectFolder(dir: string, opts: { exclude?: string[]; lim
         continue;
       }
       const checked = checkEntryPath(childRel);
-      if (!checked.ok) return err('BAD_INPUT', `${childRel}: this file name cannot go into a bundle (${checked.error.message.replace(/^The bundle entry \S+ /, '').replace(/; nothing was unpacked\.$/, '')}).`);
+      if (!checked.ok)
+        return err(
+          'BAD_INPUT',
+          `${childRel}: this file name cannot go into a bundle (${checked.error.message.replace(/^The bundle entry \S+ /, '').replace(/; nothing was unpacked\.$/, '')}).`,
+        );
       const info = await lstat(childAbs);
       total += info.size;
-      if (files.length + 1 > limits.maxEntries) return err('BAD_INPUT', `${dir} holds more than ${limits.maxEntries} files: that is not an agent's config folder.`);
-      if (info.size > limits.maxEntryBytes || total > limits.maxTotalBytes) return err('BAD_INPUT', `${dir} is too big for a bundle (more than ${Math.round(limits.maxTotalBytes / 1048576)} MiB, or a file over ${Math.round(limits.maxEntryBytes / 1048576)} MiB).`);
+      if (files.length + 1 > limits.maxEntries)
+        return err('BAD_INPUT', `${dir} holds more than ${limits.maxEntries} files: that is not an agent's config folder.`);
+      if (info.size > limits.maxEntryBytes || total > limits.maxTotalBytes)
+        return err(
+          'BAD_INPUT',
+          `${dir} is too big for a bundle (more than ${Math.round(limits.maxTotalBytes / 1048576)} MiB, or a file over ${Math.round(limits.maxEntryBytes / 1048576)} MiB).`,
+        );
       const data = new Uint8Array(await readFile(childAbs));
       const mode = info.mode & 0o777;
       const head = decodeText(data.subarray(0, 64 * 1024));
@@ -333,8 +387,15 @@ export async function collectFolder(dir: string, opts: { exclude?: string[]; lim
  */
 export async function writeBundle(out: string, bundle: CreatedBundle, overwrite: boolean): Promise<Result<WriteOutcome>> {
   const plainSecret = bundle.manifest.files.some((f) => f.secret && !f.encrypted);
-  const result = await writeFileAtomic({ path: out, data: bundle.zip, mode: plainSecret ? 0o600 : 0o644, secret: plainSecret, ...(overwrite ? {} : { expectedSha256: null }) });
-  if (!result.ok && result.error.code === 'FILE_CHANGED' && !overwrite) return err('ALREADY_EXISTS', `${out} already exists; nothing was written.`, 'Choose another file name, or allow overwriting it.');
+  const result = await writeFileAtomic({
+    path: out,
+    data: bundle.zip,
+    mode: plainSecret ? 0o600 : 0o644,
+    secret: plainSecret,
+    ...(overwrite ? {} : { expectedSha256: null }),
+  });
+  if (!result.ok && result.error.code === 'FILE_CHANGED' && !overwrite)
+    return err('ALREADY_EXISTS', `${out} already exists; nothing was written.`, 'Choose another file name, or allow overwriting it.');
   return result;
 }
 
@@ -363,6 +424,8 @@ function unixMode(entry: yauzl.Entry): number | null {
   return mode === 0 ? null : mode;
 }
 
+const BOMB_MESSAGE = (declared: number): string => `An entry inflates to more than its header says (${declared} bytes) or past the size limit: a zip bomb`;
+
 function inflateEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, cap: number): Promise<Result<Uint8Array>> {
   return new Promise((resolve) => {
     zip.openReadStream(entry, (error, stream) => {
@@ -380,12 +443,15 @@ function inflateEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, cap: number): Prom
         // The real inflated size, counted as it comes: a header that lies about the size is caught here.
         if (count > cap || count > entry.uncompressedSize) {
           stream.destroy();
-          finish(invalid(`An entry inflates to more than its header says (${entry.uncompressedSize} bytes) or past the size limit: a zip bomb`));
+          finish(invalid(BOMB_MESSAGE(entry.uncompressedSize)));
           return;
         }
         chunks.push(chunk);
       });
-      stream.on('error', (e: Error) => finish(invalid(`An entry is damaged (${e.message})`)));
+      stream.on('error', (e: Error) =>
+        // yauzl's own byte count (validateEntrySizes) may notice the lie before our counter does.
+        finish(invalid(/too many bytes/.test(e.message) ? BOMB_MESSAGE(entry.uncompressedSize) : `An entry is damaged (${e.message})`)),
+      );
       stream.on('end', () => finish(ok(new Uint8Array(Buffer.concat(chunks)))));
     });
   });
@@ -402,20 +468,26 @@ function checkEntry(entry: yauzl.Entry, limits: BundleLimits): Result<{ name: st
   } catch {
     return invalid('An entry name is not valid UTF-8');
   }
-  if (entry.extraFields.some((f) => f.id === UNICODE_PATH_EXTRA)) return invalid(`The entry ${JSON.stringify(name)} carries a second (Unicode) name that tools could unpack elsewhere`);
+  if (entry.extraFields.some((f) => f.id === UNICODE_PATH_EXTRA))
+    return invalid(`The entry ${JSON.stringify(name)} carries a second (Unicode) name that tools could unpack elsewhere`);
   const mode = unixMode(entry);
   const isDir = name.endsWith('/') || (mode !== null && (mode & S_IFMT) === S_IFDIR);
   if (mode !== null && (mode & S_IFMT) === S_IFLNK) return invalid(`The entry ${JSON.stringify(name)} is a symbolic link`);
-  if (mode !== null && !isDir && (mode & S_IFMT) !== S_IFREG && (mode & S_IFMT) !== 0) return invalid(`The entry ${JSON.stringify(name)} is a device, pipe or socket`);
+  if (mode !== null && !isDir && (mode & S_IFMT) !== S_IFREG && (mode & S_IFMT) !== 0)
+    return invalid(`The entry ${JSON.stringify(name)} is a device, pipe or socket`);
   const checked = checkEntryPath(isDir ? name.replace(/\/$/, '') : name);
   if (!checked.ok) return checked;
   if (isDir) return ok(null);
   if (entry.isEncrypted()) return invalid(`The entry ${JSON.stringify(name)} uses zip password encryption, which Agent Onboard never writes`);
-  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) return invalid(`The entry ${JSON.stringify(name)} uses compression method ${entry.compressionMethod} (only stored and deflate are read)`);
-  if (entry.uncompressedSize > limits.maxEntryBytes) return invalid(`The entry ${JSON.stringify(name)} would inflate to ${entry.uncompressedSize} bytes, over the ${limits.maxEntryBytes}-byte limit`);
+  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)
+    return invalid(`The entry ${JSON.stringify(name)} uses compression method ${entry.compressionMethod} (only stored and deflate are read)`);
   if (entry.uncompressedSize > limits.ratioFloorBytes && entry.uncompressedSize / Math.max(1, entry.compressedSize) > limits.maxRatio) {
-    return invalid(`The entry ${JSON.stringify(name)} is compressed ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))}:1 (over ${limits.maxRatio}:1): a zip bomb`);
+    return invalid(
+      `The entry ${JSON.stringify(name)} is compressed ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))}:1 (over ${limits.maxRatio}:1): a zip bomb`,
+    );
   }
+  if (entry.uncompressedSize > limits.maxEntryBytes)
+    return invalid(`The entry ${JSON.stringify(name)} would inflate to ${entry.uncompressedSize} bytes, over the ${limits.maxEntryBytes}-byte limit`);
   return ok({ name, mode: mode === null ? null : mode & 0o7777 });
 }
 
@@ -425,10 +497,18 @@ async function readEntries(bytes: Uint8Array, limits: BundleLimits, signal?: Abo
   let zip: yauzl.ZipFile;
   try {
     zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-      yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, strictFileNames: false }, (e, z) => (e || !z ? reject(e ?? new Error('no zip')) : resolve(z))),
+      yauzl.fromBuffer(
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, strictFileNames: false },
+        (e, z) => (e || !z ? reject(e ?? new Error('no zip')) : resolve(z)),
+      ),
     );
   } catch (error) {
-    return err('BUNDLE_INVALID', `This is not a zip file Agent Onboard can read (${(error as Error).message}).`, 'Check that you picked the bundle (.zip) and that it was copied completely.');
+    return err(
+      'BUNDLE_INVALID',
+      `This is not a zip file Agent Onboard can read (${(error as Error).message}).`,
+      'Check that you picked the bundle (.zip) and that it was copied completely.',
+    );
   }
   if (zip.entryCount > limits.maxEntries) return invalid(`The bundle has ${zip.entryCount} entries, over the ${limits.maxEntries}-entry limit`);
   const entries = new Map<string, RawEntry>();
@@ -455,7 +535,12 @@ async function readEntries(bytes: Uint8Array, limits: BundleLimits, signal?: Abo
       const { name, mode } = checked.value;
       const key = collisionKey(name);
       const clash = keys.get(key);
-      if (clash !== undefined) return invalid(clash === name ? `The entry ${JSON.stringify(name)} appears twice` : `The entries ${JSON.stringify(clash)} and ${JSON.stringify(name)} are the same file on case-insensitive disks`);
+      if (clash !== undefined)
+        return invalid(
+          clash === name
+            ? `The entry ${JSON.stringify(name)} appears twice`
+            : `The entries ${JSON.stringify(clash)} and ${JSON.stringify(name)} are the same file on case-insensitive disks`,
+        );
       keys.set(key, name);
       total += entry.uncompressedSize;
       if (total > limits.maxTotalBytes) return invalid(`The bundle would inflate to more than ${limits.maxTotalBytes} bytes`);
@@ -521,7 +606,8 @@ async function checkFile(f: ManifestFile, entries: Map<string, RawEntry>, passph
   let plain = entry.data;
   if (f.encrypted) {
     const stored = sha256(entry.data);
-    if (stored !== f.encrypted.storedSha256 || entry.data.byteLength !== f.encrypted.storedSize) return ok({ ...base, status: 'mismatch', actualSha256: stored });
+    if (stored !== f.encrypted.storedSha256 || entry.data.byteLength !== f.encrypted.storedSize)
+      return ok({ ...base, status: 'mismatch', actualSha256: stored });
     if (passphrase === undefined) return ok({ ...base, status: 'locked' });
     const opened = await decryptFile(entry.data, f.path, passphrase);
     if (!opened.ok) return opened;
@@ -539,7 +625,10 @@ async function checkFile(f: ManifestFile, entries: Map<string, RawEntry>, passph
  * given). Hostile or malformed bundles: BUNDLE_INVALID; a wrong passphrase: PASSPHRASE_WRONG.
  * Checksum problems are not errors here: they are in `files[].status` (see verify/import).
  */
-export async function openBundle(bytes: Uint8Array, opts: { passphrase?: string; limits?: BundleLimits; signal?: AbortSignal } = {}): Promise<Result<OpenedBundle>> {
+export async function openBundle(
+  bytes: Uint8Array,
+  opts: { passphrase?: string; limits?: BundleLimits; signal?: AbortSignal } = {},
+): Promise<Result<OpenedBundle>> {
   const entries = await readEntries(bytes, opts.limits ?? DEFAULT_LIMITS, opts.signal);
   if (!entries.ok) return entries;
   const manifest = parseManifest(entries.value.get(MANIFEST_NAME));
@@ -606,12 +695,18 @@ export async function planImport(dir: string, files: { path: string; expectedSha
       const at = path.join(root, ...parts.slice(0, i));
       const info = await lstat(at).catch(() => null);
       if (!info) break;
-      if (info.isSymbolicLink()) return err('BAD_INPUT', `${at} is a symbolic link; refusing to unpack through it.`, 'Unpack into a folder without links, or remove the link.');
+      if (info.isSymbolicLink())
+        return err('BAD_INPUT', `${at} is a symbolic link; refusing to unpack through it.`, 'Unpack into a folder without links, or remove the link.');
       if (i < parts.length && !info.isDirectory()) return err('BAD_INPUT', `${at} is a file where the bundle needs a folder.`);
       if (i === parts.length && !info.isFile()) return err('BAD_INPUT', `${at} exists and is not a regular file.`);
     }
     const current = await readSnapshot(absPath);
-    plan.push({ path: f.path, absPath, status: !current.exists ? 'create' : current.sha256 === f.expectedSha256 ? 'same' : 'overwrite', currentSha256: current.sha256 });
+    plan.push({
+      path: f.path,
+      absPath,
+      status: !current.exists ? 'create' : current.sha256 === f.expectedSha256 ? 'same' : 'overwrite',
+      currentSha256: current.sha256,
+    });
   }
   return ok(plan);
 }
@@ -638,21 +733,47 @@ function unpackMode(f: CheckedFile): number {
  * PASSPHRASE_WRONG, ALREADY_EXISTS (files would be overwritten), BAD_INPUT (links in the target),
  * FILE_CHANGED, IO_ERROR, CANCELLED.
  */
-export async function importBundle(bytes: Uint8Array, dir: string, opts: { passphrase?: string; overwrite?: boolean; limits?: BundleLimits; signal?: AbortSignal } = {}): Promise<Result<ImportResult>> {
+export async function importBundle(
+  bytes: Uint8Array,
+  dir: string,
+  opts: { passphrase?: string; overwrite?: boolean; limits?: BundleLimits; signal?: AbortSignal } = {},
+): Promise<Result<ImportResult>> {
   const opened = await openBundle(bytes, opts);
   if (!opened.ok) return opened;
   const { files, manifest } = opened.value;
   const bad = files.filter((f) => f.status === 'mismatch' || f.status === 'missing');
-  if (bad.length) return err('CHECKSUM_MISMATCH', `${bad.length} file(s) do not match the manifest: ${describeProblems(files)}; nothing was unpacked.`, 'The bundle was damaged in transit or altered: get a fresh copy.');
-  if (files.some((f) => f.status === 'locked')) return err('PASSPHRASE_REQUIRED', 'This bundle has encrypted files: give its passphrase to unpack it; nothing was unpacked.');
-  const plan = await planImport(dir, files.map((f) => ({ path: f.path, expectedSha256: f.expectedSha256 })));
+  if (bad.length)
+    return err(
+      'CHECKSUM_MISMATCH',
+      `${bad.length} file(s) do not match the manifest: ${describeProblems(files)}; nothing was unpacked.`,
+      'The bundle was damaged in transit or altered: get a fresh copy.',
+    );
+  if (files.some((f) => f.status === 'locked'))
+    return err('PASSPHRASE_REQUIRED', 'This bundle has encrypted files: give its passphrase to unpack it; nothing was unpacked.');
+  const plan = await planImport(
+    dir,
+    files.map((f) => ({ path: f.path, expectedSha256: f.expectedSha256 })),
+  );
   if (!plan.ok) return plan;
   const conflicts = plan.value.filter((p) => p.status === 'overwrite');
   if (conflicts.length && !opts.overwrite) {
-    return err('ALREADY_EXISTS', `${conflicts.length} file(s) in ${dir} would be overwritten (${conflicts.slice(0, 5).map((c) => c.path).join(', ')}); nothing was unpacked.`, 'Unpack into an empty folder, or allow overwriting (the old files are backed up).');
+    return err(
+      'ALREADY_EXISTS',
+      `${conflicts.length} file(s) in ${dir} would be overwritten (${conflicts
+        .slice(0, 5)
+        .map((c) => c.path)
+        .join(', ')}); nothing was unpacked.`,
+      'Unpack into an empty folder, or allow overwriting (the old files are backed up).',
+    );
   }
   if (opts.signal?.aborted) return err('CANCELLED', 'Cancelled; nothing was unpacked.');
-  const reqs: WriteRequest[] = files.map((f, i) => ({ path: plan.value[i]!.absPath, data: f.data!, mode: unpackMode(f), secret: f.secret, expectedSha256: plan.value[i]!.currentSha256 }));
+  const reqs: WriteRequest[] = files.map((f, i) => ({
+    path: plan.value[i]!.absPath,
+    data: f.data!,
+    mode: unpackMode(f),
+    secret: f.secret,
+    expectedSha256: plan.value[i]!.currentSha256,
+  }));
   const written = await writeFilesAtomic(reqs);
   return written.ok ? ok({ manifest, written: written.value }) : written;
 }

@@ -26,10 +26,17 @@ export interface ParsedCsv {
 export function parseFleetCsv(text: string): Result<ParsedCsv> {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, info: true }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
   } catch (error) {
     const e = error as { message?: string; lines?: number };
-    return err('PARSE_ERROR', `The CSV cannot be read${e.lines ? ` at line ${e.lines}` : ''}: ${(e.message ?? String(error)).replace(/^CsvError: /, '')}`, 'Quote cells that contain commas or quotes ("a, b"; a quote inside is written "").');
+    return err(
+      'PARSE_ERROR',
+      `The CSV cannot be read${e.lines ? ` at line ${e.lines}` : ''}: ${(e.message ?? String(error)).replace(/^CsvError: /, '')}`,
+      'Quote cells that contain commas or quotes ("a, b"; a quote inside is written "").',
+    );
   }
   const [header, ...body] = records;
   if (!header) return err('BAD_INPUT', 'The CSV is empty: write a header line (name,host,...) and one line per agent.');
@@ -135,13 +142,22 @@ export async function runFleet(o: FleetOptions): Promise<Result<FleetSummary>> {
   const check = checkFleet(o.platform, o.draft, o.csv);
   if (!check.ok) return check;
   const problems = rowErrors(check.value);
-  if (problems.length) return err('BAD_INPUT', `Fix the CSV first (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}`);
+  if (problems.length)
+    return err(
+      'BAD_INPUT',
+      `Fix the CSV first (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}`,
+    );
   const outDir = path.resolve(o.outDir);
   const targets = check.value.agents.map((a) => path.join(outDir, `${a.name}.zip`));
   if (!o.overwrite) {
     const existing: string[] = [];
     for (const t of targets) if ((await readSnapshot(t).catch(() => ({ exists: true }))).exists) existing.push(path.basename(t));
-    if (existing.length) return err('ALREADY_EXISTS', `${existing.length} bundle(s) already exist in ${outDir} (${existing.slice(0, 5).join(', ')}); nothing was written.`, 'Choose an empty folder, or allow overwriting.');
+    if (existing.length)
+      return err(
+        'ALREADY_EXISTS',
+        `${existing.length} bundle(s) already exist in ${outDir} (${existing.slice(0, 5).join(', ')}); nothing was written.`,
+        'Choose an empty folder, or allow overwriting.',
+      );
   }
   const bundles: FleetBundle[] = [];
   const total = check.value.agents.length;
@@ -152,5 +168,12 @@ export async function runFleet(o: FleetOptions): Promise<Result<FleetSummary>> {
     o.onProgress?.(i + 1, total, bundle);
   }
   const count = (s: FleetBundle['status']): number => bundles.filter((b) => b.status === s).length;
-  return ok({ outDir, created: count('created'), failed: count('failed'), cancelled: count('cancelled'), elapsedMs: Math.round(performance.now() - started), bundles });
+  return ok({
+    outDir,
+    created: count('created'),
+    failed: count('failed'),
+    cancelled: count('cancelled'),
+    elapsedMs: Math.round(performance.now() - started),
+    bundles,
+  });
 }

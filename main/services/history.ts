@@ -55,7 +55,12 @@ export class HistoryService {
     const entries = this.list();
     const newest = entries[0];
     if (newest && sameOnboarding(newest, entry)) {
-      const merged: HistoryEntry = { ...newest, at: entry.at, ...(entry.bundlePath ? { bundlePath: entry.bundlePath } : {}), ...(entry.agents !== undefined ? { agents: entry.agents } : {}) };
+      const merged: HistoryEntry = {
+        ...newest,
+        at: entry.at,
+        ...(entry.bundlePath ? { bundlePath: entry.bundlePath } : {}),
+        ...(entry.agents !== undefined ? { agents: entry.agents } : {}),
+      };
       this.store.set('history', [merged, ...entries.slice(1)]);
       return ok(merged);
     }

@@ -6,7 +6,17 @@ import type { Contract, Draft } from '../../../shared/ipc';
 import { getPlatform } from '../../../shared/platforms';
 import type { AnyPlatform, Command } from '../../../shared/platforms/types';
 import { err, ok, type Result } from '../../../shared/result';
-import { artifactsToFiles, collectFolder, createBundle, importBundle, openBundle, planImport, readBundleFile, writeBundle, type BundleFile } from '../../services/bundle';
+import {
+  artifactsToFiles,
+  collectFolder,
+  createBundle,
+  importBundle,
+  openBundle,
+  planImport,
+  readBundleFile,
+  writeBundle,
+  type BundleFile,
+} from '../../services/bundle';
 import { credentialFromVault } from '../../services/credential';
 import type { Deps } from '../../services/deps';
 import { checkFleet, runFleet } from '../../services/fleet';
@@ -27,7 +37,11 @@ function platformOf(draft: Draft): Result<AnyPlatform> {
 }
 
 /** The wizard's files for a draft, generated again (the generator is pure: same bytes as written). */
-function draftFiles(deps: Deps, draft: Draft, includePrivateKey: boolean): Result<{ platform: AnyPlatform; files: BundleFile[]; left: string[]; commands: Command[]; notes: string[] }> {
+function draftFiles(
+  deps: Deps,
+  draft: Draft,
+  includePrivateKey: boolean,
+): Result<{ platform: AnyPlatform; files: BundleFile[]; left: string[]; commands: Command[]; notes: string[] }> {
   const platform = platformOf(draft);
   if (!platform.ok) return platform;
   const p = platform.value;
@@ -93,7 +107,10 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       if (input.to) {
         const to = userPath(input.to);
         if (!to.ok) return to;
-        const plan = await planImport(to.value, opened.value.files.map((f) => ({ path: f.path, expectedSha256: f.expectedSha256 })));
+        const plan = await planImport(
+          to.value,
+          opened.value.files.map((f) => ({ path: f.path, expectedSha256: f.expectedSha256 })),
+        );
         if (!plan.ok) return plan;
         targets = new Map(plan.value.map((p) => [p.path, p.status]));
       }
@@ -101,7 +118,15 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
         manifest: opened.value.manifest,
         bytes: bytes.value.byteLength,
         ok: opened.value.ok,
-        files: opened.value.files.map((f) => ({ path: f.path, size: f.size, mode: f.mode, secret: f.secret, encrypted: f.encrypted, status: f.status, ...(targets?.has(f.path) ? { target: targets.get(f.path) } : {}) })),
+        files: opened.value.files.map((f) => ({
+          path: f.path,
+          size: f.size,
+          mode: f.mode,
+          secret: f.secret,
+          encrypted: f.encrypted,
+          status: f.status,
+          ...(targets?.has(f.path) ? { target: targets.get(f.path) } : {}),
+        })),
       });
     },
 
@@ -114,9 +139,16 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       const bytes = await readBundleFile(file.value);
       if (!bytes.ok) return bytes;
       ctx.progress(input.passphrase ? 'Decrypting and checking every file' : 'Checking every file', 0.3);
-      const done = await importBundle(bytes.value, to.value, { overwrite: input.overwrite, signal: ctx.signal, ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}) });
+      const done = await importBundle(bytes.value, to.value, {
+        overwrite: input.overwrite,
+        signal: ctx.signal,
+        ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}),
+      });
       if (!done.ok) return done;
-      return ok({ manifest: done.value.manifest, written: done.value.written.map((w) => ({ path: w.path, status: w.status, ...(w.backupPath ? { backupPath: w.backupPath } : {}) })) });
+      return ok({
+        manifest: done.value.manifest,
+        written: done.value.written.map((w) => ({ path: w.path, status: w.status, ...(w.backupPath ? { backupPath: w.backupPath } : {}) })),
+      });
     },
 
     'fleet:check': async ({ draft, csv }) => {
@@ -124,7 +156,11 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       if (!platform.ok) return platform;
       const check = checkFleet(platform.value, draft as Draft, csv);
       if (!check.ok) return check;
-      return ok({ columns: check.value.columns, problems: check.value.problems, agents: check.value.agents.map(({ line, name, host, variant, errors }) => ({ line, name, variant, errors, ...(host ? { host } : {}) })) });
+      return ok({
+        columns: check.value.columns,
+        problems: check.value.problems,
+        agents: check.value.agents.map(({ line, name, host, variant, errors }) => ({ line, name, variant, errors, ...(host ? { host } : {}) })),
+      });
     },
 
     'fleet:run': async (input, ctx) => {
