@@ -379,3 +379,15 @@ export async function writeKeyPair(dir: string, names: { privateKey: string; pub
   if (!written.ok && written.error.code === 'FILE_CHANGED') return err('ALREADY_EXISTS', 'A key file appeared while writing; nothing was written.', 'Choose another name or folder, or use --force.');
   return written;
 }
+
+/**
+ * The private key text in a form ssh2's client reads: ssh2 has no PKCS#8 reader, so PKCS#8 keys
+ * become PKCS#1 (still encrypted with the same passphrase when they were); other formats are
+ * returned as they are. Failure codes as importKey.
+ */
+export function keyForSsh2(privateKey: string, passphrase?: string): Result<string> {
+  const detected = detectKey(privateKey);
+  if (detected.kind === 'private' && detected.format !== 'pkcs8') return ok(detected.block);
+  const converted = importKey({ text: privateKey, passphrase, format: 'pkcs1' });
+  return converted.ok ? ok(converted.value.privateKey) : converted;
+}
