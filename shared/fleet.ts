@@ -79,25 +79,35 @@ function issuesText(platform: AnyPlatform, issues: readonly { path: PropertyKey[
   });
 }
 
+/** The canonical key of a CSV column: a reserved column or a field key, matched without case. */
+export function resolveColumn(platform: AnyPlatform, column: string): string | undefined {
+  const wanted = column.trim().toLowerCase();
+  const reserved = RESERVED_COLUMNS.find((r) => r === wanted);
+  return reserved ?? platform.fields.find((f) => f.key.toLowerCase() === wanted)?.key;
+}
+
 /** Column problems that affect every row: unknown columns, list fields, a missing `name`. */
 export function checkColumns(platform: AnyPlatform, columns: string[]): string[] {
   const problems: string[] = [];
-  if (!columns.includes('name')) problems.push('the CSV needs a "name" column (one agent per row)');
+  const keys = columns.map((c) => resolveColumn(platform, c));
+  if (!keys.includes('name')) problems.push('the CSV needs a "name" column (one agent per row)');
   const seen = new Set<string>();
-  for (const c of columns) {
-    if (seen.has(c)) problems.push(`the column "${c}" appears twice`);
-    seen.add(c);
-    if ((RESERVED_COLUMNS as readonly string[]).includes(c)) continue;
-    const field = platform.fields.find((f) => f.key === c);
-    if (!field)
+  columns.forEach((column, i) => {
+    const key = keys[i];
+    if (!key) {
       problems.push(
-        `unknown column "${c}": ${platform.name} has ${platform.fields
+        `unknown column "${column}": ${platform.name} has ${platform.fields
           .filter((f) => f.kind !== 'list')
           .map((f) => f.key)
           .join(', ')}`,
       );
-    else if (field.kind === 'list') problems.push(`the column "${c}" is a list (${field.label}): set it in the wizard, it cannot come from a CSV cell`);
-  }
+      return;
+    }
+    if (seen.has(key)) problems.push(`the column "${column}" appears twice`);
+    seen.add(key);
+    const field = platform.fields.find((f) => f.key === key);
+    if (field?.kind === 'list') problems.push(`the column "${column}" is a list (${field.label}): set it in the wizard, it cannot come from a CSV cell`);
+  });
   return problems;
 }
 
@@ -115,22 +125,25 @@ function cellValue(field: Field, cell: string): { value?: unknown; error?: strin
  */
 export function rowToAgent(platform: AnyPlatform, template: { variant: string | null; answers: Record<string, unknown> }, row: FleetRow): FleetAgent {
   const errors: string[] = [];
-  const name = (row.cells.name ?? '').trim();
+  const cells: Record<string, string> = {};
+  for (const [column, raw] of Object.entries(row.cells)) {
+    const key = resolveColumn(platform, column);
+    if (key && !(key in cells)) cells[key] = raw.trim();
+  }
+  const name = cells.name ?? '';
   if (!NAME.test(name)) errors.push(`name "${name.slice(0, 80)}" must be letters, digits, ".", "_" or "-" (max 63), starting with a letter or digit`);
-  const host = row.cells.host?.trim() || undefined;
+  const host = cells.host || undefined;
   if (host !== undefined && !isHost(host)) errors.push(`host "${host.slice(0, 80)}" is not a host name or IP address`);
-  const variant = row.cells.variant?.trim() || template.variant;
+  const variant = cells.variant || template.variant;
   if (platform.variants.length && !platform.variants.some((v) => v.id === variant))
     errors.push(`variant "${variant ?? ''}" is not one of ${platform.variants.map((v) => v.id).join(', ')}`);
   const answers: Record<string, unknown> = { ...template.answers };
-  for (const [column, raw] of Object.entries(row.cells)) {
-    const cell = raw.trim();
-    if ((RESERVED_COLUMNS as readonly string[]).includes(column) && !(column === 'host' && platform.fields.some((f) => f.key === 'host'))) continue;
-    const field = platform.fields.find((f) => f.key === column);
+  for (const [key, cell] of Object.entries(cells)) {
+    const field = platform.fields.find((f) => f.key === key);
     if (!field || cell === '') continue;
     const { value, error } = cellValue(field, cell);
     if (error) errors.push(error);
-    else answers[column] = value;
+    else answers[key] = value;
   }
   const parsed = platform.answers.safeParse(answers);
   if (!parsed.success) errors.push(...issuesText(platform, parsed.error.issues));

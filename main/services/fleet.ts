@@ -12,7 +12,7 @@ import { err, ok, type Result } from '../../shared/result';
 import { artifactsToFiles, createBundle, writeBundle } from './bundle';
 import { readSnapshot } from './files';
 
-/** The CSV's columns (lower-cased) and its data rows with their line numbers. */
+/** The CSV's columns (as written) and its data rows with their line numbers. */
 export interface ParsedCsv {
   columns: string[];
   rows: FleetRow[];
@@ -40,7 +40,7 @@ export function parseFleetCsv(text: string): Result<ParsedCsv> {
   }
   const [header, ...body] = records;
   if (!header) return err('BAD_INPUT', 'The CSV is empty: write a header line (name,host,...) and one line per agent.');
-  const columns = header.record.map((c) => c.trim().toLowerCase());
+  const columns = header.record.map((c) => c.trim());
   if (body.length === 0) return err('BAD_INPUT', 'The CSV has a header but no agents: add one line per agent.');
   if (body.length > FLEET_LIMIT) return err('BAD_INPUT', `The CSV has ${body.length} agents; one run packs at most ${FLEET_LIMIT}. Split the file.`);
   const rows = body.map(({ record, info }) => ({ line: info.lines, cells: Object.fromEntries(columns.map((c, i) => [c, record[i] ?? ''])) }));
