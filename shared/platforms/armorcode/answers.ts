@@ -27,6 +27,7 @@ const URL_SHAPE = /^(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?(\[[0-9A-Fa-f:.]+\]|[^\s/
 export function parseServiceUrl(text: string): { ok: true; target: ServiceTarget } | { ok: false; message: string } {
   const value = text.trim();
   if (value.length > 2048) return { ok: false, message: 'is too long (max 2048 characters)' };
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*@/.test(value)) return { ok: false, message: 'must not hold a user name or password (the tunnel needs only the host and port)' };
   const m = URL_SHAPE.exec(value);
   if (!m) return { ok: false, message: 'must look like https://host[:port], http://host[:port], tcp://host:port or host:port' };
   const scheme = (m[1] ?? 'tcp').toLowerCase();
