@@ -11,6 +11,8 @@ import type { Result } from './result';
 import { configsChannels } from './configs-contract';
 import { bundleChannels } from './bundle-contract';
 import { credentialChannels } from './credentials-contract';
+import { bambooChannels } from './bamboo-contract';
+import { probeChannels } from './probe-contract';
 
 /** A job id the renderer makes up (letters, digits, '-', '_'). */
 export const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -65,6 +67,8 @@ export const contract = {
   ...configsChannels,
   ...bundleChannels(draftSchema),
   ...credentialChannels,
+  ...bambooChannels,
+  ...probeChannels,
 } satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -10,6 +10,8 @@ import { credentialsHandlers } from './credentials';
 import { bundleHandlers } from './bundle';
 import { historyHandlers } from './history';
 import { configsHandlers } from './configs';
+import { bambooHandlers } from './bamboo';
+import { probeHandlers } from './probe';
 
 export function createHandlers(deps: Deps, jobs: JobRegistry): Handlers<Contract> {
   return {
@@ -18,5 +20,7 @@ export function createHandlers(deps: Deps, jobs: JobRegistry): Handlers<Contract
     ...bundleHandlers(deps, jobs),
     ...historyHandlers(deps, jobs),
     ...configsHandlers(deps, jobs),
+    ...bambooHandlers(deps, jobs),
+    ...probeHandlers(deps, jobs),
   };
 }

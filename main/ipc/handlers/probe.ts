@@ -1,0 +1,41 @@
+/** Handlers of the Connectivity step: the probe run (a job) and the proxy the environment sets. */
+import type { Contract } from '../../../shared/ipc';
+import { err, ok } from '../../../shared/result';
+import type { Deps } from '../../services/deps';
+import { keyFromVault, planProxy, runProbes, type UsableKey } from '../../services/probe';
+import { describeEnvProxy } from '../../services/probe/proxy';
+import type { Handlers, JobRegistry } from '../dispatch';
+
+type ProbeChannels = Pick<Contract, 'probe:run' | 'probe:proxy-env'>;
+
+export function probeHandlers(deps: Deps, _jobs: JobRegistry, env: Record<string, string | undefined> = process.env): Handlers<ProbeChannels> {
+  return {
+    'probe:run': async (input, ctx) => {
+      let key: UsableKey | undefined;
+      if (input.credentialId) {
+        const found = keyFromVault(deps.vault, input.credentialId);
+        if (!found.ok) return found;
+        key = found.value;
+      }
+      const proxy = planProxy(input.proxy ?? { mode: 'env' }, env);
+      if ('error' in proxy) return err('BAD_INPUT', `proxy: ${proxy.error}`, 'Write the proxy as http://host:port.');
+      const run = await runProbes(
+        input.endpoints,
+        {
+          timeoutMs: input.timeoutMs ?? 5000,
+          ssh: { ...(input.sshUser ? { user: input.sshUser } : {}), ...(key ? { key } : {}), ...(input.forwardPorts ? { forwardPorts: input.forwardPorts } : {}), ...(input.forwardBind !== undefined ? { forwardBind: input.forwardBind } : {}) },
+          ...(input.knownHosts ? { knownHosts: input.knownHosts } : {}),
+          ...(input.expectedFingerprints ? { expectFingerprints: input.expectedFingerprints } : {}),
+          proxy,
+        },
+        {
+          signal: ctx.signal,
+          onResult: (row, done, total) => ctx.progress(`${row.endpoint.host}:${row.endpoint.port} ${row.verdict}`, done / total, row),
+        },
+      );
+      if (ctx.signal.aborted) return err('CANCELLED', 'The connectivity check was cancelled.');
+      return ok(run);
+    },
+    'probe:proxy-env': async () => ok(describeEnvProxy(env)),
+  };
+}

@@ -1,0 +1,438 @@
+/**
+ * The connectivity probe: every endpoint at once, each through its steps (DNS → proxy → TCP →
+ * SSH banner, key exchange, host key, auth, forward | TLS → HTTP), each step with its own time
+ * limit, the whole run with a deadline. A host that accepts and never speaks, a black-holed
+ * address or a slow DNS server costs one step limit, not the run; the run takes about as long
+ * as its slowest endpoint. Plain Node: used by the IPC handler, the CLI and the benchmark.
+ */
+import { setMaxListeners } from 'node:events';
+import type net from 'node:net';
+import {
+  baseDomain,
+  endpointLabel,
+  levelOf,
+  runPassed,
+  suggestPortSwitch,
+  type EndpointResult,
+  type ProbeCheck,
+  type ProbeEndpoint,
+  type ProbeRun,
+  type ProbeStep,
+  type VerdictCode,
+} from '../../../shared/probe';
+import { resolveHost, type DnsAnswer } from './dns';
+import { httpGet, type HttpHead } from './http';
+import { connectTunnel, proxyAuthFailure, proxyAuthorization, type ProxyPlan, type ProxyServer } from './proxy';
+import { checkSsh, readBanner } from './ssh';
+import type { UsableKey } from './ssh-key';
+import { StepFailure, abortedFailure, errorText, since } from './step';
+import { connectTcp } from './tcp';
+import { handshake, judgeCertificate, nameError, type TlsOutcome } from './tls';
+
+export { planProxy, type ProxyPlan } from './proxy';
+export { keyFromVault, usableKey, type UsableKey } from './ssh-key';
+
+export interface ProbeOptions {
+  /** Limit of each step, in ms (DNS, connect, banner, handshake, auth, each forward, HTTP answer). */
+  timeoutMs: number;
+  /** Limit of the whole run, in ms; default 3 × timeoutMs. */
+  deadlineMs?: number;
+  /** SSH login for the auth and forward checks (auth is tested only with a key). */
+  ssh?: { user?: string; key?: UsableKey; forwardPorts?: number[]; forwardBind?: string };
+  /** Pinned known_hosts lines; a key not pinned for a host:port that has pins is a mismatch. */
+  knownHosts?: string;
+  /** Acceptable host key fingerprints for every SSH endpoint (SHA256:...). */
+  expectFingerprints?: string[];
+  /** Which proxy each endpoint goes through (see planProxy). */
+  proxy?: ProxyPlan;
+  /** DNS servers to ask instead of the system resolver (ip or ip:port). */
+  dnsServers?: string[];
+  /** CAs (PEM) to trust besides the system's. */
+  extraCa?: string[];
+  /** For 'auto' endpoints: how long to wait for a server that speaks first (SSH) before trying TLS. Default min(timeoutMs, 1500). */
+  autoSniffMs?: number;
+  /** Endpoints probed at the same time (default 64). */
+  concurrency?: number;
+}
+
+export interface ProbeHooks {
+  /** Aborting it cancels the run: unfinished endpoints end as CANCELLED at once. */
+  signal?: AbortSignal;
+  /** Called once per endpoint as soon as it is done (results may be refined once more at the end, see crossCheck). */
+  onResult?(result: EndpointResult, done: number, total: number): void;
+}
+
+/** Probes every endpoint (in parallel) and returns the run with suggestions. Never throws. */
+export async function runProbes(endpoints: ProbeEndpoint[], options: ProbeOptions, hooks: ProbeHooks = {}): Promise<ProbeRun> {
+  const startedAt = new Date();
+  const start = performance.now();
+  const timeoutMs = options.timeoutMs;
+  const deadlineMs = options.deadlineMs ?? timeoutMs * 3;
+  const run = new AbortController();
+  // Every running step listens to the run's signal; dozens at once is expected, not a leak.
+  setMaxListeners(0, run.signal);
+  const onCancel = (): void => run.abort('cancelled');
+  if (hooks.signal?.aborted) run.abort('cancelled');
+  hooks.signal?.addEventListener('abort', onCancel, { once: true });
+  const deadline = setTimeout(() => run.abort('deadline'), deadlineMs);
+
+  const results: EndpointResult[] = new Array(endpoints.length);
+  let done = 0;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < endpoints.length) {
+      const i = next++;
+      const endpoint = endpoints[i] as ProbeEndpoint;
+      const result = await probeOne(endpoint, options, run.signal);
+      results[i] = result;
+      done += 1;
+      hooks.onResult?.(result, done, endpoints.length);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 64, endpoints.length) }, worker));
+  } finally {
+    clearTimeout(deadline);
+    hooks.signal?.removeEventListener('abort', onCancel);
+  }
+  crossCheck(results);
+  return {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    ms: since(start),
+    timeoutMs,
+    deadlineMs,
+    ...(options.proxy?.describe ? { proxy: options.proxy.describe } : {}),
+    passed: runPassed(results),
+    results,
+    suggestions: suggestPortSwitch(results),
+  };
+}
+
+/**
+ * The run-wide part of the interception rule: an untrusted issuer that signed certificates of
+ * hosts in different domains in this run is a middlebox, so those TLS_UNTRUSTED become
+ * TLS_INTERCEPTED.
+ */
+export function crossCheck(results: EndpointResult[]): void {
+  const untrusted = results.filter((r) => r.tls && !r.tls.trusted && r.tls.issuer);
+  for (const r of untrusted) {
+    if (r.verdict !== 'TLS_UNTRUSTED' || !r.tls) continue;
+    const issuer = r.tls.issuer;
+    const others = untrusted.filter((o) => o !== r && o.tls?.issuer === issuer && baseDomain(o.endpoint.host) !== baseDomain(r.endpoint.host)).map((o) => o.endpoint.host);
+    if (!others.length) continue;
+    const judged = judgeCertificate(r.tls, {}, { host: r.endpoint.host, viaProxy: Boolean(r.via), tlsInsteadOfSsh: false, otherDomainsSameIssuer: [...new Set(others)] });
+    r.verdict = judged.verdict;
+    r.detail = judged.detail;
+    r.level = levelOf(r.verdict, r.endpoint.optional);
+  }
+}
+
+/** What one endpoint's probe gathers along the way. */
+interface Acc {
+  answered: EndpointResult['answered'];
+  checks: ProbeCheck[];
+  dns?: DnsAnswer;
+  tcp?: EndpointResult['tcp'];
+  via?: string;
+  ssh?: EndpointResult['ssh'];
+  tls?: EndpointResult['tls'];
+  http?: EndpointResult['http'];
+}
+
+interface Outcome {
+  verdict: VerdictCode;
+  detail: string;
+}
+
+async function probeOne(endpoint: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal): Promise<EndpointResult> {
+  const startedAt = new Date().toISOString();
+  const start = performance.now();
+  const acc: Acc = { answered: 'nothing', checks: [] };
+  let outcome: Outcome;
+  try {
+    outcome = await Promise.race([flow(endpoint, o, signal, acc), whenAborted(signal, o.timeoutMs)]);
+  } catch (error) {
+    outcome = failed(acc, error);
+  }
+  return {
+    endpoint: { id: endpoint.id, host: endpoint.host, port: endpoint.port, protocol: endpoint.protocol, purpose: endpoint.purpose ?? '', ...(endpoint.optional ? { optional: true } : {}) },
+    answered: acc.answered,
+    verdict: outcome.verdict,
+    level: levelOf(outcome.verdict, endpoint.optional),
+    detail: outcome.detail,
+    startedAt,
+    ms: since(start),
+    ...(acc.dns?.resolved ? { dns: { addresses: acc.dns.addresses, ms: acc.dns.ms } } : {}),
+    ...(acc.tcp ? { tcp: acc.tcp } : {}),
+    ...(acc.via ? { via: acc.via } : {}),
+    ...(acc.ssh ? { ssh: acc.ssh } : {}),
+    ...(acc.tls ? { tls: acc.tls } : {}),
+    ...(acc.http ? { http: acc.http } : {}),
+    checks: acc.checks,
+  };
+}
+
+function whenAborted(signal: AbortSignal, timeoutMs: number): Promise<never> {
+  return new Promise((_, reject) => {
+    const fire = (): void => reject(abortedFailure('tcp', signal, timeoutMs));
+    if (signal.aborted) fire();
+    else signal.addEventListener('abort', fire, { once: true });
+  });
+}
+
+function failed(acc: Acc, error: unknown): Outcome {
+  const f = error instanceof StepFailure ? error : new StepFailure('tcp', 'UNREACHABLE', `unexpected failure: ${errorText(error)}`);
+  if (!acc.checks.some((c) => c.step === f.step && c.status === 'fail')) acc.checks.push({ step: f.step, status: 'fail', detail: f.detail });
+  const ssh = f.facts.ssh as Acc['ssh'];
+  if (ssh) {
+    acc.ssh = ssh;
+    acc.answered = 'ssh';
+  }
+  const answered = f.facts.answered as Acc['answered'] | undefined;
+  if (answered && acc.answered === 'nothing') acc.answered = answered;
+  return { verdict: f.verdict, detail: f.detail };
+}
+
+/** Runs `work` as step `step`, recording a pass check with its time (a failure is recorded by failed()). */
+async function step<T>(acc: Acc, name: ProbeStep, work: () => Promise<T>, describe: (v: T) => string): Promise<T> {
+  const start = performance.now();
+  try {
+    const value = await work();
+    acc.checks.push({ step: name, status: 'pass', ms: since(start), detail: describe(value) });
+    return value;
+  } catch (error) {
+    if (error instanceof StepFailure) acc.checks.push({ step: error.step, status: 'fail', ms: since(start), detail: error.detail });
+    throw error;
+  }
+}
+
+async function flow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc): Promise<Outcome> {
+  switch (e.protocol) {
+    case 'tcp': {
+      const socket = await open(e, o, signal, acc);
+      socket.destroy();
+      acc.answered = 'tcp';
+      return { verdict: 'TCP_OK', detail: `${endpointLabel(e.host, e.port)} accepts TCP connections (${acc.tcp?.ms ?? 0} ms)` };
+    }
+    case 'ssh':
+      return sshFlow(e, o, signal, acc, o.timeoutMs);
+    case 'tls':
+    case 'https':
+      return tlsFlow(e, o, signal, acc, { tlsInsteadOfSsh: false });
+    case 'http':
+      return httpFlow(e, o, signal, acc);
+    case 'auto':
+      return autoFlow(e, o, signal, acc);
+  }
+}
+
+/** DNS (unless a proxy resolves), then a TCP connection or a CONNECT tunnel. */
+async function open(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc): Promise<net.Socket> {
+  const proxy = o.proxy?.forEndpoint(e);
+  if (proxy) {
+    acc.via = proxy.display;
+    const tunnel = await step(acc, 'proxy', () => connectTunnel(proxy, e.host, e.port, o.timeoutMs, signal), (t) => `CONNECT ${endpointLabel(e.host, e.port)} through ${proxy.display}: 200 in ${t.ms} ms`);
+    acc.tcp = { address: `via proxy ${tunnel.proxyAddress}`, ms: tunnel.ms };
+    return tunnel.socket;
+  }
+  if (!acc.dns) {
+    acc.dns = await step(acc, 'dns', () => resolveHost(e.host, o.timeoutMs, signal, o.dnsServers), (d) => `${e.host} → ${d.addresses.join(', ')}`);
+    // An IP address needs no lookup: no DNS check in the report.
+    if (!acc.dns.resolved) acc.checks.pop();
+  }
+  return connectFirst(e, acc.dns.addresses, o, signal, acc);
+}
+
+/** Tries each address in turn while they fail fast (refused, unreachable); a timeout ends it. */
+async function connectFirst(e: ProbeEndpoint, addresses: string[], o: ProbeOptions, signal: AbortSignal, acc: Acc): Promise<net.Socket> {
+  let lastError: unknown = new StepFailure('tcp', 'DNS_FAILED', `${e.host} has no address`);
+  for (const address of addresses) {
+    try {
+      const c = await step(acc, 'tcp', () => connectTcp(address, e.port, o.timeoutMs, signal), (c) => `connected to ${endpointLabel(c.address, e.port)} in ${c.ms} ms`);
+      acc.tcp = { address: c.address, ms: c.ms };
+      return c.socket;
+    } catch (error) {
+      lastError = error;
+      if (!(error instanceof StepFailure) || !['REFUSED', 'UNREACHABLE'].includes(error.verdict)) break;
+    }
+  }
+  throw lastError;
+}
+
+async function sshFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc, bannerMs: number, socketIn?: net.Socket, bannerIn?: string): Promise<Outcome> {
+  const socket = socketIn ?? (await open(e, o, signal, acc));
+  let banner = bannerIn;
+  if (banner === undefined) {
+    try {
+      banner = await step(acc, 'banner', () => readBanner(socket, bannerMs, signal), (b) => b);
+    } catch (error) {
+      socket.destroy();
+      if (error instanceof StepFailure && error.verdict === 'SILENT' && !/closed/.test(error.detail)) return sniffTls(e, o, signal, acc, error);
+      throw error;
+    }
+  }
+  acc.answered = 'ssh';
+  const ssh = o.ssh;
+  const facts = await checkSsh(
+    socket,
+    {
+      host: e.host,
+      port: e.port,
+      banner,
+      ...(ssh?.user ? { user: ssh.user } : {}),
+      ...(ssh?.key ? { privateKey: ssh.key.privateKey, ...(ssh.key.passphrase ? { passphrase: ssh.key.passphrase } : {}) } : {}),
+      ...(ssh?.forwardPorts?.length && ssh.key ? { forwardPorts: ssh.forwardPorts } : {}),
+      ...(ssh?.forwardBind !== undefined ? { forwardBind: ssh.forwardBind } : {}),
+      ...(o.knownHosts ? { knownHosts: o.knownHosts } : {}),
+      ...(o.expectFingerprints?.length ? { expectFingerprints: o.expectFingerprints } : {}),
+    },
+    o.timeoutMs,
+    signal,
+    acc.checks,
+  );
+  acc.ssh = facts;
+  const parts = [`${banner}, host key ${facts.hostKeyType} ${facts.fingerprint}${facts.pin === 'match' ? ' (pinned)' : ''}`];
+  if (facts.auth === 'accepted') parts.push(`key accepted for ${facts.user}`);
+  if (facts.forwards?.length) parts.push(`remote forward ${facts.forwards.map((f) => f.port).join(', ')} allowed`);
+  return { verdict: 'SSH_OK', detail: parts.join('; ') };
+}
+
+/** An SSH port that stays silent: is it TLS (a proxy or web server on 443)? Otherwise it stays SILENT. */
+async function sniffTls(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc, silent: StepFailure): Promise<Outcome> {
+  let tls: TlsOutcome;
+  try {
+    const socket = await open(e, o, signal, acc);
+    tls = await step(acc, 'tls', () => handshake(socket, { host: e.host, ...(o.extraCa ? { extraCa: o.extraCa } : {}) }, o.timeoutMs, signal), (t) => `${t.facts.protocol} answered instead of SSH`);
+  } catch (error) {
+    if (error instanceof StepFailure && (error.verdict === 'CANCELLED' || error.step === 'proxy')) throw error;
+    throw silent;
+  }
+  const wrongName = nameError(e.host, tls.socket);
+  tls.socket.destroy();
+  acc.answered = 'tls';
+  acc.tls = tls.facts;
+  const judged = judgeCertificate(tls.facts, { nameError: wrongName }, { host: e.host, viaProxy: Boolean(acc.via), tlsInsteadOfSsh: true, otherDomainsSameIssuer: [] });
+  const note = judged.verdict === 'TLS_INTERCEPTED' ? `; ${judged.detail}` : '';
+  return { verdict: 'NOT_SSH', detail: `the port speaks TLS, not SSH: certificate "${tls.facts.subject}" issued by "${tls.facts.issuer}"${note}` };
+}
+
+async function tlsFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc, ctx: { tlsInsteadOfSsh: boolean }): Promise<Outcome> {
+  const socket = await open(e, o, signal, acc);
+  const tls = await step(
+    acc,
+    'tls',
+    () => handshake(socket, { host: e.host, ...(o.extraCa ? { extraCa: o.extraCa } : {}), ...(e.protocol === 'https' || e.protocol === 'auto' ? { alpn: ['http/1.1'] } : {}) }, o.timeoutMs, signal),
+    (t) => `${t.facts.protocol}; "${t.facts.subject}" issued by "${t.facts.issuer}"; ${t.facts.trusted ? 'trusted' : `not trusted (${t.facts.error})`}`,
+  );
+  acc.answered = 'tls';
+  acc.tls = tls.facts;
+  const judged = judgeCertificate(tls.facts, { nameError: nameError(e.host, tls.socket) }, { host: e.host, viaProxy: Boolean(acc.via), tlsInsteadOfSsh: ctx.tlsInsteadOfSsh, otherDomainsSameIssuer: [] });
+  const handshakeCheck = acc.checks[acc.checks.length - 1];
+  if (judged.verdict !== 'TLS_OK' && handshakeCheck) Object.assign(handshakeCheck, { status: 'fail', detail: `${handshakeCheck.detail} — ${judged.detail}` });
+  if (e.protocol === 'tls') {
+    tls.socket.destroy();
+    return judged;
+  }
+  try {
+    const head = await step(acc, 'http', () => httpGet(tls.socket, { hostHeader: hostHeader(e), target: e.path ?? '/' }, o.timeoutMs, signal), (h) => statusText(h));
+    recordHttp(acc, head);
+    if (judged.verdict !== 'TLS_OK') return judged;
+    return httpVerdict(head, `${judged.detail}; HTTP ${head.status}`);
+  } catch (error) {
+    if (judged.verdict !== 'TLS_OK') return judged;
+    throw error;
+  } finally {
+    tls.socket.destroy();
+  }
+}
+
+async function httpFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc): Promise<Outcome> {
+  const proxy = o.proxy?.forEndpoint(e);
+  let socket: net.Socket;
+  let target = e.path ?? '/';
+  let auth: string | undefined;
+  if (proxy) {
+    acc.via = proxy.display;
+    const c = await step(acc, 'proxy', () => connectTcp(proxy.host, proxy.port, o.timeoutMs, signal, 'proxy'), (c) => `connected to the proxy ${proxy.display} in ${c.ms} ms`);
+    acc.tcp = { address: `via proxy ${c.address}:${proxy.port}`, ms: c.ms };
+    socket = c.socket;
+    target = `http://${hostHeader(e)}${target}`;
+    auth = proxyAuthorization(proxy);
+  } else {
+    socket = await open(e, o, signal, acc);
+  }
+  try {
+    const head = await step(acc, 'http', () => httpGet(socket, { hostHeader: hostHeader(e), target, ...(auth ? { proxyAuthorization: auth } : {}) }, o.timeoutMs, signal), (h) => statusText(h));
+    if (proxy && head.status === 407) throw proxyAuthFailure(proxy as ProxyServer, head.headers);
+    recordHttp(acc, head);
+    return httpVerdict(head, `HTTP ${head.status}${head.reason ? ` ${head.reason}` : ''}`);
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** 'auto': SSH if the server speaks first; otherwise TLS (then HTTP over it); otherwise plain HTTP; otherwise TCP. */
+async function autoFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc): Promise<Outcome> {
+  const sniffMs = o.autoSniffMs ?? Math.min(o.timeoutMs, 1500);
+  const socket = await open(e, o, signal, acc);
+  let banner: string;
+  try {
+    banner = await readBanner(socket, sniffMs, signal);
+  } catch (error) {
+    socket.destroy();
+    if (!(error instanceof StepFailure)) throw error;
+    if (error.verdict === 'NOT_SSH') {
+      acc.answered = 'tcp';
+      acc.checks.push({ step: 'banner', status: 'skip', detail: `not SSH: ${error.detail}` });
+      return { verdict: 'TCP_OK', detail: `${endpointLabel(e.host, e.port)} accepts connections; ${error.detail}` };
+    }
+    if (error.verdict !== 'SILENT' || /closed/.test(error.detail)) throw error;
+    acc.checks.push({ step: 'banner', status: 'skip', detail: `no SSH banner within ${sniffMs} ms: trying TLS` });
+    return autoAfterSilence(e, o, signal, acc);
+  }
+  acc.checks.push({ step: 'banner', status: 'pass', detail: banner });
+  return sshFlow(e, o, signal, acc, o.timeoutMs, socket, banner);
+}
+
+async function autoAfterSilence(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc): Promise<Outcome> {
+  try {
+    return await tlsFlow(e, o, signal, acc, { tlsInsteadOfSsh: false });
+  } catch (error) {
+    if (!(error instanceof StepFailure) || error.verdict !== 'TLS_HANDSHAKE_FAILED' || error.facts.answered !== 'tcp') throw error;
+    acc.checks[acc.checks.length - 1] = { step: 'tls', status: 'skip', detail: error.detail };
+  }
+  const socket = await open(e, o, signal, acc);
+  try {
+    const head = await step(acc, 'http', () => httpGet(socket, { hostHeader: hostHeader(e), target: e.path ?? '/' }, o.timeoutMs, signal), (h) => statusText(h));
+    recordHttp(acc, head);
+    acc.answered = 'http';
+    return httpVerdict(head, `plain HTTP: ${head.status}${head.reason ? ` ${head.reason}` : ''}`);
+  } catch (error) {
+    if (!(error instanceof StepFailure) || error.verdict !== 'HTTP_ERROR') throw error;
+    acc.answered = 'tcp';
+    return { verdict: 'TCP_OK', detail: `${endpointLabel(e.host, e.port)} accepts connections; the service is not SSH, TLS or HTTP (${error.detail})` };
+  } finally {
+    socket.destroy();
+  }
+}
+
+function hostHeader(e: ProbeEndpoint): string {
+  const h = e.host.includes(':') ? `[${e.host}]` : e.host;
+  const standard = (e.protocol === 'http' && e.port === 80) || (e.protocol !== 'http' && e.port === 443);
+  return standard ? h : `${h}:${e.port}`;
+}
+
+function statusText(h: HttpHead): string {
+  return `HTTP ${h.status}${h.reason ? ` ${h.reason}` : ''}${h.headers.server ? ` (server: ${h.headers.server.slice(0, 60)})` : ''}`;
+}
+
+function recordHttp(acc: Acc, h: HttpHead): void {
+  if (acc.answered === 'nothing') acc.answered = 'http';
+  acc.http = { status: h.status, reason: h.reason.slice(0, 120), ...(h.headers.server ? { server: h.headers.server.slice(0, 120) } : {}) };
+}
+
+function httpVerdict(h: HttpHead, detail: string): Outcome {
+  if (h.status >= 500) return { verdict: 'HTTP_ERROR', detail: `the server answered ${statusText(h)}` };
+  return { verdict: 'HTTP_OK', detail };
+}
