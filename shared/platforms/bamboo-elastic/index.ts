@@ -1,11 +1,21 @@
 /** Bamboo elastic agents on EC2 blocked by IMDSv2 service control policies (reference/platforms.md §3). */
 import { z } from 'zod';
 import type { Platform } from '../types';
+import { BAMBOO_ELASTIC_FAILURES } from './failures';
+
+export { parsePolicy, type ParsedPolicy } from './policy';
+export { parseFailureText, principalArnKey, type FailureFacts } from './failure-text';
+export { exemptPrincipal } from './exemption';
 
 export const bambooElasticAnswers = z.object({
   principalArn: z.string().trim().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]+$/, 'must be an IAM role or user ARN'),
-  httpTokens: z.enum(['required', 'optional']).default('optional'),
+  httpTokens: z.enum(['required', 'optional', 'absent']).default('optional'),
   hopLimit: z.coerce.number().int().min(1).max(64).default(1),
+  region: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region like us-east-1')
+    .default('us-east-1'),
   policies: z.array(z.string()).default([]),
 });
 export type BambooElasticAnswers = z.infer<typeof bambooElasticAnswers>;
@@ -18,13 +28,23 @@ export const bambooElastic: Platform<BambooElasticAnswers> = {
   variants: [{ id: 'scp', name: 'Service control policy analysis' }],
   steps: ['platform', 'details', 'configs', 'export', 'done'],
   fields: [
-    { key: 'principalArn', label: 'Principal ARN Bamboo uses', kind: 'text', required: true, placeholder: 'arn:aws:iam::123456789012:role/bamboo-elastic' },
-    { key: 'httpTokens', label: 'Instance metadata HttpTokens', kind: 'select', options: [{ value: 'optional', label: 'optional (IMDSv1 allowed)' }, { value: 'required', label: 'required (IMDSv2 only)' }] },
-    { key: 'hopLimit', label: 'Metadata hop limit', kind: 'number', placeholder: '1' },
+    { key: 'principalArn', label: 'Principal ARN Bamboo uses', kind: 'text', required: true, placeholder: 'arn:aws:iam::123456789012:role/bamboo-elastic', help: 'The IAM user or role of the AWS access configured in Elastic Bamboo (a role session ARN from an error message works too).' },
+    {
+      key: 'httpTokens',
+      label: 'Instance metadata HttpTokens',
+      kind: 'select',
+      options: [
+        { value: 'optional', label: 'optional (IMDSv1 allowed)' },
+        { value: 'required', label: 'required (IMDSv2 only)' },
+        { value: 'absent', label: 'not sent (the launch sets no metadata options)' },
+      ],
+    },
+    { key: 'hopLimit', label: 'Metadata hop limit', kind: 'number', placeholder: '1', help: 'HttpPutResponseHopLimit, 1–64; containers on the instance need 2.' },
+    { key: 'region', label: 'AWS region', kind: 'text', placeholder: 'us-east-1' },
   ],
   answers: bambooElasticAnswers,
   credential: { kind: 'none' },
   endpoints: () => [],
   updaters: [],
-  failures: [],
+  failures: BAMBOO_ELASTIC_FAILURES,
 };
