@@ -4,7 +4,7 @@ import type { Contract } from '../../../shared/ipc';
 import { err, ok, type Result } from '../../../shared/result';
 import { checkToken } from '../../../shared/tokens';
 import type { Deps } from '../../services/deps';
-import { generateKeyPair, importKey } from '../../services/keys';
+import { formatFor, generateKeyPair, importKey } from '../../services/keys';
 import { defaultComment, describeSecret, forgetSecret, keyTargetFor, persistSecret, putKey, putToken, revealToken } from '../../services/secrets';
 import type { Handlers, JobRegistry } from '../dispatch';
 
@@ -23,7 +23,7 @@ export function credentialsHandlers(deps: Deps, _jobs: JobRegistry): Handlers<Cr
       const refused = typeRefused(input.type, target.keyTypes);
       if (refused) return refused;
       const generated = await generateKeyPair(
-        { type: input.type, bits: input.bits, passphrase: input.passphrase, comment: input.comment ?? defaultComment(input.platform), format: target.format ?? input.format },
+        { type: input.type, bits: input.bits, passphrase: input.passphrase, comment: input.comment ?? defaultComment(input.platform), format: input.format ?? formatFor(input.type, target.format) },
         { signal: ctx.signal, progress: (message, fraction) => ctx.progress(message, fraction) },
       );
       if (!generated.ok) return generated;
@@ -31,7 +31,7 @@ export function credentialsHandlers(deps: Deps, _jobs: JobRegistry): Handlers<Cr
     },
     'keys:import': async (input) => {
       const target = keyTargetFor(input.platform);
-      const imported = importKey({ text: input.text, passphrase: input.passphrase, comment: input.comment, format: target.format ?? input.format });
+      const imported = importKey({ text: input.text, passphrase: input.passphrase, comment: input.comment, format: input.format ?? target.format });
       if (!imported.ok) return imported;
       const refused = typeRefused(imported.value.type, target.keyTypes);
       if (refused) return refused;
