@@ -15,4 +15,3 @@ function notBuilt(name: string, summary: string, synopsis: string): Command {
 }
 
 export const rotateCommand = notBuilt('rotate', 'Replace the token in an existing install, in place', 'rotate PLATFORM --token-env VAR [--dry-run] FILE_OR_DIR... [--json]');
-export const scpCheckCommand = notBuilt('scp-check', 'Evaluate service control policies for Bamboo elastic agents', 'scp-check --policy FILE [--policy FILE ...] --principal ARN --http-tokens required|optional --hop-limit N [--json]');
