@@ -145,8 +145,8 @@ function inline(text: string): string {
   return text.replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
 }
 
-/** A shell word quoted for POSIX sh (for the file names in the README's commands). */
-function shWord(value: string): string {
+/** A shell word quoted for POSIX sh (for file names in the commands shown to users). */
+export function shWord(value: string): string {
   return /^[A-Za-z0-9_./:@-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 

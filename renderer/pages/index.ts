@@ -1,4 +1,7 @@
 /** The app's top-level pages, in header order. The wizard is first; each page has its own folder. */
 import type { PageView } from './types';
+import { bundlesPage } from './bundles/BundlesPage';
+import { diagnosticsPage } from './diagnostics/DiagnosticsPage';
+import { historyPage } from './history/HistoryPage';
 
-export const PAGES: PageView[] = [];
+export const PAGES: PageView[] = [bundlesPage, diagnosticsPage, historyPage];

@@ -1,10 +1,202 @@
+import { useEffect, useId, useState } from 'react';
+import { shWord } from '../../../shared/bundle';
+import type { Draft } from '../../../shared/ipc';
+import { api } from '../../api';
+import { CopyButton } from '../../components/bundle/CopyButton';
+import { ErrorNote } from '../../components/bundle/ErrorNote';
+import { JobProgress } from '../../components/bundle/JobProgress';
+import { ManifestSummary, ManifestTable } from '../../components/bundle/ManifestTable';
+import { useJob } from '../../components/bundle/useJob';
 import type { StepProps, StepView } from '../types';
 
+/** Where the bundle goes by default: beside the output folder, or in the home folder. */
+export function defaultBundlePath(draft: Draft): string {
+  const name = [draft.platform ?? 'agent', draft.variant].filter(Boolean).join('-');
+  const dir = draft.outDir?.replace(/\/+$/, '');
+  return dir ? `${dir}.zip` : `~/agent-onboard-${name}.zip`;
+}
+
+function verifyCommand(bundlePath: string): string {
+  return `agent-onboard bundle verify ${shWord(bundlePath.split('/').pop() ?? bundlePath)}`;
+}
+
 function ExportStep({ platform, draft }: StepProps): React.JSX.Element {
+  const id = useId();
+  const [source, setSource] = useState<'draft' | 'folder'>(platform?.generate ? 'draft' : 'folder');
+  const [folder, setFolder] = useState(draft.outDir ?? '');
+  const [out, setOut] = useState(defaultBundlePath(draft));
+  const [includePrivateKey, setIncludePrivateKey] = useState(false);
+  const [passphrase, setPassphrase] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [report, setReport] = useState('');
+  const [overwrite, setOverwrite] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const job = useJob('bundle:export');
+  const hasKey = platform?.credential.kind === 'ssh-keypair';
+
+  // Reaching Export means the onboarding produced its files: record it (the same onboarding is updated, not repeated).
+  useEffect(() => {
+    if (draft.platform) void api.invoke('history:add', { draft });
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const submit = async (e: React.FormEvent): Promise<void> => {
+    e.preventDefault();
+    if (passphrase && passphrase.length < 8) return setProblem('The passphrase must have at least 8 characters.');
+    if (passphrase !== confirm) return setProblem('The two passphrases differ.');
+    if (source === 'folder' && !folder.trim()) return setProblem('Give the folder to pack.');
+    if (!out.trim()) return setProblem('Give the bundle file to write.');
+    setProblem(null);
+    const done = await job.run({
+      source: source === 'draft' ? { kind: 'draft', draft } : { kind: 'folder', dir: folder, platform: draft.platform, variant: draft.variant },
+      out,
+      includePrivateKey,
+      overwrite,
+      ...(passphrase ? { passphrase } : {}),
+      ...(report.trim() ? { report } : {}),
+    });
+    if (done) {
+      setPassphrase('');
+      setConfirm('');
+      void api.invoke('history:add', { draft, bundlePath: done.path });
+    }
+  };
+
+  const result = job.value;
+  const secrets = result?.manifest.files.filter((f) => f.secret) ?? [];
   return (
-    <p className="lead">
-      Carry the {platform?.name ?? 'agent'} configuration to the agent host{draft.outDir ? <> from <code>{draft.outDir}</code></> : null}.
-    </p>
+    <>
+      <p className="lead">
+        Pack everything {platform?.name ?? 'the agent'} needs into one zip to carry to the agent host: the config files, the keys, a README with the next steps,
+        and a manifest with each file's SHA-256 and mode.
+      </p>
+      <form className="export-form" onSubmit={(e) => void submit(e)} noValidate>
+        <fieldset>
+          <legend>What to pack</legend>
+          <label className="choice">
+            <input type="radio" name={`${id}-source`} checked={source === 'draft'} disabled={!platform?.generate} onChange={() => setSource('draft')} /> The
+            files of this onboarding
+            <span className="help">
+              {platform?.generate
+                ? 'Generated again from your answers and credential: the same bytes the Configs step writes.'
+                : `${platform?.name ?? 'This platform'} cannot generate its files yet.`}
+            </span>
+          </label>
+          <label className="choice">
+            <input type="radio" name={`${id}-source`} checked={source === 'folder'} onChange={() => setSource('folder')} /> A folder, as it is on disk
+          </label>
+          {source === 'folder' ? (
+            <div className="field">
+              <label htmlFor={`${id}-folder`}>Folder to pack</label>
+              <input
+                id={`${id}-folder`}
+                type="text"
+                value={folder}
+                onChange={(e) => setFolder(e.target.value)}
+                placeholder="/opt/agent or ~/agent"
+                spellCheck={false}
+              />
+            </div>
+          ) : null}
+        </fieldset>
+        <fieldset>
+          <legend>Include</legend>
+          {hasKey ? (
+            <label className="choice">
+              <input type="checkbox" checked={includePrivateKey} onChange={(e) => setIncludePrivateKey(e.target.checked)} aria-describedby={`${id}-key-help`} />{' '}
+              The private key
+              <span className="help" id={`${id}-key-help`}>
+                Off: the bundle carries the public key only; move the private key to the agent host separately.{' '}
+                {source === 'folder' ? 'A folder is packed as it is, key included.' : ''}
+              </span>
+            </label>
+          ) : null}
+          <div className="field">
+            <label htmlFor={`${id}-report`}>Connectivity report (optional)</label>
+            <textarea
+              id={`${id}-report`}
+              rows={4}
+              value={report}
+              onChange={(e) => setReport(e.target.value)}
+              aria-describedby={`${id}-report-help`}
+              placeholder="Paste the report copied on the Connectivity step"
+            />
+            <p className="help" id={`${id}-report-help`}>
+              Added as connectivity-report.txt, so whoever installs the agent sees what was checked.
+            </p>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Protect the secret files (optional)</legend>
+          <p className="help" id={`${id}-pass-help`}>
+            With a passphrase the secret files are encrypted (AES-256-GCM, key from scrypt). The passphrase is not stored anywhere: tell it to whoever unpacks
+            the bundle by another channel.
+          </p>
+          <div className="field">
+            <label htmlFor={`${id}-pass`}>Passphrase</label>
+            <input
+              id={`${id}-pass`}
+              type="password"
+              autoComplete="new-password"
+              value={passphrase}
+              onChange={(e) => setPassphrase(e.target.value)}
+              aria-describedby={`${id}-pass-help`}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-confirm`}>Passphrase again</label>
+            <input id={`${id}-confirm`} type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+          </div>
+        </fieldset>
+        <div className="field">
+          <label htmlFor={`${id}-out`}>Bundle file</label>
+          <input id={`${id}-out`} type="text" value={out} onChange={(e) => setOut(e.target.value)} spellCheck={false} />
+        </div>
+        <label className="choice">
+          <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} /> Replace the bundle file if it exists (the old one is
+          backed up)
+        </label>
+        {problem ? (
+          <p className="error" role="alert">
+            {problem}
+          </p>
+        ) : null}
+        <div className="row">
+          <button type="submit" disabled={job.running}>
+            Create bundle
+          </button>
+        </div>
+      </form>
+      <JobProgress label="Creating the bundle" running={job.running} message={job.message} fraction={job.fraction} onCancel={job.cancel} />
+      {job.error ? <ErrorNote error={job.error} /> : null}
+      {result ? (
+        <section className="result" aria-labelledby={`${id}-done`}>
+          <h2 id={`${id}-done`}>Bundle written</h2>
+          <p role="status" className="ok">
+            Wrote <code data-testid="bundle-path">{result.path}</code> ({result.bytes} bytes). <CopyButton text={result.path} label="Copy the bundle path" />
+          </p>
+          <p>
+            SHA-256 of the zip: <code className="hash">{result.sha256}</code> <CopyButton text={result.sha256} label="Copy the bundle's SHA-256" />
+          </p>
+          <ManifestSummary manifest={result.manifest} />
+          <ManifestTable files={result.manifest.files.map((f) => ({ ...f, encrypted: Boolean(f.encrypted) }))} caption="Files in the bundle" />
+          {result.left.length ? (
+            <p>
+              Not packed:{' '}
+              {result.left.map((l) => (
+                <code key={l}>{l} </code>
+              ))}
+            </p>
+          ) : null}
+          {secrets.some((f) => !f.encrypted) ? (
+            <p className="warn">Secret files travel unencrypted in this bundle: keep it as private as they are, and delete it once unpacked.</p>
+          ) : null}
+          <p>
+            On the agent host, check it first: <code>{verifyCommand(result.path)}</code>{' '}
+            <CopyButton text={verifyCommand(result.path)} label="Copy the verify command" />
+          </p>
+        </section>
+      ) : null}
+    </>
   );
 }
 

@@ -1,0 +1,11 @@
+import { ERROR_TITLES, type AppError } from '../../../shared/result';
+
+/** A failed Result for people: what happened, and what to do next. */
+export function ErrorNote({ error, id }: { error: AppError; id?: string }): React.JSX.Element {
+  return (
+    <div className="error-note" role="alert" id={id}>
+      <strong>{ERROR_TITLES[error.code]}.</strong> {error.message}
+      {error.hint ? <p className="hint">{error.hint}</p> : null}
+    </div>
+  );
+}

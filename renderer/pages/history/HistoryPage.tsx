@@ -1,0 +1,119 @@
+import { useCallback, useEffect, useId, useState } from 'react';
+import type { HistoryEntry } from '../../../shared/history';
+import { getPlatform } from '../../../shared/platforms';
+import type { AppError } from '../../../shared/result';
+import { api } from '../../api';
+import { CopyButton } from '../../components/bundle/CopyButton';
+import { ErrorNote } from '../../components/bundle/ErrorNote';
+import type { PageProps, PageView } from '../types';
+
+function HistoryPage({ navigate }: PageProps): React.JSX.Element {
+  const id = useId();
+  const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [notice, setNotice] = useState('');
+
+  const load = useCallback(
+    () =>
+      api.invoke('history:list', {}).then((r) => {
+        if (r.ok) setEntries(r.value.entries);
+        else setError(r.error);
+      }),
+    [],
+  );
+  useEffect(() => {
+    void api.invoke('history:list', {}).then((r) => (r.ok ? setEntries(r.value.entries) : setError(r.error)));
+  }, []);
+
+  const reopen = async (entry: HistoryEntry): Promise<void> => {
+    const r = await api.invoke('history:reopen', { id: entry.id });
+    if (!r.ok) return setError(r.error);
+    navigate('wizard');
+  };
+  const remove = async (entry: HistoryEntry): Promise<void> => {
+    const r = await api.invoke('history:remove', { id: entry.id });
+    if (!r.ok) return setError(r.error);
+    setNotice('Removed from the history.');
+    await load();
+  };
+
+  return (
+    <main className="page" aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>History</h1>
+      <p className="lead">
+        Past onboardings: where their files were written and their bundles. No secret is kept here; reopening one starts a new draft that needs its own
+        credential.
+      </p>
+      {error ? <ErrorNote error={error} /> : null}
+      <p role="status" className="sr-only">
+        {notice}
+      </p>
+      {entries === null ? (
+        <p aria-busy="true">Loading…</p>
+      ) : entries.length === 0 ? (
+        <p>No onboarding yet. Finished onboardings appear here once they reach the Export step.</p>
+      ) : (
+        <table className="table">
+          <caption className="sr-only">Past onboardings, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Platform</th>
+              <th scope="col">When</th>
+              <th scope="col">Files written to</th>
+              <th scope="col">Bundle</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => {
+              const platform = getPlatform(e.platform);
+              const variant = platform?.variants.find((v) => v.id === e.variant);
+              const label = `${platform?.name ?? e.platform}${variant ? ` (${variant.name})` : ''}`;
+              return (
+                <tr key={e.id}>
+                  <th scope="row">
+                    {label}
+                    {e.agents ? <span className="muted"> · {e.agents} agents</span> : null}
+                  </th>
+                  <td>
+                    <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
+                  </td>
+                  <td>{e.outDir ? <code>{e.outDir}</code> : <span className="muted">not written</span>}</td>
+                  <td>
+                    {e.bundlePath ? (
+                      <>
+                        <code>{e.bundlePath}</code> <CopyButton text={e.bundlePath} label={`Copy the bundle path of ${label}`} />
+                      </>
+                    ) : (
+                      <span className="muted">none</span>
+                    )}
+                  </td>
+                  <td className="row">
+                    <button
+                      type="button"
+                      className="small"
+                      onClick={() => void reopen(e)}
+                      aria-label={`Reopen ${label} from ${new Date(e.at).toLocaleString()} as a new draft`}
+                    >
+                      Reopen as new draft
+                    </button>
+                    <button
+                      type="button"
+                      className="secondary small"
+                      onClick={() => void remove(e)}
+                      aria-label={`Remove ${label} from ${new Date(e.at).toLocaleString()} from the history`}
+                    >
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </main>
+  );
+}
+
+export const historyPage: PageView = { id: 'history', title: 'History', Component: HistoryPage };
