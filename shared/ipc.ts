@@ -13,6 +13,7 @@ import { bundleChannels } from './bundle-contract';
 import { credentialChannels } from './credentials-contract';
 import { bambooChannels } from './bamboo-contract';
 import { probeChannels } from './probe-contract';
+import { rotateChannels } from './rotation';
 
 /** A job id the renderer makes up (letters, digits, '-', '_'). */
 export const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -69,6 +70,7 @@ export const contract = {
   ...credentialChannels,
   ...bambooChannels,
   ...probeChannels,
+  ...rotateChannels,
 } satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

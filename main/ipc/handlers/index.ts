@@ -12,6 +12,7 @@ import { historyHandlers } from './history';
 import { configsHandlers } from './configs';
 import { bambooHandlers } from './bamboo';
 import { probeHandlers } from './probe';
+import { rotateHandlers } from './rotate';
 
 export function createHandlers(deps: Deps, jobs: JobRegistry): Handlers<Contract> {
   return {
@@ -22,5 +23,6 @@ export function createHandlers(deps: Deps, jobs: JobRegistry): Handlers<Contract
     ...configsHandlers(deps, jobs),
     ...bambooHandlers(deps, jobs),
     ...probeHandlers(deps, jobs),
+    ...rotateHandlers(deps, jobs),
   };
 }

@@ -1,17 +1,37 @@
 /** Buildkite agent (reference/platforms.md §4). */
-import { z } from 'zod';
-import type { Endpoint, Platform } from '../types';
-import { httpUrlSchema } from '../../validate';
+import { checkToken } from '../../tokens';
+import { err, type Result } from '../../result';
+import type { Credential, Endpoint, Generated, Platform } from '../types';
+import { checkTokenText } from '../../edit/values';
+import { buildkiteAnswers, type BuildkiteAnswers } from './answers';
+import { generateCfg } from './config-file';
+import { generateDocker } from './docker';
+import { BUILDKITE_FAILURES } from './failures';
+import { generateKubernetes } from './kubernetes';
+import { generateEnv } from './systemd';
+import { BUILDKITE_UPDATERS } from './updaters';
 
-export const buildkiteAnswers = z.object({
-  name: z.string().trim().min(1, 'is required').max(200),
-  tags: z.record(z.string(), z.string()).default({}),
-  endpoint: httpUrlSchema.default('https://agent-edge.buildkite.com/v3'),
-  buildPath: z.string().trim().optional(),
-  hooksPath: z.string().trim().optional(),
-  pluginsPath: z.string().trim().optional(),
-});
-export type BuildkiteAnswers = z.infer<typeof buildkiteAnswers>;
+export { buildkiteAnswers, type BuildkiteAnswers, DEFAULT_ENDPOINT } from './answers';
+export { WHICH_TOKEN } from './common';
+
+const GENERATORS: Record<string, (a: BuildkiteAnswers, token: string) => Result<Generated>> = {
+  cfg: generateCfg,
+  env: generateEnv,
+  docker: generateDocker,
+  kubernetes: generateKubernetes,
+};
+
+/** Files and commands for a new agent of `variant`; another kind of Buildkite token is refused, naming it. */
+function generate(a: BuildkiteAnswers, credential: Credential, variant: string): Result<Generated> {
+  const gen = GENERATORS[variant];
+  if (!gen) return err('BAD_INPUT', `Unknown variant '${variant}' for the Buildkite agent: use ${Object.keys(GENERATORS).join(', ')}.`);
+  if (credential.kind !== 'token') return err('BAD_INPUT', 'The Buildkite agent needs its agent token.');
+  const text = checkTokenText(credential.token, 'The agent token');
+  if (!text.ok) return text;
+  const verdict = checkToken('buildkite', credential.token);
+  if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get an agent token from ${verdict.where}`);
+  return gen(a, credential.token);
+}
 
 export const buildkite: Platform<BuildkiteAnswers> = {
   id: 'buildkite',
@@ -26,22 +46,30 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   ],
   steps: ['platform', 'details', 'credentials', 'connectivity', 'configs', 'export', 'done'],
   fields: [
-    { key: 'name', label: 'Agent name', kind: 'text', required: true, placeholder: '%hostname-%spawn' },
+    { key: 'name', label: 'Agent name', kind: 'text', required: true, placeholder: '%hostname-%spawn', help: '%spawn is replaced by the agent; not used on Kubernetes.' },
     { key: 'tags', label: 'Tags', kind: 'tags', help: 'key=value pairs, e.g. queue=default', placeholder: 'queue=default' },
     { key: 'endpoint', label: 'Agent API endpoint', kind: 'url', placeholder: 'https://agent-edge.buildkite.com/v3' },
     { key: 'buildPath', label: 'Build path', kind: 'text', placeholder: '/var/lib/buildkite-agent/builds', variants: ['cfg', 'env', 'docker'] },
     { key: 'hooksPath', label: 'Hooks path', kind: 'text', placeholder: '/etc/buildkite-agent/hooks', variants: ['cfg', 'env', 'docker'] },
     { key: 'pluginsPath', label: 'Plugins path', kind: 'text', placeholder: '/etc/buildkite-agent/plugins', variants: ['cfg', 'env', 'docker'] },
+    { key: 'namespace', label: 'Kubernetes namespace', kind: 'text', placeholder: 'buildkite', variants: ['kubernetes'] },
   ],
   answers: buildkiteAnswers,
   credential: {
     kind: 'token',
-    token: { name: 'agent token', where: 'Buildkite → Agents → your cluster → Agent Tokens (not an API token, not a bkaa_ session token).' },
+    token: { name: 'agent token', where: 'Buildkite → Agents → your cluster → Agent Tokens (not an API token bkua_…, not the bkaa_ session token an agent gets when it registers).' },
   },
   endpoints(a): Endpoint[] {
     const u = new URL(a.endpoint);
-    return [{ id: 'agent-api', host: u.hostname, port: u.port ? Number(u.port) : 443, protocol: 'https', purpose: 'Buildkite Agent API' }];
+    return [{ id: 'agent-api', host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : 443, protocol: 'https', purpose: 'Buildkite Agent API' }];
   },
-  updaters: [],
-  failures: [],
+  generate,
+  updaters: BUILDKITE_UPDATERS,
+  revokeChecklist: [
+    'Restart every agent that uses the old token first: agents present the registration token only when they start.',
+    'In Buildkite → Agents, check that each agent of this install is connected again.',
+    "Revoke the old token in Agents → your cluster → Agent Tokens (Revoke). Agents that start later with it will fail to register (401).",
+    'Delete the backup files written by the rotation (*.bak-<time>): they still hold the old token.',
+  ],
+  failures: BUILDKITE_FAILURES,
 };

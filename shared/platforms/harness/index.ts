@@ -1,17 +1,38 @@
 /** Harness delegate (reference/platforms.md §5). */
-import { z } from 'zod';
-import type { Endpoint, Platform } from '../types';
-import { httpUrlSchema } from '../../validate';
+import { checkToken } from '../../tokens';
+import { err, type Result } from '../../result';
+import type { Credential, Endpoint, Generated, Platform } from '../types';
+import { checkTokenText } from '../../edit/values';
+import { harnessAnswers, type HarnessAnswers } from './answers';
+import { generateDocker } from './docker';
+import { generateEcs } from './ecs';
+import { HARNESS_FAILURES } from './failures';
+import { generateHelm } from './helm';
+import { generateKubernetes } from './kubernetes';
+import { generateShell } from './shell';
+import { HARNESS_UPDATERS } from './updaters';
 
-export const harnessAnswers = z.object({
-  accountId: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-"'),
-  managerEndpoint: httpUrlSchema.default('https://app.harness.io'),
-  delegateName: z.string().trim().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and "-" (a Kubernetes name)'),
-  imageTag: z.string().trim().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag like 25.10.87000').default('latest'),
-  namespace: z.string().trim().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/).default('harness-delegate-ng'),
-  proxyUrl: z.string().trim().optional(),
-});
-export type HarnessAnswers = z.infer<typeof harnessAnswers>;
+export { harnessAnswers, type HarnessAnswers, DEFAULT_DELEGATE_TAG } from './answers';
+
+const GENERATORS: Record<string, (a: HarnessAnswers, token: string) => Result<Generated>> = {
+  kubernetes: generateKubernetes,
+  helm: generateHelm,
+  docker: generateDocker,
+  ecs: generateEcs,
+  shell: generateShell,
+};
+
+/** Files and commands for a new delegate of `variant`, with the token written where each install type keeps it. */
+function generate(a: HarnessAnswers, credential: Credential, variant: string): Result<Generated> {
+  const gen = GENERATORS[variant];
+  if (!gen) return err('BAD_INPUT', `Unknown variant '${variant}' for the Harness delegate: use ${Object.keys(GENERATORS).join(', ')}.`);
+  if (credential.kind !== 'token') return err('BAD_INPUT', 'The Harness delegate needs its delegate token.');
+  const text = checkTokenText(credential.token, 'The delegate token');
+  if (!text.ok) return text;
+  const verdict = checkToken('harness', credential.token);
+  if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get the delegate token from ${verdict.where}`);
+  return gen(a, credential.token);
+}
 
 export const harness: Platform<HarnessAnswers> = {
   id: 'harness',
@@ -27,12 +48,15 @@ export const harness: Platform<HarnessAnswers> = {
   ],
   steps: ['platform', 'details', 'credentials', 'connectivity', 'configs', 'export', 'done'],
   fields: [
-    { key: 'accountId', label: 'Account ID', kind: 'text', required: true, placeholder: 'px7xd_BFRCi-pfWPYXVjvw' },
-    { key: 'managerEndpoint', label: 'Manager endpoint', kind: 'url', placeholder: 'https://app.harness.io' },
-    { key: 'delegateName', label: 'Delegate name', kind: 'text', required: true, placeholder: 'my-delegate' },
-    { key: 'imageTag', label: 'Delegate image tag', kind: 'text', placeholder: 'latest' },
+    { key: 'accountId', label: 'Account ID', kind: 'text', required: true, placeholder: 'px7xd_BFRCi-pfWPYXVjvw', help: 'Harness → Account Settings → Overview.' },
+    { key: 'managerEndpoint', label: 'Manager endpoint', kind: 'url', placeholder: 'https://app.harness.io', help: 'As shown on the delegate install page (e.g. https://app.harness.io/gratis).' },
+    { key: 'delegateName', label: 'Delegate name', kind: 'text', required: true, placeholder: 'my-delegate', help: 'Lower-case letters, digits and "-".' },
+    { key: 'imageTag', label: 'Delegate image tag', kind: 'text', placeholder: '26.02.88404', help: 'The version on the delegate install page; avoid "latest".' },
     { key: 'namespace', label: 'Kubernetes namespace', kind: 'text', placeholder: 'harness-delegate-ng', variants: ['kubernetes', 'helm'] },
-    { key: 'proxyUrl', label: 'HTTP proxy (optional)', kind: 'text', placeholder: 'http://proxy.internal:3128' },
+    { key: 'ecsCluster', label: 'ECS cluster', kind: 'text', placeholder: 'default', variants: ['ecs'] },
+    { key: 'tags', label: 'Delegate tags (optional)', kind: 'text', placeholder: 'prod, linux', help: 'Comma-separated; pipelines select delegates by tag.' },
+    { key: 'proxyUrl', label: 'HTTP proxy (optional)', kind: 'url', placeholder: 'http://proxy.internal:3128', help: 'Without credentials.' },
+    { key: 'noProxy', label: 'No proxy for (optional)', kind: 'text', placeholder: '.corp.example, 10.0.0.5' },
   ],
   answers: harnessAnswers,
   credential: {
@@ -41,8 +65,21 @@ export const harness: Platform<HarnessAnswers> = {
   },
   endpoints(a): Endpoint[] {
     const u = new URL(a.managerEndpoint);
-    return [{ id: 'manager', host: u.hostname, port: u.port ? Number(u.port) : 443, protocol: 'https', purpose: 'Harness manager' }];
+    const endpoints: Endpoint[] = [{ id: 'manager', host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : 443, protocol: 'https', purpose: 'Harness manager' }];
+    if (a.proxyUrl) {
+      const p = new URL(a.proxyUrl);
+      endpoints.push({ id: 'proxy', host: p.hostname.replace(/^\[|\]$/g, ''), port: p.port ? Number(p.port) : p.protocol === 'https:' ? 443 : 80, protocol: 'tcp', purpose: 'HTTP proxy' });
+    }
+    return endpoints;
   },
-  updaters: [],
-  failures: [],
+  generate,
+  updaters: HARNESS_UPDATERS,
+  revokeChecklist: [
+    'In Harness → Account Settings → Delegates, check that every delegate of this install shows Connected again, on the new token.',
+    'Open Delegates → Tokens → the old token: the list of delegates still using it must be empty. Rotate any other install that still uses it.',
+    'Revoke the old token there (⋮ → Revoke). Harness disconnects and stops every delegate still on it at once, so only do this after the step above.',
+    'Delete the backup files written by the rotation (*.bak-<time>): they still hold the old token.',
+    'Revoked tokens are purged after 30 days; only then can the name be reused.',
+  ],
+  failures: HARNESS_FAILURES,
 };

@@ -1,0 +1,43 @@
+/** Pieces every Buildkite install type shares: which token this is, the environment, the defaults. */
+import type { BuildkiteAnswers } from './answers';
+import { DEFAULT_ENDPOINT, tagsValue } from './answers';
+
+/** Environment variables that hold the agent token. */
+export const TOKEN_ENV_NAMES = ['BUILDKITE_AGENT_TOKEN'] as const;
+
+/** Where the Linux packages put things (the agent requires build-path). */
+export const LINUX_PATHS = { buildPath: '/var/lib/buildkite-agent/builds', hooksPath: '/etc/buildkite-agent/hooks', pluginsPath: '/etc/buildkite-agent/plugins' };
+
+/** What the user must know about the token, said once on every install type. */
+export const WHICH_TOKEN =
+  'This is the agent token: a cluster\'s agent (registration) token from Agents → your cluster → Agent Tokens. The agent sends it once to POST /v3/register and gets back its own session token (bkaa_…), which is not what goes here — nor is an API access token (bkua_…) or a job token (bkaj_…).';
+
+/** The agent's settings as environment variables, token first. */
+export function agentEnv(a: BuildkiteAnswers, token: string, paths: Partial<typeof LINUX_PATHS>): [string, string][] {
+  const env: [string, string][] = [
+    ['BUILDKITE_AGENT_TOKEN', token],
+    ['BUILDKITE_AGENT_NAME', a.name],
+  ];
+  const tags = tagsValue(a);
+  if (tags) env.push(['BUILDKITE_AGENT_TAGS', tags]);
+  if (paths.buildPath) env.push(['BUILDKITE_BUILD_PATH', paths.buildPath]);
+  if (paths.hooksPath) env.push(['BUILDKITE_HOOKS_PATH', paths.hooksPath]);
+  if (paths.pluginsPath) env.push(['BUILDKITE_PLUGINS_PATH', paths.pluginsPath]);
+  if (a.endpoint !== DEFAULT_ENDPOINT) env.push(['BUILDKITE_AGENT_ENDPOINT', a.endpoint]);
+  return env;
+}
+
+/** The answers' paths over the Linux package defaults. */
+export function linuxPaths(a: BuildkiteAnswers): typeof LINUX_PATHS {
+  return { buildPath: a.buildPath || LINUX_PATHS.buildPath, hooksPath: a.hooksPath || LINUX_PATHS.hooksPath, pluginsPath: a.pluginsPath || LINUX_PATHS.pluginsPath };
+}
+
+/** Restart-and-verify commands for an agent run by systemd. */
+export function systemdCommands(reload: boolean): { title: string; command: string }[] {
+  return [
+    ...(reload ? [{ title: 'Make systemd read the changed unit files', command: 'sudo systemctl daemon-reload' }] : []),
+    { title: 'Restart the agent (it registers again with the new token)', command: 'sudo systemctl restart buildkite-agent' },
+    { title: 'Check it is running', command: 'sudo systemctl status buildkite-agent --no-pager' },
+    { title: 'Look for registration errors in its log', command: 'sudo journalctl -u buildkite-agent --since "10 min ago" --no-pager' },
+  ];
+}

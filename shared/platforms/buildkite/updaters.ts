@@ -1,0 +1,258 @@
+/**
+ * Token rotation in existing Buildkite agent installs: `token=` in buildkite-agent.cfg,
+ * BUILDKITE_AGENT_TOKEN in env files, systemd units, docker run scripts, Kubernetes Secrets and
+ * Compose files, and agentToken in agent-stack-k8s Helm values — only the token values change.
+ */
+import { isMap, isScalar } from 'yaml';
+import { err, ok, type Result } from '../../result';
+import type { Change, Command, Updater } from '../types';
+import { rotateEnvFile, rotateSystemdEnvironment } from '../../edit/env-file';
+import { readShellWord, renderShellWordLike, shellArg, shellQuote, shellWords } from '../../edit/shell';
+import { applySplices, lineOf } from '../../edit/splice';
+import { scanYamlTokens } from '../../edit/token-places';
+import { base64Utf8, checkTokenText } from '../../edit/values';
+import { editYaml, getPair, getScalar, parseYaml, type YamlSet } from '../../edit/yaml';
+import { readCfg, renderCfgLine, stripCfgComment } from './cfg';
+import { systemdCommands, TOKEN_ENV_NAMES } from './common';
+import { CONTAINER, dockerCommands } from './docker';
+import { CHART, stackCommands } from './kubernetes';
+
+type Rotated = Result<{ text: string; changes: Change[]; notes?: string[] }>;
+
+const YAML_NAME = /\.ya?ml$/i;
+const TOKEN_RE = /\bBUILDKITE_AGENT_TOKEN\b/;
+/** Kubernetes Secret data is always base64 of the token (Buildkite tokens are not pre-encoded). */
+const encodeData = (token: string): { value: string; how: string } => ({ value: base64Utf8(token), how: 'base64-encoded' });
+
+function noToken(text: string, note: string): Rotated {
+  return ok({ text, changes: [], notes: [note] });
+}
+
+// ---------------------------------------------------------------- buildkite-agent.cfg
+
+function rotateCfg(text: string, token: string): Rotated {
+  const t = checkTokenText(token);
+  if (!t.ok) return t;
+  const lines = readCfg(text);
+  const bad = lines.find((l) => l.error);
+  if (bad) return err('PARSE_ERROR', `The agent cannot read line ${lineOf(text, bad.start)} of this cfg (${bad.error}), so it would not start either.`, 'Fix that line first; nothing was changed.');
+  const edits: { start: number; end: number; text: string; what: string }[] = [];
+  const notes: string[] = [];
+  for (const l of lines) {
+    if (l.parsed?.key !== 'token') continue;
+    const line = lineOf(text, l.start);
+    if (/^(file|fd):\/\//.test(l.parsed.value)) {
+      notes.push(`token on line ${line} is read from ${l.parsed.value}: put the new token in that file on the agent host.`);
+      continue;
+    }
+    const stripped = stripCfgComment(l.text);
+    if (!l.text.startsWith(stripped)) return err('UNSAFE_VALUE', `The comment on line ${line} cannot be kept safely; edit that line by hand.`);
+    const sep = /^[^=]*=|^[^:]*:/.exec(stripped)![0].length;
+    const lead = /^[ \t]*/.exec(stripped.slice(sep))![0].length;
+    const valueRaw = stripped.slice(sep + lead).replace(/[ \t]+$/, '');
+    const trailing = stripped.slice(sep + lead + valueRaw.length) + l.text.slice(stripped.length);
+    const prefer = valueRaw.startsWith("'") ? "'" : valueRaw.startsWith('"') ? '"' : '';
+    const keyPart = stripped.slice(0, sep - 1);
+    const rendered = renderCfgLine(keyPart, token, prefer, trailing);
+    if (!rendered.ok) return rendered;
+    const newLine = stripped.slice(0, sep + lead) + rendered.value.slice(keyPart.length + 1);
+    edits.push({ start: l.start, end: l.start + l.text.length, text: newLine, what: `token on line ${line}` });
+  }
+  if (edits.length === 0) {
+    const commented = lines.find((l) => l.ignored && /^\s*#\s*token\s*[=:]/.test(l.text));
+    return noToken(
+      text,
+      commented
+        ? `The token is commented out in this file (line ${lineOf(text, commented.start)}): the agent gets it from BUILDKITE_AGENT_TOKEN or --token. Rotate it where that is set.`
+        : 'No token line in this file: the agent gets its token from BUILDKITE_AGENT_TOKEN or --token. Rotate it where that is set.',
+    );
+  }
+  return splice(text, edits, notes, (newText) => {
+    const again = readCfg(newText).filter((l) => l.parsed?.key === 'token' && !/^(file|fd):\/\//.test(l.parsed.value));
+    return again.length === edits.length && again.every((l) => l.parsed?.value === token);
+  });
+}
+
+/** Applies line or word edits and proves the result with `check`; reports each with its ranges. */
+function splice(text: string, edits: { start: number; end: number; text: string; what: string }[], notes: string[], check: (t: string, ranges: [number, number][]) => boolean): Rotated {
+  const real = edits.filter((e) => text.slice(e.start, e.end) !== e.text);
+  const spliced = applySplices(text, real);
+  if (!spliced.ok) return spliced;
+  if (!check(spliced.value.text, spliced.value.ranges)) return err('UNSAFE_VALUE', 'The edited file would not read back with the new token; nothing was changed.');
+  return ok({
+    text: spliced.value.text,
+    changes: real.map((e, i) => {
+      const [s, end] = spliced.value.ranges[i]!;
+      return { line: lineOf(spliced.value.text, s), what: e.what, oldRange: [e.start, e.end] as [number, number], newRange: [s, end] as [number, number] };
+    }),
+    notes,
+  });
+}
+
+function cfgCommands(text: string, path: string): Command[] {
+  if (/^[A-Za-z]:\\/.test(path) || /"[A-Za-z]:\\/.test(text)) {
+    return [
+      { title: 'Restart the agent service (PowerShell, as administrator; the service name may differ, e.g. if installed with NSSM)', command: 'Restart-Service buildkite-agent', os: 'windows' },
+      { title: 'Check it is running', command: 'Get-Service buildkite-agent', os: 'windows' },
+    ];
+  }
+  if (/^\/(opt\/homebrew|usr\/local)\//.test(path)) {
+    return [
+      { title: 'Restart the agent (Homebrew service)', command: 'brew services restart buildkite/buildkite/buildkite-agent', os: 'macos' },
+      { title: 'Check it is running', command: 'brew services info buildkite-agent', os: 'macos' },
+    ];
+  }
+  if (/^\/buildkite\//.test(path) || /"\/buildkite\/builds"/.test(text)) {
+    return dockerCommands('run-agent.sh', CONTAINER).filter((c) => !c.command.startsWith('docker exec')).concat([{ title: 'Or, if this cfg is mounted into the container, just restart it', command: `docker restart ${CONTAINER}` }]);
+  }
+  return systemdCommands(false);
+}
+
+export const cfgUpdater: Updater = {
+  id: 'buildkite-cfg',
+  name: 'buildkite-agent.cfg',
+  detect: (fileName, text) => /\.cfg$/i.test(fileName) && /^[ \t]*#?[ \t]*(export[ \t]+)?(token|name|build-path|hooks-path|plugins-path|tags|spawn)[ \t]*[=:]/m.test(text) && !/^\s*\[/m.test(text),
+  rotate: rotateCfg,
+  commands: systemdCommands(false),
+  commandsFor: cfgCommands,
+};
+
+// ---------------------------------------------------------------- env files and systemd units
+
+export const envFileUpdater: Updater = {
+  id: 'buildkite-env-file',
+  name: 'Buildkite agent environment file',
+  detect: (fileName, text) => !/\.(ya?ml|json|cfg|service|conf|sh)$/i.test(fileName) && /^[ \t]*(export[ \t]+)?BUILDKITE_AGENT_TOKEN[ \t]*=/m.test(text) && !/\bdocker\s+run\b/.test(text),
+  rotate: (text, token) => rotateEnvFile(text, token, TOKEN_ENV_NAMES),
+  commands: systemdCommands(false),
+  commandsFor: (_text, path) =>
+    /docker|compose|\.env$/i.test(path)
+      ? [{ title: 'Recreate the container that reads this file (docker run --env-file …, or docker compose up -d --force-recreate)', command: 'docker compose up -d --force-recreate' }]
+      : systemdCommands(false),
+};
+
+export const systemdUpdater: Updater = {
+  id: 'buildkite-systemd',
+  name: 'systemd unit or drop-in (Environment=)',
+  detect: (fileName, text) => /\.(service|conf)$/i.test(fileName) && /^\[Service\]/m.test(text) && /^[ \t]*Environment[ \t]*=.*BUILDKITE_AGENT_TOKEN=/m.test(text),
+  rotate: (text, token) => rotateSystemdEnvironment(text, token, TOKEN_ENV_NAMES),
+  commands: systemdCommands(true),
+};
+
+// ---------------------------------------------------------------- scripts: docker run, buildkite-agent start --token, helm --set
+
+function rotateScript(text: string, token: string): Rotated {
+  const t = checkTokenText(token);
+  if (!t.ok) return t;
+  const words = shellWords(text);
+  const edits: { start: number; end: number; text: string; what: string }[] = [];
+  const notes: string[] = [];
+  const add = (w: { start: number; end: number }, prefix: string, what: string): Result<void> => {
+    const rendered = renderShellWordLike(text.slice(w.start, w.end), prefix, token);
+    if (rendered === undefined) return err('UNSAFE_VALUE', `${what}: this value cannot be written as one shell word.`);
+    edits.push({ start: w.start, end: w.end, text: rendered, what });
+    return ok(undefined);
+  };
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const prev = words[i - 1]?.value;
+    const line = lineOf(text, w.start);
+    let prefix: string | undefined;
+    let what = '';
+    if (/^(export\s+)?BUILDKITE_AGENT_TOKEN=/.test(w.value)) [prefix, what] = [/^(?:export\s+)?BUILDKITE_AGENT_TOKEN=/.exec(w.value)![0], `BUILDKITE_AGENT_TOKEN on line ${line}`];
+    else if (w.value.startsWith('--token=')) [prefix, what] = ['--token=', `--token on line ${line}`];
+    else if (prev === '--token' && words[i - 2]?.value !== 'echo') [prefix, what] = ['', `--token on line ${line}`];
+    else if (/^agentToken=/.test(w.value) && (prev === '--set' || prev === '--set-string')) {
+      if (prev === '--set' && /[,\\{}[\]"'=]/.test(token)) return err('UNSAFE_VALUE', `helm --set cannot pass this value safely (line ${line}); use a values file.`);
+      [prefix, what] = ['agentToken=', `helm ${prev} agentToken on line ${line}`];
+    }
+    if (prefix === undefined) continue;
+    if (!w.literal) {
+      notes.push(`${what} is taken from ${w.value.slice(prefix.length) || 'a variable'} when the script runs: rotate it where that is set.`);
+      continue;
+    }
+    if (prefix === '' && token.startsWith('-')) return err('UNSAFE_VALUE', `${what}: a token starting with "-" would be read as an option; use --token=… instead.`);
+    const r = add(w, prefix, what);
+    if (!r.ok) return r;
+  }
+  if (edits.length === 0) return noToken(text, notes.length ? notes.join(' ') : 'No agent token in this script.');
+  // Prove it: each edited word reads back as one literal word.
+  return splice(text, edits, notes, (newText, ranges) =>
+    ranges.every(([s, e]) => {
+      const w = readShellWord(newText, s);
+      return w.literal && w.end === e;
+    }),
+  );
+}
+
+function containerName(text: string): string | undefined {
+  const words = shellWords(text);
+  for (let i = 0; i < words.length; i++) {
+    if (words[i]!.value === '--name' && words[i + 1]?.literal) return words[i + 1]!.value;
+    if (words[i]!.value.startsWith('--name=') && words[i]!.literal) return words[i]!.value.slice(7);
+  }
+  const assigned = words.find((w) => /^NAME=/.test(w.value) && w.literal);
+  return assigned ? assigned.value.slice(5) : undefined;
+}
+
+export const scriptUpdater: Updater = {
+  id: 'buildkite-script',
+  name: 'Script (docker run, buildkite-agent start --token, helm --set)',
+  detect: (fileName, text) =>
+    !YAML_NAME.test(fileName) &&
+    !/\.(json|cfg)$/i.test(fileName) &&
+    (/\.(sh|bash|command)$/i.test(fileName) || /^#!.*\b(ba|z|k|da)?sh\b/.test(text) || /\bdocker\s+(run|create)\b/.test(text)) &&
+    (TOKEN_RE.test(text) || /buildkite-agent\s+start[^\n]*--token/.test(text) || /--set(-string)?\s+agentToken=/.test(text)),
+  rotate: rotateScript,
+  commands: dockerCommands('run-agent.sh', CONTAINER),
+  commandsFor: (text, path) => {
+    if (/\bhelm\s+(upgrade|install)\b/.test(text)) return [{ title: 'Run the script again: it upgrades the release with the new token', command: `bash ${shellQuote(path)}` }, ...stackCommands(undefined, undefined, 'buildkite').slice(-3)];
+    if (/\bdocker\s+(run|create)\b/.test(text)) return dockerCommands(path, containerName(text) ?? '<container>');
+    return [{ title: 'Stop the running agent and start it again with this script', command: `pkill -f 'buildkite-agent start'; bash ${shellArg(path)}` }];
+  },
+};
+
+// ---------------------------------------------------------------- Kubernetes, Compose, agent-stack-k8s values
+
+function rotateYaml(text: string, token: string, name: string): Rotated {
+  const t = checkTokenText(token);
+  if (!t.ok) return t;
+  const docs = parseYaml(text, name);
+  if (!docs.ok) return docs;
+  const scan = scanYamlTokens(docs.value, TOKEN_ENV_NAMES, token, encodeData);
+  const sets: YamlSet[] = [...scan.sets];
+  const notes = [...scan.notes];
+  const root = docs.value[0]?.contents;
+  if (docs.value.length === 1 && isMap(root) && !getPair(root, 'kind')) {
+    const secret = getScalar(root, 'agentStackSecret');
+    const agentToken = getScalar(root, 'agentToken');
+    const tokenSecret = getScalar(root, 'agent-token-secret');
+    if (secret && typeof secret.value === 'string' && secret.value !== '') notes.push(`The chart reads the token from the Secret "${secret.value}" (agentStackSecret): update its BUILDKITE_AGENT_TOKEN key.`);
+    else if (agentToken) sets.push({ node: agentToken, value: token, what: 'agentToken' });
+    if (tokenSecret && isScalar(tokenSecret)) notes.push(`The controller reads the token from the Secret "${String(tokenSecret.value)}" (agent-token-secret): update its BUILDKITE_AGENT_TOKEN key.`);
+  }
+  if (sets.length === 0) return noToken(text, notes.length ? notes.join(' ') : `No agent token in ${name.toLowerCase()}.`);
+  const edited = editYaml(text, docs.value, sets, [], name);
+  return edited.ok ? ok({ ...edited.value, notes }) : edited;
+}
+
+export const yamlUpdater: Updater = {
+  id: 'buildkite-yaml',
+  name: 'Kubernetes Secret, Compose file or agent-stack-k8s values',
+  detect: (fileName, text) => YAML_NAME.test(fileName) && (TOKEN_RE.test(text) || /^agentToken:/m.test(text) || /^agentStackSecret:/m.test(text) || /^agent-token-secret:/m.test(text)),
+  rotate: (text, token) => rotateYaml(text, token, 'The YAML file'),
+  commands: stackCommands('<file>', undefined, 'buildkite'),
+  commandsFor: (text, path) => {
+    const file = shellQuote(path);
+    if (/^services:/m.test(text)) return [{ title: 'Recreate the agent container with the new token', command: `docker compose -f ${file} up -d --force-recreate` }, { title: 'Watch it register', command: `docker compose -f ${file} logs --since 10m` }];
+    if (/^\s*kind:/m.test(text)) {
+      const ns = /^\s*namespace:\s*["']?([a-z0-9-]+)/m.exec(text)?.[1] ?? 'buildkite';
+      return stackCommands(file, undefined, ns);
+    }
+    if (/^agentToken:/m.test(text)) return [{ title: 'Upgrade the release with the changed values', command: `helm upgrade agent-stack-k8s ${CHART} --namespace buildkite --reuse-values -f ${file}` }, ...stackCommands(undefined, undefined, 'buildkite')];
+    return stackCommands(undefined, undefined, 'buildkite');
+  },
+};
+
+/** Every Buildkite updater, most specific first (the first that detects a file edits it). */
+export const BUILDKITE_UPDATERS: Updater[] = [cfgUpdater, systemdUpdater, yamlUpdater, envFileUpdater, scriptUpdater];

@@ -1,0 +1,74 @@
+/** Pieces every Harness delegate install type shares: its environment, image and token forms. */
+import type { HarnessAnswers } from './answers';
+import { base64Utf8, isCanonicalBase64 } from '../../edit/values';
+
+/** Environment variables that hold the delegate token, newest first (3.x, legacy FirstGen last). */
+export const TOKEN_ENV_NAMES = ['DELEGATE_TOKEN', 'UPGRADER_TOKEN', 'HARNESS_TOKEN', 'ACCOUNT_SECRET'] as const;
+
+/** The delegate image for the answers. */
+export function delegateImage(a: HarnessAnswers): string {
+  return `harness/delegate:${a.imageTag}`;
+}
+
+/** The token as a Kubernetes Secret `data` value: Harness shows it base64-encoded for exactly this. */
+export function secretDataValue(token: string): { value: string; how: string } {
+  return isCanonicalBase64(token)
+    ? { value: token, how: 'the base64 value as Harness shows it' }
+    : { value: base64Utf8(token), how: 'base64-encoded' };
+}
+
+/** The proxy settings as the delegate's PROXY_* variables (empty when no proxy). */
+export function proxyEnv(a: HarnessAnswers): [string, string][] {
+  if (!a.proxyUrl) return [];
+  const u = new URL(a.proxyUrl);
+  const scheme = u.protocol.replace(':', '');
+  const port = u.port || (scheme === 'https' ? '443' : '80');
+  const env: [string, string][] = [
+    ['PROXY_HOST', u.hostname.replace(/^\[|\]$/g, '')],
+    ['PROXY_PORT', port],
+    ['PROXY_SCHEME', scheme],
+    ['PROXY_MANAGER', 'true'],
+  ];
+  const noProxy = (a.noProxy ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean)
+    .join(',');
+  if (noProxy) env.push(['NO_PROXY', noProxy]);
+  return env;
+}
+
+/** DELEGATE_TAGS: the tags as Harness reads them (comma-separated, no spaces). */
+export function delegateTags(a: HarnessAnswers): string {
+  return (a.tags ?? '')
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .join(',');
+}
+
+/**
+ * The delegate's environment for Docker and ECS (reference/platforms.md §5), token included,
+ * in the order Harness documents them.
+ */
+export function delegateEnv(a: HarnessAnswers, token: string, type: 'DOCKER' | 'KUBERNETES'): [string, string][] {
+  return [
+    ['DELEGATE_NAME', a.delegateName],
+    ['NEXT_GEN', 'true'],
+    ['DELEGATE_TYPE', type],
+    ['ACCOUNT_ID', a.accountId],
+    ['DELEGATE_TOKEN', token],
+    ['DELEGATE_TAGS', delegateTags(a)],
+    ['LOG_STREAMING_SERVICE_URL', `${a.managerEndpoint}/log-service/`],
+    ['MANAGER_HOST_AND_PORT', a.managerEndpoint],
+    ...proxyEnv(a),
+  ];
+}
+
+/** Notes every install type shares. */
+export function commonNotes(a: HarnessAnswers): string[] {
+  const notes = [
+    'The delegate token is an account secret: every file that holds it is written readable by you only (mode 600). Keep it out of version control.',
+  ];
+  if (a.imageTag === 'latest') notes.push('The image tag is "latest": Harness asks for a version tag (yy.mm.verno) so the upgrader can manage it.');
+  return notes;
+}

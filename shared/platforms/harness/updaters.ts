@@ -1,0 +1,417 @@
+/**
+ * Token rotation in existing Harness delegate installs: every place the delegate token lives, in
+ * each install type's own files, edited in place (only the token values change).
+ */
+import { isMap, isScalar } from 'yaml';
+import { err, ok, type Result } from '../../result';
+import type { Change, Command, Updater } from '../types';
+import { editJson, member, parseJsonLocated, type JsonNode, type JsonSet } from '../../edit/json';
+import { readShellWord, renderShellWordLike, shellQuote, shellWords } from '../../edit/shell';
+import { applySplices, lineOf } from '../../edit/splice';
+import { scanYamlTokens, type YamlTokenScan } from '../../edit/token-places';
+import { checkTokenText } from '../../edit/values';
+import { rotateEnvFile } from '../../edit/env-file';
+import { editYaml, getPair, getScalar, parseYaml, yamlInlineScalar, type YamlDoc, type YamlRemove, type YamlSet } from '../../edit/yaml';
+import { TOKEN_ENV_NAMES, secretDataValue } from './common';
+import { dockerCommands, DOCKER_SCRIPT } from './docker';
+import { ecsCommands, ECS_FAMILY } from './ecs';
+import { helmCommands } from './helm';
+import { shellCommands } from './shell';
+
+type Rotated = Result<{ text: string; changes: Change[]; notes?: string[] }>;
+
+const YAML_NAME = /\.ya?ml$/i;
+const TOKEN_NAME_RE = new RegExp(`\\b(${TOKEN_ENV_NAMES.join('|')})\\b`);
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+function dirName(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i <= 0 ? '.' : path.slice(0, i);
+}
+
+/** Top-level mapping of the first document, if the text is YAML with one. */
+function topKeys(text: string): Set<string> {
+  const docs = parseYaml(text);
+  if (!docs.ok) return new Set();
+  const root = docs.value[0]?.contents;
+  return new Set(isMap(root) ? root.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')).filter(Boolean) : []);
+}
+
+function noToken(text: string, note: string): Rotated {
+  return ok({ text, changes: [], notes: [note] });
+}
+
+// ---------------------------------------------------------------- Kubernetes manifests and Compose
+
+function rotateYamlEnv(text: string, token: string, name: string): Rotated {
+  const t = checkTokenText(token);
+  if (!t.ok) return t;
+  const docs = parseYaml(text, name);
+  if (!docs.ok) return docs;
+  const scan = scanYamlTokens(docs.value, TOKEN_ENV_NAMES, token, secretDataValue);
+  if (scan.sets.length === 0) return noToken(text, scan.notes.length ? scan.notes.join(' ') : `No delegate token in ${name}.`);
+  const edited = editYaml(text, docs.value, scan.sets, [], name);
+  if (!edited.ok) return edited;
+  return ok({ ...edited.value, notes: scan.notes });
+}
+
+function k8sScan(text: string): YamlTokenScan | undefined {
+  const docs = parseYaml(text);
+  return docs.ok ? scanYamlTokens(docs.value, TOKEN_ENV_NAMES, 'x', secretDataValue) : undefined;
+}
+
+/** kubectl apply, restart and verify for the workloads of a manifest. */
+export function manifestCommands(text: string, path: string): Command[] {
+  const scan = k8sScan(text);
+  const commands: Command[] = [{ title: 'Apply the changed manifest', command: `kubectl apply -f ${shellQuote(path)}` }];
+  for (const w of scan?.workloads ?? []) {
+    if (!['Deployment', 'StatefulSet', 'DaemonSet'].includes(w.kind)) continue;
+    const ns = `-n ${shellQuote(w.namespace ?? 'default')}`;
+    const ref = `${w.kind.toLowerCase()}/${w.name}`;
+    commands.push({ title: `Restart ${w.name} so it reads the new token (a changed Secret alone restarts nothing)`, command: `kubectl rollout restart ${ref} ${ns}` });
+    commands.push({ title: `Wait until ${w.name} is up again`, command: `kubectl rollout status ${ref} ${ns} --timeout=10m` });
+    const c = w.containers.find((x) => x.envName === 'DELEGATE_TOKEN') ?? w.containers[0];
+    if (c?.secret && c.secretKey) {
+      commands.push({
+        title: `Check ${w.name} runs with the token now in Secret ${c.secret} (the two hashes must match)`,
+        command: `kubectl exec ${ref} ${ns} -c ${shellQuote(c.container)} -- printenv ${c.envName} | tr -d '\\n' | sha256sum; kubectl get secret ${shellQuote(c.secret)} ${ns} -o jsonpath='{.data.${c.secretKey}}' | base64 -d | sha256sum`,
+      });
+    } else if (c) {
+      commands.push({ title: `Check ${w.name} runs with the new token (must print <new-token-sha256>)`, command: `kubectl exec ${ref} ${ns} -c ${shellQuote(c.container)} -- printenv ${c.envName} | tr -d '\\n' | sha256sum` });
+    }
+    commands.push({ title: `Watch ${w.name}'s log`, command: `kubectl logs ${ref} ${ns} --since=10m --tail=100` });
+  }
+  for (const w of scan?.workloads ?? []) {
+    if (w.kind === 'CronJob') commands.push({ title: `The upgrader CronJob ${w.name} reads its Secret at its next run; nothing to restart`, command: `kubectl get cronjob ${w.name} -n ${shellQuote(w.namespace ?? 'default')}` });
+  }
+  return commands;
+}
+
+export const kubernetesUpdater: Updater = {
+  id: 'harness-kubernetes',
+  name: 'Harness delegate Kubernetes manifest',
+  detect: (fileName, text) => YAML_NAME.test(fileName) && /^\s*kind:\s*["']?(Secret|Deployment|StatefulSet|DaemonSet|CronJob|Pod)\b/m.test(text) && TOKEN_NAME_RE.test(text),
+  rotate: (text, token) => rotateYamlEnv(text, token, 'The manifest'),
+  commands: [
+    { title: 'Apply the changed manifest', command: 'kubectl apply -f harness-delegate.yaml' },
+    { title: 'Restart the delegate so it reads the new token', command: 'kubectl rollout restart deployment/<delegate-name> -n harness-delegate-ng' },
+    { title: 'Wait until it is up again', command: 'kubectl rollout status deployment/<delegate-name> -n harness-delegate-ng --timeout=10m' },
+  ],
+  commandsFor: manifestCommands,
+};
+
+export const composeUpdater: Updater = {
+  id: 'harness-compose',
+  name: 'Harness delegate Docker Compose file',
+  detect: (fileName, text) => YAML_NAME.test(fileName) && /^services:/m.test(text) && TOKEN_NAME_RE.test(text) && !/^\s*kind:/m.test(text),
+  rotate: (text, token) => rotateYamlEnv(text, token, 'The Compose file'),
+  commands: [{ title: 'Recreate the delegate container with the new token', command: 'docker compose up -d --force-recreate' }],
+  commandsFor: (_text, path) => [
+    { title: 'Recreate the delegate container with the new token', command: `docker compose -f ${shellQuote(path)} up -d --force-recreate` },
+    { title: 'Check it is running', command: `docker compose -f ${shellQuote(path)} ps` },
+    { title: 'Watch its log', command: `docker compose -f ${shellQuote(path)} logs --since 10m` },
+  ],
+};
+
+// ---------------------------------------------------------------- Helm values
+
+function helmValues(text: string): { docs: YamlDoc[]; root: unknown } | undefined {
+  const docs = parseYaml(text);
+  if (!docs.ok || docs.value.length !== 1) return undefined;
+  return { docs: docs.value, root: docs.value[0]!.contents };
+}
+
+function rotateHelm(text: string, token: string): Rotated {
+  const t = checkTokenText(token);
+  if (!t.ok) return t;
+  const docs = parseYaml(text, 'The values file');
+  if (!docs.ok) return docs;
+  const root = docs.value[0]?.contents;
+  const notes: string[] = [];
+  const sets: YamlSet[] = [];
+  const existing = getScalar(root, 'existingDelegateToken');
+  if (existing && typeof existing.value === 'string' && existing.value !== '') {
+    notes.push(`This install reads the token from the Secret "${existing.value}" (existingDelegateToken), not from delegateToken: update that Secret's DELEGATE_TOKEN instead.`);
+  } else {
+    const node = getScalar(root, 'delegateToken');
+    if (node) sets.push({ node, value: token, what: 'delegateToken' });
+    else if (getPair(root, 'delegateToken')) notes.push('delegateToken has no value in this file; set it by hand.');
+  }
+  const upgrader = getPair(root, 'upgrader')?.value;
+  const existingUpgrader = getScalar(upgrader, 'existingUpgraderToken');
+  if (existingUpgrader && typeof existingUpgrader.value === 'string' && existingUpgrader.value !== '') {
+    notes.push(`The upgrader reads its token from the Secret "${existingUpgrader.value}" (upgrader.existingUpgraderToken): update that Secret's UPGRADER_TOKEN too.`);
+  }
+  for (const [where, map] of [['upgraderToken', root], ['upgrader.upgraderToken', upgrader]] as const) {
+    const node = getScalar(map, 'upgraderToken');
+    if (node) sets.push({ node, value: token, what: where });
+  }
+  // Env lists such as custom_envs may carry the token as well.
+  const scan = scanYamlTokens(docs.value, TOKEN_ENV_NAMES, token, secretDataValue);
+  sets.push(...scan.sets.filter((s) => !sets.some((x) => x.node === s.node)));
+  notes.push(...scan.notes);
+  if (sets.length === 0) return noToken(text, notes.length ? notes.join(' ') : 'No delegate token in this values file.');
+  const edited = editYaml(text, docs.value, sets, [], 'The values file');
+  return edited.ok ? ok({ ...edited.value, notes }) : edited;
+}
+
+export const helmUpdater: Updater = {
+  id: 'harness-helm',
+  name: 'Harness delegate Helm values',
+  detect: (fileName, text) => {
+    if (!YAML_NAME.test(fileName) || /^kind:/m.test(text)) return false;
+    const keys = topKeys(text);
+    const tokenish = keys.has('delegateToken') || keys.has('existingDelegateToken') || (keys.has('accountId') && keys.has('delegateName'));
+    return tokenish && !keys.has('managerUrl') && ['managerEndpoint', 'delegateDockerImage', 'existingDelegateToken', 'upgrader', 'replicas'].some((k) => keys.has(k));
+  },
+  rotate: rotateHelm,
+  commands: helmCommands('values.yaml', '<release>', 'harness-delegate-ng'),
+  commandsFor: (text, path) => {
+    const v = helmValues(text);
+    const name = String(getScalar(v?.root, 'delegateName')?.value ?? 'harness-delegate-ng');
+    const [, , upgrade, status] = helmCommands(path, name, 'harness-delegate-ng');
+    return [
+      { title: 'Find the release name and namespace of this delegate (the commands below assume the delegate name and harness-delegate-ng)', command: 'helm list -A --filter harness-delegate' },
+      upgrade!,
+      { title: 'Restart the delegate so it reads the new token', command: `kubectl rollout restart deployment/${name} -n harness-delegate-ng` },
+      status!,
+      { title: "Watch the delegate's log", command: `kubectl logs deployment/${name} -n harness-delegate-ng --since=10m --tail=100` },
+    ];
+  },
+};
+
+// ---------------------------------------------------------------- ECS task definitions
+
+/** containerDefinitions of a task definition, or of `aws ecs describe-task-definition` output. */
+function containerDefinitions(root: JsonNode): JsonNode | undefined {
+  return member(root, 'containerDefinitions') ?? member(member(root, 'taskDefinition'), 'containerDefinitions');
+}
+
+function rotateEcs(text: string, token: string): Rotated {
+  const t = checkTokenText(token);
+  if (!t.ok) return t;
+  const root = parseJsonLocated(text, 'The task definition');
+  if (!root.ok) return root;
+  const defs = containerDefinitions(root.value);
+  if (defs?.kind !== 'array') return err('UNKNOWN_FORMAT', 'This JSON has no containerDefinitions: it is not an ECS task definition.');
+  const sets: JsonSet[] = [];
+  const notes: string[] = [];
+  for (const def of defs.items) {
+    const cname = member(def, 'name');
+    const label = cname?.kind === 'string' ? `container ${cname.value}` : 'a container';
+    const env = member(def, 'environment');
+    for (const e of env?.kind === 'array' ? env.items : []) {
+      const n = member(e, 'name');
+      const v = member(e, 'value');
+      if (n?.kind !== 'string' || !(TOKEN_ENV_NAMES as readonly string[]).includes(n.value)) continue;
+      if (v?.kind === 'string') sets.push({ node: v, value: token, what: `${n.value} in ${label} environment` });
+      else notes.push(`${n.value} in ${label} has no string value; set it by hand.`);
+    }
+    const secrets = member(def, 'secrets');
+    for (const s of secrets?.kind === 'array' ? secrets.items : []) {
+      const n = member(s, 'name');
+      const from = member(s, 'valueFrom');
+      if (n?.kind === 'string' && (TOKEN_ENV_NAMES as readonly string[]).includes(n.value)) {
+        notes.push(`${n.value} in ${label} comes from ${from?.kind === 'string' ? from.value : 'a secret store'}: put the new token there (Secrets Manager or SSM Parameter Store).`);
+      }
+    }
+  }
+  if (sets.length === 0) return noToken(text, notes.length ? notes.join(' ') : 'No delegate token in this task definition.');
+  const edited = editJson(text, root.value, sets, 'The task definition');
+  return edited.ok ? ok({ ...edited.value, notes }) : edited;
+}
+
+export const ecsUpdater: Updater = {
+  id: 'harness-ecs',
+  name: 'Harness delegate ECS task definition',
+  detect: (fileName, text) => /\.json$/i.test(fileName) && /"containerDefinitions"/.test(text) && TOKEN_NAME_RE.test(text),
+  rotate: rotateEcs,
+  commands: ecsCommands('task-spec.json', ECS_FAMILY, '<cluster>', '<service>'),
+  commandsFor: (text, path) => {
+    const root = parseJsonLocated(text);
+    const fam = root.ok ? (member(root.value, 'family') ?? member(member(root.value, 'taskDefinition'), 'family')) : undefined;
+    const family = fam?.kind === 'string' ? fam.value : ECS_FAMILY;
+    const envName = TOKEN_ENV_NAMES.find((n) => text.includes(`"${n}"`)) ?? 'DELEGATE_TOKEN';
+    return ecsCommands(path, family, '<cluster>', '<service>', envName);
+  },
+};
+
+// ---------------------------------------------------------------- shell-script delegate configs
+
+function rotateShellConfig(text: string, token: string): Rotated {
+  const t = checkTokenText(token);
+  if (!t.ok) return t;
+  const docs = parseYaml(text, 'The delegate config');
+  if (!docs.ok) return docs;
+  const root = docs.value[0]?.contents;
+  if (docs.value.length > 1 || (root !== null && root !== undefined && !isMap(root))) return err('UNKNOWN_FORMAT', 'This is not a delegate config file (a single YAML mapping).');
+  const current = getScalar(root, 'delegateToken');
+  const legacy = getPair(root, 'accountSecret');
+  const sets: YamlSet[] = [];
+  const removes: YamlRemove[] = [];
+  if (current) {
+    sets.push({ node: current, value: token, what: 'delegateToken' });
+    if (legacy) removes.push({ pair: legacy, what: 'the old accountSecret line (delegateToken replaces it)' });
+  } else if (legacy && isScalar(legacy.key) && isScalar(legacy.value)) {
+    sets.push({ node: legacy.key, value: 'delegateToken', what: 'accountSecret renamed to delegateToken' });
+    sets.push({ node: legacy.value, value: token, what: 'delegateToken (was accountSecret)' });
+  } else {
+    return noToken(text, "No delegateToken in this file: Harness's start.sh adds one from DELEGATE_TOKEN (or ACCOUNT_SECRET) when the delegate starts, so rotate it where that variable is set.");
+  }
+  return editYaml(text, docs.value, sets, removes, 'The delegate config');
+}
+
+export const shellConfigUpdater: Updater = {
+  id: 'harness-shell-config',
+  name: 'Harness delegate config (config-watcher.yml, config-delegate.yml, config.yml)',
+  detect: (fileName, text) => {
+    if (!YAML_NAME.test(fileName)) return false;
+    if (/^config-(watcher|delegate)\.ya?ml$/i.test(baseName(fileName))) return true;
+    const keys = topKeys(text);
+    return ((keys.has('delegateToken') || keys.has('accountSecret')) && keys.has('managerUrl')) || (keys.has('server') && /^# Delegate Config/m.test(text));
+  },
+  rotate: rotateShellConfig,
+  commands: shellCommands('/opt/harness-delegate'),
+  commandsFor: (text, path) => {
+    if (/^# Dropwizard config/m.test(text) || /^server:/m.test(text)) {
+      return [{ title: "This is the delegate image's config.yml: restart the delegate container or pod, which rebuilds it from DELEGATE_TOKEN", command: 'docker restart <container>  # or: kubectl rollout restart deployment/<delegate> -n <namespace>' }];
+    }
+    return shellCommands(dirName(path));
+  },
+};
+
+// ---------------------------------------------------------------- scripts (docker run, helm --set, Harness's start.sh)
+
+interface WordEdit {
+  start: number;
+  end: number;
+  text: string;
+  what: string;
+}
+
+/** Plans the script edits: token assignments, `--set delegateToken=`, and `echo "delegateToken: …"` lines. */
+function scriptEdits(text: string, token: string): Result<{ edits: WordEdit[]; notes: string[] }> {
+  const edits: WordEdit[] = [];
+  const notes: string[] = [];
+  const words = shellWords(text);
+  const push = (w: { start: number; end: number }, prefix: string, value: string, what: string): Result<void> => {
+    const raw = text.slice(w.start, w.end);
+    const rendered = renderShellWordLike(raw, prefix, value);
+    if (rendered === undefined) return err('UNSAFE_VALUE', `${what} (line ${lineOf(text, w.start)}) cannot hold this value in a shell word.`);
+    edits.push({ start: w.start, end: w.end, text: rendered, what });
+    return ok(undefined);
+  };
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const assign = /^(?:export\s+)?([A-Z_]+)=/.exec(w.value);
+    const name = assign?.[1];
+    if (name && (TOKEN_ENV_NAMES as readonly string[]).includes(name)) {
+      const line = lineOf(text, w.start);
+      if (!w.literal) {
+        notes.push(`${name} on line ${line} is taken from ${w.value.slice(name.length + 1) || 'the environment'} when the script runs: rotate it where that is set.`);
+        continue;
+      }
+      const r = push(w, `${name}=`, token, `${name} on line ${line}`);
+      if (!r.ok) return r;
+      continue;
+    }
+    const prev = words[i - 1]?.value;
+    const set = /^(delegateToken|upgrader\.upgraderToken|upgraderToken)=/.exec(w.value);
+    if (set && (prev === '--set' || prev === '--set-string')) {
+      if (!w.literal) {
+        notes.push(`${set[1]} on line ${lineOf(text, w.start)} is taken from a variable when the script runs.`);
+        continue;
+      }
+      if (/[,\\{}[\]"'=]/.test(token) && prev === '--set') return err('UNSAFE_VALUE', `helm --set cannot pass a value with , = \\ or quotes safely (line ${lineOf(text, w.start)}); put delegateToken in a values file instead.`);
+      const r = push(w, `${set[1]}=`, token, `helm ${prev} ${set[1]} on line ${lineOf(text, w.start)}`);
+      if (!r.ok) return r;
+      continue;
+    }
+    const echo = /^(delegateToken|accountSecret): /.exec(w.value);
+    if (echo && prev === 'echo') {
+      const line = lineOf(text, w.start);
+      if (!w.literal) {
+        notes.push(`${echo[1]} on line ${line} is written from a variable when the script runs.`);
+        continue;
+      }
+      const r = push(w, 'delegateToken: ', yamlInlineScalar(token), echo[1] === 'accountSecret' ? `accountSecret written by line ${line}, renamed to delegateToken` : `delegateToken written by line ${line}`);
+      if (!r.ok) return r;
+    }
+  }
+  // Harness's old start.sh only appends the token line when `grep accountSecret` finds none: follow the rename.
+  const grep = /grep accountSecret (config-(?:watcher|delegate)\.yml)/g;
+  for (let m = grep.exec(text); m; m = grep.exec(text)) {
+    const at = m.index + 'grep '.length;
+    if (edits.some((e) => e.start <= at && at < e.end)) continue;
+    edits.push({ start: at, end: at + 'accountSecret'.length, text: 'delegateToken', what: `grep for the token line on line ${lineOf(text, at)}, renamed` });
+  }
+  return ok({ edits, notes });
+}
+
+function rotateScript(text: string, token: string): Rotated {
+  const t = checkTokenText(token);
+  if (!t.ok) return t;
+  const planned = scriptEdits(text, token);
+  if (!planned.ok) return planned;
+  const { edits, notes } = planned.value;
+  const real = edits.filter((e) => text.slice(e.start, e.end) !== e.text);
+  if (edits.length === 0) return noToken(text, notes.length ? notes.join(' ') : 'No delegate token in this script.');
+  const spliced = applySplices(text, real);
+  if (!spliced.ok) return spliced;
+  // Prove it: every edited word must read back as intended in the new script.
+  for (const [i, e] of real.entries()) {
+    const [s, end] = spliced.value.ranges[i]!;
+    const w = readShellWord(spliced.value.text, s);
+    if (w.end !== end || !w.literal) return err('UNSAFE_VALUE', `${e.what}: the edit would not read back as one shell word; nothing was changed.`);
+  }
+  const changes: Change[] = real.map((e, i) => {
+    const [s, end] = spliced.value.ranges[i]!;
+    return { line: lineOf(spliced.value.text, s), what: e.what, oldRange: [e.start, e.end], newRange: [s, end] };
+  });
+  return ok({ text: spliced.value.text, changes, notes });
+}
+
+/** The container name a `docker run --name X` in the script gives, if any. */
+function containerName(text: string): string | undefined {
+  const words = shellWords(text);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w.value === '--name' && words[i + 1]?.literal) return words[i + 1]!.value;
+    if (w.value.startsWith('--name=') && w.literal) return w.value.slice(7);
+  }
+  const assigned = words.find((w) => /^NAME=/.test(w.value) && w.literal);
+  return assigned ? assigned.value.slice(5) : undefined;
+}
+
+export const scriptUpdater: Updater = {
+  id: 'harness-script',
+  name: 'Harness delegate script (docker run, helm --set, start.sh)',
+  detect: (fileName, text) =>
+    !YAML_NAME.test(fileName) &&
+    !/\.json$/i.test(fileName) &&
+    (/\.(sh|bash|command)$/i.test(fileName) || /^#!.*\b(ba|z|k|da)?sh\b/.test(text) || /\bdocker\s+(run|create)\b/.test(text)) &&
+    (TOKEN_NAME_RE.test(text) || /\b(delegateToken|accountSecret)\b/.test(text)),
+  rotate: rotateScript,
+  commands: dockerCommands(DOCKER_SCRIPT, '<container>'),
+  commandsFor: (text, path) => {
+    if (/\bwatcher\.jar\b|config-watcher\.yml/.test(text)) return shellCommands(dirName(path));
+    if (/\bhelm\s+(upgrade|install)\b/.test(text)) return [{ title: 'Run the script again: it upgrades the release with the new token', command: `bash ${shellQuote(path)}` }, { title: 'Wait until the delegate is up again', command: 'kubectl rollout status deployment/<delegate-name> -n harness-delegate-ng --timeout=10m' }];
+    return dockerCommands(path, containerName(text) ?? '<container>');
+  },
+};
+
+// ---------------------------------------------------------------- env files
+
+export const envFileUpdater: Updater = {
+  id: 'harness-env-file',
+  name: 'Harness delegate env file (docker --env-file, .env)',
+  detect: (fileName, text) => (/(^|[\\/.])env$|\.env$|\.env\.[^\\/]*$/i.test(fileName) || /^\.env/.test(baseName(fileName))) && new RegExp(`^\\s*(export\\s+)?(${TOKEN_ENV_NAMES.join('|')})\\s*=`, 'm').test(text),
+  rotate: (text, token) => rotateEnvFile(text, token, TOKEN_ENV_NAMES),
+  commands: [{ title: 'Recreate the container that reads this file (docker run --env-file, or docker compose up -d --force-recreate)', command: 'docker compose up -d --force-recreate' }],
+};
+
+/** Every Harness updater, most specific first (the first that detects a file edits it). */
+export const HARNESS_UPDATERS: Updater[] = [shellConfigUpdater, helmUpdater, kubernetesUpdater, composeUpdater, ecsUpdater, envFileUpdater, scriptUpdater];
