@@ -1,0 +1,79 @@
+import { parseServiceUrl, type ArmorcodeAnswers } from '../../../shared/platforms/armorcode/answers';
+
+interface Row {
+  name: string;
+  remotePort: number;
+  target: string;
+}
+
+const W = 760;
+
+/** Text cut to fit its box (the full words are in the description below the picture). */
+function fit(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+const ROW = 46;
+const TOP = 70;
+
+function rowsOf(a: ArmorcodeAnswers): Row[] {
+  return a.services.map((s) => {
+    const t = parseServiceUrl(s.url);
+    return { name: s.name, remotePort: s.remotePort, target: t.ok ? `${t.target.host.includes(':') ? `[${t.target.host}]` : t.target.host}:${t.target.port}` : s.url };
+  });
+}
+
+/**
+ * The path of an ArmorCode tunnel, drawn: the agent opens SSH out to the ArmorCode server on 22 or
+ * 443; each remote port there comes back through that connection to one internal service.
+ */
+export function TunnelPath({ answers }: { answers: ArmorcodeAnswers }): React.JSX.Element {
+  const rows = rowsOf(answers);
+  const height = TOP + Math.max(rows.length, 1) * ROW + 30;
+  const mid = TOP + (rows.length * ROW) / 2;
+  const words = `The tunnel agent in your network opens SSH out to ${answers.server} on port ${answers.port}. ${rows
+    .map((r) => `Remote port ${r.remotePort} on the ArmorCode server comes back through that connection to ${r.name} at ${r.target}.`)
+    .join(' ')}`;
+  return (
+    <figure className="tunnel-path">
+      <svg viewBox={`0 0 ${W} ${height}`} role="img" aria-labelledby="tunnel-path-title tunnel-path-desc" className="tunnel-svg">
+        <title id="tunnel-path-title">Tunnel path</title>
+        <desc id="tunnel-path-desc">{words}</desc>
+        <defs>
+          <marker id="tp-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <path d="M0,0 L10,5 L0,10 z" className="tp-arrowhead" />
+          </marker>
+        </defs>
+        <text x={10} y={22} className="tp-heading">ArmorCode (internet)</text>
+        <text x={300} y={22} className="tp-heading">Your network</text>
+        <line x1={280} y1={8} x2={280} y2={height - 8} className="tp-boundary" />
+
+        <rect x={10} y={TOP - 34} width={220} height={rows.length * ROW + 44} rx={8} className="tp-box" />
+        <text x={20} y={TOP - 14} className="tp-title">{fit(answers.server, 26)}</text>
+        {rows.map((r, i) => (
+          <text key={`rp-${r.name}`} x={20} y={TOP + 14 + i * ROW} className="tp-port">
+            remote port {r.remotePort}
+          </text>
+        ))}
+
+        <rect x={310} y={mid - 30} width={170} height={60} rx={8} className="tp-box tp-agent" />
+        <text x={322} y={mid - 6} className="tp-title">Tunnel agent</text>
+        <text x={322} y={mid + 14} className="tp-small">autossh × {rows.length}</text>
+        <line x1={310} y1={mid} x2={232} y2={mid} className="tp-ssh" markerEnd="url(#tp-arrow)" />
+        <text x={236} y={mid - 8} className="tp-small">SSH :{answers.port} out</text>
+
+        {rows.map((r, i) => {
+          const y = TOP + 10 + i * ROW;
+          return (
+            <g key={`svc-${r.name}`}>
+              <path d={`M 150 ${y} C 260 ${y}, 300 ${mid + 24}, 395 ${mid + 24} S 520 ${y}, 548 ${y}`} className="tp-flow" markerEnd="url(#tp-arrow)" />
+              <rect x={550} y={y - 18} width={200} height={36} rx={6} className="tp-box" />
+              <text x={560} y={y - 2} className="tp-title">{fit(r.name, 24)}</text>
+              <text x={560} y={y + 12} className="tp-small">{fit(r.target, 28)}</text>
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption className="help">{words}</figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,15 @@
+/** Pictures the Configs step shows above the files, per platform (a platform without one shows none). */
+import { armorcodeAnswers } from '../../../shared/platforms/armorcode/answers';
+import type { PlatformId } from '../../../shared/platforms/types';
+import { TunnelPath } from './TunnelPath';
+
+type Diagram = (props: { answers: Record<string, unknown> }) => React.JSX.Element | null;
+
+function ArmorcodeDiagram({ answers }: { answers: Record<string, unknown> }): React.JSX.Element | null {
+  const parsed = armorcodeAnswers.safeParse(answers);
+  return parsed.success ? <TunnelPath answers={parsed.data} /> : null;
+}
+
+export const CONFIG_DIAGRAMS: Partial<Record<PlatformId, Diagram>> = {
+  armorcode: ArmorcodeDiagram,
+};
