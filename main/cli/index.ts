@@ -3,7 +3,7 @@
  * contract: 0 done and passed, 1 a check failed, 2 bad usage or bad input (one line on stderr).
  */
 import { platformsCommand } from './platforms';
-import { rotateCommand } from './not-built';
+import { rotateCommand } from './rotate';
 import { scpCheckCommand } from './scp-check';
 import { probeCommand } from './probe';
 import { keygenCommand } from './keygen';

@@ -86,6 +86,15 @@ async function listFiles(root: string, skipped: string[]): Promise<string[]> {
   return out;
 }
 
+/** The file an updater names inside an install folder (e.g. <bamboo-agent-home>/conf/wrapper.conf), when the folder has it. */
+async function homeFileIn(platform: AnyPlatform, dir: string): Promise<string | undefined> {
+  for (const rel of platform.updaters.flatMap((u) => u.homeFiles ?? [])) {
+    const file = path.join(dir, rel);
+    if ((await stat(file).catch(() => undefined))?.isFile()) return file;
+  }
+  return undefined;
+}
+
 function looksBinary(text: string): boolean {
   return text.slice(0, 8192).includes('\u0000');
 }
@@ -96,8 +105,11 @@ const NON_SECRET_SPANS = new Set(['delegateToken', 'accountSecret']);
 function maskSpans(text: string, ranges: [number, number][], mask: string): string {
   let out = text;
   for (const [s, e] of [...ranges].sort((a, b) => b[0] - a[0])) {
-    if (NON_SECRET_SPANS.has(out.slice(s, e)) || e <= s) continue;
-    out = out.slice(0, s) + mask + out.slice(e);
+    const span = out.slice(s, e);
+    if (NON_SECRET_SPANS.has(span) || e <= s) continue;
+    // Keep the quotes around a value, so the diff still shows its quoting style.
+    const q = span.length >= 2 && /^["']$/.test(span[0]!) && span.at(-1) === span[0] ? span[0]! : '';
+    out = out.slice(0, s) + q + mask + q + out.slice(e);
   }
   return out;
 }
@@ -230,6 +242,11 @@ export async function planRotation(req: RotateRequest, planId: string): Promise<
     const info = await stat(abs).catch(() => undefined);
     if (!info) return err('NOT_FOUND', `${abs} does not exist.`, 'Check the path on this machine.');
     if (info.isDirectory()) {
+      const home = await homeFileIn(platform, abs);
+      if (home) {
+        await consider(home, true);
+        continue;
+      }
       const skipped: string[] = [];
       for (const f of await listFiles(abs, skipped)) await consider(f, false);
       problems.push(...skipped);
