@@ -125,6 +125,11 @@ export interface Updater {
   commands: Command[];
   /** The same, filled in from this file (names, namespace, path); `commands` when absent. */
   commandsFor?(text: string, filePath: string): Command[];
+  /**
+   * Where this updater's file sits inside an install folder (e.g. `conf/wrapper.conf` of a
+   * bamboo-agent-home): a folder given for rotation that has one resolves to it instead of being searched.
+   */
+  homeFiles?: string[];
 }
 
 /** What the app can do for the user when it recognises a failure. */

@@ -28,6 +28,7 @@ export const wrapperConfUpdater: Updater = {
     });
   },
   commands: RESTART_COMMANDS,
+  homeFiles: ['conf/wrapper.conf'],
   commandsFor(text, filePath): Command[] {
     const home = agentHomeOf(text, filePath);
     if (!home) return RESTART_COMMANDS;

@@ -256,9 +256,12 @@ export function setSecurityToken(text: string, token: string): Result<{ text: st
     lines[insertAfter] = { ...anchor, eol: anchor.eol || parsed.eol };
     lines.splice(insertAfter + 1, 0, inserted);
     const at = lineOffset(parsed, lines, insertAfter + 1) + inserted.text.length - token.length;
+    // Nothing is replaced: the old range is empty, at the point where the line goes in.
+    const insertedAt = Math.min(lineOffset(parsed, parsed.lines, insertAfter + 1), text.length);
     changes.push({
       line: insertAfter + 2,
       what: `${key}: security token added after ${slot.form === 'flag' ? 'the -t flag' : 'the server URL'} (wrapper.app.parameter.${found.value.urlParameter})`,
+      oldRange: [insertedAt, insertedAt],
       newRange: [at, at + token.length],
     });
   }

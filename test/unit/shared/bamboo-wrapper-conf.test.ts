@@ -79,7 +79,8 @@ describe('Bamboo wrapper.conf: writing the token', () => {
     const expected = CONF.replace('/agentServer/\n', `/agentServer/\nwrapper.app.parameter.3=${TOKEN}\n`);
     expect(text).toBe(expected);
     expect(changes).toMatchObject([{ line: 13, what: 'wrapper.app.parameter.3: security token added after the server URL (wrapper.app.parameter.2)' }]);
-    expect(changes[0]?.oldRange).toBeUndefined();
+    const insertedAt = CONF.indexOf('/agentServer/\n') + '/agentServer/\n'.length;
+    expect(changes[0]?.oldRange).toEqual([insertedAt, insertedAt]);
     expect(text.slice(...changes[0]!.newRange!)).toBe(TOKEN);
   });
 
