@@ -329,7 +329,7 @@ export function suggestPortSwitch(results: EndpointResult[]): Suggestion[] {
   const out: Suggestion[] = [];
   const isSsh = (r: EndpointResult) => r.endpoint.protocol === 'ssh' || r.answered === 'ssh';
   for (const blocked of results) {
-    if (blocked.endpoint.optional || blocked.endpoint.protocol !== 'ssh' || !NETWORK_FAILURES.has(blocked.verdict)) continue;
+    if (blocked.endpoint.optional || (blocked.endpoint.protocol !== 'ssh' && blocked.endpoint.protocol !== 'auto') || !NETWORK_FAILURES.has(blocked.verdict)) continue;
     const working = results.find(
       (r) => r !== blocked && isSsh(r) && r.endpoint.host === blocked.endpoint.host && r.endpoint.port !== blocked.endpoint.port && r.answered === 'ssh' && r.verdict !== 'HOST_KEY_MISMATCH' && r.verdict !== 'SSH_NEGOTIATION_FAILED',
     );

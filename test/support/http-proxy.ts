@@ -75,11 +75,15 @@ export async function startProxy(o: ProxyOptions = {}): Promise<RunningProxy> {
     if (o.intercept) {
       log.push(`CONNECT ${req.url} intercept`);
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      // Like inspection proxies: wait for the client's TLS handshake (it carries the SNI), then
+      // talk TLS to the real server.
       const inner = new tls.TLSSocket(client, { isServer: true, key: o.intercept.key, cert: o.intercept.cert });
       inner.on('error', () => undefined);
-      const upstream = tls.connect({ host, port, rejectUnauthorized: false, ...(net.isIP(host) ? {} : { servername: host }) });
-      upstream.on('error', () => inner.destroy());
-      inner.pipe(upstream).pipe(inner);
+      inner.once('secure', () => {
+        const upstream = tls.connect({ host, port, rejectUnauthorized: false, ...(net.isIP(host) ? {} : { servername: host }) });
+        upstream.on('error', () => inner.destroy());
+        inner.pipe(upstream).pipe(inner);
+      });
       return;
     }
     const upstream = net.connect(port, host, () => {

@@ -15,10 +15,10 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-function listen(server: net.Server | http.Server, port = 0): Promise<number> {
+function listen(server: net.Server | http.Server, host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const a = server.address();
       resolve(typeof a === 'object' && a ? a.port : 0);
     });
@@ -93,8 +93,8 @@ export async function startBlackHole(): Promise<Running> {
   };
 }
 
-/** An HTTPS server with this key and certificate, answering every request with `status`. */
-export async function startHttps(kc: KeyCert, status = 200): Promise<Running> {
+/** An HTTPS server with this key and certificate on `host` (a 127/8 address), answering every request with `status`. */
+export async function startHttps(kc: KeyCert, status = 200, host = '127.0.0.1'): Promise<Running> {
   const server = https.createServer({ key: kc.key, cert: kc.cert }, (req, res) => {
     res.writeHead(status, { 'content-type': 'text/plain', server: 'test-https' });
     res.end('ok\n');
@@ -102,7 +102,7 @@ export async function startHttps(kc: KeyCert, status = 200): Promise<Running> {
   const sockets = track(server);
   server.on('secureConnection', (s) => s.on('error', () => undefined));
   server.on('tlsClientError', () => undefined);
-  const port = await listen(server);
+  const port = await listen(server, host);
   return { port, stop: closer(server, sockets) };
 }
 
