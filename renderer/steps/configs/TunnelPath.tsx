@@ -28,7 +28,7 @@ function rowsOf(a: ArmorcodeAnswers): Row[] {
  */
 export function TunnelPath({ answers }: { answers: ArmorcodeAnswers }): React.JSX.Element {
   const rows = rowsOf(answers);
-  const height = TOP + Math.max(rows.length, 1) * ROW + 30;
+  const height = TOP + Math.max(rows.length, 1) * ROW + 50;
   const mid = TOP + (rows.length * ROW) / 2;
   const words = `The tunnel agent in your network opens SSH out to ${answers.server} on port ${answers.port}. ${rows
     .map((r) => `Remote port ${r.remotePort} on the ArmorCode server comes back through that connection to ${r.name} at ${r.target}.`)
@@ -44,31 +44,36 @@ export function TunnelPath({ answers }: { answers: ArmorcodeAnswers }): React.JS
           </marker>
         </defs>
         <text x={10} y={22} className="tp-heading">ArmorCode (internet)</text>
-        <text x={300} y={22} className="tp-heading">Your network</text>
-        <line x1={280} y1={8} x2={280} y2={height - 8} className="tp-boundary" />
+        <text x={290} y={22} className="tp-heading">Your network</text>
+        <line x1={270} y1={8} x2={270} y2={height - 8} className="tp-boundary" />
 
-        <rect x={10} y={TOP - 34} width={220} height={rows.length * ROW + 44} rx={8} className="tp-box" />
-        <text x={20} y={TOP - 14} className="tp-title">{fit(answers.server, 26)}</text>
+        <rect x={10} y={TOP - 34} width={200} height={rows.length * ROW + 44} rx={8} className="tp-box" />
+        <text x={20} y={TOP - 14} className="tp-title">{fit(answers.server, 22)}</text>
         {rows.map((r, i) => (
           <text key={`rp-${r.name}`} x={20} y={TOP + 14 + i * ROW} className="tp-port">
             remote port {r.remotePort}
           </text>
         ))}
 
-        <rect x={310} y={mid - 30} width={170} height={60} rx={8} className="tp-box tp-agent" />
-        <text x={322} y={mid - 6} className="tp-title">Tunnel agent</text>
-        <text x={322} y={mid + 14} className="tp-small">autossh × {rows.length}</text>
-        <line x1={310} y1={mid} x2={232} y2={mid} className="tp-ssh" markerEnd="url(#tp-arrow)" />
-        <text x={236} y={mid - 8} className="tp-small">SSH :{answers.port} out</text>
+        <rect x={320} y={mid - 30} width={160} height={60} rx={8} className="tp-box tp-agent" />
+        <text x={332} y={mid - 6} className="tp-title">Tunnel agent</text>
+        <text x={332} y={mid + 14} className="tp-small">autossh × {rows.length}</text>
+        <line x1={320} y1={mid} x2={213} y2={mid} className="tp-ssh" markerEnd="url(#tp-arrow)" />
+        <text x={266} y={mid - 10} textAnchor="middle" className="tp-small">
+          SSH :{answers.port}
+        </text>
+        <text x={266} y={mid + 20} textAnchor="middle" className="tp-small">
+          outbound
+        </text>
 
         {rows.map((r, i) => {
           const y = TOP + 10 + i * ROW;
           return (
             <g key={`svc-${r.name}`}>
-              <path d={`M 150 ${y} C 260 ${y}, 300 ${mid + 24}, 395 ${mid + 24} S 520 ${y}, 548 ${y}`} className="tp-flow" markerEnd="url(#tp-arrow)" />
+              <path d={`M 160 ${y} C 250 ${y}, 300 ${mid + 44}, 400 ${mid + 44} S 510 ${y}, 548 ${y}`} className="tp-flow" markerEnd="url(#tp-arrow)" />
               <rect x={550} y={y - 18} width={200} height={36} rx={6} className="tp-box" />
               <text x={560} y={y - 2} className="tp-title">{fit(r.name, 24)}</text>
-              <text x={560} y={y + 12} className="tp-small">{fit(r.target, 28)}</text>
+              <text x={560} y={y + 12} className="tp-small">{fit(r.target, 25)}</text>
             </g>
           );
         })}
