@@ -35,8 +35,9 @@ function fromPkcs8(pem: string, passphrase: string | undefined): Result<UsableKe
   try {
     key = createPrivateKey({ key: pem, format: 'pem', ...(passphrase ? { passphrase } : {}) });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/passphrase|decrypt|bad decrypt/i.test(message)) {
+    const message = error instanceof Error ? `${error.message} ${(error as NodeJS.ErrnoException).code ?? ''}` : String(error);
+    // OpenSSL says "interrupted or cancelled" when it wanted a passphrase and got none.
+    if (/ENCRYPTED PRIVATE KEY/.test(pem) || /passphrase|decrypt|INTERRUPTED_OR_CANCELLED/i.test(message)) {
       return passphrase ? err('PASSPHRASE_WRONG', 'The passphrase does not open this key.') : err('PASSPHRASE_REQUIRED', 'This key is encrypted; give its passphrase.');
     }
     return err('KEY_MALFORMED', 'The PKCS#8 private key could not be read.', 'Check that the whole file was copied, including the BEGIN and END lines.');
