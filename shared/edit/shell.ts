@@ -9,10 +9,11 @@
 /** Characters a value may have to be written without quotes. */
 const BARE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
-/** `value` as one bash word: bare when it is plain, else single-quoted ('\'' for a quote). */
+/** `value` as one bash word: bare when it is plain, single-quoted, or double-quoted (escaped) when it holds a single quote. */
 export function shellQuote(value: string): string {
   if (BARE.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  if (value.includes("'")) return shellDoubleQuoted(value);
+  return `'${value}'`;
 }
 
 /** Like shellQuote, but leaves a `<placeholder>` for the user to fill in as it is. */

@@ -30,7 +30,7 @@ export const harnessAnswers = z.object({
   tags: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_.\-\s,]*$/, 'tags are letters, digits, "_", "." and "-", separated by commas')
+    .regex(/^[A-Za-z0-9_. ,-]*$/, 'tags are letters, digits, "_", "." and "-", separated by commas')
     .optional(),
   ecsCluster: z.string().trim().regex(/^[A-Za-z0-9_-]{1,255}$/, 'an ECS cluster name (letters, digits, "_" and "-")').default('default'),
 });

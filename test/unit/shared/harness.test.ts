@@ -1,0 +1,227 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { harness, harnessAnswers } from '../../../shared/platforms/harness';
+import type { Generated } from '../../../shared/platforms/types';
+import { base64Utf8, decodeBase64Utf8, isCanonicalBase64 } from '../../../shared/edit/values';
+import { HOSTILE_TOKENS, REFUSED_TOKENS, shellcheck, yamllint } from '../../support/rotation';
+
+const TOKEN = 'ZGVsZWdhdGV0b2tlbjAxMjM0NTY3ODlhYmNkZWY='; // base64, as Harness shows it
+const answers = harnessAnswers.parse({
+  accountId: 'px7xd_BFRCi-pfWPYXVjvw',
+  managerEndpoint: 'https://app.harness.io/gratis/',
+  delegateName: 'build-delegate',
+  imageTag: '26.02.88404',
+  proxyUrl: 'http://proxy.corp.example:3128',
+  noProxy: '.corp.example, 10.0.0.5',
+  tags: 'linux, prod',
+});
+const work = mkdtempSync(path.join(tmpdir(), 'harness-gen-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function gen(variant: string, token = TOKEN, a = answers): Generated {
+  const r = harness.generate!(a, { kind: 'token', token }, variant);
+  if (!r.ok) throw new Error(`${variant}: ${r.error.message}`);
+  return r.value;
+}
+const file = (g: Generated, name: string): string => g.files.find((f) => f.path === name)!.text;
+
+/** Runs a generated docker script against a stand-in `docker` that records its arguments. */
+function dockerArgs(script: string, exists = false): { status: number; args: string[]; stderr: string } {
+  const dir = mkdtempSync(path.join(work, 'docker-'));
+  writeFileSync(path.join(dir, 'docker'), '#!/usr/bin/env bash\nif [ "$1" = container ] && [ "$2" = inspect ]; then exit "$FAKE_INSPECT"; fi\nprintf \'%s\\0\' "$@" > "$FAKE_OUT"\n');
+  chmodSync(path.join(dir, 'docker'), 0o755);
+  writeFileSync(path.join(dir, 'run.sh'), script);
+  const out = path.join(dir, 'args');
+  const r = spawnSync('bash', [path.join(dir, 'run.sh')], { encoding: 'utf8', env: { PATH: `${dir}:${process.env.PATH}`, FAKE_OUT: out, FAKE_INSPECT: exists ? '0' : '1' } });
+  let args: string[] = [];
+  try {
+    args = readFileSync(out, 'utf8').split('\0').slice(0, -1);
+  } catch {
+    // not run
+  }
+  return { status: r.status ?? -1, args, stderr: r.stderr };
+}
+
+function envOf(args: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  args.forEach((a, i) => {
+    if (args[i - 1] === '-e') env[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
+  });
+  return env;
+}
+
+describe('Harness generators', () => {
+  it('Kubernetes: the token in both Secrets (data, as Harness shows it), container "delegate", upgrader aimed at the Deployment', () => {
+    const g = gen('kubernetes');
+    const text = file(g, 'harness-delegate.yaml');
+    expect(yamllint(text)).toBe('');
+    const docs = parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const byKind = (k: string) => docs.filter((d) => d.kind === k);
+    expect(byKind('Secret').map((s) => [s.metadata.name, s.data])).toEqual([
+      ['build-delegate-account-token', { DELEGATE_TOKEN: TOKEN }],
+      ['build-delegate-upgrader-token', { UPGRADER_TOKEN: TOKEN }],
+    ]);
+    const dep = byKind('Deployment')[0]!;
+    const container = dep.spec.template.spec.containers[0];
+    expect(container.name).toBe('delegate');
+    expect(container.image).toBe('harness/delegate:26.02.88404');
+    expect(container.envFrom).toEqual([{ secretRef: { name: 'build-delegate-account-token' } }]);
+    const env = Object.fromEntries(container.env.filter((e: { value?: string }) => 'value' in e).map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(env).toMatchObject({ ACCOUNT_ID: 'px7xd_BFRCi-pfWPYXVjvw', MANAGER_HOST_AND_PORT: 'https://app.harness.io/gratis', LOG_STREAMING_SERVICE_URL: 'https://app.harness.io/gratis/log-service/', DELEGATE_TAGS: 'linux,prod', PROXY_HOST: 'proxy.corp.example', PROXY_PORT: '3128', NO_PROXY: '.corp.example,10.0.0.5', NEXT_GEN: 'true' });
+    const upgrader = parse(byKind('ConfigMap')[0]!.data['config.yaml']);
+    expect(upgrader).toMatchObject({ workloadName: dep.metadata.name, containerName: 'delegate', namespace: 'harness-delegate-ng' });
+    expect(g.files[0]).toMatchObject({ secret: true, mode: 0o600 });
+  });
+
+  it('Helm: values with delegateToken, and a helm upgrade -i that reads them (never --set delegateToken)', () => {
+    const g = gen('helm');
+    const values = parse(file(g, 'harness-delegate-values.yaml'));
+    expect(values).toMatchObject({ delegateName: 'build-delegate', accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateToken: TOKEN, managerEndpoint: 'https://app.harness.io/gratis', delegateDockerImage: 'harness/delegate:26.02.88404', upgrader: { enabled: true } });
+    expect(values.custom_envs).toContainEqual({ name: 'PROXY_HOST', value: 'proxy.corp.example' });
+    expect(yamllint(file(g, 'harness-delegate-values.yaml'))).toBe('');
+    const cmds = g.commands.map((c) => c.command).join('\n');
+    expect(cmds).toContain('helm upgrade -i build-delegate --namespace harness-delegate-ng --create-namespace harness-delegate/harness-delegate-ng -f harness-delegate-values.yaml');
+    expect(cmds).not.toContain(TOKEN);
+  });
+
+  it('Docker: shellcheck-clean script whose docker run gets exactly the documented environment', () => {
+    const script = file(gen('docker'), 'run-delegate.sh');
+    expect(shellcheck(script)).toBe('');
+    const run = dockerArgs(script);
+    expect(run.status).toBe(0);
+    expect(run.args.slice(0, 7)).toEqual(['run', '-d', '--name', 'build-delegate', '--restart', 'unless-stopped', '--cpus=1']);
+    expect(run.args.at(-1)).toBe('harness/delegate:26.02.88404');
+    expect(envOf(run.args)).toEqual({
+      DELEGATE_NAME: 'build-delegate',
+      NEXT_GEN: 'true',
+      DELEGATE_TYPE: 'DOCKER',
+      ACCOUNT_ID: 'px7xd_BFRCi-pfWPYXVjvw',
+      DELEGATE_TOKEN: TOKEN,
+      DELEGATE_TAGS: 'linux,prod',
+      LOG_STREAMING_SERVICE_URL: 'https://app.harness.io/gratis/log-service/',
+      MANAGER_HOST_AND_PORT: 'https://app.harness.io/gratis',
+      PROXY_HOST: 'proxy.corp.example',
+      PROXY_PORT: '3128',
+      PROXY_SCHEME: 'http',
+      PROXY_MANAGER: 'true',
+      NO_PROXY: '.corp.example,10.0.0.5',
+    });
+    const again = dockerArgs(script, true);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('already exists');
+  });
+
+  it('ECS: a task definition JSON with the delegate environment (DEPLOY_MODE=KUBERNETES as documented)', () => {
+    const g = gen('ecs');
+    const td = JSON.parse(file(g, 'harness-delegate-task-spec.json'));
+    expect(td).toMatchObject({ family: 'harness-delegate-task-spec', requiresCompatibilities: ['EC2'], cpu: '1024', memory: '2048' });
+    const env = Object.fromEntries(td.containerDefinitions[0].environment.map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(env).toMatchObject({ DELEGATE_TOKEN: TOKEN, DEPLOY_MODE: 'KUBERNETES', DELEGATE_TYPE: 'DOCKER', ACCOUNT_ID: 'px7xd_BFRCi-pfWPYXVjvw' });
+    expect(g.commands[0]!.command).toBe('aws ecs register-task-definition --cli-input-json file://harness-delegate-task-spec.json');
+  });
+
+  it('shell: configs hold the token (0600), scripts hold none, pass shellcheck, and start and stop a watcher', () => {
+    const g = gen('shell');
+    expect(g.files.map((f) => [f.path, f.secret, f.mode])).toEqual([
+      ['start.sh', false, 0o755],
+      ['stop.sh', false, 0o755],
+      ['config-watcher.yml', true, 0o600],
+      ['config-delegate.yml', true, 0o600],
+    ]);
+    for (const f of ['config-watcher.yml', 'config-delegate.yml']) {
+      expect(parse(file(g, f))).toMatchObject({ accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateToken: TOKEN, managerUrl: 'https://app.harness.io/gratis/api/' });
+      expect(yamllint(file(g, f))).toBe('');
+    }
+    for (const f of ['start.sh', 'stop.sh']) {
+      expect(shellcheck(file(g, f))).toBe('');
+      expect(file(g, f)).not.toContain(TOKEN);
+    }
+    // A stand-in java that stays up with the watcher's arguments, as the real watcher would.
+    const dir = mkdtempSync(path.join(work, 'shell-'));
+    for (const f of g.files) writeFileSync(path.join(dir, f.path), f.text, { mode: f.mode });
+    writeFileSync(path.join(dir, 'watcher.jar'), '');
+    writeFileSync(path.join(dir, 'java'), '#!/usr/bin/env bash\nexec -a "java $*" sleep 60\n', { mode: 0o755 });
+    const env = { PATH: process.env.PATH!, JAVA: path.join(dir, 'java') };
+    const started = spawnSync('bash', ['start.sh'], { cwd: dir, encoding: 'utf8', env });
+    expect(started.stdout).toContain('Watcher started');
+    expect(execFileSync('pgrep', ['-f', '--', `-Dwatchersourcedir=${dir}`], { encoding: 'utf8' }).trim()).not.toBe('');
+    expect(spawnSync('bash', ['start.sh'], { cwd: dir, encoding: 'utf8', env }).stdout).toContain('already running');
+    const stopped = spawnSync('bash', ['stop.sh'], { cwd: dir, encoding: 'utf8', env });
+    expect(stopped.status).toBe(0);
+    expect(spawnSync('pgrep', ['-f', '--', `-Dwatchersourcedir=${dir}`]).status).toBe(1);
+    rmSync(path.join(dir, 'watcher.jar'));
+    const missing = spawnSync('bash', ['start.sh'], { cwd: dir, encoding: 'utf8', env });
+    expect([missing.status, missing.stderr]).toEqual([1, expect.stringContaining('watcher.jar is missing')]);
+  });
+
+  it.each(HOSTILE_TOKENS)('writes a hostile token so every install type reads it back exactly (%#)', (token) => {
+    const k8s = parseAllDocuments(file(gen('kubernetes', token), 'harness-delegate.yaml')).map((d) => d.toJS());
+    const data = k8s.filter((d) => d.kind === 'Secret').map((s) => Object.values(s.data)[0] as string);
+    // A token that already is base64 goes in as Harness shows it; anything else is encoded.
+    if (isCanonicalBase64(token)) expect(data).toEqual([token, token]);
+    else expect(data.map((d) => decodeBase64Utf8(d))).toEqual([token, token]);
+    if (!isCanonicalBase64(token)) expect(data[0]).toBe(base64Utf8(token));
+    expect(parse(file(gen('helm', token), 'harness-delegate-values.yaml')).delegateToken).toBe(token);
+    expect(JSON.parse(file(gen('ecs', token), 'harness-delegate-task-spec.json')).containerDefinitions[0].environment.find((e: { name: string }) => e.name === 'DELEGATE_TOKEN').value).toBe(token);
+    for (const f of ['config-watcher.yml', 'config-delegate.yml']) expect(parse(file(gen('shell', token), f)).delegateToken).toBe(token);
+    const script = file(gen('docker', token), 'run-delegate.sh');
+    expect(shellcheck(script)).toBe('');
+    expect(envOf(dockerArgs(script).args).DELEGATE_TOKEN).toBe(token);
+  });
+
+  it.each(REFUSED_TOKENS)('refuses a token with a line break, control character or padding (%j), writing nothing', (token) => {
+    for (const v of harness.variants) {
+      const r = harness.generate!(answers, { kind: 'token', token }, v.id);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(['UNSAFE_VALUE', 'TOKEN_INVALID']).toContain(r.error.code);
+    }
+  });
+
+  it('names a token of another service instead of writing it', () => {
+    const r = harness.generate!(answers, { kind: 'token', token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' }, 'docker');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatchObject({ code: 'TOKEN_WRONG_KIND', message: expect.stringContaining('GitHub token') });
+  });
+
+  it.each([
+    ['delegateName', 'my delegate'],
+    ['delegateName', 'x\nkind: Secret'],
+    ['delegateName', '$(id)'],
+    ['accountId', 'a"b'],
+    ['imageTag', 'v1; rm -rf /'],
+    ['proxyUrl', 'http://user:pw@proxy:3128'],
+    ['proxyUrl', 'http://proxy:3128/"x'],
+    ['noProxy', 'a.example,$(id)'],
+    ['tags', 'a\nb'],
+    ['namespace', 'Bad_NS'],
+  ])('refuses answers that could break a file: %s = %j', (key, value) => {
+    expect(harnessAnswers.safeParse({ accountId: 'acc', delegateName: 'd', [key]: value }).success).toBe(false);
+  });
+
+  it('needs only the account ID and delegate name, pinning a version tag by default', () => {
+    const a = harnessAnswers.parse({ accountId: 'acc', delegateName: 'd' });
+    expect(a).toMatchObject({ managerEndpoint: 'https://app.harness.io', imageTag: expect.stringMatching(/^\d{2}\.\d{2}\.\d+$/), namespace: 'harness-delegate-ng' });
+    expect(harness.generate!(a, { kind: 'token', token: TOKEN }, 'nope')).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+  });
+});
+
+describe('Harness rotation of generated installs', () => {
+  const NEW = 'bmV3dG9rZW4tZm9yLXRoZS1kZWxlZ2F0ZS0wMDAx';
+  it.each(['kubernetes', 'helm', 'docker', 'ecs', 'shell'])('rotating a %s install gives the files a fresh generate would', (variant) => {
+    const before = gen(variant);
+    const after = gen(variant, NEW);
+    for (const f of before.files) {
+      const updater = harness.updaters.find((u) => u.detect(f.path, f.text));
+      if (!f.text.includes(TOKEN)) continue;
+      expect(updater, f.path).toBeDefined();
+      const r = updater!.rotate(f.text, NEW);
+      expect(r.ok && r.value.text, f.path).toBe(after.files.find((x) => x.path === f.path)!.text);
+      const again = updater!.rotate(r.ok ? r.value.text : '', NEW);
+      expect(again.ok && again.value.changes, `${f.path} twice`).toEqual([]);
+    }
+  });
+});
