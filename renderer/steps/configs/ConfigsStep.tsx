@@ -280,6 +280,7 @@ function GeneratorStep({ draft, update, platform }: StepProps & { platform: AnyP
   const preview = (): void => {
     if (!request) return;
     setResult(null);
+    setWritten(null);
     void runPreview(request, key, () => true);
   };
 
