@@ -23,6 +23,12 @@ test.describe('wizard', () => {
     for (const step of ['Credentials', 'Connectivity', 'Configs', 'Export', 'Done']) {
       await expect(app.getByRole('heading', { level: 1 })).toContainText(step);
       await expectAccessible(app, step);
+      if (step === 'Credentials') {
+        // Next is blocked until the step holds a credential.
+        await app.getByLabel('Delegate token').fill(Buffer.from('df4eb412d2f4458a61faa668a4301104').toString('base64'));
+        await app.getByRole('button', { name: 'Check token' }).click();
+        await expect(app.getByTestId('token-details')).toBeVisible();
+      }
       if (step !== 'Done') await app.getByRole('button', { name: 'Next' }).click();
     }
     await expect(app.getByText('Harness delegate (Docker) is onboarded')).toBeVisible();

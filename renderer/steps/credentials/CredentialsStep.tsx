@@ -1,24 +1,20 @@
 import type { StepProps, StepView } from '../types';
+import { KeyCredential } from './KeyCredential';
+import { TokenCredential } from './TokenCredential';
 
-function CredentialsStep({ platform }: StepProps): React.JSX.Element {
+function CredentialsStep({ draft, update, platform, showErrors }: StepProps): React.JSX.Element {
   if (!platform) return <p>Choose a platform first.</p>;
   const c = platform.credential;
-  if (c.kind === 'ssh-keypair') {
-    return (
-      <p className="lead">
-        {platform.name} authenticates with an SSH key pair ({c.keyTypes.join(' or ')}), written as <code>{c.privateKeyName}</code> and{' '}
-        <code>{c.publicKeyName}</code>. The private key stays in the app and in files you choose; it is never shown here.
-      </p>
-    );
-  }
-  if (c.kind === 'token') {
-    return (
-      <p className="lead">
-        {platform.name} registers with its {c.token.name}. Where to get it: {c.token.where}
-      </p>
-    );
-  }
+  if (c.kind === 'ssh-keypair') return <KeyCredential key={platform.id} draft={draft} update={update} platform={platform} spec={c} showErrors={showErrors} />;
+  if (c.kind === 'token') return <TokenCredential key={platform.id} draft={draft} update={update} platform={platform} spec={c} showErrors={showErrors} />;
   return <p className="lead">{platform.name} needs no credential.</p>;
 }
 
-export const credentialsStep: StepView = { Component: CredentialsStep };
+export const credentialsStep: StepView = {
+  Component: CredentialsStep,
+  validate: (draft, platform): Record<string, string> => {
+    const c = platform?.credential;
+    if (!c || c.kind === 'none' || draft.credentialId) return {};
+    return { Credential: c.kind === 'ssh-keypair' ? 'generate a key pair or import one' : `paste the ${c.token.name} and check it` };
+  },
+};

@@ -1,0 +1,181 @@
+/**
+ * The Credentials step for token platforms: paste, cleaned and checked in the main process,
+ * shown masked. The value comes back to this page only for an explicit Reveal (hidden again after
+ * 30 s) or Copy (the clipboard is wiped after 30 s if it still holds the token).
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { TokenCheck, TokenSummary } from '../../../shared/credentials-contract';
+import type { AnyPlatform, CredentialSpec } from '../../../shared/platforms/types';
+import { api } from '../../api';
+import type { StepProps } from '../types';
+import { copySecret } from './clipboard';
+import { ErrorNote, KeychainChoice } from './parts';
+import { useDescribed, useSecretStorage, type ShownError } from './use-credential';
+
+type TokenSpec = Extract<CredentialSpec, { kind: 'token' }>;
+
+function TokenDetails({ summary, cleaned, focus }: { summary: TokenSummary; cleaned: string[]; focus: boolean }): React.JSX.Element {
+  const [revealed, setRevealed] = useState<string | null>(null);
+  const [said, setSaid] = useState('');
+  const [error, setError] = useState<ShownError | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const hideTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+
+  useEffect(() => {
+    if (focus) heading.current?.focus();
+  }, [focus]);
+  useEffect(() => () => clearTimeout(hideTimer.current), []);
+
+  const reveal = async (): Promise<void> => {
+    if (revealed !== null) {
+      clearTimeout(hideTimer.current);
+      return setRevealed(null);
+    }
+    const r = await api.invoke('secrets:reveal', { id: summary.id, purpose: 'show' });
+    if (!r.ok) return setError(r.error);
+    setRevealed(r.value.value);
+    hideTimer.current = setTimeout(() => setRevealed(null), r.value.clearAfterMs);
+  };
+  const copy = async (): Promise<void> => {
+    const r = await api.invoke('secrets:reveal', { id: summary.id, purpose: 'copy' });
+    if (!r.ok) return setError(r.error);
+    const seconds = Math.round(r.value.clearAfterMs / 1000);
+    const copied = await copySecret(r.value.value, r.value.clearAfterMs, (wiped) => setSaid(wiped ? 'The clipboard was cleared.' : 'The clipboard changed since the copy; it was left as it is.'));
+    setSaid(copied ? `Copied. The clipboard will be cleared in ${seconds} seconds.` : 'The clipboard refused the copy; use Reveal and copy it by hand.');
+  };
+
+  return (
+    <section className="cred-result" aria-labelledby="cred-token-heading" data-testid="token-details">
+      <h2 id="cred-token-heading" tabIndex={-1} ref={heading}>
+        {summary.kindName} ready
+      </h2>
+      <p>
+        <code className="cred-token" data-testid="token-value">
+          {revealed ?? summary.masked}
+        </code>{' '}
+        <span className="help">({summary.length} characters)</span>
+      </p>
+      <p className="cred-actions">
+        <button type="button" className="secondary cred-small" aria-pressed={revealed !== null} onClick={() => void reveal()}>
+          {revealed !== null ? 'Hide' : 'Reveal'}
+        </button>
+        <button type="button" className="secondary cred-small" onClick={() => void copy()}>
+          Copy token
+        </button>
+        <span className="cred-said" role="status">
+          {said}
+        </span>
+      </p>
+      {cleaned.length > 0 && <p className="help">Cleaned up from the paste: removed {cleaned.join(', ')}.</p>}
+      {summary.note && <p className="notice">{summary.note}</p>}
+      <ErrorNote error={error} />
+    </section>
+  );
+}
+
+function Verdict({ check }: { check: Exclude<TokenCheck, { verdict: 'ok' }> }): React.JSX.Element {
+  return (
+    <div className="cred-error" role="alert" data-testid="token-verdict">
+      <p>
+        <strong>{check.verdict === 'wrong-kind' ? `Wrong kind of token: ${check.kindName}.` : 'This is not a valid token.'}</strong> {check.message}
+      </p>
+      <p className="cred-hint">Where to get the right one: {check.where}</p>
+      {check.cleaned.length > 0 && <p className="help">Already removed from the paste: {check.cleaned.join(', ')}.</p>}
+    </div>
+  );
+}
+
+/** Paste and check, or the chosen token masked with Reveal and Copy. */
+export function TokenCredential({ draft, update, platform, spec, showErrors }: Pick<StepProps, 'draft' | 'update' | 'showErrors'> & { platform: AnyPlatform; spec: TokenSpec }): React.JSX.Element {
+  const available = useSecretStorage();
+  const [text, setText] = useState('');
+  const [check, setCheck] = useState<TokenCheck | null>(null);
+  const [error, setError] = useState<ShownError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [replacing, setReplacing] = useState(false);
+  const [lost, setLost] = useState(false);
+  const described = useDescribed(draft.credentialId, (d) => d.secret === 'token' && d.platform === platform.id, (gone) => {
+    setLost(gone);
+    update({ credentialId: undefined });
+  });
+  const token = described?.secret === 'token' ? described : null;
+
+  const submit = async (): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    const r = await api.invoke('tokens:check', { platform: platform.id, text });
+    setBusy(false);
+    setText('');
+    if (!r.ok) return setError(r.error);
+    setCheck(r.value);
+    if (r.value.verdict !== 'ok') return;
+    if (draft.credentialId && draft.credentialId !== r.value.id) void api.invoke('secrets:forget', { id: draft.credentialId });
+    update({ credentialId: r.value.id });
+    setReplacing(false);
+    setLost(false);
+  };
+
+  if (draft.credentialId && !described) return <p aria-busy="true">Loading the token…</p>;
+  const invalid = showErrors && !draft.credentialId;
+  const fresh = check?.verdict === 'ok' && check.id === token?.id;
+  return (
+    <>
+      <p className="lead">
+        {platform.name} registers with its {spec.token.name}.
+      </p>
+      {lost && (
+        <p className="notice" role="status">
+          The token from the last session is no longer available: it was kept in memory only. Paste it again.
+        </p>
+      )}
+      {token && !replacing ? (
+        <>
+          <TokenDetails summary={token} cleaned={fresh ? check.cleaned : []} focus={fresh} />
+          <KeychainChoice id={token.id} available={available} />
+          <p>
+            <button type="button" className="secondary" onClick={() => setReplacing(true)}>
+              Use a different token
+            </button>
+          </p>
+        </>
+      ) : (
+        <form
+          className="cred-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+        >
+          <div className="field wide">
+            <label htmlFor="cred-token">{spec.token.name[0]!.toUpperCase() + spec.token.name.slice(1)}</label>
+            <input
+              id="cred-token"
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              aria-invalid={invalid || check?.verdict === 'wrong-kind' || check?.verdict === 'invalid' || undefined}
+              aria-describedby="cred-token-where"
+            />
+            <p id="cred-token-where" className="help">
+              Where to get it: {spec.token.where} Quotes, spaces, line breaks and a “Bearer ” prefix from copying are removed for you.
+            </p>
+          </div>
+          <p className="cred-actions">
+            <button type="submit" disabled={busy || !text}>
+              {busy ? 'Checking…' : 'Check token'}
+            </button>
+            {replacing && (
+              <button type="button" className="secondary" onClick={() => setReplacing(false)}>
+                Keep the current token
+              </button>
+            )}
+          </p>
+          {check && check.verdict !== 'ok' && <Verdict check={check} />}
+          <ErrorNote error={error} />
+        </form>
+      )}
+    </>
+  );
+}
