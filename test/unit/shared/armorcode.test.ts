@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diagnose } from '../../../shared/diagnose';
 import { armorcode, parseServiceUrl, type ArmorcodeAnswers } from '../../../shared/platforms/armorcode';
 import { generateArmorcode } from '../../../shared/platforms/armorcode/generate';
 import { knownHostsFile, pinnedKeys } from '../../../shared/platforms/armorcode/known-hosts';
@@ -377,5 +378,29 @@ describe('armorcode format quoting round-trips through the real readers', () => 
     const script = `for a in ${accepted.map(shellWord).join(' ')}; do printf '%s\\0' "$a"; done`;
     const out = spawnSync('sh', ['-c', script], { encoding: 'utf8' }).stdout;
     expect(out.split('\0').slice(0, -1)).toEqual(accepted);
+  });
+});
+
+describe('armorcode known failures', () => {
+  it.each([
+    ['armorcode-unreachable-22', 'FAILED connecting to server: tunnel.example.com'],
+    ['armorcode-unreachable-22', '2026-11-22 06:30:01,123 ssh: connect to host tunnel.example.com port 22: Connection timed out'],
+    ['armorcode-unreachable-22', 'kex_exchange_identification: Connection closed by 10.0.0.1 port 22'],
+    ['armorcode-exit-status-1', "2026-11-22 06:30:02,200 INFO exited: ACCESS_JIRA (exit status 1; not expected)"],
+    ['armorcode-exit-status-1', 'Warning: Identity file /etc/armorcode/private-key.pem not accessible: No such file or directory.'],
+    ['armorcode-remote-port-in-use', 'Error: remote port forwarding failed for listen port 5000'],
+    ['armorcode-host-key', 'Host key verification failed.'],
+    ['armorcode-host-key', 'No ED25519 host key is known for [tunnel.example.com]:443 and you have requested strict checking.'],
+    ['armorcode-publickey-denied', 'acme@tunnel.example.com: Permission denied (publickey).'],
+    ['armorcode-key-permissions', "Permissions 0644 for '/etc/armorcode/private-key.pem' are too open."],
+  ])('recognises %s in %j', (id, line) => {
+    expect(diagnose(line, 'armorcode').map((d) => d.failure.id)).toContain(id);
+  });
+
+  it('offers the switch to 443 only for port 22, and recognises nothing in a healthy log', () => {
+    expect(diagnose('ssh: connect to host tunnel.example.com port 22: Connection refused', 'armorcode')[0]?.failure.action).toEqual({ kind: 'switch-port', port: 443 });
+    expect(diagnose('ssh: connect to host tunnel.example.com port 443: Connection refused', 'armorcode')).toEqual([]);
+    const healthy = "2026-11-22 06:30:01,001 INFO supervisord started with pid 1\n2026-11-22 06:30:02,005 INFO spawned: 'tunnel-jira' with pid 7\n2026-11-22 06:30:07,010 INFO success: tunnel-jira entered RUNNING state, process has stayed up for > than 5 seconds (startsecs)";
+    expect(diagnose(healthy, 'armorcode')).toEqual([]);
   });
 });
