@@ -1,47 +1,230 @@
-import type { Endpoint } from '../../../shared/platforms/types';
-import { formToAnswers } from '../../wizard';
+import { useEffect, useState } from 'react';
+import { endpointLabel, type ProbeRun, type ProxySpec } from '../../../shared/probe';
+import { formatReport } from '../../../shared/probe-report';
+import { ERROR_TITLES } from '../../../shared/result';
 import type { StepProps, StepView } from '../types';
+import { AddEndpoint } from './AddEndpoint';
+import { HostKeys } from './HostKeys';
+import { isPinned, plannedEndpoints, probeCommands, probeEndpoints, sshPlan, type ExtraEndpoint } from './plan';
+import { ProxyFields } from './ProxyFields';
+import { ReachPicture } from './ReachPicture';
+import { ResultsTable } from './ResultsTable';
+import { useProbe } from './use-probe';
 
-/** The endpoints the platform needs, from its module and the Details answers. */
-export function plannedEndpoints({ draft, platform }: Pick<StepProps, 'draft' | 'platform'>): Endpoint[] {
-  if (!platform) return [];
-  const parsed = platform.answers.safeParse(formToAnswers(platform, draft.variant, draft.answers));
-  return parsed.success ? platform.endpoints(parsed.data) : [];
+export { plannedEndpoints } from './plan';
+
+const TIMEOUTS = [2000, 5000, 10000, 20000];
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-function ConnectivityStep(props: StepProps): React.JSX.Element {
-  const endpoints = plannedEndpoints(props);
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function useElapsed(since: number | undefined, running: boolean): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(() => setNow(performance.now()), 250);
+    return () => clearInterval(t);
+  }, [running]);
+  return since === undefined ? 0 : Math.max(0, now - since);
+}
+
+function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Element {
+  const [extra, setExtra] = useState<ExtraEndpoint[]>([]);
+  const [proxy, setProxy] = useState<ProxySpec>({ mode: 'env' });
+  const [timeoutMs, setTimeoutMs] = useState(5000);
+  const [testLogin, setTestLogin] = useState(true);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [told, setTold] = useState<string | null>(null);
+  const { state, start, cancel } = useProbe();
+  const running = state.status === 'running';
+  const elapsed = useElapsed(state.startedAt, running);
+
+  const planned = plannedEndpoints({ draft, platform });
+  const endpoints = probeEndpoints(planned, extra);
+  const ssh = sshPlan(draft, platform);
+  const canLogin = Boolean(ssh?.user && draft.credentialId);
+  const done = Object.keys(state.rows).length;
+
+  const run = (): void => {
+    setNotice(null);
+    setTold(null);
+    if (proxy.mode === 'manual' && !proxy.url.trim()) {
+      setNotice('Enter the proxy URL, or choose another proxy option.');
+      return;
+    }
+    start({
+      endpoints,
+      timeoutMs,
+      ...(testLogin && canLogin && ssh?.user ? { credentialId: draft.credentialId, sshUser: ssh.user, forwardPorts: ssh.forwardPorts, forwardBind: '' as const } : {}),
+      ...(draft.knownHosts ? { knownHosts: draft.knownHosts } : {}),
+      proxy,
+    });
+  };
+
+  const results = state.run?.results ?? Object.values(state.rows);
+  const pinnedByHost: Record<string, string[]> = {};
+  for (const r of results) if (r.ssh?.fingerprint && isPinned(draft.knownHosts, r)) (pinnedByHost[r.endpoint.host] ??= []).push(r.ssh.fingerprint);
+  const commands = probeCommands(endpoints, ssh, pinnedByHost);
+  const report = state.run ? formatReport(state.run, { ...(platform ? { platform: platform.name } : {}) }) : '';
+
   return (
     <>
-      <p className="lead">The agent host must reach these endpoints before the agent can start.</p>
-      <table className="table">
-        <caption className="sr-only">Endpoints to check</caption>
-        <thead>
-          <tr>
-            <th scope="col">Endpoint</th>
-            <th scope="col">Protocol</th>
-            <th scope="col">Purpose</th>
-          </tr>
-        </thead>
-        <tbody>
-          {endpoints.map((e) => (
-            <tr key={e.id}>
-              <td>
-                <code>
-                  {e.host}:{e.port}
-                </code>
-              </td>
-              <td>{e.protocol}</td>
-              <td>
-                {e.purpose}
-                {e.optional ? ' (optional)' : ''}
-              </td>
-            </tr>
+      <p className="lead">
+        Prove the agent can reach its server before anything starts. Every endpoint is checked at once, each step with its own time limit; Cancel stops at any moment.
+      </p>
+
+      <ReachPicture endpoints={endpoints} rows={state.rows} />
+
+      <section className="probe-setup" aria-label="What to check">
+        {extra.length > 0 && (
+          <ul className="probe-extra">
+            {extra.map((e) => (
+              <li key={e.id}>
+                <code>{endpointLabel(e.host, e.port)}</code> ({e.protocol}){' '}
+                <button type="button" className="link" onClick={() => setExtra(extra.filter((x) => x.id !== e.id))} aria-label={`Remove ${endpointLabel(e.host, e.port)}`} disabled={running}>
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <AddEndpoint taken={extra.map((e) => e.id)} onAdd={(e) => setExtra([...extra, e])} />
+        <details className="probe-options">
+          <summary>Proxy and time limit</summary>
+          <ProxyFields value={proxy} onChange={setProxy} />
+          <div className="field">
+            <label htmlFor="probe-timeout">Time limit of each step</label>
+            <select id="probe-timeout" value={timeoutMs} onChange={(e) => setTimeoutMs(Number(e.target.value))}>
+              {TIMEOUTS.map((t) => (
+                <option key={t} value={t}>
+                  {t / 1000} s
+                </option>
+              ))}
+            </select>
+          </div>
+        </details>
+        {ssh && (
+          <label className="check">
+            <input type="checkbox" checked={testLogin && canLogin} disabled={!canLogin} onChange={(e) => setTestLogin(e.target.checked)} /> Also log in with the key
+            {ssh.forwardPorts.length ? ` and test the reverse forward${ssh.forwardPorts.length > 1 ? 's' : ''} (remote port ${ssh.forwardPorts.join(', ')})` : ''}
+            {!canLogin && <span className="muted"> — needs the SSH user on Details and a key on Credentials</span>}
+          </label>
+        )}
+      </section>
+
+      <div className="probe-actions">
+        <button type="button" onClick={run} disabled={running || endpoints.length === 0}>
+          {state.status === 'idle' ? 'Run the checks' : 'Run again'}
+        </button>
+        <button type="button" className="secondary" onClick={cancel} disabled={!running}>
+          Cancel
+        </button>
+        <span role="status" className="probe-status" aria-live="polite">
+          {running && `Checking… ${done} of ${endpoints.length} done (${(elapsed / 1000).toFixed(1)} s)`}
+          {state.status === 'done' && state.run && summary(state.run)}
+          {state.status === 'cancelled' && `Cancelled after ${done} of ${endpoints.length}.`}
+        </span>
+      </div>
+      {endpoints.length === 0 && <p className="notice">Fill in the Details step, or add an endpoint above, to have something to check.</p>}
+      {notice && (
+        <p className="error" role="alert">
+          {notice}
+        </p>
+      )}
+      <p className="ok" role="status">
+        {told}
+      </p>
+      {state.status === 'failed' && state.error && (
+        <div className="error" role="alert">
+          <strong>{ERROR_TITLES[state.error.code]}.</strong> {state.error.message} {state.error.hint}
+          {state.error.code === 'SECRET_UNAVAILABLE' && (
+            <button type="button" className="secondary" onClick={() => update({ step: 'credentials' })}>
+              Go to Credentials
+            </button>
+          )}
+        </div>
+      )}
+
+      <ResultsTable endpoints={endpoints} rows={state.rows} running={running} />
+
+      {state.run?.suggestions.map((s) => (
+        <div key={`${s.host}-${s.from}-${s.to}`} className="probe-panel probe-suggestion" role="note">
+          <p>{s.message}</p>
+          {platform?.id === 'armorcode' && Number(draft.answers.port ?? 22) === s.from && (s.to === 22 || s.to === 443) && (
+            <button type="button" onClick={() => update({ answers: { ...draft.answers, port: String(s.to) } })}>
+              Use port {s.to} for the agent
+            </button>
+          )}
+          {platform?.id === 'armorcode' && Number(draft.answers.port ?? 22) === s.to && (
+            <p className="ok" role="status">
+              The agent now uses port {s.to}. Run the checks again to confirm.
+            </p>
+          )}
+        </div>
+      ))}
+
+      {results.length > 0 && <HostKeys results={results} draft={draft} update={update} />}
+
+      {state.run && (
+        <section className="probe-panel" aria-labelledby="report-heading">
+          <h2 id="report-heading">Report for your network team</h2>
+          <p className="help">Every endpoint, what was tested, the result and the time, as plain text.</p>
+          <div className="probe-actions">
+            <button type="button" className="secondary" onClick={() => void copyText(report).then((ok) => (ok ? setTold('Report copied.') : setNotice('The clipboard refused; use Save instead.')))}>
+              Copy report
+            </button>
+            <button type="button" className="secondary" onClick={() => download(`connectivity-report-${state.run?.startedAt.replace(/[:.]/g, '-')}.txt`, report)}>
+              Save report
+            </button>
+          </div>
+          <details>
+            <summary>Show the report</summary>
+            <pre data-testid="probe-report">{report}</pre>
+          </details>
+        </section>
+      )}
+
+      {commands.length > 0 && (
+        <section className="probe-panel" aria-labelledby="agent-host-heading">
+          <h2 id="agent-host-heading">Run the same check on the agent host</h2>
+          <p className="help">These checks ran from this computer. If the agent runs elsewhere, run this there (it exits 0 when every check passes):</p>
+          {commands.map((c) => (
+            <div key={c} className="probe-command">
+              <pre>{c}</pre>
+              <button type="button" className="secondary" onClick={() => void copyText(c).then((ok) => (ok ? setTold('Command copied.') : setNotice('The clipboard refused; select the text instead.')))}>
+                Copy command
+              </button>
+            </div>
           ))}
-        </tbody>
-      </table>
+        </section>
+      )}
     </>
   );
+}
+
+function summary(run: ProbeRun): string {
+  const failed = run.results.filter((r) => r.level === 'fail').length;
+  const warned = run.results.filter((r) => r.level === 'warn').length;
+  const secs = (run.ms / 1000).toFixed(1);
+  if (!failed) return `All required checks passed in ${secs} s${warned ? ` (${warned} warning${warned > 1 ? 's' : ''})` : ''}.`;
+  return `${failed} of ${run.results.length} failed (${secs} s): see the fixes below.`;
 }
 
 export const connectivityStep: StepView = { Component: ConnectivityStep };
