@@ -104,15 +104,16 @@ export function cfgValues(text: string): Map<string, string> {
 }
 
 /**
- * `key=<value>` in the first quoting style (the preferred one first) that the agent's parser reads
- * back as exactly `value`; UNSAFE_VALUE when there is none.
+ * `prefix + <quoted value> + suffix` in the first quoting style (the preferred one first) that the
+ * agent's parser reads back as `key` = exactly `value`; UNSAFE_VALUE when there is none. `prefix`
+ * is the line up to the value (`token=`, `export token = `), `suffix` what follows it (a comment).
  */
-export function renderCfgLine(key: string, value: string, prefer: '"' | "'" | '' = '"', suffix = ''): Result<string> {
+export function renderCfgValue(key: string, prefix: string, value: string, prefer: '"' | "'" | '' = '"', suffix = ''): Result<string> {
   const line = checkLine(value, `The value of ${key}`, 4096);
   if (!line.ok) return line;
   const styles = [prefer, '"', '', "'"].filter((s, i, a) => a.indexOf(s) === i);
   for (const q of styles) {
-    const candidate = `${key}=${q}${value}${q}${suffix}`;
+    const candidate = `${prefix}${q}${value}${q}${suffix}`;
     if (isIgnoredCfgLine(candidate)) continue;
     const parsed = parseCfgLine(candidate);
     if ('key' in parsed && parsed.key === key && parsed.value === value) return ok(candidate);
@@ -122,4 +123,9 @@ export function renderCfgLine(key: string, value: string, prefer: '"' | "'" | ''
     `buildkite-agent.cfg cannot hold this value of ${key}: the agent's parser has no escape that reads it back unchanged (for example a '"' inside, quotes at either end, or a literal \\n).`,
     key === 'token' ? 'Check the token; for an unusual value use BUILDKITE_AGENT_TOKEN in the environment or token="file:///path/to/token-file".' : 'Use a simpler value.',
   );
+}
+
+/** `key=<value>`, quoted so the agent reads back exactly `value` (see renderCfgValue). */
+export function renderCfgLine(key: string, value: string, prefer: '"' | "'" | '' = '"'): Result<string> {
+  return renderCfgValue(key, `${key}=`, value, prefer);
 }

@@ -12,7 +12,7 @@ import { applySplices, lineOf } from '../../edit/splice';
 import { scanYamlTokens } from '../../edit/token-places';
 import { base64Utf8, checkTokenText } from '../../edit/values';
 import { editYaml, getPair, getScalar, parseYaml, type YamlSet } from '../../edit/yaml';
-import { readCfg, renderCfgLine, stripCfgComment } from './cfg';
+import { readCfg, renderCfgValue, stripCfgComment } from './cfg';
 import { systemdCommands, TOKEN_ENV_NAMES } from './common';
 import { CONTAINER, dockerCommands } from './docker';
 import { CHART, stackCommands } from './kubernetes';
@@ -52,12 +52,12 @@ function rotateCfg(text: string, token: string): Rotated {
     const valueRaw = stripped.slice(sep + lead).replace(/[ \t]+$/, '');
     const trailing = stripped.slice(sep + lead + valueRaw.length) + l.text.slice(stripped.length);
     const prefer = valueRaw.startsWith("'") ? "'" : valueRaw.startsWith('"') ? '"' : '';
-    const keyPart = stripped.slice(0, sep - 1);
-    const rendered = renderCfgLine(keyPart, token, prefer, trailing);
+    const rendered = renderCfgValue('token', stripped.slice(0, sep + lead), token, prefer, trailing);
     if (!rendered.ok) return rendered;
-    const newLine = stripped.slice(0, sep + lead) + rendered.value.slice(keyPart.length + 1);
+    const newLine = rendered.value;
     edits.push({ start: l.start, end: l.start + l.text.length, text: newLine, what: `token on line ${line}` });
   }
+  if (edits.length === 0 && notes.length) return noToken(text, notes.join(' '));
   if (edits.length === 0) {
     const commented = lines.find((l) => l.ignored && /^\s*#\s*token\s*[=:]/.test(l.text));
     return noToken(

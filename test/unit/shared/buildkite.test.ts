@@ -1,0 +1,184 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildkite, buildkiteAnswers, WHICH_TOKEN } from '../../../shared/platforms/buildkite';
+import { cfgValues, parseCfgLine, renderCfgLine } from '../../../shared/platforms/buildkite/cfg';
+import type { Generated } from '../../../shared/platforms/types';
+import { bash, HOSTILE_TOKENS, REFUSED_TOKENS, shellcheck, yamllint } from '../../support/rotation';
+
+const TOKEN = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5';
+const answers = buildkiteAnswers.parse({ name: '%hostname-%spawn', tags: { queue: 'deploy', os: 'linux' } });
+const work = mkdtempSync(path.join(tmpdir(), 'buildkite-gen-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function gen(variant: string, token = TOKEN, a = answers): Generated {
+  const r = buildkite.generate!(a, { kind: 'token', token }, variant);
+  if (!r.ok) throw new Error(`${variant}: ${r.error.message}`);
+  return r.value;
+}
+const file = (g: Generated, name: string): string => g.files.find((f) => f.path === name)!.text;
+
+function dockerEnv(script: string): Record<string, string> {
+  const dir = mkdtempSync(path.join(work, 'docker-'));
+  writeFileSync(path.join(dir, 'docker'), '#!/usr/bin/env bash\nif [ "$1" = container ]; then exit 1; fi\nprintf \'%s\\0\' "$@" > "$FAKE_OUT"\n');
+  chmodSync(path.join(dir, 'docker'), 0o755);
+  writeFileSync(path.join(dir, 'run.sh'), script);
+  spawnSync('bash', [path.join(dir, 'run.sh')], { env: { PATH: `${dir}:${process.env.PATH}`, FAKE_OUT: path.join(dir, 'out') } });
+  const args = readFileSync(path.join(dir, 'out'), 'utf8').split('\0');
+  return Object.fromEntries(args.flatMap((a, i) => (args[i - 1] === '-e' ? [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]] : [])));
+}
+
+describe('buildkite-agent.cfg as the agent reads it (port of cliconfig/file.go)', () => {
+  it.each([
+    ['token="xxx"', 'token', 'xxx'],
+    ['token=xxx', 'token', 'xxx'],
+    ['token: xxx', 'token', 'xxx'],
+    ['export token="x y"', 'token', 'x y'],
+    ['  name = "%hostname-%spawn"  ', 'name', '%hostname-%spawn'],
+    ['build-path="C:\\buildkite-agent\\builds"', 'build-path', 'C:\\buildkite-agent\\builds'],
+    ['tags="a=b,c=d"', 'tags', 'a=b,c=d'],
+    ['token="ab#cd" # trailing comment', 'token', 'ab#cd'],
+    ['token=ab # trailing comment', 'token', 'ab'],
+    ["token='single'", 'token', 'single'],
+    ['token="esc\\"aped"', 'token', '"esc\\"aped"'],
+    ['token="line\\nbreak"', 'token', 'line\nbreak'],
+    ['experiment="git-mirrors,ansi-timestamps"', 'experiment', 'git-mirrors,ansi-timestamps'],
+  ])('%s → %s = %j', (line, key, value) => {
+    expect(parseCfgLine(line)).toEqual({ key, value });
+  });
+
+  it('reads a whole file: comments, blank lines and CRLF skipped, the later line wins', () => {
+    const text = '# c\r\ntoken="a"\r\n\r\n  # token="commented"\r\nname=n\r\ntoken="b"\r\n';
+    expect([...cfgValues(text)]).toEqual([
+      ['token', 'b'],
+      ['name', 'n'],
+    ]);
+  });
+
+  it.each([...HOSTILE_TOKENS, 'a"b', '"quoted"', "'x'", 'lit\\nnl'])('writes a value it can read back exactly, or refuses it (%#)', (value) => {
+    const r = renderCfgLine('token', value);
+    if (r.ok) expect(parseCfgLine(r.value)).toEqual({ key: 'token', value });
+    else expect(r.error).toMatchObject({ code: 'UNSAFE_VALUE', message: expect.stringContaining('cannot hold this value') });
+  });
+
+  it('refuses exactly the values its parser cannot represent', () => {
+    expect(renderCfgLine('token', 'a"b').ok).toBe(true); // single quotes hold one double quote
+    expect(renderCfgLine('token', '"x"').ok).toBe(false); // quotes at both ends are always trimmed
+    expect(renderCfgLine('token', `a"b'c"d'`).ok).toBe(false);
+  });
+});
+
+describe('Buildkite generators', () => {
+  it('cfg: token, name, tags and the three paths, read back by the agent\'s parser', () => {
+    const g = gen('cfg');
+    expect(Object.fromEntries(cfgValues(file(g, 'buildkite-agent.cfg')))).toEqual({
+      token: TOKEN,
+      name: '%hostname-%spawn',
+      tags: 'queue=deploy,os=linux',
+      'build-path': '/var/lib/buildkite-agent/builds',
+      'hooks-path': '/etc/buildkite-agent/hooks',
+      'plugins-path': '/etc/buildkite-agent/plugins',
+    });
+    expect(g.files[0]).toMatchObject({ secret: true, mode: 0o600 });
+    expect(g.commands.map((c) => c.command)).toContain('sudo systemctl restart buildkite-agent');
+  });
+
+  it('env: an EnvironmentFile (read here by bash, which agrees with systemd on the values it allows) and the drop-in that loads it', () => {
+    const g = gen('env', TOKEN, buildkiteAnswers.parse({ name: 'ci agent 1', tags: { queue: 'q' }, endpoint: 'https://agent.buildkite.com/v3', buildPath: '/srv/builds' }));
+    const env = file(g, 'buildkite-agent.env');
+    const out = bash(`set -a; . /dev/stdin <<'EOF'\n${env}\nEOF\nprintf '%s\\0' "$BUILDKITE_AGENT_TOKEN" "$BUILDKITE_AGENT_NAME" "$BUILDKITE_AGENT_TAGS" "$BUILDKITE_BUILD_PATH" "$BUILDKITE_AGENT_ENDPOINT"`);
+    expect(out.split('\0').slice(0, -1)).toEqual([TOKEN, 'ci agent 1', 'queue=q', '/srv/builds', 'https://agent.buildkite.com/v3']);
+    expect(file(g, 'buildkite-agent.service.d/agent-onboard.conf')).toContain('EnvironmentFile=/etc/buildkite-agent/buildkite-agent.env');
+    expect(g.commands.map((c) => c.command)).toContain('sudo systemctl daemon-reload');
+  });
+
+  it('env: refuses a value systemd and shells would read differently', () => {
+    const r = buildkite.generate!(buildkiteAnswers.parse({ name: 'it\'s "$(id)"' }), { kind: 'token', token: TOKEN }, 'env');
+    expect(r).toMatchObject({ ok: false, error: { code: 'UNSAFE_VALUE' } });
+  });
+
+  it('docker: shellcheck-clean, and docker run gets the token and settings exactly', () => {
+    const script = file(gen('docker'), 'run-agent.sh');
+    expect(shellcheck(script)).toBe('');
+    expect(dockerEnv(script)).toEqual({ BUILDKITE_AGENT_TOKEN: TOKEN, BUILDKITE_AGENT_NAME: '%hostname-%spawn', BUILDKITE_AGENT_TAGS: 'queue=deploy,os=linux' });
+  });
+
+  it('kubernetes: a Secret with BUILDKITE_AGENT_TOKEN and agent-stack-k8s values pointing at it (no token in the values)', () => {
+    const g = gen('kubernetes');
+    const docs = parseAllDocuments(file(g, 'buildkite-agent-token-secret.yaml')).map((d) => d.toJS());
+    expect(docs[1]).toMatchObject({ kind: 'Secret', metadata: { name: 'buildkite-agent-token', namespace: 'buildkite' }, stringData: { BUILDKITE_AGENT_TOKEN: TOKEN } });
+    const values = file(g, 'agent-stack-k8s-values.yaml');
+    expect(parse(values)).toEqual({ agentStackSecret: 'buildkite-agent-token', config: { queue: 'deploy', tags: ['os=linux'] } });
+    expect(values).not.toContain(TOKEN);
+    for (const f of g.files) expect(yamllint(f.text)).toBe('');
+    expect(g.commands.map((c) => c.command)).toContain('helm upgrade --install agent-stack-k8s oci://ghcr.io/buildkite/helm/agent-stack-k8s --namespace buildkite --create-namespace -f agent-stack-k8s-values.yaml');
+  });
+
+  it('says which token this is on every install type', () => {
+    for (const v of buildkite.variants) expect(gen(v.id).notes).toContain(WHICH_TOKEN);
+    expect(WHICH_TOKEN).toMatch(/registration/);
+    expect(WHICH_TOKEN).toMatch(/bkaa_/);
+  });
+
+  it.each([
+    ['bkua_0123456789abcdef0123456789abcdef01234567', 'API access token'],
+    ['bkaa_0123456789abcdef0123456789abcdef01234567', 'session token'],
+    ['bkaj_0123456789abcdef0123456789abcdef01234567', 'job token'],
+  ])('refuses %s, naming it a %s', (token, kind) => {
+    const r = buildkite.generate!(answers, { kind: 'token', token }, 'cfg');
+    expect(r).toMatchObject({ ok: false, error: { code: 'TOKEN_WRONG_KIND', message: expect.stringContaining(kind) } });
+  });
+
+  it.each(HOSTILE_TOKENS.concat(['%hostname "quoted" \'name\'']))('writes a hostile name so each format reads it back, or refuses it with a reason (%#)', (name) => {
+    const parsed = buildkiteAnswers.safeParse({ name, tags: { queue: 'x' } });
+    if (!parsed.success) {
+      expect(name.length).toBeGreaterThan(200); // only over-long names stop at the schema
+      return;
+    }
+    const a = parsed.data;
+    const cfg = buildkite.generate!(a, { kind: 'token', token: TOKEN }, 'cfg');
+    if (cfg.ok) expect(cfgValues(file(cfg.value, 'buildkite-agent.cfg')).get('name')).toBe(name);
+    else expect(cfg.error.code).toBe('UNSAFE_VALUE');
+    const docker = buildkite.generate!(a, { kind: 'token', token: TOKEN }, 'docker');
+    expect(docker.ok).toBe(true);
+    if (docker.ok) {
+      expect(shellcheck(file(docker.value, 'run-agent.sh'))).toBe('');
+      expect(dockerEnv(file(docker.value, 'run-agent.sh')).BUILDKITE_AGENT_NAME).toBe(name);
+    }
+    const env = buildkite.generate!(a, { kind: 'token', token: TOKEN }, 'env');
+    if (env.ok) expect(bash(`set -a; . /dev/stdin <<'EOF'\n${file(env.value, 'buildkite-agent.env')}\nEOF\nprintf '%s' "$BUILDKITE_AGENT_NAME"`)).toBe(name);
+    else expect(env.error.code).toBe('UNSAFE_VALUE');
+  });
+
+  it.each(REFUSED_TOKENS)('refuses a token with a line break, control character or padding (%j)', (token) => {
+    for (const v of buildkite.variants) expect(buildkite.generate!(answers, { kind: 'token', token }, v.id).ok).toBe(false);
+  });
+
+  it.each([
+    [{ name: 'a\nb' }],
+    [{ name: 'x', tags: { 'bad key': 'v' } }],
+    [{ name: 'x', tags: { queue: 'a,b' } }],
+    [{ name: 'x', tags: { queue: 'a\nb' } }],
+    [{ name: 'x', buildPath: '/a\n/b' }],
+    [{ name: 'x', endpoint: 'ftp://x' }],
+  ])('refuses answers that could break a file: %j', (raw) => {
+    expect(buildkiteAnswers.safeParse(raw).success).toBe(false);
+  });
+});
+
+describe('Buildkite rotation of generated installs', () => {
+  const NEW = 'f0e1d2c3b4a5968778695a4b3c2d1e0f0e1d2c3b4a596877';
+  it.each(['cfg', 'env', 'docker', 'kubernetes'])('rotating a %s install gives the files a fresh generate would', (variant) => {
+    const before = gen(variant);
+    const after = gen(variant, NEW);
+    for (const f of before.files.filter((x) => x.text.includes(TOKEN))) {
+      const updater = buildkite.updaters.find((u) => u.detect(f.path, f.text));
+      expect(updater, f.path).toBeDefined();
+      const r = updater!.rotate(f.text, NEW);
+      expect(r.ok && r.value.text, f.path).toBe(after.files.find((x) => x.path === f.path)!.text);
+    }
+  });
+});
