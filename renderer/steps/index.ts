@@ -6,6 +6,7 @@ import { detailsStep } from './details/DetailsStep';
 import { credentialsStep } from './credentials/CredentialsStep';
 import { connectivityStep } from './connectivity/ConnectivityStep';
 import { configsStep } from './configs/ConfigsStep';
+import { scpAnalysisStep } from './configs/ScpAnalysisStep';
 import { exportStep } from './export/ExportStep';
 import { doneStep } from './done/DoneStep';
 
@@ -20,7 +21,9 @@ export const STEP_VIEWS: Record<StepId, StepView> = {
 };
 
 /** Steps a platform shows differently (e.g. bamboo-elastic's Configs step is a policy analysis). */
-export const STEP_OVERRIDES: Partial<Record<PlatformId, Partial<Record<StepId, StepView>>>> = {};
+export const STEP_OVERRIDES: Partial<Record<PlatformId, Partial<Record<StepId, StepView>>>> = {
+  'bamboo-elastic': { configs: scpAnalysisStep },
+};
 
 /** The view of a step for a platform. */
 export function stepView(step: StepId, platform: PlatformId | null): StepView {

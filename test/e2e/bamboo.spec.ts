@@ -1,0 +1,85 @@
+import { expect, expectAccessible, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { BAMBOO_ROLE, BAMBOO_SESSION, SEED_POLICY, text } from '../support/scp-policies';
+
+/** The server (and its saved draft) lives for the whole file: start each test at the Platform step. */
+async function chooseElastic(app: Page): Promise<void> {
+  await app.getByRole('navigation', { name: 'Wizard steps' }).getByRole('button', { name: /Platform/ }).click();
+  await app.getByTestId('platform-bamboo-elastic').click();
+  await app.getByRole('button', { name: 'Next' }).click();
+  await expect(app.getByRole('heading', { level: 1 })).toContainText('Details');
+}
+
+test.describe('Bamboo elastic agents: policy analysis', () => {
+  test('analyses a pasted SCP: verdict, deciding statement and condition, both fixes with the policy diff and risk', async ({ app }) => {
+    await chooseElastic(app);
+    await app.getByLabel('Principal ARN Bamboo uses').fill(BAMBOO_ROLE);
+    await app.getByLabel('Instance metadata HttpTokens').selectOption('optional');
+    await app.getByLabel('Metadata hop limit').fill('5');
+    await app.getByRole('button', { name: 'Next' }).click();
+
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Configs');
+    await expect(app.getByTestId('scp-settings')).toContainText(BAMBOO_ROLE);
+    await expectAccessible(app, 'scp step, empty');
+
+    // A malformed policy gets a clear error, not a verdict.
+    await app.getByLabel('Policy 1 (JSON)').fill('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:RunInstances", "Resource": "*", "Condition": {"StringNotEqual": {"ec2:MetadataHttpTokens": "required"}}}]}');
+    await app.getByRole('button', { name: 'Check the policies' }).click();
+    await expect(app.getByRole('alert')).toContainText('"StringNotEqual" is not an IAM condition operator (did you mean StringNotEquals?)');
+
+    await app.getByLabel('Policy 1 (JSON)').fill(text(SEED_POLICY));
+    await app.getByRole('button', { name: 'Check the policies' }).click();
+    await expect(app.getByTestId('scp-verdict')).toHaveText('Launching elastic agents is denied');
+    await expect(app.getByTestId('scp-verdict')).toBeFocused();
+
+    const run = app.getByRole('region', { name: 'ec2:RunInstances: denied' });
+    const instanceRow = run.getByRole('row', { name: /^instance/ });
+    await expect(instanceRow).toContainText('Policy 1, statement 1 (RequireImdsV2)');
+    await expect(instanceRow).toContainText('StringNotEquals ec2:MetadataHttpTokens "required": the request has "optional"');
+    await expect(instanceRow).toContainText('Policy 1, statement 2 (MaxImdsHopLimit)');
+    await expect(app.getByRole('region', { name: 'ec2:ModifyInstanceMetadataOptions: denied' })).toContainText('statement 3 (NoImdsChanges)');
+
+    const imds = app.getByTestId('fix-imdsv2');
+    await expect(imds).toContainText('Launch with HttpTokens=required and a hop limit of 3 (the policies deny 5)');
+    await expect(imds).toContainText('Risk:');
+    await expect(imds).toContainText('HttpTokens=required,HttpPutResponseHopLimit=3');
+    const exemption = app.getByTestId('fix-exemption');
+    await expect(exemption).toContainText('StringNotLike aws:PrincipalARN');
+    await expect(exemption.getByRole('region', { name: 'Changes to Policy 1' }).or(exemption.getByLabel('Changes to Policy 1'))).toContainText(`+            "${BAMBOO_ROLE}"`);
+    await expect(exemption).toContainText('It weakens the guardrail');
+    await expectAccessible(app, 'scp step, report');
+  });
+
+  test('reads the decoded authorization failure and uses its settings', async ({ app }) => {
+    await chooseElastic(app);
+    await app.getByLabel('Principal ARN Bamboo uses').fill(BAMBOO_ROLE);
+    await app.getByRole('button', { name: 'Next' }).click();
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Configs');
+
+    const decoded = JSON.stringify({
+      DecodedMessage: JSON.stringify({
+        allowed: false,
+        explicitDeny: true,
+        matchedStatements: { items: [] },
+        context: {
+          principal: { arn: BAMBOO_SESSION },
+          action: 'ec2:RunInstances',
+          resource: 'arn:aws:ec2:eu-west-1:123456789012:instance/*',
+          conditions: { items: [{ key: 'ec2:MetadataHttpTokens', values: { items: [{ value: 'optional' }] } }, { key: 'ec2:MetadataHttpPutResponseHopLimit', values: { items: [{ value: '2' }] } }] },
+        },
+      }),
+    });
+    await app.getByText('Start from the error instead (optional)').click();
+    await app.getByLabel("Decoded authorization failure, or the agent's error").fill(decoded);
+    await app.getByRole('button', { name: 'Read it' }).click();
+    await expect(app.getByText('a service control policy (explicit deny, statement not disclosed)')).toBeVisible();
+    await app.getByRole('button', { name: 'Use these settings' }).click();
+    await expect(app.getByTestId('scp-settings')).toContainText(BAMBOO_SESSION);
+    await expect(app.getByTestId('scp-settings')).toContainText('hop limit 2, region eu-west-1');
+
+    await app.getByLabel('Policy 1 (JSON)').fill(text(SEED_POLICY));
+    await app.getByRole('button', { name: 'Check the policies' }).click();
+    await expect(app.getByTestId('scp-verdict')).toHaveText('Launching elastic agents is denied');
+    await expect(app.getByTestId('fix-exemption')).toContainText('arn:aws:iam::123456789012:role/bamboo-elastic');
+  });
+});
