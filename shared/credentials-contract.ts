@@ -5,7 +5,7 @@
  * which the renderer calls only on an explicit Reveal or Copy click, and only for tokens.
  */
 import { z } from 'zod';
-import { KEY_FORMATS, KEY_TYPES, MAX_KEY_TEXT, RSA_BITS } from './key-format';
+import { FINGERPRINT_PATTERN, KEY_FORMATS, KEY_TYPES, MAX_KEY_TEXT, RSA_BITS } from './key-format';
 import { PLATFORM_IDS } from './platforms/types';
 
 const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -25,7 +25,7 @@ export const keySummarySchema = z.object({
   /** One line: `ssh-ed25519 AAAA… comment`. */
   publicKey: z.string().max(16384),
   /** `SHA256:…` as `ssh-keygen -l` prints it. */
-  fingerprint: z.string(),
+  fingerprint: z.string().regex(FINGERPRINT_PATTERN),
   comment: z.string(),
   /** The names the pair gets in the output folder. */
   fileNames: z.object({ privateKey: z.string(), publicKey: z.string() }),
@@ -59,6 +59,7 @@ export const revealPurposeSchema = z.enum(['show', 'copy']);
 /** How long a revealed or copied token stays on screen / on the clipboard. */
 export const REVEAL_MS = 30_000;
 
+/** The channels themselves, spread into `contract` by shared/ipc.ts. */
 export const credentialChannels = {
   /** Generates a key pair into the vault (a job: progress while RSA generates; job:cancel stops it). */
   'keys:generate': {

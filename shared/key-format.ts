@@ -6,14 +6,17 @@
  * exactly the block found here.
  */
 
+/** The key algorithms the app generates and imports. */
 export const KEY_TYPES = ['ed25519', 'rsa'] as const;
 /** The key algorithms the app generates and imports. */
 export type KeyType = (typeof KEY_TYPES)[number];
 
+/** The private key file formats the app writes and reads. */
 export const KEY_FORMATS = ['openssh', 'pkcs1', 'pkcs8'] as const;
 /** Private key file formats: openssh-key-v1, PKCS#1 PEM (`RSA PRIVATE KEY`), PKCS#8 PEM. */
 export type KeyFormat = (typeof KEY_FORMATS)[number];
 
+/** RSA modulus sizes the app generates. */
 export const RSA_BITS = [2048, 3072, 4096] as const;
 /** RSA modulus sizes the app generates (ssh-keygen's default is 3072). */
 export type RsaBits = (typeof RSA_BITS)[number];

@@ -13,6 +13,7 @@ export type TokenPlatformId = 'bamboo-remote' | 'buildkite' | 'harness';
 /** Longest text taken as a token; real ones are far shorter. */
 export const MAX_TOKEN_LENGTH = 4096;
 
+/** The outcome of checking a pasted token: accepted (cleaned), the wrong kind (named), or invalid. */
 export type TokenVerdict =
   | {
       verdict: 'ok';

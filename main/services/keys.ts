@@ -40,6 +40,7 @@ export interface ImportedKey extends KeyPair {
   converted: boolean;
 }
 
+/** What to generate. */
 export interface GenerateRequest {
   type: KeyType;
   /** RSA only: 2048, 3072 (default, as ssh-keygen) or 4096. */
@@ -51,6 +52,7 @@ export interface GenerateRequest {
   comment?: string;
 }
 
+/** A private key's text to import, and the format wanted back. */
 export interface ImportRequest {
   text: string;
   passphrase?: string;
