@@ -308,7 +308,7 @@ function GeneratorStep({ draft, update, platform }: StepProps & { platform: AnyP
   return (
     <>
       <p className="lead">Every file the {platform.name} needs, previewed against the folder you choose. Nothing is written until you confirm; a file that is there already is backed up before it is replaced.</p>
-      {Diagram && <Diagram answers={formToAnswers(platform, draft.variant, draft.answers)} />}
+      {Diagram && <Diagram answers={formToAnswers(platform, draft.variant, draft.answers)} variant={draft.variant} />}
       <div className="field">
         <label htmlFor="out-dir">Output folder</label>
         <p className="help" id="out-dir-help">

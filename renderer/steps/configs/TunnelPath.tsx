@@ -26,7 +26,7 @@ function rowsOf(a: ArmorcodeAnswers): Row[] {
  * The path of an ArmorCode tunnel, drawn: the agent opens SSH out to the ArmorCode server on 22 or
  * 443; each remote port there comes back through that connection to one internal service.
  */
-export function TunnelPath({ answers }: { answers: ArmorcodeAnswers }): React.JSX.Element {
+export function TunnelPath({ answers, variant }: { answers: ArmorcodeAnswers; variant: string | null }): React.JSX.Element {
   const rows = rowsOf(answers);
   const height = TOP + Math.max(rows.length, 1) * ROW + 50;
   const mid = TOP + (rows.length * ROW) / 2;
@@ -57,7 +57,9 @@ export function TunnelPath({ answers }: { answers: ArmorcodeAnswers }): React.JS
 
         <rect x={320} y={mid - 30} width={160} height={60} rx={8} className="tp-box tp-agent" />
         <text x={332} y={mid - 6} className="tp-title">Tunnel agent</text>
-        <text x={332} y={mid + 14} className="tp-small">autossh × {rows.length}</text>
+        <text x={332} y={mid + 14} className="tp-small">
+          {variant === 'systemd' ? 'ssh' : 'autossh'} × {rows.length}
+        </text>
         <line x1={320} y1={mid} x2={213} y2={mid} className="tp-ssh" markerEnd="url(#tp-arrow)" />
         <text x={266} y={mid - 10} textAnchor="middle" className="tp-small">
           SSH :{answers.port}

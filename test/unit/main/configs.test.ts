@@ -100,6 +100,26 @@ describe('configs:plan', () => {
     expect(!r.ok && r.error.code).toBe(code);
   });
 
+  it('takes an Ed25519 key (kept in OpenSSH format) and says ArmorCode documents RSA', async () => {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'agent', '-f', path.join(root, 'ed')], { stdio: 'ignore', input: 'y\n' });
+    const edId = vault.put('ssh-private-key', readFileSync(path.join(root, 'ed'), 'utf8'));
+    const dir = freshDir();
+    const p = await plan(dir, { credentialId: edId });
+    expect(p.notes.join(' ')).toContain('ArmorCode documents RSA keys; this key is ssh-ed25519');
+    expect(p.files.find((f) => f.path === 'public-key.pem')?.text).toBe(`${readFileSync(path.join(root, 'ed.pub'), 'utf8').trim()}\n`);
+    const w = await call<Written>('configs:write', writeInput(dir, p, { credentialId: edId }));
+    expect(w.ok).toBe(true);
+    expect(readFileSync(path.join(dir, 'private-key.pem'), 'utf8')).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+    expect(execFileSync('ssh-keygen', ['-y', '-f', path.join(dir, 'private-key.pem')], { encoding: 'utf8' }).split(' ').slice(0, 2)).toEqual(readFileSync(path.join(root, 'ed.pub'), 'utf8').split(' ').slice(0, 2));
+  });
+
+  it('refuses a passphrase-protected key: the agent runs unattended', async () => {
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', 'correct horse battery', '-f', path.join(root, 'enc')], { stdio: 'ignore', input: 'y\n' });
+    const encId = vault.put('ssh-private-key', readFileSync(path.join(root, 'enc'), 'utf8'));
+    const r = await call('configs:plan', request(freshDir(), { credentialId: encId }));
+    expect(!r.ok && r.error.code).toBe('PASSPHRASE_REQUIRED');
+  });
+
   it('refuses a token where the platform needs a key', async () => {
     const tokenId = vault.put('token', 'abc');
     const r = await call('configs:plan', request(freshDir(), { credentialId: tokenId }));

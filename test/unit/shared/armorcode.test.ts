@@ -14,7 +14,7 @@ import { armorcode, parseServiceUrl, type ArmorcodeAnswers } from '../../../shar
 import { generateArmorcode } from '../../../shared/platforms/armorcode/generate';
 import { knownHostsFile, pinnedKeys } from '../../../shared/platforms/armorcode/known-hosts';
 import { supervisordArg, systemdArg, shellWord, UnsafeValueError } from '../../../shared/platforms/armorcode/escape';
-import { autosshArgv, CONTAINER_LAYOUT } from '../../../shared/platforms/armorcode/tunnel';
+import { autosshArgv, CONTAINER_LAYOUT, layoutProblem } from '../../../shared/platforms/armorcode/tunnel';
 import { privateKeyFile, publicKeyFile } from '../../../shared/platforms/armorcode/key-files';
 import type { Artifact, Credential } from '../../../shared/platforms/types';
 
@@ -402,5 +402,23 @@ describe('armorcode known failures', () => {
     expect(diagnose('ssh: connect to host tunnel.example.com port 443: Connection refused', 'armorcode')).toEqual([]);
     const healthy = "2026-11-22 06:30:01,001 INFO supervisord started with pid 1\n2026-11-22 06:30:02,005 INFO spawned: 'tunnel-jira' with pid 7\n2026-11-22 06:30:07,010 INFO success: tunnel-jira entered RUNNING state, process has stayed up for > than 5 seconds (startsecs)";
     expect(diagnose(healthy, 'armorcode')).toEqual([]);
+  });
+});
+
+describe('armorcode layout', () => {
+  it.each([
+    [{ configDir: '/tmp/with space' }, 'configDir'],
+    [{ configDir: 'relative' }, 'configDir'],
+    [{ runDir: '/tmp/../etc' }, 'runDir'],
+    [{ logFile: '/tmp/x;y' }, 'logFile'],
+    [{ programUser: 'root\nuser=evil' }, 'user'],
+  ])('refuses paths and users that are not plain (%j)', (change, what) => {
+    expect(layoutProblem({ ...CONTAINER_LAYOUT, ...change })).toContain(what);
+    const r = generateArmorcode(parseAnswers(base()), credential(), 'docker', { ...CONTAINER_LAYOUT, ...change });
+    expect(!r.ok && r.error.code).toBe('BAD_INPUT');
+  });
+
+  it('accepts the container layout', () => {
+    expect(layoutProblem(CONTAINER_LAYOUT)).toBeNull();
   });
 });
