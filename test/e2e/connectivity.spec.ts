@@ -1,0 +1,142 @@
+/**
+ * The Connectivity step in the real UI (browser mode) against a real sshd and a silent port on
+ * 127.0.0.1, both added through the step's own form: live table, fingerprint confirmed and
+ * pinned into the draft, report, cancel, keyboard use and axe checks.
+ */
+import type { Page } from '@playwright/test';
+import { startSilent, type Running } from '../support/net-servers';
+import { startSshd, type RunningSshd } from '../support/sshd';
+import { expect, expectAccessible, test } from './fixtures';
+
+let sshd: RunningSshd;
+let silent: Running;
+
+test.beforeAll(async () => {
+  sshd = await startSshd({ authorizedKeys: [] });
+  silent = await startSilent();
+});
+
+test.afterAll(async () => {
+  await sshd?.stop();
+  await silent?.stop();
+});
+
+/**
+ * Puts the wizard on the Connectivity step of a Harness delegate whose manager host can never
+ * resolve (.invalid), so the platform's own endpoint fails fast and the same everywhere. The
+ * Credentials step blocks Next until a token is set (its own e2e covers that), so the draft is
+ * placed through the app's own draft:save channel, as the credentials e2e does.
+ */
+async function toConnectivity(app: Page): Promise<void> {
+  const draft = { platform: 'harness', variant: 'docker', step: 'connectivity', answers: { accountId: 'abc123', delegateName: 'my-delegate', managerEndpoint: 'https://manager.invalid' } };
+  const answer = await app.evaluate(
+    (d) =>
+      new Promise<string>((resolve, reject) => {
+        const ws = new WebSocket(`ws://${location.host}/api/ws`);
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: 'draft:save', payload: d }));
+        ws.onmessage = (m) => {
+          resolve(String(m.data));
+          ws.close();
+        };
+        ws.onerror = () => reject(new Error('websocket failed'));
+      }),
+    draft,
+  );
+  expect(JSON.parse(answer)).toMatchObject({ id: 1, result: { ok: true } });
+  await app.reload();
+  await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
+}
+
+async function addEndpoint(app: Page, host: string, port: number, as: string): Promise<void> {
+  await app.getByLabel('Host', { exact: true }).fill(host);
+  await app.getByLabel('Port', { exact: true }).fill(String(port));
+  await app.getByLabel('Check as').selectOption({ label: as });
+  await app.getByRole('button', { name: 'Add endpoint' }).click();
+}
+
+test.describe('connectivity step', () => {
+  test('checks an SSH server added by hand, shows its host key, pins it after the fingerprint is confirmed, and reports', async ({ app }) => {
+    await toConnectivity(app);
+    const table = app.getByTestId('probe-table');
+    await expect(table.getByRole('rowheader')).toHaveText([/manager\.invalid:443/]);
+    await expectAccessible(app, 'connectivity before a run');
+
+    await addEndpoint(app, '127.0.0.1', sshd.port, 'SSH');
+    await expect(table.getByRole('rowheader')).toHaveCount(2);
+    await app.getByRole('button', { name: 'Run the checks' }).click();
+
+    const status = app.locator('.probe-status');
+    await expect(status).toContainText('failed', { timeout: 30_000 });
+    const sshRow = table.locator(`tr[data-endpoint="user-127.0.0.1-${sshd.port}-ssh"]`);
+    await expect(sshRow).toContainText('SSH server answered');
+    await expect(sshRow).toContainText(sshd.hostKeyFingerprint);
+    await expect(sshRow).toContainText(/SSH-2\.0-OpenSSH/);
+    const managerRow = table.locator('tr[data-endpoint="manager"]');
+    await expect(managerRow).toContainText('Name does not resolve');
+    await expect(managerRow).toContainText('Fix: Check the spelling of manager.invalid');
+    await expect(app.getByRole('img', { name: 'Where the connections got to' })).toBeVisible();
+    await expectAccessible(app, 'connectivity after a run');
+
+    // Confirm and pin: a wrong fingerprint blocks the button; the right one and the box allow it.
+    const hostKey = app.getByTestId(`host-key-user-127.0.0.1-${sshd.port}-ssh`);
+    const pin = hostKey.getByRole('button', { name: /Pin host key/ });
+    await hostKey.getByLabel('Fingerprint you were given (optional)').fill('SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    await expect(hostKey).toContainText('It does NOT match');
+    await hostKey.getByLabel(/I compared this fingerprint/).check();
+    await expect(pin).toBeDisabled();
+    await hostKey.getByLabel('Fingerprint you were given (optional)').fill(sshd.hostKeyFingerprint);
+    await expect(hostKey).toContainText('It matches.');
+    await pin.click();
+    await expect(hostKey).toContainText('Pinned for the generated configs.');
+
+    await app.getByText('Show the report').click();
+    const report = app.getByTestId('probe-report');
+    await expect(report).toContainText(`[PASS] 127.0.0.1:${sshd.port} (ssh)`);
+    await expect(report).toContainText(`host key ssh-ed25519 ${sshd.hostKeyFingerprint}`);
+    await expect(report).toContainText('[FAIL] manager.invalid:443 (https)');
+    await expect(app.getByText(`agent-onboard probe --host 127.0.0.1 --port ${sshd.port} --expect-fingerprint ${sshd.hostKeyFingerprint}`)).toBeVisible();
+
+    // The pin is in the saved draft: after a reload a new run checks the key against it.
+    await app.reload();
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
+    await addEndpoint(app, '127.0.0.1', sshd.port, 'SSH');
+    await app.getByRole('button', { name: 'Run the checks' }).click();
+    await expect(app.getByTestId(`host-key-user-127.0.0.1-${sshd.port}-ssh`)).toContainText('Pinned for the generated configs.', { timeout: 30_000 });
+    await app.getByText('Show the report').click();
+    await expect(app.getByTestId('probe-report')).toContainText('Host key: matches the pinned key');
+  });
+
+  test('cancels a run at once, and is usable with the keyboard alone', async ({ app }) => {
+    await toConnectivity(app);
+    await app.getByText('Proxy and time limit').click();
+    await app.getByLabel('Time limit of each step').selectOption({ label: '20 s' });
+
+    // Keyboard: type into the form and submit it with Enter.
+    await app.getByLabel('Host', { exact: true }).focus();
+    await app.keyboard.type('127.0.0.1');
+    await app.keyboard.press('Tab');
+    await app.keyboard.type(String(silent.port));
+    await app.keyboard.press('Enter');
+    await expect(app.getByTestId('probe-table').getByRole('rowheader')).toHaveCount(2);
+
+    await app.getByRole('button', { name: 'Run the checks' }).focus();
+    await app.keyboard.press('Enter');
+    const status = app.locator('.probe-status');
+    await expect(status).toContainText('Checking…');
+    await expect(app.getByTestId('probe-table').locator(`tr[data-endpoint="user-127.0.0.1-${silent.port}-auto"]`)).toContainText('Checking…');
+    await app.getByRole('button', { name: 'Cancel' }).focus();
+    await app.keyboard.press('Enter');
+    await expect(status).toContainText('Cancelled', { timeout: 5_000 });
+    await expect(app.getByRole('button', { name: 'Run again' })).toBeEnabled();
+    await expectAccessible(app, 'connectivity cancelled');
+  });
+
+  test('refuses a bad endpoint with a message and adds nothing', async ({ app }) => {
+    await toConnectivity(app);
+    await addEndpoint(app, '-oProxyCommand=touch /tmp/pwned', 22, 'SSH');
+    await expect(app.getByRole('alert')).toContainText('Host must be a host name or an IP address');
+    await addEndpoint(app, '127.0.0.1', 70000, 'SSH');
+    await expect(app.getByRole('alert')).toContainText('Port must be between 1 and 65535');
+    await expect(app.getByTestId('probe-table').getByRole('rowheader')).toHaveCount(1);
+  });
+});
