@@ -82,4 +82,24 @@ test.describe('Bamboo elastic agents: policy analysis', () => {
     await expect(app.getByTestId('scp-verdict')).toHaveText('Launching elastic agents is denied');
     await expect(app.getByTestId('fix-exemption')).toContainText('arn:aws:iam::123456789012:role/bamboo-elastic');
   });
+
+  test("from the agent's error on the Diagnostics page straight to the analysis, with the principal read from it", async ({ app }) => {
+    await app.getByRole('button', { name: 'Diagnostics' }).click();
+    await app
+      .getByLabel('Log or error message')
+      .fill(
+        `2026-03-02 10:15:01,442 ERROR [elasticInstanceManagementThread] Elastic Bamboo Error: EC2 Instance failed to start: EC2 instance order for image ami-0abc1234def567890 failed.\nUser: ${BAMBOO_SESSION} is not authorized to perform: ec2:RunInstances on resource: arn:aws:ec2:us-west-2:123456789012:instance/* with an explicit deny in a service control policy. Encoded authorization failure message: AbCdEf0123456789_-AbCdEf0123456789xyz`,
+      );
+    await app.getByRole('button', { name: 'Diagnose' }).click();
+    await expect(app.getByRole('heading', { name: 'A service control policy denies launching the elastic agent' })).toBeVisible();
+    await app.getByRole('button', { name: 'Check the service control policies' }).first().click();
+
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Configs');
+    await expect(app.getByText('ami-0abc1234def567890', { exact: true })).toBeVisible();
+    await expect(app.getByText('aws sts decode-authorization-message --encoded-message AbCdEf0123456789_-AbCdEf0123456789xyz --query DecodedMessage --output text | jq .', { exact: true })).toBeVisible();
+    await app.getByRole('button', { name: 'Use these settings' }).click();
+    await expect(app.getByTestId('scp-settings')).toContainText(BAMBOO_SESSION);
+    await expect(app.getByTestId('scp-settings')).toContainText('region us-west-2');
+    await expectAccessible(app, 'scp step from diagnostics');
+  });
 });

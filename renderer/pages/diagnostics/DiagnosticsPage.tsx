@@ -69,7 +69,10 @@ function DiagnosticsPage({ navigate }: PageProps): React.JSX.Element {
     const next: Draft =
       action.kind === 'switch-port'
         ? { ...draft, step: 'details', answers: { ...draft.answers, port: String(action.port) } }
-        : { ...draft, step: action.kind === 'scp-check' ? 'configs' : action.step };
+        : action.kind === 'scp-check'
+          ? // The SCP analysis reads the pasted error for the principal and metadata settings.
+            { ...draft, step: 'configs', answers: { ...draft.answers, failureText: text } }
+          : { ...draft, step: action.step };
     const saved = await api.invoke('draft:save', next);
     if (!saved.ok) return setError(saved.error);
     navigate('wizard');

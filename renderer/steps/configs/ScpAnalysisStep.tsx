@@ -141,8 +141,10 @@ function Fixes({ report }: { report: ScpReport }): React.JSX.Element | null {
 function FailurePaste({ draft, update }: Pick<StepProps, 'draft' | 'update'>): React.JSX.Element {
   const id = useId();
   const [text, setText] = useState(typeof draft.answers.failureText === 'string' ? draft.answers.failureText : '');
-  const [facts, setFacts] = useState<FailureFacts | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  // Text handed over (e.g. from the Diagnostics page) is read at once.
+  const [first] = useState(() => (text.trim() ? parseFailureText(text) : null));
+  const [facts, setFacts] = useState<FailureFacts | null>(first?.ok ? first.value : null);
+  const [error, setError] = useState<AppError | null>(first && !first.ok ? first.error : null);
   const read = (): void => {
     const r = parseFailureText(text);
     setFacts(r.ok ? r.value : null);
