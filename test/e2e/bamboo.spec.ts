@@ -1,6 +1,11 @@
 import { expect, expectAccessible, test } from './fixtures';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { BAMBOO_ROLE, BAMBOO_SESSION, SEED_POLICY, text } from '../support/scp-policies';
+
+const TOKEN = 'f3defca0b1dee4b665fa7471cfe2899d524722f9';
 
 /** The server (and its saved draft) lives for the whole file: start each test at the Platform step. */
 async function chooseElastic(app: Page): Promise<void> {
@@ -101,5 +106,55 @@ test.describe('Bamboo elastic agents: policy analysis', () => {
     await expect(app.getByTestId('scp-settings')).toContainText(BAMBOO_SESSION);
     await expect(app.getByTestId('scp-settings')).toContainText('region us-west-2');
     await expectAccessible(app, 'scp step from diagnostics');
+  });
+});
+
+test.describe('Bamboo remote agent: new install through the wizard', () => {
+  test('server URL and security token → installer script, systemd unit and the 0600 token file, written', async ({ app }) => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ao-e2e-bamboo-'));
+    try {
+      const next = app.getByRole('button', { name: 'Next' });
+      await app.getByRole('navigation', { name: 'Wizard steps' }).getByRole('button', { name: /Platform/ }).click();
+      await app.getByTestId('platform-bamboo-remote').click();
+      await app.getByRole('radio', { name: 'New install (installer command)', exact: true }).check();
+      await next.click();
+      await expect(app.getByRole('heading', { level: 1 })).toContainText('Details');
+      await app.getByLabel('Bamboo server URL').fill('https://bamboo.example.com/$(reboot)');
+      await next.click();
+      await expect(app.getByTestId('step-errors')).toContainText('Bamboo server URL:');
+      await app.getByLabel('Bamboo server URL').fill('https://bamboo.example.com');
+      await app.getByLabel('Agent home on the agent host').fill('/srv/bamboo agent');
+      await next.click();
+
+      await expect(app.getByRole('heading', { level: 1 })).toContainText('Credentials');
+      await app.getByLabel('Security token').fill(`  ${TOKEN.slice(0, 39)}  `);
+      await app.getByRole('button', { name: 'Check token' }).click();
+      await expect(app.getByRole('alert')).toContainText('39 hexadecimal characters');
+      await app.getByLabel('Security token').fill(`  ${TOKEN}\n`);
+      await app.getByRole('button', { name: 'Check token' }).click();
+      await expect(app.getByTestId('token-details')).toBeVisible();
+      await next.click();
+      await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
+      // The endpoints to check come from the platform: the server over HTTPS and the broker port.
+      await expect(app.locator('#reach-desc')).toContainText('bamboo.example.com:443');
+      await expect(app.locator('#reach-desc')).toContainText('bamboo.example.com:54663');
+      await next.click();
+
+      await expect(app.getByRole('heading', { level: 1 })).toContainText('Configs');
+      await app.getByLabel('Output folder').fill(out);
+      await expect(app.getByRole('row', { name: /install-bamboo-agent\.sh/ })).toContainText('new');
+      await app.getByRole('button', { name: 'Preview install-bamboo-agent.sh' }).click();
+      await expect(app.getByLabel('Contents of install-bamboo-agent.sh', { exact: true })).toContainText("AGENT_HOME='/srv/bamboo agent'");
+      await expect(app.locator('body')).not.toContainText(TOKEN);
+      await expectAccessible(app, 'bamboo configs preview');
+      await app.getByRole('button', { name: 'Write 3 files…' }).click();
+      await app.getByRole('button', { name: 'Write now' }).click();
+      await expect(app.getByTestId('write-summary')).toHaveText(`Wrote 3 of 3 files to ${out}.`);
+      expect(readdirSync(out).sort()).toEqual(['bamboo-agent.service', 'install-bamboo-agent.sh', 'security-token']);
+      expect(readFileSync(path.join(out, 'security-token'), 'utf8')).toBe(`${TOKEN}\n`);
+      expect(statSync(path.join(out, 'security-token')).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
