@@ -8,6 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import net from 'node:net';
+import { startSshd, type RunningSshd } from '../support/sshd';
 import { expect, expectAccessible, test } from './fixtures';
 
 let work: string;
@@ -109,4 +112,72 @@ test('a new user goes from platform pick to written ArmorCode agent files', asyn
 
   await next.click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
+  await next.click();
+  await expect(app.getByRole('heading', { level: 1 })).toContainText('Done');
+  await app.getByRole('button', { name: 'Onboard another agent' }).click();
+  await expect(app.getByRole('heading', { level: 1 })).toHaveText('Platform');
+});
+
+/** True when nothing listens on 127.0.0.1:port (the test needs 443 itself). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+test('the Connectivity verdict moves the agent to 443, and the host key pinned there is the one the written files check', async ({ app }) => {
+  test.skip(!(await portFree(443)), 'needs 127.0.0.1:443 free for the stand-in ArmorCode server');
+  const out = path.join(work, 'agent-443');
+  const next = app.getByRole('button', { name: 'Next' });
+  let sshd: RunningSshd | undefined;
+  try {
+    await app.getByTestId('platform-armorcode').click();
+    await next.click();
+    await app.getByLabel('ArmorCode server host').fill('127.0.0.1');
+    await app.getByLabel('SSH user').fill('acme');
+    await app.getByLabel('SSH port').selectOption('22');
+    await app.getByRole('button', { name: 'Add internal service' }).click();
+    await app.locator('#field-services-0-name').fill('jira');
+    await app.locator('#field-services-0-url').fill('https://jira.acme.com');
+    await app.locator('#field-services-0-remotePort').fill('5000');
+    await next.click();
+
+    await app.getByRole('button', { name: 'Generate key pair' }).click();
+    await expect(app.getByTestId('key-details')).toBeVisible({ timeout: 30_000 });
+    // The stand-in ArmorCode server: a real sshd on 443 only (22 stays closed), this key authorized.
+    sshd = await startSshd({ authorizedKeys: [await app.getByTestId('public-key').inputValue()], port: 443 });
+    await next.click();
+
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
+    await app.getByRole('button', { name: 'Run the checks' }).click();
+    await app.getByRole('button', { name: 'Use port 443 for the agent' }).click();
+    await expect(app.getByText('The agent now uses port 443.')).toBeVisible();
+    const hostKey = app.getByTestId(/^host-key-.*443/).first();
+    await expect(hostKey).toContainText(sshd.hostKeyFingerprint);
+    await hostKey.getByLabel('Fingerprint you were given (optional)').fill(sshd.hostKeyFingerprint);
+    await expect(hostKey.getByText('It matches.')).toBeVisible();
+    await hostKey.getByRole('checkbox').check();
+    await hostKey.getByRole('button', { name: /Pin host key of/ }).click();
+    await expect(app.getByText('Pinned for the generated configs.').first()).toBeVisible();
+    await next.click();
+
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Configs');
+    await expect(app.locator('figure.tunnel-path figcaption')).toContainText('opens SSH out to 127.0.0.1 on port 443');
+    await app.getByLabel('Output folder').fill(out);
+    await expect(app.getByTestId('pinned-host-keys')).toContainText(sshd.hostKeyFingerprint);
+    await expect(app.getByLabel('Contents of supervisord.conf', { exact: true })).toContainText('-p 443 -l acme -R *:5000:jira.acme.com:443 -- 127.0.0.1');
+    await app.getByRole('button', { name: 'Write 8 files…' }).click();
+    await app.getByRole('button', { name: 'Write now' }).click();
+    await expect(app.getByTestId('write-summary')).toHaveText(`Wrote 8 of 8 files to ${out}.`);
+
+    // The written check script, run as the user would, agrees with the app: server, key and config pass.
+    const check = spawnSync('sh', [path.join(out, 'pre-launch-check.sh')], { encoding: 'utf8' });
+    expect(check.stdout).toContain('ok    127.0.0.1 answers SSH on port 443 with the pinned host key');
+    expect(check.stdout).toContain('ok    private-key.pem matches public-key.pem');
+    expect(check.status, check.stdout).toBe(0);
+  } finally {
+    await sshd?.stop();
+  }
 });
