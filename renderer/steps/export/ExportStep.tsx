@@ -1,6 +1,9 @@
 import { useEffect, useId, useState } from 'react';
 import { shWord } from '../../../shared/bundle';
+import { draftAnswers } from '../../../shared/fleet';
 import type { Draft } from '../../../shared/ipc';
+import { formatReport } from '../../../shared/probe-report';
+import type { AnyPlatform } from '../../../shared/platforms/types';
 import { api } from '../../api';
 import { CopyButton } from '../../components/bundle/CopyButton';
 import { ErrorNote } from '../../components/bundle/ErrorNote';
@@ -14,6 +17,19 @@ export function defaultBundlePath(draft: Draft): string {
   const name = [draft.platform ?? 'agent', draft.variant].filter(Boolean).join('-');
   const dir = draft.outDir?.replace(/\/+$/, '');
   return dir ? `${dir}.zip` : `~/agent-onboard-${name}.zip`;
+}
+
+/** The platform's endpoints for this draft, as probe:run takes them (none while the answers are invalid). */
+function endpointsOf(
+  draft: Draft,
+  platform: AnyPlatform | undefined,
+): { id: string; host: string; port: number; protocol: 'ssh' | 'tls' | 'https' | 'http' | 'tcp'; purpose: string; optional?: boolean }[] {
+  if (!platform) return [];
+  const { answers, errors } = draftAnswers(platform, draft.variant, draft.answers);
+  if (errors.length) return [];
+  return platform
+    .endpoints(answers)
+    .map((e) => ({ id: e.id, host: e.host, port: e.port, protocol: e.protocol, purpose: e.purpose, ...(e.optional ? { optional: true } : {}) }));
 }
 
 function verifyCommand(bundlePath: string): string {
@@ -32,6 +48,14 @@ function ExportStep({ platform, draft }: StepProps): React.JSX.Element {
   const [overwrite, setOverwrite] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const job = useJob('bundle:export');
+  const probe = useJob('probe:run');
+  const endpoints = endpointsOf(draft, platform);
+
+  const checkNow = async (): Promise<void> => {
+    const run = await probe.run({ endpoints, ...(draft.knownHosts ? { knownHosts: draft.knownHosts } : {}) });
+    if (run)
+      setReport(formatReport(run, { ...(platform ? { platform: platform.name } : {}), from: 'the machine running Agent Onboard, when the bundle was made' }));
+  };
   const hasKey = platform?.credential.kind === 'ssh-keypair';
 
   // Reaching Export means the onboarding produced its files: record it (the same onboarding is updated, not repeated).
@@ -123,6 +147,15 @@ function ExportStep({ platform, draft }: StepProps): React.JSX.Element {
             <p className="help" id={`${id}-report-help`}>
               Added as connectivity-report.txt, so whoever installs the agent sees what was checked.
             </p>
+            {endpoints.length ? (
+              <div className="row">
+                <button type="button" className="secondary small" disabled={probe.running} onClick={() => void checkNow()}>
+                  Check connectivity now and use its report
+                </button>
+              </div>
+            ) : null}
+            <JobProgress label="Checking connectivity" running={probe.running} message={probe.message} fraction={probe.fraction} onCancel={probe.cancel} />
+            {probe.error ? <ErrorNote error={probe.error} /> : null}
           </div>
         </fieldset>
         <fieldset>
