@@ -3,6 +3,7 @@
  * 127.0.0.1, both added through the step's own form: live table, fingerprint confirmed and
  * pinned into the draft, report, cancel, keyboard use and axe checks.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { startSilent, type Running } from '../support/net-servers';
 import { startSshd, type RunningSshd } from '../support/sshd';
@@ -95,6 +96,11 @@ test.describe('connectivity step', () => {
     await expect(report).toContainText(`host key ssh-ed25519 ${sshd.hostKeyFingerprint}`);
     await expect(report).toContainText('[FAIL] manager.invalid:443 (https)');
     await expect(app.getByText(`agent-onboard probe --host 127.0.0.1 --port ${sshd.port} --expect-fingerprint ${sshd.hostKeyFingerprint}`)).toBeVisible();
+    const download = app.waitForEvent('download');
+    await app.getByRole('button', { name: 'Save report' }).click();
+    const saved = await download;
+    expect(saved.suggestedFilename()).toMatch(/^connectivity-report-.*\.txt$/);
+    expect(readFileSync((await saved.path()) as string, 'utf8')).toContain(`[PASS] 127.0.0.1:${sshd.port} (ssh)`);
 
     // The pin is in the saved draft: after a reload a new run checks the key against it.
     await app.reload();
