@@ -58,12 +58,20 @@ function writeTemp(name: string, text: string): string {
   return file;
 }
 
-/** supervisord's own reading of a config: program names and argv as it will exec them. */
-function readSupervisord(text: string): { programs: { name: string; argv: string[]; environment: Record<string, string>; autorestart: string; stopasgroup: boolean }[] } {
-  const file = writeTemp('supervisord.conf', text);
-  const r = spawnSync('/usr/bin/python3', [SUPERVISORD_READER, file], { encoding: 'utf8' });
+type SupervisordView = { programs: { name: string; argv: string[]; environment: Record<string, string>; autorestart: string; stopasgroup: boolean }[] };
+let tempCounter = 0;
+
+/** supervisord's own reading of configs (one process for all): program names and argv as it will exec them. */
+function readSupervisordMany(texts: string[]): SupervisordView[] {
+  if (texts.length === 0) return [];
+  const files = texts.map((t) => writeTemp(`supervisord-${tempCounter++}.conf`, t));
+  const r = spawnSync('/usr/bin/python3', [SUPERVISORD_READER, ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`supervisord cannot read it: ${r.stderr.split('\n').filter(Boolean).at(-1)}`);
   return JSON.parse(r.stdout);
+}
+
+function readSupervisord(text: string): SupervisordView {
+  return readSupervisordMany([text])[0]!;
 }
 
 function systemdVerify(name: string, text: string): { status: number | null; stderr: string } {
@@ -74,6 +82,14 @@ function systemdVerify(name: string, text: string): { status: number | null; std
 function shellcheck(text: string): { status: number | null; stdout: string } {
   const r = spawnSync('shellcheck', ['-s', 'sh', '-'], { input: text, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout };
+}
+
+/** shellcheck over many scripts in one run: the names of those with findings. */
+function shellcheckMany(scripts: { name: string; text: string }[]): string[] {
+  if (scripts.length === 0) return [];
+  const files = scripts.map((s) => writeTemp(`script-${tempCounter++}.sh`, s.text));
+  const r = spawnSync('shellcheck', ['-s', 'sh', '-f', 'gcc', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return scripts.filter((_, i) => r.stdout.includes(`${files[i]}:`)).map((s) => s.name);
 }
 
 describe('armorcode answers', () => {
@@ -306,6 +322,7 @@ const ANY_CONTROL = /[\u0000-\u001f\u202e]/;
 
 describe('armorcode hostile corpus', () => {
   it.each(Object.keys(FIELDS))('%s: every hostile value is refused clearly or leaves every file\'s structure intact', (field) => {
+    const accepted: { what: string; a: ArmorcodeAnswers; variant: string; files: Artifact[] }[] = [];
     for (const value of HOSTILE) {
       const m = FIELDS[field]!({ ...base(), services: [{ name: 'jira', url: 'https://jira.acme.com', remotePort: 5000 }] }, value);
       const parsed = armorcode.answers.safeParse(m.raw);
@@ -315,37 +332,38 @@ describe('armorcode hostile corpus', () => {
       }
       const cred = { kind: 'ssh-keypair', privateKey, publicKey: m.publicKey ?? publicKey, knownHosts: m.knownHosts ?? `${parsed.data.server} ${hostKey}` } as Credential;
       for (const variant of ['docker', 'systemd']) {
+        const what = `${field}=${JSON.stringify(value.slice(0, 40))} (${variant})`;
         const r = generateArmorcode(parsed.data, cred, variant);
-        if (!r.ok) {
-          expect(REFUSALS, `${field}=${JSON.stringify(value.slice(0, 40))}: ${r.error.message}`).toContain(r.error.code);
-          continue;
-        }
-        assertStructure(r.value.files, parsed.data, variant, `${field}=${JSON.stringify(value.slice(0, 40))}`);
+        if (!r.ok) expect(REFUSALS, `${what}: ${r.error.message}`).toContain(r.error.code);
+        else accepted.push({ what, a: parsed.data, variant, files: r.value.files });
       }
     }
+    assertStructure(accepted);
   });
 });
 
-function assertStructure(files: Artifact[], a: ArmorcodeAnswers, variant: string, what: string): void {
-  for (const f of files) {
-    // No file gets a control character (other than its own newlines) from a value.
-    expect(STRAY_CONTROL.test(f.text), `${what}: control character in ${f.path}`).toBe(false);
-  }
-  const known = fileOf(files, 'known_hosts').text.trim().split('\n');
-  expect(known.every((l) => l.split(' ').length === 3), `${what}: known_hosts`).toBe(true);
-  expect(fileOf(files, 'public-key.pem').text.split('\n')).toHaveLength(2);
-  expect(shellcheck(fileOf(files, 'pre-launch-check.sh').text).status, `${what}: shellcheck`).toBe(0);
-  if (variant === 'docker') {
-    const conf = readSupervisord(fileOf(files, 'supervisord.conf').text);
-    expect(conf.programs.map((p) => p.argv), what).toEqual(a.services.map((s) => autosshArgv(a, s, CONTAINER_LAYOUT)));
-    expect(parseYaml(fileOf(files, 'docker-compose.yml').text)).toEqual({ services: { 'armorcode-tunnel-1': expect.objectContaining({ build: '.' }) } });
-  } else {
-    for (const s of a.services) {
-      const unit = fileOf(files, `armorcode-tunnel-${s.name}.service`).text;
-      expect(unit.split('\n').filter((l) => l.startsWith('ExecStart=')), what).toHaveLength(1);
-      expect(unit.split('\n').filter((l) => l.startsWith('[')), what).toEqual(['[Unit]', '[Service]', '[Install]']);
+/** Every accepted output: same programs and argv, one ExecStart, valid YAML, clean scripts, no stray control characters. */
+function assertStructure(outputs: { what: string; a: ArmorcodeAnswers; variant: string; files: Artifact[] }[]): void {
+  for (const { what, variant, a, files } of outputs) {
+    for (const f of files) expect(STRAY_CONTROL.test(f.text), `${what}: control character in ${f.path}`).toBe(false);
+    expect(fileOf(files, 'known_hosts').text.trim().split('\n').every((l) => l.split(' ').length === 3), `${what}: known_hosts`).toBe(true);
+    expect(fileOf(files, 'public-key.pem').text.split('\n'), what).toHaveLength(2);
+    if (variant === 'docker') {
+      expect(parseYaml(fileOf(files, 'docker-compose.yml').text)).toEqual({ services: { 'armorcode-tunnel-1': expect.objectContaining({ build: '.' }) } });
+    } else {
+      for (const s of a.services) {
+        const unit = fileOf(files, `armorcode-tunnel-${s.name}.service`).text;
+        expect(unit.split('\n').filter((l) => l.startsWith('ExecStart=')), what).toHaveLength(1);
+        expect(unit.split('\n').filter((l) => l.startsWith('[')), what).toEqual(['[Unit]', '[Service]', '[Install]']);
+      }
     }
   }
+  const docker = outputs.filter((o) => o.variant === 'docker');
+  const read = readSupervisordMany(docker.map((o) => fileOf(o.files, 'supervisord.conf').text));
+  docker.forEach((o, i) => expect(read[i]!.programs.map((p) => p.argv), o.what).toEqual(o.a.services.map((s) => autosshArgv(o.a, s, CONTAINER_LAYOUT))));
+  // Identical scripts are checked once (most values never reach the script).
+  const scripts = new Map(outputs.map((o) => [fileOf(o.files, 'pre-launch-check.sh').text, o.what]));
+  expect(shellcheckMany([...scripts].map(([text, name]) => ({ name, text })))).toEqual([]);
 }
 
 describe('armorcode format quoting round-trips through the real readers', () => {
