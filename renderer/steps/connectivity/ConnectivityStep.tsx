@@ -167,12 +167,12 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
       {state.run?.suggestions.map((s) => (
         <div key={`${s.host}-${s.from}-${s.to}`} className="probe-panel probe-suggestion" role="note">
           <p>{s.message}</p>
-          {platform?.id === 'armorcode' && Number(draft.answers.port ?? 22) === s.from && (s.to === 22 || s.to === 443) && (
+          {platform?.id === 'armorcode' && Number(draft.answers.port || 22) === s.from && (s.to === 22 || s.to === 443) && (
             <button type="button" onClick={() => update({ answers: { ...draft.answers, port: String(s.to) } })}>
               Use port {s.to} for the agent
             </button>
           )}
-          {platform?.id === 'armorcode' && Number(draft.answers.port ?? 22) === s.to && (
+          {platform?.id === 'armorcode' && Number(draft.answers.port || 22) === s.to && (
             <p className="ok" role="status">
               The agent now uses port {s.to}. Run the checks again to confirm.
             </p>
