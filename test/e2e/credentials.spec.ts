@@ -10,23 +10,27 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, expectAccessible, test } from './fixtures';
 
-/** Puts the wizard on the Credentials step of `platform` through the app's own draft:save channel. */
-async function openCredentials(page: Page, platform: string, variant: string): Promise<void> {
-  const draft = { platform, variant, step: 'credentials', answers: {} };
+/** Calls a channel over the page's own WebSocket (the session cookie authenticates it). */
+async function callApi(page: Page, channel: string, payload: unknown): Promise<void> {
   const answer = await page.evaluate(
-    (d) =>
+    ([c, p]) =>
       new Promise<string>((resolve, reject) => {
         const ws = new WebSocket(`ws://${location.host}/api/ws`);
-        ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: 'draft:save', payload: d }));
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: c, payload: p }));
         ws.onmessage = (m) => {
           resolve(String(m.data));
           ws.close();
         };
         ws.onerror = () => reject(new Error('websocket failed'));
       }),
-    draft,
+    [channel, payload] as const,
   );
   expect(JSON.parse(answer)).toMatchObject({ id: 1, result: { ok: true } });
+}
+
+/** Puts the wizard on the Credentials step of `platform` through the app's own draft:save channel. */
+async function openCredentials(page: Page, platform: string, variant: string): Promise<void> {
+  await callApi(page, 'draft:save', { platform, variant, step: 'credentials', answers: {} });
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Credentials');
 }
@@ -37,6 +41,11 @@ function fingerprintOf(publicKeyLine: string): string {
 }
 
 test.describe('credentials step', () => {
+  // The server (and its saved draft) is shared by the test files of a worker: leave it fresh.
+  test.afterEach(async ({ app }) => {
+    await callApi(app, 'draft:clear', {});
+  });
+
   test('generates an Ed25519 key for ArmorCode: type, public key and its fingerprint shown; Next unblocks', async ({ app, server }) => {
     await app.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
     await openCredentials(app, 'armorcode', 'docker');
