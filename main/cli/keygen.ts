@@ -55,6 +55,8 @@ function passphraseFrom(name: string | undefined, io: CliIo): string | undefined
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError('--passphrase-env takes the NAME of an environment variable, not the passphrase');
   const value = io.env[name];
   if (value === undefined) throw new UsageError(`environment variable ${name} is not set`);
+  // An empty variable is far more often a mistake than a wish for no passphrase (leave the flag out for that).
+  if (value === '') throw new UsageError(`environment variable ${name} is empty; leave out --passphrase-env for a key without a passphrase`);
   return value;
 }
 

@@ -131,12 +131,13 @@ describe('keygen', () => {
     [['--type', 'ed25519', '--format', 'pkcs1', '--out', 'x'], 'OpenSSH format only'],
     [['--type', 'ed25519', '--passphrase-env', 'AO_UNSET_VAR_X', '--out', 'x'], 'AO_UNSET_VAR_X is not set'],
     [['--type', 'ed25519', '--passphrase-env', 'hunter2 secret', '--out', 'x'], 'NAME of an environment variable'],
+    [['--type', 'ed25519', '--passphrase-env', 'AO_EMPTY', '--out', 'x'], 'AO_EMPTY is empty'],
     [['--type', 'ed25519', '--name', '../evil', '--out', 'x'], 'plain file name'],
     [['--type', 'ed25519', '--comment', 'a\nb', '--out', 'x'], 'one line'],
     [['--type', 'ed25519', '--passphrase', 'x', '--out', 'x'], "Unknown option '--passphrase'"],
   ])('%j exits 2 with one line and writes nothing', async (args, words) => {
     const cwdOut = path.join(dir, 'usage');
-    const r = await cli(args.map((a) => (a === 'x' ? cwdOut : a)), { AO_SHORT: 'abc' });
+    const r = await cli(args.map((a) => (a === 'x' ? cwdOut : a)), { AO_SHORT: 'abc', AO_EMPTY: '' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(words);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
