@@ -16,7 +16,9 @@ export interface HistoryExtras {
 }
 
 function sameOnboarding(a: HistoryEntry, b: HistoryEntry): boolean {
-  return a.platform === b.platform && a.variant === b.variant && a.outDir === b.outDir && JSON.stringify(a.answers) === JSON.stringify(b.answers);
+  // A fleet run is its own entry, never merged into the single agent it was templated on.
+  const sameKind = (a.agents === undefined) === (b.agents === undefined);
+  return sameKind && a.platform === b.platform && a.variant === b.variant && a.outDir === b.outDir && JSON.stringify(a.answers) === JSON.stringify(b.answers);
 }
 
 export class HistoryService {
@@ -37,7 +39,7 @@ export class HistoryService {
 
   /**
    * Records an onboarding. When the newest entry is the same onboarding (same platform, variant,
-   * answers and folder) it is updated instead (e.g. the bundle path arrives after the files), so
+   * answers and folder, and both single agents or both fleets) it is updated instead (e.g. the bundle path arrives after the files), so
    * exporting twice does not fill the list. BAD_INPUT when the draft has no platform.
    */
   add(draft: Draft, extras: HistoryExtras = {}): Result<HistoryEntry> {

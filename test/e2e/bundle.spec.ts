@@ -8,6 +8,8 @@ import { expect, expectAccessible, test } from './fixtures';
 const root = path.resolve(import.meta.dirname, '..', '..');
 const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'ao-e2e-bundle-'));
 const mode = (p: string): number => statSync(p).mode & 0o777;
+const TOKEN = '0123456789abcdef0123456789abcdef01234567';
+const PASSPHRASE = 'correct horse battery staple';
 
 /** A bundle made by the real CLI from a small agent folder (a 0600 token file and a script). */
 function cliBundle(): string {
@@ -123,5 +125,100 @@ test.describe('bundles page', () => {
     await expect(app.getByRole('alert')).toContainText("climbs out of the folder with '..'");
     expect(readdirSync(parent)).toEqual([]);
     expect(existsSync(path.join(path.dirname(parent), 'evil.sh'))).toBe(false);
+  });
+});
+
+test.describe('bundle at the end of an onboarding', () => {
+  test('a Bamboo remote onboarding exports an encrypted bundle, which re-imports, verifies and shows in the history', async ({ app }) => {
+    const out = path.join(tmp(), 'agent');
+    const next = app.getByRole('button', { name: 'Next' });
+    // The server lives for the whole file: earlier tests may have left a draft, so start from the Platform step.
+    await app.getByRole('navigation', { name: 'Wizard steps' }).getByRole('button', { name: /Platform/ }).click();
+    await app.getByTestId('platform-bamboo-remote').click();
+    await app.getByRole('radio', { name: 'New install (installer command)', exact: true }).check();
+    await next.click();
+    await app.getByLabel('Bamboo server URL').fill('https://bamboo.example.com');
+    await next.click();
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Credentials');
+    await app.getByLabel('Security token').fill(TOKEN);
+    await app.getByRole('button', { name: 'Check token' }).click();
+    await expect(app.getByTestId('token-details')).toBeVisible();
+    await next.click();
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
+    await next.click();
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Configs');
+    await app.getByLabel('Output folder').fill(out);
+    await app.getByRole('button', { name: 'Write 3 files…' }).click();
+    await app.getByRole('button', { name: 'Write now' }).click();
+    await expect(app.getByTestId('write-summary')).toHaveText(`Wrote 3 of 3 files to ${out}.`);
+    await next.click();
+
+    // Export: the files of this onboarding, secrets encrypted with a passphrase.
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
+    await expect(app.getByLabel('Bundle file', { exact: true })).toHaveValue(`${out}.zip`);
+    await expectAccessible(app, 'export step');
+    await app.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+    await app.getByLabel('Passphrase again').fill('something else');
+    await app.getByRole('button', { name: 'Create bundle' }).click();
+    await expect(app.getByRole('alert')).toContainText('The two passphrases differ.');
+    await app.getByLabel('Passphrase again').fill(PASSPHRASE);
+    await app.getByRole('button', { name: 'Create bundle' }).click();
+    await expect(app.getByTestId('bundle-path')).toHaveText(`${out}.zip`);
+    const files = app.getByRole('table', { name: 'Files in the bundle' });
+    await expect(files.getByRole('row', { name: /security-token/ })).toContainText('yes, encrypted');
+    await expect(files.getByRole('row', { name: /install-bamboo-agent\.sh/ })).toContainText('0755');
+    await expect(app.locator('body')).not.toContainText(TOKEN);
+    await expectAccessible(app, 'export result');
+    expect(spawnSync('unzip', ['-t', `${out}.zip`]).status).toBe(0);
+    expect(readFileSync(`${out}.zip`).includes(Buffer.from(TOKEN))).toBe(false);
+
+    // Re-import on the Bundles page: verify with the passphrase, unpack into a new folder.
+    const again = path.join(tmp(), 'unpacked');
+    await app.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Bundles' }).click();
+    await app.getByLabel('Bundle file').fill(`${out}.zip`);
+    await app.getByRole('button', { name: 'Open and verify' }).click();
+    await expect(app.getByTestId('verify-status')).toContainText('Encrypted files are checked as stored');
+    await app.getByLabel(/^Passphrase \(only/).fill('not the passphrase');
+    await app.getByRole('button', { name: 'Open and verify' }).click();
+    await expect(app.getByRole('alert')).toContainText('The passphrase does not open');
+    await app.getByLabel(/^Passphrase \(only/).fill(PASSPHRASE);
+    await app.getByLabel('Unpack into folder').fill(again);
+    await app.getByRole('button', { name: 'Open and verify' }).click();
+    await expect(app.getByTestId('verify-status')).toHaveText(/^Every checksum matches \(4 files/);
+    await app.getByRole('button', { name: 'Unpack' }).click();
+    await expect(app.getByTestId('unpacked')).toContainText('Unpacked 4 files');
+    for (const f of ['security-token', 'install-bamboo-agent.sh', 'bamboo-agent.service']) {
+      expect(readFileSync(path.join(again, f))).toEqual(readFileSync(path.join(out, f)));
+      expect(mode(path.join(again, f))).toBe(mode(path.join(out, f)));
+    }
+    expect(readFileSync(path.join(again, 'README.md'), 'utf8')).toContain(
+      'agent-onboard bundle import agent.zip --to ./agent --passphrase-env BUNDLE_PASSPHRASE',
+    );
+
+    // A fleet from the same onboarding: the CSV is checked first, then one bundle per agent.
+    const fleet = path.join(tmp(), 'fleet');
+    await app.getByLabel('CSV (or paste it here)').fill('name,host,agentHome\nagent-01,build01.internal,/srv/a\nbad name,,\n');
+    await app.getByRole('button', { name: 'Check the CSV' }).click();
+    await expect(app.getByTestId('fleet-check')).toContainText('Line 3 (bad name)');
+    await app.getByLabel('CSV (or paste it here)').fill('name,host,agentHome\nagent-01,build01.internal,/srv/a\nagent-02,build02.internal,/srv/b\n');
+    await app.getByLabel('Folder for the bundles').fill(fleet);
+    await app.getByRole('button', { name: 'Create the bundles' }).click();
+    await expect(app.getByTestId('fleet-summary')).toContainText('2 bundles created, 0 failed');
+    await expectAccessible(app, 'fleet summary');
+    expect(readdirSync(fleet).sort()).toEqual(['agent-01.zip', 'agent-02.zip']);
+    expect(spawnSync('unzip', ['-p', path.join(fleet, 'agent-02.zip'), 'install-bamboo-agent.sh'], { encoding: 'utf8' }).stdout).toContain(
+      "AGENT_HOME='/srv/b'",
+    );
+
+    // The history remembers where the files and the bundles went, and reopens one as a new draft.
+    await app.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'History' }).click();
+    await expect(app.getByRole('row', { name: /Bamboo remote agent .*2 agents/ })).toContainText(fleet);
+    const row = app.getByRole('row', { name: /Bamboo remote agent/ }).filter({ hasText: `${out}.zip` });
+    await expect(row).toContainText(out);
+    await expect(row).toContainText(`${out}.zip`);
+    await expectAccessible(app, 'history');
+    await row.getByRole('button', { name: /Reopen/ }).click();
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Details');
+    await expect(app.getByLabel('Bamboo server URL')).toHaveValue('https://bamboo.example.com');
   });
 });

@@ -40,6 +40,8 @@ describe('HistoryService', () => {
     expect(h.list()[0]!.bundlePath).toBe('/tmp/b.zip');
     h.add(draft({ agentHome: '/srv/other' }));
     expect(h.list()).toHaveLength(2);
+    h.add(draft({ agentHome: '/srv/other' }), { bundlePath: '/tmp/fleet', agents: 5 });
+    expect(h.list().map((e) => e.agents)).toEqual([5, undefined, undefined]);
   });
 
   it('reopens an entry as a new draft on the Details step, without a credential', () => {
