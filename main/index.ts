@@ -67,8 +67,12 @@ function createWindow(): BrowserWindow {
 }
 
 void app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  // Only the clipboard, only for our own page: copy buttons write to it, and the 30 s wipe
+  // reads it first so it never clears something the user copied afterwards.
+  const ownPage = (url: string | undefined): boolean => Boolean(url && (url.startsWith('file://') || (RENDERER_URL && !app.isPackaged && url.startsWith(RENDERER_URL))));
+  const CLIPBOARD = new Set(['clipboard-sanitized-write', 'clipboard-read']);
+  session.defaultSession.setPermissionRequestHandler((wc, permission, callback) => callback(CLIPBOARD.has(permission) && ownPage(wc.getURL())));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, origin) => CLIPBOARD.has(permission) && ownPage(origin));
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });

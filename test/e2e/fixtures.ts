@@ -1,4 +1,4 @@
-/** Playwright fixtures: a fresh browser-mode server per test file, and an axe check. */
+/** Playwright fixtures: a browser-mode server per worker, a page on an empty draft per test, and an axe check. */
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
 import { startServe, type RunningServer } from '../support/browser-mode';
@@ -15,6 +15,20 @@ export const test = base.extend<{ app: Page }, { server: RunningServer }>({
   ],
   app: async ({ page, server }, use) => {
     await page.goto(server.url);
+    // The server lives for the whole worker: start every test from an empty draft.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const ws = new WebSocket(`ws://${location.host}/api/ws`);
+          ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: 'draft:clear', payload: {} }));
+          ws.onmessage = () => {
+            ws.close();
+            resolve();
+          };
+          ws.onerror = () => reject(new Error('could not clear the draft'));
+        }),
+    );
+    await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     await use(page);
   },

@@ -14,7 +14,10 @@ function PlatformStep({ draft, update, showErrors }: StepProps): React.JSX.Eleme
               name="platform"
               value={p.id}
               checked={p.id === draft.platform}
-              onChange={() => update({ platform: p.id, variant: p.variants[0]?.id ?? null, answers: p.id === draft.platform ? draft.answers : {} })}
+              onChange={() =>
+                // Another platform starts clean: its answers, credential and pinned host keys differ.
+                update(p.id === draft.platform ? {} : { platform: p.id, variant: p.variants[0]?.id ?? null, answers: {}, credentialId: undefined, knownHosts: undefined })
+              }
             />
             <span className="card-title">{p.name}</span>
             <span className="card-summary">{p.summary}</span>
