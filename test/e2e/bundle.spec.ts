@@ -133,7 +133,10 @@ test.describe('bundle at the end of an onboarding', () => {
     const out = path.join(tmp(), 'agent');
     const next = app.getByRole('button', { name: 'Next' });
     // The server lives for the whole file: earlier tests may have left a draft, so start from the Platform step.
-    await app.getByRole('navigation', { name: 'Wizard steps' }).getByRole('button', { name: /Platform/ }).click();
+    await app
+      .getByRole('navigation', { name: 'Wizard steps' })
+      .getByRole('button', { name: /Platform/ })
+      .click();
     await app.getByTestId('platform-bamboo-remote').click();
     await app.getByRole('radio', { name: 'New install (installer command)', exact: true }).check();
     await next.click();
