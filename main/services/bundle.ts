@@ -109,8 +109,8 @@ export async function decryptFile(blob: Uint8Array, filePath: string, passphrase
   const logN = buf[8]!;
   const r = buf[9]!;
   const p = buf[10]!;
-  // A hostile header could ask scrypt for gigabytes; accept only costs this version would write or modestly above.
-  if (logN < 10 || logN > 20 || r < 1 || r > 16 || p < 1 || p > 4)
+  // A hostile header could ask scrypt for gigabytes per file: only this version's r and p, and N up to 2^17 (128 MiB), are accepted.
+  if (logN < 14 || logN > 17 || r !== SCRYPT.r || p !== SCRYPT.p)
     return err('BUNDLE_INVALID', `${filePath}: the encrypted file asks for unsupported scrypt parameters.`);
   const header = buf.subarray(0, HEADER_BYTES);
   const salt = buf.subarray(12, 28);

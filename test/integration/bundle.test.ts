@@ -1,6 +1,7 @@
 // Bundles against the real zip tools: `unzip -t` and `zipinfo` read what we write; `zip` (and
 // fflate directly) craft the hostile bundles the importer must refuse without writing anything.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -208,6 +209,23 @@ describe('bundle verify and import round trip', () => {
     const to = path.join(tmp(), 'agent');
     const r = await cli(['bundle', 'import', swapped, '--to', to, '--passphrase-env', 'BP'], { BP: PASS });
     expect(r.code).toBe(2);
+    expect(existsSync(to)).toBe(false);
+  });
+  it('refuses an encrypted file whose header asks scrypt for a huge cost, before deriving any key', async () => {
+    const out = path.join(tmp(), 'agent.zip');
+    await exportFolder(agentFolder(), out, { BP: PASS }, ['--passphrase-env', 'BP']);
+    const e = entriesOf(out);
+    const blob = Buffer.from(e['buildkite-agent.cfg.enc']!);
+    blob[8] = 22; // log2 N: 4 GiB of scrypt memory
+    e['buildkite-agent.cfg.enc'] = blob;
+    const m = JSON.parse(new TextDecoder().decode(e['manifest.json']));
+    m.files.find((f: { path: string }) => f.path === 'buildkite-agent.cfg').encrypted.storedSha256 = createHash('sha256').update(blob).digest('hex');
+    e['manifest.json'] = enc(JSON.stringify(m));
+    const costly = writeZip(path.join(tmp(), 'costly.zip'), e);
+    const to = path.join(tmp(), 'agent');
+    const r = await cli(['bundle', 'import', costly, '--to', to, '--passphrase-env', 'BP'], { BP: PASS });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unsupported scrypt parameters/);
     expect(existsSync(to)).toBe(false);
   });
 });
