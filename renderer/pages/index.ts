@@ -3,5 +3,6 @@ import type { PageView } from './types';
 import { bundlesPage } from './bundles/BundlesPage';
 import { diagnosticsPage } from './diagnostics/DiagnosticsPage';
 import { historyPage } from './history/HistoryPage';
+import { rotatePage } from './rotate/RotatePage';
 
-export const PAGES: PageView[] = [bundlesPage, diagnosticsPage, historyPage];
+export const PAGES: PageView[] = [bundlesPage, diagnosticsPage, rotatePage, historyPage];
