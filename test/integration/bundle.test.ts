@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Zip, ZipDeflate, unzipSync, zipSync, type Zippable } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/index';
-import { DEFAULT_LIMITS, collectFolder, createBundle, importBundle, openBundle, type BundleFile } from '../../main/services/bundle';
+import { DEFAULT_LIMITS, artifactsToFiles, collectFolder, createBundle, importBundle, openBundle, type BundleFile } from '../../main/services/bundle';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'ao-bundle-'));
@@ -458,5 +458,24 @@ describe('collectFolder', () => {
     expect(r.ok).toBe(true);
     for (const f of files.value.files) expect(readFileSync(path.join(to, f.path))).toEqual(Buffer.from(f.data));
     expect(readFileSync(path.join(to, 'connectivity-report.txt'), 'utf8')).toBe('DNS ok\n');
+  });
+});
+
+describe('artifactsToFiles', () => {
+  const key = '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n';
+  const artifacts = [
+    { path: 'private-key.pem', text: key, mode: 0o600, secret: true },
+    { path: 'public-key.pem', text: 'ssh-rsa AAAA\n', mode: 0o644, secret: false },
+    { path: 'agent.env', text: 'TOKEN=x\n', mode: 0o644, secret: true },
+  ];
+
+  it('leaves the private key out unless asked for, and keeps platform-marked secrets secret', () => {
+    const without = artifactsToFiles(artifacts, false);
+    expect(without.left).toEqual(['private-key.pem']);
+    expect(without.files.map((f) => [f.path, f.secret])).toEqual([
+      ['public-key.pem', false],
+      ['agent.env', true],
+    ]);
+    expect(artifactsToFiles(artifacts, true).files.map((f) => f.path)).toContain('private-key.pem');
   });
 });
