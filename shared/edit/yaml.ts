@@ -174,10 +174,21 @@ export function editYaml(text: string, docs: YamlDoc[], sets: YamlSet[], removes
     removeSplices.push({ start: range[0], end: range[1], text: '' });
   }
 
-  // Choose, per scalar, the first rendering (its own style first) that the parser reads back exactly.
+  if (wanted.some((s) => !s.node.range)) return err('INTERNAL', 'YAML node without a source range.');
+  const all = (chosen: Splice[]): Result<{ text: string; changes: Change[] }> => finish(text, wanted, removes, [...chosen, ...removeSplices], prove, name);
+
+  // Fast path: every scalar in its own style, proved with one parse of the whole result.
+  const fast = all(
+    wanted.map((s) => {
+      const c = candidates(s.node, text, s.value);
+      return { start: c.start, end: c.end, text: c.texts[0]! };
+    }),
+  );
+  if (fast.ok) return fast;
+
+  // Otherwise choose, per scalar, the first rendering (its own style first) that reads back exactly.
   const chosen: Splice[] = [];
   for (const s of wanted) {
-    if (!s.node.range) return err('INTERNAL', 'YAML node without a source range.');
     const c = candidates(s.node, text, s.value);
     const pick = c.texts.find((t) => {
       const only = { start: c.start, end: c.end, text: t };
@@ -191,7 +202,11 @@ export function editYaml(text: string, docs: YamlDoc[], sets: YamlSet[], removes
     chosen.push({ start: c.start, end: c.end, text: pick });
   }
 
-  const all = [...chosen, ...removeSplices];
+  return all(chosen);
+}
+
+/** Proves the chosen splices together and reports each change with its ranges. */
+function finish(text: string, wanted: YamlSet[], removes: YamlRemove[], all: Splice[], prove: (s: Splice[]) => Result<string>, name: string): Result<{ text: string; changes: Change[] }> {
   const proved = prove(all);
   if (!proved.ok) return err(proved.error.code === 'PARSE_ERROR' ? 'UNSAFE_VALUE' : proved.error.code, `${name}: the edit would not read back as intended (${proved.error.message}); nothing was changed.`);
   const spliced = applySplices(text, all);

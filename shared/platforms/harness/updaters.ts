@@ -32,8 +32,17 @@ function dirName(path: string): string {
   return i <= 0 ? '.' : path.slice(0, i);
 }
 
-/** Top-level mapping of the first document, if the text is YAML with one. */
+let lastKeys: { text: string; keys: Set<string> } | undefined;
+
+/** Top-level mapping keys of the first document, if the text is YAML with one (the last answer is kept: detectors ask in turn). */
 function topKeys(text: string): Set<string> {
+  if (lastKeys?.text === text) return lastKeys.keys;
+  const keys = readTopKeys(text);
+  lastKeys = { text, keys };
+  return keys;
+}
+
+function readTopKeys(text: string): Set<string> {
   const docs = parseYaml(text);
   if (!docs.ok) return new Set();
   const root = docs.value[0]?.contents;
