@@ -58,6 +58,19 @@ test.describe('diagnostics page', () => {
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Bamboo remote agent');
   });
 
+  test('switches an ArmorCode draft to port 443 from a pasted ssh error', async ({ app }) => {
+    await app.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Diagnostics' }).click();
+    await app
+      .getByLabel('Log or error message')
+      .fill('Nov 22 06:00:01 agent autossh[42]: ssh: connect to host tunnel.example.armorcode.com port 22: Connection timed out\n');
+    await app.getByRole('button', { name: 'Diagnose' }).click();
+    const finding = app.getByRole('article', { name: 'The ArmorCode server cannot be reached on port 22' });
+    await finding.getByRole('button', { name: 'Switch to port 443 in the wizard' }).click();
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Details');
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('ArmorCode tunnel agent');
+    await expect(app.getByLabel('SSH port')).toHaveValue('443');
+  });
+
   test('says so when nothing matches, and works with the keyboard', async ({ app }) => {
     await app.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Diagnostics' }).click();
     await app.getByLabel('Log or error message').focus();
