@@ -2,7 +2,7 @@
  * The preload: exposes exactly `window.api` (invoke on contract channels, job-event subscription)
  * through contextBridge. ipcRenderer itself never reaches the page.
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { CHANNELS, type Api, type JobEvent } from '../shared/ipc';
 
 const JOB_EVENT_CHANNEL = 'job:event';
@@ -19,6 +19,14 @@ const api: Api = {
     return () => {
       ipcRenderer.removeListener(JOB_EVENT_CHANNEL, wrapped);
     };
+  },
+  // Only the path of a File object the page already holds (one the user dropped or picked).
+  pathForFile: (file) => {
+    try {
+      return webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]);
+    } catch {
+      return '';
+    }
   },
 };
 

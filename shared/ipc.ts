@@ -91,4 +91,9 @@ export interface Api {
   invoke<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>>;
   /** Subscribes to this window's job events; returns the unsubscribe function. */
   onJobEvent(listener: (event: JobEvent) => void): () => void;
+  /**
+   * Electron only: where a file the user dropped or picked lives ('' when unknown). Browsers never
+   * tell, so browser mode has no such function.
+   */
+  pathForFile?(file: unknown): string;
 }

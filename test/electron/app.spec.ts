@@ -37,7 +37,7 @@ test.describe('desktop app (Electron)', () => {
     await expect(window.getByRole('heading', { level: 1 })).toHaveText('Platform');
     // No Node in the page; only window.api from the preload.
     expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-    expect(await window.evaluate(() => Object.keys((window as unknown as { api: object }).api).sort())).toEqual(['invoke', 'onJobEvent']);
+    expect(await window.evaluate(() => Object.keys((window as unknown as { api: object }).api).sort())).toEqual(['invoke', 'onJobEvent', 'pathForFile']);
     // Sandboxed and isolated: the page has no process object and cannot reach ipcRenderer.
     expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
     expect(await window.evaluate(() => typeof (window as unknown as { ipcRenderer?: unknown }).ipcRenderer)).toBe('undefined');

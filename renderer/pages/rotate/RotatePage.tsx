@@ -78,6 +78,14 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
 
   const addFiles = async (files: FileList | null): Promise<void> => {
     if (!files) return;
+    // In the desktop app the dropped files' real paths are known: rotate them in place.
+    const located = Array.from(files).map((f) => api.pathForFile?.(f) ?? '');
+    if (files.length > 0 && located.every(Boolean)) {
+      setPaths((p) => [...new Set([...p.split('\n').filter((x) => x.trim()), ...located])].join('\n'));
+      setDropNote(`${located.length} file(s) added by path.`);
+      setPlan(null);
+      return;
+    }
     const added: Upload[] = [];
     const skipped: string[] = [];
     for (const f of Array.from(files).slice(0, 50)) {
