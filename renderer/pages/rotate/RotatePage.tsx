@@ -8,6 +8,7 @@ import { CopyButton } from '../../components/bundle/CopyButton';
 import { ErrorNote } from '../../components/bundle/ErrorNote';
 import { JobProgress } from '../../components/bundle/JobProgress';
 import { useJob } from '../../components/bundle/useJob';
+import { BambooWrapperHint } from '../../components/bamboo/WrapperHint';
 import type { PageProps, PageView } from '../types';
 
 /** Platforms whose existing installs can get a new token. */
@@ -175,6 +176,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
           <p className="help" id={`${id}-paths-help`}>
             One per line. A folder is searched (6 levels deep, links not followed) for the files this platform keeps its token in.
           </p>
+          {platform === 'bamboo-remote' ? <BambooWrapperHint path={paths.split('\n').find((p) => p.trim()) ?? ''} /> : null}
         </div>
         <div
           className={`drop-zone${dragging ? ' dragging' : ''}`}
