@@ -1,7 +1,10 @@
 /** Wizard state helpers: which steps a platform needs, and form values → answers. */
 import type { Draft } from '../shared/ipc';
 import { getPlatform } from '../shared/platforms';
-import { STEP_IDS, type AnyPlatform, type Field, type StepId } from '../shared/platforms/types';
+import { STEP_IDS, type AnyPlatform, type StepId } from '../shared/platforms/types';
+import { formToAnswers, parseTags, tagsError, visibleFields } from '../shared/answers';
+
+export { formToAnswers, parseTags, visibleFields };
 
 export const EMPTY_DRAFT: Draft = { platform: null, variant: null, step: 'platform', answers: {} };
 
@@ -22,44 +25,13 @@ export function stepsFor(draft: Draft): StepId[] {
   return STEP_IDS.filter((s) => platform.steps.includes(s));
 }
 
-/** The fields of a platform shown for a variant. */
-export function visibleFields(platform: AnyPlatform, variant: string | null): Field[] {
-  return platform.fields.filter((f) => !f.variants || (variant !== null && f.variants.includes(variant)));
-}
-
-/** "a=b, c=d" (or one per line) → { a: 'b', c: 'd' }; entries without '=' are kept as errors. */
-export function parseTags(text: string): { tags: Record<string, string>; bad: string[] } {
-  const tags: Record<string, string> = {};
-  const bad: string[] = [];
-  for (const part of text.split(/[,\n]/)) {
-    const item = part.trim();
-    if (!item) continue;
-    const i = item.indexOf('=');
-    if (i <= 0) bad.push(item);
-    else tags[item.slice(0, i).trim()] = item.slice(i + 1).trim();
-  }
-  return { tags, bad };
-}
-
-/** The raw form values of the visible fields, shaped for the platform's zod schema. */
-export function formToAnswers(platform: AnyPlatform, variant: string | null, raw: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const field of visibleFields(platform, variant)) {
-    const value = raw[field.key];
-    if (value === undefined || value === '') continue;
-    if (field.kind === 'tags' && typeof value === 'string') out[field.key] = parseTags(value).tags;
-    else out[field.key] = value;
-  }
-  return out;
-}
-
 /** Field path → message, from validating the form against the platform's schema. */
 export function validateDetails(platform: AnyPlatform, variant: string | null, raw: Record<string, unknown>): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const field of visibleFields(platform, variant)) {
     if (field.kind === 'tags' && typeof raw[field.key] === 'string') {
       const { bad } = parseTags(raw[field.key] as string);
-      if (bad.length) errors[field.key] = `write tags as key=value (not "${bad[0]}")`;
+      if (bad.length) errors[field.key] = tagsError(bad);
     }
   }
   const parsed = platform.answers.safeParse(formToAnswers(platform, variant, raw));

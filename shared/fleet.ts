@@ -7,6 +7,7 @@
  */
 import type { AnyPlatform, Field } from './platforms/types';
 import { isHost } from './validate';
+import { formToAnswers, parseTags, tagsError, visibleFields } from './answers';
 
 /** Most agents one fleet run packs. */
 export const FLEET_LIMIT = 1000;
@@ -29,20 +30,6 @@ export interface FleetAgent {
   errors: string[];
 }
 
-/** "queue=default;os=linux" (';' or ',' between pairs) → { queue: 'default', os: 'linux' }. */
-function parseTagCell(text: string): { tags: Record<string, string>; bad: string[] } {
-  const tags: Record<string, string> = {};
-  const bad: string[] = [];
-  for (const part of text.split(/[;,]/)) {
-    const item = part.trim();
-    if (!item) continue;
-    const i = item.indexOf('=');
-    if (i <= 0) bad.push(item);
-    else tags[item.slice(0, i).trim()] = item.slice(i + 1).trim();
-  }
-  return { tags, bad };
-}
-
 /**
  * The draft's raw form values as the platform's answers (what the Details step shows, converted
  * like the renderer does: hidden fields and empty values dropped, tags text → record), validated.
@@ -53,18 +40,15 @@ export function draftAnswers(
   variant: string | null,
   raw: Record<string, unknown>,
 ): { answers: Record<string, unknown>; errors: string[] } {
-  const out: Record<string, unknown> = {};
   const errors: string[] = [];
-  for (const field of platform.fields) {
-    if (field.variants && (variant === null || !field.variants.includes(variant))) continue;
+  for (const field of visibleFields(platform, variant)) {
     const value = raw[field.key];
-    if (value === undefined || value === '') continue;
     if (field.kind === 'tags' && typeof value === 'string') {
-      const { tags, bad } = parseTagCell(value.replace(/\n/g, ','));
-      if (bad.length) errors.push(`${field.label}: write tags as key=value (not "${bad[0]}")`);
-      out[field.key] = tags;
-    } else out[field.key] = value;
+      const { bad } = parseTags(value);
+      if (bad.length) errors.push(`${field.label}: ${tagsError(bad)}`);
+    }
   }
+  const out = formToAnswers(platform, variant, raw);
   const parsed = platform.answers.safeParse(out);
   if (!parsed.success) errors.push(...issuesText(platform, parsed.error.issues));
   return { answers: parsed.success ? (parsed.data as Record<string, unknown>) : out, errors };
@@ -113,8 +97,8 @@ export function checkColumns(platform: AnyPlatform, columns: string[]): string[]
 
 function cellValue(field: Field, cell: string): { value?: unknown; error?: string } {
   if (field.kind === 'tags') {
-    const { tags, bad } = parseTagCell(cell);
-    return bad.length ? { error: `${field.label}: write tags as key=value (not "${bad[0]}")` } : { value: tags };
+    const { tags, bad } = parseTags(cell);
+    return bad.length ? { error: `${field.label}: ${tagsError(bad)}` } : { value: tags };
   }
   return { value: cell };
 }

@@ -4,22 +4,14 @@
  * readers quote differently, so only values that read the same in all of them are written; the
  * existing quote characters around a value are kept.
  */
-import { err, ok, type Result } from '../result';
-import type { Change } from '../platforms/types';
-import { applySplices, lineOf } from './splice';
+import { err, ok } from '../result';
+import { applyTokenEdits, lineOf, type Rotated, type TokenEdit } from './splice';
 import { checkTokenText } from './values';
 
 /** Values every env-file reader takes the same way: no blanks, quotes, `$`, `#` or backslashes. */
 export const ENV_SAFE = /^[A-Za-z0-9_@%+=:,./~-]+$/;
 
-type Rotated = Result<{ text: string; changes: Change[]; notes?: string[] }>;
-
-interface Edit {
-  start: number;
-  end: number;
-  text: string;
-  what: string;
-}
+type Edit = TokenEdit;
 
 function unsafe(name: string, line: number): Rotated {
   return err(
@@ -31,17 +23,7 @@ function unsafe(name: string, line: number): Rotated {
 
 function finish(text: string, edits: Edit[], notes: string[], none: string): Rotated {
   if (edits.length === 0) return ok({ text, changes: [], notes: notes.length ? notes : [none] });
-  const real = edits.filter((e) => text.slice(e.start, e.end) !== e.text);
-  const spliced = applySplices(text, real);
-  if (!spliced.ok) return spliced;
-  return ok({
-    text: spliced.value.text,
-    changes: real.map((e, i) => {
-      const [s, end] = spliced.value.ranges[i]!;
-      return { line: lineOf(spliced.value.text, s), what: e.what, oldRange: [e.start, e.end] as [number, number], newRange: [s, end] as [number, number] };
-    }),
-    notes,
-  });
+  return applyTokenEdits(text, edits, notes);
 }
 
 /** Sets every `NAME=value` line (optionally `export NAME=value`) of `names` to `token`. */

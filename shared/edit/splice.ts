@@ -3,6 +3,7 @@
  * spans (comments, quoting, indentation, CRLF line endings) stays as it was.
  */
 import { err, ok, type Result } from '../result';
+import type { Change } from '../platforms/types';
 
 /** Replace `text.slice(start, end)` with `text`. Offsets are UTF-16 indexes into the original. */
 export interface Splice {
@@ -53,4 +54,38 @@ export function lineBounds(text: string, index: number): [number, number] {
   if (end === -1) end = text.length;
   if (end > start && text[end - 1] === '\r') end--;
   return [start, end];
+}
+
+/** A token edit: a splice with what it changes, for the report. */
+export interface TokenEdit extends Splice {
+  what: string;
+}
+
+/** What an updater's rotate answers. */
+export type Rotated = Result<{ text: string; changes: Change[]; notes?: string[] }>;
+
+/**
+ * Applies the edits that change something, proves the result with `check` (an error message when
+ * the new text would not read back as intended), and reports each change with its old and new
+ * ranges. Nothing changes when the check fails.
+ */
+export function applyTokenEdits(
+  text: string,
+  edits: readonly TokenEdit[],
+  notes: string[],
+  check?: (newText: string, ranges: [number, number][], applied: readonly TokenEdit[]) => string | undefined,
+): Rotated {
+  const real = edits.filter((e) => text.slice(e.start, e.end) !== e.text);
+  const spliced = applySplices(text, real);
+  if (!spliced.ok) return spliced;
+  const problem = check?.(spliced.value.text, spliced.value.ranges, real);
+  if (problem) return err('UNSAFE_VALUE', problem);
+  return ok({
+    text: spliced.value.text,
+    changes: real.map((e, i) => {
+      const [start, end] = spliced.value.ranges[i]!;
+      return { line: lineOf(spliced.value.text, start), what: e.what, oldRange: [e.start, e.end] as [number, number], newRange: [start, end] as [number, number] };
+    }),
+    notes,
+  });
 }

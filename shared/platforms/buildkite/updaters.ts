@@ -5,10 +5,10 @@
  */
 import { isMap, isScalar } from 'yaml';
 import { err, ok, type Result } from '../../result';
-import type { Change, Command, Updater } from '../types';
+import type { Command, Updater } from '../types';
 import { rotateEnvFile, rotateSystemdEnvironment } from '../../edit/env-file';
 import { readShellWord, renderShellWordLike, shellArg, shellQuote, shellWords } from '../../edit/shell';
-import { applySplices, lineOf } from '../../edit/splice';
+import { applyTokenEdits, lineOf, type Rotated, type TokenEdit } from '../../edit/splice';
 import { scanYamlTokens } from '../../edit/token-places';
 import { base64Utf8, checkTokenText } from '../../edit/values';
 import { editYaml, getPair, getScalar, parseYaml, type YamlSet } from '../../edit/yaml';
@@ -17,7 +17,6 @@ import { systemdCommands, TOKEN_ENV_NAMES } from './common';
 import { CONTAINER, dockerCommands } from './docker';
 import { CHART, stackCommands } from './kubernetes';
 
-type Rotated = Result<{ text: string; changes: Change[]; notes?: string[] }>;
 
 const YAML_NAME = /\.ya?ml$/i;
 const TOKEN_RE = /\bBUILDKITE_AGENT_TOKEN\b/;
@@ -74,19 +73,8 @@ function rotateCfg(text: string, token: string): Rotated {
 }
 
 /** Applies line or word edits and proves the result with `check`; reports each with its ranges. */
-function splice(text: string, edits: { start: number; end: number; text: string; what: string }[], notes: string[], check: (t: string, ranges: [number, number][]) => boolean): Rotated {
-  const real = edits.filter((e) => text.slice(e.start, e.end) !== e.text);
-  const spliced = applySplices(text, real);
-  if (!spliced.ok) return spliced;
-  if (!check(spliced.value.text, spliced.value.ranges)) return err('UNSAFE_VALUE', 'The edited file would not read back with the new token; nothing was changed.');
-  return ok({
-    text: spliced.value.text,
-    changes: real.map((e, i) => {
-      const [s, end] = spliced.value.ranges[i]!;
-      return { line: lineOf(spliced.value.text, s), what: e.what, oldRange: [e.start, e.end] as [number, number], newRange: [s, end] as [number, number] };
-    }),
-    notes,
-  });
+function splice(text: string, edits: TokenEdit[], notes: string[], check: (t: string, ranges: [number, number][]) => boolean): Rotated {
+  return applyTokenEdits(text, edits, notes, (t, ranges) => (check(t, ranges) ? undefined : 'The edited file would not read back with the new token; nothing was changed.'));
 }
 
 function cfgCommands(text: string, path: string): Command[] {

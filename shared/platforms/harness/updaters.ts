@@ -4,10 +4,10 @@
  */
 import { isMap, isScalar } from 'yaml';
 import { err, ok, type Result } from '../../result';
-import type { Change, Command, Updater } from '../types';
+import type { Command, Updater } from '../types';
 import { editJson, member, parseJsonLocated, type JsonNode, type JsonSet } from '../../edit/json';
 import { readShellWord, renderShellWordLike, shellQuote, shellWords } from '../../edit/shell';
-import { applySplices, lineOf } from '../../edit/splice';
+import { applyTokenEdits, lineOf, type Rotated } from '../../edit/splice';
 import { scanYamlTokens, type YamlTokenScan } from '../../edit/token-places';
 import { checkTokenText } from '../../edit/values';
 import { rotateEnvFile } from '../../edit/env-file';
@@ -18,7 +18,6 @@ import { ecsCommands, ECS_FAMILY } from './ecs';
 import { helmCommands } from './helm';
 import { shellCommands } from './shell';
 
-type Rotated = Result<{ text: string; changes: Change[]; notes?: string[] }>;
 
 const YAML_NAME = /\.ya?ml$/i;
 const TOKEN_NAME_RE = new RegExp(`\\b(${TOKEN_ENV_NAMES.join('|')})\\b`);
@@ -366,21 +365,16 @@ function rotateScript(text: string, token: string): Rotated {
   const planned = scriptEdits(text, token);
   if (!planned.ok) return planned;
   const { edits, notes } = planned.value;
-  const real = edits.filter((e) => text.slice(e.start, e.end) !== e.text);
   if (edits.length === 0) return noToken(text, notes.length ? notes.join(' ') : 'No delegate token in this script.');
-  const spliced = applySplices(text, real);
-  if (!spliced.ok) return spliced;
   // Prove it: every edited word must read back as intended in the new script.
-  for (const [i, e] of real.entries()) {
-    const [s, end] = spliced.value.ranges[i]!;
-    const w = readShellWord(spliced.value.text, s);
-    if (w.end !== end || !w.literal) return err('UNSAFE_VALUE', `${e.what}: the edit would not read back as one shell word; nothing was changed.`);
-  }
-  const changes: Change[] = real.map((e, i) => {
-    const [s, end] = spliced.value.ranges[i]!;
-    return { line: lineOf(spliced.value.text, s), what: e.what, oldRange: [e.start, e.end], newRange: [s, end] };
+  return applyTokenEdits(text, edits, notes, (newText, ranges, applied) => {
+    for (const [i, e] of applied.entries()) {
+      const [s, end] = ranges[i]!;
+      const w = readShellWord(newText, s);
+      if (w.end !== end || !w.literal) return `${e.what}: the edit would not read back as one shell word; nothing was changed.`;
+    }
+    return undefined;
   });
-  return ok({ text: spliced.value.text, changes, notes });
 }
 
 /** The container name a `docker run --name X` in the script gives, if any. */
