@@ -11,6 +11,7 @@ import { sshCredential } from '../main/services/credential';
 import { armorcode } from '../shared/platforms/armorcode';
 import { generateArmorcode } from '../shared/platforms/armorcode/generate';
 import type { Generated } from '../shared/platforms/types';
+import { timeAsync, timeSync } from './timing';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ao-bench-ac-'));
 execFileSync('openssl', ['genrsa', '-out', path.join(dir, 'k'), '2048'], { stdio: 'ignore' });
@@ -26,19 +27,7 @@ const answers = (n: number) =>
     services: Array.from({ length: n }, (_, i) => ({ name: `svc-${i}`, url: `https://svc-${i}.internal.acme.com:${8000 + i}`, remotePort: 5000 + i })),
   });
 
-function timeSync(runs: number, work: () => void): number {
-  work();
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) work();
-  return (performance.now() - start) / runs;
-}
 
-async function timeAsync(runs: number, work: (i: number) => Promise<void>): Promise<number> {
-  await work(-1);
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) await work(i);
-  return (performance.now() - start) / runs;
-}
 
 const one = answers(1);
 const hundred = answers(100);

@@ -7,22 +7,11 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { checkScps } from '../main/services/scp-check';
 import { setSecurityToken } from '../shared/platforms/bamboo-remote/wrapper-conf';
 import { BAMBOO_ROLE, SEED_POLICY, text } from '../test/support/scp-policies';
+import { timeAsync, timeSync } from './timing';
 
 const TOKEN = 'f3defca0b1dee4b665fa7471cfe2899d524722f9';
 
-function timeSync(runs: number, work: () => void): number {
-  work();
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) work();
-  return (performance.now() - start) / runs;
-}
 
-async function timeAsync(runs: number, work: () => Promise<void>): Promise<number> {
-  await work();
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) await work();
-  return (performance.now() - start) / runs;
-}
 
 const lines = (n: number): string =>
   [

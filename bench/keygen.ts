@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateKeyPair, type GenerateRequest } from '../main/services/keys';
+import { median } from './timing';
 
 interface Case {
   name: string;
@@ -26,11 +27,6 @@ const CASES: Case[] = [
   { name: 'RSA 4096 (OpenSSH)', ours: { type: 'rsa', bits: 4096 }, sshKeygen: ['-t', 'rsa', '-b', '4096', '-N', ''], runs: 9 },
 ];
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 async function timeOurs(req: GenerateRequest): Promise<number> {
   const start = process.hrtime.bigint();

@@ -15,15 +15,11 @@ import { startHttps, startSilent, type Running } from '../test/support/net-serve
 import { startSshd } from '../test/support/sshd';
 import { makeTestCerts } from '../test/support/tls-certs';
 import net from 'node:net';
+import { median } from './timing';
 
 const RUNS = Number(process.env.PROBE_RUNS ?? 3);
 const TIMEOUT = Number(process.env.PROBE_TIMEOUT_MS ?? 1000);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 async function startTcp(): Promise<Running> {
   const server = net.createServer((s) => {

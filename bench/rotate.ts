@@ -10,22 +10,11 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { planRotation } from '../main/services/rotate';
 import { harness, harnessAnswers } from '../shared/platforms/harness';
+import { timeAsync, timeSync } from './timing';
 
 const OLD = 'b2xkLWRlbGVnYXRlLXRva2VuLTAxMjM0NTY3ODk=';
 const NEW = 'bmV3LWRlbGVnYXRlLXRva2VuLWFiY2RlZmdoaWo=';
 
-function timeSync(runs: number, work: () => void): number {
-  work();
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) work();
-  return (performance.now() - start) / runs;
-}
-async function timeAsync(runs: number, work: () => Promise<void>): Promise<number> {
-  await work();
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) await work();
-  return (performance.now() - start) / runs;
-}
 
 const answers = harnessAnswers.parse({ accountId: 'acc_1', delegateName: 'd1' });
 const gen = (variant: string): string => {

@@ -1,4 +1,4 @@
-// Runs the benchmarks: every bench/*.ts except this file, one after the other (each in its own
+// Runs the benchmarks: every bench/*.ts except this file and timing.ts, one after the other (each in its own
 // process, so one's memory does not colour the next), or only those named:
 //   npm run bench            npm run bench -- bundle
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import path from 'node:path';
 const here = import.meta.dirname;
 const tsx = path.join(here, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const all = readdirSync(here)
-  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.endsWith('.d.ts'))
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && f !== 'timing.ts' && !f.endsWith('.d.ts'))
   .map((f) => f.slice(0, -3))
   .sort();
 const wanted = process.argv.slice(2);
