@@ -77,7 +77,7 @@ void app.whenReady().then(() => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
 
-  const electronStore = new ElectronStore<Record<string, unknown>>({ name: 'agent-onboard', schema: STORE_SCHEMA as never });
+  const electronStore = new ElectronStore<Record<string, unknown>>({ name: 'agent-onboard', schema: STORE_SCHEMA });
   const store: KeyValueStore = {
     get: (k) => electronStore.get(k),
     set: (k, v) => electronStore.set(k, v),

@@ -241,7 +241,7 @@ function fromPrivateKeyInfo(info: forge.asn1.Asn1): Result<Parsed> {
   } catch {
     return err('KEY_MALFORMED', 'The PKCS#8 key is damaged.');
   }
-  if (oid === RSA_OID) return fromForgeRsa(forge.pki.privateKeyFromAsn1(info) as RsaKey);
+  if (oid === RSA_OID) return fromForgeRsa(forge.pki.privateKeyFromAsn1(info));
   if (oid === ED25519_OID) return fromEd25519Der(Buffer.from(forge.asn1.toDer(info).getBytes(), 'binary'));
   if (oid === EC_OID) return err('KEY_UNSUPPORTED', 'This is an ECDSA key; use an Ed25519 or RSA key.', 'Generate a new key here.');
   return err('KEY_UNSUPPORTED', `Keys of algorithm ${oid} are not supported; use an Ed25519 or RSA key.`);
@@ -281,7 +281,7 @@ function parsePkcs8(block: string, encrypted: boolean, passphrase: string | unde
 function parsePkcs1(block: string, encrypted: boolean, passphrase: string | undefined): Result<Parsed> {
   if (!encrypted) {
     try {
-      return fromForgeRsa(forge.pki.privateKeyFromPem(block) as RsaKey);
+      return fromForgeRsa(forge.pki.privateKeyFromPem(block));
     } catch {
       return err('KEY_MALFORMED', 'The RSA key is damaged.', 'Copy the whole key again, from the -----BEGIN line to the -----END line.');
     }
@@ -289,7 +289,7 @@ function parsePkcs1(block: string, encrypted: boolean, passphrase: string | unde
   if (!passphrase) return err('PASSPHRASE_REQUIRED', 'This key is encrypted: enter its passphrase.');
   let key: RsaKey | null;
   try {
-    key = forge.pki.decryptRsaPrivateKey(block, passphrase) as RsaKey | null;
+    key = forge.pki.decryptRsaPrivateKey(block, passphrase);
   } catch (error) {
     if (/unsupported/i.test((error as Error).message ?? '')) return err('KEY_UNSUPPORTED', 'This key is encrypted with a cipher the app cannot read.', 'Re-encrypt it with AES-256: ssh-keygen -p -f KEY');
     key = null;
@@ -311,7 +311,7 @@ function parseOpenSsh(block: string, passphrase: string | undefined): Result<Par
   if (parsed instanceof Error) return sshError(parsed);
   if (Array.isArray(parsed)) return err('KEY_MALFORMED', 'The file holds more than one key.', 'Import one key at a time.');
   if (parsed.type === 'ssh-rsa') {
-    const rsa = fromForgeRsa(forge.pki.privateKeyFromPem(parsed.getPrivatePEM()) as RsaKey);
+    const rsa = fromForgeRsa(forge.pki.privateKeyFromPem(parsed.getPrivatePEM()));
     return rsa.ok ? ok({ ...rsa.value, comment: parsed.comment }) : rsa;
   }
   if (parsed.type === 'ssh-ed25519') {

@@ -91,7 +91,7 @@ export async function openConfStore(dir: string): Promise<KeyValueStore> {
     cwd: dir,
     configName: 'agent-onboard',
     projectName: 'agent-onboard',
-    schema: STORE_SCHEMA as never,
+    schema: STORE_SCHEMA,
     clearInvalidConfig: false,
   });
   const store: KeyValueStore = {

@@ -233,7 +233,7 @@ export function getScalar(map: unknown, key: string): Scalar | undefined {
 /** The pair `key` of a mapping. */
 export function getPair(map: unknown, key: string): Pair | undefined {
   if (!isMap(map)) return undefined;
-  return map.items.find((p) => isScalar(p.key) && p.key.value === key) as Pair | undefined;
+  return map.items.find((p): p is Pair => isScalar(p.key) && p.key.value === key);
 }
 
 /** The node at `key` of a mapping (any kind). */

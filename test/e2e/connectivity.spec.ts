@@ -100,7 +100,7 @@ test.describe('connectivity step', () => {
     await app.getByRole('button', { name: 'Save report' }).click();
     const saved = await download;
     expect(saved.suggestedFilename()).toMatch(/^connectivity-report-.*\.txt$/);
-    expect(readFileSync((await saved.path()) as string, 'utf8')).toContain(`[PASS] 127.0.0.1:${sshd.port} (ssh)`);
+    expect(readFileSync((await saved.path()), 'utf8')).toContain(`[PASS] 127.0.0.1:${sshd.port} (ssh)`);
 
     // The pin is in the saved draft: after a reload a new run checks the key against it.
     await app.reload();

@@ -260,7 +260,7 @@ describe('rotate CLI', () => {
     [['armorcode', '--token-env', 'T', 'x'], { T: NEW }, /'armorcode' has no token to rotate/],
     [['buildkite', '--token-env', 'T', '/tmp'], { T: 'bkua_0123456789abcdef0123456789abcdef01234567' }, /Buildkite API access token/],
   ])('exits 2 with one line for bad input: %j', async (argv, env, message) => {
-    const r = await cli(argv as string[], env as Record<string, string>);
+    const r = await cli(argv, env);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);

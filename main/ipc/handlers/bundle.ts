@@ -66,7 +66,7 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       let left: string[] = [];
       let meta: { platform: AnyPlatform['id'] | null; variant: string | null; commands: Command[]; notes: string[] };
       if (input.source.kind === 'draft') {
-        const got = draftFiles(deps, input.source.draft as Draft, input.includePrivateKey);
+        const got = draftFiles(deps, input.source.draft, input.includePrivateKey);
         if (!got.ok) return got;
         ({ files, left } = got.value);
         meta = { platform: got.value.platform.id, variant: input.source.draft.variant, commands: got.value.commands, notes: got.value.notes };
@@ -152,9 +152,9 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
     },
 
     'fleet:check': async ({ draft, csv }) => {
-      const platform = platformOf(draft as Draft);
+      const platform = platformOf(draft);
       if (!platform.ok) return platform;
-      const check = checkFleet(platform.value, draft as Draft, csv);
+      const check = checkFleet(platform.value, draft, csv);
       if (!check.ok) return check;
       return ok({
         columns: check.value.columns,
@@ -164,7 +164,7 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
     },
 
     'fleet:run': async (input, ctx) => {
-      const draft = input.draft as Draft;
+      const draft = input.draft;
       const platform = platformOf(draft);
       if (!platform.ok) return platform;
       const outDir = userPath(input.outDir);

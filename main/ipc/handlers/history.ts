@@ -1,6 +1,6 @@
 /** Handlers of the onboarding history and of the diagnostics page. */
 import { diagnose } from '../../../shared/diagnose';
-import type { Contract, Draft } from '../../../shared/ipc';
+import type { Contract } from '../../../shared/ipc';
 import { ok } from '../../../shared/result';
 import type { Deps } from '../../services/deps';
 import { HistoryService } from '../../services/history';
@@ -15,7 +15,7 @@ export function historyHandlers(deps: Deps, _jobs: JobRegistry): Handlers<Histor
   return {
     'history:list': async () => ok({ entries: history.list() }),
     'history:add': async ({ draft, bundlePath, agents }) => {
-      const entry = history.add(draft as Draft, { ...(bundlePath ? { bundlePath } : {}), ...(agents !== undefined ? { agents } : {}) });
+      const entry = history.add(draft, { ...(bundlePath ? { bundlePath } : {}), ...(agents !== undefined ? { agents } : {}) });
       return entry.ok ? ok({ entry: entry.value }) : entry;
     },
     'history:reopen': async ({ id }) => {

@@ -22,7 +22,7 @@ import {
 } from '../../../shared/probe';
 import { resolveHost, type DnsAnswer } from './dns';
 import { httpGet, type HttpHead } from './http';
-import { connectTunnel, proxyAuthFailure, proxyAuthorization, type ProxyPlan, type ProxyServer } from './proxy';
+import { connectTunnel, proxyAuthFailure, proxyAuthorization, type ProxyPlan } from './proxy';
 import { checkSsh, readBanner } from './ssh';
 import type { UsableKey } from './ssh-key';
 import { StepFailure, abortedFailure, errorText, since } from './step';
@@ -364,7 +364,7 @@ async function httpFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, 
   }
   try {
     const head = await step(acc, 'http', () => httpGet(socket, { hostHeader: hostHeader(e), target, ...(auth ? { proxyAuthorization: auth } : {}) }, o.timeoutMs, signal), (h) => statusText(h));
-    if (proxy && head.status === 407) throw proxyAuthFailure(proxy as ProxyServer, head.headers);
+    if (proxy && head.status === 407) throw proxyAuthFailure(proxy, head.headers);
     recordHttp(acc, head);
     return httpVerdict(head, `HTTP ${head.status}${head.reason ? ` ${head.reason}` : ''}`);
   } finally {

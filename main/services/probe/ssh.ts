@@ -176,7 +176,7 @@ export async function checkSsh(socket: Duplex, o: SshCheckOptions, timeoutMs: nu
 
   const withKey = Boolean(o.privateKey && o.user);
   const config: ConnectConfig = {
-    sock: socket as ConnectConfig['sock'],
+    sock: socket,
     username: o.user || 'agent-onboard-probe',
     readyTimeout: 0,
     tryKeyboard: false,

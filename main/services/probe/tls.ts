@@ -92,8 +92,8 @@ function nameOf(dn: Dn): string {
 function factsOf(s: TLSSocket, cert: PeerCertificate): TlsFacts {
   const validTo = new Date(cert.valid_to);
   const validFrom = new Date(cert.valid_from);
-  const subject = nameOf(cert.subject as unknown as Dn);
-  const issuer = nameOf(cert.issuer as unknown as Dn);
+  const subject = nameOf(cert.subject);
+  const issuer = nameOf(cert.issuer);
   const error = s.authorized ? undefined : String(s.authorizationError ?? 'UNKNOWN');
   return {
     protocol: s.getProtocol() ?? 'unknown',

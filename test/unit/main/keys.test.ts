@@ -47,8 +47,8 @@ describe('generateKeyPair', () => {
 describe('importKey', () => {
   it('refuses an RSA key whose numbers do not belong together, though it parses', async () => {
     const pair = value(await generateKeyPair({ type: 'rsa', bits: 2048, format: 'pkcs1' }));
-    const k = forge.pki.privateKeyFromPem(pair.privateKey) as forge.pki.rsa.PrivateKey;
-    const other = forge.pki.rsa.generateKeyPair({ bits: 2048 }).privateKey as forge.pki.rsa.PrivateKey;
+    const k = forge.pki.privateKeyFromPem(pair.privateKey);
+    const other = forge.pki.rsa.generateKeyPair({ bits: 2048 }).privateKey;
     const broken = forge.pki.setRsaPrivateKey(k.n, k.e, k.d, other.p, k.q, k.dP, k.dQ, k.qInv);
     const r = importKey({ text: forge.pki.privateKeyToPem(broken) });
     expect(r.ok === false && r.error).toMatchObject({ code: 'KEY_MALFORMED', message: expect.stringContaining('do not belong together') });
