@@ -6,22 +6,25 @@ import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { CHANNELS, type Contract } from '../../shared/ipc';
 import { err } from '../../shared/result';
 import { dispatchApp, type Handlers, type JobRegistry } from './dispatch';
+import { isTrustedSender, type SenderFacts } from './sender';
 
 export const JOB_EVENT_CHANNEL = 'job:event';
 
-/** True when the call comes from our own window's top frame showing our own page. */
-export function isTrustedSender(event: IpcMainInvokeEvent, win: BrowserWindow | undefined, pageUrl: string): boolean {
-  if (!win || win.isDestroyed() || event.sender.id !== win.webContents.id) return false;
+/** The facts isTrustedSender needs, read from an Electron event. */
+function senderFacts(event: IpcMainInvokeEvent, win: BrowserWindow | undefined): SenderFacts {
   const frame = event.senderFrame;
-  if (!frame || frame.parent !== null) return false;
-  const url = frame.url.split('#')[0]?.split('?')[0] ?? '';
-  return url === pageUrl || (pageUrl.startsWith('http') && url.startsWith(pageUrl));
+  return {
+    senderId: event.sender.id,
+    windowId: win && !win.isDestroyed() ? win.webContents.id : undefined,
+    frameUrl: frame?.url,
+    isTopFrame: frame ? frame.parent === null : false,
+  };
 }
 
 export function bindElectronIpc(handlers: Handlers<Contract>, jobs: JobRegistry, getWindow: () => BrowserWindow | undefined, pageUrl: string): void {
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, (event, payload: unknown) => {
-      if (!isTrustedSender(event, getWindow(), pageUrl)) return err('FORBIDDEN', 'This request did not come from the app window.');
+      if (!isTrustedSender(senderFacts(event, getWindow()), pageUrl)) return err('FORBIDDEN', 'This request did not come from the app window.');
       const sender = event.sender;
       return dispatchApp(handlers, channel, payload, {
         senderId: `wc-${sender.id}`,
