@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ProbeEndpoint, ProbeRun } from '../shared/probe';
-import { runProbes, usableKey } from '../main/services/probe';
+import { keyForSsh2 } from '../main/services/keys';
+import { runProbes } from '../main/services/probe';
 import { startHttps, startSilent, type Running } from '../test/support/net-servers';
 import { startSshd } from '../test/support/sshd';
 import { makeTestCerts } from '../test/support/tls-certs';
@@ -47,7 +48,7 @@ async function sequential(endpoints: ProbeEndpoint[], options: Parameters<typeof
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ao-bench-probe-'));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bench', '-f', path.join(dir, 'id')]);
-  const key = usableKey(readFileSync(path.join(dir, 'id'), 'utf8'));
+  const key = keyForSsh2(readFileSync(path.join(dir, 'id'), 'utf8'));
   if (!key.ok) throw new Error(key.error.message);
   const certs = await makeTestCerts();
   // MaxStartups: 20 SSH handshakes arrive at once; OpenSSH's default would drop some.

@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { endpointLabel, fingerprintSchema, fixFor, parseProxyUrl, sshUserSchema, VERDICTS, type EndpointResult, type ProbeEndpoint, type ProbeRun } from '../../shared/probe';
 import { answeredSummary } from '../../shared/probe-report';
 import { hostSchema, portSchema } from '../../shared/validate';
-import { planProxy, runProbes, usableKey, type UsableKey } from '../services/probe';
+import { keyForSsh2, type Ssh2Key } from '../services/keys';
+import { planProxy, runProbes } from '../services/probe';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
 
 const DEFAULT_PORTS = [22, 443];
@@ -122,7 +123,7 @@ function manualProxy(url: string, env: Record<string, string | undefined>): { mo
   return { mode: 'manual', url, ...(noProxy ? { noProxy } : {}) };
 }
 
-async function readKey(file: string, passphraseEnv: string | undefined, io: CliIo): Promise<UsableKey> {
+async function readKey(file: string, passphraseEnv: string | undefined, io: CliIo): Promise<Ssh2Key> {
   let text: string;
   try {
     text = await readFile(path.resolve(io.cwd, file), 'utf8');
@@ -134,7 +135,7 @@ async function readKey(file: string, passphraseEnv: string | undefined, io: CliI
     passphrase = io.env[passphraseEnv];
     if (passphrase === undefined) throw new UsageError(`--passphrase-env ${passphraseEnv}: that environment variable is not set`);
   }
-  const key = usableKey(text, passphrase);
+  const key = keyForSsh2(text, passphrase);
   if (!key.ok) throw new UsageError(`--ssh-key ${file}: ${key.error.message}${key.error.hint ? ` ${key.error.hint}` : ''}`);
   return key.value;
 }

@@ -6,8 +6,8 @@
  */
 import type { Credential, CredentialSpec } from '../../shared/platforms/types';
 import { err, ok, type Result } from '../../shared/result';
-import { importKey } from './keys';
-import type { SecretVault } from './vault';
+import { importKey, keyForSsh2, type Ssh2Key } from './keys';
+import type { SecretVault, StoredSecret } from './vault';
 
 /**
  * An SSH key pair credential from a private key's text. Failure codes: KEY_MALFORMED,
@@ -39,18 +39,37 @@ export function tokenCredential(token: string): Result<Credential> {
 }
 
 /**
- * The credential for `spec` from the vault entry `credentialId`. Failure codes:
+ * The vault entry chosen on the Credentials step, when it is of the kind wanted. Failure codes:
  * SECRET_UNAVAILABLE (no id, unknown id, or the secret is gone after a restart without a
- * keychain), TOKEN_WRONG_KIND (a token where a key is needed or the reverse), and those of
- * sshCredential / tokenCredential.
+ * keychain), TOKEN_WRONG_KIND (a token where a key is needed or the reverse).
  */
-export function credentialFromVault(vault: SecretVault, spec: CredentialSpec, credentialId: string | undefined, knownHosts?: string): Result<Credential> {
-  if (spec.kind === 'none') return ok({ kind: 'none' });
-  const wanted = spec.kind === 'ssh-keypair' ? 'ssh-private-key' : 'token';
-  const what = spec.kind === 'ssh-keypair' ? 'SSH key pair' : 'token';
+export function chosenSecret(vault: SecretVault, credentialId: string | undefined, kind: 'ssh-private-key' | 'token'): Result<StoredSecret> {
+  const what = kind === 'ssh-private-key' ? 'SSH key pair' : 'token';
   if (!credentialId) return err('SECRET_UNAVAILABLE', `No ${what} is chosen yet.`, `Create or import one on the Credentials step.`);
   const secret = vault.get(credentialId);
   if (!secret) return err('SECRET_UNAVAILABLE', `The ${what} chosen on the Credentials step is no longer available (secrets are kept in memory only when there is no OS keychain).`, 'Go back to the Credentials step and create or import it again.');
-  if (secret.kind !== wanted) return err('TOKEN_WRONG_KIND', `The chosen credential is not ${spec.kind === 'ssh-keypair' ? 'an SSH private key' : 'a token'}.`, 'Choose the right one on the Credentials step.');
-  return spec.kind === 'ssh-keypair' ? sshCredential(secret.value, spec, knownHosts) : tokenCredential(secret.value);
+  if (secret.kind !== kind) return err('TOKEN_WRONG_KIND', `The chosen credential is not ${kind === 'ssh-private-key' ? 'an SSH private key' : 'a token'}.`, 'Choose the right one on the Credentials step.');
+  return ok(secret);
+}
+
+/**
+ * The private key behind a vault id, ready for ssh2's client, opened with the passphrase its
+ * metadata points to (meta.passphraseId). Failure codes: those of chosenSecret and keys.keyForSsh2.
+ */
+export function sshKeyFromVault(vault: SecretVault, credentialId: string): Result<Ssh2Key> {
+  const secret = chosenSecret(vault, credentialId, 'ssh-private-key');
+  if (!secret.ok) return secret;
+  const passphraseId = secret.value.meta.passphraseId;
+  return keyForSsh2(secret.value.value, passphraseId ? vault.get(passphraseId)?.value : undefined);
+}
+
+/**
+ * The credential for `spec` from the vault entry `credentialId`. Failure codes: those of
+ * chosenSecret, sshCredential and tokenCredential.
+ */
+export function credentialFromVault(vault: SecretVault, spec: CredentialSpec, credentialId: string | undefined, knownHosts?: string): Result<Credential> {
+  if (spec.kind === 'none') return ok({ kind: 'none' });
+  const secret = chosenSecret(vault, credentialId, spec.kind === 'ssh-keypair' ? 'ssh-private-key' : 'token');
+  if (!secret.ok) return secret;
+  return spec.kind === 'ssh-keypair' ? sshCredential(secret.value.value, spec, knownHosts) : tokenCredential(secret.value.value);
 }

@@ -6,7 +6,7 @@
  * does RSA, PEM and PKCS#1/#8 (its generator runs on Node's native crypto); Node's crypto reads
  * Ed25519 PKCS#8 keys. Every failure is a Result with a code from shared/result.ts.
  */
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import path from 'node:path';
 import forge from 'node-forge';
 import ssh2 from 'ssh2';
@@ -213,6 +213,14 @@ interface Parsed {
   comment: string;
 }
 
+function passphraseRequired(): Result<never> {
+  return err('PASSPHRASE_REQUIRED', 'This key is encrypted: enter its passphrase.');
+}
+
+function wrongPassphrase(): Result<never> {
+  return err('PASSPHRASE_WRONG', 'The passphrase does not open this key.', 'Check the passphrase (it is case-sensitive) and try again.');
+}
+
 const ED25519_OID = '1.3.101.112';
 const RSA_OID = '1.2.840.113549.1.1.1';
 const EC_OID = '1.2.840.10045.2.1';
@@ -261,7 +269,7 @@ function parsePkcs8(block: string, encrypted: boolean, passphrase: string | unde
     return err('KEY_MALFORMED', 'The PKCS#8 key is damaged.', 'Copy the whole key again.');
   }
   if (!encrypted) return fromPrivateKeyInfo(outer);
-  if (!passphrase) return err('PASSPHRASE_REQUIRED', 'This key is encrypted: enter its passphrase.');
+  if (!passphrase) return passphraseRequired();
   let info: forge.asn1.Asn1 | null;
   try {
     info = forge.pki.decryptPrivateKeyInfo(outer, passphrase);
@@ -270,11 +278,11 @@ function parsePkcs8(block: string, encrypted: boolean, passphrase: string | unde
     if (/unsupported|unknown|not supported/i.test(message)) return err('KEY_UNSUPPORTED', 'This key is encrypted with a method the app cannot read.', 'Re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY.new');
     info = null;
   }
-  if (!info) return err('PASSPHRASE_WRONG', 'The passphrase does not open this key.', 'Check the passphrase (it is case-sensitive) and try again.');
+  if (!info) return wrongPassphrase();
   try {
     return fromPrivateKeyInfo(info);
   } catch {
-    return err('PASSPHRASE_WRONG', 'The passphrase does not open this key.', 'Check the passphrase (it is case-sensitive) and try again.');
+    return wrongPassphrase();
   }
 }
 
@@ -286,7 +294,7 @@ function parsePkcs1(block: string, encrypted: boolean, passphrase: string | unde
       return err('KEY_MALFORMED', 'The RSA key is damaged.', 'Copy the whole key again, from the -----BEGIN line to the -----END line.');
     }
   }
-  if (!passphrase) return err('PASSPHRASE_REQUIRED', 'This key is encrypted: enter its passphrase.');
+  if (!passphrase) return passphraseRequired();
   let key: RsaKey | null;
   try {
     key = forge.pki.decryptRsaPrivateKey(block, passphrase);
@@ -294,14 +302,14 @@ function parsePkcs1(block: string, encrypted: boolean, passphrase: string | unde
     if (/unsupported/i.test((error as Error).message ?? '')) return err('KEY_UNSUPPORTED', 'This key is encrypted with a cipher the app cannot read.', 'Re-encrypt it with AES-256: ssh-keygen -p -f KEY');
     key = null;
   }
-  if (!key) return err('PASSPHRASE_WRONG', 'The passphrase does not open this key.', 'Check the passphrase (it is case-sensitive) and try again.');
+  if (!key) return wrongPassphrase();
   return fromForgeRsa(key);
 }
 
 function sshError(error: Error): Result<never> {
   const m = error.message;
-  if (/no passphrase given/i.test(m)) return err('PASSPHRASE_REQUIRED', 'This key is encrypted: enter its passphrase.');
-  if (/bad passphrase/i.test(m)) return err('PASSPHRASE_WRONG', 'The passphrase does not open this key.', 'Check the passphrase (it is case-sensitive) and try again.');
+  if (/no passphrase given/i.test(m)) return passphraseRequired();
+  if (/bad passphrase/i.test(m)) return wrongPassphrase();
   if (/Unsupported (OpenSSH private key type|cipher|kdf)/i.test(m)) return err('KEY_UNSUPPORTED', `This OpenSSH key cannot be used: ${m.replace(/^Unsupported /, 'unsupported ')}.`, 'Use an Ed25519 or RSA key.');
   return err('KEY_MALFORMED', 'The OpenSSH key is damaged.', 'Copy the whole key again, from the -----BEGIN line to the -----END line.');
 }
@@ -382,14 +390,57 @@ export async function writeKeyPair(dir: string, names: { privateKey: string; pub
   return written;
 }
 
+/** A private key as ssh2's client takes it (`privateKey`, `passphrase`), and what it is. */
+export interface Ssh2Key {
+  privateKey: string;
+  passphrase?: string;
+  /** As ssh2 names it: ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256… */
+  type: string;
+}
+
+/** PKCS#8 as PKCS#1 (RSA) or SEC1 (ECDSA) PEM, still encrypted with the passphrase when it was. */
+function pkcs8AsPem(block: string, encrypted: boolean, passphrase: string | undefined): Result<string> {
+  if (encrypted && !passphrase) return passphraseRequired();
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: block, format: 'pem', ...(encrypted ? { passphrase } : {}) });
+  } catch {
+    return encrypted ? wrongPassphrase() : err('KEY_MALFORMED', 'The PKCS#8 key is damaged.', 'Copy the whole key again.');
+  }
+  const type = key.asymmetricKeyType === 'rsa' ? 'pkcs1' : key.asymmetricKeyType === 'ec' ? 'sec1' : undefined;
+  if (!type) {
+    return err(
+      'KEY_UNSUPPORTED',
+      `A ${key.asymmetricKeyType ?? 'this'} key in PKCS#8 form cannot be used by OpenSSH.`,
+      'Write the key in OpenSSH format (the Credentials step and `agent-onboard keygen --format openssh` do).',
+    );
+  }
+  return ok(String(key.export({ type, format: 'pem', ...(encrypted ? { cipher: 'aes-256-cbc', passphrase } : {}) })));
+}
+
 /**
- * The private key text in a form ssh2's client reads: ssh2 has no PKCS#8 reader, so PKCS#8 keys
- * become PKCS#1 (still encrypted with the same passphrase when they were); other formats are
- * returned as they are. Failure codes as importKey.
+ * A private key's text (from the vault or a file) in the form ssh2's client reads, opened once
+ * with the passphrase so a wrong one is said here rather than as a failed login. ssh2 has no
+ * PKCS#8 reader, so PKCS#8 RSA and ECDSA keys (what `openssl genrsa` writes since OpenSSL 3)
+ * become PKCS#1/SEC1 PEM, encrypted again when they were; other formats are kept as they are.
+ * Wider than importKey, because it tests a key rather than adopting one: any key ssh2 can log in
+ * with passes (ECDSA, RSA under 2048 bits), except Ed25519 in PKCS#8, which OpenSSH — the agent —
+ * cannot read either. Never echoes key material. Failure codes: KEY_MALFORMED (a public key,
+ * damaged text), KEY_UNSUPPORTED, PASSPHRASE_REQUIRED, PASSPHRASE_WRONG.
  */
-export function keyForSsh2(privateKey: string, passphrase?: string): Result<string> {
-  const detected = detectKey(privateKey);
-  if (detected.kind === 'private' && detected.format !== 'pkcs8') return ok(detected.block);
-  const converted = importKey({ text: privateKey, passphrase, format: 'pkcs1' });
-  return converted.ok ? ok(converted.value.privateKey) : converted;
+export function keyForSsh2(text: string, passphrase?: string): Result<Ssh2Key> {
+  const given = passphrase || undefined;
+  const detected = detectKey(text);
+  if (detected.kind === 'malformed') return err('KEY_MALFORMED', detected.message, detected.hint);
+  // Kinds the app does not import (ECDSA PEM, DSA, PuTTY) are still tried: ssh2 may read them.
+  const block = detected.kind === 'unsupported' ? ok(text.trim()) : detected.format === 'pkcs8' ? pkcs8AsPem(detected.block, detected.encrypted, given) : ok(detected.block);
+  if (!block.ok) return block;
+  const parsed = ssh2.utils.parseKey(block.value, given);
+  if (parsed instanceof Error) {
+    const failure = sshError(parsed);
+    return detected.kind === 'unsupported' && !failure.ok && failure.error.code === 'KEY_MALFORMED' ? err('KEY_UNSUPPORTED', detected.message, detected.hint) : failure;
+  }
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key) return err('KEY_MALFORMED', 'The file holds no private key.');
+  return ok({ privateKey: block.value, ...(given ? { passphrase: given } : {}), type: key.type });
 }

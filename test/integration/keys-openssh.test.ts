@@ -149,8 +149,8 @@ function ssh2Login(c: Case): Promise<string> {
         host: '127.0.0.1',
         port: sshd.port,
         username: sshd.user,
-        privateKey: key.value,
-        ...(c.passphrase ? { passphrase: c.passphrase } : {}),
+        privateKey: key.value.privateKey,
+        ...(key.value.passphrase ? { passphrase: key.value.passphrase } : {}),
         hostVerifier: (hostKey: Buffer) => fingerprintOfBlob(hostKey) === sshd.hostKeyFingerprint,
         readyTimeout: 20_000,
       });

@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeKnownHosts } from '../../shared/known-hosts';
 import type { ProbeEndpoint } from '../../shared/probe';
-import { runProbes, usableKey, type UsableKey } from '../../main/services/probe';
+import { keyForSsh2, type Ssh2Key } from '../../main/services/keys';
+import { runProbes } from '../../main/services/probe';
 import { freePort, startSshd, type RunningSshd } from '../support/sshd';
 
 const run = promisify(execFile);
@@ -21,10 +22,10 @@ let dir: string;
 let sshd22: RunningSshd;
 let sshd443: RunningSshd;
 let noForward: RunningSshd;
-let key: UsableKey;
-let strangerKey: UsableKey;
-let rsaPemKey: UsableKey;
-let pkcs8Key: UsableKey;
+let key: Ssh2Key;
+let strangerKey: Ssh2Key;
+let rsaPemKey: Ssh2Key;
+let pkcs8Key: Ssh2Key;
 
 async function keygen(name: string, args: string[]): Promise<string> {
   const file = path.join(dir, name);
@@ -32,8 +33,8 @@ async function keygen(name: string, args: string[]): Promise<string> {
   return file;
 }
 
-function load(file: string): UsableKey {
-  const k = usableKey(readFileSync(file, 'utf8'));
+function load(file: string): Ssh2Key {
+  const k = keyForSsh2(readFileSync(file, 'utf8'));
   if (!k.ok) throw new Error(k.error.message);
   return k.value;
 }

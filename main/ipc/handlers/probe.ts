@@ -2,7 +2,9 @@
 import type { Contract } from '../../../shared/ipc';
 import { err, ok } from '../../../shared/result';
 import type { Deps } from '../../services/deps';
-import { keyFromVault, planProxy, runProbes, type UsableKey } from '../../services/probe';
+import { sshKeyFromVault } from '../../services/credential';
+import type { Ssh2Key } from '../../services/keys';
+import { planProxy, runProbes } from '../../services/probe';
 import { describeEnvProxy } from '../../services/probe/proxy';
 import type { Handlers, JobRegistry } from '../dispatch';
 
@@ -11,9 +13,9 @@ type ProbeChannels = Pick<Contract, 'probe:run' | 'probe:proxy-env'>;
 export function probeHandlers(deps: Deps, _jobs: JobRegistry, env: Record<string, string | undefined> = process.env): Handlers<ProbeChannels> {
   return {
     'probe:run': async (input, ctx) => {
-      let key: UsableKey | undefined;
+      let key: Ssh2Key | undefined;
       if (input.credentialId) {
-        const found = keyFromVault(deps.vault, input.credentialId);
+        const found = sshKeyFromVault(deps.vault, input.credentialId);
         if (!found.ok) return found;
         key = found.value;
       }

@@ -24,13 +24,12 @@ import { resolveHost, type DnsAnswer } from './dns';
 import { httpGet, type HttpHead } from './http';
 import { connectTunnel, proxyAuthFailure, proxyAuthorization, type ProxyPlan } from './proxy';
 import { checkSsh, readBanner } from './ssh';
-import type { UsableKey } from './ssh-key';
+import type { Ssh2Key } from '../keys';
 import { StepFailure, abortedFailure, errorText, since } from './step';
 import { connectTcp } from './tcp';
 import { handshake, judgeCertificate, nameError, type TlsOutcome } from './tls';
 
 export { planProxy, type ProxyPlan } from './proxy';
-export { keyFromVault, usableKey, type UsableKey } from './ssh-key';
 
 export interface ProbeOptions {
   /** Limit of each step, in ms (DNS, connect, banner, handshake, auth, each forward, HTTP answer). */
@@ -38,7 +37,7 @@ export interface ProbeOptions {
   /** Limit of the whole run, in ms; default 3 × timeoutMs. */
   deadlineMs?: number;
   /** SSH login for the auth and forward checks (auth is tested only with a key). */
-  ssh?: { user?: string; key?: UsableKey; forwardPorts?: number[]; forwardBind?: string };
+  ssh?: { user?: string; key?: Ssh2Key; forwardPorts?: number[]; forwardBind?: string };
   /** Pinned known_hosts lines; a key not pinned for a host:port that has pins is a mismatch. */
   knownHosts?: string;
   /** Acceptable host key fingerprints for every SSH endpoint (SHA256:...). */

@@ -122,7 +122,7 @@ export interface SshCheckOptions {
   banner: string;
   /** The login user; auth is tested only with a key. */
   user?: string;
-  /** A private key ssh2 can parse (see ssh-key.ts), already decrypted or with its passphrase. */
+  /** A private key ssh2 can parse (see keys.keyForSsh2), already decrypted or with its passphrase. */
   privateKey?: string;
   passphrase?: string;
   /** Remote ports to ask the server to listen on (tcpip-forward), released right after. */

@@ -1,6 +1,10 @@
+import { generateKeyPairSync } from 'node:crypto';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
+import { sshKeyFromVault } from '../../../main/services/credential';
 import { generateKeyPair, importKey, keyForSsh2 } from '../../../main/services/keys';
+import { putKey } from '../../../main/services/secrets';
+import { SecretVault } from '../../../main/services/vault';
 import { fingerprintOfBlob, mpint, sshString } from '../../../main/services/openssh-key';
 
 function value<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
@@ -74,9 +78,37 @@ describe('importKey', () => {
 describe('keyForSsh2', () => {
   it('hands PKCS#8 over as PKCS#1 (ssh2 has no PKCS#8 reader) and other formats as they are', async () => {
     const p8 = value(await generateKeyPair({ type: 'rsa', bits: 2048, format: 'pkcs8', passphrase: 'secret 1' }));
-    expect(value(keyForSsh2(p8.privateKey, 'secret 1'))).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n/);
+    expect(value(keyForSsh2(p8.privateKey, 'secret 1')).privateKey).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n/);
     const ed = value(await generateKeyPair({ type: 'ed25519' }));
     // Same key, only re-wrapped at 70 columns like ssh-keygen (ssh2 writes 64).
-    expect(value(keyForSsh2(ed.privateKey)).replace(/\n/g, '')).toBe(ed.privateKey.replace(/\n/g, ''));
+    expect(value(keyForSsh2(ed.privateKey)).privateKey.replace(/\n/g, '')).toBe(ed.privateKey.replace(/\n/g, ''));
+  });
+
+  it('opens the key with the passphrase up front, so a wrong one is said before any login', async () => {
+    const ed = value(await generateKeyPair({ type: 'ed25519', passphrase: 'secret 1' }));
+    expect(keyForSsh2(ed.privateKey)).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_REQUIRED' } });
+    expect(keyForSsh2(ed.privateKey, 'secret 2')).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_WRONG' } });
+    expect(value(keyForSsh2(ed.privateKey, 'secret 1'))).toMatchObject({ type: 'ssh-ed25519', passphrase: 'secret 1' });
+  });
+
+  it('takes ECDSA keys an agent may log in with, which importKey does not adopt: PKCS#8 becomes SEC1, still encrypted', () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret 1' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+    expect(importKey({ text: pem, passphrase: 'secret 1' }).ok).toBe(false);
+    const key = value(keyForSsh2(pem, 'secret 1'));
+    expect(key).toMatchObject({ type: 'ecdsa-sha2-nistp256', passphrase: 'secret 1' });
+    expect(key.privateKey).toMatch(/^-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n/);
+  });
+});
+
+describe('sshKeyFromVault', () => {
+  it('opens a vault key with the passphrase its metadata points to, and names a missing or wrong-kind secret', async () => {
+    const vault = new SecretVault();
+    const pair = value(await generateKeyPair({ type: 'rsa', bits: 2048, format: 'pkcs8', passphrase: 'secret 1' }));
+    const summary = putKey(vault, pair, 'armorcode', 'secret 1');
+    const key = value(sshKeyFromVault(vault, summary.id));
+    expect(key).toMatchObject({ type: 'ssh-rsa', passphrase: 'secret 1' });
+    expect(key.privateKey).not.toContain('BEGIN ENCRYPTED PRIVATE KEY');
+    expect(sshKeyFromVault(vault, 'sec_AAAAAAAAAAAAAAAAAAAA')).toMatchObject({ ok: false, error: { code: 'SECRET_UNAVAILABLE' } });
+    expect(sshKeyFromVault(vault, vault.put('token', 'ghp_x'))).toMatchObject({ ok: false, error: { code: 'TOKEN_WRONG_KIND' } });
   });
 });

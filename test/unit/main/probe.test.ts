@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fingerprintOf, hostKeyPreference, keyTypeOf, scanPreamble } from '../../../main/services/probe/ssh';
-import { usableKey } from '../../../main/services/probe/ssh-key';
+import { keyForSsh2 } from '../../../main/services/keys';
 import { StepFailure, within } from '../../../main/services/probe/step';
 
 describe('scanPreamble', () => {
@@ -35,26 +35,26 @@ describe('host keys', () => {
   });
 });
 
-describe('usableKey', () => {
+describe('keyForSsh2 (the probe\'s key loader)', () => {
   it('refuses a public key where the private key belongs', () => {
-    const r = usableKey('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@host');
+    const r = keyForSsh2('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@host');
     expect(r.ok === false && r.error.code).toBe('KEY_MALFORMED');
   });
 
   it('converts an RSA PKCS#8 key for ssh2, and asks for or checks the passphrase of an encrypted one', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-    const r = usableKey(privateKey);
+    const r = keyForSsh2(privateKey);
     expect(r.ok && r.value.privateKey).toContain('BEGIN RSA PRIVATE KEY');
     const enc = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'right' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
-    expect((usableKey(enc) as { error: { code: string } }).error.code).toBe('PASSPHRASE_REQUIRED');
-    expect((usableKey(enc, 'wrong') as { error: { code: string } }).error.code).toBe('PASSPHRASE_WRONG');
-    expect(usableKey(enc, 'right').ok).toBe(true);
+    expect((keyForSsh2(enc) as { error: { code: string } }).error.code).toBe('PASSPHRASE_REQUIRED');
+    expect((keyForSsh2(enc, 'wrong') as { error: { code: string } }).error.code).toBe('PASSPHRASE_WRONG');
+    expect(keyForSsh2(enc, 'right').ok).toBe(true);
   });
 
   it('refuses an Ed25519 key in PKCS#8 form, which OpenSSH cannot read either, and garbage', () => {
     const { privateKey } = generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-    expect((usableKey(privateKey) as { error: { code: string } }).error.code).toBe('KEY_UNSUPPORTED');
-    expect((usableKey('-----BEGIN OPENSSH PRIVATE KEY-----\nnope\n-----END OPENSSH PRIVATE KEY-----') as { error: { code: string } }).error.code).toBe('KEY_MALFORMED');
+    expect((keyForSsh2(privateKey) as { error: { code: string } }).error.code).toBe('KEY_UNSUPPORTED');
+    expect((keyForSsh2('-----BEGIN OPENSSH PRIVATE KEY-----\nnope\n-----END OPENSSH PRIVATE KEY-----') as { error: { code: string } }).error.code).toBe('KEY_MALFORMED');
   });
 });
 
