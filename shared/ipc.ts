@@ -13,6 +13,7 @@ import { bundleChannels } from './bundle-contract';
 import { credentialChannels } from './credentials-contract';
 import { bambooChannels } from './bamboo-contract';
 import { probeChannels } from './probe-contract';
+import { keptReportSchema } from './probe-report';
 import { rotateChannels } from './rotation';
 
 /** A job id the renderer makes up (letters, digits, '-', '_'). */
@@ -40,6 +41,8 @@ export const draftSchema = z.object({
   credentialId: z.string().max(128).optional(),
   /** Pinned known_hosts line(s) from the Connectivity step (public data). */
   knownHosts: z.string().max(16384).optional(),
+  /** The last connectivity check's report (public data), for the Export step and a reload. */
+  connectivity: keptReportSchema.optional(),
 });
 export type Draft = z.infer<typeof draftSchema>;
 

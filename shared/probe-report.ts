@@ -3,6 +3,7 @@
  * was tested, what answered, the verdict with its fix, and when. Plain text that reads well in
  * an e-mail or a ticket; secrets never appear (proxy credentials are already removed upstream).
  */
+import { z } from 'zod';
 import { endpointLabel, fixFor, VERDICTS, type EndpointResult, type ProbeCheck, type ProbeRun } from './probe';
 
 export interface ReportContext {
@@ -85,4 +86,57 @@ export function formatReport(run: ProbeRun, ctx: ReportContext = {}): string {
     lines.push(`  - TCP ${endpointLabel(r.endpoint.host, r.endpoint.port)}${r.dns?.addresses.length ? ` (${r.dns.addresses.join(', ')})` : ''}${r.endpoint.purpose ? ` — ${r.endpoint.purpose}` : ''}${r.endpoint.optional ? ' (optional)' : ''}: ${r.level === 'pass' ? 'open' : 'NOT working'}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** Longest report text the draft keeps (64 endpoints at about 1.5 KB each fit); a longer one is cut, saying so. */
+export const KEPT_REPORT_MAX = 128 * 1024;
+
+const CUT_NOTE = '\n[… report cut here: run the checks again on the Connectivity step, then Copy or Save the full report]\n';
+const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----/;
+// scheme://user:password@ — a password that is not the "***" mask formatReport's proxy lines use.
+// Bounded repeats: the draft schema runs this on text from the renderer, so it must stay linear.
+const URL_PASSWORD = /([a-z][a-z0-9+.-]{0,31}:\/\/[^\s/:@]{0,256}:)(?!\*\*\*@)[^\s/@]{0,1024}@/gi;
+
+/** True when the text holds no private key and no password in a URL. */
+export function holdsNoSecret(text: string): boolean {
+  return !PRIVATE_KEY.test(text) && !new RegExp(URL_PASSWORD.source, 'i').test(text);
+}
+
+/**
+ * The last connectivity check as the draft keeps it, so the Export step can pack its report and
+ * the Connectivity step can show it after a reload. Public data only: the draft is persisted
+ * unencrypted, so a report holding a private key or a URL password is refused.
+ */
+export const keptReportSchema = z.object({
+  /** formatReport's text, at most KEPT_REPORT_MAX characters. */
+  text: z.string().min(1).max(KEPT_REPORT_MAX).refine(holdsNoSecret, 'the report must not hold a private key or a password'),
+  /** ISO time the run finished. */
+  at: z.string().max(64),
+  passed: z.boolean(),
+  /** `host:port/protocol` of each endpoint checked, to notice when the onboarding's endpoints change. */
+  endpoints: z.array(z.string().max(300)).max(64),
+});
+export type KeptReport = z.infer<typeof keptReportSchema>;
+
+/** The `host:port/protocol` keys of endpoints, sorted: equal lists mean the same things were checked. */
+export function endpointKeys(endpoints: readonly { host: string; port: number; protocol: string }[]): string[] {
+  return [...new Set(endpoints.map((e) => `${endpointLabel(e.host, e.port)}/${e.protocol}`))].sort();
+}
+
+/**
+ * A finished run as the draft keeps it: formatReport's text with any URL password masked and any
+ * private key block dropped (defence in depth: the probe already removes proxy passwords and
+ * never prints key material), cut to KEPT_REPORT_MAX characters.
+ */
+export function keepReport(run: ProbeRun, ctx: ReportContext = {}): KeptReport {
+  let text = formatReport(run, ctx)
+    .replace(URL_PASSWORD, '$1***@')
+    .replace(/-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----[\s\S]*?(-----END \1-----|$)/g, '[private key removed]');
+  if (text.length > KEPT_REPORT_MAX) text = text.slice(0, KEPT_REPORT_MAX - CUT_NOTE.length) + CUT_NOTE;
+  return { text, at: run.finishedAt, passed: run.passed, endpoints: endpointKeys(run.results.map((r) => r.endpoint)).slice(0, 64) };
+}
+
+/** The endpoints (as `host:port/protocol`) a kept report did not check: when any, it is out of date. */
+export function uncheckedBy(kept: KeptReport, endpoints: readonly { host: string; port: number; protocol: string }[]): string[] {
+  return endpointKeys(endpoints).filter((k) => !kept.endpoints.includes(k));
 }

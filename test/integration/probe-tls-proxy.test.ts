@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { draftSchema } from '../../shared/ipc';
 import type { ProbeEndpoint } from '../../shared/probe';
+import { keepReport } from '../../shared/probe-report';
 import { planProxy, runProbes, type ProxyPlan } from '../../main/services/probe';
 import { startProxy, type RunningProxy } from '../support/http-proxy';
 import { startHttp, startHttps, type Running } from '../support/net-servers';
@@ -167,6 +169,10 @@ describe('proxies', () => {
     expect(right.results[0]?.verdict).toBe('HTTP_OK');
     expect(JSON.stringify(right)).not.toContain('p@ss:word');
     expect(right.proxy).toContain('agent:***@');
+    // What the draft keeps for the Export step is as clean, and the draft schema takes it.
+    const kept = keepReport(right);
+    expect(kept.text).not.toContain('p@ss');
+    expect(draftSchema.safeParse({ platform: null, variant: null, step: 'connectivity', answers: {}, connectivity: kept }).success).toBe(true);
   });
 
   it('tells a proxy that only offers NTLM/Negotiate apart: a password alone will not do', async () => {

@@ -11,6 +11,7 @@ const draft = (answers: Record<string, unknown> = {}): Draft => ({
   outDir: '/opt/agent',
   credentialId: 'sec_abcdefghijklmnopqrstuv',
   knownHosts: 'host ssh-ed25519 AAAA',
+  connectivity: { text: 'Agent Onboard — connectivity report\n', at: '2026-01-02T03:00:00.000Z', passed: true, endpoints: ['bamboo.example.com:443/https'] },
 });
 
 describe('HistoryService', () => {
@@ -20,7 +21,7 @@ describe('HistoryService', () => {
     const r = h.add(draft({ token: 'secret-token', proxyUrl: 'http://u:pw@proxy:3128' }), { bundlePath: '/tmp/a.zip' });
     expect(r.ok).toBe(true);
     const stored = JSON.stringify(store.get('history'));
-    expect(stored).not.toMatch(/secret-token|pw@|sec_abcdefghijklmnopqrstuv|ssh-ed25519/);
+    expect(stored).not.toMatch(/secret-token|pw@|sec_abcdefghijklmnopqrstuv|ssh-ed25519|connectivity report/);
     expect(h.list()).toEqual([
       expect.objectContaining({
         platform: 'bamboo-remote',
@@ -44,7 +45,7 @@ describe('HistoryService', () => {
     expect(h.list().map((e) => e.agents)).toEqual([5, undefined, undefined]);
   });
 
-  it('reopens an entry as a new draft on the Details step, without a credential', () => {
+  it('reopens an entry as a new draft on the Details step, without a credential or the old connectivity report', () => {
     const h = new HistoryService(new MemoryStore());
     const entry = h.add(draft());
     const reopened = entry.ok ? h.reopen(entry.value.id) : undefined;
