@@ -3,7 +3,10 @@
  * 127.0.0.1, both added through the step's own form: live table, fingerprint confirmed and
  * pinned into the draft, report, cancel, keyboard use and axe checks.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
 import type { Page } from '@playwright/test';
 import { startSilent, type Running } from '../support/net-servers';
 import { startSshd, type RunningSshd } from '../support/sshd';
@@ -30,22 +33,29 @@ test.afterAll(async () => {
  */
 async function toConnectivity(app: Page): Promise<void> {
   const draft = { platform: 'harness', variant: 'docker', step: 'connectivity', answers: { accountId: 'abc123', delegateName: 'my-delegate', managerEndpoint: 'https://manager.invalid' } };
+  expect(await invoke(app, 'draft:save', draft)).toMatchObject({ ok: true });
+  await app.reload();
+  await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
+}
+
+/** One call of the app's own IPC channel over the browser-mode socket; answers its Result. */
+async function invoke(app: Page, channel: string, payload: unknown): Promise<{ ok: boolean; value?: unknown }> {
   const answer = await app.evaluate(
-    (d) =>
+    ({ c, p }) =>
       new Promise<string>((resolve, reject) => {
         const ws = new WebSocket(`ws://${location.host}/api/ws`);
-        ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: 'draft:save', payload: d }));
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: c, payload: p }));
         ws.onmessage = (m) => {
           resolve(String(m.data));
           ws.close();
         };
         ws.onerror = () => reject(new Error('websocket failed'));
       }),
-    draft,
+    { c: channel, p: payload },
   );
-  expect(JSON.parse(answer)).toMatchObject({ id: 1, result: { ok: true } });
-  await app.reload();
-  await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
+  const parsed = JSON.parse(answer) as { id: number; result: { ok: boolean; value?: unknown } };
+  expect(parsed.id).toBe(1);
+  return parsed.result;
 }
 
 async function addEndpoint(app: Page, host: string, port: number, as: string): Promise<void> {
@@ -110,6 +120,50 @@ test.describe('connectivity step', () => {
     await expect(app.getByTestId(`host-key-user-127.0.0.1-${sshd.port}-ssh`)).toContainText('Pinned for the generated configs.', { timeout: 30_000 });
     await app.getByText('Show the report').click();
     await expect(app.getByTestId('probe-report')).toContainText('Host key: matches the pinned key');
+  });
+
+  test('keeps the last report: shown again after a reload, packed by Export without pasting, dropped when the platform changes', async ({ app }) => {
+    await toConnectivity(app);
+    await addEndpoint(app, '127.0.0.1', sshd.port, 'SSH');
+    await app.getByRole('button', { name: 'Run the checks' }).click();
+    await expect(app.locator('.probe-status')).toContainText('failed', { timeout: 30_000 });
+
+    // After a reload the run's table is gone, but its report is back, with when it was made.
+    await app.reload();
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
+    await expect(app.locator('.probe-status')).toContainText('Last check:');
+    await expect(app.getByTestId('kept-report-note')).toContainText('some checks failed');
+    await expect(app.getByTestId('probe-report')).toContainText(`[PASS] 127.0.0.1:${sshd.port} (ssh)`);
+    await expect(app.getByTestId('probe-report')).toContainText(`host key ssh-ed25519 ${sshd.hostKeyFingerprint}`);
+    await expectAccessible(app, 'connectivity with a kept report');
+
+    // Export uses it by default: no paste, no new check.
+    await app.getByRole('button', { name: 'Next' }).click();
+    await app.getByRole('button', { name: 'Next' }).click();
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
+    await expect(app.getByTestId('kept-report')).toContainText('some checks failed');
+    await expect(app.getByRole('radio', { name: /The report of the last check/ })).toBeChecked();
+    await expect(app.getByLabel('Connectivity report (optional)')).toHaveCount(0);
+    await expect(app.getByRole('button', { name: 'Check connectivity again and use its report' })).toBeVisible();
+    await expectAccessible(app, 'export with a kept report');
+    const folder = mkdtempSync(path.join(tmpdir(), 'ao-e2e-kept-'));
+    writeFileSync(path.join(folder, 'delegate.env'), 'DELEGATE_NAME=my-delegate\n');
+    const bundle = path.join(mkdtempSync(path.join(tmpdir(), 'ao-e2e-kept-out-')), 'delegate.zip');
+    await app.getByRole('radio', { name: /A folder, as it is on disk/ }).check();
+    await app.getByLabel('Folder to pack').fill(folder);
+    await app.getByLabel('Bundle file', { exact: true }).fill(bundle);
+    await app.getByRole('button', { name: 'Create bundle' }).click();
+    await expect(app.getByTestId('bundle-path')).toHaveText(bundle, { timeout: 30_000 });
+    const packed = new TextDecoder().decode(unzipSync(readFileSync(bundle))['connectivity-report.txt']);
+    expect(packed).toContain('Agent Onboard — connectivity report');
+    expect(packed).toContain(`[PASS] 127.0.0.1:${sshd.port} (ssh)`);
+    expect(packed).toContain('[FAIL] manager.invalid:443 (https)');
+
+    // Another platform starts clean: the old report is not kept for it.
+    await app.getByRole('navigation', { name: 'Wizard steps' }).getByRole('button', { name: /Platform/ }).click();
+    await app.getByTestId('platform-buildkite').click();
+    await expect.poll(async () => ((await invoke(app, 'draft:load', {})).value as { platform?: string } | null)?.platform).toBe('buildkite');
+    expect(((await invoke(app, 'draft:load', {})).value as { connectivity?: unknown }).connectivity).toBeUndefined();
   });
 
   test('cancels a run at once, and is usable with the keyboard alone', async ({ app }) => {

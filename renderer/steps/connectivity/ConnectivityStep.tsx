@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { endpointLabel, type ProbeRun, type ProxySpec } from '../../../shared/probe';
-import { formatReport } from '../../../shared/probe-report';
+import { formatReport, keepReport, uncheckedBy } from '../../../shared/probe-report';
 import { ERROR_TITLES } from '../../../shared/result';
 import type { StepProps, StepView } from '../types';
 import { AddEndpoint } from './AddEndpoint';
 import { HostKeys } from './HostKeys';
-import { isPinned, plannedEndpoints, probeCommands, probeEndpoints, sshPlan, type ExtraEndpoint } from './plan';
+import { isPinned, keptLabel, plannedEndpoints, probeCommands, probeEndpoints, sshPlan, type ExtraEndpoint } from './plan';
 import { ProxyFields } from './ProxyFields';
 import { ReachPicture } from './ReachPicture';
 import { ResultsTable } from './ResultsTable';
@@ -61,6 +61,12 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
   const ssh = sshPlan(draft, platform);
   const canLogin = Boolean(ssh?.user && draft.credentialId);
   const done = Object.keys(state.rows).length;
+  const reportContext = platform ? { platform: platform.name } : {};
+
+  // A finished run is kept in the draft (public data only), for the Export step and a reload.
+  useEffect(() => {
+    if (state.status === 'done' && state.run) update({ connectivity: keepReport(state.run, reportContext) });
+  }, [state.run]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const run = (): void => {
     setNotice(null);
@@ -82,7 +88,11 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
   const pinnedByHost: Record<string, string[]> = {};
   for (const r of results) if (r.ssh?.fingerprint && isPinned(draft.knownHosts, r)) (pinnedByHost[r.endpoint.host] ??= []).push(r.ssh.fingerprint);
   const commands = probeCommands(endpoints, ssh, pinnedByHost);
-  const report = state.run ? formatReport(state.run, { ...(platform ? { platform: platform.name } : {}) }) : '';
+  // Until a new run finishes, the last one's report (kept in the draft) is shown again.
+  const kept = state.run ? undefined : draft.connectivity;
+  const unchecked = kept ? uncheckedBy(kept, planned) : [];
+  const report = state.run ? formatReport(state.run, reportContext) : (kept?.text ?? '');
+  const reportName = `connectivity-report-${(state.run?.startedAt ?? kept?.at ?? '').replace(/[:.]/g, '-')}.txt`;
 
   return (
     <>
@@ -140,6 +150,7 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
           {running && `Checking… ${done} of ${endpoints.length} done (${(elapsed / 1000).toFixed(1)} s)`}
           {state.status === 'done' && state.run && summary(state.run)}
           {state.status === 'cancelled' && `Cancelled after ${done} of ${endpoints.length}.`}
+          {state.status === 'idle' && kept && `Last check: ${keptLabel(kept)}.`}
         </span>
       </div>
       {endpoints.length === 0 && <p className="notice">Fill in the Details step, or add an endpoint above, to have something to check.</p>}
@@ -182,15 +193,21 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
 
       {results.length > 0 && <HostKeys results={results} draft={draft} update={update} />}
 
-      {state.run && (
+      {report && (
         <section className="probe-panel" aria-labelledby="report-heading">
           <h2 id="report-heading">Report for your network team</h2>
-          <p className="help">Every endpoint, what was tested, the result and the time, as plain text.</p>
+          <p className="help">Every endpoint, what was tested, the result and the time, as plain text. The Export step adds it to the bundle.</p>
+          {kept && (
+            <p className="help" data-testid="kept-report-note">
+              From the last check ({keptLabel(kept)}). Run the checks again to see the table.
+              {unchecked.length > 0 && ` It did not check ${unchecked.join(', ')}: the answers changed since.`}
+            </p>
+          )}
           <div className="probe-actions">
             <button type="button" className="secondary" onClick={() => void copyText(report).then((ok) => (ok ? setTold('Report copied.') : setNotice('The clipboard refused; use Save instead.')))}>
               Copy report
             </button>
-            <button type="button" className="secondary" onClick={() => download(`connectivity-report-${state.run?.startedAt.replace(/[:.]/g, '-')}.txt`, report)}>
+            <button type="button" className="secondary" onClick={() => download(reportName, report)}>
               Save report
             </button>
           </div>

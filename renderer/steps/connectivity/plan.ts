@@ -6,6 +6,7 @@
 import type { Draft } from '../../../shared/ipc';
 import { pinnedKeys } from '../../../shared/known-hosts';
 import type { EndpointResult, ProbeEndpoint, ProbeProtocol } from '../../../shared/probe';
+import type { KeptReport } from '../../../shared/probe-report';
 import type { AnyPlatform, Endpoint } from '../../../shared/platforms/types';
 import { formToAnswers } from '../../wizard';
 
@@ -79,4 +80,11 @@ export function probeCommands(endpoints: ProbeEndpoint[], ssh: SshPlan | undefin
     for (const fp of pinnedFingerprints[host] ?? []) parts.push(`--expect-fingerprint ${quote(fp)}`);
     return parts.join(' ');
   });
+}
+
+/** When a kept report was made and how it ended, in words (local time). */
+export function keptLabel(kept: KeptReport): string {
+  const when = new Date(kept.at);
+  const at = Number.isNaN(when.getTime()) ? kept.at : when.toLocaleString();
+  return `${at} — ${kept.passed ? 'all required checks passed' : 'some checks failed'}`;
 }

@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { shWord } from '../../../shared/bundle';
 import { draftAnswers } from '../../../shared/fleet';
 import type { Draft } from '../../../shared/ipc';
-import { formatReport } from '../../../shared/probe-report';
+import { keepReport, uncheckedBy } from '../../../shared/probe-report';
 import type { AnyPlatform } from '../../../shared/platforms/types';
 import { api } from '../../api';
 import { CopyButton } from '../../components/bundle/CopyButton';
@@ -10,6 +10,7 @@ import { ErrorNote } from '../../components/bundle/ErrorNote';
 import { JobProgress } from '../../components/bundle/JobProgress';
 import { ManifestSummary, ManifestTable } from '../../components/bundle/ManifestTable';
 import { useJob } from '../../components/bundle/useJob';
+import { keptLabel } from '../connectivity/plan';
 import type { StepProps, StepView } from '../types';
 
 /** Where the bundle goes by default: beside the output folder, or in the home folder. */
@@ -36,7 +37,9 @@ function verifyCommand(bundlePath: string): string {
   return `agent-onboard bundle verify ${shWord(bundlePath.split('/').pop() ?? bundlePath)}`;
 }
 
-function ExportStep({ platform, draft }: StepProps): React.JSX.Element {
+type ReportChoice = 'kept' | 'paste' | 'none';
+
+function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
   const id = useId();
   const [source, setSource] = useState<'draft' | 'folder'>(platform?.generate ? 'draft' : 'folder');
   const [folder, setFolder] = useState(draft.outDir ?? '');
@@ -45,16 +48,23 @@ function ExportStep({ platform, draft }: StepProps): React.JSX.Element {
   const [passphrase, setPassphrase] = useState('');
   const [confirm, setConfirm] = useState('');
   const [report, setReport] = useState('');
+  // The Connectivity step's last report goes in by default; pasting or leaving it out is a choice.
+  const kept = draft.connectivity;
+  const [reportChoice, setReportChoice] = useState<ReportChoice>(kept ? 'kept' : 'paste');
   const [overwrite, setOverwrite] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const job = useJob('bundle:export');
   const probe = useJob('probe:run');
   const endpoints = endpointsOf(draft, platform);
 
+  const unchecked = kept ? uncheckedBy(kept, endpoints) : [];
+  const reportText = reportChoice === 'kept' ? (kept?.text ?? '') : reportChoice === 'paste' ? report : '';
+
   const checkNow = async (): Promise<void> => {
     const run = await probe.run({ endpoints, ...(draft.knownHosts ? { knownHosts: draft.knownHosts } : {}) });
-    if (run)
-      setReport(formatReport(run, { ...(platform ? { platform: platform.name } : {}), from: 'the machine running Agent Onboard, when the bundle was made' }));
+    if (!run) return;
+    update({ connectivity: keepReport(run, { ...(platform ? { platform: platform.name } : {}), from: 'the machine running Agent Onboard, when the bundle was made' }) });
+    setReportChoice('kept');
   };
   const hasKey = platform?.credential.kind === 'ssh-keypair';
 
@@ -76,7 +86,7 @@ function ExportStep({ platform, draft }: StepProps): React.JSX.Element {
       includePrivateKey,
       overwrite,
       ...(passphrase ? { passphrase } : {}),
-      ...(report.trim() ? { report } : {}),
+      ...(reportText.trim() ? { report: reportText } : {}),
     });
     if (done) {
       setPassphrase('');
@@ -134,29 +144,57 @@ function ExportStep({ platform, draft }: StepProps): React.JSX.Element {
               </span>
             </label>
           ) : null}
-          <div className="field">
-            <label htmlFor={`${id}-report`}>Connectivity report (optional)</label>
-            <textarea
-              id={`${id}-report`}
-              rows={4}
-              value={report}
-              onChange={(e) => setReport(e.target.value)}
-              aria-describedby={`${id}-report-help`}
-              placeholder="Paste the report copied on the Connectivity step"
-            />
-            <p className="help" id={`${id}-report-help`}>
-              Added as connectivity-report.txt, so whoever installs the agent sees what was checked.
-            </p>
-            {endpoints.length ? (
-              <div className="row">
-                <button type="button" className="secondary small" disabled={probe.running} onClick={() => void checkNow()}>
-                  Check connectivity now and use its report
-                </button>
-              </div>
-            ) : null}
-            <JobProgress label="Checking connectivity" running={probe.running} message={probe.message} fraction={probe.fraction} onCancel={probe.cancel} />
-            {probe.error ? <ErrorNote error={probe.error} /> : null}
-          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Connectivity report</legend>
+          <p className="help" id={`${id}-report-help`}>
+            Added as connectivity-report.txt, so whoever installs the agent sees what was checked.
+          </p>
+          {kept ? (
+            <>
+              <label className="choice">
+                <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'kept'} onChange={() => setReportChoice('kept')} /> The report of the last
+                check
+                <span className="help" data-testid="kept-report">
+                  Checked {keptLabel(kept)}.{unchecked.length ? ` It did not check ${unchecked.join(', ')}: check again to include them.` : ''}
+                </span>
+              </label>
+              <label className="choice">
+                <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'paste'} onChange={() => setReportChoice('paste')} /> A report I paste
+              </label>
+              <label className="choice">
+                <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'none'} onChange={() => setReportChoice('none')} /> No report
+              </label>
+              {reportChoice === 'kept' ? (
+                <details>
+                  <summary>Show the report</summary>
+                  <pre data-testid="export-report">{kept.text}</pre>
+                </details>
+              ) : null}
+            </>
+          ) : null}
+          {!kept || reportChoice === 'paste' ? (
+            <div className="field">
+              <label htmlFor={`${id}-report`}>Connectivity report (optional)</label>
+              <textarea
+                id={`${id}-report`}
+                rows={4}
+                value={report}
+                onChange={(e) => setReport(e.target.value)}
+                aria-describedby={`${id}-report-help`}
+                placeholder="Paste the report copied on the Connectivity step"
+              />
+            </div>
+          ) : null}
+          {endpoints.length ? (
+            <div className="row">
+              <button type="button" className="secondary small" disabled={probe.running} onClick={() => void checkNow()}>
+                {kept ? 'Check connectivity again and use its report' : 'Check connectivity now and use its report'}
+              </button>
+            </div>
+          ) : null}
+          <JobProgress label="Checking connectivity" running={probe.running} message={probe.message} fraction={probe.fraction} onCancel={probe.cancel} />
+          {probe.error ? <ErrorNote error={probe.error} /> : null}
         </fieldset>
         <fieldset>
           <legend>Protect the secret files (optional)</legend>

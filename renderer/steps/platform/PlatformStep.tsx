@@ -15,8 +15,12 @@ function PlatformStep({ draft, update, showErrors }: StepProps): React.JSX.Eleme
               value={p.id}
               checked={p.id === draft.platform}
               onChange={() =>
-                // Another platform starts clean: its answers, credential and pinned host keys differ.
-                update(p.id === draft.platform ? {} : { platform: p.id, variant: p.variants[0]?.id ?? null, answers: {}, credentialId: undefined, knownHosts: undefined })
+                // Another platform starts clean: its answers, credential, pinned host keys and connectivity report differ.
+                update(
+                  p.id === draft.platform
+                    ? {}
+                    : { platform: p.id, variant: p.variants[0]?.id ?? null, answers: {}, credentialId: undefined, knownHosts: undefined, connectivity: undefined },
+                )
               }
             />
             <span className="card-title">{p.name}</span>
