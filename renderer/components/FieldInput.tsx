@@ -26,6 +26,7 @@ export function FieldInput({ field, id, value, error, onChange, errorFor }: Prop
     control = (
       <fieldset className="list" id={id} aria-describedby={describedBy}>
         <legend className="sr-only">{field.label}</legend>
+        {rows.length === 0 && <p className="help list-empty">None added yet.</p>}
         {rows.map((row, i) => (
           <div className="list-row" key={i} role="group" aria-label={`${field.label} ${i + 1}`}>
             {sub.map((s) => (
@@ -49,9 +50,11 @@ export function FieldInput({ field, id, value, error, onChange, errorFor }: Prop
       </fieldset>
     );
   } else if (field.kind === 'select') {
+    // Left empty, the schema's default applies: show it chosen rather than "Choose…".
+    const shown = value === undefined || value === '' ? (field.default ?? '') : String(value);
     control = (
-      <select {...common} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value)}>
-        <option value="">Choose…</option>
+      <select {...common} value={shown} onChange={(e) => onChange(e.target.value)}>
+        {field.default === undefined && <option value="">Choose…</option>}
         {field.options?.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -60,7 +63,15 @@ export function FieldInput({ field, id, value, error, onChange, errorFor }: Prop
       </select>
     );
   } else if (field.kind === 'textarea' || field.kind === 'tags') {
-    control = <textarea {...common} rows={field.kind === 'tags' ? 2 : 6} placeholder={field.placeholder} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value)} />;
+    control = (
+      <textarea
+        {...common}
+        rows={field.kind === 'tags' ? 2 : 6}
+        placeholder={field.placeholder}
+        value={typeof value === 'string' ? value : ''}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    );
   } else {
     control = (
       <input

@@ -36,6 +36,11 @@ export interface Field {
   help?: string;
   placeholder?: string;
   options?: { value: string; label: string }[];
+  /**
+   * The value the answers schema uses when the field is left empty, shown preselected (kind
+   * 'select'); it must equal the schema's default, so showing it changes nothing generated.
+   */
+  default?: string;
   /** For kind 'list': the fields of one row. */
   fields?: Field[];
   /** Shown only for these variants (all when absent). */

@@ -114,6 +114,9 @@ test('a new user goes from platform pick to written ArmorCode agent files', asyn
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
   await next.click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Done');
+  await expect(app.getByText('ArmorCode tunnel agent (Docker Compose) is onboarded.')).toBeVisible();
+  await expect(app.getByRole('heading', { name: 'Files written' })).toBeVisible();
+  await expect(app.getByRole('heading', { name: 'On the agent host' })).toBeVisible();
   await app.getByRole('button', { name: 'Onboard another agent' }).click();
   await expect(app.getByRole('heading', { level: 1 })).toHaveText('Platform');
 });

@@ -41,8 +41,7 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
     <main className="page" aria-labelledby={`${id}-title`}>
       <h1 id={`${id}-title`}>History</h1>
       <p className="lead">
-        Past onboardings: where their files were written and their bundles. No secret is kept here; reopening one starts a new draft that needs its own
-        credential.
+        Past onboardings: their output folders and bundles. No secret is kept here; reopening one starts a new draft that needs its own credential.
       </p>
       {error ? <ErrorNote error={error} /> : null}
       <p role="status" className="sr-only">
@@ -59,7 +58,7 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
             <tr>
               <th scope="col">Platform</th>
               <th scope="col">When</th>
-              <th scope="col">Files written to</th>
+              <th scope="col">Output folder</th>
               <th scope="col">Bundle</th>
               <th scope="col">Actions</th>
             </tr>
@@ -78,7 +77,7 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
                   <td>
                     <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
                   </td>
-                  <td>{e.outDir ? <code>{e.outDir}</code> : <span className="muted">not written</span>}</td>
+                  <td>{e.outDir ? <code>{e.outDir}</code> : <span className="muted">none chosen</span>}</td>
                   <td>
                     {e.bundlePath ? (
                       <>
@@ -88,23 +87,25 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
                       <span className="muted">none</span>
                     )}
                   </td>
-                  <td className="row">
-                    <button
-                      type="button"
-                      className="small"
-                      onClick={() => void reopen(e)}
-                      aria-label={`Reopen ${label} from ${new Date(e.at).toLocaleString()} as a new draft`}
-                    >
-                      Reopen as new draft
-                    </button>
-                    <button
-                      type="button"
-                      className="secondary small"
-                      onClick={() => void remove(e)}
-                      aria-label={`Remove ${label} from ${new Date(e.at).toLocaleString()} from the history`}
-                    >
-                      Remove
-                    </button>
+                  <td>
+                    <div className="history-actions">
+                      <button
+                        type="button"
+                        className="small"
+                        onClick={() => void reopen(e)}
+                        aria-label={`Reopen ${label} from ${new Date(e.at).toLocaleString()} as a new draft`}
+                      >
+                        Reopen as new draft
+                      </button>
+                      <button
+                        type="button"
+                        className="secondary small"
+                        onClick={() => void remove(e)}
+                        aria-label={`Remove ${label} from ${new Date(e.at).toLocaleString()} from the history`}
+                      >
+                        Remove
+                      </button>
+                    </div>
                   </td>
                 </tr>
               );

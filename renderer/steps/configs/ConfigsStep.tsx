@@ -4,6 +4,7 @@ import type { ChannelInput, ChannelOutput, Draft } from '../../../shared/ipc';
 import type { AnyPlatform } from '../../../shared/platforms/types';
 import { ERROR_TITLES, type AppError } from '../../../shared/result';
 import { api, newJobId } from '../../api';
+import { CodeText } from '../../components/CodeText';
 import { formToAnswers } from '../../wizard';
 import type { StepProps, StepView } from '../types';
 import { CONFIG_DIAGRAMS } from './diagrams';
@@ -15,7 +16,7 @@ const STATUS_WORDS: Record<PlannedFileView['status'], string> = { create: 'new',
 const WRITTEN_WORDS: Record<Written['files'][number]['status'], string> = { created: 'created', updated: 'replaced', unchanged: 'unchanged' };
 
 /** What the preview and the write are asked for, from the draft (null until a folder is given). */
-function requestOf(draft: Draft, platform: AnyPlatform): Request | null {
+export function requestOf(draft: Draft, platform: AnyPlatform): Request | null {
   if (!draft.outDir?.trim() || !draft.variant) return null;
   return {
     platform: platform.id,
@@ -146,7 +147,11 @@ function ErrorPanel({ error, update, draft, onRetry }: { error: AppError; update
       <p>
         <strong>{ERROR_TITLES[error.code]}.</strong> {error.message}
       </p>
-      {error.hint && <p>{error.hint}</p>}
+      {error.hint && (
+        <p>
+          <CodeText text={error.hint} />
+        </p>
+      )}
       {error.code === 'HOST_KEY_REQUIRED' && (
         <div className="field">
           <label htmlFor="known-hosts-paste">Server host key (known_hosts line)</label>
@@ -216,7 +221,8 @@ function WriteResult({ written }: { written: Written }): React.JSX.Element {
   );
 }
 
-function NextSteps({ plan }: { plan: ConfigsPlan }): React.JSX.Element | null {
+/** The commands and notes to run on the agent host, each command with its copy button. */
+export function NextSteps({ plan }: { plan: ConfigsPlan }): React.JSX.Element | null {
   if (!plan.commands.length && !plan.notes.length) return null;
   return (
     <section aria-labelledby="next-h">

@@ -1,4 +1,5 @@
 import { parseServiceUrl, type ArmorcodeAnswers } from '../../../shared/platforms/armorcode/answers';
+import { fit, fitMiddle } from '../../components/svg-text';
 
 interface Row {
   name: string;
@@ -8,10 +9,6 @@ interface Row {
 
 const W = 760;
 
-/** Text cut to fit its box (the full words are in the description below the picture). */
-function fit(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
 const ROW = 46;
 const TOP = 70;
 
@@ -48,7 +45,7 @@ export function TunnelPath({ answers, variant }: { answers: ArmorcodeAnswers; va
         <line x1={270} y1={8} x2={270} y2={height - 8} className="tp-boundary" />
 
         <rect x={10} y={TOP - 34} width={200} height={rows.length * ROW + 44} rx={8} className="tp-box" />
-        <text x={20} y={TOP - 14} className="tp-title">{fit(answers.server, 22)}</text>
+        <text x={20} y={TOP - 14} className="tp-title">{fitMiddle(answers.server, 21)}</text>
         {rows.map((r, i) => (
           <text key={`rp-${r.name}`} x={20} y={TOP + 14 + i * ROW} className="tp-port">
             remote port {r.remotePort}
@@ -61,12 +58,6 @@ export function TunnelPath({ answers, variant }: { answers: ArmorcodeAnswers; va
           {variant === 'systemd' ? 'ssh' : 'autossh'} × {rows.length}
         </text>
         <line x1={320} y1={mid} x2={213} y2={mid} className="tp-ssh" markerEnd="url(#tp-arrow)" />
-        <text x={266} y={mid - 10} textAnchor="middle" className="tp-small">
-          SSH :{answers.port}
-        </text>
-        <text x={266} y={mid + 20} textAnchor="middle" className="tp-small">
-          outbound
-        </text>
 
         {rows.map((r, i) => {
           const y = TOP + 10 + i * ROW;
@@ -75,10 +66,17 @@ export function TunnelPath({ answers, variant }: { answers: ArmorcodeAnswers; va
               <path d={`M 160 ${y} C 250 ${y}, 300 ${mid + 44}, 400 ${mid + 44} S 510 ${y}, 548 ${y}`} className="tp-flow" markerEnd="url(#tp-arrow)" />
               <rect x={550} y={y - 18} width={200} height={36} rx={6} className="tp-box" />
               <text x={560} y={y - 2} className="tp-title">{fit(r.name, 24)}</text>
-              <text x={560} y={y + 12} className="tp-small">{fit(r.target, 25)}</text>
+              <text x={560} y={y + 12} className="tp-small">{fitMiddle(r.target, 25)}</text>
             </g>
           );
         })}
+        {/* Drawn last, with a halo, so the flow lines never run through the words. */}
+        <text x={266} y={mid - 10} textAnchor="middle" className="tp-small tp-label">
+          SSH :{answers.port}
+        </text>
+        <text x={266} y={mid + 20} textAnchor="middle" className="tp-small tp-label">
+          outbound
+        </text>
       </svg>
       <figcaption className="help">{words}</figcaption>
     </figure>

@@ -1,4 +1,5 @@
 import { endpointLabel, VERDICTS, type EndpointResult, type ProbeEndpoint } from '../../../shared/probe';
+import { fit, fitMiddle } from '../../components/svg-text';
 
 const W = 760;
 const ROW = 44;
@@ -7,10 +8,6 @@ const TOP = 48;
 const WALL = 330;
 
 const STOPPED_AT_WALL = new Set(['REFUSED', 'UNREACHABLE', 'TIMEOUT', 'PROXY_REFUSED', 'PROXY_AUTH', 'PROXY_UNREACHABLE', 'DNS_FAILED', 'DNS_TIMEOUT']);
-
-function fit(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
 
 function state(r: EndpointResult | undefined): { cls: string; word: string; stops: boolean } {
   if (!r) return { cls: 'rp-pending', word: 'not checked', stops: false };
@@ -80,7 +77,7 @@ export function ReachPicture({ endpoints, rows }: { endpoints: ProbeEndpoint[]; 
               </text>
               <rect x={502} y={y - 16} width={248} height={32} rx={6} className={`rp-box ${s.cls}-box`} />
               <text x={512} y={y + 5} className="rp-title">
-                {fit(endpointLabel(e.host, e.port), 30)}
+                {fitMiddle(endpointLabel(e.host, e.port), 30)}
               </text>
             </g>
           );

@@ -19,7 +19,7 @@ export const armorcode: Platform<ArmorcodeAnswers> = {
   fields: [
     { key: 'server', label: 'ArmorCode server host', kind: 'host', required: true, placeholder: 'tunnel.example.armorcode.com', help: 'The SSH server ArmorCode gave you.' },
     { key: 'user', label: 'SSH user', kind: 'text', required: true, placeholder: 'customer-name', help: 'The SSH user ArmorCode gave you.' },
-    { key: 'port', label: 'SSH port', kind: 'select', required: true, help: 'Use 443 when outbound 22 is blocked; the Connectivity step tells you which one works.', options: [{ value: '22', label: '22 (SSH)' }, { value: '443', label: '443 (when 22 is blocked)' }] },
+    { key: 'port', label: 'SSH port', kind: 'select', required: true, default: '22', help: 'Use 443 when outbound 22 is blocked; the Connectivity step tells you which one works.', options: [{ value: '22', label: '22 (SSH)' }, { value: '443', label: '443 (when 22 is blocked)' }] },
     {
       key: 'services',
       label: 'Internal services',

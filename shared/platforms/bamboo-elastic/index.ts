@@ -33,6 +33,7 @@ export const bambooElastic: Platform<BambooElasticAnswers> = {
       key: 'httpTokens',
       label: 'Instance metadata HttpTokens',
       kind: 'select',
+      default: 'optional',
       options: [
         { value: 'optional', label: 'optional (IMDSv1 allowed)' },
         { value: 'required', label: 'required (IMDSv2 only)' },

@@ -31,6 +31,7 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
       key: 'agentOs',
       label: 'Agent host OS',
       kind: 'select',
+      default: 'linux',
       options: [
         { value: 'linux', label: 'Linux (sh script + systemd unit)' },
         { value: 'macos', label: 'macOS (sh script)' },
