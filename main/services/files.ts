@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
-import { chmod, copyFile, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, open, readdir, readFile, readlink, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { redactedDiff, unifiedDiff } from '../../shared/diff';
 import type { Artifact } from '../../shared/platforms/types';
@@ -153,6 +153,18 @@ async function prepare(req: WriteRequest): Promise<Result<Prepared>> {
   let beforeMode: number | undefined;
   try {
     await mkdir(path.dirname(req.path), { recursive: true });
+    // A link as the target: reads, the hash check, the backup and a mode-only chmod would follow it
+    // while the rename replaced it, so the file it points to could be chmodded (a key made 0644)
+    // or silently left behind with the old token. Refused instead; rotation resolves links itself.
+    const link = await lstat(req.path).catch(() => undefined);
+    if (link?.isSymbolicLink()) {
+      const to = await readlink(req.path).catch(() => '?');
+      return err(
+        'UNSAFE_VALUE',
+        `${req.path} is a symbolic link (to ${to}); nothing was written through it.`,
+        'Write to the file it points to, or remove the link and write again.',
+      );
+    }
     before = await readSnapshot(req.path);
     if (before.exists) beforeMode = (await stat(req.path)).mode & 0o777;
   } catch (error) {
@@ -200,8 +212,8 @@ function outcome(p: Prepared): WriteOutcome {
 
 /**
  * Writes one file atomically. Failure codes: FILE_CHANGED (the file is not what the caller read),
- * IO_ERROR (permissions, disk), UNSAFE_VALUE (a secret with a loose mode). On failure the target
- * is untouched.
+ * IO_ERROR (permissions, disk), UNSAFE_VALUE (a secret with a loose mode, or a target that is a
+ * symbolic link: links are never written through nor replaced). On failure the target is untouched.
  */
 export async function writeFileAtomic(req: WriteRequest): Promise<Result<WriteOutcome>> {
   const result = await writeFilesAtomic([req]);
