@@ -116,7 +116,9 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       securityHeaders(res);
       res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`);
       url.searchParams.delete('token');
-      res.writeHead(303, { Location: url.pathname + (url.search || '') });
+      // One leading slash only: `/.//evil.example/?token=…` has the path `//evil.example/`, which
+      // a browser reads as another host (an open redirect).
+      res.writeHead(303, { Location: '/' + url.pathname.replace(/^\/+/, '') + (url.search || '') });
       res.end();
       return;
     }
