@@ -4,7 +4,8 @@
  * an e-mail or a ticket; secrets never appear (proxy credentials are already removed upstream).
  */
 import { z } from 'zod';
-import { endpointLabel, fixFor, VERDICTS, type EndpointResult, type ProbeCheck, type ProbeRun } from './probe';
+import { describeClock } from './clock-skew';
+import { endpointLabel, fixFor, VERDICTS, WARNINGS, type EndpointResult, type ProbeCheck, type ProbeRun } from './probe';
 
 export interface ReportContext {
   /** e.g. "ArmorCode tunnel agent". */
@@ -50,10 +51,28 @@ function endpointBlock(r: EndpointResult): string[] {
   if (r.ssh?.user) lines.push(`    SSH:      user ${r.ssh.user}; key ${r.ssh.auth}${r.ssh.forwards?.length ? `; remote forward ${r.ssh.forwards.map((f) => `${f.port} ${f.status}`).join(', ')}` : ''}`);
   if (r.ssh?.pin && r.ssh.pin !== 'unpinned') lines.push(`    Host key: ${r.ssh.pin === 'match' ? 'matches the pinned key' : 'DOES NOT match the pinned key'}`);
   if (r.tls) lines.push(`    TLS:      ${r.tls.trusted ? 'trusted' : `not trusted (${r.tls.error ?? 'unknown reason'})`}; names ${r.tls.altNames.join(', ') || '—'}; ${r.tls.daysLeft} days left`);
+  if (r.clock) lines.push(`    Clock:    ${describeClock(r.clock)}; Date: ${r.clock.serverDate}`);
   lines.push(`    Tested:   ${r.checks.map((c) => c.step).join(' → ') || 'nothing'}`, ...r.checks.map(checkLine));
   if (r.level !== 'pass') lines.push(`    Fix:      ${fixFor(r)}`);
+  for (const w of r.warnings ?? []) lines.push(`    WARNING:  ${w.code} — ${WARNINGS[w.code].title}: ${w.detail}`, `    Fix:      ${WARNINGS[w.code].fix}`);
   lines.push(`    Time:     ${r.startedAt} (${ms(r.ms)})`);
   return lines;
+}
+
+/**
+ * The run's clock finding for the report's head: the CLOCK_SKEW warnings first (loud, with the
+ * fix), else the tightest reading, else nothing (no server sent a usable Date header).
+ */
+export function clockLines(run: Pick<ProbeRun, 'results'>): string[] {
+  const skewed = run.results.filter((r) => r.warnings?.some((w) => w.code === 'CLOCK_SKEW'));
+  if (skewed.length) {
+    return [
+      `Clock:     WARNING — ${WARNINGS.CLOCK_SKEW.title}: ${skewed.map((r) => r.warnings?.find((w) => w.code === 'CLOCK_SKEW')?.detail).join('; ')}`,
+      `           Fix: ${WARNINGS.CLOCK_SKEW.fix}`,
+    ];
+  }
+  const read = run.results.filter((r) => r.clock).sort((a, b) => (a.clock?.uncertaintyMs ?? 0) - (b.clock?.uncertaintyMs ?? 0))[0];
+  return read?.clock ? [`Clock:     ${describeClock(read.clock, `the clock of ${endpointLabel(read.endpoint.host, read.endpoint.port)}`)}`] : [];
 }
 
 /** The report as plain text. */
@@ -69,6 +88,7 @@ export function formatReport(run: ProbeRun, ctx: ReportContext = {}): string {
     `Limits:    ${ms(run.timeoutMs)} per step, ${ms(run.deadlineMs)} for the run`,
     `Proxy:     ${run.proxy ?? 'none (direct connections)'}`,
     `Result:    ${run.passed ? 'PASSED' : 'FAILED'} — ${passed} passed, ${warned} warning${warned === 1 ? '' : 's'}, ${failed} failed, of ${run.results.length} endpoint${run.results.length === 1 ? '' : 's'}`,
+    ...clockLines(run),
     '',
   ];
   for (const r of run.results) lines.push(...endpointBlock(r), '');

@@ -4,6 +4,7 @@
  * person needs to fix each one. Pure: the probing itself lives in main/services/probe/.
  */
 import { z } from 'zod';
+import { clockFactsSchema, clockSkewed, describeClock, type ClockFacts } from './clock-skew';
 import { hostSchema, portSchema } from './validate';
 
 /** How an endpoint is probed. 'auto' listens for an SSH banner first, then tries TLS, then plain TCP. */
@@ -167,6 +168,30 @@ export const VERDICTS: Record<VerdictCode, VerdictInfo> = {
   CANCELLED: { pass: false, title: 'Cancelled', fix: 'Run the check again.' },
 };
 
+/**
+ * The closed set of warnings an endpoint can carry besides its verdict. A warning never fails
+ * the run: the endpoint itself was reached, but something about this host will bite the agent.
+ */
+export const WARNING_CODES = ['CLOCK_SKEW'] as const;
+export type WarningCode = (typeof WARNING_CODES)[number];
+
+/** Title and fix text of every warning. */
+export const WARNINGS: Record<WarningCode, { title: string; fix: string }> = {
+  CLOCK_SKEW: {
+    title: 'This host\'s clock is off',
+    fix: 'Token agents (Harness delegates, Buildkite, Bamboo) sign or check short-lived tokens with this clock and fail with misleading "unauthorized" or "token expired / not yet valid" errors. Turn on time sync: on Linux `timedatectl set-ntp true` (systemd-timesyncd) or install and start chrony; on Windows start the Windows Time service (w32time) and run `w32tm /resync`. Check it with `timedatectl` (System clock synchronized: yes) or `w32tm /query /status`, then run the check again. This compares the clock of the machine that ran the check: the computer running Agent Onboard in the wizard, the agent host when `agent-onboard probe` runs there.',
+  },
+};
+
+const warningSchema = z.object({ code: z.enum(WARNING_CODES), detail: z.string() });
+export type ProbeWarning = z.infer<typeof warningSchema>;
+
+/** The warnings of one endpoint's clock reading: CLOCK_SKEW when it is beyond the threshold. */
+export function clockWarnings(clock: ClockFacts | undefined, endpoint: string): ProbeWarning[] {
+  if (!clock || !clockSkewed(clock)) return [];
+  return [{ code: 'CLOCK_SKEW', detail: `${describeClock(clock, `the clock of ${endpoint}`)}; its Date header said "${clock.serverDate}" when this host's clock said ${clock.localAt}` }];
+}
+
 /** `SHA256:` and 43 base64 characters, as `ssh-keygen -l` prints host key fingerprints. */
 export const fingerprintSchema = z.string().trim().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must look like SHA256: followed by 43 characters, as ssh-keygen -l prints it');
 
@@ -259,6 +284,10 @@ export const endpointResultSchema = z.object({
   ssh: sshFactsSchema.optional(),
   tls: tlsFactsSchema.optional(),
   http: z.object({ status: z.number(), reason: z.string(), server: z.string().optional() }).optional(),
+  /** This host's clock against the server's Date header (HTTP answers that carry one). */
+  clock: clockFactsSchema.optional(),
+  /** Non-failing findings (see WARNINGS), e.g. CLOCK_SKEW. */
+  warnings: z.array(warningSchema).optional(),
   checks: z.array(checkSchema),
 });
 export type EndpointResult = z.infer<typeof endpointResultSchema>;

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { endpointLabel, fingerprintSchema, fixFor, parseProxyUrl, sshUserSchema, VERDICTS, type EndpointResult, type ProbeEndpoint, type ProbeRun } from '../../shared/probe';
+import { describeClock } from '../../shared/clock-skew';
+import { endpointLabel, fingerprintSchema, fixFor, parseProxyUrl, sshUserSchema, VERDICTS, WARNINGS, type EndpointResult, type ProbeEndpoint, type ProbeRun, type ProbeWarning } from '../../shared/probe';
 import { answeredSummary } from '../../shared/probe-report';
 import { hostSchema, portSchema } from '../../shared/validate';
 import { keyForSsh2, type Ssh2Key } from '../services/keys';
@@ -23,7 +24,9 @@ export const probeCommand: Command = {
 Probes every port of HOST at once. For each port it finds out what answers: an SSH server (banner,
 host key type and SHA256 fingerprint), TLS (version, certificate subject, issuer, expiry, trust,
 with a TLS-interception check) and HTTP over it, plain HTTP, or just TCP — and gives a verdict
-with the fix. Run it on the agent host.
+with the fix. Every HTTP answer's Date header is compared with this host's clock: more than
+2 minutes off is a WARNING (it does not fail the run, but token agents will fail to log in).
+Run it on the agent host.
 
 Options:
   --host HOST                  the server to reach (name or IP address)
@@ -168,10 +171,17 @@ function toJson(run: ProbeRun): unknown {
       ...(r.ssh ? { ssh: r.ssh } : {}),
       ...(r.tls ? { tls: r.tls } : {}),
       ...(r.http ? { http: r.http } : {}),
+      ...(r.clock ? { clockSkewMs: r.clock.skewMs, clock: r.clock } : {}),
+      ...(r.warnings?.length ? { warnings: r.warnings.map(warningJson) } : {}),
       checks: r.checks,
     })),
     suggestions: run.suggestions,
+    warnings: run.results.flatMap((r) => (r.warnings ?? []).map((w) => ({ endpoint: endpointLabel(r.endpoint.host, r.endpoint.port), ...warningJson(w) }))),
   };
+}
+
+function warningJson(w: ProbeWarning): { code: string; title: string; detail: string; fix: string } {
+  return { code: w.code, title: WARNINGS[w.code].title, detail: w.detail, fix: WARNINGS[w.code].fix };
 }
 
 function row(r: EndpointResult): string {
@@ -179,6 +189,8 @@ function row(r: EndpointResult): string {
   const lines = [`${mark}  ${endpointLabel(r.endpoint.host, r.endpoint.port).padEnd(24)} ${r.verdict.padEnd(22)} ${answeredSummary(r)}`];
   if (r.level !== 'pass') lines.push(`      ${r.detail}`, `      Fix: ${fixFor(r)}`);
   else if (r.ssh?.auth === 'accepted' || r.ssh?.forwards?.length) lines.push(`      ${r.detail}`);
+  if (r.clock && !r.warnings?.length) lines.push(`      Clock: ${describeClock(r.clock)}`);
+  for (const w of r.warnings ?? []) lines.push(`WARN  ${endpointLabel(r.endpoint.host, r.endpoint.port).padEnd(24)} ${w.code.padEnd(22)} ${WARNINGS[w.code].title.toUpperCase()}: ${w.detail}`, `      Fix: ${WARNINGS[w.code].fix}`);
   return lines.join('\n');
 }
 
@@ -186,6 +198,9 @@ function toText(run: ProbeRun): string {
   const out = [...run.results.map(row)];
   for (const s of run.suggestions) out.push(`Suggestion: ${s.message}`);
   if (run.proxy) out.push(`Proxy: ${run.proxy}`);
+  // Said again at the very end, where a user looks: the run passes, but the agent will not.
+  const skewed = run.results.find((r) => r.warnings?.some((w) => w.code === 'CLOCK_SKEW'));
+  if (skewed?.clock) out.push(`WARNING: ${describeClock(skewed.clock)}. Token agents will fail to authenticate until time sync is fixed (see Fix above).`);
   out.push(`${run.passed ? 'Passed' : 'Failed'}: ${run.results.filter((r) => r.level === 'pass').length} of ${run.results.length} passed in ${(run.ms / 1000).toFixed(1)} s (limit ${run.timeoutMs} ms per step).`);
   return out.join('\n') + '\n';
 }

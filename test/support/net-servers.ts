@@ -93,10 +93,24 @@ export async function startBlackHole(): Promise<Running> {
   };
 }
 
+/** How a test HTTP(S) server answers besides its status. */
+export interface AnswerOptions {
+  /**
+   * The Date header: a function giving its value for each answer, null for none, or absent for
+   * Node's own (this host's clock).
+   */
+  date?: (() => string) | null;
+}
+
+function dated(res: http.ServerResponse, o: AnswerOptions): Record<string, string> {
+  if (o.date === null) res.sendDate = false;
+  return o.date ? { date: o.date() } : {};
+}
+
 /** An HTTPS server with this key and certificate on `host` (a 127/8 address), answering every request with `status`. */
-export async function startHttps(kc: KeyCert, status = 200, host = '127.0.0.1'): Promise<Running> {
+export async function startHttps(kc: KeyCert, status = 200, host = '127.0.0.1', o: AnswerOptions = {}): Promise<Running> {
   const server = https.createServer({ key: kc.key, cert: kc.cert }, (req, res) => {
-    res.writeHead(status, { 'content-type': 'text/plain', server: 'test-https' });
+    res.writeHead(status, { 'content-type': 'text/plain', server: 'test-https', ...dated(res, o) });
     res.end('ok\n');
   });
   const sockets = track(server);
@@ -107,11 +121,11 @@ export async function startHttps(kc: KeyCert, status = 200, host = '127.0.0.1'):
 }
 
 /** A plain HTTP server answering every request with `status`. */
-export async function startHttp(status = 200): Promise<Running & { requests: string[] }> {
+export async function startHttp(status = 200, o: AnswerOptions = {}): Promise<Running & { requests: string[] }> {
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
-    res.writeHead(status, { 'content-type': 'text/plain', server: 'test-http' });
+    res.writeHead(status, { 'content-type': 'text/plain', server: 'test-http', ...dated(res, o) });
     res.end('ok\n');
   });
   const sockets = track(server);

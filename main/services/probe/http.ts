@@ -107,8 +107,16 @@ export interface HttpRequest {
   proxyAuthorization?: string;
 }
 
+/** An answer's head with when the request went out, for the clock check. */
+export interface HttpAnswer extends HttpHead {
+  /** This host's wall clock (ms since the epoch) when the request was written. */
+  sentAt: number;
+  /** From writing the request to the end of the answer's head, in ms (monotonic clock). */
+  rttMs: number;
+}
+
 /** Sends a GET and reads the answer's head. Fails with HTTP_ERROR when the answer is not HTTP. */
-export async function httpGet(socket: Duplex, req: HttpRequest, timeoutMs: number, signal: AbortSignal): Promise<HttpHead> {
+export async function httpGet(socket: Duplex, req: HttpRequest, timeoutMs: number, signal: AbortSignal): Promise<HttpAnswer> {
   const lines = [
     `GET ${req.target} HTTP/1.1`,
     `Host: ${req.hostHeader}`,
@@ -117,8 +125,10 @@ export async function httpGet(socket: Duplex, req: HttpRequest, timeoutMs: numbe
     'Connection: close',
     ...(req.proxyAuthorization ? [`Proxy-Authorization: ${req.proxyAuthorization}`] : []),
   ];
+  const sentAt = Date.now();
+  const start = performance.now();
   socket.write(lines.join('\r\n') + '\r\n\r\n');
-  return readHead(
+  const head = await readHead(
     'http',
     socket,
     timeoutMs,
@@ -126,4 +136,5 @@ export async function httpGet(socket: Duplex, req: HttpRequest, timeoutMs: numbe
     (text) => new StepFailure('http', 'HTTP_ERROR', `the answer is not HTTP: "${text}"`),
     () => new StepFailure('http', 'SILENT', `the server accepted the request but sent no HTTP answer within ${timeoutMs} ms`),
   );
+  return { ...head, sentAt, rttMs: performance.now() - start };
 }

@@ -7,8 +7,10 @@
  */
 import { setMaxListeners } from 'node:events';
 import type net from 'node:net';
+import { measureClock } from '../../../shared/clock-skew';
 import {
   baseDomain,
+  clockWarnings,
   endpointLabel,
   levelOf,
   runPassed,
@@ -21,7 +23,7 @@ import {
   type VerdictCode,
 } from '../../../shared/probe';
 import { resolveHost, type DnsAnswer } from './dns';
-import { httpGet, type HttpHead } from './http';
+import { httpGet, type HttpAnswer, type HttpHead } from './http';
 import { connectTunnel, proxyAuthFailure, proxyAuthorization, type ProxyPlan } from './proxy';
 import { checkSsh, readBanner } from './ssh';
 import type { Ssh2Key } from '../keys';
@@ -137,6 +139,7 @@ interface Acc {
   ssh?: EndpointResult['ssh'];
   tls?: EndpointResult['tls'];
   http?: EndpointResult['http'];
+  clock?: EndpointResult['clock'];
 }
 
 interface Outcome {
@@ -168,6 +171,7 @@ async function probeOne(endpoint: ProbeEndpoint, o: ProbeOptions, signal: AbortS
     ...(acc.ssh ? { ssh: acc.ssh } : {}),
     ...(acc.tls ? { tls: acc.tls } : {}),
     ...(acc.http ? { http: acc.http } : {}),
+    ...clockPart(acc.clock, endpointLabel(endpoint.host, endpoint.port)),
     checks: acc.checks,
   };
 }
@@ -426,9 +430,19 @@ function statusText(h: HttpHead): string {
   return `HTTP ${h.status}${h.reason ? ` ${h.reason}` : ''}${h.headers.server ? ` (server: ${h.headers.server.slice(0, 60)})` : ''}`;
 }
 
-function recordHttp(acc: Acc, h: HttpHead): void {
+function recordHttp(acc: Acc, h: HttpAnswer): void {
   if (acc.answered === 'nothing') acc.answered = 'http';
   acc.http = { status: h.status, reason: h.reason.slice(0, 120), ...(h.headers.server ? { server: h.headers.server.slice(0, 120) } : {}) };
+  // Any answer with a Date header says what time the server thinks it is, whatever its status.
+  const clock = measureClock({ date: h.headers.date, age: h.headers.age, sentAt: h.sentAt, rttMs: h.rttMs });
+  if (clock) acc.clock = clock;
+}
+
+/** The clock reading and its warning, when the answer had a usable Date header. */
+function clockPart(clock: Acc['clock'], label: string): Pick<EndpointResult, 'clock' | 'warnings'> {
+  if (!clock) return {};
+  const warnings = clockWarnings(clock, label);
+  return { clock, ...(warnings.length ? { warnings } : {}) };
 }
 
 function httpVerdict(h: HttpHead, detail: string): Outcome {
