@@ -8,21 +8,25 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Page } from '@playwright/test';
-import { startSilent, type Running } from '../support/net-servers';
+import { startHttp, startSilent, type Running } from '../support/net-servers';
 import { startSshd, type RunningSshd } from '../support/sshd';
 import { expect, expectAccessible, test } from './fixtures';
 
 let sshd: RunningSshd;
 let silent: Running;
+/** An HTTP server whose Date header is 10 minutes behind this computer's clock. */
+let stale: Running;
 
 test.beforeAll(async () => {
   sshd = await startSshd({ authorizedKeys: [] });
   silent = await startSilent();
+  stale = await startHttp(200, { date: () => new Date(Date.now() - 10 * 60 * 1000).toUTCString() });
 });
 
 test.afterAll(async () => {
   await sshd?.stop();
   await silent?.stop();
+  await stale?.stop();
 });
 
 /**
@@ -164,6 +168,27 @@ test.describe('connectivity step', () => {
     await app.getByTestId('platform-buildkite').click();
     await expect.poll(async () => ((await invoke(app, 'draft:load', {})).value as { platform?: string } | null)?.platform).toBe('buildkite');
     expect(((await invoke(app, 'draft:load', {})).value as { connectivity?: unknown }).connectivity).toBeUndefined();
+  });
+
+  test('warns loudly, without failing the endpoint, when a server\'s Date is 10 minutes off this computer\'s clock', async ({ app }) => {
+    await toConnectivity(app);
+    await addEndpoint(app, '127.0.0.1', stale.port, 'HTTP');
+    await app.getByRole('button', { name: 'Run the checks' }).click();
+    await expect(app.locator('.probe-status')).toContainText('failed', { timeout: 30_000 });
+
+    const row = app.getByTestId('probe-table').locator(`tr[data-endpoint="user-127.0.0.1-${stale.port}-http"]`);
+    await expect(row).toContainText('Pass: Server answered');
+    await expect(row).toContainText(/clock: this computer's clock is 10 min( \d+ s)? ahead of the server's/);
+    await expect(row.locator('[data-warning="CLOCK_SKEW"]')).toContainText("Warning: This host's clock is off");
+    const panel = app.getByTestId('clock-warning');
+    await expect(panel.getByRole('heading', { name: "This computer's clock is off" })).toBeVisible();
+    await expect(panel).toContainText(`ahead of the clock of 127.0.0.1:${stale.port}`);
+    await expect(panel).toContainText('timedatectl');
+    await expect(panel).toContainText('w32tm /query /status');
+    await expect(panel).toContainText('checked the clock of the computer running Agent Onboard');
+    await app.getByText('Show the report').click();
+    await expect(app.getByTestId('probe-report')).toContainText("Clock:     WARNING — This host's clock is off");
+    await expectAccessible(app, 'connectivity with a clock-skew warning');
   });
 
   test('cancels a run at once, and is usable with the keyboard alone', async ({ app }) => {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { endpointLabel, type ProbeRun, type ProxySpec } from '../../../shared/probe';
+import { endpointLabel, WARNINGS, type ProbeRun, type ProxySpec } from '../../../shared/probe';
 import { formatReport, keepReport, uncheckedBy } from '../../../shared/probe-report';
 import { ERROR_TITLES } from '../../../shared/result';
 import type { StepProps, StepView } from '../types';
@@ -191,6 +191,8 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
         </div>
       ))}
 
+      <ClockPanel results={results} />
+
       {results.length > 0 && <HostKeys results={results} draft={draft} update={update} />}
 
       {report && (
@@ -213,7 +215,10 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
           </div>
           <details>
             <summary>Show the report</summary>
-            <pre data-testid="probe-report">{report}</pre>
+            {/* Long enough to scroll: focusable so a keyboard user can scroll it. */}
+            <pre data-testid="probe-report" aria-label="Connectivity report" tabIndex={0}>
+              {report}
+            </pre>
           </details>
         </section>
       )}
@@ -234,6 +239,28 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
       )}
     </>
   );
+}
+
+/** The clock-skew warning, once for the run, loud: every token agent on this host will fail to log in. */
+function ClockPanel({ results }: { results: ProbeRun['results'] }): React.JSX.Element | null {
+  const skewed = results.filter((r) => r.warnings?.some((w) => w.code === 'CLOCK_SKEW'));
+  if (!skewed.length) return null;
+  return (
+    <section className="probe-panel probe-clock" role="alert" aria-labelledby="clock-heading" data-testid="clock-warning">
+      <h2 id="clock-heading">This computer&apos;s clock is off</h2>
+      {skewed.map((r) => (
+        <p key={r.endpoint.id}>{sentence(r.warnings?.find((w) => w.code === 'CLOCK_SKEW')?.detail ?? '')}</p>
+      ))}
+      <p>{WARNINGS.CLOCK_SKEW.fix}</p>
+      <p className="help">
+        This checked the clock of the computer running Agent Onboard. If the agent runs on another host, run the command under &quot;Run the same check on the agent host&quot; there: it checks that host&apos;s clock the same way.
+      </p>
+    </section>
+  );
+}
+
+function sentence(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
 function summary(run: ProbeRun): string {

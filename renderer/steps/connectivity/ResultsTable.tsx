@@ -1,4 +1,5 @@
-import { endpointLabel, fixFor, VERDICTS, type EndpointResult, type ProbeEndpoint } from '../../../shared/probe';
+import { describeClock } from '../../../shared/clock-skew';
+import { endpointLabel, fixFor, VERDICTS, WARNINGS, type EndpointResult, type ProbeEndpoint } from '../../../shared/probe';
 
 const LEVEL_WORD = { pass: 'Pass', warn: 'Warning', fail: 'Fail' } as const;
 
@@ -71,6 +72,7 @@ export function Answered({ r }: { r: EndpointResult }): React.JSX.Element {
     parts.push(
       <div key="http">
         HTTP {r.http.status} {r.http.reason}
+        {r.clock && <div className="muted">clock: {describeClock(r.clock, "the server's", "this computer's clock")}</div>}
       </div>,
     );
   }
@@ -90,6 +92,18 @@ function Verdict({ r }: { r: EndpointResult }): React.JSX.Element {
       <code className="verdict-code">{r.verdict}</code>
       <div className="verdict-detail">{r.detail}</div>
       {r.level !== 'pass' && <div className="verdict-fix">Fix: {fixFor(r)}</div>}
+      {r.warnings?.map((w) => (
+        <div key={w.code} className="verdict verdict-warn probe-warning" data-warning={w.code}>
+          <strong>
+            <span className="verdict-mark" aria-hidden="true">
+              !
+            </span>{' '}
+            Warning: {WARNINGS[w.code].title}
+          </strong>{' '}
+          <code className="verdict-code">{w.code}</code>
+          <div className="verdict-detail">{w.detail}</div>
+        </div>
+      ))}
     </div>
   );
 }
