@@ -13,6 +13,13 @@ export const BUNDLE_FORMAT = 'agent-onboard-bundle';
 export const BUNDLE_FORMAT_VERSION = 1;
 /** The manifest's entry name inside the zip. */
 export const MANIFEST_NAME = 'manifest.json';
+/**
+ * The entry that ties manifest.json to the passphrase (bundles made with one): the manifest's
+ * SHA-256, encrypted like a secret file under the path `manifest.json`. Without it an attacker
+ * who cannot read the secrets could still rewrite the plain files (a server, a known_hosts) and
+ * their manifest records, and the right passphrase would unpack them next to the real secrets.
+ */
+export const MANIFEST_AUTH_NAME = 'manifest.json.auth';
 /** Suffix of an encrypted file's zip entry (`config/token.txt` → `config/token.txt.enc`). */
 export const ENCRYPTED_SUFFIX = '.enc';
 /** The connectivity report's file name inside the bundle. */

@@ -5,7 +5,8 @@
  * - Written with fflate; Unix modes are kept in each entry's external attributes, so `unzip`
  *   restores them. Secret files can be encrypted with a passphrase: AES-256-GCM, a key from
  *   scrypt with a fresh salt and nonce per file, the file's path authenticated with it. The
- *   passphrase is never stored.
+ *   manifest's SHA-256 is sealed the same way (manifest.json.auth), so with the passphrase the
+ *   plain files are authenticated too. The passphrase is never stored.
  * - Read with yauzl from the central directory (the source of truth for names, sizes and modes).
  *   Hostile bundles are refused before anything is written: unsafe names ('..', absolute,
  *   drive letters, backslashes), symlinks and other special files, duplicate names (also
@@ -22,6 +23,7 @@ import {
   BUNDLE_FORMAT,
   BUNDLE_FORMAT_VERSION,
   ENCRYPTED_SUFFIX,
+  MANIFEST_AUTH_NAME,
   MANIFEST_NAME,
   REPORT_NAME,
   checkEntryPath,
@@ -220,7 +222,7 @@ export async function createBundle(o: BundleOptions): Promise<Result<CreatedBund
   if (o.report !== undefined) files.push({ path: REPORT_NAME, data: enc(o.report), mode: 0o644, secret: false, description: 'Connectivity report' });
   const names = files.map((f) => f.path);
   const readme = readmeName(names);
-  const set = checkFileSet([...names, readme, MANIFEST_NAME]);
+  const set = checkFileSet([...names, readme, MANIFEST_NAME, MANIFEST_AUTH_NAME]);
   if (!set.ok) return err('BAD_INPUT', set.error.message.replace(/; nothing was unpacked\./, '.'));
 
   const entries: Manifest['files'] = [];
@@ -277,11 +279,13 @@ export async function createBundle(o: BundleOptions): Promise<Result<CreatedBund
     ...(o.agent ? { agent: o.agent } : {}),
     files: entries,
   };
+  const manifestBytes = enc(JSON.stringify(manifest, null, 2) + '\n');
   const ordered: Zippable = {
     [readme]: [readmeBytes, zipAttrs(0o644, now, 6)],
     ...zippable,
-    [MANIFEST_NAME]: [enc(JSON.stringify(manifest, null, 2) + '\n'), zipAttrs(0o644, now, 6)],
+    [MANIFEST_NAME]: [manifestBytes, zipAttrs(0o644, now, 6)],
   };
+  if (o.passphrase !== undefined) ordered[MANIFEST_AUTH_NAME] = [await encryptFile(enc(sha256(manifestBytes)), MANIFEST_NAME, o.passphrase), zipAttrs(0o600, now, 0)];
   return ok({ zip: zipSync(ordered), manifest });
 }
 
@@ -594,7 +598,7 @@ function parseManifest(entry: RawEntry | undefined): Result<Manifest> {
     const issue = parsed.error.issues[0];
     return invalid(`manifest.json is not an Agent Onboard manifest (${issue ? `${issue.path.join('.') || 'top'}: ${issue.message}` : 'unknown shape'})`);
   }
-  const set = checkFileSet([...parsed.data.files.map((f) => f.path), MANIFEST_NAME]);
+  const set = checkFileSet([...parsed.data.files.map((f) => f.path), MANIFEST_NAME, MANIFEST_AUTH_NAME]);
   return set.ok ? ok(parsed.data) : set;
 }
 
@@ -621,9 +625,28 @@ async function checkFile(f: ManifestFile, entries: Map<string, RawEntry>, passph
 }
 
 /**
+ * With the passphrase, a bundle that has encrypted files (or a manifest seal) must carry the seal
+ * of exactly this manifest.json: otherwise its plain files and manifest may have been rewritten
+ * by someone who could not read the secrets. BUNDLE_INVALID or PASSPHRASE_WRONG.
+ */
+async function checkManifestAuth(entries: Map<string, RawEntry>, manifest: Manifest, passphrase: string): Promise<Result<true>> {
+  const seal = entries.get(MANIFEST_AUTH_NAME);
+  if (!seal) {
+    return manifest.files.some((f) => f.encrypted)
+      ? invalid(`The bundle has encrypted files but no ${MANIFEST_AUTH_NAME} tying manifest.json to the passphrase (its plain files may have been changed)`)
+      : ok(true);
+  }
+  const opened = await decryptFile(seal.data, MANIFEST_NAME, passphrase);
+  if (!opened.ok) return opened;
+  if (decodeText(opened.value) !== sha256(entries.get(MANIFEST_NAME)!.data))
+    return invalid('manifest.json was changed after the bundle was made (it no longer matches the seal made with the passphrase)');
+  return ok(true);
+}
+
+/**
  * Opens a bundle and checks every file against the manifest (decrypting with `passphrase` when
- * given). Hostile or malformed bundles: BUNDLE_INVALID; a wrong passphrase: PASSPHRASE_WRONG.
- * Checksum problems are not errors here: they are in `files[].status` (see verify/import).
+ * given; then manifest.json must also match its passphrase seal, MANIFEST_AUTH_NAME). Hostile or
+ * malformed bundles: BUNDLE_INVALID; a wrong passphrase: PASSPHRASE_WRONG. Checksum problems are not errors here: they are in `files[].status` (see verify/import).
  */
 export async function openBundle(
   bytes: Uint8Array,
@@ -633,7 +656,7 @@ export async function openBundle(
   if (!entries.ok) return entries;
   const manifest = parseManifest(entries.value.get(MANIFEST_NAME));
   if (!manifest.ok) return manifest;
-  const listed = new Set([MANIFEST_NAME, ...manifest.value.files.map((f) => (f.encrypted ? f.path + ENCRYPTED_SUFFIX : f.path))]);
+  const listed = new Set([MANIFEST_NAME, MANIFEST_AUTH_NAME, ...manifest.value.files.map((f) => (f.encrypted ? f.path + ENCRYPTED_SUFFIX : f.path))]);
   for (const name of entries.value.keys()) {
     if (!listed.has(name)) return invalid(`The entry ${JSON.stringify(name)} is not listed in manifest.json`);
   }
@@ -643,6 +666,10 @@ export async function openBundle(
     const checked = await checkFile(f, entries.value, opts.passphrase);
     if (!checked.ok) return checked;
     files.push(checked.value);
+  }
+  if (opts.passphrase !== undefined) {
+    const authentic = await checkManifestAuth(entries.value, manifest.value, opts.passphrase);
+    if (!authentic.ok) return authentic;
   }
   return ok({ manifest: manifest.value, files, ok: files.every((f) => f.status === 'ok' || f.status === 'locked') });
 }
