@@ -27,8 +27,8 @@ export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
 const SECRET_KEY = /token|secret|password|passphrase|private|credential|apikey|api_key/i;
 
-/** A URL's user:password@ part replaced, so proxy credentials never reach the history. */
-function scrubString(value: string): string {
+/** A URL's user:password@ part removed, so proxy credentials never reach the history or the draft. */
+export function scrubString(value: string): string {
   return value.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
 }
 

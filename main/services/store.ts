@@ -4,6 +4,7 @@
  * electron-store is built on), both behind `KeyValueStore`. The stored document has a schema and
  * a version; `migrateStore` brings older documents forward.
  */
+import { scrubString } from '../../shared/history';
 import { draftSchema, type Draft } from '../../shared/ipc';
 
 /** The part of electron-store / conf the app uses. */
@@ -59,14 +60,25 @@ export class DraftService {
     return parsed.success ? parsed.data : null;
   }
 
+  /** Saves the draft; a password typed into a URL answer (`http://user:pw@proxy`) is not kept. */
   save(draft: Draft): string {
-    this.store.set('draft', draftSchema.parse(draft));
+    const parsed = draftSchema.parse(draft);
+    // The renderer saves on every keystroke and the store is a plain JSON file: the answers
+    // schema refuses credentials in URLs, but only when the step is checked, after the save.
+    this.store.set('draft', { ...parsed, answers: withoutUrlCredentials(parsed.answers) });
     return new Date().toISOString();
   }
 
   clear(): void {
     this.store.delete('draft');
   }
+}
+
+function withoutUrlCredentials<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return scrubString(value) as T;
+  if (depth > 8 || !value || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutUrlCredentials(v, depth + 1)) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutUrlCredentials(v, depth + 1)])) as T;
 }
 
 /** A store in memory (tests, and a fallback when the store file cannot be opened). */
