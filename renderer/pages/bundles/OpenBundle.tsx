@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/ipc';
 import type { AppError } from '../../../shared/result';
 import { api } from '../../api';
@@ -21,6 +21,10 @@ export function OpenBundle(): React.JSX.Element {
   const [confirming, setConfirming] = useState(false);
   const unpack = useJob('bundle:import');
   const confirmRef = useRef<HTMLDivElement>(null);
+  // Put focus on the overwrite question as soon as it is shown.
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+  }, [confirming]);
 
   const inspect = async (): Promise<Inspected | null> => {
     if (!file.trim()) {
@@ -48,7 +52,6 @@ export function OpenBundle(): React.JSX.Element {
     if (!fresh.ok) return;
     if (fresh.files.some((f) => f.target === 'overwrite')) {
       setConfirming(true);
-      requestAnimationFrame(() => confirmRef.current?.focus());
       return;
     }
     await doUnpack(false);

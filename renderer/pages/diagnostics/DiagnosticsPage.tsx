@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Draft } from '../../../shared/ipc';
 import { getPlatform, PLATFORMS } from '../../../shared/platforms';
 import type { FixAction, PlatformId } from '../../../shared/platforms/types';
@@ -56,8 +56,11 @@ function DiagnosticsPage({ navigate }: PageProps): React.JSX.Element {
     setBusy(false);
     if (!r.ok) return setError(r.error);
     setFound(r.value.diagnoses);
-    requestAnimationFrame(() => results.current?.focus());
   };
+  // Land keyboard and screen-reader users on the answer once it is on screen.
+  useEffect(() => {
+    if (found) results.current?.focus();
+  }, [found]);
 
   const act = async (d: Diagnosis): Promise<void> => {
     const action = d.failure.action;

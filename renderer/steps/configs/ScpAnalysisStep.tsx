@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ActionVerdict, DecidingStatement, ScpReport } from '../../../shared/bamboo-contract';
 import type { Draft } from '../../../shared/ipc';
 import { bambooElasticAnswers, type BambooElasticAnswers } from '../../../shared/platforms/bamboo-elastic';
@@ -251,10 +251,13 @@ function ScpAnalysisStep({ draft, update, platform }: StepProps): React.JSX.Elem
     const filled = policies.map((text, i) => ({ name: `Policy ${i + 1}`, text })).filter((p) => p.text.trim());
     if (filled.length === 0) return setLocalError({ code: 'BAD_INPUT', message: 'Paste at least one service control policy first.' });
     const { principalArn, httpTokens, hopLimit, region } = settings.value;
-    const value = await job.run({ policies: filled, principalArn, httpTokens, hopLimit, region });
-    if (value) requestAnimationFrame(() => results.current?.focus());
+    await job.run({ policies: filled, principalArn, httpTokens, hopLimit, region });
   };
   const report = job.value;
+  // Land keyboard and screen-reader users on the verdict once it is on screen.
+  useEffect(() => {
+    if (report) results.current?.focus();
+  }, [report]);
 
   return (
     <div className="scp-step">
