@@ -19,6 +19,14 @@ function withoutQuery(url: string): string {
   return url.split('#')[0]?.split('?')[0] ?? '';
 }
 
+function canonical(url: string): string | undefined {
+  try {
+    return new URL(url).href;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * True when the call comes from our window's top frame showing our page: the exact file for a
  * packaged app (file://…/index.html), the exact origin for the dev server (http://localhost:PORT).
@@ -26,7 +34,9 @@ function withoutQuery(url: string): string {
 export function isTrustedSender(facts: SenderFacts, pageUrl: string): boolean {
   if (facts.windowId === undefined || facts.senderId !== facts.windowId) return false;
   if (!facts.isTopFrame || facts.frameUrl === undefined) return false;
-  if (pageUrl.startsWith('file://')) return withoutQuery(facts.frameUrl) === pageUrl;
+  // Chromium reports the frame URL percent-encoded (file:///opt/Agent%20Onboard/…, file:///C:/…):
+  // both sides are compared in the WHATWG form, or the installed app (a space in its folder) refuses itself.
+  if (pageUrl.startsWith('file://')) return canonical(withoutQuery(facts.frameUrl)) === canonical(pageUrl);
   try {
     return new URL(facts.frameUrl).origin === new URL(pageUrl).origin;
   } catch {
