@@ -92,7 +92,8 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
 /**
  * Checks one entry name of a bundle before anything is unpacked: a relative path with '/'
  * separators, no '.' or '..' segment, no absolute path or drive letter, no backslash, control
- * character or empty segment, and no name Windows reserves. BUNDLE_INVALID says which rule broke.
+ * character or empty segment, no name Windows reserves, no ':' and no segment ending in '.' or ' '
+ * (Windows would write a hidden stream or fold two names into one). BUNDLE_INVALID says which rule broke.
  */
 export function checkEntryPath(name: string): Result<string> {
   const bad = (why: string): Result<string> =>
@@ -107,12 +108,15 @@ export function checkEntryPath(name: string): Result<string> {
   if (name.includes('\\')) return bad('has a backslash in its name (a Windows path)');
   if (name.startsWith('/')) return bad('is an absolute path');
   if (/^[A-Za-z]:/.test(name)) return bad('starts with a drive letter');
+  // On Windows `a:b` writes the hidden stream b of a, and `a.` or `a ` is the file a.
+  if (name.includes(':')) return bad("has a ':' in its name (on Windows, a hidden stream of another file)");
   const segments = name.split('/');
   for (const segment of segments) {
     if (segment === '..') return bad("climbs out of the folder with '..'");
     if (segment === '.') return bad("has a '.' segment");
     if (segment === '') return bad('has an empty path segment');
     if (segment.length > 255) return bad('has a path segment longer than 255 characters');
+    if (/[. ]$/.test(segment)) return bad('has a name ending in a dot or a space (Windows drops them: two entries could be one file)');
     if (WINDOWS_RESERVED.test(segment)) return bad('uses a name Windows reserves');
   }
   return ok(name);
