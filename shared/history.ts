@@ -25,7 +25,10 @@ export const historyEntrySchema = z.object({
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
+// Named like a secret: a token, password, key… but not settings that merely mention one, such as
+// Bamboo elastic's `httpTokens` (IMDSv2 required/optional) or a `tokenKind`.
 const SECRET_KEY = /token|secret|password|passphrase|private|credential|apikey|api_key/i;
+const NOT_SECRET_KEY = /^(httpTokens|tokenKind|tokenName)$/;
 
 /** A URL's user:password@ part removed, so proxy credentials never reach the history or the draft. */
 export function scrubString(value: string): string {
@@ -47,7 +50,7 @@ export function scrubAnswers(value: unknown, depth = 0): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (SECRET_KEY.test(k)) continue;
+      if (SECRET_KEY.test(k) && !NOT_SECRET_KEY.test(k)) continue;
       const s = scrubAnswers(v, depth + 1);
       if (s !== undefined) out[k] = s;
     }

@@ -15,6 +15,10 @@ import { dispatchApp, type JobRegistry, type Handlers } from './dispatch';
 import type { Contract } from '../../shared/ipc';
 import { CSP } from './csp';
 
+/**
+ * Prefix of the session cookie. Browsers share cookies across the ports of a host, so the name
+ * carries the server's port: two browser-mode servers never log each other out.
+ */
 export const SESSION_COOKIE = 'ao_session';
 
 
@@ -85,16 +89,21 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   const session = randomBytes(32).toString('base64url');
   const staticDir = path.resolve(opts.staticDir);
   let port = 0;
+  let cookieName = SESSION_COOKIE;
 
-  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
-  const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`);
+  // DNS rebinding needs a foreign host name, so the Host must name loopback; the port may differ
+  // from ours when the user reaches us through an SSH port forward (ssh -L 8080:127.0.0.1:PORT).
+  const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/;
+  const hostOk = (host: string | undefined): host is string => host !== undefined && LOOPBACK_HOST.test(host);
 
   /** 'ok', or why the request is refused. */
   const gate = (req: IncomingMessage, requireOrigin: boolean): 'ok' | 'host' | 'origin' | 'auth' => {
-    if (!allowedHosts().includes(req.headers.host ?? '')) return 'host';
+    const host = req.headers.host;
+    if (!hostOk(host)) return 'host';
     const origin = req.headers.origin;
-    if (origin !== undefined ? !allowedOrigins().includes(origin) : requireOrigin) return 'origin';
-    const cookie = cookieValue(req, SESSION_COOKIE);
+    // Same origin only: the page's Origin must be the very host and port it was served from.
+    if (origin !== undefined ? origin !== `http://${host}` : requireOrigin) return 'origin';
+    const cookie = cookieValue(req, cookieName);
     return cookie !== undefined && safeEqual(cookie, session) ? 'ok' : 'auth';
   };
 
@@ -114,7 +123,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     if (given !== null) {
       if (!safeEqual(given, token)) return refuse(res, 401, 'Unauthorized: the token in this URL is not the one this server printed.');
       securityHeaders(res);
-      res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('Set-Cookie', `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`);
       url.searchParams.delete('token');
       // One leading slash only: `/.//evil.example/?token=…` has the path `//evil.example/`, which
       // a browser reads as another host (an open redirect).
@@ -181,6 +190,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   });
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
+  cookieName = `${SESSION_COOKIE}_${port}`;
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,

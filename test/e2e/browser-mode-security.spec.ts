@@ -58,6 +58,18 @@ test('exchanges the token for an HttpOnly SameSite=Strict cookie that then opens
   expect((await get('/', { Cookie: session, Origin: 'http://evil.example' })).status).toBe(403);
   expect((await get('/', { Cookie: session, Host: 'evil.example' })).status).toBe(403);
   expect((await get(`/?token=${server.token}`, { Host: `attacker.example:${new URL(server.origin).port}` })).status).toBe(403);
+  // A cross-origin page on another loopback port is refused too: the Origin must be the Host.
+  expect(await wsStatus({ Origin: 'http://127.0.0.1:1', Cookie: session })).toBe(403);
+});
+
+test('works through an SSH port forward, where the browser sees another port', async () => {
+  const first = await get(`/?token=${server.token}`, { Host: '127.0.0.1:8080' });
+  expect(first.status).toBe(303);
+  const session = String(first.headers['set-cookie']).split(';')[0]!;
+  // The cookie's name carries the server's port, so two servers on one host keep their sessions.
+  expect(session.startsWith(`ao_session_${new URL(server.origin).port}=`)).toBe(true);
+  expect((await get('/', { Cookie: session, Host: 'localhost:8080' })).status).toBe(200);
+  expect(await wsStatus({ Origin: 'http://127.0.0.1:8080', Host: '127.0.0.1:8080', Cookie: session })).toBe(101);
 });
 
 test('a page from another origin cannot call the API', async ({ page }) => {

@@ -70,3 +70,14 @@ describe('HistoryService', () => {
     expect(h.add({ ...draft(), platform: null }).ok).toBe(false);
   });
 });
+
+describe('scrubAnswers keeps settings that only mention a token', () => {
+  it("keeps Bamboo elastic's httpTokens and drops real secrets", async () => {
+    const { scrubAnswers } = await import('../../../shared/history');
+    expect(scrubAnswers({ httpTokens: 'required', hopLimit: 2, token: 'abc', agentToken: 'x', apiKey: 'y', proxyUrl: 'http://u:p@proxy:3128' })).toEqual({
+      httpTokens: 'required',
+      hopLimit: 2,
+      proxyUrl: 'http://proxy:3128',
+    });
+  });
+});
