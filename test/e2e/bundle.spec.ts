@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { expect, expectAccessible, test } from './fixtures';
+import { runCliProcessSync } from '../support/cli';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
 const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'ao-e2e-bundle-'));
 const mode = (p: string): number => statSync(p).mode & 0o777;
 const TOKEN = '0123456789abcdef0123456789abcdef01234567';
@@ -18,24 +18,8 @@ function cliBundle(): string {
   writeFileSync(path.join(dir, 'start.sh'), '#!/bin/sh\nexec agent start\n');
   chmodSync(path.join(dir, 'start.sh'), 0o755);
   const out = path.join(tmp(), 'agent.zip');
-  const r = spawnSync(
-    process.execPath,
-    [
-      path.join(root, 'node_modules/tsx/dist/cli.mjs'),
-      path.join(root, 'main/cli.ts'),
-      'bundle',
-      'export',
-      dir,
-      '--out',
-      out,
-      '--platform',
-      'buildkite',
-      '--variant',
-      'cfg',
-    ],
-    { cwd: root, encoding: 'utf8' },
-  );
-  expect(r.status, r.stderr).toBe(0);
+  const r = runCliProcessSync(['bundle', 'export', dir, '--out', out, '--platform', 'buildkite', '--variant', 'cfg']);
+  expect(r.code, r.stderr).toBe(0);
   return out;
 }
 

@@ -3,33 +3,20 @@
  * shellcheck on the script written), rotate bamboo-remote on an agent home (edit in place with a
  * backup, refusals exit 2 and write nothing), scp-check exit codes, and diagnose on an agent log.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BAMBOO_ROLE, SEED_POLICY, text } from '../support/scp-policies';
+import { runCliProcess } from '../support/cli';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
 const TOKEN = 'f3defca0b1dee4b665fa7471cfe2899d524722f9';
 const dir = mkdtempSync(path.join(tmpdir(), 'bamboo-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(args: string[], env: Record<string, string> = {}, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const argv = [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'main/cli.ts'), ...args];
-  if (input !== undefined) {
-    const r = spawnSync(process.execPath, argv, { cwd: dir, env: { ...process.env, ...env }, input, encoding: 'utf8', timeout: 60_000 });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  }
-  try {
-    const { stdout, stderr } = await run(process.execPath, argv, { cwd: dir, env: { ...process.env, ...env }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
+function cli(args: string[], env: Record<string, string> = {}, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCliProcess(args, { cwd: dir, env, ...(input === undefined ? {} : { input }) });
 }
 
 const CONF = 'wrapper.java.additional.1=-Dbamboo.home=/opt/bamboo-agent-home\r\nwrapper.app.parameter.1=com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\r\nwrapper.app.parameter.2=http://bamboo.internal:8085/agentServer/\r\n# end\r\n';

@@ -9,6 +9,7 @@ import { Zip, ZipDeflate, unzipSync, zipSync, type Zippable } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/index';
 import { DEFAULT_LIMITS, artifactsToFiles, collectFolder, createBundle, importBundle, openBundle, type BundleFile } from '../../main/services/bundle';
+import { runCliProcessSync } from '../support/cli';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'ao-bundle-'));
@@ -414,11 +415,7 @@ describe('bundle CLI usage', () => {
 
   it('runs as a real process with the documented exit codes', () => {
     const out = path.join(tmp(), 'agent.zip');
-    const run = (...args: string[]): number | null =>
-      spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'main/cli.ts'), 'bundle', ...args], {
-        cwd: root,
-        encoding: 'utf8',
-      }).status;
+    const run = (...args: string[]): number => runCliProcessSync(['bundle', ...args]).code;
     expect(run('export', agentFolder(), '--out', out)).toBe(0);
     expect(run('verify', out)).toBe(0);
     const e = entriesOf(out);

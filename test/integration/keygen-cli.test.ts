@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from '../support/cli';
 
 const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
 
 interface Outcome {
   code: number;
@@ -19,18 +19,8 @@ interface Outcome {
   stderr: string;
 }
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'main/cli.ts'), 'keygen', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
+function cli(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
+  return runCliProcess(['keygen', ...args], { env });
 }
 
 const mode = (file: string): number => statSync(file).mode & 0o777;

@@ -3,7 +3,7 @@
  * server with an openssl-made certificate, a CONNECT proxy, and closed ports: exit codes, the
  * --json document, the text report, and bad usage.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,9 +14,9 @@ import { startProxy, type RunningProxy } from '../support/http-proxy';
 import { startHttps, type Running } from '../support/net-servers';
 import { freePort, startSshd, type RunningSshd } from '../support/sshd';
 import { makeTestCerts, type TestCerts } from '../support/tls-certs';
+import { runCliProcess } from '../support/cli';
 
 const exec = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '..', '..');
 
 interface CliRun {
   code: number;
@@ -25,17 +25,7 @@ interface CliRun {
 }
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'main/cli.ts'), 'probe', ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runCliProcess(['probe', ...args], { cwd: dir, env, cleanEnv: true });
 }
 
 interface JsonRun {

@@ -5,7 +5,6 @@
  * child process. The servers lie about the time instead of this host's clock being changed: the
  * probe only ever sees the difference.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,8 +14,8 @@ import { formatReport } from '../../shared/probe-report';
 import { runProbes } from '../../main/services/probe';
 import { startHttp, startHttps, type Running } from '../support/net-servers';
 import { makeTestCerts, type TestCerts } from '../support/tls-certs';
+import { runCliProcess } from '../support/cli';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
 const TEN_MINUTES = 10 * 60 * 1000;
 const past = (): string => new Date(Date.now() - TEN_MINUTES).toUTCString();
 
@@ -117,17 +116,7 @@ interface CliRun {
 }
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'main/cli.ts'), 'probe', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runCliProcess(['probe', ...args], { env, cleanEnv: true });
 }
 
 interface JsonRun {

@@ -21,8 +21,8 @@ import { harness, harnessAnswers } from '../../shared/platforms/harness';
 import { rotateChannels, type RotationPlan, type RotationReport } from '../../shared/rotation';
 import type { JobEvent } from '../../shared/ipc';
 import type { Result } from '../../shared/result';
+import { runCliProcessSync } from '../support/cli';
 
-const repo = path.resolve(import.meta.dirname, '..', '..');
 const root = mkdtempSync(path.join(tmpdir(), 'rotate-it-'));
 const immutable: string[] = [];
 afterAll(() => {
@@ -281,12 +281,8 @@ describe('rotate CLI', () => {
     const cfg = '# The token from your Buildkite "Agents" page\r\ntoken="xxx"\r\n\r\nname="%hostname-%spawn"\r\nbuild-path="C:\\buildkite-agent\\builds"\r\n';
     writeFileSync(path.join(dir, 'buildkite-agent.cfg'), cfg);
     const token = 'realagenttoken0123456789abcdefABCDEF01';
-    const r = spawnSync(process.execPath, [path.join(repo, 'node_modules/tsx/dist/cli.mjs'), path.join(repo, 'main/cli.ts'), 'rotate', 'buildkite', '--token-env', 'BK', path.join(dir, 'buildkite-agent.cfg')], {
-      cwd: repo,
-      encoding: 'utf8',
-      env: { ...process.env, BK: token },
-    });
-    expect([r.status, r.stderr]).toEqual([0, '']);
+    const r = runCliProcessSync(['rotate', 'buildkite', '--token-env', 'BK', path.join(dir, 'buildkite-agent.cfg')], { env: { BK: token } });
+    expect([r.code, r.stderr]).toEqual([0, '']);
     expect(r.stdout).toContain('Restart-Service buildkite-agent');
     expect(r.stdout).not.toContain(token);
     expect(readFileSync(path.join(dir, 'buildkite-agent.cfg'), 'utf8')).toBe(cfg.replace('token="xxx"', `token="${token}"`));
