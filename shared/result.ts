@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'POLICY_MALFORMED',
   'BUNDLE_INVALID',
   'CHECKSUM_MISMATCH',
+  'BUNDLE_NOT_ENCRYPTED',
   'HOST_KEY_REQUIRED',
 ] as const;
 
@@ -85,6 +86,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   POLICY_MALFORMED: 'The policy is malformed',
   BUNDLE_INVALID: 'The bundle is not valid',
   CHECKSUM_MISMATCH: 'A checksum does not match',
+  BUNDLE_NOT_ENCRYPTED: 'The bundle is not encrypted, so the passphrase cannot vouch for it',
   HOST_KEY_REQUIRED: "The server's host key must be pinned first",
 };
 

@@ -25,7 +25,9 @@ export   packs DIR as it is, secrets included (secret = mode 0600, a private key
          are left out; symlinks are refused. --platform/--variant tag the manifest and README;
          --report adds a connectivity report. An existing FILE.zip is kept unless --force.
 verify   checks every file against the manifest. Without the passphrase, encrypted files are
-         checked as stored; with it, their content too.
+         checked as stored; with it, their content too and the passphrase seal of the manifest.
+         With --passphrase-env, a bundle that is not encrypted is refused (verify and import):
+         the passphrase cannot vouch for it, and an encrypted bundle may have been swapped for it.
 import   checks everything in memory first, then unpacks into DIR with the manifest's modes
          (keys 0600). A hostile bundle ('..' or absolute names, symlinks, duplicate names,
          zip bombs, entries missing from the manifest) is refused and nothing is written.
@@ -42,7 +44,8 @@ Options:
   --json                 print one JSON document
 
 Exit codes: 0 done and every checksum matches, 1 a checksum does not match, 2 bad usage or
-bad input (a hostile bundle, a wrong passphrase, files that would be overwritten).
+bad input (a hostile bundle, a wrong passphrase, a passphrase for a bundle that is not
+encrypted, files that would be overwritten).
 
 Examples:
   BUNDLE_PASSPHRASE=... agent-onboard bundle export ./agent --out agent.zip --passphrase-env BUNDLE_PASSPHRASE
@@ -51,6 +54,13 @@ Examples:
 
 /** Prints a failed Result as one line on stderr; returns its exit code. */
 function fail(io: CliIo, sub: string, error: AppError): number {
+  if (error.code === 'BUNDLE_NOT_ENCRYPTED') {
+    // Said in the CLI's own words: the way out is to leave --passphrase-env off, knowingly.
+    io.stderr(
+      `agent-onboard bundle ${sub}: This bundle is not encrypted, so a passphrase cannot vouch for it; ${sub} it without --passphrase-env only if you trust where it came from.\n`,
+    );
+    return exitCodeFor(error.code);
+  }
   io.stderr(`agent-onboard bundle ${sub}: ${error.message}${error.hint ? ` ${error.hint}` : ''}\n`.replace(/\n(?!$)/g, ' '));
   return exitCodeFor(error.code);
 }

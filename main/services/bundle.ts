@@ -625,16 +625,23 @@ async function checkFile(f: ManifestFile, entries: Map<string, RawEntry>, passph
 }
 
 /**
- * With the passphrase, a bundle that has encrypted files (or a manifest seal) must carry the seal
- * of exactly this manifest.json: otherwise its plain files and manifest may have been rewritten
- * by someone who could not read the secrets. BUNDLE_INVALID or PASSPHRASE_WRONG.
+ * With the passphrase, a bundle must carry the seal of exactly this manifest.json: otherwise its
+ * plain files and manifest may have been rewritten by someone who could not read the secrets.
+ * BUNDLE_INVALID (encrypted files but no seal, or a seal of another manifest), PASSPHRASE_WRONG,
+ * or BUNDLE_NOT_ENCRYPTED when there is neither a seal nor an encrypted file.
  */
 async function checkManifestAuth(entries: Map<string, RawEntry>, manifest: Manifest, passphrase: string): Promise<Result<true>> {
   const seal = entries.get(MANIFEST_AUTH_NAME);
   if (!seal) {
+    // No seal and nothing encrypted: a plain bundle, perhaps put in place of the encrypted one the
+    // user expects (a downgrade). The passphrase proves nothing about it, so it must not look vouched for.
     return manifest.files.some((f) => f.encrypted)
       ? invalid(`The bundle has encrypted files but no ${MANIFEST_AUTH_NAME} tying manifest.json to the passphrase (its plain files may have been changed)`)
-      : ok(true);
+      : err(
+          'BUNDLE_NOT_ENCRYPTED',
+          'This bundle is not encrypted, so a passphrase cannot vouch for it; nothing was unpacked.',
+          'Open it without the passphrase only if you trust where it came from.',
+        );
   }
   const opened = await decryptFile(seal.data, MANIFEST_NAME, passphrase);
   if (!opened.ok) return opened;
@@ -646,7 +653,8 @@ async function checkManifestAuth(entries: Map<string, RawEntry>, manifest: Manif
 /**
  * Opens a bundle and checks every file against the manifest (decrypting with `passphrase` when
  * given; then manifest.json must also match its passphrase seal, MANIFEST_AUTH_NAME). Hostile or
- * malformed bundles: BUNDLE_INVALID; a wrong passphrase: PASSPHRASE_WRONG. Checksum problems are not errors here: they are in `files[].status` (see verify/import).
+ * malformed bundles: BUNDLE_INVALID; a wrong passphrase: PASSPHRASE_WRONG; a passphrase given for
+ * a bundle with no seal and no encrypted file: BUNDLE_NOT_ENCRYPTED. Checksum problems are not errors here: they are in `files[].status` (see verify/import).
  */
 export async function openBundle(
   bytes: Uint8Array,
