@@ -12,6 +12,7 @@ const pathSchema = z.string().trim().min(1, 'is required').max(4096);
 /** A bundle passphrase: at least 8 characters. It is used, never stored or sent back. */
 export const passphraseSchema = z.string().min(8, 'must have at least 8 characters').max(1024);
 const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256');
 
 /** What a fix action is, as data (mirrors FixAction in platforms/types.ts). */
 export const fixActionSchema = z.discriminatedUnion('kind', [
@@ -90,11 +91,33 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
     },
     'bundle:inspect': {
       input: z.object({ file: pathSchema, passphrase: passphraseSchema.optional(), to: pathSchema.optional() }),
-      output: z.object({ manifest: manifestSchema, bytes: z.number(), ok: z.boolean(), files: z.array(bundleFileStatusSchema) }),
+      output: z.object({
+        manifest: manifestSchema,
+        bytes: z.number(),
+        /** SHA-256 of the bundle file as read: bundle:import takes it back to unpack exactly what was shown. */
+        sha256: z.string(),
+        ok: z.boolean(),
+        files: z.array(bundleFileStatusSchema),
+      }),
     },
     'bundle:import': {
       job: true as const,
-      input: z.object({ jobId, file: pathSchema, to: pathSchema, passphrase: passphraseSchema.optional(), overwrite: z.boolean().default(false) }),
+      input: z
+        .object({
+          jobId,
+          file: pathSchema,
+          to: pathSchema,
+          passphrase: passphraseSchema.optional(),
+          overwrite: z.boolean().default(false),
+          /** bundle:inspect's sha256: the import is refused (FILE_CHANGED) when the file now differs. */
+          expectedBundleSha256: sha256Hex.optional(),
+        })
+        // An overwrite is approved for what inspect showed: without its hash, a zip swapped in the
+        // meantime would overwrite files the user never saw.
+        .refine((i) => !i.overwrite || i.expectedBundleSha256 !== undefined, {
+          message: 'is required when overwrite is true (the sha256 from bundle:inspect)',
+          path: ['expectedBundleSha256'],
+        }),
       output: z.object({
         manifest: manifestSchema,
         written: z.array(z.object({ path: z.string(), status: z.enum(['created', 'updated', 'unchanged']), backupPath: z.string().optional() })),

@@ -763,16 +763,24 @@ function unpackMode(f: CheckedFile): number {
  * (temp file beside each target, fsync, rename; a failed rename rolls the batch back), which is
  * why no separate temp folder is needed. Existing files are never replaced unless `overwrite` is
  * set (then they are backed up first, and the write is refused if a file changed since the plan).
+ * `expectedBundleSha256` ties the import to the bundle the user inspected (and approved overwrites
+ * for): when `bytes` hash to anything else, nothing is opened or written (FILE_CHANGED).
  *
  * Failure codes: BUNDLE_INVALID (hostile, malformed), CHECKSUM_MISMATCH, PASSPHRASE_REQUIRED,
- * PASSPHRASE_WRONG, ALREADY_EXISTS (files would be overwritten), BAD_INPUT (links in the target),
- * FILE_CHANGED, IO_ERROR, CANCELLED.
+ * PASSPHRASE_WRONG, BUNDLE_NOT_ENCRYPTED, ALREADY_EXISTS (files would be overwritten), BAD_INPUT
+ * (links in the target), FILE_CHANGED (the bundle or a target file changed), IO_ERROR, CANCELLED.
  */
 export async function importBundle(
   bytes: Uint8Array,
   dir: string,
-  opts: { passphrase?: string; overwrite?: boolean; limits?: BundleLimits; signal?: AbortSignal } = {},
+  opts: { passphrase?: string; overwrite?: boolean; expectedBundleSha256?: string; limits?: BundleLimits; signal?: AbortSignal } = {},
 ): Promise<Result<ImportResult>> {
+  if (opts.expectedBundleSha256 !== undefined && sha256(bytes) !== opts.expectedBundleSha256.toLowerCase())
+    return err(
+      'FILE_CHANGED',
+      'The bundle file changed since it was opened (its SHA-256 differs); nothing was unpacked.',
+      'Open and verify it again, and check what it would overwrite before unpacking.',
+    );
   const opened = await openBundle(bytes, opts);
   if (!opened.ok) return opened;
   const { files, manifest } = opened.value;

