@@ -10,7 +10,7 @@ import { unzipSync } from 'fflate';
 import type { Page } from '@playwright/test';
 import { startHttp, startSilent, type Running } from '../support/net-servers';
 import { startSshd, type RunningSshd } from '../support/sshd';
-import { expect, expectAccessible, test } from './fixtures';
+import { expect, expectAccessible, invokeFromPage, test } from './fixtures';
 
 let sshd: RunningSshd;
 let silent: Running;
@@ -42,25 +42,7 @@ async function toConnectivity(app: Page): Promise<void> {
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
 }
 
-/** One call of the app's own IPC channel over the browser-mode socket; answers its Result. */
-async function invoke(app: Page, channel: string, payload: unknown): Promise<{ ok: boolean; value?: unknown }> {
-  const answer = await app.evaluate(
-    ({ c, p }) =>
-      new Promise<string>((resolve, reject) => {
-        const ws = new WebSocket(`ws://${location.host}/api/ws`);
-        ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: c, payload: p }));
-        ws.onmessage = (m) => {
-          resolve(String(m.data));
-          ws.close();
-        };
-        ws.onerror = () => reject(new Error('websocket failed'));
-      }),
-    { c: channel, p: payload },
-  );
-  const parsed = JSON.parse(answer) as { id: number; result: { ok: boolean; value?: unknown } };
-  expect(parsed.id).toBe(1);
-  return parsed.result;
-}
+const invoke = invokeFromPage;
 
 async function addEndpoint(app: Page, host: string, port: number, as: string): Promise<void> {
   await app.getByLabel('Host', { exact: true }).fill(host);

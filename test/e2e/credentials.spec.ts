@@ -8,24 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, test } from './fixtures';
+import { expect, expectAccessible, invokeFromPage, test } from './fixtures';
 
-/** Calls a channel over the page's own WebSocket (the session cookie authenticates it). */
 async function callApi(page: Page, channel: string, payload: unknown): Promise<void> {
-  const answer = await page.evaluate(
-    ([c, p]) =>
-      new Promise<string>((resolve, reject) => {
-        const ws = new WebSocket(`ws://${location.host}/api/ws`);
-        ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: c, payload: p }));
-        ws.onmessage = (m) => {
-          resolve(String(m.data));
-          ws.close();
-        };
-        ws.onerror = () => reject(new Error('websocket failed'));
-      }),
-    [channel, payload] as const,
-  );
-  expect(JSON.parse(answer)).toMatchObject({ id: 1, result: { ok: true } });
+  expect(await invokeFromPage(page, channel, payload)).toMatchObject({ ok: true });
 }
 
 /** Puts the wizard on the Credentials step of `platform` through the app's own draft:save channel. */

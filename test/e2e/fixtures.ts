@@ -16,23 +16,32 @@ export const test = base.extend<{ app: Page }, { server: RunningServer }>({
   app: async ({ page, server }, use) => {
     await page.goto(server.url);
     // The server lives for the whole worker: start every test from an empty draft.
-    await page.evaluate(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const ws = new WebSocket(`ws://${location.host}/api/ws`);
-          ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: 'draft:clear', payload: {} }));
-          ws.onmessage = () => {
-            ws.close();
-            resolve();
-          };
-          ws.onerror = () => reject(new Error('could not clear the draft'));
-        }),
-    );
+    expect(await invokeFromPage(page, 'draft:clear', {})).toMatchObject({ ok: true });
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     await use(page);
   },
 });
+
+/** One call of the app's own IPC channel over the page's browser-mode socket (the session cookie authenticates it). */
+export async function invokeFromPage(page: Page, channel: string, payload: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+  const answer = await page.evaluate(
+    ({ c, p }) =>
+      new Promise<string>((resolve, reject) => {
+        const ws = new WebSocket(`ws://${location.host}/api/ws`);
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: c, payload: p }));
+        ws.onmessage = (m) => {
+          resolve(String(m.data));
+          ws.close();
+        };
+        ws.onerror = () => reject(new Error('websocket failed'));
+      }),
+    { c: channel, p: payload },
+  );
+  const parsed = JSON.parse(answer) as { id: number; result: { ok: boolean; value?: unknown; error?: { code: string; message: string } } };
+  expect(parsed.id).toBe(1);
+  return parsed.result;
+}
 
 /** Fails on any serious or critical axe violation of the page as it is now. */
 export async function expectAccessible(page: Page, where: string): Promise<void> {
