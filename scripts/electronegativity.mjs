@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { parse } from 'csv-parse/sync';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -19,11 +20,9 @@ if (run.status !== 0) {
   console.error('electronegativity: the scan itself failed');
   process.exit(1);
 }
-const rows = readFileSync(out, 'utf8').trim().split('\n').slice(1).filter(Boolean);
-const findings = rows.map((line) => {
-  const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g).map((c) => c.replace(/,$/, '').replace(/^"|"$/g, ''));
-  return { check: cells[0], severity: cells[1], file: cells[3], location: cells[4] };
-});
+// A real CSV parser: quoted fields (descriptions, code samples) may hold commas and line breaks.
+const records = parse(readFileSync(out, 'utf8'), { columns: true, trim: true, skip_empty_lines: true, relax_column_count: true });
+const findings = records.map((r) => ({ check: r.issue, severity: r.severity, file: r.filename, location: r.location }));
 const unexplained = findings.filter((f) => !allow.some((a) => a.check === f.check && a.file === path.basename(f.file)));
 for (const f of findings) {
   const ok = !unexplained.includes(f);
