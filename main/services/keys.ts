@@ -1,13 +1,14 @@
 /**
  * SSH key pairs: generate (Ed25519; RSA 2048/3072/4096), import (OpenSSH, PKCS#1, PKCS#8,
  * encrypted or not) and convert to the format a platform needs, then write the pair through the
- * file service. Glue over libraries: ssh2 generates keys in OpenSSH format (bcrypt-pbkdf +
- * aes256-ctr when a passphrase is given, as ssh-keygen does) and parses OpenSSH keys; node-forge
- * does RSA, PEM and PKCS#1/#8 (its generator runs on Node's native crypto); Node's crypto reads
- * Ed25519 PKCS#8 keys. Every failure is a Result with a code from shared/result.ts.
+ * file service. Glue over libraries: Node's native crypto generates OpenSSH-format keys, which
+ * openssh-key.ts encodes (bcrypt-pbkdf + aes256-ctr when a passphrase is given, as ssh-keygen
+ * does); ssh2 parses OpenSSH keys; node-forge does RSA, PEM and PKCS#1/#8 (its generator runs on
+ * Node's native crypto); Node's crypto reads Ed25519 PKCS#8 keys. Every failure is a Result with a code from shared/result.ts.
  */
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPair as generateNativeKeyPair, type KeyObject } from 'node:crypto';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
 import ssh2 from 'ssh2';
 import { commentProblem, detectKey, MIN_PASSPHRASE, RSA_BITS, type KeyFormat, type KeyType } from '../../shared/key-format';
@@ -148,13 +149,19 @@ function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
   });
 }
 
-function sshGenerate(type: KeyType, bits: number, comment: string, passphrase?: string): Promise<{ private: string; public: string }> {
-  const opts = { comment, ...(passphrase ? { passphrase, cipher: 'aes256-ctr' as const, rounds: 16 } : {}) };
-  return new Promise((resolve, reject) => {
-    const done = (e: Error | null, pair: { private: string; public: string }): void => (e ? reject(e) : resolve(pair));
-    if (type === 'rsa') ssh2.utils.generateKeyPair('rsa', { bits, ...opts }, done);
-    else ssh2.utils.generateKeyPair('ed25519', opts, done);
-  });
+const generateKeyPairAsync = promisify(generateNativeKeyPair);
+
+/**
+ * A fresh key from Node's native generator, as raw numbers (via JWK: fixed-width, unsigned).
+ * Not ssh2's generator: it strips every leading zero byte from an Ed25519 public key, so about
+ * one key in 256 came out 31 bytes long and ssh-keygen refused it ("not a public key file").
+ */
+async function nativeGenerate(type: KeyType, bits: number): Promise<RawKey> {
+  const { privateKey } = type === 'rsa' ? await generateKeyPairAsync('rsa', { modulusLength: bits, publicExponent: 0x10001 }) : await generateKeyPairAsync('ed25519');
+  const jwk = privateKey.export({ format: 'jwk' });
+  const field = (name: keyof typeof jwk): Buffer => Buffer.from(String(jwk[name]), 'base64url');
+  if (type === 'ed25519') return { type, seed: field('d'), pub: field('x') };
+  return { type, n: field('n'), e: field('e'), d: field('d'), iqmp: field('qi'), p: field('p'), q: field('q') };
 }
 
 function forgeGenerate(bits: number): Promise<RsaKey> {
@@ -164,10 +171,8 @@ function forgeGenerate(bits: number): Promise<RsaKey> {
 }
 
 async function generateOpenSsh(type: KeyType, bits: number, comment: string, passphrase: string | undefined, signal?: AbortSignal): Promise<KeyPair> {
-  const pair = await abortable(sshGenerate(type, bits, comment, passphrase), signal);
-  const blob = blobOfPublicLine(pair.public);
-  if (!blob) throw new Error('ssh2 returned no public key');
-  return { type, bits, format: 'openssh', encrypted: Boolean(passphrase), privateKey: pair.private, publicKey: pair.public, fingerprint: fingerprintOfBlob(blob), comment };
+  const raw = await abortable(nativeGenerate(type, bits), signal);
+  return pairOf(raw, bits, 'openssh', encodeOpenSshPrivateKey(raw, comment, passphrase), comment, Boolean(passphrase));
 }
 
 async function generatePem(bits: number, format: 'pkcs1' | 'pkcs8', comment: string, passphrase: string | undefined, signal?: AbortSignal): Promise<KeyPair> {

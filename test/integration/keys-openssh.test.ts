@@ -231,6 +231,31 @@ describe('imported keys keep their identity', () => {
   });
 });
 
+describe('Ed25519 public keys that begin with a zero byte (one key in 256)', () => {
+  // ssh2's generator stripped leading zero bytes from the public key, so such a key came out
+  // 31 bytes long and ssh-keygen refused the .pub file. Generate until one turns up (about 256
+  // tries; each takes well under a millisecond) and check it with the real tools.
+  it('are written whole: 32 bytes, accepted by ssh-keygen -l and reproduced by ssh-keygen -y', async () => {
+    let found: KeyPair | undefined;
+    for (let i = 0; i < 20_000 && !found; i++) {
+      const r = await generateKeyPair({ type: 'ed25519', comment: 'zero-lead' });
+      if (!r.ok) throw new Error(r.error.message);
+      const key = Buffer.from(r.value.publicKey.split(' ')[1]!, 'base64').subarray(19);
+      expect(key.length).toBe(32);
+      if (key[0] === 0) found = r.value;
+    }
+    expect(found, 'no key with a leading zero byte in 20,000 tries').toBeDefined();
+    await keep('zero-lead', found!, '');
+    const { file } = byName.get('zero-lead')!;
+    const { stdout: listed } = await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${file}.pub`]);
+    expect(listed.split(/\s+/)[1]).toBe(found!.fingerprint);
+    const { stdout: derived } = await run('ssh-keygen', ['-y', '-f', file]);
+    expect(derived.trim()).toBe(found!.publicKey);
+    const back = importKey({ text: found!.privateKey });
+    expect(back.ok && back.value.fingerprint).toBe(found!.fingerprint);
+  });
+});
+
 describe('import refuses what it cannot use, with the right code', () => {
   const make = async (args: string[], cmd = 'ssh-keygen'): Promise<string> => {
     const file = path.join(dir, `bad-${Math.random().toString(36).slice(2)}`);
