@@ -25,6 +25,9 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Outcome>
 
 const mode = (file: string): number => statSync(file).mode & 0o777;
 
+/** A new folder path under the run's folder (not created), so a retried test starts clean. */
+const fresh = (name: string): string => path.join(mkdtempSync(path.join(dir, `${name}-`)), name);
+
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'ao-keygen-'));
@@ -33,7 +36,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('keygen', () => {
   it('writes id_ed25519 (0600) and id_ed25519.pub (0644) and prints the fingerprint ssh-keygen -l prints', async () => {
-    const out = path.join(dir, 'plain');
+    const out = fresh('plain');
     const r = await cli(['--type', 'ed25519', '--comment', 'agent@acme', '--out', out]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     const key = path.join(out, 'id_ed25519');
@@ -46,7 +49,7 @@ describe('keygen', () => {
   });
 
   it('--json prints one document with the SHA256 fingerprint, the public key and the paths', async () => {
-    const out = path.join(dir, 'json');
+    const out = fresh('json');
     const r = await cli(['--type', 'rsa', '--bits', '2048', '--format', 'pkcs8', '--out', out, '--name', 'agent', '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as Record<string, unknown>;
@@ -57,7 +60,7 @@ describe('keygen', () => {
   });
 
   it('encrypts with the passphrase from --passphrase-env (never from the command line)', async () => {
-    const out = path.join(dir, 'enc');
+    const out = fresh('enc');
     const r = await cli(['--type', 'rsa', '--bits', '2048', '--format', 'pkcs1', '--passphrase-env', 'AO_KEYPASS', '--out', out, '--json'], { AO_KEYPASS: 'pass phrase $(1)' });
     expect(r.code).toBe(0);
     const key = path.join(out, 'id_rsa');
@@ -68,7 +71,7 @@ describe('keygen', () => {
   });
 
   it('--platform armorcode writes private-key.pem (PKCS#1) and public-key.pem', async () => {
-    const out = path.join(dir, 'armorcode');
+    const out = fresh('armorcode');
     const r = await cli(['--type', 'rsa', '--bits', '2048', '--platform', 'armorcode', '--out', out]);
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['private-key.pem', 'public-key.pem']);
@@ -77,7 +80,7 @@ describe('keygen', () => {
   });
 
   it('refuses to overwrite an existing key: exit 2, one line, the files byte-identical', async () => {
-    const out = path.join(dir, 'exists');
+    const out = fresh('exists');
     expect((await cli(['--type', 'ed25519', '--out', out])).code).toBe(0);
     const key = path.join(out, 'id_ed25519');
     const before = [readFileSync(key), readFileSync(`${key}.pub`), statSync(key).mtimeMs];
@@ -91,7 +94,7 @@ describe('keygen', () => {
   });
 
   it('refuses when only the .pub is there, and writes nothing', async () => {
-    const out = path.join(dir, 'pub-only');
+    const out = fresh('pub-only');
     await cli(['--type', 'ed25519', '--out', out]);
     rmSync(path.join(out, 'id_ed25519'));
     const r = await cli(['--type', 'ed25519', '--out', out]);
@@ -100,7 +103,7 @@ describe('keygen', () => {
   });
 
   it('--force replaces the pair and keeps the old files as backups', async () => {
-    const out = path.join(dir, 'force');
+    const out = fresh('force');
     await cli(['--type', 'ed25519', '--out', out]);
     const old = readFileSync(path.join(out, 'id_ed25519'), 'utf8');
     const r = await cli(['--type', 'ed25519', '--out', out, '--force', '--json']);
@@ -126,7 +129,7 @@ describe('keygen', () => {
     [['--type', 'ed25519', '--comment', 'a\nb', '--out', 'x'], 'one line'],
     [['--type', 'ed25519', '--passphrase', 'x', '--out', 'x'], "Unknown option '--passphrase'"],
   ])('%j exits 2 with one line and writes nothing', async (args, words) => {
-    const cwdOut = path.join(dir, 'usage');
+    const cwdOut = fresh('usage');
     const r = await cli(args.map((a) => (a === 'x' ? cwdOut : a)), { AO_SHORT: 'abc', AO_EMPTY: '' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(words);
@@ -135,7 +138,7 @@ describe('keygen', () => {
   });
 
   it('refuses a passphrase shorter than 5 characters, like ssh-keygen', async () => {
-    const out = path.join(dir, 'short');
+    const out = fresh('short');
     const r = await cli(['--type', 'ed25519', '--passphrase-env', 'AO_SHORT', '--out', out], { AO_SHORT: 'abc' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('at least 5 characters');
@@ -143,7 +146,7 @@ describe('keygen', () => {
   });
 
   it('writes into a folder where a file of another name already is', async () => {
-    const out = path.join(dir, 'busy');
+    const out = fresh('busy');
     await cli(['--type', 'ed25519', '--out', out]);
     writeFileSync(path.join(out, 'notes.txt'), 'keep me');
     expect((await cli(['--type', 'rsa', '--bits', '2048', '--out', out])).code).toBe(0);
