@@ -12,8 +12,8 @@ import { configsChannels } from './configs-contract';
 import { bundleChannels } from './bundle-contract';
 import { credentialChannels } from './credentials-contract';
 import { bambooChannels } from './bamboo-contract';
-import { probeChannels } from './probe-contract';
-import { keptReportSchema } from './probe-report';
+import { probeChannels, trustedCaTextSchema } from './probe-contract';
+import { holdsNoSecret, keptReportSchema } from './probe-report';
 import { rotateChannels } from './rotation';
 
 /** A job id the renderer makes up (letters, digits, '-', '_'). */
@@ -43,6 +43,8 @@ export const draftSchema = z.object({
   knownHosts: z.string().max(16384).optional(),
   /** The last connectivity check's report (public data), for the Export step and a reload. */
   connectivity: keptReportSchema.optional(),
+  /** CA certificates (PEM, public data) the Connectivity step trusts besides the system's. */
+  trustedCa: trustedCaTextSchema.refine(holdsNoSecret, 'only certificates, never a private key').optional(),
 });
 export type Draft = z.infer<typeof draftSchema>;
 

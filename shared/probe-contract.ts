@@ -3,10 +3,13 @@
  * private key travels only as a vault id; proxy passwords go in but never come back out.
  */
 import { z } from 'zod';
-import { fingerprintSchema, probeEndpointSchema, probeRunSchema, proxySpecSchema, sshUserSchema } from './probe';
+import { fingerprintSchema, probeEndpointSchema, probeRunSchema, proxySpecSchema, sshUserSchema, trustedCaSchema } from './probe';
 import { portSchema } from './validate';
 
 const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/** Pasted or loaded CA certificates (PEM): public data, at most 256 KiB. */
+export const trustedCaTextSchema = z.string().max(256 * 1024);
 
 /** Input of `probe:run`. */
 export const probeRunInputSchema = z.object({
@@ -27,6 +30,8 @@ export const probeRunInputSchema = z.object({
   /** Pinned known_hosts lines (draft.knownHosts): a different key is HOST_KEY_MISMATCH. */
   knownHosts: z.string().max(16384).optional(),
   proxy: proxySpecSchema.optional(),
+  /** PEM of CA certificates to trust besides the system's (a company CA; see probe:read-ca). */
+  trustedCa: trustedCaTextSchema.optional(),
 });
 
 export const probeChannels = {
@@ -36,6 +41,13 @@ export const probeChannels = {
    * may refine a row once (run-wide interception rule): the answer is authoritative.
    */
   'probe:run': { job: true, input: probeRunInputSchema, output: probeRunSchema },
+  /**
+   * Reads CA certificates the user pasted or chose (PEM text) and says what each one is, so the
+   * user sees what they are about to trust; `pem` is the certificates alone, re-encoded (what the
+   * draft keeps). BAD_INPUT when it is not a certificate (a private key above all: refused,
+   * never echoed).
+   */
+  'probe:read-ca': { input: z.object({ text: trustedCaTextSchema }).strict(), output: z.object({ certificates: z.array(trustedCaSchema), pem: z.string() }) },
   /** The proxy settings this process sees in its environment (passwords removed). */
   'probe:proxy-env': {
     input: z.object({}).strict(),

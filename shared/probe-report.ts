@@ -87,6 +87,7 @@ export function formatReport(run: ProbeRun, ctx: ReportContext = {}): string {
     `Run:       ${run.startedAt} → ${run.finishedAt} (${ms(run.ms)})`,
     `Limits:    ${ms(run.timeoutMs)} per step, ${ms(run.deadlineMs)} for the run`,
     `Proxy:     ${run.proxy ?? 'none (direct connections)'}`,
+    ...(run.trustedCas ?? []).map((ca, i) => `${i ? '          ' : 'Also trusted:'} CA "${ca.subject}" (SHA-256 ${ca.fingerprint256}, valid until ${ca.notAfter.slice(0, 10)}${ca.expired ? ', EXPIRED' : ''})`),
     `Result:    ${run.passed ? 'PASSED' : 'FAILED'} — ${passed} passed, ${warned} warning${warned === 1 ? '' : 's'}, ${failed} failed, of ${run.results.length} endpoint${run.results.length === 1 ? '' : 's'}`,
     ...clockLines(run),
     '',

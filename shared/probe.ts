@@ -123,12 +123,12 @@ export const VERDICTS: Record<VerdictCode, VerdictInfo> = {
   TLS_UNTRUSTED: {
     pass: false,
     title: 'Certificate not trusted',
-    fix: 'The certificate of {endpoint} is self-signed or issued by a private CA this host does not trust. If it is your own server with an internal CA, add that CA (PEM) to the agent\'s trust store. Do not turn certificate checks off.',
+    fix: 'The certificate of {endpoint} is self-signed or issued by a private CA this host does not trust. If it is your own server with an internal CA, add that CA (PEM) to the agent\'s trust store, and check again with it trusted (Company CA on the Connectivity step; --ca-file on the command line). Do not turn certificate checks off.',
   },
   TLS_INTERCEPTED: {
     pass: false,
     title: 'Likely TLS interception',
-    fix: 'The certificate was not issued by a public CA for {host}: a corporate proxy or firewall is most likely decrypting the traffic. Ask the network team to exempt {host} from TLS inspection (best), or get the proxy\'s root CA (PEM) and add it to the agent\'s trust store. Never turn certificate checks off.',
+    fix: 'The certificate was not issued by a public CA for {host}: a corporate proxy or firewall is most likely decrypting the traffic. Ask the network team to exempt {host} from TLS inspection (best), or get the proxy\'s root CA (PEM), add it to the agent\'s trust store and check again with it trusted (Company CA on the Connectivity step; --ca-file on the command line). Never turn certificate checks off.',
   },
   TLS_EXPIRED: {
     pass: false,
@@ -303,6 +303,21 @@ export const suggestionSchema = z.object({
 export type Suggestion = z.infer<typeof suggestionSchema>;
 
 /** A whole run. */
+/** A CA certificate the user asked the checks to trust (public data: no key). */
+export const trustedCaSchema = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  /** ISO time the certificate stops being valid. */
+  notAfter: z.string(),
+  /** basicConstraints CA:TRUE; false for a server's own certificate trusted directly. */
+  isCa: z.boolean(),
+  selfSigned: z.boolean(),
+  expired: z.boolean(),
+  /** As openssl prints it: AA:BB:… */
+  fingerprint256: z.string(),
+});
+export type TrustedCa = z.infer<typeof trustedCaSchema>;
+
 export const probeRunSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
@@ -313,6 +328,8 @@ export const probeRunSchema = z.object({
   deadlineMs: z.number(),
   /** The proxy as configured (credentials removed), with where it came from. */
   proxy: z.string().optional(),
+  /** CAs trusted for this run besides the system's (a company CA the user added). */
+  trustedCas: z.array(trustedCaSchema).optional(),
   passed: z.boolean(),
   results: z.array(endpointResultSchema),
   suggestions: z.array(suggestionSchema),

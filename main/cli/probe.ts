@@ -8,6 +8,7 @@ import { answeredSummary } from '../../shared/probe-report';
 import { hostSchema, portSchema } from '../../shared/validate';
 import { keyForSsh2, type Ssh2Key } from '../services/keys';
 import { planProxy, runProbes } from '../services/probe';
+import { readCaBundle, type CaBundle } from '../services/probe/ca';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
 
 const DEFAULT_PORTS = [22, 443];
@@ -19,7 +20,7 @@ export const probeCommand: Command = {
   help: `Usage: agent-onboard probe --host HOST [--port N ...] [--timeout-ms N]
                            [--ssh-user USER --ssh-key FILE [--passphrase-env VAR]]
                            [--forward REMOTE_PORT ...] [--expect-fingerprint SHA256:... ...]
-                           [--proxy URL] [--json]
+                           [--proxy URL] [--ca-file FILE ...] [--json]
 
 Probes every port of HOST at once. For each port it finds out what answers: an SSH server (banner,
 host key type and SHA256 fingerprint), TLS (version, certificate subject, issuer, expiry, trust,
@@ -43,6 +44,9 @@ Options:
   --proxy URL                  go through this HTTP proxy (CONNECT), e.g. http://proxy:3128;
                                without it, HTTPS_PROXY / NO_PROXY from the environment apply.
                                Proxy credentials only via HTTPS_PROXY (never on the command line)
+  --ca-file FILE               trust this CA (PEM with one or more certificates, or DER) besides
+                               the system's: your company's CA or the TLS-inspecting proxy's root;
+                               repeatable. A private key file is refused
   --json                       print the whole run as one JSON document
 
 Exit codes: 0 every port passed, 1 a check failed, 2 bad usage or bad input.
@@ -64,6 +68,7 @@ Examples:
         forward: { type: 'string', multiple: true },
         'expect-fingerprint': { type: 'string', multiple: true },
         proxy: { type: 'string' },
+        'ca-file': { type: 'string', multiple: true },
         json: { type: 'boolean' },
       },
       strict: true,
@@ -85,6 +90,7 @@ interface Values {
   forward?: string[];
   'expect-fingerprint'?: string[];
   proxy?: string;
+  'ca-file'?: string[];
 }
 
 function parsed<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown, what: string): T {
@@ -107,6 +113,7 @@ async function parseRequest(v: Values, io: CliIo): Promise<{ endpoints: ProbeEnd
   const key = v['ssh-key'] ? await readKey(v['ssh-key'], v['passphrase-env'], io) : undefined;
   const proxy = planProxy(v.proxy === undefined ? { mode: 'env' } : manualProxy(v.proxy, io.env), io.env);
   if ('error' in proxy) throw new UsageError(proxy.error);
+  const ca = await readCaFiles(v['ca-file'] ?? [], io);
   return {
     endpoints: ports.map((port) => ({ id: `port-${port}`, host, port, protocol: 'auto', purpose: '' })),
     options: {
@@ -114,8 +121,26 @@ async function parseRequest(v: Values, io: CliIo): Promise<{ endpoints: ProbeEnd
       ssh: { ...(user ? { user } : {}), ...(key ? { key } : {}), ...(forwardPorts.length ? { forwardPorts } : {}) },
       ...(expect.length ? { expectFingerprints: expect } : {}),
       proxy,
+      ...(ca.pems.length ? { extraCa: ca.pems, trustedCas: ca.certificates } : {}),
     },
   };
+}
+
+async function readCaFiles(files: string[], io: CliIo): Promise<CaBundle> {
+  const all: CaBundle = { pems: [], certificates: [] };
+  for (const file of files) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path.resolve(io.cwd, file));
+    } catch (error) {
+      throw new UsageError(`--ca-file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const ca = readCaBundle(new Uint8Array(bytes));
+    if (!ca.ok) throw new UsageError(`--ca-file ${file}: ${ca.error.message}${ca.error.hint ? ` ${ca.error.hint}` : ''}`);
+    all.pems.push(...ca.value.pems);
+    all.certificates.push(...ca.value.certificates);
+  }
+  return all;
 }
 
 function manualProxy(url: string, env: Record<string, string | undefined>): { mode: 'manual'; url: string; noProxy?: string } {
@@ -153,6 +178,7 @@ function toJson(run: ProbeRun): unknown {
     timeoutMs: run.timeoutMs,
     deadlineMs: run.deadlineMs,
     ...(run.proxy ? { proxy: run.proxy } : {}),
+    ...(run.trustedCas ? { trustedCas: run.trustedCas } : {}),
     results: run.results.map((r) => ({
       endpoint: endpointLabel(r.endpoint.host, r.endpoint.port),
       host: r.endpoint.host,
@@ -198,6 +224,7 @@ function toText(run: ProbeRun): string {
   const out = [...run.results.map(row)];
   for (const s of run.suggestions) out.push(`Suggestion: ${s.message}`);
   if (run.proxy) out.push(`Proxy: ${run.proxy}`);
+  for (const ca of run.trustedCas ?? []) out.push(`Also trusted: CA "${ca.subject}" (SHA-256 ${ca.fingerprint256})${ca.expired ? ' — EXPIRED' : ''}`);
   // Said again at the very end, where a user looks: the run passes, but the agent will not.
   const skewed = run.results.find((r) => r.warnings?.some((w) => w.code === 'CLOCK_SKEW'));
   if (skewed?.clock) out.push(`WARNING: ${describeClock(skewed.clock)}. Token agents will fail to authenticate until time sync is fixed (see Fix above).`);

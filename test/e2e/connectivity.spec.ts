@@ -3,22 +3,29 @@
  * 127.0.0.1, both added through the step's own form: live table, fingerprint confirmed and
  * pinned into the draft, report, cancel, keyboard use and axe checks.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Page } from '@playwright/test';
-import { startHttp, startSilent, type Running } from '../support/net-servers';
+import { startHttp, startHttps, startSilent, type Running } from '../support/net-servers';
 import { startSshd, type RunningSshd } from '../support/sshd';
+import { makeTestCerts, type TestCerts } from '../support/tls-certs';
 import { expect, expectAccessible, invokeFromPage, test } from './fixtures';
 
 let sshd: RunningSshd;
 let silent: Running;
 /** An HTTP server whose Date header is 10 minutes behind this computer's clock. */
 let stale: Running;
+/** An HTTPS server whose certificate a corporate "inspection" CA signed. */
+let inspected: Running;
+let certs: TestCerts;
 
 test.beforeAll(async () => {
   sshd = await startSshd({ authorizedKeys: [] });
+  certs = await makeTestCerts();
+  inspected = await startHttps(certs.intercepted);
   silent = await startSilent();
   stale = await startHttp(200, { date: () => new Date(Date.now() - 10 * 60 * 1000).toUTCString() });
 });
@@ -27,6 +34,8 @@ test.afterAll(async () => {
   await sshd?.stop();
   await silent?.stop();
   await stale?.stop();
+  await inspected?.stop();
+  certs?.cleanup();
 });
 
 /**
@@ -171,6 +180,54 @@ test.describe('connectivity step', () => {
     await app.getByText('Show the report').click();
     await expect(app.getByTestId('probe-report')).toContainText("Clock:     WARNING — This host's clock is off");
     await expectAccessible(app, 'connectivity with a clock-skew warning');
+  });
+
+  test('trusts a company CA from a DER file: the inspected server passes, the report and the agent-host command say so; a pasted private key is refused and never kept', async ({ app }) => {
+    await toConnectivity(app);
+    await addEndpoint(app, 'localhost', inspected.port, 'HTTPS');
+    await app.getByRole('button', { name: 'Run the checks' }).click();
+    await expect(app.locator('.probe-status')).toContainText('failed', { timeout: 30_000 });
+    const row = app.getByTestId('probe-table').locator(`tr[data-endpoint="user-localhost-${inspected.port}-https"]`);
+    await expect(row).toContainText(/TLS_(UNTRUSTED|INTERCEPTED)/);
+    await expect(row).toContainText('Company CA on the Connectivity step');
+
+    // The untrusted verdict opened the Company CA panel. A private key pasted there goes nowhere.
+    const panel = app.getByRole('group', { name: 'Company CA' });
+    await panel.getByLabel('Or paste the CA certificate (PEM)').fill(certs.intercepted.key);
+    await panel.getByRole('button', { name: 'Trust this CA' }).click();
+    await expect(panel.getByRole('alert')).toContainText('That is a private key, not a CA certificate');
+    await expect(panel.getByLabel('Or paste the CA certificate (PEM)')).toHaveValue('');
+    expect(JSON.stringify((await invoke(app, 'draft:load', {})).value)).not.toContain('PRIVATE KEY');
+
+    // The CA as a Windows .cer export (DER).
+    const dir = mkdtempSync(path.join(tmpdir(), 'ao-e2e-ca-'));
+    const pem = path.join(dir, 'corp-ca.pem');
+    writeFileSync(pem, certs.inspectionCaPem);
+    execFileSync('openssl', ['x509', '-in', pem, '-outform', 'DER', '-out', path.join(dir, 'corp-ca.cer')]);
+    const fingerprint = execFileSync('openssl', ['x509', '-in', pem, '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' }).trim().split('=')[1]!;
+    await panel.getByLabel('CA certificate file (.pem, .crt, .cer)').setInputFiles(path.join(dir, 'corp-ca.cer'));
+    const list = panel.getByRole('list', { name: 'Trusted CA certificates' });
+    await expect(list).toContainText('CN=Corp Inspection CA, O=Example Corp Security');
+    await expect(list).toContainText('itself (a root CA)');
+    await expect(list).toContainText(`SHA-256 ${fingerprint}`);
+    await expectAccessible(app, 'connectivity with a company CA');
+
+    await app.getByRole('button', { name: 'Run again' }).click();
+    await expect(app.locator('.probe-status')).toContainText('failed', { timeout: 30_000 }); // manager.invalid still fails
+    await expect(row).toContainText('Pass:');
+    await app.getByText('Show the report').click();
+    await expect(app.getByTestId('probe-report')).toContainText(`Also trusted: CA "CN=Corp Inspection CA, O=Example Corp Security" (SHA-256 ${fingerprint}`);
+    await expect(app.getByText(`agent-onboard probe --host localhost --port ${inspected.port} --ca-file company-ca.pem`)).toBeVisible();
+    const download = app.waitForEvent('download');
+    await app.getByRole('button', { name: 'Save company-ca.pem' }).click();
+    expect(readFileSync(await (await download).path(), 'utf8')).toBe(certs.inspectionCaPem.replace(/\n*$/, '\n'));
+
+    // Kept across a reload; removed on request.
+    await app.reload();
+    await expect(app.getByText('Company CA (trusted)')).toBeVisible();
+    await panel.getByRole('button', { name: 'Stop trusting this CA' }).click();
+    await expect(app.getByText('Company CA (trusted)')).toHaveCount(0);
+    await expect.poll(async () => ((await invoke(app, 'draft:load', {})).value as { trustedCa?: string }).trustedCa).toBeUndefined();
   });
 
   test('cancels a run at once, and is usable with the keyboard alone', async ({ app }) => {

@@ -5,10 +5,11 @@ import type { Deps } from '../../services/deps';
 import { sshKeyFromVault } from '../../services/credential';
 import type { Ssh2Key } from '../../services/keys';
 import { planProxy, runProbes } from '../../services/probe';
+import { readCaBundle } from '../../services/probe/ca';
 import { describeEnvProxy } from '../../services/probe/proxy';
 import type { Handlers, JobRegistry } from '../dispatch';
 
-type ProbeChannels = Pick<Contract, 'probe:run' | 'probe:proxy-env'>;
+type ProbeChannels = Pick<Contract, 'probe:run' | 'probe:proxy-env' | 'probe:read-ca'>;
 
 export function probeHandlers(deps: Deps, _jobs: JobRegistry, env: Record<string, string | undefined> = process.env): Handlers<ProbeChannels> {
   return {
@@ -19,6 +20,8 @@ export function probeHandlers(deps: Deps, _jobs: JobRegistry, env: Record<string
         if (!found.ok) return found;
         key = found.value;
       }
+      const ca = input.trustedCa?.trim() ? readCaBundle(input.trustedCa) : undefined;
+      if (ca && !ca.ok) return err('BAD_INPUT', `trusted CA: ${ca.error.message}`, ca.error.hint);
       const proxy = planProxy(input.proxy ?? { mode: 'env' }, env);
       if ('error' in proxy) return err('BAD_INPUT', `proxy: ${proxy.error}`, 'Write the proxy as http://host:port.');
       const run = await runProbes(
@@ -29,6 +32,7 @@ export function probeHandlers(deps: Deps, _jobs: JobRegistry, env: Record<string
           ...(input.knownHosts ? { knownHosts: input.knownHosts } : {}),
           ...(input.expectedFingerprints ? { expectFingerprints: input.expectedFingerprints } : {}),
           proxy,
+          ...(ca ? { extraCa: ca.value.pems, trustedCas: ca.value.certificates } : {}),
         },
         {
           signal: ctx.signal,
@@ -39,5 +43,9 @@ export function probeHandlers(deps: Deps, _jobs: JobRegistry, env: Record<string
       return ok(run);
     },
     'probe:proxy-env': async () => ok(describeEnvProxy(env)),
+    'probe:read-ca': async ({ text }) => {
+      const ca = readCaBundle(text);
+      return ca.ok ? ok({ certificates: ca.value.certificates, pem: ca.value.pems.join('') }) : ca;
+    },
   };
 }

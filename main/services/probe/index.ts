@@ -20,6 +20,7 @@ import {
   type ProbeEndpoint,
   type ProbeRun,
   type ProbeStep,
+  type TrustedCa,
   type VerdictCode,
 } from '../../../shared/probe';
 import { resolveHost, type DnsAnswer } from './dns';
@@ -50,6 +51,8 @@ export interface ProbeOptions {
   dnsServers?: string[];
   /** CAs (PEM) to trust besides the system's. */
   extraCa?: string[];
+  /** What extraCa holds, for the run's report (see readCaBundle). */
+  trustedCas?: TrustedCa[];
   /** For 'auto' endpoints: how long to wait for a server that speaks first (SSH) before trying TLS. Default min(timeoutMs, 1500). */
   autoSniffMs?: number;
   /** Endpoints probed at the same time (default 64). */
@@ -104,6 +107,7 @@ export async function runProbes(endpoints: ProbeEndpoint[], options: ProbeOption
     timeoutMs,
     deadlineMs,
     ...(options.proxy?.describe ? { proxy: options.proxy.describe } : {}),
+    ...(options.trustedCas?.length ? { trustedCas: options.trustedCas } : {}),
     passed: runPassed(results),
     results,
     suggestions: suggestPortSwitch(results),

@@ -4,8 +4,9 @@ import { formatReport, keepReport, uncheckedBy } from '../../../shared/probe-rep
 import { ERROR_TITLES } from '../../../shared/result';
 import type { StepProps, StepView } from '../types';
 import { AddEndpoint } from './AddEndpoint';
+import { CaFields } from './CaFields';
 import { HostKeys } from './HostKeys';
-import { isPinned, keptLabel, plannedEndpoints, probeCommands, probeEndpoints, sshPlan, type ExtraEndpoint } from './plan';
+import { COMPANY_CA_FILE, isPinned, keptLabel, plannedEndpoints, probeCommands, probeEndpoints, sshPlan, type ExtraEndpoint } from './plan';
 import { ProxyFields } from './ProxyFields';
 import { ReachPicture } from './ReachPicture';
 import { ResultsTable } from './ResultsTable';
@@ -80,6 +81,7 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
       timeoutMs,
       ...(testLogin && canLogin && ssh?.user ? { credentialId: draft.credentialId, sshUser: ssh.user, forwardPorts: ssh.forwardPorts, forwardBind: '' as const } : {}),
       ...(draft.knownHosts ? { knownHosts: draft.knownHosts } : {}),
+      ...(draft.trustedCa ? { trustedCa: draft.trustedCa } : {}),
       proxy,
     });
   };
@@ -87,7 +89,7 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
   const results = state.run?.results ?? Object.values(state.rows);
   const pinnedByHost: Record<string, string[]> = {};
   for (const r of results) if (r.ssh?.fingerprint && isPinned(draft.knownHosts, r)) (pinnedByHost[r.endpoint.host] ??= []).push(r.ssh.fingerprint);
-  const commands = probeCommands(endpoints, ssh, pinnedByHost);
+  const commands = probeCommands(endpoints, ssh, pinnedByHost, Boolean(draft.trustedCa));
   // Until a new run finishes, the last one's report (kept in the draft) is shown again.
   const kept = state.run ? undefined : draft.connectivity;
   const unchecked = kept ? uncheckedBy(kept, planned) : [];
@@ -129,6 +131,10 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
               ))}
             </select>
           </div>
+        </details>
+        <details className="probe-options" open={Boolean(draft.trustedCa) || results.some((r) => r.verdict === 'TLS_INTERCEPTED' || r.verdict === 'TLS_UNTRUSTED')}>
+          <summary>Company CA{draft.trustedCa ? ' (trusted)' : ''}</summary>
+          <CaFields value={draft.trustedCa} onChange={(pem) => update({ trustedCa: pem })} disabled={running} />
         </details>
         {ssh && (
           <label className="check">
@@ -227,6 +233,14 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
         <section className="probe-panel" aria-labelledby="agent-host-heading">
           <h2 id="agent-host-heading">Run the same check on the agent host</h2>
           <p className="help">These checks ran from this computer. If the agent runs elsewhere, run this there (it exits 0 when every check passes):</p>
+          {draft.trustedCa && (
+            <p className="help">
+              It trusts the company CA from the file <code>{COMPANY_CA_FILE}</code>: save it beside the command.{' '}
+              <button type="button" className="secondary" onClick={() => download(COMPANY_CA_FILE, draft.trustedCa ?? '')}>
+                Save {COMPANY_CA_FILE}
+              </button>
+            </p>
+          )}
           {commands.map((c) => (
             <div key={c} className="probe-command">
               <pre>{c}</pre>

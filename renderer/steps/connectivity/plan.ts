@@ -68,7 +68,10 @@ function quote(v: string): string {
  * be where the agent runs: `agent-onboard probe --host … --port …` with the SSH login and the
  * pinned fingerprints when there are any.
  */
-export function probeCommands(endpoints: ProbeEndpoint[], ssh: SshPlan | undefined, pinnedFingerprints: Record<string, string[]>): string[] {
+/** The file name the agent-host command expects the trusted company CA under. */
+export const COMPANY_CA_FILE = 'company-ca.pem';
+
+export function probeCommands(endpoints: ProbeEndpoint[], ssh: SshPlan | undefined, pinnedFingerprints: Record<string, string[]>, withCompanyCa = false): string[] {
   const hosts = [...new Set(endpoints.map((e) => e.host))];
   return hosts.map((host) => {
     const mine = endpoints.filter((e) => e.host === host);
@@ -78,6 +81,7 @@ export function probeCommands(endpoints: ProbeEndpoint[], ssh: SshPlan | undefin
       parts.push(`--ssh-user ${quote(ssh.user)}`, `--ssh-key ${quote(ssh.keyFile)}`, ...ssh.forwardPorts.map((p) => `--forward ${p}`));
     }
     for (const fp of pinnedFingerprints[host] ?? []) parts.push(`--expect-fingerprint ${quote(fp)}`);
+    if (withCompanyCa && mine.some((e) => e.protocol !== 'ssh')) parts.push(`--ca-file ${COMPANY_CA_FILE}`);
     return parts.join(' ');
   });
 }

@@ -36,6 +36,15 @@ describe('connectivity plan', () => {
     ]);
   });
 
+  it('adds --ca-file company-ca.pem for hosts with a TLS or HTTPS endpoint when a company CA is trusted', () => {
+    const endpoints = [
+      { id: 'a', host: 'tunnel.example.com', port: 22, protocol: 'ssh' as const, purpose: '' },
+      { id: 'b', host: 'bamboo.example.com', port: 443, protocol: 'https' as const, purpose: '' },
+    ];
+    expect(probeCommands(endpoints, undefined, {}, true)).toEqual(['agent-onboard probe --host tunnel.example.com --port 22', 'agent-onboard probe --host bamboo.example.com --port 443 --ca-file company-ca.pem']);
+    expect(probeCommands(endpoints, undefined, {}, false)[1]).toBe('agent-onboard probe --host bamboo.example.com --port 443');
+  });
+
   it('knows a result is pinned only when its exact key is in known_hosts for that host and port', () => {
     const line = '[h]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
     const r = { endpoint: { id: 'a', host: 'h', port: 2222, protocol: 'ssh', purpose: '' }, ssh: { banner: '', auth: 'not-tested', knownHostsLine: line } } as EndpointResult;
