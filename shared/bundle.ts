@@ -24,6 +24,33 @@ export const MANIFEST_AUTH_NAME = 'manifest.json.auth';
 export const ENCRYPTED_SUFFIX = '.enc';
 /** The connectivity report's file name inside the bundle. */
 export const REPORT_NAME = 'connectivity-report.txt';
+/** The company CA the connectivity checks trusted, inside the bundle and beside the agent-host probe command. */
+export const COMPANY_CA_FILE = 'company-ca.pem';
+
+/**
+ * How to make the agent host trust the company CA, for a bundle that carries it: the system
+ * store on each OS (what curl, Go agents and the OS use), and the notes for agents that do not
+ * read it (Java's own trust store for Bamboo; containers, which see only their image's store).
+ */
+export function companyCaSteps(platform: AnyPlatform['id'] | null): { commands: Command[]; notes: string[] } {
+  const f = COMPANY_CA_FILE;
+  const notes = [
+    `\`${f}\` is the CA the connectivity checks trusted (a TLS-inspecting proxy's root or an internal CA). Check its fingerprint with your security team before trusting it: \`openssl x509 -in ${f} -noout -subject -fingerprint -sha256\`.`,
+    `Containers (Docker, Kubernetes, ECS) do not see the host's trust store: add \`${f}\` to the image or mount it as the vendor documents for that install.`,
+  ];
+  if (platform === 'bamboo-remote' || platform === 'bamboo-elastic') {
+    notes.push(`The Bamboo agent is a Java program and reads the JVM's trust store, not the system's: \`sudo keytool -importcert -noprompt -cacerts -alias company-ca -file ${f}\` (asks for the store password, \`changeit\` unless changed), then restart the agent.`);
+  }
+  return {
+    commands: [
+      { title: 'Trust the company CA (Debian, Ubuntu)', command: `sudo cp ${f} /usr/local/share/ca-certificates/company-ca.crt && sudo update-ca-certificates`, os: 'linux' },
+      { title: 'Trust the company CA (RHEL, Fedora, Amazon Linux)', command: `sudo cp ${f} /etc/pki/ca-trust/source/anchors/company-ca.pem && sudo update-ca-trust`, os: 'linux' },
+      { title: 'Trust the company CA', command: `sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain ${f}`, os: 'macos' },
+      { title: 'Trust the company CA (as Administrator)', command: `Import-Certificate -FilePath .\\${f} -CertStoreLocation Cert:\\LocalMachine\\Root`, os: 'windows' },
+    ],
+    notes,
+  };
+}
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256');
 

@@ -22,12 +22,14 @@ import yauzl from 'yauzl';
 import {
   BUNDLE_FORMAT,
   BUNDLE_FORMAT_VERSION,
+  COMPANY_CA_FILE,
   ENCRYPTED_SUFFIX,
   MANIFEST_AUTH_NAME,
   MANIFEST_NAME,
   REPORT_NAME,
   checkEntryPath,
   collisionKey,
+  companyCaSteps,
   isPrivateKeyText,
   isSecretFile,
   manifestSchema,
@@ -36,7 +38,7 @@ import {
   type ManifestFile,
 } from '../../shared/bundle';
 import { getPlatform } from '../../shared/platforms';
-import type { Artifact, Command, PlatformId } from '../../shared/platforms/types';
+import type { Artifact, Command, Generated, PlatformId } from '../../shared/platforms/types';
 import { err, ok, type Result } from '../../shared/result';
 import { artifactPath, readSnapshot, sha256, writeFileAtomic, writeFilesAtomic, type WriteOutcome, type WriteRequest } from './files';
 
@@ -307,6 +309,22 @@ export function artifactsToFiles(artifacts: Artifact[], includePrivateKey: boole
     });
   }
   return { files, left };
+}
+
+/**
+ * One agent's bundle parts from its generator: the files (private keys left out unless asked
+ * for), commands and notes, plus the company CA and how to trust it on the agent host when the
+ * connectivity checks trusted one (draft.trustedCa).
+ */
+export function generatedParts(
+  generated: Generated,
+  o: { platform: PlatformId; includePrivateKey: boolean; trustedCa?: string | undefined },
+): { files: BundleFile[]; left: string[]; commands: Command[]; notes: string[] } {
+  const { files, left } = artifactsToFiles(generated.files, o.includePrivateKey);
+  if (!o.trustedCa) return { files, left, commands: generated.commands, notes: generated.notes };
+  const steps = companyCaSteps(o.platform);
+  files.push({ path: COMPANY_CA_FILE, data: enc(o.trustedCa), mode: 0o644, secret: false, description: 'Company CA the connectivity checks trusted (certificate only)' });
+  return { files, left, commands: [...steps.commands, ...generated.commands], notes: [...generated.notes, ...steps.notes] };
 }
 
 const BACKUP = /\.bak-\d{8}T\d{6}Z(-\d+)?$/;

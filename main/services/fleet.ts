@@ -9,7 +9,7 @@ import type { Draft } from '../../shared/ipc';
 import { FLEET_LIMIT, checkColumns, draftAnswers, rowToAgent, type FleetAgent, type FleetRow } from '../../shared/fleet';
 import type { AnyPlatform, Credential } from '../../shared/platforms/types';
 import { err, ok, type Result } from '../../shared/result';
-import { artifactsToFiles, createBundle, writeBundle } from './bundle';
+import { createBundle, generatedParts, writeBundle } from './bundle';
 import { readSnapshot } from './files';
 
 /** The CSV's columns (as written) and its data rows with their line numbers. */
@@ -112,15 +112,15 @@ function rowErrors(check: FleetCheck): string[] {
 async function packAgent(o: FleetOptions, agent: FleetAgent, file: string): Promise<FleetBundle> {
   const generated = o.platform.generate!(agent.answers, o.credential, agent.variant ?? '');
   if (!generated.ok) return { name: agent.name, path: file, status: 'failed', error: generated.error.message };
-  const { files } = artifactsToFiles(generated.value.files, o.includePrivateKey ?? false);
+  const { files, commands, notes } = generatedParts(generated.value, { platform: o.platform.id, includePrivateKey: o.includePrivateKey ?? false, trustedCa: o.draft.trustedCa });
   const bundle = await createBundle({
     files,
     platform: o.platform.id,
     variant: agent.variant,
     appVersion: o.appVersion,
     bundleName: path.basename(file),
-    commands: generated.value.commands,
-    notes: generated.value.notes,
+    commands,
+    notes,
     agent: { name: agent.name, ...(agent.host ? { host: agent.host } : {}) },
     ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
   });

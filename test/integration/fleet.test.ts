@@ -171,6 +171,36 @@ describe('bundle channels through the dispatch', () => {
     expect(existsSync('relative')).toBe(false);
   });
 
+  it('packs the company CA the checks trusted, with how to trust it on the host (keytool for Java agents), in the export and in every fleet bundle', async () => {
+    const { vault, call } = app();
+    const id = vault.put('token', TOKEN, { platform: 'bamboo-remote' });
+    const dir = tmp();
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(dir, 'ca.key'), '-out', path.join(dir, 'ca.pem'), '-days', '5', '-subj', '/CN=Corp Root CA'], { stdio: 'ignore' });
+    const ca = readFileSync(path.join(dir, 'ca.pem'), 'utf8');
+    const out = path.join(tmp(), 'agent.zip');
+    const exported = await call<{ manifest: { files: { path: string; secret: boolean; mode: number }[] } }>('bundle:export', { jobId: 'ca1', source: { kind: 'draft', draft: { ...draft(id), trustedCa: ca } }, out });
+    expect(exported.value!.manifest.files).toContainEqual(expect.objectContaining({ path: 'company-ca.pem', secret: false, mode: 0o644 }));
+    const unpacked = tmp();
+    execFileSync('unzip', ['-q', '-d', unpacked, out]);
+    // The certificate itself, unchanged: openssl reads it and it is the same one.
+    expect(readFileSync(path.join(unpacked, 'company-ca.pem'), 'utf8')).toBe(ca);
+    expect(execFileSync('openssl', ['x509', '-in', path.join(unpacked, 'company-ca.pem'), '-noout', '-subject'], { encoding: 'utf8' })).toContain('CN = Corp Root CA');
+    const readme = readFileSync(path.join(unpacked, 'README.md'), 'utf8');
+    expect(readme).toContain('sudo cp company-ca.pem /usr/local/share/ca-certificates/company-ca.crt && sudo update-ca-certificates');
+    expect(readme).toContain('Import-Certificate -FilePath .\\company-ca.pem -CertStoreLocation Cert:\\LocalMachine\\Root');
+    expect(readme).toContain('keytool -importcert -noprompt -cacerts -alias company-ca -file company-ca.pem');
+    // The CA steps come before the agent's own install steps: the agent must trust the server when it first starts.
+    expect(readme.indexOf('Trust the company CA')).toBeLessThan(readme.indexOf('Create the service user and the agent home'));
+
+    const outDir = tmp();
+    const fleet = await runFleet({ platform: bamboo, draft: { ...draft(), trustedCa: ca }, csv: 'name\nsolo\n', outDir, credential: { kind: 'token', token: TOKEN }, appVersion: 't' });
+    expect(fleet.ok).toBe(true);
+    expect(manifestOf(path.join(outDir, 'solo.zip')).files.map((f) => f.path)).toContain('company-ca.pem');
+
+    const without = await call<{ manifest: { files: { path: string }[] } }>('bundle:export', { jobId: 'ca2', source: { kind: 'draft', draft: draft(id) }, out: path.join(tmp(), 'plain.zip') });
+    expect(without.value!.manifest.files.map((f) => f.path)).not.toContain('company-ca.pem');
+  });
+
   it('says what to do when the credential is gone, and when the CSV has problems', async () => {
     const { call } = app();
     const gone = await call('bundle:export', {

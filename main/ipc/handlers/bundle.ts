@@ -7,9 +7,9 @@ import { getPlatform } from '../../../shared/platforms';
 import type { AnyPlatform, Command } from '../../../shared/platforms/types';
 import { err, ok, type Result } from '../../../shared/result';
 import {
-  artifactsToFiles,
   collectFolder,
   createBundle,
+  generatedParts,
   importBundle,
   openBundle,
   planImport,
@@ -53,8 +53,7 @@ function draftFiles(
   if (!credential.ok) return credential;
   const generated = p.generate(answers, credential.value, draft.variant ?? '');
   if (!generated.ok) return generated;
-  const { files, left } = artifactsToFiles(generated.value.files, includePrivateKey);
-  return ok({ platform: p, files, left, commands: generated.value.commands, notes: generated.value.notes });
+  return ok({ platform: p, ...generatedParts(generated.value, { platform: p.id, includePrivateKey, trustedCa: draft.trustedCa }) });
 }
 
 export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleChannels> {

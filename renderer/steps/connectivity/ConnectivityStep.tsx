@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { COMPANY_CA_FILE } from '../../../shared/bundle';
 import { endpointLabel, WARNINGS, type ProbeRun, type ProxySpec } from '../../../shared/probe';
 import { formatReport, keepReport, uncheckedBy } from '../../../shared/probe-report';
 import { ERROR_TITLES } from '../../../shared/result';
@@ -6,7 +7,7 @@ import type { StepProps, StepView } from '../types';
 import { AddEndpoint } from './AddEndpoint';
 import { CaFields } from './CaFields';
 import { HostKeys } from './HostKeys';
-import { COMPANY_CA_FILE, isPinned, keptLabel, plannedEndpoints, probeCommands, probeEndpoints, sshPlan, type ExtraEndpoint } from './plan';
+import { isPinned, keptLabel, plannedEndpoints, probeCommands, probeEndpoints, sshPlan, type ExtraEndpoint } from './plan';
 import { ProxyFields } from './ProxyFields';
 import { ReachPicture } from './ReachPicture';
 import { ResultsTable } from './ResultsTable';

@@ -3,6 +3,7 @@
  * login to test, and the same check as a command to run on the agent host. Pure functions of
  * the draft, so they are easy to test.
  */
+import { COMPANY_CA_FILE } from '../../../shared/bundle';
 import type { Draft } from '../../../shared/ipc';
 import { pinnedKeys } from '../../../shared/known-hosts';
 import type { EndpointResult, ProbeEndpoint, ProbeProtocol } from '../../../shared/probe';
@@ -68,9 +69,6 @@ function quote(v: string): string {
  * be where the agent runs: `agent-onboard probe --host … --port …` with the SSH login and the
  * pinned fingerprints when there are any.
  */
-/** The file name the agent-host command expects the trusted company CA under. */
-export const COMPANY_CA_FILE = 'company-ca.pem';
-
 export function probeCommands(endpoints: ProbeEndpoint[], ssh: SshPlan | undefined, pinnedFingerprints: Record<string, string[]>, withCompanyCa = false): string[] {
   const hosts = [...new Set(endpoints.map((e) => e.host))];
   return hosts.map((host) => {

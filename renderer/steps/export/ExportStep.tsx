@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { shWord } from '../../../shared/bundle';
+import { COMPANY_CA_FILE, shWord } from '../../../shared/bundle';
 import { draftAnswers } from '../../../shared/fleet';
 import type { Draft } from '../../../shared/ipc';
 import { keepReport, uncheckedBy } from '../../../shared/probe-report';
@@ -195,6 +195,11 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
           ) : null}
           <JobProgress label="Checking connectivity" running={probe.running} message={probe.message} fraction={probe.fraction} onCancel={probe.cancel} />
           {probe.error ? <ErrorNote error={probe.error} /> : null}
+          {source !== 'folder' && draft.trustedCa ? (
+            <p className="help" data-testid="export-company-ca">
+              The company CA trusted on the Connectivity step is added as {COMPANY_CA_FILE}, with the commands that make the agent host trust it.
+            </p>
+          ) : null}
         </fieldset>
         <fieldset>
           <legend>Protect the secret files (optional)</legend>
