@@ -1,20 +1,20 @@
 /**
  * SSH key pairs: generate (Ed25519; RSA 2048/3072/4096), import (OpenSSH, PKCS#1, PKCS#8,
  * encrypted or not) and convert to the format a platform needs, then write the pair through the
- * file service. Glue over libraries: Node's native crypto generates OpenSSH-format keys, which
- * openssh-key.ts encodes (bcrypt-pbkdf + aes256-ctr when a passphrase is given, as ssh-keygen
- * does); ssh2 parses OpenSSH keys; node-forge does RSA, PEM and PKCS#1/#8 (its generator runs on
- * Node's native crypto); Node's crypto reads Ed25519 PKCS#8 keys. Every failure is a Result with a code from shared/result.ts.
+ * file service. Glue over libraries: ssh2 generates keys in OpenSSH format (bcrypt-pbkdf +
+ * aes256-ctr when a passphrase is given, as ssh-keygen does; every pair is checked, see
+ * wellFormedPublicKey) and parses OpenSSH keys; node-forge does RSA, PEM and PKCS#1/#8 (its
+ * generator runs on Node's native crypto); Node's crypto reads Ed25519 PKCS#8 keys;
+ * openssh-key.ts writes imported keys in OpenSSH format. Every failure is a Result with a code from shared/result.ts.
  */
-import { createPrivateKey, generateKeyPair as generateNativeKeyPair, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import forge from 'node-forge';
 import ssh2 from 'ssh2';
 import { commentProblem, detectKey, MIN_PASSPHRASE, RSA_BITS, type KeyFormat, type KeyType } from '../../shared/key-format';
 import { err, ok, type Result } from '../../shared/result';
 import { readSnapshot, writeFilesAtomic, type WriteOutcome } from './files';
-import { blobOfPublicLine, encodeOpenSshPrivateKey, fingerprintOfBlob, publicKeyLine, type RawKey } from './openssh-key';
+import { BCRYPT_ROUNDS, blobOfPublicLine, encodeOpenSshPrivateKey, fingerprintOfBlob, publicKeyLine, type RawKey } from './openssh-key';
 
 /** A key pair as the app keeps it: the private key file text and the public facts. */
 export interface KeyPair {
@@ -149,19 +149,29 @@ function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
   });
 }
 
-const generateKeyPairAsync = promisify(generateNativeKeyPair);
+function sshGenerate(type: KeyType, bits: number, comment: string, passphrase?: string): Promise<{ private: string; public: string }> {
+  const opts = { comment, ...(passphrase ? { passphrase, cipher: 'aes256-ctr' as const, rounds: BCRYPT_ROUNDS } : {}) };
+  return new Promise((resolve, reject) => {
+    const done = (e: Error | null, pair: { private: string; public: string }): void => (e ? reject(e) : resolve(pair));
+    if (type === 'rsa') ssh2.utils.generateKeyPair('rsa', { bits, ...opts }, done);
+    else ssh2.utils.generateKeyPair('ed25519', opts, done);
+  });
+}
+
+/** Length of an Ed25519 public key blob: string "ssh-ed25519" (4 + 11) and the 32-byte key (4 + 32). */
+const ED25519_BLOB_LENGTH = 51;
 
 /**
- * A fresh key from Node's native generator, as raw numbers (via JWK: fixed-width, unsigned).
- * Not ssh2's generator: it strips every leading zero byte from an Ed25519 public key, so about
- * one key in 256 came out 31 bytes long and ssh-keygen refused it ("not a public key file").
+ * True when ssh2 wrote the pair whole. ssh2's generator strips every leading zero byte from an
+ * Ed25519 public key (mscdex/ssh2#1390, open), so about one key in 256 comes out 31 bytes long,
+ * in the .pub line and inside the private key alike, and ssh-keygen refuses it ("not a public key
+ * file"). Such a pair is thrown away and another generated: it leaves out the 1/256 of keys whose
+ * first byte is zero, which costs under 0.006 bits of the key's 128-bit strength.
  */
-async function nativeGenerate(type: KeyType, bits: number): Promise<RawKey> {
-  const { privateKey } = type === 'rsa' ? await generateKeyPairAsync('rsa', { modulusLength: bits, publicExponent: 0x10001 }) : await generateKeyPairAsync('ed25519');
-  const jwk = privateKey.export({ format: 'jwk' });
-  const field = (name: keyof typeof jwk): Buffer => Buffer.from(String(jwk[name]), 'base64url');
-  if (type === 'ed25519') return { type, seed: field('d'), pub: field('x') };
-  return { type, n: field('n'), e: field('e'), d: field('d'), iqmp: field('qi'), p: field('p'), q: field('q') };
+export function wellFormedPublicKey(type: KeyType, publicLine: string): boolean {
+  const blob = blobOfPublicLine(publicLine);
+  if (!blob || ssh2.utils.parseKey(publicLine) instanceof Error) return false;
+  return type !== 'ed25519' || blob.length === ED25519_BLOB_LENGTH;
 }
 
 function forgeGenerate(bits: number): Promise<RsaKey> {
@@ -171,8 +181,13 @@ function forgeGenerate(bits: number): Promise<RsaKey> {
 }
 
 async function generateOpenSsh(type: KeyType, bits: number, comment: string, passphrase: string | undefined, signal?: AbortSignal): Promise<KeyPair> {
-  const raw = await abortable(nativeGenerate(type, bits), signal);
-  return pairOf(raw, bits, 'openssh', encodeOpenSshPrivateKey(raw, comment, passphrase), comment, Boolean(passphrase));
+  // Eight malformed pairs in a row has a chance of 1 in 256^8: reaching the throw means ssh2 changed.
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const pair = await abortable(sshGenerate(type, bits, comment, passphrase), signal);
+    if (!wellFormedPublicKey(type, pair.public)) continue;
+    return { type, bits, format: 'openssh', encrypted: Boolean(passphrase), privateKey: pair.private, publicKey: pair.public, fingerprint: fingerprintOfBlob(blobOfPublicLine(pair.public)!), comment };
+  }
+  throw new Error('ssh2 generated eight malformed key pairs in a row');
 }
 
 async function generatePem(bits: number, format: 'pkcs1' | 'pkcs8', comment: string, passphrase: string | undefined, signal?: AbortSignal): Promise<KeyPair> {

@@ -2,8 +2,8 @@
  * The OpenSSH key containers, as glue over real crypto: the SSH wire encoding of public keys
  * (`ssh-ed25519 AAAA… comment` lines, SHA256 fingerprints as `ssh-keygen -l` prints them) and the
  * openssh-key-v1 private key file, unencrypted or encrypted the way ssh-keygen does it
- * (bcrypt-pbkdf with 16 rounds and a 16-byte salt, then aes256-ctr). Writes both fresh keys (from
- * Node's generator) and imported ones in OpenSSH format.
+ * (bcrypt-pbkdf with 16 rounds and a 16-byte salt, then aes256-ctr). Used to write keys that
+ * already exist (imported ones) in OpenSSH format; fresh keys come from ssh2's generator.
  */
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import bcryptPbkdf from 'bcrypt-pbkdf';

@@ -6,14 +6,15 @@
  * the `ssh` client (pinned host key, IdentitiesOnly). No mocks.
  */
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'ssh2';
+import { Client, utils as ssh2Utils } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyFormat } from '../../shared/key-format';
-import { generateKeyPair, importKey, keyForSsh2, writeKeyPair, type GenerateRequest, type KeyPair } from '../../main/services/keys';
+import { generateKeyPair, importKey, keyForSsh2, wellFormedPublicKey, writeKeyPair, type GenerateRequest, type KeyPair } from '../../main/services/keys';
 import { fingerprintOfBlob } from '../../main/services/openssh-key';
 import { startSshd, type RunningSshd } from '../support/sshd';
 
@@ -232,27 +233,46 @@ describe('imported keys keep their identity', () => {
 });
 
 describe('Ed25519 public keys that begin with a zero byte (one key in 256)', () => {
-  // ssh2's generator stripped leading zero bytes from the public key, so such a key came out
-  // 31 bytes long and ssh-keygen refused the .pub file. Generate until one turns up (about 256
-  // tries; each takes well under a millisecond) and check it with the real tools.
-  it('are written whole: 32 bytes, accepted by ssh-keygen -l and reproduced by ssh-keygen -y', async () => {
-    let found: KeyPair | undefined;
-    for (let i = 0; i < 20_000 && !found; i++) {
-      const r = await generateKeyPair({ type: 'ed25519', comment: 'zero-lead' });
-      if (!r.ok) throw new Error(r.error.message);
-      const key = Buffer.from(r.value.publicKey.split(' ')[1]!, 'base64').subarray(19);
-      expect(key.length).toBe(32);
-      if (key[0] === 0) found = r.value;
+  const blobKey = (publicLine: string): Buffer => Buffer.from(publicLine.split(' ')[1]!, 'base64').subarray(19);
+
+  it('ssh2 alone writes them 31 bytes long (mscdex/ssh2#1390), and the guard catches exactly that', async () => {
+    let bad: string | undefined;
+    for (let i = 0; i < 20_000 && !bad; i++) {
+      const pair = ssh2Utils.generateKeyPairSync('ed25519', { comment: 'raw' });
+      if (blobKey(pair.public).length !== 32) bad = pair.public;
+      else expect(wellFormedPublicKey('ed25519', pair.public)).toBe(true);
     }
-    expect(found, 'no key with a leading zero byte in 20,000 tries').toBeDefined();
-    await keep('zero-lead', found!, '');
+    expect(bad, 'ssh2 wrote no malformed key in 20,000 tries: has it been fixed? Then the guard can go.').toBeDefined();
+    expect(wellFormedPublicKey('ed25519', bad!)).toBe(false);
+    const file = path.join(dir, 'ssh2-bad.pub');
+    writeFileSync(file, `${bad}\n`);
+    await expect(run('ssh-keygen', ['-l', '-f', file])).rejects.toThrow(/not a public key file/);
+  });
+
+  it('generateKeyPair never hands one out: 2,000 keys, every one 32 bytes', async () => {
+    // ssh2 alone would get about 8 of these wrong; all 2,000 passing by luck has a chance of 0.04%.
+    for (let i = 0; i < 2000; i++) {
+      const r = await generateKeyPair({ type: 'ed25519' });
+      if (!r.ok) throw new Error(r.error.message);
+      expect(blobKey(r.value.publicKey).length).toBe(32);
+    }
+  });
+
+  it('an imported key with one (openssl makes them) is converted whole: ssh-keygen lists it and derives the same public key', async () => {
+    let pem: string | undefined;
+    for (let i = 0; i < 20_000 && !pem; i++) {
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'der' } });
+      if (publicKey.at(-32) === 0) pem = privateKey;
+    }
+    const r = importKey({ text: pem!, format: 'openssh', comment: 'zero-lead' });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(blobKey(r.value.publicKey)[0]).toBe(0);
+    await keep('zero-lead', r.value, '');
     const { file } = byName.get('zero-lead')!;
     const { stdout: listed } = await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${file}.pub`]);
-    expect(listed.split(/\s+/)[1]).toBe(found!.fingerprint);
+    expect(listed.split(/\s+/)[1]).toBe(r.value.fingerprint);
     const { stdout: derived } = await run('ssh-keygen', ['-y', '-f', file]);
-    expect(derived.trim()).toBe(found!.publicKey);
-    const back = importKey({ text: found!.privateKey });
-    expect(back.ok && back.value.fingerprint).toBe(found!.fingerprint);
+    expect(derived.trim()).toBe(r.value.publicKey);
   });
 });
 
