@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEntryPath, collisionKey, isPrivateKeyText, isSecretFile, renderReadme, type ManifestFile } from '../../../shared/bundle';
+import { checkEntryPath, collisionKey, COMPANY_CA_FILE, companyCaSteps, isPrivateKeyText, isSecretFile, renderReadme, type ManifestFile } from '../../../shared/bundle';
 import { getPlatform } from '../../../shared/platforms';
 
 const file = (path: string, extra: Partial<ManifestFile> = {}): ManifestFile => ({
@@ -109,5 +109,19 @@ describe('renderReadme', () => {
     const readme = renderReadme({ ...base, platform: undefined, commands: [], files: [file('k|ey', { secret: true, mode: 0o600, description: 'a | b' })] });
     expect(readme).toMatch(/secret files are not encrypted/);
     expect(readme).toContain('| `k\\|ey` | 0600 | yes | 3 | a \\| b |');
+  });
+});
+
+describe('companyCaSteps', () => {
+  it('trusts the CA in every system store, and says what each agent reads besides', () => {
+    const common = companyCaSteps('armorcode');
+    expect(common.commands.map((c) => c.os)).toEqual(['linux', 'linux', 'macos', 'windows']);
+    expect(common.commands.every((c) => c.command.includes(COMPANY_CA_FILE))).toBe(true);
+    expect(common.notes.join('\n')).toContain('openssl x509 -in company-ca.pem -noout -subject -fingerprint -sha256');
+    expect(common.notes.join('\n')).not.toMatch(/keytool|ca-bundle|SSL_CERT_FILE/);
+    expect(companyCaSteps('bamboo-remote').notes.join('\n')).toContain('keytool -importcert -noprompt -cacerts -alias company-ca -file company-ca.pem');
+    expect(companyCaSteps('bamboo-elastic').notes.join('\n')).toContain('keytool');
+    expect(companyCaSteps('harness').notes.join('\n')).toContain('-u root -v /path/to/that/folder:/opt/harness-delegate/ca-bundle');
+    expect(companyCaSteps('buildkite').notes.join('\n')).toContain('SSL_CERT_FILE');
   });
 });
