@@ -8,10 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { createHandlers } from './ipc/handlers';
 import { JobRegistry } from './ipc/dispatch';
 import { startBrowserServer } from './ipc/server';
-import { NO_CIPHER } from './services/deps';
+import { browserModeDeps } from './services/passphrase-cipher';
 import { openConfStore } from './services/store';
 import { APP_VERSION } from './version';
-import { SecretVault } from './services/vault';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dataDir = process.env.AGENT_ONBOARD_DATA_DIR ?? path.join(os.homedir(), '.config', 'agent-onboard', 'browser-mode');
@@ -19,7 +18,7 @@ const staticDir = process.env.AGENT_ONBOARD_WEB_DIR ?? path.join(here, '..', 'ou
 
 const store = await openConfStore(dataDir);
 const jobs = new JobRegistry();
-const handlers = createHandlers({ mode: 'browser', version: APP_VERSION, store, cipher: NO_CIPHER, dataDir, vault: new SecretVault() }, jobs);
+const handlers = createHandlers(browserModeDeps(store, dataDir, APP_VERSION), jobs);
 const server = await startBrowserServer({
   handlers,
   jobs,

@@ -60,6 +60,13 @@ export const revealPurposeSchema = z.enum(['show', 'copy']);
 export const REVEAL_MS = 30_000;
 
 /** The channels themselves, spread into `contract` by shared/ipc.ts. */
+/** Where secrets can be saved on this front end, and whether that store is open now. */
+export const secretStoreStatusSchema = z.object({
+  kind: z.enum(['keychain', 'passphrase', 'none']),
+  state: z.enum(['ready', 'unset', 'locked']),
+});
+export type SecretStoreStatus = z.infer<typeof secretStoreStatusSchema>;
+
 export const credentialChannels = {
   /** Generates a key pair into the vault (a job: progress while RSA generates; job:cancel stops it). */
   'keys:generate': {
@@ -100,7 +107,8 @@ export const credentialChannels = {
   /** The public facts of a vault entry (to show the Credentials step again after a reload). */
   'secrets:describe': {
     input: z.object({ id: secretIdSchema }).strict(),
-    output: z.discriminatedUnion('secret', [keySummarySchema.extend({ secret: z.literal('ssh-key') }), tokenSummarySchema.extend({ secret: z.literal('token') })]),
+    // `saved`: kept across restarts (OS keychain, or browser mode's passphrase).
+    output: z.discriminatedUnion('secret', [keySummarySchema.extend({ secret: z.literal('ssh-key'), saved: z.boolean() }), tokenSummarySchema.extend({ secret: z.literal('token'), saved: z.boolean() })]),
   },
   /** A token's value for one explicit Reveal or Copy click (tokens only; private keys never leave). */
   'secrets:reveal': {
@@ -117,4 +125,19 @@ export const credentialChannels = {
     input: z.object({ id: secretIdSchema }).strict(),
     output: z.object({}),
   },
+  /**
+   * Where secrets can be saved: the OS keychain (desktop), a passphrase lock (browser mode: not
+   * set up yet, locked since the start, or unlocked), or nowhere (a front end with neither).
+   */
+  'secrets:store-status': { input: z.object({}).strict(), output: secretStoreStatusSchema },
+  /**
+   * Browser mode: sets up the passphrase for saved secrets (`create`) or unlocks them with it.
+   * BAD_INPUT (too short), PASSPHRASE_WRONG, ALREADY_EXISTS, NOT_FOUND (nothing to unlock),
+   * NOT_BUILT where secrets are kept by a keychain or not at all.
+   */
+  'secrets:unlock': { input: z.object({ passphrase: z.string().min(1).max(1024), create: z.boolean() }).strict(), output: secretStoreStatusSchema },
+  /** Browser mode: locks the saved secrets now (the key is forgotten until the next unlock). */
+  'secrets:lock': { input: z.object({}).strict(), output: secretStoreStatusSchema },
+  /** Browser mode: forgets the passphrase and every saved secret (for a forgotten passphrase). */
+  'secrets:reset': { input: z.object({}).strict(), output: secretStoreStatusSchema },
 } as const;

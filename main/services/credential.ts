@@ -7,6 +7,7 @@
 import type { Credential, CredentialSpec } from '../../shared/platforms/types';
 import { err, ok, type Result } from '../../shared/result';
 import { importKey, keyForSsh2, type Ssh2Key } from './keys';
+import { lockedOut } from './secrets';
 import type { SecretVault, StoredSecret } from './vault';
 
 /**
@@ -47,6 +48,7 @@ export function chosenSecret(vault: SecretVault, credentialId: string | undefine
   const what = kind === 'ssh-private-key' ? 'SSH key pair' : 'token';
   if (!credentialId) return err('SECRET_UNAVAILABLE', `No ${what} is chosen yet.`, `Create or import one on the Credentials step.`);
   const secret = vault.get(credentialId);
+  if (!secret && vault.isLocked(credentialId)) return lockedOut();
   if (!secret) return err('SECRET_UNAVAILABLE', `The ${what} chosen on the Credentials step is no longer available (secrets are kept in memory only when there is no OS keychain).`, 'Go back to the Credentials step and create or import it again.');
   if (secret.kind !== kind) return err('TOKEN_WRONG_KIND', `The chosen credential is not ${kind === 'ssh-private-key' ? 'an SSH private key' : 'a token'}.`, 'Choose the right one on the Credentials step.');
   return ok(secret);

@@ -2,6 +2,7 @@
  * What the handlers need from the outside world, injected by each front end: Electron
  * (main/index.ts), browser mode (main/serve.ts) and tests. Nothing here imports electron.
  */
+import type { Result } from '../../shared/result';
 import type { KeyValueStore } from './store';
 import type { SecretVault } from './vault';
 
@@ -10,6 +11,19 @@ export interface SecretCipher {
   available(): boolean;
   encrypt(plain: string): Uint8Array;
   decrypt(blob: Uint8Array): string;
+}
+
+export type SecretLockState = 'unset' | 'locked' | 'unlocked';
+
+/**
+ * A passphrase that guards saved secrets where there is no keychain (browser mode; see
+ * passphrase-cipher.ts). Set up once, unlocked after each start, locked or reset on request.
+ */
+export interface SecretLock {
+  state(): SecretLockState;
+  unlock(passphrase: string, create: boolean): Promise<Result<SecretLockState>>;
+  lock(): void;
+  reset(): void;
 }
 
 /** A cipher for front ends without a keychain: nothing secret is persisted. */
@@ -32,4 +46,6 @@ export interface Deps {
   dataDir: string;
   /** The in-memory secret vault (keys, tokens); persists only through `cipher`. */
   vault: SecretVault;
+  /** Browser mode: the passphrase lock behind `cipher`. Absent where a keychain (or nothing) persists secrets. */
+  secretLock?: SecretLock;
 }

@@ -91,16 +91,23 @@ function tokenSummary(s: StoredSecret): TokenSummary {
   };
 }
 
-function gone(): Result<never> {
+/** NOT_FOUND for a secret that is gone; SECRET_LOCKED for one saved under a passphrase not yet entered. */
+function gone(vault: SecretVault, id: string): Result<never> {
+  if (vault.isLocked(id)) return lockedOut();
   return err('NOT_FOUND', 'This credential is no longer available: it was kept in memory only, and the app restarted.', 'Generate, import or paste it again.');
 }
 
+export function lockedOut(): Result<never> {
+  return err('SECRET_LOCKED', 'This credential was saved encrypted with your passphrase, which has not been entered since the app started.', 'Unlock the saved secrets with the passphrase on the Credentials step.');
+}
+
 /** The public facts of a vault entry. NOT_FOUND when it is gone; FORBIDDEN for a bare passphrase. */
-export function describeSecret(vault: SecretVault, id: string): Result<({ secret: 'ssh-key' } & KeySummary) | ({ secret: 'token' } & TokenSummary)> {
+export function describeSecret(vault: SecretVault, id: string): Result<({ secret: 'ssh-key'; saved: boolean } & KeySummary) | ({ secret: 'token'; saved: boolean } & TokenSummary)> {
   const s = vault.get(id);
-  if (!s) return gone();
-  if (s.kind === 'ssh-private-key') return ok({ secret: 'ssh-key' as const, ...keySummary(s) });
-  if (s.kind === 'token') return ok({ secret: 'token' as const, ...tokenSummary(s) });
+  if (!s) return gone(vault, id);
+  const saved = vault.isSaved(id);
+  if (s.kind === 'ssh-private-key') return ok({ secret: 'ssh-key' as const, saved, ...keySummary(s) });
+  if (s.kind === 'token') return ok({ secret: 'token' as const, saved, ...tokenSummary(s) });
   return err('FORBIDDEN', 'Passphrases are never shown.');
 }
 
@@ -110,20 +117,21 @@ export function describeSecret(vault: SecretVault, id: string): Result<({ secret
  */
 export function revealToken(vault: SecretVault, id: string): Result<string> {
   const s = vault.get(id);
-  if (!s) return gone();
+  if (!s) return gone(vault, id);
   if (s.kind !== 'token') return err('FORBIDDEN', 'Private keys and passphrases never leave the app; the public key and fingerprint are shown instead.');
   return ok(s.value);
 }
 
 /**
- * Stores the secret (and a key's passphrase) encrypted by the OS keychain. SECRET_UNAVAILABLE
- * where there is no keychain (browser mode, the CLI): nothing is persisted there.
+ * Stores the secret (and a key's passphrase) encrypted by the OS keychain, or in browser mode by
+ * the user's passphrase once it is set and unlocked. SECRET_UNAVAILABLE otherwise (the CLI, or
+ * browser mode before a passphrase): nothing is persisted then.
  */
 export function persistSecret(vault: SecretVault, id: string): Result<{ persisted: true }> {
   const s = vault.get(id);
-  if (!s) return gone();
+  if (!s) return gone(vault, id);
   if (!vault.canPersist()) {
-    return err('SECRET_UNAVAILABLE', 'There is no OS keychain here (browser mode or the command line), so secrets are kept in memory only.', 'Keep the generated files safe, or use the desktop app to keep the credential across restarts.');
+    return err('SECRET_UNAVAILABLE', 'There is no OS keychain here, and no unlocked passphrase for saved secrets, so secrets are kept in memory only.', 'In browser mode, set a passphrase for saved secrets first (Credentials step); the desktop app uses the OS keychain.');
   }
   const ids = [id, ...(s.meta.passphraseId ? [s.meta.passphraseId] : [])];
   for (const each of ids) {

@@ -22,6 +22,8 @@ export const STORE_SCHEMA = {
   storeVersion: { type: 'number' },
   draft: { type: ['object', 'null'] },
   secrets: { type: 'object', additionalProperties: { type: 'string' } },
+  /** Browser mode's passphrase lock: scrypt parameters, salt and a sealed check value (see passphrase-cipher.ts). */
+  secretsKey: { type: 'object' },
   history: { type: 'array' },
 } as const;
 

@@ -2,8 +2,8 @@
  * The main process's secret vault: private keys, tokens and passphrases live here, in memory,
  * under random ids. The renderer only ever holds ids (and public data: public keys,
  * fingerprints, masked tokens). Persisting a secret across restarts goes through the
- * SecretCipher (OS keychain) and stores only the encrypted blob; without a cipher nothing is
- * persisted.
+ * SecretCipher (the OS keychain, or in browser mode the user's passphrase) and stores only the
+ * encrypted blob; without a cipher nothing is persisted.
  */
 import { randomBytes } from 'node:crypto';
 import type { SecretCipher } from './deps';
@@ -55,7 +55,22 @@ export class SecretVault {
     }
   }
 
-  /** True when secrets can be kept across restarts (an OS keychain is available). */
+  /** True when `id` is kept across restarts (saved encrypted in the store). */
+  isSaved(id: string): boolean {
+    return id in this.persisted();
+  }
+
+  /** Drops every saved secret from memory (they stay in the store, encrypted); unsaved ones stay. */
+  dropSaved(): void {
+    for (const id of Object.keys(this.persisted())) this.secrets.delete(id);
+  }
+
+  /** True when `id` was saved but cannot be opened now: the passphrase lock is locked. */
+  isLocked(id: string): boolean {
+    return ID.test(id) && !this.secrets.has(id) && id in this.persisted() && !this.cipher?.available();
+  }
+
+  /** True when secrets can be kept across restarts (an OS keychain, or an unlocked passphrase lock). */
   canPersist(): boolean {
     return Boolean(this.cipher?.available() && this.store);
   }

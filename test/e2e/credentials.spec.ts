@@ -4,10 +4,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { startServe } from '../support/browser-mode';
 import { expect, expectAccessible, invokeFromPage, test } from './fixtures';
 
 async function callApi(page: Page, channel: string, payload: unknown): Promise<void> {
@@ -155,5 +156,71 @@ test.describe('credentials step', () => {
 
     await app.getByRole('button', { name: 'Next' }).click();
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
+  });
+});
+
+test.describe('saved secrets in browser mode', () => {
+  test('a passphrase keeps a token across a real restart of the server: locked until the right passphrase, never in the store in the clear', async ({ page }) => {
+    const token = 'b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5';
+    const passphrase = 'tr0ub4dor & 3 "quotes" $(x)';
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'ao-e2e-lock-'));
+    let server = await startServe({ AGENT_ONBOARD_DATA_DIR: dataDir });
+    try {
+      await page.goto(server.url);
+      await openCredentials(page, 'buildkite', 'cfg');
+      await page.getByLabel('Agent token').fill(token);
+      await page.keyboard.press('Enter');
+      await expect(page.getByTestId('token-value')).toHaveText('b1c2••••••••a4b5');
+
+      const setUp = page.getByRole('form', { name: 'Set a passphrase for saved secrets' });
+      await setUp.getByLabel('New passphrase for saved secrets').fill('too short');
+      await setUp.getByLabel('Repeat it').fill('too short');
+      await setUp.getByRole('button', { name: 'Set the passphrase' }).click();
+      await expect(setUp.getByRole('alert')).toContainText('Use at least 12 characters');
+      await setUp.getByLabel('New passphrase for saved secrets').fill(passphrase);
+      await setUp.getByLabel('Repeat it').fill(`${passphrase}!`);
+      await setUp.getByRole('button', { name: 'Set the passphrase' }).click();
+      await expect(setUp.getByRole('alert')).toContainText('The two passphrases differ.');
+      await setUp.getByLabel('New passphrase for saved secrets').fill(passphrase);
+      await setUp.getByLabel('Repeat it').fill(passphrase);
+      await setUp.getByRole('button', { name: 'Set the passphrase' }).click();
+      await expect(page.getByText('Saved, encrypted with your passphrase')).toBeVisible();
+      await expectAccessible(page, 'credentials token saved with a passphrase');
+      const stored = readdirSync(dataDir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => readFileSync(path.join(dataDir, f), 'utf8'))
+        .join('\n');
+      expect(stored).toContain('"secretsKey"');
+      expect(stored).not.toContain(token);
+      expect(stored).not.toContain(passphrase);
+
+      // A real restart: the same data folder, a new process, a new port and session.
+      await server.stop();
+      server = await startServe({ AGENT_ONBOARD_DATA_DIR: dataDir });
+      await page.goto(server.url);
+      await expect(page.getByRole('heading', { level: 1 })).toContainText('Credentials');
+      await expect(page.getByRole('heading', { name: 'The saved token is locked' })).toBeVisible();
+      await expectAccessible(page, 'credentials locked');
+      const unlock = page.getByRole('form', { name: 'Unlock saved secrets' });
+      await unlock.getByLabel('Passphrase for saved secrets').fill('not the passphrase');
+      await unlock.getByRole('button', { name: 'Unlock' }).click();
+      await expect(unlock.getByRole('alert')).toContainText('That is not the passphrase');
+      await unlock.getByLabel('Passphrase for saved secrets').fill(passphrase);
+      await unlock.getByRole('button', { name: 'Unlock' }).click();
+      await expect(page.getByTestId('token-value')).toHaveText('b1c2••••••••a4b5');
+      await page.getByRole('button', { name: 'Reveal' }).click();
+      await expect(page.getByTestId('token-value')).toHaveText(token);
+
+      // Lock now, then forget everything (a lost passphrase): the draft's token is gone for good.
+      await page.getByRole('button', { name: 'Lock saved secrets now' }).click();
+      await expect(page.getByRole('heading', { name: 'The saved token is locked' })).toBeVisible();
+      await page.getByRole('button', { name: 'Forget the saved secrets…' }).click();
+      await page.getByRole('button', { name: 'Forget the saved secrets', exact: true }).click();
+      await expect(page.getByLabel('Agent token')).toBeVisible();
+      await expect(page.getByText('The token from the last session is no longer available')).toBeVisible();
+    } finally {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

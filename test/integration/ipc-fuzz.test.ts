@@ -11,9 +11,8 @@ import WebSocket from 'ws';
 import { dispatchApp, JobRegistry, type CallContext } from '../../main/ipc/dispatch';
 import { createHandlers } from '../../main/ipc/handlers';
 import { startBrowserServer, type BrowserServer } from '../../main/ipc/server';
-import { NO_CIPHER } from '../../main/services/deps';
+import { browserModeDeps } from '../../main/services/passphrase-cipher';
 import { openConfStore } from '../../main/services/store';
-import { SecretVault } from '../../main/services/vault';
 import { CHANNELS } from '../../shared/ipc';
 
 const HOSTILE_STRING = `'"; $(rm -rf /) \`id\` \n[program:x]\n-oProxyCommand=sh ${'\u202e'}${'x'.repeat(70_000)}`;
@@ -38,7 +37,7 @@ async function handlersForTest(): Promise<{ handlers: ReturnType<typeof createHa
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ao-fuzz-'));
   const jobs = new JobRegistry();
   const store = await openConfStore(dataDir);
-  return { jobs, handlers: createHandlers({ mode: 'browser', version: 'fuzz', store, cipher: NO_CIPHER, dataDir, vault: new SecretVault() }, jobs) };
+  return { jobs, handlers: createHandlers(browserModeDeps(store, dataDir, 'fuzz'), jobs) };
 }
 
 describe('every channel refuses garbage with a Result', () => {
@@ -52,7 +51,7 @@ describe('every channel refuses garbage with a Result', () => {
         expect(typeof r.ok, `${channel} #${i}`).toBe('boolean');
         if (!r.ok) expect(r.error.code, `${channel} #${i}: ${r.error.message}`).not.toBe('INTERNAL');
         // Garbage must never be taken as a valid request, except by channels whose input is empty-or-anything.
-        if (r.ok) expect(['app:info', 'draft:load', 'draft:clear', 'history:list', 'probe:proxy-env'], `${channel} accepted #${i}`).toContain(channel);
+        if (r.ok) expect(['app:info', 'draft:load', 'draft:clear', 'history:list', 'probe:proxy-env', 'secrets:store-status', 'secrets:lock', 'secrets:reset'], `${channel} accepted #${i}`).toContain(channel);
       }
     }
     expect(internal).toEqual([]);

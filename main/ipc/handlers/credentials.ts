@@ -1,5 +1,5 @@
 /** Handlers of the Credentials step: key pairs, tokens, and the vault entries they become. */
-import { REVEAL_MS } from '../../../shared/credentials-contract';
+import { REVEAL_MS, type SecretStoreStatus } from '../../../shared/credentials-contract';
 import type { Contract } from '../../../shared/ipc';
 import { err, ok, type Result } from '../../../shared/result';
 import { checkToken } from '../../../shared/tokens';
@@ -8,7 +8,23 @@ import { formatFor, generateKeyPair, importKey } from '../../services/keys';
 import { defaultComment, describeSecret, forgetSecret, keyTargetFor, persistSecret, putKey, putToken, revealToken } from '../../services/secrets';
 import type { Handlers, JobRegistry } from '../dispatch';
 
-type CredentialChannels = Pick<Contract, 'keys:generate' | 'keys:import' | 'tokens:check' | 'secrets:describe' | 'secrets:reveal' | 'secrets:persist' | 'secrets:forget'>;
+type CredentialChannels = Pick<
+  Contract,
+  'keys:generate' | 'keys:import' | 'tokens:check' | 'secrets:describe' | 'secrets:reveal' | 'secrets:persist' | 'secrets:forget' | 'secrets:store-status' | 'secrets:unlock' | 'secrets:lock' | 'secrets:reset'
+>;
+
+/** What the front end's secret store is, and whether it is open. */
+export function secretStoreStatus(deps: Pick<Deps, 'cipher' | 'secretLock'>): SecretStoreStatus {
+  if (deps.secretLock) {
+    const state = deps.secretLock.state();
+    return { kind: 'passphrase', state: state === 'unlocked' ? 'ready' : state };
+  }
+  return deps.cipher.available() ? { kind: 'keychain', state: 'ready' } : { kind: 'none', state: 'unset' };
+}
+
+function noLock(): Result<never> {
+  return err('NOT_BUILT', 'Saved secrets here are kept by the OS keychain (desktop app) or not at all (command line): there is no passphrase to set.');
+}
 
 function typeRefused(type: string, keyTypes: string[] | undefined): Result<never> | undefined {
   if (!keyTypes || keyTypes.includes(type)) return undefined;
@@ -53,6 +69,24 @@ export function credentialsHandlers(deps: Deps, _jobs: JobRegistry): Handlers<Cr
     'secrets:forget': async ({ id }) => {
       forgetSecret(vault, id);
       return ok({});
+    },
+    'secrets:store-status': async () => ok(secretStoreStatus(deps)),
+    'secrets:unlock': async ({ passphrase, create }) => {
+      if (!deps.secretLock) return noLock();
+      const r = await deps.secretLock.unlock(passphrase, create);
+      return r.ok ? ok(secretStoreStatus(deps)) : r;
+    },
+    'secrets:lock': async () => {
+      if (!deps.secretLock) return noLock();
+      deps.secretLock.lock();
+      vault.dropSaved();
+      return ok(secretStoreStatus(deps));
+    },
+    'secrets:reset': async () => {
+      if (!deps.secretLock) return noLock();
+      vault.dropSaved();
+      deps.secretLock.reset();
+      return ok(secretStoreStatus(deps));
     },
   };
 }

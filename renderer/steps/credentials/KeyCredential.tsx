@@ -6,7 +6,8 @@ import type { AnyPlatform, CredentialSpec } from '../../../shared/platforms/type
 import { api, newJobId } from '../../api';
 import type { StepProps } from '../types';
 import { CopyButton, ErrorNote, KeychainChoice } from './parts';
-import { useDescribed, useSecretStorage, type ShownError } from './use-credential';
+import { LockedCredential } from './SecretStore';
+import { useDescribed, useSecretStore, type ShownError } from './use-credential';
 
 type KeySpec = Extract<CredentialSpec, { kind: 'ssh-keypair' }>;
 
@@ -251,15 +252,20 @@ function ImportForm({ platform, onDone, invalid }: { platform: AnyPlatform; onDo
 
 /** Generate or import, or the chosen key's details with a way to replace it. */
 export function KeyCredential({ draft, update, platform, spec, showErrors }: Pick<StepProps, 'draft' | 'update' | 'showErrors'> & { platform: AnyPlatform; spec: KeySpec }): React.JSX.Element {
-  const available = useSecretStorage();
+  const store = useSecretStore();
   const [mode, setMode] = useState<'generate' | 'import'>('generate');
   const [replacing, setReplacing] = useState(false);
   const [lost, setLost] = useState(false);
   const [fresh, setFresh] = useState(false);
-  const described = useDescribed(draft.credentialId, (d) => d.secret === 'ssh-key', (gone) => {
-    setLost(gone);
-    update({ credentialId: undefined });
-  });
+  const { described, locked } = useDescribed(
+    draft.credentialId,
+    (d) => d.secret === 'ssh-key',
+    (gone) => {
+      setLost(gone);
+      update({ credentialId: undefined });
+    },
+    store.status?.state,
+  );
   const key = described?.secret === 'ssh-key' ? described : null;
 
   const chosen = (summary: KeySummary): void => {
@@ -270,6 +276,7 @@ export function KeyCredential({ draft, update, platform, spec, showErrors }: Pic
     setFresh(true);
   };
 
+  if (draft.credentialId && locked) return <LockedCredential what="key pair" onUnlocked={store.set} onReplace={() => update({ credentialId: undefined })} />;
   if (draft.credentialId && !described) return <p aria-busy="true">Loading the key…</p>;
   const invalid = showErrors && !draft.credentialId;
   return (
@@ -285,7 +292,7 @@ export function KeyCredential({ draft, update, platform, spec, showErrors }: Pic
       {key && !replacing ? (
         <>
           <KeyDetails summary={key} platform={platform} focus={fresh} />
-          <KeychainChoice id={key.id} available={available} />
+          <KeychainChoice key={key.id} id={key.id} store={store} saved={key.saved} />
           <p>
             <button type="button" className="secondary" onClick={() => setReplacing(true)}>
               Use a different key

@@ -10,7 +10,8 @@ import { api } from '../../api';
 import type { StepProps } from '../types';
 import { copySecret } from './clipboard';
 import { ErrorNote, KeychainChoice } from './parts';
-import { useDescribed, useSecretStorage, type ShownError } from './use-credential';
+import { LockedCredential } from './SecretStore';
+import { useDescribed, useSecretStore, type ShownError } from './use-credential';
 
 type TokenSpec = Extract<CredentialSpec, { kind: 'token' }>;
 
@@ -87,17 +88,22 @@ function Verdict({ check }: { check: Exclude<TokenCheck, { verdict: 'ok' }> }): 
 
 /** Paste and check, or the chosen token masked with Reveal and Copy. */
 export function TokenCredential({ draft, update, platform, spec, showErrors }: Pick<StepProps, 'draft' | 'update' | 'showErrors'> & { platform: AnyPlatform; spec: TokenSpec }): React.JSX.Element {
-  const available = useSecretStorage();
+  const store = useSecretStore();
   const [text, setText] = useState('');
   const [check, setCheck] = useState<TokenCheck | null>(null);
   const [error, setError] = useState<ShownError | null>(null);
   const [busy, setBusy] = useState(false);
   const [replacing, setReplacing] = useState(false);
   const [lost, setLost] = useState(false);
-  const described = useDescribed(draft.credentialId, (d) => d.secret === 'token' && d.platform === platform.id, (gone) => {
-    setLost(gone);
-    update({ credentialId: undefined });
-  });
+  const { described, locked } = useDescribed(
+    draft.credentialId,
+    (d) => d.secret === 'token' && d.platform === platform.id,
+    (gone) => {
+      setLost(gone);
+      update({ credentialId: undefined });
+    },
+    store.status?.state,
+  );
   const token = described?.secret === 'token' ? described : null;
 
   const submit = async (): Promise<void> => {
@@ -115,6 +121,7 @@ export function TokenCredential({ draft, update, platform, spec, showErrors }: P
     setLost(false);
   };
 
+  if (draft.credentialId && locked) return <LockedCredential what="token" onUnlocked={store.set} onReplace={() => update({ credentialId: undefined })} />;
   if (draft.credentialId && !described) return <p aria-busy="true">Loading the token…</p>;
   const invalid = showErrors && !draft.credentialId;
   const fresh = check?.verdict === 'ok' && check.id === token?.id;
@@ -131,7 +138,7 @@ export function TokenCredential({ draft, update, platform, spec, showErrors }: P
       {token && !replacing ? (
         <>
           <TokenDetails summary={token} cleaned={fresh ? check.cleaned : []} focus={fresh} />
-          <KeychainChoice id={token.id} available={available} />
+          <KeychainChoice key={token.id} id={token.id} store={store} saved={token.saved} />
           <p>
             <button type="button" className="secondary" onClick={() => setReplacing(true)}>
               Use a different token
