@@ -169,7 +169,7 @@ function ErrorPanel({ error, update, draft, onRetry }: { error: AppError; update
           </div>
         </div>
       )}
-      {(error.code === 'SECRET_UNAVAILABLE' || error.code === 'TOKEN_WRONG_KIND' || error.code === 'PASSPHRASE_REQUIRED' || error.code === 'KEY_MALFORMED' || error.code === 'KEY_UNSUPPORTED') && (
+      {(error.code === 'SECRET_UNAVAILABLE' || error.code === 'SECRET_LOCKED' || error.code === 'TOKEN_WRONG_KIND' || error.code === 'PASSPHRASE_REQUIRED' || error.code === 'KEY_MALFORMED' || error.code === 'KEY_UNSUPPORTED') && (
         <button type="button" className="secondary" onClick={() => update({ step: 'credentials' })}>
           Go to Credentials
         </button>

@@ -172,7 +172,7 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
       {state.status === 'failed' && state.error && (
         <div className="error" role="alert">
           <strong>{ERROR_TITLES[state.error.code]}.</strong> {state.error.message} {state.error.hint}
-          {state.error.code === 'SECRET_UNAVAILABLE' && (
+          {(state.error.code === 'SECRET_UNAVAILABLE' || state.error.code === 'SECRET_LOCKED') && (
             <button type="button" className="secondary" onClick={() => update({ step: 'credentials' })}>
               Go to Credentials
             </button>
