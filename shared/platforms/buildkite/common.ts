@@ -12,6 +12,19 @@ export const LINUX_PATHS = { buildPath: '/var/lib/buildkite-agent/builds', hooks
 export const WHICH_TOKEN =
   'This is the agent token: a cluster\'s agent (registration) token from Agents → your cluster → Agent Tokens. The agent sends it once to POST /v3/register and gets back its own session token (bkaa_…), which is not what goes here — nor is an API access token (bkua_…) or a job token (bkaj_…).';
 
+/**
+ * Which pipeline steps this agent takes, in words: jobs wait (silently, for ever) when no running
+ * agent matches every tag a step asks for, and an agent without a queue tag is on "default".
+ */
+export function queueNote(tags: Record<string, string>): string {
+  const others = Object.entries(tags).filter(([k]) => k !== 'queue');
+  const also = others.length ? ` Steps may also ask for ${others.map(([k, v]) => `${k}=${v}`).join(', ')}; a step that asks for a tag this agent lacks waits for another agent.` : '';
+  if (!tags.queue) {
+    return `No queue tag: this agent serves the queue "default", so only steps without agents: { queue: … } (or with queue: "default") run here; a step that names another queue waits until an agent with that queue starts.${also}`;
+  }
+  return `Pipeline steps reach this agent with agents: { queue: "${tags.queue}" } (in the agent's cluster).${also}`;
+}
+
 /** The agent's settings as environment variables, token first. */
 export function agentEnv(a: BuildkiteAnswers, token: string, paths: Partial<typeof LINUX_PATHS>): [string, string][] {
   const env: [string, string][] = [

@@ -4,7 +4,7 @@ import type { Generated } from '../types';
 import type { BuildkiteAnswers } from './answers';
 import { DEFAULT_ENDPOINT, tagsValue } from './answers';
 import { renderCfgLine } from './cfg';
-import { linuxPaths, systemdCommands, WHICH_TOKEN } from './common';
+import { linuxPaths, systemdCommands, queueNote, WHICH_TOKEN } from './common';
 
 export const CFG_FILE = 'buildkite-agent.cfg';
 
@@ -40,6 +40,6 @@ export function generateCfg(a: BuildkiteAnswers, token: string): Result<Generate
       { title: 'Install it where the Linux package looks for it', command: `sudo install -m 600 -o buildkite-agent -g buildkite-agent ${CFG_FILE} /etc/buildkite-agent/buildkite-agent.cfg` },
       ...systemdCommands(false),
     ],
-    notes: [WHICH_TOKEN, 'The agent silently ignores keys it does not know, so a misspelt key changes nothing: this file uses only the agent\'s own key names.'],
+    notes: [WHICH_TOKEN, queueNote(a.tags), 'The agent silently ignores keys it does not know, so a misspelt key changes nothing: this file uses only the agent\'s own key names.'],
   });
 }

@@ -4,7 +4,7 @@ import type { Command, Generated } from '../types';
 import { shellArg, shellQuote } from '../../edit/shell';
 import { checkLine } from '../../edit/values';
 import type { BuildkiteAnswers } from './answers';
-import { agentEnv, WHICH_TOKEN } from './common';
+import { agentEnv, queueNote, WHICH_TOKEN } from './common';
 
 export const DOCKER_SCRIPT = 'run-agent.sh';
 export const CONTAINER = 'buildkite-agent';
@@ -49,6 +49,6 @@ export function generateDocker(a: BuildkiteAnswers, token: string): Result<Gener
       { title: 'Start the agent', command: `bash ${DOCKER_SCRIPT}` },
       { title: 'Watch it register', command: `docker logs -f ${CONTAINER}` },
     ],
-    notes: [WHICH_TOKEN, 'The agent removes the token from its own environment after it starts; `docker inspect` still shows it, so limit who can run docker on this host.'],
+    notes: [WHICH_TOKEN, queueNote(a.tags), 'The agent removes the token from its own environment after it starts; `docker inspect` still shows it, so limit who can run docker on this host.'],
   });
 }

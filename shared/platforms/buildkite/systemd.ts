@@ -8,7 +8,7 @@ import type { Generated } from '../types';
 import { ENV_SAFE } from '../../edit/env-file';
 import { checkLine } from '../../edit/values';
 import type { BuildkiteAnswers } from './answers';
-import { agentEnv, linuxPaths, systemdCommands, WHICH_TOKEN } from './common';
+import { agentEnv, linuxPaths, systemdCommands, queueNote, WHICH_TOKEN } from './common';
 
 export const ENV_FILE = 'buildkite-agent.env';
 export const DROP_IN = 'buildkite-agent.service.d/agent-onboard.conf';
@@ -41,6 +41,6 @@ export function generateEnv(a: BuildkiteAnswers, token: string): Result<Generate
       { title: 'Install the drop-in', command: `sudo install -D -m 644 ${DROP_IN} /etc/systemd/system/${DROP_IN}` },
       ...systemdCommands(true),
     ],
-    notes: [WHICH_TOKEN, 'Environment variables take precedence over buildkite-agent.cfg, so these settings win over the packaged cfg file.'],
+    notes: [WHICH_TOKEN, queueNote(a.tags), 'Environment variables take precedence over buildkite-agent.cfg, so these settings win over the packaged cfg file.'],
   });
 }

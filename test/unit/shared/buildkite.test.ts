@@ -117,6 +117,14 @@ describe('Buildkite generators', () => {
     expect(g.commands.map((c) => c.command)).toContain('helm upgrade --install agent-stack-k8s oci://ghcr.io/buildkite/helm/agent-stack-k8s --namespace buildkite --create-namespace -f agent-stack-k8s-values.yaml');
   });
 
+  it('says which pipeline steps reach the agent, and warns when it has no queue tag (it serves "default")', () => {
+    for (const v of ['cfg', 'env', 'docker']) expect(gen(v).notes.join('\n')).toContain('Pipeline steps reach this agent with agents: { queue: "deploy" }');
+    expect(gen('cfg').notes.join('\n')).toContain('Steps may also ask for os=linux');
+    const noQueue = gen('cfg', TOKEN, buildkiteAnswers.parse({ name: 'ci', tags: { os: 'linux' } })).notes.join('\n');
+    expect(noQueue).toContain('No queue tag: this agent serves the queue "default"');
+    expect(noQueue).toContain('waits until an agent with that queue starts');
+  });
+
   it('says which token this is on every install type', () => {
     for (const v of buildkite.variants) expect(gen(v.id).notes).toContain(WHICH_TOKEN);
     expect(WHICH_TOKEN).toMatch(/registration/);
