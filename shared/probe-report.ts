@@ -3,6 +3,8 @@
  * was tested, what answered, the verdict with its fix, and when. Plain text that reads well in
  * an e-mail or a ticket; secrets never appear (proxy credentials are already removed upstream).
  */
+// The browser build: the plain one touches Node's Buffer when it loads, which the renderer lacks.
+import { stringify } from 'csv-stringify/browser/esm/sync';
 import { z } from 'zod';
 import { describeClock } from './clock-skew';
 import { endpointLabel, fixFor, VERDICTS, WARNINGS, type EndpointResult, type ProbeCheck, type ProbeRun } from './probe';
@@ -107,6 +109,38 @@ export function formatReport(run: ProbeRun, ctx: ReportContext = {}): string {
     lines.push(`  - TCP ${endpointLabel(r.endpoint.host, r.endpoint.port)}${r.dns?.addresses.length ? ` (${r.dns.addresses.join(', ')})` : ''}${r.endpoint.purpose ? ` — ${r.endpoint.purpose}` : ''}${r.endpoint.optional ? ' (optional)' : ''}: ${r.level === 'pass' ? 'open' : 'NOT working'}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** Spreadsheets run a cell that starts with = + - @ (or a tab/CR) as a formula: such text gets a leading '. */
+function inert(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/**
+ * The firewall rules the agent needs, as CSV for a network team's request form or spreadsheet:
+ * one row per endpoint with where it goes, why, whether it is required, and what the check found.
+ */
+export function firewallCsv(run: Pick<ProbeRun, 'results'>): string {
+  const rows = run.results.map((r) => [
+    'outbound from the agent host',
+    'TCP',
+    r.endpoint.host,
+    r.dns?.addresses.join(' ') ?? '',
+    String(r.endpoint.port),
+    r.endpoint.protocol,
+    r.endpoint.purpose,
+    r.endpoint.optional ? 'optional' : 'required',
+    r.level === 'pass' ? 'open' : 'NOT working',
+    `${r.verdict}: ${VERDICTS[r.verdict].title}`,
+    r.via ?? '',
+    r.startedAt,
+  ]);
+  return stringify(rows, {
+    header: true,
+    columns: ['Direction', 'Transport', 'Destination', 'Resolved addresses', 'Port', 'Checked as', 'Purpose', 'Needed', 'Result', 'Verdict', 'Via proxy', 'Checked at'],
+    record_delimiter: 'windows',
+    cast: { string: inert },
+  });
 }
 
 /** Longest report text the draft keeps (64 endpoints at about 1.5 KB each fit); a longer one is cut, saying so. */

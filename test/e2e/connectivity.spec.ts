@@ -106,6 +106,13 @@ test.describe('connectivity step', () => {
     const saved = await download;
     expect(saved.suggestedFilename()).toMatch(/^connectivity-report-.*\.txt$/);
     expect(readFileSync((await saved.path()), 'utf8')).toContain(`[PASS] 127.0.0.1:${sshd.port} (ssh)`);
+    const csvDownload = app.waitForEvent('download');
+    await app.getByRole('button', { name: 'Save firewall rules (CSV)' }).click();
+    const csv = await csvDownload;
+    expect(csv.suggestedFilename()).toMatch(/^firewall-rules-.*\.csv$/);
+    const rules = readFileSync(await csv.path(), 'utf8');
+    expect(rules).toContain(`outbound from the agent host,TCP,127.0.0.1,,${sshd.port},ssh,added by you,optional,open,SSH_OK: SSH server answered,`);
+    expect(rules).toMatch(/outbound from the agent host,TCP,manager\.invalid,,443,https,.*,required,NOT working,DNS_FAILED/);
 
     // The pin is in the saved draft: after a reload a new run checks the key against it.
     await app.reload();

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { COMPANY_CA_FILE } from '../../../shared/bundle';
 import { endpointLabel, WARNINGS, type ProbeRun, type ProxySpec } from '../../../shared/probe';
-import { formatReport, keepReport, uncheckedBy } from '../../../shared/probe-report';
+import { firewallCsv, formatReport, keepReport, uncheckedBy } from '../../../shared/probe-report';
 import { ERROR_TITLES } from '../../../shared/result';
 import type { StepProps, StepView } from '../types';
 import { AddEndpoint } from './AddEndpoint';
@@ -26,8 +26,8 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+function download(name: string, text: string, type = 'text/plain'): void {
+  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -205,7 +205,7 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
       {report && (
         <section className="probe-panel" aria-labelledby="report-heading">
           <h2 id="report-heading">Report for your network team</h2>
-          <p className="help">Every endpoint, what was tested, the result and the time, as plain text. The Export step adds it to the bundle.</p>
+          <p className="help">Every endpoint, what was tested, the result and the time, as plain text (the Export step adds it to the bundle), and the firewall rules the agent needs as CSV for a request form or spreadsheet.</p>
           {kept && (
             <p className="help" data-testid="kept-report-note">
               From the last check ({keptLabel(kept)}). Run the checks again to see the table.
@@ -219,6 +219,11 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
             <button type="button" className="secondary" onClick={() => download(reportName, report)}>
               Save report
             </button>
+            {state.run && (
+              <button type="button" className="secondary" onClick={() => state.run && download(reportName.replace(/^connectivity-report/, 'firewall-rules').replace(/\.txt$/, '.csv'), firewallCsv(state.run), 'text/csv')}>
+                Save firewall rules (CSV)
+              </button>
+            )}
           </div>
           <details>
             <summary>Show the report</summary>

@@ -1,7 +1,8 @@
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { draftSchema } from '../../../shared/ipc';
 import { VERDICTS, type EndpointResult, type ProbeRun } from '../../../shared/probe';
-import { formatReport, holdsNoSecret, KEPT_REPORT_MAX, keepReport, uncheckedBy } from '../../../shared/probe-report';
+import { firewallCsv, formatReport, holdsNoSecret, KEPT_REPORT_MAX, keepReport, uncheckedBy } from '../../../shared/probe-report';
 
 function result(port: number, verdict: EndpointResult['verdict'], detail = 'd', protocol: EndpointResult['endpoint']['protocol'] = 'ssh'): EndpointResult {
   return {
@@ -67,5 +68,18 @@ describe('the connectivity report the draft keeps', () => {
     const kept = keepReport(run([result(22, 'SSH_OK')]));
     expect(uncheckedBy(kept, [{ host: 'tunnel.example.com', port: 22, protocol: 'ssh' }])).toEqual([]);
     expect(uncheckedBy(kept, [{ host: 'tunnel.example.com', port: 443, protocol: 'ssh' }])).toEqual(['tunnel.example.com:443/ssh']);
+  });
+});
+
+describe('the firewall rules as CSV', () => {
+  it('has one row per endpoint that a spreadsheet reads back exactly, and no cell a spreadsheet would run', () => {
+    const open = { ...result(22, 'SSH_OK'), dns: { addresses: ['203.0.113.7', '2001:db8::7'], ms: 3 } };
+    const hostile = { ...result(443, 'REFUSED', 'd', 'https'), endpoint: { id: 'x', host: 'tunnel.example.com', port: 443, protocol: 'https' as const, purpose: '=HYPERLINK("http://evil","click"), then "quotes"', optional: true } };
+    const csv = firewallCsv(run([open, hostile]));
+    expect(csv.split('\r\n')[0]).toBe('Direction,Transport,Destination,Resolved addresses,Port,Checked as,Purpose,Needed,Result,Verdict,Via proxy,Checked at');
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ Destination: 'tunnel.example.com', 'Resolved addresses': '203.0.113.7 2001:db8::7', Port: '22', Needed: 'required', Result: 'open', Verdict: `SSH_OK: ${VERDICTS.SSH_OK.title}` });
+    expect(rows[1]).toMatchObject({ Port: '443', Needed: 'optional', Result: 'NOT working', Purpose: `'=HYPERLINK("http://evil","click"), then "quotes"` });
   });
 });
