@@ -77,7 +77,7 @@ describe('the firewall rules as CSV', () => {
     const hostile = { ...result(443, 'REFUSED', 'd', 'https'), endpoint: { id: 'x', host: 'tunnel.example.com', port: 443, protocol: 'https' as const, purpose: '=HYPERLINK("http://evil","click"), then "quotes"', optional: true } };
     const csv = firewallCsv(run([open, hostile]));
     expect(csv.split('\r\n')[0]).toBe('Direction,Transport,Destination,Resolved addresses,Port,Checked as,Purpose,Needed,Result,Verdict,Via proxy,Checked at');
-    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(csv, { columns: true });
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({ Destination: 'tunnel.example.com', 'Resolved addresses': '203.0.113.7 2001:db8::7', Port: '22', Needed: 'required', Result: 'open', Verdict: `SSH_OK: ${VERDICTS.SSH_OK.title}` });
     expect(rows[1]).toMatchObject({ Port: '443', Needed: 'optional', Result: 'NOT working', Purpose: `'=HYPERLINK("http://evil","click"), then "quotes"` });
