@@ -34,7 +34,11 @@ const READS: Record<string, (dir: string) => void> = {
     expect(yamllint(text)).toBe('');
     expect(parseAllDocuments(text).filter((x) => x.get('kind') === 'Secret').map((x) => x.toJS().data)).toEqual([{ DELEGATE_TOKEN: HARNESS_TOKEN }, { UPGRADER_TOKEN: HARNESS_TOKEN }]);
   },
-  'harness helm': (d) => expect(parse(readFileSync(path.join(d, 'harness-delegate-values.yaml'), 'utf8')).delegateToken).toBe(HARNESS_TOKEN),
+  'harness helm': (d) => {
+    expect(parse(readFileSync(path.join(d, 'harness-delegate-values.yaml'), 'utf8'))).toMatchObject({ existingDelegateToken: expect.any(String), upgrader: { existingUpgraderToken: expect.any(String) } });
+    const secrets = parseAllDocuments(readFileSync(path.join(d, 'harness-delegate-secrets.yaml'), 'utf8')).map((x) => x.toJS().stringData);
+    expect(secrets).toEqual([{ DELEGATE_TOKEN: HARNESS_TOKEN }, { UPGRADER_TOKEN: HARNESS_TOKEN }]);
+  },
   'harness docker': (d) => {
     const script = readFileSync(path.join(d, 'run-delegate.sh'), 'utf8');
     expect(shellcheck(script)).toBe('');

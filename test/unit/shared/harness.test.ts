@@ -77,15 +77,32 @@ describe('Harness generators', () => {
     expect(g.files[0]).toMatchObject({ secret: true, mode: 0o600 });
   });
 
-  it('Helm: values with delegateToken, and a helm upgrade -i that reads them (never --set delegateToken)', () => {
+  it('Helm: the token in Secrets of its own, values that only name them (no secret), and commands that never carry the token', () => {
     const g = gen('helm');
     const values = parse(file(g, 'harness-delegate-values.yaml'));
-    expect(values).toMatchObject({ delegateName: 'build-delegate', accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateToken: TOKEN, managerEndpoint: 'https://app.harness.io/gratis', delegateDockerImage: 'harness/delegate:26.02.88404', upgrader: { enabled: true } });
+    expect(values).toMatchObject({ delegateName: 'build-delegate', accountId: 'px7xd_BFRCi-pfWPYXVjvw', existingDelegateToken: 'build-delegate-token', managerEndpoint: 'https://app.harness.io/gratis', delegateDockerImage: 'harness/delegate:26.02.88404', upgrader: { enabled: true, existingUpgraderToken: 'build-delegate-upgrader-secret' } });
     expect(values.custom_envs).toContainEqual({ name: 'PROXY_HOST', value: 'proxy.corp.example' });
-    expect(yamllint(file(g, 'harness-delegate-values.yaml'))).toBe('');
-    const cmds = g.commands.map((c) => c.command).join('\n');
+    expect(file(g, 'harness-delegate-values.yaml')).not.toContain(TOKEN);
+    expect(g.files.find((f) => f.path === 'harness-delegate-values.yaml')).toMatchObject({ secret: false, mode: 0o644 });
+    const secrets = parseAllDocuments(file(g, 'harness-delegate-secrets.yaml')).map((d) => d.toJS());
+    expect(secrets).toEqual([
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'build-delegate-token', namespace: 'harness-delegate-ng' }, type: 'Opaque', stringData: { DELEGATE_TOKEN: TOKEN } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'build-delegate-upgrader-secret', namespace: 'harness-delegate-ng' }, type: 'Opaque', stringData: { UPGRADER_TOKEN: TOKEN } },
+    ]);
+    expect(g.files.find((f) => f.path === 'harness-delegate-secrets.yaml')).toMatchObject({ secret: true, mode: 0o600 });
+    for (const f of g.files) expect(yamllint(f.text)).toBe('');
+    const cmds = g.commands.map((c) => c.command);
+    expect(cmds.indexOf('kubectl apply -f harness-delegate-secrets.yaml')).toBeLessThan(cmds.findIndex((c) => c.startsWith('helm upgrade -i')));
     expect(cmds).toContain('helm upgrade -i build-delegate --namespace harness-delegate-ng --create-namespace harness-delegate/harness-delegate-ng -f harness-delegate-values.yaml');
-    expect(cmds).not.toContain(TOKEN);
+    expect(cmds.join('\n')).not.toContain(TOKEN);
+  });
+
+  it('Helm: Secret names stay within the 63 characters the chart keeps, for the longest delegate name', () => {
+    const name = `d${'x'.repeat(61)}z`;
+    const r = harness.generate!(harnessAnswers.parse({ accountId: 'acc', delegateName: name }), { kind: 'token', token: TOKEN }, 'helm');
+    const values = parse(r.ok ? r.value.files.find((f) => f.path === 'harness-delegate-values.yaml')!.text : '');
+    for (const n of [values.existingDelegateToken, values.upgrader.existingUpgraderToken]) expect(n.length).toBeLessThanOrEqual(63);
+    expect(values.existingDelegateToken).not.toBe(values.upgrader.existingUpgraderToken);
   });
 
   it('Docker: shellcheck-clean script whose docker run gets exactly the documented environment', () => {
@@ -165,7 +182,7 @@ describe('Harness generators', () => {
     if (isCanonicalBase64(token)) expect(data).toEqual([token, token]);
     else expect(data.map((d) => decodeBase64Utf8(d))).toEqual([token, token]);
     if (!isCanonicalBase64(token)) expect(data[0]).toBe(base64Utf8(token));
-    expect(parse(file(gen('helm', token), 'harness-delegate-values.yaml')).delegateToken).toBe(token);
+    expect(parseAllDocuments(file(gen('helm', token), 'harness-delegate-secrets.yaml')).map((d) => Object.values(d.toJS().stringData)[0])).toEqual([token, token]);
     expect(JSON.parse(file(gen('ecs', token), 'harness-delegate-task-spec.json')).containerDefinitions[0].environment.find((e: { name: string }) => e.name === 'DELEGATE_TOKEN').value).toBe(token);
     for (const f of ['config-watcher.yml', 'config-delegate.yml']) expect(parse(file(gen('shell', token), f)).delegateToken).toBe(token);
     const script = file(gen('docker', token), 'run-delegate.sh');
