@@ -54,6 +54,8 @@ export const fleetBundleSchema = z.object({
   status: z.enum(['created', 'failed', 'cancelled']),
   bytes: z.number().optional(),
   error: z.string().optional(),
+  /** With a key pair per agent: its public key's fingerprint (SHA256:…). */
+  fingerprint: z.string().optional(),
 });
 
 /** The channels, given the draft schema. */
@@ -137,6 +139,8 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
         includePrivateKey: z.boolean().default(false),
         passphrase: passphraseSchema.optional(),
         overwrite: z.boolean().default(false),
+        /** SSH platforms: a new key pair for each agent (needs a passphrase: the keys travel in the bundles). */
+        keyPerAgent: z.boolean().default(false),
       }),
       output: z.object({
         outDir: z.string(),
@@ -145,6 +149,8 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
         cancelled: z.number(),
         elapsedMs: z.number(),
         bundles: z.array(fleetBundleSchema),
+        /** With a key pair per agent: public-keys.csv beside the bundles. */
+        publicKeys: z.string().optional(),
       }),
     },
     'history:list': { input: z.object({}).strict(), output: z.object({ entries: z.array(historyEntrySchema) }) },

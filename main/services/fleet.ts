@@ -5,12 +5,17 @@
  */
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import type { Draft } from '../../shared/ipc';
 import { FLEET_LIMIT, checkColumns, draftAnswers, rowToAgent, type FleetAgent, type FleetRow } from '../../shared/fleet';
-import type { AnyPlatform, Credential } from '../../shared/platforms/types';
+import type { AnyPlatform, Credential, CredentialSpec, PlatformId } from '../../shared/platforms/types';
 import { err, ok, type Result } from '../../shared/result';
 import { createBundle, generatedParts, writeBundle } from './bundle';
-import { readSnapshot } from './files';
+import { readSnapshot, writeFilesAtomic } from './files';
+import { generateKeyPair } from './keys';
+
+/** With a key pair per agent: every agent's public key, to register with the vendor. */
+export const PUBLIC_KEYS_FILE = 'public-keys.csv';
 
 /** The CSV's columns (as written) and its data rows with their line numbers. */
 export interface ParsedCsv {
@@ -78,6 +83,8 @@ export interface FleetBundle {
   status: 'created' | 'failed' | 'cancelled';
   bytes?: number;
   error?: string;
+  /** With a key pair per agent: that agent's public key fingerprint (SHA256:…). */
+  fingerprint?: string;
 }
 
 export interface FleetSummary {
@@ -87,6 +94,8 @@ export interface FleetSummary {
   cancelled: number;
   elapsedMs: number;
   bundles: FleetBundle[];
+  /** With a key pair per agent: the CSV of every agent's public key, written beside the bundles. */
+  publicKeys?: string;
 }
 
 export interface FleetOptions {
@@ -94,7 +103,8 @@ export interface FleetOptions {
   draft: Draft;
   csv: string;
   outDir: string;
-  credential: Credential;
+  /** The draft's credential, or `per-agent` to generate a new SSH key pair for each agent. */
+  credential: Credential | 'per-agent';
   appVersion: string;
   includePrivateKey?: boolean;
   passphrase?: string;
@@ -108,11 +118,31 @@ function rowErrors(check: FleetCheck): string[] {
   return [...check.problems, ...check.agents.flatMap((a) => a.errors.map((e) => `line ${a.line} (${a.name || 'no name'}): ${e}`))];
 }
 
+/** A new key pair for one agent, in the type and file format its platform wants. */
+async function agentKeyPair(spec: Extract<CredentialSpec, { kind: 'ssh-keypair' }>, platform: PlatformId, agent: FleetAgent, knownHosts: string | undefined): Promise<Result<{ credential: Credential; fingerprint: string; publicKey: string }>> {
+  const pair = await generateKeyPair({ type: spec.defaultType, format: spec.privateKeyFormat, comment: `${platform}-${agent.name}` });
+  if (!pair.ok) return pair;
+  const credential: Credential = { kind: 'ssh-keypair', privateKey: pair.value.privateKey, publicKey: pair.value.publicKey, ...(knownHosts ? { knownHosts } : {}) };
+  return ok({ credential, fingerprint: pair.value.fingerprint, publicKey: pair.value.publicKey });
+}
+
 /** Builds and writes one agent's bundle. */
-async function packAgent(o: FleetOptions, agent: FleetAgent, file: string): Promise<FleetBundle> {
-  const generated = o.platform.generate!(agent.answers, o.credential, agent.variant ?? '');
+async function packAgent(o: FleetOptions, agent: FleetAgent, file: string): Promise<FleetBundle & { publicKey?: string }> {
+  let credential: Credential;
+  let own: { fingerprint: string; publicKey: string } | undefined;
+  if (o.credential === 'per-agent') {
+    if (o.platform.credential.kind !== 'ssh-keypair') return { name: agent.name, path: file, status: 'failed', error: `${o.platform.name} does not use SSH keys.` };
+    const made = await agentKeyPair(o.platform.credential, o.platform.id, agent, o.draft.knownHosts);
+    if (!made.ok) return { name: agent.name, path: file, status: 'failed', error: made.error.message };
+    ({ credential, ...own } = made.value);
+  } else {
+    credential = o.credential;
+  }
+  const generated = o.platform.generate!(agent.answers, credential, agent.variant ?? '');
   if (!generated.ok) return { name: agent.name, path: file, status: 'failed', error: generated.error.message };
-  const { files, commands, notes } = generatedParts(generated.value, { platform: o.platform.id, includePrivateKey: o.includePrivateKey ?? false, trustedCa: o.draft.trustedCa });
+  // An agent's own private key exists nowhere else: it always travels in its (encrypted) bundle.
+  const includePrivateKey = own !== undefined || (o.includePrivateKey ?? false);
+  const { files, commands, notes } = generatedParts(generated.value, { platform: o.platform.id, includePrivateKey, trustedCa: o.draft.trustedCa });
   const bundle = await createBundle({
     files,
     platform: o.platform.id,
@@ -127,7 +157,7 @@ async function packAgent(o: FleetOptions, agent: FleetAgent, file: string): Prom
   if (!bundle.ok) return { name: agent.name, path: file, status: 'failed', error: bundle.error.message };
   const written = await writeBundle(file, bundle.value, o.overwrite ?? false);
   if (!written.ok) return { name: agent.name, path: file, status: 'failed', error: written.error.message };
-  return { name: agent.name, path: file, status: 'created', bytes: bundle.value.zip.byteLength };
+  return { name: agent.name, path: file, status: 'created', bytes: bundle.value.zip.byteLength, ...(own ?? {}) };
 }
 
 /**
@@ -139,6 +169,10 @@ async function packAgent(o: FleetOptions, agent: FleetAgent, file: string): Prom
 export async function runFleet(o: FleetOptions): Promise<Result<FleetSummary>> {
   const started = performance.now();
   if (!o.platform.generate) return err('NOT_BUILT', `${o.platform.name} cannot generate files yet, so it cannot make fleet bundles.`);
+  if (o.credential === 'per-agent') {
+    if (o.platform.credential.kind !== 'ssh-keypair') return err('BAD_INPUT', `${o.platform.name} does not use SSH keys, so there is no key pair to make per agent.`);
+    if (o.passphrase === undefined) return err('BAD_INPUT', "Each agent's private key travels only in its bundle: give a passphrase to encrypt them.", 'Set a passphrase for the bundles (at least 8 characters).');
+  }
   const check = checkFleet(o.platform, o.draft, o.csv);
   if (!check.ok) return check;
   const problems = rowErrors(check.value);
@@ -160,12 +194,22 @@ export async function runFleet(o: FleetOptions): Promise<Result<FleetSummary>> {
       );
   }
   const bundles: FleetBundle[] = [];
+  const keys: string[][] = [];
   const total = check.value.agents.length;
   for (const [i, agent] of check.value.agents.entries()) {
     const file = targets[i]!;
-    const bundle = o.signal?.aborted ? { name: agent.name, path: file, status: 'cancelled' as const } : await packAgent(o, agent, file);
+    const { publicKey, ...bundle } = o.signal?.aborted ? { name: agent.name, path: file, status: 'cancelled' as const, publicKey: undefined } : await packAgent(o, agent, file);
+    if (publicKey && bundle.fingerprint) keys.push([agent.name, agent.host ?? '', bundle.fingerprint, publicKey]);
     bundles.push(bundle);
     o.onProgress?.(i + 1, total, bundle);
+  }
+  let publicKeys: string | undefined;
+  if (keys.length) {
+    publicKeys = path.join(outDir, PUBLIC_KEYS_FILE);
+    const text = stringify(keys, { header: true, columns: ['name', 'host', 'fingerprint', 'public key'] });
+    // An existing list is kept as a backup by the file service.
+    const written = await writeFilesAtomic([{ path: publicKeys, data: text, mode: 0o644 }]);
+    if (!written.ok) return written;
   }
   const count = (s: FleetBundle['status']): number => bundles.filter((b) => b.status === s).length;
   return ok({
@@ -175,5 +219,6 @@ export async function runFleet(o: FleetOptions): Promise<Result<FleetSummary>> {
     cancelled: count('cancelled'),
     elapsedMs: Math.round(performance.now() - started),
     bundles,
+    ...(publicKeys ? { publicKeys } : {}),
   });
 }

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
-import { expect, expectAccessible, test } from './fixtures';
+import { expect, expectAccessible, invokeFromPage, test } from './fixtures';
 import { runCliProcessSync } from '../support/cli';
 
 const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'ao-e2e-bundle-'));
@@ -231,5 +231,45 @@ test.describe('bundle at the end of an onboarding', () => {
     await row.getByRole('button', { name: /Reopen/ }).click();
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Details');
     await expect(app.getByLabel('Bamboo server URL')).toHaveValue('https://bamboo.example.com');
+  });
+
+  test('an ArmorCode fleet with a key pair per agent: encrypted keys in the bundles, public-keys.csv with the fingerprints ssh-keygen prints', async ({ app }) => {
+    const work = tmp();
+    spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', path.join(work, 'hk')]);
+    const knownHosts = `tunnel.example.com ${readFileSync(path.join(work, 'hk.pub'), 'utf8').trim()}\n`;
+    const draft = {
+      platform: 'armorcode',
+      variant: 'docker',
+      step: 'export',
+      answers: { server: 'tunnel.example.com', user: 'acme', port: '22', services: [{ name: 'jira', url: 'https://jira.internal', remotePort: '5000' }] },
+      knownHosts,
+    };
+    expect(await invokeFromPage(app, 'draft:save', draft)).toMatchObject({ ok: true });
+    await app.reload();
+    await app.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Bundles' }).click();
+    const fleet = path.join(tmp(), 'fleet');
+    await app.getByLabel('CSV (or paste it here)').fill('name,host\nac-01,build01\nac-02,build02\n');
+    await app.getByLabel('Folder for the bundles').fill(fleet);
+    await app.getByLabel(/A new key pair for each agent/).check();
+    await expect(app.getByLabel(/Include the wizard's private key/)).toHaveCount(0);
+    await app.getByRole('button', { name: 'Create the bundles' }).click();
+    await expect(app.getByRole('alert')).toContainText('give a passphrase to encrypt them');
+    await app.getByLabel('Passphrase for the secret files (optional, 8+ characters)').fill(PASSPHRASE);
+    await app.getByRole('button', { name: 'Create the bundles' }).click();
+    await expect(app.getByTestId('fleet-summary')).toContainText('2 bundles created, 0 failed');
+    await expect(app.getByTestId('fleet-public-keys')).toContainText(path.join(fleet, 'public-keys.csv'));
+    await expectAccessible(app, 'fleet with a key pair per agent');
+
+    expect(readdirSync(fleet).sort()).toEqual(['ac-01.zip', 'ac-02.zip', 'public-keys.csv']);
+    const csv = readFileSync(path.join(fleet, 'public-keys.csv'), 'utf8');
+    for (const name of ['ac-01', 'ac-02']) {
+      expect(Object.keys(unzipSync(readFileSync(path.join(fleet, `${name}.zip`))))).toContain('private-key.pem.enc');
+      const publicKey = new TextDecoder().decode(unzipSync(readFileSync(path.join(fleet, `${name}.zip`)))['public-key.pem']);
+      const pub = path.join(work, `${name}.pub`);
+      writeFileSync(pub, publicKey);
+      const fingerprint = spawnSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pub], { encoding: 'utf8' }).stdout.split(' ')[1]!;
+      expect(csv).toContain(`${name},build${name.slice(-2)},${fingerprint},${publicKey.trim()}`);
+      await expect(app.getByRole('row', { name: new RegExp(name) })).toContainText(fingerprint);
+    }
   });
 });

@@ -4,11 +4,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { dispatch, JobRegistry, type CallContext } from '../../main/ipc/dispatch';
 import { createHandlers } from '../../main/ipc/handlers';
 import { NO_CIPHER } from '../../main/services/deps';
+import { importBundle } from '../../main/services/bundle';
 import { parseFleetCsv, runFleet } from '../../main/services/fleet';
 import { MemoryStore } from '../../main/services/store';
 import { SecretVault } from '../../main/services/vault';
@@ -91,6 +93,48 @@ describe('runFleet', () => {
     expect(exists.ok === false && exists.error.code).toBe('ALREADY_EXISTS');
     expect(readdirSync(outDir)).toEqual(['agent-02.zip']);
     expect((await run(outDir, { overwrite: true })).ok).toBe(true);
+  });
+
+  it('makes a new SSH key pair per agent: each bundle carries its own key (encrypted), public-keys.csv lists them as ssh-keygen sees them', async () => {
+    const work = tmp();
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', path.join(work, 'hk')]);
+    const knownHosts = `tunnel.example.com ${readFileSync(path.join(work, 'hk.pub'), 'utf8').trim()}\n`;
+    const armorcode = getPlatform('armorcode')!;
+    const acDraft: Draft = {
+      platform: 'armorcode',
+      variant: 'docker',
+      step: 'export',
+      answers: { server: 'tunnel.example.com', user: 'acme', port: '22', services: [{ name: 'jira', url: 'https://jira.internal', remotePort: '5000' }] },
+      knownHosts,
+    };
+    const outDir = tmp();
+    const options = { platform: armorcode, draft: acDraft, csv: 'name,host\nac-01,build01\nac-02,build02\n', outDir, credential: 'per-agent' as const, appVersion: 't' };
+    const refused = await runFleet(options);
+    expect(refused.ok === false && refused.error).toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('passphrase') });
+    expect(readdirSync(outDir)).toEqual([]);
+
+    const r = await runFleet({ ...options, passphrase: 'fleet passphrase' });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.created).toBe(2);
+    expect(r.value.publicKeys).toBe(path.join(outDir, 'public-keys.csv'));
+    const listed = parseCsv<Record<string, string>>(readFileSync(r.value.publicKeys!, 'utf8'), { columns: true });
+    expect(listed.map((l) => [l.name, l.host])).toEqual([['ac-01', 'build01'], ['ac-02', 'build02']]);
+    expect(new Set(listed.map((l) => l.fingerprint)).size).toBe(2);
+
+    for (const [i, name] of ['ac-01', 'ac-02'].entries()) {
+      const zip = path.join(outDir, `${name}.zip`);
+      // The private key is in the bundle, encrypted: a plain unzip does not see it.
+      expect(Object.keys(unzipSync(readFileSync(zip)))).toContain('private-key.pem.enc');
+      const to = path.join(tmp(), name);
+      const imported = await importBundle(new Uint8Array(readFileSync(zip)), to, { passphrase: 'fleet passphrase' });
+      if (!imported.ok) throw new Error(imported.error.message);
+      const derived = execFileSync('ssh-keygen', ['-y', '-f', path.join(to, 'private-key.pem')], { encoding: 'utf8' }).trim().split(' ').slice(0, 2).join(' ');
+      expect(readFileSync(path.join(to, 'public-key.pem'), 'utf8').trim().split(' ').slice(0, 2).join(' ')).toBe(derived);
+      const fingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(to, 'public-key.pem')], { encoding: 'utf8' }).split(' ')[1];
+      expect(listed[i]!.fingerprint).toBe(fingerprint);
+      expect(r.value.bundles[i]!.fingerprint).toBe(fingerprint);
+      expect(listed[i]!['public key']).toBe(readFileSync(path.join(to, 'public-key.pem'), 'utf8').trim());
+    }
   });
 
   it('stops before the next agent when cancelled and says which ones were not made', async () => {

@@ -172,7 +172,7 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       if (!platform.ok) return platform;
       const outDir = userPath(input.outDir);
       if (!outDir.ok) return outDir;
-      const credential = credentialFromVault(deps.vault, platform.value.credential, draft.credentialId, draft.knownHosts);
+      const credential = input.keyPerAgent ? ok('per-agent' as const) : credentialFromVault(deps.vault, platform.value.credential, draft.credentialId, draft.knownHosts);
       if (!credential.ok) return credential;
       ctx.progress('Checking the CSV', 0);
       return runFleet({

@@ -18,6 +18,7 @@ export function FleetRunner({ navigate }: { navigate(page: string): void }): Rea
   const [passphrase, setPassphrase] = useState('');
   const [includePrivateKey, setIncludePrivateKey] = useState(false);
   const [overwrite, setOverwrite] = useState(false);
+  const [keyPerAgent, setKeyPerAgent] = useState(false);
   const [check, setCheck] = useState<Check | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const job = useJob('fleet:run');
@@ -70,7 +71,8 @@ export function FleetRunner({ navigate }: { navigate(page: string): void }): Rea
     if (checked.problems.length || checked.agents.some((a) => a.errors.length)) return;
     if (!outDir.trim()) return setError({ code: 'BAD_INPUT', message: 'Give the folder for the bundles.' });
     if (passphrase && passphrase.length < 8) return setError({ code: 'BAD_INPUT', message: 'The passphrase must have at least 8 characters.' });
-    const done = await job.run({ draft, csv, outDir, includePrivateKey, overwrite, ...(passphrase ? { passphrase } : {}) });
+    if (keyPerAgent && !passphrase) return setError({ code: 'BAD_INPUT', message: "Each agent's private key travels only in its bundle: give a passphrase to encrypt them." });
+    const done = await job.run({ draft, csv, outDir, includePrivateKey, overwrite, keyPerAgent, ...(passphrase ? { passphrase } : {}) });
     if (done) void api.invoke('history:add', { draft, bundlePath: done.outDir, agents: done.created });
   };
 
@@ -117,10 +119,19 @@ export function FleetRunner({ navigate }: { navigate(page: string): void }): Rea
           <input id={`${id}-pass`} type="password" autoComplete="new-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
         </div>
         {platform.credential.kind === 'ssh-keypair' ? (
-          <label className="choice">
-            <input type="checkbox" checked={includePrivateKey} onChange={(e) => setIncludePrivateKey(e.target.checked)} /> Include the private key in every
-            bundle
-          </label>
+          <>
+            <label className="choice">
+              <input type="checkbox" checked={keyPerAgent} onChange={(e) => setKeyPerAgent(e.target.checked)} /> A new key pair for each agent (recommended: a
+              lost or retired agent&apos;s key is revoked alone). Each private key travels only in its agent&apos;s bundle, encrypted with the passphrase, and{' '}
+              <code>public-keys.csv</code> lists every public key to register.
+            </label>
+            {!keyPerAgent && (
+              <label className="choice">
+                <input type="checkbox" checked={includePrivateKey} onChange={(e) => setIncludePrivateKey(e.target.checked)} /> Include the wizard&apos;s private
+                key in every bundle
+              </label>
+            )}
+          </>
         ) : null}
         <label className="choice">
           <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} /> Replace bundles that already exist
@@ -166,6 +177,11 @@ export function FleetRunner({ navigate }: { navigate(page: string): void }): Rea
             {job.value.created} bundles created, {job.value.failed} failed{job.value.cancelled ? `, ${job.value.cancelled} not made (cancelled)` : ''} in{' '}
             {(job.value.elapsedMs / 1000).toFixed(1)} s, in <code>{job.value.outDir}</code>.
           </p>
+          {job.value.publicKeys ? (
+            <p data-testid="fleet-public-keys">
+              Each agent has its own key pair: register every public key listed in <code>{job.value.publicKeys}</code> with {platform.name} before the agents start.
+            </p>
+          ) : null}
           <table className="table">
             <caption>Bundles</caption>
             <thead>
@@ -173,6 +189,7 @@ export function FleetRunner({ navigate }: { navigate(page: string): void }): Rea
                 <th scope="col">Agent</th>
                 <th scope="col">Result</th>
                 <th scope="col">File</th>
+                {job.value.publicKeys ? <th scope="col">Key fingerprint</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -185,6 +202,11 @@ export function FleetRunner({ navigate }: { navigate(page: string): void }): Rea
                   <td>
                     <code>{b.path}</code>
                   </td>
+                  {job.value?.publicKeys ? (
+                    <td>
+                      <code className="fingerprint">{b.fingerprint ?? '—'}</code>
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
