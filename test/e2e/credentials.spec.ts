@@ -172,6 +172,7 @@ test.describe('saved secrets in browser mode', () => {
       await page.keyboard.press('Enter');
       await expect(page.getByTestId('token-value')).toHaveText('b1c2••••••••a4b5');
 
+      await page.getByText('Keep it across restarts, encrypted with a passphrase (optional)').click();
       const setUp = page.getByRole('form', { name: 'Set a passphrase for saved secrets' });
       await setUp.getByLabel('New passphrase for saved secrets').fill('too short');
       await setUp.getByLabel('Repeat it').fill('too short');

@@ -84,7 +84,8 @@ export function CaFields({ value, onChange, disabled }: { value: string | undefi
 
   return (
     <fieldset className="probe-ca">
-      <legend>Company CA</legend>
+      {/* The summary above already says it; the legend names the group for assistive tech. */}
+      <legend className="sr-only">Company CA</legend>
       <p className="help">
         If your network inspects TLS, or a server uses an internal CA, the checks call its certificates untrusted. Add the CA certificate (PEM or DER; never its key) and the checks trust it besides this computer&apos;s CAs. The agent host needs the same CA in its own trust store.
       </p>

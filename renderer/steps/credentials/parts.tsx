@@ -79,13 +79,16 @@ export function KeychainChoice({ id, store, saved: savedBefore }: { id: string; 
   if (status.state === 'unset' || status.state === 'locked') {
     return (
       <div className="secret-store-choice">
-        <p className="help">
-          Kept in memory only, until Agent Onboard stops: browser mode has no OS keychain.{' '}
-          {status.state === 'unset'
-            ? 'To keep it across restarts, set a passphrase: saved secrets are encrypted with it (scrypt, AES-256-GCM) and the passphrase itself is never stored.'
-            : 'Secrets saved earlier are locked: enter their passphrase to keep this one too.'}
-        </p>
-        <SecretStoreForm create={status.state === 'unset'} onDone={openedThenKeep} />
+        <p className="help">Kept in memory only, until Agent Onboard stops: browser mode has no OS keychain.</p>
+        <details>
+          <summary>Keep it across restarts, encrypted with a passphrase (optional)</summary>
+          <p className="help">
+            {status.state === 'unset'
+              ? 'Saved secrets are encrypted with the passphrase (scrypt, AES-256-GCM); the passphrase itself is never stored, and after each start you enter it once.'
+              : 'Secrets saved earlier are locked: enter their passphrase to keep this one too.'}
+          </p>
+          <SecretStoreForm create={status.state === 'unset'} onDone={openedThenKeep} />
+        </details>
         <ErrorNote error={error} />
       </div>
     );
