@@ -160,6 +160,22 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
     },
     'history:reopen': { input: z.object({ id: z.string().max(80) }), output: z.object({ draft }) },
     'history:remove': { input: z.object({ id: z.string().max(80) }), output: z.object({ removed: z.boolean() }) },
+    /** What the wizard wrote for this onboarding (its output folder), and what undo would do to each file now. */
+    'history:files': {
+      input: z.object({ id: z.string().max(80) }),
+      output: z.object({
+        outDir: z.string().optional(),
+        files: z.array(z.object({ path: z.string(), state: z.enum(['as-written', 'changed', 'missing']), action: z.enum(['move-aside', 'restore-backup', 'leave']), why: z.string() })),
+      }),
+    },
+    /**
+     * Undoes what the wizard wrote for this onboarding: files still exactly as written are moved
+     * aside (created ones) or get their backup back (changed ones); anything edited since is left.
+     */
+    'history:undo': {
+      input: z.object({ id: z.string().max(80) }),
+      output: z.object({ results: z.array(z.object({ path: z.string(), done: z.enum(['moved-aside', 'restored', 'left']), detail: z.string(), keptAt: z.string().optional() })) }),
+    },
     'diagnose:run': {
       input: z.object({ text: z.string().max(2_000_000), platform: z.enum(PLATFORM_IDS).optional() }),
       output: z.object({ diagnoses: z.array(diagnosisSchema) }),

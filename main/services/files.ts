@@ -211,6 +211,25 @@ function outcome(p: Prepared): WriteOutcome {
 }
 
 /**
+ * Moves a file out of the way (renamed to `NAME.bak-<UTC time>`, so nothing is lost) when it is
+ * still exactly `expectedSha256`. Failure codes: FILE_CHANGED (it changed or is gone), UNSAFE_VALUE
+ * (a symbolic link), IO_ERROR. Returns where it went.
+ */
+export async function moveAside(file: string, expectedSha256: string): Promise<Result<string>> {
+  try {
+    const link = await lstat(file).catch(() => undefined);
+    if (link?.isSymbolicLink()) return err('UNSAFE_VALUE', `${file} is now a symbolic link; it was left as it is.`);
+    if ((await readSnapshot(file)).sha256 !== expectedSha256) return err('FILE_CHANGED', `${file} changed (or is gone) since it was written; it was left as it is.`);
+    const aside = await freeBackupPath(file);
+    await rename(file, aside);
+    await fsyncDir(path.dirname(file));
+    return ok(aside);
+  } catch (error) {
+    return ioError(error, `move ${file} aside`);
+  }
+}
+
+/**
  * Writes one file atomically. Failure codes: FILE_CHANGED (the file is not what the caller read),
  * IO_ERROR (permissions, disk), UNSAFE_VALUE (a secret with a loose mode, or a target that is a
  * symbolic link: links are never written through nor replaced). On failure the target is untouched.

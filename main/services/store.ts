@@ -24,6 +24,8 @@ export const STORE_SCHEMA = {
   secrets: { type: 'object', additionalProperties: { type: 'string' } },
   /** Browser mode's passphrase lock: scrypt parameters, salt and a sealed check value (see passphrase-cipher.ts). */
   secretsKey: { type: 'object' },
+  /** What the wizard wrote, for undo (see write-ledger.ts). */
+  writes: { type: 'object' },
   history: { type: 'array' },
 } as const;
 

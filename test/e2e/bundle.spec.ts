@@ -228,6 +228,22 @@ test.describe('bundle at the end of an onboarding', () => {
     await expect(row).toContainText(out);
     await expect(row).toContainText(`${out}.zip`);
     await expectAccessible(app, 'history');
+
+    // What the onboarding wrote, and undoing it: created files move aside, an edited one stays.
+    writeFileSync(path.join(out, 'install-bamboo-agent.sh'), `${readFileSync(path.join(out, 'install-bamboo-agent.sh'), 'utf8')}# mine\n`);
+    await row.getByRole('button', { name: /What the wizard wrote/ }).click();
+    const written = app.getByTestId('written-files');
+    await expect(written.getByRole('row', { name: /security-token/ })).toContainText('as the wizard wrote it');
+    await expect(written.getByRole('row', { name: /install-bamboo-agent\.sh/ })).toContainText('changed since');
+    await expectAccessible(app, 'history: files written');
+    await written.getByRole('button', { name: 'Undo these writes…' }).click();
+    await written.getByRole('button', { name: 'Undo now' }).click();
+    await expect(written.getByTestId('undo-results')).toContainText('Undone: 2 of 3 files');
+    expect(existsSync(path.join(out, 'security-token'))).toBe(false);
+    expect(readdirSync(out).filter((n) => n.startsWith('security-token.bak-'))).toHaveLength(1);
+    expect(readFileSync(path.join(out, 'install-bamboo-agent.sh'), 'utf8')).toContain('# mine');
+    await written.getByRole('button', { name: 'Close' }).click();
+
     await row.getByRole('button', { name: /Reopen/ }).click();
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Details');
     await expect(app.getByLabel('Bamboo server URL')).toHaveValue('https://bamboo.example.com');

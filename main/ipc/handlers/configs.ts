@@ -7,6 +7,7 @@ import { err, ok, type Result } from '../../../shared/result';
 import { generateFiles, generatorOf, planConfigs, resolveOutDir, writeConfigs } from '../../services/configs';
 import { credentialFromVault } from '../../services/credential';
 import type { Deps } from '../../services/deps';
+import { WriteLedger } from '../../services/write-ledger';
 import type { Handlers, JobRegistry } from '../dispatch';
 
 type ConfigsChannels = Pick<Contract, 'configs:plan' | 'configs:write'>;
@@ -51,6 +52,7 @@ export function configsHandlers(deps: Deps, _jobs: JobRegistry): Handlers<Config
       if (ctx.signal.aborted) return err('CANCELLED', 'The write was cancelled; nothing was written.');
       const written = await writeConfigs(outDir, generated, req.planHash, req.expected);
       if (!written.ok) return written;
+      new WriteLedger(deps.store).record(written.value);
       ctx.progress('Written', 1);
       return ok({
         outDir,

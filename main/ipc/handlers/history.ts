@@ -1,17 +1,19 @@
 /** Handlers of the onboarding history and of the diagnostics page. */
 import { diagnose } from '../../../shared/diagnose';
 import type { Contract } from '../../../shared/ipc';
-import { ok } from '../../../shared/result';
+import { err, ok } from '../../../shared/result';
 import type { Deps } from '../../services/deps';
 import { HistoryService } from '../../services/history';
 import { DraftService } from '../../services/store';
+import { planUndo, undoWrites, WriteLedger } from '../../services/write-ledger';
 import type { Handlers, JobRegistry } from '../dispatch';
 
-type HistoryChannels = Pick<Contract, 'history:list' | 'history:add' | 'history:reopen' | 'history:remove' | 'diagnose:run'>;
+type HistoryChannels = Pick<Contract, 'history:list' | 'history:add' | 'history:reopen' | 'history:remove' | 'history:files' | 'history:undo' | 'diagnose:run'>;
 
 export function historyHandlers(deps: Deps, _jobs: JobRegistry): Handlers<HistoryChannels> {
   const history = new HistoryService(deps.store);
   const drafts = new DraftService(deps.store);
+  const ledger = new WriteLedger(deps.store);
   return {
     'history:list': async () => ok({ entries: history.list() }),
     'history:add': async ({ draft, bundlePath, agents }) => {
@@ -26,6 +28,22 @@ export function historyHandlers(deps: Deps, _jobs: JobRegistry): Handlers<Histor
       return ok({ draft: draft.value });
     },
     'history:remove': async ({ id }) => ok({ removed: history.remove(id) }),
+    'history:files': async ({ id }) => {
+      const entry = history.list().find((e) => e.id === id);
+      if (!entry) return err('NOT_FOUND', 'That history entry no longer exists.');
+      if (!entry.outDir) return ok({ files: [] });
+      return ok({ outDir: entry.outDir, files: await planUndo(ledger.under(entry.outDir)) });
+    },
+    'history:undo': async ({ id }) => {
+      const entry = history.list().find((e) => e.id === id);
+      if (!entry) return err('NOT_FOUND', 'That history entry no longer exists.');
+      if (!entry.outDir) return ok({ results: [] });
+      const undone = await undoWrites(ledger.under(entry.outDir));
+      if (!undone.ok) return undone;
+      // Undone files are no longer the wizard's; files left alone stay listed.
+      ledger.forget(undone.value.filter((r) => r.done !== 'left').map((r) => r.path));
+      return ok({ results: undone.value });
+    },
     'diagnose:run': async ({ text, platform }) => ok({ diagnoses: diagnose(text, platform) }),
   };
 }

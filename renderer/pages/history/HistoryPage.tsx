@@ -6,12 +6,14 @@ import { api } from '../../api';
 import { CopyButton } from '../../components/bundle/CopyButton';
 import { ErrorNote } from '../../components/bundle/ErrorNote';
 import type { PageProps, PageView } from '../types';
+import { WrittenFiles } from './WrittenFiles';
 
 function HistoryPage({ navigate }: PageProps): React.JSX.Element {
   const id = useId();
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [notice, setNotice] = useState('');
+  const [inspecting, setInspecting] = useState<{ id: string; label: string } | null>(null);
 
   const load = useCallback(
     () =>
@@ -97,6 +99,11 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
                       >
                         Reopen as new draft
                       </button>
+                      {e.outDir ? (
+                        <button type="button" className="secondary small" onClick={() => setInspecting({ id: e.id, label })} aria-label={`What the wizard wrote for ${label} from ${new Date(e.at).toLocaleString()}`}>
+                          What it wrote…
+                        </button>
+                      ) : null}
                       <button
                         type="button"
                         className="secondary small"
@@ -113,6 +120,7 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
           </tbody>
         </table>
       )}
+      {inspecting ? <WrittenFiles key={inspecting.id} entryId={inspecting.id} label={inspecting.label} onClose={() => setInspecting(null)} /> : null}
     </main>
   );
 }
