@@ -38,6 +38,8 @@ export const bundleFileStatusSchema = z.object({
   encrypted: z.boolean(),
   status: z.enum(['ok', 'mismatch', 'missing', 'locked']),
   target: z.enum(['create', 'overwrite', 'same']).optional(),
+  /** SHA-256 of the file now in the target folder (null: none there), for bundle:import's expectedTargets. */
+  targetSha256: z.string().nullable().optional(),
 });
 
 export const fleetAgentRowSchema = z.object({
@@ -113,12 +115,22 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
           overwrite: z.boolean().default(false),
           /** bundle:inspect's sha256: the import is refused (FILE_CHANGED) when the file now differs. */
           expectedBundleSha256: sha256Hex.optional(),
+          /**
+           * bundle:inspect's targetSha256 per file (null: it was not there): the import is refused
+           * (FILE_CHANGED, nothing written) when a file in the folder is no longer what was shown.
+           */
+          expectedTargets: z.record(z.string().max(4096), sha256Hex.nullable()).optional(),
         })
-        // An overwrite is approved for what inspect showed: without its hash, a zip swapped in the
-        // meantime would overwrite files the user never saw.
+        // An overwrite is approved for what inspect showed: without the hashes of the bundle and of
+        // the files it replaces, a zip swapped in the meantime, or a file that appeared or changed
+        // in the folder, would be overwritten without the user ever seeing it.
         .refine((i) => !i.overwrite || i.expectedBundleSha256 !== undefined, {
           message: 'is required when overwrite is true (the sha256 from bundle:inspect)',
           path: ['expectedBundleSha256'],
+        })
+        .refine((i) => !i.overwrite || i.expectedTargets !== undefined, {
+          message: 'is required when overwrite is true (each file\'s targetSha256 from bundle:inspect)',
+          path: ['expectedTargets'],
         }),
       output: z.object({
         manifest: manifestSchema,

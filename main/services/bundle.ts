@@ -791,7 +791,7 @@ function unpackMode(f: CheckedFile): number {
 export async function importBundle(
   bytes: Uint8Array,
   dir: string,
-  opts: { passphrase?: string; overwrite?: boolean; expectedBundleSha256?: string; limits?: BundleLimits; signal?: AbortSignal } = {},
+  opts: { passphrase?: string; overwrite?: boolean; expectedBundleSha256?: string; expectedTargets?: Record<string, string | null>; limits?: BundleLimits; signal?: AbortSignal } = {},
 ): Promise<Result<ImportResult>> {
   if (opts.expectedBundleSha256 !== undefined && sha256(bytes) !== opts.expectedBundleSha256.toLowerCase())
     return err(
@@ -833,7 +833,9 @@ export async function importBundle(
     data: f.data!,
     mode: unpackMode(f),
     secret: f.secret,
-    expectedSha256: plan.value[i]!.currentSha256,
+    // Pinned to what inspect showed when given (a file not shown must not be there), else to what
+    // the plan just read: either way the batch is refused whole if a target changes before the move.
+    expectedSha256: opts.expectedTargets ? (opts.expectedTargets[f.path] ?? null) : plan.value[i]!.currentSha256,
   }));
   const written = await writeFilesAtomic(reqs);
   return written.ok ? ok({ manifest, written: written.value }) : written;

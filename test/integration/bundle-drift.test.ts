@@ -60,19 +60,29 @@ function targetFolder(): string {
   return to;
 }
 
+interface Inspected {
+  sha256: string;
+  files: { path: string; target?: string; targetSha256?: string | null }[];
+}
+
+/** What the app sends back when the user approves the overwrite inspect showed. */
+function approval(inspected: Inspected): { expectedBundleSha256: string; expectedTargets: Record<string, string | null> } {
+  return { expectedBundleSha256: inspected.sha256, expectedTargets: Object.fromEntries(inspected.files.map((f) => [f.path, f.targetSha256 ?? null])) };
+}
+
 describe('an overwrite approved in bundle:inspect', () => {
   it("is refused with FILE_CHANGED, writing nothing, when the zip was replaced by another valid bundle before bundle:import", async () => {
     const call = app();
     const file = path.join(tmp(), 'agent.zip');
     writeFileSync(file, await zipOf(APPROVED));
     const to = targetFolder();
-    const inspected = await call<{ sha256: string; files: { path: string; target: string }[] }>('bundle:inspect', { file, to });
+    const inspected = await call<Inspected>('bundle:inspect', { file, to });
     expect(inspected.value?.sha256).toBe(hex(readFileSync(file)));
     expect(inspected.value?.files.filter((f) => f.target === 'overwrite').map((f) => f.path)).toEqual(['start.sh']);
 
     writeFileSync(file, await zipOf(SWAPPED));
     const before = snapshot(to);
-    const r = await call('bundle:import', { jobId: 'i1', file, to, overwrite: true, expectedBundleSha256: inspected.value!.sha256 });
+    const r = await call('bundle:import', { jobId: 'i1', file, to, overwrite: true, ...approval(inspected.value!) });
     expect(r.error?.code).toBe('FILE_CHANGED');
     expect(r.error?.message).toMatch(/changed since it was opened/);
     expect(snapshot(to)).toEqual(before);
@@ -83,18 +93,29 @@ describe('an overwrite approved in bundle:inspect', () => {
     const file = path.join(tmp(), 'agent.zip');
     writeFileSync(file, await zipOf(APPROVED));
     const to = targetFolder();
-    const inspected = await call<{ sha256: string }>('bundle:inspect', { file, to });
-    const r = await call<{ written: { path: string; status: string }[] }>('bundle:import', {
-      jobId: 'i2',
-      file,
-      to,
-      overwrite: true,
-      expectedBundleSha256: inspected.value!.sha256,
-    });
+    const inspected = await call<Inspected>('bundle:inspect', { file, to });
+    const r = await call<{ written: { path: string; status: string }[] }>('bundle:import', { jobId: 'i2', file, to, overwrite: true, ...approval(inspected.value!) });
     expect(r.error).toBeUndefined();
     expect(r.value!.written.map((w) => w.status)).toEqual(['created', 'updated']);
     expect(readFileSync(path.join(to, 'start.sh'), 'utf8')).toContain('exec agent start');
     expect(readFileSync(path.join(to, 'agent.cfg'), 'utf8')).toBe('server=real.example\n');
+  });
+
+  it.each([
+    ['a file it replaces was edited', (to: string) => writeFileSync(path.join(to, 'start.sh'), '#!/bin/sh\necho edited after the look\n')],
+    ['a file it would create appeared', (to: string) => writeFileSync(path.join(to, 'README.md'), 'planted after the look\n')],
+  ])('is refused with FILE_CHANGED, writing nothing, when %s in the folder after bundle:inspect', async (_what, drift) => {
+    const call = app();
+    const file = path.join(tmp(), 'agent.zip');
+    writeFileSync(file, await zipOf(APPROVED));
+    const to = targetFolder();
+    const inspected = await call<Inspected>('bundle:inspect', { file, to });
+    expect(inspected.value!.files.find((f) => f.path === 'README.md')).toMatchObject({ target: 'create', targetSha256: null });
+    drift(to);
+    const before = snapshot(to);
+    const r = await call('bundle:import', { jobId: 'i5', file, to, overwrite: true, ...approval(inspected.value!) });
+    expect(r.error?.code).toBe('FILE_CHANGED');
+    expect(snapshot(to)).toEqual(before);
   });
 
   it('cannot be given over IPC without the hash of the inspected bundle', async () => {
@@ -106,6 +127,9 @@ describe('an overwrite approved in bundle:inspect', () => {
     const r = await call('bundle:import', { jobId: 'i3', file, to, overwrite: true });
     expect(r.error?.code).toBe('BAD_INPUT');
     expect(r.error?.message).toMatch(/expectedBundleSha256/);
+    const inspected = await call<Inspected>('bundle:inspect', { file, to });
+    const noTargets = await call('bundle:import', { jobId: 'i6', file, to, overwrite: true, expectedBundleSha256: inspected.value!.sha256 });
+    expect(noTargets.error?.message).toMatch(/expectedTargets/);
     expect(snapshot(to)).toEqual(before);
     // Without overwriting, the hash stays optional (nothing the user approved can drift).
     const fresh = path.join(tmp(), 'fresh');

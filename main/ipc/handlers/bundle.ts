@@ -103,7 +103,7 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       if (!bytes.ok) return bytes;
       const opened = await openBundle(bytes.value, input.passphrase !== undefined ? { passphrase: input.passphrase } : {});
       if (!opened.ok) return opened;
-      let targets: Map<string, 'create' | 'overwrite' | 'same'> | undefined;
+      let targets: Map<string, { status: 'create' | 'overwrite' | 'same'; sha256: string | null }> | undefined;
       if (input.to) {
         const to = userPath(input.to);
         if (!to.ok) return to;
@@ -112,7 +112,7 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
           opened.value.files.map((f) => ({ path: f.path, expectedSha256: f.expectedSha256 })),
         );
         if (!plan.ok) return plan;
-        targets = new Map(plan.value.map((p) => [p.path, p.status]));
+        targets = new Map(plan.value.map((p) => [p.path, { status: p.status, sha256: p.currentSha256 }]));
       }
       return ok({
         manifest: opened.value.manifest,
@@ -126,7 +126,7 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
           secret: f.secret,
           encrypted: f.encrypted,
           status: f.status,
-          ...(targets?.has(f.path) ? { target: targets.get(f.path) } : {}),
+          ...(targets?.has(f.path) ? { target: targets.get(f.path)!.status, targetSha256: targets.get(f.path)!.sha256 } : {}),
         })),
       });
     },
@@ -145,6 +145,7 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
         overwrite: input.overwrite,
         signal: ctx.signal,
         ...(input.expectedBundleSha256 !== undefined ? { expectedBundleSha256: input.expectedBundleSha256 } : {}),
+        ...(input.expectedTargets !== undefined ? { expectedTargets: input.expectedTargets } : {}),
         ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}),
       });
       if (!done.ok) return done;

@@ -14,6 +14,8 @@ interface Pending {
   to: string;
   passphrase: string;
   sha256: string;
+  /** What each target file was when inspected (null: not there). */
+  targets: Record<string, string | null>;
   overwrites: string[];
 }
 
@@ -58,7 +60,14 @@ export function OpenBundle(): React.JSX.Element {
     const fresh = await inspect();
     if (!fresh) return;
     if (!fresh.ok) return;
-    const pending: Pending = { file, to, passphrase, sha256: fresh.sha256, overwrites: fresh.files.filter((f) => f.target === 'overwrite').map((f) => f.path) };
+    const pending: Pending = {
+      file,
+      to,
+      passphrase,
+      sha256: fresh.sha256,
+      targets: Object.fromEntries(fresh.files.map((f) => [f.path, f.targetSha256 ?? null])),
+      overwrites: fresh.files.filter((f) => f.target === 'overwrite').map((f) => f.path),
+    };
     if (pending.overwrites.length) {
       setConfirming(pending);
       return;
@@ -66,8 +75,9 @@ export function OpenBundle(): React.JSX.Element {
     await doUnpack(pending, false);
   };
 
-  // The inspected bundle's SHA-256 goes along: if the zip was replaced since, the import is refused
-  // instead of overwriting files the user was never shown.
+  // The inspected bundle's SHA-256 and the hashes of the files it replaces go along: if the zip was
+  // replaced since, or a file in the folder appeared or changed, the import is refused instead of
+  // overwriting files the user was never shown.
   const doUnpack = async (p: Pending, overwrite: boolean): Promise<void> => {
     setConfirming(null);
     const done = await unpack.run({
@@ -75,6 +85,7 @@ export function OpenBundle(): React.JSX.Element {
       to: p.to,
       overwrite,
       expectedBundleSha256: p.sha256,
+      expectedTargets: p.targets,
       ...(p.passphrase ? { passphrase: p.passphrase } : {}),
     });
     if (done) void inspect();
