@@ -52,3 +52,21 @@ export const httpUrlSchema = z
     },
     { message: 'must be an http:// or https:// URL with a valid host' },
   );
+
+/** A comma-separated list of no-proxy hosts or domain suffixes (".corp.example", "10.0.0.1"). */
+export const noProxySchema = z
+  .string()
+  .trim()
+  .refine((v) => v.split(',').every((h) => isHost(h.trim().replace(/^\*?\./, '')) || h.trim() === ''), {
+    message: 'list host names, domain suffixes (.corp.example) or IP addresses, separated by commas',
+  });
+
+/** A no-proxy list as agents read it: entries trimmed, empty ones dropped, joined by commas. */
+export function noProxyValue(list: string | undefined): string {
+  return (list ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean)
+    .join(',');
+}
+

@@ -1,6 +1,6 @@
 /** What the Buildkite agent generators need, validated so no value can break a file. */
 import { z } from 'zod';
-import { httpUrlSchema } from '../../validate';
+import { httpUrlSchema, noProxySchema } from '../../validate';
 
 export const DEFAULT_ENDPOINT = 'https://agent-edge.buildkite.com/v3';
 
@@ -36,6 +36,9 @@ export const buildkiteAnswers = z.object({
   hooksPath: pathSchema,
   pluginsPath: pathSchema,
   namespace: z.string().trim().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and "-" (a Kubernetes name)').default('buildkite'),
+  /** The HTTP(S) proxy the agent goes through (Go's HTTPS_PROXY/HTTP_PROXY), without credentials. */
+  proxyUrl: httpUrlSchema.optional(),
+  noProxy: noProxySchema.optional(),
 });
 export type BuildkiteAnswers = z.infer<typeof buildkiteAnswers>;
 

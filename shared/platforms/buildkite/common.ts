@@ -1,4 +1,5 @@
 /** Pieces every Buildkite install type shares: which token this is, the environment, the defaults. */
+import { noProxyValue } from '../../validate';
 import type { BuildkiteAnswers } from './answers';
 import { DEFAULT_ENDPOINT, tagsValue } from './answers';
 
@@ -37,7 +38,17 @@ export function agentEnv(a: BuildkiteAnswers, token: string, paths: Partial<type
   if (paths.hooksPath) env.push(['BUILDKITE_HOOKS_PATH', paths.hooksPath]);
   if (paths.pluginsPath) env.push(['BUILDKITE_PLUGINS_PATH', paths.pluginsPath]);
   if (a.endpoint !== DEFAULT_ENDPOINT) env.push(['BUILDKITE_AGENT_ENDPOINT', a.endpoint]);
-  return env;
+  return [...env, ...proxyEnv(a)];
+}
+
+/**
+ * The proxy as the agent (a Go program) reads it: HTTPS_PROXY for the Agent API, HTTP_PROXY for
+ * plain-HTTP downloads, NO_PROXY for hosts reached directly; empty without a proxy.
+ */
+export function proxyEnv(a: Pick<BuildkiteAnswers, 'proxyUrl' | 'noProxy'>): [string, string][] {
+  if (!a.proxyUrl) return [];
+  const noProxy = noProxyValue(a.noProxy);
+  return [['HTTPS_PROXY', a.proxyUrl], ['HTTP_PROXY', a.proxyUrl], ...(noProxy ? [['NO_PROXY', noProxy] as [string, string]] : [])];
 }
 
 /** The answers' paths over the Linux package defaults. */

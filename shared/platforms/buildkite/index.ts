@@ -1,4 +1,5 @@
 /** Buildkite agent (reference/platforms.md §4). */
+import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
 import { err, type Result } from '../../result';
 import type { Credential, Endpoint, Generated, Platform } from '../types';
@@ -53,6 +54,8 @@ export const buildkite: Platform<BuildkiteAnswers> = {
     { key: 'hooksPath', label: 'Hooks path', kind: 'text', placeholder: '/etc/buildkite-agent/hooks', variants: ['cfg', 'env', 'docker'] },
     { key: 'pluginsPath', label: 'Plugins path', kind: 'text', placeholder: '/etc/buildkite-agent/plugins', variants: ['cfg', 'env', 'docker'] },
     { key: 'namespace', label: 'Kubernetes namespace', kind: 'text', placeholder: 'buildkite', variants: ['kubernetes'] },
+    { key: 'proxyUrl', label: 'HTTP proxy (optional)', kind: 'url', placeholder: 'http://proxy.internal:3128', help: 'Without credentials. Written as HTTPS_PROXY and HTTP_PROXY for the agent.', variants: ['cfg', 'env', 'docker'] },
+    { key: 'noProxy', label: 'No proxy for (optional)', kind: 'text', placeholder: '.corp.example, 10.0.0.5', variants: ['cfg', 'env', 'docker'] },
   ],
   answers: buildkiteAnswers,
   credential: {
@@ -60,8 +63,7 @@ export const buildkite: Platform<BuildkiteAnswers> = {
     token: { name: 'agent token', where: 'Buildkite → Agents → your cluster → Agent Tokens (not an API token bkua_…, not the bkaa_ session token an agent gets when it registers).' },
   },
   endpoints(a): Endpoint[] {
-    const u = new URL(a.endpoint);
-    return [{ id: 'agent-api', host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : 443, protocol: 'https', purpose: 'Buildkite Agent API' }];
+    return [httpsEndpoint('agent-api', a.endpoint, 'Buildkite Agent API'), ...proxyEndpoints(a.proxyUrl)];
   },
   generate,
   updaters: BUILDKITE_UPDATERS,

@@ -1,19 +1,11 @@
 /** What the Harness delegate generators need, validated so no value can break a file. */
 import { z } from 'zod';
-import { httpUrlSchema, isHost } from '../../validate';
+import { httpUrlSchema, noProxySchema } from '../../validate';
 
 const K8S_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** The delegate image version the generators pin when none is given (harness/delegate-helm-chart values, 2026-02). */
 export const DEFAULT_DELEGATE_TAG = '26.02.88404';
-
-/** A comma-separated list of no-proxy hosts or domain suffixes (".corp.example", "10.0.0.1"). */
-const noProxySchema = z
-  .string()
-  .trim()
-  .refine((v) => v.split(',').every((h) => isHost(h.trim().replace(/^\*?\./, '')) || h.trim() === ''), {
-    message: 'list host names, domain suffixes (.corp.example) or IP addresses, separated by commas',
-  });
 
 export const harnessAnswers = z.object({
   accountId: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-"'),

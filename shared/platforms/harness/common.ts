@@ -1,4 +1,5 @@
 /** Pieces every Harness delegate install type shares: its environment, image and token forms. */
+import { noProxyValue } from '../../validate';
 import type { HarnessAnswers } from './answers';
 import { base64Utf8, isCanonicalBase64 } from '../../edit/values';
 
@@ -29,11 +30,7 @@ export function proxyEnv(a: HarnessAnswers): [string, string][] {
     ['PROXY_SCHEME', scheme],
     ['PROXY_MANAGER', 'true'],
   ];
-  const noProxy = (a.noProxy ?? '')
-    .split(',')
-    .map((h) => h.trim())
-    .filter(Boolean)
-    .join(',');
+  const noProxy = noProxyValue(a.noProxy);
   if (noProxy) env.push(['NO_PROXY', noProxy]);
   return env;
 }

@@ -1,4 +1,5 @@
 /** Harness delegate (reference/platforms.md §5). */
+import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
 import { err, type Result } from '../../result';
 import type { Credential, Endpoint, Generated, Platform } from '../types';
@@ -64,13 +65,7 @@ export const harness: Platform<HarnessAnswers> = {
     token: { name: 'delegate token', where: 'Harness → Account Settings → Delegates → Tokens (the base64 value shown there).' },
   },
   endpoints(a): Endpoint[] {
-    const u = new URL(a.managerEndpoint);
-    const endpoints: Endpoint[] = [{ id: 'manager', host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : 443, protocol: 'https', purpose: 'Harness manager' }];
-    if (a.proxyUrl) {
-      const p = new URL(a.proxyUrl);
-      endpoints.push({ id: 'proxy', host: p.hostname.replace(/^\[|\]$/g, ''), port: p.port ? Number(p.port) : p.protocol === 'https:' ? 443 : 80, protocol: 'tcp', purpose: 'HTTP proxy' });
-    }
-    return endpoints;
+    return [httpsEndpoint('manager', a.managerEndpoint, 'Harness manager'), ...proxyEndpoints(a.proxyUrl)];
   },
   generate,
   updaters: HARNESS_UPDATERS,
