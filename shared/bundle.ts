@@ -4,7 +4,7 @@
  * the encryption live in main/services/bundle.ts; the renderer uses the types and schemas here.
  */
 import { z } from 'zod';
-import { PLATFORM_IDS, type AnyPlatform, type Command } from './platforms/types';
+import { PLATFORM_IDS, type AnyPlatform, type Command, type Removal } from './platforms/types';
 import { err, ok, type Result } from './result';
 
 /** The manifest's `format` value; readers refuse anything else. */
@@ -170,6 +170,8 @@ export interface ReadmeInput {
   commands: Command[];
   notes: string[];
   hasReport: boolean;
+  /** How to take the agent away again (its own section, after the notes). */
+  removal?: Removal;
   agent?: { name: string; host?: string };
   /** The bundle's own file name, for the commands (e.g. `agent-01.zip`). */
   bundleName: string;
@@ -262,6 +264,12 @@ export function renderReadme(input: ReadmeInput): string {
   if (input.notes.length) {
     lines.push('## Notes', '');
     for (const n of input.notes) lines.push(`- ${n.replace(/\r?\n/g, ' ')}`);
+    lines.push('');
+  }
+  if (input.removal && (input.removal.commands.length || input.removal.notes.length)) {
+    lines.push('## Removing this agent later', '');
+    for (const c of input.removal.commands) lines.push(`- ${inline(c.title)}${c.os ? ` (${c.os})` : ''}:`, '', fence(c.command, c.os === 'windows' ? 'powershell' : 'sh'), '');
+    for (const n of input.removal.notes) lines.push(`- ${n.replace(/\r?\n/g, ' ')}`);
     lines.push('');
   }
   if (input.hasReport)

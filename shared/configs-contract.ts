@@ -50,6 +50,8 @@ export const configsPlanSchema = z.object({
   commands: z.array(commandSchema),
   notes: z.array(z.string()),
   hostKeys: z.array(hostKeyViewSchema),
+  /** How to take this install away again later. */
+  removal: z.object({ commands: z.array(commandSchema), notes: z.array(z.string()) }).optional(),
   /** Identifies exactly what was previewed; the write refuses when it would write anything else. */
   planHash: sha256Schema,
 });

@@ -38,7 +38,7 @@ import {
   type ManifestFile,
 } from '../../shared/bundle';
 import { getPlatform } from '../../shared/platforms';
-import type { Artifact, Command, Generated, PlatformId } from '../../shared/platforms/types';
+import type { Artifact, Command, Generated, PlatformId, Removal } from '../../shared/platforms/types';
 import { err, ok, type Result } from '../../shared/result';
 import { artifactPath, readSnapshot, sha256, writeFileAtomic, writeFilesAtomic, type WriteOutcome, type WriteRequest } from './files';
 
@@ -144,6 +144,8 @@ export interface BundleOptions {
   bundleName: string;
   commands?: Command[];
   notes?: string[];
+  /** How to take the agent away again (a README section). */
+  removal?: Removal;
   /** The connectivity report (text), added as connectivity-report.txt. */
   report?: string;
   /** Encrypts the secret files when given (at least 8 characters). */
@@ -259,6 +261,7 @@ export async function createBundle(o: BundleOptions): Promise<Result<CreatedBund
     commands: o.commands ?? [],
     notes: o.notes ?? [],
     hasReport: o.report !== undefined,
+    ...(o.removal ? { removal: o.removal } : {}),
     bundleName: o.bundleName,
     ...(o.agent ? { agent: o.agent } : {}),
   });
@@ -319,12 +322,13 @@ export function artifactsToFiles(artifacts: Artifact[], includePrivateKey: boole
 export function generatedParts(
   generated: Generated,
   o: { platform: PlatformId; includePrivateKey: boolean; trustedCa?: string | undefined },
-): { files: BundleFile[]; left: string[]; commands: Command[]; notes: string[] } {
+): { files: BundleFile[]; left: string[]; commands: Command[]; notes: string[]; removal?: Removal } {
   const { files, left } = artifactsToFiles(generated.files, o.includePrivateKey);
-  if (!o.trustedCa) return { files, left, commands: generated.commands, notes: generated.notes };
+  const removal = generated.removal ? { removal: generated.removal } : {};
+  if (!o.trustedCa) return { files, left, commands: generated.commands, notes: generated.notes, ...removal };
   const steps = companyCaSteps(o.platform);
   files.push({ path: COMPANY_CA_FILE, data: enc(o.trustedCa), mode: 0o644, secret: false, description: 'Company CA the connectivity checks trusted (certificate only)' });
-  return { files, left, commands: [...steps.commands, ...generated.commands], notes: [...generated.notes, ...steps.notes] };
+  return { files, left, commands: [...steps.commands, ...generated.commands], notes: [...generated.notes, ...steps.notes], ...removal };
 }
 
 const BACKUP = /\.bak-\d{8}T\d{6}Z(-\d+)?$/;

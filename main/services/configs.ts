@@ -87,6 +87,7 @@ export async function planConfigs(outDir: string, generated: Generated): Promise
     commands: generated.commands,
     notes: generated.notes,
     hostKeys: hostKeysOf(generated),
+    ...(generated.removal ? { removal: generated.removal } : {}),
     planHash: planHashOf(generated),
   };
 }

@@ -142,7 +142,7 @@ async function packAgent(o: FleetOptions, agent: FleetAgent, file: string): Prom
   if (!generated.ok) return { name: agent.name, path: file, status: 'failed', error: generated.error.message };
   // An agent's own private key exists nowhere else: it always travels in its (encrypted) bundle.
   const includePrivateKey = own !== undefined || (o.includePrivateKey ?? false);
-  const { files, commands, notes } = generatedParts(generated.value, { platform: o.platform.id, includePrivateKey, trustedCa: o.draft.trustedCa });
+  const { files, commands, notes, removal } = generatedParts(generated.value, { platform: o.platform.id, includePrivateKey, trustedCa: o.draft.trustedCa });
   const bundle = await createBundle({
     files,
     platform: o.platform.id,
@@ -151,6 +151,7 @@ async function packAgent(o: FleetOptions, agent: FleetAgent, file: string): Prom
     bundleName: path.basename(file),
     commands,
     notes,
+    ...(removal ? { removal } : {}),
     agent: { name: agent.name, ...(agent.host ? { host: agent.host } : {}) },
     ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
   });

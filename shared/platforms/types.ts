@@ -96,10 +96,18 @@ export interface Command {
   os?: 'linux' | 'macos' | 'windows';
 }
 
+/** How to take an install away again: what to run on the agent host, and what to do elsewhere. */
+export interface Removal {
+  commands: Command[];
+  notes: string[];
+}
+
 export interface Generated {
   files: Artifact[];
   commands: Command[];
   notes: string[];
+  /** Removing this agent later (the bundle README and the Configs step show it). */
+  removal?: Removal;
 }
 
 /** The credential a generator gets; the private parts exist only in the main process. */

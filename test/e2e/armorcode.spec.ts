@@ -117,6 +117,9 @@ test('a new user goes from platform pick to written ArmorCode agent files', asyn
   await expect(app.getByText('ArmorCode tunnel agent (Docker Compose) is onboarded.')).toBeVisible();
   await expect(app.getByRole('heading', { name: 'Files written' })).toBeVisible();
   await expect(app.getByRole('heading', { name: 'On the agent host' })).toBeVisible();
+  await app.getByText('Removing this agent later').click();
+  await expect(app.getByRole('button', { name: /Copy: Stop the tunnels and remove the container/ })).toBeVisible();
+  await expect(app.getByText('docker compose down --rmi local')).toBeVisible();
   await app.getByRole('button', { name: 'Onboard another agent' }).click();
   await expect(app.getByRole('heading', { level: 1 })).toHaveText('Platform');
 });

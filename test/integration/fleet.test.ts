@@ -182,6 +182,8 @@ describe('bundle channels through the dispatch', () => {
     expect(events.filter((e) => e.jobId === 'e1').length).toBeGreaterThan(1);
     const readme = new TextDecoder().decode(unzipSync(readFileSync(out))['README.md']);
     expect(readme).toContain('Create the service user and the agent home');
+    expect(readme).toContain('## Removing this agent later');
+    expect(readme).toContain('sudo systemctl disable --now bamboo-agent');
 
     const to = path.join(tmp(), 'agent');
     const inspected = await call<{ ok: boolean; files: { path: string; target: string }[] }>('bundle:inspect', { file: out, to });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { draftAnswers } from '../../../shared/fleet';
 import type { Contract, Draft } from '../../../shared/ipc';
 import { getPlatform } from '../../../shared/platforms';
-import type { AnyPlatform, Command } from '../../../shared/platforms/types';
+import type { AnyPlatform, Command, Removal } from '../../../shared/platforms/types';
 import { err, ok, type Result } from '../../../shared/result';
 import {
   collectFolder,
@@ -42,7 +42,7 @@ function draftFiles(
   deps: Deps,
   draft: Draft,
   includePrivateKey: boolean,
-): Result<{ platform: AnyPlatform; files: BundleFile[]; left: string[]; commands: Command[]; notes: string[] }> {
+): Result<{ platform: AnyPlatform; files: BundleFile[]; left: string[]; commands: Command[]; notes: string[]; removal?: Removal }> {
   const platform = platformOf(draft);
   if (!platform.ok) return platform;
   const p = platform.value;
@@ -64,12 +64,12 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       ctx.progress('Collecting the files', 0.1);
       let files: BundleFile[];
       let left: string[] = [];
-      let meta: { platform: AnyPlatform['id'] | null; variant: string | null; commands: Command[]; notes: string[] };
+      let meta: { platform: AnyPlatform['id'] | null; variant: string | null; commands: Command[]; notes: string[]; removal?: Removal };
       if (input.source.kind === 'draft') {
         const got = draftFiles(deps, input.source.draft, input.includePrivateKey);
         if (!got.ok) return got;
         ({ files, left } = got.value);
-        meta = { platform: got.value.platform.id, variant: input.source.draft.variant, commands: got.value.commands, notes: got.value.notes };
+        meta = { platform: got.value.platform.id, variant: input.source.draft.variant, commands: got.value.commands, notes: got.value.notes, ...(got.value.removal ? { removal: got.value.removal } : {}) };
       } else {
         const dir = userPath(input.source.dir);
         if (!dir.ok) return dir;

@@ -221,31 +221,47 @@ function WriteResult({ written }: { written: Written }): React.JSX.Element {
   );
 }
 
+/** Commands in order, each with its copy button. */
+function CommandList({ commands }: { commands: ConfigsPlan['commands'] }): React.JSX.Element {
+  return (
+    <ol className="cfg-commands">
+      {commands.map((c) => (
+        <li key={c.title + c.command}>
+          <span>{c.title}</span>
+          <div className="cfg-command">
+            <code>{c.command}</code>
+            <CopyButton text={c.command} label={`Copy: ${c.title}`} />
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 /** The commands and notes to run on the agent host, each command with its copy button. */
 export function NextSteps({ plan }: { plan: ConfigsPlan }): React.JSX.Element | null {
   if (!plan.commands.length && !plan.notes.length) return null;
   return (
     <section aria-labelledby="next-h">
       <h2 id="next-h">On the agent host</h2>
-      {plan.commands.length > 0 && (
-        <ol className="cfg-commands">
-          {plan.commands.map((c) => (
-            <li key={c.title + c.command}>
-              <span>{c.title}</span>
-              <div className="cfg-command">
-                <code>{c.command}</code>
-                <CopyButton text={c.command} label={`Copy: ${c.title}`} />
-              </div>
-            </li>
-          ))}
-        </ol>
-      )}
+      {plan.commands.length > 0 && <CommandList commands={plan.commands} />}
       {plan.notes.length > 0 && (
         <ul className="cfg-notes">
           {plan.notes.map((n) => (
             <li key={n}>{n}</li>
           ))}
         </ul>
+      )}
+      {plan.removal && (
+        <details className="cfg-removal">
+          <summary>Removing this agent later</summary>
+          <CommandList commands={plan.removal.commands} />
+          <ul className="cfg-notes">
+            {plan.removal.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </details>
       )}
     </section>
   );

@@ -3,7 +3,7 @@
  * wizard previews it and tests run it without I/O.
  */
 import { err, ok, type Result } from '../../result';
-import type { Artifact, Command, Credential, Generated } from '../types';
+import type { Artifact, Command, Credential, Generated, Removal } from '../types';
 import { armorcodeAnswers, type ArmorcodeAnswers } from './answers';
 import { preLaunchCheck } from './check-script';
 import { composeFile, COMPOSE_SERVICE, dockerfile, dockerignore } from './docker';
@@ -43,6 +43,30 @@ function systemdCommands(a: ArmorcodeAnswers, layout: ArmorcodeLayout): Command[
     { title: 'Install and start the tunnels', command: `${shellLine(['sudo', 'install', '-m', '0644', ...units, '/etc/systemd/system/'])} && sudo systemctl daemon-reload && ${shellLine(['sudo', 'systemctl', 'enable', '--now', ...units])}`, os: 'linux' },
     { title: 'Follow the tunnel logs', command: shellLine(['journalctl', '-f', ...units.flatMap((u) => ['-u', u])]), os: 'linux' },
   ];
+}
+
+/** Taking the tunnels away again: stop them, remove what was installed, and have ArmorCode drop the key. */
+function removal(a: ArmorcodeAnswers, variant: ArmorcodeVariant, layout: ArmorcodeLayout): Removal {
+  const notes = [
+    'Ask ArmorCode support to remove this agent\'s public key (public-key.pem) for your SSH user, so the key no longer opens the tunnels.',
+    `Tell them the remote port${a.services.length > 1 ? 's' : ''} ${a.services.map((s) => s.remotePort).join(', ')} can be released.`,
+  ];
+  if (variant === 'docker') {
+    return {
+      commands: [{ title: 'Stop the tunnels and remove the container and its image (in the folder with docker-compose.yml)', command: 'docker compose down --rmi local' }],
+      notes: ['The image holds private-key.pem: make sure no copy was pushed to a registry.', ...notes],
+    };
+  }
+  const units = a.services.map(unitName);
+  return {
+    commands: [
+      { title: 'Stop the tunnels and keep them from starting again', command: shellLine(['sudo', 'systemctl', 'disable', '--now', ...units]), os: 'linux' },
+      { title: 'Remove the units', command: `${shellLine(['sudo', 'rm', ...units.map((u) => `/etc/systemd/system/${u}`)])} && sudo systemctl daemon-reload`, os: 'linux' },
+      { title: 'Remove the key and the pinned host key', command: shellLine(['sudo', 'rm', '-r', layout.configDir]), os: 'linux' },
+      { title: 'Remove the user the tunnels ran as', command: shellLine(['sudo', 'userdel', layout.systemdUser]), os: 'linux' },
+    ],
+    notes,
+  };
 }
 
 function notes(a: ArmorcodeAnswers, variant: ArmorcodeVariant, keyType: string): string[] {
@@ -100,7 +124,7 @@ export function generateArmorcode(input: ArmorcodeAnswers, credential: Credentia
             ...common,
           ]
         : [...a.services.map((s) => file(unitName(s), systemdUnit(a, s, layout), `systemd unit of ${s.name}.`)), ...common];
-    return ok({ files, commands: variant === 'docker' ? dockerCommands() : systemdCommands(a, layout), notes: notes(a, variant, publicKeyType(pub.value)) });
+    return ok({ files, commands: variant === 'docker' ? dockerCommands() : systemdCommands(a, layout), notes: notes(a, variant, publicKeyType(pub.value)), removal: removal(a, variant, layout) });
   } catch (error) {
     if (error instanceof UnsafeValueError) return err('UNSAFE_VALUE', error.message);
     throw error;

@@ -5,7 +5,7 @@
  * `security-token`, that the scripts read, so the scripts and the commands shown carry no secret.
  */
 import { err, ok, type Result } from '../../result';
-import type { Artifact, Command, Credential, Generated } from '../types';
+import type { Artifact, Command, Credential, Generated, Removal } from '../types';
 import { agentHomeFor, agentServerUrl, baseUrl, type BambooRemoteAnswers } from './answers';
 import { cmdSetValue, psQuote, shQuote, systemdQuote, systemdValue } from './quote';
 import { BAMBOO_TOKEN_PATTERN } from './wrapper-conf';
@@ -224,7 +224,28 @@ export function generateInstaller(a: BambooRemoteAnswers, credential: Credential
       `The agent also connects to the server's JMS broker (port ${a.brokerPort}); the Connectivity step checks both.`,
       'Delete security-token from this folder once the agent is registered.',
     ],
+    removal: removal(a, v),
   });
+}
+
+/** Taking the agent away again: stop it, then delete it in Bamboo and its home folder. */
+function removal(a: BambooRemoteAnswers, v: Values): Removal {
+  const notes = [
+    'In Bamboo → Administration → Agents → Remote agents, disable the agent, then delete it once it is offline (a deleted agent that starts again registers as a new one).',
+    `Then delete the agent home (${v.home}): its conf/wrapper.conf holds the security token.`,
+  ];
+  const os = a.agentOs;
+  if (os === 'windows') return { commands: [{ os, title: 'Stop the agent service', command: "Stop-Service -DisplayName 'Bamboo Remote Agent'" }], notes };
+  const script = shQuote(`${v.home}/bin/bamboo-agent.sh`);
+  if (!script.ok) return { commands: [], notes };
+  if (os === 'macos') return { commands: [{ os, title: 'Stop the agent', command: `${script.value} stop` }], notes };
+  return {
+    commands: [
+      { os, title: 'Stop the agent and keep it from starting again', command: 'sudo systemctl disable --now bamboo-agent' },
+      { os, title: 'Remove its unit', command: `sudo rm /etc/systemd/system/${FILES.unit} && sudo systemctl daemon-reload` },
+    ],
+    notes,
+  };
 }
 
 /** For an existing install the token goes into wrapper.conf in place; nothing new is generated. */

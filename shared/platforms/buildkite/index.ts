@@ -1,7 +1,7 @@
 /** Buildkite agent (reference/platforms.md §4). */
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
-import { err, type Result } from '../../result';
+import { err, ok, type Result } from '../../result';
 import type { Credential, Endpoint, Generated, Platform } from '../types';
 import { checkTokenText } from '../../edit/values';
 import { buildkiteAnswers, type BuildkiteAnswers } from './answers';
@@ -9,6 +9,7 @@ import { generateCfg } from './config-file';
 import { generateDocker } from './docker';
 import { BUILDKITE_FAILURES } from './failures';
 import { generateKubernetes } from './kubernetes';
+import { buildkiteRemoval } from './removal';
 import { generateEnv } from './systemd';
 import { BUILDKITE_UPDATERS } from './updaters';
 
@@ -31,7 +32,8 @@ function generate(a: BuildkiteAnswers, credential: Credential, variant: string):
   if (!text.ok) return text;
   const verdict = checkToken('buildkite', credential.token);
   if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get an agent token from ${verdict.where}`);
-  return gen(a, credential.token);
+  const generated = gen(a, credential.token);
+  return generated.ok ? ok({ ...generated.value, removal: buildkiteRemoval(variant, a) }) : generated;
 }
 
 export const buildkite: Platform<BuildkiteAnswers> = {

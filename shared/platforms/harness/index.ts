@@ -1,7 +1,7 @@
 /** Harness delegate (reference/platforms.md §5). */
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
-import { err, type Result } from '../../result';
+import { err, ok, type Result } from '../../result';
 import type { Credential, Endpoint, Generated, Platform } from '../types';
 import { checkTokenText } from '../../edit/values';
 import { harnessAnswers, type HarnessAnswers } from './answers';
@@ -10,6 +10,7 @@ import { generateEcs } from './ecs';
 import { HARNESS_FAILURES } from './failures';
 import { generateHelm } from './helm';
 import { generateKubernetes } from './kubernetes';
+import { harnessRemoval } from './removal';
 import { generateShell } from './shell';
 import { HARNESS_UPDATERS } from './updaters';
 
@@ -32,7 +33,8 @@ function generate(a: HarnessAnswers, credential: Credential, variant: string): R
   if (!text.ok) return text;
   const verdict = checkToken('harness', credential.token);
   if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get the delegate token from ${verdict.where}`);
-  return gen(a, credential.token);
+  const generated = gen(a, credential.token);
+  return generated.ok ? ok({ ...generated.value, removal: harnessRemoval(variant, a) }) : generated;
 }
 
 export const harness: Platform<HarnessAnswers> = {

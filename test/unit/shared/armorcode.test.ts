@@ -251,6 +251,18 @@ describe('armorcode generated files (docker)', () => {
 });
 
 describe('armorcode generated files (systemd)', () => {
+  it('says how to remove the tunnels later: compose down, or disable and delete the units, key folder and user; and have ArmorCode drop the key', () => {
+    const docker = generateArmorcode(parseAnswers(base()), credential(), 'docker');
+    const systemd = generateArmorcode(parseAnswers(base()), credential(), 'systemd');
+    if (!docker.ok || !systemd.ok) throw new Error('generate failed');
+    expect(docker.value.removal!.commands.map((c) => c.command)).toEqual(['docker compose down --rmi local']);
+    const cmds = systemd.value.removal!.commands.map((c) => c.command);
+    expect(cmds[0]).toBe('sudo systemctl disable --now armorcode-tunnel-jira.service armorcode-tunnel-sonar.service');
+    expect(cmds[1]).toBe('sudo rm /etc/systemd/system/armorcode-tunnel-jira.service /etc/systemd/system/armorcode-tunnel-sonar.service && sudo systemctl daemon-reload');
+    expect(shellcheck(`#!/bin/sh\n${cmds.join('\n')}\n`)).toEqual({ status: 0, stdout: '' });
+    expect(systemd.value.removal!.notes.join(' ')).toContain('remote ports 5000, 5001 can be released');
+  });
+
   it('writes one unit per service that systemd-analyze verifies, running ssh with the same defaults', () => {
     const r = generateArmorcode(parseAnswers(base()), credential(), 'systemd');
     if (!r.ok) throw new Error(r.error.message);

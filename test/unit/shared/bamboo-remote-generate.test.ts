@@ -59,6 +59,13 @@ describe('Bamboo remote agent: new install on Linux', () => {
     expect(r.status).toBe(0);
   });
 
+  it('says how to remove the agent later: stop and disable the unit, then delete it in Bamboo and its home', () => {
+    expect(g.removal?.commands.map((c) => c.command)).toEqual(['sudo systemctl disable --now bamboo-agent', 'sudo rm /etc/systemd/system/bamboo-agent.service && sudo systemctl daemon-reload']);
+    expect(g.removal?.notes.join(' ')).toMatch(/Remote agents, disable the agent, then delete it/);
+    const script = ['#!/bin/sh', ...g.removal!.commands.map((c) => c.command)].join('\n') + '\n';
+    expect(spawnSync('shellcheck', ['-s', 'sh', '-'], { input: script, encoding: 'utf8' }).stdout).toBe('');
+  });
+
   it('the shell commands shown pass shellcheck too', () => {
     const script = ['#!/bin/sh', ...g.commands.map((c) => c.command)].join('\n') + '\n';
     const r = spawnSync('shellcheck', ['-s', 'sh', '-'], { input: script, encoding: 'utf8' });

@@ -146,6 +146,16 @@ describe('Buildkite generators', () => {
     expect(buildkiteAnswers.safeParse({ name: 'ci', noProxy: 'a b' }).success).toBe(false);
   });
 
+  it('says how to remove each install type later (shellcheck-clean), never deleting the namespace for you', () => {
+    const removal = (v: string, a = answers): string[] => gen(v, TOKEN, a).removal!.commands.map((c) => c.command);
+    expect(removal('cfg')).toEqual(['sudo systemctl disable --now buildkite-agent', 'sudo rm /etc/buildkite-agent/buildkite-agent.cfg']);
+    expect(removal('cfg', buildkiteAnswers.parse({ name: 'ci', proxyUrl: 'http://proxy:3128' }))[2]).toBe('sudo rm /etc/systemd/system/buildkite-agent.service.d/proxy.conf && sudo systemctl daemon-reload');
+    expect(removal('env')[1]).toBe('sudo rm /etc/buildkite-agent/buildkite-agent.env /etc/systemd/system/buildkite-agent.service.d/agent-onboard.conf && sudo systemctl daemon-reload');
+    expect(removal('docker')).toEqual(['docker rm -f buildkite-agent']);
+    expect(removal('kubernetes')).toEqual(['helm uninstall agent-stack-k8s --namespace buildkite', 'kubectl delete secret buildkite-agent-token --namespace buildkite']);
+    for (const v of buildkite.variants) expect(shellcheck(`#!/bin/bash\n${removal(v.id).join('\n')}\n`), v.id).toBe('');
+  });
+
   it('says which token this is on every install type', () => {
     for (const v of buildkite.variants) expect(gen(v.id).notes).toContain(WHICH_TOKEN);
     expect(WHICH_TOKEN).toMatch(/registration/);

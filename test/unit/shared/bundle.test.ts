@@ -89,6 +89,13 @@ describe('renderReadme', () => {
     expect(readme).toContain("agent-onboard bundle verify 'agent 1.zip'");
   });
 
+  it('has a "Removing this agent later" section with each command fenced and the notes, only when there is one', () => {
+    const removal = { commands: [{ title: 'Stop it', command: 'sudo systemctl disable --now bamboo-agent', os: 'linux' as const }], notes: ['Delete it in Bamboo too.'] };
+    const readme = renderReadme({ ...base, platform: getPlatform('bamboo-remote'), files: [file('install.sh')], commands: [], removal });
+    expect(readme).toContain('## Removing this agent later\n\n- Stop it (linux):\n\n```sh\nsudo systemctl disable --now bamboo-agent\n```\n\n- Delete it in Bamboo too.\n');
+    expect(renderReadme({ ...base, platform: undefined, files: [], commands: [] })).not.toContain('Removing this agent');
+  });
+
   it('tells how to unpack encrypted files, and lists only plain files for sha256sum', () => {
     const readme = renderReadme({
       ...base,

@@ -219,6 +219,20 @@ describe('Harness generators', () => {
     expect(harnessAnswers.safeParse({ accountId: 'acc', delegateName: 'd', [key]: value }).success).toBe(false);
   });
 
+  it('says how to remove each install type later, with the names it generated (shellcheck-clean)', () => {
+    const removal = (v: string): string[] => gen(v).removal!.commands.map((c) => c.command);
+    expect(removal('kubernetes')).toEqual(['kubectl delete -f harness-delegate.yaml']);
+    expect(removal('helm')).toEqual(['helm uninstall build-delegate -n harness-delegate-ng', 'kubectl delete -f harness-delegate-secrets.yaml']);
+    expect(removal('docker')).toEqual(['docker rm -f build-delegate']);
+    expect(removal('ecs')[0]).toBe('aws ecs delete-service --cluster default --service build-delegate --force');
+    expect(removal('shell')).toEqual(['cd /opt/harness-delegate && ./stop.sh']);
+    for (const v of harness.variants) {
+      expect(gen(v.id).removal!.notes.join(' '), v.id).toContain('Revoke the delegate token');
+      expect(shellcheck(`#!/bin/bash\n${removal(v.id).join('\n')}\n`), v.id).toBe('');
+    }
+    expect(gen('kubernetes').removal!.notes[0]).toContain('includes the Namespace harness-delegate-ng');
+  });
+
   it('needs only the account ID and delegate name, pinning a version tag by default', () => {
     const a = harnessAnswers.parse({ accountId: 'acc', delegateName: 'd' });
     expect(a).toMatchObject({ managerEndpoint: 'https://app.harness.io', imageTag: expect.stringMatching(/^\d{2}\.\d{2}\.\d+$/), namespace: 'harness-delegate-ng' });
