@@ -42,7 +42,7 @@ export function companyCaSteps(platform: AnyPlatform['id'] | null): { commands: 
     notes.push(`The Bamboo agent is a Java program and reads the JVM's trust store, not the system's: \`sudo keytool -importcert -noprompt -cacerts -alias company-ca -file ${f}\` (asks for the store password, \`changeit\` unless changed), then restart the agent.`);
   }
   if (platform === 'harness') {
-    notes.push(`Harness delegates (image 23.10.81202 or later) load PEM certificates from \`/opt/harness-delegate/ca-bundle/\` when started as root: for Docker, put \`${f}\` in a folder and add \`-u root -v /path/to/that/folder:/opt/harness-delegate/ca-bundle\` to the docker run line; for Kubernetes and Helm, mount it there from a Secret as Harness's guide shows (https://developer.harness.io/docs/platform/delegates/secure-delegates/install-delegates-with-custom-certs).`);
+    notes.push(`Harness delegates (image 23.10.81202 or later) load PEM certificates from \`/opt/harness-delegate/ca-bundle/\` when started as root. The generated Kubernetes manifest, Helm install and Docker script already mount the company CA there; for ECS and shell installs, add it as Harness's guide shows (https://developer.harness.io/docs/platform/delegates/secure-delegates/install-delegates-with-custom-certs).`);
   }
   if (platform === 'buildkite') {
     notes.push(`The Buildkite agent (a Go program) trusts the system store, or the file named by \`SSL_CERT_FILE\`: in a container, mount \`${f}\` and set \`SSL_CERT_FILE\` to a bundle that holds it together with the public CAs.`);

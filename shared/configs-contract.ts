@@ -4,6 +4,8 @@
  * exactly that. Outputs never carry a secret: secret files come back without text and with a
  * redacted diff.
  */
+import { trustedCaTextSchema } from './probe-contract';
+import { holdsNoSecret } from './probe-report';
 import { z } from 'zod';
 import { PLATFORM_IDS } from './platforms/types';
 
@@ -21,6 +23,8 @@ export const configsRequestSchema = z.object({
   knownHosts: z.string().max(16384).optional(),
   /** Absolute folder on the machine running the app (`~/` is the user's home). */
   outDir: z.string().trim().min(1, 'is required').max(4096),
+  /** The company CA the Connectivity step trusted (PEM, public): generators that can, install it. */
+  trustedCa: trustedCaTextSchema.refine(holdsNoSecret, 'only certificates, never a private key').optional(),
 });
 
 export const plannedFileSchema = z.object({

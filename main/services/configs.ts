@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ConfigsPlan } from '../../shared/configs-contract';
 import { getPlatform } from '../../shared/platforms';
-import type { AnyPlatform, Credential, Generated } from '../../shared/platforms/types';
+import type { AnyPlatform, Credential, GenerateExtras, Generated } from '../../shared/platforms/types';
 import { err, ok, type Result } from '../../shared/result';
 import { planWrites, writeArtifacts, type WriteOutcome } from './files';
 
@@ -33,10 +33,10 @@ export function parseAnswers(platform: AnyPlatform, raw: unknown): Result<unknow
 }
 
 /** Runs the platform's generator on raw answers. Failure codes: the generator's and parseAnswers'. */
-export function generateFiles(platform: AnyPlatform, variant: string, rawAnswers: unknown, credential: Credential): Result<Generated> {
+export function generateFiles(platform: AnyPlatform, variant: string, rawAnswers: unknown, credential: Credential, extras?: GenerateExtras): Result<Generated> {
   const answers = parseAnswers(platform, rawAnswers);
   if (!answers.ok) return answers;
-  return platform.generate!(answers.value, credential, variant);
+  return platform.generate!(answers.value, credential, variant, extras);
 }
 
 /** An absolute output folder from what the user typed (`~/x` is under the home folder). */

@@ -138,7 +138,7 @@ async function packAgent(o: FleetOptions, agent: FleetAgent, file: string): Prom
   } else {
     credential = o.credential;
   }
-  const generated = o.platform.generate!(agent.answers, credential, agent.variant ?? '');
+  const generated = o.platform.generate!(agent.answers, credential, agent.variant ?? '', o.draft.trustedCa ? { trustedCa: o.draft.trustedCa } : undefined);
   if (!generated.ok) return { name: agent.name, path: file, status: 'failed', error: generated.error.message };
   // An agent's own private key exists nowhere else: it always travels in its (encrypted) bundle.
   const includePrivateKey = own !== undefined || (o.includePrivateKey ?? false);

@@ -96,6 +96,12 @@ export interface Command {
   os?: 'linux' | 'macos' | 'windows';
 }
 
+/** What a generator may use besides the answers and the credential. */
+export interface GenerateExtras {
+  /** CA certificates (PEM, public) the agent must trust: the company CA the checks trusted. */
+  trustedCa?: string;
+}
+
 /** How to take an install away again: what to run on the agent host, and what to do elsewhere. */
 export interface Removal {
   commands: Command[];
@@ -177,7 +183,7 @@ export interface Platform<A = unknown> {
   credential: CredentialSpec;
   endpoints(a: A): Endpoint[];
   /** Files and commands for a new install; absent until the platform's generator is built. */
-  generate?(a: A, c: Credential, variant: string): Result<Generated>;
+  generate?(a: A, c: Credential, variant: string, extras?: GenerateExtras): Result<Generated>;
   updaters: Updater[];
   /** After a rotation: the steps to retire the old token once every agent runs on the new one. */
   revokeChecklist?: string[];

@@ -51,7 +51,7 @@ function draftFiles(
   if (errors.length) return err('BAD_INPUT', `The Details step has problems: ${errors.slice(0, 3).join('; ')}.`, 'Go back to Details and fix them.');
   const credential = credentialFromVault(deps.vault, p.credential, draft.credentialId, draft.knownHosts);
   if (!credential.ok) return credential;
-  const generated = p.generate(answers, credential.value, draft.variant ?? '');
+  const generated = p.generate(answers, credential.value, draft.variant ?? '', draft.trustedCa ? { trustedCa: draft.trustedCa } : undefined);
   if (!generated.ok) return generated;
   return ok({ platform: p, ...generatedParts(generated.value, { platform: p.id, includePrivateKey, trustedCa: draft.trustedCa }) });
 }

@@ -21,7 +21,7 @@ function generateFor(deps: Deps, req: Request): Result<{ outDir: string; generat
   if (!outDir.ok) return outDir;
   const credential = credentialFromVault(deps.vault, gen.value.platform.credential, req.credentialId, req.knownHosts);
   if (!credential.ok) return credential;
-  const generated = generateFiles(gen.value.platform, gen.value.variant, req.answers, credential.value);
+  const generated = generateFiles(gen.value.platform, gen.value.variant, req.answers, credential.value, req.trustedCa ? { trustedCa: req.trustedCa } : undefined);
   if (!generated.ok) return generated;
   return ok({ outDir: outDir.value, generated: generated.value });
 }

@@ -24,6 +24,7 @@ export function requestOf(draft: Draft, platform: AnyPlatform): Request | null {
     answers: formToAnswers(platform, draft.variant, draft.answers),
     ...(draft.credentialId ? { credentialId: draft.credentialId } : {}),
     ...(draft.knownHosts ? { knownHosts: draft.knownHosts } : {}),
+    ...(draft.trustedCa ? { trustedCa: draft.trustedCa } : {}),
     outDir: draft.outDir.trim(),
   };
 }

@@ -18,6 +18,9 @@ export function secretDataValue(token: string): { value: string; how: string } {
     : { value: base64Utf8(token), how: 'base64-encoded' };
 }
 
+/** Where Harness delegates (23.10.81202 and later) load extra CA certificates from, when run as root. */
+export const CA_BUNDLE_DIR = '/opt/harness-delegate/ca-bundle';
+
 /** The proxy settings as the delegate's PROXY_* variables (empty when no proxy). */
 export function proxyEnv(a: HarnessAnswers): [string, string][] {
   if (!a.proxyUrl) return [];

@@ -6,7 +6,7 @@ import { ok, type Result } from '../../result';
 import type { Command, Generated } from '../types';
 import { shellArg, shellQuote } from '../../edit/shell';
 import type { HarnessAnswers } from './answers';
-import { commonNotes, delegateEnv, delegateImage } from './common';
+import { CA_BUNDLE_DIR, commonNotes, delegateEnv, delegateImage } from './common';
 
 export const DOCKER_SCRIPT = 'run-delegate.sh';
 
@@ -20,8 +20,14 @@ export function dockerCommands(script: string, name: string): Command[] {
   ];
 }
 
-/** The bash script text: refuses to run over an existing container, then runs the delegate. */
-export function dockerScript(a: HarnessAnswers, token: string): string {
+/** The company CA beside the script, mounted into CA_BUNDLE_DIR. */
+export const CA_FILE = 'ca-bundle/company-ca.pem';
+
+/**
+ * The bash script text: refuses to run over an existing container, then runs the delegate. With
+ * `withCa` it runs as root and mounts the ca-bundle folder beside the script, as Harness documents.
+ */
+export function dockerScript(a: HarnessAnswers, token: string, withCa = false): string {
   const env = delegateEnv(a, token, 'DOCKER');
   const lines = [
     '#!/usr/bin/env bash',
@@ -30,12 +36,14 @@ export function dockerScript(a: HarnessAnswers, token: string): string {
     'set -euo pipefail',
     '',
     `NAME=${shellQuote(a.delegateName)}`,
+    ...(withCa ? ['HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"'] : []),
     'if docker container inspect "$NAME" >/dev/null 2>&1; then',
     '  echo "A container named $NAME already exists. Remove it first: docker rm -f $NAME" >&2',
     '  exit 1',
     'fi',
     '',
     'docker run -d --name "$NAME" --restart unless-stopped --cpus=1 --memory=2g \\',
+    ...(withCa ? [`  -u root -v "$HERE/ca-bundle:${CA_BUNDLE_DIR}:ro" \\`] : []),
     ...env.map(([k, v]) => `  -e ${shellQuote(`${k}=${v}`)} \\`),
     `  ${shellQuote(delegateImage(a))}`,
     '',
@@ -44,9 +52,12 @@ export function dockerScript(a: HarnessAnswers, token: string): string {
 }
 
 /** run-delegate.sh for a Docker delegate. */
-export function generateDocker(a: HarnessAnswers, token: string): Result<Generated> {
+export function generateDocker(a: HarnessAnswers, token: string, trustedCa?: string): Result<Generated> {
   return ok({
-    files: [{ path: DOCKER_SCRIPT, text: dockerScript(a, token), mode: 0o700, secret: true, description: 'docker run of the delegate, token included' }],
+    files: [
+      { path: DOCKER_SCRIPT, text: dockerScript(a, token, Boolean(trustedCa)), mode: 0o700, secret: true, description: 'docker run of the delegate, token included' },
+      ...(trustedCa ? [{ path: CA_FILE, text: trustedCa, mode: 0o644, secret: false, description: `Company CA, mounted into ${CA_BUNDLE_DIR}` }] : []),
+    ],
     commands: [
       { title: 'Start the delegate', command: `bash ${DOCKER_SCRIPT}` },
       { title: 'Watch its log', command: `docker logs -f ${shellQuote(a.delegateName)}` },

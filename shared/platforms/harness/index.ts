@@ -2,7 +2,7 @@
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
 import { err, ok, type Result } from '../../result';
-import type { Credential, Endpoint, Generated, Platform } from '../types';
+import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
 import { checkTokenText } from '../../edit/values';
 import { harnessAnswers, type HarnessAnswers } from './answers';
 import { generateDocker } from './docker';
@@ -16,7 +16,7 @@ import { HARNESS_UPDATERS } from './updaters';
 
 export { harnessAnswers, type HarnessAnswers, DEFAULT_DELEGATE_TAG } from './answers';
 
-const GENERATORS: Record<string, (a: HarnessAnswers, token: string) => Result<Generated>> = {
+const GENERATORS: Record<string, (a: HarnessAnswers, token: string, trustedCa?: string) => Result<Generated>> = {
   kubernetes: generateKubernetes,
   helm: generateHelm,
   docker: generateDocker,
@@ -25,7 +25,7 @@ const GENERATORS: Record<string, (a: HarnessAnswers, token: string) => Result<Ge
 };
 
 /** Files and commands for a new delegate of `variant`, with the token written where each install type keeps it. */
-function generate(a: HarnessAnswers, credential: Credential, variant: string): Result<Generated> {
+function generate(a: HarnessAnswers, credential: Credential, variant: string, extras?: GenerateExtras): Result<Generated> {
   const gen = GENERATORS[variant];
   if (!gen) return err('BAD_INPUT', `Unknown variant '${variant}' for the Harness delegate: use ${Object.keys(GENERATORS).join(', ')}.`);
   if (credential.kind !== 'token') return err('BAD_INPUT', 'The Harness delegate needs its delegate token.');
@@ -33,7 +33,8 @@ function generate(a: HarnessAnswers, credential: Credential, variant: string): R
   if (!text.ok) return text;
   const verdict = checkToken('harness', credential.token);
   if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get the delegate token from ${verdict.where}`);
-  const generated = gen(a, credential.token);
+  // Kubernetes, Helm and Docker mount the company CA where the delegate loads it; ECS and shell installs are told how.
+  const generated = gen(a, credential.token, extras?.trustedCa);
   return generated.ok ? ok({ ...generated.value, removal: harnessRemoval(variant, a) }) : generated;
 }
 

@@ -127,6 +127,26 @@ describe('configs:plan', () => {
   });
 });
 
+describe('configs:plan with the company CA the Connectivity step trusted', () => {
+  const CA = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ0E=\n-----END CERTIFICATE-----\n';
+  const harnessRequest = (extra: Record<string, unknown>) => ({
+    platform: 'harness',
+    variant: 'docker',
+    answers: { accountId: 'acc', delegateName: 'd1' },
+    credentialId: vault.put('token', 'ZGVsZWdhdGV0b2tlbjAxMjM0NTY3ODlhYmNkZWY=', { platform: 'harness' }),
+    outDir: freshDir(),
+    ...extra,
+  });
+
+  it('hands it to the generator, which mounts it (Harness Docker), and refuses a private key in its place', async () => {
+    const r = await call<Plan>('configs:plan', harnessRequest({ trustedCa: CA }));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.files.map((f) => f.path)).toEqual(['run-delegate.sh', 'ca-bundle/company-ca.pem']);
+    const refused = await call<Plan>('configs:plan', harnessRequest({ trustedCa: keyText }));
+    expect(refused.ok === false && refused.error.code).toBe('BAD_INPUT');
+  });
+});
+
 describe('configs:write', () => {
   it('writes what was previewed (key 0600, script 0755), and a second time changes nothing', async () => {
     const dir = freshDir();

@@ -128,7 +128,7 @@ describe('companyCaSteps', () => {
     expect(common.notes.join('\n')).not.toMatch(/keytool|ca-bundle|SSL_CERT_FILE/);
     expect(companyCaSteps('bamboo-remote').notes.join('\n')).toContain('keytool -importcert -noprompt -cacerts -alias company-ca -file company-ca.pem');
     expect(companyCaSteps('bamboo-elastic').notes.join('\n')).toContain('keytool');
-    expect(companyCaSteps('harness').notes.join('\n')).toContain('-u root -v /path/to/that/folder:/opt/harness-delegate/ca-bundle');
+    expect(companyCaSteps('harness').notes.join('\n')).toContain('already mount the company CA there');
     expect(companyCaSteps('buildkite').notes.join('\n')).toContain('SSL_CERT_FILE');
   });
 });

@@ -233,6 +233,35 @@ describe('Harness generators', () => {
     expect(gen('kubernetes').removal!.notes[0]).toContain('includes the Namespace harness-delegate-ng');
   });
 
+  it('mounts the company CA where the delegate loads it (Kubernetes, Helm, Docker), as root, and leaves the installs alone without one', () => {
+    const CA = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ0E=\n-----END CERTIFICATE-----\n';
+    const withCa = (v: string): Generated => {
+      const r = harness.generate!(answers, { kind: 'token', token: TOKEN }, v, { trustedCa: CA });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    // Docker: the script runs as root with ca-bundle/ beside it mounted read-only.
+    const docker = withCa('docker');
+    expect(file(docker, 'ca-bundle/company-ca.pem')).toBe(CA);
+    expect(shellcheck(file(docker, 'run-delegate.sh'))).toBe('');
+    const run = dockerArgs(file(docker, 'run-delegate.sh'));
+    const at = run.args.indexOf('-u');
+    expect(run.args.slice(at, at + 4)).toEqual(['-u', 'root', '-v', expect.stringMatching(/\/ca-bundle:\/opt\/harness-delegate\/ca-bundle:ro$/)]);
+    expect(dockerArgs(file(gen('docker'), 'run-delegate.sh')).args).not.toContain('-u');
+    // Kubernetes: a Secret with the CA, mounted at the same folder (the manifest runs as root already).
+    const k8s = parseAllDocuments(file(withCa('kubernetes'), 'harness-delegate.yaml')).map((d) => d.toJS());
+    expect(k8s.find((d) => d.metadata?.name === 'build-delegate-ca-bundle')).toMatchObject({ kind: 'Secret', stringData: { 'company-ca.pem': CA } });
+    const pod = k8s.find((d) => d.kind === 'Deployment').spec.template.spec;
+    expect(pod.volumes).toEqual([{ name: 'ca-bundle', secret: { secretName: 'build-delegate-ca-bundle' } }]);
+    expect(pod.containers[0]).toMatchObject({ securityContext: { runAsUser: 0 }, volumeMounts: [{ name: 'ca-bundle', mountPath: '/opt/harness-delegate/ca-bundle/', readOnly: true }] });
+    expect(yamllint(file(withCa('kubernetes'), 'harness-delegate.yaml'))).toBe('');
+    // Helm: the chart's delegateCustomCa names a third Secret; the delegate runs as root.
+    const helm = withCa('helm');
+    expect(parse(file(helm, 'harness-delegate-values.yaml'))).toMatchObject({ delegateCustomCa: { secretName: 'build-delegate-ca-bundle' }, securityContext: { runAsRoot: true } });
+    expect(parseAllDocuments(file(helm, 'harness-delegate-secrets.yaml')).map((d) => d.toJS().metadata.name)).toEqual(['build-delegate-token', 'build-delegate-upgrader-secret', 'build-delegate-ca-bundle']);
+    expect(parse(file(gen('helm'), 'harness-delegate-values.yaml')).delegateCustomCa).toBeUndefined();
+  });
+
   it('needs only the account ID and delegate name, pinning a version tag by default', () => {
     const a = harnessAnswers.parse({ accountId: 'acc', delegateName: 'd' });
     expect(a).toMatchObject({ managerEndpoint: 'https://app.harness.io', imageTag: expect.stringMatching(/^\d{2}\.\d{2}\.\d+$/), namespace: 'harness-delegate-ng' });
