@@ -5,13 +5,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { parse } from 'csv-parse/sync';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const electronVersion = JSON.parse(readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')).version;
 const allow = JSON.parse(readFileSync(path.join(root, 'scripts/electronegativity-allowlist.json'), 'utf8'));
-const out = path.join(mkdtempSync(path.join(tmpdir(), 'electronegativity-')), 'report.csv');
+// SARIF, not CSV: Electronegativity writes its CSV header and rows with two racing writeFile calls,
+// so the CSV report is now and then garbled (a row cut in half); its SARIF is one write.
+const out = path.join(mkdtempSync(path.join(tmpdir(), 'electronegativity-')), 'report.sarif');
 const bin = path.join(path.dirname(require.resolve('@doyensec/electronegativity/package.json')), 'dist', 'index.js');
 
 const run = spawnSync(process.execPath, [bin, '-i', path.join(root, 'main'), '-e', electronVersion, '-o', out, '-r', '-v', 'false'], { encoding: 'utf8' });
@@ -20,9 +21,13 @@ if (run.status !== 0) {
   console.error('electronegativity: the scan itself failed');
   process.exit(1);
 }
-// A real CSV parser: quoted fields (descriptions, code samples) may hold commas and line breaks.
-const records = parse(readFileSync(out, 'utf8'), { columns: true, trim: true, skip_empty_lines: true, relax_column_count: true });
-const findings = records.map((r) => ({ check: r.issue, severity: r.severity, file: r.filename, location: r.location }));
+const report = JSON.parse(readFileSync(out, 'utf8'));
+const findings = report.runs.flatMap((run) =>
+  run.results.map((r) => {
+    const where = r.locations?.[0]?.physicalLocation;
+    return { check: r.ruleId, severity: r.level, file: where?.artifactLocation?.uri ?? 'N/A', location: `${where?.region?.startLine ?? 0}:${where?.region?.startColumn ?? 0}` };
+  }),
+);
 const unexplained = findings.filter((f) => !allow.some((a) => a.check === f.check && a.file === path.basename(f.file)));
 for (const f of findings) {
   const ok = !unexplained.includes(f);
