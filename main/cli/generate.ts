@@ -7,6 +7,7 @@ import { exitCodeFor, ok, type Result } from '../../shared/result';
 import { generateFiles, generatorOf, planConfigs, resolveOutDir } from '../services/configs';
 import { sshCredential, tokenCredential } from '../services/credential';
 import { writeArtifacts } from '../services/files';
+import { readCaFileArg } from './ca-file';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
 
 const generators = PLATFORMS.filter((p) => p.generate)
@@ -15,7 +16,7 @@ const generators = PLATFORMS.filter((p) => p.generate)
 
 const HELP = `Usage: agent-onboard generate PLATFORM [--variant V] --answers FILE.json
                               [--key FILE | --token-env VAR] [--known-hosts FILE]
-                              --out DIR [--dry-run] [--json]
+                              [--ca-file FILE] --out DIR [--dry-run] [--json]
 
 Writes a platform's config files for a new install into DIR, exactly as the wizard's Configs step
 does: answers checked by the platform's schema, every value escaped for its file format, files
@@ -31,6 +32,8 @@ Options:
   --known-hosts FILE   pinned known_hosts line(s) of the server (SSH platforms; armorcode needs one
                        for server:port, e.g. from \`ssh-keyscan -p 22 HOST\` checked against the
                        vendor's fingerprint)
+  --ca-file FILE       a company CA (PEM or DER) the agent must trust; platforms that can install
+                       it do (Harness mounts it where the delegate loads it); a key is refused
   --out DIR            output folder (created when missing)
   --dry-run            show what would change (create / update / same), write nothing
   --json               print one JSON document
@@ -94,6 +97,7 @@ export const generateCommand: Command = {
         key: { type: 'string' },
         'token-env': { type: 'string' },
         'known-hosts': { type: 'string' },
+        'ca-file': { type: 'string' },
         out: { type: 'string' },
         'dry-run': { type: 'boolean' },
         json: { type: 'boolean' },
@@ -115,13 +119,14 @@ export const generateCommand: Command = {
     }
     const credential = await credentialFrom(platform.credential, values, io);
     if (!credential.ok) return fail(io, credential);
-    const generated = generateFiles(platform, variant, answers, credential.value);
+    const trustedCa = values['ca-file'] ? (await readCaFileArg(values['ca-file'], io.cwd)).pems.join('') : undefined;
+    const generated = generateFiles(platform, variant, answers, credential.value, trustedCa ? { trustedCa } : undefined);
     if (!generated.ok) return fail(io, generated);
     const outDir = resolveOutDir(path.resolve(io.cwd, values.out));
     if (!outDir.ok) return fail(io, outDir);
 
     const plan = await planConfigs(outDir.value, generated.value);
-    const report = { platform: platform.id, variant, outDir: outDir.value, commands: plan.commands, notes: plan.notes };
+    const report = { platform: platform.id, variant, outDir: outDir.value, commands: plan.commands, notes: plan.notes, ...(plan.removal ? { removal: plan.removal } : {}) };
     if (values['dry-run']) {
       const files = plan.files.map((f) => ({ path: f.path, status: f.status, mode: f.mode, secret: f.secret }));
       if (values.json) io.stdout(JSON.stringify({ ...report, dryRun: true, files }, null, 2) + '\n');

@@ -8,7 +8,8 @@ import { answeredSummary } from '../../shared/probe-report';
 import { hostSchema, portSchema } from '../../shared/validate';
 import { keyForSsh2, type Ssh2Key } from '../services/keys';
 import { planProxy, runProbes } from '../services/probe';
-import { readCaBundle, type CaBundle } from '../services/probe/ca';
+import type { CaBundle } from '../services/probe/ca';
+import { readCaFileArg } from './ca-file';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
 
 const DEFAULT_PORTS = [22, 443];
@@ -129,16 +130,9 @@ async function parseRequest(v: Values, io: CliIo): Promise<{ endpoints: ProbeEnd
 async function readCaFiles(files: string[], io: CliIo): Promise<CaBundle> {
   const all: CaBundle = { pems: [], certificates: [] };
   for (const file of files) {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path.resolve(io.cwd, file));
-    } catch (error) {
-      throw new UsageError(`--ca-file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-    const ca = readCaBundle(new Uint8Array(bytes));
-    if (!ca.ok) throw new UsageError(`--ca-file ${file}: ${ca.error.message}${ca.error.hint ? ` ${ca.error.hint}` : ''}`);
-    all.pems.push(...ca.value.pems);
-    all.certificates.push(...ca.value.certificates);
+    const ca = await readCaFileArg(file, io.cwd);
+    all.pems.push(...ca.pems);
+    all.certificates.push(...ca.certificates);
   }
   return all;
 }

@@ -3,6 +3,7 @@
  * install type written from a minimal answers file and a token from the environment, read back
  * by the tools that consume it; another kind of token refused; their known failures named.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -76,6 +77,22 @@ describe('generate harness|buildkite', () => {
     READS[name]!(out);
     const again = await cli([...args, '--json'], env);
     expect(JSON.parse(again.stdout).files.every((f: { status: string }) => f.status === 'unchanged')).toBe(true);
+  });
+
+  it('--ca-file: the Harness Docker delegate mounts the company CA (DER read, PEM written) and runs as root; a key is refused', async () => {
+    const key = path.join(root, 'ca.key');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', path.join(root, 'ca.pem'), '-days', '5', '-subj', '/CN=Corp Root CA'], { stdio: 'ignore' });
+    execFileSync('openssl', ['x509', '-in', path.join(root, 'ca.pem'), '-outform', 'DER', '-out', path.join(root, 'ca.cer')]);
+    const out = path.join(root, 'harness-ca');
+    const args = ['generate', 'harness', '--variant', 'docker', '--answers', 'harness.json', '--token-env', 'T', '--out', out];
+    const r = await cli([...args, '--ca-file', 'ca.cer', '--json'], { T: HARNESS_TOKEN });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(readFileSync(path.join(out, 'ca-bundle', 'company-ca.pem'), 'utf8')).toBe(readFileSync(path.join(root, 'ca.pem'), 'utf8'));
+    expect(readFileSync(path.join(out, 'run-delegate.sh'), 'utf8')).toContain('-u root -v "$HERE/ca-bundle:/opt/harness-delegate/ca-bundle:ro"');
+    expect(JSON.parse(r.stdout).removal.commands[0].command).toBe('docker rm -f d1');
+    const refused = await cli([...args, '--ca-file', 'ca.key'], { T: HARNESS_TOKEN });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^agent-onboard generate: --ca-file ca.key: This is a private key/);
   });
 
   it('refuses another kind of token with one line, writing nothing', async () => {
