@@ -7,7 +7,7 @@ import type { StepProps, StepView } from '../types';
 import { AddEndpoint } from './AddEndpoint';
 import { CaFields } from './CaFields';
 import { HostKeys } from './HostKeys';
-import { isPinned, keptLabel, plannedEndpoints, probeCommands, probeEndpoints, sshPlan, type ExtraEndpoint } from './plan';
+import { initialProxy, isPinned, keptLabel, plannedEndpoints, probeCommands, probeEndpoints, sshPlan, type ExtraEndpoint } from './plan';
 import { ProxyFields } from './ProxyFields';
 import { ReachPicture } from './ReachPicture';
 import { ResultsTable } from './ResultsTable';
@@ -49,7 +49,7 @@ function useElapsed(since: number | undefined, running: boolean): number {
 
 function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Element {
   const [extra, setExtra] = useState<ExtraEndpoint[]>([]);
-  const [proxy, setProxy] = useState<ProxySpec>({ mode: 'env' });
+  const [proxy, setProxy] = useState<ProxySpec>(() => initialProxy(draft));
   const [timeoutMs, setTimeoutMs] = useState(5000);
   const [testLogin, setTestLogin] = useState(true);
   const [notice, setNotice] = useState<string | null>(null);

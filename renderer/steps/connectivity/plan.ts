@@ -6,7 +6,7 @@
 import { COMPANY_CA_FILE } from '../../../shared/bundle';
 import type { Draft } from '../../../shared/ipc';
 import { pinnedKeys } from '../../../shared/known-hosts';
-import type { EndpointResult, ProbeEndpoint, ProbeProtocol } from '../../../shared/probe';
+import type { EndpointResult, ProbeEndpoint, ProbeProtocol, ProxySpec } from '../../../shared/probe';
 import type { KeptReport } from '../../../shared/probe-report';
 import type { AnyPlatform, Endpoint } from '../../../shared/platforms/types';
 import { formToAnswers } from '../../wizard';
@@ -89,4 +89,16 @@ export function keptLabel(kept: KeptReport): string {
   const when = new Date(kept.at);
   const at = Number.isNaN(when.getTime()) ? kept.at : when.toLocaleString();
   return `${at} — ${kept.passed ? 'all required checks passed' : 'some checks failed'}`;
+}
+
+/**
+ * The proxy the checks start with: the one the agent's own config will use (the Details step's
+ * proxyUrl / noProxy, for platforms that take one), so the checks go the way the agent will;
+ * otherwise the environment's.
+ */
+export function initialProxy(draft: Pick<Draft, 'answers'>): ProxySpec {
+  const url = typeof draft.answers.proxyUrl === 'string' ? draft.answers.proxyUrl.trim() : '';
+  if (!url) return { mode: 'env' };
+  const noProxy = typeof draft.answers.noProxy === 'string' ? draft.answers.noProxy.trim() : '';
+  return { mode: 'manual', url, ...(noProxy ? { noProxy } : {}) };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Draft } from '../../../shared/ipc';
 import { getPlatform } from '../../../shared/platforms';
 import type { EndpointResult } from '../../../shared/probe';
-import { isPinned, plannedEndpoints, probeCommands, probeEndpoints, sshPlan } from '../../../renderer/steps/connectivity/plan';
+import { initialProxy, isPinned, plannedEndpoints, probeCommands, probeEndpoints, sshPlan } from '../../../renderer/steps/connectivity/plan';
 
 const armorcode = getPlatform('armorcode');
 const draft: Draft = {
@@ -43,6 +43,13 @@ describe('connectivity plan', () => {
     ];
     expect(probeCommands(endpoints, undefined, {}, true)).toEqual(['agent-onboard probe --host tunnel.example.com --port 22', 'agent-onboard probe --host bamboo.example.com --port 443 --ca-file company-ca.pem']);
     expect(probeCommands(endpoints, undefined, {}, false)[1]).toBe('agent-onboard probe --host bamboo.example.com --port 443');
+  });
+
+  it("starts the checks on the agent's own proxy when the Details step set one, else on the environment's", () => {
+    expect(initialProxy({ answers: { proxyUrl: ' http://proxy.corp:3128 ', noProxy: '.corp' } })).toEqual({ mode: 'manual', url: 'http://proxy.corp:3128', noProxy: '.corp' });
+    expect(initialProxy({ answers: { proxyUrl: 'http://proxy.corp:3128' } })).toEqual({ mode: 'manual', url: 'http://proxy.corp:3128' });
+    expect(initialProxy({ answers: {} })).toEqual({ mode: 'env' });
+    expect(initialProxy({ answers: { proxyUrl: 42 } })).toEqual({ mode: 'env' });
   });
 
   it('knows a result is pinned only when its exact key is in known_hosts for that host and port', () => {
