@@ -101,10 +101,10 @@ export async function planUndo(files: LedgerFile[]): Promise<UndoItem[]> {
       const now = await readSnapshot(f.path);
       if (!now.exists) return { path: f.path, state: 'missing', action: 'leave', why: 'it is no longer there' };
       if (now.sha256 !== f.sha256) return { path: f.path, state: 'changed', action: 'leave', why: 'it changed since the wizard wrote it; left for you to review' };
-      if (f.created) return { path: f.path, state: 'as-written', action: 'move-aside', why: 'the wizard created it: it is moved aside (renamed NAME.bak-<time>), not deleted' };
+      if (f.created) return { path: f.path, state: 'as-written', action: 'move-aside', why: 'the wizard created it; it is renamed NAME.bak-<time>, not deleted' };
       const backup = f.backupPath ? await stat(f.backupPath).catch(() => undefined) : undefined;
       if (!backup) return { path: f.path, state: 'as-written', action: 'leave', why: 'the backup of what was there before is gone, so there is nothing to restore' };
-      return { path: f.path, state: 'as-written', action: 'restore-backup', why: `the version from before the wizard comes back from ${path.basename(f.backupPath!)}` };
+      return { path: f.path, state: 'as-written', action: 'restore-backup', why: `your version from before the wizard comes back from ${path.basename(f.backupPath!)}` };
     }),
   );
 }

@@ -69,7 +69,7 @@ export function WrittenFiles({ entryId, label, onClose }: { entryId: string; lab
             {files.files.map((f) => (
               <tr key={f.path}>
                 <th scope="row">
-                  <code>{f.path}</code>
+                  <code>{files.outDir && f.path.startsWith(`${files.outDir}/`) ? f.path.slice(files.outDir.length + 1) : f.path}</code>
                 </th>
                 <td>{STATE_WORDS[f.state]}</td>
                 <td>
