@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeClock } from '../../shared/clock-skew';
 import { endpointLabel, fingerprintSchema, fixFor, parseProxyUrl, sshUserSchema, VERDICTS, WARNINGS, type EndpointResult, type ProbeEndpoint, type ProbeRun, type ProbeWarning } from '../../shared/probe';
-import { answeredSummary } from '../../shared/probe-report';
+import { answeredSummary, firewallCsv } from '../../shared/probe-report';
 import { hostSchema, portSchema } from '../../shared/validate';
 import { keyForSsh2, type Ssh2Key } from '../services/keys';
 import { planProxy, runProbes } from '../services/probe';
@@ -21,7 +21,7 @@ export const probeCommand: Command = {
   help: `Usage: agent-onboard probe --host HOST [--port N ...] [--timeout-ms N]
                            [--ssh-user USER --ssh-key FILE [--passphrase-env VAR]]
                            [--forward REMOTE_PORT ...] [--expect-fingerprint SHA256:... ...]
-                           [--proxy URL] [--ca-file FILE ...] [--json]
+                           [--proxy URL] [--ca-file FILE ...] [--json | --csv]
 
 Probes every port of HOST at once. For each port it finds out what answers: an SSH server (banner,
 host key type and SHA256 fingerprint), TLS (version, certificate subject, issuer, expiry, trust,
@@ -49,6 +49,8 @@ Options:
                                the system's: your company's CA or the TLS-inspecting proxy's root;
                                repeatable. A private key file is refused
   --json                       print the whole run as one JSON document
+  --csv                        print the firewall rules the agent needs as CSV, one row per port
+                               (destination, addresses, purpose, result), for a network team
 
 Exit codes: 0 every port passed, 1 a check failed, 2 bad usage or bad input.
 
@@ -71,12 +73,14 @@ Examples:
         proxy: { type: 'string' },
         'ca-file': { type: 'string', multiple: true },
         json: { type: 'boolean' },
+        csv: { type: 'boolean' },
       },
       strict: true,
     });
+    if (values.json && values.csv) throw new UsageError('--json and --csv are two output formats: choose one');
     const request = await parseRequest(values, io);
     const run = await runProbes(request.endpoints, request.options);
-    io.stdout(values.json ? JSON.stringify(toJson(run), null, 2) + '\n' : toText(run));
+    io.stdout(values.json ? JSON.stringify(toJson(run), null, 2) + '\n' : values.csv ? firewallCsv(run) : toText(run));
     return run.passed ? EXIT.OK : EXIT.FAILED;
   },
 };

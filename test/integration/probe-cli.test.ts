@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/index';
 import { startProxy, type RunningProxy } from '../support/http-proxy';
@@ -69,6 +70,20 @@ describe('agent-onboard probe', () => {
     const doc = JSON.parse(r.stdout) as JsonRun;
     expect(doc.passed).toBe(true);
     expect(doc.results).toEqual([expect.objectContaining({ endpoint: `127.0.0.1:${sshd.port}`, verdict: 'SSH_OK', answered: 'ssh', fingerprint: sshd.hostKeyFingerprint })]);
+  });
+
+  it('--csv prints the firewall rules, one row per port with what the check found, and keeps the exit code', async () => {
+    const closed = await freePort();
+    const r = await cli(['--host', '127.0.0.1', '--port', String(closed), '--port', String(sshd.port), '--timeout-ms', '2000', '--csv']);
+    expect(r.code).toBe(1);
+    const rows = parseCsv<Record<string, string>>(r.stdout, { columns: true });
+    expect(rows.map((x) => [x.Destination, x.Port, x.Result, x.Verdict.split(':')[0]])).toEqual([
+      ['127.0.0.1', String(closed), 'NOT working', 'REFUSED'],
+      ['127.0.0.1', String(sshd.port), 'open', 'SSH_OK'],
+    ]);
+    const both = await cli(['--host', '127.0.0.1', '--json', '--csv']);
+    expect(both).toMatchObject({ code: 2, stdout: '' });
+    expect(both.stderr).toContain('choose one');
   });
 
   it('exits 1 when a port is closed, with the fix, and suggests the port where SSH answers', async () => {
