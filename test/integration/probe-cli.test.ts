@@ -77,7 +77,7 @@ describe('agent-onboard probe', () => {
     const r = await cli(['--host', '127.0.0.1', '--port', String(closed), '--port', String(sshd.port), '--timeout-ms', '2000', '--csv']);
     expect(r.code).toBe(1);
     const rows = parseCsv<Record<string, string>>(r.stdout, { columns: true });
-    expect(rows.map((x) => [x.Destination, x.Port, x.Result, x.Verdict.split(':')[0]])).toEqual([
+    expect(rows.map((x) => [x.Destination, x.Port, x.Result, x.Verdict?.split(':')[0]])).toEqual([
       ['127.0.0.1', String(closed), 'NOT working', 'REFUSED'],
       ['127.0.0.1', String(sshd.port), 'open', 'SSH_OK'],
     ]);
