@@ -65,6 +65,15 @@ interface Inspected {
   files: { path: string; target?: string; targetSha256?: string | null }[];
 }
 
+/** The approved bundle on disk, a target folder it would change, and what bundle:inspect showed of both. */
+async function approvedAndInspected(): Promise<{ call: ReturnType<typeof app>; file: string; to: string; inspected: { value?: Inspected } }> {
+  const call = app();
+  const file = path.join(tmp(), 'agent.zip');
+  writeFileSync(file, await zipOf(APPROVED));
+  const to = targetFolder();
+  return { call, file, to, inspected: await call<Inspected>('bundle:inspect', { file, to }) };
+}
+
 /** What the app sends back when the user approves the overwrite inspect showed. */
 function approval(inspected: Inspected): { expectedBundleSha256: string; expectedTargets: Record<string, string | null> } {
   return { expectedBundleSha256: inspected.sha256, expectedTargets: Object.fromEntries(inspected.files.map((f) => [f.path, f.targetSha256 ?? null])) };
@@ -72,11 +81,7 @@ function approval(inspected: Inspected): { expectedBundleSha256: string; expecte
 
 describe('an overwrite approved in bundle:inspect', () => {
   it("is refused with FILE_CHANGED, writing nothing, when the zip was replaced by another valid bundle before bundle:import", async () => {
-    const call = app();
-    const file = path.join(tmp(), 'agent.zip');
-    writeFileSync(file, await zipOf(APPROVED));
-    const to = targetFolder();
-    const inspected = await call<Inspected>('bundle:inspect', { file, to });
+    const { call, file, to, inspected } = await approvedAndInspected();
     expect(inspected.value?.sha256).toBe(hex(readFileSync(file)));
     expect(inspected.value?.files.filter((f) => f.target === 'overwrite').map((f) => f.path)).toEqual(['start.sh']);
 
@@ -89,11 +94,7 @@ describe('an overwrite approved in bundle:inspect', () => {
   });
 
   it('unpacks when the bundle is still the one inspected', async () => {
-    const call = app();
-    const file = path.join(tmp(), 'agent.zip');
-    writeFileSync(file, await zipOf(APPROVED));
-    const to = targetFolder();
-    const inspected = await call<Inspected>('bundle:inspect', { file, to });
+    const { call, file, to, inspected } = await approvedAndInspected();
     const r = await call<{ written: { path: string; status: string }[] }>('bundle:import', { jobId: 'i2', file, to, overwrite: true, ...approval(inspected.value!) });
     expect(r.error).toBeUndefined();
     expect(r.value!.written.map((w) => w.status)).toEqual(['created', 'updated']);
@@ -105,11 +106,7 @@ describe('an overwrite approved in bundle:inspect', () => {
     ['a file it replaces was edited', (to: string) => writeFileSync(path.join(to, 'start.sh'), '#!/bin/sh\necho edited after the look\n')],
     ['a file it would create appeared', (to: string) => writeFileSync(path.join(to, 'README.md'), 'planted after the look\n')],
   ])('is refused with FILE_CHANGED, writing nothing, when %s in the folder after bundle:inspect', async (_what, drift) => {
-    const call = app();
-    const file = path.join(tmp(), 'agent.zip');
-    writeFileSync(file, await zipOf(APPROVED));
-    const to = targetFolder();
-    const inspected = await call<Inspected>('bundle:inspect', { file, to });
+    const { call, file, to, inspected } = await approvedAndInspected();
     expect(inspected.value!.files.find((f) => f.path === 'README.md')).toMatchObject({ target: 'create', targetSha256: null });
     drift(to);
     const before = snapshot(to);

@@ -88,18 +88,18 @@ describe('readCaBundle', () => {
   });
 
   it.each([
-    ['a private key', () => certs.intercepted.key, /private key, not a CA certificate/],
-    ['a certificate with a private key beside it', () => `${certs.inspectionCaPem}${certs.intercepted.key}`, /private key/],
-    ['a damaged block', () => certs.inspectionCaPem.replace(/\n[A-Za-z0-9+/]{20}/, '\n!!!!'), /damaged/],
-    ['text without a certificate', () => 'ssh-ed25519 AAAA not a certificate', /No certificate found/],
-    ['random bytes as a file', () => new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x05, 0xff]), /neither a PEM nor a DER/],
-  ])('refuses %s with BAD_INPUT and a way forward', (_label, input, message) => {
+    ['a private key', () => certs.intercepted.key, /private key, not a CA certificate/, /Never share the CA's private key/],
+    ['a certificate with a private key beside it', () => `${certs.inspectionCaPem}${certs.intercepted.key}`, /private key/, /Only the CA certificate is needed/],
+    ['a damaged block', () => certs.inspectionCaPem.replace(/\n[A-Za-z0-9+/]{20}/, '\n!!!!'), /damaged/, /Copy the whole block again/],
+    ['text without a certificate', () => 'ssh-ed25519 AAAA not a certificate', /No certificate found/, /in PEM form/],
+    ['random bytes as a file', () => new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x05, 0xff]), /neither a PEM nor a DER/, /as \.pem or \.crt/],
+  ])('refuses %s with BAD_INPUT and a way forward', (_label, input, message, hint) => {
     const r = readCaBundle(input());
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.code).toBe('BAD_INPUT');
     expect(r.error.message).toMatch(message);
-    expect(r.error.hint).toBeTruthy();
+    expect(r.error.hint).toMatch(hint);
     expect(JSON.stringify(r.error)).not.toContain('PRIVATE KEY-----');
   });
 });

@@ -4,6 +4,7 @@ import type { PlatformId } from '../../../shared/platforms/types';
 import type { AppError } from '../../../shared/result';
 import type { Finding, RotationPlan, RotationReport } from '../../../shared/rotation';
 import { api } from '../../api';
+import { CommandList } from '../../components/CommandList';
 import { CopyButton } from '../../components/bundle/CopyButton';
 import { ErrorNote } from '../../components/bundle/ErrorNote';
 import { JobProgress } from '../../components/bundle/JobProgress';
@@ -379,20 +380,7 @@ function Report({ report, headingRef, id }: { report: RotationReport; headingRef
       <div className="row">
         <CopyButton text={allCommands} label="Copy all restart and verify commands" />
       </div>
-      <ol className="rotate-commands">
-        {report.commands.map((c) => (
-          <li key={`${c.file ?? ''}${c.command}`}>
-            <p>
-              {c.title}
-              {c.os ? <span className="muted"> ({c.os})</span> : null}
-            </p>
-            <div className="probe-command">
-              <pre>{c.command}</pre>
-              <CopyButton text={c.command} label={`Copy: ${c.title}`} />
-            </div>
-          </li>
-        ))}
-      </ol>
+      <CommandList commands={report.commands} />
       <p className="muted">
         SHA-256 of the new token, for the checks that print one: <code className="hash">{report.tokenSha256}</code>
       </p>

@@ -1,3 +1,5 @@
+import { CopyButton } from '../../components/bundle/CopyButton';
+import { CommandList } from '../../components/CommandList';
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { ConfigsPlan, PlannedFileView } from '../../../shared/configs-contract';
 import type { ChannelInput, ChannelOutput, Draft } from '../../../shared/ipc';
@@ -27,28 +29,6 @@ export function requestOf(draft: Draft, platform: AnyPlatform): Request | null {
     ...(draft.trustedCa ? { trustedCa: draft.trustedCa } : {}),
     outDir: draft.outDir.trim(),
   };
-}
-
-function copy(text: string): void {
-  void navigator.clipboard?.writeText(text).catch(() => undefined);
-}
-
-function CopyButton({ text, label }: { text: string; label: string }): React.JSX.Element {
-  const [done, setDone] = useState(false);
-  return (
-    <button
-      type="button"
-      className="secondary cfg-small"
-      aria-label={label}
-      onClick={() => {
-        copy(text);
-        setDone(true);
-        setTimeout(() => setDone(false), 1500);
-      }}
-    >
-      {done ? 'Copied' : 'Copy'}
-    </button>
-  );
 }
 
 /** A unified diff with added/removed lines marked (by class and by their +/- sign). */
@@ -219,23 +199,6 @@ function WriteResult({ written }: { written: Written }): React.JSX.Element {
         </tbody>
       </table>
     </section>
-  );
-}
-
-/** Commands in order, each with its copy button. */
-function CommandList({ commands }: { commands: ConfigsPlan['commands'] }): React.JSX.Element {
-  return (
-    <ol className="cfg-commands">
-      {commands.map((c) => (
-        <li key={c.title + c.command}>
-          <span>{c.title}</span>
-          <div className="cfg-command">
-            <code>{c.command}</code>
-            <CopyButton text={c.command} label={`Copy: ${c.title}`} />
-          </div>
-        </li>
-      ))}
-    </ol>
   );
 }
 
