@@ -7,6 +7,8 @@ import globals from 'globals';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'net', 'tls', 'dns', 'http', 'https', 'util', 'stream', 'url', 'zlib', 'events', 'buffer', 'process'];
 const restrict = (groups, message) => ({ patterns: [{ group: groups, message }] });
+const noIpcImport = { selector: "ImportDeclaration[source.value='electron'] ImportSpecifier[imported.name=/^ipc(Main|Renderer)$/]", message: 'Only main/ipc/electron.ts and the preload touch Electron IPC.' };
+const noWebContentsSend = { selector: "CallExpression[callee.property.name='send'][callee.object.property.name='webContents']", message: 'webContents.send belongs in main/ipc (job events go to their caller only).' };
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
@@ -57,14 +59,19 @@ export default tseslint.config(
       'no-restricted-imports': ['error', restrict(['electron', 'electron-*', '**/ipc/**', '**/renderer/**'], 'main/services is plain Node: Electron features are injected (see services/deps.ts).')],
     },
   },
+  // Only main/ipc/electron.ts and the preload touch Electron IPC; job events reach only their
+  // caller through the dispatch's sender binding, so webContents.send stays inside main/ipc.
   {
     files: ['main/**/*.ts'],
-    ignores: ['main/ipc/electron.ts', 'main/preload.ts', 'main/index.ts'],
+    ignores: ['main/ipc/**', 'main/preload.ts', 'main/index.ts'],
+    rules: { 'no-restricted-syntax': ['error', noIpcImport, noWebContentsSend] },
+  },
+  { files: ['main/preload.ts', 'main/index.ts'], rules: { 'no-restricted-syntax': ['error', noWebContentsSend] } },
+  { files: ['main/ipc/**/*.ts'], ignores: ['main/ipc/electron.ts'], rules: { 'no-restricted-syntax': ['error', noIpcImport] } },
+  {
+    files: ['main/cli/**/*.ts', 'main/cli.ts', 'main/ipc/**/*.ts'],
     rules: {
-      'no-restricted-syntax': [
-        'error',
-        { selector: "ImportDeclaration[source.value='electron'] ImportSpecifier[imported.name=/^ipc(Main|Renderer)$/]", message: 'Only main/ipc/electron.ts and the preload touch Electron IPC.' },
-      ],
+      'no-restricted-imports': ['error', restrict(['**/renderer/**', 'react', 'react-*'], 'The CLI and the IPC layer serve every front end: they never import the renderer.')],
     },
   },
   {

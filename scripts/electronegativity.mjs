@@ -5,9 +5,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+// fileURLToPath, not URL.pathname: the pathname keeps %20 for a space in the checkout's path.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const scanned = 'main';
 const electronVersion = JSON.parse(readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')).version;
 const allow = JSON.parse(readFileSync(path.join(root, 'scripts/electronegativity-allowlist.json'), 'utf8'));
 // SARIF, not CSV: Electronegativity writes its CSV header and rows with two racing writeFile calls,
@@ -15,7 +18,7 @@ const allow = JSON.parse(readFileSync(path.join(root, 'scripts/electronegativity
 const out = path.join(mkdtempSync(path.join(tmpdir(), 'electronegativity-')), 'report.sarif');
 const bin = path.join(path.dirname(require.resolve('@doyensec/electronegativity/package.json')), 'dist', 'index.js');
 
-const run = spawnSync(process.execPath, [bin, '-i', path.join(root, 'main'), '-e', electronVersion, '-o', out, '-r', '-v', 'false'], { encoding: 'utf8' });
+const run = spawnSync(process.execPath, [bin, '-i', path.join(root, scanned), '-e', electronVersion, '-o', out, '-r', '-v', 'false'], { encoding: 'utf8' });
 if (run.status !== 0) {
   console.error(run.stdout, run.stderr);
   console.error('electronegativity: the scan itself failed');
@@ -25,10 +28,13 @@ const report = JSON.parse(readFileSync(out, 'utf8'));
 const findings = report.runs.flatMap((run) =>
   run.results.map((r) => {
     const where = r.locations?.[0]?.physicalLocation;
-    return { check: r.ruleId, severity: r.level, file: where?.artifactLocation?.uri ?? 'N/A', location: `${where?.region?.startLine ?? 0}:${where?.region?.startColumn ?? 0}` };
+    // With -r the tool names files relative to the scanned folder; the allowlist names them from
+    // the repo root, so an entry for main/index.ts cannot excuse a finding in main/ipc/index.ts.
+    const uri = where?.artifactLocation?.uri;
+    return { check: r.ruleId, severity: r.level, file: uri ? path.posix.join(scanned, uri) : 'N/A', location: `${where?.region?.startLine ?? 0}:${where?.region?.startColumn ?? 0}` };
   }),
 );
-const unexplained = findings.filter((f) => !allow.some((a) => a.check === f.check && a.file === path.basename(f.file)));
+const unexplained = findings.filter((f) => !allow.some((a) => a.check === f.check && a.file === f.file));
 for (const f of findings) {
   const ok = !unexplained.includes(f);
   console.log(`${ok ? 'allowed ' : 'FINDING '} ${f.check} ${f.severity} ${f.file}:${f.location}`);
