@@ -53,7 +53,7 @@ export interface ProbeOptions {
   extraCa?: string[];
   /** What extraCa holds, for the run's report (see readCaBundle). */
   trustedCas?: TrustedCa[];
-  /** For ssh and auto endpoints: how long a port may stay quiet before TLS is tried beside the wait for an SSH banner. Default: three TCP connect times, at least 150 ms, at most timeoutMs / 4. */
+  /** For ssh and auto endpoints: how long a port may stay quiet before TLS is tried beside the wait for an SSH banner (the TLS try gets the rest of the step limit). Default min(timeoutMs / 3, 1500); at most timeoutMs / 2. */
   autoSniffMs?: number;
   /** Endpoints probed at the same time (default 64). */
   concurrency?: number;
@@ -421,14 +421,13 @@ function quiet(ms: number, signal: AbortSignal): Promise<'quiet'> {
 }
 
 /**
- * How long a port may stay quiet before the TLS try starts beside the wait for an SSH banner.
- * An SSH server speaks as soon as it accepts, so its banner arrives about one round trip after
- * the connect; three connect times (at least 150 ms, at most a quarter of the step limit) leave
- * real SSH servers alone and cost a silent port little.
+ * How long a port may stay quiet before the TLS try starts beside the wait for an SSH banner: a
+ * third of the step limit, at most 1.5 s. An SSH server speaks as soon as it accepts, so real
+ * ones are rarely sent a TLS hello; the TLS try then gets the rest of the limit, so a port that
+ * stays silent to both costs one limit.
  */
-function quietSpell(o: ProbeOptions, connectMs: number): number {
-  if (o.autoSniffMs !== undefined) return Math.min(o.autoSniffMs, o.timeoutMs);
-  return Math.min(o.timeoutMs / 4, Math.max(150, 3 * connectMs));
+function quietSpell(o: ProbeOptions): number {
+  return Math.min(o.autoSniffMs ?? Math.min(o.timeoutMs / 3, 1500), o.timeoutMs / 2);
 }
 
 /** What answered on a port that was asked to speak first. */
@@ -461,11 +460,12 @@ function merge(acc: Acc, side: Acc): void {
 
 /**
  * Who speaks on `socket`: waits for an SSH banner and, when the port stays quiet for a short
- * spell, tries TLS on a second connection at the same time; in 'auto' mode an answer that is
- * not TLS then tries plain HTTP on a third, still beside the banner wait. The first clear
- * answer wins and the other attempts are stopped, so a silent port costs one step limit (plus
- * the quiet spell), not one limit per protocol tried. Before this, a silent SSH port cost the
- * banner limit and then the TLS limit (bench/probe.ts). `socket` is destroyed unless SSH won.
+ * spell, tries TLS on a second connection at the same time, within what is left of the step
+ * limit; in 'auto' mode an answer that is not TLS then tries plain HTTP on a third, still beside
+ * the banner wait. The first clear answer wins and the other attempts are stopped, so a port
+ * silent to all of them costs one step limit, not one per protocol tried (a silent SSH port
+ * used to cost the banner limit and then the TLS limit: bench/probe.ts). `socket` is destroyed
+ * unless SSH won.
  */
 async function detect(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc, socket: net.Socket, mode: 'ssh' | 'auto'): Promise<Detected> {
   const losers = new AbortController();
@@ -485,11 +485,12 @@ async function detect(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, ac
     return { kind: 'banner-failed', failure };
   };
   try {
-    const first = await Promise.race([banner, quiet(quietSpell(o, acc.tcp?.ms ?? 0), tries)]);
+    const spell = quietSpell(o);
+    const first = await Promise.race([banner, quiet(spell, tries)]);
     if (first !== 'quiet') return bannerOutcome(first.b, first.ms);
 
     const tlsSide = sideAcc(acc);
-    tls = settle(tryTls(e, o, tries, tlsSide, mode)).then((t) => ({ from: 'tls' as const, t }));
+    tls = settle(tryTls(e, { ...o, timeoutMs: Math.round(o.timeoutMs - spell) }, tries, tlsSide, mode)).then((t) => ({ from: 'tls' as const, t }));
     const next = await Promise.race([banner, tls]);
     let tlsResult: Settled<TlsOutcome>;
     if (next.from === 'banner') {
