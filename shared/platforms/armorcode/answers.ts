@@ -36,6 +36,7 @@ export function parseServiceUrl(text: string): { ok: true; target: ServiceTarget
   const host = bracketed.startsWith('[') ? bracketed.slice(1, -1) : bracketed;
   if (!isHost(host) || (bracketed.startsWith('[') !== host.includes(':'))) return { ok: false, message: `${JSON.stringify(bracketed.slice(0, 80))} is not a host name or IP address` };
   const port = m[3] !== undefined ? Number(m[3]) : SERVICE_SCHEMES[scheme];
+  if (port === undefined && m[1] === undefined) return { ok: false, message: `needs a scheme or a port: e.g. https://${bracketed} or ${bracketed}:8080` };
   if (port === undefined) return { ok: false, message: `${scheme}:// needs a port, e.g. ${scheme}://${bracketed}:8080` };
   if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, message: 'port must be between 1 and 65535' };
   return { ok: true, target: { scheme, host: host.toLowerCase(), port } };

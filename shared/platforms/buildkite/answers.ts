@@ -23,7 +23,9 @@ export const buildkiteAnswers = z.object({
     .max(200)
     .refine((v) => !CONTROL.test(v), { message: 'must be one line without control characters' }),
   tags: z
-    .record(z.string(), z.string())
+    .record(z.string(), z.string(), {
+      error: (issue) => (issue.input === undefined ? undefined : 'must be an object of tag names to values, e.g. {"queue": "default", "os": "linux"} (not a "k=v,k2=v2" string)'),
+    })
     .default({})
     .superRefine((tags, ctx) => {
       for (const [k, v] of Object.entries(tags)) {
