@@ -7,6 +7,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { measureClock } from '../../../shared/clock-skew';
 import {
   baseDomain,
@@ -24,7 +25,8 @@ import {
   type VerdictCode,
 } from '../../../shared/probe';
 import { resolveHost, type DnsAnswer } from './dns';
-import { httpGet, type HttpAnswer, type HttpHead } from './http';
+import { judgeVendorAnswer } from '../../../shared/vendor-answers';
+import { httpGet, readBody, type HttpAnswer, type HttpHead } from './http';
 import { connectTunnel, proxyAuthFailure, proxyAuthorization, type ProxyPlan } from './proxy';
 import { checkSsh, readBanner } from './ssh';
 import type { Ssh2Key } from '../keys';
@@ -340,7 +342,7 @@ async function overTls(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, a
     const head = await step(acc, 'http', () => httpGet(tls.socket, { hostHeader: hostHeader(e), target: e.path ?? '/' }, o.timeoutMs, signal), (h) => statusText(h));
     recordHttp(acc, head);
     if (judged.verdict !== 'TLS_OK') return judged;
-    return httpVerdict(head, `${judged.detail}; HTTP ${head.status}`);
+    return await serviceVerdict(e, acc, tls.socket, head, o, signal, httpVerdict(head, `${judged.detail}; HTTP ${head.status}`));
   } catch (error) {
     if (judged.verdict !== 'TLS_OK') return judged;
     throw error;
@@ -368,7 +370,7 @@ async function httpFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, 
     const head = await step(acc, 'http', () => httpGet(socket, { hostHeader: hostHeader(e), target, ...(auth ? { proxyAuthorization: auth } : {}) }, o.timeoutMs, signal), (h) => statusText(h));
     if (proxy && head.status === 407) throw proxyAuthFailure(proxy, head.headers);
     recordHttp(acc, head);
-    return httpVerdict(head, `HTTP ${head.status}${head.reason ? ` ${head.reason}` : ''}`);
+    return await serviceVerdict(e, acc, socket, head, o, signal, httpVerdict(head, `HTTP ${head.status}${head.reason ? ` ${head.reason}` : ''}`));
   } finally {
     socket.destroy();
   }
@@ -589,6 +591,18 @@ function clockPart(clock: Acc['clock'], label: string): Pick<EndpointResult, 'cl
   if (!clock) return {};
   const warnings = clockWarnings(clock, label);
   return { clock, ...(warnings.length ? { warnings } : {}) };
+}
+
+/**
+ * For an endpoint that names its vendor service: reads the start of the body and says whether
+ * the answer looks like that service (NOT_THE_SERVICE when it does not), as a check of its own.
+ */
+async function serviceVerdict(e: ProbeEndpoint, acc: Acc, socket: Duplex, head: HttpAnswer, o: ProbeOptions, signal: AbortSignal, plain: Outcome): Promise<Outcome> {
+  if (!e.service || plain.verdict !== 'HTTP_OK') return plain;
+  const body = await readBody(socket, head, o.timeoutMs, signal);
+  const judged = judgeVendorAnswer(e.service, e.path ?? '/', { status: head.status, headers: head.headers, body });
+  acc.checks.push({ step: 'http', status: judged.looksLike ? 'pass' : 'fail', detail: judged.detail });
+  return judged.looksLike ? { verdict: 'HTTP_OK', detail: `${plain.detail}; ${judged.detail}` } : { verdict: 'NOT_THE_SERVICE', detail: judged.detail };
 }
 
 function httpVerdict(h: HttpHead, detail: string): Outcome {
