@@ -57,23 +57,28 @@ function excerptAround(text: string, index: number, length: number): string {
 }
 
 /**
- * Every known failure found in `text`, most specific platform first (the given one, else all).
- * Each failure is reported once, with the first place it matched.
+ * Every known failure found in `text`. With a platform given, its own failures are tried first
+ * and the other platforms' only when it recognises nothing (the log may come from another
+ * agent than the one selected), so a line never gets a second platform's reading beside the
+ * right one. Each failure is reported once, with the first place it matched.
  */
 export function diagnose(text: string, platformId?: PlatformId): Diagnosis[] {
   const joined = normaliseLog(text.slice(0, 2_000_000));
-  const platforms = platformId ? PLATFORMS.filter((p) => p.id === platformId) : PLATFORMS;
+  if (!platformId) return PLATFORMS.flatMap((p) => matchPlatform(p, joined));
+  const selected = PLATFORMS.filter((p) => p.id === platformId).flatMap((p) => matchPlatform(p, joined));
+  return selected.length ? selected : PLATFORMS.filter((p) => p.id !== platformId).flatMap((p) => matchPlatform(p, joined));
+}
+
+function matchPlatform(platform: (typeof PLATFORMS)[number], joined: string): Diagnosis[] {
   const found: Diagnosis[] = [];
-  for (const platform of platforms) {
-    for (const failure of platform.failures) {
-      for (const pattern of failure.patterns) {
-        const re = new RegExp(pattern.source, pattern.flags.replace('g', ''));
-        const m = re.exec(joined);
-        if (m) {
-          const { id, title, cause, fix, action } = failure;
-          found.push({ platform: platform.id, failure: action ? { id, title, cause, fix, action } : { id, title, cause, fix }, excerpt: excerptAround(joined, m.index, m[0].length) });
-          break;
-        }
+  for (const failure of platform.failures) {
+    for (const pattern of failure.patterns) {
+      const re = new RegExp(pattern.source, pattern.flags.replace('g', ''));
+      const m = re.exec(joined);
+      if (m) {
+        const { id, title, cause, fix, action } = failure;
+        found.push({ platform: platform.id, failure: action ? { id, title, cause, fix, action } : { id, title, cause, fix }, excerpt: excerptAround(joined, m.index, m[0].length) });
+        break;
       }
     }
   }

@@ -7,7 +7,8 @@
 import { stringify } from 'csv-stringify/browser/esm/sync';
 import { z } from 'zod';
 import { describeClock } from './clock-skew';
-import { endpointLabel, fixFor, VERDICTS, WARNINGS, type EndpointResult, type ProbeCheck, type ProbeRun } from './probe';
+import { pinnedKeys } from './known-hosts';
+import { endpointLabel, fixFor, levelOf, VERDICTS, WARNINGS, type EndpointResult, type ProbeCheck, type ProbeRun } from './probe';
 
 export interface ReportContext {
   /** e.g. "ArmorCode tunnel agent". */
@@ -194,4 +195,42 @@ export function keepReport(run: ProbeRun, ctx: ReportContext = {}): KeptReport {
 /** The endpoints (as `host:port/protocol`) a kept report did not check: when any, it is out of date. */
 export function uncheckedBy(kept: KeptReport, endpoints: readonly { host: string; port: number; protocol: string }[]): string[] {
   return endpointKeys(endpoints).filter((k) => !kept.endpoints.includes(k));
+}
+
+/**
+ * A result as it stands with the pins the user has now: an SSH host key that was "not pinned
+ * yet" when checked and has been pinned since (the exact key it showed) reads as pinned, so the
+ * table and the kept report do not go stale after confirm-and-pin. A mismatch is never changed.
+ */
+export function withCurrentPins(r: EndpointResult, knownHosts: string | undefined): EndpointResult {
+  const line = r.ssh?.knownHostsLine;
+  if (!r.ssh || !line || r.ssh.pin === 'match' || r.ssh.pin === 'mismatch') return r;
+  const [, type, key] = line.split(' ');
+  if (!pinnedKeys(knownHosts, r.endpoint.host, r.endpoint.port).some((p) => p.keyType === type && p.key === key)) return r;
+  return {
+    ...r,
+    ssh: { ...r.ssh, pin: 'match' },
+    checks: r.checks.map((c) => (c.step === 'hostkey' && c.status === 'warn' ? { ...c, status: 'pass', detail: `${c.detail.replace(/ — not pinned yet.*$/, '')} — pinned after this check (the key it showed)` } : c)),
+  };
+}
+
+/** The run with withCurrentPins applied to every result. */
+export function runWithCurrentPins(run: ProbeRun, knownHosts: string | undefined): ProbeRun {
+  return { ...run, results: run.results.map((r) => withCurrentPins(r, knownHosts)) };
+}
+
+/** True when a result was checked against this very endpoint (same host, port and protocol), not an earlier version of it. */
+export function resultIsFor(r: Pick<EndpointResult, 'endpoint'>, e: { host: string; port: number; protocol: string }): boolean {
+  return r.endpoint.host === e.host && r.endpoint.port === e.port && r.endpoint.protocol === e.protocol;
+}
+
+/**
+ * A result under its endpoint as it is now: when only the endpoint's role changed since the
+ * check (e.g. after "Use port 443" the 22 check became optional and the 443 one required), the
+ * purpose, the optional mark and the pass/warn/fail level follow the endpoint, not the old labels.
+ */
+export function relabel(r: EndpointResult, e: { purpose?: string; optional?: boolean }): EndpointResult {
+  const optional = Boolean(e.optional);
+  const { optional: _old, ...endpoint } = r.endpoint;
+  return { ...r, endpoint: { ...endpoint, purpose: e.purpose ?? r.endpoint.purpose, ...(optional ? { optional: true } : {}) }, level: levelOf(r.verdict, optional) };
 }

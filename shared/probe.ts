@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { clockFactsSchema, clockSkewed, describeClock, type ClockFacts } from './clock-skew';
 import { hostSchema, portSchema } from './validate';
+import { VENDOR_SERVICES } from './vendor-answers';
 
 /** How an endpoint is probed. 'auto' listens for an SSH banner first, then tries TLS, then plain TCP. */
 export const PROBE_PROTOCOLS = ['auto', 'ssh', 'tls', 'https', 'http', 'tcp'] as const;
@@ -41,6 +42,7 @@ export const VERDICT_CODES = [
   'TLS_NAME_MISMATCH',
   'TLS_HANDSHAKE_FAILED',
   'HTTP_ERROR',
+  'NOT_THE_SERVICE',
   'PROXY_AUTH',
   'PROXY_REFUSED',
   'PROXY_UNREACHABLE',
@@ -150,6 +152,11 @@ export const VERDICTS: Record<VerdictCode, VerdictInfo> = {
     title: 'Server answered with an error',
     fix: 'The server, or a gateway in front of it, answered with a server error or not with HTTP at all. Retry later; if it persists, send the status to the server owner.',
   },
+  NOT_THE_SERVICE: {
+    pass: false,
+    title: 'Answered, but not as the service',
+    fix: "Something answered on {endpoint}, but not the way the vendor's service answers (see what answered): often a proxy's or firewall's block page, a captive portal, or a wrong URL or path. Check the URL against the vendor's install page, and ask the network team what answers on {endpoint}.",
+  },
   PROXY_AUTH: {
     pass: false,
     title: 'Proxy wants credentials (407)',
@@ -209,6 +216,8 @@ export const probeEndpointSchema = z.object({
   optional: z.boolean().optional(),
   /** Path for the HTTP request of http/https endpoints. */
   path: z.string().regex(/^\/[\x21-\x7e]*$/, 'must start with / and contain no spaces').max(512).optional(),
+  /** The vendor service expected to answer on `path`: its answer is compared with that service's (shared/vendor-answers.ts). */
+  service: z.enum(VENDOR_SERVICES).optional(),
 });
 export type ProbeEndpoint = z.infer<typeof probeEndpointSchema>;
 

@@ -34,24 +34,33 @@ export const portSchema = z.coerce
 export const nameSchema = z
   .string()
   .trim()
+  // An empty field is "required", not a breach of the character rules below.
+  .min(1, { message: 'is required', abort: true })
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'use letters, digits, ".", "_" or "-" (max 63), starting with a letter or digit');
+
+/** Why `v` is not an http(s) URL with a valid host and no credentials, or undefined when it is one. */
+export function httpUrlProblem(v: string): string | undefined {
+  if (/[\s"'`\\<>]/.test(v)) return 'must not contain spaces, quotes, backslashes or angle brackets';
+  if (!/^https?:\/\//i.test(v)) return 'must start with http:// or https://';
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return 'is not a valid URL';
+  }
+  if (u.username || u.password) return 'must not hold a user name or password (user:pw@): credentials are not allowed in this URL, where they would be stored in plain text';
+  if (!isHost(u.hostname.replace(/^\[|\]$/g, ''))) return 'has no valid host name (letters, digits, dots, hyphens) or IP address';
+  return undefined;
+}
 
 /** An http(s) URL with a valid host and no credentials, whitespace or quotes in it. */
 export const httpUrlSchema = z
   .string()
   .trim()
-  .refine(
-    (v) => {
-      if (/[\s"'`\\<>]/.test(v)) return false;
-      try {
-        const u = new URL(v);
-        return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && isHost(u.hostname.replace(/^\[|\]$/g, ''));
-      } catch {
-        return false;
-      }
-    },
-    { message: 'must be an http:// or https:// URL with a valid host' },
-  );
+  .superRefine((v, ctx) => {
+    const problem = httpUrlProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** A comma-separated list of no-proxy hosts or domain suffixes (".corp.example", "10.0.0.1"). */
 export const noProxySchema = z

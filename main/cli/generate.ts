@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Credential, CredentialSpec } from '../../shared/platforms/types';
 import { PLATFORMS } from '../../shared/platforms';
+import { answersKeys, answersKeysText } from '../../shared/platforms/answers-doc';
 import { exitCodeFor, ok, type Result } from '../../shared/result';
 import { generateFiles, generatorOf, planConfigs, resolveOutDir } from '../services/configs';
 import { sshCredential, tokenCredential } from '../services/credential';
@@ -12,6 +13,11 @@ import { EXIT, UsageError, type CliIo, type Command } from './types';
 
 const generators = PLATFORMS.filter((p) => p.generate)
   .map((p) => `  ${p.id.padEnd(15)} variants: ${p.variants.map((v) => v.id).join(', ')}; ${p.credential.kind === 'ssh-keypair' ? '--key FILE' : p.credential.kind === 'token' ? '--token-env VAR' : 'no credential'}`)
+  .join('\n');
+
+// Documented from each platform's answers schema (the one that validates the file), so it cannot drift.
+const answersHelp = PLATFORMS.filter((p) => p.generate)
+  .map((p) => `  ${p.id}:\n${answersKeysText(answersKeys(p.answers))}`)
   .join('\n');
 
 const HELP = `Usage: agent-onboard generate PLATFORM [--variant V] --answers FILE.json
@@ -40,6 +46,9 @@ Options:
 
 Platforms with a generator:
 ${generators}
+
+Answers keys (the --answers file is one JSON object; \`platforms --json\` lists the same):
+${answersHelp}
 
 Exit codes: 0 written (or, with --dry-run, previewed); 2 bad usage or bad input (one line on stderr,
 nothing written), or a write refused (a file changed meanwhile, permissions).

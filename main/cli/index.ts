@@ -48,6 +48,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(command.help + '\n');
     return EXIT.OK;
   }
+  const secret = secretOnCommandLine(rest);
+  if (secret) {
+    io.stderr(`agent-onboard ${name}: ${secret}\n`);
+    return EXIT.USAGE;
+  }
   try {
     return await command.run(rest, io);
   } catch (error) {
@@ -57,4 +62,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (!usageLike) io.stderr(`agent-onboard ${name}: this is a bug; please report it.\n`);
     return EXIT.USAGE;
   }
+}
+
+// Options people try for a secret, and the option that takes the name of its variable instead.
+const SECRET_OPTIONS: Record<string, string> = { token: 'token-env', passphrase: 'passphrase-env', password: 'passphrase-env', secret: 'token-env' };
+
+/**
+ * The reason to refuse a secret given on the command line (`--token X`, `--passphrase=X`),
+ * where the process list would show it, or undefined. Says which option to use instead, rather
+ * than the argument parser's "Unknown option".
+ */
+export function secretOnCommandLine(args: string[]): string | undefined {
+  for (const arg of args) {
+    if (arg === '--') return undefined;
+    const option = /^--([a-z-]+)(?:=|$)/.exec(arg)?.[1];
+    const instead = option ? SECRET_OPTIONS[option] : undefined;
+    if (instead) return `secrets never go on the command line (the process list shows them): put it in an environment variable and give its name with --${instead} VAR, e.g. --${instead} AGENT_TOKEN`;
+  }
+  return undefined;
 }

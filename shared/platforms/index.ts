@@ -1,5 +1,6 @@
 /** The platform catalogue: every supported platform, in the order the wizard shows them. */
 import type { AnyPlatform, PlatformId } from './types';
+import { answersKeys, type AnswerKey } from './answers-doc';
 import { armorcode } from './armorcode';
 import { bambooRemote } from './bamboo-remote';
 import { bambooElastic } from './bamboo-elastic';
@@ -22,6 +23,8 @@ export function catalogue(): {
   variants: { id: string; name: string }[];
   credential: string;
   steps: string[];
+  /** The keys of the --answers file, documented from the schema that validates them. */
+  answers: AnswerKey[];
 }[] {
   return PLATFORMS.map((p) => ({
     id: p.id,
@@ -31,5 +34,6 @@ export function catalogue(): {
     variants: p.variants,
     credential: p.credential.kind,
     steps: p.steps,
+    answers: answersKeys(p.answers),
   }));
 }

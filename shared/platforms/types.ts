@@ -3,6 +3,7 @@
  * and pure functions of text. Adding a platform is one folder under shared/platforms/ that
  * exports a `Platform`, plus its tests.
  */
+import type { VendorService } from '../vendor-answers';
 import type { z } from 'zod';
 import type { Result } from '../result';
 
@@ -78,6 +79,10 @@ export interface Endpoint {
   purpose: string;
   /** Failing it is a warning, not a failure (e.g. the 443 fallback when 22 works). */
   optional?: boolean;
+  /** Path of the HTTP request (http/https). */
+  path?: string;
+  /** The vendor service that must answer there (see shared/vendor-answers.ts). */
+  service?: VendorService;
 }
 
 /** A file a generator produces. Paths are relative to the output folder, with '/' separators. */

@@ -158,8 +158,13 @@ test('the Connectivity verdict moves the agent to 443, and the host key pinned t
 
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
     await app.getByRole('button', { name: 'Run the checks' }).click();
+    const row22 = app.getByTestId('probe-table').locator('tr[data-endpoint="ssh-22"]');
+    await expect(row22).toContainText('Fail: Connection refused');
     await app.getByRole('button', { name: 'Use port 443 for the agent' }).click();
     await expect(app.getByText('The agent now uses port 443.')).toBeVisible();
+    // The table follows the switch at once: 22 is now the optional fallback, so its refusal is a warning.
+    await expect(row22).toContainText('optional');
+    await expect(row22).toContainText('Warning: Connection refused');
     const hostKey = app.getByTestId(/^host-key-.*443/).first();
     await expect(hostKey).toContainText(sshd.hostKeyFingerprint);
     await hostKey.getByLabel('Fingerprint you were given (optional)').fill(sshd.hostKeyFingerprint);

@@ -97,6 +97,10 @@ test.describe('connectivity step', () => {
 
     await app.getByText('Show the report').click();
     const report = app.getByTestId('probe-report');
+    // Pinned after the check: the report (and the copy kept for Export) say so without a new run.
+    await expect(report).toContainText('Host key: matches the pinned key');
+    await expect(report).not.toContainText('not pinned yet');
+    await expect.poll(async () => ((await invoke(app, 'draft:load', {})).value as { connectivity?: { text: string } }).connectivity?.text ?? '').toContain('pinned after this check');
     await expect(report).toContainText(`[PASS] 127.0.0.1:${sshd.port} (ssh)`);
     await expect(report).toContainText(`host key ssh-ed25519 ${sshd.hostKeyFingerprint}`);
     await expect(report).toContainText('[FAIL] manager.invalid:443 (https)');

@@ -34,6 +34,12 @@ describe('probe limits', () => {
     expect(run.ms).toBeLessThan(run.deadlineMs);
   });
 
+  it('tries TLS beside the wait for an SSH banner: a silent SSH or auto port ends SILENT inside a deadline of 1.6 limits (it used to take two)', async () => {
+    const run = await runProbes([ep('ssh', silent.port, 'ssh'), ep('auto', silent.port, 'auto')], { timeoutMs: 1_000, deadlineMs: 1_600 });
+    expect(run.results.map((r) => r.verdict)).toEqual(['SILENT', 'SILENT']);
+    expect(run.results[0]?.detail).toContain('no answer to a TLS handshake either');
+  });
+
   it('says TIMEOUT at the TCP step for a black-holed port, naming the firewall', async () => {
     const run = await runProbes([ep('bh', blackHole.port, 'ssh')], { timeoutMs: 400, deadlineMs: 5_000 });
     const r = run.results[0]!;

@@ -156,6 +156,21 @@ describe('proxies', () => {
     expect(proxy.log).toContain(`CONNECT localhost:${trusted.port} 200`);
   });
 
+  it('checks the proxy itself directly, never by asking it to CONNECT to itself (issue 12 item 8)', async () => {
+    const self = { id: 'proxy', host: '127.0.0.1', port: proxy.port, protocol: 'tcp' as const, purpose: 'HTTP proxy' };
+    const before = proxy.log.length;
+    const manual = await runProbes([self, https(trusted.port)], { timeoutMs: 5000, extraCa: [certs.caPem], proxy: plan({ mode: 'manual', url: proxy.url }) });
+    expect(manual.results.map((r) => [r.verdict, Boolean(r.via)])).toEqual([
+      ['TCP_OK', false],
+      ['HTTP_OK', true],
+    ]);
+    const env = await runProbes([{ ...self, protocol: 'https' as const }], { timeoutMs: 3000, proxy: plan({ mode: 'env' }, { HTTPS_PROXY: proxy.url }) });
+    expect(env.results[0]?.via).toBeUndefined();
+    const logged = proxy.log.slice(before);
+    expect(logged).toContain(`CONNECT localhost:${trusted.port} 200`);
+    expect(logged.filter((l) => l.includes(`:${proxy.port} `))).toEqual([]);
+  });
+
   it('explains a 407: no credentials given, then wrong ones; passes with the right ones and never echoes the password', async () => {
     const none = await runProbes([https(trusted.port)], { timeoutMs: 5000, proxy: plan({ mode: 'manual', url: authProxy.url }) });
     expect(none.results[0]?.verdict).toBe('PROXY_AUTH');

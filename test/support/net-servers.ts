@@ -196,3 +196,39 @@ function answer(query: Buffer, q: { end: number }, address: string | undefined):
   address.split('.').forEach((o, k) => rr.writeUInt8(Number(o), 12 + k));
   return Buffer.concat([header, question, rr]);
 }
+
+/** One canned answer of a stand-in HTTPS server: status, headers and body for a path. */
+export interface CannedAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+  /** Send the body with Transfer-Encoding: chunked, in pieces. */
+  chunked?: boolean;
+}
+
+/**
+ * An HTTPS server that answers each path with a canned answer (404 elsewhere): a loopback
+ * stand-in for a vendor SaaS endpoint (Buildkite's Agent API, the Harness manager, a Bamboo
+ * server), speaking the shapes their clients document, since tests cannot reach the vendors.
+ */
+export async function startCannedHttps(kc: KeyCert, answers: Record<string, CannedAnswer>): Promise<Running & { requests: string[] }> {
+  const requests: string[] = [];
+  const server = https.createServer({ key: kc.key, cert: kc.cert }, (req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    const a = answers[req.url ?? ''] ?? { status: 404, body: '<html><body>Not Found</body></html>', headers: { 'content-type': 'text/html' } };
+    if (a.chunked) {
+      res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers });
+      const mid = Math.floor(a.body.length / 2);
+      res.write(a.body.slice(0, mid));
+      setTimeout(() => res.end(a.body.slice(mid)), 20);
+      return;
+    }
+    res.writeHead(a.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(a.body), ...a.headers });
+    res.end(a.body);
+  });
+  const sockets = track(server);
+  server.on('secureConnection', (s) => s.on('error', () => undefined));
+  server.on('tlsClientError', () => undefined);
+  const port = await listen(server);
+  return { port, requests, stop: closer(server, sockets) };
+}

@@ -138,3 +138,60 @@ export async function httpGet(socket: Duplex, req: HttpRequest, timeoutMs: numbe
   );
   return { ...head, sentAt, rttMs: performance.now() - start };
 }
+
+const MAX_BODY = 16 * 1024;
+
+/** The body of a chunked transfer as far as it arrived (a cut-off last chunk is kept as is). */
+function dechunk(raw: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at < raw.length) {
+    const eol = raw.indexOf('\r\n', at);
+    if (eol < 0) break;
+    const size = parseInt(raw.subarray(at, eol).toString('latin1').split(';')[0] ?? '', 16);
+    if (!Number.isFinite(size) || size <= 0) break;
+    parts.push(raw.subarray(eol + 2, Math.min(raw.length, eol + 2 + size)));
+    at = eol + 2 + size + 2;
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * Reads the start of an answer's body (at most 16 KiB): to its Content-Length, the end of a
+ * chunked body, or the close the request's `Connection: close` asks for. Ends at the step limit
+ * with what arrived; never fails (a body is evidence, not a requirement).
+ */
+export function readBody(socket: Duplex, head: HttpHead, timeoutMs: number, signal: AbortSignal): Promise<string> {
+  const chunked = /\bchunked\b/i.test(head.headers['transfer-encoding'] ?? '');
+  const length = Number(head.headers['content-length']);
+  const enough = (buf: Buffer): boolean =>
+    buf.length >= MAX_BODY || (chunked ? buf.includes('\r\n0\r\n') || buf.subarray(0, 3).toString('latin1') === '0\r\n' : Number.isFinite(length) && buf.length >= length);
+  const decode = (buf: Buffer): string => (chunked ? dechunk(buf) : buf).subarray(0, MAX_BODY).toString('utf8');
+  return new Promise<string>((resolve) => {
+    let buf = head.rest;
+    const finish = (): void => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('end', finish);
+      socket.off('close', finish);
+      socket.off('error', finish);
+      signal.removeEventListener('abort', finish);
+      resolve(decode(buf));
+    };
+    const onData = (chunk: Buffer): void => {
+      buf = Buffer.concat([buf, chunk]);
+      if (enough(buf)) finish();
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    if (enough(buf) || signal.aborted) {
+      finish();
+      return;
+    }
+    signal.addEventListener('abort', finish, { once: true });
+    socket.on('data', onData);
+    socket.once('end', finish);
+    socket.once('close', finish);
+    socket.once('error', finish);
+    socket.resume();
+  });
+}

@@ -7,6 +7,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { measureClock } from '../../../shared/clock-skew';
 import {
   baseDomain,
@@ -24,7 +25,8 @@ import {
   type VerdictCode,
 } from '../../../shared/probe';
 import { resolveHost, type DnsAnswer } from './dns';
-import { httpGet, type HttpAnswer, type HttpHead } from './http';
+import { judgeVendorAnswer } from '../../../shared/vendor-answers';
+import { httpGet, readBody, type HttpAnswer, type HttpHead } from './http';
 import { connectTunnel, proxyAuthFailure, proxyAuthorization, type ProxyPlan } from './proxy';
 import { checkSsh, readBanner } from './ssh';
 import type { Ssh2Key } from '../keys';
@@ -53,7 +55,7 @@ export interface ProbeOptions {
   extraCa?: string[];
   /** What extraCa holds, for the run's report (see readCaBundle). */
   trustedCas?: TrustedCa[];
-  /** For 'auto' endpoints: how long to wait for a server that speaks first (SSH) before trying TLS. Default min(timeoutMs, 1500). */
+  /** For ssh and auto endpoints: how long a port may stay quiet before TLS is tried beside the wait for an SSH banner (the TLS try gets the rest of the step limit). Default min(timeoutMs / 3, 1500); at most timeoutMs / 2. */
   autoSniffMs?: number;
   /** Endpoints probed at the same time (default 64). */
   concurrency?: number;
@@ -223,7 +225,7 @@ async function flow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc:
       return { verdict: 'TCP_OK', detail: `${endpointLabel(e.host, e.port)} accepts TCP connections (${acc.tcp?.ms ?? 0} ms)` };
     }
     case 'ssh':
-      return sshFlow(e, o, signal, acc, o.timeoutMs);
+      return sshFlow(e, o, signal, acc);
     case 'tls':
     case 'https':
       return tlsFlow(e, o, signal, acc, { tlsInsteadOfSsh: false });
@@ -267,17 +269,15 @@ async function connectFirst(e: ProbeEndpoint, addresses: string[], o: ProbeOptio
   throw lastError;
 }
 
-async function sshFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc, bannerMs: number, socketIn?: net.Socket, bannerIn?: string): Promise<Outcome> {
+async function sshFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc, socketIn?: net.Socket, bannerIn?: string): Promise<Outcome> {
   const socket = socketIn ?? (await open(e, o, signal, acc));
   let banner = bannerIn;
   if (banner === undefined) {
-    try {
-      banner = await step(acc, 'banner', () => readBanner(socket, bannerMs, signal), (b) => b);
-    } catch (error) {
-      socket.destroy();
-      if (error instanceof StepFailure && error.verdict === 'SILENT' && !/closed/.test(error.detail)) return sniffTls(e, o, signal, acc, error);
-      throw error;
-    }
+    const found = await detect(e, o, signal, acc, socket, 'ssh');
+    if (found.kind === 'banner-failed') throw found.failure;
+    if (found.kind === 'tls') return tlsInsteadOfSsh(e, acc, found.tls);
+    if (found.kind !== 'ssh') throw new StepFailure('banner', 'NOT_SSH', 'the port did not answer with SSH');
+    banner = found.banner;
   }
   acc.answered = 'ssh';
   const ssh = o.ssh;
@@ -305,16 +305,8 @@ async function sshFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, a
   return { verdict: 'SSH_OK', detail: parts.join('; ') };
 }
 
-/** An SSH port that stays silent: is it TLS (a proxy or web server on 443)? Otherwise it stays SILENT. */
-async function sniffTls(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc, silent: StepFailure): Promise<Outcome> {
-  let tls: TlsOutcome;
-  try {
-    const socket = await open(e, o, signal, acc);
-    tls = await step(acc, 'tls', () => handshake(socket, { host: e.host, ...(o.extraCa ? { extraCa: o.extraCa } : {}) }, o.timeoutMs, signal), (t) => `${t.facts.protocol} answered instead of SSH`);
-  } catch (error) {
-    if (error instanceof StepFailure && (error.verdict === 'CANCELLED' || error.step === 'proxy')) throw error;
-    throw silent;
-  }
+/** An SSH port where TLS answered (a proxy or web server on 443): NOT_SSH, with the certificate it showed. */
+function tlsInsteadOfSsh(e: ProbeEndpoint, acc: Acc, tls: TlsOutcome): Outcome {
   const wrongName = nameError(e.host, tls.socket);
   tls.socket.destroy();
   acc.answered = 'tls';
@@ -332,10 +324,15 @@ async function tlsFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, a
     () => handshake(socket, { host: e.host, ...(o.extraCa ? { extraCa: o.extraCa } : {}), ...(e.protocol === 'https' || e.protocol === 'auto' ? { alpn: ['http/1.1'] } : {}) }, o.timeoutMs, signal),
     (t) => `${t.facts.protocol}; "${t.facts.subject}" issued by "${t.facts.issuer}"; ${t.facts.trusted ? 'trusted' : `not trusted (${t.facts.error})`}`,
   );
+  return overTls(e, o, signal, acc, tls, ctx);
+}
+
+/** After a TLS handshake: the certificate's verdict, then (unless the endpoint is plain 'tls') the HTTP answer. */
+async function overTls(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc, tls: TlsOutcome, ctx: { tlsInsteadOfSsh: boolean }): Promise<Outcome> {
   acc.answered = 'tls';
   acc.tls = tls.facts;
   const judged = judgeCertificate(tls.facts, { nameError: nameError(e.host, tls.socket) }, { host: e.host, viaProxy: Boolean(acc.via), tlsInsteadOfSsh: ctx.tlsInsteadOfSsh, otherDomainsSameIssuer: [] });
-  const handshakeCheck = acc.checks[acc.checks.length - 1];
+  const handshakeCheck = acc.checks.findLast((c) => c.step === 'tls');
   if (judged.verdict !== 'TLS_OK' && handshakeCheck) Object.assign(handshakeCheck, { status: 'fail', detail: `${handshakeCheck.detail} — ${judged.detail}` });
   if (e.protocol === 'tls') {
     tls.socket.destroy();
@@ -345,7 +342,7 @@ async function tlsFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, a
     const head = await step(acc, 'http', () => httpGet(tls.socket, { hostHeader: hostHeader(e), target: e.path ?? '/' }, o.timeoutMs, signal), (h) => statusText(h));
     recordHttp(acc, head);
     if (judged.verdict !== 'TLS_OK') return judged;
-    return httpVerdict(head, `${judged.detail}; HTTP ${head.status}`);
+    return await serviceVerdict(e, acc, tls.socket, head, o, signal, httpVerdict(head, `${judged.detail}; HTTP ${head.status}`));
   } catch (error) {
     if (judged.verdict !== 'TLS_OK') return judged;
     throw error;
@@ -373,52 +370,199 @@ async function httpFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, 
     const head = await step(acc, 'http', () => httpGet(socket, { hostHeader: hostHeader(e), target, ...(auth ? { proxyAuthorization: auth } : {}) }, o.timeoutMs, signal), (h) => statusText(h));
     if (proxy && head.status === 407) throw proxyAuthFailure(proxy, head.headers);
     recordHttp(acc, head);
-    return httpVerdict(head, `HTTP ${head.status}${head.reason ? ` ${head.reason}` : ''}`);
+    return await serviceVerdict(e, acc, socket, head, o, signal, httpVerdict(head, `HTTP ${head.status}${head.reason ? ` ${head.reason}` : ''}`));
   } finally {
     socket.destroy();
   }
 }
 
-/** 'auto': SSH if the server speaks first; otherwise TLS (then HTTP over it); otherwise plain HTTP; otherwise TCP. */
+/**
+ * 'auto': SSH if the server speaks first; TLS (then HTTP over it) or plain HTTP when it waits
+ * for the client (tried side by side with the banner wait, see detect()); otherwise TCP.
+ */
 async function autoFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc): Promise<Outcome> {
-  const sniffMs = o.autoSniffMs ?? Math.min(o.timeoutMs, 1500);
   const socket = await open(e, o, signal, acc);
-  let banner: string;
-  try {
-    banner = await readBanner(socket, sniffMs, signal);
-  } catch (error) {
-    socket.destroy();
-    if (!(error instanceof StepFailure)) throw error;
-    if (error.verdict === 'NOT_SSH') {
+  const found = await detect(e, o, signal, acc, socket, 'auto');
+  switch (found.kind) {
+    case 'ssh':
+      return sshFlow(e, o, signal, acc, socket, found.banner);
+    case 'banner-failed': {
+      if (found.failure.verdict !== 'NOT_SSH') throw found.failure;
+      const check = acc.checks.findLast((c) => c.step === 'banner');
+      if (check) Object.assign(check, { status: 'skip', detail: `not SSH: ${found.failure.detail}` });
       acc.answered = 'tcp';
-      acc.checks.push({ step: 'banner', status: 'skip', detail: `not SSH: ${error.detail}` });
-      return { verdict: 'TCP_OK', detail: `${endpointLabel(e.host, e.port)} accepts connections; ${error.detail}` };
+      return { verdict: 'TCP_OK', detail: `${endpointLabel(e.host, e.port)} accepts connections; ${found.failure.detail}` };
     }
-    if (error.verdict !== 'SILENT' || /closed/.test(error.detail)) throw error;
-    acc.checks.push({ step: 'banner', status: 'skip', detail: `no SSH banner within ${sniffMs} ms: trying TLS` });
-    return autoAfterSilence(e, o, signal, acc);
+    case 'tls':
+      return overTls(e, o, signal, acc, found.tls, { tlsInsteadOfSsh: false });
+    case 'http':
+      recordHttp(acc, found.head);
+      acc.answered = 'http';
+      return httpVerdict(found.head, `plain HTTP: ${found.head.status}${found.head.reason ? ` ${found.head.reason}` : ''}`);
+    case 'not-http':
+      acc.answered = 'tcp';
+      return { verdict: 'TCP_OK', detail: `${endpointLabel(e.host, e.port)} accepts connections; the service is not SSH, TLS or HTTP (${found.failure.detail})` };
   }
-  acc.checks.push({ step: 'banner', status: 'pass', detail: banner });
-  return sshFlow(e, o, signal, acc, o.timeoutMs, socket, banner);
 }
 
-async function autoAfterSilence(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc): Promise<Outcome> {
+/** An outcome of an attempt that may lose a race: its value or its failure. */
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+function quiet(ms: number, signal: AbortSignal): Promise<'quiet'> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('quiet'), ms);
+    signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  });
+}
+
+/**
+ * How long a port may stay quiet before the TLS try starts beside the wait for an SSH banner: a
+ * third of the step limit, at most 1.5 s. An SSH server speaks as soon as it accepts, so real
+ * ones are rarely sent a TLS hello; the TLS try then gets the rest of the limit, so a port that
+ * stays silent to both costs one limit.
+ */
+function quietSpell(o: ProbeOptions): number {
+  return Math.min(o.autoSniffMs ?? Math.min(o.timeoutMs / 3, 1500), o.timeoutMs / 2);
+}
+
+/** What answered on a port that was asked to speak first. */
+type Detected =
+  | { kind: 'ssh'; banner: string }
+  | { kind: 'banner-failed'; failure: StepFailure }
+  | { kind: 'tls'; tls: TlsOutcome; side: Acc }
+  | { kind: 'http'; head: HttpAnswer; side: Acc }
+  | { kind: 'not-http'; failure: StepFailure; side: Acc };
+
+function isSilentTimeout(error: unknown): boolean {
+  return error instanceof StepFailure && error.verdict === 'SILENT' && !/closed/.test(error.detail);
+}
+
+function isNotTls(error: unknown): boolean {
+  return error instanceof StepFailure && error.verdict === 'TLS_HANDSHAKE_FAILED' && error.facts.answered === 'tcp';
+}
+
+/** A fresh record for an attempt on a second connection (it reuses the DNS answer). */
+function sideAcc(acc: Acc): Acc {
+  return { answered: 'nothing', checks: [], ...(acc.dns ? { dns: acc.dns } : {}) };
+}
+
+/** Takes the winning attempt's record into the endpoint's. */
+function merge(acc: Acc, side: Acc): void {
+  acc.checks.push(...side.checks);
+  if (side.tcp) acc.tcp = side.tcp;
+  if (side.via) acc.via = side.via;
+}
+
+/**
+ * Who speaks on `socket`: waits for an SSH banner and, when the port stays quiet for a short
+ * spell, tries TLS on a second connection at the same time, within what is left of the step
+ * limit; in 'auto' mode an answer that is not TLS then tries plain HTTP on a third, still beside
+ * the banner wait. The first clear answer wins and the other attempts are stopped, so a port
+ * silent to all of them costs one step limit, not one per protocol tried (a silent SSH port
+ * used to cost the banner limit and then the TLS limit: bench/probe.ts). `socket` is destroyed
+ * unless SSH won.
+ */
+async function detect(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc, socket: net.Socket, mode: 'ssh' | 'auto'): Promise<Detected> {
+  const losers = new AbortController();
+  const tries = AbortSignal.any([signal, losers.signal]);
+  const start = performance.now();
+  const banner = settle(readBanner(socket, o.timeoutMs, tries)).then((b) => ({ from: 'banner' as const, b, ms: since(start) }));
+  let tls: Promise<{ from: 'tls'; t: Settled<TlsOutcome> }> | undefined;
+  const state: { won: 'ssh' | 'tls' | 'other' } = { won: 'other' };
+  const bannerOutcome = (b: Settled<string>, ms: number): Detected => {
+    if (b.ok) {
+      state.won = 'ssh';
+      acc.checks.push({ step: 'banner', status: 'pass', ms, detail: b.value });
+      return { kind: 'ssh', banner: b.value };
+    }
+    const failure = b.error instanceof StepFailure ? b.error : new StepFailure('banner', 'UNREACHABLE', errorText(b.error));
+    acc.checks.push({ step: 'banner', status: mode === 'auto' && isSilentTimeout(failure) ? 'skip' : 'fail', ms, detail: failure.detail });
+    return { kind: 'banner-failed', failure };
+  };
   try {
-    return await tlsFlow(e, o, signal, acc, { tlsInsteadOfSsh: false });
-  } catch (error) {
-    if (!(error instanceof StepFailure) || error.verdict !== 'TLS_HANDSHAKE_FAILED' || error.facts.answered !== 'tcp') throw error;
-    acc.checks[acc.checks.length - 1] = { step: 'tls', status: 'skip', detail: error.detail };
+    const spell = quietSpell(o);
+    const first = await Promise.race([banner, quiet(spell, tries)]);
+    if (first !== 'quiet') return bannerOutcome(first.b, first.ms);
+
+    const tlsSide = sideAcc(acc);
+    tls = settle(tryTls(e, { ...o, timeoutMs: Math.round(o.timeoutMs - spell) }, tries, tlsSide, mode)).then((t) => ({ from: 'tls' as const, t }));
+    const next = await Promise.race([banner, tls]);
+    let tlsResult: Settled<TlsOutcome>;
+    if (next.from === 'banner') {
+      if (next.b.ok || !isSilentTimeout(next.b.error)) return bannerOutcome(next.b, next.ms);
+      bannerOutcome(next.b, next.ms);
+      tlsResult = (await tls).t;
+    } else {
+      tlsResult = next.t;
+    }
+    if (tlsResult.ok) {
+      state.won = 'tls';
+      merge(acc, tlsSide);
+      return { kind: 'tls', tls: tlsResult.value, side: tlsSide };
+    }
+    const bannerDone = acc.checks.some((c) => c.step === 'banner');
+    if (mode === 'auto' && isNotTls(tlsResult.error)) {
+      // Not TLS either: plain HTTP, still beside the banner wait.
+      const httpSide = sideAcc(acc);
+      httpSide.checks.push(...tlsSide.checks.map((c) => (c.step === 'tls' ? { ...c, status: 'skip' as const } : c)));
+      const http = settle(tryHttp(e, o, tries, httpSide)).then((h) => ({ from: 'http' as const, h }));
+      const after = bannerDone ? await http : await Promise.race([banner, http]);
+      if (after.from === 'banner' && (after.b.ok || !isSilentTimeout(after.b.error))) return bannerOutcome(after.b, after.ms);
+      const h = after.from === 'http' ? after.h : (await http).h;
+      if (h.ok) {
+        merge(acc, httpSide);
+        return { kind: 'http', head: h.value, side: httpSide };
+      }
+      // Neither TLS nor HTTP: an SSH banner may still come.
+      if (!bannerDone && after.from === 'http') {
+        const last = await banner;
+        if (last.b.ok || !isSilentTimeout(last.b.error)) return bannerOutcome(last.b, last.ms);
+      }
+      merge(acc, httpSide);
+      if (h.error instanceof StepFailure && h.error.verdict === 'HTTP_ERROR') return { kind: 'not-http', failure: h.error, side: httpSide };
+      throw h.error;
+    }
+    // TLS failed: the banner decides, or the port is silent.
+    if (!bannerDone) {
+      const last = await banner;
+      if (last.b.ok || !isSilentTimeout(last.b.error)) return bannerOutcome(last.b, last.ms);
+      bannerOutcome(last.b, last.ms);
+    }
+    merge(acc, tlsSide);
+    const silent = acc.checks.find((c) => c.step === 'banner');
+    if (tlsResult.error instanceof StepFailure && (tlsResult.error.verdict === 'CANCELLED' || tlsResult.error.step === 'proxy')) throw tlsResult.error;
+    if (mode === 'auto' && !(tlsResult.error instanceof StepFailure && tlsResult.error.verdict === 'SILENT')) throw tlsResult.error;
+    throw new StepFailure('banner', 'SILENT', `${silent?.detail ?? 'no SSH banner'}, and no answer to a TLS handshake either`);
+  } finally {
+    losers.abort('lost');
+    if (state.won !== 'ssh') socket.destroy();
+    if (state.won !== 'tls') void tls?.then(({ t }) => t.ok && t.value.socket.destroy());
   }
+}
+
+/** The TLS try of detect(): a second connection and a handshake (with ALPN http/1.1 in 'auto'). */
+async function tryTls(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc, mode: 'ssh' | 'auto'): Promise<TlsOutcome> {
+  const socket = await open(e, o, signal, acc);
+  return step(
+    acc,
+    'tls',
+    () => handshake(socket, { host: e.host, ...(o.extraCa ? { extraCa: o.extraCa } : {}), ...(mode === 'auto' ? { alpn: ['http/1.1'] } : {}) }, o.timeoutMs, signal),
+    (t) => (mode === 'ssh' ? `${t.facts.protocol} answered instead of SSH` : `${t.facts.protocol}; "${t.facts.subject}" issued by "${t.facts.issuer}"; ${t.facts.trusted ? 'trusted' : `not trusted (${t.facts.error})`}`),
+  );
+}
+
+/** The plain-HTTP try of detect() ('auto' only). */
+async function tryHttp(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc): Promise<HttpAnswer> {
   const socket = await open(e, o, signal, acc);
   try {
-    const head = await step(acc, 'http', () => httpGet(socket, { hostHeader: hostHeader(e), target: e.path ?? '/' }, o.timeoutMs, signal), (h) => statusText(h));
-    recordHttp(acc, head);
-    acc.answered = 'http';
-    return httpVerdict(head, `plain HTTP: ${head.status}${head.reason ? ` ${head.reason}` : ''}`);
-  } catch (error) {
-    if (!(error instanceof StepFailure) || error.verdict !== 'HTTP_ERROR') throw error;
-    acc.answered = 'tcp';
-    return { verdict: 'TCP_OK', detail: `${endpointLabel(e.host, e.port)} accepts connections; the service is not SSH, TLS or HTTP (${error.detail})` };
+    return await step(acc, 'http', () => httpGet(socket, { hostHeader: hostHeader(e), target: e.path ?? '/' }, o.timeoutMs, signal), (h) => statusText(h));
   } finally {
     socket.destroy();
   }
@@ -447,6 +591,18 @@ function clockPart(clock: Acc['clock'], label: string): Pick<EndpointResult, 'cl
   if (!clock) return {};
   const warnings = clockWarnings(clock, label);
   return { clock, ...(warnings.length ? { warnings } : {}) };
+}
+
+/**
+ * For an endpoint that names its vendor service: reads the start of the body and says whether
+ * the answer looks like that service (NOT_THE_SERVICE when it does not), as a check of its own.
+ */
+async function serviceVerdict(e: ProbeEndpoint, acc: Acc, socket: Duplex, head: HttpAnswer, o: ProbeOptions, signal: AbortSignal, plain: Outcome): Promise<Outcome> {
+  if (!e.service || plain.verdict !== 'HTTP_OK') return plain;
+  const body = await readBody(socket, head, o.timeoutMs, signal);
+  const judged = judgeVendorAnswer(e.service, e.path ?? '/', { status: head.status, headers: head.headers, body });
+  acc.checks.push({ step: 'http', status: judged.looksLike ? 'pass' : 'fail', detail: judged.detail });
+  return judged.looksLike ? { verdict: 'HTTP_OK', detail: `${plain.detail}; ${judged.detail}` } : { verdict: 'NOT_THE_SERVICE', detail: judged.detail };
 }
 
 function httpVerdict(h: HttpHead, detail: string): Outcome {

@@ -51,7 +51,7 @@ export function planProxy(spec: ProxySpec, env: Record<string, string | undefine
     if ('error' in server) return server;
     return {
       describe: `${server.display}${spec.noProxy ? `, NO_PROXY=${spec.noProxy}` : ''}`,
-      forEndpoint: (e) => (matchesNoProxy(e.host, e.port, spec.noProxy) ? undefined : server),
+      forEndpoint: (e) => (isProxy(e, server) || matchesNoProxy(e.host, e.port, spec.noProxy) ? undefined : server),
     };
   }
   const noProxy = envValue(env, 'no_proxy');
@@ -66,11 +66,19 @@ export function planProxy(spec: ProxySpec, env: Record<string, string | undefine
     describe: https || http ? parts.join(', ') : undefined,
     forEndpoint: (e) => {
       if (matchesNoProxy(e.host, e.port, noProxy)) return undefined;
-      if (e.protocol === 'http') return http;
-      if (e.protocol === 'https' || e.protocol === 'tls' || e.protocol === 'auto') return https;
-      return undefined;
+      const proxy = e.protocol === 'http' ? http : e.protocol === 'https' || e.protocol === 'tls' || e.protocol === 'auto' ? https : undefined;
+      return proxy && !isProxy(e, proxy) ? proxy : undefined;
     },
   };
+}
+
+/**
+ * True when the endpoint is the proxy itself (the platform's "HTTP proxy" check): it is reached
+ * directly, since a proxy asked to CONNECT to itself proves nothing about the way to it.
+ */
+function isProxy(e: Pick<ProbeEndpoint, 'host' | 'port'>, proxy: ProxyServer): boolean {
+  const bare = (h: string): string => h.replace(/^\[|\]$/g, '').toLowerCase();
+  return e.port === proxy.port && bare(e.host) === bare(proxy.host);
 }
 
 /** The Proxy-Authorization header value for a proxy with credentials (Basic). */

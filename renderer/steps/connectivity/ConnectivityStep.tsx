@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { COMPANY_CA_FILE } from '../../../shared/bundle';
 import { endpointLabel, WARNINGS, type ProbeRun, type ProxySpec } from '../../../shared/probe';
-import { firewallCsv, formatReport, keepReport, uncheckedBy } from '../../../shared/probe-report';
+import { firewallCsv, formatReport, keepReport, relabel, resultIsFor, runWithCurrentPins, uncheckedBy, withCurrentPins } from '../../../shared/probe-report';
 import { ERROR_TITLES } from '../../../shared/result';
 import type { StepProps, StepView } from '../types';
 import { AddEndpoint } from './AddEndpoint';
@@ -65,10 +65,13 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
   const done = Object.keys(state.rows).length;
   const reportContext = platform ? { platform: platform.name } : {};
 
-  // A finished run is kept in the draft (public data only), for the Export step and a reload.
+  // The run as it stands with today's pins: a key pinned after the check reads as pinned.
+  const shownRun = useMemo(() => (state.run ? runWithCurrentPins(state.run, draft.knownHosts) : undefined), [state.run, draft.knownHosts]);
+  // A finished run is kept in the draft (public data only), for the Export step and a reload;
+  // again after a pin, so the kept report never says "not pinned yet" for a pinned key.
   useEffect(() => {
-    if (state.status === 'done' && state.run) update({ connectivity: keepReport(state.run, reportContext) });
-  }, [state.run]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (state.status === 'done' && shownRun) update({ connectivity: keepReport(shownRun, reportContext) });
+  }, [shownRun]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const run = (): void => {
     setNotice(null);
@@ -87,14 +90,22 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
     });
   };
 
-  const results = state.run?.results ?? Object.values(state.rows);
+  // Rows of endpoints that changed since they were checked (e.g. after "Use port 443") are not shown
+  // under the new label: they read "Not checked yet" until the checks run again.
+  const rows = Object.fromEntries(
+    Object.entries(state.rows).flatMap(([id, r]) => {
+      const e = endpoints.find((x) => x.id === id && resultIsFor(r, x));
+      return e ? [[id, relabel(withCurrentPins(r, draft.knownHosts), e)] as const] : [];
+    }),
+  );
+  const results = shownRun?.results ?? Object.values(rows);
   const pinnedByHost: Record<string, string[]> = {};
   for (const r of results) if (r.ssh?.fingerprint && isPinned(draft.knownHosts, r)) (pinnedByHost[r.endpoint.host] ??= []).push(r.ssh.fingerprint);
   const commands = probeCommands(endpoints, ssh, pinnedByHost, Boolean(draft.trustedCa));
   // Until a new run finishes, the last one's report (kept in the draft) is shown again.
   const kept = state.run ? undefined : draft.connectivity;
   const unchecked = kept ? uncheckedBy(kept, planned) : [];
-  const report = state.run ? formatReport(state.run, reportContext) : (kept?.text ?? '');
+  const report = shownRun ? formatReport(shownRun, reportContext) : (kept?.text ?? '');
   const reportName = `connectivity-report-${(state.run?.startedAt ?? kept?.at ?? '').replace(/[:.]/g, '-')}.txt`;
 
   return (
@@ -103,7 +114,7 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
         Prove the agent can reach its server before anything starts. Every endpoint is checked at once, each step with its own time limit; Cancel stops at any moment.
       </p>
 
-      <ReachPicture endpoints={endpoints} rows={state.rows} />
+      <ReachPicture endpoints={endpoints} rows={rows} />
 
       <section className="probe-setup" aria-label="What to check">
         {extra.length > 0 && (
@@ -180,7 +191,7 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
         </div>
       )}
 
-      <ResultsTable endpoints={endpoints} rows={state.rows} running={running} />
+      <ResultsTable endpoints={endpoints} rows={rows} running={running} />
 
       {state.run?.suggestions.map((s) => (
         <div key={`${s.host}-${s.from}-${s.to}`} className="probe-panel probe-suggestion" role="note">
@@ -220,7 +231,7 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
               Save report
             </button>
             {state.run && (
-              <button type="button" className="secondary" onClick={() => state.run && download(reportName.replace(/^connectivity-report/, 'firewall-rules').replace(/\.txt$/, '.csv'), firewallCsv(state.run), 'text/csv')}>
+              <button type="button" className="secondary" onClick={() => shownRun && download(reportName.replace(/^connectivity-report/, 'firewall-rules').replace(/\.txt$/, '.csv'), firewallCsv(shownRun), 'text/csv')}>
                 Save firewall rules (CSV)
               </button>
             )}

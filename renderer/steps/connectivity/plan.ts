@@ -29,7 +29,7 @@ export interface ExtraEndpoint {
 /** The probe list: the platform's endpoints, then the user's (never two with the same id). */
 export function probeEndpoints(planned: Endpoint[], extra: ExtraEndpoint[]): ProbeEndpoint[] {
   return [
-    ...planned.map((e) => ({ id: e.id, host: e.host, port: e.port, protocol: e.protocol, purpose: e.purpose, ...(e.optional ? { optional: true } : {}) })),
+    ...planned.map((e) => ({ id: e.id, host: e.host, port: e.port, protocol: e.protocol, purpose: e.purpose, ...(e.optional ? { optional: true } : {}), ...(e.path ? { path: e.path } : {}), ...(e.service ? { service: e.service } : {}) })),
     ...extra.map((e) => ({ id: e.id, host: e.host, port: e.port, protocol: e.protocol, purpose: 'added by you', optional: true })),
   ];
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { hostSchema, isHost, nameSchema, portSchema } from '../../validate';
+import { doc } from '../answers-doc';
 
 /** Default port of each accepted URL scheme (tcp:// has none: its port is required). */
 export const SERVICE_SCHEMES: Record<string, number | undefined> = { https: 443, http: 80, ssh: 22, tcp: undefined };
@@ -36,6 +37,7 @@ export function parseServiceUrl(text: string): { ok: true; target: ServiceTarget
   const host = bracketed.startsWith('[') ? bracketed.slice(1, -1) : bracketed;
   if (!isHost(host) || (bracketed.startsWith('[') !== host.includes(':'))) return { ok: false, message: `${JSON.stringify(bracketed.slice(0, 80))} is not a host name or IP address` };
   const port = m[3] !== undefined ? Number(m[3]) : SERVICE_SCHEMES[scheme];
+  if (port === undefined && m[1] === undefined) return { ok: false, message: `needs a scheme or a port: e.g. https://${bracketed} or ${bracketed}:8080` };
   if (port === undefined) return { ok: false, message: `${scheme}:// needs a port, e.g. ${scheme}://${bracketed}:8080` };
   if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, message: 'port must be between 1 and 65535' };
   return { ok: true, target: { scheme, host: host.toLowerCase(), port } };
@@ -43,7 +45,7 @@ export function parseServiceUrl(text: string): { ok: true; target: ServiceTarget
 
 /** One internal service: its name (a supervisord program / systemd unit name), URL and remote port. */
 export const armorcodeService = z.object({
-  name: nameSchema,
+  name: nameSchema.meta(doc('The service\'s name: its supervisord program / systemd unit is named after it.', 'jira')),
   url: z
     .string()
     .trim()
@@ -51,21 +53,38 @@ export const armorcodeService = z.object({
     .superRefine((v, ctx) => {
       const parsed = parseServiceUrl(v);
       if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
-    }),
-  remotePort: portSchema,
+    })
+    .meta(doc('The internal service as the agent host reaches it: https://, http://, ssh:// or tcp://host:port, or host:port.', 'https://jira.internal')),
+  remotePort: portSchema.meta(doc('The port ArmorCode assigned to this service on its server (the reverse forward).', 5000)),
 });
 export type ArmorcodeService = z.infer<typeof armorcodeService>;
 
 /** The answers of an ArmorCode tunnel agent; duplicate remote ports and names are refused. */
 export const armorcodeAnswers = z
   .object({
-    server: hostSchema,
-    port: portSchema.default(22),
-    user: nameSchema,
-    services: z.array(armorcodeService).min(1, 'add at least one internal service').max(100, 'at most 100 services'),
+    server: hostSchema.meta(doc('The SSH server ArmorCode gave you.', 'tunnel.example.armorcode.com')),
+    port: portSchema.default(22).meta(doc('SSH port of the server: 22, or 443 when outbound 22 is blocked.', 443)),
+    user: nameSchema.meta(doc('The SSH user ArmorCode gave you.', 'acme')),
+    services: z
+      .array(armorcodeService)
+      .min(1, 'add at least one internal service')
+      .max(100, 'at most 100 services')
+      .meta(doc('The internal services the tunnel reaches (1 to 100).', [{ name: 'jira', url: 'https://jira.internal', remotePort: 5000 }])),
     /** Seconds between SSH keep-alives; the link counts as dead after interval × count. */
-    serverAliveInterval: z.coerce.number().int('must be a whole number').min(5, 'must be at least 5').max(600, 'must be at most 600').default(30),
-    serverAliveCountMax: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(20, 'must be at most 20').default(3),
+    serverAliveInterval: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(5, 'must be at least 5')
+      .max(600, 'must be at most 600')
+      .default(30)
+      .meta(doc('Seconds between SSH keep-alives (5 to 600).', 30)),
+    serverAliveCountMax: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(20, 'must be at most 20')
+      .default(3)
+      .meta(doc('Keep-alives without an answer before the link counts as dead (1 to 20).', 3)),
   })
   .superRefine((a, ctx) => {
     const ports = new Map<number, number>();

@@ -16,7 +16,15 @@ export const BAMBOO_ELASTIC_FAILURES: KnownFailure[] = [
   {
     id: 'bamboo-elastic-unauthorized-run-instances',
     title: 'AWS refused ec2:RunInstances for Bamboo (UnauthorizedOperation)',
-    patterns: [/\(UnauthorizedOperation\)\s+when\s+calling\s+the\s+RunInstances\s+operation/i, /UnauthorizedOperation[^.]{0,200}RunInstances/i],
+    patterns: [
+      // AWS CLI / boto: "An error occurred (UnauthorizedOperation) when calling the RunInstances operation: …"
+      /\(UnauthorizedOperation\)\s+when\s+calling\s+the\s+RunInstances\s+operation/i,
+      // AWS SDK for Java (Bamboo's): "AmazonEC2Exception: You are not authorized … Encoded authorization failure message: …
+      // (Service: AmazonEC2; Status Code: 403; Error Code: UnauthorizedOperation; Request ID: …)"
+      /Encoded\s+authorization\s+failure\s+message[\s\S]{0,4000}?Error\s+Code:\s*UnauthorizedOperation/i,
+      /AmazonEC2Exception[\s\S]{0,4000}?Error\s+Code:\s*UnauthorizedOperation/i,
+      /UnauthorizedOperation[^.]{0,200}RunInstances/i,
+    ],
     cause: "Bamboo's AWS principal may not launch the instance: its own IAM policy lacks a permission, or an SCP (or permission boundary) denies it — often an IMDSv2 rule on ec2:MetadataHttpTokens.",
     fix: `${DECODE} An explicit deny with no matched statements is typical of an SCP.`,
     action: { kind: 'scp-check' },

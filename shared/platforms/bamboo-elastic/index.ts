@@ -1,5 +1,6 @@
 /** Bamboo elastic agents on EC2 blocked by IMDSv2 service control policies (reference/platforms.md §3). */
 import { z } from 'zod';
+import { doc } from '../answers-doc';
 import type { Platform } from '../types';
 import { BAMBOO_ELASTIC_FAILURES } from './failures';
 
@@ -8,15 +9,20 @@ export { parseFailureText, principalArnKey, type FailureFacts } from './failure-
 export { exemptPrincipal } from './exemption';
 
 export const bambooElasticAnswers = z.object({
-  principalArn: z.string().trim().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]+$/, 'must be an IAM role or user ARN'),
-  httpTokens: z.enum(['required', 'optional', 'absent']).default('optional'),
-  hopLimit: z.coerce.number().int().min(1).max(64).default(1),
+  principalArn: z
+    .string()
+    .trim()
+    .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]+$/, 'must be an IAM role or user ARN')
+    .meta(doc('The IAM user or role of the AWS access configured in Elastic Bamboo (a role session ARN from an error message works too).', 'arn:aws:iam::123456789012:role/bamboo-elastic')),
+  httpTokens: z.enum(['required', 'optional', 'absent']).default('optional').meta(doc("The instance metadata HttpTokens setting Bamboo's launches carry (absent: not set at all).", 'required')),
+  hopLimit: z.coerce.number().int().min(1).max(64).default(1).meta(doc('HttpPutResponseHopLimit, 1 to 64; containers on the instance need 2.', 2)),
   region: z
     .string()
     .trim()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region like us-east-1')
-    .default('us-east-1'),
-  policies: z.array(z.string()).default([]),
+    .default('us-east-1')
+    .meta(doc('The AWS region the elastic agents launch in.', 'eu-west-1')),
+  policies: z.array(z.string()).default([]).meta(doc('The service control policies (JSON documents, as text) to analyse.', ['{"Version":"2012-10-17","Statement":[]}'])),
 });
 export type BambooElasticAnswers = z.infer<typeof bambooElasticAnswers>;
 

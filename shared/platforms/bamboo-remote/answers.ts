@@ -1,6 +1,7 @@
 /** The Bamboo remote agent's answers (the wizard's Details form and the CLI's --answers file). */
 import { z } from 'zod';
 import { hostSchema, httpUrlSchema, portSchema } from '../../validate';
+import { doc } from '../answers-doc';
 
 export const AGENT_OSES = ['linux', 'macos', 'windows'] as const;
 export type AgentOs = (typeof AGENT_OSES)[number];
@@ -22,17 +23,18 @@ export const bambooRemoteAnswers = z
     // Only characters with no meaning in sh, PowerShell, cmd or systemd, so quoting is belt and braces.
     serverUrl: httpUrlSchema.refine((v) => /^[A-Za-z0-9._~:/@[\]+-]+$/.test(v), {
       message: 'give the base URL with letters, digits and . _ ~ : / @ + - only (no ?query, #fragment, %-escapes or $), e.g. https://bamboo.example.com',
-    }),
-    brokerHost: hostSchema.optional(),
-    brokerPort: portSchema.default(54663),
-    installerVersion: z.string().trim().regex(/^[0-9][0-9A-Za-z.-]{0,31}$/, 'like 9.6.2').default('9.6.2'),
-    agentOs: z.enum(AGENT_OSES).default('linux'),
-    agentHome: z.string().trim().max(240).optional(),
+    }).meta(doc("The Bamboo server's base URL; /agentServer/ is added for you.", 'https://bamboo.example.com')),
+    brokerHost: hostSchema.optional().meta(doc("The JMS broker's host, only when the server's broker client URL names another host than the server URL.", 'bamboo-broker.example.com')),
+    brokerPort: portSchema.default(54663).meta(doc('The JMS broker port agents connect to (54663, or 54667 for SSL).', 54667)),
+    installerVersion: z.string().trim().regex(/^[0-9][0-9A-Za-z.-]{0,31}$/, 'like 9.6.2').default('9.6.2').meta(doc("The Bamboo server's version: it names the installer jar (atlassian-bamboo-agent-installer-<version>.jar).", '9.6.2')),
+    agentOs: z.enum(AGENT_OSES).default('linux').meta(doc('The operating system of the agent host.', 'linux')),
+    agentHome: z.string().trim().max(240).optional().meta(doc("The agent home on the agent host (the installer's -Dbamboo.home): an absolute path; default /opt/bamboo-agent-home, or C:\\bamboo-agent-home on Windows.", '/opt/bamboo-agent-home')),
     serviceUser: z
       .string()
       .trim()
       .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a Unix user name: lower-case letters, digits, "_" or "-"')
-      .default('bamboo'),
+      .default('bamboo')
+      .meta(doc('The Linux user the systemd unit runs the agent as.', 'bamboo')),
   })
   .superRefine((a, ctx) => {
     if (!a.agentHome) return;

@@ -5,7 +5,8 @@ export const BAMBOO_REMOTE_FAILURES: KnownFailure[] = [
   {
     id: 'bamboo-security-token-missing',
     title: 'The agent sent no security token',
-    patterns: [/Security\s+token\s+is\s+required\s+for\s+preliminary\s+authentication,?\s+but\s+none\s+was\s+provided/i, /Security\s+token\s+is\s+required\s+for\s+preliminary\s+authentication/i],
+    // The distinctive fragment: the agent's wording around it varies (and is unconfirmed, see the reference).
+    patterns: [/Security\s+token\s+is\s+required/i],
     cause:
       'The Bamboo server verifies security tokens, and this agent starts without one: its conf/wrapper.conf has no token in the app parameter after the /agentServer/ URL (agents installed before verification was switched on, or a container whose wrapper.conf was written without SECURITY_TOKEN).',
     fix: "Write the server's security token (Bamboo → Administration → Agents → Install remote agent) into conf/wrapper.conf, in the wrapper.app.parameter right after the /agentServer/ URL, then restart the agent.",

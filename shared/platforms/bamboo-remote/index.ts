@@ -1,5 +1,6 @@
 /** Atlassian Bamboo remote agent with security-token verification (reference/platforms.md §2). */
 import type { Endpoint, Platform } from '../types';
+import { vendorCheckPath } from '../../vendor-answers';
 import { err } from '../../result';
 import { baseUrl, bambooRemoteAnswers, type BambooRemoteAnswers } from './answers';
 import { BAMBOO_REMOTE_FAILURES } from './failures';
@@ -52,7 +53,15 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
     const https = u.protocol === 'https:';
     const host = hostOf(u);
     return [
-      { id: 'server', host, port: u.port ? Number(u.port) : https ? 443 : 80, protocol: https ? 'https' : 'http', purpose: 'Bamboo server (/agentServer/: registration, bootstrap, artifacts)' },
+      {
+        id: 'server',
+        host,
+        port: u.port ? Number(u.port) : https ? 443 : 80,
+        protocol: https ? 'https' : 'http',
+        purpose: 'Bamboo server (/agentServer/: registration, bootstrap, artifacts)',
+        service: 'bamboo-server',
+        path: vendorCheckPath('bamboo-server', u.pathname),
+      },
       { id: 'broker', host: a.brokerHost ?? host, port: a.brokerPort, protocol: 'tcp', purpose: `Bamboo JMS broker (${a.brokerPort === 54667 ? 'ssl' : 'tcp'}://…:${a.brokerPort})` },
     ];
   },

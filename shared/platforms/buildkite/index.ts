@@ -65,7 +65,7 @@ export const buildkite: Platform<BuildkiteAnswers> = {
     token: { name: 'agent token', where: 'Buildkite → Agents → your cluster → Agent Tokens (not an API token bkua_…, not the bkaa_ session token an agent gets when it registers).' },
   },
   endpoints(a): Endpoint[] {
-    return [httpsEndpoint('agent-api', a.endpoint, 'Buildkite Agent API'), ...proxyEndpoints(a.proxyUrl)];
+    return [httpsEndpoint('agent-api', a.endpoint, 'Buildkite Agent API', 'buildkite-agent-api'), ...proxyEndpoints(a.proxyUrl)];
   },
   generate,
   updaters: BUILDKITE_UPDATERS,

@@ -53,7 +53,9 @@ export const HARNESS_FAILURES: KnownFailure[] = [
   {
     id: 'harness-token-revoked',
     title: 'The delegate token was revoked or is wrong',
-    patterns: [/delegate token[\s\S]{0,80}?(revoked|expired|invalid)/i, /(revoked|invalid|expired) (delegate )?token/i, /DELEGATE_TOKEN[\s\S]{0,60}?(invalid|not valid)/i],
+    // The delegate's own lines (DelegateAgentServiceImpl): "Delegate used revoked token. It will be frozen and drained."
+    // Only phrases that name the delegate: a bare "invalid token" is any agent's (Buildkite's 401 at /v3/register).
+    patterns: [/Delegate used (invalid|expired|revoked) token/i, /delegate token[\s\S]{0,80}?(revoked|expired|invalid)/i, /DELEGATE_TOKEN[\s\S]{0,60}?(invalid|not valid)/i],
     cause: 'Harness disconnects and stops every delegate that uses a revoked token, and refuses an unknown one.',
     fix: 'Create a new delegate token (Account Settings → Delegates → Tokens), then rotate it into this install: every file that holds it is edited in place and backed up, with the restart commands for its install type.',
     action: { kind: 'rotate-token', platform: 'harness' },

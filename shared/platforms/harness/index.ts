@@ -68,7 +68,7 @@ export const harness: Platform<HarnessAnswers> = {
     token: { name: 'delegate token', where: 'Harness → Account Settings → Delegates → Tokens (the base64 value shown there).' },
   },
   endpoints(a): Endpoint[] {
-    return [httpsEndpoint('manager', a.managerEndpoint, 'Harness manager'), ...proxyEndpoints(a.proxyUrl)];
+    return [httpsEndpoint('manager', a.managerEndpoint, 'Harness manager', 'harness-manager'), ...proxyEndpoints(a.proxyUrl)];
   },
   generate,
   updaters: HARNESS_UPDATERS,

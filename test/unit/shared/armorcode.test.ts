@@ -138,7 +138,7 @@ describe('armorcode answers', () => {
     ['https://-oProxyCommand=x', 'is not a host name'],
     ['ftp://files.acme.com', 'is not supported'],
     ['tcp://db.acme.com', 'needs a port'],
-    ['jira.acme.com', 'needs a port'],
+    ['jira.acme.com', 'needs a scheme or a port'],
     ['https://jira.acme.com:0', 'between 1 and 65535'],
     ['https://jira.acme.com:70000', 'between 1 and 65535'],
     ['https://fd00::5', 'must look like'],
