@@ -774,7 +774,7 @@ export interface ImportResult {
 }
 
 /** The mode a file is unpacked with: secrets 0600, others as the manifest says without setuid/world-write. */
-function unpackMode(f: CheckedFile): number {
+function unpackMode(f: Pick<CheckedFile, 'secret' | 'mode'>): number {
   return f.secret ? 0o600 : f.mode & 0o775;
 }
 
@@ -834,6 +834,7 @@ export async function importBundle(
   if (opts.signal?.aborted) return err('CANCELLED', 'Cancelled; nothing was unpacked.');
   const reqs: WriteRequest[] = files.map((f, i) => ({
     path: plan.value[i]!.absPath,
+    root: dir,
     data: f.data!,
     mode: unpackMode(f),
     secret: f.secret,
