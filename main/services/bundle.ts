@@ -775,9 +775,9 @@ export interface ImportResult {
   written: WriteOutcome[];
 }
 
-/** The mode a file is unpacked with: secrets 0600, others as the manifest says without setuid/world-write. */
-function unpackMode(f: Pick<CheckedFile, 'secret' | 'mode'>): number {
-  return f.secret ? 0o600 : f.mode & 0o775;
+/** The mode a file is unpacked with: secrets 0600, others as the manifest says without setuid, group- or world-write (at most 0755). */
+export function unpackMode(f: Pick<CheckedFile, 'secret' | 'mode'>): number {
+  return f.secret ? 0o600 : f.mode & 0o755;
 }
 
 /**
