@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Draft } from '../shared/ipc';
 import { getPlatform } from '../shared/platforms';
 import { api } from './api';
+import { useDraftSaver } from './draft-saver';
 import { stepView } from './steps';
 import { PAGES } from './pages';
 import type { PageProps } from './pages/types';
@@ -44,29 +45,19 @@ function Wizard(_props: PageProps): React.JSX.Element {
   const heading = useRef<HTMLHeadingElement>(null);
   const firstRender = useRef(true);
 
+  const { adopt } = useDraftSaver(draft, (message) => setNotice(`The draft was not saved: ${message}`));
+
   useEffect(() => {
     void api.invoke('draft:load', {}).then((r) => {
-      setDraft(r.ok && r.value ? r.value : EMPTY_DRAFT);
+      const loaded = r.ok && r.value ? r.value : EMPTY_DRAFT;
+      adopt(loaded);
+      setDraft(loaded);
       if (!r.ok) setNotice(`Could not load the saved draft: ${r.error.message}`);
     });
-  }, []);
+  }, [adopt]);
 
-  const persist = useCallback((next: Draft) => {
-    void api.invoke('draft:save', next).then((r) => {
-      if (!r.ok) setNotice(`The draft was not saved: ${r.error.message}`);
-    });
-  }, []);
-
-  const update = useCallback(
-    (patch: Partial<Draft>) => {
-      setDraft((prev) => {
-        const next = { ...(prev ?? EMPTY_DRAFT), ...patch };
-        persist(next);
-        return next;
-      });
-    },
-    [persist],
-  );
+  // Pure: the draft is saved by useDraftSaver when it changes, never from inside this updater.
+  const update = useCallback((patch: Partial<Draft>) => setDraft((prev) => ({ ...(prev ?? EMPTY_DRAFT), ...patch })), []);
 
   useEffect(() => {
     if (!draft) return;
@@ -109,6 +100,7 @@ function Wizard(_props: PageProps): React.JSX.Element {
   };
   const startOver = (): void => {
     setShowErrors(false);
+    adopt(EMPTY_DRAFT);
     setDraft(EMPTY_DRAFT);
     void api.invoke('draft:clear', {});
   };

@@ -1,9 +1,11 @@
 /**
  * The renderer's only door to the system. In Electron it is the preload's `window.api`; in
- * browser mode the same interface over the page's WebSocket (the session cookie authenticates it).
+ * browser mode the same interface over the page's WebSocket, authenticated by the session cookie
+ * and the tab secret this origin keeps in sessionStorage (see shared/browser-session.ts).
  */
 import type { Api, Channel, ChannelInput, ChannelOutput, JobEvent } from '../shared/ipc';
 import type { Result } from '../shared/result';
+import { SESSION_FRAGMENT, WS_PROTOCOL, WS_SESSION_PREFIX, sessionFromFragment } from '../shared/browser-session';
 
 declare global {
   interface Window {
@@ -11,17 +13,32 @@ declare global {
   }
 }
 
+/**
+ * Takes the tab secret out of the URL fragment the token exchange redirected to (so it is not
+ * bookmarked or copied with the URL) into this origin's sessionStorage, which survives a reload.
+ */
+function tabSecret(): string | undefined {
+  const fromUrl = sessionFromFragment(location.hash);
+  if (fromUrl) {
+    sessionStorage.setItem(SESSION_FRAGMENT, fromUrl);
+    history.replaceState(history.state, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem(SESSION_FRAGMENT) ?? undefined;
+}
+
 function browserApi(): Api {
+  const secret = tabSecret();
   let nextId = 1;
   const pending = new Map<number, (r: Result<unknown>) => void>();
   const listeners = new Set<(e: JobEvent) => void>();
   let socket: Promise<WebSocket> | undefined;
 
-  const fail = (message: string): Result<never> => ({ ok: false, error: { code: 'INTERNAL', message, hint: 'Reload the page; if browser mode was restarted, open the new URL it printed.' } });
+  const fail = (message: string): Result<never> => ({ ok: false, error: { code: 'INTERNAL', message, hint: 'Open the URL that `npm run serve` printed (it carries the token) in this tab; if browser mode was restarted, open the new one.' } });
 
   const connect = (): Promise<WebSocket> => {
     socket ??= new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`);
+      const protocols = secret ? [WS_PROTOCOL, WS_SESSION_PREFIX + secret] : [WS_PROTOCOL];
+      const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`, protocols);
       ws.onopen = () => resolve(ws);
       ws.onerror = () => reject(new Error('connection failed'));
       ws.onclose = () => {

@@ -121,6 +121,7 @@ export function isSecretFile(file: { mode: number; text: string; markedSecret?: 
 }
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /**
  * Checks one entry name of a bundle before anything is unpacked: a relative path with '/'
@@ -137,7 +138,9 @@ export function checkEntryPath(name: string): Result<string> {
     );
   if (name.length === 0) return bad('has an empty name');
   if (name.length > 1024) return bad('has a name longer than 1024 characters');
-  if ([...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return bad('has a control character in its name');
+  if ([...name].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f))) return bad('has a control character in its name');
+  // U+202E and friends reorder what is shown: `gpj.exe` could read as `exe.jpg` in a listing.
+  if (BIDI_CONTROL.test(name)) return bad('has a bidirectional control character in its name (it would show a different name than it has)');
   if (name.includes('\\')) return bad('has a backslash in its name (a Windows path)');
   if (name.startsWith('/')) return bad('is an absolute path');
   if (/^[A-Za-z]:/.test(name)) return bad('starts with a drive letter');
@@ -155,9 +158,12 @@ export function checkEntryPath(name: string): Result<string> {
   return ok(name);
 }
 
-/** The key two names collide under on case-insensitive file systems (macOS, Windows). */
+/**
+ * The key two names collide under on case-insensitive file systems (macOS, Windows): NFC and full
+ * case folding, approximated by upper- then lower-casing (`ſ` and `s`, `ß` and `ss`, `K` (Kelvin) and `k`).
+ */
 export function collisionKey(path: string): string {
-  return path.normalize('NFC').toLowerCase();
+  return path.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
 }
 
 /** What the README needs to know about the bundle. */

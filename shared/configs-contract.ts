@@ -8,6 +8,7 @@ import { trustedCaTextSchema } from './probe-contract';
 import { holdsNoSecret } from './probe-report';
 import { z } from 'zod';
 import { PLATFORM_IDS } from './platforms/types';
+import { boundedAnswersSchema } from './bounded-json';
 
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -16,7 +17,7 @@ export const configsRequestSchema = z.object({
   platform: z.enum(PLATFORM_IDS),
   variant: z.string().min(1).max(64),
   /** The Details answers (the renderer's form shaped by formToAnswers); parsed by the platform. */
-  answers: z.record(z.string(), z.unknown()),
+  answers: boundedAnswersSchema,
   /** Vault id of the credential from the Credentials step. */
   credentialId: z.string().max(128).optional(),
   /** Pinned known_hosts line(s) (public data). */

@@ -30,9 +30,70 @@ export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 const SECRET_KEY = /token|secret|password|passphrase|private|credential|apikey|api_key/i;
 const NOT_SECRET_KEY = /^(httpTokens|tokenKind|tokenName)$/;
 
-/** A URL's user:password@ part removed, so proxy credentials never reach the history or the draft. */
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+const LETTER = /[A-Za-z]/;
+/** Where a URL's authority (and so its user:password@ part) ends. */
+const AUTHORITY_END = new Set(['/', '?', '#', '\n', '\r']);
+
+/**
+ * Credentials removed from a string, so proxy passwords never reach the history or the draft:
+ * - in a URL, everything between `scheme://` and the last `@` of the authority (an `@` or a space
+ *   in the password is taken; `http://u:p@ss@proxy` → `http://proxy`);
+ * - without a scheme, `user:password@` at the start of a word (`alice:pw@proxy:3128` → `proxy:3128`).
+ * Linear in the length of the string (one pass per rule, no backtracking regex): the renderer
+ * saves the draft as the user types, so a large paste must not stall main.
+ */
 export function scrubString(value: string): string {
-  return value.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
+  if (!value.includes('@')) return value;
+  return scrubBareCredentials(scrubUrlCredentials(value));
+}
+
+function scrubUrlCredentials(s: string): string {
+  const n = s.length;
+  // authEnd[i]: the first authority terminator at or after i; lastAt[i]: the last '@' before i.
+  const authEnd = new Int32Array(n + 1);
+  authEnd[n] = n;
+  for (let i = n - 1; i >= 0; i--) authEnd[i] = AUTHORITY_END.has(s[i]!) ? i : authEnd[i + 1]!;
+  const lastAt = new Int32Array(n + 1);
+  lastAt[0] = -1;
+  for (let i = 0; i < n; i++) lastAt[i + 1] = s[i] === '@' ? i : lastAt[i]!;
+  let out = '';
+  let from = 0;
+  for (let i = s.indexOf('://'); i !== -1; i = s.indexOf('://', Math.max(i + 3, from))) {
+    let j = i;
+    while (j > from && SCHEME_CHAR.test(s[j - 1]!)) j--;
+    while (j < i && !LETTER.test(s[j]!)) j++;
+    const start = i + 3;
+    const at = lastAt[authEnd[start]!]!;
+    if (j === i || start < from || at < start) continue;
+    out += s.slice(from, start);
+    from = at + 1;
+  }
+  return out + s.slice(from);
+}
+
+/** `user:password@host` at the start of a word (no scheme), up to the last '@' before a '/'. */
+function scrubBareCredentials(s: string): string {
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    let end = i;
+    while (end < s.length && !/\s/.test(s[end]!)) end++;
+    const word = s.slice(i, end);
+    out += scrubWord(word) + s.slice(end, end + 1);
+    i = end + 1;
+  }
+  return out;
+}
+
+function scrubWord(word: string): string {
+  const colon = word.indexOf(':');
+  if (colon <= 0 || word.startsWith('://', colon)) return word;
+  const slash = word.indexOf('/');
+  const at = word.lastIndexOf('@', slash === -1 ? word.length : slash);
+  const user = word.slice(0, colon);
+  if (at <= colon || user.includes('@') || user.includes('/')) return word;
+  return word.slice(at + 1);
 }
 
 /**

@@ -15,6 +15,7 @@ import { bambooChannels } from './bamboo-contract';
 import { probeChannels, trustedCaTextSchema } from './probe-contract';
 import { holdsNoSecret, keptReportSchema } from './probe-report';
 import { rotateChannels } from './rotation';
+import { boundedAnswersSchema } from './bounded-json';
 
 /** A job id the renderer makes up (letters, digits, '-', '_'). */
 export const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -35,7 +36,7 @@ export const draftSchema = z.object({
   platform: z.enum(PLATFORM_IDS).nullable(),
   variant: z.string().max(64).nullable(),
   step: z.enum(STEP_IDS),
-  answers: z.record(z.string(), z.unknown()),
+  answers: boundedAnswersSchema,
   outDir: z.string().max(4096).optional(),
   /** Vault id of the credential (private key or token) chosen on the Credentials step. */
   credentialId: z.string().max(128).optional(),

@@ -155,6 +155,6 @@ export const FINGERPRINT_PATTERN = /^SHA256:[A-Za-z0-9+/]{43}$/;
 export function commentProblem(comment: string): string | undefined {
   if (comment.length > 256) return 'The comment is longer than 256 characters.';
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (/[\u0000-\u001f\u007f]/.test(comment)) return 'The comment must be one line without control characters.';
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(comment)) return 'The comment must be one line without control characters.';
   return undefined;
 }

@@ -6,13 +6,30 @@ import { z } from 'zod';
 
 const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const IPV6 = /^[0-9A-Fa-f:]+(%[A-Za-z0-9]+)?$/;
+const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
+const ZONE = /^[A-Za-z0-9]+$/;
+
+/** An IPv6 address (RFC 4291 text forms: at most one `::`, 8 groups in all, an IPv4 tail), with an optional %zone. */
+export function isIPv6(value: string): boolean {
+  const [addr = '', zone, ...more] = value.split('%');
+  if (more.length || (zone !== undefined && !ZONE.test(zone))) return false;
+  const halves = addr.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
+  let count = 0;
+  for (const [i, g] of groups.entries()) {
+    if (i === groups.length - 1 && IPV4.test(g)) count += 2;
+    else if (HEX_GROUP.test(g)) count += 1;
+    else return false;
+  }
+  return halves.length === 2 ? count <= 7 : count === 8;
+}
 
 /** True for a DNS host name (RFC 1123 labels), an IPv4 address or an IPv6 address. */
 export function isHost(value: string): boolean {
   if (value.length === 0 || value.length > 253) return false;
   if (IPV4.test(value)) return true;
-  if (value.includes(':')) return IPV6.test(value) && value.split(':').length <= 8 + 1;
+  if (value.includes(':')) return isIPv6(value);
   const labels = value.endsWith('.') ? value.slice(0, -1).split('.') : value.split('.');
   return labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1] ?? '');
 }

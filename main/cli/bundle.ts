@@ -6,9 +6,9 @@ import { PLATFORM_IDS, type PlatformId } from '../../shared/platforms/types';
 import { getPlatform } from '../../shared/platforms';
 import { exitCodeFor, type AppError } from '../../shared/result';
 import { collectFolder, createBundle, importBundle, openBundle, readBundleFile, writeBundle, type CheckedFile } from '../services/bundle';
-import { readFile } from 'node:fs/promises';
 import { APP_VERSION } from '../version';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
+import { readTextArg } from './read-file';
 
 const HELP = `Usage: agent-onboard bundle export DIR --out FILE.zip [--passphrase-env VAR] [--platform P]
                                   [--variant V] [--report FILE] [--force] [--json]
@@ -112,11 +112,7 @@ async function exportCmd(argv: string[], io: CliIo): Promise<number> {
   const passphrase = passphraseFrom(io, values['passphrase-env']);
   let report: string | undefined;
   if (values.report !== undefined) {
-    try {
-      report = await readFile(path.resolve(io.cwd, values.report), 'utf8');
-    } catch {
-      throw new UsageError(`cannot read the report ${values.report}`);
-    }
+    report = await readTextArg(values.report, io.cwd, 'the report');
   }
   const files = await collectFolder(dir, { exclude: [out] });
   if (!files.ok) return fail(io, 'export', files.error);

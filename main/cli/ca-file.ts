@@ -1,6 +1,6 @@
 /** `--ca-file FILE` for the commands that take a company CA: PEM or DER, certificates only. */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readRegularFile, UserFileError } from '../services/user-file';
 import { readCaBundle, type CaBundle } from '../services/probe/ca';
 import { UsageError } from './types';
 
@@ -8,9 +8,9 @@ import { UsageError } from './types';
 export async function readCaFileArg(file: string, cwd: string): Promise<CaBundle> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path.resolve(cwd, file));
+    bytes = await readRegularFile(path.resolve(cwd, file));
   } catch (error) {
-    throw new UsageError(`--ca-file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(`--ca-file ${file}: cannot read it (${error instanceof UserFileError ? error.message : ((error as NodeJS.ErrnoException).code ?? 'error')})`);
   }
   const ca = readCaBundle(new Uint8Array(bytes));
   if (!ca.ok) throw new UsageError(`--ca-file ${file}: ${ca.error.message}${ca.error.hint ? ` ${ca.error.hint}` : ''}`);

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { diagnose, type Diagnosis } from '../../shared/diagnose';
 import { getPlatform, PLATFORMS } from '../../shared/platforms';
 import type { FixAction, PlatformId } from '../../shared/platforms/types';
 import { EXIT, UsageError, type Command } from './types';
+import { readTextArg } from './read-file';
 
 const HELP = `Usage: agent-onboard diagnose [--platform P] [FILE|-] [--json]
 
@@ -62,14 +61,7 @@ export const diagnoseCommand: Command = {
     const file = positionals[0];
     let text: string;
     if (file === undefined || file === '-') text = await io.readStdin();
-    else {
-      try {
-        text = await readFile(path.resolve(io.cwd, file), 'utf8');
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String(code)}`);
-      }
-    }
+    else text = await readTextArg(file, io.cwd, '');
     const found = diagnose(text, values.platform as PlatformId | undefined);
     if (values.json) io.stdout(JSON.stringify({ diagnoses: found }, null, 2) + '\n');
     else if (found.length === 0) io.stdout(`No known failure recognised${values.platform ? ` for ${values.platform}` : ''}. Look for the first error line in the log; \`agent-onboard probe\` checks connectivity.\n`);

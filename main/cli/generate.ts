@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Credential, CredentialSpec } from '../../shared/platforms/types';
@@ -10,6 +9,7 @@ import { sshCredential, tokenCredential } from '../services/credential';
 import { writeArtifacts } from '../services/files';
 import { readCaFileArg } from './ca-file';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
+import { readTextArg } from './read-file';
 
 const generators = PLATFORMS.filter((p) => p.generate)
   .map((p) => `  ${p.id.padEnd(15)} variants: ${p.variants.map((v) => v.id).join(', ')}; ${p.credential.kind === 'ssh-keypair' ? '--key FILE' : p.credential.kind === 'token' ? '--token-env VAR' : 'no credential'}`)
@@ -60,12 +60,7 @@ Example:
     "services": [{"name": "jira", "url": "https://jira.internal", "remotePort": 5000}]}`;
 
 async function readText(file: string, cwd: string, what: string): Promise<string> {
-  try {
-    return await readFile(path.resolve(cwd, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String(code)}`);
-  }
+  return readTextArg(file, cwd, what);
 }
 
 async function credentialFrom(spec: CredentialSpec, values: { key?: string; 'token-env'?: string; 'known-hosts'?: string }, io: CliIo): Promise<Result<Credential>> {

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeClock } from '../../shared/clock-skew';
 import { endpointLabel, fingerprintSchema, fixFor, parseProxyUrl, sshUserSchema, VERDICTS, WARNINGS, type EndpointResult, type ProbeEndpoint, type ProbeRun, type ProbeWarning } from '../../shared/probe';
@@ -11,6 +9,8 @@ import { planProxy, runProbes } from '../services/probe';
 import type { CaBundle } from '../services/probe/ca';
 import { readCaFileArg } from './ca-file';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
+import path from 'node:path';
+import { readRegularFile, UserFileError } from '../services/user-file';
 
 const DEFAULT_PORTS = [22, 443];
 
@@ -152,9 +152,9 @@ function manualProxy(url: string, env: Record<string, string | undefined>): { mo
 async function readKey(file: string, passphraseEnv: string | undefined, io: CliIo): Promise<Ssh2Key> {
   let text: string;
   try {
-    text = await readFile(path.resolve(io.cwd, file), 'utf8');
+    text = (await readRegularFile(path.resolve(io.cwd, file))).toString('utf8');
   } catch (error) {
-    throw new UsageError(`--ssh-key ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(`--ssh-key ${file}: cannot read it (${error instanceof UserFileError ? error.message : ((error as NodeJS.ErrnoException).code ?? 'error')})`);
   }
   let passphrase: string | undefined;
   if (passphraseEnv) {

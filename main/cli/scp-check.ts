@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HttpTokens, ScpReport } from '../../shared/bamboo-contract';
 import { parseFailureText } from '../../shared/platforms/bamboo-elastic/failure-text';
 import { checkScps } from '../services/scp-check';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
+import { readTextArg } from './read-file';
 
 const HELP = `Usage: agent-onboard scp-check --policy FILE [--policy FILE ...] --principal ARN
                                --http-tokens required|optional|absent --hop-limit N
@@ -41,12 +41,7 @@ Example:
 
 async function readInput(file: string, io: CliIo, what: string): Promise<string> {
   if (file === '-') return io.readStdin();
-  try {
-    return await readFile(path.resolve(io.cwd, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String(code)}`);
-  }
+  return readTextArg(file, io.cwd, what);
 }
 
 function indent(text: string, by = '    '): string {

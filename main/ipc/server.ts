@@ -1,6 +1,12 @@
 /**
  * Browser mode: the same handlers behind HTTP + WebSocket on 127.0.0.1. The printed URL carries a
- * random per-launch token; it is exchanged once for an HttpOnly, SameSite=Strict session cookie.
+ * random per-launch token. Exchanging it gives two things:
+ * - an HttpOnly, SameSite=Strict cookie that only opens the static renderer build (public code);
+ * - a tab session secret, handed to the page in the redirect's URL fragment, which the page keeps
+ *   in its own origin's sessionStorage and offers as a WebSocket subprotocol.
+ * The API socket needs both. Cookies ignore ports, so any other service on 127.0.0.1 that the
+ * browser visits receives the cookie; it never receives the tab secret (fragments are never sent,
+ * storage is per origin, port included), so the cookie alone calls nothing.
  * Every request without a valid token or cookie gets 401; a foreign Host or Origin gets 403.
  * Calls travel over one WebSocket per page, so a job's events go to the page that started it.
  */
@@ -14,12 +20,18 @@ import { err } from '../../shared/result';
 import { dispatchApp, type JobRegistry, type Handlers } from './dispatch';
 import type { Contract } from '../../shared/ipc';
 import { CSP } from './csp';
+import { SESSION_FRAGMENT, WS_PROTOCOL, WS_SESSION_PREFIX } from '../../shared/browser-session';
 
 /**
  * Prefix of the session cookie. Browsers share cookies across the ports of a host, so the name
  * carries the server's port: two browser-mode servers never log each other out.
  */
 export const SESSION_COOKIE = 'ao_session';
+
+/** A tab secret unused for this long is forgotten: the printed URL must be opened again. */
+export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
+/** At most this many tab secrets are kept; the least recently used is dropped first. */
+const MAX_SESSIONS = 64;
 
 
 const MIME: Record<string, string> = {
@@ -42,6 +54,8 @@ export interface BrowserServerOptions {
   /** Fixed token for tests; random otherwise. */
   token?: string;
   log?: (line: string) => void;
+  /** Clock for session expiry (tests). */
+  now?: () => number;
 }
 
 export interface BrowserServer {
@@ -86,7 +100,33 @@ function refuse(res: ServerResponse, status: 401 | 403 | 404 | 405, text: string
 /** Starts browser mode; resolves once it listens. */
 export async function startBrowserServer(opts: BrowserServerOptions): Promise<BrowserServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
-  const session = randomBytes(32).toString('base64url');
+  const cookieSecret = randomBytes(32).toString('base64url');
+  const now = opts.now ?? Date.now;
+  /** Tab secret → last use (ms). */
+  const sessions = new Map<string, number>();
+  const newSession = (): string => {
+    const s = randomBytes(32).toString('base64url');
+    sessions.set(s, now());
+    while (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value as string);
+    return s;
+  };
+  /** Whether the request offers a live tab secret; refreshes its last use. */
+  const sessionOk = (req: IncomingMessage): boolean => {
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const secret = offered.find((p) => p.startsWith(WS_SESSION_PREFIX))?.slice(WS_SESSION_PREFIX.length);
+    if (!secret) return false;
+    for (const [known, lastUsed] of sessions) {
+      if (!safeEqual(secret, known)) continue;
+      if (now() - lastUsed > SESSION_IDLE_MS) {
+        sessions.delete(known);
+        return false;
+      }
+      sessions.delete(known);
+      sessions.set(known, now());
+      return true;
+    }
+    return false;
+  };
   const staticDir = path.resolve(opts.staticDir);
   let port = 0;
   let cookieName = SESSION_COOKIE;
@@ -104,7 +144,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     // Same origin only: the page's Origin must be the very host and port it was served from.
     if (origin !== undefined ? origin !== `http://${host}` : requireOrigin) return 'origin';
     const cookie = cookieValue(req, cookieName);
-    return cookie !== undefined && safeEqual(cookie, session) ? 'ok' : 'auth';
+    return cookie !== undefined && safeEqual(cookie, cookieSecret) ? 'ok' : 'auth';
   };
 
   const server: Server = createServer((req, res) => {
@@ -123,11 +163,13 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     if (given !== null) {
       if (!safeEqual(given, token)) return refuse(res, 401, 'Unauthorized: the token in this URL is not the one this server printed.');
       securityHeaders(res);
-      res.setHeader('Set-Cookie', `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('Set-Cookie', `${cookieName}=${cookieSecret}; HttpOnly; SameSite=Strict; Path=/`);
       url.searchParams.delete('token');
       // One leading slash only: `/.//evil.example/?token=…` has the path `//evil.example/`, which
-      // a browser reads as another host (an open redirect).
-      res.writeHead(303, { Location: '/' + url.pathname.replace(/^\/+/, '') + (url.search || '') });
+      // a browser reads as another host (an open redirect). The tab secret goes in the fragment:
+      // browsers keep it on the redirect but never send it to any server or in a Referer.
+      const location = '/' + url.pathname.replace(/^\/+/, '') + (url.search || '') + `#${SESSION_FRAGMENT}=${newSession()}`;
+      res.writeHead(303, { Location: location });
       res.end();
       return;
     }
@@ -144,10 +186,12 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+  // The tab secret is never echoed back: the server answers with the plain protocol name only.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const verdict = url.pathname === '/api/ws' ? gate(req, true) : 'notfound';
+    let verdict = url.pathname === '/api/ws' ? gate(req, true) : 'notfound';
+    if (verdict === 'ok' && !sessionOk(req)) verdict = 'auth';
     if (verdict !== 'ok') {
       const status = verdict === 'auth' ? '401 Unauthorized' : verdict === 'notfound' ? '404 Not Found' : '403 Forbidden';
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

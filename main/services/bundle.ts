@@ -15,7 +15,8 @@
  *   does not list, checksums that do not match, a wrong passphrase.
  */
 import { randomBytes, createCipheriv, createDecipheriv, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { readRegularFile, UserFileError } from './user-file';
 import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import yauzl from 'yauzl';
@@ -392,7 +393,9 @@ export async function collectFolder(
           'BAD_INPUT',
           `${dir} is too big for a bundle (more than ${Math.round(limits.maxTotalBytes / 1048576)} MiB, or a file over ${Math.round(limits.maxEntryBytes / 1048576)} MiB).`,
         );
-      const data = new Uint8Array(await readFile(childAbs));
+      // Through a fresh open that refuses a link and anything but a regular file, within the
+      // entry limit: the lstat above may be stale by now.
+      const data = new Uint8Array(await readRegularFile(childAbs, { noFollow: true, maxBytes: limits.maxEntryBytes }));
       const mode = info.mode & 0o777;
       const head = decodeText(data.subarray(0, 64 * 1024));
       files.push({ path: childRel, data, mode, secret: isSecretFile({ mode, text: head, markedSecret: opts.markedSecret?.(childRel) }) });
@@ -710,11 +713,10 @@ export async function openBundle(
  */
 export async function readBundleFile(file: string, limits: BundleLimits = DEFAULT_LIMITS): Promise<Result<Uint8Array>> {
   try {
-    const info = await stat(file);
-    if (!info.isFile()) return err('BAD_INPUT', `${file} is not a file.`);
-    if (info.size > limits.maxBundleBytes) return invalid(`The bundle is ${info.size} bytes, over the ${limits.maxBundleBytes}-byte limit`);
-    return ok(new Uint8Array(await readFile(file)));
+    return ok(new Uint8Array(await readRegularFile(file, { maxBytes: limits.maxBundleBytes })));
   } catch (error) {
+    if (error instanceof UserFileError && error.code === 'EFBIG') return invalid(`${error.message.replace(/\.$/, '')}`);
+    if (error instanceof UserFileError) return err('BAD_INPUT', error.message);
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return err('NOT_FOUND', `There is no file ${file}.`);
     return err('IO_ERROR', `Could not read ${file}: ${(error as Error).message}.`);
   }
@@ -773,9 +775,9 @@ export interface ImportResult {
   written: WriteOutcome[];
 }
 
-/** The mode a file is unpacked with: secrets 0600, others as the manifest says without setuid/world-write. */
-function unpackMode(f: CheckedFile): number {
-  return f.secret ? 0o600 : f.mode & 0o775;
+/** The mode a file is unpacked with: secrets 0600, others as the manifest says without setuid, group- or world-write (at most 0755). */
+export function unpackMode(f: Pick<CheckedFile, 'secret' | 'mode'>): number {
+  return f.secret ? 0o600 : f.mode & 0o755;
 }
 
 /**
@@ -834,6 +836,7 @@ export async function importBundle(
   if (opts.signal?.aborted) return err('CANCELLED', 'Cancelled; nothing was unpacked.');
   const reqs: WriteRequest[] = files.map((f, i) => ({
     path: plan.value[i]!.absPath,
+    root: dir,
     data: f.data!,
     mode: unpackMode(f),
     secret: f.secret,

@@ -4,14 +4,20 @@
  * the old file or the new one, never a truncated or missing one. The previous file is backed up
  * first; a write is refused when the file changed since it was read; secrets get 0600; writing
  * the same bytes again changes nothing.
+ *
+ * Links: no component under the folder the caller chose (WriteRequest.root) may be a symbolic
+ * link, and the target is opened without following one; its backup is made from the bytes read
+ * through that open handle, never by a second lookup of the name (which a swap could redirect).
+ * Folders the app creates are 0700 (for a secret) or 0755, whatever the umask.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, open, readdir, readFile, readlink, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readlink, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { redactedDiff, unifiedDiff } from '../../shared/diff';
 import type { Artifact } from '../../shared/platforms/types';
 import { err, ok, type Result } from '../../shared/result';
+import { MAX_BUNDLE_FILE_BYTES, openRegularFile, readAllBounded, readRegularFile, UserFileError } from './user-file';
 
 export interface Snapshot {
   path: string;
@@ -30,6 +36,11 @@ export interface WriteRequest {
   secret?: boolean;
   /** The SHA-256 seen when the file was read; null = it must not exist; undefined = no check. */
   expectedSha256?: string | null;
+  /**
+   * The folder the user chose (default: the file's own folder). Links above it are the user's
+   * business; every folder between it and the file must be a real folder, never a link.
+   */
+  root?: string;
 }
 
 export interface WriteOutcome {
@@ -60,10 +71,13 @@ function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
 }
 
-/** Reads a file as it is now (bytes hashed, text decoded as UTF-8). A missing file is not an error. */
+/**
+ * Reads a file as it is now (bytes hashed, text decoded as UTF-8). A missing file is not an error.
+ * Regular files only, up to 256 MiB (a bundle's limit): throws UserFileError (ENOTREG, EFBIG).
+ */
 export async function readSnapshot(file: string): Promise<Snapshot> {
   try {
-    const bytes = await readFile(file);
+    const bytes = await readRegularFile(file, { maxBytes: MAX_BUNDLE_FILE_BYTES });
     return { path: file, exists: true, text: bytes.toString('utf8'), sha256: sha256(bytes) };
   } catch (error) {
     if (isNotFound(error)) return { path: file, exists: false, sha256: null };
@@ -71,19 +85,113 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
   }
 }
 
+/** The target as read through one handle opened without following a link (ELOOP when it is one). */
+interface Target {
+  exists: boolean;
+  bytes?: Buffer;
+  mode?: number;
+  sha256: string | null;
+}
+
+async function readTarget(file: string): Promise<Target> {
+  let opened;
+  try {
+    opened = await openRegularFile(file, { noFollow: true, maxBytes: MAX_BUNDLE_FILE_BYTES });
+  } catch (error) {
+    if (isNotFound(error)) return { exists: false, sha256: null };
+    throw error;
+  }
+  try {
+    const bytes = await readAllBounded(opened.handle, file, MAX_BUNDLE_FILE_BYTES);
+    return { exists: true, bytes, mode: opened.mode & 0o777, sha256: sha256(bytes) };
+  } finally {
+    await opened.handle.close();
+  }
+}
+
+/** A refusal the writer explains itself (a link in the path, a folder that is a file…). */
+class Refusal extends Error {}
+
 function ioError(error: unknown, what: string): Result<never> {
+  if (error instanceof Refusal) return err('UNSAFE_VALUE', error.message, 'Nothing was written. Choose a folder without links inside it, or remove the link and write again.');
+  if (error instanceof UserFileError) return err('IO_ERROR', `Could not ${what}: ${error.message}`, 'Only regular files are read or replaced; choose another file.');
   const e = error as NodeJS.ErrnoException;
   const reason = e?.code === 'EACCES' || e?.code === 'EPERM' ? 'permission denied' : e?.code === 'ENOSPC' ? 'the disk is full' : e?.code === 'EROFS' ? 'the file system is read-only' : (e?.message ?? String(error));
   return err('IO_ERROR', `Could not ${what}: ${reason}.`, e?.code === 'EACCES' || e?.code === 'EPERM' ? 'Choose a folder you can write to, or fix its permissions.' : undefined);
 }
 
-/** `name.bak-20261122T061500Z` (with -1, -2… when taken). */
+/** O_NOFOLLOW | O_DIRECTORY where the platform has them (0 elsewhere). */
+const DIR_NOFOLLOW = fsc.O_RDONLY | (fsc.O_NOFOLLOW ?? 0) | (fsc.O_DIRECTORY ?? 0);
+
+/**
+ * Creates one folder with exactly `mode` (mkdir's mode is masked by the umask, so the mode is
+ * set again through a handle opened without following a link: a swap cannot redirect it).
+ * An existing folder is left as it is.
+ */
+async function makeFolder(dir: string, mode: number): Promise<void> {
+  try {
+    await mkdir(dir, { mode });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw error;
+  }
+  const handle = await open(dir, DIR_NOFOLLOW);
+  try {
+    await handle.chmod(mode);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Creates `dir` and its missing parents, each with exactly `mode`. Links above it are followed. */
+async function makeFolders(dir: string, mode: number): Promise<void> {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (await stat(d).catch(() => undefined)) break;
+    missing.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing) await makeFolder(d, mode);
+}
+
+/**
+ * Walks from `root` down to the folder of `file` without following links: every folder between
+ * them must be a real folder. With `create`, missing folders are made (`mode`). Throws Refusal.
+ */
+async function walkFolders(root: string, file: string, create: boolean, mode: number): Promise<void> {
+  const top = path.resolve(root);
+  const rel = path.relative(top, path.dirname(path.resolve(file)));
+  if (rel.startsWith('..') || path.isAbsolute(rel)) throw new Refusal(`${file} is not inside ${root}; nothing was written.`);
+  if (create) await makeFolders(top, mode);
+  let at = top;
+  for (const part of rel ? rel.split(path.sep) : []) {
+    at = path.join(at, part);
+    const info = await lstat(at).catch((error: unknown) => {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    });
+    if (!info) {
+      if (!create) throw new Refusal(`${at} is gone since the write was prepared; nothing was written.`);
+      await makeFolder(at, mode);
+      const made = await lstat(at);
+      if (!made.isDirectory()) throw new Refusal(`${at} was replaced while it was created; nothing was written.`);
+      continue;
+    }
+    if (info.isSymbolicLink()) {
+      const to = await readlink(at).catch(() => '?');
+      throw new Refusal(`${at} is a symbolic link (to ${to}); nothing was written through it.`);
+    }
+    if (!info.isDirectory()) throw new Refusal(`${at} is not a folder; nothing was written.`);
+  }
+}
+
+/** `name.bak-20261122T061500Z` (with -1, -2… when taken; a dangling link counts as taken). */
 async function freeBackupPath(file: string): Promise<string> {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   for (let i = 0; ; i++) {
     const candidate = `${file}.bak-${stamp}${i ? `-${i}` : ''}`;
     try {
-      await stat(candidate);
+      await lstat(candidate);
     } catch (error) {
       if (isNotFound(error)) return candidate;
       throw error;
@@ -120,10 +228,33 @@ async function fsyncDir(dir: string): Promise<void> {
   await handle.close();
 }
 
+/** Creates `file` (never an existing name, never through a link) with `data` and exactly `mode`, fsynced. */
+async function writeNew(file: string, data: string | Uint8Array, mode: number): Promise<void> {
+  const handle = await open(file, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | (fsc.O_NOFOLLOW ?? 0), mode);
+  try {
+    await handle.writeFile(data);
+    await handle.chmod(mode);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Changes the mode of `file` through a handle opened without following a link. */
+async function chmodNoFollow(file: string, mode: number): Promise<void> {
+  const handle = await open(file, fsc.O_RDONLY | (fsc.O_NOFOLLOW ?? 0) | (fsc.O_NONBLOCK ?? 0));
+  try {
+    if (!(await handle.stat()).isFile()) throw new Refusal(`${file} is no longer a regular file; its mode was left as it is.`);
+    await handle.chmod(mode);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Writes data to a new temp file beside `file` with `mode`, fsynced; returns its path. */
 async function writeTemp(file: string, data: string | Uint8Array, mode: number): Promise<string> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}${TEMP_MARK}${randomBytes(6).toString('hex')}`);
-  const handle = await open(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, mode);
+  const handle = await open(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | (fsc.O_NOFOLLOW ?? 0), mode);
   try {
     await handle.writeFile(data);
     await handle.chmod(mode);
@@ -138,7 +269,9 @@ interface Prepared {
   req: WriteRequest;
   mode: number;
   hash: string;
-  before: Snapshot;
+  root: string;
+  folderMode: number;
+  before: Target;
   beforeMode?: number;
   temp?: string;
   backupPath?: string;
@@ -149,15 +282,19 @@ async function prepare(req: WriteRequest): Promise<Result<Prepared>> {
   const mode = req.mode ?? (req.secret ? 0o600 : 0o644);
   if (req.secret && (mode & 0o077) !== 0) return err('UNSAFE_VALUE', `${req.path}: a secret file must not be readable by others (mode ${mode.toString(8)}).`);
   const hash = sha256(req.data);
-  let before: Snapshot;
-  let beforeMode: number | undefined;
+  const root = req.root ?? path.dirname(req.path);
+  const folderMode = req.secret ? 0o700 : 0o755;
+  let before: Target;
   try {
-    await mkdir(path.dirname(req.path), { recursive: true });
+    // A link in a folder under the chosen one would carry the file somewhere else while the
+    // outcome still said "created" here: every folder on the way is checked, none followed.
+    await walkFolders(root, req.path, true, folderMode);
     // A link as the target: reads, the hash check, the backup and a mode-only chmod would follow it
     // while the rename replaced it, so the file it points to could be chmodded (a key made 0644)
     // or silently left behind with the old token. Refused instead; rotation resolves links itself.
-    const link = await lstat(req.path).catch(() => undefined);
-    if (link?.isSymbolicLink()) {
+    before = await readTarget(req.path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
       const to = await readlink(req.path).catch(() => '?');
       return err(
         'UNSAFE_VALUE',
@@ -165,11 +302,9 @@ async function prepare(req: WriteRequest): Promise<Result<Prepared>> {
         'Write to the file it points to, or remove the link and write again.',
       );
     }
-    before = await readSnapshot(req.path);
-    if (before.exists) beforeMode = (await stat(req.path)).mode & 0o777;
-  } catch (error) {
     return ioError(error, `read ${req.path}`);
   }
+  const beforeMode = before.mode;
   if (req.expectedSha256 !== undefined && before.sha256 !== req.expectedSha256) {
     return err(
       'FILE_CHANGED',
@@ -178,7 +313,7 @@ async function prepare(req: WriteRequest): Promise<Result<Prepared>> {
     );
   }
   const status = !before.exists ? 'created' : before.sha256 === hash && beforeMode === mode ? 'unchanged' : 'updated';
-  return ok({ req, mode, hash, before, beforeMode, status });
+  return ok({ req, mode, hash, root, folderMode, before, beforeMode, status });
 }
 
 /** Temp file + backup for one prepared write (nothing visible changes yet). */
@@ -188,9 +323,9 @@ async function stage(p: Prepared): Promise<void> {
   p.temp = await writeTemp(p.req.path, p.req.data, p.mode);
   if (p.before.exists && p.before.sha256 !== p.hash) {
     p.backupPath = await freeBackupPath(p.req.path);
-    await copyFile(p.req.path, p.backupPath, fsc.COPYFILE_EXCL);
-    // A backup of a secret is as secret as the file.
-    await chmod(p.backupPath, p.req.secret ? 0o600 : (p.beforeMode ?? 0o644));
+    // From the bytes read through the handle prepare() opened (no second lookup by name, which a
+    // swap could point at another file); a backup of a secret is as secret as the file.
+    await writeNew(p.backupPath, p.before.bytes!, p.req.secret ? 0o600 : (p.beforeMode ?? 0o644));
   }
 }
 
@@ -201,9 +336,14 @@ async function discard(p: Prepared): Promise<void> {
   p.backupPath = undefined;
 }
 
-/** Checks the target is still what prepare() saw, right before the rename. */
+/** Checks the folders and the target are still what prepare() saw, right before the rename. */
 async function stillAsSeen(p: Prepared): Promise<boolean> {
-  return (await readSnapshot(p.req.path)).sha256 === p.before.sha256;
+  try {
+    await walkFolders(p.root, p.req.path, false, p.folderMode);
+    return (await readTarget(p.req.path)).sha256 === p.before.sha256;
+  } catch {
+    return false;
+  }
 }
 
 function outcome(p: Prepared): WriteOutcome {
@@ -274,7 +414,7 @@ export async function writeFilesAtomic(reqs: WriteRequest[]): Promise<Result<Wri
       }
       if (p.status === 'updated' && !p.backupPath) {
         // Same bytes, new mode: only the mode changes.
-        await chmod(p.req.path, p.mode);
+        await chmodNoFollow(p.req.path, p.mode);
         if (p.temp) await unlink(p.temp).catch(() => undefined);
         p.temp = undefined;
       } else {
@@ -297,12 +437,12 @@ async function rollback(done: Prepared[]): Promise<void> {
   for (const p of done.reverse()) {
     try {
       if (p.backupPath) {
-        const temp = await writeTemp(p.req.path, await readFile(p.backupPath), p.beforeMode ?? 0o644);
+        const temp = await writeTemp(p.req.path, p.before.bytes!, p.beforeMode ?? 0o644);
         await rename(temp, p.req.path);
       } else if (p.status === 'created') {
         await unlink(p.req.path);
       } else if (p.beforeMode !== undefined) {
-        await chmod(p.req.path, p.beforeMode);
+        await chmodNoFollow(p.req.path, p.beforeMode);
       }
     } catch {
       // Best effort: the backup file stays on disk for the user.
@@ -324,11 +464,15 @@ export async function planWrites(dir: string, artifacts: Artifact[]): Promise<Pl
   return Promise.all(
     artifacts.map(async (a) => {
       const absPath = artifactPath(dir, a.path);
-      const current = await readSnapshot(absPath);
+      // Never read through a link (it could show another file, a key, in the diff): the write
+      // refuses a link anyway, so the preview shows the file as new.
+      const current = await readTarget(absPath).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === 'ELOOP') return { exists: false, sha256: null } satisfies Target;
+        throw error;
+      });
       const same = current.sha256 === sha256(a.text);
-      let sameMode = true;
-      if (current.exists) sameMode = ((await stat(absPath)).mode & 0o777) === a.mode;
-      const old = current.exists ? (current.text ?? '') : null;
+      const sameMode = !current.exists || current.mode === a.mode;
+      const old = current.exists ? (current.bytes?.toString('utf8') ?? '') : null;
       return {
         path: a.path,
         absPath,
@@ -351,6 +495,7 @@ export async function writeArtifacts(dir: string, artifacts: Artifact[], expecte
   try {
     reqs = artifacts.map((a) => ({
       path: artifactPath(dir, a.path),
+      root: dir,
       data: a.text,
       mode: a.mode,
       secret: a.secret,

@@ -368,6 +368,11 @@ export function importKey(req: ImportRequest): Result<ImportedKey> {
   const parsed = source === 'openssh' ? parseOpenSsh(block, passphrase) : source === 'pkcs1' ? parsePkcs1(block, encrypted, passphrase) : parsePkcs8(block, encrypted, passphrase);
   if (!parsed.ok) return parsed;
   const { raw, rsa, bits } = parsed.value;
+  // A comment holding "\nssh-ed25519 AAAA… other" would make the public key two lines: Copy would
+  // hand the user a second, foreign key to authorize.
+  if (commentProblem(parsed.value.comment)) {
+    return err('BAD_INPUT', `The key's own comment has a control character or a line break (it could add a second public key line); nothing was imported.`, 'Change the comment with `ssh-keygen -c -f KEYFILE`, then import it again.');
+  }
   const comment = parsed.value.comment || req.comment || '';
   const target = formatFor(raw.type, req.format ?? source);
   const keep = target === source;

@@ -15,6 +15,7 @@ import { err, ok, type AppError, type Result } from '../../shared/result';
 import type { Finding, RotationPlan, RotationReport } from '../../shared/rotation';
 import { checkToken, maskToken } from '../../shared/tokens';
 import { readSnapshot, sha256, writeFilesAtomic, type WriteRequest } from './files';
+import { UserFileError } from './user-file';
 
 /** Limits of a folder search, so a mistaken `/` cannot run away. */
 export const SEARCH_LIMITS = { depth: 6, entries: 20_000, fileBytes: 2 * 1024 * 1024 };
@@ -215,7 +216,8 @@ export async function planRotation(req: RotateRequest, planId: string): Promise<
     try {
       snap = await readSnapshot(real);
     } catch (e) {
-      edits.push({ finding: finding(real, 'unreadable', { error: { code: 'IO_ERROR', message: `${real} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`, hint: 'Run as a user who can read it (often root or the agent user).' } }), sha256: null });
+      const notRegular = e instanceof UserFileError;
+      edits.push({ finding: finding(real, 'unreadable', { error: { code: 'IO_ERROR', message: notRegular ? e.message : `${real} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`, hint: notRegular ? 'Give the config file itself: only regular files are read.' : 'Run as a user who can read it (often root or the agent user).' } }), sha256: null });
       return;
     }
     if (!snap.exists || snap.text === undefined) return;

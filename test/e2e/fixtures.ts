@@ -23,12 +23,13 @@ export const test = base.extend<{ app: Page }, { server: RunningServer }>({
   },
 });
 
-/** One call of the app's own IPC channel over the page's browser-mode socket (the session cookie authenticates it). */
+/** One call of the app's own IPC channel over the page's browser-mode socket (the cookie and the tab secret in sessionStorage authenticate it). */
 export async function invokeFromPage(page: Page, channel: string, payload: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
   const answer = await page.evaluate(
     ({ c, p }) =>
       new Promise<string>((resolve, reject) => {
-        const ws = new WebSocket(`ws://${location.host}/api/ws`);
+        const secret = sessionStorage.getItem('ao-session') ?? '';
+        const ws = new WebSocket(`ws://${location.host}/api/ws`, ['agent-onboard', `ao-session.${secret}`]);
         ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: c, payload: p }));
         ws.onmessage = (m) => {
           resolve(String(m.data));

@@ -65,4 +65,25 @@ test.describe('wizard', () => {
     await app.keyboard.press('Enter');
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Configs');
   });
+
+  test('saves typed answers once the typing pauses, not once per keystroke (issue 14 item 5)', async ({ app }) => {
+    const saves: string[] = [];
+    app.on('websocket', (ws) => ws.on('framesent', (f) => {
+      if (typeof f.payload === 'string' && f.payload.includes('"draft:save"')) saves.push(f.payload);
+    }));
+    // The page's socket opens on load: reload so the listener sees it from the start.
+    await app.reload();
+    await app.getByTestId('platform-harness').click();
+    await app.getByLabel('Docker', { exact: true }).check();
+    await app.getByRole('button', { name: 'Next' }).click();
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Details');
+    const before = saves.length;
+    const typed = 'a-delegate-name-typed-one-key-at-a-time';
+    await app.getByLabel('Delegate name').pressSequentially(typed);
+    await expect.poll(() => saves.filter((p) => p.includes(typed)).length).toBe(1);
+    // One save for the whole name (a few for partial names at most, if the machine stalls mid-typing).
+    expect(saves.length - before).toBeLessThanOrEqual(3);
+    await app.reload();
+    await expect(app.getByLabel('Delegate name')).toHaveValue(typed);
+  });
 });

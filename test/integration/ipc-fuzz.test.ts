@@ -14,6 +14,7 @@ import { startBrowserServer, type BrowserServer } from '../../main/ipc/server';
 import { browserModeDeps } from '../../main/services/passphrase-cipher';
 import { openConfStore } from '../../main/services/store';
 import { CHANNELS } from '../../shared/ipc';
+import { loginPlainClient, wsProtocols } from '../support/browser-mode';
 
 const HOSTILE_STRING = `'"; $(rm -rf /) \`id\` \n[program:x]\n-oProxyCommand=sh ${'\u202e'}${'x'.repeat(70_000)}`;
 const deep = (n: number): unknown => (n === 0 ? {} : { a: deep(n - 1) });
@@ -62,17 +63,19 @@ describe('every channel refuses garbage with a Result', () => {
 describe('the browser-mode socket survives malformed frames', () => {
   let server: BrowserServer;
   let cookie: string;
+  let protocols: string[];
   beforeAll(async () => {
     const { handlers, jobs } = await handlersForTest();
     server = await startBrowserServer({ handlers, jobs, staticDir: mkdtempSync(path.join(tmpdir(), 'ao-web-')) });
-    const res = await fetch(`http://127.0.0.1:${server.port}/?token=${server.token}`, { redirect: 'manual' });
-    cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const login = await loginPlainClient(server.port, server.token);
+    cookie = login.cookie;
+    protocols = wsProtocols(login.secret);
   });
   afterAll(() => server.close());
 
   it('answers bad frames with BAD_INPUT and keeps serving', async () => {
     const origin = `http://127.0.0.1:${server.port}`;
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws`, { headers: { Origin: origin, Cookie: cookie } });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws`, protocols, { headers: { Origin: origin, Cookie: cookie } });
     await new Promise((r, j) => {
       ws.once('open', r);
       ws.once('error', j);
@@ -92,7 +95,7 @@ describe('the browser-mode socket survives malformed frames', () => {
 
   it('drops a frame over the size limit without taking the server down', async () => {
     const origin = `http://127.0.0.1:${server.port}`;
-    const big = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws`, { headers: { Origin: origin, Cookie: cookie } });
+    const big = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws`, protocols, { headers: { Origin: origin, Cookie: cookie } });
     await new Promise((r) => big.once('open', r));
     const closed = new Promise<number>((r) => big.once('close', (code) => r(code)));
     big.send('x'.repeat(9 * 1024 * 1024));

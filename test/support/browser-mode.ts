@@ -51,3 +51,23 @@ export async function startServe(env: Record<string, string> = {}): Promise<Runn
       }),
   };
 }
+
+/** What the token exchange gives a plain client: the cookie pair and the tab secret from the redirect's fragment. */
+export interface PlainLogin {
+  cookie: string;
+  secret: string;
+}
+
+/** Exchanges the printed token as the browser would (a GET with `?token=`), without following the redirect. */
+export async function loginPlainClient(port: number, token: string): Promise<PlainLogin> {
+  const res = await fetch(`http://127.0.0.1:${port}/?token=${token}`, { redirect: 'manual' });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const secret = /#ao-session=([A-Za-z0-9_-]+)/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
+  if (!cookie || !secret) throw new Error(`token exchange gave no cookie or no tab secret (status ${res.status})`);
+  return { cookie, secret };
+}
+
+/** The WebSocket subprotocols a page offers with its tab secret. */
+export function wsProtocols(secret: string): string[] {
+  return ['agent-onboard', `ao-session.${secret}`];
+}

@@ -31,4 +31,43 @@ describe('the saved draft (a plain JSON file)', () => {
       answers: { accountId: 'acc_1', proxyUrl: 'http://proxy.corp:3128', nested: [{ url: 'https://git.corp/x' }], httpTokens: 'required' },
     });
   });
+
+  it.each([
+    ['an @ in the password', 'http://ops:p@ss@proxy.corp:3128', 'http://proxy.corp:3128', 'p@ss'],
+    ['no scheme', 'alice:Pr0xyS3cret@proxy.corp:3128', 'proxy.corp:3128', 'Pr0xyS3cret'],
+    ['a space in the password', 'http://ops:two words@proxy.corp:3128/', 'http://proxy.corp:3128/', 'two words'],
+  ])('removes credentials with %s (issue 14 item 5)', async (_what, given, kept, secret) => {
+    const { handlers, ctx, dataDir } = await setup();
+    expect((await dispatchApp(handlers, 'draft:save', { platform: 'harness', variant: 'docker', step: 'details', answers: { proxyUrl: given } }, ctx)).ok).toBe(true);
+    const onDisk = readFileSync(path.join(dataDir, readdirSync(dataDir).find((f) => f.endsWith('.json'))!), 'utf8');
+    expect(onDisk).not.toContain(secret);
+    const loaded = await dispatchApp(handlers, 'draft:load', {}, ctx);
+    expect(loaded.ok && loaded.value).toMatchObject({ answers: { proxyUrl: kept } });
+  });
+
+  it('keeps values that only look a little like credentials', async () => {
+    const { scrubString } = await import('../../../shared/history');
+    for (const v of ['bob@example.com', 'git@github.com:org/repo.git', 'https://proxy.corp:3128', 'http://host/path?q=a:b@c', 'key=value']) expect(scrubString(v)).toBe(v);
+  });
+
+  it('refuses an answer over the length bound, and JSON nested 100,000 deep, with BAD_INPUT (never INTERNAL)', async () => {
+    const { handlers, ctx, dataDir } = await setup();
+    const long = await dispatchApp(handlers, 'draft:save', { platform: 'harness', variant: 'docker', step: 'details', answers: { proxyUrl: 'a'.repeat(150_000) + '@' } }, ctx);
+    expect(long.ok === false && long.error.code).toBe('BAD_INPUT');
+    expect(long.ok === false && long.error.message).toContain('longer than');
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = { d: deep };
+    const nested = await dispatchApp(handlers, 'draft:save', { platform: 'harness', variant: 'docker', step: 'details', answers: { deep } }, ctx);
+    expect(nested.ok === false && nested.error.code).toBe('BAD_INPUT');
+    expect(await dispatchApp(handlers, 'draft:load', {}, ctx)).toEqual({ ok: true, value: null });
+    expect(readdirSync(dataDir).length).toBeGreaterThan(0);
+  });
 });
+
+async function setup() {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ao-draft-'));
+  const store = await openConfStore(dataDir);
+  const handlers = createHandlers({ mode: 'browser', version: 't', store, cipher: NO_CIPHER, dataDir, vault: new SecretVault() }, new JobRegistry());
+  const ctx = { senderId: 's', jobs: new JobRegistry(), emit: () => undefined };
+  return { handlers, ctx, dataDir };
+}

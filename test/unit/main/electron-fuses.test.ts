@@ -21,6 +21,10 @@ describe('the packaged app (electron-builder.yml)', () => {
     });
   });
 
+  it('loads only an app.asar whose hash matches the one embedded at build time (issue 14 item 10)', () => {
+    expect(config.electronFuses).toMatchObject({ onlyLoadAppFromAsar: true, enableEmbeddedAsarIntegrityValidation: true });
+  });
+
   it('names only fuses electron-builder knows', () => {
     const known = Object.keys(scheme.definitions.FuseOptionsV1.properties);
     expect(Object.keys(config.electronFuses ?? {}).filter((k) => !known.includes(k))).toEqual([]);

@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { sshKeyFromVault } from '../../../main/services/credential';
@@ -72,6 +76,25 @@ describe('importKey', () => {
     const pair = value(await generateKeyPair({ type: 'rsa', bits: 2048, format: 'pkcs1' }));
     const r = importKey({ text: pair.privateKey, comment: 'x\nssh-rsa AAAA attacker' });
     expect(r.ok === false && r.error.code).toBe('BAD_INPUT');
+  });
+
+  it.each([
+    ['a second public-key line', 'me\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIattacker evil'],
+    ['a carriage return', 'me\rhidden'],
+    ['a C1 control (NEL)', 'me\u0085ssh-ed25519 AAAA'],
+  ])('refuses an OpenSSH key whose own comment holds %s (issue 14 item 11)', (_what, comment) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ao-keycomment-'));
+    const file = path.join(dir, 'id_ed25519');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file]);
+    const text = readFileSync(file, 'utf8');
+    const r = importKey({ text });
+    expect(r.ok === false && r.error.code).toBe('BAD_INPUT');
+    expect(r.ok === false && r.error.hint).toContain('ssh-keygen -c');
+    // A clean comment still imports, and its public key stays one line.
+    execFileSync('ssh-keygen', ['-q', '-c', '-C', 'ops@example', '-f', file]);
+    const fixed = value(importKey({ text: readFileSync(file, 'utf8') }));
+    expect(fixed.publicKey.split('\n')).toHaveLength(1);
+    expect(fixed.comment).toBe('ops@example');
   });
 });
 

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRegistry, type Handlers } from '../../../../main/ipc/dispatch';
 import { startBrowserServer, type BrowserServer } from '../../../../main/ipc/server';
 import type { Contract } from '../../../../shared/ipc';
+import WebSocket from 'ws';
+import { loginPlainClient, wsProtocols } from '../../../support/browser-mode';
 
 // Raw sockets, so the request line reaches the server byte for byte (no client-side normalising).
 let server: BrowserServer;
@@ -78,4 +80,31 @@ describe('browser mode: the token exchange', () => {
       expect(r.location).not.toContain(TOKEN);
     },
   );
+});
+
+describe('browser mode: the tab secret', () => {
+  it('is forgotten after 12 hours unused, so an old tab must open the printed URL again', async () => {
+    let clock = 1_000_000;
+    const s = await startBrowserServer({ handlers: {} as Handlers<Contract>, jobs: new JobRegistry(), staticDir: mkdtempSync(path.join(tmpdir(), 'ao-web-')), now: () => clock });
+    try {
+      const login = await loginPlainClient(s.port, s.token);
+      const status = (): Promise<number> =>
+        new Promise((resolve) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${s.port}/api/ws`, wsProtocols(login.secret), { headers: { Origin: `http://127.0.0.1:${s.port}`, Cookie: login.cookie } });
+          ws.on('open', () => {
+            expect(ws.protocol).toBe('agent-onboard');
+            ws.close();
+            resolve(101);
+          });
+          ws.on('unexpected-response', (_q, r) => resolve(r.statusCode ?? 0));
+        });
+      expect(await status()).toBe(101);
+      clock += 11 * 3600_000;
+      expect(await status()).toBe(101);
+      clock += 12 * 3600_000 + 1;
+      expect(await status()).toBe(401);
+    } finally {
+      await s.close();
+    }
+  });
 });
