@@ -6,9 +6,9 @@ import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { harness, harnessAnswers } from '../../../shared/platforms/harness';
 import type { Generated } from '../../../shared/platforms/types';
-import { base64Utf8, decodeBase64Utf8, isCanonicalBase64 } from '../../../shared/edit/values';
+import { harnessBase64Inner } from '../../../shared/platforms/harness/common';
 import { HOSTILE_TOKENS, REFUSED_TOKENS, shellcheck, yamllint } from '../../support/rotation';
-import { dockerRunEnv } from '../../support/consumers';
+import { dockerRunEnv, secretValues } from '../../support/consumers';
 
 const TOKEN = 'ZGVsZWdhdGV0b2tlbjAxMjM0NTY3ODlhYmNkZWY='; // base64, as Harness shows it
 const answers = harnessAnswers.parse({
@@ -184,11 +184,9 @@ describe('Harness generators', () => {
 
   it.each(HOSTILE_TOKENS)('writes a hostile token so every install type reads it back exactly (%#)', (token) => {
     const k8s = parseAllDocuments(file(gen('kubernetes', token), 'harness-delegate.yaml')).map((d) => d.toJS());
-    const data = k8s.filter((d) => d.kind === 'Secret').map((s) => Object.values(s.data)[0] as string);
-    // A token that already is base64 goes in as Harness shows it; anything else is encoded.
-    if (isCanonicalBase64(token)) expect(data).toEqual([token, token]);
-    else expect(data.map((d) => decodeBase64Utf8(d))).toEqual([token, token]);
-    if (!isCanonicalBase64(token)) expect(data[0]).toBe(base64Utf8(token));
+    // What the delegate gets from each Secret (data base64-decoded): the token, or the token inside the base64 form Harness shows.
+    const seen = k8s.filter((d) => d.kind === 'Secret').map((d) => Object.values(secretValues(d))[0]);
+    expect(seen).toEqual(Array(2).fill(harnessBase64Inner(token) ?? token));
     expect(parseAllDocuments(file(gen('helm', token), 'harness-delegate-secrets.yaml')).map((d) => Object.values(d.toJS().stringData)[0])).toEqual([token, token]);
     expect(JSON.parse(file(gen('ecs', token), 'harness-delegate-task-spec.json')).containerDefinitions[0].environment.find((e: { name: string }) => e.name === 'DELEGATE_TOKEN').value).toBe(token);
     for (const f of ['config-watcher.yml', 'config-delegate.yml']) expect(parse(file(gen('shell', token), f)).delegateToken).toBe(token);
@@ -273,6 +271,34 @@ describe('Harness generators', () => {
     const local = harnessAnswers.parse({ ...answers, managerEndpoint: 'https://127.0.0.1:8443', proxyUrl: 'http://[::1]:3128' });
     expect(gen('docker', TOKEN, local).notes.join('\n')).toContain('127.0.0.1, ::1 inside the container is the container itself');
     expect(gen('docker').notes.join('\n')).not.toContain('inside the container');
+  });
+
+  it('Kubernetes: a decoded (32-hex) token is base64-encoded in the Secrets, so Kubernetes hands the delegate exactly it', () => {
+    const HEX = '0123456789abcdef0123456789abcdef';
+    const g = gen('kubernetes', HEX);
+    const secrets = parseAllDocuments(file(g, 'harness-delegate.yaml')).map((d) => d.toJS()).filter((d) => d.kind === 'Secret');
+    expect(secrets.map((d) => secretValues(d))).toEqual([{ DELEGATE_TOKEN: HEX }, { UPGRADER_TOKEN: HEX }]);
+    expect(g.notes.join('\n')).toContain('the decoded token, base64-encoded so the delegate gets it exactly');
+    // The base64 form goes in as Harness's own manifest has it: the delegate gets the token it encodes.
+    const shown = parseAllDocuments(file(gen('kubernetes'), 'harness-delegate.yaml')).map((d) => d.toJS()).filter((d) => d.kind === 'Secret');
+    expect(secretValues(shown[0])).toEqual({ DELEGATE_TOKEN: Buffer.from(TOKEN, 'base64').toString() });
+  });
+
+  it('rotation says per file when a place changes token form, with what the delegate will see', () => {
+    const HEX = '0123456789abcdef0123456789abcdef';
+    const env = harness.updaters.find((u) => u.id === 'harness-env-file')!;
+    const r = env.rotate(`ACCOUNT_SECRET=${HEX}\n`, TOKEN);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.notes?.join('\n')).toMatch(/ACCOUNT_SECRET.*line 1.*the decoded form \(32 hexadecimal characters\) of its token; from now on it sees the base64 form Harness shows/);
+    // A manifest written before the fix: the decoded token raw in data, which Kubernetes turned into garbage.
+    const broken = file(gen('kubernetes'), 'harness-delegate.yaml').replaceAll(TOKEN, HEX);
+    const k8s = harness.updaters.find((u) => u.id === 'harness-kubernetes')!;
+    const fixed = k8s.rotate(broken, TOKEN);
+    if (!fixed.ok) throw new Error(fixed.error.message);
+    expect(fixed.value.notes?.filter((n) => n.includes('unreadable bytes'))).toHaveLength(2);
+    // Same form before and after: nothing to say.
+    const same = env.rotate(`DELEGATE_TOKEN=${TOKEN}\n`, 'bmV3dG9rZW4tZm9yLXRoZS1kZWxlZ2F0ZS0wMDAx');
+    expect(same.ok && (same.value.notes ?? []).some((n) => n.includes('form'))).toBe(false);
   });
 
   it('needs only the account ID and delegate name, pinning a version tag by default', () => {
