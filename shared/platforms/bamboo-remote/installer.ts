@@ -10,6 +10,7 @@ import { agentHomeFor, agentServerUrl, baseUrl, type BambooRemoteAnswers } from 
 import { cmdSetValue, psQuote, shQuote, systemdQuote, systemdValue } from './quote';
 import { BAMBOO_TOKEN_PATTERN } from './wrapper-conf';
 import { restartCommands } from './restart';
+import { checkToken } from '../../tokens';
 
 /** The folder inside the agent home where the service user runs the installer on Linux. */
 export const STAGING = 'agent-onboard-install';
@@ -209,7 +210,10 @@ function commands(a: BambooRemoteAnswers, v: Values): Result<Command[]> {
  */
 export function generateInstaller(a: BambooRemoteAnswers, credential: Credential): Result<Generated> {
   if (credential.kind !== 'token') return err('TOKEN_WRONG_KIND', 'The Bamboo remote agent needs the server security token.');
-  const token = credential.token.trim();
+  // Cleaned as a paste is (quotes, `securityToken=`, the installer command's `-t `), then checked.
+  const verdict = checkToken('bamboo-remote', credential.token);
+  if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get the security token from ${verdict.where}`);
+  const token = verdict.verdict === 'ok' ? verdict.token : credential.token.trim();
   if (!BAMBOO_TOKEN_PATTERN.test(token)) {
     return err('TOKEN_INVALID', `A Bamboo security token is 40 hexadecimal characters; this one is ${token.length} characters.`, 'Copy it from Bamboo → Administration → Agents → Install remote agent.');
   }
