@@ -14,6 +14,7 @@ import { rotateEnvFile } from '../../edit/env-file';
 import { editYaml, getPair, getScalar, parseYaml, yamlInlineScalar, type YamlDoc, type YamlRemove, type YamlSet } from '../../edit/yaml';
 import { TOKEN_ENV_NAMES, secretDataValue } from './common';
 import { dockerCommands, DOCKER_SCRIPT } from './docker';
+import { helmSetTyped, helmSetValue } from '../../edit/helm-set';
 import { ecsCommands, ECS_FAMILY } from './ecs';
 import { helmCommands } from './helm';
 import { shellCommands } from './shell';
@@ -333,8 +334,11 @@ function scriptEdits(text: string, token: string): Result<{ edits: WordEdit[]; n
         notes.push(`${set[1]} on line ${lineOf(text, w.start)} is taken from a variable when the script runs.`);
         continue;
       }
-      if (/[,\\{}[\]"'=]/.test(token) && prev === '--set') return err('UNSAFE_VALUE', `helm --set cannot pass a value with , = \\ or quotes safely (line ${lineOf(text, w.start)}); put delegateToken in a values file instead.`);
-      const r = push(w, `${set[1]}=`, token, `helm ${prev} ${set[1]} on line ${lineOf(text, w.start)}`);
+      // Escaped by helm's --set rules (every real Harness token ends in "=", which helm keeps).
+      // helm --set reads digits-only or true/null as that type: such a token goes by --set-string.
+      const typed = prev === '--set' && helmSetTyped(token);
+      if (typed) edits.push({ start: words[i - 1]!.start, end: words[i - 1]!.end, text: '--set-string', what: `helm --set on line ${lineOf(text, w.start)}, made --set-string so helm keeps the token a string` });
+      const r = push(w, `${set[1]}=`, helmSetValue(token, true)!, `helm ${typed ? '--set-string' : prev} ${set[1]} on line ${lineOf(text, w.start)}`);
       if (!r.ok) return r;
       continue;
     }

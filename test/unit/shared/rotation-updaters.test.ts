@@ -193,7 +193,6 @@ const CASES: Case[] = [
       const a = argsOf(t);
       return [...envArgs(a, 'BUILDKITE_AGENT_TOKEN'), ...a.filter((x, i) => a[i - 1] === '--token'), ...a.filter((x) => x.startsWith('--token=')).map((x) => x.slice(8))];
     },
-    cannotHold: (t) => t.startsWith('-'),
     count: 3,
   },
   {
