@@ -13,7 +13,7 @@ import { checkTokenText } from '../../edit/values';
 import { rotateEnvFile } from '../../edit/env-file';
 import { editYaml, getPair, getScalar, parseYaml, yamlInlineScalar, type YamlDoc, type YamlRemove, type YamlSet } from '../../edit/yaml';
 import { TOKEN_ENV_NAMES, secretDataValue } from './common';
-import { dockerCommands, DOCKER_SCRIPT } from './docker';
+import { dockerCommands, DOCKER_ENV_FILE, DOCKER_SCRIPT } from './docker';
 import { helmSetTyped, helmSetValue } from '../../edit/helm-set';
 import { ecsCommands, ECS_FAMILY } from './ecs';
 import { helmCommands } from './helm';
@@ -418,6 +418,13 @@ export const envFileUpdater: Updater = {
   detect: (fileName, text) => (/(^|[\\/.])env$|\.env$|\.env\.[^\\/]*$/i.test(fileName) || /^\.env/.test(baseName(fileName))) && new RegExp(`^\\s*(export\\s+)?(${TOKEN_ENV_NAMES.join('|')})\\s*=`, 'm').test(text),
   rotate: (text, token) => rotateEnvFile(text, token, TOKEN_ENV_NAMES),
   commands: [{ title: 'Recreate the container that reads this file (docker run --env-file, or docker compose up -d --force-recreate)', command: 'docker compose up -d --force-recreate' }],
+  // The generated Docker install: run-delegate.sh beside delegate.env names the container after DELEGATE_NAME.
+  commandsFor: (text, path) => {
+    const name = /^DELEGATE_NAME=([A-Za-z0-9_.-]+)\r?$/m.exec(text)?.[1];
+    if (baseName(path) !== DOCKER_ENV_FILE || !name) return envFileUpdater.commands;
+    const dir = dirName(path);
+    return dockerCommands(dir ? `${dir}/${DOCKER_SCRIPT}` : DOCKER_SCRIPT, name);
+  },
 };
 
 /** Every Harness updater, most specific first (the first that detects a file edits it). */
