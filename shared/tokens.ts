@@ -50,6 +50,8 @@ const QUOTE_PAIRS: [string, string][] = [
 const ASSIGNMENT = /^(?:export\s+)?(?:BUILDKITE_AGENT_TOKEN|BUILDKITE_AGENT_REGISTRATION_TOKEN|SECURITY_TOKEN|DELEGATE_TOKEN|UPGRADER_TOKEN|HARNESS_TOKEN|ACCOUNT_SECRET|token|securityToken|delegateToken|accountSecret|agentToken)\s*[:=]\s*/;
 const AUTH_PREFIX = /^(?:Authorization:\s*)?(Bearer|Token)\s+/i;
 const FLAG_PREFIX = /^--token[=\s]+/;
+// The Bamboo installer command's `-t <token>`, copied with its flag.
+const SHORT_FLAG_PREFIX = /^-t\s+/;
 
 /** One cleaning step: the token after it and what it removed, or undefined when it does not apply. */
 type Step = (token: string) => { token: string; what: string } | undefined;
@@ -70,6 +72,7 @@ const STEPS: Step[] = [
     return m ? { token: t.slice(m[0].length), what: `the "${m[1]} " prefix` } : undefined;
   },
   (t) => (FLAG_PREFIX.test(t) ? { token: t.replace(FLAG_PREFIX, ''), what: 'the --token flag before it' } : undefined),
+  (t) => (SHORT_FLAG_PREFIX.test(t) ? { token: t.replace(SHORT_FLAG_PREFIX, ''), what: 'the -t flag before it' } : undefined),
 ];
 
 /** Removes the pieces copy-paste adds, repeatedly (`"Bearer abc"\n` needs three passes). */
@@ -208,6 +211,11 @@ const harness: Rules = {
   name: 'Harness delegate token',
   where: 'Harness → Account Settings (or your org/project) → Delegates → Tokens: copy the token value (it is shown base64-encoded).',
   check(token) {
+    const apiKey = /^(pat|sat)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.exec(token);
+    if (apiKey) {
+      const [kind, kindName] = apiKey[1] === 'pat' ? ['personal-access-token', 'Harness personal access token (an API key)'] : ['service-account-token', 'Harness service account token (an API key)'];
+      return { verdict: 'wrong-kind', kind, kindName, message: `This is a ${kindName}: it starts with ${apiKey[1]}. and is for the Harness API, not for delegates. A delegate registers with a delegate token.` };
+    }
     if (/^[0-9a-fA-F]{32}$/.test(token)) {
       return {
         verdict: 'ok',

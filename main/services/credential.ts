@@ -11,12 +11,14 @@ import { lockedOut } from './secrets';
 import type { SecretVault, StoredSecret } from './vault';
 
 /**
- * An SSH key pair credential from a private key's text. Failure codes: KEY_MALFORMED,
+ * An SSH key pair credential from a private key's text; `comment` (the vault's, shown in the UI)
+ * ends the public key line when the key file has none (PEM). Failure codes: KEY_MALFORMED,
  * KEY_UNSUPPORTED (from keys.importKey), PASSPHRASE_REQUIRED (encrypted keys: the agent could not
  * open them unattended).
  */
-export function sshCredential(privateKeyText: string, spec: Extract<CredentialSpec, { kind: 'ssh-keypair' }>, knownHosts?: string): Result<Credential> {
-  const imported = importKey({ text: privateKeyText, format: spec.privateKeyFormat });
+export function sshCredential(privateKeyText: string, spec: Extract<CredentialSpec, { kind: 'ssh-keypair' }>, knownHosts?: string, comment?: string): Result<Credential> {
+  // A PEM key carries no comment: the one shown on the Credentials step (the vault's) goes on the public key line.
+  const imported = importKey({ text: privateKeyText, format: spec.privateKeyFormat, ...(comment ? { comment } : {}) });
   if (!imported.ok) {
     if (imported.error.code === 'PASSPHRASE_REQUIRED') return unattended();
     return imported;
@@ -73,5 +75,5 @@ export function credentialFromVault(vault: SecretVault, spec: CredentialSpec, cr
   if (spec.kind === 'none') return ok({ kind: 'none' });
   const secret = chosenSecret(vault, credentialId, spec.kind === 'ssh-keypair' ? 'ssh-private-key' : 'token');
   if (!secret.ok) return secret;
-  return spec.kind === 'ssh-keypair' ? sshCredential(secret.value.value, spec, knownHosts) : tokenCredential(secret.value.value);
+  return spec.kind === 'ssh-keypair' ? sshCredential(secret.value.value, spec, knownHosts, secret.value.meta.comment) : tokenCredential(secret.value.value);
 }

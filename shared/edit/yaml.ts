@@ -4,7 +4,7 @@
  * proved by parsing the result again: the documents must hold exactly the old values except the
  * edited ones, or the edit is refused. Comments, key order, indentation and CRLF never move.
  */
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node, type Pair, type Scalar } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Node, type Pair, type Scalar } from 'yaml';
 import { err, ok, type Result } from '../result';
 import type { Change } from '../platforms/types';
 import { applySplices, lineOf, type Splice } from './splice';
@@ -53,19 +53,9 @@ export function yamlSingleQuoted(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** The shortest one-line YAML scalar that reads back as exactly `value` (plain when it can be). */
+/** The shortest one-line YAML scalar that reads back as exactly `value` in YAML 1.1 and 1.2 (plain when it can be). */
 export function yamlInlineScalar(value: string): string {
-  try {
-    const docs = parseAllDocuments(`k: ${value}\n`);
-    const doc = Array.isArray(docs) && docs.length === 1 ? docs[0] : undefined;
-    if (doc && doc.errors.length === 0) {
-      const js = doc.toJS() as unknown;
-      if (js && typeof js === 'object' && (js as Record<string, unknown>).k === value && Object.keys(js).length === 1) return value;
-    }
-  } catch {
-    // falls through to quoting
-  }
-  return yamlDoubleQuoted(value);
+  return plainReadsAsString(value) ? value : yamlDoubleQuoted(value);
 }
 
 /** One line ending of the text around `index` (CRLF when the line ends so). */
@@ -80,7 +70,7 @@ function candidates(node: Scalar, text: string, value: string): { start: number;
   const dq = yamlDoubleQuoted(value);
   switch (node.type) {
     case 'PLAIN':
-      return { start, end, texts: [value, dq] };
+      return { start, end, texts: plainReadsAsString(value) ? [value, dq] : [dq] };
     case 'QUOTE_SINGLE':
       return { start, end, texts: [yamlSingleQuoted(value), dq] };
     case 'BLOCK_LITERAL':
@@ -242,12 +232,52 @@ export function getNode(map: unknown, key: string): unknown {
 }
 
 /**
+ * Plain scalars that some reader of ours takes as something other than the same string, beyond
+ * what the `yaml` package's 1.1 and 1.2 schemas resolve: `=` (YAML 1.1's value key, which PyYAML
+ * refuses to construct), `<<` (the 1.1 merge key), and the integer forms Go's strconv.ParseInt
+ * accepts with base 0 (0o17, 0b101, 0x1F, with `_`), which go-yaml v2 (Kubernetes, Helm) resolves as ints.
+ */
+const GO_YAML_EXTRA = /^(?:=|<<|[-+]?0[oObBxX][0-9a-fA-F_]+)$/;
+
+/**
+ * True when `value` written as a plain scalar reads back as exactly this string in YAML 1.1
+ * (Kubernetes and Helm: go-yaml v2, PyYAML) and YAML 1.2 alike; false for `on`, `no`, `0777`,
+ * `1_000`, `1:20`, `2001-12-14`, `.inf`, `~`, `null`, `=` and their kin, which must be quoted.
+ */
+export function plainReadsAsString(value: string): boolean {
+  if (value === '' || GO_YAML_EXTRA.test(value) || /[\r\n]/.test(value)) return false;
+  for (const version of ['1.1', '1.2'] as const) {
+    try {
+      const docs = parseAllDocuments(`k: ${value}\n`, { version });
+      const doc = Array.isArray(docs) && docs.length === 1 ? docs[0] : undefined;
+      if (!doc || doc.errors.length > 0) return false;
+      const js = doc.toJS() as unknown;
+      if (!js || typeof js !== 'object' || (js as Record<string, unknown>).k !== value || Object.keys(js).length !== 1) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
  * YAML text for a generated file: one document per value, `---` between them, never folded
- * (tokens stay on one line), strings that look like numbers or booleans quoted.
+ * (tokens stay on one line). Kubernetes and Helm read YAML 1.1, so every one-line string a 1.1 or
+ * 1.2 reader would take as a boolean, number, null, date or merge key is double-quoted (issue 14
+ * item 4: a delegate named `no` became `false`).
  */
 export function toYaml(values: unknown[], header?: string): string {
   const body = values
-    .map((v) => new Document(v).toString({ lineWidth: 0, minContentWidth: 0, defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN' }))
+    .map((v) => {
+      // Without the merge tag, a string "<<" is a string the visitor can quote, not a bare merge key.
+      const doc = new Document(v, { version: '1.1', customTags: (tags) => tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:merge') });
+      visit(doc, {
+        Scalar(_key, node) {
+          if (typeof node.value === 'string' && !node.value.includes('\n') && !plainReadsAsString(node.value)) node.type = 'QUOTE_DOUBLE';
+        },
+      });
+      return doc.toString({ lineWidth: 0, minContentWidth: 0, defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN' });
+    })
     .join('---\n');
   return header ? `${header.split('\n').map((l) => (l ? `# ${l}` : '#')).join('\n')}\n${body}` : body;
 }

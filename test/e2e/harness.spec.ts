@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { harness, harnessAnswers } from '../../shared/platforms/harness';
 import { expect, expectAccessible, test } from './fixtures';
+import { dockerRunEnv } from '../support/consumers';
 
 const TOKEN = 'ZTJlLWRlbGVnYXRlLXRva2VuLTAxMjM0NTY3ODk=';
 const NEW_TOKEN = 'ZTJlLXJvdGF0ZWQtdG9rZW4tYWJjZGVmZ2hpams=';
@@ -49,24 +50,28 @@ test.describe('Harness delegate', () => {
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Configs');
     await app.getByLabel('Output folder').fill(out);
     await expect(app.getByRole('row', { name: /run-delegate\.sh/ })).toContainText('new');
+    await expect(app.getByRole('row', { name: /delegate\.env/ })).toContainText('new');
     await expect(app.locator('body')).not.toContainText(TOKEN);
     await expectAccessible(app, 'harness configs');
-    await app.getByRole('button', { name: /^Write 1 file/ }).click();
+    await app.getByRole('button', { name: /^Write 2 files/ }).click();
     await app.getByRole('button', { name: 'Write now' }).click();
-    await expect(app.getByTestId('write-summary')).toHaveText(`Wrote 1 of 1 files to ${out}.`);
+    await expect(app.getByTestId('write-summary')).toHaveText(`Wrote 2 of 2 files to ${out}.`);
 
-    expect(readdirSync(out)).toEqual(['run-delegate.sh']);
+    expect(readdirSync(out).sort()).toEqual(['delegate.env', 'run-delegate.sh']);
     const script = path.join(out, 'run-delegate.sh');
-    expect(statSync(script).mode & 0o077).toBe(0);
+    // The token is in the 0600 env file, passed with --env-file: never an argument ps would show.
+    expect(statSync(path.join(out, 'delegate.env')).mode & 0o077).toBe(0);
+    expect(readFileSync(script, 'utf8')).not.toContain(TOKEN);
     execFileSync('shellcheck', [script]);
-    // Run it against a stand-in docker that records its arguments.
+    // Run it against a stand-in docker that records its arguments; docker reads the env file literally.
     const bin = path.join(root, 'bin');
     execFileSync('mkdir', ['-p', bin]);
     writeFileSync(path.join(bin, 'docker'), '#!/usr/bin/env bash\nif [ "$1" = container ]; then exit 1; fi\nprintf \'%s\\n\' "$@" > "$OUT"\n');
     chmodSync(path.join(bin, 'docker'), 0o755);
     execFileSync('bash', [script], { env: { PATH: `${bin}:${process.env.PATH}`, OUT: path.join(root, 'args') } });
     const args = readFileSync(path.join(root, 'args'), 'utf8').split('\n');
-    expect(args).toEqual(expect.arrayContaining(['run', `DELEGATE_TOKEN=${TOKEN}`, 'DELEGATE_NAME=build-delegate', 'ACCOUNT_ID=px7xd_BFRCi-pfWPYXVjvw', 'DELEGATE_TAGS=linux,e2e', 'MANAGER_HOST_AND_PORT=https://app.harness.io']));
+    expect(args.join('\n')).not.toContain(TOKEN);
+    expect(dockerRunEnv(args.slice(0, -1), out)).toMatchObject({ DELEGATE_TOKEN: TOKEN, DELEGATE_NAME: 'build-delegate', ACCOUNT_ID: 'px7xd_BFRCi-pfWPYXVjvw', DELEGATE_TAGS: 'linux,e2e', MANAGER_HOST_AND_PORT: 'https://app.harness.io' });
     expect(args.at(-2)).toMatch(/^harness\/delegate:\d{2}\.\d{2}\.\d+$/);
 
     await next.click();

@@ -11,6 +11,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/index';
 import { cfgValues } from '../../shared/platforms/buildkite/cfg';
+import { dockerEnvFile } from '../support/consumers';
 import { bash, shellcheck, yamllint } from '../support/rotation';
 
 const root = mkdtempSync(path.join(tmpdir(), 'hb-cli-'));
@@ -43,7 +44,11 @@ const READS: Record<string, (dir: string) => void> = {
   'harness docker': (d) => {
     const script = readFileSync(path.join(d, 'run-delegate.sh'), 'utf8');
     expect(shellcheck(script)).toBe('');
-    expect(statSync(path.join(d, 'run-delegate.sh')).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(d, 'run-delegate.sh')).mode & 0o777).toBe(0o755);
+    // The token is in the 0600 env file docker reads literally, never in the script.
+    expect(script).not.toContain(HARNESS_TOKEN);
+    expect(dockerEnvFile(readFileSync(path.join(d, 'delegate.env'), 'utf8')).DELEGATE_TOKEN).toBe(HARNESS_TOKEN);
+    expect(statSync(path.join(d, 'delegate.env')).mode & 0o777).toBe(0o600);
   },
   'harness ecs': (d) => expect(JSON.parse(readFileSync(path.join(d, 'harness-delegate-task-spec.json'), 'utf8')).containerDefinitions[0].environment).toContainEqual({ name: 'DELEGATE_TOKEN', value: HARNESS_TOKEN }),
   'harness shell': (d) => {

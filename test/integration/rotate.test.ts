@@ -92,24 +92,24 @@ describe('rotate service', () => {
     const internal = await plan([dir]);
     const p = internal.plan;
     expect(p.files.map((f) => [path.relative(dir, f.path), f.status, f.updater?.id])).toEqual([
+      ['delegate.env', 'change', 'harness-env-file'],
       ['harness-delegate.yaml', 'change', 'harness-kubernetes'],
-      ['run-delegate.sh', 'change', 'harness-script'],
       ['shell/config-delegate.yml', 'change', 'harness-shell-config'],
       ['shell/config-watcher.yml', 'change', 'harness-shell-config'],
     ]);
     expect(p.ready).toBe(true);
-    expect(p.ignored).toBe(3); // notes.txt, start.sh and stop.sh hold no token; .git, backups and links are not read
+    expect(p.ignored).toBe(4); // notes.txt, run-delegate.sh (its token is in delegate.env), start.sh and stop.sh hold no token; .git, backups and links are not read
     const json = JSON.stringify(p);
     expect(json).not.toContain(NEW);
     expect(json).not.toContain(OLD);
-    expect(p.files[0]!.diff).toContain('-  DELEGATE_TOKEN: «old token»');
-    expect(p.files[0]!.diff).toContain('+  DELEGATE_TOKEN: «new token»');
+    expect(p.files[1]!.diff).toContain('-  DELEGATE_TOKEN: «old token»');
+    expect(p.files[1]!.diff).toContain('+  DELEGATE_TOKEN: «new token»');
     expect(p.token).toMatchObject({ kindName: 'Harness delegate token', masked: 'bmV3••••••••aWo=' });
     expect(p.commands.map((c) => c.command)).toEqual(expect.arrayContaining([`kubectl apply -f ${path.join(dir, 'harness-delegate.yaml')}`, 'docker rm -f d1', `docker exec d1 printenv DELEGATE_TOKEN | tr -d '\\n' | sha256sum`]));
     expect(p.commands.find((c) => c.command.startsWith('docker exec'))?.title).toContain(sha(NEW).slice(0, 16));
     expect(p.revoke.join(' ')).toMatch(/Revoke the old token/);
 
-    const before = { yaml: readFileSync(path.join(dir, 'harness-delegate.yaml'), 'utf8'), mode: statSync(path.join(dir, 'run-delegate.sh')).mode & 0o777 };
+    const before = { yaml: readFileSync(path.join(dir, 'harness-delegate.yaml'), 'utf8'), mode: statSync(path.join(dir, 'delegate.env')).mode & 0o777 };
     const report = await applyRotation(internal);
     if (!report.ok) throw new Error(report.error.message);
     expect(report.value.files.map((f) => [path.relative(dir, f.path), f.status])).toEqual(p.files.map((f) => [path.relative(dir, f.path), 'updated']));
@@ -118,7 +118,7 @@ describe('rotate service', () => {
     const yaml = parseAllDocuments(readFileSync(path.join(dir, 'harness-delegate.yaml'), 'utf8')).map((d) => d.toJS());
     expect(yaml.filter((d) => d.kind === 'Secret').map((s) => Object.values(s.data)[0])).toEqual([NEW, NEW]);
     expect(readFileSync(path.join(dir, 'harness-delegate.yaml'), 'utf8')).toBe(before.yaml.replaceAll(OLD, NEW));
-    expect(statSync(path.join(dir, 'run-delegate.sh')).mode & 0o777).toBe(before.mode);
+    expect(statSync(path.join(dir, 'delegate.env')).mode & 0o777).toBe(before.mode);
     const watcher = readFileSync(path.join(dir, 'shell', 'config-watcher.yml'), 'utf8');
     expect(watcher.split('\n').slice(0, -1).every((l) => l.endsWith('\r'))).toBe(true);
     expect(parse(watcher).delegateToken).toBe(NEW);
@@ -146,11 +146,11 @@ describe('rotate service', () => {
 
   it('writes nothing at all when a second file changed since it was read', async () => {
     const dir = install('changed');
-    const internal = await plan([path.join(dir, 'harness-delegate.yaml'), path.join(dir, 'run-delegate.sh')]);
-    writeFileSync(path.join(dir, 'run-delegate.sh'), readFileSync(path.join(dir, 'run-delegate.sh'), 'utf8') + '# edited by someone else\n');
+    const internal = await plan([path.join(dir, 'harness-delegate.yaml'), path.join(dir, 'delegate.env')]);
+    writeFileSync(path.join(dir, 'delegate.env'), readFileSync(path.join(dir, 'delegate.env'), 'utf8') + '# edited by someone else\n');
     const before = snapshot(dir);
     const r = await applyRotation(internal);
-    expect(r).toMatchObject({ ok: false, error: { code: 'FILE_CHANGED', message: expect.stringContaining('run-delegate.sh changed since it was read') } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'FILE_CHANGED', message: expect.stringContaining('delegate.env changed since it was read') } });
     expect(snapshot(dir)).toEqual(before);
   });
 

@@ -10,6 +10,10 @@ import { agentHomeFor, agentServerUrl, baseUrl, type BambooRemoteAnswers } from 
 import { cmdSetValue, psQuote, shQuote, systemdQuote, systemdValue } from './quote';
 import { BAMBOO_TOKEN_PATTERN } from './wrapper-conf';
 import { restartCommands } from './restart';
+import { checkToken } from '../../tokens';
+
+/** The folder inside the agent home where the service user runs the installer on Linux. */
+export const STAGING = 'agent-onboard-install';
 
 /** File names of the generated output. */
 export const FILES = {
@@ -55,7 +59,7 @@ INSTALLER=${jar}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 if [ ! -r "$HERE/${FILES.token}" ]; then
-  echo "${FILES.token} is missing: keep it next to this script" >&2
+  echo "$HERE/${FILES.token} is missing or $(id -un) cannot read it: keep it next to this script, owned by the user that runs it (chmod 600)" >&2
   exit 1
 fi
 SECURITY_TOKEN=$(tr -d ' \\r\\n' < "$HERE/${FILES.token}")
@@ -66,9 +70,15 @@ if ! command -v java >/dev/null 2>&1; then
 fi
 
 if [ ! -f "$HERE/$INSTALLER" ]; then
+  if [ ! -w "$HERE" ]; then
+    echo "$(id -un) cannot write $HERE to download the installer into: run this script from a folder that user owns" >&2
+    exit 1
+  fi
   curl --fail --location --silent --show-error --output "$HERE/$INSTALLER" "\${SERVER_URL}agentInstaller/$INSTALLER"
 fi
 
+# The Bamboo installer takes the token only as its -t argument (no file or environment variable),
+# so it shows in the process list while the installer runs; afterwards it is in conf/wrapper.conf.
 exec java -Dbamboo.home="$AGENT_HOME" -jar "$HERE/$INSTALLER" "$SERVER_URL" -t "$SECURITY_TOKEN"
 `);
 }
@@ -165,7 +175,7 @@ function commands(a: BambooRemoteAnswers, v: Values): Result<Command[]> {
   const q = all([shQuote(v.home), shQuote(v.jar), shQuote(v.url), shQuote(`${v.home}/bin/bamboo-agent.sh`), shQuote(`${v.home}/atlassian-bamboo-agent.log`)]);
   if (!q.ok) return q;
   const [home, jar, url, script, log] = q.value;
-  const direct: Command = { os, title: 'The installer command it runs', command: `java -Dbamboo.home=${home} -jar ${jar} ${url} -t "$(cat ${FILES.token})"` };
+  const direct: Command = { os, title: 'The installer command it runs (the installer takes the token only as -t, so it shows in the process list while it runs)', command: `java -Dbamboo.home=${home} -jar ${jar} ${url} -t "$(cat ${FILES.token})"` };
   if (os === 'macos') {
     return ok([
       { os, title: 'Install and register the agent (in the folder with these files)', command: `sh ./${FILES.sh}` },
@@ -174,10 +184,21 @@ function commands(a: BambooRemoteAnswers, v: Values): Result<Command[]> {
       { os, title: 'Watch it connect ("ready to receive builds")', command: `tail -f ${log}` },
     ]);
   }
+  // The service user runs the installer: it must read the token and write the jar, so both go to a
+  // folder of its own inside the agent home (the output folder is usually private to the admin).
+  const staging = shQuote(`${v.home}/${STAGING}`);
+  if (!staging.ok) return staging;
+  const dir = staging.value;
   return ok([
     { os, title: 'Create the service user and the agent home', command: `id -u ${v.user} >/dev/null 2>&1 || sudo useradd --system --shell /usr/sbin/nologin ${v.user}; sudo install -d -o ${v.user} -g ${v.user} ${home}` },
-    { os, title: 'Install and register the agent (in the folder with these files; Ctrl-C once it is ready)', command: `sudo -u ${v.user} sh ./${FILES.sh}` },
+    {
+      os,
+      title: `Hand the install script and the token to ${v.user} (in the folder with these files; the token stays mode 600)`,
+      command: `sudo install -d -o ${v.user} -g ${v.user} -m 700 ${dir} && sudo install -o ${v.user} -g ${v.user} -m 600 ${FILES.token} ${FILES.sh} ${dir}/`,
+    },
+    { os, title: `Install and register the agent as ${v.user} (Ctrl-C once it is ready)`, command: `sudo -u ${v.user} sh ${dir}/${FILES.sh}` },
     direct,
+    { os, title: 'Delete the install folder: its copy of the token and the installer are no longer needed', command: `sudo rm -r ${dir}` },
     { os, title: 'Run it as a service', command: `sudo install -m 0644 ${FILES.unit} /etc/systemd/system/${FILES.unit} && sudo systemctl daemon-reload && sudo systemctl enable --now bamboo-agent` },
     { os, title: 'Watch it connect ("ready to receive builds")', command: `sudo tail -f ${log}` },
   ]);
@@ -189,7 +210,10 @@ function commands(a: BambooRemoteAnswers, v: Values): Result<Command[]> {
  */
 export function generateInstaller(a: BambooRemoteAnswers, credential: Credential): Result<Generated> {
   if (credential.kind !== 'token') return err('TOKEN_WRONG_KIND', 'The Bamboo remote agent needs the server security token.');
-  const token = credential.token.trim();
+  // Cleaned as a paste is (quotes, `securityToken=`, the installer command's `-t `), then checked.
+  const verdict = checkToken('bamboo-remote', credential.token);
+  if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get the security token from ${verdict.where}`);
+  const token = verdict.verdict === 'ok' ? verdict.token : credential.token.trim();
   if (!BAMBOO_TOKEN_PATTERN.test(token)) {
     return err('TOKEN_INVALID', `A Bamboo security token is 40 hexadecimal characters; this one is ${token.length} characters.`, 'Copy it from Bamboo → Administration → Agents → Install remote agent.');
   }
@@ -219,7 +243,7 @@ export function generateInstaller(a: BambooRemoteAnswers, credential: Credential
     files,
     commands: cmds.value,
     notes: [
-      `The installer is downloaded from ${v.download}; copy it next to the scripts instead when the agent host cannot reach that URL directly.`,
+      `The installer is downloaded from ${v.download}; copy it next to the scripts instead when the agent host cannot reach that URL directly${a.agentOs === 'linux' ? ` (on Linux, into ${v.home}/${STAGING} with them)` : ''}.`,
       `After installing, ${v.home}${a.agentOs === 'windows' ? '\\conf\\wrapper.conf' : '/conf/wrapper.conf'} holds the security token in plain text (it is also on the agent's command line): keep that file readable by the agent's user only.`,
       `The agent also connects to the server's JMS broker (port ${a.brokerPort}); the Connectivity step checks both.`,
       'Delete security-token from this folder once the agent is registered.',

@@ -2,7 +2,7 @@
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
 import { err, ok, type Result } from '../../result';
-import type { Credential, Endpoint, Generated, Platform } from '../types';
+import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
 import { checkTokenText } from '../../edit/values';
 import { buildkiteAnswers, type BuildkiteAnswers } from './answers';
 import { generateCfg } from './config-file';
@@ -16,7 +16,7 @@ import { BUILDKITE_UPDATERS } from './updaters';
 export { buildkiteAnswers, type BuildkiteAnswers, DEFAULT_ENDPOINT } from './answers';
 export { WHICH_TOKEN } from './common';
 
-const GENERATORS: Record<string, (a: BuildkiteAnswers, token: string) => Result<Generated>> = {
+const GENERATORS: Record<string, (a: BuildkiteAnswers, token: string, trustedCa?: string) => Result<Generated>> = {
   cfg: generateCfg,
   env: generateEnv,
   docker: generateDocker,
@@ -24,7 +24,7 @@ const GENERATORS: Record<string, (a: BuildkiteAnswers, token: string) => Result<
 };
 
 /** Files and commands for a new agent of `variant`; another kind of Buildkite token is refused, naming it. */
-function generate(a: BuildkiteAnswers, credential: Credential, variant: string): Result<Generated> {
+function generate(a: BuildkiteAnswers, credential: Credential, variant: string, extras?: GenerateExtras): Result<Generated> {
   const gen = GENERATORS[variant];
   if (!gen) return err('BAD_INPUT', `Unknown variant '${variant}' for the Buildkite agent: use ${Object.keys(GENERATORS).join(', ')}.`);
   if (credential.kind !== 'token') return err('BAD_INPUT', 'The Buildkite agent needs its agent token.');
@@ -32,7 +32,8 @@ function generate(a: BuildkiteAnswers, credential: Credential, variant: string):
   if (!text.ok) return text;
   const verdict = checkToken('buildkite', credential.token);
   if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get an agent token from ${verdict.where}`);
-  const generated = gen(a, credential.token);
+  // Docker mounts the company CA where the agent loads it; the packaged agent uses the host's store.
+  const generated = gen(a, credential.token, extras?.trustedCa);
   return generated.ok ? ok({ ...generated.value, removal: buildkiteRemoval(variant, a) }) : generated;
 }
 

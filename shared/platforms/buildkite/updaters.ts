@@ -8,6 +8,7 @@ import { err, ok, type Result } from '../../result';
 import type { Command, Updater } from '../types';
 import { rotateEnvFile, rotateSystemdEnvironment } from '../../edit/env-file';
 import { readShellWord, renderShellWordLike, shellArg, shellQuote, shellWords } from '../../edit/shell';
+import { helmSetTyped, helmSetValue } from '../../edit/helm-set';
 import { applyTokenEdits, lineOf, type Rotated, type TokenEdit } from '../../edit/splice';
 import { scanYamlTokens } from '../../edit/token-places';
 import { base64Utf8, checkTokenText } from '../../edit/values';
@@ -135,8 +136,8 @@ function rotateScript(text: string, token: string): Rotated {
   const words = shellWords(text);
   const edits: { start: number; end: number; text: string; what: string }[] = [];
   const notes: string[] = [];
-  const add = (w: { start: number; end: number }, prefix: string, what: string): Result<void> => {
-    const rendered = renderShellWordLike(text.slice(w.start, w.end), prefix, token);
+  const add = (w: { start: number; end: number }, prefix: string, what: string, value: string): Result<void> => {
+    const rendered = renderShellWordLike(text.slice(w.start, w.end), prefix, value);
     if (rendered === undefined) return err('UNSAFE_VALUE', `${what}: this value cannot be written as one shell word.`);
     edits.push({ start: w.start, end: w.end, text: rendered, what });
     return ok(undefined);
@@ -147,20 +148,29 @@ function rotateScript(text: string, token: string): Rotated {
     const line = lineOf(text, w.start);
     let prefix: string | undefined;
     let what = '';
+    let value = token;
     if (/^(export\s+)?BUILDKITE_AGENT_TOKEN=/.test(w.value)) [prefix, what] = [/^(?:export\s+)?BUILDKITE_AGENT_TOKEN=/.exec(w.value)![0], `BUILDKITE_AGENT_TOKEN on line ${line}`];
     else if (w.value.startsWith('--token=')) [prefix, what] = ['--token=', `--token on line ${line}`];
     else if (prev === '--token' && words[i - 2]?.value !== 'echo') [prefix, what] = ['', `--token on line ${line}`];
     else if (/^agentToken=/.test(w.value) && (prev === '--set' || prev === '--set-string')) {
-      if (prev === '--set' && /[,\\{}[\]"'=]/.test(token)) return err('UNSAFE_VALUE', `helm --set cannot pass this value safely (line ${line}); use a values file.`);
-      [prefix, what] = ['agentToken=', `helm ${prev} agentToken on line ${line}`];
+      // helm --set reads digits-only or true/null as that type: such a token goes by --set-string.
+      const typed = prev === '--set' && helmSetTyped(token) && w.literal;
+      if (typed) edits.push({ start: words[i - 1]!.start, end: words[i - 1]!.end, text: '--set-string', what: `helm --set on line ${line}, made --set-string so helm keeps the token a string` });
+      [prefix, what, value] = ['agentToken=', `helm ${typed ? '--set-string' : prev} agentToken on line ${line}`, helmSetValue(token, true)!];
     }
     if (prefix === undefined) continue;
     if (!w.literal) {
       notes.push(`${what} is taken from ${w.value.slice(prefix.length) || 'a variable'} when the script runs: rotate it where that is set.`);
       continue;
     }
-    if (prefix === '' && token.startsWith('-')) return err('UNSAFE_VALUE', `${what}: a token starting with "-" would be read as an option; use --token=… instead.`);
-    const r = add(w, prefix, what);
+    if (prefix === '' && token.startsWith('-')) {
+      // `--token -x…` would read -x… as an option: join the two words into `--token=-x…`.
+      const rendered = renderShellWordLike(text.slice(w.start, w.end), '', token);
+      if (rendered === undefined) return err('UNSAFE_VALUE', `${what}: this value cannot be written as one shell word.`);
+      edits.push({ start: words[i - 1]!.start, end: w.end, text: `--token=${rendered}`, what: `${what} (written as --token=… since the token starts with "-")` });
+      continue;
+    }
+    const r = add(w, prefix, what, value);
     if (!r.ok) return r;
   }
   if (edits.length === 0) return noToken(text, notes.length ? notes.join(' ') : 'No agent token in this script.');

@@ -1,7 +1,7 @@
 /** Pieces every Harness delegate install type shares: its environment, image and token forms. */
 import { noProxyValue } from '../../validate';
 import type { HarnessAnswers } from './answers';
-import { base64Utf8, isCanonicalBase64 } from '../../edit/values';
+import { base64Utf8, decodeBase64Utf8 } from '../../edit/values';
 
 /** Environment variables that hold the delegate token, newest first (3.x, legacy FirstGen last). */
 export const TOKEN_ENV_NAMES = ['DELEGATE_TOKEN', 'UPGRADER_TOKEN', 'HARNESS_TOKEN', 'ACCOUNT_SECRET'] as const;
@@ -11,11 +11,29 @@ export function delegateImage(a: HarnessAnswers): string {
   return `harness/delegate:${a.imageTag}`;
 }
 
-/** The token as a Kubernetes Secret `data` value: Harness shows it base64-encoded for exactly this. */
+/** The decoded form of a Harness delegate token (or a legacy account secret): 32 hexadecimal characters. */
+export const DECODED_TOKEN = /^[0-9a-fA-F]{32}$/;
+
+/**
+ * The text inside a token in the base64 form Harness shows (printable ASCII), or undefined for any
+ * other token, the decoded 32-hex form included: 32 hex characters are valid base64 too, but of 24
+ * unreadable bytes.
+ */
+export function harnessBase64Inner(token: string): string | undefined {
+  if (DECODED_TOKEN.test(token)) return undefined;
+  const text = decodeBase64Utf8(token);
+  return text !== undefined && /^[\x20-\x7e]+$/.test(text) ? text : undefined;
+}
+
+/**
+ * The token as a Kubernetes Secret `data` value, which Kubernetes base64-decodes before the
+ * delegate sees it: the base64 form Harness shows goes in as is (the delegate gets the token it
+ * encodes, as with Harness's own manifest); any other token, the decoded 32-hex form included, is
+ * base64-encoded so the delegate gets exactly it.
+ */
 export function secretDataValue(token: string): { value: string; how: string } {
-  return isCanonicalBase64(token)
-    ? { value: token, how: 'the base64 value as Harness shows it' }
-    : { value: base64Utf8(token), how: 'base64-encoded' };
+  if (harnessBase64Inner(token) !== undefined) return { value: token, how: 'the base64 value as Harness shows it' };
+  return { value: base64Utf8(token), how: DECODED_TOKEN.test(token) ? 'the decoded token, base64-encoded so the delegate gets it exactly' : 'base64-encoded' };
 }
 
 /** Where Harness delegates (23.10.81202 and later) load extra CA certificates from, when run as root. */

@@ -13,6 +13,7 @@ import { generateKubernetes } from './kubernetes';
 import { harnessRemoval } from './removal';
 import { generateShell } from './shell';
 import { HARNESS_UPDATERS } from './updaters';
+import { withTokenFormNotes } from './token-form';
 
 export { harnessAnswers, type HarnessAnswers, DEFAULT_DELEGATE_TAG } from './answers';
 
@@ -71,7 +72,7 @@ export const harness: Platform<HarnessAnswers> = {
     return [httpsEndpoint('manager', a.managerEndpoint, 'Harness manager', 'harness-manager'), ...proxyEndpoints(a.proxyUrl)];
   },
   generate,
-  updaters: HARNESS_UPDATERS,
+  updaters: HARNESS_UPDATERS.map(withTokenFormNotes),
   revokeChecklist: [
     'In Harness → Account Settings → Delegates, check that every delegate of this install shows Connected again, on the new token.',
     'Open Delegates → Tokens → the old token: the list of delegates still using it must be empty. Rotate any other install that still uses it.',

@@ -13,7 +13,8 @@ import { checkTokenText } from '../../edit/values';
 import { rotateEnvFile } from '../../edit/env-file';
 import { editYaml, getPair, getScalar, parseYaml, yamlInlineScalar, type YamlDoc, type YamlRemove, type YamlSet } from '../../edit/yaml';
 import { TOKEN_ENV_NAMES, secretDataValue } from './common';
-import { dockerCommands, DOCKER_SCRIPT } from './docker';
+import { dockerCommands, DOCKER_ENV_FILE, DOCKER_SCRIPT } from './docker';
+import { helmSetTyped, helmSetValue } from '../../edit/helm-set';
 import { ecsCommands, ECS_FAMILY } from './ecs';
 import { helmCommands } from './helm';
 import { shellCommands } from './shell';
@@ -333,8 +334,11 @@ function scriptEdits(text: string, token: string): Result<{ edits: WordEdit[]; n
         notes.push(`${set[1]} on line ${lineOf(text, w.start)} is taken from a variable when the script runs.`);
         continue;
       }
-      if (/[,\\{}[\]"'=]/.test(token) && prev === '--set') return err('UNSAFE_VALUE', `helm --set cannot pass a value with , = \\ or quotes safely (line ${lineOf(text, w.start)}); put delegateToken in a values file instead.`);
-      const r = push(w, `${set[1]}=`, token, `helm ${prev} ${set[1]} on line ${lineOf(text, w.start)}`);
+      // Escaped by helm's --set rules (every real Harness token ends in "=", which helm keeps).
+      // helm --set reads digits-only or true/null as that type: such a token goes by --set-string.
+      const typed = prev === '--set' && helmSetTyped(token);
+      if (typed) edits.push({ start: words[i - 1]!.start, end: words[i - 1]!.end, text: '--set-string', what: `helm --set on line ${lineOf(text, w.start)}, made --set-string so helm keeps the token a string` });
+      const r = push(w, `${set[1]}=`, helmSetValue(token, true)!, `helm ${typed ? '--set-string' : prev} ${set[1]} on line ${lineOf(text, w.start)}`);
       if (!r.ok) return r;
       continue;
     }
@@ -414,6 +418,13 @@ export const envFileUpdater: Updater = {
   detect: (fileName, text) => (/(^|[\\/.])env$|\.env$|\.env\.[^\\/]*$/i.test(fileName) || /^\.env/.test(baseName(fileName))) && new RegExp(`^\\s*(export\\s+)?(${TOKEN_ENV_NAMES.join('|')})\\s*=`, 'm').test(text),
   rotate: (text, token) => rotateEnvFile(text, token, TOKEN_ENV_NAMES),
   commands: [{ title: 'Recreate the container that reads this file (docker run --env-file, or docker compose up -d --force-recreate)', command: 'docker compose up -d --force-recreate' }],
+  // The generated Docker install: run-delegate.sh beside delegate.env names the container after DELEGATE_NAME.
+  commandsFor: (text, path) => {
+    const name = /^DELEGATE_NAME=([A-Za-z0-9_.-]+)\r?$/m.exec(text)?.[1];
+    if (baseName(path) !== DOCKER_ENV_FILE || !name) return envFileUpdater.commands;
+    const dir = dirName(path);
+    return dockerCommands(dir ? `${dir}/${DOCKER_SCRIPT}` : DOCKER_SCRIPT, name);
+  },
 };
 
 /** Every Harness updater, most specific first (the first that detects a file edits it). */

@@ -141,7 +141,7 @@ describe('configs:plan with the company CA the Connectivity step trusted', () =>
   it('hands it to the generator, which mounts it (Harness Docker), and refuses a private key in its place', async () => {
     const r = await call<Plan>('configs:plan', harnessRequest({ trustedCa: CA }));
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.value.files.map((f) => f.path)).toEqual(['run-delegate.sh', 'ca-bundle/company-ca.pem']);
+    expect(r.value.files.map((f) => f.path)).toEqual(['run-delegate.sh', 'delegate.env', 'ca-bundle/company-ca.pem']);
     const refused = await call<Plan>('configs:plan', harnessRequest({ trustedCa: keyText }));
     expect(refused.ok === false && refused.error.code).toBe('BAD_INPUT');
   });

@@ -1,5 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -8,6 +7,7 @@ import { buildkite, buildkiteAnswers, WHICH_TOKEN } from '../../../shared/platfo
 import { cfgValues, parseCfgLine, renderCfgLine } from '../../../shared/platforms/buildkite/cfg';
 import type { Generated } from '../../../shared/platforms/types';
 import { bash, HOSTILE_TOKENS, REFUSED_TOKENS, shellcheck, yamllint } from '../../support/rotation';
+import { dockerRunEnv, runScript } from '../../support/consumers';
 
 const TOKEN = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5';
 const answers = buildkiteAnswers.parse({ name: '%hostname-%spawn', tags: { queue: 'deploy', os: 'linux' } });
@@ -21,14 +21,12 @@ function gen(variant: string, token = TOKEN, a = answers): Generated {
 }
 const file = (g: Generated, name: string): string => g.files.find((f) => f.path === name)!.text;
 
-function dockerEnv(script: string): Record<string, string> {
-  const dir = mkdtempSync(path.join(work, 'docker-'));
-  writeFileSync(path.join(dir, 'docker'), '#!/usr/bin/env bash\nif [ "$1" = container ]; then exit 1; fi\nprintf \'%s\\0\' "$@" > "$FAKE_OUT"\n');
-  chmodSync(path.join(dir, 'docker'), 0o755);
-  writeFileSync(path.join(dir, 'run.sh'), script);
-  spawnSync('bash', [path.join(dir, 'run.sh')], { env: { PATH: `${dir}:${process.env.PATH}`, FAKE_OUT: path.join(dir, 'out') } });
-  const args = readFileSync(path.join(dir, 'out'), 'utf8').split('\0');
-  return Object.fromEntries(args.flatMap((a, i) => (args[i - 1] === '-e' ? [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]] : [])));
+/** The container environment a generated Docker folder gives (script run against a stand-in docker; --env-file read as docker does). */
+function dockerEnv(g: Generated): Record<string, string> {
+  const run = runScript(work, g.files, 'run-agent.sh', ['docker']);
+  const call = run.calls.find((c) => c.command === 'docker' && c.args[0] === 'run');
+  if (!call) throw new Error(`docker run was not reached: ${run.stderr}`);
+  return dockerRunEnv(call.args, run.dir);
 }
 
 describe('buildkite-agent.cfg as the agent reads it (port of cliconfig/file.go)', () => {
@@ -101,9 +99,37 @@ describe('Buildkite generators', () => {
   });
 
   it('docker: shellcheck-clean, and docker run gets the token and settings exactly', () => {
-    const script = file(gen('docker'), 'run-agent.sh');
+    const g = gen('docker');
+    const script = file(g, 'run-agent.sh');
     expect(shellcheck(script)).toBe('');
-    expect(dockerEnv(script)).toEqual({ BUILDKITE_AGENT_TOKEN: TOKEN, BUILDKITE_AGENT_NAME: '%hostname-%spawn', BUILDKITE_AGENT_TAGS: 'queue=deploy,os=linux' });
+    // The token goes through a 0600 --env-file, never on the command line (ps shows arguments).
+    expect(script).not.toContain(TOKEN);
+    expect(g.files.map((f) => [f.path, f.mode, f.secret])).toEqual([
+      ['run-agent.sh', 0o755, false],
+      ['agent.env', 0o600, true],
+    ]);
+    const run = runScript(work, g.files, 'run-agent.sh', ['docker']);
+    expect(run.calls.flatMap((c) => c.args).join('\n')).not.toContain(TOKEN);
+    expect(dockerEnv(g)).toEqual({ BUILDKITE_AGENT_TOKEN: TOKEN, BUILDKITE_AGENT_NAME: '%hostname-%spawn', BUILDKITE_AGENT_TAGS: 'queue=deploy,os=linux' });
+  });
+
+  it('docker: mounts the trusted company CA where the agent loads it, and warns that loopback in a container is the container', () => {
+    const CA = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ0E=\n-----END CERTIFICATE-----\n';
+    const r = buildkite.generate!(answers, { kind: 'token', token: TOKEN }, 'docker', { trustedCa: CA });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(file(r.value, 'ca-bundle/company-ca.pem')).toBe(CA);
+    expect(shellcheck(file(r.value, 'run-agent.sh'))).toBe('');
+    const run = runScript(work, r.value.files, 'run-agent.sh', ['docker']);
+    const args = run.calls.find((c) => c.args[0] === 'run')!.args;
+    expect(args[args.indexOf('-v') + 1]).toBe(`${run.dir}/ca-bundle/company-ca.pem:/usr/local/share/ca-certificates/agent-onboard/company-ca.pem:ro`);
+    // Go loads every file of each SSL_CERT_DIR folder, the image's own roots included.
+    expect(dockerRunEnv(args, run.dir).SSL_CERT_DIR).toBe('/etc/ssl/certs:/usr/local/share/ca-certificates/agent-onboard');
+    expect(runScript(work, gen('docker').files, 'run-agent.sh', ['docker']).calls.find((c) => c.args[0] === 'run')!.args).not.toContain('-v');
+
+    const local = buildkiteAnswers.parse({ name: 'ci', endpoint: 'http://127.0.0.1:8080/v3', proxyUrl: 'http://localhost:3128' });
+    expect(gen('docker', TOKEN, local).notes.join('\n')).toContain('127.0.0.1, localhost inside the container is the container itself');
+    expect(gen('docker').notes.join('\n')).not.toContain('inside the container');
+    expect(gen('env', TOKEN, local).notes.join('\n')).not.toContain('inside the container');
   });
 
   it('kubernetes: a Secret with BUILDKITE_AGENT_TOKEN and agent-stack-k8s values pointing at it (no token in the values)', () => {
@@ -129,7 +155,7 @@ describe('Buildkite generators', () => {
     const proxied = buildkiteAnswers.parse({ name: 'ci', tags: { queue: 'deploy' }, proxyUrl: 'http://proxy.corp.example:3128', noProxy: ' .corp.example, 10.0.0.5 ,' });
     const env = bash(`set -a; . /dev/stdin <<'EOF'\n${file(gen('env', TOKEN, proxied), 'buildkite-agent.env')}\nEOF\nprintf '%s|%s|%s' "$HTTPS_PROXY" "$HTTP_PROXY" "$NO_PROXY"`);
     expect(env).toBe('http://proxy.corp.example:3128|http://proxy.corp.example:3128|.corp.example,10.0.0.5');
-    expect(dockerEnv(file(gen('docker', TOKEN, proxied), 'run-agent.sh'))).toMatchObject({ HTTPS_PROXY: 'http://proxy.corp.example:3128', NO_PROXY: '.corp.example,10.0.0.5' });
+    expect(dockerEnv(gen('docker', TOKEN, proxied))).toMatchObject({ HTTPS_PROXY: 'http://proxy.corp.example:3128', NO_PROXY: '.corp.example,10.0.0.5' });
     const cfg = gen('cfg', TOKEN, proxied);
     expect(file(cfg, 'buildkite-agent.service.d/proxy.conf')).toBe(
       '# The HTTP(S) proxy of the Buildkite agent, generated by Agent Onboard.\n[Service]\nEnvironment="HTTPS_PROXY=http://proxy.corp.example:3128"\nEnvironment="HTTP_PROXY=http://proxy.corp.example:3128"\nEnvironment="NO_PROXY=.corp.example,10.0.0.5"\n',
@@ -185,7 +211,7 @@ describe('Buildkite generators', () => {
     expect(docker.ok).toBe(true);
     if (docker.ok) {
       expect(shellcheck(file(docker.value, 'run-agent.sh'))).toBe('');
-      expect(dockerEnv(file(docker.value, 'run-agent.sh')).BUILDKITE_AGENT_NAME).toBe(name);
+      expect(dockerEnv(docker.value).BUILDKITE_AGENT_NAME).toBe(name);
     }
     const env = buildkite.generate!(a, { kind: 'token', token: TOKEN }, 'env');
     if (env.ok) expect(bash(`set -a; . /dev/stdin <<'EOF'\n${file(env.value, 'buildkite-agent.env')}\nEOF\nprintf '%s' "$BUILDKITE_AGENT_NAME"`)).toBe(name);

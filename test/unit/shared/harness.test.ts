@@ -1,13 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { harness, harnessAnswers } from '../../../shared/platforms/harness';
 import type { Generated } from '../../../shared/platforms/types';
-import { base64Utf8, decodeBase64Utf8, isCanonicalBase64 } from '../../../shared/edit/values';
+import { harnessBase64Inner } from '../../../shared/platforms/harness/common';
 import { HOSTILE_TOKENS, REFUSED_TOKENS, shellcheck, yamllint } from '../../support/rotation';
+import { dockerRunEnv, secretValues } from '../../support/consumers';
 
 const TOKEN = 'ZGVsZWdhdGV0b2tlbjAxMjM0NTY3ODlhYmNkZWY='; // base64, as Harness shows it
 const answers = harnessAnswers.parse({
@@ -29,29 +30,27 @@ function gen(variant: string, token = TOKEN, a = answers): Generated {
 }
 const file = (g: Generated, name: string): string => g.files.find((f) => f.path === name)!.text;
 
-/** Runs a generated docker script against a stand-in `docker` that records its arguments. */
-function dockerArgs(script: string, exists = false): { status: number; args: string[]; stderr: string } {
+/**
+ * Runs a generated Docker folder (script, env file, CA) against a stand-in `docker` that records its
+ * arguments; `env` is the container's environment as docker builds it from --env-file and -e.
+ */
+function dockerArgs(g: Generated, exists = false): { status: number; args: string[]; stderr: string; env: Record<string, string> } {
   const dir = mkdtempSync(path.join(work, 'docker-'));
   writeFileSync(path.join(dir, 'docker'), '#!/usr/bin/env bash\nif [ "$1" = container ] && [ "$2" = inspect ]; then exit "$FAKE_INSPECT"; fi\nprintf \'%s\\0\' "$@" > "$FAKE_OUT"\n');
   chmodSync(path.join(dir, 'docker'), 0o755);
-  writeFileSync(path.join(dir, 'run.sh'), script);
+  for (const f of g.files) {
+    mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+    writeFileSync(path.join(dir, f.path), f.text, { mode: f.mode });
+  }
   const out = path.join(dir, 'args');
-  const r = spawnSync('bash', [path.join(dir, 'run.sh')], { encoding: 'utf8', env: { PATH: `${dir}:${process.env.PATH}`, FAKE_OUT: out, FAKE_INSPECT: exists ? '0' : '1' } });
+  const r = spawnSync('bash', [path.join(dir, 'run-delegate.sh')], { encoding: 'utf8', env: { PATH: `${dir}:${process.env.PATH}`, FAKE_OUT: out, FAKE_INSPECT: exists ? '0' : '1' } });
   let args: string[] = [];
   try {
     args = readFileSync(out, 'utf8').split('\0').slice(0, -1);
   } catch {
     // not run
   }
-  return { status: r.status ?? -1, args, stderr: r.stderr };
-}
-
-function envOf(args: string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  args.forEach((a, i) => {
-    if (args[i - 1] === '-e') env[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
-  });
-  return env;
+  return { status: r.status ?? -1, args, stderr: r.stderr, env: args.length ? dockerRunEnv(args, dir) : {} };
 }
 
 describe('Harness generators', () => {
@@ -106,13 +105,21 @@ describe('Harness generators', () => {
   });
 
   it('Docker: shellcheck-clean script whose docker run gets exactly the documented environment', () => {
-    const script = file(gen('docker'), 'run-delegate.sh');
+    const g = gen('docker');
+    const script = file(g, 'run-delegate.sh');
     expect(shellcheck(script)).toBe('');
-    const run = dockerArgs(script);
+    // The token never reaches the command line (ps shows it): it is in the 0600 env file.
+    expect(script).not.toContain(TOKEN);
+    expect(g.files.map((f) => [f.path, f.mode, f.secret])).toEqual([
+      ['run-delegate.sh', 0o755, false],
+      ['delegate.env', 0o600, true],
+    ]);
+    const run = dockerArgs(g);
     expect(run.status).toBe(0);
     expect(run.args.slice(0, 7)).toEqual(['run', '-d', '--name', 'build-delegate', '--restart', 'unless-stopped', '--cpus=1']);
+    expect(run.args.join('\n')).not.toContain(TOKEN);
     expect(run.args.at(-1)).toBe('harness/delegate:26.02.88404');
-    expect(envOf(run.args)).toEqual({
+    expect(run.env).toEqual({
       DELEGATE_NAME: 'build-delegate',
       NEXT_GEN: 'true',
       DELEGATE_TYPE: 'DOCKER',
@@ -127,7 +134,7 @@ describe('Harness generators', () => {
       PROXY_MANAGER: 'true',
       NO_PROXY: '.corp.example,10.0.0.5',
     });
-    const again = dockerArgs(script, true);
+    const again = dockerArgs(g, true);
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('already exists');
   });
@@ -177,17 +184,15 @@ describe('Harness generators', () => {
 
   it.each(HOSTILE_TOKENS)('writes a hostile token so every install type reads it back exactly (%#)', (token) => {
     const k8s = parseAllDocuments(file(gen('kubernetes', token), 'harness-delegate.yaml')).map((d) => d.toJS());
-    const data = k8s.filter((d) => d.kind === 'Secret').map((s) => Object.values(s.data)[0] as string);
-    // A token that already is base64 goes in as Harness shows it; anything else is encoded.
-    if (isCanonicalBase64(token)) expect(data).toEqual([token, token]);
-    else expect(data.map((d) => decodeBase64Utf8(d))).toEqual([token, token]);
-    if (!isCanonicalBase64(token)) expect(data[0]).toBe(base64Utf8(token));
+    // What the delegate gets from each Secret (data base64-decoded): the token, or the token inside the base64 form Harness shows.
+    const seen = k8s.filter((d) => d.kind === 'Secret').map((d) => Object.values(secretValues(d))[0]);
+    expect(seen).toEqual(Array(2).fill(harnessBase64Inner(token) ?? token));
     expect(parseAllDocuments(file(gen('helm', token), 'harness-delegate-secrets.yaml')).map((d) => Object.values(d.toJS().stringData)[0])).toEqual([token, token]);
     expect(JSON.parse(file(gen('ecs', token), 'harness-delegate-task-spec.json')).containerDefinitions[0].environment.find((e: { name: string }) => e.name === 'DELEGATE_TOKEN').value).toBe(token);
     for (const f of ['config-watcher.yml', 'config-delegate.yml']) expect(parse(file(gen('shell', token), f)).delegateToken).toBe(token);
-    const script = file(gen('docker', token), 'run-delegate.sh');
-    expect(shellcheck(script)).toBe('');
-    expect(envOf(dockerArgs(script).args).DELEGATE_TOKEN).toBe(token);
+    const docker = gen('docker', token);
+    expect(shellcheck(file(docker, 'run-delegate.sh'))).toBe('');
+    expect(dockerArgs(docker).env.DELEGATE_TOKEN).toBe(token);
   });
 
   it.each(REFUSED_TOKENS)('refuses a token with a line break, control character or padding (%j), writing nothing', (token) => {
@@ -244,10 +249,10 @@ describe('Harness generators', () => {
     const docker = withCa('docker');
     expect(file(docker, 'ca-bundle/company-ca.pem')).toBe(CA);
     expect(shellcheck(file(docker, 'run-delegate.sh'))).toBe('');
-    const run = dockerArgs(file(docker, 'run-delegate.sh'));
+    const run = dockerArgs(docker);
     const at = run.args.indexOf('-u');
     expect(run.args.slice(at, at + 4)).toEqual(['-u', 'root', '-v', expect.stringMatching(/\/ca-bundle:\/opt\/harness-delegate\/ca-bundle:ro$/)]);
-    expect(dockerArgs(file(gen('docker'), 'run-delegate.sh')).args).not.toContain('-u');
+    expect(dockerArgs(gen('docker')).args).not.toContain('-u');
     // Kubernetes: a Secret with the CA, mounted at the same folder (the manifest runs as root already).
     const k8s = parseAllDocuments(file(withCa('kubernetes'), 'harness-delegate.yaml')).map((d) => d.toJS());
     expect(k8s.find((d) => d.metadata?.name === 'build-delegate-ca-bundle')).toMatchObject({ kind: 'Secret', stringData: { 'company-ca.pem': CA } });
@@ -260,6 +265,40 @@ describe('Harness generators', () => {
     expect(parse(file(helm, 'harness-delegate-values.yaml'))).toMatchObject({ delegateCustomCa: { secretName: 'build-delegate-ca-bundle' }, securityContext: { runAsRoot: true } });
     expect(parseAllDocuments(file(helm, 'harness-delegate-secrets.yaml')).map((d) => d.toJS().metadata.name)).toEqual(['build-delegate-token', 'build-delegate-upgrader-secret', 'build-delegate-ca-bundle']);
     expect(parse(file(gen('helm'), 'harness-delegate-values.yaml')).delegateCustomCa).toBeUndefined();
+  });
+
+  it('Docker: warns that a loopback manager or proxy address inside the container is the container', () => {
+    const local = harnessAnswers.parse({ ...answers, managerEndpoint: 'https://127.0.0.1:8443', proxyUrl: 'http://[::1]:3128' });
+    expect(gen('docker', TOKEN, local).notes.join('\n')).toContain('127.0.0.1, ::1 inside the container is the container itself');
+    expect(gen('docker').notes.join('\n')).not.toContain('inside the container');
+  });
+
+  it('Kubernetes: a decoded (32-hex) token is base64-encoded in the Secrets, so Kubernetes hands the delegate exactly it', () => {
+    const HEX = '0123456789abcdef0123456789abcdef';
+    const g = gen('kubernetes', HEX);
+    const secrets = parseAllDocuments(file(g, 'harness-delegate.yaml')).map((d) => d.toJS()).filter((d) => d.kind === 'Secret');
+    expect(secrets.map((d) => secretValues(d))).toEqual([{ DELEGATE_TOKEN: HEX }, { UPGRADER_TOKEN: HEX }]);
+    expect(g.notes.join('\n')).toContain('the decoded token, base64-encoded so the delegate gets it exactly');
+    // The base64 form goes in as Harness's own manifest has it: the delegate gets the token it encodes.
+    const shown = parseAllDocuments(file(gen('kubernetes'), 'harness-delegate.yaml')).map((d) => d.toJS()).filter((d) => d.kind === 'Secret');
+    expect(secretValues(shown[0])).toEqual({ DELEGATE_TOKEN: Buffer.from(TOKEN, 'base64').toString() });
+  });
+
+  it('rotation says per file when a place changes token form, with what the delegate will see', () => {
+    const HEX = '0123456789abcdef0123456789abcdef';
+    const env = harness.updaters.find((u) => u.id === 'harness-env-file')!;
+    const r = env.rotate(`ACCOUNT_SECRET=${HEX}\n`, TOKEN);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.notes?.join('\n')).toMatch(/ACCOUNT_SECRET.*line 1.*the decoded form \(32 hexadecimal characters\) of its token; from now on it sees the base64 form Harness shows/);
+    // A manifest written before the fix: the decoded token raw in data, which Kubernetes turned into garbage.
+    const broken = file(gen('kubernetes'), 'harness-delegate.yaml').replaceAll(TOKEN, HEX);
+    const k8s = harness.updaters.find((u) => u.id === 'harness-kubernetes')!;
+    const fixed = k8s.rotate(broken, TOKEN);
+    if (!fixed.ok) throw new Error(fixed.error.message);
+    expect(fixed.value.notes?.filter((n) => n.includes('unreadable bytes'))).toHaveLength(2);
+    // Same form before and after: nothing to say.
+    const same = env.rotate(`DELEGATE_TOKEN=${TOKEN}\n`, 'bmV3dG9rZW4tZm9yLXRoZS1kZWxlZ2F0ZS0wMDAx');
+    expect(same.ok && (same.value.notes ?? []).some((n) => n.includes('form'))).toBe(false);
   });
 
   it('needs only the account ID and delegate name, pinning a version tag by default', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkToken, maskToken, MAX_TOKEN_LENGTH, tokenRules, type TokenVerdict } from '../../../shared/tokens';
+import { bambooRemote } from '../../../shared/platforms/bamboo-remote';
+import { harness } from '../../../shared/platforms/harness';
 
 const BAMBOO = 'f3defca0b1dee4b665fa7471cfe2899d524722f9';
 const BUILDKITE = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4g5';
@@ -90,8 +92,28 @@ describe('Bamboo security token', () => {
     expect(v).toMatchObject({ verdict: 'wrong-kind', kind: 'personal-access-token', where: expect.stringContaining('Install remote agent') });
   });
 
+  it('cleans the -t flag copied with the token from the installer command, as it cleans securityToken=', () => {
+    expect(ok(checkToken('bamboo-remote', `-t ${BAMBOO}`))).toMatchObject({ token: BAMBOO, cleaned: ['the -t flag before it'] });
+    expect(ok(checkToken('bamboo-remote', `securityToken=${BAMBOO}`)).token).toBe(BAMBOO);
+    const g = bambooRemote.generate!(bambooRemote.answers.parse({ serverUrl: 'https://bamboo.example.com' }), { kind: 'token', token: ` -t "${BAMBOO}"\n` }, 'installer');
+    expect(g.ok && g.value.files.find((f) => f.path === 'security-token')?.text).toBe(`${BAMBOO}\n`);
+  });
+
   it('names an agent UUID as the wrong kind', () => {
     expect(checkToken('bamboo-remote', '0f8fad5b-d9cb-469f-a165-70867728950e')).toMatchObject({ verdict: 'wrong-kind', kind: 'uuid' });
+  });
+});
+
+describe('Harness API keys', () => {
+  it.each([
+    ['pat.', 'personal-access-token', 'Harness personal access token (an API key)'],
+    ['sat.', 'service-account-token', 'Harness service account token (an API key)'],
+  ])('names a %s key as an API key, not "not the base64 value", and says where the delegate token is', (prefix, kind, kindName) => {
+    const v = checkToken('harness', `${prefix}px7xd_BFRCi-pfWPYXVjvw.65a1b2c3d4e5f6a7b8c9d0e1.AbCdEfGhIjKlMnOpQrSt`);
+    expect(v).toMatchObject({ verdict: 'wrong-kind', kind, kindName, where: expect.stringContaining('Delegates → Tokens') });
+    expect(v.message).toContain('for the Harness API, not for delegates');
+    const g = harness.generate!(harness.answers.parse({ accountId: 'a', delegateName: 'd' }), { kind: 'token', token: `${prefix}a.b.c` }, 'docker');
+    expect(g).toMatchObject({ ok: false, error: { code: 'TOKEN_WRONG_KIND', hint: expect.stringContaining('Delegates → Tokens') } });
   });
 });
 
