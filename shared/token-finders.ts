@@ -6,6 +6,7 @@
  * finders locate in it, never because of its name; diffs and previews are masked with them.
  */
 import { isPrivateKeyText } from './bundle';
+import { unifiedDiff } from './diff';
 import { base64Utf8, decodeBase64Utf8 } from './edit/values';
 import { PLATFORMS } from './platforms';
 import type { PlatformId, Updater } from './platforms/types';
@@ -135,7 +136,7 @@ export function findValues(text: string, values: readonly string[]): [number, nu
   return out;
 }
 
-const KEY_BLOCK = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?(?:-----END \1-----|$)|^PuTTY-User-Key-File-\d+:[\s\S]*?(?:^Private-MAC:.*$|$(?![\s\S]))/gm;
+const KEY_BLOCK = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?(?:-----END \1-----|(?![\s\S]))|^PuTTY-User-Key-File-\d+:[\s\S]*?(?:^Private-MAC:.*$|(?![\s\S]))/gm;
 
 /** [start, end) of each private key block (PEM, OpenSSH, PGP, PuTTY); an unterminated block runs to the end. */
 export function privateKeyBlocks(text: string): [number, number][] {
@@ -175,4 +176,17 @@ export function maskSecrets(text: string, fileName: string, known: readonly stri
   let out = text;
   for (const { s, e, key } of spans.reverse()) out = out.slice(0, s) + (key ? '«private key»' : '«token»') + out.slice(e);
   return out;
+}
+
+/**
+ * A unified diff of two versions of a file in which no secret appears: both sides are masked
+ * with maskSecrets (the token finders, `known` values, private key blocks), whatever the file is
+ * called. When only secret values differ, says so instead of showing an empty diff.
+ */
+export function secretSafeDiff(oldText: string | null, newText: string, name: string, known: readonly string[] = []): string {
+  if (oldText === newText) return '';
+  const oldMasked = oldText === null ? null : maskSecrets(oldText, name, known);
+  const newMasked = maskSecrets(newText, name, known);
+  if (oldMasked === newMasked) return `${name}: only secret values change (not shown)\n`;
+  return unifiedDiff(oldMasked, newMasked, name);
 }

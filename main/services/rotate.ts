@@ -13,6 +13,7 @@ import { getPlatform } from '../../shared/platforms';
 import type { AnyPlatform, Change, Command, PlatformId, Updater } from '../../shared/platforms/types';
 import { err, ok, type AppError, type Result } from '../../shared/result';
 import type { Finding, RotationPlan, RotationReport } from '../../shared/rotation';
+import { maskSecrets } from '../../shared/token-finders';
 import { checkToken, maskToken } from '../../shared/tokens';
 import { readSnapshot, sha256, writeFilesAtomic, type WriteRequest } from './files';
 
@@ -115,13 +116,14 @@ function maskSpans(text: string, ranges: [number, number][], mask: string): stri
 }
 
 /** A unified diff in which no token value appears: edited spans, or failing that whole edited lines, are masked. */
-export function maskedDiff(oldText: string, newText: string, changes: Change[], name: string): string {
+export function maskedDiff(oldText: string, newText: string, changes: Change[], name: string, known: readonly string[] = []): string {
   if (changes.length > 0 && changes.every((c) => c.oldRange && c.newRange)) {
     const oldMasked = maskSpans(oldText, changes.map((c) => c.oldRange!), '«old token»');
     const newMasked = maskSpans(newText, changes.map((c) => c.newRange!), '«new token»');
-    return unifiedDiff(oldMasked, newMasked, name);
+    // Token places the edit left alone (context lines) are masked by the same finders.
+    return unifiedDiff(maskSecrets(oldMasked, name, known), maskSecrets(newMasked, name, known), name);
   }
-  return unifiedDiff(oldText, newText, name)
+  return unifiedDiff(maskSecrets(oldText, name, known), maskSecrets(newText, name, known), name)
     .split('\n')
     .map((l) => (/^[-+](?![-+]{2} )/.test(l) ? `${l[0]}${/^[-+]\s*/.exec(l)![0].slice(1)}«line hidden: it holds a token»` : l))
     .join('\n');
@@ -152,7 +154,7 @@ function planFile(platform: AnyPlatform, display: string, text: string, token: s
       updater: u,
       changes: changes.map((c) => ({ line: c.line, what: c.what })),
       notes,
-      diff: newText === text ? '' : maskedDiff(text, newText, changes, path.basename(display)),
+      diff: newText === text ? '' : maskedDiff(text, newText, changes, path.basename(display), [token]),
     }),
     sha256: null,
     newText,
