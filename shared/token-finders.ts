@@ -148,7 +148,7 @@ export function privateKeyBlocks(text: string): [number, number][] {
 export function secretsIn(text: string, fileName: string, known: readonly string[] = []): string[] {
   const reasons: string[] = [];
   if (isPrivateKeyText(text)) reasons.push('a private key');
-  if (findValues(text, known).length) reasons.push('the token of this onboarding');
+  if (findValues(text, known).length) reasons.push('a token the app holds');
   const tokens = findTokens(text, fileName);
   if (tokens.length && reasons.length < 2) reasons.push(`a token (${[...new Set(tokens.map((t) => t.what))].slice(0, 3).join('; ')})`);
   return reasons;

@@ -158,7 +158,7 @@ describe('bundle:export of a folder (real handler)', () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'handover.txt'), `the agent token is ${BK_TOKEN}\n`, { mode: 0o644 });
     const r = await call('bundle:export', { jobId: 'j4', source: { kind: 'folder', dir, platform: 'buildkite', variant: null }, out: path.join(tmp(), 'v.zip'), passphrase: PASS });
-    expect(r.secretFiles).toEqual([{ path: 'handover.txt', because: ['the token of this onboarding'] }]);
+    expect(r.secretFiles).toEqual([{ path: 'handover.txt', because: ['a token the app holds'] }]);
     expect(r.manifest.files.find((f) => f.path === 'handover.txt')!.encrypted).toBeTruthy();
   });
 });
