@@ -9,7 +9,7 @@ import { isPrivateKeyText } from './bundle';
 import { unifiedDiff } from './diff';
 import { base64Utf8, decodeBase64Utf8 } from './edit/values';
 import { PLATFORMS } from './platforms';
-import type { PlatformId, Updater } from './platforms/types';
+import type { Change, PlatformId, Updater } from './platforms/types';
 
 /** One token value found in a text: [start, end) of the value itself, and who found it. */
 export interface FoundToken {
@@ -28,12 +28,9 @@ export interface FoundToken {
  */
 const ANY_NAME = ['file.yaml', 'file.json', 'file.sh', 'file.env', 'env', 'buildkite-agent.cfg', 'file.service', 'conf/wrapper.conf'];
 
-// Two probes that differ in their first and last character, also in base64 (36 characters: no
-// padding), so the common prefix and suffix of the edited spans mark exactly where the value is.
-const PROBES: [string, string][] = [
-  ['A'.repeat(30) + 'probe1', 'z'.repeat(30) + 'probe2'],
-  ['a'.repeat(39) + '1', 'b'.repeat(39) + '2'],
-];
+// Probes put in by an updater to see where its token goes: a generic one, and one in Bamboo's
+// 40-hex form. 36 characters, so its base64 has no padding.
+const PROBES = ['Aq7' + 'probe'.repeat(6) + 'Zx4', 'a'.repeat(39) + '1'];
 
 /** A value shorter than this, or with blanks, is a placeholder or an empty place, not a token. */
 export const MIN_TOKEN_LENGTH = 8;
@@ -55,25 +52,39 @@ export function isTokenValue(value: string): boolean {
   return value.length >= MIN_TOKEN_LENGTH && !/\s/.test(value) && !/\$\{?[A-Za-z_]|\{\{/.test(value);
 }
 
-/** The token values `updater` would replace in `text`, located by rotating to two probes. */
+/**
+ * [start, end) in `oldText` of each value an edit replaced, from the edit's ranges: where the new
+ * token (or its base64) sits in the new span marks where the value sits in the old one, kept
+ * within what the two spans share around it; matching quotes around the old value are left out.
+ */
+export function replacedValueSpans(oldText: string, newText: string, changes: readonly Change[], token: string): { start: number; end: number; what: string }[] {
+  const forms = [token, base64Utf8(token)];
+  const out: { start: number; end: number; what: string }[] = [];
+  for (const c of changes) {
+    if (!c.oldRange || !c.newRange || c.oldRange[1] <= c.oldRange[0]) continue;
+    const old = oldText.slice(c.oldRange[0], c.oldRange[1]);
+    const neu = newText.slice(c.newRange[0], c.newRange[1]);
+    const form = forms.find((f) => neu.includes(f));
+    if (form === undefined) continue;
+    const at = neu.indexOf(form);
+    let pre = Math.min(at, commonPrefix(old, neu));
+    let suf = Math.min(neu.length - at - form.length, commonSuffix(old, neu), old.length - pre);
+    const inner = old.slice(pre, old.length - suf);
+    if (inner.length >= 2 && /^["']/.test(inner) && inner.at(-1) === inner[0]) {
+      pre++;
+      suf++;
+    }
+    out.push({ start: c.oldRange[0] + pre, end: c.oldRange[1] - suf, what: c.what });
+  }
+  return out;
+}
+
+/** The token values `updater` would replace in `text`, located by rotating to a probe. */
 function probeUpdater(updater: Updater, text: string): { start: number; end: number; what: string }[] {
-  for (const [p1, p2] of PROBES) {
-    const r1 = updater.rotate(text, p1);
-    if (!r1.ok) continue;
-    const r2 = updater.rotate(text, p2);
-    if (!r2.ok || r1.value.changes.length !== r2.value.changes.length) return [];
-    const out: { start: number; end: number; what: string }[] = [];
-    r1.value.changes.forEach((c1, i) => {
-      const c2 = r2.value.changes[i]!;
-      if (!c1.oldRange || !c1.newRange || !c2.newRange) return;
-      const old = text.slice(c1.oldRange[0], c1.oldRange[1]);
-      const n1 = r1.value.text.slice(c1.newRange[0], c1.newRange[1]);
-      const n2 = r2.value.text.slice(c2.newRange[0], c2.newRange[1]);
-      const pre = Math.min(commonPrefix(old, n1), commonPrefix(n1, n2));
-      const suf = Math.min(commonSuffix(old, n1), commonSuffix(n1, n2), old.length - pre);
-      out.push({ start: c1.oldRange[0] + pre, end: c1.oldRange[1] - suf, what: c1.what });
-    });
-    return out;
+  for (const probe of PROBES) {
+    const r = updater.rotate(text, probe);
+    if (!r.ok) continue;
+    return replacedValueSpans(text, r.value.text, r.value.changes, probe);
   }
   return [];
 }
@@ -167,14 +178,22 @@ function merge(ranges: [number, number][]): [number, number][] {
 
 /**
  * `text` with every token value the finders locate, every known value (any form) and every
- * private key block replaced by a marker (`«token»`, `«private key»`).
+ * private key block replaced by a marker (`«token»`, `«private key»`). `anyName: false` reads the
+ * text by its own name only (when an updater already recognised it by that name).
  */
-export function maskSecrets(text: string, fileName: string, known: readonly string[] = []): string {
+export function maskSecrets(text: string, fileName: string, known: readonly string[] = [], opts: { anyName?: boolean } = {}): string {
   const keys = privateKeyBlocks(text);
-  const tokens = [...findTokens(text, fileName).map((t) => [t.start, t.end] as [number, number]), ...findValues(text, known)];
+  const tokens = [...findTokens(text, fileName, opts).map((t) => [t.start, t.end] as [number, number]), ...findValues(text, known)];
   const spans = merge([...keys, ...tokens]).map(([s, e]) => ({ s, e, key: keys.some(([ks, ke]) => ks <= s && e <= ke || (s <= ks && ke <= e)) }));
   let out = text;
   for (const { s, e, key } of spans.reverse()) out = out.slice(0, s) + (key ? '«private key»' : '«token»') + out.slice(e);
+  return out;
+}
+
+/** `text` with every occurrence of `values` (in each form of valueForms) replaced by `«token»`. */
+export function maskValues(text: string, values: readonly string[]): string {
+  let out = text;
+  for (const [s, e] of merge(findValues(text, values)).reverse()) out = out.slice(0, s) + '«token»' + out.slice(e);
   return out;
 }
 

@@ -13,7 +13,7 @@ import { getPlatform } from '../../shared/platforms';
 import type { AnyPlatform, Change, Command, PlatformId, Updater } from '../../shared/platforms/types';
 import { err, ok, type AppError, type Result } from '../../shared/result';
 import type { Finding, Leftover, RotationPlan, RotationReport } from '../../shared/rotation';
-import { findTokens, maskSecrets, valueForms } from '../../shared/token-finders';
+import { isTokenValue, maskSecrets, maskValues, replacedValueSpans, valueForms } from '../../shared/token-finders';
 import { checkToken, maskToken } from '../../shared/tokens';
 import { readSnapshot, sha256, writeFilesAtomic, type WriteRequest } from './files';
 
@@ -26,8 +26,8 @@ const OUR_FILES = /\.bak-\d{8}T\d{6}Z(-\d+)?$|\.tmp-ao-[0-9a-f]+$/;
 interface PlannedEdit {
   finding: Finding;
   sha256: string | null;
-  /** The file's text when it was read (to find the old token values the edit replaces). */
-  oldText?: string;
+  /** The token values the edit replaces (as the updater located them), for the leftover search. */
+  oldValues?: string[];
   mode?: number;
   newText?: string;
   updater?: Updater;
@@ -122,8 +122,8 @@ export function maskedDiff(oldText: string, newText: string, changes: Change[], 
   if (changes.length > 0 && changes.every((c) => c.oldRange && c.newRange)) {
     const oldMasked = maskSpans(oldText, changes.map((c) => c.oldRange!), '«old token»');
     const newMasked = maskSpans(newText, changes.map((c) => c.newRange!), '«new token»');
-    // Token places the edit left alone (context lines) are masked by the same finders.
-    return unifiedDiff(maskSecrets(oldMasked, name, known), maskSecrets(newMasked, name, known), name);
+    // The values the edit replaced, and the new token, are masked wherever else they appear (context lines).
+    return unifiedDiff(maskValues(oldMasked, known), maskValues(newMasked, known), name);
   }
   return unifiedDiff(maskSecrets(oldText, name, known), maskSecrets(newText, name, known), name)
     .split('\n')
@@ -150,16 +150,18 @@ function planFile(platform: AnyPlatform, display: string, text: string, token: s
   const rotated = updater.rotate(text, token);
   if (!rotated.ok) return { finding: finding(display, 'refused', { updater: u, error: asError(rotated.error) }), sha256: null, updater };
   const { text: newText, changes, notes = [] } = rotated.value;
+  const oldValues = [...new Set(replacedValueSpans(text, newText, changes, token).map((s) => text.slice(s.start, s.end)))].filter(isTokenValue);
   const status: Finding['status'] = newText !== text ? 'change' : holdsNoToken(updater, text, token) ? 'no-token' : 'same';
   return {
     finding: finding(display, status, {
       updater: u,
       changes: changes.map((c) => ({ line: c.line, what: c.what })),
       notes,
-      diff: newText === text ? '' : maskedDiff(text, newText, changes, path.basename(display), [token]),
+      diff: newText === text ? '' : maskedDiff(text, newText, changes, path.basename(display), [token, ...oldValues]),
     }),
     sha256: null,
     newText,
+    oldValues,
     updater,
   };
 }
@@ -234,7 +236,6 @@ export async function planRotation(req: RotateRequest, planId: string): Promise<
       return;
     }
     planned.sha256 = snap.sha256;
-    planned.oldText = snap.text;
     planned.mode = (await stat(real)).mode & 0o7777;
     if (real !== path.resolve(cwd, file)) planned.finding.notes.unshift(`Reached through the link ${path.resolve(cwd, file)}.`);
     if (planned.finding.status === 'change' && (planned.mode & 0o077) !== 0) planned.finding.notes.push(`Others can read this file (mode ${(planned.mode & 0o777).toString(8)}) and it holds the token: consider chmod 600.`);
@@ -324,8 +325,8 @@ async function findLeftovers(platform: AnyPlatform, edits: PlannedEdit[], search
   const newForms = new Set(valueForms(token));
   const old = new Set<string>();
   for (const e of edits) {
-    if (e.finding.status !== 'change' || e.oldText === undefined) continue;
-    for (const t of findTokens(e.oldText, e.finding.path, { platforms: [platform.id] })) if (!newForms.has(t.value)) old.add(t.value);
+    if (e.finding.status !== 'change') continue;
+    for (const v of e.oldValues ?? []) if (!newForms.has(v)) old.add(v);
   }
   if (old.size === 0) return [];
   const forms = [...new Set([...old].flatMap(valueForms))].filter((f) => !newForms.has(f));

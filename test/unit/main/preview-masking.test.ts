@@ -63,10 +63,10 @@ describe('Configs preview diffs never carry a token', () => {
     expect(plan.files.find((f) => f.path === 'run-delegate.sh')!.text).toBeUndefined();
   });
 
-  it('the rotation diff masks token places the edit did not touch (context lines)', () => {
+  it('the rotation diff masks the replaced value wherever else it appears (context lines), as planRotation passes it', () => {
     const old = `export DELEGATE_TOKEN=${OLD}\nexport UPGRADER_TOKEN=${OLD}\n`;
     const next = `export DELEGATE_TOKEN=${NEW}\nexport UPGRADER_TOKEN=${OLD}\n`;
-    const diff = maskedDiff(old, next, [{ line: 1, what: 'DELEGATE_TOKEN', oldRange: [22, 22 + OLD.length], newRange: [22, 22 + NEW.length] }], 'start.sh', [NEW]);
+    const diff = maskedDiff(old, next, [{ line: 1, what: 'DELEGATE_TOKEN', oldRange: [22, 22 + OLD.length], newRange: [22, 22 + NEW.length] }], 'start.sh', [NEW, OLD]);
     expect(leaks(diff)).toBe(false);
     expect(diff).toContain('«new token»');
   });
