@@ -73,6 +73,7 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
           z.object({
             kind: z.literal('folder'),
             dir: pathSchema,
+            /** null: recognised from the folder's files. */
             platform: z.enum(PLATFORM_IDS).nullable().default(null),
             variant: z.string().max(64).nullable().default(null),
           }),
@@ -91,6 +92,8 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
         manifest: manifestSchema,
         /** Files not packed: private keys left out, the file service's backups. */
         left: z.array(z.string()),
+        /** The files packed as secret, and what makes each one secret (never the secret itself). */
+        secretFiles: z.array(z.object({ path: z.string(), because: z.array(z.string()) })).default([]),
       }),
     },
     'bundle:inspect': {

@@ -43,6 +43,16 @@ export const findingSchema = z.object({
 });
 export type Finding = z.infer<typeof findingSchema>;
 
+/** A file that still holds an old token value, where, and what to do about it. */
+export const leftoverSchema = z.object({
+  path: z.string(),
+  /** 1-based lines holding an old value. */
+  lines: z.array(z.number().int()),
+  /** What to change by hand, in words. */
+  hint: z.string(),
+});
+export type Leftover = z.infer<typeof leftoverSchema>;
+
 export const rotationPlanSchema = z.object({
   planId: z.string(),
   platform: z.enum(PLATFORM_IDS),
@@ -57,6 +67,11 @@ export const rotationPlanSchema = z.object({
   token: z.object({ kindName: z.string(), message: z.string(), cleaned: z.array(z.string()), masked: z.string() }),
   commands: z.array(commandSchema),
   revoke: z.array(z.string()),
+  /**
+   * Files in the searched folders that would still hold an old token value after the plan is
+   * written (raw or base64): revoking the old token would break them. Never holds a value.
+   */
+  leftovers: z.array(leftoverSchema).default([]),
 });
 export type RotationPlan = z.infer<typeof rotationPlanSchema>;
 
@@ -65,6 +80,8 @@ export const rotationReportSchema = z.object({
   files: z.array(z.object({ path: z.string(), status: z.enum(['updated', 'unchanged']), backupPath: z.string().optional(), changes: z.array(z.object({ line: z.number().int(), what: z.string() })) })),
   commands: z.array(commandSchema),
   revoke: z.array(z.string()),
+  /** The plan's leftovers, again: files still holding an old token value. */
+  leftovers: z.array(leftoverSchema).default([]),
   /** SHA-256 of the new token, for the verify commands that print one. */
   tokenSha256: z.string(),
 });

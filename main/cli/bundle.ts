@@ -6,12 +6,13 @@ import { PLATFORM_IDS, type PlatformId } from '../../shared/platforms/types';
 import { getPlatform } from '../../shared/platforms';
 import { exitCodeFor, type AppError } from '../../shared/result';
 import { collectFolder, createBundle, importBundle, openBundle, readBundleFile, writeBundle, type CheckedFile } from '../services/bundle';
+import { recognisePlatform } from '../../shared/platforms/recognise';
 import { APP_VERSION } from '../version';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
 import { readTextArg } from './read-file';
 
-const HELP = `Usage: agent-onboard bundle export DIR --out FILE.zip [--passphrase-env VAR] [--platform P]
-                                  [--variant V] [--report FILE] [--force] [--json]
+const HELP = `Usage: agent-onboard bundle export DIR --out FILE.zip [--passphrase-env VAR | --plain-secrets]
+                                  [--platform P] [--variant V] [--report FILE] [--force] [--json]
        agent-onboard bundle verify FILE.zip [--passphrase-env VAR] [--json]
        agent-onboard bundle import FILE.zip --to DIR [--passphrase-env VAR] [--force] [--json]
 
@@ -19,11 +20,15 @@ Config bundles: one zip with an agent's config files, keys, a README with the ne
 manifest.json (per file: path, size, SHA-256, mode, secret). Modes are kept in the zip, so
 'unzip' restores them too.
 
-export   packs DIR as it is, secrets included (secret = mode 0600, a private key, or marked
-         secret). With --passphrase-env the secret files are encrypted (AES-256-GCM, key from
-         scrypt; the passphrase is never stored). The file service's backups (*.bak-<stamp>)
-         are left out; symlinks are refused. --platform/--variant tag the manifest and README;
-         --report adds a connectivity report. An existing FILE.zip is kept unless --force.
+export   packs DIR as it is. A file is secret by what it holds (a private key block, or a
+         token the platforms' token finders locate, the same ones rotation uses) or by mode
+         0600, never by its name. With --passphrase-env every secret file is encrypted
+         (AES-256-GCM, key from scrypt; the passphrase is never stored). Without it, export
+         names the secret files and refuses, unless --plain-secrets says to pack them
+         unencrypted. The file service's backups (*.bak-<stamp>) are left out; symlinks are
+         refused. The platform in the manifest and README is recognised from the files
+         (--platform/--variant set it); --report adds a connectivity report. An existing
+         FILE.zip is kept unless --force.
 verify   checks every file against the manifest. Without the passphrase, encrypted files are
          checked as stored; with it, their content too and the passphrase seal of the manifest.
          With --passphrase-env, a bundle that is not encrypted is refused (verify and import):
@@ -37,6 +42,7 @@ Options:
   --out FILE.zip         where to write the bundle (export)
   --to DIR               where to unpack (import)
   --passphrase-env VAR   name of the environment variable holding the passphrase (8+ characters)
+  --plain-secrets        export: pack the secret files unencrypted (the zip is written 0600)
   --platform P           ${PLATFORM_IDS.join(', ')}
   --variant V            the platform's install variant
   --report FILE          a connectivity report (text) to include
@@ -45,7 +51,8 @@ Options:
 
 Exit codes: 0 done and every checksum matches, 1 a checksum does not match, 2 bad usage or
 bad input (a hostile bundle, a wrong passphrase, a passphrase for a bundle that is not
-encrypted, files that would be overwritten).
+encrypted, files that would be overwritten, secret files without --passphrase-env or
+--plain-secrets).
 
 Examples:
   BUNDLE_PASSPHRASE=... agent-onboard bundle export ./agent --out agent.zip --passphrase-env BUNDLE_PASSPHRASE
@@ -74,6 +81,10 @@ function passphraseFrom(io: CliIo, variable: string | undefined): string | undef
   return value;
 }
 
+function decodeHead(data: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: false }).decode(data.subarray(0, 256 * 1024));
+}
+
 function one(positionals: string[], what: string): string {
   if (positionals.length !== 1) throw new UsageError(`give exactly one ${what} (got ${positionals.length})`);
   return positionals[0]!;
@@ -91,6 +102,7 @@ async function exportCmd(argv: string[], io: CliIo): Promise<number> {
       variant: { type: 'string' },
       report: { type: 'string' },
       force: { type: 'boolean' },
+      'plain-secrets': { type: 'boolean' },
       json: { type: 'boolean' },
     },
   });
@@ -99,23 +111,35 @@ async function exportCmd(argv: string[], io: CliIo): Promise<number> {
   const out = path.resolve(io.cwd, values.out);
   if (values.platform !== undefined && !(PLATFORM_IDS as readonly string[]).includes(values.platform))
     throw new UsageError(`--platform must be one of ${PLATFORM_IDS.join(', ')}`);
-  const platform = (values.platform as PlatformId | undefined) ?? null;
-  if (values.variant !== undefined && (!platform || !getPlatform(platform)?.variants.some((v) => v.id === values.variant))) {
+  const chosen = (values.platform as PlatformId | undefined) ?? null;
+  if (values.variant !== undefined && (!chosen || !getPlatform(chosen)?.variants.some((v) => v.id === values.variant))) {
     throw new UsageError(
-      platform
-        ? `--variant must be one of ${getPlatform(platform)!
+      chosen
+        ? `--variant must be one of ${getPlatform(chosen)!
             .variants.map((v) => v.id)
             .join(', ')}`
         : '--variant needs --platform',
     );
   }
   const passphrase = passphraseFrom(io, values['passphrase-env']);
+  if (passphrase !== undefined && values['plain-secrets']) throw new UsageError('--plain-secrets and --passphrase-env contradict each other: give one');
   let report: string | undefined;
   if (values.report !== undefined) {
     report = await readTextArg(values.report, io.cwd, 'the report');
   }
   const files = await collectFolder(dir, { exclude: [out] });
   if (!files.ok) return fail(io, 'export', files.error);
+  const secrets = files.value.files.filter((f) => f.secret);
+  if (passphrase === undefined && secrets.length && !values['plain-secrets']) {
+    io.stderr(
+      `agent-onboard bundle export: nothing written: ${secrets.length} file(s) hold secrets and would travel unencrypted: ${secrets
+        .map((f) => `${f.path} (${f.secretBecause?.join(', ') ?? 'mode 0600'})`)
+        .join('; ')}. Give --passphrase-env VAR to encrypt them, or --plain-secrets to pack them as they are.
+`,
+    );
+    return EXIT.USAGE;
+  }
+  const platform = chosen ?? recognisePlatform(files.value.files.map((f) => ({ path: f.path, text: decodeHead(f.data) }))).platform;
   const bundle = await createBundle({
     files: files.value.files,
     platform,
@@ -131,12 +155,29 @@ async function exportCmd(argv: string[], io: CliIo): Promise<number> {
   const { manifest } = bundle.value;
   if (values.json) {
     io.stdout(
-      JSON.stringify({ path: out, bytes: bundle.value.zip.byteLength, sha256: written.value.sha256, manifest, skipped: files.value.skipped }, null, 2) + '\n',
+      JSON.stringify(
+        {
+          path: out,
+          bytes: bundle.value.zip.byteLength,
+          sha256: written.value.sha256,
+          manifest,
+          skipped: files.value.skipped,
+          platformFrom: chosen ? 'option' : platform ? 'files' : 'none',
+          secretFiles: secrets.map((f) => ({ path: f.path, because: f.secretBecause ?? ['mode 0600'] })),
+        },
+        null,
+        2,
+      ) + '\n',
     );
     return EXIT.OK;
   }
   io.stdout(`Wrote ${out} (${bundle.value.zip.byteLength} bytes, ${manifest.files.length} files, SHA-256 ${written.value.sha256}).\n`);
-  for (const f of manifest.files) io.stdout(`  ${modeText(f.mode)}  ${f.path}${f.secret ? (f.encrypted ? '  (secret, encrypted)' : '  (secret)') : ''}\n`);
+  if (!chosen) io.stdout(platform ? `Platform recognised from the files: ${getPlatform(platform)?.name ?? platform} (give --platform to say otherwise).\n` : 'No platform recognised from the files: the README gives no platform steps (give --platform P to add them).\n');
+  const because = new Map(files.value.files.map((f) => [f.path, f.secretBecause]));
+  for (const f of manifest.files) {
+    const why = because.get(f.path);
+    io.stdout(`  ${modeText(f.mode)}  ${f.path}${f.secret ? `  (secret${why ? `: ${why.join(', ')}` : ''}${f.encrypted ? '; encrypted' : ''})` : ''}\n`);
+  }
   if (files.value.skipped.length) io.stdout(`Left out (file-service backups and temp files): ${files.value.skipped.join(', ')}\n`);
   if (!passphrase && manifest.files.some((f) => f.secret))
     io.stdout('The secret files are NOT encrypted: keep the bundle private (it is mode 0600), or export again with --passphrase-env.\n');

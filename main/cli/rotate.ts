@@ -8,7 +8,7 @@ import { EXIT, UsageError, type CliIo, type Command } from './types';
 
 const rotatable = PLATFORMS.filter((p) => p.credential.kind === 'token' && p.updaters.length > 0);
 
-const HELP = `Usage: agent-onboard rotate PLATFORM --token-env VAR [--dry-run] FILE_OR_DIR... [--json]
+const HELP = `Usage: agent-onboard rotate PLATFORM --token-env VAR [--dry-run] [--ignore-leftovers] FILE_OR_DIR... [--json]
 
 Replaces the token of an existing install in place. A FILE is edited when the platform knows its
 format; a DIR is searched (up to ${6} levels, links not followed) for every file the platform keeps
@@ -18,6 +18,12 @@ All files are written or none: each is backed up as NAME.bak-<UTC time>, and a f
 since it was read is refused. The report lists every file changed, the commands to restart and
 verify that install type, and how to revoke the old token.
 
+After planning, every text file in the given folders (and beside each given FILE) is searched
+for the old token values the plan replaces, raw and base64. A file that would still hold one
+(a Terraform .tf/.tfvars, a note, a file of a kind rotation does not edit) is named with its
+lines: revoking the old token would break it. Then nothing is written and the exit code is 1,
+unless --ignore-leftovers.
+
 Platforms:
 ${rotatable.map((p) => `  ${p.id.padEnd(15)} ${p.updaters.map((u) => u.name).join('; ')}`).join('\n')}
 
@@ -25,9 +31,12 @@ Options:
   --token-env VAR  name of the environment variable holding the NEW token (never the token itself)
   --dry-run        print what would change, with diffs (token values shown as «new token» /
                    «old token»); write nothing
+  --ignore-leftovers  write even though files still hold the old token (update them by hand
+                   before revoking it)
   --json           print one JSON document (never the token)
 
-Exit codes: 0 rotated (or, with --dry-run, previewed); 2 bad usage or bad input (one line on
+Exit codes: 0 rotated (or, with --dry-run, previewed); 1 files would still hold the old token
+(named; nothing written without --ignore-leftovers); 2 bad usage or bad input (one line on
 stderr, nothing written): an unknown platform, a token of the wrong kind, a path that does not
 exist, a FILE the platform does not know, a value a format cannot hold, nothing to rotate, or a
 file that changed meanwhile.
@@ -53,6 +62,13 @@ function describe(plan: RotationPlan, io: CliIo, withDiffs: boolean): void {
     if (f.error) io.stdout(`          ${f.error.message}${f.error.hint ? ` ${f.error.hint}` : ''}\n`);
   }
   if (withDiffs) for (const f of plan.files) if (f.diff) io.stdout(`\n${f.diff}`);
+  leftoversText(plan.leftovers, io);
+}
+
+function leftoversText(leftovers: RotationPlan['leftovers'], io: CliIo): void {
+  if (!leftovers.length) return;
+  io.stdout(`\nStill holding the OLD token after this rotation (revoking it now would break them):\n`);
+  for (const l of leftovers) io.stdout(`  ${l.path}\n          ${l.hint}\n`);
 }
 
 function commandsText(commands: RotationPlan['commands']): string {
@@ -77,7 +93,7 @@ export const rotateCommand: Command = {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { 'token-env': { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+      options: { 'token-env': { type: 'string' }, 'dry-run': { type: 'boolean' }, 'ignore-leftovers': { type: 'boolean' }, json: { type: 'boolean' } },
     });
     const [platformId, ...paths] = positionals;
     if (!platformId) throw new UsageError('give the PLATFORM and at least one FILE_OR_DIR (run `agent-onboard rotate --help`)');
@@ -97,11 +113,17 @@ export const rotateCommand: Command = {
     const blocked = !plan.ready;
     const problem = (): number => fail(io, { code: plan.files.some((f) => f.error?.code === 'UNSAFE_VALUE') ? 'UNSAFE_VALUE' : 'BAD_INPUT', message: `nothing written: ${plan.problems[0] ?? 'nothing to change'}${plan.problems.length > 1 ? ` (and ${plan.problems.length - 1} more)` : ''}` });
 
-    if (dryRun || blocked) {
+    // Files that keep the old token are a failed check: nothing is written unless told to go on.
+    const leftBehind = plan.leftovers.length > 0 && !values['ignore-leftovers'];
+    if (dryRun || blocked || leftBehind) {
       if (values.json) io.stdout(JSON.stringify({ dryRun: true, ...plan }, null, 2) + '\n');
       else {
         describe(plan, io, true);
-        if (!blocked) io.stdout(`\nAfter writing, restart and verify:\n${commandsText(plan.commands)}\n\n(dry run: nothing written)\n`);
+        if (!blocked) io.stdout(`\nAfter writing, restart and verify:\n${commandsText(plan.commands)}\n\n(${dryRun ? 'dry run' : 'files still hold the old token'}: nothing written)\n`);
+      }
+      if (!blocked && leftBehind) {
+        io.stderr(`agent-onboard rotate: ${plan.leftovers.length} file(s) would still hold the old token (${plan.leftovers.map((l) => l.path).join(', ')}); nothing written. Update them by hand, or run again with --ignore-leftovers and update them before revoking the old token.\n`);
+        return EXIT.FAILED;
       }
       if (!blocked) return EXIT.OK;
       // Nothing to write because every file already holds the new token is success, not an error.

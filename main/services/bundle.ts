@@ -39,6 +39,7 @@ import {
   type ManifestFile,
 } from '../../shared/bundle';
 import { getPlatform } from '../../shared/platforms';
+import { secretsIn } from '../../shared/token-finders';
 import type { Artifact, Command, Generated, PlatformId, Removal } from '../../shared/platforms/types';
 import { err, ok, type Result } from '../../shared/result';
 import { artifactPath, readSnapshot, sha256, writeFileAtomic, writeFilesAtomic, type WriteOutcome, type WriteRequest } from './files';
@@ -50,6 +51,8 @@ export interface BundleFile {
   /** Unix permission bits. */
   mode: number;
   secret: boolean;
+  /** What makes it secret, in words (a private key, a token and where), when its content does. */
+  secretBecause?: string[];
   description?: string;
 }
 
@@ -295,8 +298,24 @@ export async function createBundle(o: BundleOptions): Promise<Result<CreatedBund
   return ok({ zip: zipSync(ordered), manifest });
 }
 
-/** Turns a generator's artifacts into bundle files; private keys are left out unless asked for. */
-export function artifactsToFiles(artifacts: Artifact[], includePrivateKey: boolean): { files: BundleFile[]; left: string[] } {
+/** Texts longer than this are searched for secrets in their first this-many characters only. */
+const SECRET_SCAN_CHARS = 1024 * 1024;
+
+/**
+ * Whether a file is secret, and why: its mode (owner-only), its generator's mark, or what it
+ * holds (a private key block, a token the platforms' finders locate, or one of `known`, raw or
+ * base64), never its name.
+ */
+export function classifySecret(file: { path: string; mode: number; text: string; markedSecret?: boolean | undefined }, known: readonly string[] = []): { secret: boolean; because: string[] } {
+  const because = secretsIn(file.text.slice(0, SECRET_SCAN_CHARS), file.path, known);
+  return { secret: because.length > 0 || isSecretFile({ mode: file.mode, text: '', markedSecret: file.markedSecret }), because };
+}
+
+/**
+ * Turns a generator's artifacts into bundle files; private keys are left out unless asked for.
+ * `known`: token values this onboarding uses (a file holding one is secret).
+ */
+export function artifactsToFiles(artifacts: Artifact[], includePrivateKey: boolean, known: readonly string[] = []): { files: BundleFile[]; left: string[] } {
   const files: BundleFile[] = [];
   const left: string[] = [];
   for (const a of artifacts) {
@@ -304,11 +323,13 @@ export function artifactsToFiles(artifacts: Artifact[], includePrivateKey: boole
       left.push(a.path);
       continue;
     }
+    const { secret, because } = classifySecret({ path: a.path, mode: a.mode, text: a.text, markedSecret: a.secret }, known);
     files.push({
       path: a.path,
       data: enc(a.text),
       mode: a.mode,
-      secret: isSecretFile({ mode: a.mode, text: a.text, markedSecret: a.secret }),
+      secret,
+      ...(because.length ? { secretBecause: because } : {}),
       ...(a.description ? { description: a.description } : {}),
     });
   }
@@ -322,9 +343,9 @@ export function artifactsToFiles(artifacts: Artifact[], includePrivateKey: boole
  */
 export function generatedParts(
   generated: Generated,
-  o: { platform: PlatformId; includePrivateKey: boolean; trustedCa?: string | undefined },
+  o: { platform: PlatformId; includePrivateKey: boolean; trustedCa?: string | undefined; known?: readonly string[] },
 ): { files: BundleFile[]; left: string[]; commands: Command[]; notes: string[]; removal?: Removal } {
-  const { files, left } = artifactsToFiles(generated.files, o.includePrivateKey);
+  const { files, left } = artifactsToFiles(generated.files, o.includePrivateKey, o.known);
   const removal = generated.removal ? { removal: generated.removal } : {};
   if (!o.trustedCa) return { files, left, commands: generated.commands, notes: generated.notes, ...removal };
   const steps = companyCaSteps(o.platform);
@@ -337,15 +358,17 @@ const TEMP = /\.tmp-ao-[0-9a-f]+$/;
 
 /**
  * Reads a folder as it is (recursively) into bundle files: modes from disk, secret by mode 0600,
- * private-key content or `markedSecret`. The file service's own backups (`*.bak-<stamp>`) and temp
- * files are skipped (listed in `skipped`), as are the paths in `exclude` (e.g. the bundle being
- * written). Symlinks and special files are refused (BAD_INPUT): a bundle carries regular files.
+ * `markedSecret` or what the file holds (classifySecret: a private key, a token the finders
+ * locate, one of `known`). The file service's own backups (`*.bak-<stamp>`) and temp files are
+ * skipped (listed in `skipped`), as are the paths in `exclude` (e.g. the bundle being written).
+ * With `leaveOutPrivateKeys`, files holding a private key are not packed (listed in `keysLeft`).
+ * Symlinks and special files are refused (BAD_INPUT): a bundle carries regular files.
  * NOT_FOUND when the folder does not exist; BAD_INPUT past the entry or size limits.
  */
 export async function collectFolder(
   dir: string,
-  opts: { exclude?: string[]; limits?: BundleLimits; markedSecret?: (rel: string) => boolean } = {},
-): Promise<Result<{ files: BundleFile[]; skipped: string[] }>> {
+  opts: { exclude?: string[]; limits?: BundleLimits; markedSecret?: (rel: string) => boolean; known?: readonly string[]; leaveOutPrivateKeys?: boolean } = {},
+): Promise<Result<{ files: BundleFile[]; skipped: string[]; keysLeft: string[] }>> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const root = path.resolve(dir);
   const exclude = new Set((opts.exclude ?? []).map((p) => path.resolve(p)));
@@ -356,6 +379,7 @@ export async function collectFolder(
   }
   const files: BundleFile[] = [];
   const skipped: string[] = [];
+  const keysLeft: string[] = [];
   let total = 0;
   const walk = async (abs: string, rel: string): Promise<Result<true>> => {
     const items = (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -397,14 +421,19 @@ export async function collectFolder(
       // entry limit: the lstat above may be stale by now.
       const data = new Uint8Array(await readRegularFile(childAbs, { noFollow: true, maxBytes: limits.maxEntryBytes }));
       const mode = info.mode & 0o777;
-      const head = decodeText(data.subarray(0, 64 * 1024));
-      files.push({ path: childRel, data, mode, secret: isSecretFile({ mode, text: head, markedSecret: opts.markedSecret?.(childRel) }) });
+      const text = data.includes(0) ? '' : decodeText(data.subarray(0, SECRET_SCAN_CHARS));
+      if (opts.leaveOutPrivateKeys && isPrivateKeyText(text)) {
+        keysLeft.push(childRel);
+        continue;
+      }
+      const { secret, because } = classifySecret({ path: childRel, mode, text, markedSecret: opts.markedSecret?.(childRel) }, opts.known);
+      files.push({ path: childRel, data, mode, secret, ...(because.length ? { secretBecause: because } : {}) });
     }
     return ok(true);
   };
   try {
     const walked = await walk(root, '');
-    return walked.ok ? ok({ files, skipped }) : walked;
+    return walked.ok ? ok({ files, skipped, keysLeft }) : walked;
   } catch (error) {
     return err('IO_ERROR', `Could not read ${dir}: ${(error as Error).message}.`);
   }

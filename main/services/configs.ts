@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ConfigsPlan } from '../../shared/configs-contract';
 import { getPlatform } from '../../shared/platforms';
+import { secretsIn } from '../../shared/token-finders';
 import type { AnyPlatform, Credential, GenerateExtras, Generated } from '../../shared/platforms/types';
 import { err, ok, type Result } from '../../shared/result';
 import { planWrites, writeArtifacts, type WriteOutcome } from './files';
@@ -79,7 +80,8 @@ export async function planConfigs(outDir: string, generated: Generated): Promise
         mode: p.mode,
         secret: p.secret,
         ...(a.description ? { description: a.description } : {}),
-        ...(a.secret ? {} : { text: a.text }),
+        // A file that holds a token or a key is not sent to the page, whatever the generator marked.
+        ...(a.secret || secretsIn(a.text, a.path).length ? {} : { text: a.text }),
         diff: p.diff,
         currentSha256: p.currentSha256,
       };

@@ -14,7 +14,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { lstat, mkdir, open, readdir, readlink, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { redactedDiff, unifiedDiff } from '../../shared/diff';
+import { redactedDiff } from '../../shared/diff';
+import { secretSafeDiff } from '../../shared/token-finders';
 import type { Artifact } from '../../shared/platforms/types';
 import { err, ok, type Result } from '../../shared/result';
 import { MAX_BUNDLE_FILE_BYTES, openRegularFile, readAllBounded, readRegularFile, UserFileError } from './user-file';
@@ -477,7 +478,8 @@ export async function planWrites(dir: string, artifacts: Artifact[]): Promise<Pl
         path: a.path,
         absPath,
         status: !current.exists ? 'create' : same && sameMode ? 'same' : 'update',
-        diff: a.secret ? redactedDiff(old, a.text, a.path) : unifiedDiff(old, a.text, a.path),
+        // Masked by what either side holds: an old file on disk may hold a token the new one does not.
+        diff: a.secret ? redactedDiff(old, a.text, a.path) : secretSafeDiff(old, a.text, a.path),
         currentSha256: current.sha256,
         secret: a.secret,
         mode: a.mode,

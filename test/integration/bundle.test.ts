@@ -45,7 +45,8 @@ function agentFolder(): string {
 }
 
 async function exportFolder(dir: string, out: string, env: Record<string, string> = {}, extra: string[] = []): Promise<void> {
-  const r = await cli(['bundle', 'export', dir, '--out', out, ...extra], env);
+  // The agent folder holds keys: without a passphrase they go plain only when told so.
+  const r = await cli(['bundle', 'export', dir, '--out', out, ...(extra.includes('--passphrase-env') ? [] : ['--plain-secrets']), ...extra], env);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
 }
@@ -118,11 +119,11 @@ describe('bundle export', () => {
     const dir = agentFolder();
     const out = path.join(tmp(), 'agent.zip');
     writeFileSync(out, 'precious');
-    const r = await cli(['bundle', 'export', dir, '--out', out]);
+    const r = await cli(['bundle', 'export', dir, '--out', out, '--plain-secrets']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/already exists/);
     expect(readFileSync(out, 'utf8')).toBe('precious');
-    expect((await cli(['bundle', 'export', dir, '--out', out, '--force'])).code).toBe(0);
+    expect((await cli(['bundle', 'export', dir, '--out', out, '--force', '--plain-secrets'])).code).toBe(0);
   });
 });
 
@@ -416,7 +417,8 @@ describe('bundle CLI usage', () => {
   it('runs as a real process with the documented exit codes', () => {
     const out = path.join(tmp(), 'agent.zip');
     const run = (...args: string[]): number => runCliProcessSync(['bundle', ...args]).code;
-    expect(run('export', agentFolder(), '--out', out)).toBe(0);
+    expect(run('export', agentFolder(), '--out', out)).toBe(2);
+    expect(run('export', agentFolder(), '--out', out, '--plain-secrets')).toBe(0);
     expect(run('verify', out)).toBe(0);
     const e = entriesOf(out);
     e['start.sh'] = enc('tampered');

@@ -210,8 +210,11 @@ describe('bundle channels through the dispatch', () => {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'id_ed25519')]);
     const out = path.join(tmp(), 'keys.zip');
     const r = await call<{ left: string[]; manifest: { files: { path: string }[] } }>('bundle:export', { jobId: 'e2', source: { kind: 'folder', dir }, out });
-    // A folder export packs the folder as it is (like the CLI): the key is in it.
-    expect(r.value!.manifest.files.map((f) => f.path)).toContain('id_ed25519');
+    // "The private key" unchecked is honoured for a folder too (issue 11 item 2): the key is left out, and said so.
+    expect(r.value!.manifest.files.map((f) => f.path)).not.toContain('id_ed25519');
+    expect(r.value!.left).toContain('id_ed25519');
+    const withKey = await call<{ manifest: { files: { path: string; secret: boolean }[] } }>('bundle:export', { jobId: 'e2k', source: { kind: 'folder', dir }, out: path.join(tmp(), 'k.zip'), includePrivateKey: true });
+    expect(withKey.value!.manifest.files).toContainEqual(expect.objectContaining({ path: 'id_ed25519', secret: true }));
     const rel = await call('bundle:export', { jobId: 'e3', source: { kind: 'folder', dir: 'relative/dir' }, out });
     expect(rel.error?.message).toMatch(/not an absolute path/);
     expect(existsSync('relative')).toBe(false);

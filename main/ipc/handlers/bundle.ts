@@ -4,6 +4,7 @@ import path from 'node:path';
 import { draftAnswers } from '../../../shared/fleet';
 import type { Contract, Draft } from '../../../shared/ipc';
 import { getPlatform } from '../../../shared/platforms';
+import { recognisePlatform } from '../../../shared/platforms/recognise';
 import type { AnyPlatform, Command, Removal } from '../../../shared/platforms/types';
 import { err, ok, type Result } from '../../../shared/result';
 import {
@@ -53,7 +54,8 @@ function draftFiles(
   if (!credential.ok) return credential;
   const generated = p.generate(answers, credential.value, draft.variant ?? '', draft.trustedCa ? { trustedCa: draft.trustedCa } : undefined);
   if (!generated.ok) return generated;
-  return ok({ platform: p, ...generatedParts(generated.value, { platform: p.id, includePrivateKey, trustedCa: draft.trustedCa }) });
+  const known = credential.value.kind === 'token' ? [credential.value.token, ...deps.vault.knownTokens()] : deps.vault.knownTokens();
+  return ok({ platform: p, ...generatedParts(generated.value, { platform: p.id, includePrivateKey, trustedCa: draft.trustedCa, known }) });
 }
 
 export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleChannels> {
@@ -73,11 +75,14 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       } else {
         const dir = userPath(input.source.dir);
         if (!dir.ok) return dir;
-        const got = await collectFolder(dir.value, { exclude: [out.value] });
+        // A folder goes as it is, except a private key when "The private key" is not chosen.
+        const got = await collectFolder(dir.value, { exclude: [out.value], known: deps.vault.knownTokens(), leaveOutPrivateKeys: !input.includePrivateKey });
         if (!got.ok) return got;
         files = got.value.files;
-        left = got.value.skipped;
-        meta = { platform: input.source.platform, variant: input.source.variant, commands: [], notes: [] };
+        left = [...got.value.keysLeft, ...got.value.skipped];
+        // The folder's own files say whose they are; the platform open in the wizard says nothing about them.
+        const recognised = input.source.platform ?? recognisePlatform(files.map((f) => ({ path: f.path, text: new TextDecoder().decode(f.data.subarray(0, 256 * 1024)) }))).platform;
+        meta = { platform: recognised, variant: recognised === input.source.platform ? input.source.variant : null, commands: [], notes: [] };
       }
       ctx.progress(input.passphrase ? 'Encrypting the secret files and packing' : 'Packing', 0.4);
       const bundle = await createBundle({
@@ -93,7 +98,8 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       ctx.progress('Writing the bundle', 0.9);
       const written = await writeBundle(out.value, bundle.value, input.overwrite);
       if (!written.ok) return written;
-      return ok({ path: out.value, bytes: bundle.value.zip.byteLength, sha256: written.value.sha256, manifest: bundle.value.manifest, left });
+      const secretFiles = files.filter((f) => f.secret).map((f) => ({ path: f.path, because: f.secretBecause ?? ['readable by its owner only'] }));
+      return ok({ path: out.value, bytes: bundle.value.zip.byteLength, sha256: written.value.sha256, manifest: bundle.value.manifest, left, secretFiles });
     },
 
     'bundle:inspect': async (input) => {

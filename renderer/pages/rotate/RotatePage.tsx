@@ -62,6 +62,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
   const storedTokenId = typeof data?.tokenId === 'string' ? data.tokenId : undefined;
   const [scanning, setScanning] = useState(false);
   const [plan, setPlan] = useState<RotationPlan | null>(null);
+  const [leftoversOk, setLeftoversOk] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
   const [dropNote, setDropNote] = useState('');
   const [dragging, setDragging] = useState(false);
@@ -121,6 +122,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
     setScanning(false);
     if (!r.ok) return setError(r.error);
     setPlan(r.value);
+    setLeftoversOk(false);
   };
 
   const write = async (): Promise<void> => {
@@ -329,9 +331,16 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
                 <Diff text={f.diff} label={`Changes to ${f.path} (token values masked)`} />
               </details>
             ))}
+          {plan.leftovers.length ? <Leftovers leftovers={plan.leftovers} /> : null}
+          {plan.ready && plan.leftovers.length && !apply.value ? (
+            <label className="choice">
+              <input type="checkbox" checked={leftoversOk} onChange={(e) => setLeftoversOk(e.target.checked)} /> I will update these files by hand before revoking the
+              old token
+            </label>
+          ) : null}
           {plan.ready && !apply.value ? (
             <div className="row rotate-apply">
-              <button type="button" onClick={() => void write()} disabled={apply.running}>
+              <button type="button" onClick={() => void write()} disabled={apply.running || (plan.leftovers.length > 0 && !leftoversOk)}>
                 Write {changed} file{changed === 1 ? '' : 's'} with backups
               </button>
               <span className="muted">All or nothing: if any file cannot be written, or changed since it was read, none is.</span>
@@ -384,6 +393,7 @@ function Report({ report, headingRef, id }: { report: RotationReport; headingRef
       <p className="muted">
         SHA-256 of the new token, for the checks that print one: <code className="hash">{report.tokenSha256}</code>
       </p>
+      {report.leftovers.length ? <Leftovers leftovers={report.leftovers} /> : null}
       <h3>Once every agent runs on the new token</h3>
       <div className="row">
         <CopyButton text={checklist} label="Copy the checklist for revoking the old token" />
@@ -394,6 +404,24 @@ function Report({ report, headingRef, id }: { report: RotationReport; headingRef
         ))}
       </ol>
     </section>
+  );
+}
+
+/** Files that would still hold the old token: revoking it would break them. */
+function Leftovers({ leftovers }: { leftovers: RotationPlan['leftovers'] }): React.JSX.Element {
+  return (
+    <div className="warn" role="alert" data-testid="rotate-leftovers">
+      <strong>
+        {leftovers.length} file{leftovers.length === 1 ? '' : 's'} would still hold the old token: revoking it now would break {leftovers.length === 1 ? 'it' : 'them'}.
+      </strong>
+      <ul>
+        {leftovers.map((l) => (
+          <li key={l.path}>
+            <code className="path">{l.path}</code>: {l.hint}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

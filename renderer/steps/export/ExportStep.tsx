@@ -3,7 +3,8 @@ import { COMPANY_CA_FILE, shWord } from '../../../shared/bundle';
 import { draftAnswers } from '../../../shared/fleet';
 import type { Draft } from '../../../shared/ipc';
 import { keepReport, uncheckedBy } from '../../../shared/probe-report';
-import type { AnyPlatform } from '../../../shared/platforms/types';
+import { PLATFORMS } from '../../../shared/platforms';
+import type { AnyPlatform, PlatformId } from '../../../shared/platforms/types';
 import { api } from '../../api';
 import { CopyButton } from '../../components/bundle/CopyButton';
 import { ErrorNote } from '../../components/bundle/ErrorNote';
@@ -43,6 +44,8 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
   const id = useId();
   const [source, setSource] = useState<'draft' | 'folder'>(platform?.generate ? 'draft' : 'folder');
   const [folder, setFolder] = useState(draft.outDir ?? '');
+  // A folder's platform is recognised from its files unless the user names it.
+  const [folderPlatform, setFolderPlatform] = useState<PlatformId | ''>('');
   const [out, setOut] = useState(defaultBundlePath(draft));
   const [includePrivateKey, setIncludePrivateKey] = useState(false);
   const [passphrase, setPassphrase] = useState('');
@@ -81,7 +84,10 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
     if (!out.trim()) return setProblem('Give the bundle file to write.');
     setProblem(null);
     const done = await job.run({
-      source: source === 'draft' ? { kind: 'draft', draft } : { kind: 'folder', dir: folder, platform: draft.platform, variant: draft.variant },
+      source:
+        source === 'draft'
+          ? { kind: 'draft', draft }
+          : { kind: 'folder', dir: folder, platform: folderPlatform || null, variant: folderPlatform && folderPlatform === draft.platform ? draft.variant : null },
       out,
       includePrivateKey,
       overwrite,
@@ -129,18 +135,29 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
                 placeholder="/opt/agent or ~/agent"
                 spellCheck={false}
               />
+              <label htmlFor={`${id}-folder-platform`}>Platform of this folder</label>
+              <select id={`${id}-folder-platform`} value={folderPlatform} onChange={(e) => setFolderPlatform(e.target.value as PlatformId | '')}>
+                <option value="">Recognise it from the files</option>
+                {PLATFORMS.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+              <span className="help">The bundle's README gives that platform's next steps.</span>
             </div>
           ) : null}
         </fieldset>
         <fieldset>
           <legend>Include</legend>
-          {hasKey ? (
+          {hasKey || source === 'folder' ? (
             <label className="choice">
               <input type="checkbox" checked={includePrivateKey} onChange={(e) => setIncludePrivateKey(e.target.checked)} aria-describedby={`${id}-key-help`} />{' '}
               The private key
               <span className="help" id={`${id}-key-help`}>
-                Off: the bundle carries the public key only; move the private key to the agent host separately.{' '}
-                {source === 'folder' ? 'A folder is packed as it is, key included.' : ''}
+                {source === 'folder'
+                  ? 'Off: every file of the folder that holds a private key is left out (listed after packing); move the key to the agent host separately.'
+                  : 'Off: the bundle carries the public key only; move the private key to the agent host separately.'}
               </span>
             </label>
           ) : null}
@@ -263,8 +280,24 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
               ))}
             </p>
           ) : null}
+          {result.secretFiles.length ? (
+            <div data-testid="secret-files">
+              <p>Secret files (by what they hold):</p>
+              <ul>
+                {result.secretFiles.map((f) => (
+                  <li key={f.path}>
+                    <code>{f.path}</code>: {f.because.join(', ')}
+                    {secrets.find((m) => m.path === f.path)?.encrypted ? ' (encrypted)' : ' (NOT encrypted)'}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           {secrets.some((f) => !f.encrypted) ? (
-            <p className="warn">Secret files travel unencrypted in this bundle: keep it as private as they are, and delete it once unpacked.</p>
+            <p className="warn">
+              {secrets.filter((f) => !f.encrypted).length} secret file(s) travel unencrypted in this bundle: keep it as private as they are and delete it once unpacked,
+              or create it again with a passphrase.
+            </p>
           ) : null}
           <p>
             On the agent host, check it first: <code>{verifyCommand(result.path)}</code>{' '}

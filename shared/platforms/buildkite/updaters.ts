@@ -12,7 +12,7 @@ import { helmSetTyped, helmSetValue } from '../../edit/helm-set';
 import { applyTokenEdits, lineOf, type Rotated, type TokenEdit } from '../../edit/splice';
 import { scanYamlTokens } from '../../edit/token-places';
 import { base64Utf8, checkTokenText } from '../../edit/values';
-import { editYaml, getPair, getScalar, parseYaml, type YamlSet } from '../../edit/yaml';
+import { editYaml, getNode, getPair, getScalar, parseYaml, type YamlSet } from '../../edit/yaml';
 import { readCfg, renderCfgValue, stripCfgComment } from './cfg';
 import { systemdCommands, TOKEN_ENV_NAMES } from './common';
 import { CONTAINER, dockerCommands } from './docker';
@@ -24,6 +24,10 @@ const TOKEN_RE = /\bBUILDKITE_AGENT_TOKEN\b/;
 /** Kubernetes Secret data is always base64 of the token (Buildkite tokens are not pre-encoded). */
 const encodeData = (token: string): { value: string; how: string } => ({ value: base64Utf8(token), how: 'base64-encoded' });
 
+function emptyPlace(value: unknown): boolean {
+  return value === null || value === undefined || value === '';
+}
+
 function noToken(text: string, note: string): Rotated {
   return ok({ text, changes: [], notes: [note] });
 }
@@ -33,6 +37,7 @@ function noToken(text: string, note: string): Rotated {
 function rotateCfg(text: string, token: string): Rotated {
   const t = checkTokenText(token);
   if (!t.ok) return t;
+  if (/\$\{?[A-Za-z_]/.test(token)) return err('UNSAFE_VALUE', 'The agent expands $NAME and ${NAME} in its cfg, so this token would not reach it as written.', 'Check the token: real agent tokens have no "$".');
   const lines = readCfg(text);
   const bad = lines.find((l) => l.error);
   if (bad) return err('PARSE_ERROR', `The agent cannot read line ${lineOf(text, bad.start)} of this cfg (${bad.error}), so it would not start either.`, 'Fix that line first; nothing was changed.');
@@ -43,6 +48,12 @@ function rotateCfg(text: string, token: string): Rotated {
     const line = lineOf(text, l.start);
     if (/^(file|fd):\/\//.test(l.parsed.value)) {
       notes.push(`token on line ${line} is read from ${l.parsed.value}: put the new token in that file on the agent host.`);
+      continue;
+    }
+    // The agent expands $VAR and ${VAR} in its cfg: such a value is a reference, not the token.
+    const ref = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(l.parsed.value);
+    if (ref) {
+      notes.push(`token on line ${line} is "${l.parsed.value}", taken from the environment variable ${ref[1]} when the agent starts: it stays as it is. ${whereToSet(ref[1]!)}`);
       continue;
     }
     const stripped = stripCfgComment(l.text);
@@ -68,7 +79,7 @@ function rotateCfg(text: string, token: string): Rotated {
     );
   }
   return splice(text, edits, notes, (newText) => {
-    const again = readCfg(newText).filter((l) => l.parsed?.key === 'token' && !/^(file|fd):\/\//.test(l.parsed.value));
+    const again = readCfg(newText).filter((l) => l.parsed?.key === 'token' && !/^(file|fd):\/\//.test(l.parsed.value) && !/\$\{?[A-Za-z_]/.test(l.parsed.value));
     return again.length === edits.length && again.every((l) => l.parsed?.value === token);
   });
 }
@@ -105,6 +116,11 @@ export const cfgUpdater: Updater = {
   commands: systemdCommands(false),
   commandsFor: cfgCommands,
 };
+
+/** Where the value of an environment reference is set, in words. */
+function whereToSet(name: string): string {
+  return `Set the new token where ${name} is set: an env file or systemd unit in this folder is rotated with it; otherwise it is in /etc/default/buildkite-agent, a systemd drop-in (Environment=${name}=…), or docker's --env-file / -e.`;
+}
 
 // ---------------------------------------------------------------- env files and systemd units
 
@@ -228,16 +244,89 @@ function rotateYaml(text: string, token: string, name: string): Rotated {
     if (secret && typeof secret.value === 'string' && secret.value !== '') notes.push(`The chart reads the token from the Secret "${secret.value}" (agentStackSecret): update its BUILDKITE_AGENT_TOKEN key.`);
     else if (agentToken) sets.push({ node: agentToken, value: token, what: 'agentToken' });
     if (tokenSecret && isScalar(tokenSecret)) notes.push(`The controller reads the token from the Secret "${String(tokenSecret.value)}" (agent-token-secret): update its BUILDKITE_AGENT_TOKEN key.`);
+    // The official buildkite/agent chart keeps it nested: agent.token.
+    const agentMap = getNode(root, 'agent');
+    const nested = getPair(agentMap, 'token');
+    if (nested) {
+      const node = nested.value;
+      if (isScalar(node) && typeof node.value === 'string' && /\$\{?[A-Za-z_]|\{\{/.test(node.value)) notes.push(`agent.token is "${node.value}", set when it is deployed: rotate it where that comes from.`);
+      else if (isScalar(node) && typeof node.value === 'string' && node.range) sets.push({ node, value: token, what: emptyPlace(node.value) ? 'agent.token (no token set here yet: the new token is set)' : 'agent.token' });
+      else notes.push('agent.token: no token set here yet (the key has no value). Write the token there as a quoted string (token: "…") and run this again, or give it with --set agent.token=….');
+    }
   }
   if (sets.length === 0) return noToken(text, notes.length ? notes.join(' ') : `No agent token in ${name.toLowerCase()}.`);
   const edited = editYaml(text, docs.value, sets, [], name);
   return edited.ok ? ok({ ...edited.value, notes }) : edited;
 }
 
+/** True for values of the official buildkite/agent chart: a top-level `agent:` map with a `token` key. */
+function agentChartValues(text: string): boolean {
+  if (!/^agent:[ \t]*(#.*)?\r?$/m.test(text) || !/^[ \t]+token:/m.test(text)) return false;
+  const docs = parseYaml(text, 'The values file');
+  return docs.ok && docs.value.length === 1 && Boolean(getPair(getNode(docs.value[0]!.contents, 'agent'), 'token'));
+}
+
+/** The charts whose values files hold a Buildkite token, and how each is found and restarted. */
+const CHARTS = {
+  agent: { ref: 'buildkite/agent', repoAdd: 'helm repo add buildkite https://buildkite.github.io/charts && helm repo update', workload: 'the agent pods' },
+  stack: { ref: CHART, repoAdd: undefined, workload: 'the agent-stack-k8s controller' },
+} as const;
+type ChartInfo = { ref: string; repoAdd: string | undefined; workload: string; release?: string; namespace?: string };
+
+/**
+ * The chart a values file belongs to, from the file: a `helm upgrade|install RELEASE CHART` line
+ * in it (a comment, often), else its shape (agent.token: buildkite/agent; agentToken or
+ * agentStackSecret: agent-stack-k8s). Undefined when the file does not say.
+ */
+function chartOf(text: string): ChartInfo | undefined {
+  const told = helmCommandIn(text);
+  if (told) {
+    const known = Object.values(CHARTS).find((c) => c.ref === told.chart || told.chart.endsWith(`/${c.ref.split('/').pop()!}`));
+    return { ref: told.chart, repoAdd: known?.repoAdd, workload: known?.workload ?? 'the agent', release: told.release, ...(told.namespace ? { namespace: told.namespace } : {}) };
+  }
+  if (agentChartValues(text)) return { ...CHARTS.agent };
+  if (/^(agentToken|agentStackSecret):/m.test(text)) return { ...CHARTS.stack };
+  return undefined;
+}
+
+const HELM_VALUE_OPTIONS = new Set(['-n', '--namespace', '-f', '--values', '--version', '--set', '--set-string', '--set-file', '--kube-context', '--repo', '--timeout']);
+
+/** Release, chart and namespace of the first `helm upgrade|install` line in `text` (comments included). */
+function helmCommandIn(text: string): { release: string; chart: string; namespace?: string } | undefined {
+  const line = /\bhelm\s+(?:upgrade|install)\b([^\n]*)/.exec(text)?.[1];
+  if (line === undefined) return undefined;
+  const words = line.trim().split(/\s+/).filter(Boolean);
+  const positional: string[] = [];
+  let namespace: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '-n' || w === '--namespace') namespace = words[i + 1];
+    else if (w.startsWith('--namespace=')) namespace = w.slice(12);
+    if (HELM_VALUE_OPTIONS.has(w)) i++;
+    else if (!w.startsWith('-')) positional.push(w);
+  }
+  const [release, chart] = positional;
+  const word = /^[A-Za-z0-9][\w./:@-]*$/;
+  if (!release || !chart || !word.test(release) || !word.test(chart)) return undefined;
+  return { release, chart, ...(namespace && word.test(namespace) ? { namespace } : {}) };
+}
+
+function helmUpgradeCommands(chart: ChartInfo, file: string): Command[] {
+  const ns = chart.namespace ?? '<namespace>';
+  const release = chart.release ?? '<release>';
+  return [
+    ...(chart.release ? [] : [{ title: `Find the release installed from ${chart.ref} (its NAME and NAMESPACE)`, command: `helm list --all-namespaces --filter '${chart.ref.split('/').pop()!}'` }]),
+    ...(chart.repoAdd ? [{ title: 'Make the chart repository known to helm (once)', command: chart.repoAdd }] : []),
+    { title: `Upgrade the release with the changed values (${chart.ref}; it restarts ${chart.workload})`, command: `helm upgrade ${release} ${chart.ref} --namespace ${ns} --reuse-values -f ${file}` },
+    { title: 'Check the pods came back with the new token', command: `kubectl get pods -n ${ns} -l app.kubernetes.io/instance=${release}` },
+  ];
+}
+
 export const yamlUpdater: Updater = {
   id: 'buildkite-yaml',
   name: 'Kubernetes Secret, Compose file or agent-stack-k8s values',
-  detect: (fileName, text) => YAML_NAME.test(fileName) && (TOKEN_RE.test(text) || /^agentToken:/m.test(text) || /^agentStackSecret:/m.test(text) || /^agent-token-secret:/m.test(text)),
+  detect: (fileName, text) =>
+    YAML_NAME.test(fileName) && (TOKEN_RE.test(text) || /^agentToken:/m.test(text) || /^agentStackSecret:/m.test(text) || /^agent-token-secret:/m.test(text) || agentChartValues(text)),
   rotate: (text, token) => rotateYaml(text, token, 'The YAML file'),
   commands: stackCommands('<file>', undefined, 'buildkite'),
   commandsFor: (text, path) => {
@@ -247,7 +336,8 @@ export const yamlUpdater: Updater = {
       const ns = /^\s*namespace:\s*["']?([a-z0-9-]+)/m.exec(text)?.[1] ?? 'buildkite';
       return stackCommands(file, undefined, ns);
     }
-    if (/^agentToken:/m.test(text)) return [{ title: 'Upgrade the release with the changed values', command: `helm upgrade agent-stack-k8s ${CHART} --namespace buildkite --reuse-values -f ${file}` }, ...stackCommands(undefined, undefined, 'buildkite')];
+    const chart = chartOf(text);
+    if (chart) return helmUpgradeCommands(chart, file);
     return stackCommands(undefined, undefined, 'buildkite');
   },
 };
