@@ -8,6 +8,7 @@ import { exitCodeFor, type AppError } from '../../shared/result';
 import { collectFolder, createBundle, importBundle, openBundle, readBundleFile, writeBundle, type CheckedFile } from '../services/bundle';
 import { APP_VERSION } from '../version';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
+import { visible } from '../../shared/visible';
 import { readTextArg } from './read-file';
 
 const HELP = `Usage: agent-onboard bundle export DIR --out FILE.zip [--passphrase-env VAR] [--platform P]
@@ -136,7 +137,7 @@ async function exportCmd(argv: string[], io: CliIo): Promise<number> {
     return EXIT.OK;
   }
   io.stdout(`Wrote ${out} (${bundle.value.zip.byteLength} bytes, ${manifest.files.length} files, SHA-256 ${written.value.sha256}).\n`);
-  for (const f of manifest.files) io.stdout(`  ${modeText(f.mode)}  ${f.path}${f.secret ? (f.encrypted ? '  (secret, encrypted)' : '  (secret)') : ''}\n`);
+  for (const f of manifest.files) io.stdout(`  ${modeText(f.mode)}  ${visible(f.path)}${f.secret ? (f.encrypted ? '  (secret, encrypted)' : '  (secret)') : ''}\n`);
   if (files.value.skipped.length) io.stdout(`Left out (file-service backups and temp files): ${files.value.skipped.join(', ')}\n`);
   if (!passphrase && manifest.files.some((f) => f.secret))
     io.stdout('The secret files are NOT encrypted: keep the bundle private (it is mode 0600), or export again with --passphrase-env.\n');
@@ -190,9 +191,9 @@ async function verifyCmd(argv: string[], io: CliIo): Promise<number> {
     return code;
   }
   io.stdout(
-    `${file}: ${manifest.platform ?? 'no platform'}${manifest.variant ? ` (${manifest.variant})` : ''}, made ${manifest.createdAt} by Agent Onboard ${manifest.appVersion}\n`,
+    `${visible(file)}: ${visible(manifest.platform ?? 'no platform')}${manifest.variant ? ` (${visible(manifest.variant)})` : ''}, made ${visible(manifest.createdAt)} by Agent Onboard ${visible(manifest.appVersion)}\n`,
   );
-  for (const f of files) io.stdout(`  ${statusWord(f).padEnd(8)}  ${modeText(f.mode)}  ${f.path}\n`);
+  for (const f of files) io.stdout(`  ${statusWord(f).padEnd(8)}  ${modeText(f.mode)}  ${visible(f.path)}\n`);
   const bad = files.filter((f) => f.status === 'mismatch' || f.status === 'missing').length;
   io.stdout(bad ? `${bad} of ${files.length} files do not match the manifest: do not use this bundle.\n` : `All ${files.length} files match the manifest.\n`);
   if (files.some((f) => f.status === 'locked')) io.stdout('* encrypted: checked as stored; give --passphrase-env to check the content too.\n');
@@ -220,7 +221,7 @@ async function importCmd(argv: string[], io: CliIo): Promise<number> {
     return EXIT.OK;
   }
   io.stdout(`Unpacked into ${to}; every checksum matched.\n`);
-  for (const w of written) io.stdout(`  ${w.status.padEnd(9)}  ${w.path}${w.backupPath ? `  (old file kept as ${w.backupPath})` : ''}\n`);
+  for (const w of written) io.stdout(`  ${w.status.padEnd(9)}  ${visible(w.path)}${w.backupPath ? `  (old file kept as ${visible(w.backupPath)})` : ''}\n`);
   return EXIT.OK;
 }
 
