@@ -9,6 +9,7 @@ import { collectFolder, createBundle, importBundle, openBundle, readBundleFile, 
 import { recognisePlatform } from '../../shared/platforms/recognise';
 import { APP_VERSION } from '../version';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
+import { visible } from '../../shared/visible';
 import { readTextArg } from './read-file';
 
 const HELP = `Usage: agent-onboard bundle export DIR --out FILE.zip [--passphrase-env VAR | --plain-secrets]
@@ -176,7 +177,7 @@ async function exportCmd(argv: string[], io: CliIo): Promise<number> {
   const because = new Map(files.value.files.map((f) => [f.path, f.secretBecause]));
   for (const f of manifest.files) {
     const why = because.get(f.path);
-    io.stdout(`  ${modeText(f.mode)}  ${f.path}${f.secret ? `  (secret${why ? `: ${why.join(', ')}` : ''}${f.encrypted ? '; encrypted' : ''})` : ''}\n`);
+    io.stdout(`  ${modeText(f.mode)}  ${visible(f.path)}${f.secret ? `  (secret${why ? `: ${why.join(', ')}` : ''}${f.encrypted ? '; encrypted' : ''})` : ''}\n`);
   }
   if (files.value.skipped.length) io.stdout(`Left out (file-service backups and temp files): ${files.value.skipped.join(', ')}\n`);
   if (!passphrase && manifest.files.some((f) => f.secret))
@@ -231,9 +232,9 @@ async function verifyCmd(argv: string[], io: CliIo): Promise<number> {
     return code;
   }
   io.stdout(
-    `${file}: ${manifest.platform ?? 'no platform'}${manifest.variant ? ` (${manifest.variant})` : ''}, made ${manifest.createdAt} by Agent Onboard ${manifest.appVersion}\n`,
+    `${visible(file)}: ${visible(manifest.platform ?? 'no platform')}${manifest.variant ? ` (${visible(manifest.variant)})` : ''}, made ${visible(manifest.createdAt)} by Agent Onboard ${visible(manifest.appVersion)}\n`,
   );
-  for (const f of files) io.stdout(`  ${statusWord(f).padEnd(8)}  ${modeText(f.mode)}  ${f.path}\n`);
+  for (const f of files) io.stdout(`  ${statusWord(f).padEnd(8)}  ${modeText(f.mode)}  ${visible(f.path)}\n`);
   const bad = files.filter((f) => f.status === 'mismatch' || f.status === 'missing').length;
   io.stdout(bad ? `${bad} of ${files.length} files do not match the manifest: do not use this bundle.\n` : `All ${files.length} files match the manifest.\n`);
   if (files.some((f) => f.status === 'locked')) io.stdout('* encrypted: checked as stored; give --passphrase-env to check the content too.\n');
@@ -261,7 +262,7 @@ async function importCmd(argv: string[], io: CliIo): Promise<number> {
     return EXIT.OK;
   }
   io.stdout(`Unpacked into ${to}; every checksum matched.\n`);
-  for (const w of written) io.stdout(`  ${w.status.padEnd(9)}  ${w.path}${w.backupPath ? `  (old file kept as ${w.backupPath})` : ''}\n`);
+  for (const w of written) io.stdout(`  ${w.status.padEnd(9)}  ${visible(w.path)}${w.backupPath ? `  (old file kept as ${visible(w.backupPath)})` : ''}\n`);
   return EXIT.OK;
 }
 
