@@ -132,6 +132,17 @@ describe('Buildkite generators', () => {
     expect(gen('env', TOKEN, local).notes.join('\n')).not.toContain('inside the container');
   });
 
+  it('docker: the build, hooks and plugins paths are used, mounted from the host at the same place', () => {
+    const a = buildkiteAnswers.parse({ name: 'ci', buildPath: '/srv/builds', hooksPath: '/etc/bk hooks', pluginsPath: '/srv/plugins' });
+    const g = gen('docker', TOKEN, a);
+    const run = runScript(work, g.files, 'run-agent.sh', ['docker']);
+    const args = run.calls.find((c) => c.args[0] === 'run')!.args;
+    expect(args.filter((x, i) => args[i - 1] === '-v')).toEqual(['/srv/builds:/srv/builds', '/etc/bk hooks:/etc/bk hooks', '/srv/plugins:/srv/plugins']);
+    expect(dockerRunEnv(args, run.dir)).toMatchObject({ BUILDKITE_BUILD_PATH: '/srv/builds', BUILDKITE_HOOKS_PATH: '/etc/bk hooks', BUILDKITE_PLUGINS_PATH: '/srv/plugins' });
+    const r = buildkite.generate!(buildkiteAnswers.parse({ name: 'ci', hooksPath: 'relative:path' }), { kind: 'token', token: TOKEN }, 'docker');
+    expect(r).toMatchObject({ ok: false, error: { code: 'UNSAFE_VALUE', message: expect.stringContaining('absolute path without ":"') } });
+  });
+
   it('kubernetes: a Secret with BUILDKITE_AGENT_TOKEN and agent-stack-k8s values pointing at it (no token in the values)', () => {
     const g = gen('kubernetes');
     const docs = parseAllDocuments(file(g, 'buildkite-agent-token-secret.yaml')).map((d) => d.toJS());
