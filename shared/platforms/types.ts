@@ -169,6 +169,31 @@ export interface KnownFailure {
   action?: FixAction;
 }
 
+/**
+ * The hops an install passes on its way to "online", in order. Each online signal proves one hop;
+ * a watcher reports the first hop not yet proven (or the one a failure line belongs to).
+ */
+export const HOP_IDS = ['ssh', 'files', 'started', 'stayed-up', 'registered', 'connected', 'vendor'] as const;
+export type HopId = (typeof HOP_IDS)[number];
+
+/** Where the app reads a platform's log lines on the agent host. */
+export type LogSource = 'supervisord' | 'journalctl' | 'docker-logs' | 'log-file' | 'kubectl';
+
+/**
+ * One thing that proves the agent got further towards online, with its source (the vendor's code
+ * or docs), so the text is never invented:
+ * - `log`: a line the agent prints; `name` (when present) is the capture group holding the
+ *   agent's resolved name (for the vendor check); `pending` marks a state that is not a failure
+ *   but waits on a person (Bamboo approval); `holdMs` proves the hop only when the same attempt
+ *   shows no failure line for that long after the line.
+ * - `health`: a local HTTP endpoint on the agent host; `ok` must match a 2xx body.
+ * - `vendor-api`: the vendor's own list of connected agents, asked with a separate read-only token.
+ */
+export type OnlineSignal =
+  | { kind: 'log'; hop: HopId; id: string; pattern: RegExp; meaning: string; source: string; name?: number; pending?: boolean; holdMs?: number }
+  | { kind: 'health'; hop: HopId; id: string; port: number; path: string; ok: RegExp; meaning: string; source: string; optIn?: string; inContainer?: boolean }
+  | { kind: 'vendor-api'; hop: 'vendor'; id: string; api: 'buildkite-agents' | 'harness-delegates' | 'bamboo-agents'; scope: string; meaning: string; source: string };
+
 export interface Platform<A = unknown> {
   id: PlatformId;
   name: string;
@@ -188,6 +213,8 @@ export interface Platform<A = unknown> {
   /** After a rotation: the steps to retire the old token once every agent runs on the new one. */
   revokeChecklist?: string[];
   failures: KnownFailure[];
+  /** What proves an install of this platform is online (reference/next-platforms.md Part A). */
+  online: OnlineSignal[];
 }
 
 /** A platform with its answers type erased, for catalogues. */

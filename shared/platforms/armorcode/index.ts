@@ -3,6 +3,7 @@ import type { Endpoint, Platform } from '../types';
 import { armorcodeAnswers, type ArmorcodeAnswers } from './answers';
 import { armorcodeFailures } from './failures';
 import { generateArmorcode } from './generate';
+import { armorcodeOnline } from './online';
 
 export { armorcodeAnswers, armorcodeService, parseServiceUrl, type ArmorcodeAnswers } from './answers';
 
@@ -53,4 +54,5 @@ export const armorcode: Platform<ArmorcodeAnswers> = {
   generate: (a, c, variant) => generateArmorcode(a, c, variant),
   updaters: [],
   failures: armorcodeFailures,
+  online: armorcodeOnline,
 };

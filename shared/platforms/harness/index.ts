@@ -13,6 +13,7 @@ import { generateKubernetes } from './kubernetes';
 import { harnessRemoval } from './removal';
 import { generateShell } from './shell';
 import { HARNESS_UPDATERS } from './updaters';
+import { harnessOnline } from './online';
 
 export { harnessAnswers, type HarnessAnswers, DEFAULT_DELEGATE_TAG } from './answers';
 
@@ -80,4 +81,5 @@ export const harness: Platform<HarnessAnswers> = {
     'Revoked tokens are purged after 30 days; only then can the name be reused.',
   ],
   failures: HARNESS_FAILURES,
+  online: harnessOnline,
 };
