@@ -82,7 +82,7 @@ describe('Buildkite', () => {
   });
 
   it('reads the health endpoint as the agent answers it', () => {
-    const signal = buildkiteOnline.find((s) => s.kind === 'health')! as Extract<(typeof buildkiteOnline)[number], { kind: 'health' }>;
+    const signal = buildkiteOnline.find((s): s is Extract<(typeof buildkiteOnline)[number], { kind: 'health' }> => s.kind === 'health')!;
     expect(readHealth(signal, 200, 'OK: last heartbeat successful 4s ago').state).toBe('passed');
     expect(readHealth(signal, 200, 'OK: no heartbeat yet').state).toBe('waiting');
     expect(readHealth(signal, 500, 'ERROR: last heartbeat failed: dial tcp: i/o timeout. last successful was 2m ago').state).toBe('failed');
