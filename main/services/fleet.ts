@@ -60,14 +60,14 @@ export interface FleetCheck {
 }
 
 /** Checks every row of a fleet CSV against the draft's platform and answers (nothing is written). */
-export function checkFleet(platform: AnyPlatform, draft: Draft, csv: string): Result<FleetCheck> {
+export function checkFleet(platform: AnyPlatform, draft: Draft, csv: string, extraColumns: readonly string[] = []): Result<FleetCheck> {
   const parsed = parseFleetCsv(csv);
   if (!parsed.ok) return parsed;
-  const problems = checkColumns(platform, parsed.value.columns);
+  const problems = checkColumns(platform, parsed.value.columns, extraColumns);
   const template = { variant: draft.variant, answers: draftAnswers(platform, draft.variant, draft.answers).answers };
   const seen = new Map<string, number>();
   const agents = parsed.value.rows.map((row) => {
-    const agent = rowToAgent(platform, template, row);
+    const agent = rowToAgent(platform, template, row, extraColumns);
     const key = agent.name.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) agent.errors.push(`the name "${agent.name}" is already used on line ${first} (each agent's bundle is <name>.zip)`);

@@ -215,7 +215,46 @@ export interface Platform<A = unknown> {
   failures: KnownFailure[];
   /** What proves an install of this platform is online (reference/next-platforms.md Part A). */
   online: OnlineSignal[];
+  /** Install types a fleet's Ansible project can run (absent: no Ansible export yet). */
+  ansible?: AnsibleInstallType[];
 }
 
 /** A platform with its answers type erased, for catalogues. */
 export type AnyPlatform = Platform<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** One generated file as an Ansible role installs it: where under the install root, and what a change restarts. */
+export interface AnsibleFile {
+  artifact: Artifact;
+  /** Absolute path on the host, without the install root ('/etc/armorcode/supervisord.conf'). */
+  dest: string;
+  /** A change applies by reloading (only what changed restarts), by restarting everything, or needs neither. */
+  on: 'reload' | 'restart' | 'none';
+}
+
+/**
+ * An install type an exported Ansible project can run: the platform's own generator, laid out
+ * under an install root, and the shell lines the role runs. The lines are Jinja templates that may
+ * use `{{ agent_install_root }}` (quoted with `| quote`).
+ */
+export interface AnsibleInstallType {
+  id: string;
+  name: string;
+  /** The platform variant whose generator makes the files. */
+  variant: string;
+  /** The files for one agent under `root` ('' is /), byte-identical to the generator's for that layout. */
+  files(answers: unknown, credential: Credential, root: string, extras?: GenerateExtras): Result<{ generated: Generated; files: AnsibleFile[] }>;
+  /** Folders the install owns (created 0750, removed whole by remove.yml), without the root. */
+  dirs: string[];
+  /** The log file the online signals are read from, without the root. */
+  log: string;
+  /** Prints `started` when it started the service, nothing when it already ran (idempotence). */
+  start: string;
+  /** Applies changed config files, restarting only the programs whose config changed; prints `reloaded` when it did. */
+  reload: string;
+  /** Restarts everything; prints `restarted` when it did (nothing when the service is not running yet). */
+  restart: string;
+  /** Stops the service (prints `stopped` when it did); succeeds when it was not running. */
+  stop: string;
+  /** What remove.yml does, in words, for the project README. */
+  removal: string;
+}

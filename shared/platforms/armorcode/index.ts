@@ -1,5 +1,6 @@
 /** ArmorCode tunnel agent: autossh reverse SSH tunnels under supervisord (reference/platforms.md §1). */
 import type { Endpoint, Platform } from '../types';
+import { armorcodeSupervisord } from './ansible';
 import { armorcodeAnswers, type ArmorcodeAnswers } from './answers';
 import { armorcodeFailures } from './failures';
 import { generateArmorcode } from './generate';
@@ -55,4 +56,5 @@ export const armorcode: Platform<ArmorcodeAnswers> = {
   updaters: [],
   failures: armorcodeFailures,
   online: armorcodeOnline,
+  ansible: [armorcodeSupervisord],
 };
