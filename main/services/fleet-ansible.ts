@@ -67,8 +67,9 @@ export function installTypeOf(platform: AnyPlatform, id: string | undefined): Re
   return ok(type);
 }
 
-function connection(agent: FleetAgent, defaultRoot: string): { host?: string; port?: number; user?: string; root: string; errors: string[] } {
+function connection(agent: FleetAgent, defaultRoot: string, type: AnsibleInstallType): { host?: string; port?: number; user?: string; root: string; errors: string[] } {
   const errors: string[] = [];
+  if (agent.variant !== type.variant) errors.push(`variant "${agent.variant ?? ''}": one project runs one install type (${type.id}); export the other rows separately`);
   const host = agent.extra.ansible_host || agent.host;
   if (host && !isHost(host)) errors.push(`ansible_host "${host.slice(0, 80)}" is not a host name or IP address`);
   const portText = agent.extra.ansible_port;
@@ -107,7 +108,7 @@ export async function exportAnsibleFleet(o: AnsibleExportOptions): Promise<Resul
   if (!keys && o.credential.kind !== o.platform.credential.kind) return err('BAD_INPUT', `${o.platform.name} needs a ${o.platform.credential.kind === 'token' ? 'token' : 'credential'} for the fleet.`);
   const check = checkFleet(o.platform, { ...o.draft, variant: type.value.variant }, o.csv, ANSIBLE_COLUMNS);
   if (!check.ok) return check;
-  const rows = check.value.agents.map((agent) => ({ agent, conn: connection(agent, defaultRoot) }));
+  const rows = check.value.agents.map((agent) => ({ agent, conn: connection(agent, defaultRoot, type.value) }));
   const problems = [
     ...check.value.problems,
     ...rows.flatMap(({ agent, conn }) => [...agent.errors, ...conn.errors].map((e) => `line ${agent.line} (${agent.name || 'no name'}): ${e}`)),

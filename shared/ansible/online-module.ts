@@ -17,8 +17,8 @@ module: agent_online
 short_description: Wait for a CI/CD agent's online signals in its log and health endpoints
 options:
   log: {description: The log file to read, type: path, required: true}
-  signals: {description: Online signals (hop, pattern, hold_ms, or a health endpoint), type: list, elements: dict, required: true}
-  failures: {description: Known failures (title, fix, patterns), type: list, elements: dict, default: []}
+  signals: {description: Online signals (hop, pattern, hold_ms, or a health endpoint), type: list, required: true}
+  failures: {description: Known failures (title, fix, patterns), type: list, default: []}
   timeout: {description: Seconds to wait before failing, type: int, default: 120}
 """
 
@@ -138,8 +138,8 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             log=dict(type='path', required=True),
-            signals=dict(type='list', elements='dict', required=True),
-            failures=dict(type='list', elements='dict', default=[]),
+            signals=dict(type='list', required=True),
+            failures=dict(type='list', default=[]),
             timeout=dict(type='int', default=120),
         ),
         supports_check_mode=True,

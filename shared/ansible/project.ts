@@ -53,14 +53,20 @@ export function groupName(...parts: string[]): string {
 }
 
 // PyYAML reads YAML 1.1: with version 1.1 the writer quotes yes/no/on/off and octal-looking text.
+// Long values are folded under ansible-lint's 160 columns (a folded line break reads as one space).
 function yaml(value: unknown): string {
-  return stringify(value, { version: '1.1', lineWidth: 0 });
+  return stringify(value, { version: '1.1', lineWidth: 150, minContentWidth: 40 });
 }
 
-/** A JS RegExp as Python `re` source (named groups renamed, flags inlined). */
+/**
+ * A JS RegExp as Python `re` source: named groups renamed, flags inlined, and a negative
+ * look-behind ending in an optional space (`(?<!#\s?)`) split in two, as Python's look-behind must
+ * have a fixed width.
+ */
 export function pythonRegex(re: RegExp): string {
   const flags = ['i', 'm', 's'].filter((f) => re.flags.includes(f)).join('');
-  return `${flags ? `(?${flags})` : ''}${re.source.replace(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g, '(?P<$1>')}`;
+  const source = re.source.replace(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g, '(?P<$1>').replace(/\(\?<!([^()?]*)\\s\?\)/g, '(?<!$1)(?<!$1\\s)');
+  return `${flags ? `(?${flags})` : ''}${source}`;
 }
 
 /** The platform's online signals and known failures, as the agent_online module reads them. */
@@ -111,7 +117,7 @@ function copyTask(secret: boolean, on: AnsibleFile['on']): Record<string, unknow
     },
     loop: `{{ agent_files | selectattr('secret', 'equalto', ${secret ? 'true' : 'false'}) | selectattr('on', 'equalto', '${on}') | list }}`,
     loop_control: { label: '{{ item.dest }}' },
-    ...(on === 'none' ? {} : { notify: `${on} agent` }),
+    ...(on === 'none' ? {} : { notify: `${on === 'reload' ? 'Reload' : 'Restart'} agent` }),
     // A secret's content never reaches the output, even with --diff.
     ...(secret ? { no_log: true, diff: false } : {}),
   };
@@ -127,10 +133,6 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
   const vars = {
     agent_log: type.log,
     agent_dirs: type.dirs,
-    agent_service_start: type.start,
-    agent_service_reload: type.reload,
-    agent_service_restart: type.restart,
-    agent_service_stop: type.stop,
     agent_hop_titles: HOP_TITLES,
     agent_online_signals: online.signals,
     agent_failures: online.failures,
@@ -154,7 +156,7 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
     { name: 'Apply changed files to a running service', 'ansible.builtin.meta': 'flush_handlers' },
     {
       name: 'Start the service (enabled: it starts again with the host\'s supervisor)',
-      'ansible.builtin.shell': '{{ agent_service_start }}',
+      'ansible.builtin.shell': type.start,
       register: 'agent_start',
       changed_when: "'started' in agent_start.stdout",
     },
@@ -162,7 +164,7 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
   ];
   const onlineTasks = [
     {
-      name: 'Wait for the online signals (at most {{ agent_verify_timeout }} s)',
+      name: 'Wait for the online signals, at most seconds: {{ agent_verify_timeout }}',
       agent_online: { log: '{{ agent_install_root }}{{ agent_log }}', signals: '{{ agent_online_signals }}', failures: '{{ agent_failures }}', timeout: '{{ agent_verify_timeout | int }}' },
       register: 'agent_online',
     },
@@ -171,7 +173,7 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
   const verify = [{ name: 'Check SSH', 'ansible.builtin.include_tasks': 'ssh.yml' }, { name: 'Verify', 'ansible.builtin.include_tasks': 'online.yml' }];
   const remove = [
     { name: 'Check SSH', 'ansible.builtin.include_tasks': 'ssh.yml' },
-    { name: 'Stop the service', 'ansible.builtin.shell': '{{ agent_service_stop }}', register: 'agent_stop', changed_when: "'stopped' in agent_stop.stdout" },
+    { name: 'Stop the service', 'ansible.builtin.shell': type.stop, register: 'agent_stop', changed_when: "'stopped' in agent_stop.stdout" },
     {
       name: 'Remove the folders the install owns (files, backups, logs)',
       'ansible.builtin.file': { path: '{{ agent_install_root }}{{ item }}', state: 'absent' },
@@ -180,10 +182,10 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
   ];
   const handlers = [
     // Before the first start nothing runs to reload: the handlers then print nothing and change nothing.
-    { name: 'reload agent', 'ansible.builtin.shell': '{{ agent_service_reload }}', register: 'agent_reload', changed_when: "'reloaded' in agent_reload.stdout" },
-    { name: 'restart agent', 'ansible.builtin.shell': '{{ agent_service_restart }}', register: 'agent_restart', changed_when: "'restarted' in agent_restart.stdout" },
+    { name: 'Reload agent', 'ansible.builtin.shell': type.reload, register: 'agent_reload', changed_when: "'reloaded' in agent_reload.stdout" },
+    { name: 'Restart agent', 'ansible.builtin.shell': type.restart, register: 'agent_restart', changed_when: "'restarted' in agent_restart.stdout" },
   ];
-  const meta = { galaxy_info: { author: 'Agent Onboard', description: `${platform.name}: ${type.name}`, license: 'MIT', min_ansible_version: '2.14' }, dependencies: [] };
+  const meta = { galaxy_info: { author: 'Agent Onboard', description: `${platform.name}: ${type.name}`, license: 'MIT', min_ansible_version: '2.14', platforms: [{ name: 'GenericLinux', versions: ['all'] }] }, dependencies: [] };
   const f = (p: string, v: unknown): ProjectFile => ({ path: `${dir}/${p}`, text: `---\n${yaml(v)}`, mode: 0o644, secret: false });
   return [
     f('defaults/main.yml', defaults),
@@ -296,6 +298,8 @@ pipelining = True
     { path: 'verify.yml', text: `---\n${yaml([play(`Verify: ${title}`, group, role, 'verify.yml')])}`, mode: 0o644, secret: false },
     { path: 'remove.yml', text: `---\n${yaml([play(`Remove: ${title}`, group, role, 'remove.yml')])}`, mode: 0o644, secret: false },
     { path: 'README.md', text: readme(input, group, role), mode: 0o644, secret: false },
+    // max_fail_percentage is a template so one run can change it with -e; the schema wants a number.
+    { path: '.ansible-lint', text: 'warn_list:\n  - schema[playbook]\n', mode: 0o644, secret: false },
     { path: 'library/agent_online.py', text: AGENT_ONLINE_MODULE, mode: 0o755, secret: false },
     ...roleFiles(`roles/${role}`, input),
   ];

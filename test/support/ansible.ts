@@ -4,6 +4,9 @@
  * vault password from a file outside the project (the project never holds it).
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 export interface PlaybookRun {
   code: number;
@@ -42,15 +45,22 @@ export function runPlaybook(o: PlaybookOptions): Promise<PlaybookRun> {
     ANSIBLE_NOCOLOR: '1',
     ANSIBLE_FORCE_COLOR: '0',
     // The test's known_hosts stands in for the admin's; nothing else is trusted.
-    ANSIBLE_SSH_ARGS: `-o UserKnownHostsFile=${o.knownHosts} -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o ConnectTimeout=5`,
+    // Ansible's own defaults (ControlMaster/ControlPersist) kept, so tasks reuse one connection; the
+    // control sockets are this run's own, so a later run checks host keys and reachability afresh.
+    ANSIBLE_SSH_CONTROL_PATH_DIR: mkdtempSync(path.join(tmpdir(), 'ao-ansible-cp-')),
+    ANSIBLE_SSH_ARGS: `-C -o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=${o.knownHosts} -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o ConnectTimeout=5`,
     ANSIBLE_CONFIG: `${o.project}/ansible.cfg`,
   };
+  const controlDir = env.ANSIBLE_SSH_CONTROL_PATH_DIR;
   return new Promise((resolve, reject) => {
     const child = spawn('ansible-playbook', args, { cwd: o.project, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += String(d)));
     child.stderr.on('data', (d) => (output += String(d)));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, output, recap: parseRecap(output) }));
+    child.on('close', (code) => {
+      rmSync(controlDir, { recursive: true, force: true });
+      resolve({ code: code ?? -1, output, recap: parseRecap(output) });
+    });
   });
 }
