@@ -15,7 +15,7 @@ import { exportAnsibleFleet } from '../main/services/fleet-ansible';
 import type { Draft } from '../shared/ipc';
 import { getPlatform } from '../shared/platforms';
 import { runPlaybook } from '../test/support/ansible';
-import { startSshd } from '../test/support/sshd';
+import { freePort, startSshd } from '../test/support/sshd';
 
 const N = Number(process.env.BENCH_HOSTS ?? 1000);
 const platform = getPlatform('armorcode')!;
@@ -64,11 +64,13 @@ async function engineRun(root: string): Promise<void> {
     const passFile = path.join(root, 'pass');
     writeFileSync(passFile, PASS, { mode: 0o600 });
     const rootOf = (name: string, how: string): string => path.join(root, `${how}-${name}`);
-    const csvFor = (how: string): string =>
-      ['name,ansible_host,ansible_port,ansible_user,install_root,services', ...hosts.map((h) => `${h.name},127.0.0.1,${h.sshd.port},${h.sshd.user},${rootOf(h.name, how)},"[{""name"":""web"",""url"":""http://127.0.0.1:9"",""remotePort"":${40000 + h.i}}]"`)].join('\n');
+    // Each run forwards its own remote ports on the server (both installs run side by side).
+    const ports = { ansible: await Promise.all(hosts.map(() => freePort())), loop: await Promise.all(hosts.map(() => freePort())) };
+    const csvFor = (how: 'ansible' | 'loop'): string =>
+      ['name,ansible_host,ansible_port,ansible_user,install_root,services', ...hosts.map((h, k) => `${h.name},127.0.0.1,${h.sshd.port},${h.sshd.user},${rootOf(h.name, how)},"[{""name"":""web"",""url"":""http://127.0.0.1:9"",""remotePort"":${ports[how][k]}}]"`)].join('\n');
     const projects: Record<string, string> = {};
     const keys: string[] = [];
-    for (const how of ['ansible', 'loop']) {
+    for (const how of ['ansible', 'loop'] as const) {
       projects[how] = path.join(root, `project-${how}`);
       const r = await exportAnsibleFleet({ platform, draft: draftFor(server), csv: csvFor(how), outDir: projects[how], credential: { kind: 'none' }, vaultPassword: PASS, appVersion: 'bench' });
       if (!r.ok) throw new Error(r.error.message);
@@ -99,11 +101,14 @@ async function engineRun(root: string): Promise<void> {
         execFileSync('ssh', [...ssh, '-p', String(h.sshd.port), dest, `setsid supervisord -c ${conf} </dev/null >/dev/null 2>&1 & until grep -q 'Authenticated to' ${r}/var/log/armorcode/supervisord.log 2>/dev/null; do sleep 0.2; done; sleep 3`]);
       }
     });
-    const site = await measure(() => play('site.yml', ['-e', '{"agent_serial": [3]}']));
-    if (site.value.code !== 0) throw new Error(`site.yml failed:\n${site.value.output.slice(-2000)}`);
-    console.log(`  three loopback hosts: shell loop of scp + ssh (host by host) ${loop.ms.toFixed(0)} ms; ansible-playbook site.yml (one batch) ${site.ms.toFixed(0)} ms: ratio ${(site.ms / loop.ms).toFixed(2)}x`);
-    await play('remove.yml', ['-e', '{"agent_serial": [3]}']);
-    for (const h of hosts) spawnSync('supervisorctl', ['-c', `${rootOf(h.name, 'loop')}/etc/armorcode/supervisord.conf`, 'shutdown']);
+    try {
+      const site = await measure(() => play('site.yml', ['-e', '{"agent_serial": [3]}']));
+      if (site.value.code !== 0) throw new Error(`site.yml failed:\n${site.value.output.slice(-2000)}`);
+      console.log(`  three loopback hosts: shell loop of scp + ssh (host by host) ${loop.ms.toFixed(0)} ms; ansible-playbook site.yml (one batch) ${site.ms.toFixed(0)} ms: ratio ${(site.ms / loop.ms).toFixed(2)}x`);
+    } finally {
+      await play('remove.yml', ['-e', '{"agent_serial": [3]}']);
+      for (const h of hosts) spawnSync('supervisorctl', ['-c', `${rootOf(h.name, 'loop')}/etc/armorcode/supervisord.conf`, 'shutdown']);
+    }
   } finally {
     for (const h of hosts) await h.sshd.stop();
     await server.stop();

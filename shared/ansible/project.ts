@@ -160,7 +160,8 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
       register: 'agent_start',
       changed_when: "'started' in agent_start.stdout",
     },
-    { name: 'Verify', 'ansible.builtin.include_tasks': 'online.yml' },
+    // A preview (--check) starts nothing, so there is nothing to wait for yet.
+    { name: 'Verify', 'ansible.builtin.include_tasks': 'online.yml', when: 'not ansible_check_mode' },
   ];
   const onlineTasks = [
     {

@@ -149,7 +149,14 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
   // All three hosts in one batch where the roll is not what is tested (the machine is small).
   const together = ['-e', '{"agent_serial": [3]}'];
 
-  it('site.yml installs and starts the tunnel on every host, verify passes, and each forwarded port reaches that host\'s service', async () => {
+  it('site.yml previews with --check --diff, then installs and starts the tunnel on every host, verify passes, and each forwarded port reaches that host\'s service', async () => {
+    // The README's preview: --check --diff changes nothing on the hosts and shows no secret.
+    const preview = await play('site.yml', ['--check', '--diff', ...together]);
+    expect(preview.code, preview.output).toBe(0);
+    expect(preview.output).toContain('+[supervisord]');
+    expect(preview.output).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
+    for (const h of hosts) expect(tree(h.root)).toEqual(before[h.name]);
+
     const first = await play('site.yml', together);
     expect(first.code, first.output).toBe(0);
     for (const h of hosts) {
