@@ -168,6 +168,29 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
         publicKeys: z.string().optional(),
       }),
     },
+    /** The fleet as an Ansible project (install, verify, remove); secrets vault-encrypted, the password never stored. */
+    'fleet:ansible': {
+      job: true as const,
+      input: z.object({
+        jobId,
+        draft,
+        csv: z.string().max(2_000_000),
+        outDir: pathSchema,
+        vaultPassword: passphraseSchema,
+        /** An install type of the platform's `ansible` list (default: the first). */
+        installType: z.string().max(64).optional(),
+        /** Folder everything goes under on each host ('' or absent: /); a CSV install_root cell overrides it. */
+        installRoot: z.string().max(1024).optional(),
+      }),
+      output: z.object({
+        outDir: z.string(),
+        hosts: z.number(),
+        files: z.number(),
+        encrypted: z.number(),
+        elapsedMs: z.number(),
+        publicKeys: z.string().optional(),
+      }),
+    },
     'history:list': { input: z.object({}).strict(), output: z.object({ entries: z.array(historyEntrySchema) }) },
     'history:add': {
       input: z.object({ draft, bundlePath: pathSchema.optional(), agents: z.number().int().min(0).optional() }),

@@ -27,6 +27,8 @@ export interface FleetAgent {
   host?: string;
   variant: string | null;
   answers: Record<string, unknown>;
+  /** The cells of the export's extra columns (trimmed), by column. */
+  extra: Record<string, string>;
   errors: string[];
 }
 
@@ -63,17 +65,23 @@ function issuesText(platform: AnyPlatform, issues: readonly { path: PropertyKey[
   });
 }
 
-/** The canonical key of a CSV column: a reserved column or a field key, matched without case. */
-export function resolveColumn(platform: AnyPlatform, column: string): string | undefined {
+/**
+ * The canonical key of a CSV column: a reserved column, one of `extra` (columns an export adds,
+ * e.g. the Ansible connection columns) or a field key, matched without case.
+ */
+export function resolveColumn(platform: AnyPlatform, column: string, extra: readonly string[] = []): string | undefined {
   const wanted = column.trim().toLowerCase();
-  const reserved = RESERVED_COLUMNS.find((r) => r === wanted);
+  const reserved = RESERVED_COLUMNS.find((r) => r === wanted) ?? extra.find((r) => r === wanted);
   return reserved ?? platform.fields.find((f) => f.key.toLowerCase() === wanted)?.key;
 }
 
-/** Column problems that affect every row: unknown columns, list fields, a missing `name`. */
-export function checkColumns(platform: AnyPlatform, columns: string[]): string[] {
+/**
+ * Column problems that affect every row: unknown columns, a missing `name`. A list field (e.g.
+ * ArmorCode's services) is a JSON array in its cell.
+ */
+export function checkColumns(platform: AnyPlatform, columns: string[], extra: readonly string[] = []): string[] {
   const problems: string[] = [];
-  const keys = columns.map((c) => resolveColumn(platform, c));
+  const keys = columns.map((c) => resolveColumn(platform, c, extra));
   if (!keys.includes('name')) problems.push('the CSV needs a "name" column (one agent per row)');
   const seen = new Set<string>();
   columns.forEach((column, i) => {
@@ -81,16 +89,14 @@ export function checkColumns(platform: AnyPlatform, columns: string[]): string[]
     if (!key) {
       problems.push(
         `unknown column "${column}": ${platform.name} has ${platform.fields
-          .filter((f) => f.kind !== 'list')
           .map((f) => f.key)
+          .concat(extra)
           .join(', ')}`,
       );
       return;
     }
     if (seen.has(key)) problems.push(`the column "${column}" appears twice`);
     seen.add(key);
-    const field = platform.fields.find((f) => f.key === key);
-    if (field?.kind === 'list') problems.push(`the column "${column}" is a list (${field.label}): set it in the wizard, it cannot come from a CSV cell`);
   });
   return problems;
 }
@@ -100,6 +106,15 @@ function cellValue(field: Field, cell: string): { value?: unknown; error?: strin
     const { tags, bad } = parseTags(cell);
     return bad.length ? { error: `${field.label}: ${tagsError(bad)}` } : { value: tags };
   }
+  if (field.kind === 'list') {
+    const example = `[{${(field.fields ?? []).map((f) => `"${f.key}": …`).join(', ')}}]`;
+    try {
+      const value: unknown = JSON.parse(cell);
+      return Array.isArray(value) ? { value } : { error: `${field.label}: must be a JSON list like ${example}` };
+    } catch {
+      return { error: `${field.label}: must be a JSON list like ${example} (quote the cell and double its quotes in the CSV)` };
+    }
+  }
   return { value: cell };
 }
 
@@ -107,11 +122,11 @@ function cellValue(field: Field, cell: string): { value?: unknown; error?: strin
  * One row → the agent's answers, validated by the platform's schema. Empty cells keep the
  * template's value. Errors name the row's line and the field.
  */
-export function rowToAgent(platform: AnyPlatform, template: { variant: string | null; answers: Record<string, unknown> }, row: FleetRow): FleetAgent {
+export function rowToAgent(platform: AnyPlatform, template: { variant: string | null; answers: Record<string, unknown> }, row: FleetRow, extraColumns: readonly string[] = []): FleetAgent {
   const errors: string[] = [];
   const cells: Record<string, string> = {};
   for (const [column, raw] of Object.entries(row.cells)) {
-    const key = resolveColumn(platform, column);
+    const key = resolveColumn(platform, column, extraColumns);
     if (key && !(key in cells)) cells[key] = raw.trim();
   }
   const name = cells.name ?? '';
@@ -137,6 +152,7 @@ export function rowToAgent(platform: AnyPlatform, template: { variant: string | 
     ...(host ? { host } : {}),
     variant: variant ?? null,
     answers: parsed.success ? (parsed.data as Record<string, unknown>) : answers,
+    extra: Object.fromEntries(extraColumns.filter((c) => c in cells).map((c) => [c, cells[c]!])),
     errors,
   };
 }

@@ -3,8 +3,9 @@
  * steps, the connectivity report and manifest.json (per file: path, size, SHA-256, mode, secret).
  *
  * - Written with fflate; Unix modes are kept in each entry's external attributes, so `unzip`
- *   restores them. Secret files can be encrypted with a passphrase: AES-256-GCM, a key from
- *   scrypt with a fresh salt and nonce per file, the file's path authenticated with it. The
+ *   restores them. Secret files can be encrypted with a passphrase: AES-256-GCM, one scrypt per
+ *   export and a key per file from it (HKDF, fresh salt and nonce per file; see KeySession), the
+ *   file's path authenticated with it. The
  *   manifest's SHA-256 is sealed the same way (manifest.json.auth), so with the passphrase the
  *   plain files are authenticated too. The passphrase is never stored.
  * - Read with yauzl from the central directory (the source of truth for names, sizes and modes).
@@ -14,7 +15,7 @@
  *   inflating, not trusted from headers), suspicious compression ratios, entries the manifest
  *   does not list, checksums that do not match, a wrong passphrase.
  */
-import { randomBytes, createCipheriv, createDecipheriv, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
+import { randomBytes, createCipheriv, createDecipheriv, hkdfSync, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { readRegularFile, UserFileError } from './user-file';
 import path from 'node:path';
@@ -90,16 +91,49 @@ function scrypt(passphrase: string, salt: Buffer, logN: number, r: number, p: nu
   return new Promise((resolve, reject) => scryptCb(passphrase.normalize('NFC'), salt, 32, options, (e, key) => (e ? reject(e) : resolve(key))));
 }
 
-/**
- * Encrypts one file: header (magic, scrypt logN/r/p, salt, nonce) + AES-256-GCM ciphertext + tag.
- * The header and the file's path are authenticated, so a blob moved to another path fails.
+/*
+ * One scrypt per export, not per file (AOENC2). scrypt is there to make each passphrase guess
+ * expensive; its salt stops one precomputation serving many passphrases. Running it once per file
+ * bought nothing: every file of a bundle (and every bundle of a fleet) is under the same
+ * passphrase, so cracking any one already opens all. So a KeySession runs scrypt once (its own
+ * random salt, stored in every header), and each file gets its own AES key from that master key
+ * with HKDF-SHA256 and a fresh 16-byte per-file salt, plus a fresh nonce: no two files share a key,
+ * a guess still costs one full scrypt against any file, and a blob is still bound to its path (AAD).
+ * A fleet export shares one session across its bundles; createBundle alone makes one per bundle.
  */
-export async function encryptFile(plain: Uint8Array, filePath: string, passphrase: string): Promise<Uint8Array> {
+
+/** One passphrase's scrypt result for a run of encryptions (see above). */
+export interface KeySession {
+  passphrase: string;
+  salt: Buffer;
+  master: Promise<Buffer>;
+}
+
+/** Starts a key session: scrypt runs once, when the first file is encrypted. */
+export function keySession(passphrase: string): KeySession {
   const salt = randomBytes(16);
+  return { passphrase, salt, master: scrypt(passphrase, salt, SCRYPT.logN, SCRYPT.r, SCRYPT.p) };
+}
+
+const MAGIC2 = Buffer.from('AOENC2\0\0', 'latin1');
+const HEADER2_BYTES = MAGIC2.length + 4 + 16 + 16 + 12;
+const HKDF_INFO = Buffer.from('agent-onboard bundle file key v2', 'utf8');
+
+function fileKey(master: Buffer, fileSalt: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, fileSalt, HKDF_INFO, 32));
+}
+
+/**
+ * Encrypts one file: header (magic, scrypt logN/r/p, scrypt salt, file salt, nonce) + AES-256-GCM
+ * ciphertext + tag. The header and the file's path are authenticated, so a blob moved to another
+ * path fails. `session` (same passphrase) shares its scrypt; without one the file gets its own.
+ */
+export async function encryptFile(plain: Uint8Array, filePath: string, passphrase: string, session?: KeySession): Promise<Uint8Array> {
+  const s = session?.passphrase === passphrase ? session : keySession(passphrase);
+  const fileSalt = randomBytes(16);
   const nonce = randomBytes(12);
-  const header = Buffer.concat([MAGIC, Buffer.from([SCRYPT.logN, SCRYPT.r, SCRYPT.p, 0]), salt, nonce]);
-  const key = await scrypt(passphrase, salt, SCRYPT.logN, SCRYPT.r, SCRYPT.p);
-  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  const header = Buffer.concat([MAGIC2, Buffer.from([SCRYPT.logN, SCRYPT.r, SCRYPT.p, 0]), s.salt, fileSalt, nonce]);
+  const cipher = createCipheriv('aes-256-gcm', fileKey(await s.master, fileSalt), nonce);
   cipher.setAAD(Buffer.concat([header, Buffer.from(filePath, 'utf8')]));
   const body = Buffer.concat([cipher.update(plain), cipher.final()]);
   return Buffer.concat([header, body, cipher.getAuthTag()]);
@@ -111,7 +145,9 @@ export async function encryptFile(plain: Uint8Array, filePath: string, passphras
  */
 export async function decryptFile(blob: Uint8Array, filePath: string, passphrase: string): Promise<Result<Uint8Array>> {
   const buf = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
-  if (buf.length < HEADER_BYTES + TAG_BYTES || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
+  const v2 = buf.subarray(0, MAGIC2.length).equals(MAGIC2);
+  const headerBytes = v2 ? HEADER2_BYTES : HEADER_BYTES;
+  if (buf.length < headerBytes + TAG_BYTES || !(v2 || buf.subarray(0, MAGIC.length).equals(MAGIC))) {
     return err('BUNDLE_INVALID', `${filePath}: the encrypted file has no valid header.`);
   }
   const logN = buf[8]!;
@@ -120,15 +156,16 @@ export async function decryptFile(blob: Uint8Array, filePath: string, passphrase
   // A hostile header could ask scrypt for gigabytes per file: only this version's r and p, and N up to 2^17 (128 MiB), are accepted.
   if (logN < 14 || logN > 17 || r !== SCRYPT.r || p !== SCRYPT.p)
     return err('BUNDLE_INVALID', `${filePath}: the encrypted file asks for unsupported scrypt parameters.`);
-  const header = buf.subarray(0, HEADER_BYTES);
+  const header = buf.subarray(0, headerBytes);
   const salt = buf.subarray(12, 28);
-  const nonce = buf.subarray(28, HEADER_BYTES);
-  const key = await scrypt(passphrase, Buffer.from(salt), logN, r, p);
+  const nonce = buf.subarray(headerBytes - 12, headerBytes);
+  const derived = await scrypt(passphrase, Buffer.from(salt), logN, r, p);
+  const key = v2 ? fileKey(derived, Buffer.from(buf.subarray(28, 44))) : derived;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, nonce);
     decipher.setAAD(Buffer.concat([header, Buffer.from(filePath, 'utf8')]));
     decipher.setAuthTag(buf.subarray(buf.length - TAG_BYTES));
-    return ok(new Uint8Array(Buffer.concat([decipher.update(buf.subarray(HEADER_BYTES, buf.length - TAG_BYTES)), decipher.final()])));
+    return ok(new Uint8Array(Buffer.concat([decipher.update(buf.subarray(headerBytes, buf.length - TAG_BYTES)), decipher.final()])));
   } catch {
     return err(
       'PASSPHRASE_WRONG',
@@ -154,6 +191,8 @@ export interface BundleOptions {
   report?: string;
   /** Encrypts the secret files when given (at least 8 characters). */
   passphrase?: string;
+  /** Shares one scrypt across bundles encrypted with the same passphrase (a fleet export). */
+  keySession?: KeySession;
   agent?: { name: string; host?: string };
   now?: Date;
   signal?: AbortSignal;
@@ -225,6 +264,7 @@ function zipAttrs(mode: number, mtime: Date, level: 0 | 6): { os: number; attrs:
 export async function createBundle(o: BundleOptions): Promise<Result<CreatedBundle>> {
   if (o.passphrase !== undefined && o.passphrase.length < 8) return err('BAD_INPUT', 'The passphrase must have at least 8 characters.');
   const now = o.now ?? new Date();
+  const session = o.passphrase === undefined ? undefined : o.keySession?.passphrase === o.passphrase ? o.keySession : keySession(o.passphrase);
   const createdAt = now.toISOString();
   const files: BundleFile[] = [...o.files];
   if (o.report !== undefined) files.push({ path: REPORT_NAME, data: enc(o.report), mode: 0o644, secret: false, description: 'Connectivity report' });
@@ -247,7 +287,7 @@ export async function createBundle(o: BundleOptions): Promise<Result<CreatedBund
       ...(f.description ? { description: f.description.slice(0, 500) } : {}),
     };
     if (f.secret && o.passphrase !== undefined) {
-      const blob = await encryptFile(f.data, f.path, o.passphrase);
+      const blob = await encryptFile(f.data, f.path, o.passphrase, session);
       record.encrypted = { cipher: 'aes-256-gcm', kdf: 'scrypt', storedSize: blob.byteLength, storedSha256: sha256(blob) };
       zippable[f.path + ENCRYPTED_SUFFIX] = [blob, zipAttrs(0o600, now, 0)];
     } else {
@@ -294,7 +334,7 @@ export async function createBundle(o: BundleOptions): Promise<Result<CreatedBund
     ...zippable,
     [MANIFEST_NAME]: [manifestBytes, zipAttrs(0o644, now, 6)],
   };
-  if (o.passphrase !== undefined) ordered[MANIFEST_AUTH_NAME] = [await encryptFile(enc(sha256(manifestBytes)), MANIFEST_NAME, o.passphrase), zipAttrs(0o600, now, 0)];
+  if (o.passphrase !== undefined) ordered[MANIFEST_AUTH_NAME] = [await encryptFile(enc(sha256(manifestBytes)), MANIFEST_NAME, o.passphrase, session), zipAttrs(0o600, now, 0)];
   return ok({ zip: zipSync(ordered), manifest });
 }
 

@@ -10,7 +10,7 @@ import type { Draft } from '../../shared/ipc';
 import { FLEET_LIMIT, checkColumns, draftAnswers, rowToAgent, type FleetAgent, type FleetRow } from '../../shared/fleet';
 import type { AnyPlatform, Credential, CredentialSpec, PlatformId } from '../../shared/platforms/types';
 import { err, ok, type Result } from '../../shared/result';
-import { createBundle, generatedParts, writeBundle } from './bundle';
+import { createBundle, generatedParts, keySession, writeBundle, type KeySession } from './bundle';
 import { readSnapshot, writeFilesAtomic } from './files';
 import { generateKeyPair } from './keys';
 
@@ -60,14 +60,14 @@ export interface FleetCheck {
 }
 
 /** Checks every row of a fleet CSV against the draft's platform and answers (nothing is written). */
-export function checkFleet(platform: AnyPlatform, draft: Draft, csv: string): Result<FleetCheck> {
+export function checkFleet(platform: AnyPlatform, draft: Draft, csv: string, extraColumns: readonly string[] = []): Result<FleetCheck> {
   const parsed = parseFleetCsv(csv);
   if (!parsed.ok) return parsed;
-  const problems = checkColumns(platform, parsed.value.columns);
+  const problems = checkColumns(platform, parsed.value.columns, extraColumns);
   const template = { variant: draft.variant, answers: draftAnswers(platform, draft.variant, draft.answers).answers };
   const seen = new Map<string, number>();
   const agents = parsed.value.rows.map((row) => {
-    const agent = rowToAgent(platform, template, row);
+    const agent = rowToAgent(platform, template, row, extraColumns);
     const key = agent.name.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) agent.errors.push(`the name "${agent.name}" is already used on line ${first} (each agent's bundle is <name>.zip)`);
@@ -127,7 +127,7 @@ async function agentKeyPair(spec: Extract<CredentialSpec, { kind: 'ssh-keypair' 
 }
 
 /** Builds and writes one agent's bundle. */
-async function packAgent(o: FleetOptions, agent: FleetAgent, file: string): Promise<FleetBundle & { publicKey?: string }> {
+async function packAgent(o: FleetOptions, agent: FleetAgent, file: string, session: KeySession | undefined): Promise<FleetBundle & { publicKey?: string }> {
   let credential: Credential;
   let own: { fingerprint: string; publicKey: string } | undefined;
   if (o.credential === 'per-agent') {
@@ -154,6 +154,7 @@ async function packAgent(o: FleetOptions, agent: FleetAgent, file: string): Prom
     ...(removal ? { removal } : {}),
     agent: { name: agent.name, ...(agent.host ? { host: agent.host } : {}) },
     ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
+    ...(session ? { keySession: session } : {}),
   });
   if (!bundle.ok) return { name: agent.name, path: file, status: 'failed', error: bundle.error.message };
   const written = await writeBundle(file, bundle.value, o.overwrite ?? false);
@@ -197,9 +198,11 @@ export async function runFleet(o: FleetOptions): Promise<Result<FleetSummary>> {
   const bundles: FleetBundle[] = [];
   const keys: string[][] = [];
   const total = check.value.agents.length;
+  // One scrypt for the whole fleet; each file still gets its own key (bundle.ts, AOENC2).
+  const session = o.passphrase !== undefined ? keySession(o.passphrase) : undefined;
   for (const [i, agent] of check.value.agents.entries()) {
     const file = targets[i]!;
-    const { publicKey, ...bundle } = o.signal?.aborted ? { name: agent.name, path: file, status: 'cancelled' as const, publicKey: undefined } : await packAgent(o, agent, file);
+    const { publicKey, ...bundle } = o.signal?.aborted ? { name: agent.name, path: file, status: 'cancelled' as const, publicKey: undefined } : await packAgent(o, agent, file, session);
     if (publicKey && bundle.fingerprint) keys.push([agent.name, agent.host ?? '', bundle.fingerprint, publicKey]);
     bundles.push(bundle);
     o.onProgress?.(i + 1, total, bundle);

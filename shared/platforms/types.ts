@@ -174,6 +174,31 @@ export interface KnownFailure {
   action?: FixAction;
 }
 
+/**
+ * The hops an install passes on its way to "online", in order. Each online signal proves one hop;
+ * a watcher reports the first hop not yet proven (or the one a failure line belongs to).
+ */
+export const HOP_IDS = ['ssh', 'files', 'started', 'stayed-up', 'registered', 'connected', 'vendor'] as const;
+export type HopId = (typeof HOP_IDS)[number];
+
+/** Where the app reads a platform's log lines on the agent host. */
+export type LogSource = 'supervisord' | 'journalctl' | 'docker-logs' | 'log-file' | 'kubectl';
+
+/**
+ * One thing that proves the agent got further towards online, with its source (the vendor's code
+ * or docs), so the text is never invented:
+ * - `log`: a line the agent prints; `name` (when present) is the capture group holding the
+ *   agent's resolved name (for the vendor check); `pending` marks a state that is not a failure
+ *   but waits on a person (Bamboo approval); `holdMs` proves the hop only when the same attempt
+ *   shows no failure line for that long after the line.
+ * - `health`: a local HTTP endpoint on the agent host; `ok` must match a 2xx body.
+ * - `vendor-api`: the vendor's own list of connected agents, asked with a separate read-only token.
+ */
+export type OnlineSignal =
+  | { kind: 'log'; hop: HopId; id: string; pattern: RegExp; meaning: string; source: string; name?: number; pending?: boolean; holdMs?: number }
+  | { kind: 'health'; hop: HopId; id: string; port: number; path: string; ok: RegExp; meaning: string; source: string; optIn?: string; inContainer?: boolean }
+  | { kind: 'vendor-api'; hop: 'vendor'; id: string; api: 'buildkite-agents' | 'harness-delegates' | 'bamboo-agents'; scope: string; meaning: string; source: string };
+
 export interface Platform<A = unknown> {
   id: PlatformId;
   name: string;
@@ -193,7 +218,48 @@ export interface Platform<A = unknown> {
   /** After a rotation: the steps to retire the old token once every agent runs on the new one. */
   revokeChecklist?: string[];
   failures: KnownFailure[];
+  /** What proves an install of this platform is online (reference/next-platforms.md Part A). */
+  online: OnlineSignal[];
+  /** Install types a fleet's Ansible project can run (absent: no Ansible export yet). */
+  ansible?: AnsibleInstallType[];
 }
 
 /** A platform with its answers type erased, for catalogues. */
 export type AnyPlatform = Platform<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** One generated file as an Ansible role installs it: where under the install root, and what a change restarts. */
+export interface AnsibleFile {
+  artifact: Artifact;
+  /** Absolute path on the host, without the install root ('/etc/armorcode/supervisord.conf'). */
+  dest: string;
+  /** A change applies by reloading (only what changed restarts), by restarting everything, or needs neither. */
+  on: 'reload' | 'restart' | 'none';
+}
+
+/**
+ * An install type an exported Ansible project can run: the platform's own generator, laid out
+ * under an install root, and the shell lines the role runs. The lines are Jinja templates that may
+ * use `{{ agent_install_root }}` (quoted with `| quote`).
+ */
+export interface AnsibleInstallType {
+  id: string;
+  name: string;
+  /** The platform variant whose generator makes the files. */
+  variant: string;
+  /** The files for one agent under `root` ('' is /), byte-identical to the generator's for that layout. */
+  files(answers: unknown, credential: Credential, root: string, extras?: GenerateExtras): Result<{ generated: Generated; files: AnsibleFile[] }>;
+  /** Folders the install owns (created 0750, removed whole by remove.yml), without the root. */
+  dirs: string[];
+  /** The log file the online signals are read from, without the root. */
+  log: string;
+  /** Prints `started` when it started the service, nothing when it already ran (idempotence). */
+  start: string;
+  /** Applies changed config files, restarting only the programs whose config changed; prints `reloaded` when it did. */
+  reload: string;
+  /** Restarts everything; prints `restarted` when it did (nothing when the service is not running yet). */
+  restart: string;
+  /** Stops the service (prints `stopped` when it did); succeeds when it was not running. */
+  stop: string;
+  /** What remove.yml does, in words, for the project README. */
+  removal: string;
+}

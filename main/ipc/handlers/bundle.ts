@@ -22,9 +22,10 @@ import { credentialFromVault } from '../../services/credential';
 import type { Deps } from '../../services/deps';
 import { sha256 } from '../../services/files';
 import { checkFleet, runFleet } from '../../services/fleet';
+import { exportAnsibleFleet } from '../../services/fleet-ansible';
 import type { Handlers, JobRegistry } from '../dispatch';
 
-type BundleChannels = Pick<Contract, 'bundle:export' | 'bundle:inspect' | 'bundle:import' | 'fleet:check' | 'fleet:run'>;
+type BundleChannels = Pick<Contract, 'bundle:export' | 'bundle:inspect' | 'bundle:import' | 'fleet:check' | 'fleet:run' | 'fleet:ansible'>;
 
 /** `~/x` → the user's home; relative paths are refused (the app's working folder means nothing to a user). */
 export function userPath(p: string): Result<string> {
@@ -194,6 +195,31 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
         signal: ctx.signal,
         ...(input.passphrase !== undefined ? { passphrase: input.passphrase } : {}),
         onProgress: (done, total, bundle) => ctx.progress(`${done} of ${total}: ${bundle.name} ${bundle.status}`, done / total, bundle),
+      });
+    },
+
+    'fleet:ansible': async (input, ctx) => {
+      const draft = input.draft;
+      const platform = platformOf(draft);
+      if (!platform.ok) return platform;
+      const outDir = userPath(input.outDir);
+      if (!outDir.ok) return outDir;
+      // SSH platforms get a new key pair per agent; token platforms use the wizard's token.
+      const credential = platform.value.credential.kind === 'ssh-keypair' ? ok({ kind: 'none' as const }) : credentialFromVault(deps.vault, platform.value.credential, draft.credentialId, draft.knownHosts);
+      if (!credential.ok) return credential;
+      ctx.progress('Checking the CSV', 0);
+      return exportAnsibleFleet({
+        platform: platform.value,
+        ...(input.installType ? { type: input.installType } : {}),
+        draft,
+        csv: input.csv,
+        outDir: outDir.value,
+        credential: credential.value,
+        vaultPassword: input.vaultPassword,
+        ...(input.installRoot ? { installRoot: input.installRoot } : {}),
+        appVersion: deps.version,
+        signal: ctx.signal,
+        onProgress: (done, total, name) => ctx.progress(`${done} of ${total}: ${name}`, done / total),
       });
     },
   };

@@ -6,6 +6,7 @@ import { api } from '../../api';
 import { ErrorNote } from '../../components/bundle/ErrorNote';
 import { JobProgress } from '../../components/bundle/JobProgress';
 import { useJob } from '../../components/bundle/useJob';
+import { AnsibleExport } from './AnsibleExport';
 
 type Check = ChannelOutput<'fleet:check'>;
 
@@ -84,12 +85,8 @@ export function FleetRunner({ navigate }: { navigate(page: string): void }): Rea
         Template: <strong>{platform.name}</strong>
         {draft.variant ? ` (${platform.variants.find((v) => v.id === draft.variant)?.name ?? draft.variant})` : ''} from the wizard, with its answers and
         credential. The CSV has a header line; <code>name</code> is required (each bundle is <code>name.zip</code>), <code>host</code> and <code>variant</code>{' '}
-        are optional, and any other column sets that field:{' '}
-        {platform.fields
-          .filter((f) => f.kind !== 'list')
-          .map((f) => f.key)
-          .join(', ')}
-        .
+        are optional, and any other column sets that field (a list field as a JSON list):{' '}
+        {platform.fields.map((f) => f.key).join(', ')}.
       </p>
       <form onSubmit={(e) => void run(e)} noValidate>
         <div className="field">
@@ -213,6 +210,7 @@ export function FleetRunner({ navigate }: { navigate(page: string): void }): Rea
           </table>
         </div>
       ) : null}
+      <AnsibleExport draft={draft} platform={platform} csv={csv} />
     </section>
   );
 }

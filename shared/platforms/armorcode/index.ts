@@ -1,8 +1,10 @@
 /** ArmorCode tunnel agent: autossh reverse SSH tunnels under supervisord (reference/platforms.md §1). */
 import type { Endpoint, Platform } from '../types';
+import { armorcodeSupervisord } from './ansible';
 import { armorcodeAnswers, type ArmorcodeAnswers } from './answers';
 import { armorcodeFailures } from './failures';
 import { generateArmorcode } from './generate';
+import { armorcodeOnline } from './online';
 
 export { armorcodeAnswers, armorcodeService, parseServiceUrl, type ArmorcodeAnswers } from './answers';
 
@@ -53,4 +55,6 @@ export const armorcode: Platform<ArmorcodeAnswers> = {
   generate: (a, c, variant) => generateArmorcode(a, c, variant),
   updaters: [],
   failures: armorcodeFailures,
+  online: armorcodeOnline,
+  ansible: [armorcodeSupervisord],
 };

@@ -19,8 +19,9 @@ function program(a: ArmorcodeAnswers, service: ArmorcodeService, layout: Armorco
     `command=${autosshArgv(a, service, layout).map(supervisordArg).join(' ')}`,
     ...(layout.programUser ? [`user=${layout.programUser}`] : []),
     // autossh retries ssh by itself (AUTOSSH_GATETIME=0: even when the first attempt fails fast);
-    // it exits when ssh is killed, and supervisord then starts it again.
-    `environment=AUTOSSH_GATETIME=${supervisordEnvValue('0')}`,
+    // it exits when ssh is killed, and supervisord then starts it again. autossh logs to syslog
+    // unless given a file; /dev/stderr puts its "starting ssh" lines into this program's log.
+    `environment=AUTOSSH_GATETIME=${supervisordEnvValue('0')},AUTOSSH_LOGFILE=${supervisordEnvValue('/dev/stderr')}`,
     'autostart=true',
     'autorestart=true',
     'startsecs=5',

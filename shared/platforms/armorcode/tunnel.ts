@@ -68,13 +68,15 @@ export function forwardSpec(service: ArmorcodeService): string {
 /**
  * The ssh options every tunnel uses: keep-alives so a dead link is noticed, a forward that cannot
  * be bound ends the session (so it is retried instead of hanging), no prompts, and the server's
- * key checked against the pinned known_hosts.
+ * key checked against the pinned known_hosts. LogLevel=VERBOSE makes ssh print `Authenticated to …`,
+ * which the online check reads (reference/next-platforms.md A4); it logs no secrets.
  */
 export function sshOptions(a: ArmorcodeAnswers, layout: ArmorcodeLayout): string[] {
   const opts = [
     `ServerAliveInterval=${a.serverAliveInterval}`,
     `ServerAliveCountMax=${a.serverAliveCountMax}`,
     'ExitOnForwardFailure=yes',
+    'LogLevel=VERBOSE',
     'BatchMode=yes',
     'ConnectTimeout=20',
     'StrictHostKeyChecking=yes',

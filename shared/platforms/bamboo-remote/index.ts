@@ -6,6 +6,7 @@ import { baseUrl, bambooRemoteAnswers, type BambooRemoteAnswers } from './answer
 import { BAMBOO_REMOTE_FAILURES } from './failures';
 import { generateExisting, generateInstaller } from './installer';
 import { wrapperConfUpdater } from './updater';
+import { bambooRemoteOnline } from './online';
 
 export { bambooRemoteAnswers, type BambooRemoteAnswers } from './answers';
 export { readWrapperConf, setSecurityToken, type WrapperConfInfo } from './wrapper-conf';
@@ -79,4 +80,5 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
     'Check Administration → Agents: every remote agent is online again, then delete the old token from wherever it was kept.',
   ],
   failures: BAMBOO_REMOTE_FAILURES,
+  online: bambooRemoteOnline,
 };

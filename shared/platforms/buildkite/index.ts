@@ -12,6 +12,7 @@ import { generateKubernetes } from './kubernetes';
 import { buildkiteRemoval } from './removal';
 import { generateEnv } from './systemd';
 import { BUILDKITE_UPDATERS } from './updaters';
+import { buildkiteOnline } from './online';
 
 export { buildkiteAnswers, type BuildkiteAnswers, DEFAULT_ENDPOINT } from './answers';
 export { WHICH_TOKEN } from './common';
@@ -77,4 +78,5 @@ export const buildkite: Platform<BuildkiteAnswers> = {
     'Delete the backup files written by the rotation (*.bak-<time>): they still hold the old token.',
   ],
   failures: BUILDKITE_FAILURES,
+  online: buildkiteOnline,
 };

@@ -14,6 +14,7 @@ import { harnessRemoval } from './removal';
 import { generateShell } from './shell';
 import { HARNESS_UPDATERS } from './updaters';
 import { withTokenFormNotes } from './token-form';
+import { harnessOnline } from './online';
 
 export { harnessAnswers, type HarnessAnswers, DEFAULT_DELEGATE_TAG } from './answers';
 
@@ -81,4 +82,5 @@ export const harness: Platform<HarnessAnswers> = {
     'Revoked tokens are purged after 30 days; only then can the name be reused.',
   ],
   failures: HARNESS_FAILURES,
+  online: harnessOnline,
 };

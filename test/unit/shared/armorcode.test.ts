@@ -212,13 +212,14 @@ describe('armorcode generated files (docker)', () => {
     const jira = conf.programs[0]!;
     expect(jira.argv).toEqual([
       '/usr/bin/autossh', '-M', '0', '-N',
-      '-o', 'ServerAliveInterval=30', '-o', 'ServerAliveCountMax=3', '-o', 'ExitOnForwardFailure=yes', '-o', 'BatchMode=yes',
-      '-o', 'ConnectTimeout=20', '-o', 'StrictHostKeyChecking=yes', '-o', 'UserKnownHostsFile=/etc/armorcode/known_hosts',
+      '-o', 'ServerAliveInterval=30', '-o', 'ServerAliveCountMax=3', '-o', 'ExitOnForwardFailure=yes', '-o', 'LogLevel=VERBOSE',
+      '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=20', '-o', 'StrictHostKeyChecking=yes', '-o', 'UserKnownHostsFile=/etc/armorcode/known_hosts',
       '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'UpdateHostKeys=no', '-o', 'IdentitiesOnly=yes',
       '-i', '/etc/armorcode/private-key.pem', '-p', '22', '-l', 'acme', '-R', '*:5000:jira.acme.com:443', '--', 'tunnel.example.com',
     ]);
     expect(conf.programs[1]!.argv).toContain('*:5001:sonar.acme.com:9000');
-    expect(jira.environment).toEqual({ AUTOSSH_GATETIME: '0' });
+    // autossh gets a log file (its stderr, which supervisord keeps) so its "starting ssh" lines exist.
+    expect(jira.environment).toEqual({ AUTOSSH_GATETIME: '0', AUTOSSH_LOGFILE: '/dev/stderr' });
     expect(jira.autorestart).not.toBe('False');
     expect(jira.stopasgroup).toBe(true);
     expect(fileOf(r.value.files, 'supervisord.conf').text).not.toContain('StrictHostKeyChecking=no');
@@ -270,7 +271,7 @@ describe('armorcode generated files (systemd)', () => {
     const unit = fileOf(r.value.files, 'armorcode-tunnel-jira.service').text;
     expect(systemdVerify('armorcode-tunnel-jira.service', unit)).toEqual({ status: 0, stderr: '' });
     expect(unit).toContain('Restart=always');
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/ssh -N .*-o ExitOnForwardFailure=yes .* -R \*:5000:jira\.acme\.com:443 -- tunnel\.example\.com$/m);
+    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/ssh -N .*-o ExitOnForwardFailure=yes -o LogLevel=VERBOSE .* -R \*:5000:jira\.acme\.com:443 -- tunnel\.example\.com$/m);
   });
 });
 

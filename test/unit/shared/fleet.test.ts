@@ -33,14 +33,26 @@ describe('fleet rows', () => {
     expect(rowToAgent(buildkite, { variant: 'cfg', answers: { name: 'x' } }, { line: 2, cells: { name: 'a1', tags: 'queue' } }).errors[0]).toMatch(/key=value/);
   });
 
-  it('refuses unknown, duplicated and list columns, and a CSV without names', () => {
+  it('refuses unknown and duplicated columns, and a CSV without names', () => {
     expect(checkColumns(bamboo, ['name', 'host', 'serverUrl'])).toEqual([]);
     expect(checkColumns(bamboo, ['host', 'sever'])).toEqual([
       'the CSV needs a "name" column (one agent per row)',
       expect.stringMatching(/unknown column "sever": Bamboo remote agent has serverUrl/),
     ]);
     expect(checkColumns(bamboo, ['name', 'name'])).toEqual(['the column "name" appears twice']);
-    expect(checkColumns(getPlatform('armorcode')!, ['name', 'services'])[0]).toMatch(/is a list/);
+    expect(checkColumns(getPlatform('armorcode')!, ['name', 'services'])).toEqual([]);
+    expect(checkColumns(bamboo, ['name', 'ansible_host'], ['ansible_host'])).toEqual([]);
+  });
+
+  it('reads a list column (ArmorCode services) as a JSON list per agent, and names a bad cell', () => {
+    const armorcode = getPlatform('armorcode')!;
+    const template = { variant: 'docker', answers: { server: 'tunnel.example.com', user: 'acme', services: [{ name: 'a', url: 'http://a.internal', remotePort: 5000 }] } };
+    const agent = rowToAgent(armorcode, template, { line: 3, cells: { name: 'h1', services: '[{"name":"web","url":"http://127.0.0.1:8080","remotePort":5001}]', ansible_port: '2201' } }, ['ansible_port']);
+    expect(agent.errors).toEqual([]);
+    expect(agent.answers.services).toEqual([{ name: 'web', url: 'http://127.0.0.1:8080', remotePort: 5001 }]);
+    expect(agent.extra).toEqual({ ansible_port: '2201' });
+    expect(rowToAgent(armorcode, template, { line: 3, cells: { name: 'h1', services: 'web=5001' } }).errors[0]).toMatch(/Internal services: must be a JSON list/);
+    expect(rowToAgent(armorcode, template, { line: 3, cells: { name: 'h1', services: '[{"name":"web"}]' } }).errors.join()).toMatch(/url/);
   });
 });
 

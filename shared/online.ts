@@ -1,0 +1,228 @@
+/**
+ * Reads "is it online?" from what the agent host shows: the platform's online signals matched in
+ * its log (the latest attempt only), failure lines recognised by the same engine as Diagnostics
+ * and placed at the hop where they happened, health-endpoint answers, and the vendor APIs' agent
+ * lists. Pure: the main process fetches the text, this decides.
+ */
+import { z } from 'zod';
+import { diagnose, stripLogPrefix, type Diagnosis } from './diagnose';
+import { getPlatform } from './platforms';
+import { HOP_IDS, type HopId, type OnlineSignal, type PlatformId } from './platforms/types';
+
+export type HopState = 'passed' | 'failed' | 'waiting' | 'holding' | 'pending' | 'not-checked';
+
+/** One hop of the way to online, as the watcher and the CLI show it. */
+export interface HopReport {
+  hop: HopId;
+  state: HopState;
+  /** What proved it, what failed, or what is awaited, in words. */
+  detail: string;
+  /** The log line (prefix stripped) that proved or failed it. */
+  line?: string;
+  /** The known failure, for failed hops that a failure line explains. */
+  failure?: Diagnosis['failure'];
+}
+
+/** What the log says about the latest attempt. */
+export interface LogReading {
+  hops: HopReport[];
+  /** The agent's resolved name, from a signal that captures it (for the vendor check). */
+  name?: string;
+  /** How many attempts (started lines) the log shows; a change means the agent restarted. */
+  attempt: number;
+}
+
+/** Hop names as people read them. */
+export const HOP_TITLES: Record<HopId, string> = {
+  ssh: 'SSH to the host',
+  files: 'Files in place',
+  started: 'Service started',
+  'stayed-up': 'Process stayed up',
+  registered: 'Registered with the server',
+  connected: 'Connected',
+  vendor: 'Confirmed by the vendor',
+};
+
+const MAX_LINES = 5_000;
+
+function logSignals(platform: PlatformId): Extract<OnlineSignal, { kind: 'log' }>[] {
+  return (getPlatform(platform)?.online ?? []).filter((s): s is Extract<OnlineSignal, { kind: 'log' }> => s.kind === 'log');
+}
+
+/** The hops a platform's log can prove, in order (the ones before 'started' are the installer's). */
+export function logHops(platform: PlatformId): HopId[] {
+  const have = new Set(logSignals(platform).map((s) => s.hop));
+  return HOP_IDS.filter((h) => have.has(h));
+}
+
+interface Match {
+  signal: Extract<OnlineSignal, { kind: 'log' }>;
+  index: number;
+  line: string;
+  m: RegExpExecArray;
+}
+
+function firstFailure(lines: string[], from: number, platform: PlatformId): { index: number; diagnosis: Diagnosis } | undefined {
+  for (let i = from; i < lines.length; i++) {
+    const found = diagnose(lines[i]!, platform)[0];
+    if (found) return { index: i, diagnosis: found };
+  }
+  return undefined;
+}
+
+function readWindow(lines: string[], start: number, platform: PlatformId): { hops: HopReport[]; name?: string; failedAt?: number } {
+  const signals = logSignals(platform);
+  const hops = logHops(platform);
+  const matches = new Map<HopId, Match>();
+  let name: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    for (const signal of signals) {
+      // The process staying up spans ssh restarts inside it (autossh), so it is read from the whole
+      // log (its latest line); every other hop must be proven again by the latest attempt.
+      const whole = signal.hop === 'stayed-up';
+      if (i < start && !whole) continue;
+      if (matches.has(signal.hop) && !signal.name && !whole) continue;
+      const m = signal.pattern.exec(line);
+      if (!m) continue;
+      if (!matches.has(signal.hop) || whole) matches.set(signal.hop, { signal, index: i, line, m });
+      if (signal.name !== undefined && m[signal.name]) name = m[signal.name];
+    }
+  }
+  const failure = firstFailure(lines, start, platform);
+  // A failure line belongs to the hop after the last one proven before it (a held hop is not
+  // proven until it held, so a failure after its line fails it).
+  let failIdx = -1;
+  if (failure) {
+    let last = -1;
+    hops.forEach((hop, i) => {
+      const m = matches.get(hop);
+      if (m && (m.index < failure.index || hop === 'stayed-up') && !m.signal.holdMs) last = i;
+    });
+    failIdx = Math.min(last + 1, hops.length - 1);
+  }
+  const out: HopReport[] = [];
+  let blocked = false;
+  hops.forEach((hop, i) => {
+    const match = matches.get(hop);
+    if (failure && i === failIdx) {
+      const f = failure.diagnosis.failure;
+      out.push({ hop, state: 'failed', detail: `${f.title}: ${f.fix}`, line: lines[failure.index], failure: f });
+      blocked = true;
+      return;
+    }
+    if (blocked) {
+      out.push({ hop, state: 'not-checked', detail: 'waits for the hop before it' });
+      return;
+    }
+    if (!match) {
+      out.push({ hop, state: 'waiting', detail: `waiting for ${describe(signals.filter((s) => s.hop === hop))}` });
+      if (!failure) blocked = true;
+      return;
+    }
+    if (match.signal.pending) {
+      out.push({ hop, state: 'pending', detail: match.signal.meaning, line: match.line });
+      blocked = true;
+      return;
+    }
+    if (match.signal.holdMs) {
+      out.push({ hop, state: 'holding', detail: `${match.signal.meaning} — watching`, line: match.line });
+      blocked = true;
+      return;
+    }
+    out.push({ hop, state: 'passed', detail: match.signal.meaning, line: match.line });
+  });
+  return { hops: out, ...(name ? { name } : {}), ...(failure ? { failedAt: failure.index } : {}) };
+}
+
+function describe(signals: OnlineSignal[]): string {
+  return signals.map((s) => (s.kind === 'log' ? `"${s.pattern.source.replace(/\\/g, '').slice(0, 70)}"` : s.meaning)).join(' or ') || 'its signal';
+}
+
+/**
+ * Reads a log (journalctl, docker logs, a log file, supervisord's log, pasted kubectl logs) for the
+ * platform's online signals. Only the latest attempt counts (from the last 'started' line): an
+ * agent that restarted must prove itself again. When the latest attempt has not got past its
+ * first hop and the one before it failed, that failure is reported (a restart loop shows the
+ * reason, not just "starting").
+ */
+export function readOnlineLog(platform: PlatformId, text: string): LogReading {
+  const all = text.replace(/\r\n?/g, '\n').split('\n');
+  const lines = all.slice(-MAX_LINES).map(stripLogPrefix).filter(Boolean);
+  const signals = logSignals(platform);
+  const startedIdx: number[] = [];
+  lines.forEach((line, i) => {
+    if (signals.some((s) => s.hop === 'started' && s.pattern.test(line))) startedIdx.push(i);
+  });
+  const start = startedIdx.at(-1) ?? 0;
+  const current = readWindow(lines, start, platform);
+  let name = current.name;
+  const progressed = current.hops.some((h) => h.hop !== 'started' && h.hop !== 'stayed-up' && (h.state === 'passed' || h.state === 'holding'));
+  const prevStart = startedIdx.at(-2);
+  if (!progressed && current.failedAt === undefined && prevStart !== undefined) {
+    const previous = readWindow(lines.slice(0, start), prevStart, platform);
+    name ??= previous.name;
+    if (previous.failedAt !== undefined) {
+      const hops = previous.hops.map((h) => (h.state === 'failed' ? { ...h, detail: `the last attempt failed here, and the agent is retrying. ${h.detail}` } : h));
+      return { hops, attempt: startedIdx.length, ...(name ? { name } : {}) };
+    }
+  }
+  return { hops: current.hops, attempt: startedIdx.length, ...(name ? { name } : {}) };
+}
+
+/** True when every hop the log can prove has passed. */
+export function logSaysOnline(reading: LogReading): boolean {
+  return reading.hops.length > 0 && reading.hops.every((h) => h.state === 'passed');
+}
+
+/** What a health endpoint's answer means for its hop. */
+export function readHealth(signal: Extract<OnlineSignal, { kind: 'health' }>, status: number, body: string): HopReport {
+  const text = body.trim().slice(0, 300);
+  if (status >= 200 && status < 300 && signal.ok.test(text)) return { hop: signal.hop, state: 'passed', detail: `${signal.path} answered ${status}: ${text || '(empty)'}`, line: text };
+  if (status >= 200 && status < 300) return { hop: signal.hop, state: 'waiting', detail: `${signal.path} answered ${status} but not yet "${signal.ok.source}": ${text}`, line: text };
+  return { hop: signal.hop, state: 'failed', detail: `${signal.path} answered ${status}: ${text || '(empty)'}`, line: text };
+}
+
+// ---- Vendor APIs: the documented response shapes, read with zod so a surprise is named. ----
+
+const buildkiteAgent = z.object({ name: z.string(), connection_state: z.string(), hostname: z.string().nullish(), version: z.string().nullish() });
+const harnessList = z.object({
+  resource: z.array(z.object({ name: z.string(), connected: z.boolean(), lastHeartBeat: z.number().nullish(), delegateReplicas: z.array(z.object({ hostName: z.string().nullish(), connected: z.boolean().nullish() })).nullish() })),
+});
+const bambooAgent = z.object({ id: z.number(), name: z.string(), active: z.boolean().nullish(), enabled: z.boolean().nullish(), busy: z.boolean().nullish() });
+const bambooPending = z.array(z.object({ uuid: z.string().nullish(), agentUuid: z.string().nullish(), ip: z.string().nullish(), name: z.string().nullish() }).passthrough());
+
+/** The vendor's answer for one agent, by its resolved name. */
+export function readVendorAgents(api: 'buildkite-agents' | 'harness-delegates' | 'bamboo-agents', name: string, status: number, body: unknown, pending?: unknown): HopReport {
+  const hop: HopId = 'vendor';
+  if (status === 401) return { hop, state: 'failed', detail: 'the vendor refused the read-only token (401): it is wrong, expired or revoked. Paste a valid one.' };
+  if (status === 403) return { hop, state: 'failed', detail: `the token lacks the permission this check needs (403)${scopeText(api)}. Create one with it.` };
+  if (status < 200 || status >= 300) return { hop, state: 'failed', detail: `the vendor API answered ${status}` };
+  if (api === 'buildkite-agents') {
+    const list = z.array(buildkiteAgent).safeParse(body);
+    if (!list.success) return { hop, state: 'failed', detail: 'the Buildkite API answered in an unexpected shape' };
+    const agent = list.data.find((a) => a.name === name);
+    if (!agent) return { hop, state: 'waiting', detail: `Buildkite does not list "${name}" among connected agents (yet)` };
+    return agent.connection_state === 'connected'
+      ? { hop, state: 'passed', detail: `Buildkite lists "${name}" as connected${agent.hostname ? ` on ${agent.hostname}` : ''}` }
+      : { hop, state: 'failed', detail: `Buildkite lists "${name}" as ${agent.connection_state}` };
+  }
+  if (api === 'harness-delegates') {
+    const list = harnessList.safeParse(body);
+    if (!list.success) return { hop, state: 'failed', detail: 'the Harness API answered in an unexpected shape' };
+    const d = list.data.resource.find((r) => r.name === name);
+    if (!d) return { hop, state: 'waiting', detail: `Harness does not list a delegate "${name}" (yet)` };
+    return d.connected ? { hop, state: 'passed', detail: `Harness lists "${name}" as connected` } : { hop, state: 'failed', detail: `Harness lists "${name}" as not connected` };
+  }
+  const list = z.array(bambooAgent).safeParse(body);
+  if (!list.success) return { hop, state: 'failed', detail: 'the Bamboo API answered in an unexpected shape' };
+  const agent = list.data.find((a) => a.name === name);
+  if (agent) return agent.enabled === false ? { hop, state: 'failed', detail: `Bamboo lists "${name}" online but disabled: enable it in Administration → Agents` } : { hop, state: 'passed', detail: `Bamboo lists "${name}" as online` };
+  const waiting = bambooPending.safeParse(pending);
+  if (waiting.success && waiting.data.length > 0) return { hop, state: 'pending', detail: `${waiting.data.length} agent(s) wait for approval in Bamboo → Administration → Agents → Agent authentication; approve this one (it is not a failure)` };
+  return { hop, state: 'waiting', detail: `Bamboo does not list "${name}" among online agents (yet)` };
+}
+
+function scopeText(api: 'buildkite-agents' | 'harness-delegates' | 'bamboo-agents'): string {
+  return api === 'buildkite-agents' ? ': read_agents' : api === 'harness-delegates' ? ': core_delegate_view' : ': an admin personal access token';
+}

@@ -1,0 +1,42 @@
+/**
+ * What proves a Buildkite agent is online (reference/next-platforms.md A1): the lines the agent
+ * prints (buildkite/agent source), the opt-in health endpoint's per-spawn heartbeat, and the REST
+ * list of connected agents asked with a separate `read_agents` token.
+ */
+import type { OnlineSignal } from '../types';
+
+/** The address the app offers to add as `health-check-addr` (loopback only, never exposed). */
+export const BUILDKITE_HEALTH_ADDR = 'localhost:3901';
+
+export const buildkiteOnline: OnlineSignal[] = [
+  { kind: 'log', hop: 'started', id: 'buildkite-starting', pattern: /Starting buildkite-agent v\S+ with PID: \d+/, meaning: 'the agent process started', source: 'buildkite/agent clicommand/agent_start.go' },
+  {
+    kind: 'log',
+    hop: 'registered',
+    id: 'buildkite-registered',
+    pattern: /Successfully registered agent "([^"]+)" with tags/,
+    name: 1,
+    meaning: 'the Agent API accepted the token and registered the agent',
+    source: 'buildkite/agent core/client.go',
+  },
+  {
+    kind: 'log',
+    hop: 'connected',
+    id: 'buildkite-connected',
+    pattern: /Ping stream connection established|Streaming ping mode is unavailable, permanently falling back to polling-based ping mode|Waiting for instructions\.\.\./,
+    meaning: 'the agent connected and waits for jobs',
+    source: 'buildkite/agent agent/agent_worker_streaming.go, agent_worker_ping.go, agent_worker.go',
+  },
+  {
+    kind: 'health',
+    hop: 'connected',
+    id: 'buildkite-heartbeat',
+    port: 3901,
+    path: '/agent/1',
+    ok: /^OK: last heartbeat successful/,
+    meaning: 'the health endpoint reports a successful heartbeat of spawn 1',
+    source: 'buildkite/agent agent/agent_pool.go; docs monitoring_and_observability.md',
+    optIn: `health-check-addr="${BUILDKITE_HEALTH_ADDR}"`,
+  },
+  { kind: 'vendor-api', hop: 'vendor', id: 'buildkite-api-agents', api: 'buildkite-agents', scope: 'read_agents', meaning: 'Buildkite lists the agent as connected', source: 'buildkite/docs pages/apis/rest_api/agents.md' },
+];
