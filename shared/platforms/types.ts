@@ -194,6 +194,39 @@ export type OnlineSignal =
   | { kind: 'health'; hop: HopId; id: string; port: number; path: string; ok: RegExp; meaning: string; source: string; optIn?: string; inContainer?: boolean }
   | { kind: 'vendor-api'; hop: 'vendor'; id: string; api: 'buildkite-agents' | 'harness-delegates' | 'bamboo-agents'; scope: string; meaning: string; source: string };
 
+/** A command the installer runs on the agent host: shell text of paths and names only, never a secret. */
+export interface HostCommand {
+  title: string;
+  command: string;
+  /** Needs root (run with `sudo -n` when the login user is not root). */
+  privileged?: boolean;
+  /** A failure is expected and harmless (e.g. stopping what is not running). */
+  mayFail?: boolean;
+}
+
+/**
+ * How the app installs generated files on an agent host over SSH, under an install root (the
+ * prefix; '/' for a real install). Paths are absolute on the host, already under the prefix.
+ */
+export interface HostRecipe {
+  kind: 'supervisord' | 'systemd' | 'docker' | 'shell' | 'installer';
+  title: string;
+  dirs: { path: string; mode: number }[];
+  files: { from: string; target: string; mode: number; secret: boolean; text: string }[];
+  /** Programs that must exist on the host (checked before any change). */
+  requires: string[];
+  /** Stops what a previous install left running (before files are replaced, and on undo). */
+  stop: HostCommand[];
+  start: HostCommand[];
+  /** Answers whether the service runs; `running` matches its output when it does. */
+  status: { command: string; running: RegExp };
+  /** Prints the agent's log (the online signals are read from it). */
+  log: { source: LogSource; command: string };
+  /** Files the agent itself creates (moved aside on undo, never deleted). */
+  agentMade: string[];
+  notes: string[];
+}
+
 export interface Platform<A = unknown> {
   id: PlatformId;
   name: string;
@@ -215,6 +248,11 @@ export interface Platform<A = unknown> {
   failures: KnownFailure[];
   /** What proves an install of this platform is online (reference/next-platforms.md Part A). */
   online: OnlineSignal[];
+  /**
+   * How to install a variant's generated files on a host under `prefix`; absent, or BAD_INPUT,
+   * for variants that do not run on a host (Kubernetes, Helm, ECS: their commands are shown).
+   */
+  hostInstall?(variant: string, files: Artifact[], prefix: string): Result<HostRecipe>;
 }
 
 /** A platform with its answers type erased, for catalogues. */

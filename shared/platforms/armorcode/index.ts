@@ -3,6 +3,7 @@ import type { Endpoint, Platform } from '../types';
 import { armorcodeAnswers, type ArmorcodeAnswers } from './answers';
 import { armorcodeFailures } from './failures';
 import { generateArmorcode } from './generate';
+import { armorcodeHostRecipe } from './host-install';
 import { armorcodeOnline } from './online';
 
 export { armorcodeAnswers, armorcodeService, parseServiceUrl, type ArmorcodeAnswers } from './answers';
@@ -55,4 +56,5 @@ export const armorcode: Platform<ArmorcodeAnswers> = {
   updaters: [],
   failures: armorcodeFailures,
   online: armorcodeOnline,
+  hostInstall: armorcodeHostRecipe,
 };
