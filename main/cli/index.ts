@@ -10,9 +10,10 @@ import { keygenCommand } from './keygen';
 import { bundleCommand } from './bundle';
 import { generateCommand } from './generate';
 import { diagnoseCommand } from './diagnose';
+import { installCommand, verifyCommand } from './install';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
 
-export const COMMANDS: Command[] = [platformsCommand, keygenCommand, probeCommand, generateCommand, rotateCommand, diagnoseCommand, scpCheckCommand, bundleCommand];
+export const COMMANDS: Command[] = [platformsCommand, keygenCommand, probeCommand, generateCommand, rotateCommand, diagnoseCommand, scpCheckCommand, bundleCommand, installCommand, verifyCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

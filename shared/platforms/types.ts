@@ -179,6 +179,13 @@ export type HopId = (typeof HOP_IDS)[number];
 /** Where the app reads a platform's log lines on the agent host. */
 export type LogSource = 'supervisord' | 'journalctl' | 'docker-logs' | 'log-file' | 'kubectl';
 
+/** Where an installed agent's log and state are on its host (read over SSH, or locally). */
+export interface AgentWhere {
+  log: { source: 'journalctl'; unit: string } | { source: 'docker-logs'; container: string } | { source: 'log-file' | 'supervisord'; file: string };
+  /** Answers whether the service runs; `running` matches its output when it does. */
+  status?: { command: string; running: RegExp };
+}
+
 /**
  * One thing that proves the agent got further towards online, with its source (the vendor's code
  * or docs), so the text is never invented:
@@ -218,10 +225,8 @@ export interface HostRecipe {
   /** Stops what a previous install left running (before files are replaced, and on undo). */
   stop: HostCommand[];
   start: HostCommand[];
-  /** Answers whether the service runs; `running` matches its output when it does. */
-  status: { command: string; running: RegExp };
-  /** Prints the agent's log (the online signals are read from it). */
-  log: { source: LogSource; command: string };
+  /** Where its log and state are (the online signals are read from them). */
+  where: AgentWhere;
   /** Files the agent itself creates (moved aside on undo, never deleted). */
   agentMade: string[];
   notes: string[];
@@ -253,6 +258,8 @@ export interface Platform<A = unknown> {
    * for variants that do not run on a host (Kubernetes, Helm, ECS: their commands are shown).
    */
   hostInstall?(variant: string, files: Artifact[], prefix: string): Result<HostRecipe>;
+  /** Where a host install under `prefix` keeps its log and state (for `verify`), by default. */
+  where?(prefix: string): AgentWhere;
 }
 
 /** A platform with its answers type erased, for catalogues. */

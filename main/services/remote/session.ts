@@ -6,6 +6,7 @@
  * Failures: HOST_KEY_REQUIRED (nothing pinned for host:port; the presented key is in the hint),
  * HOST_KEY_MISMATCH, AUTH_FAILED, CONNECTION_LOST (refused, reset, closed), TIMEOUT, CANCELLED.
  */
+import type { Duplex } from 'node:stream';
 import ssh2, { type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { knownHostsLine, pinnedKeys } from '../../../shared/known-hosts';
 import { err, ok, type AppError, type Result } from '../../../shared/result';
@@ -45,6 +46,8 @@ export interface HostSession {
   presented: PresentedKey;
   exec(command: string, opts?: { signal?: AbortSignal; onOutput?: (text: string) => void; stdin?: string }): Promise<Result<ExecResult>>;
   sftp(): Promise<Result<SFTPWrapper>>;
+  /** A TCP connection from the host to host:port on its side (for its loopback health endpoints). */
+  forward(host: string, port: number): Promise<Result<Duplex>>;
   /** Set once the connection is gone (closed by either side). */
   lost(): AppError | undefined;
   close(): void;
@@ -94,6 +97,11 @@ export function openSession(t: HostTarget, signal?: AbortSignal): Promise<Result
           new Promise((res) => {
             if (gone) return res({ ok: false, error: gone });
             client.sftp((e, sftp) => res(e ? { ok: false, error: gone ?? lostError(e.message) } : ok(sftp)));
+          }),
+        forward: (host, port) =>
+          new Promise((res) => {
+            if (gone) return res({ ok: false, error: gone });
+            client.forwardOut('127.0.0.1', 0, host, port, (e, channel) => res(e ? err('REMOTE_FAILED', `the host could not connect to ${host}:${port}: ${e.message}`) : ok(channel)));
           }),
         lost: () => gone,
         close: () => client.end(),

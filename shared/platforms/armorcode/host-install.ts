@@ -5,7 +5,7 @@
  * generating it with the host layout (test/unit/shared/armorcode-host-install.test.ts).
  */
 import { err, ok, type Result } from '../../result';
-import type { Artifact, HostRecipe } from '../types';
+import type { AgentWhere, Artifact, HostRecipe } from '../types';
 import { shellLine, shellWord } from './escape';
 import { CONTAINER_LAYOUT, inDir, layoutProblem, type ArmorcodeLayout } from './tunnel';
 
@@ -48,6 +48,15 @@ export function rerootSupervisordConf(text: string, layout: ArmorcodeLayout): Re
   return ok(lines.join('\n'));
 }
 
+/** Where the tunnels' log (supervisord, autossh and ssh lines in one file) and state are. */
+export function armorcodeWhere(prefix: string): AgentWhere {
+  const layout = hostLayout(prefix);
+  return {
+    log: { source: 'supervisord', file: layout.logFile },
+    status: { command: `${shellLine(['supervisorctl', '-c', inDir(layout.configDir, 'supervisord.conf')])} status`, running: /\bRUNNING\b/ },
+  };
+}
+
 /** The supervisord recipe for the Docker Compose variant's files, under `prefix`. */
 export function armorcodeHostRecipe(variant: string, files: Artifact[], prefix: string): Result<HostRecipe> {
   if (variant !== 'docker') return err('BAD_INPUT', 'Installing over SSH runs the tunnels under the host\'s supervisord, from the Docker Compose variant\'s files.', 'Generate the Docker Compose variant, or install the systemd units with the commands shown.');
@@ -81,8 +90,7 @@ export function armorcodeHostRecipe(variant: string, files: Artifact[], prefix: 
     // supervisorctl fails when no supervisord listens on the socket: nothing to stop then.
     stop: [{ title: 'Stop a tunnel supervisord this install runs', command: ctl('shutdown'), mayFail: true }],
     start: [{ title: 'Start supervisord with the tunnels (detached from this session)', command: `setsid -f supervisord -c ${shellWord(confPath)} </dev/null >/dev/null 2>&1` }],
-    status: { command: ctl('status'), running: /\bRUNNING\b/ },
-    log: { source: 'supervisord', command: `tail -n 3000 ${shellWord(layout.logFile)}` },
+    where: armorcodeWhere(prefix),
     agentMade: [layout.logFile],
     notes: [
       'The tunnels run as the SSH login user under its own supervisord, from the install root; nothing else on the host changes.',

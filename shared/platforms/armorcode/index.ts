@@ -3,7 +3,7 @@ import type { Endpoint, Platform } from '../types';
 import { armorcodeAnswers, type ArmorcodeAnswers } from './answers';
 import { armorcodeFailures } from './failures';
 import { generateArmorcode } from './generate';
-import { armorcodeHostRecipe } from './host-install';
+import { armorcodeHostRecipe, armorcodeWhere } from './host-install';
 import { armorcodeOnline } from './online';
 
 export { armorcodeAnswers, armorcodeService, parseServiceUrl, type ArmorcodeAnswers } from './answers';
@@ -57,4 +57,5 @@ export const armorcode: Platform<ArmorcodeAnswers> = {
   failures: armorcodeFailures,
   online: armorcodeOnline,
   hostInstall: armorcodeHostRecipe,
+  where: armorcodeWhere,
 };
