@@ -234,6 +234,7 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
   }, 120_000);
 
   it('Cancel during the uploads leaves the root as it was; a dropped connection mid-upload says what is in place', async () => {
+    if (!existsSync(generated)) await generate(generated, await freePort());
     const files = readdirSync(generated).map((name) => ({ path: name, text: readFileSync(path.join(generated, name), 'utf8'), mode: lstatSync(path.join(generated, name)).mode & 0o777, secret: name === 'private-key.pem' }));
     const target: HostTarget = { host: '127.0.0.1', port: agentHost.port, user: agentHost.user, privateKey: readFileSync(adminKey(), 'utf8'), knownHosts: readFileSync(knownHosts, 'utf8') };
 
@@ -281,6 +282,43 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     // Exactly the temp file that arrived is named as left over; nothing was renamed into place.
     expect(dropped.leftovers).toEqual([`${prefix2}/etc/armorcode/supervisord.conf.ao-tmp-${dropped.record.id}`]);
     expect(Object.keys(tree(prefix2)).filter((k) => !k.endsWith('/'))).toEqual([`etc/armorcode/supervisord.conf.ao-tmp-${dropped.record.id}`]);
+  }, 60_000);
+  it.skipIf(process.getuid?.() !== 0)('a full disk (a 64 KiB tmpfs as the install root) is refused before any change, or fails the upload cleanly', async () => {
+    if (!existsSync(generated)) await generate(generated, await freePort());
+    const files = readdirSync(generated).map((name) => ({ path: name, text: readFileSync(path.join(generated, name), 'utf8'), mode: lstatSync(path.join(generated, name)).mode & 0o777, secret: name === 'private-key.pem' }));
+    const target: HostTarget = { host: '127.0.0.1', port: agentHost.port, user: agentHost.user, privateKey: readFileSync(adminKey(), 'utf8'), knownHosts: readFileSync(knownHosts, 'utf8') };
+    const root = newPrefix();
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', root]);
+    try {
+      const fill = (leaveKb: number): void => {
+        const free = Number(execFileSync('df', ['-Pk', root], { encoding: 'utf8' }).split('\n')[1]!.split(/\s+/)[3]);
+        writeFileSync(path.join(root, `filler-${leaveKb}`), Buffer.alloc(Math.max(0, free - leaveKb) * 1024));
+      };
+      fill(0);
+      const before = tree(root);
+      const s = await openSession(target);
+      if (!s.ok) throw new Error(s.error.message);
+      const refused = await planRemoteInstall(s.value, 'armorcode', 'docker', files, root);
+      expect(!refused.ok && refused.error.code).toBe('IO_ERROR');
+      expect(!refused.ok && refused.error.message).toMatch(/bytes free .*nothing was changed/);
+      expect(tree(root)).toEqual(before);
+
+      // Room at plan time, then something else fills the disk: the upload fails, its temps are removed.
+      rmSync(path.join(root, 'filler-0'));
+      const planned = await planRemoteInstall(s.value, 'armorcode', 'docker', files, root);
+      if (!planned.ok) throw new Error(planned.error.message);
+      fill(0);
+      const failed = await runRemoteInstall(s.value, target, planned.value);
+      s.value.close();
+      expect(failed.ok).toBe(false);
+      if (failed.ok) return;
+      expect(failed.error.code).toBe('IO_ERROR');
+      expect(failed.error.message).toMatch(/full disk/);
+      expect(failed.inPlace).toEqual([]);
+      expect(Object.keys(tree(root)).filter((k) => !k.endsWith('/'))).toEqual(['filler-0']);
+    } finally {
+      execFileSync('umount', [root]);
+    }
   }, 60_000);
 });
 

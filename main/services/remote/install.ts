@@ -162,21 +162,27 @@ function readIfFile(sftp: SFTPWrapper, path: string): Promise<Buffer | null | 'l
 const sftpCall = <T = void>(what: string, fn: (cb: (e?: Error | null, v?: T) => void) => void): Promise<Result<T>> =>
   new Promise((resolve) => fn((e, v) => resolve(e ? err('IO_ERROR', `${what}: ${e.message}`) : ok(v as T))));
 
-function writeFileAt(sftp: SFTPWrapper, path: string, data: string | Buffer, mode: number): Promise<Result<void>> {
-  return new Promise((resolve) => {
-    // Opened with the final mode, then chmod: the host's umask must not widen or narrow it.
-    const stream = sftp.createWriteStream(path, { flags: 'wx', mode });
-    let failed = false;
-    stream.on('error', (e: Error) => {
-      failed = true;
-      resolve(err('IO_ERROR', `writing ${path} failed on the host: ${e.message} (a full disk or a read-only folder)`, 'Free space on the host or fix the folder\'s permissions, then run the install again.'));
-    });
-    stream.on('close', () => {
-      if (failed) return;
-      sftp.chmod(path, mode, (e) => resolve(e ? err('IO_ERROR', `chmod ${path}: ${e.message}`) : ok(undefined)));
-    });
-    stream.end(data);
+/**
+ * Writes a new file (never over an existing one) with open/write/close, each answer checked, then
+ * its size read back: a full disk must fail here, not leave an empty key behind (SFTP's write
+ * stream can end "successfully" with nothing written).
+ */
+async function writeFileAt(sftp: SFTPWrapper, path: string, data: string | Buffer, mode: number): Promise<Result<void>> {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const full = (e: Error | null | undefined): Result<void> => err('IO_ERROR', `writing ${path} failed on the host: ${e?.message ?? 'short write'} (a full disk or a read-only folder)`, 'Free space on the host or fix the folder\'s permissions, then run the install again.');
+  const handle = await new Promise<Result<Buffer>>((resolve) => sftp.open(path, 'wx', { mode }, (e, h) => resolve(e ? full(e) as Result<never> : ok(h))));
+  if (!handle.ok) return handle;
+  const h = handle.value;
+  let written = await new Promise<Result<void>>((resolve) => {
+    if (bytes.length === 0) return resolve(ok(undefined));
+    sftp.write(h, bytes, 0, bytes.length, 0, (e) => resolve(e ? full(e) : ok(undefined)));
   });
+  const closed = await new Promise<Result<void>>((resolve) => sftp.close(h, (e) => resolve(e ? full(e) : ok(undefined))));
+  if (written.ok) written = closed;
+  if (!written.ok) return written;
+  const st = await statOf(sftp, path);
+  if (!st || st.size !== bytes.length) return full(new Error(`${st?.size ?? 0} of ${bytes.length} bytes arrived`));
+  return sftpCall(`chmod ${path}`, (cb) => sftp.chmod(path, mode, cb));
 }
 
 async function mkdirs(sftp: SFTPWrapper, path: string, mode: number, created: string[]): Promise<Result<void>> {
