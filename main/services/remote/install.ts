@@ -257,8 +257,10 @@ export async function runRemoteInstall(
   const gone = stopped();
   if (gone) return fail(gone);
 
-  emit({ kind: 'step', text: 'Stopping what a previous install runs' });
-  for (const c of recipe.stop) {
+  // Only a root where this install replaces something can have a previous one running.
+  const replacing = plan.files.some((f) => f.replaces !== 'nothing');
+  if (replacing) emit({ kind: 'step', text: 'Stopping what a previous install runs' });
+  for (const c of replacing ? recipe.stop : []) {
     const r = await session.exec(commandText(c, plan.asRoot), { onOutput: (text) => emit({ kind: 'output', text }) });
     if (!r.ok) return fail(r.error);
   }

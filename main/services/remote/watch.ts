@@ -97,14 +97,19 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
   let last: WatchUpdate = { hops: o.before ?? [], leftMs: o.timeoutMs, online: false };
   for (;;) {
     const now = Date.now();
-    const log = await o.run(logCommand(o.where, o.start));
+    // One command per poll (the log, then the service state after a marker): each exec over SSH
+    // costs a channel and a shell on the host.
+    const marker = '--agent-onboard-status--';
+    const combined = o.where.status ? `${logCommand(o.where, o.start)}; printf '\\n%s\\n' ${marker}; ${o.where.status.command} 2>&1` : logCommand(o.where, o.start);
+    const log = await o.run(combined);
     if (!log.ok) return { ...last, hops: [...last.hops.filter((h) => h.hop === 'ssh' || h.hop === 'files'), { hop: 'ssh', state: 'failed', detail: log.error.message }] };
-    const reading = readOnlineLog(o.platform, log.value.stdout);
+    const cut = log.value.stdout.lastIndexOf(`\n${marker}\n`);
+    const logText = o.where.status && cut >= 0 ? log.value.stdout.slice(0, cut) : log.value.stdout;
+    const statusText = o.where.status && cut >= 0 ? log.value.stdout.slice(cut + marker.length + 2) : '';
+    const reading = readOnlineLog(o.platform, logText);
     let hops = reading.hops;
-    if (o.where.status) {
-      const st = await o.run(o.where.status.command);
-      const running = st.ok && o.where.status.running.test(st.value.stdout);
-      if (!running) hops = hops.map((h) => (h.hop === 'started' && h.state === 'passed' ? { ...h, state: 'waiting', detail: `the service is not running now: ${st.ok ? (st.value.stdout || st.value.stderr).trim().slice(0, 200) : st.error.message}` } : h));
+    if (o.where.status && !o.where.status.running.test(statusText)) {
+      hops = hops.map((h) => (h.hop === 'started' && h.state === 'passed' ? { ...h, state: 'waiting', detail: `the service is not running now: ${statusText.trim().slice(0, 200) || 'no answer'}` } : h));
     }
     const hold = hops.find((h) => h.state === 'holding');
     if (hold) {
@@ -128,7 +133,7 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
     // but the cause is known and waiting would only hide it.
     if (online || hops.some((h) => h.state === 'failed')) return last;
     if (Date.now() >= deadline || o.signal?.aborted) return last;
-    await new Promise((r) => setTimeout(r, o.pollMs ?? 1_000));
+    await new Promise((r) => setTimeout(r, o.pollMs ?? 500));
   }
 }
 
