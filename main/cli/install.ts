@@ -13,7 +13,9 @@ import type { AppError } from '../../shared/result';
 import { hostSchema, portSchema } from '../../shared/validate';
 import { importBundle, openBundle, readBundleFile } from '../services/bundle';
 import { keyForSsh2 } from '../services/keys';
-import { planRemoteInstall, runRemoteInstall, type InstallEvent } from '../services/remote/install';
+import { z } from 'zod';
+import { planRemoteInstall, runRemoteInstall, type InstallEvent, type InstallRecord } from '../services/remote/install';
+import { planRemoteUndo, runRemoteUndo } from '../services/remote/undo';
 import { openSession, type HostSession, type HostTarget } from '../services/remote/session';
 import { q } from '../services/remote/shell';
 import { logStartNow, runLocally, watchOnline, type RunCommand, type VendorCheck, type WatchUpdate } from '../services/remote/watch';
@@ -91,6 +93,7 @@ function hopFailure(hop: HopReport['hop'], e: AppError): HopReport {
 const INSTALL_HELP = `Usage: agent-onboard install --host H [--port N] --user U (--key FILE [--passphrase-env VAR] | ssh-agent)
                              --known-hosts FILE (--bundle FILE.zip [--bundle-passphrase-env VAR] | --from DIR)
                              [--platform P --variant V] [--prefix DIR] [--timeout-ms N] [--dry-run] [--json]
+       agent-onboard install --host H ... --undo RECORD.json [--dry-run] [--json]
 
 Installs generated files on the agent host over SSH, starts the agent and watches it come online,
 hop by hop: SSH to the host → files in place → service started → process stayed up → registered
@@ -108,6 +111,9 @@ Options:
   --bundle FILE.zip   a bundle made by 'bundle export' (its manifest names the platform)
   --timeout-ms N      how long to watch for online (default 60000)
   --json              one JSON document: plan, hops, record (for undo), online
+  --undo RECORD.json  undo an install (its "record" from --json): stop the service, restore what it
+                      replaced, move what it created aside into ~/.agent-onboard/undone/<id> on the
+                      host; nothing is deleted and a file edited since is left as it is
 
 Exit codes: 0 the agent is online, 1 a hop failed or was not proven in time (named), 2 bad usage or input.
 
@@ -127,9 +133,10 @@ export const installCommand: Command = {
       options: {
         host: { type: 'string' }, port: { type: 'string' }, user: { type: 'string' }, key: { type: 'string' }, 'passphrase-env': { type: 'string' },
         'known-hosts': { type: 'string' }, bundle: { type: 'string' }, 'bundle-passphrase-env': { type: 'string' }, from: { type: 'string' },
-        platform: { type: 'string' }, variant: { type: 'string' }, prefix: { type: 'string' }, 'timeout-ms': { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' },
+        platform: { type: 'string' }, variant: { type: 'string' }, prefix: { type: 'string' }, 'timeout-ms': { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, undo: { type: 'string' },
       },
     });
+    if (values.undo) return undoInstall(io, values, values.undo);
     if (Boolean(values.bundle) === Boolean(values.from)) throw new UsageError('give exactly one of --bundle FILE.zip or --from DIR');
     const prefix = values.prefix ?? '/';
     if (!prefix.startsWith('/') || prefix.split('/').includes('..')) throw new UsageError('--prefix must be an absolute path on the host, without ..');
@@ -319,3 +326,63 @@ export const verifyCommand: Command = {
     }
   },
 };
+
+const cmd = z.object({ title: z.string(), command: z.string(), privileged: z.boolean().optional(), mayFail: z.boolean().optional() });
+const recordSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
+  at: z.string(),
+  host: z.string(),
+  port: z.number(),
+  user: z.string(),
+  prefix: z.string(),
+  platform: z.string(),
+  variant: z.string(),
+  files: z.array(z.object({ target: z.string().startsWith('/'), sha256: z.string().regex(/^[0-9a-f]{64}$/), mode: z.number(), backup: z.string().startsWith('/').optional() })).max(1000),
+  dirsCreated: z.array(z.string().startsWith('/')).max(1000),
+  stop: z.array(cmd).max(20),
+  agentMade: z.array(z.string().startsWith('/')).max(100),
+  where: z.unknown(),
+});
+
+async function undoInstall(io: CliIo, values: Record<string, string | boolean | undefined>, file: string): Promise<number> {
+  let raw: unknown;
+  try {
+    const json = JSON.parse(await readFile(path.resolve(io.cwd, file), 'utf8')) as { record?: unknown };
+    raw = json.record ?? json;
+  } catch {
+    throw new UsageError(`--undo: cannot read ${file} as JSON (give the "record" printed by install --json)`);
+  }
+  const parsed = recordSchema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`--undo: ${file} is not an install record (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''})`);
+  const record = parsed.data as unknown as InstallRecord;
+  const target = await hostTarget(io, values);
+  if (target.host !== record.host || target.port !== record.port) throw new UsageError(`--undo: the record is for ${record.host}:${record.port}, not ${target.host}:${target.port}`);
+  const opened = await openSession(target);
+  if (!opened.ok) {
+    failText(io, 'install', opened.error, HOP_TITLES.ssh);
+    return EXIT.FAILED;
+  }
+  try {
+    const plan = await planRemoteUndo(opened.value, record);
+    if (!plan.ok) {
+      failText(io, 'install', plan.error, 'undo');
+      return EXIT.FAILED;
+    }
+    const text = `Undo of ${record.id} on ${record.host}:\n${plan.value.stop.map((c) => `  $ ${c}`).join('\n')}\n${plan.value.steps.map((s) => `  ${s.action.padEnd(24)} ${s.path}${s.to ? ` → ${s.to}` : ''}`).join('\n')}\n`;
+    if (values['dry-run']) {
+      io.stdout(values.json ? JSON.stringify({ dryRun: true, plan: plan.value }, null, 2) + '\n' : `${text}--dry-run: nothing was changed.\n`);
+      return EXIT.OK;
+    }
+    const id = await opened.value.exec('id -u');
+    const asRoot = id.ok && id.value.stdout.trim() === '0';
+    const done = await runRemoteUndo(opened.value, record, plan.value, asRoot);
+    if (!done.ok) {
+      failText(io, 'install', done.error, 'undo');
+      return EXIT.FAILED;
+    }
+    io.stdout(values.json ? JSON.stringify({ undone: true, ...done.value, asideDir: plan.value.asideDir }, null, 2) + '\n' : `${text}Done. Moved aside into ${plan.value.asideDir}.\n`);
+    return EXIT.OK;
+  } finally {
+    opened.value.close();
+  }
+}
