@@ -33,6 +33,11 @@ export const ERROR_CODES = [
   'CHECKSUM_MISMATCH',
   'BUNDLE_NOT_ENCRYPTED',
   'HOST_KEY_REQUIRED',
+  'HOST_KEY_MISMATCH',
+  'AUTH_FAILED',
+  'SUDO_PASSWORD_REQUIRED',
+  'CONNECTION_LOST',
+  'REMOTE_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -90,6 +95,11 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   CHECKSUM_MISMATCH: 'A checksum does not match',
   BUNDLE_NOT_ENCRYPTED: 'The bundle is not encrypted, so the passphrase cannot vouch for it',
   HOST_KEY_REQUIRED: "The server's host key must be pinned first",
+  HOST_KEY_MISMATCH: "The host's key is not the pinned one",
+  AUTH_FAILED: 'The host refused the login',
+  SUDO_PASSWORD_REQUIRED: 'sudo needs a password on the host',
+  CONNECTION_LOST: 'The connection to the host was lost',
+  REMOTE_FAILED: 'A command on the host failed',
 };
 
 /** Exit code the CLI uses for a failed Result: 1 for a failed check, 2 for bad input. */

@@ -11,9 +11,10 @@ import { bundleCommand } from './bundle';
 import { generateCommand } from './generate';
 import { diagnoseCommand } from './diagnose';
 import { fleetCommand } from './fleet';
+import { installCommand, verifyCommand } from './install';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
 
-export const COMMANDS: Command[] = [platformsCommand, keygenCommand, probeCommand, generateCommand, rotateCommand, diagnoseCommand, scpCheckCommand, bundleCommand, fleetCommand];
+export const COMMANDS: Command[] = [platformsCommand, keygenCommand, probeCommand, generateCommand, rotateCommand, diagnoseCommand, scpCheckCommand, bundleCommand, fleetCommand, installCommand, verifyCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

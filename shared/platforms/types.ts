@@ -184,6 +184,13 @@ export type HopId = (typeof HOP_IDS)[number];
 /** Where the app reads a platform's log lines on the agent host. */
 export type LogSource = 'supervisord' | 'journalctl' | 'docker-logs' | 'log-file' | 'kubectl';
 
+/** Where an installed agent's log and state are on its host (read over SSH, or locally). */
+export interface AgentWhere {
+  log: { source: 'journalctl'; unit: string } | { source: 'docker-logs'; container: string } | { source: 'log-file' | 'supervisord'; file: string };
+  /** Answers whether the service runs; `running` matches its output when it does. */
+  status?: { command: string; running: RegExp };
+}
+
 /**
  * One thing that proves the agent got further towards online, with its source (the vendor's code
  * or docs), so the text is never invented:
@@ -198,6 +205,37 @@ export type OnlineSignal =
   | { kind: 'log'; hop: HopId; id: string; pattern: RegExp; meaning: string; source: string; name?: number; pending?: boolean; holdMs?: number }
   | { kind: 'health'; hop: HopId; id: string; port: number; path: string; ok: RegExp; meaning: string; source: string; optIn?: string; inContainer?: boolean }
   | { kind: 'vendor-api'; hop: 'vendor'; id: string; api: 'buildkite-agents' | 'harness-delegates' | 'bamboo-agents'; scope: string; meaning: string; source: string };
+
+/** A command the installer runs on the agent host: shell text of paths and names only, never a secret. */
+export interface HostCommand {
+  title: string;
+  command: string;
+  /** Needs root (run with `sudo -n` when the login user is not root). */
+  privileged?: boolean;
+  /** A failure is expected and harmless (e.g. stopping what is not running). */
+  mayFail?: boolean;
+}
+
+/**
+ * How the app installs generated files on an agent host over SSH, under an install root (the
+ * prefix; '/' for a real install). Paths are absolute on the host, already under the prefix.
+ */
+export interface HostRecipe {
+  kind: 'supervisord' | 'systemd' | 'docker' | 'shell' | 'installer';
+  title: string;
+  dirs: { path: string; mode: number }[];
+  files: { from: string; target: string; mode: number; secret: boolean; text: string }[];
+  /** Programs that must exist on the host (checked before any change). */
+  requires: string[];
+  /** Stops what a previous install left running (before files are replaced, and on undo). */
+  stop: HostCommand[];
+  start: HostCommand[];
+  /** Where its log and state are (the online signals are read from them). */
+  where: AgentWhere;
+  /** Files the agent itself creates (moved aside on undo, never deleted). */
+  agentMade: string[];
+  notes: string[];
+}
 
 export interface Platform<A = unknown> {
   id: PlatformId;
@@ -222,6 +260,13 @@ export interface Platform<A = unknown> {
   online: OnlineSignal[];
   /** Install types a fleet's Ansible project can run (absent: no Ansible export yet). */
   ansible?: AnsibleInstallType[];
+  /**
+   * How to install a variant's generated files on a host under `prefix`; absent, or BAD_INPUT,
+   * for variants that do not run on a host (Kubernetes, Helm, ECS: their commands are shown).
+   */
+  hostInstall?(variant: string, files: Artifact[], prefix: string): Result<HostRecipe>;
+  /** Where a host install under `prefix` keeps its log and state (for `verify`), by default. */
+  where?(prefix: string): AgentWhere;
 }
 
 /** A platform with its answers type erased, for catalogues. */

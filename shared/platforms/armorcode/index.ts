@@ -4,6 +4,7 @@ import { armorcodeSupervisord } from './ansible';
 import { armorcodeAnswers, type ArmorcodeAnswers } from './answers';
 import { armorcodeFailures } from './failures';
 import { generateArmorcode } from './generate';
+import { armorcodeHostRecipe, armorcodeWhere } from './host-install';
 import { armorcodeOnline } from './online';
 
 export { armorcodeAnswers, armorcodeService, parseServiceUrl, type ArmorcodeAnswers } from './answers';
@@ -57,4 +58,6 @@ export const armorcode: Platform<ArmorcodeAnswers> = {
   failures: armorcodeFailures,
   online: armorcodeOnline,
   ansible: [armorcodeSupervisord],
+  hostInstall: armorcodeHostRecipe,
+  where: armorcodeWhere,
 };

@@ -1,0 +1,195 @@
+/**
+ * One SSH session to an agent host (ssh2): the host key is checked against the pinned known_hosts
+ * inside the key exchange, before authentication, so nothing of ours (not even the user name) is
+ * sent to a host whose key is not pinned. Commands and SFTP go over the same session.
+ *
+ * Failures: HOST_KEY_REQUIRED (nothing pinned for host:port; the presented key is in the hint),
+ * HOST_KEY_MISMATCH, AUTH_FAILED, CONNECTION_LOST (refused, reset, closed), TIMEOUT, CANCELLED.
+ */
+import type { Duplex } from 'node:stream';
+import ssh2, { type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { knownHostsLine, pinnedKeys } from '../../../shared/known-hosts';
+import { err, ok, type AppError, type Result } from '../../../shared/result';
+import { fingerprintOf, hostKeyPreference, keyTypeOf } from '../probe/ssh';
+
+/** Who and where: the agent host, the login, and the pins to check its key against. */
+export interface HostTarget {
+  host: string;
+  port: number;
+  user: string;
+  /** A private key ssh2 can parse (OpenSSH/PEM text); absent: the ssh-agent at `agentSocket`. */
+  privateKey?: string;
+  passphrase?: string;
+  agentSocket?: string;
+  /** known_hosts text; the host's line must be in it. */
+  knownHosts: string;
+  timeoutMs?: number;
+}
+
+/** The key a host presented, for first contact (show, confirm, pin). */
+export interface PresentedKey {
+  type: string;
+  fingerprint: string;
+  /** The known_hosts line that pins it. */
+  line: string;
+}
+
+export interface ExecResult {
+  code: number | null;
+  signal?: string;
+  stdout: string;
+  stderr: string;
+}
+
+/** A connected session. Every method fails with CONNECTION_LOST when the link drops. */
+export interface HostSession {
+  presented: PresentedKey;
+  exec(command: string, opts?: { signal?: AbortSignal; onOutput?: (text: string) => void; stdin?: string }): Promise<Result<ExecResult>>;
+  sftp(): Promise<Result<SFTPWrapper>>;
+  /** A TCP connection from the host to host:port on its side (for its loopback health endpoints). */
+  forward(host: string, port: number): Promise<Result<Duplex>>;
+  /** Set once the connection is gone (closed by either side). */
+  lost(): AppError | undefined;
+  close(): void;
+}
+
+const lostError = (detail: string): AppError => ({ code: 'CONNECTION_LOST', message: `The connection to the host was lost: ${detail}.`, hint: 'Check the host is up and reachable, then run the install again: it tells what is already in place and finishes or undoes it.' });
+
+/**
+ * Opens a session. With `scanOnly`, stops after the key exchange and returns the presented key
+ * (as HOST_KEY_REQUIRED when it is not pinned) without authenticating.
+ */
+export function openSession(t: HostTarget, signal?: AbortSignal): Promise<Result<HostSession>> {
+  const pins = pinnedKeys(t.knownHosts, t.host, t.port);
+  return new Promise((resolve) => {
+    const client = new ssh2.Client();
+    let presented: PresentedKey | undefined;
+    let verdict: AppError | undefined;
+    let gone: AppError | undefined;
+    let settled = false;
+    const finish = (r: Result<HostSession>): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (!r.ok) client.end();
+      resolve(r);
+    };
+    const onAbort = (): void => finish(err('CANCELLED', 'Cancelled before anything was sent to the host.'));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    client.on('error', (e: Error & { level?: string }) => {
+      if (verdict) return finish({ ok: false, error: verdict });
+      if (e.level === 'client-authentication') return finish(err('AUTH_FAILED', `${t.host} refused the key for user ${t.user}.`, `Add the public key to ~${t.user}/.ssh/authorized_keys on the host, or give the right key (or user).`));
+      if (e.level === 'client-timeout') return finish(err('TIMEOUT', `${t.host}:${t.port} did not finish the SSH handshake in time.`, 'Check the host, the port and any firewall between.'));
+      gone = lostError(e.message);
+      finish({ ok: false, error: gone });
+    });
+    client.on('close', () => {
+      gone ??= lostError('the host closed the connection');
+      finish({ ok: false, error: verdict ?? gone });
+    });
+    client.on('ready', () => {
+      const session: HostSession = {
+        presented: presented!,
+        exec: (command, opts) => execOn(client, command, () => gone, opts),
+        sftp: () =>
+          new Promise((res) => {
+            if (gone) return res({ ok: false, error: gone });
+            client.sftp((e, sftp) => res(e ? { ok: false, error: gone ?? lostError(e.message) } : ok(sftp)));
+          }),
+        forward: (host, port) =>
+          new Promise((res) => {
+            if (gone) return res({ ok: false, error: gone });
+            client.forwardOut('127.0.0.1', 0, host, port, (e, channel) => res(e ? err('REMOTE_FAILED', `the host could not connect to ${host}:${port}: ${e.message}`) : ok(channel)));
+          }),
+        lost: () => gone,
+        close: () => client.end(),
+      };
+      finish(ok(session));
+    });
+
+    const config: ConnectConfig = {
+      host: t.host,
+      port: t.port,
+      username: t.user,
+      readyTimeout: t.timeoutMs ?? 20_000,
+      keepaliveInterval: 5_000,
+      keepaliveCountMax: 3,
+      tryKeyboard: false,
+      algorithms: { serverHostKey: hostKeyPreference(pins.map((p) => p.keyType)) as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
+      hostVerifier: (key: Buffer) => {
+        const blob = Buffer.from(key);
+        const type = keyTypeOf(blob);
+        presented = { type, fingerprint: fingerprintOf(blob), line: knownHostsLine(t.host, t.port, type, blob.toString('base64')) };
+        if (pins.length === 0) {
+          verdict = { code: 'HOST_KEY_REQUIRED', message: `${t.host}:${t.port} is not pinned yet. It presents ${type} ${presented.fingerprint}.`, hint: `Confirm this fingerprint with the host's owner, then pin it: ${presented.line}` };
+          return false;
+        }
+        if (!pins.some((p) => p.keyType === type && p.key === blob.toString('base64'))) {
+          verdict = {
+            code: 'HOST_KEY_MISMATCH',
+            message: `${t.host}:${t.port} presented ${type} ${presented.fingerprint}, which is not the pinned key. Nothing was sent and nothing changed.`,
+            hint: 'The host was reinstalled, the address now points at another machine, or something intercepts the connection. Confirm the new fingerprint with the host\'s owner before pinning it again.',
+          };
+          return false;
+        }
+        return true;
+      },
+    };
+    if (t.privateKey) {
+      config.privateKey = t.privateKey;
+      if (t.passphrase) config.passphrase = t.passphrase;
+    } else if (t.agentSocket) {
+      config.agent = t.agentSocket;
+    }
+    try {
+      client.connect(config);
+    } catch (e) {
+      finish(err('BAD_INPUT', `Cannot use this key: ${e instanceof Error ? e.message : String(e)}`, 'Give an OpenSSH or PEM private key (and its passphrase).'));
+    }
+  });
+}
+
+function execOn(client: InstanceType<typeof ssh2.Client>, command: string, gone: () => AppError | undefined, opts?: { signal?: AbortSignal; onOutput?: (text: string) => void; stdin?: string }): Promise<Result<ExecResult>> {
+  return new Promise((resolve) => {
+    const lost = gone();
+    if (lost) return resolve({ ok: false, error: lost });
+    if (opts?.signal?.aborted) return resolve(err('CANCELLED', 'Cancelled.'));
+    client.exec(command, (e, stream) => {
+      if (e) return resolve({ ok: false, error: gone() ?? lostError(e.message) });
+      let stdout = '';
+      let stderr = '';
+      let code: number | null = null;
+      let sig: string | undefined;
+      const onAbort = (): void => {
+        stream.signal('TERM');
+        stream.close();
+      };
+      opts?.signal?.addEventListener('abort', onAbort, { once: true });
+      stream.on('data', (d: Buffer) => {
+        const text = d.toString('utf8');
+        if (stdout.length < 4_000_000) stdout += text;
+        opts?.onOutput?.(text);
+      });
+      stream.stderr.on('data', (d: Buffer) => {
+        const text = d.toString('utf8');
+        if (stderr.length < 1_000_000) stderr += text;
+        opts?.onOutput?.(text);
+      });
+      stream.on('exit', (c: number | null, s?: string) => {
+        code = c;
+        if (s) sig = s;
+      });
+      stream.on('close', () => {
+        opts?.signal?.removeEventListener('abort', onAbort);
+        if (opts?.signal?.aborted) return resolve(err('CANCELLED', `Cancelled while running: ${command.slice(0, 120)}`));
+        const lostNow = gone();
+        if (lostNow && code === null) return resolve({ ok: false, error: lostNow });
+        resolve(ok({ code, ...(sig ? { signal: sig } : {}), stdout, stderr }));
+      });
+      if (opts?.stdin !== undefined) stream.end(opts.stdin);
+      else stream.end();
+    });
+  });
+}

@@ -1,0 +1,198 @@
+/**
+ * Watching an agent come up, hop by hop, within a time limit: its log read again every second
+ * (over SSH, or locally on the agent host), its service state, its local health endpoint, and,
+ * when the user gave a read-only token, the vendor's own list of agents. The reading itself is
+ * shared/online; this file only fetches.
+ */
+import { execFile } from 'node:child_process';
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { readHealth, readOnlineLog, readVendorAgents, type HopReport } from '../../../shared/online';
+import { getPlatform } from '../../../shared/platforms';
+import type { AgentWhere, OnlineSignal, PlatformId } from '../../../shared/platforms/types';
+import { err, ok, type Result } from '../../../shared/result';
+import type { ExecResult } from './session';
+import { q } from './shell';
+
+/** Runs one shell command where the agent is (over SSH, or here). */
+export type RunCommand = (command: string) => Promise<Result<ExecResult>>;
+/** Opens a TCP connection to host:port as the agent host sees it. */
+export type Connect = (host: string, port: number) => Promise<Result<Duplex>>;
+
+/** Runs a command on this machine (verify on the agent host itself). */
+export const runLocally: RunCommand = (command) =>
+  new Promise((resolve) =>
+    execFile('/bin/sh', ['-c', command], { maxBuffer: 8 * 1024 * 1024, timeout: 20_000 }, (e, stdout, stderr) => {
+      const code = e && typeof (e as { code?: unknown }).code === 'number' ? ((e as { code: number }).code) : e ? 1 : 0;
+      resolve(ok({ code, stdout, stderr }));
+    }),
+  );
+
+/** Where the log reading starts: for a fresh install, only what came after it. */
+export interface LogStart {
+  /** Byte offset in a log file. */
+  offset?: number;
+  /** Unix seconds, for journalctl and docker logs. */
+  epoch?: number;
+}
+
+/** The command that prints the log from `start` (or its last 3000 lines). */
+export function logCommand(where: AgentWhere, start: LogStart = {}): string {
+  const log = where.log;
+  if (log.source === 'journalctl') return `journalctl -u ${q(log.unit)} --no-pager -o cat ${start.epoch ? `--since @${start.epoch}` : '-n 3000'}`;
+  if (log.source === 'docker-logs') return `docker logs ${start.epoch ? `--since ${start.epoch}` : '--tail 3000'} ${q(log.container)} 2>&1`;
+  return start.offset !== undefined ? `tail -c +${start.offset + 1} ${q(log.file)}` : `tail -n 3000 ${q(log.file)}`;
+}
+
+/** Where a fresh install's log starts now (the size of the log file, or the time). */
+export async function logStartNow(run: RunCommand, where: AgentWhere): Promise<LogStart> {
+  const epoch = Math.floor(Date.now() / 1000) - 1;
+  if (where.log.source === 'journalctl' || where.log.source === 'docker-logs') return { epoch };
+  const r = await run(`stat -c %s ${q(where.log.file)} 2>/dev/null || echo 0`);
+  return { offset: r.ok ? Number(r.value.stdout.trim()) || 0 : 0 };
+}
+
+export interface WatchUpdate {
+  hops: HopReport[];
+  name?: string;
+  /** Milliseconds left of the time limit. */
+  leftMs: number;
+  online: boolean;
+}
+
+export interface WatchOptions {
+  platform: PlatformId;
+  where: AgentWhere;
+  run: RunCommand;
+  connect?: Connect;
+  start?: LogStart;
+  /** Hops already proven by the installer (ssh, files), shown first. */
+  before?: HopReport[];
+  timeoutMs: number;
+  pollMs?: number;
+  signal?: AbortSignal;
+  /** Check the health endpoint too (Buildkite only when the user let the app add it). */
+  health?: boolean;
+  vendor?: VendorCheck;
+  onUpdate?: (u: WatchUpdate) => void;
+}
+
+/** The optional vendor-side check: a separate read-only token, kept in main only. */
+export interface VendorCheck {
+  baseUrl: string;
+  token: string;
+  /** Buildkite organization slug, or Harness account identifier. */
+  scope?: string;
+}
+
+/**
+ * Polls until every hop passed (online), a hop failed, the time limit passed, or the signal
+ * aborted; resolves to the last update. A hold hop (ArmorCode's session holding its forwards)
+ * passes when the same attempt showed no failure for its hold time.
+ */
+export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
+  const deadline = Date.now() + o.timeoutMs;
+  const platform = getPlatform(o.platform);
+  let holding: { attempt: number; since: number } | undefined;
+  let last: WatchUpdate = { hops: o.before ?? [], leftMs: o.timeoutMs, online: false };
+  for (;;) {
+    const now = Date.now();
+    // One command per poll (the log, then the service state after a marker): each exec over SSH
+    // costs a channel and a shell on the host.
+    const marker = '--agent-onboard-status--';
+    const combined = o.where.status ? `${logCommand(o.where, o.start)}; printf '\\n%s\\n' ${marker}; ${o.where.status.command} 2>&1` : logCommand(o.where, o.start);
+    const log = await o.run(combined);
+    if (!log.ok) return { ...last, hops: [...last.hops.filter((h) => h.hop === 'ssh' || h.hop === 'files'), { hop: 'ssh', state: 'failed', detail: log.error.message }] };
+    const cut = log.value.stdout.lastIndexOf(`\n${marker}\n`);
+    const logText = o.where.status && cut >= 0 ? log.value.stdout.slice(0, cut) : log.value.stdout;
+    const statusText = o.where.status && cut >= 0 ? log.value.stdout.slice(cut + marker.length + 2) : '';
+    const reading = readOnlineLog(o.platform, logText);
+    let hops = reading.hops;
+    if (o.where.status && !o.where.status.running.test(statusText)) {
+      hops = hops.map((h) => (h.hop === 'started' && h.state === 'passed' ? { ...h, state: 'waiting', detail: `the service is not running now: ${statusText.trim().slice(0, 200) || 'no answer'}` } : h));
+    }
+    const hold = hops.find((h) => h.state === 'holding');
+    if (hold) {
+      const signal = platform?.online.find((s): s is Extract<OnlineSignal, { kind: 'log' }> => s.kind === 'log' && s.hop === hold.hop && Boolean(s.holdMs));
+      if (!holding || holding.attempt !== reading.attempt) holding = { attempt: reading.attempt, since: now };
+      if (signal?.holdMs && now - holding.since >= signal.holdMs) hops = hops.map((h) => (h === hold ? { ...h, state: 'passed', detail: signal.meaning } : h));
+    } else holding = undefined;
+    if (o.health && o.connect && hops.every((h) => h.state === 'passed')) {
+      for (const s of platform?.online ?? []) {
+        if (s.kind !== 'health' || s.inContainer) continue;
+        const answer = await httpGet(o.connect, s.port, s.path);
+        const report = answer.ok ? readHealth(s, answer.value.status, answer.value.body) : { hop: s.hop, state: 'waiting' as const, detail: `${s.path}: ${answer.error.message}` };
+        hops = [...hops, { ...report, detail: `health ${report.detail}` }];
+      }
+    }
+    if (o.vendor && reading.name && hops.every((h) => h.state === 'passed')) hops = [...hops, await vendorCheck(o.platform, reading.name, o.vendor)];
+    const online = hops.length > 0 && hops.every((h) => h.state === 'passed');
+    last = { hops: [...(o.before ?? []), ...hops], ...(reading.name ? { name: reading.name } : {}), leftMs: Math.max(0, deadline - Date.now()), online };
+    o.onUpdate?.(last);
+    // A failure line in this install's log is reported at once, with its hop: the agent may retry,
+    // but the cause is known and waiting would only hide it.
+    if (online || hops.some((h) => h.state === 'failed')) return last;
+    if (Date.now() >= deadline || o.signal?.aborted) return last;
+    await new Promise((r) => setTimeout(r, o.pollMs ?? 500));
+  }
+}
+
+/** GET http://host-side-localhost:port/path through `connect`, with a 5 s limit. */
+export function httpGet(connect: Connect, port: number, path: string): Promise<Result<{ status: number; body: string }>> {
+  return new Promise((resolve) => {
+    void connect('127.0.0.1', port).then((sock) => {
+      if (!sock.ok) return resolve(sock);
+      const req = http.request({ method: 'GET', path, host: 'localhost', createConnection: () => sock.value, timeout: 5_000 }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body.length < 64_000 ? (body += d) : undefined));
+        res.on('end', () => resolve(ok({ status: res.statusCode ?? 0, body })));
+      });
+      req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
+      req.on('error', (e) => resolve(err('REMOTE_FAILED', `nothing answered on port ${port}: ${e.message}`)));
+      req.end();
+    });
+  });
+}
+
+/**
+ * Asks the vendor whether it sees the agent, by its resolved name, with the documented request:
+ * Buildkite `GET /v2/organizations/{org}/agents?name=` (Bearer, read_agents), Harness
+ * `POST /ng/api/delegate-setup/listDelegates?accountIdentifier=` (x-api-key, core_delegate_view),
+ * Bamboo `GET /rest/api/latest/agent/remote?online=true` plus the pending approvals (Bearer PAT).
+ */
+export async function vendorCheck(platform: PlatformId, name: string, v: VendorCheck): Promise<HopReport> {
+  const base = v.baseUrl.replace(/\/+$/, '');
+  const get = async (url: string, init: RequestInit): Promise<{ status: number; body: unknown } | { error: string }> => {
+    try {
+      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // Not JSON: the shape check names it.
+      }
+      return { status: res.status, body };
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    }
+  };
+  const unreachable = (e: string): HopReport => ({ hop: 'vendor', state: 'failed', detail: `the vendor API did not answer: ${e}` });
+  if (platform === 'buildkite') {
+    const r = await get(`${base}/v2/organizations/${encodeURIComponent(v.scope ?? '')}/agents?name=${encodeURIComponent(name)}`, { headers: { Authorization: `Bearer ${v.token}` } });
+    return 'error' in r ? unreachable(r.error) : readVendorAgents('buildkite-agents', name, r.status, r.body);
+  }
+  if (platform === 'harness') {
+    const r = await get(`${base}/ng/api/delegate-setup/listDelegates?accountIdentifier=${encodeURIComponent(v.scope ?? '')}`, { method: 'POST', headers: { 'x-api-key': v.token, 'content-type': 'application/json' }, body: JSON.stringify({ filterType: 'Delegate', delegateName: name }) });
+    return 'error' in r ? unreachable(r.error) : readVendorAgents('harness-delegates', name, r.status, r.body);
+  }
+  if (platform === 'bamboo-remote') {
+    const headers = { Authorization: `Bearer ${v.token}`, Accept: 'application/json' };
+    const r = await get(`${base}/rest/api/latest/agent/remote?online=true`, { headers });
+    if ('error' in r) return unreachable(r.error);
+    const pending = r.status === 200 ? await get(`${base}/rest/api/latest/agent/authentication?pending=true`, { headers }) : undefined;
+    return readVendorAgents('bamboo-agents', name, r.status, r.body, pending && !('error' in pending) ? pending.body : undefined);
+  }
+  return { hop: 'vendor', state: 'not-checked', detail: 'this platform has no vendor API for agents' };
+}

@@ -1,0 +1,100 @@
+/**
+ * Installing the tunnel on a host over SSH: the Docker Compose variant's supervisord.conf runs as
+ * it is under the host's own supervisord, with the container paths moved under the install root
+ * (the prefix). The move is exact: for every generated conf, rerooting it gives the same bytes as
+ * generating it with the host layout (test/unit/shared/armorcode-host-install.test.ts).
+ */
+import { err, ok, type Result } from '../../result';
+import type { AgentWhere, Artifact, HostRecipe } from '../types';
+import { shellLine, shellWord } from './escape';
+import { CONTAINER_LAYOUT, inDir, layoutProblem, type ArmorcodeLayout } from './tunnel';
+
+/** `prefix` + an absolute path ('/' + '/etc/x' = '/etc/x'). */
+export function underPrefix(prefix: string, path: string): string {
+  const p = prefix.replace(/\/+$/, '');
+  return `${p}${path}`;
+}
+
+/** Where the tunnel lives on a host under `prefix`; programs run as the supervisord user. */
+export function hostLayout(prefix: string): ArmorcodeLayout {
+  return {
+    ...CONTAINER_LAYOUT,
+    configDir: underPrefix(prefix, '/etc/armorcode'),
+    programUser: null,
+    logFile: underPrefix(prefix, '/var/log/armorcode/tunnel.log'),
+    runDir: underPrefix(prefix, '/run/armorcode'),
+  };
+}
+
+/** The container layout's supervisord.conf with its paths moved to `layout`; BAD_INPUT for a conf this app did not generate. */
+export function rerootSupervisordConf(text: string, layout: ArmorcodeLayout): Result<string> {
+  const c = CONTAINER_LAYOUT;
+  const markers = [`logfile=${c.logFile}`, `pidfile=${inDir(c.runDir, 'armorcode-supervisord.pid')}`, `serverurl=unix://${inDir(c.runDir, 'armorcode-supervisor.sock')}`];
+  if (!markers.every((m) => text.split('\n').includes(m))) {
+    return err('BAD_INPUT', 'supervisord.conf is not the one Agent Onboard generates for the Docker Compose variant (its log, pid and socket lines differ).', 'Generate the files again with Agent Onboard, or install this conf by hand.');
+  }
+  const lines = text.split('\n').flatMap((line) => {
+    if (c.programUser && line === `user=${c.programUser}`) return layout.programUser ? [`user=${layout.programUser}`] : [];
+    if (line === `logfile=${c.logFile}`) return [`logfile=${layout.logFile}`];
+    if (line === `stdout_logfile=${c.logFile}`) return [`stdout_logfile=${layout.logFile}`];
+    return [
+      line
+        .split(inDir(c.runDir, 'armorcode-'))
+        .join(inDir(layout.runDir, 'armorcode-'))
+        .split(`${c.configDir}/`)
+        .join(`${layout.configDir}/`),
+    ];
+  });
+  return ok(lines.join('\n'));
+}
+
+/** Where the tunnels' log (supervisord, autossh and ssh lines in one file) and state are. */
+export function armorcodeWhere(prefix: string): AgentWhere {
+  const layout = hostLayout(prefix);
+  return {
+    log: { source: 'supervisord', file: layout.logFile },
+    status: { command: `${shellLine(['supervisorctl', '-c', inDir(layout.configDir, 'supervisord.conf')])} status`, running: /\bRUNNING\b/ },
+  };
+}
+
+/** The supervisord recipe for the Docker Compose variant's files, under `prefix`. */
+export function armorcodeHostRecipe(variant: string, files: Artifact[], prefix: string): Result<HostRecipe> {
+  if (variant !== 'docker') return err('BAD_INPUT', 'Installing over SSH runs the tunnels under the host\'s supervisord, from the Docker Compose variant\'s files.', 'Generate the Docker Compose variant, or install the systemd units with the commands shown.');
+  const layout = hostLayout(prefix);
+  const bad = layoutProblem(layout);
+  if (bad) return err('BAD_INPUT', `install root: ${bad}`);
+  const byName = new Map(files.map((f) => [f.path, f]));
+  const need = ['supervisord.conf', 'private-key.pem', 'known_hosts', 'public-key.pem'];
+  const missing = need.filter((n) => !byName.has(n));
+  if (missing.length) return err('BAD_INPUT', `The files lack ${missing.join(', ')}.`, 'Install from the whole generated folder or bundle.');
+  const conf = rerootSupervisordConf(byName.get('supervisord.conf')!.text, layout);
+  if (!conf.ok) return conf;
+  const confPath = inDir(layout.configDir, 'supervisord.conf');
+  const ctl = (verb: string): string => `${shellLine(['supervisorctl', '-c', confPath])} ${verb}`;
+  return ok({
+    kind: 'supervisord',
+    title: `ArmorCode tunnels under supervisord in ${layout.configDir}`,
+    dirs: [
+      { path: layout.configDir, mode: 0o700 },
+      { path: inDir(underPrefix(prefix, '/var/log'), 'armorcode'), mode: 0o750 },
+      { path: layout.runDir, mode: 0o700 },
+    ],
+    files: [
+      { from: 'supervisord.conf', target: confPath, mode: 0o644, secret: false, text: conf.value },
+      ...['private-key.pem', 'known_hosts', 'public-key.pem'].map((name) => {
+        const f = byName.get(name)!;
+        return { from: name, target: inDir(layout.configDir, name), mode: f.secret ? 0o600 : f.mode & 0o777, secret: f.secret, text: f.text };
+      }),
+    ],
+    requires: ['supervisord', 'supervisorctl', 'autossh', 'ssh'],
+    // supervisorctl fails when no supervisord listens on the socket: nothing to stop then.
+    stop: [{ title: 'Stop a tunnel supervisord this install runs', command: ctl('shutdown'), mayFail: true }],
+    start: [{ title: 'Start supervisord with the tunnels (detached from this session)', command: `setsid -f supervisord -c ${shellWord(confPath)} </dev/null >/dev/null 2>&1` }],
+    where: armorcodeWhere(prefix),
+    agentMade: [layout.logFile],
+    notes: [
+      'The tunnels run as the SSH login user under its own supervisord, from the install root; nothing else on the host changes.',
+      'Send public-key.pem to ArmorCode support: the tunnels connect only after they have added it.',
+    ],
+  });
+}
