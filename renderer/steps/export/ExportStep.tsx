@@ -132,9 +132,9 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
             </div>
           ) : null}
         </fieldset>
-        <fieldset>
-          <legend>Include</legend>
-          {hasKey ? (
+        {hasKey ? (
+          <fieldset>
+            <legend>Include</legend>
             <label className="choice">
               <input type="checkbox" checked={includePrivateKey} onChange={(e) => setIncludePrivateKey(e.target.checked)} aria-describedby={`${id}-key-help`} />{' '}
               The private key
@@ -143,8 +143,8 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
                 {source === 'folder' ? 'A folder is packed as it is, key included.' : ''}
               </span>
             </label>
-          ) : null}
-        </fieldset>
+          </fieldset>
+        ) : null}
         <fieldset>
           <legend>Connectivity report</legend>
           <p className="help" id={`${id}-report-help`}>
