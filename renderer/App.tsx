@@ -90,13 +90,13 @@ function Wizard(_props: PageProps): React.JSX.Element {
   const steps = stepsFor(draft);
   const index = Math.max(0, steps.indexOf(draft.step));
   const step = steps[index] ?? 'platform';
-  const view = stepView(step, draft.platform);
+  const view = stepView(step, draft.platform, draft.variant);
   const errors = view.validate?.(draft, platform) ?? {};
   const blocked = Object.keys(errors).length > 0;
   const flowKey = `${draft.platform ?? ''}/${draft.variant ?? ''}`;
   const reached = Math.max(index, furthest.key === flowKey ? furthest.index : index);
   // A later step stays open only while every step before it still has no errors (a changed answer can close them).
-  const firstBlocked = steps.findIndex((s, i) => i < reached && Object.keys(stepView(s, draft.platform).validate?.(draft, platform) ?? {}).length > 0);
+  const firstBlocked = steps.findIndex((s, i) => i < reached && Object.keys(stepView(s, draft.platform, draft.variant).validate?.(draft, platform) ?? {}).length > 0);
   const open = firstBlocked === -1 ? reached : firstBlocked;
 
   const go = (to: number): void => {

@@ -49,6 +49,7 @@ export function validateDetails(platform: AnyPlatform, variant: string | null, r
 export function labelFor(platform: AnyPlatform | undefined, key: string): string {
   if (key === 'platform') return 'Platform';
   if (key === 'variant') return 'Variant';
+  if (key === 'outDir') return 'Folder';
   const [head, row, sub] = key.split('.');
   const field = platform?.fields.find((f) => f.key === head);
   if (!field) return key;

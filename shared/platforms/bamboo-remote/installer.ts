@@ -255,7 +255,7 @@ export function generateExisting(a: BambooRemoteAnswers): Result<Generated> {
     files: [],
     commands: restartCommands(home, [a.agentOs]),
     notes: [
-      `An existing agent keeps its registration: only the security token in ${home}/conf/wrapper.conf changes. Open "Update an existing install" (or run: agent-onboard rotate bamboo-remote --token-env VAR ${home}) to write it in place with a backup, then restart the agent.`,
+      `An existing agent keeps its registration: only the security token in ${home}/conf/wrapper.conf changes. The wizard's Configs step writes it in place with a backup (or run: agent-onboard rotate bamboo-remote --token-env VAR ${home}), then restart the agent.`,
     ],
   });
 }
