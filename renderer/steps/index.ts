@@ -9,7 +9,7 @@ import { configsStep } from './configs/ConfigsStep';
 import { scpAnalysisStep } from './configs/ScpAnalysisStep';
 import { bambooExistingStep } from './configs/BambooExistingStep';
 import { exportStep } from './export/ExportStep';
-import { doneStep } from './done/DoneStep';
+import { analysisDoneStep, doneStep, existingDoneStep } from './done/DoneStep';
 
 export const STEP_VIEWS: Record<StepId, StepView> = {
   platform: platformStep,
@@ -26,8 +26,8 @@ export const STEP_VIEWS: Record<StepId, StepView> = {
  * Configs step is a policy analysis; an existing Bamboo agent gets its token written in place.
  */
 export const STEP_OVERRIDES: Partial<Record<PlatformId | `${PlatformId}/${string}`, Partial<Record<StepId, StepView>>>> = {
-  'bamboo-elastic': { configs: scpAnalysisStep },
-  'bamboo-remote/existing': { configs: bambooExistingStep },
+  'bamboo-elastic': { configs: scpAnalysisStep, done: analysisDoneStep },
+  'bamboo-remote/existing': { configs: bambooExistingStep, done: existingDoneStep },
 };
 
 /** The view of a step for a platform and variant. */

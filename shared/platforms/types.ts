@@ -37,8 +37,9 @@ export interface Field {
   placeholder?: string;
   options?: { value: string; label: string }[];
   /**
-   * The value the answers schema uses when the field is left empty, shown preselected (kind
-   * 'select'); it must equal the schema's default, so showing it changes nothing generated.
+   * The value the answers schema uses when the field is left empty, shown filled in (preselected
+   * for 'select'), so the user sees what is used; it must equal the schema's default. A field
+   * without one is required or truly optional: its placeholder is never a value used for it.
    */
   default?: string;
   /** For kind 'list': the fields of one row. */

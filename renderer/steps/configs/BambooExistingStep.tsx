@@ -185,5 +185,6 @@ function BambooExistingStep({ draft, update }: StepProps): React.JSX.Element {
 /** Next needs the agent home: without it there is nothing for this flow to do. */
 export const bambooExistingStep: StepView = {
   Component: BambooExistingStep,
-  validate: (draft): Record<string, string> => (draft.outDir?.trim() ? {} : { outDir: 'is required: the bamboo-agent-home (or its conf/wrapper.conf) to put the token in' }),
+  validate: (draft): Record<string, string> =>
+    draft.outDir?.trim() ? {} : { outDir: 'is required: the bamboo-agent-home (or its conf/wrapper.conf) to put the token in' },
 };

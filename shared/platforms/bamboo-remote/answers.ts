@@ -25,7 +25,8 @@ export const bambooRemoteAnswers = z
     }),
     brokerHost: hostSchema.optional(),
     brokerPort: portSchema.default(54663),
-    installerVersion: z.string().trim().regex(/^[0-9][0-9A-Za-z.-]{0,31}$/, 'like 9.6.2').default('9.6.2'),
+    // No default: the server serves only the installer jar of its own version, so it must come from the user.
+    installerVersion: z.string().trim().regex(/^[0-9][0-9A-Za-z.-]{0,31}$/, "your Bamboo server's version, like 9.6.2").optional(),
     agentOs: z.enum(AGENT_OSES).default('linux'),
     agentHome: z.string().trim().max(240).optional(),
     serviceUser: z

@@ -193,6 +193,9 @@ export function generateInstaller(a: BambooRemoteAnswers, credential: Credential
   if (!BAMBOO_TOKEN_PATTERN.test(token)) {
     return err('TOKEN_INVALID', `A Bamboo security token is 40 hexadecimal characters; this one is ${token.length} characters.`, 'Copy it from Bamboo → Administration → Agents → Install remote agent.');
   }
+  if (!a.installerVersion) {
+    return err('BAD_INPUT', "installerVersion is required for a new install: your Bamboo server's version, like 9.6.2 (Administration → System information).", 'The server serves only the installer jar of its own version, so no default is assumed.');
+  }
   const jar = `atlassian-bamboo-agent-installer-${a.installerVersion}.jar`;
   const url = agentServerUrl(a.serverUrl);
   const v: Values = { url, home: agentHomeFor(a), jar, download: `${url}agentInstaller/${jar}`, user: a.serviceUser };

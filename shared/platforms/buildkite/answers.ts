@@ -21,7 +21,9 @@ export const buildkiteAnswers = z.object({
     .trim()
     .min(1, 'is required')
     .max(200)
-    .refine((v) => !CONTROL.test(v), { message: 'must be one line without control characters' }),
+    .refine((v) => !CONTROL.test(v), { message: 'must be one line without control characters' })
+    // Buildkite's own default: the agent names itself after its host (shown filled in the wizard).
+    .default('%hostname-%spawn'),
   tags: z
     .record(z.string(), z.string())
     .default({})

@@ -4,9 +4,6 @@ import { httpUrlSchema, noProxySchema } from '../../validate';
 
 const K8S_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** The delegate image version the generators pin when none is given (harness/delegate-helm-chart values, 2026-02). */
-export const DEFAULT_DELEGATE_TAG = '26.02.88404';
-
 export const harnessAnswers = z.object({
   accountId: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-"'),
   managerEndpoint: httpUrlSchema.default('https://app.harness.io').transform((v) => v.replace(/\/+$/, '')),
@@ -14,8 +11,8 @@ export const harnessAnswers = z.object({
   imageTag: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag like 26.02.88404')
-    .default(DEFAULT_DELEGATE_TAG),
+    // No default: the tag must be the one the user's Harness account offers, never one assumed here.
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag like 26.02.88404'),
   namespace: z.string().trim().regex(K8S_NAME, 'lower-case letters, digits and "-" (a Kubernetes name)').default('harness-delegate-ng'),
   proxyUrl: httpUrlSchema.optional(),
   noProxy: noProxySchema.optional(),
