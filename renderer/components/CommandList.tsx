@@ -11,7 +11,7 @@ export interface ListedCommand {
  * is named only when the list mixes several (one OS throughout needs no label on every line).
  */
 export function CommandList({ commands }: { commands: readonly ListedCommand[] }): React.JSX.Element {
-  const mixed = new Set(commands.map((c) => c.os ?? '')).size > 1;
+  const mixed = new Set(commands.flatMap((c) => (c.os ? [c.os] : []))).size > 1;
   return (
     <ol className="command-list">
       {commands.map((c, i) => (

@@ -109,5 +109,8 @@ describe('agent-onboard scp-check and diagnose', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('bamboo-remote: The agent sent no security token');
     expect(r.stdout).toContain('fix wrapper.conf in place');
+    // The page is called what the app calls it, and the command is one to copy.
+    expect(r.stdout).toContain('Update an existing install in the app, or agent-onboard rotate bamboo-remote --token-env VAR <bamboo-agent-home>');
+    expect(r.stdout).not.toContain('Tokens page');
   });
 });
