@@ -183,6 +183,11 @@ export interface Platform<A = unknown> {
   answers: z.ZodType<A>;
   credential: CredentialSpec;
   endpoints(a: A): Endpoint[];
+  /**
+   * True for a platform whose outcome is an analysis rather than agent files (Bamboo elastic's
+   * policy check): the Export step packs the analysis (report, fixes, patches) instead.
+   */
+  analysis?: true;
   /** Files and commands for a new install; absent until the platform's generator is built. */
   generate?(a: A, c: Credential, variant: string, extras?: GenerateExtras): Result<Generated>;
   updaters: Updater[];

@@ -45,6 +45,7 @@ export const bambooElastic: Platform<BambooElasticAnswers> = {
   ],
   answers: bambooElasticAnswers,
   credential: { kind: 'none' },
+  analysis: true,
   endpoints: () => [],
   updaters: [],
   failures: BAMBOO_ELASTIC_FAILURES,
