@@ -18,7 +18,7 @@ const draft: Draft = {
   platform: 'bamboo-remote',
   variant: 'installer',
   step: 'export',
-  answers: { serverUrl: 'https://bamboo.example.com', agentOs: 'linux' },
+  answers: { serverUrl: 'https://bamboo.example.com', agentOs: 'linux', installerVersion: '9.6.2' },
 };
 
 /** Samples RSS every 5 ms while `work` runs; returns its wall time and the peak RSS it reached. */

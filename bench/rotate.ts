@@ -16,7 +16,7 @@ const OLD = 'b2xkLWRlbGVnYXRlLXRva2VuLTAxMjM0NTY3ODk=';
 const NEW = 'bmV3LWRlbGVnYXRlLXRva2VuLWFiY2RlZmdoaWo=';
 
 
-const answers = harnessAnswers.parse({ accountId: 'acc_1', delegateName: 'd1' });
+const answers = harnessAnswers.parse({ accountId: 'acc_1', delegateName: 'd1', imageTag: '26.02.88404' });
 const gen = (variant: string): string => {
   const g = harness.generate!(answers, { kind: 'token', token: OLD }, variant);
   if (!g.ok) throw new Error(g.error.message);

@@ -44,6 +44,8 @@ function Wizard(_props: PageProps): React.JSX.Element {
   const [notice, setNotice] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const firstRender = useRef(true);
+  // The furthest step reached for this platform and variant: going back to look keeps the later steps open.
+  const [furthest, setFurthest] = useState<{ key: string; index: number }>({ key: '', index: 0 });
 
   const { adopt } = useDraftSaver(draft, (message) => setNotice(`The draft was not saved: ${message}`));
 
@@ -79,14 +81,20 @@ function Wizard(_props: PageProps): React.JSX.Element {
   const steps = stepsFor(draft);
   const index = Math.max(0, steps.indexOf(draft.step));
   const step = steps[index] ?? 'platform';
-  const view = stepView(step, draft.platform);
+  const view = stepView(step, draft.platform, draft.variant);
   const errors = view.validate?.(draft, platform) ?? {};
   const blocked = Object.keys(errors).length > 0;
+  const flowKey = `${draft.platform ?? ''}/${draft.variant ?? ''}`;
+  const reached = Math.max(index, furthest.key === flowKey ? furthest.index : index);
+  // A later step stays open only while every step before it still has no errors (a changed answer can close them).
+  const firstBlocked = steps.findIndex((s, i) => i < reached && Object.keys(stepView(s, draft.platform, draft.variant).validate?.(draft, platform) ?? {}).length > 0);
+  const open = firstBlocked === -1 ? reached : firstBlocked;
 
   const go = (to: number): void => {
     const target = steps[to];
     if (!target) return;
     setShowErrors(false);
+    setFurthest({ key: flowKey, index: Math.max(reached, to) });
     update({ step: target });
   };
   const next = (): void => {
@@ -112,7 +120,7 @@ function Wizard(_props: PageProps): React.JSX.Element {
           <ol className="stepper">
             {steps.map((s, i) => (
               <li key={s} className={i === index ? 'current' : i < index ? 'done' : ''}>
-                <button type="button" aria-current={i === index ? 'step' : undefined} disabled={i > index} onClick={() => go(i)}>
+                <button type="button" aria-current={i === index ? 'step' : undefined} disabled={i > open && i > index} onClick={() => go(i)}>
                   <span className="step-num" aria-hidden="true">{i + 1}</span> {STEP_TITLES[s]}
                 </button>
               </li>

@@ -2,7 +2,7 @@
 import type { Draft } from '../shared/ipc';
 import { getPlatform } from '../shared/platforms';
 import { STEP_IDS, type AnyPlatform, type StepId } from '../shared/platforms/types';
-import { formToAnswers, parseTags, tagsError, visibleFields } from '../shared/answers';
+import { formToAnswers, missingRequired, parseTags, tagsError, visibleFields } from '../shared/answers';
 
 export { formToAnswers, parseTags, visibleFields };
 
@@ -27,7 +27,7 @@ export function stepsFor(draft: Draft): StepId[] {
 
 /** Field path → message, from validating the form against the platform's schema. */
 export function validateDetails(platform: AnyPlatform, variant: string | null, raw: Record<string, unknown>): Record<string, string> {
-  const errors: Record<string, string> = {};
+  const errors: Record<string, string> = { ...missingRequired(platform, variant, raw) };
   for (const field of visibleFields(platform, variant)) {
     if (field.kind === 'tags' && typeof raw[field.key] === 'string') {
       const { bad } = parseTags(raw[field.key] as string);
@@ -49,6 +49,7 @@ export function validateDetails(platform: AnyPlatform, variant: string | null, r
 export function labelFor(platform: AnyPlatform | undefined, key: string): string {
   if (key === 'platform') return 'Platform';
   if (key === 'variant') return 'Variant';
+  if (key === 'outDir') return 'Folder';
   const [head, row, sub] = key.split('.');
   const field = platform?.fields.find((f) => f.key === head);
   if (!field) return key;

@@ -22,6 +22,8 @@ export const historyEntrySchema = z.object({
   answers: z.record(z.string(), z.unknown()),
   /** For fleet bundles: how many agents. */
   agents: z.number().int().min(0).optional(),
+  /** Files written in place outside an output folder (a token written into an existing install), absolute. */
+  paths: z.array(z.string().max(4096)).max(200).optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 

@@ -30,7 +30,7 @@ export function describeAction(action: FixAction): string {
     case 'rotate-token':
       return `rotate the token: agent-onboard rotate ${action.platform} --token-env VAR FILE`;
     case 'fix-wrapper-conf':
-      return 'fix wrapper.conf in place (the Tokens page, or agent-onboard rotate)';
+      return 'fix wrapper.conf in place (Update an existing install in the app, or agent-onboard rotate bamboo-remote --token-env VAR <bamboo-agent-home>)';
     case 'open-step':
       return `redo the ${action.step} step of the wizard`;
     case 'scp-check':

@@ -15,10 +15,14 @@ export interface HistoryExtras {
   agents?: number;
 }
 
+function samePaths(a: HistoryEntry, b: HistoryEntry): boolean {
+  return JSON.stringify(a.paths ?? null) === JSON.stringify(b.paths ?? null);
+}
+
 function sameOnboarding(a: HistoryEntry, b: HistoryEntry): boolean {
   // A fleet run is its own entry, never merged into the single agent it was templated on.
   const sameKind = (a.agents === undefined) === (b.agents === undefined);
-  return sameKind && a.platform === b.platform && a.variant === b.variant && a.outDir === b.outDir && JSON.stringify(a.answers) === JSON.stringify(b.answers);
+  return sameKind && samePaths(a, b) && a.platform === b.platform && a.variant === b.variant && a.outDir === b.outDir && JSON.stringify(a.answers) === JSON.stringify(b.answers);
 }
 
 export class HistoryService {
@@ -63,6 +67,24 @@ export class HistoryService {
         ...(entry.bundlePath ? { bundlePath: entry.bundlePath } : {}),
         ...(entry.agents !== undefined ? { agents: entry.agents } : {}),
       };
+      this.store.set('history', [merged, ...entries.slice(1)]);
+      return ok(merged);
+    }
+    this.store.set('history', [entry, ...entries].slice(0, HISTORY_LIMIT));
+    return ok(entry);
+  }
+
+  /**
+   * Records files written in place in an existing install (a token rotation): the platform and the
+   * absolute paths, so History lists the write and can undo it. BAD_INPUT without any path.
+   */
+  addInPlace(platform: HistoryEntry['platform'], paths: string[]): Result<HistoryEntry> {
+    if (paths.length === 0) return err('BAD_INPUT', 'Nothing was written: there is nothing to record.');
+    const entry: HistoryEntry = { id: `h_${randomBytes(9).toString('base64url')}`, platform, variant: null, at: this.now().toISOString(), answers: {}, paths: [...paths].sort().slice(0, 200) };
+    const entries = this.list();
+    const newest = entries[0];
+    if (newest && sameOnboarding(newest, entry)) {
+      const merged = { ...newest, at: entry.at };
       this.store.set('history', [merged, ...entries.slice(1)]);
       return ok(merged);
     }

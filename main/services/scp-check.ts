@@ -12,7 +12,7 @@ import type { ActionVerdict, DecidingStatement, HttpTokens, ScpReport, ScpCheckR
 import { scpCheckRequestSchema } from '../../shared/bamboo-contract';
 import { exemptPrincipal } from '../../shared/platforms/bamboo-elastic/exemption';
 import { accountOf, principalArnKey } from '../../shared/platforms/bamboo-elastic/failure-text';
-import { parsePolicy, statementsOf, type ParsedPolicy } from '../../shared/platforms/bamboo-elastic/policy';
+import { parsePolicy, policyFileName, statementsOf, type ParsedPolicy } from '../../shared/platforms/bamboo-elastic/policy';
 import { err, ok, type Result } from '../../shared/result';
 
 const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
@@ -168,7 +168,7 @@ function actionVerdict(action: string, evals: Evaluation[]): ActionVerdict {
   };
 }
 
-function levelsFor(parsed: ParsedPolicy[]): { levels: Level[]; assumedFullAccess: boolean } {
+function levelsFor(parsed: Pick<ParsedPolicy, 'name' | 'document'>[]): { levels: Level[]; assumedFullAccess: boolean } {
   const hasAllow = parsed.some((p) => statementsOf(p.document).some((st) => st.Effect === 'Allow'));
   const policies = parsed.map((p) => ({ name: p.name, document: p.document }));
   return { levels: [{ name: 'pasted SCPs', policies: hasAllow ? policies : [{ name: FULL_AWS_ACCESS, document: ALLOW_ALL }, ...policies] }], assumedFullAccess: !hasAllow };
@@ -215,7 +215,7 @@ async function exemptionFix(parsed: ParsedPolicy[], deciding: DecidingStatement[
   const pattern = principalArnKey(s.principalArn);
   const edited = parsed.map((p) => {
     const indexes = deciding.filter((d) => d.policy === p.name).map((d) => d.statementIndex);
-    return indexes.length ? exemptPrincipal(p.name, p.document, indexes, pattern) : undefined;
+    return indexes.length ? exemptPrincipal(p.name, p.document, indexes, pattern, p.source) : undefined;
   });
   const exemptedDocs = parsed.map((p, i) => ({ name: p.name, document: edited[i]?.document ?? p.document }));
   const { levels } = levelsFor(exemptedDocs);
@@ -239,7 +239,7 @@ async function exemptionFix(parsed: ParsedPolicy[], deciding: DecidingStatement[
     policies: changed.map((c) => ({ name: c.name, statements: c.statements, text: c.text, diff: c.diff })),
     summary,
     risk: EXEMPTION_RISK,
-    commands: changed.map((c) => ({ title: `Update ${c.name} in AWS Organizations (save the new policy as a file first)`, command: `aws organizations update-policy --policy-id <policy-id> --content file://${c.name.replace(/[^A-Za-z0-9._-]+/g, '-')}.json` })),
+    commands: changed.map((c) => ({ title: `Update ${c.name} in AWS Organizations (save the new policy as a file first)`, command: `aws organizations update-policy --policy-id <policy-id> --content file://${policyFileName(c.name)}` })),
   };
 }
 

@@ -87,6 +87,15 @@ export class WriteLedger {
       .sort((a, b) => a.path.localeCompare(b.path));
   }
 
+  /** The files among `paths` (absolute) that the ledger knows. */
+  only(paths: string[]): LedgerFile[] {
+    const all = this.all();
+    return paths
+      .map((p) => all[path.resolve(p)])
+      .filter((f): f is LedgerFile => f !== undefined)
+      .sort((a, b) => a.path.localeCompare(b.path));
+  }
+
   forget(paths: string[]): void {
     const all = this.all();
     for (const p of paths) delete all[p];

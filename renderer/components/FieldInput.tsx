@@ -73,6 +73,8 @@ export function FieldInput({ field, id, value, error, onChange, errorFor }: Prop
       />
     );
   } else {
+    // Untouched, a field with a default shows it filled in: what is shown is what is used.
+    const shown = value === undefined ? (field.default ?? '') : value;
     control = (
       <input
         {...common}
@@ -81,7 +83,7 @@ export function FieldInput({ field, id, value, error, onChange, errorFor }: Prop
         autoComplete="off"
         spellCheck={false}
         placeholder={field.placeholder}
-        value={typeof value === 'string' || typeof value === 'number' ? String(value) : ''}
+        value={typeof shown === 'string' || typeof shown === 'number' ? String(shown) : ''}
         onChange={(e) => onChange(e.target.value)}
       />
     );
@@ -98,6 +100,11 @@ export function FieldInput({ field, id, value, error, onChange, errorFor }: Prop
         </p>
       )}
       {control}
+      {field.kind !== 'select' && field.default !== undefined && value === '' && (
+        <p className="help" id={`${id}-default`}>
+          Left empty: <code>{field.default}</code> is used.
+        </p>
+      )}
       {error && (
         <p className="error" id={`${id}-error`}>
           {error}

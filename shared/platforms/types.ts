@@ -38,8 +38,9 @@ export interface Field {
   placeholder?: string;
   options?: { value: string; label: string }[];
   /**
-   * The value the answers schema uses when the field is left empty, shown preselected (kind
-   * 'select'); it must equal the schema's default, so showing it changes nothing generated.
+   * The value the answers schema uses when the field is left empty, shown filled in (preselected
+   * for 'select'), so the user sees what is used; it must equal the schema's default. A field
+   * without one is required or truly optional: its placeholder is never a value used for it.
    */
   default?: string;
   /** For kind 'list': the fields of one row. */
@@ -250,6 +251,11 @@ export interface Platform<A = unknown> {
   answers: z.ZodType<A>;
   credential: CredentialSpec;
   endpoints(a: A): Endpoint[];
+  /**
+   * True for a platform whose outcome is an analysis rather than agent files (Bamboo elastic's
+   * policy check): the Export step packs the analysis (report, fixes, patches) instead.
+   */
+  analysis?: true;
   /** Files and commands for a new install; absent until the platform's generator is built. */
   generate?(a: A, c: Credential, variant: string, extras?: GenerateExtras): Result<Generated>;
   updaters: Updater[];

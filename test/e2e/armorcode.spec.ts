@@ -114,8 +114,11 @@ test('a new user goes from platform pick to written ArmorCode agent files', asyn
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
   await next.click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Done');
-  await expect(app.getByText('ArmorCode tunnel agent (Docker Compose) is onboarded.')).toBeVisible();
-  await expect(app.getByRole('heading', { name: 'Files written' })).toBeVisible();
+  // Done says what was written and what is left, and never that the agent is onboarded before it is seen online.
+  await expect(app.getByTestId('done-lead')).toHaveText('ArmorCode tunnel agent (Docker Compose): the files are written. The agent is not seen online yet: what is left is below.');
+  await expect(app.getByTestId('done-written')).toContainText(`8 files in ${out}, exactly as generated`);
+  await expect(app.locator('main')).not.toContainText('onboarded');
+  await expect(app.locator('main')).not.toContainText('All 8 files');
   await expect(app.getByRole('heading', { name: 'On the agent host' })).toBeVisible();
   await app.getByText('Removing this agent later').click();
   await expect(app.getByRole('button', { name: /Copy: Stop the tunnels and remove the container/ })).toBeVisible();

@@ -125,6 +125,10 @@ test.describe('Bamboo remote agent: new install through the wizard', () => {
       await app.getByLabel('Bamboo server URL').fill('https://bamboo.example.com');
       await app.getByLabel('Agent home on the agent host').fill('/srv/bamboo agent');
       await next.click();
+      // The installer jar must match the server's version: none is assumed.
+      await expect(app.getByTestId('step-errors')).toContainText('Bamboo server version: is required');
+      await app.getByLabel('Bamboo server version').fill('9.6.2');
+      await next.click();
 
       await expect(app.getByRole('heading', { level: 1 })).toContainText('Credentials');
       await app.getByLabel('Security token').fill(`  ${TOKEN.slice(0, 39)}  `);

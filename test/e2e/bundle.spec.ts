@@ -149,6 +149,7 @@ test.describe('bundle at the end of an onboarding', () => {
     await app.getByRole('radio', { name: 'New install (installer command)', exact: true }).check();
     await next.click();
     await app.getByLabel('Bamboo server URL').fill('https://bamboo.example.com');
+    await app.getByLabel('Bamboo server version').fill('9.6.2');
     await next.click();
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Credentials');
     await app.getByLabel('Security token').fill(TOKEN);

@@ -45,7 +45,7 @@ test.afterAll(async () => {
  * placed through the app's own draft:save channel, as the credentials e2e does.
  */
 async function toConnectivity(app: Page): Promise<void> {
-  const draft = { platform: 'harness', variant: 'docker', step: 'connectivity', answers: { accountId: 'abc123', delegateName: 'my-delegate', managerEndpoint: 'https://manager.invalid' } };
+  const draft = { platform: 'harness', variant: 'docker', step: 'connectivity', answers: { accountId: 'abc123', delegateName: 'my-delegate', managerEndpoint: 'https://manager.invalid', imageTag: '26.02.88404' } };
   expect(await invoke(app, 'draft:save', draft)).toMatchObject({ ok: true });
   await app.reload();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');

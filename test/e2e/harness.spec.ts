@@ -34,6 +34,12 @@ test.describe('Harness delegate', () => {
     await expect(app.getByTestId('step-errors')).toContainText('Delegate name: lower-case letters, digits and "-"');
     await app.getByLabel('Delegate name').fill('build-delegate');
     await app.getByLabel('Delegate tags (optional)').fill('linux, e2e');
+    // Shown filled in, so the user sees what is used; the image tag has no default and is required.
+    await expect(app.getByLabel('Manager endpoint')).toHaveValue('https://app.harness.io');
+    await expect(app.getByLabel('Delegate image tag')).toHaveValue('');
+    await next.click();
+    await expect(app.getByTestId('step-errors')).toContainText('Delegate image tag: is required');
+    await app.getByLabel('Delegate image tag').fill('26.02.88404');
     await next.click();
 
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Credentials');
@@ -81,7 +87,7 @@ test.describe('Harness delegate', () => {
   test('rotating the token of an existing Kubernetes manifest: every place found, the diff shown masked, written with a backup', async ({ app }) => {
     const dir = path.join(root, 'k8s');
     execFileSync('mkdir', ['-p', dir]);
-    const generated = harness.generate!(harnessAnswers.parse({ accountId: 'acc_1', delegateName: 'prod-delegate', namespace: 'harness' }), { kind: 'token', token: TOKEN }, 'kubernetes');
+    const generated = harness.generate!(harnessAnswers.parse({ accountId: 'acc_1', delegateName: 'prod-delegate', namespace: 'harness', imageTag: '26.02.88404' }), { kind: 'token', token: TOKEN }, 'kubernetes');
     if (!generated.ok) throw new Error(generated.error.message);
     const manifest = path.join(dir, 'harness-delegate.yaml');
     const original = generated.value.files[0]!.text.replace(/\n/g, '\r\n');

@@ -18,6 +18,7 @@ test.describe('wizard', () => {
     await expectAccessible(app, 'details with errors');
     await app.getByLabel('Account ID').fill('abc123');
     await app.getByLabel('Delegate name').fill('my-delegate');
+    await app.getByLabel('Delegate image tag').fill('26.02.88404');
     await app.getByRole('button', { name: 'Next' }).click();
 
     for (const step of ['Credentials', 'Connectivity', 'Configs', 'Export', 'Done']) {
@@ -32,8 +33,10 @@ test.describe('wizard', () => {
       if (step !== 'Done') await app.getByRole('button', { name: 'Next' }).click();
     }
     // No output folder was given on Configs: Done says so instead of claiming the agent is onboarded.
-    await expect(app.getByText('Harness delegate (Docker): one thing is left before the agent can be installed.')).toBeVisible();
-    await expect(app.getByRole('heading', { name: 'No files written yet' })).toBeVisible();
+    await expect(app.getByTestId('done-lead')).toHaveText('Harness delegate (Docker): nothing is written yet.');
+    await expect(app.getByTestId('done-written')).toContainText('Nothing yet: no output folder was chosen on the Configs step.');
+    await expect(app.getByTestId('done-left')).toContainText('Write the files on the Configs step');
+    await expect(app.locator('main')).not.toContainText('onboarded');
     await app.getByRole('button', { name: 'Onboard another agent' }).click();
     await expect(app.getByRole('heading', { level: 1 })).toHaveText('Platform');
   });

@@ -4,7 +4,7 @@
  * backup, refusals exit 2 and write nothing), scp-check exit codes, and diagnose on an agent log.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,8 +22,16 @@ function cli(args: string[], env: Record<string, string> = {}, input?: string): 
 const CONF = 'wrapper.java.additional.1=-Dbamboo.home=/opt/bamboo-agent-home\r\nwrapper.app.parameter.1=com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\r\nwrapper.app.parameter.2=http://bamboo.internal:8085/agentServer/\r\n# end\r\n';
 
 describe('agent-onboard generate bamboo-remote', () => {
-  it('writes the installer script (passing shellcheck), the systemd unit and the 0600 token file from {"serverUrl"} alone', async () => {
-    writeFileSync(path.join(dir, 'answers.json'), JSON.stringify({ serverUrl: 'https://bamboo.example.com' }));
+  it('refuses a new install without the server version (exit 2, one line, nothing written): the jar must match the server', async () => {
+    writeFileSync(path.join(dir, 'no-version.json'), JSON.stringify({ serverUrl: 'https://bamboo.example.com' }));
+    const r = await cli(['generate', 'bamboo-remote', '--answers', 'no-version.json', '--token-env', 'BAMBOO_TOKEN', '--out', path.join(dir, 'no-version')], { BAMBOO_TOKEN: TOKEN });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('installerVersion is required for a new install');
+    expect(existsSync(path.join(dir, 'no-version'))).toBe(false);
+  });
+
+  it('writes the installer script (passing shellcheck), the systemd unit and the 0600 token file from {"serverUrl", "installerVersion"} alone', async () => {
+    writeFileSync(path.join(dir, 'answers.json'), JSON.stringify({ serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' }));
     const r = await cli(['generate', 'bamboo-remote', '--answers', 'answers.json', '--token-env', 'BAMBOO_TOKEN', '--out', path.join(dir, 'out')], { BAMBOO_TOKEN: TOKEN });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -101,5 +109,8 @@ describe('agent-onboard scp-check and diagnose', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('bamboo-remote: The agent sent no security token');
     expect(r.stdout).toContain('fix wrapper.conf in place');
+    // The page is called what the app calls it, and the command is one to copy.
+    expect(r.stdout).toContain('Update an existing install in the app, or agent-onboard rotate bamboo-remote --token-env VAR <bamboo-agent-home>');
+    expect(r.stdout).not.toContain('Tokens page');
   });
 });

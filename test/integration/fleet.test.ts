@@ -24,7 +24,7 @@ const draft = (credentialId?: string): Draft => ({
   platform: 'bamboo-remote',
   variant: 'installer',
   step: 'export',
-  answers: { serverUrl: 'https://bamboo.example.com', agentOs: 'linux' },
+  answers: { serverUrl: 'https://bamboo.example.com', agentOs: 'linux', installerVersion: '9.6.2' },
   ...(credentialId ? { credentialId } : {}),
 });
 const CSV =

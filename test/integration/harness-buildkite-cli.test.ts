@@ -26,7 +26,7 @@ async function cli(argv: string[], env: Record<string, string> = {}, stdin = '')
   return { code, stdout, stderr };
 }
 
-writeFileSync(path.join(root, 'harness.json'), JSON.stringify({ accountId: 'acc_1', managerEndpoint: 'https://app.harness.io', delegateName: 'd1' }));
+writeFileSync(path.join(root, 'harness.json'), JSON.stringify({ accountId: 'acc_1', managerEndpoint: 'https://app.harness.io', delegateName: 'd1', imageTag: '26.02.88404' }));
 writeFileSync(path.join(root, 'buildkite.json'), JSON.stringify({ name: '%hostname-%spawn', tags: { queue: 'default', os: 'linux' } }));
 
 /** What each written file must read back as. */

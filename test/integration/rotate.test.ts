@@ -38,7 +38,7 @@ const sha = (s: string | Buffer): string => createHash('sha256').update(s).diges
 function install(name: string): string {
   const dir = path.join(root, name);
   mkdirSync(path.join(dir, 'shell'), { recursive: true });
-  const a = harnessAnswers.parse({ accountId: 'acc_1', delegateName: 'd1' });
+  const a = harnessAnswers.parse({ accountId: 'acc_1', delegateName: 'd1', imageTag: '26.02.88404' });
   for (const variant of ['kubernetes', 'docker']) {
     const g = harness.generate!(a, { kind: 'token', token: OLD }, variant);
     if (!g.ok) throw new Error(g.error.message);

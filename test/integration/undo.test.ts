@@ -36,7 +36,7 @@ function app() {
 
 async function onboard(a: ReturnType<typeof app>, outDir: string): Promise<string> {
   const credentialId = a.vault.put('token', TOKEN, { platform: 'bamboo-remote' });
-  const request = { platform: 'bamboo-remote', variant: 'installer', answers: { serverUrl: 'https://bamboo.example.com', agentOs: 'linux' }, credentialId, outDir };
+  const request = { platform: 'bamboo-remote', variant: 'installer', answers: { serverUrl: 'https://bamboo.example.com', agentOs: 'linux', installerVersion: '9.6.2' }, credentialId, outDir };
   const plan = await a.call('configs:plan', request);
   await a.call('configs:write', { ...request, jobId: 'w1', planHash: plan.planHash, expected: Object.fromEntries(plan.files.map((f) => [f.path, f.currentSha256])) });
   const added = await a.call('history:add', { draft: { platform: 'bamboo-remote', variant: 'installer', step: 'export', answers: request.answers, outDir } });
@@ -98,6 +98,42 @@ describe('undoing what an onboarding wrote', () => {
     expect(files.files.every((f) => f.action === 'move-aside')).toBe(true);
     await a.call('history:undo', { id });
     expect(readdirSync(outDir).every((n) => /\.bak-\d{8}T\d{6}Z/.test(n))).toBe(true);
+  });
+
+  it('a token written into an existing install (rotate:apply) is listed in History and undone there', async () => {
+    const a = app();
+    const conf = path.join(root, 'agent-home', 'conf', 'wrapper.conf');
+    mkdirSync(path.dirname(conf), { recursive: true });
+    const original = 'wrapper.app.parameter.1=com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\nwrapper.app.parameter.2=https://bamboo.example.com/agentServer/\n';
+    writeFileSync(conf, original);
+    const tokenId = a.vault.put('token', TOKEN, { platform: 'bamboo-remote' });
+    const plan = await a.call('rotate:scan', { platform: 'bamboo-remote', paths: [path.join(root, 'agent-home')], tokenId });
+    await a.call('rotate:apply', { jobId: 'r1', planId: plan.planId });
+    expect(readFileSync(conf, 'utf8')).toContain(`wrapper.app.parameter.3=${TOKEN}`);
+
+    const { entries } = await a.call('history:list', {});
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ platform: 'bamboo-remote', variant: null, paths: [conf] });
+    expect(JSON.stringify(entries)).not.toContain(TOKEN);
+    const id = entries[0]!.id;
+    expect((await a.call('history:files', { id })).files.map((f) => [f.path, f.state, f.action])).toEqual([[conf, 'as-written', 'restore-backup']]);
+    expect((await a.call('history:undo', { id })).results.map((r) => [r.path, r.done])).toEqual([[conf, 'restored']]);
+    expect(readFileSync(conf, 'utf8')).toBe(original);
+  });
+
+  it('a Configs write alone (no Export) is listed in History', async () => {
+    const a = app();
+    const outDir = path.join(root, 'configs-only');
+    const credentialId = a.vault.put('token', TOKEN, { platform: 'bamboo-remote' });
+    const draft = { platform: 'bamboo-remote' as const, variant: 'installer', step: 'configs' as const, answers: { serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' }, outDir, credentialId };
+    const request = { platform: 'bamboo-remote', variant: 'installer', answers: draft.answers, credentialId, outDir };
+    const plan = await a.call('configs:plan', request);
+    await a.call('configs:write', { ...request, jobId: 'w2', planHash: plan.planHash, expected: Object.fromEntries(plan.files.map((f) => [f.path, f.currentSha256])) });
+    // What the Configs step does right after its write (renderer/steps/configs/ConfigsStep.tsx).
+    await a.call('history:add', { draft });
+    const { entries } = await a.call('history:list', {});
+    expect(entries.map((e) => [e.platform, e.outDir])).toEqual([['bamboo-remote', outDir]]);
+    expect((await a.call('history:files', { id: entries[0]!.id })).files.length).toBe(3);
   });
 
   it('keeps the ledger bounded and ignores damaged entries', () => {

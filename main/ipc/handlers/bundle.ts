@@ -23,6 +23,7 @@ import type { Deps } from '../../services/deps';
 import { sha256 } from '../../services/files';
 import { checkFleet, runFleet } from '../../services/fleet';
 import { exportAnsibleFleet } from '../../services/fleet-ansible';
+import { scpAnalysisParts } from '../../services/scp-bundle';
 import type { Handlers, JobRegistry } from '../dispatch';
 
 type BundleChannels = Pick<Contract, 'bundle:export' | 'bundle:inspect' | 'bundle:import' | 'fleet:check' | 'fleet:run' | 'fleet:ansible'>;
@@ -68,7 +69,15 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       let files: BundleFile[];
       let left: string[] = [];
       let meta: { platform: AnyPlatform['id'] | null; variant: string | null; commands: Command[]; notes: string[]; removal?: Removal };
-      if (input.source.kind === 'draft') {
+      const drafted = input.source.kind === 'draft' && input.source.draft.platform ? getPlatform(input.source.draft.platform) : undefined;
+      if (input.source.kind === 'draft' && drafted?.analysis) {
+        // An analysis (Bamboo elastic's policy check) is packed as its report, fixes and patches.
+        ctx.progress('Running the analysis again', 0.05);
+        const got = await scpAnalysisParts(input.source.draft.answers, ctx.signal);
+        if (!got.ok) return got;
+        files = got.value.files;
+        meta = { platform: drafted.id, variant: input.source.draft.variant, commands: got.value.commands, notes: got.value.notes };
+      } else if (input.source.kind === 'draft') {
         const got = draftFiles(deps, input.source.draft, input.includePrivateKey);
         if (!got.ok) return got;
         ({ files, left } = got.value);

@@ -31,14 +31,16 @@ export function historyHandlers(deps: Deps, _jobs: JobRegistry): Handlers<Histor
     'history:files': async ({ id }) => {
       const entry = history.list().find((e) => e.id === id);
       if (!entry) return err('NOT_FOUND', 'That history entry no longer exists.');
+      if (entry.paths) return ok({ files: await planUndo(ledger.only(entry.paths)) });
       if (!entry.outDir) return ok({ files: [] });
       return ok({ outDir: entry.outDir, files: await planUndo(ledger.under(entry.outDir)) });
     },
     'history:undo': async ({ id }) => {
       const entry = history.list().find((e) => e.id === id);
       if (!entry) return err('NOT_FOUND', 'That history entry no longer exists.');
-      if (!entry.outDir) return ok({ results: [] });
-      const undone = await undoWrites(ledger.under(entry.outDir));
+      const files = entry.paths ? ledger.only(entry.paths) : entry.outDir ? ledger.under(entry.outDir) : [];
+      if (files.length === 0) return ok({ results: [] });
+      const undone = await undoWrites(files);
       if (!undone.ok) return undone;
       // Undone files are no longer the wizard's; files left alone stay listed.
       ledger.forget(undone.value.filter((r) => r.done !== 'left').map((r) => r.path));

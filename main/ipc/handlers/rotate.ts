@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto';
 import type { Contract } from '../../../shared/ipc';
 import { err, ok } from '../../../shared/result';
 import type { Deps } from '../../services/deps';
+import { sha256 } from '../../services/files';
+import { HistoryService } from '../../services/history';
 import { applyRotation, planRotation, type InternalPlan } from '../../services/rotate';
+import { WriteLedger } from '../../services/write-ledger';
 import type { Handlers, JobRegistry } from '../dispatch';
 
 type RotateChannels = Pick<Contract, 'rotate:scan' | 'rotate:apply'>;
@@ -46,7 +49,13 @@ export function rotateHandlers(deps: Deps, _jobs: JobRegistry): Handlers<RotateC
       ctx.progress(`Writing ${held.plan.plan.files.filter((f) => f.status === 'change').length} file(s)…`, 0.1);
       if (ctx.signal.aborted) return err('CANCELLED', 'Cancelled before anything was written.');
       const report = await applyRotation(held.plan);
-      if (report.ok) ctx.progress('Written.', 1);
+      if (!report.ok) return report;
+      // Every write is listed in History and can be undone there, like the wizard's own files.
+      const texts = new Map(held.plan.edits.filter((e) => e.newText !== undefined).map((e) => [e.finding.path, e.newText!]));
+      const updated = report.value.files.filter((f) => f.status === 'updated' && texts.has(f.path));
+      new WriteLedger(deps.store).record(updated.map((f) => ({ path: f.path, status: 'updated' as const, sha256: sha256(texts.get(f.path)!), ...(f.backupPath ? { backupPath: f.backupPath } : {}) })));
+      if (updated.length) new HistoryService(deps.store).addInPlace(report.value.platform, updated.map((f) => f.path));
+      ctx.progress('Written.', 1);
       return report;
     },
   };

@@ -43,7 +43,8 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
     <main className="page" aria-labelledby={`${id}-title`}>
       <h1 id={`${id}-title`}>History</h1>
       <p className="lead">
-        Past onboardings: their output folders and bundles. No secret is kept here; reopening one starts a new draft that needs its own credential.
+        Every write: onboardings with their output folders and bundles, and tokens written into existing installs. No secret is kept here; reopening an
+        onboarding starts a new draft that needs its own credential.
       </p>
       {error ? <ErrorNote error={error} /> : null}
       <p role="status" className="sr-only">
@@ -52,7 +53,7 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
       {entries === null ? (
         <p aria-busy="true">Loading…</p>
       ) : entries.length === 0 ? (
-        <p>No onboarding yet. Finished onboardings appear here once they reach the Export step.</p>
+        <p>Nothing written yet. Each write appears here as soon as it is made (files on the Configs step, a token written in place, a bundle).</p>
       ) : (
         <table className="table">
           <caption className="sr-only">Past onboardings, newest first</caption>
@@ -60,7 +61,7 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
             <tr>
               <th scope="col">Platform</th>
               <th scope="col">When</th>
-              <th scope="col">Output folder</th>
+              <th scope="col">Written to</th>
               <th scope="col">Bundle</th>
               <th scope="col">Actions</th>
             </tr>
@@ -69,7 +70,7 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
             {entries.map((e) => {
               const platform = getPlatform(e.platform);
               const variant = platform?.variants.find((v) => v.id === e.variant);
-              const label = `${platform?.name ?? e.platform}${variant ? ` (${variant.name})` : ''}`;
+              const label = `${platform?.name ?? e.platform}${variant ? ` (${variant.name})` : e.paths ? ' (token written in place)' : ''}`;
               return (
                 <tr key={e.id}>
                   <th scope="row">
@@ -79,7 +80,19 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
                   <td>
                     <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
                   </td>
-                  <td>{e.outDir ? <code>{e.outDir}</code> : <span className="muted">none chosen</span>}</td>
+                  <td>
+                    {e.paths ? (
+                      e.paths.map((p) => (
+                        <code key={p} className="history-path">
+                          {p}
+                        </code>
+                      ))
+                    ) : e.outDir ? (
+                      <code>{e.outDir}</code>
+                    ) : (
+                      <span className="muted">none chosen</span>
+                    )}
+                  </td>
                   <td>
                     {e.bundlePath ? (
                       <>
@@ -91,16 +104,23 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
                   </td>
                   <td>
                     <div className="history-actions">
-                      <button
-                        type="button"
-                        className="small"
-                        onClick={() => void reopen(e)}
-                        aria-label={`Reopen ${label} from ${new Date(e.at).toLocaleString()} as a new draft`}
-                      >
-                        Reopen as new draft
-                      </button>
-                      {e.outDir ? (
-                        <button type="button" className="secondary small" onClick={() => setInspecting({ id: e.id, label })} aria-label={`What the wizard wrote for ${label} from ${new Date(e.at).toLocaleString()}`}>
+                      {e.paths ? null : (
+                        <button
+                          type="button"
+                          className="small"
+                          onClick={() => void reopen(e)}
+                          aria-label={`Reopen ${label} from ${new Date(e.at).toLocaleString()} as a new draft`}
+                        >
+                          Reopen as new draft
+                        </button>
+                      )}
+                      {e.outDir || e.paths ? (
+                        <button
+                          type="button"
+                          className="secondary small"
+                          onClick={() => setInspecting({ id: e.id, label })}
+                          aria-label={`What the wizard wrote for ${label} from ${new Date(e.at).toLocaleString()}`}
+                        >
                           What it wrote…
                         </button>
                       ) : null}

@@ -283,6 +283,8 @@ function GeneratorStep({ draft, update, platform }: StepProps & { platform: AnyP
     setWriting(null);
     if (r.ok) {
       setWritten({ key, value: r.value });
+      // Every write is listed in History (and can be undone there), whether or not the onboarding reaches Export.
+      void api.invoke('history:add', { draft });
       await runPreview(request, key, () => true);
     } else setResult({ key, plan, error: r.error });
   };

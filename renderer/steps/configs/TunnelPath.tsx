@@ -8,6 +8,8 @@ interface Row {
 }
 
 const W = 760;
+/** Width of a 12px monospace label with a little room either side (0.6 em per character). */
+const labelWidth = (text: string): number => text.length * 7.2 + 10;
 
 const ROW = 46;
 const TOP = 70;
@@ -70,7 +72,9 @@ export function TunnelPath({ answers, variant }: { answers: ArmorcodeAnswers; va
             </g>
           );
         })}
-        {/* Drawn last, with a halo, so the flow lines never run through the words. */}
+        {/* Drawn last, on a backing of their own, so neither the boundary nor the flow lines run through the words. */}
+        <rect x={266 - labelWidth(`SSH :${answers.port}`) / 2} y={mid - 24} width={labelWidth(`SSH :${answers.port}`)} height={19} rx={3} className="tp-label-bg" data-label="ssh" />
+        <rect x={266 - labelWidth('outbound') / 2} y={mid + 6} width={labelWidth('outbound')} height={19} rx={3} className="tp-label-bg" data-label="outbound" />
         <text x={266} y={mid - 10} textAnchor="middle" className="tp-small tp-label">
           SSH :{answers.port}
         </text>

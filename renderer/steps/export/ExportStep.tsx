@@ -42,7 +42,8 @@ type ReportChoice = 'kept' | 'paste' | 'none';
 
 function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
   const id = useId();
-  const [source, setSource] = useState<'draft' | 'folder'>(platform?.generate ? 'draft' : 'folder');
+  const packs = Boolean(platform?.generate || platform?.analysis);
+  const [source, setSource] = useState<'draft' | 'folder'>(packs ? 'draft' : 'folder');
   const [folder, setFolder] = useState(draft.outDir ?? '');
   // A folder's platform is recognised from its files unless the user names it.
   const [folderPlatform, setFolderPlatform] = useState<PlatformId | ''>('');
@@ -66,10 +67,14 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
   const checkNow = async (): Promise<void> => {
     const run = await probe.run({ endpoints, ...(draft.knownHosts ? { knownHosts: draft.knownHosts } : {}) });
     if (!run) return;
-    update({ connectivity: keepReport(run, { ...(platform ? { platform: platform.name } : {}), from: 'the machine running Agent Onboard, when the bundle was made' }) });
+    update({
+      connectivity: keepReport(run, { ...(platform ? { platform: platform.name } : {}), from: 'the machine running Agent Onboard, when the bundle was made' }),
+    });
     setReportChoice('kept');
   };
   const hasKey = platform?.credential.kind === 'ssh-keypair';
+  // A flow without a Connectivity step (an analysis) has no report to carry.
+  const hasConnectivity = platform?.steps.includes('connectivity') ?? true;
 
   // Reaching Export means the onboarding produced its files: record it (the same onboarding is updated, not repeated).
   useEffect(() => {
@@ -92,7 +97,7 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
       includePrivateKey,
       overwrite,
       ...(passphrase ? { passphrase } : {}),
-      ...(reportText.trim() ? { report: reportText } : {}),
+      ...(hasConnectivity && reportText.trim() ? { report: reportText } : {}),
     });
     if (done) {
       setPassphrase('');
@@ -106,19 +111,22 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
   return (
     <>
       <p className="lead">
-        Pack everything {platform?.name ?? 'the agent'} needs into one zip to carry to the agent host: the config files, the keys, a README with the next steps,
-        and a manifest with each file's SHA-256 and mode.
+        {platform?.analysis
+          ? `Pack the analysis into one zip to hand to whoever changes the AWS settings: the report, each fix's whole policy, a patch for each policy as you gave it, a README with the commands, and a manifest with each file's SHA-256.`
+          : `Pack everything ${platform?.name ?? 'the agent'} needs into one zip to carry to the agent host: the config files, the keys, a README with the next steps, and a manifest with each file's SHA-256 and mode.`}
       </p>
       <form className="export-form" onSubmit={(e) => void submit(e)} noValidate>
         <fieldset>
           <legend>What to pack</legend>
           <label className="choice">
-            <input type="radio" name={`${id}-source`} checked={source === 'draft'} disabled={!platform?.generate} onChange={() => setSource('draft')} /> The
-            files of this onboarding
+            <input type="radio" name={`${id}-source`} checked={source === 'draft'} disabled={!packs} onChange={() => setSource('draft')} />{' '}
+            {platform?.analysis ? 'The analysis of this onboarding' : 'The files of this onboarding'}
             <span className="help">
-              {platform?.generate
-                ? 'Generated again from your answers and credential: the same bytes the Configs step writes.'
-                : `${platform?.name ?? 'This platform'} cannot generate its files yet.`}
+              {platform?.analysis
+                ? 'The policies pasted on the Configs step are checked again: the report, each fix and a patch per policy.'
+                : platform?.generate
+                  ? 'Generated again from your answers and credential: the same bytes the Configs step writes.'
+                  : `${platform?.name ?? 'This platform'} cannot generate its files yet.`}
             </span>
           </label>
           <label className="choice">
@@ -148,9 +156,15 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
             </div>
           ) : null}
         </fieldset>
+<<<<<<< HEAD
         <fieldset>
           <legend>Include</legend>
           {hasKey || source === 'folder' ? (
+=======
+        {hasKey ? (
+          <fieldset>
+            <legend>Include</legend>
+>>>>>>> h-d
             <label className="choice">
               <input type="checkbox" checked={includePrivateKey} onChange={(e) => setIncludePrivateKey(e.target.checked)} aria-describedby={`${id}-key-help`} />{' '}
               The private key
@@ -160,64 +174,66 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
                   : 'Off: the bundle carries the public key only; move the private key to the agent host separately.'}
               </span>
             </label>
-          ) : null}
-        </fieldset>
-        <fieldset>
-          <legend>Connectivity report</legend>
-          <p className="help" id={`${id}-report-help`}>
-            Added as connectivity-report.txt, so whoever installs the agent sees what was checked.
-          </p>
-          {kept ? (
-            <>
-              <label className="choice">
-                <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'kept'} onChange={() => setReportChoice('kept')} /> The report of the last
-                check
-                <span className="help" data-testid="kept-report">
-                  Checked {keptLabel(kept)}.{unchecked.length ? ` It did not check ${unchecked.join(', ')}: check again to include them.` : ''}
-                </span>
-              </label>
-              <label className="choice">
-                <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'paste'} onChange={() => setReportChoice('paste')} /> A report I paste
-              </label>
-              <label className="choice">
-                <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'none'} onChange={() => setReportChoice('none')} /> No report
-              </label>
-              {reportChoice === 'kept' ? (
-                <details>
-                  <summary>Show the report</summary>
-                  <pre data-testid="export-report">{kept.text}</pre>
-                </details>
-              ) : null}
-            </>
-          ) : null}
-          {!kept || reportChoice === 'paste' ? (
-            <div className="field">
-              <label htmlFor={`${id}-report`}>Connectivity report (optional)</label>
-              <textarea
-                id={`${id}-report`}
-                rows={4}
-                value={report}
-                onChange={(e) => setReport(e.target.value)}
-                aria-describedby={`${id}-report-help`}
-                placeholder="Paste the report copied on the Connectivity step"
-              />
-            </div>
-          ) : null}
-          {endpoints.length ? (
-            <div className="row">
-              <button type="button" className="secondary small" disabled={probe.running} onClick={() => void checkNow()}>
-                {kept ? 'Check connectivity again and use its report' : 'Check connectivity now and use its report'}
-              </button>
-            </div>
-          ) : null}
-          <JobProgress label="Checking connectivity" running={probe.running} message={probe.message} fraction={probe.fraction} onCancel={probe.cancel} />
-          {probe.error ? <ErrorNote error={probe.error} /> : null}
-          {source !== 'folder' && draft.trustedCa ? (
-            <p className="help" data-testid="export-company-ca">
-              The company CA trusted on the Connectivity step is added as {COMPANY_CA_FILE}, with the commands that make the agent host trust it.
+          </fieldset>
+        ) : null}
+        {hasConnectivity ? (
+          <fieldset>
+            <legend>Connectivity report</legend>
+            <p className="help" id={`${id}-report-help`}>
+              Added as connectivity-report.txt, so whoever installs the agent sees what was checked.
             </p>
-          ) : null}
-        </fieldset>
+            {kept ? (
+              <>
+                <label className="choice">
+                  <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'kept'} onChange={() => setReportChoice('kept')} /> The report of the
+                  last check
+                  <span className="help" data-testid="kept-report">
+                    Checked {keptLabel(kept)}.{unchecked.length ? ` It did not check ${unchecked.join(', ')}: check again to include them.` : ''}
+                  </span>
+                </label>
+                <label className="choice">
+                  <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'paste'} onChange={() => setReportChoice('paste')} /> A report I paste
+                </label>
+                <label className="choice">
+                  <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'none'} onChange={() => setReportChoice('none')} /> No report
+                </label>
+                {reportChoice === 'kept' ? (
+                  <details>
+                    <summary>Show the report</summary>
+                    <pre data-testid="export-report">{kept.text}</pre>
+                  </details>
+                ) : null}
+              </>
+            ) : null}
+            {!kept || reportChoice === 'paste' ? (
+              <div className="field">
+                <label htmlFor={`${id}-report`}>Connectivity report (optional)</label>
+                <textarea
+                  id={`${id}-report`}
+                  rows={4}
+                  value={report}
+                  onChange={(e) => setReport(e.target.value)}
+                  aria-describedby={`${id}-report-help`}
+                  placeholder="Paste the report copied on the Connectivity step"
+                />
+              </div>
+            ) : null}
+            {endpoints.length ? (
+              <div className="row">
+                <button type="button" className="secondary small" disabled={probe.running} onClick={() => void checkNow()}>
+                  {kept ? 'Check connectivity again and use its report' : 'Check connectivity now and use its report'}
+                </button>
+              </div>
+            ) : null}
+            <JobProgress label="Checking connectivity" running={probe.running} message={probe.message} fraction={probe.fraction} onCancel={probe.cancel} />
+            {probe.error ? <ErrorNote error={probe.error} /> : null}
+            {source !== 'folder' && draft.trustedCa ? (
+              <p className="help" data-testid="export-company-ca">
+                The company CA trusted on the Connectivity step is added as {COMPANY_CA_FILE}, with the commands that make the agent host trust it.
+              </p>
+            ) : null}
+          </fieldset>
+        ) : null}
         <fieldset>
           <legend>Protect the secret files (optional)</legend>
           <p className="help" id={`${id}-pass-help`}>

@@ -80,7 +80,7 @@ function notes(a: ArmorcodeAnswers, variant: ArmorcodeVariant, keyType: string):
       out.push(`Service ${s.name} points at ${t.host}: inside the container that is the container itself, not the agent host. Use the host's address instead.`);
     }
   }
-  out.push(`Each tunnel reconnects by itself: keep-alives every ${a.serverAliveInterval} s notice a dead link after about ${a.serverAliveInterval * a.serverAliveCountMax} s, and ${variant === 'docker' ? 'autossh and supervisord' : 'systemd'} start it again.`);
+  out.push(`Each tunnel reconnects by itself: keep-alives every ${a.serverAliveInterval} s notice a dead link after about ${a.serverAliveInterval * a.serverAliveCountMax} s, and ${variant === 'docker' ? 'autossh and supervisord start' : 'systemd starts'} it again.`);
   return out;
 }
 

@@ -4,7 +4,7 @@
  * whether the result really exempts Bamboo (and only Bamboo) is checked by the simulator.
  */
 import { unifiedDiff } from '../../diff';
-import { policyText, statementsOf, type PolicyDocument } from './policy';
+import { policyText, policyTextLike, statementsOf, type PolicyDocument } from './policy';
 
 /** The condition key the exemption uses (IAM condition keys are case-insensitive). */
 export const EXEMPTION_KEY = 'aws:PrincipalARN';
@@ -15,9 +15,9 @@ export interface PolicyExemption {
   /** 1-based indexes of the statements that got the condition. */
   statements: number[];
   document: PolicyDocument;
-  /** The new policy text (policyText of document). */
+  /** The whole new policy, written the way the given text is (policyTextLike). */
   text: string;
-  /** Unified diff from the pasted policy (as policyText) to the new one. */
+  /** Unified diff from the policy as given to the new one: `patch` applies it to the user's file. */
   diff: string;
 }
 
@@ -38,9 +38,10 @@ function exemptStatement(st: Record<string, unknown>, principal: string): Record
 /**
  * `doc` with the statements at `indexes` (1-based) exempting `principal` (an `aws:PrincipalArn`
  * value or pattern). Statements already exempting it are left as they are; running it twice
- * gives the same policy.
+ * gives the same policy. `source` is the policy's text as the user has it (default: policyText of
+ * doc): the new text follows its layout and the diff is against it.
  */
-export function exemptPrincipal(name: string, doc: PolicyDocument, indexes: number[], principal: string): PolicyExemption {
+export function exemptPrincipal(name: string, doc: PolicyDocument, indexes: number[], principal: string, source: string = policyText(doc)): PolicyExemption {
   const single = !Array.isArray(doc.Statement);
   const statements = statementsOf(doc);
   const changed: number[] = [];
@@ -51,6 +52,6 @@ export function exemptPrincipal(name: string, doc: PolicyDocument, indexes: numb
     return out;
   });
   const document: PolicyDocument = { ...doc, Statement: single ? next[0] : next };
-  const text = policyText(document);
-  return { name, statements: changed, document, text, diff: unifiedDiff(policyText(doc), text, name) };
+  const text = policyTextLike(source, document);
+  return { name, statements: changed, document, text, diff: unifiedDiff(source, text, name) };
 }

@@ -14,6 +14,11 @@ export type PolicyDocument = { Version?: string; Statement: unknown } & Record<s
 export interface ParsedPolicy {
   name: string;
   document: PolicyDocument;
+  /**
+   * The policy's text as the user holds it: the pasted document exactly, or the Content of
+   * `describe-policy` output (what `--query Policy.Content --output text` saves). Diffs are made against it.
+   */
+  source: string;
 }
 
 /** The largest policy text read (an SCP is at most 5,120 characters; a little slack for formatting). */
@@ -136,10 +141,12 @@ export function parsePolicy(text: string, fallbackName: string): Result<ParsedPo
     return jsonError(trimmed, error, fallbackName);
   }
   let name = fallbackName;
+  let source = text;
   if (isObject(data) && isObject(data.Policy) && typeof data.Policy.Content === 'string') {
     const summary = isObject(data.Policy.PolicySummary) ? data.Policy.PolicySummary : {};
     if (typeof summary.Name === 'string' && summary.Name.trim()) name = summary.Name.trim().slice(0, 128);
     const content = data.Policy.Content;
+    source = content;
     try {
       data = JSON.parse(content);
     } catch (error) {
@@ -155,7 +162,7 @@ export function parsePolicy(text: string, fallbackName: string): Result<ParsedPo
   const document = data as PolicyDocument;
   const conditions = checkConditions(document, name);
   if (!conditions.ok) return conditions;
-  return ok({ name, document });
+  return ok({ name, document, source });
 }
 
 /** The statements of a document as a list (a single statement object is a list of one). */
@@ -167,4 +174,28 @@ export function statementsOf(doc: PolicyDocument): Record<string, unknown>[] {
 /** A policy as the JSON text the fixes show and diff (two-space indent, trailing newline). */
 export function policyText(doc: PolicyDocument): string {
   return JSON.stringify(doc, null, 2) + '\n';
+}
+
+/**
+ * `doc` written the way `source` is: its indentation (or on one line when it is one line), its
+ * line endings and the white space around it, so a diff against `source` shows only what
+ * changed and applies to the user's file with `patch`.
+ */
+export function policyTextLike(source: string, doc: PolicyDocument): string {
+  const body = source.replace(/^\uFEFF/, '').trim();
+  const indent = /\n([ \t]+)["{}[\]]/.exec(body.replace(/\r\n?/g, '\n'))?.[1];
+  const oneLine = !/[\r\n]/.test(body);
+  let text = oneLine ? JSON.stringify(doc) : JSON.stringify(doc, null, indent ?? 2);
+  if (/\r\n/.test(source)) text = text.replace(/\n/g, '\r\n');
+  return /^\uFEFF?\s*/.exec(source)![0] + text + /\s*$/.exec(source)![0];
+}
+
+/** The file name a policy is saved under: its name as a safe file name, ending in .json once (never .json.json). */
+export function policyFileName(name: string): string {
+  const stem = name
+    .trim()
+    .replace(/\.json$/i, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '');
+  return `${stem || 'policy'}.json`;
 }

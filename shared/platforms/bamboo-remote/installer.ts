@@ -217,6 +217,9 @@ export function generateInstaller(a: BambooRemoteAnswers, credential: Credential
   if (!BAMBOO_TOKEN_PATTERN.test(token)) {
     return err('TOKEN_INVALID', `A Bamboo security token is 40 hexadecimal characters; this one is ${token.length} characters.`, 'Copy it from Bamboo → Administration → Agents → Install remote agent.');
   }
+  if (!a.installerVersion) {
+    return err('BAD_INPUT', "installerVersion is required for a new install: your Bamboo server's version, like 9.6.2 (Administration → System information).", 'The server serves only the installer jar of its own version, so no default is assumed.');
+  }
   const jar = `atlassian-bamboo-agent-installer-${a.installerVersion}.jar`;
   const url = agentServerUrl(a.serverUrl);
   const v: Values = { url, home: agentHomeFor(a), jar, download: `${url}agentInstaller/${jar}`, user: a.serviceUser };
@@ -279,7 +282,7 @@ export function generateExisting(a: BambooRemoteAnswers): Result<Generated> {
     files: [],
     commands: restartCommands(home, [a.agentOs]),
     notes: [
-      `An existing agent keeps its registration: only the security token in ${home}/conf/wrapper.conf changes. Open "Update an existing install" (or run: agent-onboard rotate bamboo-remote --token-env VAR ${home}) to write it in place with a backup, then restart the agent.`,
+      `An existing agent keeps its registration: only the security token in ${home}/conf/wrapper.conf changes. The wizard's Configs step writes it in place with a backup (or run: agent-onboard rotate bamboo-remote --token-env VAR ${home}), then restart the agent.`,
     ],
   });
 }

@@ -23,6 +23,8 @@ export const buildkiteAnswers = z.object({
     .min(1, 'is required')
     .max(200)
     .refine((v) => !CONTROL.test(v), { message: 'must be one line without control characters' })
+    // Buildkite's own default: the agent names itself after its host (shown filled in the wizard).
+    .default('%hostname-%spawn')
     .meta(doc('The agent name; %hostname and %spawn are replaced by the agent (not used on Kubernetes).', '%hostname-%spawn')),
   tags: z
     .record(z.string(), z.string(), {

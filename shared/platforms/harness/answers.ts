@@ -5,9 +5,6 @@ import { doc } from '../answers-doc';
 
 const K8S_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** The delegate image version the generators pin when none is given (harness/delegate-helm-chart values, 2026-02). */
-export const DEFAULT_DELEGATE_TAG = '26.02.88404';
-
 export const harnessAnswers = z.object({
   accountId: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-"').meta(doc('Your Harness account ID (Account Settings → Overview).', 'px7xd_BFRCi-pfWPYXVjvw')),
   managerEndpoint: httpUrlSchema
@@ -18,8 +15,8 @@ export const harnessAnswers = z.object({
   imageTag: z
     .string()
     .trim()
+    // No default: the tag must be the one the user's Harness account offers, never one assumed here.
     .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag like 26.02.88404')
-    .default(DEFAULT_DELEGATE_TAG)
     .meta(doc('The delegate image version from the delegate install page (avoid "latest").', '26.02.88404')),
   namespace: z
     .string()

@@ -16,7 +16,7 @@ import { HARNESS_UPDATERS } from './updaters';
 import { withTokenFormNotes } from './token-form';
 import { harnessOnline } from './online';
 
-export { harnessAnswers, type HarnessAnswers, DEFAULT_DELEGATE_TAG } from './answers';
+export { harnessAnswers, type HarnessAnswers } from './answers';
 
 const GENERATORS: Record<string, (a: HarnessAnswers, token: string, trustedCa?: string) => Result<Generated>> = {
   kubernetes: generateKubernetes,
@@ -55,11 +55,11 @@ export const harness: Platform<HarnessAnswers> = {
   steps: ['platform', 'details', 'credentials', 'connectivity', 'configs', 'export', 'done'],
   fields: [
     { key: 'accountId', label: 'Account ID', kind: 'text', required: true, placeholder: 'px7xd_BFRCi-pfWPYXVjvw', help: 'Harness → Account Settings → Overview.' },
-    { key: 'managerEndpoint', label: 'Manager endpoint', kind: 'url', placeholder: 'https://app.harness.io', help: 'As shown on the delegate install page (e.g. https://app.harness.io/gratis).' },
+    { key: 'managerEndpoint', label: 'Manager endpoint', kind: 'url', default: 'https://app.harness.io', help: 'As shown on the delegate install page (e.g. https://app.harness.io/gratis).' },
     { key: 'delegateName', label: 'Delegate name', kind: 'text', required: true, placeholder: 'my-delegate', help: 'Lower-case letters, digits and "-".' },
-    { key: 'imageTag', label: 'Delegate image tag', kind: 'text', placeholder: '26.02.88404', help: 'The version on the delegate install page; avoid "latest".' },
-    { key: 'namespace', label: 'Kubernetes namespace', kind: 'text', placeholder: 'harness-delegate-ng', variants: ['kubernetes', 'helm'] },
-    { key: 'ecsCluster', label: 'ECS cluster', kind: 'text', placeholder: 'default', variants: ['ecs'] },
+    { key: 'imageTag', label: 'Delegate image tag', kind: 'text', required: true, help: 'The version on your delegate install page, like 26.02.88404; avoid "latest".' },
+    { key: 'namespace', label: 'Kubernetes namespace', kind: 'text', default: 'harness-delegate-ng', variants: ['kubernetes', 'helm'] },
+    { key: 'ecsCluster', label: 'ECS cluster', kind: 'text', default: 'default', variants: ['ecs'] },
     { key: 'tags', label: 'Delegate tags (optional)', kind: 'text', placeholder: 'prod, linux', help: 'Comma-separated; pipelines select delegates by tag.' },
     { key: 'proxyUrl', label: 'HTTP proxy (optional)', kind: 'url', placeholder: 'http://proxy.internal:3128', help: 'Without credentials.' },
     { key: 'noProxy', label: 'No proxy for (optional)', kind: 'text', placeholder: '.corp.example, 10.0.0.5' },

@@ -132,7 +132,7 @@ describe('configs:plan with the company CA the Connectivity step trusted', () =>
   const harnessRequest = (extra: Record<string, unknown>) => ({
     platform: 'harness',
     variant: 'docker',
-    answers: { accountId: 'acc', delegateName: 'd1' },
+    answers: { accountId: 'acc', delegateName: 'd1', imageTag: '26.02.88404' },
     credentialId: vault.put('token', 'ZGVsZWdhdGV0b2tlbjAxMjM0NTY3ODlhYmNkZWY=', { platform: 'harness' }),
     outDir: freshDir(),
     ...extra,

@@ -243,6 +243,13 @@ describe('armorcode generated files (docker)', () => {
     expect(readSupervisord(fileOf(r.value.files, 'supervisord.conf').text).programs[0]!.argv.join(' ')).toContain('-p 443 -l acme');
   });
 
+  it('says in good English who restarts a dropped tunnel, per variant', () => {
+    const docker = generateArmorcode(parseAnswers(base()), credential(), 'docker');
+    const systemd = generateArmorcode(parseAnswers(base()), credential(), 'systemd');
+    expect(docker.ok && docker.value.notes.join(' ')).toContain('autossh and supervisord start it again.');
+    expect(systemd.ok && systemd.value.notes.join(' ')).toContain('systemd starts it again.');
+  });
+
   it('warns that localhost inside the container is not the agent host', () => {
     const raw = base();
     (raw.services as { url: string }[])[0]!.url = 'http://localhost:8080';

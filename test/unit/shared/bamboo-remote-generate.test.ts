@@ -11,8 +11,9 @@ const TOKEN = 'f3defca0b1dee4b665fa7471cfe2899d524722f9';
 const work = mkdtempSync(path.join(tmpdir(), 'bamboo-gen-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** The installer needs the server's version; tests give 9.6.2 unless they say otherwise. */
 function generate(answers: Record<string, unknown>, variant = 'installer', token = TOKEN): Generated {
-  const r = bambooRemote.generate!(bambooRemote.answers.parse(answers), { kind: 'token', token }, variant);
+  const r = bambooRemote.generate!(bambooRemote.answers.parse({ installerVersion: '9.6.2', ...answers }), { kind: 'token', token }, variant);
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 }
@@ -124,6 +125,13 @@ describe('Bamboo remote agent: new install on Linux', () => {
 });
 
 describe('Bamboo remote agent: macOS and Windows', () => {
+  it('a new install without the server version is refused: the jar must match the server, so none is assumed', () => {
+    const r = bambooRemote.generate!(bambooRemote.answers.parse({ serverUrl: 'https://bamboo.example.com' }), { kind: 'token', token: TOKEN }, 'installer');
+    expect(r).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringContaining("installerVersion is required for a new install: your Bamboo server's version") } });
+    // An existing install needs no version: it keeps its own jar.
+    expect(bambooRemote.generate!(bambooRemote.answers.parse({ serverUrl: 'https://bamboo.example.com' }), { kind: 'token', token: TOKEN }, 'existing').ok).toBe(true);
+  });
+
   it('macOS: the sh installer without a systemd unit', () => {
     const g = generate({ serverUrl: 'http://bamboo.local:8085', agentOs: 'macos' });
     expect(g.files.map((f) => f.path)).toEqual(['security-token', 'install-bamboo-agent.sh']);

@@ -98,7 +98,7 @@ describe('Harness generators', () => {
 
   it('Helm: Secret names stay within the 63 characters the chart keeps, for the longest delegate name', () => {
     const name = `d${'x'.repeat(61)}z`;
-    const r = harness.generate!(harnessAnswers.parse({ accountId: 'acc', delegateName: name }), { kind: 'token', token: TOKEN }, 'helm');
+    const r = harness.generate!(harnessAnswers.parse({ accountId: 'acc', delegateName: name, imageTag: '26.02.88404' }), { kind: 'token', token: TOKEN }, 'helm');
     const values = parse(r.ok ? r.value.files.find((f) => f.path === 'harness-delegate-values.yaml')!.text : '');
     for (const n of [values.existingDelegateToken, values.upgrader.existingUpgraderToken]) expect(n.length).toBeLessThanOrEqual(63);
     expect(values.existingDelegateToken).not.toBe(values.upgrader.existingUpgraderToken);
@@ -301,9 +301,11 @@ describe('Harness generators', () => {
     expect(same.ok && (same.value.notes ?? []).some((n) => n.includes('form'))).toBe(false);
   });
 
-  it('needs only the account ID and delegate name, pinning a version tag by default', () => {
-    const a = harnessAnswers.parse({ accountId: 'acc', delegateName: 'd' });
-    expect(a).toMatchObject({ managerEndpoint: 'https://app.harness.io', imageTag: expect.stringMatching(/^\d{2}\.\d{2}\.\d+$/), namespace: 'harness-delegate-ng' });
+  it('needs the account ID, the delegate name and the image tag: no delegate version is assumed', () => {
+    const missing = harnessAnswers.safeParse({ accountId: 'acc', delegateName: 'd' });
+    expect(missing.success ? [] : missing.error.issues.map((i) => i.path.join('.'))).toEqual(['imageTag']);
+    const a = harnessAnswers.parse({ accountId: 'acc', delegateName: 'd', imageTag: '26.02.88404' });
+    expect(a).toMatchObject({ managerEndpoint: 'https://app.harness.io', imageTag: '26.02.88404', namespace: 'harness-delegate-ng' });
     expect(harness.generate!(a, { kind: 'token', token: TOKEN }, 'nope')).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
   });
 });
