@@ -156,15 +156,9 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
             </div>
           ) : null}
         </fieldset>
-<<<<<<< HEAD
-        <fieldset>
-          <legend>Include</legend>
-          {hasKey || source === 'folder' ? (
-=======
-        {hasKey ? (
+        {hasKey || source === 'folder' ? (
           <fieldset>
             <legend>Include</legend>
->>>>>>> h-d
             <label className="choice">
               <input type="checkbox" checked={includePrivateKey} onChange={(e) => setIncludePrivateKey(e.target.checked)} aria-describedby={`${id}-key-help`} />{' '}
               The private key
