@@ -11,10 +11,10 @@ import { createHandlers } from './ipc/handlers';
 import { JobRegistry } from './ipc/dispatch';
 import { CSP } from './ipc/csp';
 import type { SecretCipher } from './services/deps';
-import { migrateStore, STORE_SCHEMA, type KeyValueStore } from './services/store';
+import { migrateStore, secureStoreLocation, STORE_FILE_MODE, STORE_SCHEMA, type KeyValueStore } from './services/store';
+import { desktopDeps } from './services/keychain';
 import { APP_VERSION } from './version';
 import { PLATFORMS } from '../shared/platforms';
-import { SecretVault } from './services/vault';
 
 /** The only links the app opens: the vendor docs of the platform catalogue, in the system browser. */
 const DOC_URLS = new Set(PLATFORMS.flatMap((p) => p.docs.map((d) => d.url)));
@@ -77,7 +77,9 @@ void app.whenReady().then(() => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
 
-  const electronStore = new ElectronStore<Record<string, unknown>>({ name: 'agent-onboard', schema: STORE_SCHEMA });
+  const userData = app.getPath('userData');
+  secureStoreLocation(userData, path.join(userData, 'agent-onboard.json'));
+  const electronStore = new ElectronStore<Record<string, unknown>>({ name: 'agent-onboard', schema: STORE_SCHEMA, configFileMode: STORE_FILE_MODE });
   const store: KeyValueStore = {
     get: (k) => electronStore.get(k),
     set: (k, v) => electronStore.set(k, v),
@@ -85,7 +87,14 @@ void app.whenReady().then(() => {
   };
   migrateStore(store);
   const jobs = new JobRegistry();
-  const handlers = createHandlers({ mode: 'electron', version: APP_VERSION, store, cipher, dataDir: app.getPath('userData'), vault: new SecretVault(cipher, store) }, jobs);
+  // Linux without a keyring: safeStorage's "basic_text" is a fixed password, so a passphrase instead.
+  const { deps, note } = desktopDeps(store, userData, APP_VERSION, cipher, {
+    platform: process.platform,
+    encryptionAvailable: safeStorage.isEncryptionAvailable(),
+    ...(process.platform === 'linux' ? { backend: safeStorage.getSelectedStorageBackend() } : {}),
+  });
+  if (note) process.stderr.write(`Agent Onboard: ${note}\n`);
+  const handlers = createHandlers(deps, jobs);
   const win = createWindow();
   bindElectronIpc(handlers, jobs, () => win, RENDERER_URL && !app.isPackaged ? RENDERER_URL : `file://${RENDERER_FILE}`);
 });

@@ -4,6 +4,8 @@
  * electron-store is built on), both behind `KeyValueStore`. The stored document has a schema and
  * a version; `migrateStore` brings older documents forward.
  */
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { scrubString } from '../../shared/history';
 import { draftSchema, type Draft } from '../../shared/ipc';
 
@@ -100,10 +102,28 @@ export class MemoryStore implements KeyValueStore {
   }
 }
 
-/** Opens the conf-backed store in `dir` (browser mode and the CLI). */
+/** The store file's mode: it holds the passphrase salt, the check value and sealed secrets. */
+export const STORE_FILE_MODE = 0o600;
+/** The store folder's mode. */
+export const STORE_DIR_MODE = 0o700;
+
+/**
+ * Makes the store's folder 0700 (created if missing, tightened if looser) and its file, when it
+ * exists, 0600: conf and electron-store default to 0644 in a 0755 folder, which let any local
+ * user copy the sealed secrets and brute-force them offline.
+ */
+export function secureStoreLocation(dir: string, file: string): void {
+  mkdirSync(dir, { recursive: true, mode: STORE_DIR_MODE });
+  chmodSync(dir, STORE_DIR_MODE);
+  if (existsSync(file)) chmodSync(file, STORE_FILE_MODE);
+}
+
+/** Opens the conf-backed store in `dir` (browser mode and the CLI): 0600 in a 0700 folder. */
 export async function openConfStore(dir: string): Promise<KeyValueStore> {
   const { default: Conf } = await import('conf');
+  secureStoreLocation(dir, path.join(dir, 'agent-onboard.json'));
   const conf = new Conf<Record<string, unknown>>({
+    configFileMode: STORE_FILE_MODE,
     cwd: dir,
     configName: 'agent-onboard',
     projectName: 'agent-onboard',
