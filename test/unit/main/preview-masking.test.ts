@@ -54,7 +54,7 @@ describe('Configs preview diffs never carry a token', () => {
   });
 
   it('planConfigs sends no text for a generated file that holds the token, even if not marked secret', async () => {
-    const g = harness.generate!(harnessAnswers.parse({ accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'build-delegate' }), { kind: 'token', token: NEW }, 'docker');
+    const g = harness.generate!(harnessAnswers.parse({ accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'build-delegate', imageTag: '26.02.88404' }), { kind: 'token', token: NEW }, 'docker');
     if (!g.ok) throw new Error(g.error.message);
     const unmarked = { ...g.value, files: g.value.files.map((f) => ({ ...f, secret: false })) };
     const dir = tmp();

@@ -49,7 +49,7 @@ describe('the CLI lists the answers keys', () => {
     const { code, stdout } = await cli(['generate', '--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('accountId: string, required, e.g. "px7xd_BFRCi-pfWPYXVjvw"');
-    expect(stdout).toContain('imageTag: string, optional, default "26.02.88404"');
+    expect(stdout).toContain('imageTag: string, required, e.g. "26.02.88404"');
     expect(stdout).toContain('tags: object of names to strings, optional, default {}, e.g. {"queue":"default","os":"linux"}');
     expect(stdout).toContain('serverUrl: string, required');
     expect(stdout).toContain('agentOs: one of linux | macos | windows, optional, default "linux"');
@@ -61,6 +61,6 @@ describe('the CLI lists the answers keys', () => {
     expect(code).toBe(0);
     const list = JSON.parse(stdout) as { id: string; answers: AnswerKey[] }[];
     for (const p of PLATFORMS) expect(list.find((x) => x.id === p.id)?.answers).toEqual(JSON.parse(JSON.stringify(answersKeys(p.answers))));
-    expect(list.find((x) => x.id === 'buildkite')?.answers.find((k) => k.key === 'name')).toMatchObject({ type: 'string', required: true });
+    expect(list.find((x) => x.id === 'buildkite')?.answers.find((k) => k.key === 'name')).toMatchObject({ type: 'string', required: false, default: '%hostname-%spawn' });
   });
 });

@@ -160,9 +160,9 @@ function generatedPlaces(g: Generated): Place[] {
 }
 
 const ANSWERS: Record<string, Record<string, unknown>> = {
-  'bamboo-remote': { serverUrl: 'https://bamboo.example.com' },
+  'bamboo-remote': { serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' },
   buildkite: { name: 'ci-%spawn', tags: { queue: 'deploy' } },
-  harness: { accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'build-delegate', proxyUrl: 'http://proxy.corp.example:3128' },
+  harness: { accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'build-delegate', imageTag: '26.02.88404', proxyUrl: 'http://proxy.corp.example:3128' },
 };
 
 const tokenPlatforms = PLATFORMS.filter((p) => p.credential.kind === 'token');

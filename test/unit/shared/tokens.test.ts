@@ -95,7 +95,7 @@ describe('Bamboo security token', () => {
   it('cleans the -t flag copied with the token from the installer command, as it cleans securityToken=', () => {
     expect(ok(checkToken('bamboo-remote', `-t ${BAMBOO}`))).toMatchObject({ token: BAMBOO, cleaned: ['the -t flag before it'] });
     expect(ok(checkToken('bamboo-remote', `securityToken=${BAMBOO}`)).token).toBe(BAMBOO);
-    const g = bambooRemote.generate!(bambooRemote.answers.parse({ serverUrl: 'https://bamboo.example.com' }), { kind: 'token', token: ` -t "${BAMBOO}"\n` }, 'installer');
+    const g = bambooRemote.generate!(bambooRemote.answers.parse({ serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' }), { kind: 'token', token: ` -t "${BAMBOO}"\n` }, 'installer');
     expect(g.ok && g.value.files.find((f) => f.path === 'security-token')?.text).toBe(`${BAMBOO}\n`);
   });
 
@@ -112,7 +112,7 @@ describe('Harness API keys', () => {
     const v = checkToken('harness', `${prefix}px7xd_BFRCi-pfWPYXVjvw.65a1b2c3d4e5f6a7b8c9d0e1.AbCdEfGhIjKlMnOpQrSt`);
     expect(v).toMatchObject({ verdict: 'wrong-kind', kind, kindName, where: expect.stringContaining('Delegates → Tokens') });
     expect(v.message).toContain('for the Harness API, not for delegates');
-    const g = harness.generate!(harness.answers.parse({ accountId: 'a', delegateName: 'd' }), { kind: 'token', token: `${prefix}a.b.c` }, 'docker');
+    const g = harness.generate!(harness.answers.parse({ accountId: 'a', delegateName: 'd', imageTag: '26.02.88404' }), { kind: 'token', token: `${prefix}a.b.c` }, 'docker');
     expect(g).toMatchObject({ ok: false, error: { code: 'TOKEN_WRONG_KIND', hint: expect.stringContaining('Delegates → Tokens') } });
   });
 });

@@ -27,8 +27,8 @@ const CREDENTIALS: Record<string, Credential> = {
 };
 const BASE: Record<string, Record<string, unknown>> = {
   buildkite: { name: 'ci', tags: { queue: 'deploy' } },
-  harness: { accountId: 'acc', delegateName: 'd' },
-  'bamboo-remote': { serverUrl: 'https://bamboo.example.com' },
+  harness: { accountId: 'acc', delegateName: 'd', imageTag: '26.02.88404' },
+  'bamboo-remote': { serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' },
 };
 
 /** YAML inside YAML: a ConfigMap's `*.yaml` data is read by its own consumer (Harness's upgrader). */
