@@ -3,7 +3,7 @@
  * Everything Electron-specific stays here and in ipc/electron.ts; services get what they need
  * (safeStorage, the userData path) as small injected interfaces.
  */
-import { app, BrowserWindow, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, safeStorage, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import path from 'node:path';
 import { bindElectronIpc } from './ipc/electron';
@@ -13,6 +13,7 @@ import { CSP } from './ipc/csp';
 import type { SecretCipher } from './services/deps';
 import { migrateStore, secureStoreLocation, STORE_FILE_MODE, STORE_SCHEMA, type KeyValueStore } from './services/store';
 import { desktopDeps } from './services/keychain';
+import { createClipboardGuard } from './services/clipboard-guard';
 import { APP_VERSION } from './version';
 import { PLATFORMS } from '../shared/platforms';
 
@@ -94,6 +95,11 @@ void app.whenReady().then(() => {
     ...(process.platform === 'linux' ? { backend: safeStorage.getSelectedStorageBackend() } : {}),
   });
   if (note) process.stderr.write(`Agent Onboard: ${note}\n`);
+  // The page wipes a copied token after 30 s with a timer of its own; quitting sooner would leave
+  // it on the clipboard, so main clears the clipboard on quit when it still holds one.
+  const guard = createClipboardGuard();
+  deps.clipboardGuard = guard;
+  app.on('will-quit', () => guard.wipeIfOurs(clipboard));
   const handlers = createHandlers(deps, jobs);
   const win = createWindow();
   bindElectronIpc(handlers, jobs, () => win, RENDERER_URL && !app.isPackaged ? RENDERER_URL : `file://${RENDERER_FILE}`);

@@ -4,6 +4,7 @@
  */
 import type { Result } from '../../shared/result';
 import type { KeyValueStore } from './store';
+import type { ClipboardGuard } from './clipboard-guard';
 import type { SecretVault } from './vault';
 
 /** OS-keychain encryption (Electron safeStorage). Browser mode and the CLI have none. */
@@ -48,4 +49,6 @@ export interface Deps {
   vault: SecretVault;
   /** Browser mode: the passphrase lock behind `cipher`. Absent where a keychain (or nothing) persists secrets. */
   secretLock?: SecretLock;
+  /** Desktop: remembers secrets handed out for copying, so quitting clears them from the clipboard. */
+  clipboardGuard?: ClipboardGuard;
 }

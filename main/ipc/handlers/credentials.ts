@@ -63,6 +63,7 @@ export function credentialsHandlers(deps: Deps, _jobs: JobRegistry): Handlers<Cr
     'secrets:describe': async ({ id }) => describeSecret(vault, id),
     'secrets:reveal': async ({ id }) => {
       const value = revealToken(vault, id);
+      if (value.ok) deps.clipboardGuard?.remember(value.value);
       return value.ok ? ok({ value: value.value, clearAfterMs: REVEAL_MS }) : value;
     },
     'secrets:persist': async ({ id }) => persistSecret(vault, id),
