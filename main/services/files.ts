@@ -255,14 +255,7 @@ async function chmodNoFollow(file: string, mode: number): Promise<void> {
 /** Writes data to a new temp file beside `file` with `mode`, fsynced; returns its path. */
 async function writeTemp(file: string, data: string | Uint8Array, mode: number): Promise<string> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}${TEMP_MARK}${randomBytes(6).toString('hex')}`);
-  const handle = await open(temp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | (fsc.O_NOFOLLOW ?? 0), mode);
-  try {
-    await handle.writeFile(data);
-    await handle.chmod(mode);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeNew(temp, data, mode);
   return temp;
 }
 

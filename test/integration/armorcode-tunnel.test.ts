@@ -21,6 +21,7 @@ import type { Credential } from '../../shared/platforms/types';
 import { sshCredential } from '../../main/services/credential';
 import { writeArtifacts } from '../../main/services/files';
 import { freePort, startSshd, type RunningSshd } from '../support/sshd';
+import { getLoopback, until } from '../support/net-servers';
 
 const run = promisify(execFile);
 const spec = armorcode.credential as Extract<typeof armorcode.credential, { kind: 'ssh-keypair' }>;
@@ -35,30 +36,6 @@ function startHttp(body: string, host = '127.0.0.1'): Promise<Service> {
     const server = http.createServer((_req, res) => res.end(body));
     server.listen(0, host, () => resolve({ server, port: (server.address() as AddressInfo).port }));
   });
-}
-
-/** GET http://127.0.0.1:port/ → body, or null when nothing (or something broken) answers. */
-function get(port: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/', timeout: 2_000, agent: false }, (res) => {
-      let data = '';
-      res.on('data', (d) => (data += String(d)));
-      res.on('end', () => resolve(data));
-      res.on('error', () => resolve(null));
-    });
-    req.on('error', () => resolve(null));
-    req.on('timeout', () => req.destroy());
-  });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** Children of a pid, from /proc (Linux). */
@@ -172,8 +149,8 @@ describe('ArmorCode tunnel agent with real sshd, supervisord and autossh', () =>
 
     const supervisord = startSupervisord(path.join(out, 'supervisord.conf'));
     try {
-      expect(await until('alpha through its tunnel', () => get(remote[0]!))).toBe('alpha service');
-      expect(await until('beta through its tunnel', () => get(remote[1]!))).toBe('beta service');
+      expect(await until('alpha through its tunnel', () => getLoopback(remote[0]!))).toBe('alpha service');
+      expect(await until('beta through its tunnel', () => getLoopback(remote[1]!))).toBe('beta service');
       // Both programs leave STARTING for RUNNING after startsecs, as supervisorctl shows.
       const status = await until('both programs RUNNING', async () => {
         const s = spawnSync('supervisorctl', ['-c', path.join(out, 'supervisord.conf'), 'status'], { encoding: 'utf8' }).stdout;
@@ -194,8 +171,8 @@ describe('ArmorCode tunnel agent with real sshd, supervisord and autossh', () =>
           return pids.length === 2 && pids.every((p) => !before.includes(p)) ? pids : null;
         });
         expect(after).toHaveLength(2);
-        expect(await until('alpha again', () => get(remote[0]!))).toBe('alpha service');
-        expect(await until('beta again', () => get(remote[1]!))).toBe('beta service');
+        expect(await until('alpha again', () => getLoopback(remote[0]!))).toBe('alpha service');
+        expect(await until('beta again', () => getLoopback(remote[1]!))).toBe('beta service');
       }
     } finally {
       const tree = [...childrenOf(supervisord.pid!), ...childrenOf(supervisord.pid!).flatMap(childrenOf)];
@@ -203,8 +180,8 @@ describe('ArmorCode tunnel agent with real sshd, supervisord and autossh', () =>
       // Stopping supervisord stops every autossh and ssh it started (stopasgroup/killasgroup).
       await until('every tunnel process to end', async () => tree.every((p) => !alive(p)), 15_000);
     }
-    expect(await get(remote[0]!)).toBeNull();
-    expect(await get(remote[1]!)).toBeNull();
+    expect(await getLoopback(remote[0]!)).toBeNull();
+    expect(await getLoopback(remote[1]!)).toBeNull();
   });
 
   it('logs what diagnose recognises when the remote port is taken and when private-key.pem is missing', async () => {

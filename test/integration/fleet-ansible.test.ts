@@ -19,6 +19,7 @@ import { getPlatform } from '../../shared/platforms';
 import { exportAnsibleFleet } from '../../main/services/fleet-ansible';
 import { freePort, startSshd, type RunningSshd } from '../support/sshd';
 import { runPlaybook, type PlaybookRun } from '../support/ansible';
+import { getLoopback } from '../support/net-servers';
 
 const run = promisify(execFile);
 const armorcode = getPlatform('armorcode')!;
@@ -28,19 +29,6 @@ function startHttp(body: string): Promise<{ server: http.Server; port: number }>
   return new Promise((resolve) => {
     const server = http.createServer((_req, res) => res.end(body));
     server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port }));
-  });
-}
-
-function get(port: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/', timeout: 2_000, agent: false }, (res) => {
-      let data = '';
-      res.on('data', (d) => (data += String(d)));
-      res.on('end', () => resolve(data));
-      res.on('error', () => resolve(null));
-    });
-    req.on('error', () => resolve(null));
-    req.on('timeout', () => req.destroy());
   });
 }
 
@@ -163,7 +151,7 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
       expect(first.recap[h.name], first.output).toMatchObject({ failed: 0, unreachable: 0 });
       expect(first.recap[h.name]!.changed).toBeGreaterThan(0);
       // Through the "ArmorCode server": its port for this host reaches this host's service.
-      expect(await get(h.remotePort)).toBe(h.body);
+      expect(await getLoopback(h.remotePort)).toBe(h.body);
       // supervisord runs from this host's root, as the sshd's user.
       const conf = path.join(h.root, 'etc/armorcode/supervisord.conf');
       const { stdout } = await run('supervisorctl', ['-c', conf, 'status']);
@@ -188,7 +176,7 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
     expect(removed.code, removed.output).toBe(0);
     for (const h of hosts) {
       expect(tree(h.root)).toEqual(before[h.name]);
-      expect(await get(h.remotePort)).toBeNull();
+      expect(await getLoopback(h.remotePort)).toBeNull();
     }
   }, 300_000);
 
@@ -204,7 +192,7 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
       const r = await play('site.yml', ['-e', '{"agent_max_fail_percentage": 100, "agent_serial": [3]}'], wrong);
       expect(r.code).not.toBe(0);
       expect(r.recap[ok1.name], r.output).toMatchObject({ failed: 0 });
-      expect(await get(ok1.remotePort)).toBe(ok1.body);
+      expect(await getLoopback(ok1.remotePort)).toBe(ok1.body);
       expect(r.recap[badKey.name]!.failed).toBe(1);
       expect(r.recap[down.name]!.failed).toBe(1);
       expect(r.output).toMatch(new RegExp(`${badKey.name}\\]: FAILED! => .*hop ssh \\(SSH to the host\\) failed: .*Host key verification failed`));

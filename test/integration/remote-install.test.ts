@@ -21,6 +21,7 @@ import { generateArmorcode } from '../../shared/platforms/armorcode/generate';
 import { armorcode } from '../../shared/platforms/armorcode';
 import { runCliProcess } from '../support/cli';
 import { freePort, startSshd, type RunningSshd } from '../support/sshd';
+import { getLoopback, until } from '../support/net-servers';
 
 const run = promisify(execFile);
 
@@ -44,29 +45,6 @@ function tree(root: string): Tree {
   };
   walk(root, '');
   return out;
-}
-
-function get(port: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/', timeout: 2_000, agent: false }, (res) => {
-      let data = '';
-      res.on('data', (d) => (data += String(d)));
-      res.on('end', () => resolve(data));
-      res.on('error', () => resolve(null));
-    });
-    req.on('error', () => resolve(null));
-    req.on('timeout', () => req.destroy());
-  });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | false> | T | null | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** Pids of the tunnel's ssh processes (their command line names the installed key). */
@@ -164,7 +142,7 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     // The private key never crossed a command line: the agent host's sshd logged every command it ran.
     expect(agentHost.log()).not.toContain('PRIVATE KEY');
     // The forwarded port on the ArmorCode server reaches the internal service.
-    expect(await until('HTTP through the tunnel', () => get(remotePort))).toBe('internal service');
+    expect(await until('HTTP through the tunnel', () => getLoopback(remotePort))).toBe('internal service');
 
     // Kill the tunnel's ssh: autossh/supervisord bring it back, and verify sees it online again.
     const keyPath = path.join(prefix, 'etc/armorcode/private-key.pem');
@@ -173,7 +151,7 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     await until('a new tunnel ssh', () => tunnelSshPids(keyPath).some((p) => !killed.includes(p)));
     const v = await runCliProcess(['verify', ...hostArgs(), '--platform', 'armorcode', '--prefix', prefix, '--timeout-ms', '30000', '--json'], { timeoutMs: 60_000 });
     expect(v.code, v.stdout + v.stderr).toBe(0);
-    expect(await until('HTTP through the recovered tunnel', () => get(remotePort))).toBe('internal service');
+    expect(await until('HTTP through the recovered tunnel', () => getLoopback(remotePort))).toBe('internal service');
 
     // Undo (the CLI, with the record install printed): stop, restore the replaced pin, move the rest
     // aside outside the root, nothing deleted.
@@ -195,7 +173,7 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     if (!undone.ok) throw new Error(undone.error.message);
     expect(tree(prefix)).toEqual(before);
     expect(readFileSync(path.join(aside, prefix, 'etc/armorcode/private-key.pem'), 'utf8')).toContain('PRIVATE KEY');
-    expect(await get(remotePort)).toBeNull();
+    expect(await getLoopback(remotePort)).toBeNull();
   }, 180_000);
 
   it('a changed host key stops everything before any byte of ours is sent (HOST_KEY_MISMATCH at the SSH hop)', async () => {

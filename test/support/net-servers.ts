@@ -232,3 +232,28 @@ export async function startCannedHttps(kc: KeyCert, answers: Record<string, Cann
   const port = await listen(server);
   return { port, requests, stop: closer(server, sockets) };
 }
+
+/** GET http://127.0.0.1:port/ → body, or null when nothing (or something broken) answers. */
+export function getLoopback(port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/', timeout: 2_000, agent: false }, (res) => {
+      let data = '';
+      res.on('data', (d) => (data += String(d)));
+      res.on('end', () => resolve(data));
+      res.on('error', () => resolve(null));
+    });
+    req.on('error', () => resolve(null));
+    req.on('timeout', () => req.destroy());
+  });
+}
+
+/** Polls `probe` every 200 ms until it gives a value (not null or false); throws naming `what` after `timeoutMs`. */
+export async function until<T>(what: string, probe: () => Promise<T | null | false> | T | null | false, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== null && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
