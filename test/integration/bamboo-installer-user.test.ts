@@ -65,7 +65,7 @@ describe.skipIf(Boolean(reason))('Bamboo installer run by the service user, as t
 
   it('registers with the token read and the installer downloaded by the service user, then the copy is deleted', async () => {
     const home = path.join(work, 'agent home');
-    const answers = bambooRemote.answers.parse({ serverUrl: `http://127.0.0.1:${port}/bamboo`, agentHome: home, serviceUser: user });
+    const answers = bambooRemote.answers.parse({ serverUrl: `http://127.0.0.1:${port}/bamboo`, installerVersion: '9.6.2', agentHome: home, serviceUser: user });
     const r = bambooRemote.generate!(answers, { kind: 'token', token: TOKEN }, 'installer');
     if (!r.ok) throw new Error(r.error.message);
     const g: Generated = r.value;
@@ -113,7 +113,7 @@ describe.skipIf(Boolean(reason))('Bamboo installer run by the service user, as t
   });
 
   it('says which user cannot read the token when the script is run without the hand-over step', () => {
-    const answers = bambooRemote.answers.parse({ serverUrl: `http://127.0.0.1:${port}/bamboo`, agentHome: path.join(work, 'home2'), serviceUser: user });
+    const answers = bambooRemote.answers.parse({ serverUrl: `http://127.0.0.1:${port}/bamboo`, installerVersion: '9.6.2', agentHome: path.join(work, 'home2'), serviceUser: user });
     const r = bambooRemote.generate!(answers, { kind: 'token', token: TOKEN }, 'installer');
     if (!r.ok) throw new Error(r.error.message);
     const dir = mkdtempSync(path.join(work, 'shared-'));

@@ -32,17 +32,18 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const tmp = (): string => mkdtempSync(path.join(root, `t${n++}-`));
 
-/** A generated Harness Docker folder as a user keeps it: every file 0644, the script renamed. */
+/** A generated Harness Docker folder as a user keeps it: every file 0644, the token's env file renamed. */
 function harnessFolder(): string {
   const dir = tmp();
-  const g = harness.generate!(harnessAnswers.parse({ accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'build-delegate' }), { kind: 'token', token: TOKEN }, 'docker');
+  const g = harness.generate!(harnessAnswers.parse({ accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'build-delegate', imageTag: '26.02.88404' }), { kind: 'token', token: TOKEN }, 'docker');
   if (!g.ok) throw new Error(g.error.message);
   for (const f of g.value.files) {
     mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
     writeFileSync(path.join(dir, f.path), f.text, { mode: 0o644 });
     chmodSync(path.join(dir, f.path), 0o644);
   }
-  renameSync(path.join(dir, 'run-delegate.sh'), path.join(dir, 'go'));
+  // The token lives in the --env-file beside the script; renamed and 0644, only its content says it is secret.
+  renameSync(path.join(dir, 'delegate.env'), path.join(dir, 'go'));
   writeFileSync(path.join(dir, 'notes.txt'), 'Nothing secret here.\n', { mode: 0o644 });
   return dir;
 }
@@ -52,7 +53,7 @@ function rawHas(zip: Buffer, needle: string): boolean {
 }
 
 describe('bundle export reads what each file holds (CLI, real process)', () => {
-  it('seals the renamed 0644 script holding DELEGATE_TOKEN under a passphrase: no token in the raw zip', async () => {
+  it('seals the renamed 0644 env file holding DELEGATE_TOKEN under a passphrase: no token in the raw zip', async () => {
     const dir = harnessFolder();
     const out = path.join(tmp(), 'h.zip');
     const r = await cli(['bundle', 'export', dir, '--out', out, '--passphrase-env', 'BP', '--json'], { env: { BP: PASS } });
@@ -149,7 +150,7 @@ describe('bundle:export of a folder (real handler)', () => {
     const readme = new TextDecoder().decode(unzipSync(readFileSync(out))['README.md']);
     expect(readme).toMatch(/Buildkite/);
     expect(readme).not.toMatch(/ArmorCode/);
-    expect(r.secretFiles.map((f) => f.path)).toContain('run-agent.sh');
+    expect(r.secretFiles.map((f) => f.path)).toContain('agent.env');
   });
 
   it('names a file secret when it holds a token the vault knows, whatever its format', async () => {

@@ -281,7 +281,9 @@ describe('bundle channels through the dispatch', () => {
       platform: 'bamboo-remote',
       failure: { id: 'bamboo-security-token-missing', action: { kind: 'fix-wrapper-conf' } },
     });
-    expect((await call<{ diagnoses: unknown[] }>('diagnose:run', { text: log, platform: 'buildkite' })).value!.diagnoses).toEqual([]);
+    // The selected platform is tried first; when it recognises nothing, the others are (issue 12 item 12).
+    const selected = await call<{ diagnoses: { platform: string }[] }>('diagnose:run', { text: log, platform: 'buildkite' });
+    expect(selected.value!.diagnoses.map((d) => d.platform)).toEqual(['bamboo-remote']);
     expect((await call<{ diagnoses: unknown[] }>('diagnose:run', { text: 'all good' })).value!.diagnoses).toEqual([]);
   });
 });

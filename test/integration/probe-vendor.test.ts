@@ -39,7 +39,7 @@ function planned(endpoints: ProbeEndpoint[], id: string, port: number): ProbeEnd
 
 describe('vendor endpoints answer like the vendor', () => {
   const bk = buildkite.endpoints(buildkite.answers.parse({ name: 'ci', endpoint: 'https://agent-edge.buildkite.com/v3' }));
-  const hn = harness.endpoints(harness.answers.parse({ accountId: 'acc', delegateName: 'd', managerEndpoint: 'https://app.harness.io/gratis' }));
+  const hn = harness.endpoints(harness.answers.parse({ accountId: 'acc', delegateName: 'd', imageTag: '26.02.88404', managerEndpoint: 'https://app.harness.io/gratis' }));
   const bb = bambooRemote.endpoints(bambooRemote.answers.parse({ serverUrl: 'https://bamboo.example.com' }));
 
   it('each platform names its service and the check path below the URL the agent uses', () => {

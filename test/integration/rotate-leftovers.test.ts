@@ -38,7 +38,7 @@ const TF = `module "delegate" {
 
 function folder(): string {
   const dir = mkdtempSync(path.join(root, `f${n++}-`));
-  const answers = harnessAnswers.parse({ accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'build-delegate' });
+  const answers = harnessAnswers.parse({ accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'build-delegate', imageTag: '26.02.88404' });
   for (const variant of ['docker', 'helm', 'kubernetes']) {
     const g = harness.generate!(answers, { kind: 'token', token: OLD }, variant);
     if (!g.ok) throw new Error(g.error.message);
