@@ -46,6 +46,8 @@ export const draftSchema = z.object({
   connectivity: keptReportSchema.optional(),
   /** CA certificates (PEM, public data) the Connectivity step trusts besides the system's. */
   trustedCa: trustedCaTextSchema.refine(holdsNoSecret, 'only certificates, never a private key').optional(),
+  /** The bundle the Export step wrote for this onboarding (Done names it; another onboarding's is not this one's). */
+  bundlePath: z.string().max(4096).optional(),
 });
 export type Draft = z.infer<typeof draftSchema>;
 

@@ -35,6 +35,7 @@ test('a passphrase bundle carries neither the token nor the private key in clear
   await next.click();
   await app.getByLabel('Account ID').fill('px7xd_BFRCi-pfWPYXVjvw');
   await app.getByLabel('Delegate name').fill('build-delegate');
+  await app.getByLabel('Delegate image tag').fill('26.02.88404');
   await next.click();
   await app.getByLabel('Delegate token').fill(TOKEN);
   await app.getByRole('button', { name: 'Check token' }).click();
@@ -43,9 +44,9 @@ test('a passphrase bundle carries neither the token nor the private key in clear
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
   await next.click();
   await app.getByLabel('Output folder').fill(out);
-  await app.getByRole('button', { name: /^Write 1 file/ }).click();
+  await app.getByRole('button', { name: /^Write 2 files/ }).click();
   await app.getByRole('button', { name: 'Write now' }).click();
-  await expect(app.getByTestId('write-summary')).toHaveText(`Wrote 1 of 1 files to ${out}.`);
+  await expect(app.getByTestId('write-summary')).toHaveText(`Wrote 2 of 2 files to ${out}.`);
   await next.click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
 
@@ -56,11 +57,11 @@ test('a passphrase bundle carries neither the token nor the private key in clear
   await app.getByLabel('Passphrase again').fill(PASSPHRASE);
   await app.getByRole('button', { name: 'Create bundle' }).click();
   await expect(app.getByTestId('bundle-path')).toHaveText(fromDraft);
-  await expect(app.getByRole('table', { name: 'Files in the bundle' }).getByRole('row', { name: /run-delegate\.sh/ })).toContainText('yes, encrypted');
+  await expect(app.getByRole('table', { name: 'Files in the bundle' }).getByRole('row', { name: /delegate\.env/ })).toContainText('yes, encrypted');
   expect(clearSecretsIn(readFileSync(fromDraft), '')).toEqual([]);
 
-  // 2. The folder as a user keeps it: the script made world-readable, an SSH key copied in.
-  chmodSync(path.join(out, 'run-delegate.sh'), 0o644);
+  // 2. The folder as a user keeps it: the token's env file made world-readable, an SSH key copied in.
+  chmodSync(path.join(out, 'delegate.env'), 0o644);
   mkdirSync(path.join(out, 'ssh'));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'deploy', '-f', path.join(out, 'ssh', 'deploy')]);
   const key = readFileSync(path.join(out, 'ssh', 'deploy'), 'utf8');
@@ -74,7 +75,7 @@ test('a passphrase bundle carries neither the token nor the private key in clear
   await app.getByRole('button', { name: 'Create bundle' }).click();
   await expect(app.getByTestId('bundle-path')).toHaveText(fromFolder);
   const secretFiles = app.getByTestId('secret-files');
-  await expect(secretFiles).toContainText(/run-delegate\.sh: a token the app holds, a token \(DELEGATE_TOKEN on line \d+\) \(encrypted\)/);
+  await expect(secretFiles).toContainText(/delegate\.env: a token the app holds, a token \(DELEGATE_TOKEN on line \d+\) \(encrypted\)/);
   await expect(secretFiles).toContainText('ssh/deploy: a private key (encrypted)');
   await expect(app.locator('body')).not.toContainText(TOKEN);
   await expectAccessible(app, 'export result with secret files named');
@@ -85,7 +86,7 @@ test('a passphrase bundle carries neither the token nor the private key in clear
   const r = runCliProcessSync(['bundle', 'import', fromFolder, '--to', to, '--passphrase-env', 'BP'], { env: { BP: PASSPHRASE } });
   expect(r.code, r.stderr).toBe(0);
   expect(readFileSync(path.join(to, 'ssh', 'deploy'), 'utf8')).toBe(key);
-  expect(readFileSync(path.join(to, 'run-delegate.sh'))).toEqual(readFileSync(path.join(out, 'run-delegate.sh')));
+  expect(readFileSync(path.join(to, 'delegate.env'))).toEqual(readFileSync(path.join(out, 'delegate.env')));
 
   // Unchecked, the key stays out of a folder bundle entirely.
   const noKey = path.join(root, 'nokey.zip');

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import type { ConfigsPlan } from '../../../shared/configs-contract';
-import type { HistoryEntry } from '../../../shared/history';
 import type { Draft } from '../../../shared/ipc';
 import { ERROR_TITLES, type AppError } from '../../../shared/result';
 import { api } from '../../api';
@@ -38,20 +37,12 @@ function useFolderCheck(props: StepProps): { request: boolean; check: Check | nu
   return { request: request !== null, check: check?.key === key ? check : null };
 }
 
-/** The bundle the Export step wrote for this onboarding, from its History entry. */
-function useBundlePath(draft: Draft): string | null {
-  const [entries, setEntries] = useState<HistoryEntry[]>([]);
-  useEffect(() => {
-    let live = true;
-    void api.invoke('history:list', {}).then((r) => {
-      if (live && r.ok) setEntries(r.value.entries);
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
-  const entry = entries.find((e) => e.platform === draft.platform && e.variant === draft.variant && (e.outDir ?? '') === (draft.outDir ?? '') && e.bundlePath);
-  return entry?.bundlePath ?? null;
+/**
+ * The bundle the Export step wrote for this onboarding, as the draft recorded it. (Matching History
+ * by platform and folder named an earlier onboarding's bundle as this one's.)
+ */
+function bundlePathOf(draft: Draft): string | null {
+  return draft.bundlePath ?? null;
 }
 
 const LEADS: Record<DoneState, string> = {
@@ -252,7 +243,7 @@ function nameOf({ platform, draft }: StepProps): string {
 }
 
 function DoneStep(props: StepProps): React.JSX.Element {
-  const bundle = useBundlePath(props.draft);
+  const bundle = bundlePathOf(props.draft);
   return <GeneratedDone {...props} name={nameOf(props)} bundle={bundle} />;
 }
 
@@ -261,7 +252,7 @@ function ExistingDoneStep(props: StepProps): React.JSX.Element {
 }
 
 function AnalysisDoneStep(props: StepProps): React.JSX.Element {
-  const bundle = useBundlePath(props.draft);
+  const bundle = bundlePathOf(props.draft);
   return <AnalysisDone {...props} name={nameOf(props)} bundle={bundle} />;
 }
 

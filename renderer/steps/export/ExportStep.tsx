@@ -102,6 +102,7 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
     if (done) {
       setPassphrase('');
       setConfirm('');
+      update({ bundlePath: done.path });
       void api.invoke('history:add', { draft, bundlePath: done.path });
     }
   };
