@@ -4,7 +4,7 @@
  * large paste is sent once instead of once per character. Anything else (a step, the platform, the
  * output folder) is saved at once, and whatever is pending is saved when the page is hidden.
  */
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 import type { Draft } from '../shared/ipc';
 import { api } from './api';
 
@@ -49,7 +49,10 @@ export function useDraftSaver(draft: Draft | null, onError: (message: string) =>
     });
   }, []);
 
-  useEffect(() => {
+  // A layout effect runs in the same task as the render that shows the change, so a save that is
+  // due now is sent before the page can be reloaded or closed on what it shows (a plain effect
+  // runs after paint: a reload right after a check lost the kept report).
+  useLayoutEffect(() => {
     if (!draft) return;
     const timing = saveTiming(saved.current, draft);
     saved.current = draft;
