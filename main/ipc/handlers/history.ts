@@ -1,3 +1,4 @@
+import type { HistoryEntry } from '../../../shared/history';
 /** Handlers of the onboarding history and of the diagnostics page. */
 import { diagnose } from '../../../shared/diagnose';
 import type { Contract } from '../../../shared/ipc';
@@ -14,6 +15,8 @@ export function historyHandlers(deps: Deps, _jobs: JobRegistry): Handlers<Histor
   const history = new HistoryService(deps.store);
   const drafts = new DraftService(deps.store);
   const ledger = new WriteLedger(deps.store);
+  /** The remembered writes of one onboarding: the files it edited in place, or those under its output folder. */
+  const writesOf = (entry: HistoryEntry) => (entry.paths ? ledger.only(entry.paths) : entry.outDir ? ledger.under(entry.outDir) : []);
   return {
     'history:list': async () => ok({ entries: history.list() }),
     'history:add': async ({ draft, bundlePath, agents }) => {
@@ -31,14 +34,13 @@ export function historyHandlers(deps: Deps, _jobs: JobRegistry): Handlers<Histor
     'history:files': async ({ id }) => {
       const entry = history.list().find((e) => e.id === id);
       if (!entry) return err('NOT_FOUND', 'That history entry no longer exists.');
-      if (entry.paths) return ok({ files: await planUndo(ledger.only(entry.paths)) });
-      if (!entry.outDir) return ok({ files: [] });
-      return ok({ outDir: entry.outDir, files: await planUndo(ledger.under(entry.outDir)) });
+      const files = await planUndo(writesOf(entry));
+      return ok(!entry.paths && entry.outDir ? { outDir: entry.outDir, files } : { files });
     },
     'history:undo': async ({ id }) => {
       const entry = history.list().find((e) => e.id === id);
       if (!entry) return err('NOT_FOUND', 'That history entry no longer exists.');
-      const files = entry.paths ? ledger.only(entry.paths) : entry.outDir ? ledger.under(entry.outDir) : [];
+      const files = writesOf(entry);
       if (files.length === 0) return ok({ results: [] });
       const undone = await undoWrites(files);
       if (!undone.ok) return undone;
