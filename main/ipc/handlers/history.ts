@@ -1,5 +1,5 @@
-import type { HistoryEntry } from '../../../shared/history';
 /** Handlers of the onboarding history and of the diagnostics page. */
+import type { HistoryEntry } from '../../../shared/history';
 import { diagnose } from '../../../shared/diagnose';
 import type { Contract } from '../../../shared/ipc';
 import { err, ok } from '../../../shared/result';
