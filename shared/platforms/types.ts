@@ -49,12 +49,32 @@ export interface Field {
   variants?: string[];
 }
 
+/**
+ * A platform's judgement of a pasted token, after shared/tokens.ts has cleaned it (quotes, spaces,
+ * `NAME=`, `Bearer `) and refused characters no token has. `where` defaults to the spec's own.
+ */
+export type TokenCheck =
+  | { verdict: 'ok'; kind: string; kindName: string; message: string; note?: string }
+  | { verdict: 'wrong-kind'; kind: string; kindName: string; message: string; where?: string }
+  | { verdict: 'invalid'; message: string; where?: string };
+
 /** What a platform's token looks like, and how to tell a wrong one. */
 export interface TokenSpec {
-  /** What the vendor calls it, e.g. "agent token". */
+  /** What the vendor calls it, e.g. "Buildkite agent token". */
   name: string;
   /** Where the user gets one, in words. */
   where: string;
+  /**
+   * Judges a cleaned token: accepted (with its kind), the wrong kind of this vendor's tokens (named,
+   * with why and where to get the right one), or invalid (with the reason).
+   */
+  check?(token: string): TokenCheck;
+  /**
+   * Tokens this platform judges itself although they look like another service's token that
+   * shared/tokens.ts names by itself (a GitLab runner token is a "GitLab token" to every other
+   * platform). Without it, those are named as the other service's before `check` runs.
+   */
+  claims?: RegExp;
 }
 
 export type CredentialSpec =
@@ -273,6 +293,55 @@ export interface Platform<A = unknown> {
   hostInstall?(variant: string, files: Artifact[], prefix: string): Result<HostRecipe>;
   /** Where a host install under `prefix` keeps its log and state (for `verify`), by default. */
   where?(prefix: string): AgentWhere;
+  /**
+   * How this agent trusts a company CA once the PEM file `file` (a path on the agent host) is
+   * there, in one or more sentences for the bundle README and the Configs step. Absent: the
+   * system trust store is enough (the generic note says how to add it there).
+   */
+  caNotes?(file: string): string[];
+  /** For the Rotate page: where an install usually lives (the paths box's placeholder), and a hint. */
+  rotation?: { placeholder: string; hint?: string };
+  /** The vendor services this platform's endpoints name in `Endpoint.service`. */
+  services?: VendorServiceSpec[];
+  /** The vendor's list of agents, for the 'vendor-api' online signals. */
+  vendorApi?: VendorApi;
+  /** Text in an install folder's files that says it is this platform's (folder recognition). */
+  recognise?: RegExp;
+}
+
+/**
+ * A vendor service an endpoint must be (shared/vendor-answers.ts asks and reports): one documented,
+ * unauthenticated request and how its answer tells the real service from any other server.
+ */
+export interface VendorServiceSpec {
+  id: string;
+  /** In sentences: "Buildkite's Agent API". */
+  name: string;
+  /** The path asked, below the endpoint's own path. */
+  path: string;
+  judge(answer: { status: number; headers: Record<string, string>; body: unknown }): { looksLike: boolean; why: string };
+}
+
+/** An HTTP request the main process makes for a pure reader (no secrets in `url`). */
+export interface VendorRequest {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * The vendor's own list of agents (the 'vendor-api' online signal): the requests to make with the
+ * user's read-only token, and how to read their answers for the agent called `name`.
+ */
+export interface VendorApi {
+  /** What the read-only token needs, in words ("a token with read_agents"). */
+  scope: string;
+  /** What `scope` value the request needs (an organization slug, an account id), if any. */
+  scopeField?: { label: string; help: string };
+  requests(base: string, scopeValue: string, name: string, token: string): VendorRequest[];
+  /** Reads the answers, in the order of `requests` (undefined for a request that was not made or failed). */
+  read(name: string, answers: ({ status: number; body: unknown } | undefined)[]): { state: 'passed' | 'failed' | 'waiting' | 'pending'; detail: string };
 }
 
 /** A platform with its answers type erased, for catalogues. */
