@@ -13,6 +13,7 @@ export const PLATFORM_IDS = [
   'bamboo-elastic',
   'buildkite',
   'harness',
+  'github-actions',
 ] as const;
 export type PlatformId = (typeof PLATFORM_IDS)[number];
 
@@ -75,6 +76,21 @@ export interface TokenSpec {
    * platform). Without it, those are named as the other service's before `check` runs.
    */
   claims?: RegExp;
+  /**
+   * Tokens of these kinds stop working `ms` after they are made (GitHub's one-hour registration
+   * token): the Credentials step counts the time down from when the token was checked and warns
+   * when less than `warnMs` is left, saying how to `renew` it (see shared/token-lifetime.ts).
+   */
+  lifetime?: TokenLifetime;
+}
+
+/** How long a kind of token lives, for the countdown on the Credentials step. */
+export interface TokenLifetime {
+  kinds: string[];
+  ms: number;
+  warnMs: number;
+  /** What to do for a fresh one, in words. */
+  renew: string;
 }
 
 export type CredentialSpec =
