@@ -87,8 +87,8 @@ export function reregister(input: ReregisterInput): Result<Generated> {
   }
   if (mode === 'deleted') {
     lines.push(
-      '# GitHub deleted this registration (not connected for 14 days): config.sh remove cannot succeed,',
-      '# so the local registration is moved aside (kept, not deleted) and the runner is configured anew.',
+      '# GitHub deleted this registration (not connected for 14 days): removing it cannot succeed, so',
+      '# the local registration is moved aside (kept, not deleted) and the runner is configured anew.',
       'aside=".registration-$(date +%Y%m%d-%H%M%S)"',
       'mkdir "$aside"',
       'for f in .runner .credentials .credentials_rsaparams .runner_migrated .credentials_migrated; do',

@@ -6,7 +6,7 @@
  */
 import { err } from '../../result';
 import { base64Utf8, checkTokenText, decodeBase64Utf8 } from '../../edit/values';
-import { editYaml, getNode, getScalar, parseYaml, type YamlSet } from '../../edit/yaml';
+import { editYaml, getNode, getScalar, parseYaml, type YamlDoc, type YamlSet } from '../../edit/yaml';
 import type { Updater } from '../types';
 import { runnerIdentity } from './reregister';
 import { readRunnerFile } from './state';
@@ -14,11 +14,9 @@ import { readRunnerFile } from './state';
 const YAML_NAME = /\.ya?ml$/i;
 
 /** The github_token scalars of a YAML file: inline in scale-set values, or in a Secret's data (base64) / stringData. */
-function tokenSets(text: string, token: string): YamlSet[] | undefined {
-  const docs = parseYaml(text);
-  if (!docs.ok) return undefined;
+function tokenSets(docs: YamlDoc[], token: string): YamlSet[] {
   const sets: YamlSet[] = [];
-  for (const doc of docs.value) {
+  for (const doc of docs) {
     const root = doc.contents;
     const inline = getScalar(getNode(root, 'githubConfigSecret'), 'github_token');
     if (inline) sets.push({ node: inline, value: token, what: 'githubConfigSecret.github_token (inline in the values; better moved to a Secret)' });
@@ -37,17 +35,16 @@ const arcToken: Updater = {
   name: 'ARC GitHub token (scale-set values or Secret)',
   detect(fileName, text) {
     if (!YAML_NAME.test(fileName) || !/github_token/.test(text)) return false;
-    return (tokenSets(text, 'x') ?? []).length > 0;
+    const docs = parseYaml(text);
+    return docs.ok && tokenSets(docs.value, 'x').length > 0;
   },
   rotate(text, newToken) {
     const checked = checkTokenText(newToken, 'The PAT');
     if (!checked.ok) return checked;
     if (!/^(ghp_|github_pat_)/.test(newToken)) return err('TOKEN_WRONG_KIND', 'ARC authenticates with a personal access token (ghp_… or github_pat_…): a registration token expires within the hour.', 'Create a PAT with "Self-hosted runners: write" on the organization (repository: "Administration: write").');
-    const sets = tokenSets(text, newToken);
-    if (!sets) return err('PARSE_ERROR', 'The file is not valid YAML.');
     const docs = parseYaml(text);
     if (!docs.ok) return docs;
-    return editYaml(text, docs.value, sets);
+    return editYaml(text, docs.value, tokenSets(docs.value, newToken));
   },
   commands: [{ title: 'Apply the change, then restart the listener so it takes the new token', command: 'kubectl apply -f <file> && kubectl delete pod -n arc-systems -l app.kubernetes.io/component=runner-scale-set-listener' }],
   commandsFor(text, filePath) {
