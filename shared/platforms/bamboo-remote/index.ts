@@ -7,6 +7,7 @@ import { BAMBOO_REMOTE_FAILURES } from './failures';
 import { generateExisting, generateInstaller } from './installer';
 import { wrapperConfUpdater } from './updater';
 import { bambooRemoteOnline } from './online';
+import { bambooToken } from './token';
 
 export { bambooRemoteAnswers, type BambooRemoteAnswers } from './answers';
 export { readWrapperConf, setSecurityToken, type WrapperConfInfo } from './wrapper-conf';
@@ -54,7 +55,7 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
   answers: bambooRemoteAnswers,
   credential: {
     kind: 'token',
-    token: { name: 'security token', where: 'Bamboo → Administration → Agents → Install remote agent (40 hexadecimal characters).' },
+    token: bambooToken,
   },
   endpoints(a): Endpoint[] {
     const u = new URL(baseUrl(a.serverUrl));
