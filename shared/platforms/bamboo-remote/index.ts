@@ -8,6 +8,7 @@ import { generateExisting, generateInstaller } from './installer';
 import { wrapperConfUpdater } from './updater';
 import { bambooRemoteOnline } from './online';
 import { bambooToken } from './token';
+import { bambooCaNotes } from './ca';
 
 export { bambooRemoteAnswers, type BambooRemoteAnswers } from './answers';
 export { readWrapperConf, setSecurityToken, type WrapperConfInfo } from './wrapper-conf';
@@ -89,4 +90,5 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
   ],
   failures: BAMBOO_REMOTE_FAILURES,
   online: bambooRemoteOnline,
+  caNotes: bambooCaNotes,
 };

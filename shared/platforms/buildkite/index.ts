@@ -14,6 +14,7 @@ import { buildkiteRemoval } from './removal';
 import { generateEnv } from './systemd';
 import { BUILDKITE_UPDATERS } from './updaters';
 import { buildkiteOnline } from './online';
+import { buildkiteCaNotes } from './ca';
 
 export { buildkiteAnswers, type BuildkiteAnswers, DEFAULT_ENDPOINT } from './answers';
 export { WHICH_TOKEN } from './common';
@@ -80,4 +81,5 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   ],
   failures: BUILDKITE_FAILURES,
   online: buildkiteOnline,
+  caNotes: buildkiteCaNotes,
 };

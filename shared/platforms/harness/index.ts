@@ -16,6 +16,7 @@ import { generateShell } from './shell';
 import { HARNESS_UPDATERS } from './updaters';
 import { withTokenFormNotes } from './token-form';
 import { harnessOnline } from './online';
+import { harnessCaNotes } from './ca';
 
 export { harnessAnswers, type HarnessAnswers } from './answers';
 
@@ -84,4 +85,5 @@ export const harness: Platform<HarnessAnswers> = {
   ],
   failures: HARNESS_FAILURES,
   online: harnessOnline,
+  caNotes: harnessCaNotes,
 };
