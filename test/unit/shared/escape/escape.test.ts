@@ -13,6 +13,7 @@ import {
   quoteToml,
   quoteYaml,
   unsafeCharacter,
+  withQuotes,
 } from '../../../../shared/escape';
 import type { Result } from '../../../../shared/result';
 import { hostileString } from '../../../support/escape-arbitraries';
@@ -153,5 +154,23 @@ describe('writes what the consumer reads back (readers ported from the documente
       (t) => readWrapperConfValue(`wrapper.app.parameter.3=${t}`),
       (v) => v.trim() !== v || /%[^%]*%/.test(v),
     );
+  });
+});
+
+describe('withQuotes', () => {
+  it('fills a template, or answers the first refusal and runs no further', () => {
+    expect(withQuotes((q) => `docker rm -f ${q.sh('a b')} && echo ${q.sh('c')}`)).toEqual({ ok: true, value: "docker rm -f 'a b' && echo c" });
+    let after = false;
+    const r = withQuotes((q) => {
+      q.toml('x\ny', 'The token');
+      after = true;
+      return 'never';
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'UNSAFE_VALUE', message: 'The token cannot be written into a TOML file: it contains a line break (U+000A).' },
+    });
+    expect(after).toBe(false);
+    expect(() => withQuotes(() => JSON.parse('{'))).toThrow(SyntaxError);
   });
 });
