@@ -170,7 +170,8 @@ const tokenPlatforms = PLATFORMS.filter((p) => p.credential.kind === 'token');
 describe('the token shapes tried are the ones each platform accepts', () => {
   it.each(tokenPlatforms.map((p) => p.id))('%s', (id) => {
     expect(SHAPES[id], `add the token shapes of ${id}`).toBeDefined();
-    for (const t of SHAPES[id]!) expect(checkToken(id, t).verdict, t).toBe('ok');
+    const credential = PLATFORMS.find((p) => p.id === id)!.credential;
+    for (const t of SHAPES[id]!) expect(credential.kind === 'token' && checkToken(credential.token, t).verdict, t).toBe('ok');
   });
 });
 
