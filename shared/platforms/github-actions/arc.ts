@@ -11,7 +11,7 @@ import { toYaml } from '../../edit/yaml';
 import type { Artifact, Command, Generated } from '../types';
 import type { GitHubActionsAnswers, GitHubTarget } from './answers';
 import { noProxyProblems } from './network';
-import { shWord } from './quote';
+import { quoteSh } from '../../escape';
 import { patPermission } from './tokens';
 
 export const CONTROLLER_CHART = 'oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set-controller';
@@ -72,7 +72,7 @@ function secretManifest(a: GitHubActionsAnswers, token: string): string {
 
 /** The script that makes the Secret from the GitHub App's .pem file, after checking it is an RSA private key. */
 function appSecretScript(a: GitHubActionsAnswers): Result<string> {
-  const pem = shWord(a.appKeyFile ?? '', 'The private key file');
+  const pem = quoteSh(a.appKeyFile ?? '', 'The private key file');
   if (!pem.ok) return pem;
   return ok(
     [

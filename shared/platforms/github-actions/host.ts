@@ -10,7 +10,7 @@ import { err, ok, type Result } from '../../result';
 import type { Artifact, Command, Generated } from '../types';
 import type { GitHubActionsAnswers, GitHubTarget } from './answers';
 import { noProxyProblems } from './network';
-import { allWords, cmdWord, envLine, psWord, shWord } from './quote';
+import { checkText, quoteAll, quoteCmd, quotePs1, quoteSh } from '../../escape';
 import { patPermission } from './tokens';
 
 export type HostOs = 'linux' | 'macos' | 'windows';
@@ -50,13 +50,22 @@ export function quotedArgs(args: [string, string | undefined][], quote: (v: stri
     words.push(ok(flag));
     if (value !== undefined) words.push(quote(value, LABELS[flag] ?? 'The value'));
   }
-  return allWords(words);
+  return quoteAll(words);
 }
 
 /** PowerShell passes arguments to a native program through a command line Windows PowerShell 5.1 re-quotes badly: a `"` is refused there. */
 export function psNativeWord(value: string, label = 'The value'): Result<string> {
-  if (value.includes('"')) return err('UNSAFE_VALUE', `${label} ${JSON.stringify(value.slice(0, 60))} cannot be passed to a program from PowerShell: Windows PowerShell drops double quotes inside arguments.`, `Change ${label.toLowerCase()} on the Details step.`);
-  return psWord(value, label);
+  if (value.includes('"')) return err('UNSAFE_VALUE', `${label} cannot be passed to a program from PowerShell: it contains a double quote, which Windows PowerShell drops from arguments.`, `Change ${label.toLowerCase()} on the Details step.`);
+  return quotePs1(value, label);
+}
+
+/**
+ * A `KEY=value` line of the runner's `.env`: the runner splits each line at its first `=` and
+ * takes the rest as it is (no quotes, no escapes), so only one-line text can be written.
+ */
+function envLine(key: string, value: string, label: string): Result<string> {
+  const checked = checkText(value, 'the runner .env file', label);
+  return checked.ok ? ok(`${key}=${value}`) : checked;
 }
 
 /** The runner's `.env`: proxy variables (lower-case, which the runner prefers) and the company CA for Node actions. */
@@ -70,15 +79,15 @@ export function runnerEnv(a: GitHubActionsAnswers, trustedCa: string | undefined
     .join(',');
   if (noProxy) lines.push(envLine('no_proxy', noProxy, 'The no-proxy list'));
   if (trustedCa) lines.push(envLine('NODE_EXTRA_CA_CERTS', caPath, 'The runner folder'));
-  const all = allWords(lines);
+  const all = quoteAll(lines);
   if (!all.ok) return all;
   return ok(all.value.length ? `${all.value.join('\n')}\n` : undefined);
 }
 
 /** The runner folder as one shell word; `~/x` becomes `"$HOME"/x` (a quoted `~` would not expand). */
 export function shDir(dir: string): Result<string> {
-  if (!dir.startsWith('~/')) return shWord(dir, 'The runner folder');
-  const rest = shWord(dir.slice(2), 'The runner folder');
+  if (!dir.startsWith('~/')) return quoteSh(dir, 'The runner folder');
+  const rest = quoteSh(dir.slice(2), 'The runner folder');
   return rest.ok ? ok(`"$HOME"/${rest.value}`) : rest;
 }
 
@@ -90,7 +99,7 @@ function tokenVar(cred: RunnerCredential): string {
 function shScript(a: GitHubActionsAnswers, cred: RunnerCredential, os: 'linux' | 'macos', hasEnv: boolean, hasCa: boolean): Result<string> {
   const dir = shDir(a.runnerDir);
   if (!dir.ok) return dir;
-  const args = quotedArgs(configArgs(a), shWord);
+  const args = quotedArgs(configArgs(a), quoteSh);
   if (!args.ok) return args;
   const v = tokenVar(cred);
   const user = os === 'linux' ? a.serviceUser : 'the user the runner runs as';
@@ -157,7 +166,7 @@ function shScript(a: GitHubActionsAnswers, cred: RunnerCredential, os: 'linux' |
 
 /** configure-runner.ps1 for Windows (config.cmd's own program, called directly: a .cmd would re-parse the arguments). */
 function psScript(a: GitHubActionsAnswers, cred: RunnerCredential): Result<string> {
-  const dir = psWord(a.windowsDir, 'The runner folder');
+  const dir = quotePs1(a.windowsDir, 'The runner folder');
   if (!dir.ok) return dir;
   const args = quotedArgs(configArgs(a, { windowsService: true }), psNativeWord);
   if (!args.ok) return args;
@@ -187,9 +196,9 @@ function psScript(a: GitHubActionsAnswers, cred: RunnerCredential): Result<strin
 
 /** configure-runner.cmd for Windows, delayed expansion off so `!` stays literal. */
 function cmdScript(a: GitHubActionsAnswers, cred: RunnerCredential): Result<string> {
-  const dir = cmdWord(a.windowsDir, 'The runner folder');
+  const dir = quoteCmd(a.windowsDir, 'The runner folder');
   if (!dir.ok) return dir;
-  const args = quotedArgs(configArgs(a, { windowsService: true }), cmdWord);
+  const args = quotedArgs(configArgs(a, { windowsService: true }), quoteCmd);
   if (!args.ok) return args;
   const v = tokenVar(cred);
   return ok(
@@ -274,7 +283,7 @@ export function generateHost(a: GitHubActionsAnswers, target: GitHubTarget, toke
   if (!env.ok) return env;
   if (env.value) files.push({ path: 'runner.env', text: os === 'windows' ? env.value.replace(/\n/g, '\r\n') : env.value, mode: 0o644, secret: false, description: 'Copied to the runner folder as .env: proxy and CA settings the runner reads at start.' });
   if (trustedCa) files.push({ path: CA_FILE, text: trustedCa, mode: 0o644, secret: false, description: 'The company CA: the runner\'s Node actions trust it through NODE_EXTRA_CA_CERTS.' });
-  const dir = os === 'windows' ? psWord(a.windowsDir, 'The runner folder') : shDir(a.runnerDir);
+  const dir = os === 'windows' ? quotePs1(a.windowsDir, 'The runner folder') : shDir(a.runnerDir);
   if (!dir.ok) return dir;
   const commands: Command[] = [...downloadCommands(a, os, dir.value)];
   if (os === 'windows') {

@@ -10,7 +10,7 @@
 import { err, ok, type Result } from '../../result';
 import type { Artifact, Generated } from '../types';
 import { shDir } from './host';
-import { shWord } from './quote';
+import { quoteSh } from '../../escape';
 import type { RunnerService, RunnerState } from './state';
 
 /** How the old registration goes: removed with a remove token, with a PAT, or already deleted by GitHub. */
@@ -55,7 +55,7 @@ export function reregister(input: ReregisterInput): Result<Generated> {
   }
   const dir = shDir(input.runnerDir);
   if (!dir.ok) return dir;
-  const words = [shWord(state.gitHubUrl, 'The URL'), shWord(state.agentName, 'The runner name'), shWord(state.poolName || 'Default', 'The runner group'), shWord(state.workFolder, 'The work folder')];
+  const words = [quoteSh(state.gitHubUrl, 'The URL'), quoteSh(state.agentName, 'The runner name'), quoteSh(state.poolName || 'Default', 'The runner group'), quoteSh(state.workFolder, 'The work folder')];
   for (const w of words) if (!w.ok) return w;
   const [url, name, group, work] = words.map((w) => (w as { ok: true; value: string }).value);
   const labels = (input.labels ?? '')
@@ -63,12 +63,12 @@ export function reregister(input: ReregisterInput): Result<Generated> {
     .map((l) => l.trim())
     .filter(Boolean)
     .join(',');
-  const labelWord = labels ? shWord(labels, 'The labels') : ok('');
+  const labelWord = labels ? quoteSh(labels, 'The labels') : ok('');
   if (!labelWord.ok) return labelWord;
   const launchd = service?.manager === 'launchd';
   const sudo = launchd ? '' : 'sudo ';
   const config = [`./config.sh --unattended --url ${url} --name ${name}`, labels ? ` --labels ${labelWord.value}` : '', ` --runnergroup ${group} --work ${work}`, state.ephemeral ? ' --ephemeral' : '', state.disableUpdate ? ' --disableupdate' : '', ' --replace'].join('');
-  const serviceName = service ? shWord(service.name, 'The service name') : ok('');
+  const serviceName = service ? quoteSh(service.name, 'The service name') : ok('');
   if (!serviceName.ok) return serviceName;
   const lines = [
     '#!/bin/sh',

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { githubActions, githubActionsAnswers } from '../../../../../shared/platforms/github-actions';
-import { cmdWord, psWord, shWord } from '../../../../../shared/platforms/github-actions/quote';
+import { quoteCmd as cmdWord, quotePs1 as psWord, quoteSh as shWord } from '../../../../../shared/escape';
+import { readCmdArg, readPs1SingleQuoted } from '../../../../support/escape-readers';
 import type { Generated } from '../../../../../shared/platforms/types';
 
 const REG = 'AQ6ZEQHFMACQJNNSFGC23YLHOAP7W';
@@ -15,34 +16,8 @@ function gen(answers: Record<string, unknown>, variant: string, token = REG, tru
 }
 const file = (g: Generated, p: string) => g.files.find((f) => f.path === p)!;
 
-/** Reads PowerShell single-quoted strings the way PowerShell's tokenizer does (all four quote characters; doubled = one). */
-function psRead(word: string): string {
-  const q = /['\u2018\u2019\u201a\u201b]/;
-  expect(q.test(word[0]!)).toBe(true);
-  let out = '';
-  for (let i = 1; i < word.length; i++) {
-    if (q.test(word[i]!)) {
-      if (i + 1 < word.length && q.test(word[i + 1]!)) {
-        out += word[i];
-        i++;
-        continue;
-      }
-      expect(i).toBe(word.length - 1);
-      return out;
-    }
-    out += word[i];
-  }
-  throw new Error('unterminated');
-}
-
-/** Reads a quoted argument of a batch file line with delayed expansion off: %% is %, a lone % would expand, and the quotes keep & | < > ^ literal. */
-function cmdRead(word: string): string {
-  expect(word.startsWith('"') && word.endsWith('"')).toBe(true);
-  const inner = word.slice(1, -1);
-  expect(inner).not.toContain('"');
-  expect(inner.replace(/%%/g, '')).not.toContain('%');
-  return inner.replace(/%%/g, '%');
-}
+const psRead = readPs1SingleQuoted;
+const cmdRead = (w: string) => readCmdArg(w);
 
 describe('a Linux runner', () => {
   const a = { url: 'https://github.com/octo-org/octo-repo', runnerName: 'build-01', labels: 'linux, gpu', runnerVersion: '2.329.0', proxyUrl: 'http://proxy.internal:3128', noProxy: '.corp.example, 10.0.0.5, 10.0.0.0/8' };
