@@ -91,6 +91,11 @@ export function shDir(dir: string): Result<string> {
   return rest.ok ? ok(`"$HOME"/${rest.value}`) : rest;
 }
 
+/** A shellcheck directive before a line whose single-quoted values hold `$` or a backtick: literal on purpose (SC2016). */
+export function literalNote(words: string[]): string[] {
+  return words.some((w) => w.startsWith("'") && /[$`]/.test(w)) ? ['# shellcheck disable=SC2016 # the values are literal on purpose'] : [];
+}
+
 function tokenVar(cred: RunnerCredential): string {
   return cred === 'pat' ? 'ACTIONS_RUNNER_INPUT_PAT' : 'ACTIONS_RUNNER_INPUT_TOKEN';
 }
@@ -155,6 +160,7 @@ function shScript(a: GitHubActionsAnswers, cred: RunnerCredential, os: 'linux' |
     `${v}=$(cat "$token_file")`,
     `export ${v}`,
     'cd "$runner_dir"',
+    ...literalNote(args.value),
     `./config.sh ${args.value.join(' ')}`,
     `unset ${v}`,
     'rm -f "$token_file"',

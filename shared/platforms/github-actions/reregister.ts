@@ -9,7 +9,7 @@
  */
 import { err, ok, type Result } from '../../result';
 import type { Artifact, Generated } from '../types';
-import { shDir } from './host';
+import { literalNote, shDir } from './host';
 import { quoteSh } from '../../escape';
 import type { RunnerService, RunnerState } from './state';
 
@@ -104,7 +104,7 @@ export function reregister(input: ReregisterInput): Result<Generated> {
   }
   const v = mode === 'pat' ? 'ACTIONS_RUNNER_INPUT_PAT' : 'ACTIONS_RUNNER_INPUT_TOKEN';
   const file = mode === 'pat' ? 'runner-pat' : 'runner-token';
-  lines.push('', `${v}=$(cat "$here/${file}")`, `export ${v}`, config, `unset ${v}`, '');
+  lines.push('', `${v}=$(cat "$here/${file}")`, `export ${v}`, ...literalNote([url!, name!, group!, work!, labelWord.value]), config, `unset ${v}`, '');
   if (service) lines.push(launchd ? './svc.sh install' : 'sudo ./svc.sh install "$(id -un)"', `${sudo}./svc.sh start`, 'echo "The service is now $(cat .service): svc.sh named it again."');
   lines.push(`rm -f ${files.map((f) => `"$here/${f.path}"`).join(' ')}`, 'echo "Re-registered. The token files were deleted."', '');
   const notes = [
