@@ -3,7 +3,6 @@
  * and pure functions of text. Adding a platform is one folder under shared/platforms/ that
  * exports a `Platform`, plus its tests.
  */
-import type { VendorService } from '../vendor-answers';
 import type { z } from 'zod';
 import type { Result } from '../result';
 
@@ -102,8 +101,8 @@ export interface Endpoint {
   optional?: boolean;
   /** Path of the HTTP request (http/https). */
   path?: string;
-  /** The vendor service that must answer there (see shared/vendor-answers.ts). */
-  service?: VendorService;
+  /** The id of the vendor service that must answer there (one of a platform's `services`; see shared/vendor-answers.ts). */
+  service?: string;
 }
 
 /** A file a generator produces. Paths are relative to the output folder, with '/' separators. */
@@ -319,6 +318,10 @@ export interface VendorServiceSpec {
   name: string;
   /** The path asked, below the endpoint's own path. */
   path: string;
+  /**
+   * Whether the answer is this service's, and why, in words. `headers` have lower-case names;
+   * `body` is the start of the body parsed as JSON (undefined when it is not JSON).
+   */
   judge(answer: { status: number; headers: Record<string, string>; body: unknown }): { looksLike: boolean; why: string };
 }
 

@@ -1,6 +1,7 @@
 /** Buildkite agent (reference/platforms.md §4). */
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
+import { buildkiteAgentApi } from './service';
 import { buildkiteToken } from './token';
 import { err, ok, type Result } from '../../result';
 import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
@@ -69,7 +70,7 @@ export const buildkite: Platform<BuildkiteAnswers> = {
     token: buildkiteToken,
   },
   endpoints(a): Endpoint[] {
-    return [httpsEndpoint('agent-api', a.endpoint, 'Buildkite Agent API', 'buildkite-agent-api'), ...proxyEndpoints(a.proxyUrl)];
+    return [httpsEndpoint('agent-api', a.endpoint, 'Buildkite Agent API', buildkiteAgentApi), ...proxyEndpoints(a.proxyUrl)];
   },
   generate,
   updaters: BUILDKITE_UPDATERS,
@@ -82,4 +83,5 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   failures: BUILDKITE_FAILURES,
   online: buildkiteOnline,
   caNotes: buildkiteCaNotes,
+  services: [buildkiteAgentApi],
 };

@@ -1,6 +1,7 @@
 /** Harness delegate (reference/platforms.md §5). */
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
+import { harnessManager } from './service';
 import { harnessToken } from './token';
 import { err, ok, type Result } from '../../result';
 import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
@@ -72,7 +73,7 @@ export const harness: Platform<HarnessAnswers> = {
     token: harnessToken,
   },
   endpoints(a): Endpoint[] {
-    return [httpsEndpoint('manager', a.managerEndpoint, 'Harness manager', 'harness-manager'), ...proxyEndpoints(a.proxyUrl)];
+    return [httpsEndpoint('manager', a.managerEndpoint, 'Harness manager', harnessManager), ...proxyEndpoints(a.proxyUrl)];
   },
   generate,
   updaters: HARNESS_UPDATERS.map(withTokenFormNotes),
@@ -86,4 +87,5 @@ export const harness: Platform<HarnessAnswers> = {
   failures: HARNESS_FAILURES,
   online: harnessOnline,
   caNotes: harnessCaNotes,
+  services: [harnessManager],
 };
