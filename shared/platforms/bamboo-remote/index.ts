@@ -6,7 +6,7 @@ import { baseUrl, bambooRemoteAnswers, type BambooRemoteAnswers } from './answer
 import { BAMBOO_REMOTE_FAILURES } from './failures';
 import { generateExisting, generateInstaller } from './installer';
 import { wrapperConfUpdater } from './updater';
-import { bambooRemoteOnline } from './online';
+import { bambooAgentsApi, bambooRemoteOnline } from './online';
 import { bambooServer } from './service';
 import { bambooToken } from './token';
 import { bambooCaNotes } from './ca';
@@ -91,6 +91,7 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
   ],
   failures: BAMBOO_REMOTE_FAILURES,
   online: bambooRemoteOnline,
+  vendorApi: bambooAgentsApi,
   caNotes: bambooCaNotes,
   services: [bambooServer],
 };

@@ -14,7 +14,7 @@ import { generateKubernetes } from './kubernetes';
 import { buildkiteRemoval } from './removal';
 import { generateEnv } from './systemd';
 import { BUILDKITE_UPDATERS } from './updaters';
-import { buildkiteOnline } from './online';
+import { buildkiteAgentsApi, buildkiteOnline } from './online';
 import { buildkiteCaNotes } from './ca';
 
 export { buildkiteAnswers, type BuildkiteAnswers, DEFAULT_ENDPOINT } from './answers';
@@ -82,6 +82,7 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   ],
   failures: BUILDKITE_FAILURES,
   online: buildkiteOnline,
+  vendorApi: buildkiteAgentsApi,
   caNotes: buildkiteCaNotes,
   services: [buildkiteAgentApi],
 };

@@ -16,7 +16,7 @@ import { harnessRemoval } from './removal';
 import { generateShell } from './shell';
 import { HARNESS_UPDATERS } from './updaters';
 import { withTokenFormNotes } from './token-form';
-import { harnessOnline } from './online';
+import { harnessDelegatesApi, harnessOnline } from './online';
 import { harnessCaNotes } from './ca';
 
 export { harnessAnswers, type HarnessAnswers } from './answers';
@@ -86,6 +86,7 @@ export const harness: Platform<HarnessAnswers> = {
   ],
   failures: HARNESS_FAILURES,
   online: harnessOnline,
+  vendorApi: harnessDelegatesApi,
   caNotes: harnessCaNotes,
   services: [harnessManager],
 };
