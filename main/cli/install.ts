@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { HOP_TITLES, readOnlineLog, type HopReport } from '../../shared/online';
-import { getPlatform } from '../../shared/platforms';
+import { getPlatform, PLATFORMS } from '../../shared/platforms';
 import type { AgentWhere, Artifact, PlatformId } from '../../shared/platforms/types';
 import type { AppError } from '../../shared/result';
 import { hostSchema, portSchema } from '../../shared/validate';
@@ -247,14 +247,23 @@ function notOnline(u: WatchUpdate): string {
   return `NOT PROVEN YET: ${open ? HOP_TITLES[open.hop] : 'online'} was not seen within the time limit. Check again later with 'agent-onboard verify'.`;
 }
 
+/** What each platform's vendor agent list needs, for the help: "Buildkite agent read_agents with --vendor-scope ORG, …". */
+function vendorTokens(): string {
+  return PLATFORMS.flatMap((p) => (p.vendorApi ? [`${p.name} ${p.vendorApi.scope}${p.vendorApi.scopeField ? ` with --vendor-scope ${p.vendorApi.scopeField.label} (${p.vendorApi.scopeField.help})` : ''}`] : [])).join(', ');
+}
+
+/** The platforms `verify` can watch: those with online signals. */
+function watchable(): string {
+  return PLATFORMS.filter((p) => p.online.length > 0).map((p) => p.id).join(', ');
+}
+
 const VERIFY_HELP = `Usage: agent-onboard verify --platform P [--host H [--port N] --user U --key FILE --known-hosts FILE]
                             [--prefix DIR] [--log-file F | --unit U | --container C | --log -]
                             [--timeout-ms N] [--vendor-url URL --vendor-token-env VAR [--vendor-scope S]] [--json]
 
 Checks whether an installed agent is online, hop by hop, from its log (journalctl, docker logs, a log
 file or supervisord's log), its service state, and optionally the vendor's own agent list (a separate
-read-only token: Buildkite read_agents with --vendor-scope ORG, Harness core_delegate_view with
---vendor-scope ACCOUNT_ID, a Bamboo personal access token). Without --host it checks this machine
+read-only token: ${vendorTokens()}). Without --host it checks this machine
 (run it on the agent host). --log - reads pasted text on stdin, e.g. 'kubectl logs deploy/NAME' for
 Kubernetes, Helm and ECS installs, which this app does not run.
 
@@ -276,7 +285,7 @@ export const verifyCommand: Command = {
       },
     });
     const platform = values.platform ? getPlatform(values.platform) : undefined;
-    if (!platform || platform.online.length === 0) throw new UsageError(`--platform must be one of ${['armorcode', 'buildkite', 'harness', 'bamboo-remote'].join(', ')}`);
+    if (!platform || platform.online.length === 0) throw new UsageError(`--platform must be one of ${watchable()}`);
     const timeoutMs = Number(values['timeout-ms'] ?? 15_000);
     if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > 3_600_000) throw new UsageError('--timeout-ms must be 0-3600000');
     const token = envValue(io, '--vendor-token-env', values['vendor-token-env']);

@@ -3,7 +3,6 @@
  * and pure functions of text. Adding a platform is one folder under shared/platforms/ that
  * exports a `Platform`, plus its tests.
  */
-import type { VendorService } from '../vendor-answers';
 import type { z } from 'zod';
 import type { Result } from '../result';
 
@@ -102,8 +101,8 @@ export interface Endpoint {
   optional?: boolean;
   /** Path of the HTTP request (http/https). */
   path?: string;
-  /** The vendor service that must answer there (see shared/vendor-answers.ts). */
-  service?: VendorService;
+  /** The id of the vendor service that must answer there (one of a platform's `services`; see shared/vendor-answers.ts). */
+  service?: string;
 }
 
 /** A file a generator produces. Paths are relative to the output folder, with '/' separators. */
@@ -220,12 +219,13 @@ export interface AgentWhere {
  *   but waits on a person (Bamboo approval); `holdMs` proves the hop only when the same attempt
  *   shows no failure line for that long after the line.
  * - `health`: a local HTTP endpoint on the agent host; `ok` must match a 2xx body.
- * - `vendor-api`: the vendor's own list of connected agents, asked with a separate read-only token.
+ * - `vendor-api`: the vendor's own list of connected agents, asked with a separate read-only token
+ *   (the requests and how to read them are the platform's `vendorApi`).
  */
 export type OnlineSignal =
   | { kind: 'log'; hop: HopId; id: string; pattern: RegExp; meaning: string; source: string; name?: number; pending?: boolean; holdMs?: number }
   | { kind: 'health'; hop: HopId; id: string; port: number; path: string; ok: RegExp; meaning: string; source: string; optIn?: string; inContainer?: boolean }
-  | { kind: 'vendor-api'; hop: 'vendor'; id: string; api: 'buildkite-agents' | 'harness-delegates' | 'bamboo-agents'; scope: string; meaning: string; source: string };
+  | { kind: 'vendor-api'; hop: 'vendor'; id: string; scope: string; meaning: string; source: string };
 
 /** A command the installer runs on the agent host: shell text of paths and names only, never a secret. */
 export interface HostCommand {
@@ -319,6 +319,10 @@ export interface VendorServiceSpec {
   name: string;
   /** The path asked, below the endpoint's own path. */
   path: string;
+  /**
+   * Whether the answer is this service's, and why, in words. `headers` have lower-case names;
+   * `body` is the start of the body parsed as JSON (undefined when it is not JSON).
+   */
   judge(answer: { status: number; headers: Record<string, string>; body: unknown }): { looksLike: boolean; why: string };
 }
 
@@ -335,12 +339,16 @@ export interface VendorRequest {
  * user's read-only token, and how to read their answers for the agent called `name`.
  */
 export interface VendorApi {
-  /** What the read-only token needs, in words ("a token with read_agents"). */
+  /** What the read-only token needs, as the vendor names it ('read_agents'), for "lacks the permission (403): …". */
   scope: string;
   /** What `scope` value the request needs (an organization slug, an account id), if any. */
   scopeField?: { label: string; help: string };
   requests(base: string, scopeValue: string, name: string, token: string): VendorRequest[];
-  /** Reads the answers, in the order of `requests` (undefined for a request that was not made or failed). */
+  /**
+   * Reads the answers, in the order of `requests` (undefined for a request that was not made or
+   * failed; a request is made only when the ones before it answered 2xx). A refused token (401,
+   * 403) or another non-2xx answer to the first request is reported before `read` is asked.
+   */
   read(name: string, answers: ({ status: number; body: unknown } | undefined)[]): { state: 'passed' | 'failed' | 'waiting' | 'pending'; detail: string };
 }
 

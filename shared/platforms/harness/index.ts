@@ -1,6 +1,7 @@
 /** Harness delegate (reference/platforms.md §5). */
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
+import { harnessManager } from './service';
 import { harnessToken } from './token';
 import { err, ok, type Result } from '../../result';
 import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
@@ -15,7 +16,7 @@ import { harnessRemoval } from './removal';
 import { generateShell } from './shell';
 import { HARNESS_UPDATERS } from './updaters';
 import { withTokenFormNotes } from './token-form';
-import { harnessOnline } from './online';
+import { harnessDelegatesApi, harnessOnline } from './online';
 import { harnessCaNotes } from './ca';
 
 export { harnessAnswers, type HarnessAnswers } from './answers';
@@ -72,7 +73,7 @@ export const harness: Platform<HarnessAnswers> = {
     token: harnessToken,
   },
   endpoints(a): Endpoint[] {
-    return [httpsEndpoint('manager', a.managerEndpoint, 'Harness manager', 'harness-manager'), ...proxyEndpoints(a.proxyUrl)];
+    return [httpsEndpoint('manager', a.managerEndpoint, 'Harness manager', harnessManager), ...proxyEndpoints(a.proxyUrl)];
   },
   generate,
   updaters: HARNESS_UPDATERS.map(withTokenFormNotes),
@@ -85,5 +86,7 @@ export const harness: Platform<HarnessAnswers> = {
   ],
   failures: HARNESS_FAILURES,
   online: harnessOnline,
+  vendorApi: harnessDelegatesApi,
   caNotes: harnessCaNotes,
+  services: [harnessManager],
 };
