@@ -155,7 +155,7 @@ function ErrorPanel({ error, update, draft, onRetry }: { error: AppError; update
           Go to Credentials
         </button>
       )}
-      {error.code === 'BAD_INPUT' && !error.message.startsWith('outDir') && (
+      {error.code === 'BAD_INPUT' && error.field !== 'outDir' && (
         <button type="button" className="secondary" onClick={() => update({ step: 'details' })}>
           Go to Details
         </button>
