@@ -9,7 +9,7 @@ import { CopyButton } from '../../components/bundle/CopyButton';
 import { ErrorNote } from '../../components/bundle/ErrorNote';
 import { JobProgress } from '../../components/bundle/JobProgress';
 import { useJob } from '../../components/bundle/useJob';
-import { BambooWrapperHint } from '../../components/bamboo/WrapperHint';
+import { platformView, rotationPlaceholder } from '../../platforms';
 import type { PageProps, PageView } from '../types';
 
 /** Platforms whose existing installs can get a new token. */
@@ -52,7 +52,7 @@ function Diff({ text, label }: { text: string; label: string }): React.JSX.Eleme
 
 function RotatePage({ data }: PageProps): React.JSX.Element {
   const id = useId();
-  const initialPlatform = ROTATABLE.find((p) => p.id === data?.platform)?.id ?? ROTATABLE[0]?.id ?? 'harness';
+  const initialPlatform = ROTATABLE.find((p) => p.id === data?.platform)?.id ?? ROTATABLE[0]!.id;
   const [platform, setPlatform] = useState<PlatformId>(initialPlatform);
   const [paths, setPaths] = useState(asStrings(data?.path ?? data?.paths).join('\n'));
   const [uploads, setUploads] = useState<Upload[]>([]);
@@ -70,6 +70,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
   const results = useRef<HTMLHeadingElement>(null);
   const done = useRef<HTMLHeadingElement>(null);
   const spec = getPlatform(platform);
+  const PathHint = platformView(platform).rotation?.PathHint;
   // Move focus to what just appeared, so keyboard and screen-reader users land on the result.
   useEffect(() => {
     if (plan) results.current?.focus();
@@ -169,7 +170,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
             rows={3}
             value={paths}
             spellCheck={false}
-            placeholder={platform === 'buildkite' ? '/etc/buildkite-agent' : platform === 'bamboo-remote' ? '/opt/bamboo-agent-home' : '/srv/harness-delegate'}
+            placeholder={rotationPlaceholder(spec)}
             aria-describedby={`${id}-paths-help`}
             onChange={(e) => {
               setPaths(e.target.value);
@@ -179,7 +180,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
           <p className="help" id={`${id}-paths-help`}>
             One per line. A folder is searched (6 levels deep, links not followed) for the files this platform keeps its token in.
           </p>
-          {platform === 'bamboo-remote' ? <BambooWrapperHint path={paths.split('\n').find((p) => p.trim()) ?? ''} /> : null}
+          {PathHint ? <PathHint path={paths.split('\n').find((p) => p.trim()) ?? ''} /> : null}
         </div>
         <div
           className={`drop-zone${dragging ? ' dragging' : ''}`}

@@ -9,7 +9,7 @@ import { api, newJobId } from '../../api';
 import { CodeText } from '../../components/CodeText';
 import { formToAnswers } from '../../wizard';
 import type { StepProps, StepView } from '../types';
-import { CONFIG_DIAGRAMS } from './diagrams';
+import { platformView } from '../../platforms';
 
 type Request = ChannelInput<'configs:plan'>;
 type Written = ChannelOutput<'configs:write'>;
@@ -290,7 +290,7 @@ function GeneratorStep({ draft, update, platform }: StepProps & { platform: AnyP
   };
 
   const toWrite = plan?.files.filter((f) => f.status !== 'same') ?? [];
-  const Diagram = CONFIG_DIAGRAMS[platform.id];
+  const Diagram = platformView(platform.id).configsDiagram;
   const file = plan?.files.find((f) => f.path === selected) ?? plan?.files[0];
 
   return (

@@ -3,6 +3,7 @@ import { COMPANY_CA_FILE } from '../../../shared/bundle';
 import { endpointLabel, WARNINGS, type ProbeRun, type ProxySpec } from '../../../shared/probe';
 import { firewallCsv, formatReport, keepReport, relabel, resultIsFor, runWithCurrentPins, uncheckedBy, withCurrentPins } from '../../../shared/probe-report';
 import { ERROR_TITLES } from '../../../shared/result';
+import { platformView } from '../../platforms';
 import type { StepProps, StepView } from '../types';
 import { AddEndpoint } from './AddEndpoint';
 import { CaFields } from './CaFields';
@@ -55,6 +56,9 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
   const [notice, setNotice] = useState<string | null>(null);
   const [told, setTold] = useState<string | null>(null);
   const { state, start, cancel } = useProbe();
+  // A platform whose agent can use another outbound port (ArmorCode: 22 or 443) takes a suggested switch in one click.
+  const portAnswer = platformView(platform?.id).portAnswer;
+  const agentPort = portAnswer ? Number(draft.answers[portAnswer.key] || portAnswer.default) : undefined;
   const running = state.status === 'running';
   const elapsed = useElapsed(state.startedAt, running);
 
@@ -196,12 +200,12 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
       {state.run?.suggestions.map((s) => (
         <div key={`${s.host}-${s.from}-${s.to}`} className="probe-panel probe-suggestion" role="note">
           <p>{s.message}</p>
-          {platform?.id === 'armorcode' && Number(draft.answers.port || 22) === s.from && (s.to === 22 || s.to === 443) && (
-            <button type="button" onClick={() => update({ answers: { ...draft.answers, port: String(s.to) } })}>
+          {portAnswer && agentPort === s.from && portAnswer.ports.includes(s.to) && (
+            <button type="button" onClick={() => update({ answers: { ...draft.answers, [portAnswer.key]: String(s.to) } })}>
               Use port {s.to} for the agent
             </button>
           )}
-          {platform?.id === 'armorcode' && Number(draft.answers.port || 22) === s.to && (
+          {portAnswer && agentPort === s.to && (
             <p className="ok" role="status">
               The agent now uses port {s.to}. Run the checks again to confirm.
             </p>

@@ -9,7 +9,7 @@ import { ErrorNote } from '../../components/bundle/ErrorNote';
 import { JobProgress } from '../../components/bundle/JobProgress';
 import { useJob } from '../../components/bundle/useJob';
 import { formToAnswers } from '../../wizard';
-import type { StepProps, StepView } from '../types';
+import type { StepProps, StepView } from '../../steps/types';
 
 const TOKENS_WORDS: Record<string, string> = { required: 'required (IMDSv2 only)', optional: 'optional (IMDSv1 allowed)', absent: 'not sent' };
 
