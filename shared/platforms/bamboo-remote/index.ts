@@ -6,6 +6,7 @@ import { baseUrl, bambooRemoteAnswers, type BambooRemoteAnswers } from './answer
 import { BAMBOO_REMOTE_FAILURES } from './failures';
 import { generateExisting, generateInstaller } from './installer';
 import { wrapperConfUpdater } from './updater';
+import { example } from './example';
 import { bambooRemoteOnline } from './online';
 
 export { bambooRemoteAnswers, type BambooRemoteAnswers } from './answers';
@@ -79,6 +80,7 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
     return err('BAD_INPUT', `Unknown variant '${variant}' for the Bamboo remote agent: use installer or existing.`);
   },
   updaters: [wrapperConfUpdater],
+  example,
   revokeChecklist: [
     'Bamboo has one security token per server. Reset it only when every agent can get the new one: Administration → Agents → Security token verification → reset.',
     'Agents that are connected keep working until they restart; any agent restarted with the old token is refused ("Security token is required…").',

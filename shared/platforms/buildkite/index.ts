@@ -12,6 +12,7 @@ import { generateKubernetes } from './kubernetes';
 import { buildkiteRemoval } from './removal';
 import { generateEnv } from './systemd';
 import { BUILDKITE_UPDATERS } from './updaters';
+import { example } from './example';
 import { buildkiteOnline } from './online';
 
 export { buildkiteAnswers, type BuildkiteAnswers, DEFAULT_ENDPOINT } from './answers';
@@ -71,6 +72,7 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   },
   generate,
   updaters: BUILDKITE_UPDATERS,
+  example,
   revokeChecklist: [
     'Restart every agent that uses the old token first: agents present the registration token only when they start.',
     'In Buildkite → Agents, check that each agent of this install is connected again.',
