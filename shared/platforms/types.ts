@@ -324,6 +324,8 @@ export interface PlatformExample {
    * not write (the vendor's own layout), with `token` where its token sits.
    */
   installed?: Record<string, { file: string; text: string; token: string }>;
+  /** Files the user puts beside the generated ones before running its scripts (the vendor's installer jar). */
+  beside?: { path: string; text: string; mode: number }[];
 }
 
 /**
