@@ -68,8 +68,9 @@ const GENERIC_TOKENS = [
 /** The token shapes the platform accepts, generic ones its check passes plus its own examples. */
 export function sampleTokens(p: AnyPlatform): string[] {
   if (p.credential.kind !== 'token') return [];
+  const spec = p.credential.token;
   const own = (p as { example?: { tokens?: string[] } }).example?.tokens ?? [];
-  return [...new Set([...GENERIC_TOKENS, ...own])].filter((t) => checkToken(p.id, t).verdict === 'ok');
+  return [...new Set([...GENERIC_TOKENS, ...own])].filter((t) => checkToken(spec, t).verdict === 'ok');
 }
 
 function sshString(b: Buffer): Buffer {
