@@ -305,8 +305,16 @@ export interface Platform<A = unknown> {
   services?: VendorServiceSpec[];
   /** The vendor's list of agents, for the 'vendor-api' online signals. */
   vendorApi?: VendorApi;
-  /** Text in an install folder's files that says it is this platform's (folder recognition). */
+  /**
+   * Text only this platform's files contain (its programs, images, variables): a file of a folder
+   * that has it counts for this platform when the folder's platform is recognised.
+   */
   recognise?: RegExp;
+  /**
+   * The variant of a folder this platform's generator wrote, when its files say so unambiguously
+   * (`install --from DIR` without --platform); undefined otherwise.
+   */
+  recogniseGenerated?(files: readonly { path: string; text: string }[]): string | undefined;
 }
 
 /**
