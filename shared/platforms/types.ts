@@ -176,13 +176,18 @@ export interface Updater {
   homeFiles?: string[];
 }
 
-/** What the app can do for the user when it recognises a failure. */
-export type FixAction =
+/**
+ * What the app can do for the user when it recognises a failure: open the Rotate page for a
+ * platform, switch the port in the wizard, or open a step of the failure's platform's wizard
+ * (with the pasted text put into one of its answers, `pasteInto`). A platform whose action needs
+ * other words than the generic ones gives them: `label` on the button, `cli` after "next:" in
+ * `agent-onboard diagnose`.
+ */
+export type FixAction = (
   | { kind: 'rotate-token'; platform: PlatformId }
   | { kind: 'switch-port'; port: number }
-  | { kind: 'fix-wrapper-conf' }
-  | { kind: 'open-step'; step: StepId }
-  | { kind: 'scp-check' };
+  | { kind: 'open-step'; step: StepId; pasteInto?: string }
+) & { label?: string; cli?: string };
 
 /** A known failure: how to recognise it in pasted log text, and what to do. */
 export interface KnownFailure {
