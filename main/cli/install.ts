@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { HOP_TITLES, readOnlineLog, type HopReport } from '../../shared/online';
 import { getPlatform, PLATFORMS } from '../../shared/platforms';
+import { recogniseGenerated } from '../../shared/platforms/recognise';
 import type { AgentWhere, Artifact, PlatformId } from '../../shared/platforms/types';
 import type { AppError } from '../../shared/result';
 import { hostSchema, portSchema } from '../../shared/validate';
@@ -73,13 +74,6 @@ async function folderArtifacts(dir: string): Promise<Artifact[]> {
     out.push({ path: e.name, text, mode: st.mode & 0o777, secret: (st.mode & 0o077) === 0 || /PRIVATE KEY-----/.test(text) });
   }
   return out;
-}
-
-/** Which platform a generated folder is for, when its files say so unambiguously. */
-function detect(files: Artifact[]): { platform: PlatformId; variant: string } | undefined {
-  const conf = files.find((f) => f.path === 'supervisord.conf');
-  if (conf && /^\[program:tunnel-/m.test(conf.text) && files.some((f) => f.path === 'private-key.pem')) return { platform: 'armorcode', variant: 'docker' };
-  return undefined;
 }
 
 function failText(io: CliIo, cmd: string, e: AppError, hop: string): void {
@@ -171,7 +165,7 @@ export const installCommand: Command = {
       if (!getPlatform(values.platform)) throw new UsageError(`unknown --platform ${values.platform}`);
       which = { platform: values.platform as PlatformId, variant: values.variant ?? '' };
     }
-    which ??= detect(files);
+    which ??= recogniseGenerated(files);
     if (!which) throw new UsageError('cannot tell which platform these files are for: give --platform P --variant V');
 
     const say = (text: string): void => {

@@ -176,13 +176,18 @@ export interface Updater {
   homeFiles?: string[];
 }
 
-/** What the app can do for the user when it recognises a failure. */
-export type FixAction =
+/**
+ * What the app can do for the user when it recognises a failure: open the Rotate page for a
+ * platform, switch the port in the wizard, or open a step of the failure's platform's wizard
+ * (with the pasted text put into one of its answers, `pasteInto`). A platform whose action needs
+ * other words than the generic ones gives them: `label` on the button, `cli` after "next:" in
+ * `agent-onboard diagnose`.
+ */
+export type FixAction = (
   | { kind: 'rotate-token'; platform: PlatformId }
   | { kind: 'switch-port'; port: number }
-  | { kind: 'fix-wrapper-conf' }
-  | { kind: 'open-step'; step: StepId }
-  | { kind: 'scp-check' };
+  | { kind: 'open-step'; step: StepId; pasteInto?: string }
+) & { label?: string; cli?: string };
 
 /** A known failure: how to recognise it in pasted log text, and what to do. */
 export interface KnownFailure {
@@ -305,8 +310,16 @@ export interface Platform<A = unknown> {
   services?: VendorServiceSpec[];
   /** The vendor's list of agents, for the 'vendor-api' online signals. */
   vendorApi?: VendorApi;
-  /** Text in an install folder's files that says it is this platform's (folder recognition). */
+  /**
+   * Text only this platform's files contain (its programs, images, variables): a file of a folder
+   * that has it counts for this platform when the folder's platform is recognised.
+   */
   recognise?: RegExp;
+  /**
+   * The variant of a folder this platform's generator wrote, when its files say so unambiguously
+   * (`install --from DIR` without --platform); undefined otherwise.
+   */
+  recogniseGenerated?(files: readonly { path: string; text: string }[]): string | undefined;
   /** What the conformance suite over PLATFORMS cannot derive from the rest of the platform. */
   example?: PlatformExample;
 }

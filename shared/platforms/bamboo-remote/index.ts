@@ -93,6 +93,7 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
   ],
   failures: BAMBOO_REMOTE_FAILURES,
   online: bambooRemoteOnline,
+  recognise: /atlassian-bamboo-agent-installer|bamboo-agent-home|\/agentServer\b|wrapper\.app\.parameter/,
   vendorApi: bambooAgentsApi,
   caNotes: bambooCaNotes,
   services: [bambooServer],

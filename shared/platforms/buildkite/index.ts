@@ -84,6 +84,7 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   ],
   failures: BUILDKITE_FAILURES,
   online: buildkiteOnline,
+  recognise: /\bbuildkite-agent\b|\bBUILDKITE_AGENT_TOKEN\b|agent-stack-k8s/,
   vendorApi: buildkiteAgentsApi,
   caNotes: buildkiteCaNotes,
   services: [buildkiteAgentApi],

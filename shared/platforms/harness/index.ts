@@ -88,6 +88,7 @@ export const harness: Platform<HarnessAnswers> = {
   ],
   failures: HARNESS_FAILURES,
   online: harnessOnline,
+  recognise: /\bDELEGATE_TOKEN\b|harness\/delegate|harness-delegate|\bdelegateToken\b/,
   vendorApi: harnessDelegatesApi,
   caNotes: harnessCaNotes,
   services: [harnessManager],
