@@ -39,7 +39,7 @@ describe('agent-onboard generate bamboo-remote', () => {
     const out = path.join(dir, 'out');
     expect(readdirSync(out).sort()).toEqual(['bamboo-agent.service', 'install-bamboo-agent.sh', 'security-token']);
     expect(statSync(path.join(out, 'security-token')).mode & 0o777).toBe(0o600);
-    expect(readFileSync(path.join(out, 'install-bamboo-agent.sh'), 'utf8')).toContain("SERVER_URL='https://bamboo.example.com/agentServer/'");
+    expect(readFileSync(path.join(out, 'install-bamboo-agent.sh'), 'utf8')).toContain('SERVER_URL=https://bamboo.example.com/agentServer/\n');
     const sc = spawnSync('shellcheck', ['-s', 'sh', path.join(out, 'install-bamboo-agent.sh')], { encoding: 'utf8' });
     expect(sc.stdout + sc.stderr).toBe('');
   });
