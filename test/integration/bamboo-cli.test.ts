@@ -82,7 +82,7 @@ describe('agent-onboard rotate bamboo-remote', () => {
     expect(r.code).toBe(0);
     expect(readFileSync(conf, 'utf8')).toBe(CONF.replace('/agentServer/\r\n', `/agentServer/\r\nwrapper.app.parameter.3=${TOKEN}\r\n`));
     expect(readdirSync(path.join(home, 'conf')).filter((n) => n.includes('.bak-'))).toHaveLength(1);
-    expect(r.stdout).toContain("'/opt/bamboo-agent-home/bin/bamboo-agent.sh' restart");
+    expect(r.stdout).toContain('/opt/bamboo-agent-home/bin/bamboo-agent.sh restart');
     expect(r.stdout).not.toContain(TOKEN);
     const again = await cli(['rotate', 'bamboo-remote', '--token-env', 'NEW', home], { NEW: TOKEN });
     expect(again.code).toBe(0);
