@@ -5,10 +5,11 @@ import type { AppError } from '../../../shared/result';
 import type { Finding, RotationPlan, RotationReport } from '../../../shared/rotation';
 import { api } from '../../api';
 import { CommandList } from '../../components/CommandList';
-import { CopyButton } from '../../components/bundle/CopyButton';
-import { ErrorNote } from '../../components/bundle/ErrorNote';
-import { JobProgress } from '../../components/bundle/JobProgress';
-import { useJob } from '../../components/bundle/useJob';
+import { CopyButton } from '../../components/CopyButton';
+import { DiffView } from '../../components/DiffView';
+import { ErrorNote } from '../../components/ErrorNote';
+import { JobProgress } from '../../components/JobProgress';
+import { useJob } from '../../components/useJob';
 import { platformView, rotationPlaceholder } from '../../platforms';
 import type { PageProps, PageView } from '../types';
 
@@ -34,20 +35,6 @@ interface Upload {
 function asStrings(v: unknown): string[] {
   if (typeof v === 'string') return [v];
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-/** A unified diff, each line marked so additions and removals stand out (not by colour alone: the +/- stay). */
-function Diff({ text, label }: { text: string; label: string }): React.JSX.Element {
-  return (
-    <pre className="rotate-diff" aria-label={label} tabIndex={0}>
-      {text.split('\n').map((line, i) => (
-        <span key={i} className={line.startsWith('+') && !line.startsWith('+++') ? 'diff-add' : line.startsWith('-') && !line.startsWith('---') ? 'diff-del' : line.startsWith('@@') ? 'diff-hunk' : undefined}>
-          {line}
-          {'\n'}
-        </span>
-      ))}
-    </pre>
-  );
 }
 
 function RotatePage({ data }: PageProps): React.JSX.Element {
@@ -329,7 +316,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
             .map((f) => (
               <details key={f.path} open className="rotate-file-diff">
                 <summary>Diff of {f.path}</summary>
-                <Diff text={f.diff} label={`Changes to ${f.path} (token values masked)`} />
+                <DiffView diff={f.diff} label={`Changes to ${f.path} (token values masked)`} />
               </details>
             ))}
           {plan.leftovers.length ? <Leftovers leftovers={plan.leftovers} /> : null}

@@ -5,9 +5,10 @@ import type { RotationPlan } from '../../../shared/rotation';
 import { api } from '../../api';
 import { BambooWrapperHint } from './WrapperHint';
 import { CommandList } from '../../components/CommandList';
-import { ErrorNote } from '../../components/bundle/ErrorNote';
-import { JobProgress } from '../../components/bundle/JobProgress';
-import { useJob } from '../../components/bundle/useJob';
+import { DiffView } from '../../components/DiffView';
+import { ErrorNote } from '../../components/ErrorNote';
+import { JobProgress } from '../../components/JobProgress';
+import { useJob } from '../../components/useJob';
 import type { StepProps, StepView } from '../../steps/types';
 
 /** The rotation preview a draft asks for: the agent home (draft.outDir) and the token from the Credentials step. */
@@ -126,9 +127,7 @@ function BambooExistingStep({ draft, update }: StepProps): React.JSX.Element {
             </ul>
           ) : null}
           {finding.diff ? (
-            <pre className="cfg-diff" aria-label={`Changes to ${finding.path}`} tabIndex={0}>
-              {finding.diff}
-            </pre>
+            <DiffView diff={finding.diff} label={`Changes to ${finding.path}`} />
           ) : null}
           {plan.ready ? (
             confirming === plan.planId ? (
