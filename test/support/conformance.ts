@@ -68,8 +68,8 @@ const GENERIC_TOKENS = [
 /** The token shapes the platform accepts, generic ones its check passes plus its own examples. */
 export function sampleTokens(p: AnyPlatform): string[] {
   if (p.credential.kind !== 'token') return [];
-  const own = (p as { example?: { tokens?: string[] } }).example?.tokens ?? [];
-  return [...new Set([...GENERIC_TOKENS, ...own])].filter((t) => checkToken(p.id, t).verdict === 'ok');
+  const spec = p.credential.token;
+  return [...new Set([...GENERIC_TOKENS, ...(p.example?.tokens ?? [])])].filter((t) => checkToken(spec, t).verdict === 'ok');
 }
 
 function sshString(b: Buffer): Buffer {
