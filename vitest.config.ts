@@ -29,7 +29,8 @@ const integration = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'], environment: 'node', testTimeout: 20_000, sequence: { groupOrder: 0 } } },
+      // Unit tests run beside lint and typecheck (npm test): real scrypt and RSA work gets a slower core.
+      { test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'], environment: 'node', testTimeout: 60_000, sequence: { groupOrder: 0 } } },
       {
         test: {
           ...integration,

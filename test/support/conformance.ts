@@ -69,8 +69,7 @@ const GENERIC_TOKENS = [
 export function sampleTokens(p: AnyPlatform): string[] {
   if (p.credential.kind !== 'token') return [];
   const spec = p.credential.token;
-  const own = (p as { example?: { tokens?: string[] } }).example?.tokens ?? [];
-  return [...new Set([...GENERIC_TOKENS, ...own])].filter((t) => checkToken(spec, t).verdict === 'ok');
+  return [...new Set([...GENERIC_TOKENS, ...(p.example?.tokens ?? [])])].filter((t) => checkToken(spec, t).verdict === 'ok');
 }
 
 function sshString(b: Buffer): Buffer {

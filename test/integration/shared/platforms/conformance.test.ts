@@ -2,7 +2,8 @@
  * The conformance suite's checks that need real programs (the in-process half is
  * test/unit/shared/platforms/conformance.test.ts), over every platform in PLATFORMS and every
  * variant, with samples derived from the platform itself (test/support/conformance.ts):
- * - shellcheck on every generated script and on every command block shown to the user;
+ * - shellcheck (style level) on every generated script in its shebang's dialect, and on every
+ *   command block shown to the user as POSIX sh (what any user's shell runs);
  * - YAML read by PyYAML (YAML 1.1, as Kubernetes and Helm read it) equals the YAML 1.2 reading;
  * - scripts that start an agent (`run-*.sh`, `install-*.sh`) run by bash with the programs they
  *   call (docker, helm, java, buildkite-agent, curl, kubectl) replaced by stand-ins that record
@@ -13,6 +14,7 @@
  * - rotated scripts (the platform's example files) still hand over the new token when run.
  * The readers' ports cite their sources in test/support/consumers.ts.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,7 +25,6 @@ import type { AnyPlatform, Artifact, Generated } from '../../../../shared/platfo
 import { HOSTILE_ANSWERS, sampleAnswers, sampleCredential, sampleTokens, stringKeys } from '../../../support/conformance';
 import { dockerEnvFile, dockerRunEnv, hasPyYaml, helmSet, readYaml11, runScript, secretValues, systemdEnvFile } from '../../../support/consumers';
 import { isScript, normalised, readsToken, type Reading } from '../../../support/readings';
-import { shellcheck } from '../../../support/rotation';
 
 const work = mkdtempSync(path.join(tmpdir(), 'conformance-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -70,7 +71,17 @@ function scriptReadings(p: AnyPlatform, files: Pick<Artifact, 'path' | 'text' | 
  */
 function commandScripts(g: Generated): { name: string; text: string }[] {
   const blocks = [...g.commands, ...(g.removal?.commands ?? [])].filter((c) => c.os !== 'windows');
-  return blocks.map((c, i) => ({ name: `command ${i}: ${c.title}`, text: `#!/bin/bash\n${c.command.replace(/<([a-z][a-z0-9 _-]*)>/g, 'your-$1')}\n` }));
+  return blocks.map((c, i) => ({ name: `command ${i}: ${c.title}`, text: `#!/bin/sh\n${c.command.replace(/<([a-z][a-z0-9 _-]*)>/g, 'your-$1')}\n` }));
+}
+
+/**
+ * shellcheck's findings at every severity, style included ('' when clean), in the dialect the
+ * shebang names (a script without one is read as sh, what `sh script` would run).
+ */
+function shellcheck(text: string): string {
+  const r = spawnSync('shellcheck', ['-S', 'style', ...(text.startsWith('#!') ? [] : ['-s', 'sh']), '-'], { input: text, encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return r.stdout + r.stderr;
 }
 
 /** shellcheck findings of every generated script and command block ('' each when clean). */
