@@ -190,6 +190,12 @@ export interface Updater {
    * bamboo-agent-home): a folder given for rotation that has one resolves to it instead of being searched.
    */
   homeFiles?: string[];
+  /**
+   * The file is recognised but holds no token to edit (a GitHub Actions runner's `.runner`: the
+   * runner signs in with its own key and is re-registered instead): `rotate` always refuses, its
+   * error saying what to do instead. The conformance suite does not ask such an updater to round-trip.
+   */
+  recogniseOnly?: true;
 }
 
 /**

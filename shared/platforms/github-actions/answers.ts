@@ -59,8 +59,8 @@ const labelsSchema = oneLine(1000)
 export const githubActionsAnswers = z.object({
   url: httpUrlSchema
     .refine((v) => githubTarget(v) !== undefined, { message: 'must be https://github.com/ORG, https://github.com/ORG/REPO, …/enterprises/SLUG, or the same on your GitHub Enterprise Server' })
-    .transform((v) => v.replace(/\/+$/, '').replace(/\.git$/, ''))
-    .meta(doc('The repository, organization or enterprise the runner serves (config.sh --url; ARC githubConfigUrl).', 'https://github.com/octo-org/octo-repo')),
+    .meta(doc('The repository, organization or enterprise the runner serves (config.sh --url; ARC githubConfigUrl).', 'https://github.com/octo-org/octo-repo'))
+    .transform((v) => v.replace(/\/+$/, '').replace(/\.git$/, '')),
   runnerName: oneLine(64)
     .min(1, 'is required')
     .optional()

@@ -148,9 +148,9 @@ function shScript(a: GitHubActionsAnswers, cred: RunnerCredential, os: 'linux' |
       '',
       '# The runner reads .env at start: proxy and CA settings for the runner and its jobs.',
       'if [ ! -e "$runner_dir/.env" ]; then',
-      '  cp "$here/runner.env" "$runner_dir/.env"',
-      'elif ! cmp -s "$here/runner.env" "$runner_dir/.env"; then',
-      '  echo "Note: $runner_dir/.env exists and differs from runner.env; add its lines by hand." >&2',
+      '  cp "$here/runner-env.txt" "$runner_dir/.env"',
+      'elif ! cmp -s "$here/runner-env.txt" "$runner_dir/.env"; then',
+      '  echo "Note: $runner_dir/.env exists and differs from runner-env.txt; add its lines by hand." >&2',
       'fi',
     );
   }
@@ -287,7 +287,9 @@ export function generateHost(a: GitHubActionsAnswers, target: GitHubTarget, toke
   const caPath = os === 'windows' ? `${a.windowsDir}\\${CA_FILE}` : `${a.runnerDir.replace(/^~\//, '')}/${CA_FILE}`;
   const env = os === 'windows' ? runnerEnv(a, trustedCa, caPath) : runnerEnv(a, trustedCa, a.runnerDir.startsWith('~/') ? CA_FILE : caPath);
   if (!env.ok) return env;
-  if (env.value) files.push({ path: 'runner.env', text: os === 'windows' ? env.value.replace(/\n/g, '\r\n') : env.value, mode: 0o644, secret: false, description: 'Copied to the runner folder as .env: proxy and CA settings the runner reads at start.' });
+  // Not named *.env: the runner reads each line literally after the first '=', neither as a
+  // systemd EnvironmentFile nor as a dotenv file, and no tool should take it for one.
+  if (env.value) files.push({ path: 'runner-env.txt', text: os === 'windows' ? env.value.replace(/\n/g, '\r\n') : env.value, mode: 0o644, secret: false, description: 'Copied to the runner folder as .env: proxy and CA settings the runner reads at start.' });
   if (trustedCa) files.push({ path: CA_FILE, text: trustedCa, mode: 0o644, secret: false, description: 'The company CA: the runner\'s Node actions trust it through NODE_EXTRA_CA_CERTS.' });
   const dir = os === 'windows' ? quotePs1(a.windowsDir, 'The runner folder') : shDir(a.runnerDir);
   if (!dir.ok) return dir;
@@ -299,7 +301,7 @@ export function generateHost(a: GitHubActionsAnswers, target: GitHubTarget, toke
     if (!cmd.ok) return cmd;
     files.push({ path: 'configure-runner.ps1', text: ps.value, mode: 0o644, secret: false, description: 'Configures the runner as a service (PowerShell).' });
     files.push({ path: 'configure-runner.cmd', text: cmd.value, mode: 0o644, secret: false, description: 'The same for cmd.exe.' });
-    if (env.value) commands.push({ title: 'Copy the runner settings into the runner folder', os, command: `Copy-Item runner.env (Join-Path ${dir.value} '.env')` });
+    if (env.value) commands.push({ title: 'Copy the runner settings into the runner folder', os, command: `Copy-Item runner-env.txt (Join-Path ${dir.value} '.env')` });
     commands.push({ title: 'Configure the runner (elevated PowerShell, in the bundle folder)', os, command: 'powershell -ExecutionPolicy Bypass -File .\\configure-runner.ps1' });
   } else {
     const sh = shScript(a, cred, os, Boolean(env.value), Boolean(trustedCa));

@@ -24,6 +24,8 @@ export { reregister, runnerIdentity, type ReregisterInput, type ReregisterMode }
 export { runnerTokenRequest, readRunnerToken, installationsRequest, readInstallations } from './api';
 export { checkGitHubToken } from './tokens';
 
+const EXAMPLE_PAT = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+
 const HOST = ['linux', 'macos', 'windows'];
 const POSIX = ['linux', 'macos'];
 
@@ -135,6 +137,19 @@ export const githubActions: Platform<GitHubActionsAnswers> = {
   rotation: { placeholder: '/opt/actions-runner or arc/github-config-secret.yaml', hint: 'A host runner has no token to rotate: it is re-registered (its .runner is read to say how). ARC\'s PAT is rotated in its Secret or values.' },
   services: githubServices,
   vendorApi: githubVendorApi,
+  example: {
+    // The conformance suite's generic tokens include registration-token shapes only; ARC takes a PAT.
+    tokens: [EXAMPLE_PAT, 'github_pat_11ABCDEFG0123456789abc_0123456789abcdefghijABCDEFGHIJ0123456789abcdefghijKLMNOP'],
+    installed: {
+      // The chart's own values layout (gha-runner-scale-set values.yaml), the PAT inline: what an
+      // install made from GitHub's quick start has, rather than the Secret the app writes.
+      'github-arc-token': {
+        file: 'values.yaml',
+        text: `githubConfigUrl: "https://github.com/octo-org"\ngithubConfigSecret:\n  github_token: "${EXAMPLE_PAT}"\nmaxRunners: 5\n`,
+        token: EXAMPLE_PAT,
+      },
+    },
+  },
   recognise: /\bactions-runner\b|\bconfig\.sh --url https:\/\/|githubConfigUrl|"gitHubUrl"|\bactions\.runner\.[\w.-]+\.service\b/,
 };
 

@@ -61,6 +61,7 @@ const runnerFile: Updater = {
   id: 'github-runner-settings',
   name: 'GitHub Actions runner (.runner)',
   homeFiles: ['.runner'],
+  recogniseOnly: true,
   detect(fileName, text) {
     return /(^|[\\/])\.runner$/.test(fileName) && readRunnerFile(text).ok;
   },

@@ -46,7 +46,7 @@ describe('a Linux runner', () => {
   });
 
   it('writes proxy settings to .env lower-case and warns about the IP and the CIDR range in no_proxy', () => {
-    expect(file(g, 'runner.env').text).toBe('https_proxy=http://proxy.internal:3128\nhttp_proxy=http://proxy.internal:3128\nno_proxy=.corp.example,10.0.0.5,10.0.0.0/8\n');
+    expect(file(g, 'runner-env.txt').text).toBe('https_proxy=http://proxy.internal:3128\nhttp_proxy=http://proxy.internal:3128\nno_proxy=.corp.example,10.0.0.5,10.0.0.0/8\n');
     const notes = g.notes.join('\n');
     expect(notes).toMatch(/10\.0\.0\.5: an IP address/);
     expect(notes).toMatch(/10\.0\.0\.0\/8: a CIDR range/);
@@ -56,7 +56,7 @@ describe('a Linux runner', () => {
   it('points the runner at the company CA and says how the runner trusts it', () => {
     const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
     const c = gen(a, 'linux', REG, ca);
-    expect(file(c, 'runner.env').text).toContain('NODE_EXTRA_CA_CERTS=/opt/actions-runner/company-ca.pem\n');
+    expect(file(c, 'runner-env.txt').text).toContain('NODE_EXTRA_CA_CERTS=/opt/actions-runner/company-ca.pem\n');
     expect(file(c, 'company-ca.pem')).toMatchObject({ text: ca, secret: false });
     expect(githubActions.caNotes!('/etc/ssl/company.pem').join(' ')).toMatch(/system store.*NODE_EXTRA_CA_CERTS/s);
   });
