@@ -1,6 +1,8 @@
 /** Buildkite agent (reference/platforms.md §4). */
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
+import { buildkiteAgentApi } from './service';
+import { buildkiteToken } from './token';
 import { err, ok, type Result } from '../../result';
 import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
 import { checkTokenText } from '../../edit/values';
@@ -12,7 +14,9 @@ import { generateKubernetes } from './kubernetes';
 import { buildkiteRemoval } from './removal';
 import { generateEnv } from './systemd';
 import { BUILDKITE_UPDATERS } from './updaters';
-import { buildkiteOnline } from './online';
+import { buildkiteAgentsApi, buildkiteOnline } from './online';
+import { buildkiteCaNotes } from './ca';
+import { example } from './example';
 
 export { buildkiteAnswers, type BuildkiteAnswers, DEFAULT_ENDPOINT } from './answers';
 export { WHICH_TOKEN } from './common';
@@ -31,7 +35,7 @@ function generate(a: BuildkiteAnswers, credential: Credential, variant: string, 
   if (credential.kind !== 'token') return err('BAD_INPUT', 'The Buildkite agent needs its agent token.');
   const text = checkTokenText(credential.token, 'The agent token');
   if (!text.ok) return text;
-  const verdict = checkToken('buildkite', credential.token);
+  const verdict = checkToken(buildkiteToken, credential.token);
   if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get an agent token from ${verdict.where}`);
   // Docker mounts the company CA where the agent loads it; the packaged agent uses the host's store.
   const generated = gen(a, credential.token, extras?.trustedCa);
@@ -64,13 +68,14 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   answers: buildkiteAnswers,
   credential: {
     kind: 'token',
-    token: { name: 'agent token', where: 'Buildkite → Agents → your cluster → Agent Tokens (not an API token bkua_…, not the bkaa_ session token an agent gets when it registers).' },
+    token: buildkiteToken,
   },
   endpoints(a): Endpoint[] {
-    return [httpsEndpoint('agent-api', a.endpoint, 'Buildkite Agent API', 'buildkite-agent-api'), ...proxyEndpoints(a.proxyUrl)];
+    return [httpsEndpoint('agent-api', a.endpoint, 'Buildkite Agent API', buildkiteAgentApi), ...proxyEndpoints(a.proxyUrl)];
   },
   generate,
   updaters: BUILDKITE_UPDATERS,
+  example,
   revokeChecklist: [
     'Restart every agent that uses the old token first: agents present the registration token only when they start.',
     'In Buildkite → Agents, check that each agent of this install is connected again.',
@@ -79,4 +84,8 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   ],
   failures: BUILDKITE_FAILURES,
   online: buildkiteOnline,
+  recognise: /\bbuildkite-agent\b|\bBUILDKITE_AGENT_TOKEN\b|agent-stack-k8s/,
+  vendorApi: buildkiteAgentsApi,
+  caNotes: buildkiteCaNotes,
+  services: [buildkiteAgentApi],
 };

@@ -1,6 +1,8 @@
 /** Harness delegate (reference/platforms.md §5). */
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
+import { harnessManager } from './service';
+import { harnessToken } from './token';
 import { err, ok, type Result } from '../../result';
 import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
 import { checkTokenText } from '../../edit/values';
@@ -13,8 +15,10 @@ import { generateKubernetes } from './kubernetes';
 import { harnessRemoval } from './removal';
 import { generateShell } from './shell';
 import { HARNESS_UPDATERS } from './updaters';
+import { example } from './example';
 import { withTokenFormNotes } from './token-form';
-import { harnessOnline } from './online';
+import { harnessDelegatesApi, harnessOnline } from './online';
+import { harnessCaNotes } from './ca';
 
 export { harnessAnswers, type HarnessAnswers } from './answers';
 
@@ -33,7 +37,7 @@ function generate(a: HarnessAnswers, credential: Credential, variant: string, ex
   if (credential.kind !== 'token') return err('BAD_INPUT', 'The Harness delegate needs its delegate token.');
   const text = checkTokenText(credential.token, 'The delegate token');
   if (!text.ok) return text;
-  const verdict = checkToken('harness', credential.token);
+  const verdict = checkToken(harnessToken, credential.token);
   if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get the delegate token from ${verdict.where}`);
   // Kubernetes, Helm and Docker mount the company CA where the delegate loads it; ECS and shell installs are told how.
   const generated = gen(a, credential.token, extras?.trustedCa);
@@ -67,13 +71,14 @@ export const harness: Platform<HarnessAnswers> = {
   answers: harnessAnswers,
   credential: {
     kind: 'token',
-    token: { name: 'delegate token', where: 'Harness → Account Settings → Delegates → Tokens (the base64 value shown there).' },
+    token: harnessToken,
   },
   endpoints(a): Endpoint[] {
-    return [httpsEndpoint('manager', a.managerEndpoint, 'Harness manager', 'harness-manager'), ...proxyEndpoints(a.proxyUrl)];
+    return [httpsEndpoint('manager', a.managerEndpoint, 'Harness manager', harnessManager), ...proxyEndpoints(a.proxyUrl)];
   },
   generate,
   updaters: HARNESS_UPDATERS.map(withTokenFormNotes),
+  example,
   revokeChecklist: [
     'In Harness → Account Settings → Delegates, check that every delegate of this install shows Connected again, on the new token.',
     'Open Delegates → Tokens → the old token: the list of delegates still using it must be empty. Rotate any other install that still uses it.',
@@ -83,4 +88,8 @@ export const harness: Platform<HarnessAnswers> = {
   ],
   failures: HARNESS_FAILURES,
   online: harnessOnline,
+  recognise: /\bDELEGATE_TOKEN\b|harness\/delegate|harness-delegate|\bdelegateToken\b/,
+  vendorApi: harnessDelegatesApi,
+  caNotes: harnessCaNotes,
+  services: [harnessManager],
 };
