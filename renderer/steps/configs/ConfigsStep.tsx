@@ -1,4 +1,4 @@
-import { CopyButton } from '../../components/bundle/CopyButton';
+import { CopyButton } from '../../components/CopyButton';
 import { CommandList } from '../../components/CommandList';
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { ConfigsPlan, PlannedFileView } from '../../../shared/configs-contract';
@@ -7,9 +7,10 @@ import type { AnyPlatform } from '../../../shared/platforms/types';
 import { ERROR_TITLES, type AppError } from '../../../shared/result';
 import { api, newJobId } from '../../api';
 import { CodeText } from '../../components/CodeText';
+import { DiffView } from '../../components/DiffView';
 import { formToAnswers } from '../../wizard';
 import type { StepProps, StepView } from '../types';
-import { CONFIG_DIAGRAMS } from './diagrams';
+import { platformView } from '../../platforms';
 
 type Request = ChannelInput<'configs:plan'>;
 type Written = ChannelOutput<'configs:write'>;
@@ -29,21 +30,6 @@ export function requestOf(draft: Draft, platform: AnyPlatform): Request | null {
     ...(draft.trustedCa ? { trustedCa: draft.trustedCa } : {}),
     outDir: draft.outDir.trim(),
   };
-}
-
-/** A unified diff with added/removed lines marked (by class and by their +/- sign). */
-function DiffView({ diff, label }: { diff: string; label: string }): React.JSX.Element {
-  if (!diff) return <p className="help">No changes: the file on disk is already exactly this.</p>;
-  return (
-    <pre className="cfg-diff" aria-label={label} tabIndex={0}>
-      {diff.split('\n').map((line, i) => (
-        <span key={i} className={line.startsWith('+') && !line.startsWith('+++') ? 'cfg-diff-add' : line.startsWith('-') && !line.startsWith('---') ? 'cfg-diff-del' : line.startsWith('@@') ? 'cfg-diff-hunk' : undefined}>
-          {line}
-          {'\n'}
-        </span>
-      ))}
-    </pre>
-  );
 }
 
 function FilePreview({ file }: { file: PlannedFileView }): React.JSX.Element {
@@ -78,8 +64,10 @@ function FilePreview({ file }: { file: PlannedFileView }): React.JSX.Element {
         <pre aria-label={`Contents of ${file.path}`} tabIndex={0}>
           {file.text}
         </pre>
-      ) : (
+      ) : file.diff ? (
         <DiffView diff={file.diff} label={`Changes to ${file.path}`} />
+      ) : (
+        <p className="help">No changes: the file on disk is already exactly this.</p>
       )}
     </section>
   );
@@ -155,7 +143,7 @@ function ErrorPanel({ error, update, draft, onRetry }: { error: AppError; update
           Go to Credentials
         </button>
       )}
-      {error.code === 'BAD_INPUT' && !error.message.startsWith('outDir') && (
+      {error.code === 'BAD_INPUT' && error.field !== 'outDir' && (
         <button type="button" className="secondary" onClick={() => update({ step: 'details' })}>
           Go to Details
         </button>
@@ -290,7 +278,7 @@ function GeneratorStep({ draft, update, platform }: StepProps & { platform: AnyP
   };
 
   const toWrite = plan?.files.filter((f) => f.status !== 'same') ?? [];
-  const Diagram = CONFIG_DIAGRAMS[platform.id];
+  const Diagram = platformView(platform.id).configsDiagram;
   const file = plan?.files.find((f) => f.path === selected) ?? plan?.files[0];
 
   return (

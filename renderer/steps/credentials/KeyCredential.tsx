@@ -5,7 +5,9 @@ import { detectKey, MAX_KEY_TEXT, MIN_PASSPHRASE, RSA_BITS, type KeyType, type R
 import type { AnyPlatform, CredentialSpec } from '../../../shared/platforms/types';
 import { api, newJobId } from '../../api';
 import type { StepProps } from '../types';
-import { CopyButton, ErrorNote, KeychainChoice } from './parts';
+import { CopyButton } from '../../components/CopyButton';
+import { ErrorNote } from '../../components/ErrorNote';
+import { KeychainChoice } from './parts';
 import { LockedCredential } from './SecretStore';
 import { useDescribed, useSecretStore, type ShownError } from './use-credential';
 
@@ -29,7 +31,7 @@ function KeyDetails({ summary, platform, focus }: { summary: KeySummary; platfor
         <dd data-testid="key-type">{summary.type === 'rsa' ? `RSA, ${summary.bits} bits` : 'Ed25519 (256 bits)'}</dd>
         <dt>Fingerprint</dt>
         <dd>
-          <code data-testid="key-fingerprint">{summary.fingerprint}</code> <CopyButton text={summary.fingerprint} label="Copy fingerprint" />
+          <code data-testid="key-fingerprint">{summary.fingerprint}</code> <CopyButton text={summary.fingerprint} label="Copy fingerprint" showLabel />
         </dd>
         <dt>Files</dt>
         <dd>
@@ -42,7 +44,7 @@ function KeyDetails({ summary, platform, focus }: { summary: KeySummary; platfor
       </label>
       <textarea id="cred-public-key" className="cred-public" readOnly rows={3} value={summary.publicKey} data-testid="public-key" spellCheck={false} />
       <p className="cred-actions">
-        <CopyButton text={summary.publicKey} label="Copy public key" />
+        <CopyButton text={summary.publicKey} label="Copy public key" showLabel />
       </p>
       <p className="help">
         {platform.name} needs this public key ({summary.fileNames.publicKey}). The private key stays in this app and in the files it writes; it is never shown here.

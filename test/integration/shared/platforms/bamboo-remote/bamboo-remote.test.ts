@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bambooRemote } from '../../../../../shared/platforms/bamboo-remote';
-import { cmdSetValue, psQuote, shQuote, systemdQuote } from '../../../../../shared/platforms/bamboo-remote/quote';
+import { quoteCmd, quotePs1, quoteSh, quoteSystemd } from '../../../../../shared/escape';
 import type { Generated } from '../../../../../shared/platforms/types';
 
 const TOKEN = 'f3defca0b1dee4b665fa7471cfe2899d524722f9';
@@ -48,7 +48,7 @@ describe('Bamboo remote agent: new install on Linux', () => {
 
   it('shows the installer command with -Dbamboo.home, the /agentServer/ URL and -t, quoted for sh', () => {
     expect(g.commands.map((c) => c.command)).toContain(
-      `java -Dbamboo.home='/opt/bamboo agent home' -jar 'atlassian-bamboo-agent-installer-9.6.2.jar' 'https://bamboo.example.com/bamboo/agentServer/' -t "$(cat security-token)"`,
+      `java -Dbamboo.home='/opt/bamboo agent home' -jar atlassian-bamboo-agent-installer-9.6.2.jar https://bamboo.example.com/bamboo/agentServer/ -t "$(cat security-token)"`,
     );
   });
 
@@ -100,7 +100,7 @@ describe('Bamboo remote agent: new install on Linux', () => {
     expect(r.stderr.split('\n').filter((l) => l.includes('bamboo-agent.service'))).toEqual([]);
     expect(r.status).toBe(0);
     // Answers never hold '%', but the unit's quoting escapes systemd specifiers anyway.
-    expect(systemdQuote('/srv/a %h/bin/bamboo-agent.sh')).toEqual({ ok: true, value: '"/srv/a %%h/bin/bamboo-agent.sh"' });
+    expect(quoteSystemd('/srv/a %h/bin/bamboo-agent.sh', 'exec')).toEqual({ ok: true, value: '"/srv/a %%h/bin/bamboo-agent.sh"' });
   });
 
 });
@@ -116,7 +116,7 @@ describe('Bamboo remote agent: macOS and Windows', () => {
   it('macOS: the sh installer without a systemd unit', () => {
     const g = generate({ serverUrl: 'http://bamboo.local:8085', agentOs: 'macos' });
     expect(g.files.map((f) => f.path)).toEqual(['security-token', 'install-bamboo-agent.sh']);
-    expect(file(g, 'install-bamboo-agent.sh')).toContain("SERVER_URL='http://bamboo.local:8085/agentServer/'");
+    expect(file(g, 'install-bamboo-agent.sh')).toContain('SERVER_URL=http://bamboo.local:8085/agentServer/\n');
     expect(g.commands.every((c) => c.os === 'macos')).toBe(true);
   });
 
@@ -139,7 +139,7 @@ describe('Bamboo remote agent: macOS and Windows', () => {
   it('an existing install generates no files, only the restart commands and where to write the token', () => {
     const g = generate({ serverUrl: 'https://bamboo.example.com', agentHome: '/srv/bamboo' }, 'existing');
     expect(g.files).toEqual([]);
-    expect(g.commands.map((c) => c.command)).toContain("'/srv/bamboo/bin/bamboo-agent.sh' restart");
+    expect(g.commands.map((c) => c.command)).toContain('/srv/bamboo/bin/bamboo-agent.sh restart');
     expect(g.notes[0]).toContain('rotate bamboo-remote');
   });
 });
@@ -173,13 +173,13 @@ describe('Bamboo remote agent: bad input is refused before anything is generated
 
   it('quotes hostile values for each shell, or refuses them', () => {
     const hostile = `it's $(rm -rf /) \`x\` "q" %PATH% ‘smart’`;
-    expect(shQuote(hostile)).toEqual({ ok: true, value: `'it'\\''s $(rm -rf /) \`x\` "q" %PATH% ‘smart’'` });
-    expect(execFileSync('/bin/sh', ['-c', `printf %s ${(shQuote(hostile) as { value: string }).value}`], { encoding: 'utf8' })).toBe(hostile);
-    expect(psQuote(hostile)).toEqual({ ok: true, value: `'it''s $(rm -rf /) \`x\` "q" %PATH% ‘‘smart’’'` });
-    expect(cmdSetValue('a%b')).toEqual({ ok: true, value: 'a%%b' });
-    for (const f of [shQuote, psQuote, cmdSetValue, systemdQuote]) expect(f('a\nb').ok).toBe(false);
-    expect(cmdSetValue('a"b').ok).toBe(false);
-    expect(systemdQuote('a\\b').ok).toBe(false);
+    expect(quoteSh(hostile)).toEqual({ ok: true, value: `'it'\\''s $(rm -rf /) \`x\` "q" %PATH% ‘smart’'` });
+    expect(execFileSync('/bin/sh', ['-c', `printf %s ${(quoteSh(hostile) as { value: string }).value}`], { encoding: 'utf8' })).toBe(hostile);
+    expect(quotePs1(hostile)).toEqual({ ok: true, value: `'it''s $(rm -rf /) \`x\` "q" %PATH% ‘‘smart’’'` });
+    expect(quoteCmd('NAME=a%b')).toEqual({ ok: true, value: '"NAME=a%%b"' });
+    for (const f of [quoteSh, quotePs1, quoteCmd, (v: string) => quoteSystemd(v, 'exec')]) expect(f('a\nb').ok).toBe(false);
+    expect(quoteCmd('a"b').ok).toBe(false);
+    expect(quoteSystemd('a\\b', 'exec')).toEqual({ ok: true, value: '"a\\\\b"' });
   });
 });
 

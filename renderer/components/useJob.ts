@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Channel, ChannelInput, ChannelOutput, JobEvent } from '../../../shared/ipc';
-import type { AppError } from '../../../shared/result';
-import { api, newJobId } from '../../api';
+import type { Channel, ChannelInput, ChannelOutput, JobEvent } from '../../shared/ipc';
+import type { AppError } from '../../shared/result';
+import { api, newJobId } from '../api';
 
 /** A job channel's state in a component: running, its latest progress, and its outcome. */
 export interface JobState<C extends Channel> {
