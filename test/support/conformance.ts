@@ -130,11 +130,27 @@ export const HOSTILE_ANSWERS = [
   'x'.repeat(20_000),
 ];
 
-/** The string-valued top-level answers keys (where a user types text). */
+/** The string-valued answers keys (where a user types text), a list's row keys as `list[].key`. */
 export function stringKeys(p: AnyPlatform): string[] {
   return answersKeys(p.answers)
-    .filter((k) => !k.key.includes('[].') && k.type === 'string')
+    .filter((k) => k.type === 'string')
     .map((k) => k.key);
+}
+
+/** The answers with `key` (`list[].key`: in the list's first row) set to `value`. */
+export function withValue(answers: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  const [list, field] = key.split('[].');
+  if (field === undefined) return { ...answers, [key]: value };
+  const rows = structuredClone(answers[list!]) as Record<string, unknown>[];
+  rows[0] = { ...rows[0], [field]: value };
+  return { ...answers, [list!]: rows };
+}
+
+/** The value at `key` of parsed answers (`list[].key`: the first row's). */
+export function valueAt(answers: unknown, key: string): unknown {
+  const [list, field] = key.split('[].');
+  const a = answers as Record<string, unknown>;
+  return field === undefined ? a[key] : (a[list!] as Record<string, unknown>[])[0]?.[field];
 }
 
 /** The files of a generated install by consumer kind (used by both suites). */

@@ -22,7 +22,7 @@ import { parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PLATFORMS } from '../../../../shared/platforms';
 import type { AnyPlatform, Artifact, Generated } from '../../../../shared/platforms/types';
-import { HOSTILE_ANSWERS, sampleAnswers, sampleCredential, sampleTokens, stringKeys } from '../../../support/conformance';
+import { HOSTILE_ANSWERS, sampleAnswers, sampleCredential, sampleTokens, stringKeys, valueAt, withValue } from '../../../support/conformance';
 import { dockerEnvFile, dockerRunEnv, hasPyYaml, helmSet, readYaml11, runScript, secretValues, systemdEnvFile } from '../../../support/consumers';
 import { isScript, normalised, readsToken, type Reading } from '../../../support/readings';
 
@@ -139,10 +139,10 @@ describe('hostile answers a schema accepts pass shellcheck, never run, and reach
   const cases = generating.flatMap((p) => stringKeys(p).flatMap((key) => HOSTILE_ANSWERS.map((h, i) => [p.id, key, i, h, p] as const)));
   it.each(cases)('%s %s: hostile value #%i', (_id, key, _i, hostile, p) => {
     const base = sampleAnswers(p).full!;
-    const parsed = p.answers.safeParse({ ...base, [key]: hostile });
+    const parsed = p.answers.safeParse(withValue(base, key, hostile));
     if (!parsed.success) return; // refused: the unit suite checks the message
-    const given = (parsed.data as Record<string, unknown>)[key];
-    const marker = MARKERS.map((m) => ({ m, r: p.answers.safeParse({ ...base, [key]: m }) })).find((x) => x.r.success);
+    const given = valueAt(parsed.data, key);
+    const marker = MARKERS.map((m) => ({ m, r: p.answers.safeParse(withValue(base, key, m)) })).find((x) => x.r.success);
     for (const v of p.variants) {
       const r = p.generate!(parsed.data, sampleCredential(p, parsed.data), v.id);
       if (!r.ok) continue;
@@ -155,7 +155,7 @@ describe('hostile answers a schema accepts pass shellcheck, never run, and reach
         const m = p.generate!(marker.r.data, sampleCredential(p, marker.r.data), v.id);
         if (!m.ok) continue;
         const markerRun = scriptReadings(p, m.value.files, s.path).readings;
-        expect(normalised(readings, given), `${v.id} ${s.path}`).toEqual(normalised(markerRun, (marker.r.data as Record<string, unknown>)[key] as string));
+        expect(normalised(readings, given), `${v.id} ${s.path}`).toEqual(normalised(markerRun, valueAt(marker.r.data, key) as string));
       }
     }
   });

@@ -10,7 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { PLATFORMS } from '../../../../shared/platforms';
 import type { AnyPlatform, Credential, Generated } from '../../../../shared/platforms/types';
-import { HOSTILE_ANSWERS, sampleAnswers, sampleCredential, sampleTokens, stringKeys } from '../../../support/conformance';
+import { HOSTILE_ANSWERS, sampleAnswers, sampleCredential, sampleTokens, stringKeys, valueAt, withValue } from '../../../support/conformance';
 import { isScript, normalised, readingsOf, readingsOfAll, readsToken } from '../../../support/readings';
 import { putBack, REFUSED_TOKENS } from '../../../support/rotation';
 
@@ -92,15 +92,15 @@ describe('hostile answers are refused, or reach the consumer exactly as given', 
   const cases = generating.flatMap((p) => stringKeys(p).flatMap((key) => HOSTILE_ANSWERS.map((h, i) => [p.id, key, i, h, p] as const)));
   it.each(cases)('%s %s: hostile value #%i', (_id, key, _i, hostile, p) => {
     const base = full(p);
-    const parsed = p.answers.safeParse({ ...base, [key]: hostile });
+    const parsed = p.answers.safeParse(withValue(base, key, hostile));
     if (!parsed.success) {
       // Refused: with a message that names the field, never a crash.
       expect(parsed.error.issues.length).toBeGreaterThan(0);
       expect(parsed.error.issues[0]!.message.length).toBeGreaterThan(0);
       return;
     }
-    const given = (parsed.data as Record<string, unknown>)[key];
-    const marker = MARKERS.map((m) => ({ m, r: p.answers.safeParse({ ...base, [key]: m }) })).find((x) => x.r.success);
+    const given = valueAt(parsed.data, key);
+    const marker = MARKERS.map((m) => ({ m, r: p.answers.safeParse(withValue(base, key, m)) })).find((x) => x.r.success);
     const cred = sampleCredential(p, parsed.data);
     for (const v of p.variants) {
       const r = p.generate!(parsed.data, cred, v.id);
@@ -112,7 +112,7 @@ describe('hostile answers are refused, or reach the consumer exactly as given', 
       if (typeof given !== 'string' || !marker) continue;
       const m = p.generate!(marker.r.data, sampleCredential(p, marker.r.data), v.id);
       if (!m.ok) continue;
-      const markerValue = (marker.r.data as Record<string, unknown>)[key] as string;
+      const markerValue = valueAt(marker.r.data, key) as string;
       // Read the way each consumer reads them, the two installs differ only where the value went.
       expect(normalised(readingsOfAll(r.value.files), given), `${v.id}: a consumer reads something else than the value given`).toEqual(normalised(readingsOfAll(m.value.files), markerValue));
     }
