@@ -7,11 +7,12 @@
 import { err } from '../../result';
 import { base64Utf8, checkTokenText, decodeBase64Utf8 } from '../../edit/values';
 import { editYaml, getNode, getScalar, parseYaml, type YamlDoc, type YamlSet } from '../../edit/yaml';
+import { YAML_NAME } from '../../edit/updater-kit';
 import type { Updater } from '../types';
 import { runnerIdentity } from './reregister';
 import { readRunnerFile } from './state';
 
-const YAML_NAME = /\.ya?ml$/i;
+
 
 /** The github_token scalars of a YAML file: inline in scale-set values, or in a Secret's data (base64) / stringData. */
 function tokenSets(docs: YamlDoc[], token: string): YamlSet[] {
