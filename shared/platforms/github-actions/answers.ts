@@ -96,6 +96,14 @@ export const githubActionsAnswers = z.object({
     .enum(['host', 'container-volume', 'container-no-volume'])
     .default('host')
     .meta(doc('Where the runner folder lives: a host or VM, a container with the folder on a volume, or a container without one (its registration is lost on restart).', 'host')),
+  runnerFile: z
+    .string()
+    .max(8000)
+    .optional()
+    .meta(doc("The runner folder's .runner file, pasted as it is (reregister variant): the runner's identity, no secret.", '{"agentId": 12, "agentName": "build-01", "poolId": 1, "poolName": "Default", "serverUrl": "https://pipelines.actions.githubusercontent.com/abc", "gitHubUrl": "https://github.com/octo-org/octo-repo", "workFolder": "_work"}')),
+  serviceFile: oneLine(300)
+    .optional()
+    .meta(doc("The runner folder's .service file (reregister variant): the service name svc.sh gave it, absent when the runner is not a service.", 'actions.runner.octo-org-octo-repo.build-01.service')),
   proxyUrl: httpUrlSchema.optional().meta(doc('The HTTP proxy the runner goes through, without credentials (https_proxy in .env).', 'http://proxy.internal:3128')),
   noProxy: oneLine(2000).optional().meta(doc('Host names or domain suffixes reached without the proxy, separated by commas (the runner matches suffixes only: no IP addresses or CIDR ranges).', '.corp.example,ghe.corp.example')),
   arcNamespace: z.string().trim().regex(K8S_NAME, 'lower-case letters, digits and "-" (a Kubernetes name)').default('arc-runners').meta(doc('The namespace of the runner scale set (arc variant).', 'arc-runners')),

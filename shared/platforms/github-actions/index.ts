@@ -4,7 +4,7 @@
  * one-hour registration token (or a PAT that fetches one), or a runner scale set on Kubernetes
  * with its GitHub credential in a Secret of its own.
  */
-import { err, ok, type Result } from '../../result';
+import { err, errAt, ok, type Result } from '../../result';
 import { checkTokenText } from '../../edit/values';
 import type { Credential, Endpoint, Field, GenerateExtras, Generated, Platform } from '../types';
 import { githubActionsAnswers, githubTarget, type GitHubActionsAnswers } from './answers';
@@ -15,6 +15,7 @@ import { CA_FILE, generateHost, shDir, type HostOs } from './host';
 import { runnerEndpoints } from './network';
 import { githubOnline, githubVendorApi } from './online';
 import { reregister } from './reregister';
+import { readRunnerFile, readServiceFile, type RunnerService } from './state';
 import { checkGitHubToken, githubTokenSpec } from './tokens';
 import { GITHUB_UPDATERS } from './updaters';
 
@@ -27,12 +28,14 @@ export { checkGitHubToken } from './tokens';
 const EXAMPLE_PAT = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
 
 const HOST = ['linux', 'macos', 'windows'];
-const POSIX = ['linux', 'macos'];
+const POSIX = ['linux', 'macos', 'reregister'];
 
 const fields: Field[] = [
   { key: 'url', label: 'GitHub URL', kind: 'url', required: true, placeholder: 'https://github.com/octo-org/octo-repo', help: 'The repository or organization the runners serve (or …/enterprises/SLUG); your GitHub Enterprise Server URL works the same.' },
   { key: 'runnerName', label: 'Runner name', kind: 'text', variants: HOST, placeholder: 'build-01', help: 'Unique in the repository or organization; re-registering under the same name replaces the old runner.' },
-  { key: 'labels', label: 'Labels (optional)', kind: 'text', variants: HOST, placeholder: 'linux, gpu', help: 'Extra labels, separated by commas; the runner also gets self-hosted, its OS and its architecture.' },
+  { key: 'runnerFile', label: 'The runner\'s .runner file', kind: 'textarea', variants: ['reregister'], placeholder: '{"agentId": 12, "agentName": "build-01", …}', help: 'Paste it from the runner folder (cat /opt/actions-runner/.runner): its name, group and URL are kept. It holds no secret.' },
+  { key: 'serviceFile', label: 'The runner\'s .service file (optional)', kind: 'text', variants: ['reregister'], placeholder: 'actions.runner.octo-org-octo-repo.build-01.service', help: 'cat /opt/actions-runner/.service: the service is stopped and uninstalled by this name (never recomputed: svc.sh shortens long names). Empty when the runner is not a service.' },
+  { key: 'labels', label: 'Labels (optional)', kind: 'text', variants: [...HOST, 'reregister'], placeholder: 'linux, gpu', help: 'Extra labels, separated by commas; the runner also gets self-hosted, its OS and its architecture.' },
   { key: 'runnerGroup', label: 'Runner group', kind: 'text', default: 'Default', help: 'Organization and enterprise runners only.' },
   { key: 'workFolder', label: 'Work folder', kind: 'text', default: '_work', variants: HOST },
   { key: 'lifetime', label: 'Runner lifetime', kind: 'select', default: 'persistent', variants: HOST, options: [{ value: 'persistent', label: 'Persistent' }, { value: 'ephemeral', label: 'Ephemeral (one job, then removed)' }] },
@@ -70,7 +73,7 @@ const fields: Field[] = [
 
 /** Files and commands for `variant`; a token of the wrong kind is refused, naming it. */
 function generate(a: GitHubActionsAnswers, credential: Credential, variant: string, extras?: GenerateExtras): Result<Generated> {
-  if (![...HOST, 'arc'].includes(variant)) return err('BAD_INPUT', `Unknown variant '${variant}' for GitHub Actions: use linux, macos, windows or arc.`);
+  if (![...HOST, 'arc', 'reregister'].includes(variant)) return err('BAD_INPUT', `Unknown variant '${variant}' for GitHub Actions: use linux, macos, windows, arc or reregister.`);
   const target = githubTarget(a.url);
   if (!target) return err('BAD_INPUT', `${a.url} is not a GitHub repository, organization or enterprise URL.`);
   if (credential.kind !== 'token') return err('BAD_INPUT', 'A GitHub runner needs a registration token or a personal access token.');
@@ -80,11 +83,37 @@ function generate(a: GitHubActionsAnswers, credential: Credential, variant: stri
   if (verdict.verdict === 'invalid') return err('TOKEN_INVALID', verdict.message, `Get one from ${githubTokenSpec.where}`);
   if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get one from ${githubTokenSpec.where}`);
   const pat = verdict.kind.startsWith('pat');
+  if (variant === 'reregister') return reregisterFromAnswers(a, credential.token, pat);
   if (variant === 'arc') return generateArc(a, target, credential.token, pat ? 'pat' : 'other', extras?.trustedCa);
   const generated = generateHost(a, target, credential.token, pat ? 'pat' : 'token', variant as HostOs, extras?.trustedCa);
   if (!generated.ok || variant === 'windows') return generated.ok ? ok({ ...generated.value, removal: { commands: [{ title: 'Remove the runner (elevated PowerShell, in the runner folder; a remove token from the runner\'s page on GitHub)', os: 'windows', command: '$env:ACTIONS_RUNNER_INPUT_TOKEN = Read-Host -MaskInput "Remove token"; .\\config.cmd remove' }], notes: ['config.cmd remove also uninstalls the Windows service.'] } }) : generated;
   const dir = shDir(a.runnerDir);
   return dir.ok ? ok({ ...generated.value, removal: removal(dir.value) }) : dir;
+}
+
+/**
+ * The reregister variant: the pasted `.runner` (and `.service`) of an existing runner, re-registered
+ * under the same name with a PAT (config.sh removes and registers with it) or a registration token
+ * (the old registration files are moved aside and --replace takes the name over: this also works
+ * when GitHub already deleted the registration, where no remove token exists).
+ */
+function reregisterFromAnswers(a: GitHubActionsAnswers, token: string, pat: boolean): Result<Generated> {
+  if (!a.runnerFile?.trim()) return errAt('answers.runnerFile', 'BAD_INPUT', "Re-registering needs the runner's .runner file.", 'Paste the output of cat /opt/actions-runner/.runner (your runner folder) into ".runner file" on the Details step.');
+  const state = readRunnerFile(a.runnerFile);
+  if (!state.ok) return state;
+  if (!state.value.agentName || !state.value.gitHubUrl) return errAt('answers.runnerFile', 'BAD_INPUT', 'This .runner has no agentName or gitHubUrl: the runner was never configured, so configure it as a new runner instead.');
+  const runnerUrl = state.value.gitHubUrl.replace(/\/+$/, '').replace(/\.git$/, '');
+  if (runnerUrl.toLowerCase() !== a.url.toLowerCase()) return errAt('answers.url', 'BAD_INPUT', `This .runner belongs to ${runnerUrl}, but the GitHub URL is ${a.url}.`, 'Set the GitHub URL to the one in .runner (the token must be for it too), or paste the .runner of the right runner.');
+  let service: RunnerService | undefined;
+  if (a.serviceFile?.trim()) {
+    const read = readServiceFile(a.serviceFile);
+    if (!read.ok) return read;
+    service = read.value;
+  }
+  const made = reregister({ state: state.value, service, runnerDir: a.runnerDir, mode: pat ? 'pat' : 'deleted', labels: a.labels, ...(pat ? { pat: token } : { registrationToken: token }) });
+  const dir = shDir(a.runnerDir);
+  if (!made.ok || !dir.ok) return made.ok ? (dir as Result<never>) : made;
+  return ok({ ...made.value, removal: removal(dir.value) });
 }
 
 function removal(dir: string): Generated['removal'] {
@@ -110,6 +139,7 @@ export const githubActions: Platform<GitHubActionsAnswers> = {
     { id: 'macos', name: 'macOS host (launchd)' },
     { id: 'windows', name: 'Windows host (service)' },
     { id: 'arc', name: 'Kubernetes (ARC runner scale set)' },
+    { id: 'reregister', name: 'Re-register an existing runner (Linux or macOS)' },
   ],
   steps: ['platform', 'details', 'credentials', 'connectivity', 'configs', 'export', 'done'],
   fields,

@@ -87,8 +87,9 @@ export function reregister(input: ReregisterInput): Result<Generated> {
   }
   if (mode === 'deleted') {
     lines.push(
-      '# GitHub deleted this registration (not connected for 14 days): removing it cannot succeed, so',
-      '# the local registration is moved aside (kept, not deleted) and the runner is configured anew.',
+      '# The old registration is not removed through GitHub (that needs a remove token, and none exists',
+      '# once GitHub deleted it after 14 days offline): the local registration is moved aside (kept, not',
+      '# deleted) and config.sh --replace takes the name over from the old registration.',
       'aside=".registration-$(date +%Y%m%d-%H%M%S)"',
       'mkdir "$aside"',
       'for f in .runner .credentials .credentials_rsaparams .runner_migrated .credentials_migrated; do',
@@ -111,7 +112,7 @@ export function reregister(input: ReregisterInput): Result<Generated> {
     `This re-registers ${runnerIdentity(state)}.`,
     '.runner does not keep labels: give them again, or the runner comes back with the default labels only.',
     mode === 'deleted'
-      ? 'GitHub deleted the registration, so no remove token is needed (and none would work): the old local files are moved aside and the runner is registered anew with --replace.'
+      ? 'With a registration token alone no remove token is needed (and none would work once GitHub deleted the registration after 14 days offline): the old local files are moved aside and --replace takes the name over from the old registration.'
       : mode === 'pat'
         ? 'config.sh uses the PAT to fetch a remove token, then a registration token.'
         : 'The remove token and the registration token are different tokens, each valid one hour.',

@@ -72,7 +72,7 @@ const runnerFile: Updater = {
     return err(
       'NOT_BUILT',
       `This is ${runnerIdentity(state.value)}. A runner has no token to rotate in place: it signs in with its own key, and gets a new registration only by being configured again.`,
-      'Re-register it: stop and uninstall the service, ./config.sh remove (remove token or PAT), ./config.sh … --replace with a new registration token, install and start (the bundle\'s reregister-runner.sh does this). If GitHub deleted the runner after 14 days offline, skip remove: move .runner, .credentials and .credentials_rsaparams aside and configure again.',
+      'Re-register it: stop and uninstall the service, ./config.sh remove (remove token or PAT), ./config.sh … --replace with a new registration token, install and start. The "Re-register an existing runner" variant writes this as reregister-runner.sh (wizard, or agent-onboard generate github-actions --variant reregister with this .runner in the answers). If GitHub deleted the runner after 14 days offline, skip remove: move .runner, .credentials and .credentials_rsaparams aside and configure again.',
     );
   },
   commands: [],

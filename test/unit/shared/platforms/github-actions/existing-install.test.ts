@@ -98,6 +98,32 @@ describe('a host runner: re-register, because there is no token to rotate', () =
     expect(script).not.toContain('svc.sh');
   });
 
+  it('the reregister variant (wizard and CLI): the pasted .runner and .service, a PAT or a registration token', () => {
+    const base = { url: 'https://github.com/octo-org/octo-repo', runnerFile: RUNNER, serviceFile: 'actions.runner.octo-org-octo-repo.build-01.service', labels: 'linux, gpu' };
+    const answers = githubActionsAnswers.parse(base);
+    const withPat = githubActions.generate!(answers, { kind: 'token', token: PAT }, 'reregister');
+    if (!withPat.ok) throw new Error(withPat.error.message);
+    expect(withPat.value.files.map((f) => [f.path, f.mode, f.secret])).toEqual([
+      ['runner-pat', 0o600, true],
+      ['reregister-runner.sh', 0o755, false],
+    ]);
+    const script = withPat.value.files[1]!.text;
+    expect(script).toContain('./config.sh remove');
+    expect(script).toContain('--name build-01 --labels linux,gpu');
+    expect(script).toContain('.service: actions.runner.octo-org-octo-repo.build-01.service');
+    const withReg = githubActions.generate!(answers, { kind: 'token', token: REG }, 'reregister');
+    if (!withReg.ok) throw new Error(withReg.error.message);
+    expect(withReg.value.files.map((f) => f.path)).toEqual(['runner-token', 'reregister-runner.sh']);
+    expect(withReg.value.files[1]!.text).not.toContain('config.sh remove');
+    // Another repository's .runner, no .runner, or one never configured: refused, pointing at the answer.
+    const other = githubActions.generate!(githubActionsAnswers.parse({ ...base, url: 'https://github.com/octo-org/other' }), { kind: 'token', token: PAT }, 'reregister');
+    expect(!other.ok && other.error).toMatchObject({ code: 'BAD_INPUT', field: 'answers.url', message: expect.stringContaining('belongs to https://github.com/octo-org/octo-repo') });
+    const none = githubActions.generate!(githubActionsAnswers.parse({ url: base.url }), { kind: 'token', token: PAT }, 'reregister');
+    expect(!none.ok && none.error).toMatchObject({ field: 'answers.runnerFile' });
+    const gitea = githubActions.generate!(githubActionsAnswers.parse({ ...base, runnerFile: '{"uuid":"x","address":"y","token":"z"}' }), { kind: 'token', token: PAT }, 'reregister');
+    expect(!gitea.ok && gitea.error.message).toMatch(/Gitea act_runner/);
+  });
+
   it('refuses to start without the tokens it needs, saying which', () => {
     expect(reregister({ state: state.value, runnerDir: '/r', mode: 'remove-token', registrationToken: REG })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/remove token/) } });
     expect(reregister({ state: state.value, runnerDir: '/r', mode: 'deleted' })).toMatchObject({ ok: false });
