@@ -11,7 +11,7 @@ import type { Result } from './result';
 import { configsChannels } from './configs-contract';
 import { bundleChannels } from './bundle-contract';
 import { credentialChannels } from './credentials-contract';
-import { bambooChannels } from './bamboo-contract';
+import { platformChannels } from './platforms';
 import { probeChannels, trustedCaTextSchema } from './probe-contract';
 import { holdsNoSecret, keptReportSchema } from './probe-report';
 import { rotateChannels } from './rotation';
@@ -76,7 +76,7 @@ export const contract = {
   ...configsChannels,
   ...bundleChannels(draftSchema),
   ...credentialChannels,
-  ...bambooChannels,
+  ...platformChannels,
   ...probeChannels,
   ...rotateChannels,
 } satisfies Record<string, ChannelSpec>;

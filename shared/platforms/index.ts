@@ -6,8 +6,14 @@ import { bambooRemote } from './bamboo-remote';
 import { bambooElastic } from './bamboo-elastic';
 import { buildkite } from './buildkite';
 import { harness } from './harness';
+import { bambooRemoteChannels } from './bamboo-remote/contract';
+import { bambooElasticChannels } from './bamboo-elastic/contract';
 
 export const PLATFORMS: readonly AnyPlatform[] = [armorcode, bambooRemote, bambooElastic, buildkite, harness];
+
+/** The IPC channels platforms declare in their folders (`contract.ts`), joined into the contract by shared/ipc.ts. */
+export const platformChannels = { ...bambooRemoteChannels, ...bambooElasticChannels };
+export type PlatformChannels = typeof platformChannels;
 
 /** The platform with this id, or undefined. */
 export function getPlatform(id: string): AnyPlatform | undefined {

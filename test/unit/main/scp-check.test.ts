@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ScpCheckRequest, ScpReport } from '../../../shared/bamboo-contract';
-import { checkScps } from '../../../main/services/scp-check';
+import type { ScpCheckRequest, ScpReport } from '../../../shared/platforms/bamboo-elastic/contract';
+import { checkScps } from '../../../main/platforms/bamboo-elastic/scp-check';
 import { ALLOW_LIST_POLICY, BAMBOO_ROLE, BAMBOO_SESSION, EXEMPTED_POLICY, OTHER_ROLE, SEED_POLICY, STAR_RESOURCE_POLICY, text } from '../../support/scp-policies';
 
 function request(over: Partial<ScpCheckRequest> = {}): ScpCheckRequest {
