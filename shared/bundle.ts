@@ -1,7 +1,7 @@
 /**
  * Config bundles, the pure part: the manifest format, which files count as secret, which entry
  * names are safe to unpack, and the README with the next steps. The zip itself, the checksums and
- * the encryption live in main/services/bundle.ts; the renderer uses the types and schemas here.
+ * the encryption live in main/services/bundle/; the renderer uses the types and schemas here.
  */
 import { z } from 'zod';
 import { getPlatform } from './platforms';

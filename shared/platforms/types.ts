@@ -320,6 +320,25 @@ export interface Platform<A = unknown> {
    * (`install --from DIR` without --platform); undefined otherwise.
    */
   recogniseGenerated?(files: readonly { path: string; text: string }[]): string | undefined;
+  /** What the conformance suite over PLATFORMS cannot derive from the rest of the platform. */
+  example?: PlatformExample;
+}
+
+/**
+ * Samples for the conformance suite (test/unit/shared/platforms/conformance.test.ts), only for
+ * what it cannot derive: answers come from the schema's examples, tokens from generic shapes the
+ * token check accepts, and rotation from the generated files its updaters recognise.
+ */
+export interface PlatformExample {
+  /** Tokens the platform accepts, when none of the suite's generic shapes passes its check. */
+  tokens?: string[];
+  /**
+   * Per updater id, for an updater no generated file exercises: a file of an install the app did
+   * not write (the vendor's own layout), with `token` where its token sits.
+   */
+  installed?: Record<string, { file: string; text: string; token: string }>;
+  /** Files the user puts beside the generated ones before running its scripts (the vendor's installer jar). */
+  beside?: { path: string; text: string; mode: number }[];
 }
 
 /**

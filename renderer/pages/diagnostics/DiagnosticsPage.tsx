@@ -4,7 +4,7 @@ import { getPlatform, PLATFORMS } from '../../../shared/platforms';
 import type { FixAction, PlatformId } from '../../../shared/platforms/types';
 import type { AppError } from '../../../shared/result';
 import { api } from '../../api';
-import { ErrorNote } from '../../components/bundle/ErrorNote';
+import { ErrorNote } from '../../components/ErrorNote';
 import { EMPTY_DRAFT, STEP_TITLES } from '../../wizard';
 import type { PageProps, PageView } from '../types';
 

@@ -10,6 +10,7 @@ import { bambooAgentsApi, bambooRemoteOnline } from './online';
 import { bambooServer } from './service';
 import { bambooToken } from './token';
 import { bambooCaNotes } from './ca';
+import { example } from './example';
 
 export { bambooRemoteAnswers, type BambooRemoteAnswers } from './answers';
 export { readWrapperConf, setSecurityToken, type WrapperConfInfo } from './wrapper-conf';
@@ -82,6 +83,7 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
     return err('BAD_INPUT', `Unknown variant '${variant}' for the Bamboo remote agent: use installer or existing.`);
   },
   updaters: [wrapperConfUpdater],
+  example,
   revokeChecklist: [
     'Bamboo has one security token per server. Reset it only when every agent can get the new one: Administration → Agents → Security token verification → reset.',
     'Agents that are connected keep working until they restart; any agent restarted with the old token is refused ("Security token is required…").',

@@ -16,6 +16,7 @@ import { generateEnv } from './systemd';
 import { BUILDKITE_UPDATERS } from './updaters';
 import { buildkiteAgentsApi, buildkiteOnline } from './online';
 import { buildkiteCaNotes } from './ca';
+import { example } from './example';
 
 export { buildkiteAnswers, type BuildkiteAnswers, DEFAULT_ENDPOINT } from './answers';
 export { WHICH_TOKEN } from './common';
@@ -74,6 +75,7 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   },
   generate,
   updaters: BUILDKITE_UPDATERS,
+  example,
   revokeChecklist: [
     'Restart every agent that uses the old token first: agents present the registration token only when they start.',
     'In Buildkite → Agents, check that each agent of this install is connected again.',

@@ -15,6 +15,7 @@ import { generateKubernetes } from './kubernetes';
 import { harnessRemoval } from './removal';
 import { generateShell } from './shell';
 import { HARNESS_UPDATERS } from './updaters';
+import { example } from './example';
 import { withTokenFormNotes } from './token-form';
 import { harnessDelegatesApi, harnessOnline } from './online';
 import { harnessCaNotes } from './ca';
@@ -77,6 +78,7 @@ export const harness: Platform<HarnessAnswers> = {
   },
   generate,
   updaters: HARNESS_UPDATERS.map(withTokenFormNotes),
+  example,
   revokeChecklist: [
     'In Harness → Account Settings → Delegates, check that every delegate of this install shows Connected again, on the new token.',
     'Open Delegates → Tokens → the old token: the list of delegates still using it must be empty. Rotate any other install that still uses it.',
