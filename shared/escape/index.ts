@@ -20,7 +20,7 @@ import { quoteToml } from './toml';
 import { quoteYaml } from './yaml';
 
 export { checkText, unsafeCharacter } from './policy';
-export { quoteSh, quoteShWords } from './sh';
+export { quoteSh, quoteShWords, shownSh } from './sh';
 export { quotePs1 } from './ps1';
 export { quoteCmd } from './cmd';
 export { quoteSystemd, type SystemdPlace } from './systemd';

@@ -73,6 +73,8 @@ async function invoke(page: Page, channel: string, payload: unknown): Promise<{ 
 async function settle(page: Page): Promise<void> {
   await page.getByRole('heading', { level: 1 }).first().waitFor();
   await page.waitForLoadState('networkidle');
+  // Previews and checks answer after the page loads: wait until none is still under way.
+  await page.waitForFunction(() => !/Previewing|checking what was written|Loading/.test(document.body.innerText) && !document.querySelector('[aria-busy="true"]'), undefined, { timeout: 30_000 });
   await page.waitForTimeout(400);
 }
 

@@ -5,9 +5,10 @@ import type { ConfigsPlan, PlannedFileView } from '../../../shared/configs-contr
 import type { ChannelInput, ChannelOutput, Draft } from '../../../shared/ipc';
 import type { AnyPlatform } from '../../../shared/platforms/types';
 import { ERROR_TITLES, type AppError } from '../../../shared/result';
-import { api, newJobId } from '../../api';
+import { api } from '../../api';
 import { CodeText } from '../../components/CodeText';
 import { DiffView } from '../../components/DiffView';
+import { useJob } from '../../components/useJob';
 import { formToAnswers } from '../../wizard';
 import type { StepProps, StepView } from '../types';
 import { platformView } from '../../platforms';
@@ -224,7 +225,8 @@ function GeneratorStep({ draft, update, platform }: StepProps & { platform: AnyP
   const [result, setResult] = useState<{ key: string; plan: ConfigsPlan | null; error: AppError | null } | null>(null);
   const [written, setWritten] = useState<{ key: string; value: Written } | null>(null);
   const [confirmKey, setConfirmKey] = useState<string | null>(null);
-  const [writing, setWriting] = useState<string | null>(null);
+  const writer = useJob('configs:write', { startMessage: 'Writing…' });
+  const writing = writer.running ? writer.message : null;
   const [selected, setSelected] = useState<string | null>(null);
   const request = requestOf(draft, platform);
   const key = JSON.stringify(request);
@@ -260,15 +262,8 @@ function GeneratorStep({ draft, update, platform }: StepProps & { platform: AnyP
 
   const write = async (): Promise<void> => {
     if (!plan || !request) return;
-    const jobId = newJobId();
     setConfirmKey(null);
-    setWriting('Writing…');
-    const off = api.onJobEvent((e) => {
-      if (e.jobId === jobId) setWriting(e.message);
-    });
-    const r = await api.invoke('configs:write', { ...request, jobId, planHash: plan.planHash, expected: Object.fromEntries(plan.files.map((f) => [f.path, f.currentSha256])) });
-    off();
-    setWriting(null);
+    const r = await writer.start({ ...request, planHash: plan.planHash, expected: Object.fromEntries(plan.files.map((f) => [f.path, f.currentSha256])) });
     if (r.ok) {
       setWritten({ key, value: r.value });
       // Every write is listed in History (and can be undone there), whether or not the onboarding reaches Export.
