@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose } from '../../../../../shared/diagnose';
 import { armorcode, parseServiceUrl, type ArmorcodeAnswers } from '../../../../../shared/platforms/armorcode';
 import { generateArmorcode } from '../../../../../shared/platforms/armorcode/generate';
-import { knownHostsFile, pinnedKeys } from '../../../../../shared/platforms/armorcode/known-hosts';
+import { knownHostsFile } from '../../../../../shared/platforms/armorcode/known-hosts';
+import { pinnedKeys } from '../../../../../shared/known-hosts';
 import { quoteSh, quoteSupervisord, quoteSystemd } from '../../../../../shared/escape';
 import type { Result } from '../../../../../shared/result';
 import { autosshArgv, CONTAINER_LAYOUT, layoutProblem } from '../../../../../shared/platforms/armorcode/tunnel';
@@ -168,8 +169,8 @@ describe('armorcode known_hosts', () => {
 
   it('keeps only plain lines for the server, without comments, and normalises [host]:22', () => {
     const [type, key] = hostKey.split(' ');
-    const text = [`# comment`, `@revoked tunnel.example.com ${hostKey}`, `|1|abc=|def= ${hostKey}`, `other.example.com ${hostKey}`, `[tunnel.example.com]:22 ${hostKey} $(id) "evil"`, `tunnel.example.com ssh-rsa ${key}`].join('\n');
-    expect(pinnedKeys(text, 'tunnel.example.com', 22)).toEqual([{ type, key }]);
+    const text = [`# comment`, `@revoked tunnel.example.com ssh-ed25519 ${'A'.repeat(16)}`, `@cert-authority tunnel.example.com ${hostKey}`, `|1|abc=|def= ${hostKey}`, `other.example.com ${hostKey}`, `[TUNNEL.example.com]:22 ${hostKey} $(id) "evil"`, `tunnel.example.com ssh-rsa ${key}`].join('\n');
+    expect(pinnedKeys(text, 'tunnel.example.com', 22)).toEqual([{ keyType: type, key }]);
     const file = knownHostsFile(text, 'tunnel.example.com', 22);
     expect(file.ok && file.value).toBe(`tunnel.example.com ${type} ${key}\n`);
   });
