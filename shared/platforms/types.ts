@@ -428,7 +428,7 @@ export interface AnsibleInstallType {
   variant: string;
   /** The files for one agent under `root` ('' is /), byte-identical to the generator's for that layout. */
   files(answers: unknown, credential: Credential, root: string, extras?: GenerateExtras): Result<{ generated: Generated; files: AnsibleFile[] }>;
-  /** Folders the install owns (created 0750, removed whole by remove.yml), without the root. */
+  /** Folders the install owns (created 0750, moved aside whole by remove.yml, never deleted), without the root. */
   dirs: string[];
   /** The log file the online signals are read from, without the root. */
   log: string;
@@ -442,4 +442,22 @@ export interface AnsibleInstallType {
   stop: string;
   /** What remove.yml does, in words, for the project README. */
   removal: string;
+  /** Where the token lives in one line Ansible can replace safely (rotate.yml); absent: no rotate.yml. */
+  rotate?: AnsibleRotate;
+}
+
+/** A token line rotate.yml replaces in place (lineinfile, backup kept, the secret never shown). */
+export interface AnsibleRotate {
+  /** The file (one of `files`' dest), without the root. */
+  dest: string;
+  /** The line and file in words ('token= in buildkite-agent.cfg'). */
+  what: string;
+  /** Python regex of the whole line to replace; a file without it is left unchanged. */
+  regexp: string;
+  /** The new line, a Jinja template of `agent_new_token`: the generator's bytes for a token matching `token`. */
+  line: string;
+  /** Python regex a new token must match (else the host fails before anything is written). */
+  token: string;
+  /** What a change needs. */
+  on: 'reload' | 'restart';
 }
