@@ -22,6 +22,7 @@ export const STEP_IDS = [
   'credentials',
   'connectivity',
   'configs',
+  'install',
   'export',
   'done',
 ] as const;
