@@ -146,7 +146,7 @@ function InstallStepView({ draft, update, platform }: StepProps): React.JSX.Elem
             <input type="radio" name={`${id}-key`} checked={install.key === 'agent'} onChange={() => set({ key: 'agent' })} /> The running ssh-agent
           </label>
           {install.key !== 'agent' && (
-            <Field id={`${id}-keypath`} label="Key file" value={install.keyPath ?? ''} onChange={(v) => set({ keyPath: v })} error={show('keyPath')} help="Its path on this machine; the app reads it, it never leaves this process. A key with a passphrase: use the ssh-agent." placeholder="~/.ssh/id_ed25519" />
+            <Field id={`${id}-keypath`} label="Path of the key file" value={install.keyPath ?? ''} onChange={(v) => set({ keyPath: v })} error={show('keyPath')} help="Its path on this machine; the app reads it, it never leaves this process. A key with a passphrase: use the ssh-agent." placeholder="~/.ssh/id_ed25519" />
           )}
         </fieldset>
         <Field id={`${id}-prefix`} label="Install root" value={install.prefix ?? '/'} onChange={(v) => set({ prefix: v })} error={show('prefix')} help="Where on the host the files go (/ for the usual places; a folder the login user owns works without root)." />
