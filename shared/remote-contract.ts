@@ -116,6 +116,9 @@ export const presentedKeySchema = z.object({
 });
 
 /** What the Install step shows before any host is asked: can this install type be installed from here? */
+/** What the Install step installs (the contract's `source`). */
+export type InstallSource = { kind: 'draft'; draft: unknown } | { kind: 'bundle'; file: string; passphrase?: string | undefined; sha256?: string | undefined };
+
 export const installSupportSchema = z.discriminatedUnion('supported', [
   z.object({ supported: z.literal(true), title: z.string() }),
   z.object({
@@ -141,13 +144,29 @@ export const watchResultSchema = z.object({
 
 /** The channels, given the draft schema (ipc.ts owns it; a function, so there is no import cycle). */
 export function remoteChannels<D extends z.ZodType>(draft: D) {
-  const draftRef = z.object({ draft });
+  /**
+   * What is installed: the wizard's files for a draft (generated again in main), or a bundle file
+   * from the Bundles page (opened in main; its passphrase, when its secrets are encrypted, as the
+   * bundle channels take it; `sha256` from bundle:inspect: a bundle changed since is refused).
+   */
+  const source = z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('draft'), draft }).strict(),
+    z
+      .object({
+        kind: z.literal('bundle'),
+        file: z.string().trim().min(1, 'is required').max(4096),
+        passphrase: z.string().min(8, 'must have at least 8 characters').max(1024).optional(),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+      })
+      .strict(),
+  ]);
+  const sourceRef = z.object({ source });
   return {
   /**
    * Whether the draft's install type is installed from here (its platform has a host recipe for
    * the variant); if not, why and the commands to run by hand. Generates the files in main.
    */
-  'remote:support': { input: draftRef.extend({ prefix: prefixSchema.optional() }).strict(), output: installSupportSchema },
+  'remote:support': { input: sourceRef.extend({ prefix: prefixSchema.optional() }).strict(), output: installSupportSchema },
   /**
    * The agent host's key, read in the key exchange (nothing of ours is sent: no user, no key),
    * compared with the pins given. The user confirms a new one before pinning it.
@@ -163,7 +182,7 @@ export function remoteChannels<D extends z.ZodType>(draft: D) {
    * nothing. The plan and its files stay in main under `planId` for `remote:install`.
    */
   'remote:plan': {
-    input: draftRef.extend({ jobId, login: hostLoginSchema, prefix: prefixSchema }).strict(),
+    input: sourceRef.extend({ jobId, login: hostLoginSchema, prefix: prefixSchema }).strict(),
     output: z.object({ planId: z.string(), plan: installPlanSchema, hostKey: z.string() }),
     job: true as const,
   },

@@ -246,7 +246,7 @@ test('a changed host key is refused with nothing sent, and a dead host says what
   await expect(app.getByRole('button', { name: 'Show the plan' })).toHaveCount(0);
   await expectAccessible(app, 'install: changed host key');
   // The plan channel itself refuses it too, before authenticating: the host saw no login attempt.
-  const refused = await invokeJob(app, 'remote:plan', { jobId: 'stale-pin', draft, login: { host: '127.0.0.1', port: agentHost.port, user: agentHost.user, key: { kind: 'file', path: adminKey() }, knownHosts: stalePin }, prefix });
+  const refused = await invokeJob(app, 'remote:plan', { jobId: 'stale-pin', source: { kind: 'draft', draft }, login: { host: '127.0.0.1', port: agentHost.port, user: agentHost.user, key: { kind: 'file', path: adminKey() }, knownHosts: stalePin }, prefix });
   expect(refused).toMatchObject({ ok: false, error: { code: 'HOST_KEY_MISMATCH' } });
   expect(refused.error?.message).toMatch(/not the pinned key\. Nothing was sent and nothing changed/);
   expect(agentHost.log().slice(logBefore)).not.toMatch(/Accepted|Failed publickey|Postponed/);

@@ -4,7 +4,7 @@ import { getPlatform } from '../../../shared/platforms';
 import type { PlatformId } from '../../../shared/platforms/types';
 import { err, ok } from '../../../shared/result';
 import type { Deps } from '../../services/deps';
-import { draftFiles, installAndWatch, installSupport, loginTarget, PlanKeeper, planOnHost, recordOf } from '../../services/remote/host-flow';
+import { installAndWatch, installSupport, loginTarget, PlanKeeper, planOnHost, recordOf, sourceFiles } from '../../services/remote/host-flow';
 import { openSession, scanHostKey } from '../../services/remote/session';
 import { planRemoteUndo, runRemoteUndo } from '../../services/remote/undo';
 import { watchOnline } from '../../services/remote/watch';
@@ -15,13 +15,13 @@ type RemoteChannels = Pick<Contract, 'remote:support' | 'remote:host-key' | 'rem
 export function remoteHandlers(deps: Deps, _jobs: JobRegistry, env: Record<string, string | undefined> = process.env): Handlers<RemoteChannels> {
   const plans = new PlanKeeper();
   return {
-    'remote:support': async ({ draft, prefix }) => installSupport(deps.vault, draft, prefix ?? '/'),
+    'remote:support': async ({ source, prefix }) => installSupport(deps.vault, source, prefix ?? '/'),
     'remote:host-key': async ({ host, port, knownHosts }, ctx) => {
       ctx.progress(`Reading the host key of ${host}:${port}`);
       return scanHostKey({ host, port, knownHosts }, ctx.signal);
     },
-    'remote:plan': async ({ draft, login, prefix }, ctx) => {
-      const made = draftFiles(deps.vault, draft);
+    'remote:plan': async ({ source, login, prefix }, ctx) => {
+      const made = await sourceFiles(deps.vault, source);
       if (!made.ok) return made;
       const target = await loginTarget(login, env);
       if (!target.ok) return target;

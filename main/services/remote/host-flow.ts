@@ -4,13 +4,14 @@
  * hold the agent's secret), plans kept under an id for the install the user confirms, and the
  * install followed by the watch. The renderer gets plans, hops and records: never a key or a file.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Draft } from '../../../shared/ipc';
 import { HOP_TITLES, type HopReport } from '../../../shared/online';
 import { getPlatform } from '../../../shared/platforms';
 import type { Artifact, Command, PlatformId } from '../../../shared/platforms/types';
-import type { HostLogin, InstallRecordView, RemoteEventData } from '../../../shared/remote-contract';
-import { err, ok, type AppError, type Result } from '../../../shared/result';
+import type { HostLogin, InstallRecordView, InstallSource, RemoteEventData } from '../../../shared/remote-contract';
+import { err, errAt, ok, type AppError, type Result } from '../../../shared/result';
+import { openBundle, readBundleFile } from '../bundle';
 import { generateFromSource } from '../draft-files';
 import { keyForSsh2 } from '../keys';
 import { readErrorReason, readRegularTextFile } from '../user-file';
@@ -43,16 +44,48 @@ export async function loginTarget(login: HostLogin, env: Record<string, string |
   return ok({ ...base, privateKey: key.value.privateKey });
 }
 
+type SourceFiles = { platform: PlatformId; variant: string; files: Artifact[]; commands: Command[]; notes: string[] };
+
 /** The draft's files and what to run by hand, generated again in main (the generator is pure). */
-export function draftFiles(vault: SecretVault, draft: Draft): Result<{ platform: PlatformId; variant: string; files: Artifact[]; commands: Command[]; notes: string[] }> {
+export function draftFiles(vault: SecretVault, draft: Draft): Result<SourceFiles> {
   const gen = generateFromSource(vault, { ...draft, from: 'form' });
   if (!gen.ok) return gen;
   return ok({ platform: gen.value.platform.id, variant: gen.value.variant, files: gen.value.generated.files, commands: gen.value.generated.commands, notes: gen.value.generated.notes });
 }
 
-/** Whether the draft's install type is installed over SSH from here; if not, the manual commands. */
-export function installSupport(vault: SecretVault, draft: Draft, prefix = '/'): Result<{ supported: true; title: string } | { supported: false; reason: string; hint?: string; commands: { title: string; command: string; os?: string }[]; notes: string[] }> {
-  const made = draftFiles(vault, draft);
+/**
+ * A bundle's files, opened in memory (every checksum checked; encrypted secrets opened with the
+ * passphrase). BUNDLE_INVALID, CHECKSUM_MISMATCH, PASSPHRASE_REQUIRED (a secret is still locked),
+ * FILE_CHANGED (not the bundle inspected), and the bundle reader's codes.
+ */
+export async function bundleFiles(source: { file: string; passphrase?: string | undefined; sha256?: string | undefined }): Promise<Result<SourceFiles>> {
+  const file = resolveUserPath(source.file, 'source.file');
+  if (!file.ok) return file;
+  const bytes = await readBundleFile(file.value);
+  if (!bytes.ok) return bytes;
+  if (source.sha256 && createHash('sha256').update(bytes.value).digest('hex') !== source.sha256) {
+    return err('FILE_CHANGED', `${file.value} changed since it was opened.`, 'Open it again, check it, then install.');
+  }
+  const opened = await openBundle(bytes.value, source.passphrase ? { passphrase: source.passphrase } : {});
+  if (!opened.ok) return opened;
+  const { manifest, files } = opened.value;
+  if (!manifest.platform || !manifest.variant) return err('BAD_INPUT', 'This bundle does not say which platform and variant it is for (a folder packed as it was).', 'Install it with the CLI: agent-onboard install --from DIR --platform P --variant V.');
+  const locked = files.filter((f) => f.status === 'locked');
+  if (locked.length) return errAt('source.passphrase', 'PASSPHRASE_REQUIRED', `${locked.map((f) => f.path).join(', ')} ${locked.length === 1 ? 'is' : 'are'} encrypted in this bundle.`, 'Give the bundle passphrase to install it.');
+  const bad = files.filter((f) => f.status !== 'ok' || !f.data);
+  if (bad.length) return err('CHECKSUM_MISMATCH', `${bad.map((f) => f.path).join(', ')} do not match the manifest; nothing was installed.`, 'Export the bundle again.');
+  const text = new TextDecoder();
+  return ok({ platform: manifest.platform, variant: manifest.variant, files: files.map((f) => ({ path: f.path, text: text.decode(f.data), mode: f.mode, secret: f.secret })), commands: [], notes: ['The bundle\'s README.md lists the commands to run on the host.'] });
+}
+
+/** The files of what is installed: a draft's (generated again) or a bundle's. */
+export async function sourceFiles(vault: SecretVault, source: InstallSource): Promise<Result<SourceFiles>> {
+  return source.kind === 'draft' ? draftFiles(vault, source.draft as Draft) : bundleFiles(source);
+}
+
+/** Whether the install type is installed over SSH from here; if not, the manual commands. */
+export async function installSupport(vault: SecretVault, source: InstallSource, prefix = '/'): Promise<Result<{ supported: true; title: string } | { supported: false; reason: string; hint?: string; commands: { title: string; command: string; os?: string }[]; notes: string[] }>> {
+  const made = await sourceFiles(vault, source);
   if (!made.ok) return made;
   const { platform, variant, files, commands, notes } = made.value;
   const p = getPlatform(platform);

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
-import type { ChannelOutput, Draft } from '../../../shared/ipc';
+import type { ChannelInput, ChannelOutput } from '../../../shared/ipc';
+import type { PlatformId } from '../../../shared/platforms/types';
 import { mergeKnownHosts, unpinHost } from '../../../shared/known-hosts';
 import type { InstallDraft } from '../../../shared/remote-contract';
 import type { AppError } from '../../../shared/result';
@@ -13,15 +14,22 @@ import { isPinnedLine, loginOf, plannedHops, readEvents } from './install-state'
 import { AgentHostKey, HopList, hopsLine, PlanView, UndoPlanView } from './parts';
 
 type Support = ChannelOutput<'remote:support'>;
+/** What is installed: the wizard's draft, or a bundle file (the Bundles page). */
+export type InstallSourceInput = ChannelInput<'remote:plan'>['source'];
 
-/** Whether the draft's install type is installed from here (asked again when the draft changes). */
-function useSupport(draft: Draft, prefix: string): { support: Support | null; error: AppError | null } {
-  const key = JSON.stringify({ ...draft, install: undefined, step: undefined, prefix });
+/** The source without what the Install step itself changes (its own state, the step), so typing a host asks nothing again. */
+function sourceKey(source: InstallSourceInput): string {
+  return JSON.stringify(source.kind === 'draft' ? { ...source, draft: { ...source.draft, install: undefined, step: 'install' } } : source);
+}
+
+/** Whether the source's install type is installed from here (asked again when the source changes). */
+function useSupport(source: InstallSourceInput, prefix: string): { support: Support | null; error: AppError | null } {
+  const key = JSON.stringify({ source: sourceKey(source), prefix });
   const [state, setState] = useState<{ key: string; support: Support | null; error: AppError | null } | null>(null);
   useEffect(() => {
     let live = true;
-    const { prefix: p, ...d } = JSON.parse(key) as Draft & { prefix: string };
-    void api.invoke('remote:support', { draft: { ...d, step: 'install' }, prefix: p }).then((r) => {
+    const { source: src, prefix: p } = JSON.parse(key) as { source: string; prefix: string };
+    void api.invoke('remote:support', { source: JSON.parse(src) as InstallSourceInput, prefix: p }).then((r) => {
       if (live) setState({ key, support: r.ok ? r.value : null, error: r.ok ? null : r.error });
     });
     return () => {
@@ -44,11 +52,14 @@ function Field({ id, label, value, onChange, error, help, placeholder }: { id: s
   );
 }
 
-function InstallStepView({ draft, update, platform }: StepProps): React.JSX.Element {
+/**
+ * Install on the agent host, for the wizard's step and the Bundles page alike: the host form and
+ * its key confirmed, the plan, the install with its hops, Check again and Undo. `install` is the
+ * state kept (the draft's on the step), `set` changes it.
+ */
+export function InstallPanel({ source, platformId, install, set }: { source: InstallSourceInput; platformId: PlatformId | undefined; install: InstallDraft; set(patch: Partial<InstallDraft> | null): void }): React.JSX.Element {
   const id = useId();
-  const install: InstallDraft = draft.install ?? {};
-  const set = (patch: Partial<InstallDraft>): void => update({ install: { ...install, ...patch } });
-  const { support, error: supportError } = useSupport(draft, install.prefix?.trim() || '/');
+  const { support, error: supportError } = useSupport(source, install.prefix?.trim() || '/');
   const [touched, setTouched] = useState(false);
   const [timeoutS, setTimeoutS] = useState('90');
   const scan = useJob('remote:host-key', { cancelOnUnmount: true, startMessage: 'Reading the host key…' });
@@ -84,7 +95,7 @@ function InstallStepView({ draft, update, platform }: StepProps): React.JSX.Elem
     setTouched(true);
     if (!('login' in login)) return;
     installJob.reset();
-    void planJob.run({ draft, login: login.login, prefix: login.prefix });
+    void planJob.run({ source: JSON.parse(sourceKey(source)) as InstallSourceInput, login: login.login, prefix: login.prefix });
   };
   const runInstall = async (): Promise<void> => {
     if (!planJob.value) return;
@@ -94,8 +105,8 @@ function InstallStepView({ draft, update, platform }: StepProps): React.JSX.Elem
     if (r.ok) set({ ...(r.value.record ? { record: r.value.record } : {}), online: r.value.online });
   };
   const checkAgain = async (): Promise<void> => {
-    if (!('login' in login) || !platform) return;
-    const r = await verify.start({ login: login.login, platform: platform.id, prefix: install.record?.prefix ?? login.prefix, timeoutMs: 20_000 });
+    if (!('login' in login) || !platformId) return;
+    const r = await verify.start({ login: login.login, platform: platformId, prefix: install.record?.prefix ?? login.prefix, timeoutMs: 20_000 });
     if (r.ok) set({ online: r.value.online });
   };
 
@@ -122,7 +133,7 @@ function InstallStepView({ draft, update, platform }: StepProps): React.JSX.Elem
   }
 
   const final = installJob.value;
-  const hops = installJob.running ? (liveHops?.hops ?? (platform ? plannedHops(platform.id) : [])) : (final?.hops ?? []);
+  const hops = installJob.running ? (liveHops?.hops ?? (platformId ? plannedHops(platformId) : [])) : (final?.hops ?? []);
   const leftS = liveHops ? Math.ceil(liveHops.leftMs / 1000) : undefined;
 
   return (
@@ -251,8 +262,7 @@ function InstallStepView({ draft, update, platform }: StepProps): React.JSX.Elem
                   install.record &&
                   void undo.start({ login: login.login, record: install.record }).then((r) => {
                     if (r.ok) {
-                      const { record: _gone, online: _o, ...rest } = install;
-                      update({ install: rest });
+                      set(null);
                       undoPlan.reset();
                     }
                   })
@@ -299,6 +309,23 @@ function OutcomeNote({ final }: { final: ChannelOutput<'remote:install'> }): Rea
         </p>
       )}
     </div>
+  );
+}
+
+function InstallStepView({ draft, update, platform }: StepProps): React.JSX.Element {
+  const install: InstallDraft = draft.install ?? {};
+  return (
+    <InstallPanel
+      source={{ kind: 'draft', draft }}
+      platformId={platform?.id}
+      install={install}
+      set={(patch) => {
+        if (patch) return update({ install: { ...install, ...patch } });
+        // Undone: the record and its outcome go; the host and its pin stay for another install.
+        const { record: _record, online: _online, ...rest } = install;
+        update({ install: rest });
+      }}
+    />
   );
 }
 

@@ -5,7 +5,8 @@
  * The whole install → online → undo runs in test/e2e/install.spec.ts.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +18,7 @@ import { NO_CIPHER } from '../../../../../main/services/deps';
 import { MemoryStore } from '../../../../../main/services/store';
 import { SecretVault } from '../../../../../main/services/vault';
 import { contract, type Draft, type JobEvent } from '../../../../../shared/ipc';
+import { runCliProcess } from '../../../../support/cli';
 import { freePort, startSshd, type RunningSshd } from '../../../../support/sshd';
 
 const run = promisify(execFile);
@@ -82,8 +84,8 @@ describe('remote:* channels', () => {
 
   it('says whether the install type is installed from here, with the manual commands when not', async () => {
     const { call } = setup();
-    expect(await call('remote:support', { draft: draft() })).toMatchObject({ ok: true, value: { supported: true, title: expect.stringContaining('supervisord') } });
-    const systemd = await call('remote:support', { draft: { ...draft(), variant: 'systemd' } });
+    expect(await call('remote:support', { source: { kind: 'draft', draft: draft() } })).toMatchObject({ ok: true, value: { supported: true, title: expect.stringContaining('supervisord') } });
+    const systemd = await call('remote:support', { source: { kind: 'draft', draft: { ...draft(), variant: 'systemd' } } });
     expect(systemd).toMatchObject({ ok: true, value: { supported: false, reason: expect.stringContaining('Docker Compose') } });
     expect(systemd.value.commands.length).toBeGreaterThan(0);
   });
@@ -92,7 +94,7 @@ describe('remote:* channels', () => {
     const w1 = setup('w1');
     const login = { host: '127.0.0.1', port: sshd.port, user: sshd.user, key: { kind: 'file', path: path.join(dir, 'admin') }, knownHosts: `${sshd.knownHostsLine}\n` };
     const prefix = mkdtempSync(path.join(dir, 'root-'));
-    const planned = await w1.call('remote:plan', { jobId: 'p1', draft: draft(), login, prefix });
+    const planned = await w1.call('remote:plan', { jobId: 'p1', source: { kind: 'draft', draft: draft() }, login, prefix });
     expect(planned.ok, JSON.stringify(planned.error)).toBe(true);
     expect(planned.value.plan.files.map((f: { target: string }) => f.target)).toContain(`${prefix}/etc/armorcode/private-key.pem`);
     expect(JSON.stringify(planned.value)).not.toContain('PRIVATE KEY');
@@ -105,15 +107,40 @@ describe('remote:* channels', () => {
   it('sends a passphrase-protected key to the ssh-agent instead of asking for it, and needs an agent to use one', async () => {
     const { call } = setup('w1', {});
     const base = { host: '127.0.0.1', port: sshd.port, user: sshd.user, knownHosts: `${sshd.knownHostsLine}\n` };
-    const locked = await call('remote:plan', { jobId: 'p2', draft: draft(), login: { ...base, key: { kind: 'file', path: path.join(dir, 'locked') } }, prefix: '/tmp' });
+    const locked = await call('remote:plan', { jobId: 'p2', source: { kind: 'draft', draft: draft() }, login: { ...base, key: { kind: 'file', path: path.join(dir, 'locked') } }, prefix: '/tmp' });
     expect(locked).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_REQUIRED', field: 'key.path', hint: expect.stringContaining('ssh-add') } });
-    const noAgent = await call('remote:plan', { jobId: 'p3', draft: draft(), login: { ...base, key: { kind: 'agent' } }, prefix: '/tmp' });
+    const noAgent = await call('remote:plan', { jobId: 'p3', source: { kind: 'draft', draft: draft() }, login: { ...base, key: { kind: 'agent' } }, prefix: '/tmp' });
     expect(noAgent).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'key', message: expect.stringContaining('SSH_AUTH_SOCK') } });
-    const relative = await call('remote:plan', { jobId: 'p4', draft: draft(), login: { ...base, key: { kind: 'file', path: 'id_ed25519' } }, prefix: '/tmp' });
+    const relative = await call('remote:plan', { jobId: 'p4', source: { kind: 'draft', draft: draft() }, login: { ...base, key: { kind: 'file', path: 'id_ed25519' } }, prefix: '/tmp' });
     expect(relative).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'key.path' } });
-    const missing = await call('remote:plan', { jobId: 'p5', draft: draft(), login: { ...base, key: { kind: 'file', path: path.join(dir, 'nope') } }, prefix: '/tmp' });
+    const missing = await call('remote:plan', { jobId: 'p5', source: { kind: 'draft', draft: draft() }, login: { ...base, key: { kind: 'file', path: path.join(dir, 'nope') } }, prefix: '/tmp' });
     expect(missing).toMatchObject({ ok: false, error: { code: 'IO_ERROR', message: expect.stringContaining('no such file') } });
-    const badRoot = await call('remote:plan', { jobId: 'p6', draft: draft(), login: { ...base, key: { kind: 'agent' } }, prefix: 'relative/root' });
+    const badRoot = await call('remote:plan', { jobId: 'p6', source: { kind: 'draft', draft: draft() }, login: { ...base, key: { kind: 'agent' } }, prefix: 'relative/root' });
     expect(badRoot).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'prefix' } });
+  });
+
+  it('installs from a bundle too (the Bundles page): opened in main, its encrypted key needing the passphrase, refused when it changed since it was inspected', async () => {
+    // A bundle as the CLI exports it, with the private key encrypted.
+    const out = path.join(dir, 'gen');
+    writeFileSync(path.join(dir, 'answers.json'), JSON.stringify({ server: '127.0.0.1', port: 22, user: 'acme', services: [{ name: 'svc', url: 'http://127.0.0.1:8080', remotePort: 5000 }] }));
+    writeFileSync(path.join(dir, 'server_known_hosts'), '127.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n');
+    const g = await runCliProcess(['generate', 'armorcode', '--variant', 'docker', '--answers', path.join(dir, 'answers.json'), '--key', path.join(dir, 'tunnel.pem'), '--known-hosts', path.join(dir, 'server_known_hosts'), '--out', out]);
+    expect(g.code, g.stderr).toBe(0);
+    const zip = path.join(dir, 'agent.zip');
+    const b = await runCliProcess(['bundle', 'export', out, '--out', zip, '--passphrase-env', 'BUNDLE_PASS', '--platform', 'armorcode', '--variant', 'docker'], { env: { BUNDLE_PASS: 'correct horse battery' } });
+    expect(b.code, b.stderr).toBe(0);
+    const sha256 = createHash('sha256').update(readFileSync(zip)).digest('hex');
+
+    const { call } = setup();
+    const locked = await call('remote:support', { source: { kind: 'bundle', file: zip } });
+    expect(locked).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_REQUIRED', field: 'source.passphrase', message: expect.stringContaining('private-key.pem') } });
+    const source = { kind: 'bundle', file: zip, passphrase: 'correct horse battery', sha256 };
+    expect(await call('remote:support', { source })).toMatchObject({ ok: true, value: { supported: true } });
+    const prefix = mkdtempSync(path.join(dir, 'root-'));
+    const login = { host: '127.0.0.1', port: sshd.port, user: sshd.user, key: { kind: 'file', path: path.join(dir, 'admin') }, knownHosts: `${sshd.knownHostsLine}\n` };
+    const planned = await call('remote:plan', { jobId: 'pb', source, login, prefix });
+    expect(planned.ok, JSON.stringify(planned.error)).toBe(true);
+    expect(planned.value.plan.files).toContainEqual(expect.objectContaining({ target: `${prefix}/etc/armorcode/private-key.pem`, mode: 0o600, secret: true }));
+    expect(await call('remote:support', { source: { ...source, sha256: '0'.repeat(64) } })).toMatchObject({ ok: false, error: { code: 'FILE_CHANGED' } });
   });
 });
