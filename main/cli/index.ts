@@ -4,7 +4,7 @@
  */
 import { platformsCommand } from './platforms';
 import { rotateCommand } from './rotate';
-import { scpCheckCommand } from './scp-check';
+import { PLATFORM_COMMANDS } from '../platforms';
 import { probeCommand } from './probe';
 import { keygenCommand } from './keygen';
 import { bundleCommand } from './bundle';
@@ -14,7 +14,7 @@ import { fleetCommand } from './fleet';
 import { installCommand, verifyCommand } from './install';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
 
-export const COMMANDS: Command[] = [platformsCommand, keygenCommand, probeCommand, generateCommand, rotateCommand, diagnoseCommand, scpCheckCommand, bundleCommand, fleetCommand, installCommand, verifyCommand];
+export const COMMANDS: Command[] = [platformsCommand, keygenCommand, probeCommand, generateCommand, rotateCommand, diagnoseCommand, ...PLATFORM_COMMANDS, bundleCommand, fleetCommand, installCommand, verifyCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
