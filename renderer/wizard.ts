@@ -14,15 +14,20 @@ export const STEP_TITLES: Record<StepId, string> = {
   credentials: 'Credentials',
   connectivity: 'Connectivity',
   configs: 'Configs',
+  install: 'Install',
   export: 'Export',
   done: 'Done',
 };
 
-/** The steps shown for a draft: all of them until a platform is chosen, then the platform's. */
+/**
+ * The steps shown for a draft: all of them until a platform is chosen, then the platform's. Every
+ * platform that generates agent files gets the Install step after Configs (it installs over SSH
+ * what the platform's host recipe supports, and shows the commands to run by hand otherwise).
+ */
 export function stepsFor(draft: Draft): StepId[] {
   const platform = draft.platform ? getPlatform(draft.platform) : undefined;
   if (!platform) return [...STEP_IDS];
-  return STEP_IDS.filter((s) => platform.steps.includes(s));
+  return STEP_IDS.filter((s) => platform.steps.includes(s) || (s === 'install' && platform.steps.includes('configs') && !platform.analysis));
 }
 
 /** Field path → message, from validating the form with the one answers validation (shared/answers). */

@@ -15,6 +15,7 @@ import { PLATFORM_IDS, platformChannels } from './platforms';
 import { probeChannels, trustedCaTextSchema } from './probe-contract';
 import { holdsNoSecret, keptReportSchema } from './probe-report';
 import { rotateChannels } from './rotation';
+import { installDraftSchema, remoteChannels } from './remote-contract';
 import { boundedAnswersSchema } from './bounded-json';
 
 /** A job id the renderer makes up (letters, digits, '-', '_'). */
@@ -48,6 +49,8 @@ export const draftSchema = z.object({
   trustedCa: trustedCaTextSchema.refine(holdsNoSecret, 'only certificates, never a private key').optional(),
   /** The bundle the Export step wrote for this onboarding (Done names it; another onboarding's is not this one's). */
   bundlePath: z.string().max(4096).optional(),
+  /** The Install step's agent host (public data: where, who, the key's path, its pin) and what was installed there. */
+  install: installDraftSchema.optional(),
 });
 export type Draft = z.infer<typeof draftSchema>;
 
@@ -79,6 +82,7 @@ export const contract = {
   ...platformChannels,
   ...probeChannels,
   ...rotateChannels,
+  ...remoteChannels(draftSchema),
 } satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

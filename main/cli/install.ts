@@ -11,10 +11,10 @@ import { getPlatform, PLATFORMS } from '../../shared/platforms';
 import { recogniseGenerated } from '../../shared/platforms/recognise';
 import type { AgentWhere, Artifact, PlatformId } from '../../shared/platforms/types';
 import type { AppError } from '../../shared/result';
+import { installRecordSchema } from '../../shared/remote-contract';
 import { hostSchema, portSchema } from '../../shared/validate';
 import { importBundle, openBundle, readBundleFile } from '../services/bundle';
 import { keyForSsh2 } from '../services/keys';
-import { z } from 'zod';
 import { planRemoteInstall, runRemoteInstall, type InstallEvent, type InstallRecord } from '../services/remote/install';
 import { planRemoteUndo, runRemoteUndo } from '../services/remote/undo';
 import { openSession, type HostSession, type HostTarget } from '../services/remote/session';
@@ -330,23 +330,6 @@ export const verifyCommand: Command = {
   },
 };
 
-const cmd = z.object({ title: z.string(), command: z.string(), privileged: z.boolean().optional(), mayFail: z.boolean().optional() });
-const recordSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
-  at: z.string(),
-  host: z.string(),
-  port: z.number(),
-  user: z.string(),
-  prefix: z.string(),
-  platform: z.string(),
-  variant: z.string(),
-  files: z.array(z.object({ target: z.string().startsWith('/'), sha256: z.string().regex(/^[0-9a-f]{64}$/), mode: z.number(), backup: z.string().startsWith('/').optional() })).max(1000),
-  dirsCreated: z.array(z.string().startsWith('/')).max(1000),
-  stop: z.array(cmd).max(20),
-  agentMade: z.array(z.string().startsWith('/')).max(100),
-  where: z.unknown(),
-});
-
 async function undoInstall(io: CliIo, values: Record<string, string | boolean | undefined>, file: string): Promise<number> {
   let raw: unknown;
   try {
@@ -355,7 +338,7 @@ async function undoInstall(io: CliIo, values: Record<string, string | boolean | 
   } catch {
     throw new UsageError(`--undo: cannot read ${file} as JSON (give the "record" printed by install --json)`);
   }
-  const parsed = recordSchema.safeParse(raw);
+  const parsed = installRecordSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`--undo: ${file} is not an install record (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''})`);
   const record = parsed.data as unknown as InstallRecord;
   const target = await hostTarget(io, values);

@@ -7,6 +7,7 @@ import { detailsStep } from './details/DetailsStep';
 import { credentialsStep } from './credentials/CredentialsStep';
 import { connectivityStep } from './connectivity/ConnectivityStep';
 import { configsStep } from './configs/ConfigsStep';
+import { installStep } from './install/InstallStep';
 import { exportStep } from './export/ExportStep';
 import { doneStep } from './done/DoneStep';
 
@@ -16,6 +17,7 @@ export const STEP_VIEWS: Record<StepId, StepView> = {
   credentials: credentialsStep,
   connectivity: connectivityStep,
   configs: configsStep,
+  install: installStep,
   export: exportStep,
   done: doneStep,
 };

@@ -21,6 +21,7 @@ export const STEP_IDS = [
   'credentials',
   'connectivity',
   'configs',
+  'install',
   'export',
   'done',
 ] as const;

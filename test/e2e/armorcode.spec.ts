@@ -111,6 +111,9 @@ test('a new user goes from platform pick to written ArmorCode agent files', asyn
   expect(readFileSync(path.join(out, 'known_hosts'), 'utf8')).toBe(`${hostKeyLine}\n`);
 
   await next.click();
+  // The Install step (install over SSH, or the commands to run by hand) comes between Configs and Export.
+  await expect(app.getByRole('heading', { level: 1 })).toContainText('Install');
+  await next.click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
   await next.click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Done');

@@ -48,6 +48,9 @@ test('a passphrase bundle carries neither the token nor the private key in clear
   await app.getByRole('button', { name: 'Write now' }).click();
   await expect(app.getByTestId('write-summary')).toHaveText(`Wrote 2 of 2 files to ${out}.`);
   await next.click();
+  // The Install step (install over SSH, or the commands to run by hand) comes between Configs and Export.
+  await expect(app.getByRole('heading', { level: 1 })).toContainText('Install');
+  await next.click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
 
   // 1. The files of this onboarding.

@@ -166,6 +166,9 @@ test.describe('bundle at the end of an onboarding', () => {
     await next.click();
 
     // Export: the files of this onboarding, secrets encrypted with a passphrase.
+    // The Install step (install over SSH, or the commands to run by hand) comes between Configs and Export.
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Install');
+    await next.click();
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
     await expect(app.getByLabel('Bundle file', { exact: true })).toHaveValue(`${out}.zip`);
     await expectAccessible(app, 'export step');

@@ -146,6 +146,9 @@ test.describe('connectivity step', () => {
     // Export uses it by default: no paste, no new check.
     await app.getByRole('button', { name: 'Next' }).click();
     await app.getByRole('button', { name: 'Next' }).click();
+    // The Install step (install over SSH, or the commands to run by hand) comes between Configs and Export.
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Install');
+    await app.getByRole('button', { name: 'Next' }).click();
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
     await expect(app.getByTestId('kept-report')).toContainText('some checks failed');
     await expect(app.getByRole('radio', { name: /The report of the last check/ })).toBeChecked();

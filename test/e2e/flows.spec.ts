@@ -65,6 +65,9 @@ test.describe('Bamboo: an existing bamboo-agent-home', () => {
     await expect(app.getByText(`${home}/bin/bamboo-agent.sh restart`, { exact: true })).toBeVisible();
 
     await next.click();
+    // The Install step (install over SSH, or the commands to run by hand) comes between Configs and Export.
+    await expect(heading(app)).toContainText('Install');
+    await next.click();
     await expect(heading(app)).toContainText('Export');
     await next.click();
     await expect(heading(app)).toContainText('Done');

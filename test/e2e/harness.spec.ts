@@ -81,6 +81,9 @@ test.describe('Harness delegate', () => {
     expect(args.at(-2)).toMatch(/^harness\/delegate:\d{2}\.\d{2}\.\d+$/);
 
     await next.click();
+    // The Install step (install over SSH, or the commands to run by hand) comes between Configs and Export.
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Install');
+    await next.click();
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
   });
 

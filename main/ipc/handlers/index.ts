@@ -13,6 +13,7 @@ import { configsHandlers } from './configs';
 import { platformHandlers } from '../../platforms';
 import { probeHandlers } from './probe';
 import { rotateHandlers } from './rotate';
+import { remoteHandlers } from './remote';
 
 export function createHandlers(deps: Deps, jobs: JobRegistry): Handlers<Contract> {
   return {
@@ -24,5 +25,6 @@ export function createHandlers(deps: Deps, jobs: JobRegistry): Handlers<Contract
     ...platformHandlers(),
     ...probeHandlers(deps, jobs),
     ...rotateHandlers(deps, jobs),
+    ...remoteHandlers(deps, jobs),
   };
 }

@@ -56,8 +56,8 @@ export interface HostSession {
 const lostError = (detail: string): AppError => ({ code: 'CONNECTION_LOST', message: `The connection to the host was lost: ${detail}.`, hint: 'Check the host is up and reachable, then run the install again: it tells what is already in place and finishes or undoes it.' });
 
 /**
- * Opens a session. With `scanOnly`, stops after the key exchange and returns the presented key
- * (as HOST_KEY_REQUIRED when it is not pinned) without authenticating.
+ * Opens a session. A host whose key is not pinned fails with HOST_KEY_REQUIRED (the presented key
+ * in the hint) before authenticating; scanHostKey reads the key for first contact.
  */
 export function openSession(t: HostTarget, signal?: AbortSignal): Promise<Result<HostSession>> {
   const pins = pinnedKeys(t.knownHosts, t.host, t.port);
@@ -191,5 +191,54 @@ function execOn(client: InstanceType<typeof ssh2.Client>, command: string, gone:
       if (opts?.stdin !== undefined) stream.end(opts.stdin);
       else stream.end();
     });
+  });
+}
+
+/**
+ * The key a host presents, read in the key exchange and then dropped: no user name and no key of
+ * ours is sent. `pinned` compares it with the pins in `knownHosts` (offering the pinned key types
+ * first, so a host with several keys shows the pinned kind). TIMEOUT, CONNECTION_LOST, CANCELLED.
+ */
+export function scanHostKey(t: { host: string; port: number; knownHosts: string; timeoutMs?: number }, signal?: AbortSignal): Promise<Result<PresentedKey & { pinned: 'yes' | 'no' | 'mismatch' }>> {
+  const pins = pinnedKeys(t.knownHosts, t.host, t.port);
+  return new Promise((resolve) => {
+    const client = new ssh2.Client();
+    let settled = false;
+    const finish = (r: Result<PresentedKey & { pinned: 'yes' | 'no' | 'mismatch' }>): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      client.end();
+      resolve(r);
+    };
+    const onAbort = (): void => finish(err('CANCELLED', 'Cancelled.'));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    client.on('error', (e: Error & { level?: string }) => {
+      if (e.level === 'client-timeout') return finish(err('TIMEOUT', `${t.host}:${t.port} did not answer the SSH handshake in time.`, 'Check the host, the port and any firewall between.'));
+      finish(err('CONNECTION_LOST', `Could not reach SSH on ${t.host}:${t.port}: ${e.message}.`, 'Check the host name and port, that the host is up and that sshd runs there.'));
+    });
+    client.on('close', () => finish(err('CONNECTION_LOST', `${t.host}:${t.port} closed the connection before showing a host key.`, 'Check that this port is an SSH server.')));
+    client.on('ready', () => finish(err('INTERNAL', 'The host key scan went past the key exchange.')));
+    try {
+      client.connect({
+        host: t.host,
+        port: t.port,
+        username: 'agent-onboard-scan',
+        readyTimeout: t.timeoutMs ?? 15_000,
+        tryKeyboard: false,
+        algorithms: { serverHostKey: hostKeyPreference(pins.map((p) => p.keyType)) as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
+        hostVerifier: (key: Buffer) => {
+          const blob = Buffer.from(key);
+          const type = keyTypeOf(blob);
+          const b64 = blob.toString('base64');
+          const pinned = pins.length === 0 ? 'no' : pins.some((p) => p.keyType === type && p.key === b64) ? 'yes' : 'mismatch';
+          finish(ok({ type, fingerprint: fingerprintOf(blob), line: knownHostsLine(t.host, t.port, type, b64), pinned }));
+          return false;
+        },
+      });
+    } catch (e) {
+      finish(err('BAD_INPUT', `Cannot connect to ${t.host}:${t.port}: ${e instanceof Error ? e.message : String(e)}`));
+    }
   });
 }

@@ -6,6 +6,7 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { JobProgress } from '../../components/JobProgress';
 import { ManifestSummary, ManifestTable } from '../../components/bundle/ManifestTable';
 import { useJob } from '../../components/useJob';
+import { InstallOnHost } from './InstallOnHost';
 
 type Inspected = ChannelOutput<'bundle:inspect'>;
 /** What the overwrite question was asked about: the unpack uses exactly this, not the fields as they are now. */
@@ -170,6 +171,7 @@ export function OpenBundle(): React.JSX.Element {
           </p>
           <ManifestSummary manifest={opened.manifest} />
           <ManifestTable files={opened.files} caption="Files in the bundle" />
+          {opened.ok && <InstallOnHost key={opened.sha256} file={file} passphrase={passphrase} sha256={opened.sha256} platformId={opened.manifest.platform} />}
         </div>
       ) : null}
     </section>
