@@ -329,8 +329,8 @@ export interface TomlEdit {
   path: TomlPath;
   /** The new value as TOML source, e.g. tomlBasicString(token) or `0001-01-01T00:00:00Z`. */
   toml: string;
-  /** What it must read back as (compared with smol-toml's reading; dates as ISO text). */
-  expect: string | number | boolean;
+  /** What it must read back as (dates as ISO text); by default what `toml` reads as on its own. */
+  expect?: string | number | boolean;
 }
 
 /**
@@ -363,7 +363,11 @@ export function editToml(text: string, edits: readonly TomlEdit[]): Result<{ tex
   const after = parseToml(spliced.value.text);
   if (!before.ok || !after.ok) return err('UNSAFE_VALUE', 'The edited TOML would not parse; nothing was changed.');
   let expected: unknown = plain(before.value);
-  for (const e of edits) expected = setAt(expected, e.path, e.expect);
+  for (const e of edits) {
+    const alone = parseToml(`v = ${e.toml}\n`);
+    if (!alone.ok) return err('UNSAFE_VALUE', `The new value for ${pathText(e.path)} is not one TOML value; nothing was changed.`);
+    expected = setAt(expected, e.path, e.expect ?? plain(alone.value.v));
+  }
   if (!sameValue(expected, plain(after.value))) return err('UNSAFE_VALUE', 'The edited TOML would not read back as intended; nothing was changed.');
   return ok({ text: spliced.value.text, ranges: spliced.value.ranges, oldRanges: splices.map((s) => [s.start, s.end] as [number, number]) });
 }

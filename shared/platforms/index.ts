@@ -6,8 +6,9 @@ import { bambooRemote } from './bamboo-remote';
 import { bambooElastic } from './bamboo-elastic';
 import { buildkite } from './buildkite';
 import { harness } from './harness';
+import { gitlabRunner } from './gitlab-runner';
 
-export const PLATFORMS: readonly AnyPlatform[] = [armorcode, bambooRemote, bambooElastic, buildkite, harness];
+export const PLATFORMS: readonly AnyPlatform[] = [armorcode, bambooRemote, bambooElastic, buildkite, harness, gitlabRunner];
 
 /** The platform with this id, or undefined. */
 export function getPlatform(id: string): AnyPlatform | undefined {

@@ -13,6 +13,7 @@ export const PLATFORM_IDS = [
   'bamboo-elastic',
   'buildkite',
   'harness',
+  'gitlab-runner',
 ] as const;
 export type PlatformId = (typeof PLATFORM_IDS)[number];
 
@@ -307,6 +308,30 @@ export interface Platform<A = unknown> {
   vendorApi?: VendorApi;
   /** Text in an install folder's files that says it is this platform's (folder recognition). */
   recognise?: RegExp;
+  /** Checking the agent token with the vendor itself, before anything is written (with consent). */
+  tokenVerify?: TokenVerify<A>;
+}
+
+/** What the vendor said about a token checked with the token itself. */
+export interface TokenVerification {
+  state: 'valid' | 'invalid' | 'expired' | 'unknown';
+  /** In sentences, what it means and what to do next. */
+  message: string;
+  /** When the token expires (ISO 8601), when the vendor said. */
+  expiresAt?: string;
+}
+
+/**
+ * A check of the agent token with the vendor using only the token: one documented request that
+ * creates nothing (the main process sends it, through the proxy and CA of the answers), and its
+ * reader. Generic: any platform whose vendor has such an endpoint fills it.
+ */
+export interface TokenVerify<A = unknown> {
+  /** In sentences: what is sent where, and that it creates nothing (shown before the user agrees). */
+  what: string;
+  /** The request for these answers; TOKEN_WRONG_KIND for a token this endpoint cannot check. */
+  request(a: A, token: string): Result<VendorRequest>;
+  read(answer: { status: number; body: unknown }, now: Date): TokenVerification;
 }
 
 /**
