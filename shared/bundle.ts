@@ -1,9 +1,10 @@
 /**
  * Config bundles, the pure part: the manifest format, which files count as secret, which entry
  * names are safe to unpack, and the README with the next steps. The zip itself, the checksums and
- * the encryption live in main/services/bundle.ts; the renderer uses the types and schemas here.
+ * the encryption live in main/services/bundle/; the renderer uses the types and schemas here.
  */
 import { z } from 'zod';
+import { getPlatform } from './platforms';
 import { PLATFORM_IDS, type AnyPlatform, type Command, type Removal } from './platforms/types';
 import { err, ok, type Result } from './result';
 
@@ -29,8 +30,8 @@ export const COMPANY_CA_FILE = 'company-ca.pem';
 
 /**
  * How to make the agent host trust the company CA, for a bundle that carries it: the system
- * store on each OS (what curl, Go agents and the OS use), and the notes for agents that do not
- * read it (Java's own trust store for Bamboo; containers, which see only their image's store).
+ * store on each OS (what curl, Go agents and the OS use), the note for containers (which see only
+ * their image's store), and the platform's own notes (`caNotes`) for agents that read another store.
  */
 export function companyCaSteps(platform: AnyPlatform['id'] | null): { commands: Command[]; notes: string[] } {
   const f = COMPANY_CA_FILE;
@@ -38,15 +39,7 @@ export function companyCaSteps(platform: AnyPlatform['id'] | null): { commands: 
     `\`${f}\` is the CA the connectivity checks trusted (a TLS-inspecting proxy's root or an internal CA). Check its fingerprint with your security team before trusting it: \`openssl x509 -in ${f} -noout -subject -fingerprint -sha256\`.`,
     `Containers (Docker, Kubernetes, ECS) do not see the host's trust store: add \`${f}\` to the image or mount it as the vendor documents for that install.`,
   ];
-  if (platform === 'bamboo-remote' || platform === 'bamboo-elastic') {
-    notes.push(`The Bamboo agent is a Java program and reads the JVM's trust store, not the system's: \`sudo keytool -importcert -noprompt -cacerts -alias company-ca -file ${f}\` (asks for the store password, \`changeit\` unless changed), then restart the agent.`);
-  }
-  if (platform === 'harness') {
-    notes.push(`Harness delegates (image 23.10.81202 or later) load PEM certificates from \`/opt/harness-delegate/ca-bundle/\` when started as root. The generated Kubernetes manifest, Helm install and Docker script already mount the company CA there; for ECS and shell installs, add it as Harness's guide shows (https://developer.harness.io/docs/platform/delegates/secure-delegates/install-delegates-with-custom-certs).`);
-  }
-  if (platform === 'buildkite') {
-    notes.push(`The Buildkite agent (a Go program) trusts the system store, or the file named by \`SSL_CERT_FILE\`: in a container, mount \`${f}\` and set \`SSL_CERT_FILE\` to a bundle that holds it together with the public CAs.`);
-  }
+  notes.push(...(getPlatform(platform ?? '')?.caNotes?.(f) ?? []));
   return {
     commands: [
       { title: 'Trust the company CA (Debian, Ubuntu)', command: `sudo cp ${f} /usr/local/share/ca-certificates/company-ca.crt && sudo update-ca-certificates`, os: 'linux' },

@@ -6,9 +6,10 @@
  * The store keeps only the salt, the parameters and a sealed check value to recognise the right
  * passphrase; the key lives in memory until the process ends or the user locks it.
  */
-import { createCipheriv, createDecipheriv, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { err, ok, type Result } from '../../shared/result';
 import type { Deps, SecretCipher, SecretLock, SecretLockState } from './deps';
+import { deriveKey, gcmOpen, gcmSeal, NONCE_BYTES, TAG_BYTES } from './kdf-aead';
 import type { KeyValueStore } from './store';
 import { SecretVault } from './vault';
 
@@ -31,23 +32,17 @@ interface KeyRecord {
   check: string;
 }
 
-function derive(passphrase: string, salt: Buffer, o: { N: number; r: number; p: number }): Promise<Buffer> {
-  const options: ScryptOptions = { N: o.N, r: o.r, p: o.p, maxmem: 256 * o.N * o.r };
-  return new Promise((resolve, reject) => scrypt(passphrase.normalize('NFC'), salt, 32, options, (e, key) => (e ? reject(e) : resolve(key))));
-}
-
+/** A sealed secret: version byte, nonce, tag, ciphertext. */
 function seal(key: Buffer, plain: Buffer): Buffer {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+  const iv = randomBytes(NONCE_BYTES);
+  const { body, tag } = gcmSeal(key, iv, plain);
+  return Buffer.concat([Buffer.from([VERSION]), iv, tag, body]);
 }
 
 function open(key: Buffer, blob: Buffer): Buffer {
-  if (blob.length < 29 || blob[0] !== VERSION) throw new Error('not a sealed secret');
-  const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(1, 13));
-  decipher.setAuthTag(blob.subarray(13, 29));
-  return Buffer.concat([decipher.update(blob.subarray(29)), decipher.final()]);
+  const head = 1 + NONCE_BYTES + TAG_BYTES;
+  if (blob.length < head || blob[0] !== VERSION) throw new Error('not a sealed secret');
+  return gcmOpen(key, blob.subarray(1, 1 + NONCE_BYTES), blob.subarray(head), blob.subarray(1 + NONCE_BYTES, head));
 }
 
 function readRecord(raw: unknown): KeyRecord | undefined {
@@ -80,13 +75,13 @@ export class PassphraseCipher implements SecretCipher, SecretLock {
       if (record) return err('ALREADY_EXISTS', 'A passphrase is already set for the saved secrets.', 'Unlock with it, or forget the saved secrets to start again.');
       if (passphrase.length < MIN_STORE_PASSPHRASE) return err('BAD_INPUT', `Use at least ${MIN_STORE_PASSPHRASE} characters: this passphrase guards every saved secret on this disk.`);
       const salt = randomBytes(16);
-      const key = await derive(passphrase, salt, KDF);
+      const key = await deriveKey(passphrase, salt, KDF);
       this.store.set(SECRETS_KEY, { v: VERSION, kdf: 'scrypt', ...KDF, salt: salt.toString('base64'), check: seal(key, CHECK).toString('base64') } satisfies KeyRecord);
       this.key = key;
       return ok('unlocked');
     }
     if (!record) return err('NOT_FOUND', 'No passphrase is set up here yet, so there is nothing to unlock.');
-    const key = await derive(passphrase, Buffer.from(record.salt, 'base64'), record);
+    const key = await deriveKey(passphrase, Buffer.from(record.salt, 'base64'), record);
     let check: Buffer;
     try {
       check = open(key, Buffer.from(record.check, 'base64'));

@@ -54,7 +54,7 @@ export interface RotateRequest {
 /** Where the token checks say this token belongs, or why it does not. */
 function checkNewToken(platform: AnyPlatform, raw: string): Result<{ token: string; info: RotationPlan['token'] }> {
   if (platform.credential.kind !== 'token' || platform.updaters.length === 0) return err('BAD_INPUT', `${platform.name} has no token to rotate.`);
-  const v = checkToken(platform.id, raw);
+  const v = checkToken(platform.credential.token, raw);
   if (v.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', v.message, `Get the right one from ${v.where}`);
   if (v.verdict === 'invalid') return err('TOKEN_INVALID', v.message, `Get it from ${v.where}`);
   return ok({ token: v.token, info: { kindName: v.kindName, message: v.note ? `${v.message} ${v.note}` : v.message, cleaned: v.cleaned, masked: maskToken(v.token) } });

@@ -9,6 +9,7 @@
 import { parse, TomlError } from 'smol-toml';
 import { err, ok, type Result } from '../result';
 import { applySplices } from './splice';
+import { quoteToml } from '../escape';
 
 /** A value's place in a document: keys and array indexes from the root (`['runners', 0, 'token']`). */
 export type TomlPath = (string | number)[];
@@ -47,32 +48,11 @@ export function parseToml(text: string): Result<Record<string, unknown>> {
 }
 
 // eslint-disable-next-line no-control-regex -- TOML forbids these raw in strings
-const TOML_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
-
-/** `value` as a TOML basic string ("…"), escaped so it reads back as exactly `value`. */
-export function tomlBasicString(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
+const TOML_CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** `value` as a TOML literal string ('…') when it can be one (no `'`, no control characters). */
 export function tomlLiteralString(value: string): string | undefined {
-  return value.includes("'") || TOML_CONTROL.test(value) || value.includes('\t') ? undefined : `'${value}'`;
-}
-
-/** A bare key when `key` may be one, else a basic string. */
-export function tomlKey(key: string): string {
-  return /^[A-Za-z0-9_-]+$/.test(key) ? key : tomlBasicString(key);
+  return value.includes("'") || TOML_CONTROL.test(value) ? undefined : `'${value}'`;
 }
 
 class Scan {
@@ -327,7 +307,7 @@ export function findTomlEntry(layout: TomlLayout, path: TomlPath): TomlEntry | u
 /** One in-place edit: the value at `path` becomes `value`, written as `toml` (already valid TOML). */
 export interface TomlEdit {
   path: TomlPath;
-  /** The new value as TOML source, e.g. tomlBasicString(token) or `0001-01-01T00:00:00Z`. */
+  /** The new value as TOML source, e.g. a quoteToml() string or `0001-01-01T00:00:00Z`. */
   toml: string;
   /** What it must read back as (dates as ISO text); by default what `toml` reads as on its own. */
   expect?: string | number | boolean;
@@ -335,11 +315,13 @@ export interface TomlEdit {
 
 /**
  * A string value rendered in the quoting the old value used where it can be (a literal string
- * stays literal), a basic string otherwise.
+ * stays literal), a basic string (shared/escape's TOML escaper) otherwise; UNSAFE_VALUE for a value
+ * no TOML string may hold.
  */
-export function tomlStringLike(entry: TomlEntry | undefined, value: string): string {
-  if (entry?.kind === 'literal') return tomlLiteralString(value) ?? tomlBasicString(value);
-  return tomlBasicString(value);
+export function tomlStringLike(entry: TomlEntry | undefined, value: string, label?: string): Result<string> {
+  const basic = quoteToml(value, label);
+  if (!basic.ok) return basic;
+  return ok(entry?.kind === 'literal' ? (tomlLiteralString(value) ?? basic.value) : basic.value);
 }
 
 /**

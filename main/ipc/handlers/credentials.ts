@@ -2,7 +2,8 @@
 import { REVEAL_MS, type SecretStoreStatus } from '../../../shared/credentials-contract';
 import type { Contract } from '../../../shared/ipc';
 import { err, ok, type Result } from '../../../shared/result';
-import { checkToken } from '../../../shared/tokens';
+import { getPlatform } from '../../../shared/platforms';
+import { checkToken, GENERIC_TOKEN } from '../../../shared/tokens';
 import type { Deps } from '../../services/deps';
 import { formatFor, generateKeyPair, importKey } from '../../services/keys';
 import { defaultComment, describeSecret, forgetSecret, keyTargetFor, persistSecret, putKey, putToken, revealToken } from '../../services/secrets';
@@ -55,7 +56,8 @@ export function credentialsHandlers(deps: Deps, _jobs: JobRegistry): Handlers<Cr
       return ok({ ...summary, sourceFormat: imported.value.sourceFormat, converted: imported.value.converted });
     },
     'tokens:check': async ({ platform, text }) => {
-      const verdict = checkToken(platform, text);
+      const credential = getPlatform(platform)?.credential;
+      const verdict = checkToken(credential?.kind === 'token' ? credential.token : GENERIC_TOKEN, text);
       if (verdict.verdict !== 'ok') return ok(verdict);
       const summary = putToken(vault, platform, verdict);
       return ok({ ...summary, verdict: 'ok' as const, message: verdict.message, cleaned: verdict.cleaned });

@@ -1,7 +1,7 @@
 /**
  * The TLS step: a handshake that never rejects the certificate itself (so it can be shown and
  * judged), then the facts — protocol, subject, issuer, names, validity, trust — and a verdict:
- * expired, not trusted (or intercepted, by the rule in shared/probe.ts), wrong name, or fine.
+ * expired, not trusted (or intercepted, by the rule in shared/probe/interception.ts), wrong name, or fine.
  */
 import net from 'node:net';
 import tls, { type PeerCertificate, type TLSSocket } from 'node:tls';

@@ -2,7 +2,7 @@
  * Installing the tunnel on a host over SSH: the Docker Compose variant's supervisord.conf runs as
  * it is under the host's own supervisord, with the container paths moved under the install root
  * (the prefix). The move is exact: for every generated conf, rerooting it gives the same bytes as
- * generating it with the host layout (test/unit/shared/armorcode-host-install.test.ts).
+ * generating it with the host layout (test/integration/shared/platforms/armorcode/host-install.test.ts).
  */
 import { err, ok, type Result } from '../../result';
 import type { AgentWhere, Artifact, HostRecipe } from '../types';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { doc } from '../answers-doc';
 import type { Platform } from '../types';
 import { BAMBOO_ELASTIC_FAILURES } from './failures';
+import { bambooCaNotes } from '../bamboo-remote/ca';
 
 export { parsePolicy, type ParsedPolicy } from './policy';
 export { parseFailureText, principalArnKey, type FailureFacts } from './failure-text';
@@ -57,4 +58,5 @@ export const bambooElastic: Platform<BambooElasticAnswers> = {
   failures: BAMBOO_ELASTIC_FAILURES,
   // An analysis of AWS policies: nothing runs, so nothing comes online.
   online: [],
+  caNotes: bambooCaNotes,
 };

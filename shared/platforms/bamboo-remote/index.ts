@@ -7,6 +7,8 @@ import { BAMBOO_REMOTE_FAILURES } from './failures';
 import { generateExisting, generateInstaller } from './installer';
 import { wrapperConfUpdater } from './updater';
 import { bambooRemoteOnline } from './online';
+import { bambooToken } from './token';
+import { bambooCaNotes } from './ca';
 
 export { bambooRemoteAnswers, type BambooRemoteAnswers } from './answers';
 export { readWrapperConf, setSecurityToken, type WrapperConfInfo } from './wrapper-conf';
@@ -54,7 +56,7 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
   answers: bambooRemoteAnswers,
   credential: {
     kind: 'token',
-    token: { name: 'security token', where: 'Bamboo → Administration → Agents → Install remote agent (40 hexadecimal characters).' },
+    token: bambooToken,
   },
   endpoints(a): Endpoint[] {
     const u = new URL(baseUrl(a.serverUrl));
@@ -88,4 +90,5 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
   ],
   failures: BAMBOO_REMOTE_FAILURES,
   online: bambooRemoteOnline,
+  caNotes: bambooCaNotes,
 };

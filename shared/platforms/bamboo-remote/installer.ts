@@ -11,6 +11,7 @@ import { cmdSetValue, psQuote, shQuote, systemdQuote, systemdValue } from './quo
 import { BAMBOO_TOKEN_PATTERN } from './wrapper-conf';
 import { restartCommands } from './restart';
 import { checkToken } from '../../tokens';
+import { bambooToken } from './token';
 
 /** The folder inside the agent home where the service user runs the installer on Linux. */
 export const STAGING = 'agent-onboard-install';
@@ -211,7 +212,7 @@ function commands(a: BambooRemoteAnswers, v: Values): Result<Command[]> {
 export function generateInstaller(a: BambooRemoteAnswers, credential: Credential): Result<Generated> {
   if (credential.kind !== 'token') return err('TOKEN_WRONG_KIND', 'The Bamboo remote agent needs the server security token.');
   // Cleaned as a paste is (quotes, `securityToken=`, the installer command's `-t `), then checked.
-  const verdict = checkToken('bamboo-remote', credential.token);
+  const verdict = checkToken(bambooToken, credential.token);
   if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get the security token from ${verdict.where}`);
   const token = verdict.verdict === 'ok' ? verdict.token : credential.token.trim();
   if (!BAMBOO_TOKEN_PATTERN.test(token)) {

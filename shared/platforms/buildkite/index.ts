@@ -1,6 +1,7 @@
 /** Buildkite agent (reference/platforms.md §4). */
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
+import { buildkiteToken } from './token';
 import { err, ok, type Result } from '../../result';
 import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
 import { checkTokenText } from '../../edit/values';
@@ -13,6 +14,7 @@ import { buildkiteRemoval } from './removal';
 import { generateEnv } from './systemd';
 import { BUILDKITE_UPDATERS } from './updaters';
 import { buildkiteOnline } from './online';
+import { buildkiteCaNotes } from './ca';
 
 export { buildkiteAnswers, type BuildkiteAnswers, DEFAULT_ENDPOINT } from './answers';
 export { WHICH_TOKEN } from './common';
@@ -31,7 +33,7 @@ function generate(a: BuildkiteAnswers, credential: Credential, variant: string, 
   if (credential.kind !== 'token') return err('BAD_INPUT', 'The Buildkite agent needs its agent token.');
   const text = checkTokenText(credential.token, 'The agent token');
   if (!text.ok) return text;
-  const verdict = checkToken('buildkite', credential.token);
+  const verdict = checkToken(buildkiteToken, credential.token);
   if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get an agent token from ${verdict.where}`);
   // Docker mounts the company CA where the agent loads it; the packaged agent uses the host's store.
   const generated = gen(a, credential.token, extras?.trustedCa);
@@ -64,7 +66,7 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   answers: buildkiteAnswers,
   credential: {
     kind: 'token',
-    token: { name: 'agent token', where: 'Buildkite → Agents → your cluster → Agent Tokens (not an API token bkua_…, not the bkaa_ session token an agent gets when it registers).' },
+    token: buildkiteToken,
   },
   endpoints(a): Endpoint[] {
     return [httpsEndpoint('agent-api', a.endpoint, 'Buildkite Agent API', 'buildkite-agent-api'), ...proxyEndpoints(a.proxyUrl)];
@@ -79,4 +81,5 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   ],
   failures: BUILDKITE_FAILURES,
   online: buildkiteOnline,
+  caNotes: buildkiteCaNotes,
 };

@@ -1,7 +1,6 @@
 /** Pieces every GitLab Runner install type shares: quoting, the proxy environment, the notes. */
-import { err, ok, type Result } from '../../result';
 import { noProxyValue } from '../../validate';
-import { checkLine } from '../../edit/values';
+import { quoteSh } from '../../escape';
 import type { GitlabRunnerAnswers } from './answers';
 
 /** The proxy as the runner (a Go program) reads it; empty without a proxy. */
@@ -11,20 +10,10 @@ export function proxyEnv(a: Pick<GitlabRunnerAnswers, 'proxyUrl' | 'noProxy'>): 
   return [['HTTPS_PROXY', a.proxyUrl], ['HTTP_PROXY', a.proxyUrl], ...(noProxy ? [['NO_PROXY', noProxy] as [string, string]] : [])];
 }
 
-/**
- * One `"NAME=value"` word of a systemd `Environment=` line: `%` doubled (systemd specifiers);
- * quotes, backslashes and control characters refused, since systemd would read them differently.
- */
-export function systemdEnvWord(name: string, value: string): Result<string> {
-  const line = checkLine(value, name, 4096);
-  if (!line.ok) return line;
-  if (/["\\]/.test(value)) return err('UNSAFE_VALUE', `${name} cannot be written into a systemd unit safely: it has a quote or a backslash.`, 'Remove it from the value.');
-  return ok(`"${name}=${value.replace(/%/g, '%%')}"`);
-}
-
-/** `value` as one POSIX shell word (single-quoted unless it is plainly safe). */
-export function shellWord(value: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+/** `value` as one shell word (shared/escape), or `fallback` when no shell word can hold it (a line break). */
+export function shellWord(value: string, fallback = "'…'"): string {
+  const q = quoteSh(value);
+  return q.ok ? q.value : fallback;
 }
 
 /** What the user must know about the token and the settings GitLab keeps, said on every install type. */

@@ -5,7 +5,8 @@
  * returned, so a value can never change its structure.
  */
 import { err, ok, type Result } from '../../result';
-import { parseToml, tomlBasicString } from '../../edit/toml';
+import { parseToml } from '../../edit/toml';
+import { withQuotes, type Quoters } from '../../escape';
 import type { GitlabRunnerAnswers } from './answers';
 import { proxyEnv } from './common';
 
@@ -18,11 +19,10 @@ export interface TomlOptions {
   template?: boolean;
 }
 
-const q = tomlBasicString;
-const list = (values: string[]): string => `[${values.map(q).join(', ')}]`;
-
-/** The lines of config.toml (or of the chart's runners.config template). */
-function lines(a: GitlabRunnerAnswers, token: string, o: TomlOptions): string[] {
+/** The lines of config.toml (or of the chart's runners.config template); every value through the TOML escaper. */
+function lines(a: GitlabRunnerAnswers, token: string, o: TomlOptions, quoters: Quoters): string[] {
+  const q = (v: string): string => quoters.toml(v);
+  const list = (values: string[]): string => `[${values.map(q).join(', ')}]`;
   const out: string[] = [];
   if (!o.template) {
     out.push(
@@ -58,7 +58,9 @@ function lines(a: GitlabRunnerAnswers, token: string, o: TomlOptions): string[] 
 
 /** config.toml as text, proven to read back with every value as given. */
 export function renderConfigToml(a: GitlabRunnerAnswers, token: string, o: TomlOptions): Result<string> {
-  const text = `${lines(a, token, o).join('\n')}\n`;
+  const built = withQuotes((quoters) => `${lines(a, token, o, quoters).join('\n')}\n`);
+  if (!built.ok) return built;
+  const text = built.value;
   const back = parseToml(text);
   if (!back.ok) return err('UNSAFE_VALUE', `config.toml would not read back: ${back.error.message}`);
   const runner = (back.value.runners as Record<string, unknown>[] | undefined)?.[0];

@@ -25,6 +25,13 @@ export function gitlabRunnerWhere(prefix: string): AgentWhere {
   };
 }
 
+/** The drop-in's Environment= words (as this app writes them) as shell words for `env`. */
+function proxyFromDropIn(text: string): string {
+  const line = /^Environment=(.*)$/m.exec(text)?.[1] ?? '';
+  const words = [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!).replace(/%%/g, '%'));
+  return words.map((w) => shellWord(w, '')).filter(Boolean).join(' ');
+}
+
 /** The recipe for the package variant's files under `prefix`. */
 export function gitlabRunnerHostRecipe(variant: string, files: Artifact[], prefix: string): Result<HostRecipe> {
   if (variant !== 'package') return err('BAD_INPUT', 'Installing over SSH takes the Linux package variant\'s files (config.toml and the systemd drop-in).', 'Generate the package variant, or follow the commands shown for Docker and Helm.');
@@ -70,7 +77,7 @@ export function gitlabRunnerHostRecipe(variant: string, files: Artifact[], prefi
   const pid = under(prefix, '/run/gitlab-runner.pid');
   const work = under(prefix, '/var/lib/gitlab-runner');
   dirs.push({ path: under(prefix, '/var/log'), mode: 0o755 }, { path: under(prefix, '/run'), mode: 0o755 }, { path: work, mode: 0o750 });
-  const env = dropIn ? (/^Environment=(.*)$/m.exec(dropIn.text)?.[1] ?? '').replace(/%%/g, '%') : '';
+  const env = dropIn ? proxyFromDropIn(dropIn.text) : '';
   return ok({
     kind: 'shell',
     title: `GitLab Runner under ${prefix} (run as the login user)`,

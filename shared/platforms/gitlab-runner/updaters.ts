@@ -23,7 +23,7 @@ function runnersOf(parsed: Record<string, unknown>): Record<string, unknown>[] {
 
 /** The new text of a date field, in the form the old value had (a TOML datetime or a string). */
 function dateLike(entry: TomlEntry, iso: string): string {
-  return entry.kind === 'other' ? iso : tomlStringLike(entry, iso);
+  return entry.kind === 'other' ? iso : entry.kind === 'literal' ? `'${iso}'` : `"${iso}"`;
 }
 
 function rotateConfigToml(text: string, token: string): Rotated {
@@ -47,7 +47,9 @@ function rotateConfigToml(text: string, token: string): Rotated {
   const at = (key: string): TomlEntry | undefined => entries.find((e) => e.path.length === 3 && e.path[0] === 'runners' && e.path[1] === 0 && e.path[2] === key);
   const tokenEntry = at('token');
   if (!tokenEntry) return ok({ text, changes: [], notes: ['The [[runners]] entry has no token line: the runner is not registered yet. Register it with its glrt- token first.'] });
-  const edits: (TomlEdit & { what: string })[] = [{ path: tokenEntry.path, toml: tomlStringLike(tokenEntry, token), expect: token, what: `token of runner ${runnerName(runners[0]!)}` }];
+  const quoted = tomlStringLike(tokenEntry, token, 'The runner token');
+  if (!quoted.ok) return quoted;
+  const edits: (TomlEdit & { what: string })[] = [{ path: tokenEntry.path, toml: quoted.value, expect: token, what: `token of runner ${runnerName(runners[0]!)}` }];
   const notes: string[] = [];
   for (const key of ['token_obtained_at', 'token_expires_at']) {
     const e = at(key);

@@ -1,6 +1,7 @@
 /** Harness delegate (reference/platforms.md §5). */
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
+import { harnessToken } from './token';
 import { err, ok, type Result } from '../../result';
 import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
 import { checkTokenText } from '../../edit/values';
@@ -15,6 +16,7 @@ import { generateShell } from './shell';
 import { HARNESS_UPDATERS } from './updaters';
 import { withTokenFormNotes } from './token-form';
 import { harnessOnline } from './online';
+import { harnessCaNotes } from './ca';
 
 export { harnessAnswers, type HarnessAnswers } from './answers';
 
@@ -33,7 +35,7 @@ function generate(a: HarnessAnswers, credential: Credential, variant: string, ex
   if (credential.kind !== 'token') return err('BAD_INPUT', 'The Harness delegate needs its delegate token.');
   const text = checkTokenText(credential.token, 'The delegate token');
   if (!text.ok) return text;
-  const verdict = checkToken('harness', credential.token);
+  const verdict = checkToken(harnessToken, credential.token);
   if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get the delegate token from ${verdict.where}`);
   // Kubernetes, Helm and Docker mount the company CA where the delegate loads it; ECS and shell installs are told how.
   const generated = gen(a, credential.token, extras?.trustedCa);
@@ -67,7 +69,7 @@ export const harness: Platform<HarnessAnswers> = {
   answers: harnessAnswers,
   credential: {
     kind: 'token',
-    token: { name: 'delegate token', where: 'Harness → Account Settings → Delegates → Tokens (the base64 value shown there).' },
+    token: harnessToken,
   },
   endpoints(a): Endpoint[] {
     return [httpsEndpoint('manager', a.managerEndpoint, 'Harness manager', 'harness-manager'), ...proxyEndpoints(a.proxyUrl)];
@@ -83,4 +85,5 @@ export const harness: Platform<HarnessAnswers> = {
   ],
   failures: HARNESS_FAILURES,
   online: harnessOnline,
+  caNotes: harnessCaNotes,
 };

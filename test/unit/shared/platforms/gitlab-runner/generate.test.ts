@@ -49,7 +49,7 @@ describe('GitLab Runner config.toml', () => {
     const g = gen('package', { proxyUrl: 'http://proxy.internal:3128', noProxy: '.corp.example, 10.0.0.5' });
     const dropIn = file(g, 'gitlab-runner.service.d/http-proxy.conf');
     expect(dropIn).toContain('[Service]');
-    expect(dropIn).toMatch(/^Environment="HTTPS_PROXY=http:\/\/proxy\.internal:3128" "HTTP_PROXY=http:\/\/proxy\.internal:3128" "NO_PROXY=\.corp\.example,10\.0\.0\.5"$/m);
+    expect(dropIn).toMatch(/^Environment=HTTPS_PROXY=http:\/\/proxy\.internal:3128 HTTP_PROXY=http:\/\/proxy\.internal:3128 NO_PROXY=\.corp\.example,10\.0\.0\.5$/m);
     const doc = parse(file(g, 'config.toml')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(doc.runners[0].environment).toEqual(['HTTPS_PROXY=http://proxy.internal:3128', 'HTTP_PROXY=http://proxy.internal:3128', 'NO_PROXY=.corp.example,10.0.0.5']);
   });

@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { AGENT_ONLINE_MODULE } from '../../../../shared/ansible/online-module';
+import { ansibleProject, onlineVars, pythonRegex } from '../../../../shared/ansible/project';
+import { readOnlineLog } from '../../../../shared/online';
+import { PLATFORMS } from '../../../../shared/platforms';
+import { armorcode } from '../../../../shared/platforms/armorcode';
+import { armorcodeSupervisord, hostLayout } from '../../../../shared/platforms/armorcode/ansible';
+import { generateArmorcode } from '../../../../shared/platforms/armorcode/generate';
+import type { Credential } from '../../../../shared/platforms/types';
+
+// A syntactically valid RSA key pair is not needed for layout: the generator checks the PEM shape.
+const KEY = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu', 'KUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQJAIJLixBy2qpFoS4DSmoEm', 'o3qGy0t6z09AIJtH+5OeRV1be+N4cDYJKffGzDa88vQENZiRm0GRq6a+HPGQMd2k', 'TQIhAKMSvzIBnni7ot/OSie2TmJLY4SwTQAevXysE2RbFDYdAiEBCUEaRQnMnbp7', '9mxDXDf6AU0cN/RPBjb9qSHDcWZHGzUCIG2Es59z8ugGrDY+pxLQnwfotadxd+Uy', 'v/Ow5T0q5gIJAiEAyS4RaI9YG8EWx/2w0T67ZUVAw8eOMB6BIUg0Xcu+3okCIBOs', '/5OiPgoTdSy7bcF9IGpSE8ZgGKzgYQVZeN97YE00', '-----END RSA PRIVATE KEY-----', ''].join('\n');
+// Ansible runs modules with the system's python3 (ansible-core is a Debian package).
+const PYTHON = '/usr/bin/python3';
+const KNOWN = '[tunnel.example.com]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GZVl\n';
+
+function credential(): Credential {
+  const pub = spawnSync('ssh-keygen', ['-y', '-f', '/dev/stdin'], { input: KEY, encoding: 'utf8' });
+  return { kind: 'ssh-keypair', privateKey: KEY, publicKey: pub.stdout.trim() || 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAQQCo9+BpMRYQ/dL3DS2CyJxRF+j6ctbT3/Qp84+KeFhnii7NT7fELilKUSnxS30WAvQCCo2yU1orfgqr41mM70MB', knownHosts: KNOWN };
+}
+
+const answers = armorcode.answers.parse({ server: 'tunnel.example.com', port: 2222, user: 'acme', services: [{ name: 'on', url: 'http://10.0.0.5:8080', remotePort: 5001 }] });
+
+describe('ansibleProject (ArmorCode, supervisord on the host)', () => {
+  const root = '/srv/agents/edge-1';
+  const placed = armorcodeSupervisord.files(answers, credential(), root);
+  if (!placed.ok) throw new Error(placed.error.message);
+  const files = ansibleProject({ platform: armorcode, type: armorcodeSupervisord, agents: [{ name: 'edge-1', host: '10.1.0.1', port: 2201, user: 'ops', root, answers, files: placed.value.files }], appVersion: 't', removalNotes: ['Ask ArmorCode to drop the key.'] });
+  const byPath = new Map(files.map((f) => [f.path, f]));
+
+  it('ships each host file byte-identical to the generator for the same layout, secrets marked', () => {
+    const direct = generateArmorcode(answers, credential(), 'docker', hostLayout(root));
+    if (!direct.ok) throw new Error(direct.error.message);
+    for (const name of ['supervisord.conf', 'private-key.pem', 'known_hosts', 'public-key.pem', 'pre-launch-check.sh']) {
+      const shipped = byPath.get(`host_files/edge-1/${name}`)!;
+      const generated = direct.value.files.find((f) => f.path === name)!;
+      expect(shipped.text).toBe(generated.text);
+      expect(shipped.secret).toBe(generated.secret);
+    }
+    expect(byPath.get('host_files/edge-1/private-key.pem')!.secret).toBe(true);
+    expect(byPath.get('host_files/edge-1/supervisord.conf')!.text).toContain(`${root}/etc/armorcode/private-key.pem`);
+  });
+
+  it('writes YAML that a YAML 1.1 reader (PyYAML, as Ansible) reads back to the same values', () => {
+    const vars = parse(byPath.get('host_vars/edge-1.yml')!.text, { version: '1.1' }) as Record<string, unknown>;
+    expect(vars).toMatchObject({ ansible_host: '10.1.0.1', ansible_port: 2201, ansible_user: 'ops', agent_install_root: root, agent_generated_root: root });
+    // A service named "on" stays the string "on" (YAML 1.1 would read a bare on as true).
+    expect((vars.agent_answers as { services: { name: unknown }[] }).services[0]!.name).toBe('on');
+    expect((vars.agent_files as { dest: string; mode: string }[]).find((f) => f.dest.endsWith('private-key.pem'))!.mode).toBe('0600');
+    for (const f of files.filter((x) => x.path.endsWith('.yml'))) {
+      for (const doc of parseAllDocuments(f.text, { version: '1.1' }) as { errors: unknown[] }[]) expect(doc.errors, f.path).toEqual([]);
+    }
+    const inventory = parse(byPath.get('inventory.yml')!.text) as { all: { children: Record<string, { children: Record<string, { hosts: Record<string, null> }> }> } };
+    expect(Object.keys(inventory.all.children.armorcode!.children.armorcode_supervisord!.hosts)).toEqual(['edge-1']);
+  });
+
+  it('rolls by default and never stores a vault password', () => {
+    const site = parse(byPath.get('site.yml')!.text) as { serial: string; max_fail_percentage: string }[];
+    expect(site[0]!.serial).toContain('[1, "25%"]');
+    expect(site[0]!.max_fail_percentage).toContain('default(0)');
+    expect(byPath.get('ansible.cfg')!.text).not.toMatch(/vault_password_file|vault_identity_list/);
+    expect(byPath.get('README.md')!.text).toMatch(/--ask-vault-pass/);
+    expect(byPath.get('README.md')!.text).toMatch(/--check --diff/);
+  });
+});
+
+describe('the agent_online module reads logs like shared/online', () => {
+  it('compiles every platform\'s online and failure patterns in Python', () => {
+    const patterns = PLATFORMS.flatMap((p) => [...p.online.flatMap((s) => (s.kind === 'log' ? [s.pattern] : s.kind === 'health' ? [s.ok] : [])), ...p.failures.flatMap((f) => f.patterns)]).map(pythonRegex);
+    const r = spawnSync(PYTHON, ['-c', 'import json,re,sys\nfor p in json.load(sys.stdin): re.compile(p)\nprint("ok")'], { input: JSON.stringify(patterns), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('ok');
+  });
+
+  const logs: Record<string, string> = {
+    online: ['autossh[1]: starting ssh (count 1)', 'INFO success: tunnel-web entered RUNNING state, process has stayed up for > than 5 seconds (startsecs)', 'Authenticated to 127.0.0.1 ([127.0.0.1]:2222) using "publickey".'].join('\n'),
+    refused: ['autossh[1]: starting ssh (count 1)', 'acme@127.0.0.1: Permission denied (publickey).', 'autossh[1]: ssh exited with error status 255; restarting ssh', 'autossh[1]: starting ssh (count 2)'].join('\n'),
+    forward: ['autossh[1]: starting ssh (count 1)', 'Authenticated to 127.0.0.1 ([127.0.0.1]:2222) using "publickey".', 'Warning: remote port forwarding failed for listen port 5001'].join('\n'),
+    starting: 'autossh[1]: starting ssh (count 1)',
+  };
+
+  it.each(Object.keys(logs))('gives the same hop states as readOnlineLog (%s)', (name) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ao-online-py-'));
+    try {
+      writeFileSync(path.join(dir, 'agent_online.py'), AGENT_ONLINE_MODULE);
+      writeFileSync(path.join(dir, 'log'), logs[name]!);
+      const { signals, failures } = onlineVars(armorcode);
+      const script = `import json, re, sys, time
+sys.path.insert(0, ${JSON.stringify(dir)})
+import agent_online as m
+a = json.load(sys.stdin)
+sig = [dict(s, compiled=re.compile(s['pattern']), hold_ms=int(s['hold_ms'])) for s in a['signals'] if s['kind'] == 'log']
+fl = [dict(f, compiled=[re.compile(x) for x in f['patterns']]) for f in a['failures']]
+print(json.dumps([[h['hop'], h['state']] for h in m.read_log(${JSON.stringify(path.join(dir, 'log'))}, sig, fl, {}, time.time())]))`;
+      const r = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify({ signals, failures }), encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      const ts = readOnlineLog('armorcode', logs[name]!).hops.map((h) => [h.hop, h.state]);
+      expect(JSON.parse(r.stdout)).toEqual(ts);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
