@@ -11,7 +11,7 @@ const noIpcImport = { selector: "ImportDeclaration[source.value='electron'] Impo
 const noWebContentsSend = { selector: "CallExpression[callee.property.name='send'][callee.object.property.name='webContents']", message: 'webContents.send belongs in main/ipc (job events go to their caller only).' };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.tsbuild/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,7 +2,7 @@
 import type { Draft } from '../shared/ipc';
 import { getPlatform } from '../shared/platforms';
 import { STEP_IDS, type AnyPlatform, type StepId } from '../shared/platforms/types';
-import { formToAnswers, missingRequired, parseTags, tagsError, visibleFields } from '../shared/answers';
+import { formToAnswers, parseTags, validateAnswers, visibleFields } from '../shared/answers';
 
 export { formToAnswers, parseTags, visibleFields };
 
@@ -25,24 +25,9 @@ export function stepsFor(draft: Draft): StepId[] {
   return STEP_IDS.filter((s) => platform.steps.includes(s));
 }
 
-/** Field path → message, from validating the form against the platform's schema. */
+/** Field path → message, from validating the form with the one answers validation (shared/answers). */
 export function validateDetails(platform: AnyPlatform, variant: string | null, raw: Record<string, unknown>): Record<string, string> {
-  const errors: Record<string, string> = { ...missingRequired(platform, variant, raw) };
-  for (const field of visibleFields(platform, variant)) {
-    if (field.kind === 'tags' && typeof raw[field.key] === 'string') {
-      const { bad } = parseTags(raw[field.key] as string);
-      if (bad.length) errors[field.key] = tagsError(bad);
-    }
-  }
-  const parsed = platform.answers.safeParse(formToAnswers(platform, variant, raw));
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = issue.path.join('.');
-      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-      errors[key] ??= message;
-    }
-  }
-  return errors;
+  return Object.fromEntries(validateAnswers(platform, variant, raw, 'form').issues.map((i) => [i.path, i.message]));
 }
 
 /** The words for an error key: a field's label (with the row number for list rows), or the key. */

@@ -14,13 +14,12 @@ export const passphraseSchema = z.string().min(8, 'must have at least 8 characte
 const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256');
 
+const fixWords = { label: z.string().optional(), cli: z.string().optional() };
 /** What a fix action is, as data (mirrors FixAction in platforms/types.ts). */
 export const fixActionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('rotate-token'), platform: z.enum(PLATFORM_IDS) }),
-  z.object({ kind: z.literal('switch-port'), port: z.number().int() }),
-  z.object({ kind: z.literal('fix-wrapper-conf') }),
-  z.object({ kind: z.literal('open-step'), step: z.enum(STEP_IDS) }),
-  z.object({ kind: z.literal('scp-check') }),
+  z.object({ kind: z.literal('rotate-token'), platform: z.enum(PLATFORM_IDS), ...fixWords }),
+  z.object({ kind: z.literal('switch-port'), port: z.number().int(), ...fixWords }),
+  z.object({ kind: z.literal('open-step'), step: z.enum(STEP_IDS), pasteInto: z.string().optional(), ...fixWords }),
 ]);
 
 export const diagnosisSchema = z.object({

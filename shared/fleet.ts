@@ -7,7 +7,7 @@
  */
 import type { AnyPlatform, Field } from './platforms/types';
 import { isHost } from './validate';
-import { formToAnswers, parseTags, tagsError, visibleFields } from './answers';
+import { describeAnswerIssues, parseTags, tagsError, validateAnswers } from './answers';
 
 /** Most agents one fleet run packs. */
 export const FLEET_LIMIT = 1000;
@@ -34,35 +34,17 @@ export interface FleetAgent {
 
 /**
  * The draft's raw form values as the platform's answers (what the Details step shows, converted
- * like the renderer does: hidden fields and empty values dropped, tags text → record), validated.
- * Used by main wherever it generates from a draft (bundle export, fleet template).
+ * like the renderer does: hidden fields and empty values dropped, tags text → record), validated
+ * by the one answers validation (validateAnswers). Used wherever a draft is generated from
+ * (bundle export, fleet template, the Export step).
  */
 export function draftAnswers(
   platform: AnyPlatform,
   variant: string | null,
   raw: Record<string, unknown>,
 ): { answers: Record<string, unknown>; errors: string[] } {
-  const errors: string[] = [];
-  for (const field of visibleFields(platform, variant)) {
-    const value = raw[field.key];
-    if (field.kind === 'tags' && typeof value === 'string') {
-      const { bad } = parseTags(value);
-      if (bad.length) errors.push(`${field.label}: ${tagsError(bad)}`);
-    }
-  }
-  const out = formToAnswers(platform, variant, raw);
-  const parsed = platform.answers.safeParse(out);
-  if (!parsed.success) errors.push(...issuesText(platform, parsed.error.issues));
-  return { answers: parsed.success ? (parsed.data as Record<string, unknown>) : out, errors };
-}
-
-function issuesText(platform: AnyPlatform, issues: readonly { path: PropertyKey[]; code: string; message: string; input?: unknown }[]): string[] {
-  return issues.slice(0, 5).map((issue) => {
-    const key = String(issue.path[0] ?? '');
-    const label = platform.fields.find((f) => f.key === key)?.label ?? (key || 'answers');
-    const where = issue.path.length > 1 ? ` ${issue.path.slice(1).map(String).join('.')}` : '';
-    return `${label}${where}: ${issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message}`;
-  });
+  const checked = validateAnswers(platform, variant, raw, 'form');
+  return { answers: checked.answers, errors: describeAnswerIssues(platform, checked.issues) };
 }
 
 /**
@@ -144,14 +126,14 @@ export function rowToAgent(platform: AnyPlatform, template: { variant: string | 
     if (error) errors.push(error);
     else answers[key] = value;
   }
-  const parsed = platform.answers.safeParse(answers);
-  if (!parsed.success) errors.push(...issuesText(platform, parsed.error.issues));
+  const checked = validateAnswers(platform, variant ?? null, answers, 'answers');
+  errors.push(...describeAnswerIssues(platform, checked.issues));
   return {
     line: row.line,
     name,
     ...(host ? { host } : {}),
     variant: variant ?? null,
-    answers: parsed.success ? (parsed.data as Record<string, unknown>) : answers,
+    answers: checked.answers,
     extra: Object.fromEntries(extraColumns.filter((c) => c in cells).map((c) => [c, cells[c]!])),
     errors,
   };

@@ -4,10 +4,9 @@
  * and placed at the hop where they happened, health-endpoint answers, and the vendor APIs' agent
  * lists. Pure: the main process fetches the text, this decides.
  */
-import { z } from 'zod';
 import { diagnose, stripLogPrefix, type Diagnosis } from './diagnose';
 import { getPlatform } from './platforms';
-import { HOP_IDS, type HopId, type OnlineSignal, type PlatformId } from './platforms/types';
+import { HOP_IDS, type HopId, type OnlineSignal, type PlatformId, type VendorApi } from './platforms/types';
 
 export type HopState = 'passed' | 'failed' | 'waiting' | 'holding' | 'pending' | 'not-checked';
 
@@ -183,46 +182,16 @@ export function readHealth(signal: Extract<OnlineSignal, { kind: 'health' }>, st
   return { hop: signal.hop, state: 'failed', detail: `${signal.path} answered ${status}: ${text || '(empty)'}`, line: text };
 }
 
-// ---- Vendor APIs: the documented response shapes, read with zod so a surprise is named. ----
-
-const buildkiteAgent = z.object({ name: z.string(), connection_state: z.string(), hostname: z.string().nullish(), version: z.string().nullish() });
-const harnessList = z.object({
-  resource: z.array(z.object({ name: z.string(), connected: z.boolean(), lastHeartBeat: z.number().nullish(), delegateReplicas: z.array(z.object({ hostName: z.string().nullish(), connected: z.boolean().nullish() })).nullish() })),
-});
-const bambooAgent = z.object({ id: z.number(), name: z.string(), active: z.boolean().nullish(), enabled: z.boolean().nullish(), busy: z.boolean().nullish() });
-const bambooPending = z.array(z.object({ uuid: z.string().nullish(), agentUuid: z.string().nullish(), ip: z.string().nullish(), name: z.string().nullish() }).passthrough());
-
-/** The vendor's answer for one agent, by its resolved name. */
-export function readVendorAgents(api: 'buildkite-agents' | 'harness-delegates' | 'bamboo-agents', name: string, status: number, body: unknown, pending?: unknown): HopReport {
+/**
+ * The vendor's answer for one agent, by its resolved name: a refused token (401), a missing
+ * permission (403, naming the scope the platform's API needs) or another error status of the first
+ * request, else what the platform's reader makes of the answers (in the order of its requests).
+ */
+export function readVendorAgents(api: VendorApi, name: string, answers: ({ status: number; body: unknown } | undefined)[]): HopReport {
   const hop: HopId = 'vendor';
+  const status = answers[0]?.status ?? 0;
   if (status === 401) return { hop, state: 'failed', detail: 'the vendor refused the read-only token (401): it is wrong, expired or revoked. Paste a valid one.' };
-  if (status === 403) return { hop, state: 'failed', detail: `the token lacks the permission this check needs (403)${scopeText(api)}. Create one with it.` };
+  if (status === 403) return { hop, state: 'failed', detail: `the token lacks the permission this check needs (403): ${api.scope}. Create one with it.` };
   if (status < 200 || status >= 300) return { hop, state: 'failed', detail: `the vendor API answered ${status}` };
-  if (api === 'buildkite-agents') {
-    const list = z.array(buildkiteAgent).safeParse(body);
-    if (!list.success) return { hop, state: 'failed', detail: 'the Buildkite API answered in an unexpected shape' };
-    const agent = list.data.find((a) => a.name === name);
-    if (!agent) return { hop, state: 'waiting', detail: `Buildkite does not list "${name}" among connected agents (yet)` };
-    return agent.connection_state === 'connected'
-      ? { hop, state: 'passed', detail: `Buildkite lists "${name}" as connected${agent.hostname ? ` on ${agent.hostname}` : ''}` }
-      : { hop, state: 'failed', detail: `Buildkite lists "${name}" as ${agent.connection_state}` };
-  }
-  if (api === 'harness-delegates') {
-    const list = harnessList.safeParse(body);
-    if (!list.success) return { hop, state: 'failed', detail: 'the Harness API answered in an unexpected shape' };
-    const d = list.data.resource.find((r) => r.name === name);
-    if (!d) return { hop, state: 'waiting', detail: `Harness does not list a delegate "${name}" (yet)` };
-    return d.connected ? { hop, state: 'passed', detail: `Harness lists "${name}" as connected` } : { hop, state: 'failed', detail: `Harness lists "${name}" as not connected` };
-  }
-  const list = z.array(bambooAgent).safeParse(body);
-  if (!list.success) return { hop, state: 'failed', detail: 'the Bamboo API answered in an unexpected shape' };
-  const agent = list.data.find((a) => a.name === name);
-  if (agent) return agent.enabled === false ? { hop, state: 'failed', detail: `Bamboo lists "${name}" online but disabled: enable it in Administration → Agents` } : { hop, state: 'passed', detail: `Bamboo lists "${name}" as online` };
-  const waiting = bambooPending.safeParse(pending);
-  if (waiting.success && waiting.data.length > 0) return { hop, state: 'pending', detail: `${waiting.data.length} agent(s) wait for approval in Bamboo → Administration → Agents → Agent authentication; approve this one (it is not a failure)` };
-  return { hop, state: 'waiting', detail: `Bamboo does not list "${name}" among online agents (yet)` };
-}
-
-function scopeText(api: 'buildkite-agents' | 'harness-delegates' | 'bamboo-agents'): string {
-  return api === 'buildkite-agents' ? ': read_agents' : api === 'harness-delegates' ? ': core_delegate_view' : ': an admin personal access token';
+  return { hop, ...api.read(name, answers) };
 }

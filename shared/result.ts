@@ -42,11 +42,16 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** An expected failure: a code, a message for people, and optionally what to do next. */
+/**
+ * An expected failure: a code, a message for people, optionally what to do next, and optionally
+ * the input field it is about (a dotted path into the request, e.g. `outDir` or `answers.port`),
+ * so a front end can point at the field without reading the message.
+ */
 export interface AppError {
   code: ErrorCode;
   message: string;
   hint?: string;
+  field?: string;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
@@ -59,6 +64,13 @@ export function ok<T>(value: T): Result<T> {
 /** Builds a failed Result. */
 export function err<T = never>(code: ErrorCode, message: string, hint?: string): Result<T> {
   return { ok: false, error: hint === undefined ? { code, message } : { code, message, hint } };
+}
+
+/** Builds a failed Result about one input field (see AppError.field). */
+export function errAt<T = never>(field: string, code: ErrorCode, message: string, hint?: string): Result<T> {
+  const failed = err<T>(code, message, hint);
+  if (!failed.ok) failed.error.field = field;
+  return failed;
 }
 
 /** True when `code` is one of ERROR_CODES (used when a Result arrives over a wire). */

@@ -20,21 +20,18 @@ Exit codes (like grep): 0 at least one known failure recognised; 1 nothing recog
 2 bad usage (unknown platform, unreadable file).
 
 Example:
-  docker compose logs armorcode-tunnel-1 | npm run -s cli -- diagnose --platform armorcode`;
+  docker compose logs AGENT_CONTAINER | npm run -s cli -- diagnose --platform PLATFORM`;
 
 /** What the app can do about a failure, in words. */
 export function describeAction(action: FixAction): string {
+  if (action.cli) return action.cli;
   switch (action.kind) {
     case 'switch-port':
       return `switch to port ${action.port} (set it on the Details step or in the answers file, then generate again)`;
     case 'rotate-token':
       return `rotate the token: agent-onboard rotate ${action.platform} --token-env VAR FILE`;
-    case 'fix-wrapper-conf':
-      return 'fix wrapper.conf in place (Update an existing install in the app, or agent-onboard rotate bamboo-remote --token-env VAR <bamboo-agent-home>)';
     case 'open-step':
       return `redo the ${action.step} step of the wizard`;
-    case 'scp-check':
-      return 'check the service control policies: agent-onboard scp-check';
   }
 }
 

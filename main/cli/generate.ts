@@ -4,7 +4,8 @@ import type { Credential, CredentialSpec } from '../../shared/platforms/types';
 import { PLATFORMS } from '../../shared/platforms';
 import { answersKeys, answersKeysText } from '../../shared/platforms/answers-doc';
 import { exitCodeFor, ok, type Result } from '../../shared/result';
-import { generateFiles, generatorOf, planConfigs, resolveOutDir } from '../services/configs';
+import { generateFiles, generatorOf, planConfigs } from '../services/configs';
+import { resolveUserPath } from '../services/user-path';
 import { sshCredential, tokenCredential } from '../services/credential';
 import { writeArtifacts } from '../services/files';
 import { readCaFileArg } from './ca-file';
@@ -126,7 +127,7 @@ export const generateCommand: Command = {
     const trustedCa = values['ca-file'] ? (await readCaFileArg(values['ca-file'], io.cwd)).pems.join('') : undefined;
     const generated = generateFiles(platform, variant, answers, credential.value, trustedCa ? { trustedCa } : undefined);
     if (!generated.ok) return fail(io, generated);
-    const outDir = resolveOutDir(path.resolve(io.cwd, values.out));
+    const outDir = resolveUserPath(path.resolve(io.cwd, values.out), 'out');
     if (!outDir.ok) return fail(io, outDir);
 
     const plan = await planConfigs(outDir.value, generated.value);

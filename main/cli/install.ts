@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { HOP_TITLES, readOnlineLog, type HopReport } from '../../shared/online';
-import { getPlatform } from '../../shared/platforms';
+import { getPlatform, PLATFORMS } from '../../shared/platforms';
+import { recogniseGenerated } from '../../shared/platforms/recognise';
 import type { AgentWhere, Artifact, PlatformId } from '../../shared/platforms/types';
 import type { AppError } from '../../shared/result';
 import { hostSchema, portSchema } from '../../shared/validate';
@@ -73,13 +74,6 @@ async function folderArtifacts(dir: string): Promise<Artifact[]> {
     out.push({ path: e.name, text, mode: st.mode & 0o777, secret: (st.mode & 0o077) === 0 || /PRIVATE KEY-----/.test(text) });
   }
   return out;
-}
-
-/** Which platform a generated folder is for, when its files say so unambiguously. */
-function detect(files: Artifact[]): { platform: PlatformId; variant: string } | undefined {
-  const conf = files.find((f) => f.path === 'supervisord.conf');
-  if (conf && /^\[program:tunnel-/m.test(conf.text) && files.some((f) => f.path === 'private-key.pem')) return { platform: 'armorcode', variant: 'docker' };
-  return undefined;
 }
 
 function failText(io: CliIo, cmd: string, e: AppError, hop: string): void {
@@ -171,7 +165,7 @@ export const installCommand: Command = {
       if (!getPlatform(values.platform)) throw new UsageError(`unknown --platform ${values.platform}`);
       which = { platform: values.platform as PlatformId, variant: values.variant ?? '' };
     }
-    which ??= detect(files);
+    which ??= recogniseGenerated(files);
     if (!which) throw new UsageError('cannot tell which platform these files are for: give --platform P --variant V');
 
     const say = (text: string): void => {
@@ -247,14 +241,23 @@ function notOnline(u: WatchUpdate): string {
   return `NOT PROVEN YET: ${open ? HOP_TITLES[open.hop] : 'online'} was not seen within the time limit. Check again later with 'agent-onboard verify'.`;
 }
 
+/** What each platform's vendor agent list needs, for the help: "Buildkite agent read_agents with --vendor-scope ORG, …". */
+function vendorTokens(): string {
+  return PLATFORMS.flatMap((p) => (p.vendorApi ? [`${p.name} ${p.vendorApi.scope}${p.vendorApi.scopeField ? ` with --vendor-scope ${p.vendorApi.scopeField.label} (${p.vendorApi.scopeField.help})` : ''}`] : [])).join(', ');
+}
+
+/** The platforms `verify` can watch: those with online signals. */
+function watchable(): string {
+  return PLATFORMS.filter((p) => p.online.length > 0).map((p) => p.id).join(', ');
+}
+
 const VERIFY_HELP = `Usage: agent-onboard verify --platform P [--host H [--port N] --user U --key FILE --known-hosts FILE]
                             [--prefix DIR] [--log-file F | --unit U | --container C | --log -]
                             [--timeout-ms N] [--vendor-url URL --vendor-token-env VAR [--vendor-scope S]] [--json]
 
 Checks whether an installed agent is online, hop by hop, from its log (journalctl, docker logs, a log
 file or supervisord's log), its service state, and optionally the vendor's own agent list (a separate
-read-only token: Buildkite read_agents with --vendor-scope ORG, Harness core_delegate_view with
---vendor-scope ACCOUNT_ID, a Bamboo personal access token). Without --host it checks this machine
+read-only token: ${vendorTokens()}). Without --host it checks this machine
 (run it on the agent host). --log - reads pasted text on stdin, e.g. 'kubectl logs deploy/NAME' for
 Kubernetes, Helm and ECS installs, which this app does not run.
 
@@ -276,7 +279,7 @@ export const verifyCommand: Command = {
       },
     });
     const platform = values.platform ? getPlatform(values.platform) : undefined;
-    if (!platform || platform.online.length === 0) throw new UsageError(`--platform must be one of ${['armorcode', 'buildkite', 'harness', 'bamboo-remote'].join(', ')}`);
+    if (!platform || platform.online.length === 0) throw new UsageError(`--platform must be one of ${watchable()}`);
     const timeoutMs = Number(values['timeout-ms'] ?? 15_000);
     if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > 3_600_000) throw new UsageError('--timeout-ms must be 0-3600000');
     const token = envValue(io, '--vendor-token-env', values['vendor-token-env']);

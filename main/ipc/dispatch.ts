@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { contract as appContract, isChannel, type ChannelSpec, type JobEvent } from '../../shared/ipc';
-import { err, ok, type Result } from '../../shared/result';
+import { err, errAt, ok, type Result } from '../../shared/result';
 
 /** What a handler gets besides its input. */
 export interface HandlerContext {
@@ -91,7 +91,10 @@ export async function dispatch<C extends Record<string, ChannelSpec>>(
   }
   const spec = contract[channel] as ChannelSpec;
   const parsed = spec.input.safeParse(raw ?? {});
-  if (!parsed.success) return err('BAD_INPUT', describeIssues(parsed.error));
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]?.path ?? [];
+    return first.length ? errAt(first.map(String).join('.'), 'BAD_INPUT', describeIssues(parsed.error)) : err('BAD_INPUT', describeIssues(parsed.error));
+  }
   const input = parsed.data as { jobId?: string };
 
   let controller: AbortController | undefined;

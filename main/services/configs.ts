@@ -4,13 +4,12 @@
  * exactly what was previewed (writeArtifacts: all-or-nothing, backups, refuses changed files).
  */
 import { createHash } from 'node:crypto';
-import os from 'node:os';
-import path from 'node:path';
 import type { ConfigsPlan } from '../../shared/configs-contract';
 import { getPlatform } from '../../shared/platforms';
 import { secretsIn } from '../../shared/token-finders';
 import type { AnyPlatform, Credential, GenerateExtras, Generated } from '../../shared/platforms/types';
-import { err, ok, type Result } from '../../shared/result';
+import { describeAnswerIssues, validateAnswers } from '../../shared/answers';
+import { err, errAt, ok, type Result } from '../../shared/result';
 import { planWrites, writeArtifacts, type WriteOutcome } from './files';
 
 /** The platform with a generator, and the variant checked against it. Failure: BAD_INPUT, NOT_BUILT. */
@@ -25,28 +24,24 @@ export function generatorOf(platformId: string, variant: string | undefined): Re
   return ok({ platform, variant: chosen });
 }
 
-/** Parses raw answers with the platform's schema: one readable line per problem (first 3). */
-export function parseAnswers(platform: AnyPlatform, raw: unknown): Result<unknown> {
-  const parsed = platform.answers.safeParse(raw);
-  if (parsed.success) return ok(parsed.data);
-  const lines = parsed.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join('.') : 'answers'}: ${i.message}`);
-  return err('BAD_INPUT', lines.join('; '));
+/**
+ * Checks answers as they are (a CLI answers file, the Configs step's request) with the one answers
+ * validation: one readable line per problem (first 3). BAD_INPUT, with `field` the first problem's
+ * path under `answers`.
+ */
+export function parseAnswers(platform: AnyPlatform, variant: string | null, raw: unknown): Result<unknown> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return errAt('answers', 'BAD_INPUT', 'answers: must be an object of field values');
+  const checked = validateAnswers(platform, variant, raw as Record<string, unknown>, 'answers');
+  if (checked.ok) return ok(checked.answers);
+  const first = checked.issues[0]!.path;
+  return errAt(first ? `answers.${first}` : 'answers', 'BAD_INPUT', describeAnswerIssues(platform, checked.issues, 3).join('; '));
 }
 
 /** Runs the platform's generator on raw answers. Failure codes: the generator's and parseAnswers'. */
 export function generateFiles(platform: AnyPlatform, variant: string, rawAnswers: unknown, credential: Credential, extras?: GenerateExtras): Result<Generated> {
-  const answers = parseAnswers(platform, rawAnswers);
+  const answers = parseAnswers(platform, variant, rawAnswers);
   if (!answers.ok) return answers;
   return platform.generate!(answers.value, credential, variant, extras);
-}
-
-/** An absolute output folder from what the user typed (`~/x` is under the home folder). */
-export function resolveOutDir(text: string, home = os.homedir()): Result<string> {
-  const value = text.trim();
-  if (value.includes('\0')) return err('BAD_INPUT', 'outDir: must not contain NUL characters');
-  const expanded = value === '~' ? home : value.startsWith('~/') ? path.join(home, value.slice(2)) : value;
-  if (!path.isAbsolute(expanded)) return err('BAD_INPUT', `outDir: give an absolute folder path (got ${JSON.stringify(value.slice(0, 80))})`, 'For example /home/you/agent-config or ~/agent-config.');
-  return ok(path.resolve(expanded));
 }
 
 /** A digest of exactly what would be written (paths, modes, bytes), to tie a write to its preview. */

@@ -1,4 +1,4 @@
-import { CopyButton } from './bundle/CopyButton';
+import { CopyButton } from './CopyButton';
 
 /**
  * Message text in which `backticked` parts are commands or file names: shown as code, and a

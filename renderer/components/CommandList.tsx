@@ -1,4 +1,4 @@
-import { CopyButton } from './bundle/CopyButton';
+import { CopyButton } from './CopyButton';
 
 export interface ListedCommand {
   title: string;

@@ -2,7 +2,7 @@
  * One escaper per file format, one contract: `quoteX(value, …, label?)` returns a Result whose
  * value the format's own reader reads back as exactly `value`, or UNSAFE_VALUE saying why the
  * value cannot be written there (never the value itself: it may be a secret). Every escaper first
- * applies the one character policy in ./policy.ts. Proved by test/integration/escape-consumers.test.ts,
+ * applies the one character policy in ./policy.ts. Proved by test/integration/shared/escape/consumers.test.ts,
  * which feeds random strings through each escaper into the real reader (bash, tomllib, PyYAML,
  * supervisord's parser) or a reader ported from the format's documented rules.
  *
@@ -20,7 +20,7 @@ import { quoteToml } from './toml';
 import { quoteYaml } from './yaml';
 
 export { checkText, unsafeCharacter } from './policy';
-export { quoteSh, quoteShWords } from './sh';
+export { quoteSh, quoteShWords, shownSh } from './sh';
 export { quotePs1 } from './ps1';
 export { quoteCmd } from './cmd';
 export { quoteSystemd, type SystemdPlace } from './systemd';

@@ -26,3 +26,14 @@ export function quoteShWords(argv: readonly string[], label?: string): Result<st
   }
   return ok(words.join(' '));
 }
+
+/**
+ * A word of a command shown for the user to copy (never run by the app): `value` quoted, a
+ * `<placeholder>` left as it is, and a value no shell word can carry (a path with a line break
+ * read from disk) shown as `placeholder` for the user to fill in, rather than a broken command.
+ */
+export function shownSh(value: string, placeholder: string): string {
+  if (/^<[a-z0-9-]+>$/.test(value)) return value;
+  const q = quoteSh(value);
+  return q.ok ? q.value : placeholder;
+}

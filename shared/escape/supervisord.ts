@@ -13,7 +13,7 @@ import { checkText, refuse } from './policy';
 /** Where the value goes: one argument of `command=`, or one value of `environment=KEY="value"`. */
 export type SupervisordPlace = 'command' | 'environment';
 
-const BARE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+const BARE = /^[A-Za-z0-9_@%+=:,./*-]+$/;
 const FORMAT = 'supervisord.conf';
 // Python's str.isspace() characters that the policy lets through.
 const PY_SPACE = '[ \\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000]';

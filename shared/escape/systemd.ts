@@ -15,7 +15,7 @@ import { checkText, refuse } from './policy';
  */
 export type SystemdPlace = 'exec' | 'word' | 'text';
 
-const BARE = /^[A-Za-z0-9_@+=:,./-]+$/;
+const BARE = /^[A-Za-z0-9_@+=:,./*-]+$/;
 const FORMAT = 'a systemd unit';
 
 /** `value` written for `place` of a unit file, read back by systemd as exactly `value`. */

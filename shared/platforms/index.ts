@@ -1,5 +1,5 @@
 /** The platform catalogue: every supported platform, in the order the wizard shows them. */
-import type { AnyPlatform, PlatformId } from './types';
+import type { AnyPlatform, PlatformId, VendorServiceSpec } from './types';
 import { answersKeys, type AnswerKey } from './answers-doc';
 import { armorcode } from './armorcode';
 import { bambooRemote } from './bamboo-remote';
@@ -13,6 +13,15 @@ export const PLATFORMS: readonly AnyPlatform[] = [armorcode, bambooRemote, bambo
 /** The platform with this id, or undefined. */
 export function getPlatform(id: string): AnyPlatform | undefined {
   return PLATFORMS.find((p) => p.id === id);
+}
+
+/** The vendor service with this id (a platform's `services`, named by `Endpoint.service`), or undefined. */
+export function vendorService(id: string): VendorServiceSpec | undefined {
+  for (const p of PLATFORMS) {
+    const found = p.services?.find((s) => s.id === id);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** The catalogue as plain data (no functions or schemas), for the CLI's `platforms --json`. */

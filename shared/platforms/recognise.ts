@@ -1,18 +1,12 @@
 /**
  * Which platform a folder of agent files belongs to, from the files themselves: each file a
- * platform's updaters recognise, or that names the platform's own programs, counts for it. Used
- * to label a bundle packed from a folder, instead of whatever platform the wizard has open.
+ * platform's updaters recognise, or that has the platform's own sign (`recognise`: its programs,
+ * images, variables), counts for it. Used to label a bundle packed from a folder, instead of
+ * whatever platform the wizard has open; and which platform and variant a folder the generator
+ * wrote is (`recogniseGenerated`), for installing it.
  */
 import { PLATFORMS } from './index';
 import type { PlatformId } from './types';
-
-/** What only this platform's files say (its programs, images, variables). */
-const SIGNS: Partial<Record<PlatformId, RegExp>> = {
-  armorcode: /armorcode/i,
-  'bamboo-remote': /atlassian-bamboo-agent-installer|bamboo-agent-home|\/agentServer\b|wrapper\.app\.parameter/,
-  buildkite: /\bbuildkite-agent\b|\bBUILDKITE_AGENT_TOKEN\b|agent-stack-k8s/,
-  harness: /\bDELEGATE_TOKEN\b|harness\/delegate|harness-delegate|\bdelegateToken\b/,
-};
 
 export interface Recognised {
   /** The platform, or null when no file says, or two platforms say it equally. */
@@ -34,11 +28,20 @@ export function recognisePlatform(files: readonly { path: string; text: string }
           return false;
         }
       });
-      if (detected || SIGNS[p.id]?.test(f.text)) votes.set(p.id, [...(votes.get(p.id) ?? []), f.path]);
+      if (detected || p.recognise?.test(f.text)) votes.set(p.id, [...(votes.get(p.id) ?? []), f.path]);
     }
   }
   const ranked = [...votes].map(([platform, list]) => ({ platform, files: list })).sort((a, b) => b.files.length - a.files.length);
   const top = ranked[0];
   const tie = top && ranked[1] && ranked[1].files.length === top.files.length;
   return { platform: top && !tie ? top.platform : null, votes: ranked };
+}
+
+/** The platform and variant of a folder the generator wrote, when exactly one platform says it is its own. */
+export function recogniseGenerated(files: readonly { path: string; text: string }[]): { platform: PlatformId; variant: string } | undefined {
+  const found = PLATFORMS.flatMap((p) => {
+    const variant = p.recogniseGenerated?.(files);
+    return variant ? [{ platform: p.id, variant }] : [];
+  });
+  return found.length === 1 ? found[0] : undefined;
 }

@@ -3,7 +3,6 @@
  * and pure functions of text. Adding a platform is one folder under shared/platforms/ that
  * exports a `Platform`, plus its tests.
  */
-import type { VendorService } from '../vendor-answers';
 import type { z } from 'zod';
 import type { Result } from '../result';
 
@@ -103,8 +102,8 @@ export interface Endpoint {
   optional?: boolean;
   /** Path of the HTTP request (http/https). */
   path?: string;
-  /** The vendor service that must answer there (see shared/vendor-answers.ts). */
-  service?: VendorService;
+  /** The id of the vendor service that must answer there (one of a platform's `services`; see shared/vendor-answers.ts). */
+  service?: string;
 }
 
 /** A file a generator produces. Paths are relative to the output folder, with '/' separators. */
@@ -178,13 +177,18 @@ export interface Updater {
   homeFiles?: string[];
 }
 
-/** What the app can do for the user when it recognises a failure. */
-export type FixAction =
+/**
+ * What the app can do for the user when it recognises a failure: open the Rotate page for a
+ * platform, switch the port in the wizard, or open a step of the failure's platform's wizard
+ * (with the pasted text put into one of its answers, `pasteInto`). A platform whose action needs
+ * other words than the generic ones gives them: `label` on the button, `cli` after "next:" in
+ * `agent-onboard diagnose`.
+ */
+export type FixAction = (
   | { kind: 'rotate-token'; platform: PlatformId }
   | { kind: 'switch-port'; port: number }
-  | { kind: 'fix-wrapper-conf' }
-  | { kind: 'open-step'; step: StepId }
-  | { kind: 'scp-check' };
+  | { kind: 'open-step'; step: StepId; pasteInto?: string }
+) & { label?: string; cli?: string };
 
 /** A known failure: how to recognise it in pasted log text, and what to do. */
 export interface KnownFailure {
@@ -221,12 +225,13 @@ export interface AgentWhere {
  *   but waits on a person (Bamboo approval); `holdMs` proves the hop only when the same attempt
  *   shows no failure line for that long after the line.
  * - `health`: a local HTTP endpoint on the agent host; `ok` must match a 2xx body.
- * - `vendor-api`: the vendor's own list of connected agents, asked with a separate read-only token.
+ * - `vendor-api`: the vendor's own list of connected agents, asked with a separate read-only token
+ *   (the requests and how to read them are the platform's `vendorApi`).
  */
 export type OnlineSignal =
   | { kind: 'log'; hop: HopId; id: string; pattern: RegExp; meaning: string; source: string; name?: number; pending?: boolean; holdMs?: number }
   | { kind: 'health'; hop: HopId; id: string; port: number; path: string; ok: RegExp; meaning: string; source: string; optIn?: string; inContainer?: boolean }
-  | { kind: 'vendor-api'; hop: 'vendor'; id: string; api: 'buildkite-agents' | 'harness-delegates' | 'bamboo-agents'; scope: string; meaning: string; source: string };
+  | { kind: 'vendor-api'; hop: 'vendor'; id: string; scope: string; meaning: string; source: string };
 
 /** A command the installer runs on the agent host: shell text of paths and names only, never a secret. */
 export interface HostCommand {
@@ -306,10 +311,37 @@ export interface Platform<A = unknown> {
   services?: VendorServiceSpec[];
   /** The vendor's list of agents, for the 'vendor-api' online signals. */
   vendorApi?: VendorApi;
-  /** Text in an install folder's files that says it is this platform's (folder recognition). */
+  /**
+   * Text only this platform's files contain (its programs, images, variables): a file of a folder
+   * that has it counts for this platform when the folder's platform is recognised.
+   */
   recognise?: RegExp;
+  /**
+   * The variant of a folder this platform's generator wrote, when its files say so unambiguously
+   * (`install --from DIR` without --platform); undefined otherwise.
+   */
+  recogniseGenerated?(files: readonly { path: string; text: string }[]): string | undefined;
+  /** What the conformance suite over PLATFORMS cannot derive from the rest of the platform. */
+  example?: PlatformExample;
   /** Checking the agent token with the vendor itself, before anything is written (with consent). */
   tokenVerify?: TokenVerify<A>;
+}
+
+/**
+ * Samples for the conformance suite (test/unit/shared/platforms/conformance.test.ts), only for
+ * what it cannot derive: answers come from the schema's examples, tokens from generic shapes the
+ * token check accepts, and rotation from the generated files its updaters recognise.
+ */
+export interface PlatformExample {
+  /** Tokens the platform accepts, when none of the suite's generic shapes passes its check. */
+  tokens?: string[];
+  /**
+   * Per updater id, for an updater no generated file exercises: a file of an install the app did
+   * not write (the vendor's own layout), with `token` where its token sits.
+   */
+  installed?: Record<string, { file: string; text: string; token: string }>;
+  /** Files the user puts beside the generated ones before running its scripts (the vendor's installer jar). */
+  beside?: { path: string; text: string; mode: number }[];
 }
 
 /** What the vendor said about a token checked with the token itself. */
@@ -344,6 +376,10 @@ export interface VendorServiceSpec {
   name: string;
   /** The path asked, below the endpoint's own path. */
   path: string;
+  /**
+   * Whether the answer is this service's, and why, in words. `headers` have lower-case names;
+   * `body` is the start of the body parsed as JSON (undefined when it is not JSON).
+   */
   judge(answer: { status: number; headers: Record<string, string>; body: unknown }): { looksLike: boolean; why: string };
 }
 
@@ -360,12 +396,16 @@ export interface VendorRequest {
  * user's read-only token, and how to read their answers for the agent called `name`.
  */
 export interface VendorApi {
-  /** What the read-only token needs, in words ("a token with read_agents"). */
+  /** What the read-only token needs, as the vendor names it ('read_agents'), for "lacks the permission (403): …". */
   scope: string;
   /** What `scope` value the request needs (an organization slug, an account id), if any. */
   scopeField?: { label: string; help: string };
   requests(base: string, scopeValue: string, name: string, token: string): VendorRequest[];
-  /** Reads the answers, in the order of `requests` (undefined for a request that was not made or failed). */
+  /**
+   * Reads the answers, in the order of `requests` (undefined for a request that was not made or
+   * failed; a request is made only when the ones before it answered 2xx). A refused token (401,
+   * 403) or another non-2xx answer to the first request is reported before `read` is asked.
+   */
   read(name: string, answers: ({ status: number; body: unknown } | undefined)[]): { state: 'passed' | 'failed' | 'waiting' | 'pending'; detail: string };
 }
 

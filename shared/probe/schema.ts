@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { clockFactsSchema } from '../clock-skew';
 import { hostSchema, portSchema } from '../validate';
-import { VENDOR_SERVICES } from '../vendor-answers';
+import { isVendorService } from '../vendor-answers';
 import { VERDICT_CODES, WARNING_CODES } from './verdicts';
 
 /** How an endpoint is probed. 'auto' listens for an SSH banner first, then tries TLS, then plain TCP. */
@@ -37,7 +37,7 @@ export const probeEndpointSchema = z.object({
   /** Path for the HTTP request of http/https endpoints. */
   path: z.string().regex(/^\/[\x21-\x7e]*$/, 'must start with / and contain no spaces').max(512).optional(),
   /** The vendor service expected to answer on `path`: its answer is compared with that service's (shared/vendor-answers.ts). */
-  service: z.enum(VENDOR_SERVICES).optional(),
+  service: z.string().max(100).refine(isVendorService, 'is not a vendor service of a registered platform').optional(),
 });
 export type ProbeEndpoint = z.infer<typeof probeEndpointSchema>;
 

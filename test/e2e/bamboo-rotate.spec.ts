@@ -45,7 +45,7 @@ test.describe('Bamboo remote agent: fixing an existing wrapper.conf from a log m
     await expectAccessible(app, 'rotate page, preview');
     await app.getByRole('button', { name: 'Write 1 file with backups' }).click();
     await expect(app.getByRole('heading', { name: 'Written: 1 file' })).toBeVisible();
-    await expect(app.getByText("'/opt/bamboo-agent-home/bin/bamboo-agent.sh' restart", { exact: true })).toBeVisible();
+    await expect(app.getByText('/opt/bamboo-agent-home/bin/bamboo-agent.sh restart', { exact: true })).toBeVisible();
     expect(readFileSync(conf, 'utf8')).toBe(original.replace('/agentServer/\r\n', `/agentServer/\r\nwrapper.app.parameter.3=${TOKEN}\r\n`));
     expect(readdirSync(path.join(home, 'conf')).some((n) => n.startsWith('wrapper.conf.bak-'))).toBe(true);
     await expectAccessible(app, 'rotate page, applied');

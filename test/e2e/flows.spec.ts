@@ -62,7 +62,7 @@ test.describe('Bamboo: an existing bamboo-agent-home', () => {
     // Read again after the write: nothing left to write, and the restart steps for this home.
     await expect(preview).toContainText('it already holds this token; nothing to write.');
     await expect(app.getByRole('heading', { name: 'Then restart the agent' })).toBeVisible();
-    await expect(app.getByText(`'${home}/bin/bamboo-agent.sh' restart`, { exact: true })).toBeVisible();
+    await expect(app.getByText(`${home}/bin/bamboo-agent.sh restart`, { exact: true })).toBeVisible();
 
     await next.click();
     await expect(heading(app)).toContainText('Export');

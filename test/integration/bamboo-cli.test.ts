@@ -39,7 +39,7 @@ describe('agent-onboard generate bamboo-remote', () => {
     const out = path.join(dir, 'out');
     expect(readdirSync(out).sort()).toEqual(['bamboo-agent.service', 'install-bamboo-agent.sh', 'security-token']);
     expect(statSync(path.join(out, 'security-token')).mode & 0o777).toBe(0o600);
-    expect(readFileSync(path.join(out, 'install-bamboo-agent.sh'), 'utf8')).toContain("SERVER_URL='https://bamboo.example.com/agentServer/'");
+    expect(readFileSync(path.join(out, 'install-bamboo-agent.sh'), 'utf8')).toContain('SERVER_URL=https://bamboo.example.com/agentServer/\n');
     const sc = spawnSync('shellcheck', ['-s', 'sh', path.join(out, 'install-bamboo-agent.sh')], { encoding: 'utf8' });
     expect(sc.stdout + sc.stderr).toBe('');
   });
@@ -82,7 +82,7 @@ describe('agent-onboard rotate bamboo-remote', () => {
     expect(r.code).toBe(0);
     expect(readFileSync(conf, 'utf8')).toBe(CONF.replace('/agentServer/\r\n', `/agentServer/\r\nwrapper.app.parameter.3=${TOKEN}\r\n`));
     expect(readdirSync(path.join(home, 'conf')).filter((n) => n.includes('.bak-'))).toHaveLength(1);
-    expect(r.stdout).toContain("'/opt/bamboo-agent-home/bin/bamboo-agent.sh' restart");
+    expect(r.stdout).toContain('/opt/bamboo-agent-home/bin/bamboo-agent.sh restart');
     expect(r.stdout).not.toContain(TOKEN);
     const again = await cli(['rotate', 'bamboo-remote', '--token-env', 'NEW', home], { NEW: TOKEN });
     expect(again.code).toBe(0);

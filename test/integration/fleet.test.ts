@@ -279,7 +279,7 @@ describe('bundle channels through the dispatch', () => {
     const r = await call<{ diagnoses: { platform: string; failure: { id: string; action?: unknown } }[] }>('diagnose:run', { text: log });
     expect(r.value!.diagnoses[0]).toMatchObject({
       platform: 'bamboo-remote',
-      failure: { id: 'bamboo-security-token-missing', action: { kind: 'fix-wrapper-conf' } },
+      failure: { id: 'bamboo-security-token-missing', action: { kind: 'rotate-token', platform: 'bamboo-remote', label: 'Fix wrapper.conf (put the security token in)' } },
     });
     // The selected platform is tried first; when it recognises nothing, the others are (issue 12 item 12).
     const selected = await call<{ diagnoses: { platform: string }[] }>('diagnose:run', { text: log, platform: 'buildkite' });

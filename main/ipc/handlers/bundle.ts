@@ -1,7 +1,5 @@
 /** Handlers of bundles (export, inspect, import) and fleets (check, run). */
-import os from 'node:os';
 import path from 'node:path';
-import { draftAnswers } from '../../../shared/fleet';
 import type { Contract, Draft } from '../../../shared/ipc';
 import { getPlatform } from '../../../shared/platforms';
 import { recognisePlatform } from '../../../shared/platforms/recognise';
@@ -10,7 +8,6 @@ import { err, ok, type Result } from '../../../shared/result';
 import {
   collectFolder,
   createBundle,
-  generatedParts,
   importBundle,
   openBundle,
   planImport,
@@ -23,47 +20,22 @@ import type { Deps } from '../../services/deps';
 import { sha256 } from '../../services/files';
 import { checkFleet, runFleet } from '../../services/fleet';
 import { exportAnsibleFleet } from '../../services/fleet-ansible';
+import { draftBundleParts } from '../../services/draft-files';
+import { resolveUserPath } from '../../services/user-path';
 import { scpAnalysisParts } from '../../services/scp-bundle';
 import type { Handlers, JobRegistry } from '../dispatch';
 
 type BundleChannels = Pick<Contract, 'bundle:export' | 'bundle:inspect' | 'bundle:import' | 'fleet:check' | 'fleet:run' | 'fleet:ansible'>;
-
-/** `~/x` → the user's home; relative paths are refused (the app's working folder means nothing to a user). */
-export function userPath(p: string): Result<string> {
-  const expanded = p === '~' ? os.homedir() : p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
-  if (!path.isAbsolute(expanded)) return err('BAD_INPUT', `${p} is not an absolute path: write it from the root (/…) or from your home (~/…).`);
-  return ok(path.normalize(expanded));
-}
 
 function platformOf(draft: Draft): Result<AnyPlatform> {
   const platform = draft.platform ? getPlatform(draft.platform) : undefined;
   return platform ? ok(platform) : err('BAD_INPUT', 'Choose a platform first.');
 }
 
-/** The wizard's files for a draft, generated again (the generator is pure: same bytes as written). */
-function draftFiles(
-  deps: Deps,
-  draft: Draft,
-  includePrivateKey: boolean,
-): Result<{ platform: AnyPlatform; files: BundleFile[]; left: string[]; commands: Command[]; notes: string[]; removal?: Removal }> {
-  const platform = platformOf(draft);
-  if (!platform.ok) return platform;
-  const p = platform.value;
-  if (!p.generate) return err('NOT_BUILT', `${p.name} cannot generate its files yet.`, 'Export a folder instead.');
-  const { answers, errors } = draftAnswers(p, draft.variant, draft.answers);
-  if (errors.length) return err('BAD_INPUT', `The Details step has problems: ${errors.slice(0, 3).join('; ')}.`, 'Go back to Details and fix them.');
-  const credential = credentialFromVault(deps.vault, p.credential, draft.credentialId, draft.knownHosts);
-  if (!credential.ok) return credential;
-  const generated = p.generate(answers, credential.value, draft.variant ?? '', draft.trustedCa ? { trustedCa: draft.trustedCa } : undefined);
-  if (!generated.ok) return generated;
-  const known = credential.value.kind === 'token' ? [credential.value.token, ...deps.vault.knownTokens()] : deps.vault.knownTokens();
-  return ok({ platform: p, ...generatedParts(generated.value, { platform: p.id, includePrivateKey, trustedCa: draft.trustedCa, known }) });
-}
-
 export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleChannels> {
   return {
     'bundle:export': async (input, ctx) => {
-      const out = userPath(input.out);
+      const out = resolveUserPath(input.out, 'out');
       if (!out.ok) return out;
       ctx.progress('Collecting the files', 0.1);
       let files: BundleFile[];
@@ -78,12 +50,12 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
         files = got.value.files;
         meta = { platform: drafted.id, variant: input.source.draft.variant, commands: got.value.commands, notes: got.value.notes };
       } else if (input.source.kind === 'draft') {
-        const got = draftFiles(deps, input.source.draft, input.includePrivateKey);
+        const got = draftBundleParts(deps.vault, input.source.draft, input.includePrivateKey);
         if (!got.ok) return got;
         ({ files, left } = got.value);
         meta = { platform: got.value.platform.id, variant: input.source.draft.variant, commands: got.value.commands, notes: got.value.notes, ...(got.value.removal ? { removal: got.value.removal } : {}) };
       } else {
-        const dir = userPath(input.source.dir);
+        const dir = resolveUserPath(input.source.dir, 'source.dir');
         if (!dir.ok) return dir;
         // A folder goes as it is, except a private key when "The private key" is not chosen.
         const got = await collectFolder(dir.value, { exclude: [out.value], known: deps.vault.knownTokens(), leaveOutPrivateKeys: !input.includePrivateKey });
@@ -113,7 +85,7 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
     },
 
     'bundle:inspect': async (input) => {
-      const file = userPath(input.file);
+      const file = resolveUserPath(input.file, 'file');
       if (!file.ok) return file;
       const bytes = await readBundleFile(file.value);
       if (!bytes.ok) return bytes;
@@ -121,7 +93,7 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       if (!opened.ok) return opened;
       let targets: Map<string, { status: 'create' | 'overwrite' | 'same'; sha256: string | null }> | undefined;
       if (input.to) {
-        const to = userPath(input.to);
+        const to = resolveUserPath(input.to, 'to');
         if (!to.ok) return to;
         const plan = await planImport(
           to.value,
@@ -148,9 +120,9 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
     },
 
     'bundle:import': async (input, ctx) => {
-      const file = userPath(input.file);
+      const file = resolveUserPath(input.file, 'file');
       if (!file.ok) return file;
-      const to = userPath(input.to);
+      const to = resolveUserPath(input.to, 'to');
       if (!to.ok) return to;
       ctx.progress('Reading and checking the bundle', 0.1);
       const bytes = await readBundleFile(file.value);
@@ -187,7 +159,7 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       const draft = input.draft;
       const platform = platformOf(draft);
       if (!platform.ok) return platform;
-      const outDir = userPath(input.outDir);
+      const outDir = resolveUserPath(input.outDir, 'outDir');
       if (!outDir.ok) return outDir;
       const credential = input.keyPerAgent ? ok('per-agent' as const) : credentialFromVault(deps.vault, platform.value.credential, draft.credentialId, draft.knownHosts);
       if (!credential.ok) return credential;
@@ -211,7 +183,7 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       const draft = input.draft;
       const platform = platformOf(draft);
       if (!platform.ok) return platform;
-      const outDir = userPath(input.outDir);
+      const outDir = resolveUserPath(input.outDir, 'outDir');
       if (!outDir.ok) return outDir;
       // SSH platforms get a new key pair per agent; token platforms use the wizard's token.
       const credential = platform.value.credential.kind === 'ssh-keypair' ? ok({ kind: 'none' as const }) : credentialFromVault(deps.vault, platform.value.credential, draft.credentialId, draft.knownHosts);

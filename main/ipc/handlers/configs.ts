@@ -1,30 +1,13 @@
 /** Handlers of the Configs step: preview a platform's files against a folder, then write them. */
-import type { z } from 'zod';
 import type { Contract } from '../../../shared/ipc';
-import type { configsRequestSchema } from '../../../shared/configs-contract';
-import type { Generated } from '../../../shared/platforms/types';
 import { err, ok, type Result } from '../../../shared/result';
-import { generateFiles, generatorOf, planConfigs, resolveOutDir, writeConfigs } from '../../services/configs';
-import { credentialFromVault } from '../../services/credential';
+import { planConfigs, writeConfigs } from '../../services/configs';
+import { configsFor } from '../../services/draft-files';
 import type { Deps } from '../../services/deps';
 import { WriteLedger } from '../../services/write-ledger';
 import type { Handlers, JobRegistry } from '../dispatch';
 
 type ConfigsChannels = Pick<Contract, 'configs:plan' | 'configs:write'>;
-type Request = z.infer<typeof configsRequestSchema>;
-
-/** The generated files and the resolved folder of a request (the same for preview and write). */
-function generateFor(deps: Deps, req: Request): Result<{ outDir: string; generated: Generated }> {
-  const gen = generatorOf(req.platform, req.variant);
-  if (!gen.ok) return gen;
-  const outDir = resolveOutDir(req.outDir);
-  if (!outDir.ok) return outDir;
-  const credential = credentialFromVault(deps.vault, gen.value.platform.credential, req.credentialId, req.knownHosts);
-  if (!credential.ok) return credential;
-  const generated = generateFiles(gen.value.platform, gen.value.variant, req.answers, credential.value, req.trustedCa ? { trustedCa: req.trustedCa } : undefined);
-  if (!generated.ok) return generated;
-  return ok({ outDir: outDir.value, generated: generated.value });
-}
 
 function ioFailure(error: unknown): Result<never> {
   const e = error as NodeJS.ErrnoException;
@@ -36,7 +19,7 @@ function ioFailure(error: unknown): Result<never> {
 export function configsHandlers(deps: Deps, _jobs: JobRegistry): Handlers<ConfigsChannels> {
   return {
     'configs:plan': async (req) => {
-      const built = generateFor(deps, req);
+      const built = configsFor(deps.vault, req);
       if (!built.ok) return built;
       try {
         return ok(await planConfigs(built.value.outDir, built.value.generated));
@@ -45,7 +28,7 @@ export function configsHandlers(deps: Deps, _jobs: JobRegistry): Handlers<Config
       }
     },
     'configs:write': async (req, ctx) => {
-      const built = generateFor(deps, req);
+      const built = configsFor(deps.vault, req);
       if (!built.ok) return built;
       const { outDir, generated } = built.value;
       ctx.progress(`Writing ${generated.files.length} files to ${outDir}`, 0);

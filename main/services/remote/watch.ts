@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { readHealth, readOnlineLog, readVendorAgents, type HopReport } from '../../../shared/online';
 import { getPlatform } from '../../../shared/platforms';
-import type { AgentWhere, OnlineSignal, PlatformId } from '../../../shared/platforms/types';
+import type { AgentWhere, OnlineSignal, PlatformId, VendorRequest } from '../../../shared/platforms/types';
 import { err, ok, type Result } from '../../../shared/result';
 import type { ExecResult } from './session';
 import { q } from './shell';
@@ -156,43 +156,40 @@ export function httpGet(connect: Connect, port: number, path: string): Promise<R
 }
 
 /**
- * Asks the vendor whether it sees the agent, by its resolved name, with the documented request:
- * Buildkite `GET /v2/organizations/{org}/agents?name=` (Bearer, read_agents), Harness
- * `POST /ng/api/delegate-setup/listDelegates?accountIdentifier=` (x-api-key, core_delegate_view),
- * Bamboo `GET /rest/api/latest/agent/remote?online=true` plus the pending approvals (Bearer PAT).
+ * Asks the vendor whether it sees the agent, by its resolved name, with the requests the
+ * platform's `vendorApi` documents (each made only when the one before it answered 2xx).
  */
 export async function vendorCheck(platform: PlatformId, name: string, v: VendorCheck): Promise<HopReport> {
+  const api = getPlatform(platform)?.vendorApi;
+  if (!api) return { hop: 'vendor', state: 'not-checked', detail: 'this platform has no vendor API for agents' };
   const base = v.baseUrl.replace(/\/+$/, '');
-  const get = async (url: string, init: RequestInit): Promise<{ status: number; body: unknown } | { error: string }> => {
-    try {
-      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-      const text = await res.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // Not JSON: the shape check names it.
-      }
-      return { status: res.status, body };
-    } catch (e) {
-      return { error: e instanceof Error ? e.message : String(e) };
+  const answers: ({ status: number; body: unknown } | undefined)[] = [];
+  for (const [i, req] of api.requests(base, v.scope ?? '', name, v.token).entries()) {
+    const before = answers[i - 1];
+    if (i > 0 && !(before && before.status >= 200 && before.status < 300)) {
+      answers.push(undefined);
+      continue;
     }
-  };
-  const unreachable = (e: string): HopReport => ({ hop: 'vendor', state: 'failed', detail: `the vendor API did not answer: ${e}` });
-  if (platform === 'buildkite') {
-    const r = await get(`${base}/v2/organizations/${encodeURIComponent(v.scope ?? '')}/agents?name=${encodeURIComponent(name)}`, { headers: { Authorization: `Bearer ${v.token}` } });
-    return 'error' in r ? unreachable(r.error) : readVendorAgents('buildkite-agents', name, r.status, r.body);
+    const r = await vendorFetch(req);
+    if ('error' in r && i === 0) return { hop: 'vendor', state: 'failed', detail: `the vendor API did not answer: ${r.error}` };
+    answers.push('error' in r ? undefined : r);
   }
-  if (platform === 'harness') {
-    const r = await get(`${base}/ng/api/delegate-setup/listDelegates?accountIdentifier=${encodeURIComponent(v.scope ?? '')}`, { method: 'POST', headers: { 'x-api-key': v.token, 'content-type': 'application/json' }, body: JSON.stringify({ filterType: 'Delegate', delegateName: name }) });
-    return 'error' in r ? unreachable(r.error) : readVendorAgents('harness-delegates', name, r.status, r.body);
+  return readVendorAgents(api, name, answers);
+}
+
+/** One vendor request, with a 10 s limit; the body parsed as JSON when it is JSON. */
+async function vendorFetch(req: VendorRequest): Promise<{ status: number; body: unknown } | { error: string }> {
+  try {
+    const res = await fetch(req.url, { method: req.method ?? 'GET', headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}), signal: AbortSignal.timeout(10_000) });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON: the shape check names it.
+    }
+    return { status: res.status, body };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
   }
-  if (platform === 'bamboo-remote') {
-    const headers = { Authorization: `Bearer ${v.token}`, Accept: 'application/json' };
-    const r = await get(`${base}/rest/api/latest/agent/remote?online=true`, { headers });
-    if ('error' in r) return unreachable(r.error);
-    const pending = r.status === 200 ? await get(`${base}/rest/api/latest/agent/authentication?pending=true`, { headers }) : undefined;
-    return readVendorAgents('bamboo-agents', name, r.status, r.body, pending && !('error' in pending) ? pending.body : undefined);
-  }
-  return { hop: 'vendor', state: 'not-checked', detail: 'this platform has no vendor API for agents' };
 }

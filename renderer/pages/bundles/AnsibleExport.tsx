@@ -3,9 +3,9 @@ import type { Draft } from '../../../shared/ipc';
 import type { AnyPlatform } from '../../../shared/platforms/types';
 import type { AppError } from '../../../shared/result';
 import { CommandList } from '../../components/CommandList';
-import { ErrorNote } from '../../components/bundle/ErrorNote';
-import { JobProgress } from '../../components/bundle/JobProgress';
-import { useJob } from '../../components/bundle/useJob';
+import { ErrorNote } from '../../components/ErrorNote';
+import { JobProgress } from '../../components/JobProgress';
+import { useJob } from '../../components/useJob';
 
 /** The same fleet CSV as an Ansible project that installs, verifies and removes the agents. */
 export function AnsibleExport({ draft, platform, csv }: { draft: Draft; platform: AnyPlatform; csv: string }): React.JSX.Element {

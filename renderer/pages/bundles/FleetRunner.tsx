@@ -3,9 +3,9 @@ import type { ChannelOutput, Draft } from '../../../shared/ipc';
 import { getPlatform } from '../../../shared/platforms';
 import type { AppError } from '../../../shared/result';
 import { api } from '../../api';
-import { ErrorNote } from '../../components/bundle/ErrorNote';
-import { JobProgress } from '../../components/bundle/JobProgress';
-import { useJob } from '../../components/bundle/useJob';
+import { ErrorNote } from '../../components/ErrorNote';
+import { JobProgress } from '../../components/JobProgress';
+import { useJob } from '../../components/useJob';
 import { AnsibleExport } from './AnsibleExport';
 
 type Check = ChannelOutput<'fleet:check'>;

@@ -2,10 +2,10 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/ipc';
 import type { AppError } from '../../../shared/result';
 import { api } from '../../api';
-import { ErrorNote } from '../../components/bundle/ErrorNote';
-import { JobProgress } from '../../components/bundle/JobProgress';
+import { ErrorNote } from '../../components/ErrorNote';
+import { JobProgress } from '../../components/JobProgress';
 import { ManifestSummary, ManifestTable } from '../../components/bundle/ManifestTable';
-import { useJob } from '../../components/bundle/useJob';
+import { useJob } from '../../components/useJob';
 
 type Inspected = ChannelOutput<'bundle:inspect'>;
 /** What the overwrite question was asked about: the unpack uses exactly this, not the fields as they are now. */

@@ -4,7 +4,7 @@ import { getPlatform, PLATFORMS } from '../../../shared/platforms';
 import type { FixAction, PlatformId } from '../../../shared/platforms/types';
 import type { AppError } from '../../../shared/result';
 import { api } from '../../api';
-import { ErrorNote } from '../../components/bundle/ErrorNote';
+import { ErrorNote } from '../../components/ErrorNote';
 import { EMPTY_DRAFT, STEP_TITLES } from '../../wizard';
 import type { PageProps, PageView } from '../types';
 
@@ -16,17 +16,14 @@ interface Diagnosis {
 
 /** The words on a fix action's button. */
 export function actionLabel(action: FixAction, platform: PlatformId): string {
+  if (action.label) return action.label;
   switch (action.kind) {
     case 'rotate-token':
       return `Rotate the ${getPlatform(action.platform)?.name ?? action.platform} token`;
     case 'switch-port':
       return `Switch to port ${action.port} in the wizard`;
-    case 'fix-wrapper-conf':
-      return 'Fix wrapper.conf (put the security token in)';
     case 'open-step':
       return `Open the ${STEP_TITLES[action.step]} step for ${getPlatform(platform)?.name ?? platform}`;
-    case 'scp-check':
-      return 'Check the service control policies';
   }
 }
 
@@ -66,16 +63,12 @@ function DiagnosticsPage({ navigate }: PageProps): React.JSX.Element {
     const action = d.failure.action;
     if (!action) return;
     if (action.kind === 'rotate-token') return navigate('rotate', { platform: action.platform });
-    if (action.kind === 'fix-wrapper-conf') return navigate('rotate', { platform: 'bamboo-remote' });
-    const target: PlatformId = action.kind === 'scp-check' ? 'bamboo-elastic' : d.platform;
-    const draft = await draftFor(target);
+    const draft = await draftFor(d.platform);
     const next: Draft =
       action.kind === 'switch-port'
         ? { ...draft, step: 'details', answers: { ...draft.answers, port: String(action.port) } }
-        : action.kind === 'scp-check'
-          ? // The SCP analysis reads the pasted error for the principal and metadata settings.
-            { ...draft, step: 'configs', answers: { ...draft.answers, failureText: text } }
-          : { ...draft, step: action.step };
+        : // A step that reads the pasted text (the SCP analysis: principal, metadata settings) gets it.
+          { ...draft, step: action.step, answers: action.pasteInto ? { ...draft.answers, [action.pasteInto]: text } : draft.answers };
     const saved = await api.invoke('draft:save', next);
     if (!saved.ok) return setError(saved.error);
     navigate('wizard');

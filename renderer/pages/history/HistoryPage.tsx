@@ -3,8 +3,8 @@ import type { HistoryEntry } from '../../../shared/history';
 import { getPlatform } from '../../../shared/platforms';
 import type { AppError } from '../../../shared/result';
 import { api } from '../../api';
-import { CopyButton } from '../../components/bundle/CopyButton';
-import { ErrorNote } from '../../components/bundle/ErrorNote';
+import { CopyButton } from '../../components/CopyButton';
+import { ErrorNote } from '../../components/ErrorNote';
 import type { PageProps, PageView } from '../types';
 import { WrittenFiles } from './WrittenFiles';
 

@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/ipc';
 import type { AppError } from '../../../shared/result';
 import { api } from '../../api';
-import { ErrorNote } from '../../components/bundle/ErrorNote';
+import { ErrorNote } from '../../components/ErrorNote';
 
 type Files = ChannelOutput<'history:files'>;
 type Undone = ChannelOutput<'history:undo'>;

@@ -5,11 +5,12 @@ import type { AppError } from '../../../shared/result';
 import type { Finding, RotationPlan, RotationReport } from '../../../shared/rotation';
 import { api } from '../../api';
 import { CommandList } from '../../components/CommandList';
-import { CopyButton } from '../../components/bundle/CopyButton';
-import { ErrorNote } from '../../components/bundle/ErrorNote';
-import { JobProgress } from '../../components/bundle/JobProgress';
-import { useJob } from '../../components/bundle/useJob';
-import { BambooWrapperHint } from '../../components/bamboo/WrapperHint';
+import { CopyButton } from '../../components/CopyButton';
+import { DiffView } from '../../components/DiffView';
+import { ErrorNote } from '../../components/ErrorNote';
+import { JobProgress } from '../../components/JobProgress';
+import { useJob } from '../../components/useJob';
+import { platformView, rotationPlaceholder } from '../../platforms';
 import type { PageProps, PageView } from '../types';
 
 /** Platforms whose existing installs can get a new token. */
@@ -36,23 +37,9 @@ function asStrings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-/** A unified diff, each line marked so additions and removals stand out (not by colour alone: the +/- stay). */
-function Diff({ text, label }: { text: string; label: string }): React.JSX.Element {
-  return (
-    <pre className="rotate-diff" aria-label={label} tabIndex={0}>
-      {text.split('\n').map((line, i) => (
-        <span key={i} className={line.startsWith('+') && !line.startsWith('+++') ? 'diff-add' : line.startsWith('-') && !line.startsWith('---') ? 'diff-del' : line.startsWith('@@') ? 'diff-hunk' : undefined}>
-          {line}
-          {'\n'}
-        </span>
-      ))}
-    </pre>
-  );
-}
-
 function RotatePage({ data }: PageProps): React.JSX.Element {
   const id = useId();
-  const initialPlatform = ROTATABLE.find((p) => p.id === data?.platform)?.id ?? ROTATABLE[0]?.id ?? 'harness';
+  const initialPlatform = ROTATABLE.find((p) => p.id === data?.platform)?.id ?? ROTATABLE[0]!.id;
   const [platform, setPlatform] = useState<PlatformId>(initialPlatform);
   const [paths, setPaths] = useState(asStrings(data?.path ?? data?.paths).join('\n'));
   const [uploads, setUploads] = useState<Upload[]>([]);
@@ -70,6 +57,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
   const results = useRef<HTMLHeadingElement>(null);
   const done = useRef<HTMLHeadingElement>(null);
   const spec = getPlatform(platform);
+  const PathHint = platformView(platform).rotation?.PathHint;
   // Move focus to what just appeared, so keyboard and screen-reader users land on the result.
   useEffect(() => {
     if (plan) results.current?.focus();
@@ -169,7 +157,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
             rows={3}
             value={paths}
             spellCheck={false}
-            placeholder={platform === 'buildkite' ? '/etc/buildkite-agent' : platform === 'bamboo-remote' ? '/opt/bamboo-agent-home' : '/srv/harness-delegate'}
+            placeholder={rotationPlaceholder(spec)}
             aria-describedby={`${id}-paths-help`}
             onChange={(e) => {
               setPaths(e.target.value);
@@ -179,7 +167,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
           <p className="help" id={`${id}-paths-help`}>
             One per line. A folder is searched (6 levels deep, links not followed) for the files this platform keeps its token in.
           </p>
-          {platform === 'bamboo-remote' ? <BambooWrapperHint path={paths.split('\n').find((p) => p.trim()) ?? ''} /> : null}
+          {PathHint ? <PathHint path={paths.split('\n').find((p) => p.trim()) ?? ''} /> : null}
         </div>
         <div
           className={`drop-zone${dragging ? ' dragging' : ''}`}
@@ -328,7 +316,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
             .map((f) => (
               <details key={f.path} open className="rotate-file-diff">
                 <summary>Diff of {f.path}</summary>
-                <Diff text={f.diff} label={`Changes to ${f.path} (token values masked)`} />
+                <DiffView diff={f.diff} label={`Changes to ${f.path} (token values masked)`} />
               </details>
             ))}
           {plan.leftovers.length ? <Leftovers leftovers={plan.leftovers} /> : null}

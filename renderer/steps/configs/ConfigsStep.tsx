@@ -1,15 +1,17 @@
-import { CopyButton } from '../../components/bundle/CopyButton';
+import { CopyButton } from '../../components/CopyButton';
 import { CommandList } from '../../components/CommandList';
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { ConfigsPlan, PlannedFileView } from '../../../shared/configs-contract';
 import type { ChannelInput, ChannelOutput, Draft } from '../../../shared/ipc';
 import type { AnyPlatform } from '../../../shared/platforms/types';
 import { ERROR_TITLES, type AppError } from '../../../shared/result';
-import { api, newJobId } from '../../api';
+import { api } from '../../api';
 import { CodeText } from '../../components/CodeText';
+import { DiffView } from '../../components/DiffView';
+import { useJob } from '../../components/useJob';
 import { formToAnswers } from '../../wizard';
 import type { StepProps, StepView } from '../types';
-import { CONFIG_DIAGRAMS } from './diagrams';
+import { platformView } from '../../platforms';
 
 type Request = ChannelInput<'configs:plan'>;
 type Written = ChannelOutput<'configs:write'>;
@@ -29,21 +31,6 @@ export function requestOf(draft: Draft, platform: AnyPlatform): Request | null {
     ...(draft.trustedCa ? { trustedCa: draft.trustedCa } : {}),
     outDir: draft.outDir.trim(),
   };
-}
-
-/** A unified diff with added/removed lines marked (by class and by their +/- sign). */
-function DiffView({ diff, label }: { diff: string; label: string }): React.JSX.Element {
-  if (!diff) return <p className="help">No changes: the file on disk is already exactly this.</p>;
-  return (
-    <pre className="cfg-diff" aria-label={label} tabIndex={0}>
-      {diff.split('\n').map((line, i) => (
-        <span key={i} className={line.startsWith('+') && !line.startsWith('+++') ? 'cfg-diff-add' : line.startsWith('-') && !line.startsWith('---') ? 'cfg-diff-del' : line.startsWith('@@') ? 'cfg-diff-hunk' : undefined}>
-          {line}
-          {'\n'}
-        </span>
-      ))}
-    </pre>
-  );
 }
 
 function FilePreview({ file }: { file: PlannedFileView }): React.JSX.Element {
@@ -78,8 +65,10 @@ function FilePreview({ file }: { file: PlannedFileView }): React.JSX.Element {
         <pre aria-label={`Contents of ${file.path}`} tabIndex={0}>
           {file.text}
         </pre>
-      ) : (
+      ) : file.diff ? (
         <DiffView diff={file.diff} label={`Changes to ${file.path}`} />
+      ) : (
+        <p className="help">No changes: the file on disk is already exactly this.</p>
       )}
     </section>
   );
@@ -155,7 +144,7 @@ function ErrorPanel({ error, update, draft, onRetry }: { error: AppError; update
           Go to Credentials
         </button>
       )}
-      {error.code === 'BAD_INPUT' && !error.message.startsWith('outDir') && (
+      {error.code === 'BAD_INPUT' && error.field !== 'outDir' && (
         <button type="button" className="secondary" onClick={() => update({ step: 'details' })}>
           Go to Details
         </button>
@@ -236,7 +225,8 @@ function GeneratorStep({ draft, update, platform }: StepProps & { platform: AnyP
   const [result, setResult] = useState<{ key: string; plan: ConfigsPlan | null; error: AppError | null } | null>(null);
   const [written, setWritten] = useState<{ key: string; value: Written } | null>(null);
   const [confirmKey, setConfirmKey] = useState<string | null>(null);
-  const [writing, setWriting] = useState<string | null>(null);
+  const writer = useJob('configs:write', { startMessage: 'Writing…' });
+  const writing = writer.running ? writer.message : null;
   const [selected, setSelected] = useState<string | null>(null);
   const request = requestOf(draft, platform);
   const key = JSON.stringify(request);
@@ -272,15 +262,8 @@ function GeneratorStep({ draft, update, platform }: StepProps & { platform: AnyP
 
   const write = async (): Promise<void> => {
     if (!plan || !request) return;
-    const jobId = newJobId();
     setConfirmKey(null);
-    setWriting('Writing…');
-    const off = api.onJobEvent((e) => {
-      if (e.jobId === jobId) setWriting(e.message);
-    });
-    const r = await api.invoke('configs:write', { ...request, jobId, planHash: plan.planHash, expected: Object.fromEntries(plan.files.map((f) => [f.path, f.currentSha256])) });
-    off();
-    setWriting(null);
+    const r = await writer.start({ ...request, planHash: plan.planHash, expected: Object.fromEntries(plan.files.map((f) => [f.path, f.currentSha256])) });
     if (r.ok) {
       setWritten({ key, value: r.value });
       // Every write is listed in History (and can be undone there), whether or not the onboarding reaches Export.
@@ -290,7 +273,7 @@ function GeneratorStep({ draft, update, platform }: StepProps & { platform: AnyP
   };
 
   const toWrite = plan?.files.filter((f) => f.status !== 'same') ?? [];
-  const Diagram = CONFIG_DIAGRAMS[platform.id];
+  const Diagram = platformView(platform.id).configsDiagram;
   const file = plan?.files.find((f) => f.path === selected) ?? plan?.files[0];
 
   return (

@@ -3,6 +3,8 @@ import { COMPANY_CA_FILE } from '../../../shared/bundle';
 import { endpointLabel, WARNINGS, type ProbeRun, type ProxySpec } from '../../../shared/probe';
 import { firewallCsv, formatReport, keepReport, relabel, resultIsFor, runWithCurrentPins, uncheckedBy, withCurrentPins } from '../../../shared/probe-report';
 import { ERROR_TITLES } from '../../../shared/result';
+import { CopyButton } from '../../components/CopyButton';
+import { platformView } from '../../platforms';
 import type { StepProps, StepView } from '../types';
 import { AddEndpoint } from './AddEndpoint';
 import { CaFields } from './CaFields';
@@ -16,15 +18,6 @@ import { useProbe } from './use-probe';
 export { plannedEndpoints } from './plan';
 
 const TIMEOUTS = [2000, 5000, 10000, 20000];
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function download(name: string, text: string, type = 'text/plain'): void {
   const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
@@ -53,8 +46,10 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
   const [timeoutMs, setTimeoutMs] = useState(5000);
   const [testLogin, setTestLogin] = useState(true);
   const [notice, setNotice] = useState<string | null>(null);
-  const [told, setTold] = useState<string | null>(null);
   const { state, start, cancel } = useProbe();
+  // A platform whose agent can use another outbound port (ArmorCode: 22 or 443) takes a suggested switch in one click.
+  const portAnswer = platformView(platform?.id).portAnswer;
+  const agentPort = portAnswer ? Number(draft.answers[portAnswer.key] || portAnswer.default) : undefined;
   const running = state.status === 'running';
   const elapsed = useElapsed(state.startedAt, running);
 
@@ -75,7 +70,6 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
 
   const run = (): void => {
     setNotice(null);
-    setTold(null);
     if (proxy.mode === 'manual' && !proxy.url.trim()) {
       setNotice('Enter the proxy URL, or choose another proxy option.');
       return;
@@ -177,9 +171,6 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
           {notice}
         </p>
       )}
-      <p className="ok" role="status">
-        {told}
-      </p>
       {state.status === 'failed' && state.error && (
         <div className="error" role="alert">
           <strong>{ERROR_TITLES[state.error.code]}.</strong> {state.error.message} {state.error.hint}
@@ -196,12 +187,12 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
       {state.run?.suggestions.map((s) => (
         <div key={`${s.host}-${s.from}-${s.to}`} className="probe-panel probe-suggestion" role="note">
           <p>{s.message}</p>
-          {platform?.id === 'armorcode' && Number(draft.answers.port || 22) === s.from && (s.to === 22 || s.to === 443) && (
-            <button type="button" onClick={() => update({ answers: { ...draft.answers, port: String(s.to) } })}>
+          {portAnswer && agentPort === s.from && portAnswer.ports.includes(s.to) && (
+            <button type="button" onClick={() => update({ answers: { ...draft.answers, [portAnswer.key]: String(s.to) } })}>
               Use port {s.to} for the agent
             </button>
           )}
-          {platform?.id === 'armorcode' && Number(draft.answers.port || 22) === s.to && (
+          {portAnswer && agentPort === s.to && (
             <p className="ok" role="status">
               The agent now uses port {s.to}. Run the checks again to confirm.
             </p>
@@ -224,9 +215,7 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
             </p>
           )}
           <div className="probe-actions">
-            <button type="button" className="secondary" onClick={() => void copyText(report).then((ok) => (ok ? setTold('Report copied.') : setNotice('The clipboard refused; use Save instead.')))}>
-              Copy report
-            </button>
+            <CopyButton text={report} label="Copy report" showLabel small={false} />
             <button type="button" className="secondary" onClick={() => download(reportName, report)}>
               Save report
             </button>
@@ -261,9 +250,7 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
           {commands.map((c) => (
             <div key={c} className="probe-command">
               <pre>{c}</pre>
-              <button type="button" className="secondary" onClick={() => void copyText(c).then((ok) => (ok ? setTold('Command copied.') : setNotice('The clipboard refused; select the text instead.')))}>
-                Copy command
-              </button>
+              <CopyButton text={c} label="Copy command" showLabel small={false} />
             </div>
           ))}
         </section>

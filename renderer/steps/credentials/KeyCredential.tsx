@@ -1,11 +1,15 @@
 /** The Credentials step for SSH platforms: generate a key pair or import one, then show its public facts. */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useReducer, useRef, useState } from 'react';
 import type { KeySummary } from '../../../shared/credentials-contract';
-import { detectKey, MAX_KEY_TEXT, MIN_PASSPHRASE, RSA_BITS, type KeyType, type RsaBits } from '../../../shared/key-format';
+import { RSA_BITS, type KeyType, type RsaBits } from '../../../shared/key-format';
 import type { AnyPlatform, CredentialSpec } from '../../../shared/platforms/types';
-import { api, newJobId } from '../../api';
+import { api } from '../../api';
+import { useJob } from '../../components/useJob';
 import type { StepProps } from '../types';
-import { CopyButton, ErrorNote, KeychainChoice } from './parts';
+import { CopyButton } from '../../components/CopyButton';
+import { ErrorNote } from '../../components/ErrorNote';
+import { KeychainChoice } from './parts';
+import { detectedNote, IMPORT_START, importReducer, needsPassphrase, passphraseProblem, tooLargeForKey } from './key-forms';
 import { LockedCredential } from './SecretStore';
 import { useDescribed, useSecretStore, type ShownError } from './use-credential';
 
@@ -29,7 +33,7 @@ function KeyDetails({ summary, platform, focus }: { summary: KeySummary; platfor
         <dd data-testid="key-type">{summary.type === 'rsa' ? `RSA, ${summary.bits} bits` : 'Ed25519 (256 bits)'}</dd>
         <dt>Fingerprint</dt>
         <dd>
-          <code data-testid="key-fingerprint">{summary.fingerprint}</code> <CopyButton text={summary.fingerprint} label="Copy fingerprint" />
+          <code data-testid="key-fingerprint">{summary.fingerprint}</code> <CopyButton text={summary.fingerprint} label="Copy fingerprint" showLabel />
         </dd>
         <dt>Files</dt>
         <dd>
@@ -42,7 +46,7 @@ function KeyDetails({ summary, platform, focus }: { summary: KeySummary; platfor
       </label>
       <textarea id="cred-public-key" className="cred-public" readOnly rows={3} value={summary.publicKey} data-testid="public-key" spellCheck={false} />
       <p className="cred-actions">
-        <CopyButton text={summary.publicKey} label="Copy public key" />
+        <CopyButton text={summary.publicKey} label="Copy public key" showLabel />
       </p>
       <p className="help">
         {platform.name} needs this public key ({summary.fileNames.publicKey}). The private key stays in this app and in the files it writes; it is never shown here.
@@ -57,29 +61,23 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
   const [comment, setComment] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [job, setJob] = useState<{ id: string; message: string } | null>(null);
+  const keygen = useJob('keys:generate');
   const [error, setError] = useState<ShownError | null>(null);
   const [status, setStatus] = useState('');
   const cancelButton = useRef<HTMLButtonElement>(null);
   const types = [spec.defaultType, ...spec.keyTypes.filter((t) => t !== spec.defaultType)];
+  const busy = keygen.running;
 
   useEffect(() => {
-    if (job) cancelButton.current?.focus();
-  }, [job?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (busy) cancelButton.current?.focus();
+  }, [busy]);
 
   const generate = async (): Promise<void> => {
     setError(null);
     setStatus('');
-    if (passphrase && passphrase.length < MIN_PASSPHRASE) return setError({ code: 'BAD_INPUT', message: `The passphrase is too short: use at least ${MIN_PASSPHRASE} characters, or none.` });
-    if (passphrase !== confirm) return setError({ code: 'BAD_INPUT', message: 'The two passphrases differ.', hint: 'Type the same passphrase in both fields.' });
-    const jobId = newJobId();
-    setJob({ id: jobId, message: 'Starting…' });
-    const off = api.onJobEvent((e) => {
-      if (e.jobId === jobId) setJob((j) => (j && j.id === jobId ? { ...j, message: e.message } : j));
-    });
-    const r = await api.invoke('keys:generate', { jobId, type, ...(type === 'rsa' ? { bits } : {}), ...(passphrase ? { passphrase } : {}), ...(comment ? { comment } : {}), platform: platform.id });
-    off();
-    setJob(null);
+    const problem = passphraseProblem(passphrase, confirm);
+    if (problem) return setError(problem);
+    const r = await keygen.start({ type, ...(type === 'rsa' ? { bits } : {}), ...(passphrase ? { passphrase } : {}), ...(comment ? { comment } : {}), platform: platform.id });
     setPassphrase('');
     setConfirm('');
     if (r.ok) onDone(r.value);
@@ -97,7 +95,7 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
         <legend>Key type</legend>
         {types.map((t) => (
           <label key={t} className="cred-choice">
-            <input type="radio" name="key-type" value={t} checked={type === t} onChange={() => setType(t)} disabled={Boolean(job)} aria-invalid={invalid || undefined} />
+            <input type="radio" name="key-type" value={t} checked={type === t} onChange={() => setType(t)} disabled={busy} aria-invalid={invalid || undefined} />
             {TYPE_LABEL[t]}
             {t === spec.defaultType ? ' (recommended for this platform)' : ''}
           </label>
@@ -106,7 +104,7 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
       {type === 'rsa' && (
         <div className="field">
           <label htmlFor="cred-bits">RSA key size</label>
-          <select id="cred-bits" value={bits} onChange={(e) => setBits(Number(e.target.value) as RsaBits)} disabled={Boolean(job)}>
+          <select id="cred-bits" value={bits} onChange={(e) => setBits(Number(e.target.value) as RsaBits)} disabled={busy}>
             {RSA_BITS.map((b) => (
               <option key={b} value={b}>
                 {b} bits{b === 3072 ? ' (ssh-keygen default)' : b === 4096 ? ' (slower to generate)' : ''}
@@ -117,7 +115,7 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
       )}
       <div className="field">
         <label htmlFor="cred-comment">Comment (optional)</label>
-        <input id="cred-comment" type="text" value={comment} onChange={(e) => setComment(e.target.value)} placeholder={`${platform.id}-agent-${new Date().toISOString().slice(0, 10)}`} maxLength={256} disabled={Boolean(job)} />
+        <input id="cred-comment" type="text" value={comment} onChange={(e) => setComment(e.target.value)} placeholder={`${platform.id}-agent-${new Date().toISOString().slice(0, 10)}`} maxLength={256} disabled={busy} />
         <p className="help">Added to the end of the public key, to tell keys apart later.</p>
       </div>
       <details className="cred-advanced">
@@ -127,20 +125,20 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
         </p>
         <div className="field">
           <label htmlFor="cred-passphrase">Passphrase</label>
-          <input id="cred-passphrase" type="password" autoComplete="new-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} disabled={Boolean(job)} />
+          <input id="cred-passphrase" type="password" autoComplete="new-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} disabled={busy} />
         </div>
         <div className="field">
           <label htmlFor="cred-passphrase-2">Passphrase again</label>
-          <input id="cred-passphrase-2" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} disabled={Boolean(job)} />
+          <input id="cred-passphrase-2" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} disabled={busy} />
         </div>
       </details>
-      {job ? (
+      {busy ? (
         <div className="cred-progress">
           <progress aria-label="Generating the key pair" />
           <span role="status" data-testid="keygen-progress">
-            {job.message}
+            {keygen.message}
           </span>
-          <button type="button" className="secondary" ref={cancelButton} onClick={() => void api.invoke('job:cancel', { jobId: job.id })}>
+          <button type="button" className="secondary" ref={cancelButton} onClick={keygen.cancel}>
             Cancel
           </button>
         </div>
@@ -156,23 +154,14 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
 }
 
 function ImportForm({ platform, onDone, invalid }: { platform: AnyPlatform; onDone(s: KeySummary): void; invalid: boolean }): React.JSX.Element {
-  const [text, setText] = useState('');
-  const [source, setSource] = useState<string | null>(null);
-  const [passphrase, setPassphrase] = useState('');
-  const [askPass, setAskPass] = useState(false);
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [form, dispatch] = useReducer(importReducer, IMPORT_START);
   const [dragging, setDragging] = useState(false);
-  const detected = text.trim() ? detectKey(text) : null;
-  const needsPass = askPass || (detected?.kind === 'private' && detected.encrypted);
+  const { text, passphrase, busy, error } = form;
+  const needsPass = needsPassphrase(form);
 
-  const take = (value: string, from: string | null): void => {
-    setText(value);
-    setSource(from);
-    setError(null);
-  };
+  const take = (value: string, from: string | null): void => dispatch({ type: 'take', text: value, source: from });
   const readFile = async (file: File): Promise<void> => {
-    if (file.size > MAX_KEY_TEXT) return setError({ code: 'KEY_MALFORMED', message: `${file.name} is too large to be a private key (${file.size} bytes).`, hint: 'Choose the private key file itself.' });
+    if (tooLargeForKey(file.size)) return dispatch({ type: 'too-large', name: file.name, size: file.size });
     take(await file.text(), file.name);
   };
   const onDrop = (e: React.DragEvent): void => {
@@ -183,19 +172,11 @@ function ImportForm({ platform, onDone, invalid }: { platform: AnyPlatform; onDo
     else take(e.dataTransfer.getData('text/plain'), null);
   };
   const submit = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
+    dispatch({ type: 'submit' });
     const r = await api.invoke('keys:import', { text, ...(passphrase ? { passphrase } : {}), platform: platform.id });
-    setBusy(false);
-    if (r.ok) {
-      setText('');
-      setPassphrase('');
-      setSource(null);
-      onDone(r.value);
-      return;
-    }
-    if (r.error.code === 'PASSPHRASE_REQUIRED' || r.error.code === 'PASSPHRASE_WRONG') setAskPass(true);
-    setError(r.error);
+    if (!r.ok) return dispatch({ type: 'failed', error: r.error });
+    dispatch({ type: 'imported' });
+    onDone(r.value);
   };
 
   return (
@@ -227,17 +208,13 @@ function ImportForm({ platform, onDone, invalid }: { platform: AnyPlatform; onDo
           <input id="cred-key-file" type="file" onChange={(e) => e.target.files?.[0] && void readFile(e.target.files[0])} />
         </div>
         <p id="cred-key-detected" className="help" role="status">
-          {detected?.kind === 'private'
-            ? `${source ? `${source}: ` : ''}${{ openssh: 'OpenSSH', pkcs1: 'PKCS#1 (PEM)', pkcs8: 'PKCS#8 (PEM)' }[detected.format]} private key${detected.encrypted ? ', protected by a passphrase' : ''}.`
-            : detected
-              ? `${detected.message} ${detected.hint}`
-              : 'OpenSSH, PKCS#1 and PKCS#8 keys, with or without a passphrase.'}
+          {detectedNote(form)}
         </p>
       </div>
       {needsPass && (
         <div className="field">
           <label htmlFor="cred-import-passphrase">Passphrase of this key</label>
-          <input id="cred-import-passphrase" type="password" autoComplete="off" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+          <input id="cred-import-passphrase" type="password" autoComplete="off" value={passphrase} onChange={(e) => dispatch({ type: 'passphrase', value: e.target.value })} />
         </div>
       )}
       <p className="cred-actions">

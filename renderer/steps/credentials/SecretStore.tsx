@@ -6,7 +6,7 @@
 import { useId, useState } from 'react';
 import type { SecretStoreStatus } from '../../../shared/credentials-contract';
 import { api } from '../../api';
-import { ErrorNote } from './parts';
+import { ErrorNote } from '../../components/ErrorNote';
 import type { ShownError } from './use-credential';
 
 /** Same rule as main's MIN_STORE_PASSPHRASE (checked there too). */

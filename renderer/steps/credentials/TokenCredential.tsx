@@ -9,7 +9,8 @@ import type { AnyPlatform, CredentialSpec } from '../../../shared/platforms/type
 import { api } from '../../api';
 import type { StepProps } from '../types';
 import { copySecret } from './clipboard';
-import { ErrorNote, KeychainChoice } from './parts';
+import { ErrorNote } from '../../components/ErrorNote';
+import { KeychainChoice } from './parts';
 import { LockedCredential } from './SecretStore';
 import { useDescribed, useSecretStore, type ShownError } from './use-credential';
 
@@ -57,13 +58,13 @@ function TokenDetails({ summary, cleaned, focus }: { summary: TokenSummary; clea
         <span className="help">({summary.length} characters)</span>
       </p>
       <p className="cred-actions">
-        <button type="button" className="secondary cred-small" aria-pressed={revealed !== null} onClick={() => void reveal()}>
+        <button type="button" className="secondary small" aria-pressed={revealed !== null} onClick={() => void reveal()}>
           {revealed !== null ? 'Hide' : 'Reveal'}
         </button>
-        <button type="button" className="secondary cred-small" onClick={() => void copy()}>
+        <button type="button" className="secondary small" onClick={() => void copy()}>
           Copy token
         </button>
-        <span className="cred-said" role="status">
+        <span className="copy-note" role="status">
           {said}
         </span>
       </p>

@@ -40,13 +40,3 @@ export async function copySecret(secret: string, ms: number, onCleared?: (wiped:
   );
   return true;
 }
-
-/** Copies public text (a public key, a fingerprint): nothing to wipe. */
-export async function copyPublic(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,40 +1,10 @@
-/** Small pieces the key and token views share: errors, copy buttons, the keychain choice. */
+/** The keychain choice the key and token views share. */
 import { useState } from 'react';
 import { api } from '../../api';
-import { copyPublic } from './clipboard';
+import { ErrorNote } from '../../components/ErrorNote';
 import type { SecretStoreStatus } from '../../../shared/credentials-contract';
 import { SecretStoreForm } from './SecretStore';
 import type { SecretStoreHandle, ShownError } from './use-credential';
-
-/** An error that says what to do next. */
-export function ErrorNote({ error, testId }: { error: ShownError | null; testId?: string }): React.JSX.Element | null {
-  if (!error) return null;
-  return (
-    <div className="cred-error" role="alert" data-testid={testId}>
-      <p>{error.message}</p>
-      {error.hint ? <p className="cred-hint">{error.hint}</p> : null}
-    </div>
-  );
-}
-
-/** Copies public text and says so next to the button. */
-export function CopyButton({ text, label }: { text: string; label: string }): React.JSX.Element {
-  const [said, setSaid] = useState('');
-  const copy = async (): Promise<void> => {
-    setSaid((await copyPublic(text)) ? 'Copied.' : 'Copying was refused; select the text and copy it.');
-    setTimeout(() => setSaid(''), 3000);
-  };
-  return (
-    <>
-      <button type="button" className="secondary cred-small" onClick={() => void copy()}>
-        {label}
-      </button>
-      <span className="cred-said" role="status">
-        {said}
-      </span>
-    </>
-  );
-}
 
 /**
  * Keeping the secret across restarts: the OS keychain (desktop); in browser mode the user's

@@ -6,11 +6,11 @@ import { keepReport, uncheckedBy } from '../../../shared/probe-report';
 import { PLATFORMS } from '../../../shared/platforms';
 import type { AnyPlatform, PlatformId } from '../../../shared/platforms/types';
 import { api } from '../../api';
-import { CopyButton } from '../../components/bundle/CopyButton';
-import { ErrorNote } from '../../components/bundle/ErrorNote';
-import { JobProgress } from '../../components/bundle/JobProgress';
+import { CopyButton } from '../../components/CopyButton';
+import { ErrorNote } from '../../components/ErrorNote';
+import { JobProgress } from '../../components/JobProgress';
 import { ManifestSummary, ManifestTable } from '../../components/bundle/ManifestTable';
-import { useJob } from '../../components/bundle/useJob';
+import { useJob } from '../../components/useJob';
 import { keptLabel } from '../connectivity/plan';
 import type { StepProps, StepView } from '../types';
 

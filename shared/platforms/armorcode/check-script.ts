@@ -5,11 +5,16 @@
  * supervisord.conf (or the systemd units) parse. POSIX sh; exits 1 when any check fails.
  */
 import type { ArmorcodeAnswers } from './answers';
-import { shellWord } from './escape';
+import { withQuotes, type Quoters } from '../../escape';
+import type { Result } from '../../result';
 import { unitName } from './systemd';
 
-/** The script for the answers and variant ('docker' checks supervisord.conf, 'systemd' the units). */
-export function preLaunchCheck(a: ArmorcodeAnswers, variant: 'docker' | 'systemd'): string {
+/** The script for the answers and variant ('docker' checks supervisord.conf, 'systemd' the units); UNSAFE_VALUE when a value cannot be quoted. */
+export function preLaunchCheck(a: ArmorcodeAnswers, variant: 'docker' | 'systemd'): Result<string> {
+  return withQuotes((q) => script(q, a, variant));
+}
+
+function script(q: Quoters, a: ArmorcodeAnswers, variant: 'docker' | 'systemd'): string {
   const extraPorts = [22, 443].filter((p) => p !== a.port);
   const units = a.services.map(unitName);
   return `#!/bin/sh
@@ -18,9 +23,9 @@ export function preLaunchCheck(a: ArmorcodeAnswers, variant: 'docker' | 'systemd
 # Exits 0 when every check passes, 1 when one fails, and says what to do for each failure.
 set -u
 
-SERVER=${shellWord(a.server)}
-PORT=${shellWord(String(a.port))}
-OTHER_PORTS=${shellWord(extraPorts.join(' '))}
+SERVER=${q.sh(a.server, 'The server')}
+PORT=${q.sh(String(a.port))}
+OTHER_PORTS=${q.sh(extraPorts.join(' '))}
 DIR=\${1:-$(dirname -- "$0")}
 failures=0
 
@@ -95,7 +100,7 @@ check_key() {
     fail "private-key.pem does not match public-key.pem: send ArmorCode the public key of this private key (ssh-keygen -y -f private-key.pem)"
   fi
 }
-${variant === 'docker' ? dockerChecks() : systemdChecks(units)}
+${variant === 'docker' ? dockerChecks() : systemdChecks(q, units)}
 check_server
 check_key
 check_config
@@ -149,9 +154,9 @@ check_config() {
 `;
 }
 
-function systemdChecks(units: string[]): string {
+function systemdChecks(q: Quoters, units: string[]): string {
   return `
-UNITS=${shellWord(units.join(' '))}
+UNITS=${q.sh(units.join(' '))}
 # The unit files are there; systemd-analyze's opinion is reported where it exists.
 check_config() {
   for unit in $UNITS; do

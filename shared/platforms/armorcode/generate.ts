@@ -2,12 +2,12 @@
  * Everything an ArmorCode tunnel agent needs, from the answers and the key pair: pure text, so the
  * wizard previews it and tests run it without I/O.
  */
-import { err, ok, type Result } from '../../result';
+import { err, type Result } from '../../result';
 import type { Artifact, Command, Credential, Generated, Removal } from '../types';
 import { armorcodeAnswers, type ArmorcodeAnswers } from './answers';
 import { preLaunchCheck } from './check-script';
 import { composeFile, COMPOSE_SERVICE, dockerfile, dockerignore } from './docker';
-import { shellLine, UnsafeValueError } from './escape';
+import { quoteAll, withQuotes, type Quoters } from '../../escape';
 import { privateKeyFile, publicKeyFile, publicKeyType } from './key-files';
 import { knownHostsFile } from './known-hosts';
 import { programName, supervisordConf } from './supervisord';
@@ -31,22 +31,22 @@ function dockerCommands(): Command[] {
   ];
 }
 
-function systemdCommands(a: ArmorcodeAnswers, layout: ArmorcodeLayout): Command[] {
+function systemdCommands(q: Quoters, a: ArmorcodeAnswers, layout: ArmorcodeLayout): Command[] {
   const units = a.services.map(unitName);
   const dir = layout.configDir;
   const user = layout.systemdUser;
   return [
     { title: 'Send this public key to ArmorCode support', command: 'cat public-key.pem', os: 'linux' },
     { title: 'Check the server, the key and the units before installing', command: 'sh pre-launch-check.sh', os: 'linux' },
-    { title: 'Create the user the tunnels run as', command: shellLine(['sudo', 'useradd', '--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user]), os: 'linux' },
-    { title: 'Install the key and the pinned host key', command: `${shellLine(['sudo', 'install', '-d', '-m', '0750', '-g', user, dir])} && ${shellLine(['sudo', 'install', '-m', '0600', '-o', user, 'private-key.pem', 'known_hosts', dir + '/'])}`, os: 'linux' },
-    { title: 'Install and start the tunnels', command: `${shellLine(['sudo', 'install', '-m', '0644', ...units, '/etc/systemd/system/'])} && sudo systemctl daemon-reload && ${shellLine(['sudo', 'systemctl', 'enable', '--now', ...units])}`, os: 'linux' },
-    { title: 'Follow the tunnel logs', command: shellLine(['journalctl', '-f', ...units.flatMap((u) => ['-u', u])]), os: 'linux' },
+    { title: 'Create the user the tunnels run as', command: q.shWords(['sudo', 'useradd', '--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user]), os: 'linux' },
+    { title: 'Install the key and the pinned host key', command: `${q.shWords(['sudo', 'install', '-d', '-m', '0750', '-g', user, dir])} && ${q.shWords(['sudo', 'install', '-m', '0600', '-o', user, 'private-key.pem', 'known_hosts', dir + '/'])}`, os: 'linux' },
+    { title: 'Install and start the tunnels', command: `${q.shWords(['sudo', 'install', '-m', '0644', ...units, '/etc/systemd/system/'])} && sudo systemctl daemon-reload && ${q.shWords(['sudo', 'systemctl', 'enable', '--now', ...units])}`, os: 'linux' },
+    { title: 'Follow the tunnel logs', command: q.shWords(['journalctl', '-f', ...units.flatMap((u) => ['-u', u])]), os: 'linux' },
   ];
 }
 
 /** Taking the tunnels away again: stop them, remove what was installed, and have ArmorCode drop the key. */
-function removal(a: ArmorcodeAnswers, variant: ArmorcodeVariant, layout: ArmorcodeLayout): Removal {
+function removal(q: Quoters, a: ArmorcodeAnswers, variant: ArmorcodeVariant, layout: ArmorcodeLayout): Removal {
   const notes = [
     'Ask ArmorCode support to remove this agent\'s public key (public-key.pem) for your SSH user, so the key no longer opens the tunnels.',
     `Tell them the remote port${a.services.length > 1 ? 's' : ''} ${a.services.map((s) => s.remotePort).join(', ')} can be released.`,
@@ -60,10 +60,10 @@ function removal(a: ArmorcodeAnswers, variant: ArmorcodeVariant, layout: Armorco
   const units = a.services.map(unitName);
   return {
     commands: [
-      { title: 'Stop the tunnels and keep them from starting again', command: shellLine(['sudo', 'systemctl', 'disable', '--now', ...units]), os: 'linux' },
-      { title: 'Remove the units', command: `${shellLine(['sudo', 'rm', ...units.map((u) => `/etc/systemd/system/${u}`)])} && sudo systemctl daemon-reload`, os: 'linux' },
-      { title: 'Remove the key and the pinned host key', command: shellLine(['sudo', 'rm', '-r', layout.configDir]), os: 'linux' },
-      { title: 'Remove the user the tunnels ran as', command: shellLine(['sudo', 'userdel', layout.systemdUser]), os: 'linux' },
+      { title: 'Stop the tunnels and keep them from starting again', command: q.shWords(['sudo', 'systemctl', 'disable', '--now', ...units]), os: 'linux' },
+      { title: 'Remove the units', command: `${q.shWords(['sudo', 'rm', ...units.map((u) => `/etc/systemd/system/${u}`)])} && sudo systemctl daemon-reload`, os: 'linux' },
+      { title: 'Remove the key and the pinned host key', command: q.shWords(['sudo', 'rm', '-r', layout.configDir]), os: 'linux' },
+      { title: 'Remove the user the tunnels ran as', command: q.shWords(['sudo', 'userdel', layout.systemdUser]), os: 'linux' },
     ],
     notes,
   };
@@ -107,26 +107,27 @@ export function generateArmorcode(input: ArmorcodeAnswers, credential: Credentia
   if (!pub.ok) return pub;
   const known = knownHostsFile(credential.knownHosts, a.server, a.port);
   if (!known.ok) return known;
-  try {
+  const check = preLaunchCheck(a, variant);
+  const configs = quoteAll(variant === 'docker' ? [supervisordConf(a, layout)] : a.services.map((s) => systemdUnit(a, s, layout)));
+  if (!check.ok) return check;
+  if (!configs.ok) return configs;
+  return withQuotes((q) => {
     const common = [
       file('private-key.pem', priv.value, 'The tunnel\'s private key (never leaves this folder).', 0o600, true),
       file('public-key.pem', pub.value, 'The public key to send to ArmorCode (one OpenSSH line).'),
       file('known_hosts', known.value, `The pinned host key of ${a.server}; ssh refuses any other (StrictHostKeyChecking=yes).`),
-      file('pre-launch-check.sh', preLaunchCheck(a, variant), 'Checks the server, the key and the config before starting; exits 1 on any failure.', 0o755),
+      file('pre-launch-check.sh', check.value, 'Checks the server, the key and the config before starting; exits 1 on any failure.', 0o755),
     ];
     const files =
       variant === 'docker'
         ? [
-            file('supervisord.conf', supervisordConf(a, layout), `One autossh program per service: ${a.services.map(programName).join(', ')}.`),
+            file('supervisord.conf', configs.value[0]!, `One autossh program per service: ${a.services.map(programName).join(', ')}.`),
             file('docker-compose.yml', composeFile(), 'Builds and runs the agent image, restarted always.'),
             file('Dockerfile', dockerfile(), 'The vendor\'s image layout: Alpine, autossh, supervisord as appuser.'),
             file('.dockerignore', dockerignore(), 'Keeps backups and the public key out of the image.'),
             ...common,
           ]
-        : [...a.services.map((s) => file(unitName(s), systemdUnit(a, s, layout), `systemd unit of ${s.name}.`)), ...common];
-    return ok({ files, commands: variant === 'docker' ? dockerCommands() : systemdCommands(a, layout), notes: notes(a, variant, publicKeyType(pub.value)), removal: removal(a, variant, layout) });
-  } catch (error) {
-    if (error instanceof UnsafeValueError) return err('UNSAFE_VALUE', error.message);
-    throw error;
-  }
+        : [...a.services.map((s, i) => file(unitName(s), configs.value[i]!, `systemd unit of ${s.name}.`)), ...common];
+    return { files, commands: variant === 'docker' ? dockerCommands() : systemdCommands(q, a, layout), notes: notes(a, variant, publicKeyType(pub.value)), removal: removal(q, a, variant, layout) };
+  });
 }

@@ -6,7 +6,7 @@
  */
 import { err, ok, type Result } from '../../result';
 import type { AgentWhere, Artifact, HostRecipe } from '../types';
-import { shellLine, shellWord } from './escape';
+import { quoteShWords, withQuotes } from '../../escape';
 import { CONTAINER_LAYOUT, inDir, layoutProblem, type ArmorcodeLayout } from './tunnel';
 
 /** `prefix` + an absolute path ('/' + '/etc/x' = '/etc/x'). */
@@ -51,9 +51,11 @@ export function rerootSupervisordConf(text: string, layout: ArmorcodeLayout): Re
 /** Where the tunnels' log (supervisord, autossh and ssh lines in one file) and state are. */
 export function armorcodeWhere(prefix: string): AgentWhere {
   const layout = hostLayout(prefix);
+  // A prefix no shell word can carry gets no status command (the install itself refuses it).
+  const ctl = quoteShWords(['supervisorctl', '-c', inDir(layout.configDir, 'supervisord.conf')]);
   return {
     log: { source: 'supervisord', file: layout.logFile },
-    status: { command: `${shellLine(['supervisorctl', '-c', inDir(layout.configDir, 'supervisord.conf')])} status`, running: /\bRUNNING\b/ },
+    ...(ctl.ok ? { status: { command: `${ctl.value} status`, running: /\bRUNNING\b/ } } : {}),
   };
 }
 
@@ -70,9 +72,8 @@ export function armorcodeHostRecipe(variant: string, files: Artifact[], prefix: 
   const conf = rerootSupervisordConf(byName.get('supervisord.conf')!.text, layout);
   if (!conf.ok) return conf;
   const confPath = inDir(layout.configDir, 'supervisord.conf');
-  const ctl = (verb: string): string => `${shellLine(['supervisorctl', '-c', confPath])} ${verb}`;
-  return ok({
-    kind: 'supervisord',
+  return withQuotes((q) => ({
+    kind: 'supervisord' as const,
     title: `ArmorCode tunnels under supervisord in ${layout.configDir}`,
     dirs: [
       { path: layout.configDir, mode: 0o700 },
@@ -88,13 +89,13 @@ export function armorcodeHostRecipe(variant: string, files: Artifact[], prefix: 
     ],
     requires: ['supervisord', 'supervisorctl', 'autossh', 'ssh'],
     // supervisorctl fails when no supervisord listens on the socket: nothing to stop then.
-    stop: [{ title: 'Stop a tunnel supervisord this install runs', command: ctl('shutdown'), mayFail: true }],
-    start: [{ title: 'Start supervisord with the tunnels (detached from this session)', command: `setsid -f supervisord -c ${shellWord(confPath)} </dev/null >/dev/null 2>&1` }],
+    stop: [{ title: 'Stop a tunnel supervisord this install runs', command: `${q.shWords(['supervisorctl', '-c', confPath])} shutdown`, mayFail: true }],
+    start: [{ title: 'Start supervisord with the tunnels (detached from this session)', command: `setsid -f supervisord -c ${q.sh(confPath)} </dev/null >/dev/null 2>&1` }],
     where: armorcodeWhere(prefix),
     agentMade: [layout.logFile],
     notes: [
       'The tunnels run as the SSH login user under its own supervisord, from the install root; nothing else on the host changes.',
       'Send public-key.pem to ArmorCode support: the tunnels connect only after they have added it.',
     ],
-  });
+  }));
 }

@@ -57,6 +57,11 @@ export const armorcode: Platform<ArmorcodeAnswers> = {
   updaters: [],
   failures: armorcodeFailures,
   online: armorcodeOnline,
+  recognise: /armorcode/i,
+  recogniseGenerated: (files) => {
+    const conf = files.find((f) => f.path === 'supervisord.conf');
+    return conf && /^\[program:tunnel-/m.test(conf.text) && files.some((f) => f.path === 'private-key.pem') ? 'docker' : undefined;
+  },
   ansible: [armorcodeSupervisord],
   hostInstall: armorcodeHostRecipe,
   where: armorcodeWhere,

@@ -10,7 +10,12 @@ export const BAMBOO_REMOTE_FAILURES: KnownFailure[] = [
     cause:
       'The Bamboo server verifies security tokens, and this agent starts without one: its conf/wrapper.conf has no token in the app parameter after the /agentServer/ URL (agents installed before verification was switched on, or a container whose wrapper.conf was written without SECURITY_TOKEN).',
     fix: "Write the server's security token (Bamboo → Administration → Agents → Install remote agent) into conf/wrapper.conf, in the wrapper.app.parameter right after the /agentServer/ URL, then restart the agent.",
-    action: { kind: 'fix-wrapper-conf' },
+    action: {
+      kind: 'rotate-token',
+      platform: 'bamboo-remote',
+      label: 'Fix wrapper.conf (put the security token in)',
+      cli: 'fix wrapper.conf in place (Update an existing install in the app, or agent-onboard rotate bamboo-remote --token-env VAR <bamboo-agent-home>)',
+    },
   },
   {
     id: 'bamboo-broker-unreachable',

@@ -1,14 +1,16 @@
 /** Atlassian Bamboo remote agent with security-token verification (reference/platforms.md §2). */
 import type { Endpoint, Platform } from '../types';
-import { vendorCheckPath } from '../../vendor-answers';
+import { servicePath } from '../endpoints';
 import { err } from '../../result';
 import { baseUrl, bambooRemoteAnswers, type BambooRemoteAnswers } from './answers';
 import { BAMBOO_REMOTE_FAILURES } from './failures';
 import { generateExisting, generateInstaller } from './installer';
 import { wrapperConfUpdater } from './updater';
-import { bambooRemoteOnline } from './online';
+import { bambooAgentsApi, bambooRemoteOnline } from './online';
+import { bambooServer } from './service';
 import { bambooToken } from './token';
 import { bambooCaNotes } from './ca';
+import { example } from './example';
 
 export { bambooRemoteAnswers, type BambooRemoteAnswers } from './answers';
 export { readWrapperConf, setSecurityToken, type WrapperConfInfo } from './wrapper-conf';
@@ -69,8 +71,8 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
         port: u.port ? Number(u.port) : https ? 443 : 80,
         protocol: https ? 'https' : 'http',
         purpose: 'Bamboo server (/agentServer/: registration, bootstrap, artifacts)',
-        service: 'bamboo-server',
-        path: vendorCheckPath('bamboo-server', u.pathname),
+        service: bambooServer.id,
+        path: servicePath(bambooServer, u.pathname),
       },
       { id: 'broker', host: a.brokerHost ?? host, port: a.brokerPort, protocol: 'tcp', purpose: `Bamboo JMS broker (${a.brokerPort === 54667 ? 'ssl' : 'tcp'}://…:${a.brokerPort})` },
     ];
@@ -81,6 +83,7 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
     return err('BAD_INPUT', `Unknown variant '${variant}' for the Bamboo remote agent: use installer or existing.`);
   },
   updaters: [wrapperConfUpdater],
+  example,
   revokeChecklist: [
     'Bamboo has one security token per server. Reset it only when every agent can get the new one: Administration → Agents → Security token verification → reset.',
     'Agents that are connected keep working until they restart; any agent restarted with the old token is refused ("Security token is required…").',
@@ -90,5 +93,8 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
   ],
   failures: BAMBOO_REMOTE_FAILURES,
   online: bambooRemoteOnline,
+  recognise: /atlassian-bamboo-agent-installer|bamboo-agent-home|\/agentServer\b|wrapper\.app\.parameter/,
+  vendorApi: bambooAgentsApi,
   caNotes: bambooCaNotes,
+  services: [bambooServer],
 };

@@ -1,6 +1,6 @@
 /** How to restart a Bamboo remote agent after its wrapper.conf changed, and see it reconnect. */
 import type { Command } from '../types';
-import { psQuote, shQuote } from './quote';
+import { quotePs1, quoteSh } from '../../escape';
 
 const PLACEHOLDER = '<bamboo-agent-home>';
 type Os = 'linux' | 'macos' | 'windows';
@@ -17,11 +17,11 @@ export function isWindowsPath(p: string): boolean {
  */
 export function restartCommands(home?: string, oses: readonly Os[] = ['linux', 'macos', 'windows']): Command[] {
   const sh = (suffix: string): string => {
-    const q = home === undefined ? undefined : shQuote(`${home}/${suffix}`);
+    const q = home === undefined ? undefined : quoteSh(`${home}/${suffix}`);
     return q?.ok ? q.value : `'${PLACEHOLDER}/${suffix}'`;
   };
   const ps = (suffix: string): string => {
-    const q = home === undefined ? undefined : psQuote(`${home}\\${suffix}`);
+    const q = home === undefined ? undefined : quotePs1(`${home}\\${suffix}`);
     return q?.ok ? q.value : `'${PLACEHOLDER}\\${suffix}'`;
   };
   const connected = 'Check that it connected: the log says "ready to receive builds"';

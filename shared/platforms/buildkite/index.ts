@@ -1,6 +1,7 @@
 /** Buildkite agent (reference/platforms.md §4). */
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
+import { buildkiteAgentApi } from './service';
 import { buildkiteToken } from './token';
 import { err, ok, type Result } from '../../result';
 import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
@@ -13,8 +14,9 @@ import { generateKubernetes } from './kubernetes';
 import { buildkiteRemoval } from './removal';
 import { generateEnv } from './systemd';
 import { BUILDKITE_UPDATERS } from './updaters';
-import { buildkiteOnline } from './online';
+import { buildkiteAgentsApi, buildkiteOnline } from './online';
 import { buildkiteCaNotes } from './ca';
+import { example } from './example';
 
 export { buildkiteAnswers, type BuildkiteAnswers, DEFAULT_ENDPOINT } from './answers';
 export { WHICH_TOKEN } from './common';
@@ -69,10 +71,11 @@ export const buildkite: Platform<BuildkiteAnswers> = {
     token: buildkiteToken,
   },
   endpoints(a): Endpoint[] {
-    return [httpsEndpoint('agent-api', a.endpoint, 'Buildkite Agent API', 'buildkite-agent-api'), ...proxyEndpoints(a.proxyUrl)];
+    return [httpsEndpoint('agent-api', a.endpoint, 'Buildkite Agent API', buildkiteAgentApi), ...proxyEndpoints(a.proxyUrl)];
   },
   generate,
   updaters: BUILDKITE_UPDATERS,
+  example,
   revokeChecklist: [
     'Restart every agent that uses the old token first: agents present the registration token only when they start.',
     'In Buildkite → Agents, check that each agent of this install is connected again.',
@@ -81,5 +84,8 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   ],
   failures: BUILDKITE_FAILURES,
   online: buildkiteOnline,
+  recognise: /\bbuildkite-agent\b|\bBUILDKITE_AGENT_TOKEN\b|agent-stack-k8s/,
+  vendorApi: buildkiteAgentsApi,
   caNotes: buildkiteCaNotes,
+  services: [buildkiteAgentApi],
 };

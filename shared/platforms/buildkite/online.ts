@@ -3,7 +3,8 @@
  * prints (buildkite/agent source), the opt-in health endpoint's per-spawn heartbeat, and the REST
  * list of connected agents asked with a separate `read_agents` token.
  */
-import type { OnlineSignal } from '../types';
+import { z } from 'zod';
+import type { OnlineSignal, VendorApi } from '../types';
 
 /** The address the app offers to add as `health-check-addr` (loopback only, never exposed). */
 export const BUILDKITE_HEALTH_ADDR = 'localhost:3901';
@@ -38,5 +39,23 @@ export const buildkiteOnline: OnlineSignal[] = [
     source: 'buildkite/agent agent/agent_pool.go; docs monitoring_and_observability.md',
     optIn: `health-check-addr="${BUILDKITE_HEALTH_ADDR}"`,
   },
-  { kind: 'vendor-api', hop: 'vendor', id: 'buildkite-api-agents', api: 'buildkite-agents', scope: 'read_agents', meaning: 'Buildkite lists the agent as connected', source: 'buildkite/docs pages/apis/rest_api/agents.md' },
+  { kind: 'vendor-api', hop: 'vendor', id: 'buildkite-api-agents', scope: 'read_agents', meaning: 'Buildkite lists the agent as connected', source: 'buildkite/docs pages/apis/rest_api/agents.md' },
 ];
+
+const agentSchema = z.object({ name: z.string(), connection_state: z.string(), hostname: z.string().nullish(), version: z.string().nullish() });
+
+/** `GET /v2/organizations/{org}/agents?name=` with a Bearer `read_agents` token (buildkite/docs pages/apis/rest_api/agents.md). */
+export const buildkiteAgentsApi: VendorApi = {
+  scope: 'read_agents',
+  scopeField: { label: 'ORG', help: 'the organization slug' },
+  requests: (base, org, name, token) => [{ url: `${base}/v2/organizations/${encodeURIComponent(org)}/agents?name=${encodeURIComponent(name)}`, headers: { Authorization: `Bearer ${token}` } }],
+  read(name, [answer]) {
+    const list = z.array(agentSchema).safeParse(answer?.body);
+    if (!list.success) return { state: 'failed', detail: 'the Buildkite API answered in an unexpected shape' };
+    const agent = list.data.find((a) => a.name === name);
+    if (!agent) return { state: 'waiting', detail: `Buildkite does not list "${name}" among connected agents (yet)` };
+    return agent.connection_state === 'connected'
+      ? { state: 'passed', detail: `Buildkite lists "${name}" as connected${agent.hostname ? ` on ${agent.hostname}` : ''}` }
+      : { state: 'failed', detail: `Buildkite lists "${name}" as ${agent.connection_state}` };
+  },
+};

@@ -7,7 +7,8 @@ import { isMap, isScalar } from 'yaml';
 import { err, ok, type Result } from '../../result';
 import type { Command, Updater } from '../types';
 import { rotateEnvFile, rotateSystemdEnvironment } from '../../edit/env-file';
-import { readShellWord, renderShellWordLike, shellArg, shellQuote, shellWords } from '../../edit/shell';
+import { containerNameIn, looksLikeScript, noToken, rotateScriptWith, YAML_NAME, type ScriptEdits } from '../../edit/updater-kit';
+import { shownSh } from '../../escape';
 import { helmSetTyped, helmSetValue } from '../../edit/helm-set';
 import { applyTokenEdits, lineOf, type Rotated, type TokenEdit } from '../../edit/splice';
 import { scanYamlTokens } from '../../edit/token-places';
@@ -18,18 +19,12 @@ import { systemdCommands, TOKEN_ENV_NAMES } from './common';
 import { CONTAINER, dockerCommands } from './docker';
 import { CHART, stackCommands } from './kubernetes';
 
-
-const YAML_NAME = /\.ya?ml$/i;
 const TOKEN_RE = /\bBUILDKITE_AGENT_TOKEN\b/;
 /** Kubernetes Secret data is always base64 of the token (Buildkite tokens are not pre-encoded). */
 const encodeData = (token: string): { value: string; how: string } => ({ value: base64Utf8(token), how: 'base64-encoded' });
 
 function emptyPlace(value: unknown): boolean {
   return value === null || value === undefined || value === '';
-}
-
-function noToken(text: string, note: string): Rotated {
-  return ok({ text, changes: [], notes: [note] });
 }
 
 // ---------------------------------------------------------------- buildkite-agent.cfg
@@ -146,18 +141,9 @@ export const systemdUpdater: Updater = {
 
 // ---------------------------------------------------------------- scripts: docker run, buildkite-agent start --token, helm --set
 
-function rotateScript(text: string, token: string): Rotated {
-  const t = checkTokenText(token);
-  if (!t.ok) return t;
-  const words = shellWords(text);
-  const edits: { start: number; end: number; text: string; what: string }[] = [];
-  const notes: string[] = [];
-  const add = (w: { start: number; end: number }, prefix: string, what: string, value: string): Result<void> => {
-    const rendered = renderShellWordLike(text.slice(w.start, w.end), prefix, value);
-    if (rendered === undefined) return err('UNSAFE_VALUE', `${what}: this value cannot be written as one shell word.`);
-    edits.push({ start: w.start, end: w.end, text: rendered, what });
-    return ok(undefined);
-  };
+/** Plans the script edits: BUILDKITE_AGENT_TOKEN=, --token / --token=, and helm `--set agentToken=`. */
+function planScript(p: ScriptEdits, token: string): Result<void> {
+  const { text, words, edits, notes } = p;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const prev = words[i - 1]?.value;
@@ -181,48 +167,26 @@ function rotateScript(text: string, token: string): Rotated {
     }
     if (prefix === '' && token.startsWith('-')) {
       // `--token -x…` would read -x… as an option: join the two words into `--token=-x…`.
-      const rendered = renderShellWordLike(text.slice(w.start, w.end), '', token);
-      if (rendered === undefined) return err('UNSAFE_VALUE', `${what}: this value cannot be written as one shell word.`);
-      edits.push({ start: words[i - 1]!.start, end: w.end, text: `--token=${rendered}`, what: `${what} (written as --token=… since the token starts with "-")` });
+      const r = p.replace({ start: words[i - 1]!.start, end: w.end }, '--token=', token, `${what} (written as --token=… since the token starts with "-")`);
+      if (!r.ok) return r;
       continue;
     }
-    const r = add(w, prefix, what, value);
+    const r = p.replace(w, prefix, value, what);
     if (!r.ok) return r;
   }
-  if (edits.length === 0) return noToken(text, notes.length ? notes.join(' ') : 'No agent token in this script.');
-  // Prove it: each edited word reads back as one literal word.
-  return splice(text, edits, notes, (newText, ranges) =>
-    ranges.every(([s, e]) => {
-      const w = readShellWord(newText, s);
-      return w.literal && w.end === e;
-    }),
-  );
-}
-
-function containerName(text: string): string | undefined {
-  const words = shellWords(text);
-  for (let i = 0; i < words.length; i++) {
-    if (words[i]!.value === '--name' && words[i + 1]?.literal) return words[i + 1]!.value;
-    if (words[i]!.value.startsWith('--name=') && words[i]!.literal) return words[i]!.value.slice(7);
-  }
-  const assigned = words.find((w) => /^NAME=/.test(w.value) && w.literal);
-  return assigned ? assigned.value.slice(5) : undefined;
+  return ok(undefined);
 }
 
 export const scriptUpdater: Updater = {
   id: 'buildkite-script',
   name: 'Script (docker run, buildkite-agent start --token, helm --set)',
-  detect: (fileName, text) =>
-    !YAML_NAME.test(fileName) &&
-    !/\.(json|cfg)$/i.test(fileName) &&
-    (/\.(sh|bash|command)$/i.test(fileName) || /^#!.*\b(ba|z|k|da)?sh\b/.test(text) || /\bdocker\s+(run|create)\b/.test(text)) &&
-    (TOKEN_RE.test(text) || /buildkite-agent\s+start[^\n]*--token/.test(text) || /--set(-string)?\s+agentToken=/.test(text)),
-  rotate: rotateScript,
+  detect: (fileName, text) => looksLikeScript(fileName, text, /\.(json|cfg)$/i) && (TOKEN_RE.test(text) || /buildkite-agent\s+start[^\n]*--token/.test(text) || /--set(-string)?\s+agentToken=/.test(text)),
+  rotate: (text, token) => rotateScriptWith(text, token, planScript, 'No agent token in this script.'),
   commands: dockerCommands('run-agent.sh', CONTAINER),
   commandsFor: (text, path) => {
-    if (/\bhelm\s+(upgrade|install)\b/.test(text)) return [{ title: 'Run the script again: it upgrades the release with the new token', command: `bash ${shellQuote(path)}` }, ...stackCommands(undefined, undefined, 'buildkite').slice(-3)];
-    if (/\bdocker\s+(run|create)\b/.test(text)) return dockerCommands(path, containerName(text) ?? '<container>');
-    return [{ title: 'Stop the running agent and start it again with this script', command: `pkill -f 'buildkite-agent start'; bash ${shellArg(path)}` }];
+    if (/\bhelm\s+(upgrade|install)\b/.test(text)) return [{ title: 'Run the script again: it upgrades the release with the new token', command: `bash ${shownSh(path, '<script>')}` }, ...stackCommands(undefined, undefined, 'buildkite').slice(-3)];
+    if (/\bdocker\s+(run|create)\b/.test(text)) return dockerCommands(path, containerNameIn(text) ?? '<container>');
+    return [{ title: 'Stop the running agent and start it again with this script', command: `pkill -f 'buildkite-agent start'; bash ${shownSh(path, '<script>')}` }];
   },
 };
 
@@ -330,7 +294,7 @@ export const yamlUpdater: Updater = {
   rotate: (text, token) => rotateYaml(text, token, 'The YAML file'),
   commands: stackCommands('<file>', undefined, 'buildkite'),
   commandsFor: (text, path) => {
-    const file = shellQuote(path);
+    const file = shownSh(path, '<file>');
     if (/^services:/m.test(text)) return [{ title: 'Recreate the agent container with the new token', command: `docker compose -f ${file} up -d --force-recreate` }, { title: 'Watch it register', command: `docker compose -f ${file} logs --since 10m` }];
     if (/^\s*kind:/m.test(text)) {
       const ns = /^\s*namespace:\s*["']?([a-z0-9-]+)/m.exec(text)?.[1] ?? 'buildkite';

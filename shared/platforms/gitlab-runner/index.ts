@@ -73,4 +73,6 @@ export const gitlabRunner: Platform<GitlabRunnerAnswers> = {
   vendorApi: gitlabRunnersApi,
   recognise: /\bgitlab-runner\b|\[\[runners\]\]|gitlab\/gitlab-runner|\bglrt-/,
   tokenVerify: gitlabTokenVerify,
+  // The conformance suite's generic token shapes carry no glrt- prefix: these are the three shapes GitLab issues.
+  example: { tokens: ['glrt-AbCdEfGhIjKlMnOpQrSt1234', 'glrt-t1_AbCdEfGhIjKlMnOpQrSt', 'glrt-t3_ab-cd_ef.01.1a2b3c4d5e6f7g8h'] },
 };

@@ -1,6 +1,7 @@
 /** Harness delegate (reference/platforms.md §5). */
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import { checkToken } from '../../tokens';
+import { harnessManager } from './service';
 import { harnessToken } from './token';
 import { err, ok, type Result } from '../../result';
 import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
@@ -14,8 +15,9 @@ import { generateKubernetes } from './kubernetes';
 import { harnessRemoval } from './removal';
 import { generateShell } from './shell';
 import { HARNESS_UPDATERS } from './updaters';
+import { example } from './example';
 import { withTokenFormNotes } from './token-form';
-import { harnessOnline } from './online';
+import { harnessDelegatesApi, harnessOnline } from './online';
 import { harnessCaNotes } from './ca';
 
 export { harnessAnswers, type HarnessAnswers } from './answers';
@@ -72,10 +74,11 @@ export const harness: Platform<HarnessAnswers> = {
     token: harnessToken,
   },
   endpoints(a): Endpoint[] {
-    return [httpsEndpoint('manager', a.managerEndpoint, 'Harness manager', 'harness-manager'), ...proxyEndpoints(a.proxyUrl)];
+    return [httpsEndpoint('manager', a.managerEndpoint, 'Harness manager', harnessManager), ...proxyEndpoints(a.proxyUrl)];
   },
   generate,
   updaters: HARNESS_UPDATERS.map(withTokenFormNotes),
+  example,
   revokeChecklist: [
     'In Harness → Account Settings → Delegates, check that every delegate of this install shows Connected again, on the new token.',
     'Open Delegates → Tokens → the old token: the list of delegates still using it must be empty. Rotate any other install that still uses it.',
@@ -85,5 +88,8 @@ export const harness: Platform<HarnessAnswers> = {
   ],
   failures: HARNESS_FAILURES,
   online: harnessOnline,
+  recognise: /\bDELEGATE_TOKEN\b|harness\/delegate|harness-delegate|\bdelegateToken\b/,
+  vendorApi: harnessDelegatesApi,
   caNotes: harnessCaNotes,
+  services: [harnessManager],
 };

@@ -12,21 +12,6 @@ import { CA_BUNDLE_DIR, commonNotes, delegateImage, delegateTags, proxyEnv, secr
 
 export const MANIFEST_FILE = 'harness-delegate.yaml';
 
-/** The restart-and-verify commands for a manifest install. */
-export function kubernetesCommands(file: string, name: string, namespace: string): { title: string; command: string }[] {
-  const ns = `-n ${namespace}`;
-  return [
-    { title: 'Apply the manifest', command: `kubectl apply -f ${file}` },
-    { title: 'Restart the delegate so it reads the Secret again', command: `kubectl rollout restart deployment/${name} ${ns}` },
-    { title: 'Wait until the new pods are up', command: `kubectl rollout status deployment/${name} ${ns} --timeout=10m` },
-    {
-      title: 'Check the running delegate has the token from the Secret (the two hashes must match)',
-      command: `kubectl exec deployment/${name} ${ns} -c delegate -- printenv DELEGATE_TOKEN | tr -d '\\n' | sha256sum; kubectl get secret ${name}-account-token ${ns} -o jsonpath='{.data.DELEGATE_TOKEN}' | base64 -d | sha256sum`,
-    },
-    { title: 'Watch the delegate log for errors', command: `kubectl logs deployment/${name} ${ns} -c delegate --since=10m --tail=100` },
-  ];
-}
-
 /** The manifest documents, in the order Harness's template has them. */
 function documents(a: HarnessAnswers, token: string, trustedCa?: string): unknown[] {
   const name = a.delegateName;

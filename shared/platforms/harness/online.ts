@@ -4,7 +4,8 @@
  * socket or heartbeat is down, DelegateHealthMonitor.java), and the NG API's delegate list asked
  * with a separate `core_delegate_view` token.
  */
-import type { OnlineSignal } from '../types';
+import { z } from 'zod';
+import type { OnlineSignal, VendorApi } from '../types';
 
 export const harnessOnline: OnlineSignal[] = [
   {
@@ -36,5 +37,33 @@ export const harnessOnline: OnlineSignal[] = [
     source: 'harness-core DelegateHealthMonitor.java; delegate-kubernetes-manifest harness-delegate.yaml',
     inContainer: true,
   },
-  { kind: 'vendor-api', hop: 'vendor', id: 'harness-api-delegates', api: 'harness-delegates', scope: 'core_delegate_view', meaning: 'Harness lists the delegate as connected', source: 'harness-core DelegateListResponse.java; developer-hub api-permissions-reference.md' },
+  { kind: 'vendor-api', hop: 'vendor', id: 'harness-api-delegates', scope: 'core_delegate_view', meaning: 'Harness lists the delegate as connected', source: 'harness-core DelegateListResponse.java; developer-hub api-permissions-reference.md' },
 ];
+
+const listSchema = z.object({
+  resource: z.array(z.object({ name: z.string(), connected: z.boolean(), lastHeartBeat: z.number().nullish(), delegateReplicas: z.array(z.object({ hostName: z.string().nullish(), connected: z.boolean().nullish() })).nullish() })),
+});
+
+/**
+ * `POST /ng/api/delegate-setup/listDelegates?accountIdentifier=` with an `x-api-key` holding
+ * `core_delegate_view` (harness-core DelegateListResponse.java).
+ */
+export const harnessDelegatesApi: VendorApi = {
+  scope: 'core_delegate_view',
+  scopeField: { label: 'ACCOUNT_ID', help: 'the account identifier' },
+  requests: (base, account, name, token) => [
+    {
+      url: `${base}/ng/api/delegate-setup/listDelegates?accountIdentifier=${encodeURIComponent(account)}`,
+      method: 'POST',
+      headers: { 'x-api-key': token, 'content-type': 'application/json' },
+      body: JSON.stringify({ filterType: 'Delegate', delegateName: name }),
+    },
+  ],
+  read(name, [answer]) {
+    const list = listSchema.safeParse(answer?.body);
+    if (!list.success) return { state: 'failed', detail: 'the Harness API answered in an unexpected shape' };
+    const d = list.data.resource.find((r) => r.name === name);
+    if (!d) return { state: 'waiting', detail: `Harness does not list a delegate "${name}" (yet)` };
+    return d.connected ? { state: 'passed', detail: `Harness lists "${name}" as connected` } : { state: 'failed', detail: `Harness lists "${name}" as not connected` };
+  },
+};

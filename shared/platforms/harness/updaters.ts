@@ -6,8 +6,9 @@ import { isMap, isScalar } from 'yaml';
 import { err, ok, type Result } from '../../result';
 import type { Command, Updater } from '../types';
 import { editJson, member, parseJsonLocated, type JsonNode, type JsonSet } from '../../edit/json';
-import { readShellWord, renderShellWordLike, shellQuote, shellWords } from '../../edit/shell';
-import { applyTokenEdits, lineOf, type Rotated } from '../../edit/splice';
+import { lineOf, type Rotated } from '../../edit/splice';
+import { shownSh } from '../../escape';
+import { baseName, containerNameIn, dirName, looksLikeScript, noToken, rotateScriptWith, yamlTopKeys, YAML_NAME, type ScriptEdits } from '../../edit/updater-kit';
 import { scanYamlTokens, type YamlTokenScan } from '../../edit/token-places';
 import { checkTokenText } from '../../edit/values';
 import { rotateEnvFile } from '../../edit/env-file';
@@ -19,39 +20,7 @@ import { ecsCommands, ECS_FAMILY } from './ecs';
 import { helmCommands } from './helm';
 import { shellCommands } from './shell';
 
-
-const YAML_NAME = /\.ya?ml$/i;
 const TOKEN_NAME_RE = new RegExp(`\\b(${TOKEN_ENV_NAMES.join('|')})\\b`);
-
-function baseName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
-
-function dirName(path: string): string {
-  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return i <= 0 ? '.' : path.slice(0, i);
-}
-
-let lastKeys: { text: string; keys: Set<string> } | undefined;
-
-/** Top-level mapping keys of the first document, if the text is YAML with one (the last answer is kept: detectors ask in turn). */
-function topKeys(text: string): Set<string> {
-  if (lastKeys?.text === text) return lastKeys.keys;
-  const keys = readTopKeys(text);
-  lastKeys = { text, keys };
-  return keys;
-}
-
-function readTopKeys(text: string): Set<string> {
-  const docs = parseYaml(text);
-  if (!docs.ok) return new Set();
-  const root = docs.value[0]?.contents;
-  return new Set(isMap(root) ? root.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')).filter(Boolean) : []);
-}
-
-function noToken(text: string, note: string): Rotated {
-  return ok({ text, changes: [], notes: [note] });
-}
 
 // ---------------------------------------------------------------- Kubernetes manifests and Compose
 
@@ -75,10 +44,10 @@ function k8sScan(text: string): YamlTokenScan | undefined {
 /** kubectl apply, restart and verify for the workloads of a manifest. */
 export function manifestCommands(text: string, path: string): Command[] {
   const scan = k8sScan(text);
-  const commands: Command[] = [{ title: 'Apply the changed manifest', command: `kubectl apply -f ${shellQuote(path)}` }];
+  const commands: Command[] = [{ title: 'Apply the changed manifest', command: `kubectl apply -f ${shownSh(path, '<manifest>')}` }];
   for (const w of scan?.workloads ?? []) {
     if (!['Deployment', 'StatefulSet', 'DaemonSet'].includes(w.kind)) continue;
-    const ns = `-n ${shellQuote(w.namespace ?? 'default')}`;
+    const ns = `-n ${shownSh(w.namespace ?? 'default', '<namespace>')}`;
     const ref = `${w.kind.toLowerCase()}/${w.name}`;
     commands.push({ title: `Restart ${w.name} so it reads the new token (a changed Secret alone restarts nothing)`, command: `kubectl rollout restart ${ref} ${ns}` });
     commands.push({ title: `Wait until ${w.name} is up again`, command: `kubectl rollout status ${ref} ${ns} --timeout=10m` });
@@ -86,15 +55,15 @@ export function manifestCommands(text: string, path: string): Command[] {
     if (c?.secret && c.secretKey) {
       commands.push({
         title: `Check ${w.name} runs with the token now in Secret ${c.secret} (the two hashes must match)`,
-        command: `kubectl exec ${ref} ${ns} -c ${shellQuote(c.container)} -- printenv ${c.envName} | tr -d '\\n' | sha256sum; kubectl get secret ${shellQuote(c.secret)} ${ns} -o jsonpath='{.data.${c.secretKey}}' | base64 -d | sha256sum`,
+        command: `kubectl exec ${ref} ${ns} -c ${shownSh(c.container, '<container>')} -- printenv ${c.envName} | tr -d '\\n' | sha256sum; kubectl get secret ${shownSh(c.secret, '<secret>')} ${ns} -o jsonpath='{.data.${c.secretKey}}' | base64 -d | sha256sum`,
       });
     } else if (c) {
-      commands.push({ title: `Check ${w.name} runs with the new token (must print <new-token-sha256>)`, command: `kubectl exec ${ref} ${ns} -c ${shellQuote(c.container)} -- printenv ${c.envName} | tr -d '\\n' | sha256sum` });
+      commands.push({ title: `Check ${w.name} runs with the new token (must print <new-token-sha256>)`, command: `kubectl exec ${ref} ${ns} -c ${shownSh(c.container, '<container>')} -- printenv ${c.envName} | tr -d '\\n' | sha256sum` });
     }
     commands.push({ title: `Watch ${w.name}'s log`, command: `kubectl logs ${ref} ${ns} --since=10m --tail=100` });
   }
   for (const w of scan?.workloads ?? []) {
-    if (w.kind === 'CronJob') commands.push({ title: `The upgrader CronJob ${w.name} reads its Secret at its next run; nothing to restart`, command: `kubectl get cronjob ${w.name} -n ${shellQuote(w.namespace ?? 'default')}` });
+    if (w.kind === 'CronJob') commands.push({ title: `The upgrader CronJob ${w.name} reads its Secret at its next run; nothing to restart`, command: `kubectl get cronjob ${w.name} -n ${shownSh(w.namespace ?? 'default', '<namespace>')}` });
   }
   return commands;
 }
@@ -119,9 +88,9 @@ export const composeUpdater: Updater = {
   rotate: (text, token) => rotateYamlEnv(text, token, 'The Compose file'),
   commands: [{ title: 'Recreate the delegate container with the new token', command: 'docker compose up -d --force-recreate' }],
   commandsFor: (_text, path) => [
-    { title: 'Recreate the delegate container with the new token', command: `docker compose -f ${shellQuote(path)} up -d --force-recreate` },
-    { title: 'Check it is running', command: `docker compose -f ${shellQuote(path)} ps` },
-    { title: 'Watch its log', command: `docker compose -f ${shellQuote(path)} logs --since 10m` },
+    { title: 'Recreate the delegate container with the new token', command: `docker compose -f ${shownSh(path, '<compose-file>')} up -d --force-recreate` },
+    { title: 'Check it is running', command: `docker compose -f ${shownSh(path, '<compose-file>')} ps` },
+    { title: 'Watch its log', command: `docker compose -f ${shownSh(path, '<compose-file>')} logs --since 10m` },
   ],
 };
 
@@ -172,7 +141,7 @@ export const helmUpdater: Updater = {
   name: 'Harness delegate Helm values',
   detect: (fileName, text) => {
     if (!YAML_NAME.test(fileName) || /^kind:/m.test(text)) return false;
-    const keys = topKeys(text);
+    const keys = yamlTopKeys(text);
     const tokenish = keys.has('delegateToken') || keys.has('existingDelegateToken') || (keys.has('accountId') && keys.has('delegateName'));
     return tokenish && !keys.has('managerUrl') && ['managerEndpoint', 'delegateDockerImage', 'existingDelegateToken', 'upgrader', 'replicas'].some((k) => keys.has(k));
   },
@@ -279,7 +248,7 @@ export const shellConfigUpdater: Updater = {
   detect: (fileName, text) => {
     if (!YAML_NAME.test(fileName)) return false;
     if (/^config-(watcher|delegate)\.ya?ml$/i.test(baseName(fileName))) return true;
-    const keys = topKeys(text);
+    const keys = yamlTopKeys(text);
     return ((keys.has('delegateToken') || keys.has('accountSecret')) && keys.has('managerUrl')) || (keys.has('server') && /^# Delegate Config/m.test(text));
   },
   rotate: rotateShellConfig,
@@ -294,25 +263,9 @@ export const shellConfigUpdater: Updater = {
 
 // ---------------------------------------------------------------- scripts (docker run, helm --set, Harness's start.sh)
 
-interface WordEdit {
-  start: number;
-  end: number;
-  text: string;
-  what: string;
-}
-
 /** Plans the script edits: token assignments, `--set delegateToken=`, and `echo "delegateToken: …"` lines. */
-function scriptEdits(text: string, token: string): Result<{ edits: WordEdit[]; notes: string[] }> {
-  const edits: WordEdit[] = [];
-  const notes: string[] = [];
-  const words = shellWords(text);
-  const push = (w: { start: number; end: number }, prefix: string, value: string, what: string): Result<void> => {
-    const raw = text.slice(w.start, w.end);
-    const rendered = renderShellWordLike(raw, prefix, value);
-    if (rendered === undefined) return err('UNSAFE_VALUE', `${what} (line ${lineOf(text, w.start)}) cannot hold this value in a shell word.`);
-    edits.push({ start: w.start, end: w.end, text: rendered, what });
-    return ok(undefined);
-  };
+function planScript(p: ScriptEdits, token: string): Result<void> {
+  const { text, words, edits, notes } = p;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const assign = /^(?:export\s+)?([A-Z_]+)=/.exec(w.value);
@@ -323,7 +276,7 @@ function scriptEdits(text: string, token: string): Result<{ edits: WordEdit[]; n
         notes.push(`${name} on line ${line} is taken from ${w.value.slice(name.length + 1) || 'the environment'} when the script runs: rotate it where that is set.`);
         continue;
       }
-      const r = push(w, `${name}=`, token, `${name} on line ${line}`);
+      const r = p.replace(w, `${name}=`, token, `${name} on line ${line}`);
       if (!r.ok) return r;
       continue;
     }
@@ -338,7 +291,7 @@ function scriptEdits(text: string, token: string): Result<{ edits: WordEdit[]; n
       // helm --set reads digits-only or true/null as that type: such a token goes by --set-string.
       const typed = prev === '--set' && helmSetTyped(token);
       if (typed) edits.push({ start: words[i - 1]!.start, end: words[i - 1]!.end, text: '--set-string', what: `helm --set on line ${lineOf(text, w.start)}, made --set-string so helm keeps the token a string` });
-      const r = push(w, `${set[1]}=`, helmSetValue(token, true)!, `helm ${typed ? '--set-string' : prev} ${set[1]} on line ${lineOf(text, w.start)}`);
+      const r = p.replace(w, `${set[1]}=`, helmSetValue(token, true)!, `helm ${typed ? '--set-string' : prev} ${set[1]} on line ${lineOf(text, w.start)}`);
       if (!r.ok) return r;
       continue;
     }
@@ -349,7 +302,7 @@ function scriptEdits(text: string, token: string): Result<{ edits: WordEdit[]; n
         notes.push(`${echo[1]} on line ${line} is written from a variable when the script runs.`);
         continue;
       }
-      const r = push(w, 'delegateToken: ', yamlInlineScalar(token), echo[1] === 'accountSecret' ? `accountSecret written by line ${line}, renamed to delegateToken` : `delegateToken written by line ${line}`);
+      const r = p.replace(w, 'delegateToken: ', yamlInlineScalar(token), echo[1] === 'accountSecret' ? `accountSecret written by line ${line}, renamed to delegateToken` : `delegateToken written by line ${line}`);
       if (!r.ok) return r;
     }
   }
@@ -360,53 +313,19 @@ function scriptEdits(text: string, token: string): Result<{ edits: WordEdit[]; n
     if (edits.some((e) => e.start <= at && at < e.end)) continue;
     edits.push({ start: at, end: at + 'accountSecret'.length, text: 'delegateToken', what: `grep for the token line on line ${lineOf(text, at)}, renamed` });
   }
-  return ok({ edits, notes });
-}
-
-function rotateScript(text: string, token: string): Rotated {
-  const t = checkTokenText(token);
-  if (!t.ok) return t;
-  const planned = scriptEdits(text, token);
-  if (!planned.ok) return planned;
-  const { edits, notes } = planned.value;
-  if (edits.length === 0) return noToken(text, notes.length ? notes.join(' ') : 'No delegate token in this script.');
-  // Prove it: every edited word must read back as intended in the new script.
-  return applyTokenEdits(text, edits, notes, (newText, ranges, applied) => {
-    for (const [i, e] of applied.entries()) {
-      const [s, end] = ranges[i]!;
-      const w = readShellWord(newText, s);
-      if (w.end !== end || !w.literal) return `${e.what}: the edit would not read back as one shell word; nothing was changed.`;
-    }
-    return undefined;
-  });
-}
-
-/** The container name a `docker run --name X` in the script gives, if any. */
-function containerName(text: string): string | undefined {
-  const words = shellWords(text);
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    if (w.value === '--name' && words[i + 1]?.literal) return words[i + 1]!.value;
-    if (w.value.startsWith('--name=') && w.literal) return w.value.slice(7);
-  }
-  const assigned = words.find((w) => /^NAME=/.test(w.value) && w.literal);
-  return assigned ? assigned.value.slice(5) : undefined;
+  return ok(undefined);
 }
 
 export const scriptUpdater: Updater = {
   id: 'harness-script',
   name: 'Harness delegate script (docker run, helm --set, start.sh)',
-  detect: (fileName, text) =>
-    !YAML_NAME.test(fileName) &&
-    !/\.json$/i.test(fileName) &&
-    (/\.(sh|bash|command)$/i.test(fileName) || /^#!.*\b(ba|z|k|da)?sh\b/.test(text) || /\bdocker\s+(run|create)\b/.test(text)) &&
-    (TOKEN_NAME_RE.test(text) || /\b(delegateToken|accountSecret)\b/.test(text)),
-  rotate: rotateScript,
+  detect: (fileName, text) => looksLikeScript(fileName, text) && (TOKEN_NAME_RE.test(text) || /\b(delegateToken|accountSecret)\b/.test(text)),
+  rotate: (text, token) => rotateScriptWith(text, token, planScript, 'No delegate token in this script.'),
   commands: dockerCommands(DOCKER_SCRIPT, '<container>'),
   commandsFor: (text, path) => {
     if (/\bwatcher\.jar\b|config-watcher\.yml/.test(text)) return shellCommands(dirName(path));
-    if (/\bhelm\s+(upgrade|install)\b/.test(text)) return [{ title: 'Run the script again: it upgrades the release with the new token', command: `bash ${shellQuote(path)}` }, { title: 'Wait until the delegate is up again', command: 'kubectl rollout status deployment/<delegate-name> -n harness-delegate-ng --timeout=10m' }];
-    return dockerCommands(path, containerName(text) ?? '<container>');
+    if (/\bhelm\s+(upgrade|install)\b/.test(text)) return [{ title: 'Run the script again: it upgrades the release with the new token', command: `bash ${shownSh(path, '<script>')}` }, { title: 'Wait until the delegate is up again', command: 'kubectl rollout status deployment/<delegate-name> -n harness-delegate-ng --timeout=10m' }];
+    return dockerCommands(path, containerNameIn(text) ?? '<container>');
   },
 };
 

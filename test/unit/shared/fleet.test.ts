@@ -64,8 +64,8 @@ describe('draftAnswers', () => {
     expect(r.answers).not.toHaveProperty('buildPath');
   });
 
-  it('reports the schema problems by field label', () => {
-    expect(draftAnswers(bamboo, 'installer', {}).errors).toEqual(['Bamboo server URL: is required']);
+  it('reports the problems by field label, checking what the Details step checks (the same validation)', () => {
+    expect(draftAnswers(bamboo, 'installer', {}).errors).toEqual(['Bamboo server URL: is required', 'Bamboo server version: is required']);
   });
 });
 

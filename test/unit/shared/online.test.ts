@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { logSaysOnline, readHealth, readOnlineLog, readVendorAgents } from '../../../shared/online';
-import { PLATFORMS } from '../../../shared/platforms';
+import { getPlatform, PLATFORMS } from '../../../shared/platforms';
+import type { VendorApi } from '../../../shared/platforms/types';
 import { buildkiteOnline } from '../../../shared/platforms/buildkite/online';
 
 const states = (r: ReturnType<typeof readOnlineLog>): string[] => r.hops.map((h) => `${h.hop}:${h.state}`);
@@ -117,17 +118,27 @@ describe('Bamboo', () => {
   });
 });
 
+/** A platform's vendor agent list (its `vendorApi`). */
+function vendorApi(id: string): VendorApi {
+  const api = getPlatform(id)?.vendorApi;
+  if (!api) throw new Error(`${id} has no vendor API`);
+  return api;
+}
+
 describe('vendor agent lists (documented response shapes)', () => {
   it('Buildkite: connected, absent, 401, 403', () => {
-    expect(readVendorAgents('buildkite-agents', 'a1', 200, [{ name: 'a1', connection_state: 'connected', hostname: 'h' }]).state).toBe('passed');
-    expect(readVendorAgents('buildkite-agents', 'a1', 200, []).state).toBe('waiting');
-    expect(readVendorAgents('buildkite-agents', 'a1', 401, {}).detail).toMatch(/refused the read-only token/);
-    expect(readVendorAgents('buildkite-agents', 'a1', 403, {}).detail).toMatch(/read_agents/);
+    const bk = vendorApi('buildkite');
+    expect(readVendorAgents(bk, 'a1', [{ status: 200, body: [{ name: 'a1', connection_state: 'connected', hostname: 'h' }] }]).state).toBe('passed');
+    expect(readVendorAgents(bk, 'a1', [{ status: 200, body: [] }]).state).toBe('waiting');
+    expect(readVendorAgents(bk, 'a1', [{ status: 401, body: {} }]).detail).toMatch(/refused the read-only token/);
+    expect(readVendorAgents(bk, 'a1', [{ status: 403, body: {} }]).detail).toMatch(/read_agents/);
   });
   it('Harness: connected false is "not connected"', () => {
-    expect(readVendorAgents('harness-delegates', 'd', 200, { resource: [{ name: 'd', connected: false }] }).detail).toMatch(/not connected/);
+    expect(readVendorAgents(vendorApi('harness'), 'd', [{ status: 200, body: { resource: [{ name: 'd', connected: false }] } }]).detail).toMatch(/not connected/);
   });
   it('Bamboo: approval pending is its own state', () => {
-    expect(readVendorAgents('bamboo-agents', 'b', 200, [], [{ uuid: 'u', ip: '10.0.0.1' }]).state).toBe('pending');
+    const bamboo = vendorApi('bamboo-remote');
+    expect(readVendorAgents(bamboo, 'b', [{ status: 200, body: [] }, { status: 200, body: [{ uuid: 'u', ip: '10.0.0.1' }] }]).state).toBe('pending');
+    expect(readVendorAgents(bamboo, 'b', [{ status: 200, body: [] }, undefined]).state).toBe('waiting');
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { knownHostsLine, knownHostsPattern, mergeKnownHosts, pinnedKeys, unpinHost } from '../../../shared/known-hosts';
 import {
   baseDomain,
   fixFor,
@@ -128,27 +127,6 @@ describe('endpoint input', () => {
     expect(probeEndpointSchema.safeParse({ id: 'a', host: 'h.example.com', port: 70000, protocol: 'ssh' }).success).toBe(false);
     expect(probeEndpointSchema.safeParse({ id: 'a', host: 'h.example.com', port: 443, protocol: 'https', path: '/a b' }).success).toBe(false);
     expect(probeEndpointSchema.parse({ id: 'a', host: ' h.example.com ', port: '443', protocol: 'https' })).toMatchObject({ host: 'h.example.com', port: 443, purpose: '' });
-  });
-});
-
-describe('known_hosts', () => {
-  const ed = 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
-  it('writes [host]:port off port 22 and a bare host on 22', () => {
-    expect(knownHostsPattern('h.example.com', 22)).toBe('h.example.com');
-    expect(knownHostsLine('h.example.com', 443, 'ssh-ed25519', ed)).toBe(`[h.example.com]:443 ssh-ed25519 ${ed}`);
-  });
-
-  it('replaces a re-pinned host key of the same type, keeps the rest, and unpins one host', () => {
-    const first = mergeKnownHosts('# comment\nother.example ssh-rsa AAAAB3\n', knownHostsLine('h', 443, 'ssh-ed25519', 'OLD'));
-    const second = mergeKnownHosts(first, knownHostsLine('h', 443, 'ssh-ed25519', ed));
-    expect(second).toBe(`# comment\nother.example ssh-rsa AAAAB3\n[h]:443 ssh-ed25519 ${ed}\n`);
-    expect(pinnedKeys(second, 'h', 443)).toEqual([{ patterns: ['[h]:443'], keyType: 'ssh-ed25519', key: ed }]);
-    expect(pinnedKeys(second, 'h', 22)).toEqual([]);
-    expect(unpinHost(second, 'h', 443)).toBe('# comment\nother.example ssh-rsa AAAAB3\n');
-  });
-
-  it('ignores hashed and marker lines when looking up pins', () => {
-    expect(pinnedKeys('|1|abc=|def= ssh-ed25519 AAAA\n@revoked h ssh-ed25519 AAAA\n', 'h', 22)).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { base64Utf8 } from '../../../shared/edit/values';
 import { buildkite, buildkiteAnswers } from '../../../shared/platforms/buildkite';
 import { harness, harnessAnswers } from '../../../shared/platforms/harness';
-import { recognisePlatform } from '../../../shared/platforms/recognise';
+import { recogniseGenerated, recognisePlatform } from '../../../shared/platforms/recognise';
 import type { AnyPlatform } from '../../../shared/platforms/types';
 import { findTokens, findValues, maskSecrets, privateKeyBlocks, secretsIn } from '../../../shared/token-finders';
 
@@ -78,5 +78,15 @@ describe('recognisePlatform', () => {
     expect(recognisePlatform(bk).platform).toBe('buildkite');
     expect(recognisePlatform(hs).platform).toBe('harness');
     expect(recognisePlatform([{ path: 'notes.txt', text: 'hello' }]).platform).toBeNull();
+  });
+
+  it('tells the platform and variant of a folder the generator wrote (install --from), and nothing for others', () => {
+    const tunnel = [
+      { path: 'supervisord.conf', text: '[supervisord]\n[program:tunnel-0]\ncommand=autossh\n' },
+      { path: 'private-key.pem', text: '-----BEGIN RSA PRIVATE KEY-----\n' },
+    ];
+    expect(recogniseGenerated(tunnel)).toEqual({ platform: 'armorcode', variant: 'docker' });
+    expect(recogniseGenerated(tunnel.slice(0, 1))).toBeUndefined();
+    expect(recogniseGenerated([{ path: 'buildkite-agent.cfg', text: 'token="x"\n' }])).toBeUndefined();
   });
 });

@@ -57,6 +57,14 @@ describe('dispatch', () => {
     if (!r.ok) expect(r.error.code).toBe('BAD_INPUT');
   });
 
+  it('names the field of a validation failure by its zod path, and no field when the whole payload is wrong', async () => {
+    const nested = { 'deep:call': { input: z.object({ outer: z.object({ outDir: z.string().min(1) }) }), output: z.object({}) } };
+    const r = await dispatch(nested, { 'deep:call': async () => ok({}) }, 'deep:call', { outer: { outDir: '' } }, context());
+    expect(!r.ok && r.error).toMatchObject({ code: 'BAD_INPUT', field: 'outer.outDir' });
+    const whole = await dispatch(testContract, handlers, 'math:double', 'text', context());
+    expect(!whole.ok && 'field' in whole.error).toBe(false);
+  });
+
   it('strips keys the output schema does not declare, so a secret cannot slip out', async () => {
     const r = await dispatch(testContract, handlers, 'math:leak', {}, context());
     expect(r).toEqual({ ok: true, value: { publicKey: 'ssh-ed25519 AAA' } });

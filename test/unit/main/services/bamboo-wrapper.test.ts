@@ -46,7 +46,7 @@ describe('rotating the token of an existing Bamboo agent', () => {
     expect(plan.files[0]!.notes[0]).toContain('Server URL found: https://bamboo.example.com/agentServer/');
     expect(plan.files[0]!.diff).toContain('+wrapper.app.parameter.3=«new token»');
     expect(JSON.stringify(plan)).not.toContain(TOKEN);
-    expect(plan.commands.map((c) => c.command)).toContain("'/var/atlassian/bamboo-agent/bin/bamboo-agent.sh' restart");
+    expect(plan.commands.map((c) => c.command)).toContain('/var/atlassian/bamboo-agent/bin/bamboo-agent.sh restart');
     expect(plan.revoke.join(' ')).toMatch(/one security token per server/);
 
     const applied = await applyRotation(planned.value);

@@ -100,6 +100,16 @@ describe('configs:plan', () => {
     expect(!r.ok && r.error.code).toBe(code);
   });
 
+  it('names the field a refusal is about, so the Configs step offers "Go to Details" only for answers, never for the folder', async () => {
+    const folder = await call('configs:plan', { ...request(freshDir()), outDir: 'relative/dir' });
+    expect(!folder.ok && folder.error).toMatchObject({ code: 'BAD_INPUT', field: 'outDir' });
+    const empty = await call('configs:plan', { ...request(freshDir()), outDir: '  ' });
+    expect(!empty.ok && empty.error).toMatchObject({ code: 'BAD_INPUT', field: 'outDir' });
+    const ports = await call('configs:plan', { ...request(freshDir()), answers: { ...answers, services: [answers.services[0], { ...answers.services[1], remotePort: '5000' }] } });
+    expect(!ports.ok && ports.error.code).toBe('BAD_INPUT');
+    expect(!ports.ok && ports.error.field).toMatch(/^answers\b/);
+  });
+
   it('takes an Ed25519 key (kept in OpenSSH format) and says ArmorCode documents RSA', async () => {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'agent', '-f', path.join(root, 'ed')], { stdio: 'ignore', input: 'y\n' });
     const edId = vault.put('ssh-private-key', readFileSync(path.join(root, 'ed'), 'utf8'));

@@ -12,8 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose } from '../../../../../shared/diagnose';
 import { armorcode, parseServiceUrl, type ArmorcodeAnswers } from '../../../../../shared/platforms/armorcode';
 import { generateArmorcode } from '../../../../../shared/platforms/armorcode/generate';
-import { knownHostsFile, pinnedKeys } from '../../../../../shared/platforms/armorcode/known-hosts';
-import { supervisordArg, systemdArg, shellWord, UnsafeValueError } from '../../../../../shared/platforms/armorcode/escape';
+import { knownHostsFile } from '../../../../../shared/platforms/armorcode/known-hosts';
+import { pinnedKeys } from '../../../../../shared/known-hosts';
+import { quoteSh, quoteSupervisord, quoteSystemd } from '../../../../../shared/escape';
+import type { Result } from '../../../../../shared/result';
 import { autosshArgv, CONTAINER_LAYOUT, layoutProblem } from '../../../../../shared/platforms/armorcode/tunnel';
 import { privateKeyFile, publicKeyFile } from '../../../../../shared/platforms/armorcode/key-files';
 import type { Artifact, Credential } from '../../../../../shared/platforms/types';
@@ -167,8 +169,8 @@ describe('armorcode known_hosts', () => {
 
   it('keeps only plain lines for the server, without comments, and normalises [host]:22', () => {
     const [type, key] = hostKey.split(' ');
-    const text = [`# comment`, `@revoked tunnel.example.com ${hostKey}`, `|1|abc=|def= ${hostKey}`, `other.example.com ${hostKey}`, `[tunnel.example.com]:22 ${hostKey} $(id) "evil"`, `tunnel.example.com ssh-rsa ${key}`].join('\n');
-    expect(pinnedKeys(text, 'tunnel.example.com', 22)).toEqual([{ type, key }]);
+    const text = [`# comment`, `@revoked tunnel.example.com ssh-ed25519 ${'A'.repeat(16)}`, `@cert-authority tunnel.example.com ${hostKey}`, `|1|abc=|def= ${hostKey}`, `other.example.com ${hostKey}`, `[TUNNEL.example.com]:22 ${hostKey} $(id) "evil"`, `tunnel.example.com ssh-rsa ${key}`].join('\n');
+    expect(pinnedKeys(text, 'tunnel.example.com', 22)).toEqual([{ keyType: type, key }]);
     const file = knownHostsFile(text, 'tunnel.example.com', 22);
     expect(file.ok && file.value).toBe(`tunnel.example.com ${type} ${key}\n`);
   });
@@ -387,33 +389,33 @@ function assertStructure(outputs: { what: string; a: ArmorcodeAnswers; variant: 
 }
 
 describe('armorcode format quoting round-trips through the real readers', () => {
+  const value = (r: Result<string>): string => {
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value;
+  };
   const values = HOSTILE.filter((v) => v !== '');
 
   it('supervisord reads back every argument it accepts exactly, and refuses the rest', () => {
     const accepted = values.filter((v) => {
-      try {
-        supervisordArg(v);
-        return true;
-      } catch (e) {
-        expect(e).toBeInstanceOf(UnsafeValueError);
-        return false;
-      }
+      const q = quoteSupervisord(v);
+      if (!q.ok) expect(q.error.code).toBe('UNSAFE_VALUE');
+      return q.ok;
     });
     expect(accepted.length).toBeGreaterThan(8);
-    const conf = `[supervisord]\n\n[program:probe]\ncommand=/bin/echo ${accepted.map(supervisordArg).join(' ')}\n`;
+    const conf = `[supervisord]\n\n[program:probe]\ncommand=/bin/echo ${accepted.map((v) => value(quoteSupervisord(v))).join(' ')}\n`;
     expect(readSupervisord(conf).programs[0]!.argv).toEqual(['/bin/echo', ...accepted]);
   });
 
   it('systemd verifies a unit with every argument it accepts, and refuses control characters', () => {
     const accepted = values.filter((v) => !ANY_CONTROL.test(v));
-    const unit = `[Unit]\nDescription=probe\n\n[Service]\nExecStart=/bin/echo ${accepted.map(systemdArg).join(' ')}\n`;
+    const unit = `[Unit]\nDescription=probe\n\n[Service]\nExecStart=/bin/echo ${accepted.map((v) => value(quoteSystemd(v, 'exec'))).join(' ')}\n`;
     expect(systemdVerify('probe.service', unit)).toEqual({ status: 0, stderr: '' });
-    expect(() => systemdArg('x\ny')).toThrow(UnsafeValueError);
+    expect(quoteSystemd('x\ny', 'exec')).toMatchObject({ ok: false, error: { code: 'UNSAFE_VALUE' } });
   });
 
   it('the shell reads back every word it accepts exactly', () => {
     const accepted = values.filter((v) => !ANY_CONTROL.test(v));
-    const script = `for a in ${accepted.map(shellWord).join(' ')}; do printf '%s\\0' "$a"; done`;
+    const script = `for a in ${accepted.map((v) => value(quoteSh(v))).join(' ')}; do printf '%s\\0' "$a"; done`;
     const out = spawnSync('sh', ['-c', script], { encoding: 'utf8' }).stdout;
     expect(out.split('\0').slice(0, -1)).toEqual(accepted);
   });

@@ -41,7 +41,7 @@ describe('ArmorCode host install recipe', () => {
       if (!g.ok) throw new Error(g.error.message);
       const conf = g.value.files.find((f) => f.path === 'supervisord.conf')!.text;
       const moved = rerootSupervisordConf(conf, hostLayout(prefix));
-      expect(moved.ok && moved.value).toBe(supervisordConf(answers, hostLayout(prefix)));
+      expect(moved).toEqual(supervisordConf(answers, hostLayout(prefix)));
     });
   }
 

@@ -140,7 +140,7 @@ describe('diagnose: Bamboo failures in real-looking logs', () => {
       'INFO   | jvm 1    | 2026/03/02 09:00:02 | authentication, but none was provided',
     ].join('\r\n');
     const found = diagnose(log);
-    expect(found.map((d) => [d.platform, d.failure.id, d.failure.action])).toEqual([['bamboo-remote', 'bamboo-security-token-missing', { kind: 'fix-wrapper-conf' }]]);
+    expect(found.map((d) => [d.platform, d.failure.id, d.failure.action])).toEqual([['bamboo-remote', 'bamboo-security-token-missing', expect.objectContaining({ kind: 'rotate-token', platform: 'bamboo-remote' })]]);
   });
 
   it('the broker failure names the broker URL fix', () => {
@@ -151,6 +151,6 @@ describe('diagnose: Bamboo failures in real-looking logs', () => {
   it('the elastic launch failure leads to the SCP check', () => {
     const found = diagnose('Elastic Bamboo Error: EC2 Instance failed to start: EC2 instance order for image ami-0abc1234def567890 failed. ... with an explicit deny in a service control policy');
     expect(found.map((d) => d.failure.id)).toEqual(['bamboo-elastic-scp-deny', 'bamboo-elastic-instance-order-failed']);
-    expect(found.every((d) => d.failure.action?.kind === 'scp-check')).toBe(true);
+    expect(found.every((d) => d.failure.action?.kind === 'open-step' && d.failure.action.pasteInto === 'failureText' && d.failure.action.label === 'Check the service control policies')).toBe(true);
   });
 });

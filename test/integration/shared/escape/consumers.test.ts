@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quoteSh, quoteSupervisord, quoteToml, quoteYaml, unsafeCharacter } from '../../shared/escape';
-import type { Result } from '../../shared/result';
-import { hasPyYaml, readYaml11 } from '../support/consumers';
-import { hostileString } from '../support/escape-arbitraries';
+import { quoteSh, quoteSupervisord, quoteToml, quoteYaml, unsafeCharacter } from '../../../../shared/escape';
+import type { Result } from '../../../../shared/result';
+import { hasPyYaml, readYaml11 } from '../../../support/consumers';
+import { hostileString } from '../../../support/escape-arbitraries';
 
 const SEED = Number(process.env.ESCAPE_SEED ?? Date.now() % 100000);
 const SAMPLES = 3000;

@@ -3,12 +3,13 @@ import type { Draft } from '../../../shared/ipc';
 import type { AppError } from '../../../shared/result';
 import type { RotationPlan } from '../../../shared/rotation';
 import { api } from '../../api';
-import { BambooWrapperHint } from '../../components/bamboo/WrapperHint';
+import { BambooWrapperHint } from './WrapperHint';
 import { CommandList } from '../../components/CommandList';
-import { ErrorNote } from '../../components/bundle/ErrorNote';
-import { JobProgress } from '../../components/bundle/JobProgress';
-import { useJob } from '../../components/bundle/useJob';
-import type { StepProps, StepView } from '../types';
+import { DiffView } from '../../components/DiffView';
+import { ErrorNote } from '../../components/ErrorNote';
+import { JobProgress } from '../../components/JobProgress';
+import { useJob } from '../../components/useJob';
+import type { StepProps, StepView } from '../../steps/types';
 
 /** The rotation preview a draft asks for: the agent home (draft.outDir) and the token from the Credentials step. */
 export function existingScanOf(draft: Draft): { platform: 'bamboo-remote'; paths: string[]; tokenId: string } | null {
@@ -126,9 +127,7 @@ function BambooExistingStep({ draft, update }: StepProps): React.JSX.Element {
             </ul>
           ) : null}
           {finding.diff ? (
-            <pre className="cfg-diff" aria-label={`Changes to ${finding.path}`} tabIndex={0}>
-              {finding.diff}
-            </pre>
+            <DiffView diff={finding.diff} label={`Changes to ${finding.path}`} />
           ) : null}
           {plan.ready ? (
             confirming === plan.planId ? (

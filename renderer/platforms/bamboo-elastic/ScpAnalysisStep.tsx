@@ -4,12 +4,13 @@ import type { Draft } from '../../../shared/ipc';
 import { bambooElasticAnswers, type BambooElasticAnswers } from '../../../shared/platforms/bamboo-elastic';
 import { parseFailureText, type FailureFacts } from '../../../shared/platforms/bamboo-elastic/failure-text';
 import type { AppError } from '../../../shared/result';
-import { CopyButton } from '../../components/bundle/CopyButton';
-import { ErrorNote } from '../../components/bundle/ErrorNote';
-import { JobProgress } from '../../components/bundle/JobProgress';
-import { useJob } from '../../components/bundle/useJob';
+import { CopyButton } from '../../components/CopyButton';
+import { DiffView } from '../../components/DiffView';
+import { ErrorNote } from '../../components/ErrorNote';
+import { JobProgress } from '../../components/JobProgress';
+import { useJob } from '../../components/useJob';
 import { formToAnswers } from '../../wizard';
-import type { StepProps, StepView } from '../types';
+import type { StepProps, StepView } from '../../steps/types';
 
 const TOKENS_WORDS: Record<string, string> = { required: 'required (IMDSv2 only)', optional: 'optional (IMDSv1 allowed)', absent: 'not sent' };
 
@@ -25,19 +26,6 @@ function settingsOf(draft: Draft, platform: StepProps['platform']): { value?: Ba
   if (parsed.success) return { value: parsed.data };
   const issue = parsed.error.issues[0];
   return { problem: `${issue?.path.join('.') || 'Details'}: ${issue?.message ?? 'is not valid'}` };
-}
-
-function DiffView({ diff, label }: { diff: string; label: string }): React.JSX.Element {
-  return (
-    <pre className="scp-diff" aria-label={label} tabIndex={0}>
-      {diff.split('\n').map((line, i) => (
-        <span key={i} className={line.startsWith('+') && !line.startsWith('+++') ? 'scp-diff-add' : line.startsWith('-') && !line.startsWith('---') ? 'scp-diff-del' : undefined}>
-          {line}
-          {'\n'}
-        </span>
-      ))}
-    </pre>
-  );
 }
 
 function Conditions({ d }: { d: DecidingStatement }): React.JSX.Element {

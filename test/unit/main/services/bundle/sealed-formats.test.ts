@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { openBundle } from '../../../main/services/bundle';
-import { PassphraseCipher, SECRETS_KEY } from '../../../main/services/passphrase-cipher';
-import { MemoryStore } from '../../../main/services/store';
+import { openBundle } from '../../../../../main/services/bundle';
+import { PassphraseCipher, SECRETS_KEY } from '../../../../../main/services/passphrase-cipher';
+import { MemoryStore } from '../../../../../main/services/store';
 
 // Both fixtures were written by the code before bundle.ts became a folder and before the bundle
 // and the secret store shared one scrypt/AES-GCM helper: what users already hold must still open.
