@@ -15,6 +15,7 @@ import { bambooChannels } from './bamboo-contract';
 import { probeChannels, trustedCaTextSchema } from './probe-contract';
 import { holdsNoSecret, keptReportSchema } from './probe-report';
 import { rotateChannels } from './rotation';
+import { tokenVerifyChannels } from './token-verify-contract';
 import { boundedAnswersSchema } from './bounded-json';
 
 /** A job id the renderer makes up (letters, digits, '-', '_'). */
@@ -79,6 +80,7 @@ export const contract = {
   ...bambooChannels,
   ...probeChannels,
   ...rotateChannels,
+  ...tokenVerifyChannels,
 } satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

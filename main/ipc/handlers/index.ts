@@ -13,6 +13,7 @@ import { configsHandlers } from './configs';
 import { bambooHandlers } from './bamboo';
 import { probeHandlers } from './probe';
 import { rotateHandlers } from './rotate';
+import { tokenVerifyHandlers } from './token-verify';
 
 export function createHandlers(deps: Deps, jobs: JobRegistry): Handlers<Contract> {
   return {
@@ -24,5 +25,6 @@ export function createHandlers(deps: Deps, jobs: JobRegistry): Handlers<Contract
     ...bambooHandlers(deps, jobs),
     ...probeHandlers(deps, jobs),
     ...rotateHandlers(deps, jobs),
+    ...tokenVerifyHandlers(deps, jobs),
   };
 }
