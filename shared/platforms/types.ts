@@ -325,6 +325,11 @@ export interface Platform<A = unknown> {
   example?: PlatformExample;
   /** Checking the agent token with the vendor itself, before anything is written (with consent). */
   tokenVerify?: TokenVerify<A>;
+  /**
+   * Warnings, in sentences, for a bundle carrying files at these paths (e.g. a file that names
+   * one host, which every host unpacking the bundle would then share); none when nothing applies.
+   */
+  bundleWarnings?(paths: readonly string[]): string[];
 }
 
 /**

@@ -28,6 +28,19 @@ function generate(a: GitlabRunnerAnswers, credential: Credential, variant: strin
   return generated.ok ? ok({ ...generated.value, removal: removal(variant) }) : generated;
 }
 
+/**
+ * `.runner_system_id` is written by the runner on its first start beside config.toml and names
+ * this one host to GitLab (each host is a runner manager of the runner). A bundle that carries it
+ * makes every host it is unpacked on the same manager: GitLab sees one host flapping between them.
+ */
+export function systemIdWarnings(paths: readonly string[]): string[] {
+  const found = paths.filter((p) => /(^|\/)\.runner_system_id$/.test(p));
+  if (!found.length) return [];
+  return [
+    `This bundle carries ${found.join(', ')}: the system id the runner wrote for the host it came from. Every host that unpacks it would share one system id, and GitLab would see them as one runner manager flapping between hosts. Delete the file from each host after unpacking (the runner writes a new one on its next start), or pack the folder without it.`,
+  ];
+}
+
 function removal(variant: string): Generated['removal'] {
   const gitlab = 'In GitLab → Settings → CI/CD → Runners, delete the runner (this also invalidates its token).';
   if (variant === 'helm') return { commands: [{ title: 'Uninstall the chart and its Secret', command: 'helm uninstall gitlab-runner -n gitlab-runner && kubectl delete secret gitlab-runner-token -n gitlab-runner' }], notes: [gitlab] };
@@ -73,6 +86,7 @@ export const gitlabRunner: Platform<GitlabRunnerAnswers> = {
   vendorApi: gitlabRunnersApi,
   recognise: /\bgitlab-runner\b|\[\[runners\]\]|gitlab\/gitlab-runner|\bglrt-/,
   tokenVerify: gitlabTokenVerify,
+  bundleWarnings: systemIdWarnings,
   // The conformance suite's generic token shapes carry no glrt- prefix: these are the three shapes GitLab issues.
   example: { tokens: ['glrt-AbCdEfGhIjKlMnOpQrSt1234', 'glrt-t1_AbCdEfGhIjKlMnOpQrSt', 'glrt-t3_ab-cd_ef.01.1a2b3c4d5e6f7g8h'] },
 };
