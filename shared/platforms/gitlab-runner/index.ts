@@ -5,7 +5,7 @@ import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
 import { gitlabRunnerAnswers, gitlabRunnerFields, type GitlabRunnerAnswers } from './answers';
 import { GITLAB_RUNNER_FAILURES } from './failures';
-import { generatorOf } from './generate';
+import { CONFIG_FILE, DOCKER_CONFIG, DOCKER_SCRIPT, generatorOf, HELM_SECRET, HELM_VALUES } from './generate';
 import { gitlabRunnerHostRecipe, gitlabRunnerWhere } from './host-install';
 import { gitlabRunnerOnline } from './online';
 import { checkRunnerToken, runnerTokenSpec } from './token';
@@ -39,6 +39,16 @@ export function systemIdWarnings(paths: readonly string[]): string[] {
   return [
     `This bundle carries ${found.join(', ')}: the system id the runner wrote for the host it came from. Every host that unpacks it would share one system id, and GitLab would see them as one runner manager flapping between hosts. Delete the file from each host after unpacking (the runner writes a new one on its next start), or pack the folder without it.`,
   ];
+}
+
+/** The variant of a folder this app's generator wrote (install --from DIR without --platform). */
+function recogniseGenerated(files: readonly { path: string; text: string }[]): string | undefined {
+  const has = (p: string): { path: string; text: string } | undefined => files.find((f) => f.path === p);
+  const runners = (p: string): boolean => /^\s*\[\[runners\]\]/m.test(has(p)?.text ?? '');
+  if (has(HELM_VALUES) && has(HELM_SECRET)) return 'helm';
+  if (has(DOCKER_SCRIPT) && runners(DOCKER_CONFIG)) return 'docker';
+  if (runners(CONFIG_FILE)) return 'package';
+  return undefined;
 }
 
 function removal(variant: string): Generated['removal'] {
@@ -87,6 +97,7 @@ export const gitlabRunner: Platform<GitlabRunnerAnswers> = {
   recognise: /\bgitlab-runner\b|\[\[runners\]\]|gitlab\/gitlab-runner|\bglrt-/,
   tokenVerify: gitlabTokenVerify,
   bundleWarnings: systemIdWarnings,
+  recogniseGenerated,
   // The conformance suite's generic token shapes carry no glrt- prefix: these are the three shapes GitLab issues.
   example: { tokens: ['glrt-AbCdEfGhIjKlMnOpQrSt1234', 'glrt-t1_AbCdEfGhIjKlMnOpQrSt', 'glrt-t3_ab-cd_ef.01.1a2b3c4d5e6f7g8h'] },
 };
