@@ -4,7 +4,7 @@
 // limit search at its worst (64) against a short one. Same process, ratios only, never asserts.
 //   npx tsx bench/bamboo.ts
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { checkScps } from '../main/services/scp-check';
+import { checkScps } from '../main/platforms/bamboo-elastic/scp-check';
 import { setSecurityToken } from '../shared/platforms/bamboo-remote/wrapper-conf';
 import { BAMBOO_ROLE, SEED_POLICY, text } from '../test/support/scp-policies';
 import { timeAsync, timeSync } from './timing';

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { manifestSchema } from './bundle';
 import { historyEntrySchema } from './history';
-import { PLATFORM_IDS, STEP_IDS } from './platforms/types';
+import { PLATFORM_IDS } from './platforms';
+import { STEP_IDS } from './platforms/types';
 
 const pathSchema = z.string().trim().min(1, 'is required').max(4096);
 /** A bundle passphrase: at least 8 characters. It is used, never stored or sent back. */

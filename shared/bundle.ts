@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { getPlatform } from './platforms';
-import { PLATFORM_IDS, type AnyPlatform, type Command, type Removal } from './platforms/types';
+import { PLATFORM_IDS } from './platforms';
+import type { AnyPlatform, Command, Removal } from './platforms/types';
 import { err, ok, type Result } from './result';
 
 /** The manifest's `format` value; readers refuse anything else. */

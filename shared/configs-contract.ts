@@ -7,7 +7,7 @@
 import { trustedCaTextSchema } from './probe-contract';
 import { holdsNoSecret } from './probe-report';
 import { z } from 'zod';
-import { PLATFORM_IDS } from './platforms/types';
+import { PLATFORM_IDS } from './platforms';
 import { boundedAnswersSchema } from './bounded-json';
 
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { FINGERPRINT_PATTERN, KEY_FORMATS, KEY_TYPES, MAX_KEY_TEXT, RSA_BITS } from './key-format';
-import { PLATFORM_IDS } from './platforms/types';
+import { PLATFORM_IDS } from './platforms';
 
 const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 /** A vault id (`sec_…`). */

@@ -4,7 +4,7 @@
  * draft's credential id is dropped, and answers are scrubbed of anything that looks secret.
  */
 import { z } from 'zod';
-import { PLATFORM_IDS } from './platforms/types';
+import { PLATFORM_IDS } from './platforms';
 
 /** Most entries kept; older ones fall off. */
 export const HISTORY_LIMIT = 200;

@@ -6,12 +6,12 @@
  * preload, the dispatch and the CLI cannot drift apart.
  */
 import { z } from 'zod';
-import { PLATFORM_IDS, STEP_IDS } from './platforms/types';
+import { STEP_IDS } from './platforms/types';
 import type { Result } from './result';
 import { configsChannels } from './configs-contract';
 import { bundleChannels } from './bundle-contract';
 import { credentialChannels } from './credentials-contract';
-import { bambooChannels } from './bamboo-contract';
+import { PLATFORM_IDS, platformChannels } from './platforms';
 import { probeChannels, trustedCaTextSchema } from './probe-contract';
 import { holdsNoSecret, keptReportSchema } from './probe-report';
 import { rotateChannels } from './rotation';
@@ -77,7 +77,7 @@ export const contract = {
   ...configsChannels,
   ...bundleChannels(draftSchema),
   ...credentialChannels,
-  ...bambooChannels,
+  ...platformChannels,
   ...probeChannels,
   ...rotateChannels,
   ...tokenVerifyChannels,

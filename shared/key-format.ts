@@ -6,6 +6,8 @@
  * exactly the block found here.
  */
 
+import { PLATFORMS } from './platforms';
+
 /** The key algorithms the app generates and imports. */
 export const KEY_TYPES = ['ed25519', 'rsa'] as const;
 /** The key algorithms the app generates and imports. */
@@ -61,7 +63,9 @@ const UNSUPPORTED_LABELS: Record<string, { message: string; hint: string }> = {
   },
 };
 
-const PUBLIC_HINT = 'Import the private key instead: the file without .pub (for ArmorCode, private-key.pem).';
+// The private key file names of the platforms that use key pairs, from the registry.
+const KEY_FILES = PLATFORMS.flatMap((p) => (p.credential.kind === 'ssh-keypair' ? [`for ${p.name}, ${p.credential.privateKeyName}`] : []));
+const PUBLIC_HINT = `Import the private key instead: the file without .pub${KEY_FILES.length ? ` (${KEY_FILES.join('; ')})` : ''}.`;
 
 function malformed(message: string, hint = 'Copy the whole key again, from the -----BEGIN line to the -----END line.'): DetectedKey {
   return { kind: 'malformed', message, hint };

@@ -4,7 +4,7 @@
  * checklist for revoking the old token. Nothing here ever holds a token.
  */
 import { z } from 'zod';
-import { PLATFORM_IDS } from './platforms/types';
+import { PLATFORM_IDS } from './platforms';
 
 /** Paths and dropped files to search, for one platform. */
 export const rotateScanInputSchema = z

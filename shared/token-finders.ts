@@ -24,12 +24,15 @@ export interface FoundToken {
 
 /**
  * Names tried besides the real one, so a file is read by what it holds whatever it is called
- * (updaters also look at the name: `start.sh` and `values.yaml` are read differently).
+ * (updaters also look at the name: `start.sh` and `values.yaml` are read differently): one of each
+ * kind, and the file names an updater keeps inside an install folder (its `homeFiles`).
  */
-const ANY_NAME = ['file.yaml', 'file.json', 'file.sh', 'file.env', 'env', 'buildkite-agent.cfg', 'file.service', 'conf/wrapper.conf'];
+const ANY_NAME = [
+  ...new Set(['file.yaml', 'file.json', 'file.sh', 'file.env', 'env', 'file.cfg', 'file.service', ...PLATFORMS.flatMap((p) => p.updaters.flatMap((u) => u.homeFiles ?? []))]),
+];
 
-// Probes put in by an updater to see where its token goes: a generic one, and one in Bamboo's
-// 40-hex form. 36 characters, so its base64 has no padding.
+// Probes put in by an updater to see where its token goes: a generic one, and one in a 40-hex
+// form (for a platform whose tokens are 40 hex digits). 36 characters, so its base64 has no padding.
 const PROBES = ['Aq7' + 'probe'.repeat(6) + 'Zx4', 'a'.repeat(39) + '1'];
 
 /** A value shorter than this, or with blanks, is a placeholder or an empty place, not a token. */

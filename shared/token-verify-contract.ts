@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { boundedAnswersSchema } from './bounded-json';
 import { secretIdSchema } from './credentials-contract';
-import { PLATFORM_IDS } from './platforms/types';
+import { PLATFORM_IDS } from './platforms';
 import { proxySpecSchema } from './probe';
 import { trustedCaTextSchema } from './probe-contract';
 

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { modeText } from '../../shared/bundle';
-import { PLATFORM_IDS, type PlatformId } from '../../shared/platforms/types';
+import { PLATFORM_IDS, type PlatformId } from '../../shared/platforms';
 import { getPlatform } from '../../shared/platforms';
 import { exitCodeFor, type AppError } from '../../shared/result';
 import { collectFolder, createBundle, importBundle, openBundle, readBundleFile, writeBundle, type CheckedFile } from '../services/bundle';

@@ -13,6 +13,10 @@ const types = PLATFORMS.filter((p) => p.ansible?.length)
   .map((p) => `  ${p.id.padEnd(15)} --variant ${p.ansible!.map((t) => `${t.id} (${t.name})`).join(', ')}`)
   .join('\n');
 
+/** The example: the first platform with an Ansible export, with its credential's flag. */
+const example = PLATFORMS.find((p) => p.ansible?.length);
+const exampleCredential = example?.credential.kind === 'ssh-keypair' ? '--known-hosts known_hosts' : example?.credential.kind === 'token' ? '--token-env AGENT_TOKEN' : '';
+
 const HELP = `Usage: agent-onboard fleet export --format ansible --platform P [--variant V] --csv FILE
                                   [--answers FILE.json] [--known-hosts FILE] [--token-env VAR]
                                   --vault-password-env VAR [--install-root DIR] --out DIR [--json]
@@ -49,8 +53,8 @@ ${types}
 Exit codes: 0 written; 2 bad usage or bad input (one line on stderr, nothing written).
 
 Example:
-  FLEET_VAULT=... npm run -s cli -- fleet export --format ansible --platform armorcode \\
-    --csv hosts.csv --answers answers.json --known-hosts known_hosts \\
+  FLEET_VAULT=... npm run -s cli -- fleet export --format ansible --platform ${example?.id ?? 'P'} \\
+    --csv hosts.csv --answers answers.json ${exampleCredential} \\
     --vault-password-env FLEET_VAULT --out ./fleet`;
 
 async function readText(file: string, cwd: string, what: string): Promise<string> {

@@ -21,6 +21,15 @@ const answersHelp = PLATFORMS.filter((p) => p.generate)
   .map((p) => `  ${p.id}:\n${answersKeysText(answersKeys(p.answers))}`)
   .join('\n');
 
+/** The example: the first platform with a generator, with its credential's flags. */
+const example = PLATFORMS.find((p) => p.generate);
+const exampleCredential =
+  example?.credential.kind === 'ssh-keypair'
+    ? `--key ${example.credential.privateKeyName} --known-hosts known_hosts`
+    : example?.credential.kind === 'token'
+      ? '--token-env AGENT_TOKEN'
+      : '';
+
 const HELP = `Usage: agent-onboard generate PLATFORM [--variant V] --answers FILE.json
                               [--key FILE | --token-env VAR] [--known-hosts FILE]
                               [--ca-file FILE] --out DIR [--dry-run] [--json]
@@ -36,8 +45,8 @@ Options:
   --key FILE           private key file, for platforms that use an SSH key pair; it must open
                        without a passphrase (agents run unattended)
   --token-env VAR      name of the environment variable holding the token (never the token itself)
-  --known-hosts FILE   pinned known_hosts line(s) of the server (SSH platforms; armorcode needs one
-                       for server:port, e.g. from \`ssh-keyscan -p 22 HOST\` checked against the
+  --known-hosts FILE   pinned known_hosts line(s) of the server (SSH platforms need one for the
+                       server's host:port, e.g. from \`ssh-keyscan -p 22 HOST\` checked against the
                        vendor's fingerprint)
   --ca-file FILE       a company CA (PEM or DER) the agent must trust; platforms that can install
                        it do (Harness mounts it where the delegate loads it); a key is refused
@@ -55,10 +64,9 @@ Exit codes: 0 written (or, with --dry-run, previewed); 2 bad usage or bad input 
 nothing written), or a write refused (a file changed meanwhile, permissions).
 
 Example:
-  npm run -s cli -- generate armorcode --answers answers.json --key private-key.pem \\
-    --known-hosts known_hosts --out ./armorcode-agent
-  with answers.json: {"server": "tunnel.example.com", "port": 22, "user": "acme",
-    "services": [{"name": "jira", "url": "https://jira.internal", "remotePort": 5000}]}`;
+  npm run -s cli -- generate ${example?.id ?? 'PLATFORM'} --answers answers.json ${exampleCredential} \\
+    --out ./${example?.id ?? 'PLATFORM'}-agent
+  with answers.json: one JSON object with the platform's keys listed above`;
 
 async function readText(file: string, cwd: string, what: string): Promise<string> {
   return readTextArg(file, cwd, what);

@@ -4,7 +4,7 @@
  */
 import { platformsCommand } from './platforms';
 import { rotateCommand } from './rotate';
-import { scpCheckCommand } from './scp-check';
+import { PLATFORM_COMMANDS } from '../platforms';
 import { probeCommand } from './probe';
 import { keygenCommand } from './keygen';
 import { bundleCommand } from './bundle';
@@ -15,7 +15,7 @@ import { installCommand, verifyCommand } from './install';
 import { verifyTokenCommand } from './verify-token';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
 
-export const COMMANDS: Command[] = [platformsCommand, keygenCommand, probeCommand, generateCommand, rotateCommand, diagnoseCommand, scpCheckCommand, bundleCommand, fleetCommand, installCommand, verifyCommand, verifyTokenCommand];
+export const COMMANDS: Command[] = [platformsCommand, keygenCommand, probeCommand, generateCommand, rotateCommand, diagnoseCommand, ...PLATFORM_COMMANDS, bundleCommand, fleetCommand, installCommand, verifyCommand, verifyTokenCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

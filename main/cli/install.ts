@@ -113,7 +113,7 @@ Exit codes: 0 the agent is online, 1 a hop failed or was not proven in time (nam
 
 Example:
   npm run -s cli -- install --host agent1.internal --user deploy --key ~/.ssh/id_ed25519 \\
-      --known-hosts pinned_hosts --from ./armorcode-out --prefix /home/deploy/armorcode`;
+      --known-hosts pinned_hosts --from ./agent-out --prefix /home/deploy/agent`;
 
 export const installCommand: Command = {
   name: 'install',

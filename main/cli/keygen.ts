@@ -2,15 +2,36 @@ import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KEY_FORMATS, KEY_TYPES, RSA_BITS, type KeyFormat, type KeyType } from '../../shared/key-format';
+import { PLATFORMS } from '../../shared/platforms';
+import type { AnyPlatform, CredentialSpec } from '../../shared/platforms/types';
 import { exitCodeFor, type Result } from '../../shared/result';
 import { defaultKeyNames, existingKeyFile, formatFor, generateKeyPair, writeKeyPair } from '../services/keys';
 import { keyTargetFor } from '../services/secrets';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
 
+type KeyPlatform = AnyPlatform & { credential: Extract<CredentialSpec, { kind: 'ssh-keypair' }> };
+
+/** The platforms whose credential is a key pair: --platform takes their ids. */
+const KEY_PLATFORMS = PLATFORMS.filter((p): p is KeyPlatform => p.credential.kind === 'ssh-keypair');
+
+const FORMAT_WORDS: Record<KeyFormat, string> = {
+  openssh: 'OpenSSH format',
+  pkcs1: 'RSA as PKCS#1 PEM, like `openssl genrsa`',
+  pkcs8: 'RSA as PKCS#8 PEM, like `openssl genpkey`',
+};
+
+/** What --platform does for each key platform, in the words of the help. */
+function platformHelp(): string {
+  const lines = KEY_PLATFORMS.map((p) => `${p.id} writes ${p.credential.privateKeyName} (${FORMAT_WORDS[p.credential.privateKeyFormat]}) and ${p.credential.publicKeyName}`);
+  return ['use the platform\'s file names and format:', ...lines].join('\n                       ');
+}
+
+const example = KEY_PLATFORMS[0];
+
 const HELP = `Usage: agent-onboard keygen --type ed25519|rsa [--bits 2048|3072|4096]
                             [--format openssh|pkcs1|pkcs8] [--passphrase-env VAR]
                             [--comment TEXT] --out DIR [--name BASENAME]
-                            [--platform armorcode] [--force] [--json]
+                            [--platform ${KEY_PLATFORMS.map((p) => p.id).join('|') || 'P'}] [--force] [--json]
 
 Generates an SSH key pair and writes DIR/BASENAME (the private key, mode 0600) and
 DIR/BASENAME.pub (the one-line OpenSSH public key, mode 0644), atomically. Prints the SHA256
@@ -30,8 +51,7 @@ Options:
   --out DIR            output folder (created when missing)
   --name BASENAME      file name of the private key (default id_<type>); the public key is
                        BASENAME.pub
-  --platform P         use the platform's file names and format: armorcode writes private-key.pem
-                       (RSA as PKCS#1 PEM, like \`openssl genrsa\`) and public-key.pem
+  --platform P         ${platformHelp()}
   --force              replace existing key files (backed up first)
   --json               print one JSON document (type, bits, format, fingerprint, public key, paths)
 
@@ -42,7 +62,7 @@ Examples:
   npm run -s cli -- keygen --type ed25519 --out ./keys
   KEYPASS=... npm run -s cli -- keygen --type rsa --bits 4096 --format pkcs1 \\
     --passphrase-env KEYPASS --comment agent@acme --out ./keys --name agent --json
-  npm run -s cli -- keygen --type rsa --platform armorcode --out ./armorcode-agent`;
+${example ? `  npm run -s cli -- keygen --type ${example.credential.defaultType} --platform ${example.id} --out ./${example.id}-agent` : ''}`;
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
   if (value === undefined) return undefined;
@@ -112,7 +132,7 @@ export const keygenCommand: Command = {
     const type = oneOf(values.type, KEY_TYPES, '--type');
     if (!type) throw new UsageError('--type ed25519|rsa is required');
     if (!values.out) throw new UsageError('--out DIR is required');
-    const platform = oneOf(values.platform, ['armorcode'] as const, '--platform');
+    const platform = oneOf(values.platform, KEY_PLATFORMS.map((p) => p.id), '--platform');
     const target = keyTargetFor(platform);
     if (target.keyTypes && !target.keyTypes.includes(type)) throw new UsageError(`${platform} takes ${target.keyTypes.join(' or ')} keys`);
     const bits = bitsFrom(values.bits, type);

@@ -8,6 +8,12 @@ import { EXIT, UsageError, type CliIo, type Command } from './types';
 
 const rotatable = PLATFORMS.filter((p) => p.credential.kind === 'token' && p.updaters.length > 0);
 
+/** Examples: a dry run over an install folder of the first rotatable platform, and a rotation of the next. */
+const examples = rotatable
+  .slice(0, 2)
+  .map((p, i) => `  NEW_TOKEN=... npm run -s cli -- rotate ${p.id} --token-env NEW_TOKEN ${i === 0 ? '--dry-run ' : ''}./${p.id}-agent`)
+  .join('\n');
+
 const HELP = `Usage: agent-onboard rotate PLATFORM --token-env VAR [--dry-run] [--ignore-leftovers] FILE_OR_DIR... [--json]
 
 Replaces the token of an existing install in place. A FILE is edited when the platform knows its
@@ -41,10 +47,8 @@ stderr, nothing written): an unknown platform, a token of the wrong kind, a path
 exist, a FILE the platform does not know, a value a format cannot hold, nothing to rotate, or a
 file that changed meanwhile.
 
-Example:
-  DELEGATE_TOKEN_NEW=... npm run -s cli -- rotate harness --token-env DELEGATE_TOKEN_NEW \\
-    --dry-run ./harness-delegate.yaml
-  npm run -s cli -- rotate buildkite --token-env BK_TOKEN /etc/buildkite-agent`;
+Examples:
+${examples}`;
 
 function fail(io: CliIo, e: AppError): number {
   io.stderr(`agent-onboard rotate: ${e.message}${e.hint ? ` ${e.hint}` : ''}`.replace(/\s*\n\s*/g, ' ') + '\n');

@@ -1,5 +1,5 @@
 /** The platform catalogue: every supported platform, in the order the wizard shows them. */
-import type { AnyPlatform, PlatformId, VendorServiceSpec } from './types';
+import type { AnyPlatform, VendorServiceSpec } from './types';
 import { answersKeys, type AnswerKey } from './answers-doc';
 import { armorcode } from './armorcode';
 import { bambooRemote } from './bamboo-remote';
@@ -7,8 +7,19 @@ import { bambooElastic } from './bamboo-elastic';
 import { buildkite } from './buildkite';
 import { harness } from './harness';
 import { gitlabRunner } from './gitlab-runner';
+import { bambooRemoteChannels } from './bamboo-remote/contract';
+import { bambooElasticChannels } from './bamboo-elastic/contract';
 
+/** Every platform's id, in the wizard's order: the union every schema and record uses (`PlatformId`). */
+export const PLATFORM_IDS = ['armorcode', 'bamboo-remote', 'bamboo-elastic', 'buildkite', 'harness', 'gitlab-runner'] as const;
+export type PlatformId = (typeof PLATFORM_IDS)[number];
+
+/** The platforms, in the order of PLATFORM_IDS (a unit test holds the two to the same order). */
 export const PLATFORMS: readonly AnyPlatform[] = [armorcode, bambooRemote, bambooElastic, buildkite, harness, gitlabRunner];
+
+/** The IPC channels platforms declare in their folders (`contract.ts`), joined into the contract by shared/ipc.ts. */
+export const platformChannels = { ...bambooRemoteChannels, ...bambooElasticChannels };
+export type PlatformChannels = typeof platformChannels;
 
 /** The platform with this id, or undefined. */
 export function getPlatform(id: string): AnyPlatform | undefined {

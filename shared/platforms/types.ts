@@ -1,20 +1,18 @@
 /**
- * The platform module: everything the app knows about one CI/CD agent platform, as pure data
- * and pure functions of text. Adding a platform is one folder under shared/platforms/ that
- * exports a `Platform`, plus its tests.
+ * The shape of a platform: everything the app knows about one CI/CD agent platform, as pure data
+ * and pure functions of text. This file names no platform. A platform lives in one folder per layer:
+ * shared/platforms/<id>/ exports its `Platform` (and, when it has channels of its own, their
+ * contract); main/platforms/<id>/ holds what needs Node (services, IPC handlers, CLI commands) and
+ * renderer/platforms/<id>/ what needs React, only when it has such parts. Each layer's registry
+ * (<layer>/platforms/index.ts) lists them, and the shared one holds PLATFORM_IDS; adding a platform
+ * is its folders, a line in each registry that needs one, and its tests.
+ * scripts/platform-ids.mjs checks that no other file names a platform id.
  */
 import type { z } from 'zod';
 import type { Result } from '../result';
+import type { PlatformId } from './index';
 
-export const PLATFORM_IDS = [
-  'armorcode',
-  'bamboo-remote',
-  'bamboo-elastic',
-  'buildkite',
-  'harness',
-  'gitlab-runner',
-] as const;
-export type PlatformId = (typeof PLATFORM_IDS)[number];
+export type { PlatformId };
 
 /** The wizard's steps, in order. A platform lists the ones it needs. */
 export const STEP_IDS = [

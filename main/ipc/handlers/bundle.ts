@@ -22,7 +22,7 @@ import { checkFleet, runFleet } from '../../services/fleet';
 import { exportAnsibleFleet } from '../../services/fleet-ansible';
 import { draftBundleParts } from '../../services/draft-files';
 import { resolveUserPath } from '../../services/user-path';
-import { scpAnalysisParts } from '../../services/scp-bundle';
+import { analysisParts } from '../../platforms';
 import type { Handlers, JobRegistry } from '../dispatch';
 
 type BundleChannels = Pick<Contract, 'bundle:export' | 'bundle:inspect' | 'bundle:import' | 'fleet:check' | 'fleet:run' | 'fleet:ansible'>;
@@ -45,7 +45,9 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       if (input.source.kind === 'draft' && drafted?.analysis) {
         // An analysis (Bamboo elastic's policy check) is packed as its report, fixes and patches.
         ctx.progress('Running the analysis again', 0.05);
-        const got = await scpAnalysisParts(input.source.draft.answers, ctx.signal);
+        const analysis = analysisParts(drafted.id);
+        if (!analysis) return err('BAD_INPUT', `${drafted.name} has no analysis to pack.`);
+        const got = await analysis(input.source.draft.answers, ctx.signal);
         if (!got.ok) return got;
         files = got.value.files;
         meta = { platform: drafted.id, variant: input.source.draft.variant, commands: got.value.commands, notes: got.value.notes };

@@ -10,7 +10,7 @@ import { credentialsHandlers } from './credentials';
 import { bundleHandlers } from './bundle';
 import { historyHandlers } from './history';
 import { configsHandlers } from './configs';
-import { bambooHandlers } from './bamboo';
+import { platformHandlers } from '../../platforms';
 import { probeHandlers } from './probe';
 import { rotateHandlers } from './rotate';
 import { tokenVerifyHandlers } from './token-verify';
@@ -22,7 +22,7 @@ export function createHandlers(deps: Deps, jobs: JobRegistry): Handlers<Contract
     ...bundleHandlers(deps, jobs),
     ...historyHandlers(deps, jobs),
     ...configsHandlers(deps, jobs),
-    ...bambooHandlers(deps, jobs),
+    ...platformHandlers(),
     ...probeHandlers(deps, jobs),
     ...rotateHandlers(deps, jobs),
     ...tokenVerifyHandlers(deps, jobs),

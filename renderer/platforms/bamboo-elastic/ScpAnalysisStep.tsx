@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import type { ActionVerdict, DecidingStatement, ScpReport } from '../../../shared/bamboo-contract';
+import type { ActionVerdict, DecidingStatement, ScpReport } from '../../../shared/platforms/bamboo-elastic/contract';
 import type { Draft } from '../../../shared/ipc';
 import { bambooElasticAnswers, type BambooElasticAnswers } from '../../../shared/platforms/bamboo-elastic';
 import { parseFailureText, type FailureFacts } from '../../../shared/platforms/bamboo-elastic/failure-text';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { WrapperInfo } from '../../../shared/bamboo-contract';
+import type { WrapperInfo } from '../../../shared/platforms/bamboo-remote/contract';
 import type { AppError } from '../../../shared/result';
 import { api } from '../../api';
 

@@ -3,7 +3,7 @@
  * `aws organizations describe-policy` (its Content is the document as a JSON string). Parsing
  * finds JSON and shape errors with their place; condition operators are checked against IAM's
  * list, because a misspelt operator makes a Deny silently never apply. Deciding what a policy
- * allows is the simulator's job (main/services/scp-check.ts), never done here.
+ * allows is the simulator's job (main/platforms/bamboo-elastic/scp-check.ts), never done here.
  */
 import { err, ok, type Result } from '../../result';
 

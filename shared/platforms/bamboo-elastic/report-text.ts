@@ -3,7 +3,7 @@
  * with the deciding statements and their conditions, the warnings, both fixes with their risks,
  * and what the analysis assumed. Pure: the same report always gives the same text.
  */
-import type { DecidingStatement, ScpReport } from '../../bamboo-contract';
+import type { DecidingStatement, ScpReport } from './contract';
 
 function deciding(d: DecidingStatement): string[] {
   const head = `    ${d.policy}, statement ${d.statementIndex}${d.sid ? ` (${d.sid})` : ''}: ${d.effect}`;

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PLATFORM_IDS } from '../../../../shared/platforms/types';
+import { PLATFORM_IDS } from '../../../../shared/platforms';
 
 const root = path.resolve(import.meta.dirname, '../../../..');
 const renderer = path.join(root, 'renderer');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { catalogue, getPlatform, PLATFORMS } from '../../../../shared/platforms';
-import { PLATFORM_IDS, STEP_IDS } from '../../../../shared/platforms/types';
+import { catalogue, getPlatform, PLATFORM_IDS, PLATFORMS } from '../../../../shared/platforms';
+import { STEP_IDS } from '../../../../shared/platforms/types';
 import { isHost } from '../../../../shared/validate';
 
 describe('platform catalogue', () => {

@@ -3,13 +3,13 @@
  * agent files: the report (in words and as JSON), each pasted policy as given, each exemption's
  * full new policy, and a patch per policy that `patch` applies to the user's file as given.
  */
-import type { ScpReport } from '../../shared/bamboo-contract';
-import { bambooElasticAnswers } from '../../shared/platforms/bamboo-elastic';
-import { parsePolicy, policyFileName } from '../../shared/platforms/bamboo-elastic/policy';
-import { scpReportText } from '../../shared/platforms/bamboo-elastic/report-text';
-import type { Command } from '../../shared/platforms/types';
-import { err, ok, type Result } from '../../shared/result';
-import type { BundleFile } from './bundle';
+import type { ScpReport } from '../../../shared/platforms/bamboo-elastic/contract';
+import { bambooElasticAnswers } from '../../../shared/platforms/bamboo-elastic';
+import { parsePolicy, policyFileName } from '../../../shared/platforms/bamboo-elastic/policy';
+import { scpReportText } from '../../../shared/platforms/bamboo-elastic/report-text';
+import type { Command } from '../../../shared/platforms/types';
+import { err, ok, type Result } from '../../../shared/result';
+import type { BundleFile } from '../../services/bundle';
 import { checkScps } from './scp-check';
 
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);

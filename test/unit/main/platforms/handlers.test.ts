@@ -3,28 +3,23 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dispatch, JobRegistry, type CallContext } from '../../../../../main/ipc/dispatch';
-import { bambooHandlers } from '../../../../../main/ipc/handlers/bamboo';
-import { NO_CIPHER, type Deps } from '../../../../../main/services/deps';
-import { MemoryStore } from '../../../../../main/services/store';
-import { SecretVault } from '../../../../../main/services/vault';
-import { bambooChannels } from '../../../../../shared/bamboo-contract';
-import type { JobEvent } from '../../../../../shared/ipc';
-import type { Result } from '../../../../../shared/result';
-import { BAMBOO_ROLE, SEED_POLICY, text } from '../../../../support/scp-policies';
+import { dispatch, JobRegistry, type CallContext } from '../../../../main/ipc/dispatch';
+import { platformHandlers } from '../../../../main/platforms';
+import { platformChannels } from '../../../../shared/platforms';
+import type { JobEvent } from '../../../../shared/ipc';
+import type { Result } from '../../../../shared/result';
+import { BAMBOO_ROLE, SEED_POLICY, text } from '../../../support/scp-policies';
 
 const TOKEN = 'f3defca0b1dee4b665fa7471cfe2899d524722f9';
 const dir = mkdtempSync(path.join(tmpdir(), 'bamboo-handlers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function setup() {
-  const store = new MemoryStore();
-  const deps: Deps = { mode: 'browser', version: 'test', store, cipher: NO_CIPHER, dataDir: dir, vault: new SecretVault(NO_CIPHER, store) };
   const jobs = new JobRegistry();
-  const handlers = bambooHandlers(deps, jobs);
+  const handlers = platformHandlers();
   const events: JobEvent[] = [];
   const ctx: CallContext = { senderId: 'w1', jobs, emit: (e) => events.push(e) };
-  const call = <T = Record<string, unknown>>(channel: keyof typeof bambooChannels, input: unknown) => dispatch(bambooChannels, handlers, channel, input, ctx) as Promise<Result<T>>;
+  const call = <T = Record<string, unknown>>(channel: keyof typeof platformChannels, input: unknown) => dispatch(platformChannels, handlers, channel, input, ctx) as Promise<Result<T>>;
   return { jobs, events, call };
 }
 

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { HttpTokens, ScpReport } from '../../shared/bamboo-contract';
-import { parseFailureText } from '../../shared/platforms/bamboo-elastic/failure-text';
-import { checkScps } from '../services/scp-check';
-import { EXIT, UsageError, type CliIo, type Command } from './types';
-import { readTextArg } from './read-file';
+import type { HttpTokens, ScpReport } from '../../../shared/platforms/bamboo-elastic/contract';
+import { parseFailureText } from '../../../shared/platforms/bamboo-elastic/failure-text';
+import { checkScps } from './scp-check';
+import { EXIT, UsageError, type CliIo, type Command } from '../../cli/types';
+import { readTextArg } from '../../cli/read-file';
 
 const HELP = `Usage: agent-onboard scp-check --policy FILE [--policy FILE ...] --principal ARN
                                --http-tokens required|optional|absent --hop-limit N

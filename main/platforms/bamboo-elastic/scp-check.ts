@@ -8,12 +8,12 @@
  * denying statements (checked to allow Bamboo and still deny another principal).
  */
 import { runSimulation, type Simulation, type StatementExplain } from '@cloud-copilot/iam-simulate';
-import type { ActionVerdict, DecidingStatement, HttpTokens, ScpReport, ScpCheckRequest } from '../../shared/bamboo-contract';
-import { scpCheckRequestSchema } from '../../shared/bamboo-contract';
-import { exemptPrincipal } from '../../shared/platforms/bamboo-elastic/exemption';
-import { accountOf, principalArnKey } from '../../shared/platforms/bamboo-elastic/failure-text';
-import { parsePolicy, policyFileName, statementsOf, type ParsedPolicy } from '../../shared/platforms/bamboo-elastic/policy';
-import { err, ok, type Result } from '../../shared/result';
+import type { ActionVerdict, DecidingStatement, HttpTokens, ScpReport, ScpCheckRequest } from '../../../shared/platforms/bamboo-elastic/contract';
+import { scpCheckRequestSchema } from '../../../shared/platforms/bamboo-elastic/contract';
+import { exemptPrincipal } from '../../../shared/platforms/bamboo-elastic/exemption';
+import { accountOf, principalArnKey } from '../../../shared/platforms/bamboo-elastic/failure-text';
+import { parsePolicy, policyFileName, statementsOf, type ParsedPolicy } from '../../../shared/platforms/bamboo-elastic/policy';
+import { err, ok, type Result } from '../../../shared/result';
 
 const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 const FULL_AWS_ACCESS = 'FullAWSAccess (assumed)';

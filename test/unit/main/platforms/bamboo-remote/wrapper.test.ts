@@ -2,8 +2,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyRotation, planRotation } from '../../../../main/services/rotate';
-import { readWrapperInfo, resolveWrapperConf } from '../../../../main/services/bamboo-wrapper';
+import { applyRotation, planRotation } from '../../../../../main/services/rotate';
+import { readWrapperInfo, resolveWrapperConf } from '../../../../../main/platforms/bamboo-remote/wrapper';
 
 const TOKEN = 'f3defca0b1dee4b665fa7471cfe2899d524722f9';
 const OLD = '0123456789abcdef0123456789abcdef01234567';

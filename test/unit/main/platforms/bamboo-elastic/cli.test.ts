@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../../main/cli/index';
-import { BAMBOO_ROLE, BAMBOO_SESSION, EXEMPTED_POLICY, OTHER_ROLE, SEED_POLICY, text } from '../../../support/scp-policies';
+import { runCli } from '../../../../../main/cli/index';
+import { BAMBOO_ROLE, BAMBOO_SESSION, EXEMPTED_POLICY, OTHER_ROLE, SEED_POLICY, text } from '../../../../support/scp-policies';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'scp-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,11 +6,11 @@
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { WrapperInfo } from '../../shared/bamboo-contract';
-import { readWrapperConf } from '../../shared/platforms/bamboo-remote/wrapper-conf';
-import { wrapperConfUpdater } from '../../shared/platforms/bamboo-remote/updater';
-import { err, ok, type Result } from '../../shared/result';
-import { readSnapshot } from './files';
+import type { WrapperInfo } from '../../../shared/platforms/bamboo-remote/contract';
+import { readWrapperConf } from '../../../shared/platforms/bamboo-remote/wrapper-conf';
+import { wrapperConfUpdater } from '../../../shared/platforms/bamboo-remote/updater';
+import { err, ok, type Result } from '../../../shared/result';
+import { readSnapshot } from '../../services/files';
 
 async function kind(p: string): Promise<'file' | 'dir' | 'missing' | 'other'> {
   try {

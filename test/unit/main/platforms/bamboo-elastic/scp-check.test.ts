@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ScpCheckRequest, ScpReport } from '../../../../shared/bamboo-contract';
-import { checkScps } from '../../../../main/services/scp-check';
-import { ALLOW_LIST_POLICY, BAMBOO_ROLE, BAMBOO_SESSION, EXEMPTED_POLICY, OTHER_ROLE, SEED_POLICY, STAR_RESOURCE_POLICY, text } from '../../../support/scp-policies';
+import type { ScpCheckRequest, ScpReport } from '../../../../../shared/platforms/bamboo-elastic/contract';
+import { checkScps } from '../../../../../main/platforms/bamboo-elastic/scp-check';
+import { ALLOW_LIST_POLICY, BAMBOO_ROLE, BAMBOO_SESSION, EXEMPTED_POLICY, OTHER_ROLE, SEED_POLICY, STAR_RESOURCE_POLICY, text } from '../../../../support/scp-policies';
 
 function request(over: Partial<ScpCheckRequest> = {}): ScpCheckRequest {
   return { policies: [{ name: 'imds-guardrail', text: text(SEED_POLICY) }], principalArn: BAMBOO_ROLE, httpTokens: 'optional', hopLimit: 1, ...over };

@@ -1,8 +1,7 @@
 /**
- * The IPC channels of the Bamboo platforms, joined into the contract by shared/ipc.ts:
- * `scp:check` evaluates service control policies for Bamboo elastic agents (a job: it runs many
- * simulations), `bamboo:readWrapper` reads an existing agent's wrapper.conf and says what it found.
- * Neither output carries a token: the wrapper.conf answer masks it.
+ * The IPC channel of Bamboo elastic agents, joined into the contract by the registry
+ * (shared/platforms/index.ts): `scp:check` evaluates service control policies (a job: it runs
+ * many simulations).
  */
 import { z } from 'zod';
 
@@ -123,28 +122,7 @@ export const scpReportSchema = z.object({
 });
 export type ScpReport = z.infer<typeof scpReportSchema>;
 
-/** What an existing agent's wrapper.conf holds (never the token itself). */
-export const wrapperInfoSchema = z.object({
-  /** The wrapper.conf read (an agent home resolves to <home>/conf/wrapper.conf). */
-  path: z.string(),
-  serverUrl: z.string(),
-  serverUrlParameter: z.number().int(),
-  serverUrlLine: z.number().int(),
-  token: z.object({
-    form: z.enum(['bare', 'flag']),
-    parameter: z.number().int(),
-    state: z.enum(['missing', 'empty', 'present']),
-    line: z.number().int().optional(),
-    masked: z.string().optional(),
-  }),
-  agentHome: z.string().optional(),
-  lineEnding: z.enum(['lf', 'crlf', 'cr']),
-  restartCommands: z.array(z.object({ title: z.string(), command: z.string(), os: z.enum(['linux', 'macos', 'windows']).optional() })),
-});
-export type WrapperInfo = z.infer<typeof wrapperInfoSchema>;
-
 /** The channels. */
-export const bambooChannels = {
+export const bambooElasticChannels = {
   'scp:check': { input: scpCheckRequestSchema.extend({ jobId }), output: scpReportSchema, job: true as const },
-  'bamboo:readWrapper': { input: z.object({ path: z.string().trim().min(1, 'is required').max(4096) }), output: wrapperInfoSchema },
 };
