@@ -2,7 +2,8 @@
  * GitLab Runner in browser mode: a docker-executor runner from the Platform step to the bundle.
  * Details shows tags, locked and run-untagged as set in GitLab; Connectivity probes the GitLab URL
  * with the company CA and, with the user's consent, checks the token with the token itself; the
- * Configs step writes config.toml and the launch script; Export packs them.
+ * Configs step writes config.toml and the launch script; Export packs them, and warns when a
+ * packed folder carries the runner's .runner_system_id.
  *
  * STAND-IN: tests cannot reach a GitLab, so a loopback HTTPS server (certificate from a test CA the
  * user trusts on the Connectivity step, as a company CA) answers GET /api/v4/version with GitLab's
@@ -13,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
@@ -148,4 +149,18 @@ test('a docker-executor runner: Platform → Details (set in GitLab) → token �
   const packed = parseToml(spawnSync('unzip', ['-p', bundle, 'config/config.toml'], { encoding: 'utf8' }).stdout) as { runners: { token: string }[] };
   expect(packed.runners[0]?.token).toBe(TOKEN);
   expect(readdirSync(root)).toContain('gitlab-runner.zip');
+  await expect(app.getByTestId('bundle-warning')).toHaveCount(0);
+
+  // The runner started once from the config folder (the docker volume): it wrote .runner_system_id
+  // beside config.toml. Packing that folder warns: every host unpacking it would share the id.
+  writeFileSync(path.join(out, 'config', '.runner_system_id'), 's_0123456789ab\n', { mode: 0o600 });
+  const fromFolder = path.join(root, 'volume.zip');
+  await app.getByRole('radio', { name: 'A folder, as it is on disk' }).check();
+  await app.getByLabel('Folder to pack').fill(path.join(out, 'config'));
+  await app.getByRole('textbox', { name: 'Bundle file' }).fill(fromFolder);
+  await app.getByRole('button', { name: 'Create bundle' }).click();
+  await expect(app.getByTestId('bundle-path')).toHaveText(fromFolder);
+  await expect(app.getByTestId('bundle-warning')).toContainText('This bundle carries .runner_system_id');
+  await expect(app.getByTestId('bundle-warning')).toContainText('share one system id');
+  await expectAccessible(app, 'gitlab export with the system id warning');
 });
