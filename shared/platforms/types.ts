@@ -73,6 +73,21 @@ export interface TokenSpec {
    * platform). Without it, those are named as the other service's before `check` runs.
    */
   claims?: RegExp;
+  /**
+   * Tokens of these kinds stop working `ms` after they are made (GitHub's one-hour registration
+   * token): the Credentials step counts the time down from when the token was checked and warns
+   * when less than `warnMs` is left, saying how to `renew` it (see shared/token-lifetime.ts).
+   */
+  lifetime?: TokenLifetime;
+}
+
+/** How long a kind of token lives, for the countdown on the Credentials step. */
+export interface TokenLifetime {
+  kinds: string[];
+  ms: number;
+  warnMs: number;
+  /** What to do for a fresh one, in words. */
+  renew: string;
 }
 
 export type CredentialSpec =
@@ -173,6 +188,12 @@ export interface Updater {
    * bamboo-agent-home): a folder given for rotation that has one resolves to it instead of being searched.
    */
   homeFiles?: string[];
+  /**
+   * The file is recognised but holds no token to edit (a GitHub Actions runner's `.runner`: the
+   * runner signs in with its own key and is re-registered instead): `rotate` always refuses, its
+   * error saying what to do instead. The conformance suite does not ask such an updater to round-trip.
+   */
+  recogniseOnly?: true;
 }
 
 /**
