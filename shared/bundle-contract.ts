@@ -94,6 +94,8 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
         left: z.array(z.string()),
         /** The files packed as secret, and what makes each one secret (never the secret itself). */
         secretFiles: z.array(z.object({ path: z.string(), because: z.array(z.string()) })).default([]),
+        /** The platform's warnings about the files packed (Platform.bundleWarnings), in sentences. */
+        warnings: z.array(z.string()).default([]),
       }),
     },
     'bundle:inspect': {

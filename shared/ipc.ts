@@ -16,6 +16,7 @@ import { probeChannels, trustedCaTextSchema } from './probe-contract';
 import { holdsNoSecret, keptReportSchema } from './probe-report';
 import { rotateChannels } from './rotation';
 import { installDraftSchema, remoteChannels } from './remote-contract';
+import { tokenVerifyChannels } from './token-verify-contract';
 import { boundedAnswersSchema } from './bounded-json';
 
 /** A job id the renderer makes up (letters, digits, '-', '_'). */
@@ -83,6 +84,7 @@ export const contract = {
   ...probeChannels,
   ...rotateChannels,
   ...remoteChannels(draftSchema),
+  ...tokenVerifyChannels,
 } satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

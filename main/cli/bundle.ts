@@ -154,6 +154,7 @@ async function exportCmd(argv: string[], io: CliIo): Promise<number> {
   const written = await writeBundle(out, bundle.value, values.force ?? false);
   if (!written.ok) return fail(io, 'export', written.error);
   const { manifest } = bundle.value;
+  for (const w of bundle.value.warnings) io.stderr(`agent-onboard bundle export: warning: ${w}\n`);
   if (values.json) {
     io.stdout(
       JSON.stringify(
@@ -165,6 +166,7 @@ async function exportCmd(argv: string[], io: CliIo): Promise<number> {
           skipped: files.value.skipped,
           platformFrom: chosen ? 'option' : platform ? 'files' : 'none',
           secretFiles: secrets.map((f) => ({ path: f.path, because: f.secretBecause ?? ['mode 0600'] })),
+          warnings: bundle.value.warnings,
         },
         null,
         2,

@@ -12,9 +12,10 @@ import { generateCommand } from './generate';
 import { diagnoseCommand } from './diagnose';
 import { fleetCommand } from './fleet';
 import { installCommand, verifyCommand } from './install';
+import { verifyTokenCommand } from './verify-token';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
 
-export const COMMANDS: Command[] = [platformsCommand, keygenCommand, probeCommand, generateCommand, rotateCommand, diagnoseCommand, ...PLATFORM_COMMANDS, bundleCommand, fleetCommand, installCommand, verifyCommand];
+export const COMMANDS: Command[] = [platformsCommand, keygenCommand, probeCommand, generateCommand, rotateCommand, diagnoseCommand, ...PLATFORM_COMMANDS, bundleCommand, fleetCommand, installCommand, verifyCommand, verifyTokenCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

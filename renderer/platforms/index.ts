@@ -8,6 +8,7 @@ import type { StepView } from '../steps/types';
 import { armorcodeView } from './armorcode';
 import { bambooElasticView } from './bamboo-elastic';
 import { bambooRemoteView } from './bamboo-remote';
+import { gitlabRunnerView } from './gitlab-runner';
 import type { RendererPlatform } from './types';
 
 export type { ConfigsDiagram, PathHint, RendererPlatform } from './types';
@@ -16,6 +17,7 @@ export const RENDERER_PLATFORMS: Partial<Record<PlatformId, RendererPlatform>> =
   armorcode: armorcodeView,
   'bamboo-remote': bambooRemoteView,
   'bamboo-elastic': bambooElasticView,
+  'gitlab-runner': gitlabRunnerView,
 };
 
 /** What the renderer adds for this platform (nothing for a platform without views of its own). */

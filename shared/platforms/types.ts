@@ -343,6 +343,13 @@ export interface Platform<A = unknown> {
   recogniseGenerated?(files: readonly { path: string; text: string }[]): string | undefined;
   /** What the conformance suite over PLATFORMS cannot derive from the rest of the platform. */
   example?: PlatformExample;
+  /** Checking the agent token with the vendor itself, before anything is written (with consent). */
+  tokenVerify?: TokenVerify<A>;
+  /**
+   * Warnings, in sentences, for a bundle carrying files at these paths (e.g. a file that names
+   * one host, which every host unpacking the bundle would then share); none when nothing applies.
+   */
+  bundleWarnings?(paths: readonly string[]): string[];
 }
 
 /**
@@ -360,6 +367,28 @@ export interface PlatformExample {
   installed?: Record<string, { file: string; text: string; token: string }>;
   /** Files the user puts beside the generated ones before running its scripts (the vendor's installer jar). */
   beside?: { path: string; text: string; mode: number }[];
+}
+
+/** What the vendor said about a token checked with the token itself. */
+export interface TokenVerification {
+  state: 'valid' | 'invalid' | 'expired' | 'unknown';
+  /** In sentences, what it means and what to do next. */
+  message: string;
+  /** When the token expires (ISO 8601), when the vendor said. */
+  expiresAt?: string;
+}
+
+/**
+ * A check of the agent token with the vendor using only the token: one documented request that
+ * creates nothing (the main process sends it, through the proxy and CA of the answers), and its
+ * reader. Generic: any platform whose vendor has such an endpoint fills it.
+ */
+export interface TokenVerify<A = unknown> {
+  /** In sentences: what is sent where, and that it creates nothing (shown before the user agrees). */
+  what: string;
+  /** The request for these answers; TOKEN_WRONG_KIND for a token this endpoint cannot check. */
+  request(a: A, token: string): Result<VendorRequest>;
+  read(answer: { status: number; body: unknown }, now: Date): TokenVerification;
 }
 
 /**

@@ -5,9 +5,11 @@
  * `data` base64-decoded, JSON as JSON, buildkite-agent.cfg by the port of the agent's parser,
  * env files by docker's --env-file rules when a script passes them with --env-file and by systemd's
  * EnvironmentFile rules otherwise, unit files by systemd's Environment= word rules, properties
- * (wrapper.conf) as key=value lines. Scripts are left to the integration suite, which runs them.
+ * (wrapper.conf) as key=value lines, TOML (GitLab Runner's config.toml) by a TOML 1.0 parser.
+ * Scripts are left to the integration suite, which runs them.
  */
 import { parseAllDocuments } from 'yaml';
+import { parse as parseToml } from 'smol-toml';
 import type { Artifact } from '../../shared/platforms/types';
 import { cfgValues } from '../../shared/platforms/buildkite/cfg';
 import { dockerEnvFile, readYaml11Js, secretValues, systemdEnvFile } from './consumers';
@@ -110,6 +112,7 @@ export function readingsOf(f: File, all: readonly File[] = [f]): Reading[] {
   if (isScript(f)) return [];
   if (/\.ya?ml$/.test(name)) return docReadings(readYaml11Js(f.text), f.path);
   if (/\.json$/.test(name)) return docReadings([JSON.parse(f.text) as unknown], f.path);
+  if (/\.toml$/.test(name)) return docReadings([parseToml(f.text)], f.path);
   if (/\.cfg$/.test(name)) return [...cfgValues(f.text)].flatMap(([k, v]) => [{ where: `${f.path} ${k}`, value: v }]);
   const dockerEnv = all.some((s) => isScript(s) && new RegExp(`--env-file\\s+"?[^"\\s]*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?`).test(s.text));
   if (dockerEnv) return envReadings(dockerEnvFile(f.text), f.path, 'docker --env-file');

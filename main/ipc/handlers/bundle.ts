@@ -83,7 +83,7 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       const written = await writeBundle(out.value, bundle.value, input.overwrite);
       if (!written.ok) return written;
       const secretFiles = files.filter((f) => f.secret).map((f) => ({ path: f.path, because: f.secretBecause ?? ['readable by its owner only'] }));
-      return ok({ path: out.value, bytes: bundle.value.zip.byteLength, sha256: written.value.sha256, manifest: bundle.value.manifest, left, secretFiles });
+      return ok({ path: out.value, bytes: bundle.value.zip.byteLength, sha256: written.value.sha256, manifest: bundle.value.manifest, left, secretFiles, warnings: bundle.value.warnings });
     },
 
     'bundle:inspect': async (input) => {

@@ -14,6 +14,7 @@ import { platformHandlers } from '../../platforms';
 import { probeHandlers } from './probe';
 import { rotateHandlers } from './rotate';
 import { remoteHandlers } from './remote';
+import { tokenVerifyHandlers } from './token-verify';
 
 export function createHandlers(deps: Deps, jobs: JobRegistry): Handlers<Contract> {
   return {
@@ -26,5 +27,6 @@ export function createHandlers(deps: Deps, jobs: JobRegistry): Handlers<Contract
     ...probeHandlers(deps, jobs),
     ...rotateHandlers(deps, jobs),
     ...remoteHandlers(deps, jobs),
+    ...tokenVerifyHandlers(deps, jobs),
   };
 }

@@ -39,6 +39,8 @@ export interface BundleOptions {
 export interface CreatedBundle {
   zip: Uint8Array;
   manifest: Manifest;
+  /** The platform's warnings about the files packed (also in the README's notes). */
+  warnings: string[];
 }
 
 function readmeName(paths: string[]): string {
@@ -96,6 +98,7 @@ export async function createBundle(o: BundleOptions): Promise<Result<CreatedBund
     entries.push(record);
   }
   const platform = o.platform ? getPlatform(o.platform) : undefined;
+  const warnings = platform?.bundleWarnings?.(files.map((f) => f.path)) ?? [];
   const readmeText = renderReadme({
     platform,
     variant: o.variant,
@@ -103,7 +106,7 @@ export async function createBundle(o: BundleOptions): Promise<Result<CreatedBund
     createdAt,
     files: entries,
     commands: o.commands ?? [],
-    notes: o.notes ?? [],
+    notes: [...warnings, ...(o.notes ?? [])],
     hasReport: o.report !== undefined,
     ...(o.removal ? { removal: o.removal } : {}),
     bundleName: o.bundleName,
@@ -135,7 +138,7 @@ export async function createBundle(o: BundleOptions): Promise<Result<CreatedBund
     [MANIFEST_NAME]: [manifestBytes, zipAttrs(0o644, now, 6)],
   };
   if (o.passphrase !== undefined) ordered[MANIFEST_AUTH_NAME] = [await encryptFile(enc(sha256(manifestBytes)), MANIFEST_NAME, o.passphrase, session), zipAttrs(0o600, now, 0)];
-  return ok({ zip: zipSync(ordered), manifest });
+  return ok({ zip: zipSync(ordered), manifest, warnings });
 }
 
 /**

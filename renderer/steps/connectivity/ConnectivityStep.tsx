@@ -13,6 +13,7 @@ import { initialProxy, isPinned, keptLabel, plannedEndpoints, probeCommands, pro
 import { ProxyFields } from './ProxyFields';
 import { ReachPicture } from './ReachPicture';
 import { ResultsTable } from './ResultsTable';
+import { TokenVerify } from './TokenVerify';
 import { useProbe } from './use-probe';
 
 export { plannedEndpoints } from './plan';
@@ -201,6 +202,8 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
       ))}
 
       <ClockPanel results={results} />
+
+      {platform?.tokenVerify && <TokenVerify draft={draft} platform={platform} proxy={proxy} />}
 
       {results.length > 0 && <HostKeys results={results} draft={draft} update={update} />}
 

@@ -231,6 +231,11 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
           <p>
             SHA-256 of the zip: <code className="hash">{result.sha256}</code> <CopyButton text={result.sha256} label="Copy the bundle's SHA-256" />
           </p>
+          {result.warnings.map((w) => (
+            <p key={w} className="notice" role="alert" data-testid="bundle-warning">
+              {w}
+            </p>
+          ))}
           <ManifestSummary manifest={result.manifest} />
           <ManifestTable files={result.manifest.files.map((f) => ({ ...f, encrypted: Boolean(f.encrypted) }))} caption="Files in the bundle" />
           {result.left.length ? (
