@@ -11,6 +11,7 @@ import type { Page } from '@playwright/test';
 import { PLATFORMS } from '../../shared/platforms';
 import { expect, invokeFromPage, test } from './fixtures';
 import { BAMBOO_ROLE, SEED_POLICY, text } from '../support/scp-policies';
+import { sampleAnswers, sampleTokens } from '../support/conformance';
 
 const W = 800;
 const H = 700;
@@ -24,7 +25,11 @@ test.beforeAll(() => {
 });
 test.afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** Answers that pass each platform's Details, with long values where a long line could push the page wide. */
+/**
+ * Answers that pass each platform's Details, with long values where a long line could push the page
+ * wide; a platform not listed here is walked with the conformance suite's answers and token, taken
+ * from its own schema, so a new platform is covered the moment it is registered.
+ */
 const ANSWERS: Record<string, Record<string, unknown>> = {
   armorcode: {
     server: 'tunnel.a-rather-long-customer-name.example.armorcode.com',
@@ -47,9 +52,10 @@ const TOKENS: Record<string, string> = {
   harness: Buffer.from('df4eb412d2f4458a61faa668a4301104').toString('base64'),
 };
 
-async function credentialFor(app: Page, platform: string): Promise<string | undefined> {
-  if (TOKENS[platform]) {
-    const r = await invokeFromPage(app, 'tokens:check', { platform, text: TOKENS[platform] });
+async function credentialFor(app: Page, platform: (typeof PLATFORMS)[number]): Promise<string | undefined> {
+  const token = TOKENS[platform.id] ?? sampleTokens(platform)[0];
+  if (token) {
+    const r = await invokeFromPage(app, 'tokens:check', { platform: platform.id, text: token });
     return (r.value as { id?: string } | undefined)?.id;
   }
   return undefined;
@@ -74,12 +80,12 @@ for (const platform of PLATFORMS) {
   for (const variant of platform.variants) {
     test(`${platform.id} (${variant.id}): every step fits ${W}×${H}`, async ({ app }) => {
       await app.setViewportSize({ width: W, height: H });
-      const credentialId = await credentialFor(app, platform.id);
+      const credentialId = await credentialFor(app, platform);
       const out = path.join(root, `${platform.id}-${variant.id}`);
       const base = {
         platform: platform.id,
         variant: variant.id,
-        answers: ANSWERS[platform.id],
+        answers: ANSWERS[platform.id] ?? sampleAnswers(platform).full,
         outDir: out,
         ...(credentialId ? { credentialId } : {}),
         ...(platform.id === 'armorcode' ? { knownHosts: `${ANSWERS.armorcode!.server} ${hostKey}\n` } : {}),
