@@ -101,9 +101,13 @@ export type Manifest = z.infer<typeof manifestSchema>;
 const PRIVATE_KEY_HEADER =
   /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |ANY )?PRIVATE KEY-----|-----BEGIN PGP PRIVATE KEY BLOCK-----|^PuTTY-User-Key-File-\d+:/m;
 
-/** True when the text holds a private key (PEM, PKCS#8, OpenSSH, PGP or PuTTY header). */
+// .NET's RSAParameters as JSON (the GitHub Actions and Azure Pipelines agents' .credentials_rsaparams):
+// the private exponent and CRT parts, base64, with no PEM header to recognise.
+const RSA_PARAMETERS_JSON = /"d"\s*:\s*"[A-Za-z0-9+/=]{16,}"[\s\S]*"inverseQ"\s*:\s*"|"inverseQ"\s*:\s*"[A-Za-z0-9+/=]{16,}"[\s\S]*"d"\s*:\s*"/i;
+
+/** True when the text holds a private key (PEM, PKCS#8, OpenSSH, PGP or PuTTY header, or RSA parameters as JSON). */
 export function isPrivateKeyText(text: string): boolean {
-  return PRIVATE_KEY_HEADER.test(text);
+  return PRIVATE_KEY_HEADER.test(text) || RSA_PARAMETERS_JSON.test(text);
 }
 
 /**

@@ -42,6 +42,8 @@ export const tokenSummarySchema = z.object({
   masked: z.string(),
   length: z.number().int(),
   note: z.string().optional(),
+  /** When the app accepted it (ms since the epoch): a short-lived kind's countdown starts here (TokenSpec.lifetime). */
+  checkedAt: z.number().int().nonnegative().optional(),
 });
 export type TokenSummary = z.infer<typeof tokenSummarySchema>;
 

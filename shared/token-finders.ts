@@ -162,6 +162,9 @@ export function privateKeyBlocks(text: string): [number, number][] {
 export function secretsIn(text: string, fileName: string, known: readonly string[] = []): string[] {
   const reasons: string[] = [];
   if (isPrivateKeyText(text)) reasons.push('a private key');
+  // An agent's OAuth client registration (GitHub Actions and Azure Pipelines .credentials): identifiers
+  // rather than a secret, but they name the agent's sign-in, so bundles keep them under the secret rules.
+  if (/"scheme"\s*:\s*"OAuth"/.test(text) && /"clientId"\s*:/.test(text)) reasons.push("an agent's OAuth client registration");
   if (findValues(text, known).length) reasons.push('a token the app holds');
   const tokens = findTokens(text, fileName);
   if (tokens.length && reasons.length < 2) reasons.push(`a token (${[...new Set(tokens.map((t) => t.what))].slice(0, 3).join('; ')})`);

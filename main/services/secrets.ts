@@ -49,10 +49,11 @@ export function putKey(vault: SecretVault, pair: KeyPair, platform: PlatformId |
   return keySummary({ id, kind: 'ssh-private-key', value: '', meta });
 }
 
-/** Keeps an accepted token in the vault; returns its masked summary. */
-export function putToken(vault: SecretVault, platform: PlatformId, verdict: Extract<TokenVerdict, { verdict: 'ok' }>): TokenSummary {
+/** Keeps an accepted token in the vault, with when it was accepted (`now`, ms since the epoch); returns its masked summary. */
+export function putToken(vault: SecretVault, platform: PlatformId, verdict: Extract<TokenVerdict, { verdict: 'ok' }>, now: number = Date.now()): TokenSummary {
   const meta: Record<string, string> = {
     platform,
+    checkedAt: String(Math.floor(now)),
     kind: verdict.kind,
     kindName: verdict.kindName,
     masked: maskToken(verdict.token),
@@ -88,6 +89,7 @@ function tokenSummary(s: StoredSecret): TokenSummary {
     masked: m.masked ?? '••••••••',
     length: Number(m.length ?? 0),
     ...(m.note ? { note: m.note } : {}),
+    ...(m.checkedAt && /^\d+$/.test(m.checkedAt) ? { checkedAt: Number(m.checkedAt) } : {}),
   };
 }
 

@@ -1,20 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Channel, ChannelInput, ChannelOutput, JobEvent } from '../../shared/ipc';
-import type { AppError, Result } from '../../shared/result';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
+import type { Channel, ChannelInput, ChannelOutput } from '../../shared/ipc';
+import type { Result } from '../../shared/result';
 import { api, newJobId } from '../api';
+import { IDLE, jobReducer, type JobState } from './job-state';
 
-/** A job channel's state in a component: running, its latest progress, and its outcome. */
-export interface JobState<C extends Channel> {
-  running: boolean;
-  message: string;
-  fraction: number | undefined;
-  /** The job's events with data (e.g. one fleet bundle each), in order. */
-  events: JobEvent[];
-  value: ChannelOutput<C> | undefined;
-  error: AppError | undefined;
-}
-
-const IDLE = { running: false, message: '', fraction: undefined, events: [], value: undefined, error: undefined };
+export type { JobState } from './job-state';
 
 export interface Job<C extends Channel> extends JobState<C> {
   /** Starts the job (the jobId is added) and resolves with its Result. */
@@ -31,7 +21,7 @@ export interface Job<C extends Channel> extends JobState<C> {
  * `startMessage` is the progress message until the first event.
  */
 export function useJob<C extends Channel>(channel: C, options: { cancelOnUnmount?: boolean; startMessage?: string } = {}): Job<C> {
-  const [state, setState] = useState<JobState<C>>(IDLE);
+  const [state, dispatch] = useReducer(jobReducer<C>, IDLE);
   const jobId = useRef<string | undefined>(undefined);
   const mounted = useRef(true);
   const { cancelOnUnmount = false, startMessage = 'Starting…' } = options;
@@ -52,17 +42,14 @@ export function useJob<C extends Channel>(channel: C, options: { cancelOnUnmount
     async (input: Omit<ChannelInput<C>, 'jobId'>) => {
       const id = newJobId();
       jobId.current = id;
-      setState({ ...IDLE, running: true, message: startMessage });
+      dispatch({ type: 'start', runId: id, message: startMessage });
       const off = api.onJobEvent((e) => {
-        if (e.jobId !== id || jobId.current !== id || !mounted.current) return;
-        setState((s) => ({ ...s, message: e.message, fraction: e.fraction ?? s.fraction, events: e.data === undefined ? s.events : [...s.events, e] }));
+        if (mounted.current) dispatch({ type: 'event', event: e });
       });
       const r = await api.invoke(channel, { ...input, jobId: id } as ChannelInput<C>);
       off();
-      if (jobId.current !== id) return r;
-      jobId.current = undefined;
-      if (mounted.current)
-        setState((s) => ({ ...s, running: false, value: r.ok ? r.value : undefined, error: r.ok ? undefined : r.error, fraction: r.ok ? 1 : s.fraction }));
+      if (jobId.current === id) jobId.current = undefined;
+      if (mounted.current) dispatch({ type: 'end', runId: id, result: r });
       return r;
     },
     [channel, startMessage],
@@ -72,6 +59,7 @@ export function useJob<C extends Channel>(channel: C, options: { cancelOnUnmount
     return r.ok ? r.value : undefined;
   }, [start]);
 
-  const reset = useCallback(() => setState(IDLE), []);
-  return { ...state, start, run, cancel, reset };
+  const reset = useCallback(() => dispatch({ type: 'reset' }), []);
+  const { runId: _, ...shown } = state;
+  return { ...shown, start, run, cancel, reset };
 }

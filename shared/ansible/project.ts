@@ -10,7 +10,7 @@
  */
 import { stringify } from 'yaml';
 import { HOP_TITLES } from '../online';
-import type { AnsibleFile, AnsibleInstallType, AnyPlatform } from '../platforms/types';
+import type { AnsibleFile, AnsibleInstallType, AnsibleRotate, AnyPlatform } from '../platforms/types';
 import { AGENT_ONLINE_MODULE } from './online-module';
 
 /** One agent (a CSV row) as an inventory host. */
@@ -46,6 +46,44 @@ export interface ProjectFile {
 
 /** Folder of each host's generated files inside the project. */
 export const HOST_FILES_DIR = 'host_files';
+
+/** Where remove.yml moves what it owns (under the install root), one folder per run. */
+export const ASIDE_DIR = '/var/backups/agent-onboard';
+
+/** The file rotate.yml reads the new token from (`-e @rotate-token.yml`), vault-encrypted by the admin. */
+export const ROTATE_TOKEN_FILE = 'rotate-token.yml';
+
+/**
+ * rotate.yml's tasks: the new token is checked (defined, and of characters the generator writes
+ * as this very line) before any file is touched, then one lineinfile replaces the token's line
+ * with a backup beside it, with no_log and diff off so neither token is ever shown; a change
+ * restarts (or reloads) the agent and the same verify as site.yml waits for it to come online.
+ */
+function rotateTasks(r: AnsibleRotate): Record<string, unknown>[] {
+  return [
+    { name: 'Check SSH', 'ansible.builtin.include_tasks': 'ssh.yml' },
+    {
+      name: `Check the new token is given (-e @${ROTATE_TOKEN_FILE}, vault-encrypted)`,
+      'ansible.builtin.fail': { msg: `No agent_new_token: put it in ${ROTATE_TOKEN_FILE} (ansible-vault create --vault-id fleet@prompt ${ROTATE_TOKEN_FILE}) and run with -e @${ROTATE_TOKEN_FILE}.` },
+      when: 'agent_new_token is not defined or (agent_new_token | string | length) == 0',
+    },
+    {
+      name: 'Check the new token has only the characters this line can hold as written',
+      'ansible.builtin.fail': { msg: `The new token has characters ${r.what} cannot hold as written (allowed: ${r.token}); nothing was changed.` },
+      when: `agent_new_token is not match(${JSON.stringify(r.token).replace(/^"|"$/g, "'")})`,
+    },
+    {
+      name: `Write the new token: ${r.what} (a backup is kept; the token is never shown)`,
+      'ansible.builtin.lineinfile': { path: `{{ agent_install_root }}${r.dest}`, regexp: r.regexp, line: r.line, backrefs: true, backup: true },
+      // Neither token reaches the output, even with --diff or -v.
+      no_log: true,
+      diff: false,
+      notify: `${r.on === 'reload' ? 'Reload' : 'Restart'} agent`,
+    },
+    { name: 'Apply the new token to the running service', 'ansible.builtin.meta': 'flush_handlers' },
+    { name: 'Verify', 'ansible.builtin.include_tasks': 'online.yml', when: 'not ansible_check_mode' },
+  ];
+}
 
 /** An Ansible group / role name: letters, digits and '_' only. */
 export function groupName(...parts: string[]): string {
@@ -129,6 +167,7 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
   const defaults = {
     agent_install_root: '',
     agent_verify_timeout: 120,
+    agent_aside_dir: ASIDE_DIR,
   };
   const vars = {
     agent_log: type.log,
@@ -172,14 +211,32 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
     { name: 'Show the hops', 'ansible.builtin.debug': { msg: "{{ agent_online.hops | map(attribute='hop') | zip(agent_online.hops | map(attribute='detail')) | map('join', ': ') | list }}" } },
   ];
   const verify = [{ name: 'Check SSH', 'ansible.builtin.include_tasks': 'ssh.yml' }, { name: 'Verify', 'ansible.builtin.include_tasks': 'online.yml' }];
+  // Nothing is deleted: the folders the install owns move, whole, into one folder per run under
+  // agent_aside_dir, at their own paths, so the host is as it was and the admin deletes the rest.
+  const found = "agent_owned.results | selectattr('stat.exists') | list";
+  const owned = `{{ ${found} }}`;
   const remove = [
     { name: 'Check SSH', 'ansible.builtin.include_tasks': 'ssh.yml' },
     { name: 'Stop the service', 'ansible.builtin.shell': type.stop, register: 'agent_stop', changed_when: "'stopped' in agent_stop.stdout" },
+    { name: 'Find the folders the install owns', 'ansible.builtin.stat': { path: '{{ agent_install_root }}{{ item }}', get_checksum: false }, loop: '{{ agent_dirs }}', register: 'agent_owned' },
     {
-      name: 'Remove the folders the install owns (files, backups, logs)',
-      'ansible.builtin.file': { path: '{{ agent_install_root }}{{ item }}', state: 'absent' },
-      loop: '{{ agent_dirs }}',
+      name: 'Choose the folder this removal moves them into',
+      'ansible.builtin.set_fact': { agent_aside: `{{ agent_install_root }}{{ agent_aside_dir }}/${dir.split('/').pop()!}-{{ now(utc=true, fmt='%Y%m%dT%H%M%S%fZ') }}` },
+      when: `${found} | length > 0`,
     },
+    {
+      name: 'Make the folders they move into (0700: they hold the old credentials)',
+      'ansible.builtin.file': { path: '{{ agent_aside }}{{ item.item | dirname }}', state: 'directory', mode: '0700' },
+      loop: owned,
+      loop_control: { label: '{{ item.item }}' },
+    },
+    {
+      name: 'Move aside the folders the install owns (files, backups, logs), nothing deleted',
+      'ansible.builtin.command': { argv: ['mv', '-T', '--', '{{ agent_install_root }}{{ item.item }}', '{{ agent_aside }}{{ item.item }}'], removes: '{{ agent_install_root }}{{ item.item }}' },
+      loop: owned,
+      loop_control: { label: '{{ item.item }} -> {{ agent_aside }}{{ item.item }}' },
+    },
+    { name: 'Say where they are', 'ansible.builtin.debug': { msg: 'Moved aside into {{ agent_aside }}: delete it when the host no longer needs the old files.' }, when: 'agent_aside is defined' },
   ];
   const handlers = [
     // Before the first start nothing runs to reload: the handlers then print nothing and change nothing.
@@ -196,6 +253,7 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
     f('tasks/online.yml', onlineTasks),
     f('tasks/verify.yml', verify),
     f('tasks/remove.yml', remove),
+    ...(type.rotate ? [f('tasks/rotate.yml', rotateTasks(type.rotate))] : []),
     f('handlers/main.yml', handlers),
     f('meta/main.yml', meta),
   ];
@@ -244,8 +302,11 @@ Only some hosts: \`--limit NAME\` or a group (\`${platform.id.replace(/-/g, '_')
   nothing (\`changed=0\`).
 - **verify.yml** changes nothing: it waits for the online signals and fails a host with the hop
   that did not pass (${HOP_ORDER(input)}).
-- **remove.yml** ${type.removal}.
-${input.removalNotes.length ? `\n  Outside the hosts:\n${input.removalNotes.map((n) => `  - ${n}`).join('\n')}\n` : ''}
+- **remove.yml** ${type.removal}. Nothing is deleted: those folders move, whole and at their own
+  paths, into \`${ASIDE_DIR}/${role}-<UTC time>/\` under the install root (\`agent_aside_dir\`),
+  so the host is left as it was before the install and the old files can still be read; delete
+  that folder when you are sure.
+${input.removalNotes.length ? `\n  Outside the hosts:\n${input.removalNotes.map((n) => `  - ${n}`).join('\n')}\n` : ''}${type.rotate ? rotateReadme(type.rotate) : ''}
 ## Rolling
 
 Every playbook goes one host first, then 25% of the hosts at a time, and stops when a host fails
@@ -258,6 +319,7 @@ it for a run with \`-e '{"agent_serial": [5], "agent_max_fail_percentage": 10}'\
   files name paths under it, so change it by exporting the fleet again.
 - \`agent_verify_timeout\` (role \`${role}\` defaults, 120 s): how long verify waits for each host.
 - \`agent_owner\`: owner of the installed files (default: the SSH user).
+- \`agent_aside_dir\` (role defaults, \`${ASIDE_DIR}\`): where remove.yml moves what it owns.
 
 ## Inventory
 
@@ -265,6 +327,22 @@ it for a run with \`-e '{"agent_serial": [5], "agent_max_fail_percentage": 10}'\
 \`${group}\`; \`host_vars/<host>.yml\` holds the connection, the agent's answers and its file list.
 Host keys are checked (\`host_key_checking = True\`): add each host's key to your known_hosts
 first, after comparing its fingerprint.
+`;
+}
+
+function rotateReadme(r: AnsibleRotate): string {
+  return `- **rotate.yml** replaces the token in one line, ${r.what}, and ${r.on === 'reload' ? 'reloads' : 'restarts'} the agent,
+  then verifies it like site.yml. Each host keeps a backup of the file beside it (the name
+  ends in a time and \`~\`; it holds the old token: delete it once the old token is revoked).
+  Neither token is ever shown, even with \`--diff\`. The new token comes from a vault file you
+  make outside version control, never on the command line:
+
+      ansible-vault create --vault-id fleet@prompt ${ROTATE_TOKEN_FILE}     # agent_new_token: "…"
+      ansible-playbook rotate.yml -e @${ROTATE_TOKEN_FILE} --ask-vault-pass --check --diff
+      ansible-playbook rotate.yml -e @${ROTATE_TOKEN_FILE} --ask-vault-pass
+
+  Always run the \`--check --diff\` preview first: it names each host whose line would change
+  and changes nothing. A second run changes nothing (\`changed=0\`).
 `;
 }
 
@@ -298,6 +376,7 @@ pipelining = True
     { path: 'site.yml', text: `---\n${yaml([play(`Install and verify: ${title}`, group, role)])}`, mode: 0o644, secret: false },
     { path: 'verify.yml', text: `---\n${yaml([play(`Verify: ${title}`, group, role, 'verify.yml')])}`, mode: 0o644, secret: false },
     { path: 'remove.yml', text: `---\n${yaml([play(`Remove: ${title}`, group, role, 'remove.yml')])}`, mode: 0o644, secret: false },
+    ...(type.rotate ? [{ path: 'rotate.yml', text: `---\n${yaml([play(`Rotate the token: ${title}`, group, role, 'rotate.yml')])}`, mode: 0o644, secret: false }] : []),
     { path: 'README.md', text: readme(input, group, role), mode: 0o644, secret: false },
     // max_fail_percentage is a template so one run can change it with -e; the schema wants a number.
     { path: '.ansible-lint', text: 'warn_list:\n  - schema[playbook]\n', mode: 0o644, secret: false },

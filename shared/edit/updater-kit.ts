@@ -6,17 +6,21 @@
  * - scripts: `scriptWordEdits` collects edits of shell words in the words' own quoting style,
  *   `rotateScriptWith` is the whole rotate (token check, plan, nothing-found note, apply, prove
  *   every edited word reads back as one literal word), `containerNameIn` reads the container a
- *   `docker run --name` in a script names.
+ *   `docker run --name` in a script names, `dockerRecreateCommands` restarts and checks it;
+ * - YAML: `rotateYamlWith` is the whole rotate of a YAML file around a plan of scalar edits
+ *   (the edit itself is proved by shared/edit/yaml.ts).
  * A platform's script updater is then `{ detect: (f, t) => looksLikeScript(f, t) && mentions(t),
  * rotate: (t, token) => rotateScriptWith(t, token, plan, 'No … token in this script.'), … }`;
  * see shared/platforms/harness/updaters.ts and shared/platforms/buildkite/updaters.ts.
  */
 import { isMap, isScalar } from 'yaml';
 import { err, ok, type Result } from '../result';
+import { shownSh } from '../escape';
+import type { Command } from '../platforms/types';
 import { readShellWord, renderShellWordLike, shellWords, type ShellWord } from './shell';
 import { applyTokenEdits, lineOf, type Rotated, type TokenEdit } from './splice';
 import { checkTokenText } from './values';
-import { parseYaml } from './yaml';
+import { editYaml, parseYaml, type YamlDoc, type YamlRemove, type YamlSet } from './yaml';
 
 /** A YAML file name (.yml or .yaml). */
 export const YAML_NAME = /\.ya?ml$/i;
@@ -115,4 +119,44 @@ export function rotateScriptWith(text: string, token: string, plan: (p: ScriptEd
     }
     return undefined;
   });
+}
+
+/** What a YAML plan sets, removes and says; no sets means nothing to change. */
+export interface YamlPlan {
+  sets: YamlSet[];
+  removes?: YamlRemove[];
+  notes: string[];
+}
+
+/**
+ * The rotate of a YAML updater: checks the token, parses `text` (a PARSE_ERROR names `name`),
+ * lets `plan` choose the scalars (or refuse), says `none` (or the plan's notes) when there is
+ * nothing to change, and edits in place, proved by reading the result back.
+ */
+export function rotateYamlWith(text: string, token: string, name: string, plan: (docs: YamlDoc[], token: string) => Result<YamlPlan>, none: string): Rotated {
+  const t = checkTokenText(token);
+  if (!t.ok) return t;
+  const docs = parseYaml(text, name);
+  if (!docs.ok) return docs;
+  const planned = plan(docs.value, token);
+  if (!planned.ok) return planned;
+  const { sets, removes = [], notes } = planned.value;
+  if (sets.length === 0) return noToken(text, notes.length ? notes.join(' ') : none);
+  const edited = editYaml(text, docs.value, sets, removes, name);
+  return edited.ok ? ok({ ...edited.value, notes }) : edited;
+}
+
+/**
+ * Recreate-and-verify commands for an agent container `name` that `script` starts: remove it
+ * (it keeps the old token until recreated), run the script, check the token inside by its hash
+ * (the variable `envName`), and watch its log (`logTitle`, `logArgs` for docker logs).
+ */
+export function dockerRecreateCommands(script: string, name: string, envName: string, logTitle: string, logArgs = '--since 10m'): Command[] {
+  const n = shownSh(name, '<container>');
+  return [
+    { title: 'Remove the running container (it keeps the old token until recreated)', command: `docker rm -f ${n}` },
+    { title: 'Start it again with the new token', command: `bash ${shownSh(script, '<script>')}` },
+    { title: 'Check the container has the new token (must print <new-token-sha256>)', command: `docker exec ${n} printenv ${envName} | tr -d '\\n' | sha256sum` },
+    { title: logTitle, command: `docker logs ${logArgs} ${n}` },
+  ];
 }

@@ -6,15 +6,16 @@ import { bambooRemote } from './bamboo-remote';
 import { bambooElastic } from './bamboo-elastic';
 import { buildkite } from './buildkite';
 import { harness } from './harness';
+import { githubActions } from './github-actions';
 import { bambooRemoteChannels } from './bamboo-remote/contract';
 import { bambooElasticChannels } from './bamboo-elastic/contract';
 
 /** Every platform's id, in the wizard's order: the union every schema and record uses (`PlatformId`). */
-export const PLATFORM_IDS = ['armorcode', 'bamboo-remote', 'bamboo-elastic', 'buildkite', 'harness'] as const;
+export const PLATFORM_IDS = ['armorcode', 'bamboo-remote', 'bamboo-elastic', 'buildkite', 'harness', 'github-actions'] as const;
 export type PlatformId = (typeof PLATFORM_IDS)[number];
 
 /** The platforms, in the order of PLATFORM_IDS (a unit test holds the two to the same order). */
-export const PLATFORMS: readonly AnyPlatform[] = [armorcode, bambooRemote, bambooElastic, buildkite, harness];
+export const PLATFORMS: readonly AnyPlatform[] = [armorcode, bambooRemote, bambooElastic, buildkite, harness, githubActions];
 
 /** The IPC channels platforms declare in their folders (`contract.ts`), joined into the contract by shared/ipc.ts. */
 export const platformChannels = { ...bambooRemoteChannels, ...bambooElasticChannels };

@@ -73,6 +73,21 @@ export interface TokenSpec {
    * platform). Without it, those are named as the other service's before `check` runs.
    */
   claims?: RegExp;
+  /**
+   * Tokens of these kinds stop working `ms` after they are made (GitHub's one-hour registration
+   * token): the Credentials step counts the time down from when the token was checked and warns
+   * when less than `warnMs` is left, saying how to `renew` it (see shared/token-lifetime.ts).
+   */
+  lifetime?: TokenLifetime;
+}
+
+/** How long a kind of token lives, for the countdown on the Credentials step. */
+export interface TokenLifetime {
+  kinds: string[];
+  ms: number;
+  warnMs: number;
+  /** What to do for a fresh one, in words. */
+  renew: string;
 }
 
 export type CredentialSpec =
@@ -173,6 +188,12 @@ export interface Updater {
    * bamboo-agent-home): a folder given for rotation that has one resolves to it instead of being searched.
    */
   homeFiles?: string[];
+  /**
+   * The file is recognised but holds no token to edit (a GitHub Actions runner's `.runner`: the
+   * runner signs in with its own key and is re-registered instead): `rotate` always refuses, its
+   * error saying what to do instead. The conformance suite does not ask such an updater to round-trip.
+   */
+  recogniseOnly?: true;
 }
 
 /**
@@ -407,7 +428,7 @@ export interface AnsibleInstallType {
   variant: string;
   /** The files for one agent under `root` ('' is /), byte-identical to the generator's for that layout. */
   files(answers: unknown, credential: Credential, root: string, extras?: GenerateExtras): Result<{ generated: Generated; files: AnsibleFile[] }>;
-  /** Folders the install owns (created 0750, removed whole by remove.yml), without the root. */
+  /** Folders the install owns (created 0750, moved aside whole by remove.yml, never deleted), without the root. */
   dirs: string[];
   /** The log file the online signals are read from, without the root. */
   log: string;
@@ -421,4 +442,22 @@ export interface AnsibleInstallType {
   stop: string;
   /** What remove.yml does, in words, for the project README. */
   removal: string;
+  /** Where the token lives in one line Ansible can replace safely (rotate.yml); absent: no rotate.yml. */
+  rotate?: AnsibleRotate;
+}
+
+/** A token line rotate.yml replaces in place (lineinfile, backup kept, the secret never shown). */
+export interface AnsibleRotate {
+  /** The file (one of `files`' dest), without the root. */
+  dest: string;
+  /** The line and file in words ('token= in buildkite-agent.cfg'). */
+  what: string;
+  /** Python regex of the whole line to replace; a file without it is left unchanged. */
+  regexp: string;
+  /** The new line, a Jinja template of `agent_new_token`: the generator's bytes for a token matching `token`. */
+  line: string;
+  /** Python regex a new token must match (else the host fails before anything is written). */
+  token: string;
+  /** What a change needs. */
+  on: 'reload' | 'restart';
 }

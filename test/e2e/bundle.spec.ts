@@ -219,7 +219,7 @@ test.describe('bundle at the end of an onboarding', () => {
     await expectAccessible(app, 'fleet summary');
     expect(readdirSync(fleet).sort()).toEqual(['agent-01.zip', 'agent-02.zip']);
     expect(spawnSync('unzip', ['-p', path.join(fleet, 'agent-02.zip'), 'install-bamboo-agent.sh'], { encoding: 'utf8' }).stdout).toContain(
-      '\nAGENT_HOME=/srv/b\n',
+      'AGENT_HOME=/srv/b',
     );
 
     // The history remembers where the files and the bundles went, and reopens one as a new draft.

@@ -61,6 +61,32 @@ describe('fleet export --format ansible (CLI)', () => {
     expect(lint.status, lint.stdout + lint.stderr).toBe(0);
   }, 180_000);
 
+  it('Buildkite: writes rotate.yml beside the other playbooks, the real tools accept them all (ansible-lint where installed), and the token is only in vault form', async () => {
+    const token = 'bkfleetclitoken0123456789abcdef';
+    writeFileSync(path.join(dir, 'bk.json'), JSON.stringify({ tags: 'queue=fleet' }));
+    writeFileSync(path.join(dir, 'bk.csv'), 'name,ansible_host,ansible_port\nbk-1,10.0.0.1,2201\n');
+    const r = await runCliProcess(
+      ['fleet', 'export', '--format', 'ansible', '--platform', 'buildkite', '--csv', 'bk.csv', '--answers', 'bk.json', '--token-env', 'BK_TOKEN', '--vault-password-env', 'FLEET_VAULT', '--out', 'bk-project', '--json'],
+      { cwd: dir, env: { FLEET_VAULT: 'correct horse battery', BK_TOKEN: token }, timeoutMs: 120_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const project = path.join(dir, 'bk-project');
+    const env = { ...process.env, ANSIBLE_CONFIG: path.join(project, 'ansible.cfg') };
+    const playbooks = ['site.yml', 'verify.yml', 'remove.yml', 'rotate.yml'];
+    for (const playbook of playbooks) {
+      const check = spawnSync('ansible-playbook', ['--syntax-check', playbook], { cwd: project, env, encoding: 'utf8' });
+      expect(check.status, check.stderr + check.stdout).toBe(0);
+    }
+    expect(readFileSync(path.join(project, 'README.md'), 'utf8')).toMatch(/rotate\.yml -e @rotate-token\.yml --ask-vault-pass --check --diff/);
+    const all = readdirSync(project, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => readFileSync(path.join(e.parentPath, e.name), 'latin1')).join('\n');
+    expect(all).not.toContain(token);
+    expect(readFileSync(path.join(project, 'host_files/bk-1/buildkite-agent.cfg'), 'utf8')).toMatch(/^\$ANSIBLE_VAULT;1\.2;AES256;fleet\n/);
+    if (spawnSync('ansible-lint', ['--version']).status !== 0) return;
+    const lint = spawnSync('ansible-lint', ['--offline', '-p', ...playbooks], { cwd: project, encoding: 'utf8', env });
+    expect(lint.status, lint.stdout + lint.stderr).toBe(0);
+  }, 240_000);
+
   it('refuses a bad CSV with the line named and writes nothing; a missing vault password is a usage error', async () => {
     writeFileSync(path.join(dir, 'bad.csv'), 'name,ansible_port,install_root\nedge-1,70000,relative/path\n');
     const bad = await runCliProcess(args('bad-project', 'bad.csv'), { cwd: dir, env: { FLEET_VAULT: 'correct horse battery' } });

@@ -43,11 +43,27 @@ function tree(root: string): Record<string, string> {
       if (st.isDirectory()) {
         out[`${r}/`] = (st.mode & 0o7777).toString(8);
         walk(abs, r);
-      } else out[r] = `${(st.mode & 0o7777).toString(8)} ${createHash('sha256').update(readFileSync(abs)).digest('hex')}`;
+      } else if (st.isFile()) out[r] = `${(st.mode & 0o7777).toString(8)} ${createHash('sha256').update(readFileSync(abs)).digest('hex')}`;
+      // A running supervisord's control socket: there, but nothing to read.
+      else out[r] = `${(st.mode & 0o7777).toString(8)} ${st.isSocket() ? 'socket' : 'other'}`;
     }
   };
   walk(root, '');
   return out;
+}
+
+/** Where remove.yml moves what the install owned, under each root (the role's agent_aside_dir). */
+const ASIDE = 'var/backups/agent-onboard';
+
+/** A host's state without what remove.yml moved aside (and the folders made to hold it). */
+function hostTree(root: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(tree(root)).filter(([k]) => k !== 'var/backups/' && !k.startsWith('var/backups/')));
+}
+
+/** The folders remove.yml moved the install into, one per run that found something to move. */
+function asides(root: string): string[] {
+  const dir = path.join(root, ASIDE);
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
 }
 
 interface Host {
@@ -171,12 +187,30 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
     for (const h of hosts) expect(again.recap[h.name], again.output).toMatchObject({ changed: 0, failed: 0 });
   }, 300_000);
 
-  it('remove.yml stops the tunnels and leaves each host as it was', async () => {
+  it('remove.yml stops the tunnels and moves aside (not deletes) what the install owns: each host is as it was, and the installed files are all in the aside folder', async () => {
+    const installed = Object.fromEntries(hosts.map((h) => [h.name, Object.fromEntries(Object.entries(tree(h.root)).filter(([k]) => k.startsWith('etc/armorcode/')))]));
     const removed = await play('remove.yml', together);
     expect(removed.code, removed.output).toBe(0);
     for (const h of hosts) {
-      expect(tree(h.root)).toEqual(before[h.name]);
+      expect(hostTree(h.root)).toEqual(before[h.name]);
       expect(await getLoopback(h.remotePort)).toBeNull();
+      const [aside, ...more] = asides(h.root);
+      expect(more).toEqual([]);
+      expect(aside).toMatch(/^armorcode_supervisord-\d{8}T\d{12}Z$/);
+      expect(removed.output).toContain(`Moved aside into ${path.join(h.root, ASIDE, aside!)}`);
+      const kept = tree(path.join(h.root, ASIDE, aside!));
+      // The key, known_hosts, supervisord.conf and the copy's backups: the same bytes and modes.
+      expect(Object.fromEntries(Object.entries(kept).filter(([k]) => k.startsWith('etc/armorcode/')))).toEqual(installed[h.name]);
+      expect(kept['etc/armorcode/private-key.pem']).toMatch(/^600 /);
+      expect(Object.keys(kept)).toContain('var/log/armorcode/supervisord.log');
+      expect(kept['etc/']).toBe('700');
+    }
+    // Nothing left to move: a second run changes nothing and makes no second folder.
+    const again = await play('remove.yml', together);
+    expect(again.code, again.output).toBe(0);
+    for (const h of hosts) {
+      expect(again.recap[h.name], again.output).toMatchObject({ changed: 0, failed: 0 });
+      expect(asides(h.root)).toHaveLength(1);
     }
   }, 300_000);
 
@@ -187,6 +221,7 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
     const [ok1, badKey, down] = hosts as [Host, Host, Host];
     writeFileSync(wrong, [ok1.sshd.knownHostsLine, `[127.0.0.1]:${badKey.sshd.port} ${impostor}`, down.sshd.knownHostsLine].join('\n') + '\n');
     const downPort = down.sshd.port;
+    const badKeyBefore = tree(badKey.root);
     await down.sshd.stop();
     try {
       const r = await play('site.yml', ['-e', '{"agent_max_fail_percentage": 100, "agent_serial": [3]}'], wrong);
@@ -198,7 +233,7 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
       expect(r.output).toMatch(new RegExp(`${badKey.name}\\]: FAILED! => .*hop ssh \\(SSH to the host\\) failed: .*Host key verification failed`));
       expect(r.output).toMatch(new RegExp(`${down.name}\\]: FAILED! => .*hop ssh \\(SSH to the host\\) failed: .*(Connection refused|port ${downPort})`));
       // Nothing reached the hosts that failed.
-      expect(tree(badKey.root)).toEqual(before[badKey.name]);
+      expect(tree(badKey.root)).toEqual(badKeyBefore);
     } finally {
       const restarted = await startSshd({ authorizedKeys: [readFileSync(`${ctlKey}.pub`, 'utf8').trim()], extraConfig: ['Subsystem sftp internal-sftp'], port: downPort });
       down.sshd = restarted;
@@ -206,11 +241,12 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
     }
     const removed = await play('remove.yml', together);
     expect(removed.code, removed.output).toBe(0);
-    for (const h of hosts) expect(tree(h.root)).toEqual(before[h.name]);
+    for (const h of hosts) expect(hostTree(h.root)).toEqual(before[h.name]);
   }, 300_000);
 
   it('a host whose key the server refuses fails verify at the registered hop, and serial stops the roll there', async () => {
     const [canary, ...rest] = hosts as [Host, Host, Host];
+    const restBefore = Object.fromEntries(rest.map((h) => [h.name, tree(h.root)]));
     authorize(rest.map((h) => h.name));
     try {
       const r = await play('site.yml', ['-e', '{"agent_verify_timeout": 40}']);
@@ -221,13 +257,13 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
       expect(r.output).toMatch(/NO MORE HOSTS LEFT/);
       for (const h of rest) {
         expect(r.recap[h.name]).toBeUndefined();
-        expect(tree(h.root)).toEqual(before[h.name]);
+        expect(tree(h.root)).toEqual(restBefore[h.name]);
       }
     } finally {
       authorize(hosts.map((h) => h.name));
       await play('remove.yml', together);
     }
-    expect(tree(canary.root)).toEqual(before[canary.name]);
+    expect(hostTree(canary.root)).toEqual(before[canary.name]);
   }, 300_000);
 
   it('keeps secrets only in vault form: the real ansible-vault decrypts them, and no private key is in clear in the project', async () => {

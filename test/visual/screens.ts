@@ -91,7 +91,17 @@ async function capture(out: string): Promise<void> {
   let n = 0;
   const shot = async (name: string): Promise<void> => {
     await settle(page);
-    await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
+    // Times (History's When column) differ between two runs: painted over, so only a real change counts.
+    // The sticky wizard actions stay at the end of the page, or they would cover what sits behind them there.
+    await page.screenshot({
+      path: path.join(out, `${name}.png`),
+      fullPage: true,
+      animations: 'disabled',
+      caret: 'hide',
+      mask: [page.locator('time')],
+      maskColor: '#888',
+      style: '.actions { position: static !important; }',
+    });
     n++;
   };
   try {
@@ -125,6 +135,24 @@ async function capture(out: string): Promise<void> {
           await page.reload();
           if (step === 'configs' && platform.generate && variant.id !== 'existing') await page.locator('table, [role=alert]').first().waitFor();
           await shot(`wizard-${platform.id}-${variant.id}-${step}`);
+          if (step === 'credentials' && platform.credential.kind === 'ssh-keypair' && variant === platform.variants[0]) {
+            // The key forms behind a chosen key: generate (the default), then import.
+            await page.getByRole('button', { name: 'Use a different key' }).click();
+            await shot(`wizard-${platform.id}-${variant.id}-${step}-generate`);
+            await page.getByText('Protect the private key with a passphrase (advanced)').click();
+            await page.locator('form.cred-form').getByLabel('Passphrase', { exact: true }).fill('short');
+            await page.getByRole('button', { name: 'Generate key pair' }).click();
+            await page.getByRole('alert').first().waitFor();
+            await shot(`wizard-${platform.id}-${variant.id}-${step}-generate-refused`);
+            await page.getByLabel('Import an existing private key').check();
+            await shot(`wizard-${platform.id}-${variant.id}-${step}-import`);
+          }
+          if (step === 'export' && variant === platform.variants[0]) {
+            await page.locator('form.export-form').getByLabel('Passphrase', { exact: true }).fill('short');
+            await page.getByRole('button', { name: 'Create bundle' }).click();
+            await page.getByRole('alert').first().waitFor();
+            await shot(`wizard-${platform.id}-${variant.id}-${step}-refused`);
+          }
           if (step === 'configs' && platform.id === 'bamboo-elastic') {
             await page.getByRole('button', { name: 'Check the policies' }).click();
             await page.getByTestId('scp-verdict').waitFor();
@@ -160,6 +188,9 @@ async function capture(out: string): Promise<void> {
         await shot('page-diagnostics-found');
       }
       if (id === 'rotate') {
+        await page.getByRole('button', { name: 'Find the token' }).click();
+        await page.getByRole('alert').first().waitFor();
+        await shot('page-rotate-refused');
         const select = page.getByLabel('Platform');
         for (const option of await select.locator('option').all()) {
           const value = await option.getAttribute('value');

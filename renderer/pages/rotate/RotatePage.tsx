@@ -1,7 +1,6 @@
-import { useEffect, useId, useRef, useState } from 'react';
-import { getPlatform, PLATFORMS } from '../../../shared/platforms';
+import { useEffect, useId, useReducer, useRef } from 'react';
+import { getPlatform } from '../../../shared/platforms';
 import type { PlatformId } from '../../../shared/platforms/types';
-import type { AppError } from '../../../shared/result';
 import type { Finding, RotationPlan, RotationReport } from '../../../shared/rotation';
 import { api } from '../../api';
 import { CommandList } from '../../components/CommandList';
@@ -12,10 +11,7 @@ import { JobProgress } from '../../components/JobProgress';
 import { useJob } from '../../components/useJob';
 import { platformView, rotationPlaceholder } from '../../platforms';
 import type { PageProps, PageView } from '../types';
-
-/** Platforms whose existing installs can get a new token. */
-const ROTATABLE = PLATFORMS.filter((p) => p.credential.kind === 'token' && p.updaters.length > 0);
-const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
+import { canWrite, MAX_UPLOAD_BYTES, MAX_UPLOADS, pathList, planCounts, ROTATABLE, rotateReducer, rotateStart, scanRequest, type Upload } from './rotate-form';
 
 const STATUS_WORDS: Record<Finding['status'], string> = {
   change: 'Will change',
@@ -27,32 +23,11 @@ const STATUS_WORDS: Record<Finding['status'], string> = {
   'preview-only': 'Preview only (location unknown)',
 };
 
-interface Upload {
-  name: string;
-  text: string;
-}
-
-function asStrings(v: unknown): string[] {
-  if (typeof v === 'string') return [v];
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
 function RotatePage({ data }: PageProps): React.JSX.Element {
   const id = useId();
-  const initialPlatform = ROTATABLE.find((p) => p.id === data?.platform)?.id ?? ROTATABLE[0]!.id;
-  const [platform, setPlatform] = useState<PlatformId>(initialPlatform);
-  const [paths, setPaths] = useState(asStrings(data?.path ?? data?.paths).join('\n'));
-  const [uploads, setUploads] = useState<Upload[]>([]);
-  const [uploadDir, setUploadDir] = useState('');
-  const [token, setToken] = useState('');
-  const [showToken, setShowToken] = useState(false);
+  const [form, dispatch] = useReducer(rotateReducer, data, rotateStart);
+  const { platform, paths, uploads, uploadDir, token, showToken, scanning, plan, leftoversOk, error, dropNote, dragging } = form;
   const storedTokenId = typeof data?.tokenId === 'string' ? data.tokenId : undefined;
-  const [scanning, setScanning] = useState(false);
-  const [plan, setPlan] = useState<RotationPlan | null>(null);
-  const [leftoversOk, setLeftoversOk] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
-  const [dropNote, setDropNote] = useState('');
-  const [dragging, setDragging] = useState(false);
   const apply = useJob('rotate:apply');
   const results = useRef<HTMLHeadingElement>(null);
   const done = useRef<HTMLHeadingElement>(null);
@@ -71,55 +46,34 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
     if (!files) return;
     // In the desktop app the dropped files' real paths are known: rotate them in place.
     const located = Array.from(files).map((f) => api.pathForFile?.(f) ?? '');
-    if (files.length > 0 && located.every(Boolean)) {
-      setPaths((p) => [...new Set([...p.split('\n').filter((x) => x.trim()), ...located])].join('\n'));
-      setDropNote(`${located.length} file(s) added by path.`);
-      setPlan(null);
-      return;
-    }
+    if (files.length > 0 && located.every(Boolean)) return dispatch({ type: 'add-paths', paths: located });
     const added: Upload[] = [];
     const skipped: string[] = [];
-    for (const f of Array.from(files).slice(0, 50)) {
+    for (const f of Array.from(files).slice(0, MAX_UPLOADS)) {
       if (f.size > MAX_UPLOAD_BYTES) skipped.push(`${f.name} (over 2 MB)`);
       else added.push({ name: f.name, text: await f.text() });
     }
-    setUploads((u) => [...u.filter((x) => !added.some((a) => a.name === x.name)), ...added]);
-    setDropNote(`${added.length} file(s) added${skipped.length ? `; skipped ${skipped.join(', ')}` : ''}.`);
-    setPlan(null);
+    dispatch({ type: 'add-uploads', added, skipped });
   };
 
   const scan = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
-    const list = paths
-      .split('\n')
-      .map((p) => p.trim())
-      .filter(Boolean);
-    if (list.length === 0 && uploads.length === 0) return setError({ code: 'BAD_INPUT', message: 'Give at least one file or folder of the install, or drop its files here.' });
-    if (!token.trim() && !storedTokenId) return setError({ code: 'TOKEN_INVALID', message: `Paste the new ${tokenName?.name ?? 'token'} first.`, ...(tokenName ? { hint: `Where to get it: ${tokenName.where}` } : {}) });
-    setScanning(true);
-    setError(null);
-    setPlan(null);
+    const built = scanRequest(form, storedTokenId, tokenName);
+    if (!built.ok) return dispatch({ type: 'refused', error: built.error });
+    dispatch({ type: 'scan' });
     apply.reset();
-    const r = await api.invoke('rotate:scan', {
-      platform,
-      paths: list,
-      uploads,
-      ...(uploadDir.trim() ? { uploadDir: uploadDir.trim() } : {}),
-      ...(token.trim() ? { token } : { tokenId: storedTokenId }),
-    });
-    setScanning(false);
-    if (!r.ok) return setError(r.error);
-    setPlan(r.value);
-    setLeftoversOk(false);
+    const r = await api.invoke('rotate:scan', built.request);
+    dispatch(r.ok ? { type: 'scanned', plan: r.value } : { type: 'scan-failed', error: r.error });
   };
 
   const write = async (): Promise<void> => {
     if (!plan) return;
     const report = await apply.run({ planId: plan.planId });
-    if (report) setToken('');
+    if (report) dispatch({ type: 'written' });
   };
 
-  const changed = plan?.files.filter((f) => f.status === 'change').length ?? 0;
+  const counts = plan ? planCounts(plan) : { change: 0, same: 0 };
+  const changed = counts.change;
   return (
     <main className="page rotate" aria-labelledby={`${id}-title`}>
       <h1 id={`${id}-title`}>Update an existing install</h1>
@@ -133,10 +87,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
           <select
             id={`${id}-platform`}
             value={platform}
-            onChange={(e) => {
-              setPlatform(e.target.value as PlatformId);
-              setPlan(null);
-            }}
+            onChange={(e) => dispatch({ type: 'platform', platform: e.target.value as PlatformId })}
           >
             {ROTATABLE.map((p) => (
               <option key={p.id} value={p.id}>
@@ -159,26 +110,23 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
             spellCheck={false}
             placeholder={rotationPlaceholder(spec)}
             aria-describedby={`${id}-paths-help`}
-            onChange={(e) => {
-              setPaths(e.target.value);
-              setPlan(null);
-            }}
+            onChange={(e) => dispatch({ type: 'paths', text: e.target.value })}
           />
           <p className="help" id={`${id}-paths-help`}>
             One per line. A folder is searched (6 levels deep, links not followed) for the files this platform keeps its token in.
           </p>
-          {PathHint ? <PathHint path={paths.split('\n').find((p) => p.trim()) ?? ''} /> : null}
+          {PathHint ? <PathHint path={pathList(paths)[0] ?? ''} /> : null}
         </div>
         <div
           className={`drop-zone${dragging ? ' dragging' : ''}`}
           onDragOver={(e) => {
             e.preventDefault();
-            setDragging(true);
+            dispatch({ type: 'dragging', on: true });
           }}
-          onDragLeave={() => setDragging(false)}
+          onDragLeave={() => dispatch({ type: 'dragging', on: false })}
           onDrop={(e) => {
             e.preventDefault();
-            setDragging(false);
+            dispatch({ type: 'dragging', on: false });
             void addFiles(e.dataTransfer.files);
           }}
         >
@@ -192,7 +140,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
               {uploads.map((u) => (
                 <li key={u.name}>
                   <code>{u.name}</code>{' '}
-                  <button type="button" className="secondary small" aria-label={`Remove ${u.name}`} onClick={() => setUploads((x) => x.filter((y) => y.name !== u.name))}>
+                  <button type="button" className="secondary small" aria-label={`Remove ${u.name}`} onClick={() => dispatch({ type: 'remove-upload', name: u.name })}>
                     Remove
                   </button>
                 </li>
@@ -202,7 +150,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
           {uploads.length ? (
             <div className="field wide">
               <label htmlFor={`${id}-upload-dir`}>Folder these files are in</label>
-              <input id={`${id}-upload-dir`} type="text" spellCheck={false} autoComplete="off" value={uploadDir} onChange={(e) => setUploadDir(e.target.value)} aria-describedby={`${id}-upload-dir-help`} />
+              <input id={`${id}-upload-dir`} type="text" spellCheck={false} autoComplete="off" value={uploadDir} onChange={(e) => dispatch({ type: 'upload-dir', text: e.target.value })} aria-describedby={`${id}-upload-dir-help`} />
               <p className="help" id={`${id}-upload-dir-help`}>
                 Browsers do not tell where a dropped file lives. Without its folder you get a preview only.
               </p>
@@ -218,13 +166,10 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
               autoComplete="off"
               spellCheck={false}
               value={token}
-              onChange={(e) => {
-                setToken(e.target.value);
-                setPlan(null);
-              }}
+              onChange={(e) => dispatch({ type: 'token', text: e.target.value })}
               aria-describedby={`${id}-token-help`}
             />
-            <button type="button" className="secondary small" aria-pressed={showToken} onClick={() => setShowToken((s) => !s)}>
+            <button type="button" className="secondary small" aria-pressed={showToken} onClick={() => dispatch({ type: 'toggle-token' })}>
               {showToken ? 'Hide' : 'Show'}
             </button>
           </div>
@@ -251,7 +196,7 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
             {plan.files.length === 0 ? 'No file of this install holds the token' : `What was found in ${plan.files.length} file${plan.files.length === 1 ? '' : 's'}`}
           </h2>
           <p role="status">
-            {changed} file(s) will change; {plan.files.filter((f) => f.status === 'same').length} already hold this token
+            {changed} file(s) will change; {counts.same} already hold this token
             {plan.ignored ? `; ${plan.ignored} other file(s) in the folders hold nothing to change` : ''}. New token: <code>{plan.token.masked}</code> ({plan.token.kindName}
             {plan.token.cleaned.length ? `; removed ${plan.token.cleaned.join(', ')}` : ''}).
           </p>
@@ -322,13 +267,13 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
           {plan.leftovers.length ? <Leftovers leftovers={plan.leftovers} /> : null}
           {plan.ready && plan.leftovers.length && !apply.value ? (
             <label className="choice">
-              <input type="checkbox" checked={leftoversOk} onChange={(e) => setLeftoversOk(e.target.checked)} /> I will update these files by hand before revoking the
+              <input type="checkbox" checked={leftoversOk} onChange={(e) => dispatch({ type: 'leftovers-ok', on: e.target.checked })} /> I will update these files by hand before revoking the
               old token
             </label>
           ) : null}
           {plan.ready && !apply.value ? (
             <div className="row rotate-apply">
-              <button type="button" onClick={() => void write()} disabled={apply.running || (plan.leftovers.length > 0 && !leftoversOk)}>
+              <button type="button" onClick={() => void write()} disabled={!canWrite(form, apply.running)}>
                 Write {changed} file{changed === 1 ? '' : 's'} with backups
               </button>
               <span className="muted">All or nothing: if any file cannot be written, or changed since it was read, none is.</span>

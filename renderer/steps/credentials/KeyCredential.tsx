@@ -9,9 +9,21 @@ import type { StepProps } from '../types';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorNote } from '../../components/ErrorNote';
 import { KeychainChoice } from './parts';
-import { detectedNote, IMPORT_START, importReducer, needsPassphrase, passphraseProblem, tooLargeForKey } from './key-forms';
+import {
+  detectedNote,
+  generateReducer,
+  generateStart,
+  IMPORT_START,
+  importReducer,
+  KEY_CHOICE_START,
+  keyChoiceReducer,
+  keygenRequest,
+  keyTypeChoices,
+  needsPassphrase,
+  tooLargeForKey,
+} from './key-forms';
 import { LockedCredential } from './SecretStore';
-import { useDescribed, useSecretStore, type ShownError } from './use-credential';
+import { useDescribed, useSecretStore } from './use-credential';
 
 type KeySpec = Extract<CredentialSpec, { kind: 'ssh-keypair' }>;
 
@@ -56,16 +68,11 @@ function KeyDetails({ summary, platform, focus }: { summary: KeySummary; platfor
 }
 
 function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; platform: AnyPlatform; onDone(s: KeySummary): void; invalid: boolean }): React.JSX.Element {
-  const [type, setType] = useState<KeyType>(spec.defaultType);
-  const [bits, setBits] = useState<RsaBits>(3072);
-  const [comment, setComment] = useState('');
-  const [passphrase, setPassphrase] = useState('');
-  const [confirm, setConfirm] = useState('');
+  const [form, dispatch] = useReducer(generateReducer, spec, generateStart);
+  const { type, bits, comment, passphrase, confirm, error, status } = form;
   const keygen = useJob('keys:generate');
-  const [error, setError] = useState<ShownError | null>(null);
-  const [status, setStatus] = useState('');
   const cancelButton = useRef<HTMLButtonElement>(null);
-  const types = [spec.defaultType, ...spec.keyTypes.filter((t) => t !== spec.defaultType)];
+  const types = keyTypeChoices(spec);
   const busy = keygen.running;
 
   useEffect(() => {
@@ -73,16 +80,12 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
   }, [busy]);
 
   const generate = async (): Promise<void> => {
-    setError(null);
-    setStatus('');
-    const problem = passphraseProblem(passphrase, confirm);
-    if (problem) return setError(problem);
-    const r = await keygen.start({ type, ...(type === 'rsa' ? { bits } : {}), ...(passphrase ? { passphrase } : {}), ...(comment ? { comment } : {}), platform: platform.id });
-    setPassphrase('');
-    setConfirm('');
+    dispatch({ type: 'start' });
+    const built = keygenRequest(form, platform.id);
+    if (!built.ok) return dispatch({ type: 'refused', error: built.error });
+    const r = await keygen.start(built.request);
+    dispatch({ type: 'ended', outcome: r.ok ? 'made' : r.error.code === 'CANCELLED' ? 'cancelled' : { error: r.error } });
     if (r.ok) onDone(r.value);
-    else if (r.error.code === 'CANCELLED') setStatus('Cancelled: no key was made.');
-    else setError(r.error);
   };
 
   return (
@@ -95,7 +98,7 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
         <legend>Key type</legend>
         {types.map((t) => (
           <label key={t} className="cred-choice">
-            <input type="radio" name="key-type" value={t} checked={type === t} onChange={() => setType(t)} disabled={busy} aria-invalid={invalid || undefined} />
+            <input type="radio" name="key-type" value={t} checked={type === t} onChange={() => dispatch({ type: 'set', field: 'type', value: t })} disabled={busy} aria-invalid={invalid || undefined} />
             {TYPE_LABEL[t]}
             {t === spec.defaultType ? ' (recommended for this platform)' : ''}
           </label>
@@ -104,7 +107,7 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
       {type === 'rsa' && (
         <div className="field">
           <label htmlFor="cred-bits">RSA key size</label>
-          <select id="cred-bits" value={bits} onChange={(e) => setBits(Number(e.target.value) as RsaBits)} disabled={busy}>
+          <select id="cred-bits" value={bits} onChange={(e) => dispatch({ type: 'set', field: 'bits', value: Number(e.target.value) as RsaBits })} disabled={busy}>
             {RSA_BITS.map((b) => (
               <option key={b} value={b}>
                 {b} bits{b === 3072 ? ' (ssh-keygen default)' : b === 4096 ? ' (slower to generate)' : ''}
@@ -115,7 +118,7 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
       )}
       <div className="field">
         <label htmlFor="cred-comment">Comment (optional)</label>
-        <input id="cred-comment" type="text" value={comment} onChange={(e) => setComment(e.target.value)} placeholder={`${platform.id}-agent-${new Date().toISOString().slice(0, 10)}`} maxLength={256} disabled={busy} />
+        <input id="cred-comment" type="text" value={comment} onChange={(e) => dispatch({ type: 'set', field: 'comment', value: e.target.value })} placeholder={`${platform.id}-agent-${new Date().toISOString().slice(0, 10)}`} maxLength={256} disabled={busy} />
         <p className="help">Added to the end of the public key, to tell keys apart later.</p>
       </div>
       <details className="cred-advanced">
@@ -125,11 +128,11 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
         </p>
         <div className="field">
           <label htmlFor="cred-passphrase">Passphrase</label>
-          <input id="cred-passphrase" type="password" autoComplete="new-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} disabled={busy} />
+          <input id="cred-passphrase" type="password" autoComplete="new-password" value={passphrase} onChange={(e) => dispatch({ type: 'set', field: 'passphrase', value: e.target.value })} disabled={busy} />
         </div>
         <div className="field">
           <label htmlFor="cred-passphrase-2">Passphrase again</label>
-          <input id="cred-passphrase-2" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} disabled={busy} />
+          <input id="cred-passphrase-2" type="password" autoComplete="new-password" value={confirm} onChange={(e) => dispatch({ type: 'set', field: 'confirm', value: e.target.value })} disabled={busy} />
         </div>
       </details>
       {busy ? (
@@ -230,15 +233,13 @@ function ImportForm({ platform, onDone, invalid }: { platform: AnyPlatform; onDo
 /** Generate or import, or the chosen key's details with a way to replace it. */
 export function KeyCredential({ draft, update, platform, spec, showErrors }: Pick<StepProps, 'draft' | 'update' | 'showErrors'> & { platform: AnyPlatform; spec: KeySpec }): React.JSX.Element {
   const store = useSecretStore();
-  const [mode, setMode] = useState<'generate' | 'import'>('generate');
-  const [replacing, setReplacing] = useState(false);
-  const [lost, setLost] = useState(false);
-  const [fresh, setFresh] = useState(false);
+  const [choice, dispatch] = useReducer(keyChoiceReducer, KEY_CHOICE_START);
+  const { mode, replacing, lost, fresh } = choice;
   const { described, locked } = useDescribed(
     draft.credentialId,
     (d) => d.secret === 'ssh-key',
     (gone) => {
-      setLost(gone);
+      dispatch({ type: 'lost', gone });
       update({ credentialId: undefined });
     },
     store.status?.state,
@@ -248,9 +249,7 @@ export function KeyCredential({ draft, update, platform, spec, showErrors }: Pic
   const chosen = (summary: KeySummary): void => {
     if (draft.credentialId && draft.credentialId !== summary.id) void api.invoke('secrets:forget', { id: draft.credentialId });
     update({ credentialId: summary.id });
-    setReplacing(false);
-    setLost(false);
-    setFresh(true);
+    dispatch({ type: 'chosen' });
   };
 
   if (draft.credentialId && locked) return <LockedCredential what="key pair" onUnlocked={store.set} onReplace={() => update({ credentialId: undefined })} />;
@@ -271,7 +270,7 @@ export function KeyCredential({ draft, update, platform, spec, showErrors }: Pic
           <KeyDetails summary={key} platform={platform} focus={fresh} />
           <KeychainChoice key={key.id} id={key.id} store={store} saved={key.saved} />
           <p>
-            <button type="button" className="secondary" onClick={() => setReplacing(true)}>
+            <button type="button" className="secondary" onClick={() => dispatch({ type: 'replacing', on: true })}>
               Use a different key
             </button>
           </p>
@@ -281,16 +280,16 @@ export function KeyCredential({ draft, update, platform, spec, showErrors }: Pic
           <fieldset className="cred-mode">
             <legend>How do you want to get the key pair?</legend>
             <label className="cred-choice">
-              <input type="radio" name="key-mode" checked={mode === 'generate'} onChange={() => setMode('generate')} aria-invalid={invalid || undefined} /> Generate a new one
+              <input type="radio" name="key-mode" checked={mode === 'generate'} onChange={() => dispatch({ type: 'mode', mode: 'generate' })} aria-invalid={invalid || undefined} /> Generate a new one
             </label>
             <label className="cred-choice">
-              <input type="radio" name="key-mode" checked={mode === 'import'} onChange={() => setMode('import')} /> Import an existing private key
+              <input type="radio" name="key-mode" checked={mode === 'import'} onChange={() => dispatch({ type: 'mode', mode: 'import' })} /> Import an existing private key
             </label>
           </fieldset>
           {mode === 'generate' ? <GenerateForm spec={spec} platform={platform} onDone={chosen} invalid={invalid} /> : <ImportForm platform={platform} onDone={chosen} invalid={invalid} />}
           {replacing && (
             <p>
-              <button type="button" className="secondary" onClick={() => setReplacing(false)}>
+              <button type="button" className="secondary" onClick={() => dispatch({ type: 'replacing', on: false })}>
                 Keep the current key
               </button>
             </p>

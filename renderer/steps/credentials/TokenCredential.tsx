@@ -11,6 +11,7 @@ import type { StepProps } from '../types';
 import { copySecret } from './clipboard';
 import { ErrorNote } from '../../components/ErrorNote';
 import { KeychainChoice } from './parts';
+import { TokenExpiry } from './TokenExpiry';
 import { LockedCredential } from './SecretStore';
 import { useDescribed, useSecretStore, type ShownError } from './use-credential';
 
@@ -139,6 +140,7 @@ export function TokenCredential({ draft, update, platform, spec, showErrors }: P
       {token && !replacing ? (
         <>
           <TokenDetails summary={token} cleaned={fresh ? check.cleaned : []} focus={fresh} />
+          <TokenExpiry lifetime={spec.token.lifetime} summary={token} />
           <KeychainChoice key={token.id} id={token.id} store={store} saved={token.saved} />
           <p>
             <button type="button" className="secondary" onClick={() => setReplacing(true)}>

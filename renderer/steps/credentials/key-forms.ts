@@ -1,6 +1,10 @@
-/** The key forms' logic without React: the passphrase rule, the import form's state, and what a pasted key is. */
-import { detectKey, MAX_KEY_TEXT, MIN_PASSPHRASE } from '../../../shared/key-format';
+/** The key forms' logic without React: the passphrase rule, the generate and import forms' state, what a pasted key is, and which form shows. */
+import type { ChannelInput } from '../../../shared/ipc';
+import { detectKey, MAX_KEY_TEXT, MIN_PASSPHRASE, type KeyType, type RsaBits } from '../../../shared/key-format';
+import type { CredentialSpec, PlatformId } from '../../../shared/platforms/types';
 import type { ShownError } from './use-credential';
+
+type KeySpec = Extract<CredentialSpec, { kind: 'ssh-keypair' }>;
 
 /** Why a new key's passphrase cannot be used (null when it can: empty, or long enough and typed twice alike). */
 export function passphraseProblem(passphrase: string, confirm: string): ShownError | null {
@@ -69,4 +73,92 @@ export function detectedNote(s: Pick<ImportState, 'text' | 'source'>): string {
   if (!detected) return 'OpenSSH, PKCS#1 and PKCS#8 keys, with or without a passphrase.';
   if (detected.kind === 'private') return `${s.source ? `${s.source}: ` : ''}${FORMAT_WORDS[detected.format]} private key${detected.encrypted ? ', protected by a passphrase' : ''}.`;
   return `${detected.message} ${detected.hint}`;
+}
+
+/** The generate form: the key's type, size and comment, an optional passphrase typed twice, and what the last run said. */
+export interface GenerateState {
+  type: KeyType;
+  bits: RsaBits;
+  comment: string;
+  passphrase: string;
+  confirm: string;
+  error: ShownError | null;
+  /** A line for the status region ('Cancelled: …'). */
+  status: string;
+}
+
+/** The form as it opens: the platform's recommended key type, RSA at ssh-keygen's default size. */
+export function generateStart(spec: Pick<KeySpec, 'defaultType'>): GenerateState {
+  return { type: spec.defaultType, bits: 3072, comment: '', passphrase: '', confirm: '', error: null, status: '' };
+}
+
+type GenerateField = 'type' | 'bits' | 'comment' | 'passphrase' | 'confirm';
+
+export type GenerateAction =
+  | { [K in GenerateField]: { type: 'set'; field: K; value: GenerateState[K] } }[GenerateField]
+  | { type: 'start' }
+  | { type: 'refused'; error: ShownError }
+  /** The run ended: made, cancelled or failed. The passphrase never outlives a run. */
+  | { type: 'ended'; outcome: 'made' | 'cancelled' | { error: ShownError } };
+
+export function generateReducer(s: GenerateState, a: GenerateAction): GenerateState {
+  switch (a.type) {
+    case 'set':
+      return { ...s, [a.field]: a.value };
+    case 'start':
+      return { ...s, error: null, status: '' };
+    case 'refused':
+      return { ...s, error: a.error };
+    case 'ended': {
+      const cleared = { ...s, passphrase: '', confirm: '' };
+      if (a.outcome === 'made') return cleared;
+      if (a.outcome === 'cancelled') return { ...cleared, status: 'Cancelled: no key was made.' };
+      return { ...cleared, error: a.outcome.error };
+    }
+  }
+}
+
+/** The key types to offer, the platform's recommended one first. */
+export function keyTypeChoices(spec: Pick<KeySpec, 'defaultType' | 'keyTypes'>): KeyType[] {
+  return [spec.defaultType, ...spec.keyTypes.filter((t) => t !== spec.defaultType)];
+}
+
+export type KeygenRequest = Omit<ChannelInput<'keys:generate'>, 'jobId'>;
+
+/** The keys:generate request for the form, or why its passphrase cannot be used. Bits go only with RSA; empty fields are left out. */
+export function keygenRequest(s: GenerateState, platform: PlatformId): { ok: true; request: KeygenRequest } | { ok: false; error: ShownError } {
+  const problem = passphraseProblem(s.passphrase, s.confirm);
+  if (problem) return { ok: false, error: problem };
+  return {
+    ok: true,
+    request: { type: s.type, ...(s.type === 'rsa' ? { bits: s.bits } : {}), ...(s.passphrase ? { passphrase: s.passphrase } : {}), ...(s.comment ? { comment: s.comment } : {}), platform },
+  };
+}
+
+/** What the key part of the step shows: the way chosen to get a key, and what happened to the chosen one. */
+export interface KeyChoice {
+  mode: 'generate' | 'import';
+  /** The user asked for a different key while one is chosen. */
+  replacing: boolean;
+  /** The draft's key was kept in memory only and is gone (the app restarted). */
+  lost: boolean;
+  /** A key was just made or imported: its details take the focus. */
+  fresh: boolean;
+}
+
+export const KEY_CHOICE_START: KeyChoice = { mode: 'generate', replacing: false, lost: false, fresh: false };
+
+export type KeyChoiceAction = { type: 'mode'; mode: KeyChoice['mode'] } | { type: 'replacing'; on: boolean } | { type: 'lost'; gone: boolean } | { type: 'chosen' };
+
+export function keyChoiceReducer(s: KeyChoice, a: KeyChoiceAction): KeyChoice {
+  switch (a.type) {
+    case 'mode':
+      return { ...s, mode: a.mode };
+    case 'replacing':
+      return { ...s, replacing: a.on };
+    case 'lost':
+      return { ...s, lost: a.gone };
+    case 'chosen':
+      return { ...s, replacing: false, lost: false, fresh: true };
+  }
 }

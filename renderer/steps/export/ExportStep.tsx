@@ -1,10 +1,8 @@
-import { useEffect, useId, useState } from 'react';
-import { COMPANY_CA_FILE, shWord } from '../../../shared/bundle';
-import { draftAnswers } from '../../../shared/fleet';
-import type { Draft } from '../../../shared/ipc';
+import { useEffect, useId, useReducer } from 'react';
+import { COMPANY_CA_FILE } from '../../../shared/bundle';
 import { keepReport, uncheckedBy } from '../../../shared/probe-report';
 import { PLATFORMS } from '../../../shared/platforms';
-import type { AnyPlatform, PlatformId } from '../../../shared/platforms/types';
+import type { PlatformId } from '../../../shared/platforms/types';
 import { api } from '../../api';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -13,56 +11,21 @@ import { ManifestSummary, ManifestTable } from '../../components/bundle/Manifest
 import { useJob } from '../../components/useJob';
 import { keptLabel } from '../connectivity/plan';
 import type { StepProps, StepView } from '../types';
-
-/** Where the bundle goes by default: beside the output folder, or in the home folder. */
-export function defaultBundlePath(draft: Draft): string {
-  const name = [draft.platform ?? 'agent', draft.variant].filter(Boolean).join('-');
-  const dir = draft.outDir?.replace(/\/+$/, '');
-  return dir ? `${dir}.zip` : `~/agent-onboard-${name}.zip`;
-}
-
-/** The platform's endpoints for this draft, as probe:run takes them (none while the answers are invalid). */
-function endpointsOf(
-  draft: Draft,
-  platform: AnyPlatform | undefined,
-): { id: string; host: string; port: number; protocol: 'ssh' | 'tls' | 'https' | 'http' | 'tcp'; purpose: string; optional?: boolean }[] {
-  if (!platform) return [];
-  const { answers, errors } = draftAnswers(platform, draft.variant, draft.answers);
-  if (errors.length) return [];
-  return platform
-    .endpoints(answers)
-    .map((e) => ({ id: e.id, host: e.host, port: e.port, protocol: e.protocol, purpose: e.purpose, ...(e.optional ? { optional: true } : {}) }));
-}
-
-function verifyCommand(bundlePath: string): string {
-  return `agent-onboard bundle verify ${shWord(bundlePath.split('/').pop() ?? bundlePath)}`;
-}
-
-type ReportChoice = 'kept' | 'paste' | 'none';
+import { endpointsOf, exportReducer, exportRequest, exportStart, verifyCommand, type ExportAction, type ExportForm } from './export-form';
 
 function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
   const id = useId();
   const packs = Boolean(platform?.generate || platform?.analysis);
-  const [source, setSource] = useState<'draft' | 'folder'>(packs ? 'draft' : 'folder');
-  const [folder, setFolder] = useState(draft.outDir ?? '');
-  // A folder's platform is recognised from its files unless the user names it.
-  const [folderPlatform, setFolderPlatform] = useState<PlatformId | ''>('');
-  const [out, setOut] = useState(defaultBundlePath(draft));
-  const [includePrivateKey, setIncludePrivateKey] = useState(false);
-  const [passphrase, setPassphrase] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [report, setReport] = useState('');
+  const [form, dispatch] = useReducer(exportReducer, undefined, () => exportStart(draft, platform));
+  const set = <K extends keyof Omit<ExportForm, 'problem'>>(field: K, value: ExportForm[K]): void => dispatch({ type: 'set', field, value } as ExportAction);
+  const { source, folder, folderPlatform, out, includePrivateKey, passphrase, confirm, report, reportChoice, overwrite, problem } = form;
   // The Connectivity step's last report goes in by default; pasting or leaving it out is a choice.
   const kept = draft.connectivity;
-  const [reportChoice, setReportChoice] = useState<ReportChoice>(kept ? 'kept' : 'paste');
-  const [overwrite, setOverwrite] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
   const job = useJob('bundle:export');
   const probe = useJob('probe:run');
   const endpoints = endpointsOf(draft, platform);
 
   const unchecked = kept ? uncheckedBy(kept, endpoints) : [];
-  const reportText = reportChoice === 'kept' ? (kept?.text ?? '') : reportChoice === 'paste' ? report : '';
 
   const checkNow = async (): Promise<void> => {
     const run = await probe.run({ endpoints, ...(draft.knownHosts ? { knownHosts: draft.knownHosts } : {}) });
@@ -70,7 +33,7 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
     update({
       connectivity: keepReport(run, { ...(platform ? { platform: platform.name } : {}), from: 'the machine running Agent Onboard, when the bundle was made' }),
     });
-    setReportChoice('kept');
+    dispatch({ type: 'checked' });
   };
   const hasKey = platform?.credential.kind === 'ssh-keypair';
   // A flow without a Connectivity step (an analysis) has no report to carry.
@@ -83,25 +46,12 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
 
   const submit = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
-    if (passphrase && passphrase.length < 8) return setProblem('The passphrase must have at least 8 characters.');
-    if (passphrase !== confirm) return setProblem('The two passphrases differ.');
-    if (source === 'folder' && !folder.trim()) return setProblem('Give the folder to pack.');
-    if (!out.trim()) return setProblem('Give the bundle file to write.');
-    setProblem(null);
-    const done = await job.run({
-      source:
-        source === 'draft'
-          ? { kind: 'draft', draft }
-          : { kind: 'folder', dir: folder, platform: folderPlatform || null, variant: folderPlatform && folderPlatform === draft.platform ? draft.variant : null },
-      out,
-      includePrivateKey,
-      overwrite,
-      ...(passphrase ? { passphrase } : {}),
-      ...(hasConnectivity && reportText.trim() ? { report: reportText } : {}),
-    });
+    const built = exportRequest(form, draft, { hasConnectivity });
+    dispatch({ type: 'problem', problem: built.ok ? null : built.problem });
+    if (!built.ok) return;
+    const done = await job.run(built.request);
     if (done) {
-      setPassphrase('');
-      setConfirm('');
+      dispatch({ type: 'written' });
       update({ bundlePath: done.path });
       void api.invoke('history:add', { draft, bundlePath: done.path });
     }
@@ -120,7 +70,7 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
         <fieldset>
           <legend>What to pack</legend>
           <label className="choice">
-            <input type="radio" name={`${id}-source`} checked={source === 'draft'} disabled={!packs} onChange={() => setSource('draft')} />{' '}
+            <input type="radio" name={`${id}-source`} checked={source === 'draft'} disabled={!packs} onChange={() => set('source', 'draft')} />{' '}
             {platform?.analysis ? 'The analysis of this onboarding' : 'The files of this onboarding'}
             <span className="help">
               {platform?.analysis
@@ -131,7 +81,7 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
             </span>
           </label>
           <label className="choice">
-            <input type="radio" name={`${id}-source`} checked={source === 'folder'} onChange={() => setSource('folder')} /> A folder, as it is on disk
+            <input type="radio" name={`${id}-source`} checked={source === 'folder'} onChange={() => set('source', 'folder')} /> A folder, as it is on disk
           </label>
           {source === 'folder' ? (
             <div className="field">
@@ -140,12 +90,12 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
                 id={`${id}-folder`}
                 type="text"
                 value={folder}
-                onChange={(e) => setFolder(e.target.value)}
+                onChange={(e) => set('folder', e.target.value)}
                 placeholder="/opt/agent or ~/agent"
                 spellCheck={false}
               />
               <label htmlFor={`${id}-folder-platform`}>Platform of this folder</label>
-              <select id={`${id}-folder-platform`} value={folderPlatform} onChange={(e) => setFolderPlatform(e.target.value as PlatformId | '')}>
+              <select id={`${id}-folder-platform`} value={folderPlatform} onChange={(e) => set('folderPlatform', e.target.value as PlatformId | '')}>
                 <option value="">Recognise it from the files</option>
                 {PLATFORMS.map((p) => (
                   <option key={p.id} value={p.id}>
@@ -161,7 +111,7 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
           <fieldset>
             <legend>Include</legend>
             <label className="choice">
-              <input type="checkbox" checked={includePrivateKey} onChange={(e) => setIncludePrivateKey(e.target.checked)} aria-describedby={`${id}-key-help`} />{' '}
+              <input type="checkbox" checked={includePrivateKey} onChange={(e) => set('includePrivateKey', e.target.checked)} aria-describedby={`${id}-key-help`} />{' '}
               The private key
               <span className="help" id={`${id}-key-help`}>
                 {source === 'folder'
@@ -180,17 +130,17 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
             {kept ? (
               <>
                 <label className="choice">
-                  <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'kept'} onChange={() => setReportChoice('kept')} /> The report of the
+                  <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'kept'} onChange={() => set('reportChoice', 'kept')} /> The report of the
                   last check
                   <span className="help" data-testid="kept-report">
                     Checked {keptLabel(kept)}.{unchecked.length ? ` It did not check ${unchecked.join(', ')}: check again to include them.` : ''}
                   </span>
                 </label>
                 <label className="choice">
-                  <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'paste'} onChange={() => setReportChoice('paste')} /> A report I paste
+                  <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'paste'} onChange={() => set('reportChoice', 'paste')} /> A report I paste
                 </label>
                 <label className="choice">
-                  <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'none'} onChange={() => setReportChoice('none')} /> No report
+                  <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'none'} onChange={() => set('reportChoice', 'none')} /> No report
                 </label>
                 {reportChoice === 'kept' ? (
                   <details>
@@ -207,7 +157,7 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
                   id={`${id}-report`}
                   rows={4}
                   value={report}
-                  onChange={(e) => setReport(e.target.value)}
+                  onChange={(e) => set('report', e.target.value)}
                   aria-describedby={`${id}-report-help`}
                   placeholder="Paste the report copied on the Connectivity step"
                 />
@@ -242,21 +192,21 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
               type="password"
               autoComplete="new-password"
               value={passphrase}
-              onChange={(e) => setPassphrase(e.target.value)}
+              onChange={(e) => set('passphrase', e.target.value)}
               aria-describedby={`${id}-pass-help`}
             />
           </div>
           <div className="field">
             <label htmlFor={`${id}-confirm`}>Passphrase again</label>
-            <input id={`${id}-confirm`} type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+            <input id={`${id}-confirm`} type="password" autoComplete="new-password" value={confirm} onChange={(e) => set('confirm', e.target.value)} />
           </div>
         </fieldset>
         <div className="field">
           <label htmlFor={`${id}-out`}>Bundle file</label>
-          <input id={`${id}-out`} type="text" value={out} onChange={(e) => setOut(e.target.value)} spellCheck={false} />
+          <input id={`${id}-out`} type="text" value={out} onChange={(e) => set('out', e.target.value)} spellCheck={false} />
         </div>
         <label className="choice">
-          <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} /> Replace the bundle file if it exists (the old one is
+          <input type="checkbox" checked={overwrite} onChange={(e) => set('overwrite', e.target.checked)} /> Replace the bundle file if it exists (the old one is
           backed up)
         </label>
         {problem ? (

@@ -58,5 +58,5 @@ supervisorctl -c ${CONF} restart all && echo restarted`,
 supervisorctl -c ${CONF} shutdown >/dev/null
 for _ in $(seq 100); do ${RUNNING} || { echo stopped; exit 0; }; sleep 0.1; done
 echo "supervisord did not stop within 10 s" >&2; exit 1`,
-  removal: `stops supervisord (every tunnel), then deletes ${CONFIG_DIR} (key, known_hosts, supervisord.conf and their backups), ${LOG_DIR} and ${RUN_DIR} under the install root`,
+  removal: `stops supervisord (every tunnel), then takes away ${CONFIG_DIR} (key, known_hosts, supervisord.conf and their backups), ${LOG_DIR} and ${RUN_DIR} under the install root`,
 };

@@ -1,7 +1,8 @@
 /** A `docker run` of the buildkite/agent image with its settings as environment variables. */
 import { err, ok, type Result } from '../../result';
 import type { Command, Generated } from '../types';
-import { shellArg, shellQuote } from '../../edit/shell';
+import { shellQuote } from '../../edit/shell';
+import { dockerRecreateCommands } from '../../edit/updater-kit';
 import { dockerEnvFile, envFileGuard } from '../../edit/docker-env-file';
 import { loopbackNote } from '../container-notes';
 import type { BuildkiteAnswers } from './answers';
@@ -12,12 +13,7 @@ export const CONTAINER = 'buildkite-agent';
 
 /** Recreate-and-verify commands for an agent container. */
 export function dockerCommands(script: string, name: string): Command[] {
-  return [
-    { title: 'Remove the running container (it keeps the old token until recreated)', command: `docker rm -f ${shellArg(name)}` },
-    { title: 'Start it again with the new token', command: `bash ${shellQuote(script)}` },
-    { title: 'Check the container has the new token (must print <new-token-sha256>)', command: `docker exec ${shellArg(name)} printenv BUILDKITE_AGENT_TOKEN | tr -d '\\n' | sha256sum` },
-    { title: 'Watch the agent register', command: `docker logs --since 10m ${shellArg(name)}` },
-  ];
+  return dockerRecreateCommands(script, name, 'BUILDKITE_AGENT_TOKEN', 'Watch the agent register', '--since 10m');
 }
 
 /** The env file beside the script: the token and settings, passed with --env-file so `ps` never shows them. */

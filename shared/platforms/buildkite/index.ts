@@ -17,6 +17,7 @@ import { BUILDKITE_UPDATERS } from './updaters';
 import { buildkiteAgentsApi, buildkiteOnline } from './online';
 import { buildkiteCaNotes } from './ca';
 import { example } from './example';
+import { buildkiteShell } from './ansible';
 
 export { buildkiteAnswers, type BuildkiteAnswers, DEFAULT_ENDPOINT } from './answers';
 export { WHICH_TOKEN } from './common';
@@ -88,4 +89,5 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   vendorApi: buildkiteAgentsApi,
   caNotes: buildkiteCaNotes,
   services: [buildkiteAgentApi],
+  ansible: [buildkiteShell],
 };

@@ -7,13 +7,13 @@ import { isMap, isScalar } from 'yaml';
 import { err, ok, type Result } from '../../result';
 import type { Command, Updater } from '../types';
 import { rotateEnvFile, rotateSystemdEnvironment } from '../../edit/env-file';
-import { containerNameIn, looksLikeScript, noToken, rotateScriptWith, YAML_NAME, type ScriptEdits } from '../../edit/updater-kit';
+import { containerNameIn, looksLikeScript, noToken, rotateScriptWith, rotateYamlWith, YAML_NAME, type ScriptEdits, type YamlPlan } from '../../edit/updater-kit';
 import { shownSh } from '../../escape';
 import { helmSetTyped, helmSetValue } from '../../edit/helm-set';
 import { applyTokenEdits, lineOf, type Rotated, type TokenEdit } from '../../edit/splice';
 import { scanYamlTokens } from '../../edit/token-places';
 import { base64Utf8, checkTokenText } from '../../edit/values';
-import { editYaml, getNode, getPair, getScalar, parseYaml, type YamlSet } from '../../edit/yaml';
+import { getNode, getPair, getScalar, parseYaml, type YamlDoc, type YamlSet } from '../../edit/yaml';
 import { readCfg, renderCfgValue, stripCfgComment } from './cfg';
 import { systemdCommands, TOKEN_ENV_NAMES } from './common';
 import { CONTAINER, dockerCommands } from './docker';
@@ -192,16 +192,12 @@ export const scriptUpdater: Updater = {
 
 // ---------------------------------------------------------------- Kubernetes, Compose, agent-stack-k8s values
 
-function rotateYaml(text: string, token: string, name: string): Rotated {
-  const t = checkTokenText(token);
-  if (!t.ok) return t;
-  const docs = parseYaml(text, name);
-  if (!docs.ok) return docs;
-  const scan = scanYamlTokens(docs.value, TOKEN_ENV_NAMES, token, encodeData);
+function planYaml(docs: YamlDoc[], token: string): Result<YamlPlan> {
+  const scan = scanYamlTokens(docs, TOKEN_ENV_NAMES, token, encodeData);
   const sets: YamlSet[] = [...scan.sets];
   const notes = [...scan.notes];
-  const root = docs.value[0]?.contents;
-  if (docs.value.length === 1 && isMap(root) && !getPair(root, 'kind')) {
+  const root = docs[0]?.contents;
+  if (docs.length === 1 && isMap(root) && !getPair(root, 'kind')) {
     const secret = getScalar(root, 'agentStackSecret');
     const agentToken = getScalar(root, 'agentToken');
     const tokenSecret = getScalar(root, 'agent-token-secret');
@@ -218,9 +214,7 @@ function rotateYaml(text: string, token: string, name: string): Rotated {
       else notes.push('agent.token: no token set here yet (the key has no value). Write the token there as a quoted string (token: "…") and run this again, or give it with --set agent.token=….');
     }
   }
-  if (sets.length === 0) return noToken(text, notes.length ? notes.join(' ') : `No agent token in ${name.toLowerCase()}.`);
-  const edited = editYaml(text, docs.value, sets, [], name);
-  return edited.ok ? ok({ ...edited.value, notes }) : edited;
+  return ok({ sets, notes });
 }
 
 /** True for values of the official buildkite/agent chart: a top-level `agent:` map with a `token` key. */
@@ -291,7 +285,7 @@ export const yamlUpdater: Updater = {
   name: 'Kubernetes Secret, Compose file or agent-stack-k8s values',
   detect: (fileName, text) =>
     YAML_NAME.test(fileName) && (TOKEN_RE.test(text) || /^agentToken:/m.test(text) || /^agentStackSecret:/m.test(text) || /^agent-token-secret:/m.test(text) || agentChartValues(text)),
-  rotate: (text, token) => rotateYaml(text, token, 'The YAML file'),
+  rotate: (text, token) => rotateYamlWith(text, token, 'The YAML file', planYaml, 'No agent token in the yaml file.'),
   commands: stackCommands('<file>', undefined, 'buildkite'),
   commandsFor: (text, path) => {
     const file = shownSh(path, '<file>');

@@ -6,7 +6,8 @@ import { ok, type Result } from '../../result';
 import { dockerEnvFile, envFileGuard } from '../../edit/docker-env-file';
 import { loopbackNote } from '../container-notes';
 import type { Command, Generated } from '../types';
-import { shellArg, shellQuote } from '../../edit/shell';
+import { shellQuote } from '../../edit/shell';
+import { dockerRecreateCommands } from '../../edit/updater-kit';
 import type { HarnessAnswers } from './answers';
 import { CA_BUNDLE_DIR, commonNotes, delegateEnv, delegateImage } from './common';
 
@@ -14,12 +15,7 @@ export const DOCKER_SCRIPT = 'run-delegate.sh';
 
 /** Recreate-and-verify commands for a Docker delegate whose container is `name`. */
 export function dockerCommands(script: string, name: string): Command[] {
-  return [
-    { title: 'Remove the running container (it keeps the old token until recreated)', command: `docker rm -f ${shellArg(name)}` },
-    { title: 'Start it again with the new token', command: `bash ${shellQuote(script)}` },
-    { title: 'Check the container has the new token (must print <new-token-sha256>)', command: `docker exec ${shellArg(name)} printenv DELEGATE_TOKEN | tr -d '\\n' | sha256sum` },
-    { title: 'Watch the delegate log', command: `docker logs --since 10m -f ${shellArg(name)}` },
-  ];
+  return dockerRecreateCommands(script, name, 'DELEGATE_TOKEN', 'Watch the delegate log', '--since 10m -f');
 }
 
 /** The company CA beside the script, mounted into CA_BUNDLE_DIR. */

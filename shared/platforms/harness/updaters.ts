@@ -8,11 +8,11 @@ import type { Command, Updater } from '../types';
 import { editJson, member, parseJsonLocated, type JsonNode, type JsonSet } from '../../edit/json';
 import { lineOf, type Rotated } from '../../edit/splice';
 import { shownSh } from '../../escape';
-import { baseName, containerNameIn, dirName, looksLikeScript, noToken, rotateScriptWith, yamlTopKeys, YAML_NAME, type ScriptEdits } from '../../edit/updater-kit';
+import { baseName, containerNameIn, dirName, looksLikeScript, noToken, rotateScriptWith, rotateYamlWith, yamlTopKeys, YAML_NAME, type ScriptEdits, type YamlPlan } from '../../edit/updater-kit';
 import { scanYamlTokens, type YamlTokenScan } from '../../edit/token-places';
 import { checkTokenText } from '../../edit/values';
 import { rotateEnvFile } from '../../edit/env-file';
-import { editYaml, getPair, getScalar, parseYaml, yamlInlineScalar, type YamlDoc, type YamlRemove, type YamlSet } from '../../edit/yaml';
+import { getPair, getScalar, parseYaml, yamlInlineScalar, type YamlDoc, type YamlRemove, type YamlSet } from '../../edit/yaml';
 import { TOKEN_ENV_NAMES, secretDataValue } from './common';
 import { dockerCommands, DOCKER_ENV_FILE, DOCKER_SCRIPT } from './docker';
 import { helmSetTyped, helmSetValue } from '../../edit/helm-set';
@@ -25,15 +25,7 @@ const TOKEN_NAME_RE = new RegExp(`\\b(${TOKEN_ENV_NAMES.join('|')})\\b`);
 // ---------------------------------------------------------------- Kubernetes manifests and Compose
 
 function rotateYamlEnv(text: string, token: string, name: string): Rotated {
-  const t = checkTokenText(token);
-  if (!t.ok) return t;
-  const docs = parseYaml(text, name);
-  if (!docs.ok) return docs;
-  const scan = scanYamlTokens(docs.value, TOKEN_ENV_NAMES, token, secretDataValue);
-  if (scan.sets.length === 0) return noToken(text, scan.notes.length ? scan.notes.join(' ') : `No delegate token in ${name}.`);
-  const edited = editYaml(text, docs.value, scan.sets, [], name);
-  if (!edited.ok) return edited;
-  return ok({ ...edited.value, notes: scan.notes });
+  return rotateYamlWith(text, token, name, (docs) => ok(scanYamlTokens(docs, TOKEN_ENV_NAMES, token, secretDataValue)), `No delegate token in ${name}.`);
 }
 
 function k8sScan(text: string): YamlTokenScan | undefined {
@@ -102,12 +94,8 @@ function helmValues(text: string): { docs: YamlDoc[]; root: unknown } | undefine
   return { docs: docs.value, root: docs.value[0]!.contents };
 }
 
-function rotateHelm(text: string, token: string): Rotated {
-  const t = checkTokenText(token);
-  if (!t.ok) return t;
-  const docs = parseYaml(text, 'The values file');
-  if (!docs.ok) return docs;
-  const root = docs.value[0]?.contents;
+function planHelm(docs: YamlDoc[], token: string): Result<YamlPlan> {
+  const root = docs[0]?.contents;
   const notes: string[] = [];
   const sets: YamlSet[] = [];
   const existing = getScalar(root, 'existingDelegateToken');
@@ -128,12 +116,10 @@ function rotateHelm(text: string, token: string): Rotated {
     if (node) sets.push({ node, value: token, what: where });
   }
   // Env lists such as custom_envs may carry the token as well.
-  const scan = scanYamlTokens(docs.value, TOKEN_ENV_NAMES, token, secretDataValue);
+  const scan = scanYamlTokens(docs, TOKEN_ENV_NAMES, token, secretDataValue);
   sets.push(...scan.sets.filter((s) => !sets.some((x) => x.node === s.node)));
   notes.push(...scan.notes);
-  if (sets.length === 0) return noToken(text, notes.length ? notes.join(' ') : 'No delegate token in this values file.');
-  const edited = editYaml(text, docs.value, sets, [], 'The values file');
-  return edited.ok ? ok({ ...edited.value, notes }) : edited;
+  return ok({ sets, notes });
 }
 
 export const helmUpdater: Updater = {
@@ -145,7 +131,7 @@ export const helmUpdater: Updater = {
     const tokenish = keys.has('delegateToken') || keys.has('existingDelegateToken') || (keys.has('accountId') && keys.has('delegateName'));
     return tokenish && !keys.has('managerUrl') && ['managerEndpoint', 'delegateDockerImage', 'existingDelegateToken', 'upgrader', 'replicas'].some((k) => keys.has(k));
   },
-  rotate: rotateHelm,
+  rotate: (text, token) => rotateYamlWith(text, token, 'The values file', planHelm, 'No delegate token in this values file.'),
   commands: helmCommands('values.yaml', '<release>', 'harness-delegate-ng'),
   commandsFor: (text, path) => {
     const v = helmValues(text);
@@ -219,13 +205,11 @@ export const ecsUpdater: Updater = {
 
 // ---------------------------------------------------------------- shell-script delegate configs
 
-function rotateShellConfig(text: string, token: string): Rotated {
-  const t = checkTokenText(token);
-  if (!t.ok) return t;
-  const docs = parseYaml(text, 'The delegate config');
-  if (!docs.ok) return docs;
-  const root = docs.value[0]?.contents;
-  if (docs.value.length > 1 || (root !== null && root !== undefined && !isMap(root))) return err('UNKNOWN_FORMAT', 'This is not a delegate config file (a single YAML mapping).');
+const NO_SHELL_CONFIG_TOKEN = "No delegateToken in this file: Harness's start.sh adds one from DELEGATE_TOKEN (or ACCOUNT_SECRET) when the delegate starts, so rotate it where that variable is set.";
+
+function planShellConfig(docs: YamlDoc[], token: string): Result<YamlPlan> {
+  const root = docs[0]?.contents;
+  if (docs.length > 1 || (root !== null && root !== undefined && !isMap(root))) return err('UNKNOWN_FORMAT', 'This is not a delegate config file (a single YAML mapping).');
   const current = getScalar(root, 'delegateToken');
   const legacy = getPair(root, 'accountSecret');
   const sets: YamlSet[] = [];
@@ -236,10 +220,8 @@ function rotateShellConfig(text: string, token: string): Rotated {
   } else if (legacy && isScalar(legacy.key) && isScalar(legacy.value)) {
     sets.push({ node: legacy.key, value: 'delegateToken', what: 'accountSecret renamed to delegateToken' });
     sets.push({ node: legacy.value, value: token, what: 'delegateToken (was accountSecret)' });
-  } else {
-    return noToken(text, "No delegateToken in this file: Harness's start.sh adds one from DELEGATE_TOKEN (or ACCOUNT_SECRET) when the delegate starts, so rotate it where that variable is set.");
   }
-  return editYaml(text, docs.value, sets, removes, 'The delegate config');
+  return ok({ sets, removes, notes: [] });
 }
 
 export const shellConfigUpdater: Updater = {
@@ -251,7 +233,7 @@ export const shellConfigUpdater: Updater = {
     const keys = yamlTopKeys(text);
     return ((keys.has('delegateToken') || keys.has('accountSecret')) && keys.has('managerUrl')) || (keys.has('server') && /^# Delegate Config/m.test(text));
   },
-  rotate: rotateShellConfig,
+  rotate: (text, token) => rotateYamlWith(text, token, 'The delegate config', planShellConfig, NO_SHELL_CONFIG_TOKEN),
   commands: shellCommands('/opt/harness-delegate'),
   commandsFor: (text, path) => {
     if (/^# Dropwizard config/m.test(text) || /^server:/m.test(text)) {

@@ -140,7 +140,7 @@ function rotationCases(): { p: AnyPlatform; updater: string; file: string; text:
 describe('every token place round-trips through its updater', () => {
   const cases = rotationCases();
   it('every updater of every platform is exercised (by a generated file, or the platform’s example.installed)', () => {
-    for (const p of PLATFORMS) for (const u of p.updaters) expect(cases.some((c) => c.p === p && c.updater === u.id), `${p.id} updater ${u.id}: nothing generated is recognised by it; add example.installed['${u.id}']`).toBe(true);
+    for (const p of PLATFORMS) for (const u of p.updaters.filter((x) => !x.recogniseOnly)) expect(cases.some((c) => c.p === p && c.updater === u.id), `${p.id} updater ${u.id}: nothing generated is recognised by it; add example.installed['${u.id}']`).toBe(true);
   });
 
   it.each(cases.map((c) => [c.p.id, c.updater, c.file, c] as const))('%s %s on %s: the consumer reads the new token, nothing else changed', (_id, _u, _f, c) => {
@@ -148,9 +148,14 @@ describe('every token place round-trips through its updater', () => {
     expect(updater.detect(c.file, c.text)).toBe(true);
     const fresh = sampleTokens(c.p).filter((t) => t !== c.old);
     expect(fresh.length).toBeGreaterThan(0);
+    let rotated = 0;
     for (const token of fresh) {
       const r = updater.rotate(c.text, token);
+      // A place that holds one kind of the platform's tokens (ARC's PAT, not a one-hour registration
+      // token) may refuse the other kinds, naming the kind it needs; it must take at least one token.
+      if (!r.ok && r.error.code === 'TOKEN_WRONG_KIND' && r.error.message.length > 0) continue;
       if (!r.ok) throw new Error(`${c.updater} refused a token ${c.p.id} accepts (${token}): ${r.error.message}`);
+      rotated++;
       expect(putBack(c.text, r.value.text, r.value.changes), 'text outside the reported changes').toBe(c.text);
       expect(r.value.text.includes(c.old), 'the old token is still there').toBe(false);
       const file = { path: c.file, text: r.value.text };
@@ -159,6 +164,7 @@ describe('every token place round-trips through its updater', () => {
       const after = readingsOf(file, c.all.map((f) => (f.path === c.file ? file : f)));
       expect(normalised(after, token)).toEqual(normalised(before, c.old));
     }
+    expect(rotated, 'the updater refused every token the platform accepts').toBeGreaterThan(0);
   });
 
   it.each(cases.map((c) => [c.p.id, c.updater, c.file, c] as const))('%s %s on %s: a token no format may hold is refused, the file untouched', (_id, _u, _f, c) => {

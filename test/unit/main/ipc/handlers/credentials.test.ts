@@ -144,6 +144,17 @@ describe('tokens and secrets', () => {
     expect(out.id).toBeUndefined();
   });
 
+  it('says when a token was accepted, so a short-lived kind is counted down from then (TokenSpec.lifetime)', async () => {
+    const { call } = setup();
+    const before = Date.now();
+    const token = value(await call<{ id: string; kind: string; checkedAt: number }>('tokens:check', { platform: 'github-actions', text: 'AABBCCDDEEFFGGHHIIJJKKLLMM123' }));
+    expect(token.kind).toBe('registration-token');
+    expect(token.checkedAt).toBeGreaterThanOrEqual(before);
+    expect(token.checkedAt).toBeLessThanOrEqual(Date.now());
+    const again = value(await call<{ checkedAt: number }>('secrets:describe', { id: token.id }));
+    expect(again.checkedAt).toBe(token.checkedAt);
+  });
+
   it('reveals a token on request, but never a private key or a passphrase', async () => {
     const { call, vault } = setup();
     const token = value(await call<{ id: string }>('tokens:check', { platform: 'bamboo-remote', text: BAMBOO }));

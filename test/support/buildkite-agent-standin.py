@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""A STAND-IN for `buildkite-agent start --config FILE`, for tests only.
+
+The real agent cannot run here: it is not installed and registers with Buildkite's Agent API,
+which a test cannot reach. This stand-in does the part a fleet install depends on, the way the
+agent does it: it reads the cfg with the agent's rules (key=value, a value in double or single
+quotes or bare, '#' comments; buildkite/agent cliconfig), POSTs {endpoint}/register with
+`Authorization: Token <token>` (buildkite/agent api/agents.go), and prints the agent's own log
+lines (quoted in reference/next-platforms.md A1 from clicommand/agent_start.go, core/client.go,
+agent/agent_worker_streaming.go). A refused token prints the agent's 401 line and exits 1.
+"""
+import datetime
+import json
+import os
+import signal
+import socket
+import sys
+import time
+import urllib.error
+import urllib.request
+
+
+def log(level, text):
+    stamp = datetime.datetime.now().strftime('%Y-%m-%d %H:%M:%S')
+    print(f'{stamp} {level:<6} {text}', flush=True)
+
+
+def read_cfg(path):
+    values = {}
+    with open(path, encoding='utf-8') as f:
+        for raw in f:
+            line = raw.strip()
+            if not line or line.startswith('#') or '=' not in line:
+                continue
+            key, value = line.split('=', 1)
+            key, value = key.strip(), value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in '"\'':
+                value = value[1:-1]
+            values[key] = value
+    return values
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) != 3 or args[0] != 'start' or args[1] != '--config':
+        print('usage: buildkite-agent start --config FILE', file=sys.stderr)
+        return 2
+    cfg = read_cfg(args[2])
+    log('NOTICE', f'Starting buildkite-agent v3.87.1 with PID: {os.getpid()}')
+    token = cfg.get('token', '')
+    if not token:
+        log('FATAL', 'Missing token. See: `buildkite-agent start --help`')
+        return 1
+    name = cfg.get('name', '%hostname-%spawn').replace('%hostname', socket.gethostname()).replace('%spawn', '1')
+    tags = [t.strip() for t in cfg.get('tags', '').split(',') if t.strip()]
+    endpoint = cfg.get('endpoint', 'https://agent-edge.buildkite.com/v3').rstrip('/')
+    url = f'{endpoint}/register'
+    log('INFO', 'Registering agent with Buildkite...')
+    body = json.dumps({'name': name, 'hostname': socket.gethostname(), 'tags': tags}).encode()
+    request = urllib.request.Request(url, data=body, method='POST', headers={'Authorization': f'Token {token}', 'Content-Type': 'application/json'})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            registered = json.load(answer)
+    except urllib.error.HTTPError as e:
+        log('ERROR', f'POST {url}: {e.code} {e.reason}')
+        return 1
+    except OSError as e:
+        log('ERROR', f'POST {url}: dial tcp: {e}')
+        return 1
+    log('INFO', f'Successfully registered agent "{registered.get("name", name)}" with tags [{", ".join(tags)}]')
+    log('INFO', 'Connecting to Buildkite...')
+    log('INFO', f'{registered.get("name", name)} Ping stream connection established')
+
+    def stop(signum, _frame):
+        log('INFO', f'Received signal `{signal.Signals(signum).name}`, stopping')
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
