@@ -100,12 +100,15 @@ export function validateAnswers(platform: AnyPlatform, variant: string | null, r
 
 /**
  * Issues in words for a message, the first `max`: the field's label, the rest of the path, the
- * problem (`Internal services 0.url: must be a URL`).
+ * problem (`Internal services (services) 0.url: must be a URL`): the label for the form, the key for
+ * an --answers file or a fleet CSV column.
  */
 export function describeAnswerIssues(platform: AnyPlatform, issues: readonly AnswerIssue[], max = 5): string[] {
   return issues.slice(0, max).map(({ path, message }) => {
     const [key = '', ...rest] = path ? path.split('.') : [];
-    const label = platform.fields.find((f) => f.key === key)?.label ?? (key || 'answers');
-    return `${label}${rest.length ? ` ${rest.join('.')}` : ''}: ${message}`;
+    const label = platform.fields.find((f) => f.key === key)?.label;
+    // The label for the form, and the key for an --answers file or a fleet CSV column.
+    const name = label && label !== key ? `${label} (${key})` : key || 'answers';
+    return `${name}${rest.length ? ` ${rest.join('.')}` : ''}: ${message}`;
   });
 }

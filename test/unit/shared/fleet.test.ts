@@ -24,7 +24,7 @@ describe('fleet rows', () => {
     expect(agent.errors.join('\n')).toMatch(/name "\.\.\/x"/);
     expect(agent.errors.join('\n')).toMatch(/host "not a host"/);
     expect(agent.errors.join('\n')).toMatch(/variant "docker" is not one of installer, existing/);
-    expect(agent.errors.join('\n')).toMatch(/Service user \(Linux\): a Unix user name/);
+    expect(agent.errors.join('\n')).toMatch(/Service user \(Linux\) \(serviceUser\): a Unix user name/);
   });
 
   it('reads tag cells as key=value pairs', () => {
@@ -65,7 +65,7 @@ describe('draftAnswers', () => {
   });
 
   it('reports the problems by field label, checking what the Details step checks (the same validation)', () => {
-    expect(draftAnswers(bamboo, 'installer', {}).errors).toEqual(['Bamboo server URL: is required', 'Bamboo server version: is required']);
+    expect(draftAnswers(bamboo, 'installer', {}).errors).toEqual(['Bamboo server URL (serverUrl): is required', 'Bamboo server version (installerVersion): is required']);
   });
 });
 

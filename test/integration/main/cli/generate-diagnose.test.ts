@@ -59,10 +59,10 @@ describe('agent-onboard generate', () => {
   });
 
   it.each([
-    ['duplicate remote ports', { ...answers, services: [answers.services[0], { name: 'wiki', url: 'https://wiki.acme.com', remotePort: 5000 }] }, /Internal services 1\.remotePort: remote port 5000 is already used/],
-    ['a hostile server', { ...answers, server: '-oProxyCommand=touch /tmp/x' }, /ArmorCode server host: must be a host name/],
-    ['a missing user', { ...answers, user: undefined }, /user:/],
-    ['a service URL with a newline', { ...answers, services: [{ ...answers.services[0], url: 'https://jira.acme.com\n[program:x]' }] }, /Internal services 0\.url:/],
+    ['duplicate remote ports', { ...answers, services: [answers.services[0], { name: 'wiki', url: 'https://wiki.acme.com', remotePort: 5000 }] }, /Internal services \(services\) 1\.remotePort: remote port 5000 is already used/],
+    ['a hostile server', { ...answers, server: '-oProxyCommand=touch /tmp/x' }, /ArmorCode server host \(server\): must be a host name/],
+    ['a missing user', { ...answers, user: undefined }, /\(user\): /],
+    ['a service URL with a newline', { ...answers, services: [{ ...answers.services[0], url: 'https://jira.acme.com\n[program:x]' }] }, /Internal services \(services\) 0\.url:/],
   ])('exits 2 with one line and writes nothing for %s', async (_what, bad, message) => {
     writeFileSync(path.join(root, 'bad.json'), JSON.stringify(bad));
     const r = await cli(['generate', 'armorcode', '--answers', 'bad.json', '--key', 'private-key.pem', '--known-hosts', 'known_hosts', '--out', 'never']);
