@@ -88,7 +88,9 @@ async function capture(out: string): Promise<void> {
   mkdirSync(out, { recursive: true });
   const server = await startServe({ AGENT_ONBOARD_DATA_DIR: path.join(work, 'data'), TZ: 'UTC' });
   const browser = await chromium.launch(LAUNCH);
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, colorScheme: 'light', reducedMotion: 'reduce' });
+  // bypassCSP: the app's Content-Security-Policy refuses inline styles, and with it the screenshot's
+  // `style` below (the sticky actions bar then covered what lay under it on every tall page).
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, colorScheme: 'light', reducedMotion: 'reduce', bypassCSP: true });
   let n = 0;
   const shot = async (name: string): Promise<void> => {
     await settle(page);
