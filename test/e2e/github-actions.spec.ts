@@ -25,13 +25,16 @@ test.afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const mode = (p: string): number => statSync(p).mode & 0o777;
 
-async function toCredentials(app: Page, variant: string, details: Record<string, string>): Promise<void> {
+/** Platform → Details → Credentials; with `axe`, the Platform and Details steps are checked for accessibility on the way. */
+async function toCredentials(app: Page, variant: string, details: Record<string, string>, axe?: string): Promise<void> {
   const next = app.getByRole('button', { name: 'Next' });
   await app.getByTestId('platform-github-actions').click();
   await app.getByLabel(variant, { exact: true }).check();
+  if (axe) await expectAccessible(app, `${axe} platform`);
   await next.click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Details');
   for (const [label, value] of Object.entries(details)) await app.getByLabel(label).fill(value);
+  if (axe) await expectAccessible(app, `${axe} details`);
   await next.click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Credentials');
 }
@@ -44,13 +47,18 @@ async function checkToken(app: Page, token: string): Promise<void> {
 }
 
 /** Write the files on the Configs step, then a passphrase bundle of them on the Export step. */
-async function writeAndBundle(app: Page, out: string, count: number, zip: string): Promise<void> {
+async function writeAndBundle(app: Page, out: string, count: number, zip: string, axe?: string): Promise<void> {
   const next = app.getByRole('button', { name: 'Next' });
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Configs');
   await app.getByLabel('Output folder').fill(out);
   await app.getByRole('button', { name: new RegExp(`^Write ${count} files`) }).click();
   await app.getByRole('button', { name: 'Write now' }).click();
   await expect(app.getByTestId('write-summary')).toHaveText(`Wrote ${count} of ${count} files to ${out}.`);
+  if (axe) await expectAccessible(app, `${axe} configs written`);
+  await next.click();
+  // The Install step (install over SSH, or the commands to run by hand) comes between Configs and Export.
+  await expect(app.getByRole('heading', { level: 1 })).toContainText('Install');
+  if (axe) await expectAccessible(app, `${axe} install`);
   await next.click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
   await app.getByLabel('Bundle file', { exact: true }).fill(zip);
@@ -72,7 +80,7 @@ test.describe('GitHub Actions runner', () => {
   test('a Linux runner: the registration token only in a 0600 file, a configure script that passes shellcheck, and a sealed bundle', async ({ app }) => {
     const out = path.join(root, 'linux');
     const zip = path.join(root, 'linux.zip');
-    await toCredentials(app, 'Linux host (systemd)', { 'GitHub URL': 'https://github.com/octo-org/octo-repo', 'Runner name': 'build-01', 'Labels (optional)': 'linux, e2e' });
+    await toCredentials(app, 'Linux host (systemd)', { 'GitHub URL': 'https://github.com/octo-org/octo-repo', 'Runner name': 'build-01', 'Labels (optional)': 'linux, e2e' }, 'github linux');
     await checkToken(app, REGISTRATION);
     await expect(app.getByTestId('token-details')).toContainText('GitHub runner registration token ready');
     await expect(app.getByTestId('token-expiry')).toHaveAttribute('data-state', 'ok');
@@ -82,9 +90,10 @@ test.describe('GitHub Actions runner', () => {
 
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
     await expect(app.locator('body')).toContainText('github.com');
+    await expectAccessible(app, 'github linux connectivity');
     await app.getByRole('button', { name: 'Next' }).click();
 
-    await writeAndBundle(app, out, 2, zip);
+    await writeAndBundle(app, out, 2, zip, 'github linux');
     await expect(app.getByRole('table', { name: 'Files in the bundle' }).getByRole('row', { name: /runner-token/ })).toContainText('yes, encrypted');
     await expectAccessible(app, 'github export');
 
@@ -109,16 +118,19 @@ test.describe('GitHub Actions runner', () => {
   test('an ARC runner scale set: the PAT only in its own Secret (as the pod reads it), values that name the Secret, and a sealed bundle', async ({ app }) => {
     const out = path.join(root, 'arc');
     const zip = path.join(root, 'arc.zip');
-    await toCredentials(app, 'Kubernetes (ARC runner scale set)', { 'GitHub URL': 'https://github.com/octo-org', 'Scale set name': 'arc-runner-set' });
+    await toCredentials(app, 'Kubernetes (ARC runner scale set)', { 'GitHub URL': 'https://github.com/octo-org', 'Scale set name': 'arc-runner-set' }, 'github arc');
     await checkToken(app, PAT);
     await expect(app.getByTestId('token-details')).toContainText('personal access token (classic) ready');
     // A PAT does not expire within the hour: no countdown.
     await expect(app.getByTestId('token-expiry')).toHaveCount(0);
+    await expectAccessible(app, 'github arc credentials');
     await app.getByRole('button', { name: 'Next' }).click();
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
+    await expectAccessible(app, 'github arc connectivity');
     await app.getByRole('button', { name: 'Next' }).click();
 
-    await writeAndBundle(app, out, 4, zip);
+    await writeAndBundle(app, out, 4, zip, 'github arc');
+    await expectAccessible(app, 'github arc export');
     await expect(app.getByRole('table', { name: 'Files in the bundle' }).getByRole('row', { name: /github-config-secret\.yaml/ })).toContainText('yes, encrypted');
 
     const arc = path.join(out, 'arc');
@@ -160,5 +172,6 @@ test.describe('GitHub Actions runner', () => {
     await expect(expiry).toHaveAttribute('role', 'alert');
     await expect(expiry).toContainText('This GitHub runner registration token has expired');
     await expect(expiry).toContainText('New self-hosted runner page');
+    await expectAccessible(app, 'github countdown expired');
   });
 });

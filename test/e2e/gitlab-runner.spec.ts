@@ -70,6 +70,7 @@ test('a docker-executor runner: Platform → Details (set in GitLab) → token �
 
   await app.getByTestId('platform-gitlab-runner').click();
   await app.getByLabel('Docker (gitlab/gitlab-runner)', { exact: true }).check();
+  await expectAccessible(app, 'gitlab platform card and variants');
   await next.click();
 
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Details');
@@ -91,10 +92,12 @@ test('a docker-executor runner: Platform → Details (set in GitLab) → token �
   await app.getByLabel('Runner authentication token').fill('glpat-abcdefghijklmnopqrst');
   await app.getByRole('button', { name: 'Check token' }).click();
   await expect(app.getByTestId('token-verdict')).toContainText('personal access token');
+  await expectAccessible(app, 'gitlab credentials: wrong kind of token');
   await app.getByLabel('Runner authentication token').fill(`  ${TOKEN}\n`);
   await app.getByRole('button', { name: 'Check token' }).click();
   await expect(app.getByTestId('token-details')).toBeVisible();
   await expect(app.locator('body')).not.toContainText(TOKEN);
+  await expectAccessible(app, 'gitlab credentials: token ready');
   await next.click();
 
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
@@ -114,6 +117,7 @@ test('a docker-executor runner: Platform → Details (set in GitLab) → token �
   await check.getByRole('button', { name: 'Check the token' }).click();
   await expect(check.getByTestId('token-verify-result')).toHaveAttribute('data-state', 'invalid');
   await expect(check.getByTestId('token-verify-result')).toContainText('The token was refused');
+  await expectAccessible(app, 'gitlab connectivity: token refused');
   known = true;
   await check.getByRole('button', { name: 'Check the token' }).click();
   await expect(check.getByTestId('token-verify-result')).toHaveAttribute('data-state', 'valid');
@@ -131,6 +135,7 @@ test('a docker-executor runner: Platform → Details (set in GitLab) → token �
   await app.getByRole('button', { name: /^Write \d+ files/ }).click();
   await app.getByRole('button', { name: 'Write now' }).click();
   await expect(app.getByTestId('write-summary')).toContainText(`files to ${out}.`);
+  await expectAccessible(app, 'gitlab configs written');
   const config = path.join(out, 'config', 'config.toml');
   expect(statSync(config).mode & 0o077).toBe(0);
   const written = parseToml(readFileSync(config, 'utf8')) as { runners: { token: string; url: string; executor: string; name: string; 'tls-ca-file'?: string }[] };
@@ -138,6 +143,11 @@ test('a docker-executor runner: Platform → Details (set in GitLab) → token �
   expect(written.runners[0]?.['tls-ca-file']).toBeTruthy();
   expect(spawnSync('shellcheck', [path.join(out, 'run-gitlab-runner.sh')]).status).toBe(0);
   expect(readFileSync(path.join(out, 'run-gitlab-runner.sh'), 'utf8')).not.toContain(TOKEN);
+  await next.click();
+
+  // The Install step (install over SSH, or the commands to run by hand) comes between Configs and Export.
+  await expect(app.getByRole('heading', { level: 1 })).toContainText('Install');
+  await expectAccessible(app, 'gitlab install');
   await next.click();
 
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');

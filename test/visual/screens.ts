@@ -9,7 +9,8 @@
  *   npx tsx test/visual/screens.ts compare /tmp/screens/before /tmp/screens/after
  *
  * Every input is fixed (answers, token, key, host key, output folders, data folder) so two captures
- * of the same build give the same pixels; `compare` prints the differing pixels per screen.
+ * of the same build give the same pixels; `compare` prints the differing pixels per screen and the
+ * box around them (to tell a change confined to the step bar from one in the page).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -87,7 +88,9 @@ async function capture(out: string): Promise<void> {
   mkdirSync(out, { recursive: true });
   const server = await startServe({ AGENT_ONBOARD_DATA_DIR: path.join(work, 'data'), TZ: 'UTC' });
   const browser = await chromium.launch(LAUNCH);
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, colorScheme: 'light', reducedMotion: 'reduce' });
+  // bypassCSP: the app's Content-Security-Policy refuses inline styles, and with it the screenshot's
+  // `style` below (the sticky actions bar then covered what lay under it on every tall page).
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, colorScheme: 'light', reducedMotion: 'reduce', bypassCSP: true });
   let n = 0;
   const shot = async (name: string): Promise<void> => {
     await settle(page);
@@ -236,10 +239,18 @@ const PIXEL_DIFF = `async function ([x, y]) {
   const q = await load(y);
   if (p.width !== q.width || p.height !== q.height) return { size: p.width + '×' + p.height + ' vs ' + q.width + '×' + q.height, diff: -1, total: p.width * p.height };
   let diff = 0;
+  let x0 = p.width, y0 = p.height, x1 = -1, y1 = -1;
   for (let i = 0; i < p.data.length; i += 4) {
-    if (p.data[i] !== q.data[i] || p.data[i + 1] !== q.data[i + 1] || p.data[i + 2] !== q.data[i + 2] || p.data[i + 3] !== q.data[i + 3]) diff++;
+    if (p.data[i] !== q.data[i] || p.data[i + 1] !== q.data[i + 1] || p.data[i + 2] !== q.data[i + 2] || p.data[i + 3] !== q.data[i + 3]) {
+      diff++;
+      const x = (i / 4) % p.width, y = Math.floor(i / 4 / p.width);
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
   }
-  return { size: p.width + '×' + p.height, diff, total: p.width * p.height };
+  return { size: p.width + '×' + p.height, diff, total: p.width * p.height, box: diff ? x0 + ',' + y0 + '–' + x1 + ',' + y1 : '' };
 }`;
 
 /** Differing pixels of each pair of same-named screenshots, counted in Chromium from the decoded PNGs. */
@@ -257,9 +268,9 @@ async function compare(a: string, b: string): Promise<void> {
       }
       const urls = [a, b].map((d) => `data:image/png;base64,${readFileSync(path.join(d, name)).toString('base64')}`);
       // A string, not a function: tsx would add helpers the page does not have.
-      const r = await page.evaluate<{ size: string; diff: number; total: number }>(`(${PIXEL_DIFF})(${JSON.stringify(urls)})`);
+      const r = await page.evaluate<{ size: string; diff: number; total: number; box: string }>(`(${PIXEL_DIFF})(${JSON.stringify(urls)})`);
       if (r.diff !== 0) changed++;
-      console.log(`${name}: ${r.diff === -1 ? `size differs (${r.size})` : `${r.diff} of ${r.total} pixels differ`}`);
+      console.log(`${name}: ${r.diff === -1 ? `size differs (${r.size})` : `${r.diff} of ${r.total} pixels differ${r.box ? ` in x,y ${r.box}` : ''}`}`);
     }
   } finally {
     await browser.close();

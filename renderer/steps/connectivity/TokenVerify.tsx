@@ -11,8 +11,7 @@ import type { AnyPlatform } from '../../../shared/platforms/types';
 import { ErrorNote } from '../../components/ErrorNote';
 import { JobProgress } from '../../components/JobProgress';
 import { useJob } from '../../components/useJob';
-
-const HEADINGS = { valid: 'The token is valid', invalid: 'The token was refused', expired: 'The token has expired', unknown: 'The answer does not say' } as const;
+import { verifyRequest, verifyTone } from './token-verify';
 
 export function TokenVerify({ draft, platform, proxy }: { draft: Draft; platform: AnyPlatform; proxy: ProxySpec }): React.JSX.Element | null {
   const [consent, setConsent] = useState(false);
@@ -21,10 +20,11 @@ export function TokenVerify({ draft, platform, proxy }: { draft: Draft; platform
   if (!spec || platform.credential.kind !== 'token') return null;
   const secretId = draft.credentialId;
   const check = (): void => {
-    if (!secretId || !consent) return;
-    void job.start({ platform: platform.id, answers: draft.answers, secretId, consent: true, proxy, ...(draft.trustedCa ? { trustedCa: draft.trustedCa } : {}) });
+    const request = verifyRequest(draft, platform, proxy, consent);
+    if (request) void job.start(request);
   };
   const v = job.value;
+  const tone = v && verifyTone(v.state);
   return (
     <section className="probe-panel" aria-labelledby="token-verify-heading" data-testid="token-verify">
       <h2 id="token-verify-heading">Check the token with {platform.name}&apos;s server</h2>
@@ -44,9 +44,9 @@ export function TokenVerify({ draft, platform, proxy }: { draft: Draft; platform
         </>
       )}
       <JobProgress label="Token check" running={job.running} message={job.message} fraction={undefined} onCancel={job.cancel} />
-      {v && !job.running && (
-        <div className={v.state === 'valid' ? 'ok' : v.state === 'unknown' ? 'notice' : 'error'} role={v.state === 'valid' ? 'status' : 'alert'} data-testid="token-verify-result" data-state={v.state}>
-          <strong>{HEADINGS[v.state]}.</strong> {v.message}
+      {v && tone && !job.running && (
+        <div className={tone.className} role={tone.role} data-testid="token-verify-result" data-state={v.state}>
+          <strong>{tone.heading}.</strong> {v.message}
           <p className="help">
             Asked: <code>{v.checked}</code>
           </p>

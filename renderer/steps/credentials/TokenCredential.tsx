@@ -3,7 +3,7 @@
  * shown masked. The value comes back to this page only for an explicit Reveal (hidden again after
  * 30 s) or Copy (the clipboard is wiped after 30 s if it still holds the token).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useReducer, useRef } from 'react';
 import type { TokenCheck, TokenSummary } from '../../../shared/credentials-contract';
 import type { AnyPlatform, CredentialSpec } from '../../../shared/platforms/types';
 import { api } from '../../api';
@@ -13,14 +13,25 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { KeychainChoice } from './parts';
 import { TokenExpiry } from './TokenExpiry';
 import { LockedCredential } from './SecretStore';
-import { useDescribed, useSecretStore, type ShownError } from './use-credential';
+import {
+  copiedNote,
+  credentialToForget,
+  freshCheck,
+  REVEAL_START,
+  revealReducer,
+  TOKEN_FORM_START,
+  tokenFieldInvalid,
+  tokenFormReducer,
+  tokenLabel,
+  verdictHeadline,
+  wipedNote,
+} from './token-forms';
+import { useDescribed, useSecretStore } from './use-credential';
 
 type TokenSpec = Extract<CredentialSpec, { kind: 'token' }>;
 
 function TokenDetails({ summary, cleaned, focus }: { summary: TokenSummary; cleaned: string[]; focus: boolean }): React.JSX.Element {
-  const [revealed, setRevealed] = useState<string | null>(null);
-  const [said, setSaid] = useState('');
-  const [error, setError] = useState<ShownError | null>(null);
+  const [{ revealed, said, error }, dispatch] = useReducer(revealReducer, REVEAL_START);
   const heading = useRef<HTMLHeadingElement>(null);
   const hideTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
@@ -32,19 +43,18 @@ function TokenDetails({ summary, cleaned, focus }: { summary: TokenSummary; clea
   const reveal = async (): Promise<void> => {
     if (revealed !== null) {
       clearTimeout(hideTimer.current);
-      return setRevealed(null);
+      return dispatch({ type: 'hidden' });
     }
     const r = await api.invoke('secrets:reveal', { id: summary.id, purpose: 'show' });
-    if (!r.ok) return setError(r.error);
-    setRevealed(r.value.value);
-    hideTimer.current = setTimeout(() => setRevealed(null), r.value.clearAfterMs);
+    if (!r.ok) return dispatch({ type: 'failed', error: r.error });
+    dispatch({ type: 'shown', value: r.value.value });
+    hideTimer.current = setTimeout(() => dispatch({ type: 'hidden' }), r.value.clearAfterMs);
   };
   const copy = async (): Promise<void> => {
     const r = await api.invoke('secrets:reveal', { id: summary.id, purpose: 'copy' });
-    if (!r.ok) return setError(r.error);
-    const seconds = Math.round(r.value.clearAfterMs / 1000);
-    const copied = await copySecret(r.value.value, r.value.clearAfterMs, (wiped) => setSaid(wiped ? 'The clipboard was cleared.' : 'The clipboard changed since the copy; it was left as it is.'));
-    setSaid(copied ? `Copied. The clipboard will be cleared in ${seconds} seconds.` : 'The clipboard refused the copy; use Reveal and copy it by hand.');
+    if (!r.ok) return dispatch({ type: 'failed', error: r.error });
+    const copied = await copySecret(r.value.value, r.value.clearAfterMs, (wiped) => dispatch({ type: 'said', text: wipedNote(wiped) }));
+    dispatch({ type: 'said', text: copiedNote(copied, r.value.clearAfterMs) });
   };
 
   return (
@@ -80,7 +90,7 @@ function Verdict({ check }: { check: Exclude<TokenCheck, { verdict: 'ok' }> }): 
   return (
     <div className="cred-error" role="alert" data-testid="token-verdict">
       <p>
-        <strong>{check.verdict === 'wrong-kind' ? `Wrong kind of token: ${check.kindName}.` : 'This is not a valid token.'}</strong> {check.message}
+        <strong>{verdictHeadline(check)}</strong> {check.message}
       </p>
       <p className="cred-hint">Where to get the right one: {check.where}</p>
       {check.cleaned.length > 0 && <p className="help">Already removed from the paste: {check.cleaned.join(', ')}.</p>}
@@ -91,17 +101,13 @@ function Verdict({ check }: { check: Exclude<TokenCheck, { verdict: 'ok' }> }): 
 /** Paste and check, or the chosen token masked with Reveal and Copy. */
 export function TokenCredential({ draft, update, platform, spec, showErrors }: Pick<StepProps, 'draft' | 'update' | 'showErrors'> & { platform: AnyPlatform; spec: TokenSpec }): React.JSX.Element {
   const store = useSecretStore();
-  const [text, setText] = useState('');
-  const [check, setCheck] = useState<TokenCheck | null>(null);
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [replacing, setReplacing] = useState(false);
-  const [lost, setLost] = useState(false);
+  const [form, dispatch] = useReducer(tokenFormReducer, TOKEN_FORM_START);
+  const { text, check, error, busy, replacing, lost } = form;
   const { described, locked } = useDescribed(
     draft.credentialId,
     (d) => d.secret === 'token' && d.platform === platform.id,
     (gone) => {
-      setLost(gone);
+      dispatch({ type: 'lost', gone });
       update({ credentialId: undefined });
     },
     store.status?.state,
@@ -109,24 +115,19 @@ export function TokenCredential({ draft, update, platform, spec, showErrors }: P
   const token = described?.secret === 'token' ? described : null;
 
   const submit = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
+    dispatch({ type: 'submit' });
     const r = await api.invoke('tokens:check', { platform: platform.id, text });
-    setBusy(false);
-    setText('');
-    if (!r.ok) return setError(r.error);
-    setCheck(r.value);
+    if (!r.ok) return dispatch({ type: 'failed', error: r.error });
+    dispatch({ type: 'checked', check: r.value });
     if (r.value.verdict !== 'ok') return;
-    if (draft.credentialId && draft.credentialId !== r.value.id) void api.invoke('secrets:forget', { id: draft.credentialId });
+    const forget = credentialToForget(draft.credentialId, r.value.id);
+    if (forget) void api.invoke('secrets:forget', { id: forget });
     update({ credentialId: r.value.id });
-    setReplacing(false);
-    setLost(false);
   };
 
   if (draft.credentialId && locked) return <LockedCredential what="token" onUnlocked={store.set} onReplace={() => update({ credentialId: undefined })} />;
   if (draft.credentialId && !described) return <p aria-busy="true">Loading the token…</p>;
-  const invalid = showErrors && !draft.credentialId;
-  const fresh = check?.verdict === 'ok' && check.id === token?.id;
+  const { fresh, cleaned } = freshCheck(check, token?.id);
   return (
     <>
       <p className="lead">
@@ -139,11 +140,11 @@ export function TokenCredential({ draft, update, platform, spec, showErrors }: P
       )}
       {token && !replacing ? (
         <>
-          <TokenDetails summary={token} cleaned={fresh ? check.cleaned : []} focus={fresh} />
+          <TokenDetails summary={token} cleaned={cleaned} focus={fresh} />
           <TokenExpiry lifetime={spec.token.lifetime} summary={token} />
           <KeychainChoice key={token.id} id={token.id} store={store} saved={token.saved} />
           <p>
-            <button type="button" className="secondary" onClick={() => setReplacing(true)}>
+            <button type="button" className="secondary" onClick={() => dispatch({ type: 'replace' })}>
               Use a different token
             </button>
           </p>
@@ -157,15 +158,15 @@ export function TokenCredential({ draft, update, platform, spec, showErrors }: P
           }}
         >
           <div className="field wide">
-            <label htmlFor="cred-token">{spec.token.name[0]!.toUpperCase() + spec.token.name.slice(1)}</label>
+            <label htmlFor="cred-token">{tokenLabel(spec.token.name)}</label>
             <input
               id="cred-token"
               type="password"
               autoComplete="off"
               spellCheck={false}
               value={text}
-              onChange={(e) => setText(e.target.value)}
-              aria-invalid={invalid || check?.verdict === 'wrong-kind' || check?.verdict === 'invalid' || undefined}
+              onChange={(e) => dispatch({ type: 'type', text: e.target.value })}
+              aria-invalid={tokenFieldInvalid(form, showErrors, Boolean(draft.credentialId)) || undefined}
               aria-describedby="cred-token-where"
             />
             <p id="cred-token-where" className="help">
@@ -177,7 +178,7 @@ export function TokenCredential({ draft, update, platform, spec, showErrors }: P
               {busy ? 'Checking…' : 'Check token'}
             </button>
             {replacing && (
-              <button type="button" className="secondary" onClick={() => setReplacing(false)}>
+              <button type="button" className="secondary" onClick={() => dispatch({ type: 'keep' })}>
                 Keep the current token
               </button>
             )}
