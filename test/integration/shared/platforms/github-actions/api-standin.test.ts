@@ -5,7 +5,7 @@
  * GET …/actions/runners → {total_count, runners}; "Apps": GET /orgs/{org}/installations →
  * {total_count, installations}), under /api/v3 as GitHub Enterprise Server serves them, with a
  * certificate from a test CA (a private CA, as GHES often has). Requests go through the main
- * process's generic sender (main/services/vendor-request.ts).
+ * process's one vendor sender (main/services/vendor-request.ts: direct or through a CONNECT proxy).
  */
 import type { ServerResponse } from 'node:http';
 import https from 'node:https';
@@ -65,7 +65,7 @@ describe('a PAT fetches a registration token (what config.sh --pat does)', () =>
   it('gets a token with its expiry, which the platform then accepts as a registration token', async () => {
     const req = runnerTokenRequest(`${base}/octo-org/octo-repo`, PAT, 'registration');
     if (!req.ok) throw new Error(req.error.message);
-    const answer = await sendVendorRequest(req.value, { ca: certs.caPem });
+    const answer = await sendVendorRequest(req.value, { caPems: [certs.caPem] });
     if (!answer.ok) throw new Error(answer.error.message);
     const token = readRunnerToken(answer.value, 'Administration: write');
     expect(token).toEqual({ ok: true, value: { token: FRESH, expiresAt: Date.UTC(2026, 11, 7, 8) } });
@@ -75,17 +75,17 @@ describe('a PAT fetches a registration token (what config.sh --pat does)', () =>
 
   it('a wrong PAT is AUTH_FAILED, one without the permission names it', async () => {
     const bad = runnerTokenRequest(`${base}/octo-org/octo-repo`, `ghp_${'x'.repeat(36)}`, 'remove');
-    const a1 = await sendVendorRequest((bad as { ok: true; value: never }).value, { ca: certs.caPem });
+    const a1 = await sendVendorRequest((bad as { ok: true; value: never }).value, { caPems: [certs.caPem] });
     expect(a1.ok && readRunnerToken(a1.value, 'p')).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
     const weak = runnerTokenRequest(`${base}/octo-org/octo-repo`, READ, 'registration');
-    const a2 = await sendVendorRequest((weak as { ok: true; value: never }).value, { ca: certs.caPem });
+    const a2 = await sendVendorRequest((weak as { ok: true; value: never }).value, { caPems: [certs.caPem] });
     expect(a2.ok && readRunnerToken(a2.value, 'Administration: write')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/Administration: write/) } });
   });
 
   it('without the private CA the request fails and says to add the company CA', async () => {
     const req = runnerTokenRequest(`${base}/octo-org/octo-repo`, PAT, 'registration');
     const a = await sendVendorRequest((req as { ok: true; value: never }).value);
-    expect(a).toMatchObject({ ok: false, error: { code: 'IO_ERROR', message: expect.stringMatching(/not trusted.*company CA/) } });
+    expect(a).toMatchObject({ ok: false, error: { code: 'REMOTE_FAILED', hint: expect.stringMatching(/company inspects TLS.*trust its CA/) } });
   });
 });
 
@@ -94,7 +94,7 @@ describe("GitHub's runners list with a read-only token", () => {
     const api = githubActions.vendorApi!;
     const ask = async (name: string) => {
       const [req] = api.requests(`${base}/octo-org/octo-repo`, '', name, READ);
-      const a = await sendVendorRequest(req!, { ca: certs.caPem });
+      const a = await sendVendorRequest(req!, { caPems: [certs.caPem] });
       return api.read(name, [a.ok ? a.value : undefined]);
     };
     expect(await ask('build-01')).toEqual({ state: 'passed', detail: 'GitHub lists runner "build-01" (id 12), labels self-hosted, gpu online, idle.' });
@@ -107,7 +107,7 @@ describe('the GitHub App is installed on the organization in the URL', () => {
   it('passes the right installation and names the wrong one', async () => {
     const req = installationsRequest(`${base}/octo-org`, READ);
     if (!req.ok) throw new Error(req.error.message);
-    const a = await sendVendorRequest(req.value, { ca: certs.caPem });
+    const a = await sendVendorRequest(req.value, { caPems: [certs.caPem] });
     if (!a.ok) throw new Error(a.error.message);
     expect(readInstallations(a.value, `${base}/octo-org`, '123456', '7654321')).toMatchObject({ state: 'passed' });
     expect(readInstallations(a.value, `${base}/octo-org`, '123456', '1111')).toMatchObject({ state: 'failed', detail: expect.stringMatching(/installation 7654321, not 1111/) });
