@@ -9,7 +9,9 @@ import type { TokenLifetime } from '../../../shared/platforms/types';
 import { timeLeft, tokenExpiresAt } from '../../../shared/token-lifetime';
 
 export function TokenExpiry({ lifetime, summary }: { lifetime: TokenLifetime | undefined; summary: TokenSummary }): React.JSX.Element | null {
-  const expiresAt = summary.checkedAt === undefined ? undefined : tokenExpiresAt(lifetime, summary.kind, summary.checkedAt);
+  // The vendor's own expiry when it said one (a token it issued), else counted from the check.
+  const expiresAt = summary.expiresAt ?? (summary.checkedAt === undefined ? undefined : tokenExpiresAt(lifetime, summary.kind, summary.checkedAt));
+  const counted = summary.expiresAt !== undefined ? 'as the vendor said when it issued it' : 'counted here from when you checked it';
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (expiresAt === undefined) return;
@@ -38,8 +40,8 @@ export function TokenExpiry({ lifetime, summary }: { lifetime: TokenLifetime | u
         {left.state === 'short' ? `Less than ${Math.ceil(lifetime.warnMs / 60_000)} minutes left on the token.` : ''}
       </span>
       {left.state === 'short'
-        ? `Register soon: a ${summary.kindName} lasts ${minutes} minutes from when it is made (counted here from when you checked it). ${lifetime.renew}`
-        : `A ${summary.kindName} lasts ${minutes} minutes from when it is made (counted here from when you checked it): run the install before then.`}
+        ? `Register soon: a ${summary.kindName} lasts ${minutes} minutes from when it is made (${counted}). ${lifetime.renew}`
+        : `A ${summary.kindName} lasts ${minutes} minutes from when it is made (${counted}): run the install before then.`}
     </p>
   );
 }
