@@ -44,6 +44,8 @@ export const tokenSummarySchema = z.object({
   note: z.string().optional(),
   /** When the app accepted it (ms since the epoch): a short-lived kind's countdown starts here (TokenSpec.lifetime). */
   checkedAt: z.number().int().nonnegative().optional(),
+  /** When the vendor said it expires (ms since the epoch; a token the vendor issued): the countdown ends here rather than at checkedAt + lifetime. */
+  expiresAt: z.number().int().nonnegative().optional(),
 });
 export type TokenSummary = z.infer<typeof tokenSummarySchema>;
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { boundedAnswersSchema } from './bounded-json';
-import { secretIdSchema } from './credentials-contract';
+import { secretIdSchema, tokenSummarySchema } from './credentials-contract';
 import { PLATFORM_IDS } from './platforms';
 import { proxySpecSchema } from './probe';
 import { trustedCaTextSchema } from './probe-contract';
@@ -18,6 +18,10 @@ export const tokenVerificationSchema = z.object({
   message: z.string(),
   expiresAt: z.string().optional(),
   checked: z.string(),
+  /** What the answer says about the other answers (a GitHub App not installed on the organization). */
+  findings: z.array(z.object({ state: z.enum(['passed', 'failed', 'unknown']), detail: z.string() })).optional(),
+  /** A token the vendor issued in exchange (a registration token a PAT fetched), kept in the vault: its public facts only. */
+  issued: tokenSummarySchema.optional(),
 });
 export type TokenVerificationAnswer = z.infer<typeof tokenVerificationSchema>;
 
@@ -38,6 +42,8 @@ export const tokenVerifyChannels = {
         secretId: secretIdSchema,
         /** The user agreed to send the token to the vendor: without it nothing is sent. */
         consent: z.literal(true),
+        /** The variant being onboarded (the request may depend on it: a GitHub PAT for ARC with an app). */
+        variant: z.string().max(64).optional(),
         proxy: proxySpecSchema.optional(),
         trustedCa: trustedCaTextSchema.optional(),
       })

@@ -50,10 +50,11 @@ export function putKey(vault: SecretVault, pair: KeyPair, platform: PlatformId |
 }
 
 /** Keeps an accepted token in the vault, with when it was accepted (`now`, ms since the epoch); returns its masked summary. */
-export function putToken(vault: SecretVault, platform: PlatformId, verdict: Extract<TokenVerdict, { verdict: 'ok' }>, now: number = Date.now()): TokenSummary {
+export function putToken(vault: SecretVault, platform: PlatformId, verdict: Pick<Extract<TokenVerdict, { verdict: 'ok' }>, 'kind' | 'kindName' | 'token' | 'note'>, now: number = Date.now(), expiresAt?: number): TokenSummary {
   const meta: Record<string, string> = {
     platform,
     checkedAt: String(Math.floor(now)),
+    ...(expiresAt !== undefined && Number.isFinite(expiresAt) && expiresAt >= 0 ? { expiresAt: String(Math.floor(expiresAt)) } : {}),
     kind: verdict.kind,
     kindName: verdict.kindName,
     masked: maskToken(verdict.token),
@@ -90,6 +91,7 @@ function tokenSummary(s: StoredSecret): TokenSummary {
     length: Number(m.length ?? 0),
     ...(m.note ? { note: m.note } : {}),
     ...(m.checkedAt && /^\d+$/.test(m.checkedAt) ? { checkedAt: Number(m.checkedAt) } : {}),
+    ...(m.expiresAt && /^\d+$/.test(m.expiresAt) ? { expiresAt: Number(m.expiresAt) } : {}),
   };
 }
 

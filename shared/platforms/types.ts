@@ -376,19 +376,30 @@ export interface TokenVerification {
   message: string;
   /** When the token expires (ISO 8601), when the vendor said. */
   expiresAt?: string;
+  /**
+   * A token the vendor issued in exchange for the one checked (a registration token a GitHub PAT
+   * fetched), with its expiry: the main process keeps it in the vault, from where it can replace
+   * the credential; it never goes to the renderer, a log or the CLI's output.
+   */
+  issued?: { token: string; kind: string; kindName: string; expiresAt?: string; note?: string };
+  /** What the answer says about the other answers (a GitHub App not installed on the organization in the URL). */
+  findings?: { state: 'passed' | 'failed' | 'unknown'; detail: string }[];
 }
 
 /**
  * A check of the agent token with the vendor using only the token: one documented request that
- * creates nothing (the main process sends it, through the proxy and CA of the answers), and its
- * reader. Generic: any platform whose vendor has such an endpoint fills it.
+ * creates nothing lasting (at most a short-lived token in exchange, see `issued`; the main process
+ * sends it, through the proxy and CA of the answers), and its reader. Which request may depend on
+ * the token's kind and the variant (a GitHub PAT fetches a registration token for a host runner,
+ * lists the organization's app installations for ARC with a GitHub App). Generic: any platform
+ * whose vendor has such an endpoint fills it.
  */
 export interface TokenVerify<A = unknown> {
-  /** In sentences: what is sent where, and that it creates nothing (shown before the user agrees). */
+  /** In sentences: what is sent where, and what it creates (shown before the user agrees). */
   what: string;
-  /** The request for these answers; TOKEN_WRONG_KIND for a token this endpoint cannot check. */
-  request(a: A, token: string): Result<VendorRequest>;
-  read(answer: { status: number; body: unknown }, now: Date): TokenVerification;
+  /** The request for these answers (and variant, when known); TOKEN_WRONG_KIND for a token this endpoint cannot check. */
+  request(a: A, token: string, variant?: string): Result<VendorRequest>;
+  read(answer: { status: number; body: unknown }, now: Date, asked?: { answers: A; token: string; variant?: string }): TokenVerification;
 }
 
 /**

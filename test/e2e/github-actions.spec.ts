@@ -1,12 +1,21 @@
 /**
  * GitHub Actions in browser mode (issue 17): a Linux runner and an ARC runner scale set through the
- * real wizard, Platform step to a passphrase bundle, and the registration token's one-hour
- * countdown on the Credentials step with the page's clock under the test's control.
+ * real wizard, Platform step to a passphrase bundle, the registration token's one-hour countdown
+ * on the Credentials step with the page's clock under the test's control, and a PAT that fetches
+ * a registration token on the Connectivity step.
+ *
+ * STAND-IN (the PAT test): tests cannot reach GitHub, so a loopback HTTPS server (certificate from
+ * a test CA the user trusts on the Connectivity step, as a company CA or a GHES private CA)
+ * answers POST /api/v3/repos/{owner}/{repo}/actions/runners/registration-token as GitHub's REST
+ * API documents it: 201 {token, expires_at} for an authorized Bearer token, 401 otherwise.
  */
 import { execFileSync } from 'node:child_process';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { makeTestCerts, type TestCerts } from '../support/tls-certs';
 import type { Page } from '@playwright/test';
 import { expect, expectAccessible, test } from './fixtures';
 import { runCliProcessSync } from '../support/cli';
@@ -17,11 +26,36 @@ const REGISTRATION = 'AABBCCDDEEFFGGHHIIJJKKLLMM123';
 const PAT = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
 const PASSPHRASE = 'correct horse battery staple';
 
+/** What the GitHub stand-in issues for the PAT (made up, a registration token's shape). */
+const ISSUED = 'ASTANDINISSUEDREGISTRATION001';
+
 let root = '';
-test.beforeAll(() => {
+let certs: TestCerts;
+let github: https.Server;
+let port = 0;
+const asked: string[] = [];
+test.beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'ao-e2e-github-'));
+  certs = await makeTestCerts();
+  github = https.createServer({ key: certs.trusted.key, cert: certs.trusted.cert }, (req, res) => {
+    asked.push(`${req.method} ${req.url}`);
+    const send = (status: number, json: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(json));
+    };
+    if (req.headers.authorization !== `Bearer ${PAT}`) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+    if (req.method === 'POST' && req.url === '/api/v3/repos/octo-org/octo-repo/actions/runners/registration-token') return send(201, { token: ISSUED, expires_at: new Date(Date.now() + 3600_000).toISOString().replace('Z', '+00:00') });
+    send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+  });
+  github.on('tlsClientError', () => undefined);
+  await new Promise<void>((r) => github.listen(0, '127.0.0.1', r));
+  port = (github.address() as AddressInfo).port;
 });
-test.afterAll(() => rmSync(root, { recursive: true, force: true }));
+test.afterAll(async () => {
+  await new Promise((r) => github?.close(r));
+  certs?.cleanup();
+  rmSync(root, { recursive: true, force: true });
+});
 
 const mode = (p: string): number => statSync(p).mode & 0o777;
 
@@ -59,6 +93,9 @@ async function writeAndBundle(app: Page, out: string, count: number, zip: string
   // The Install step (install over SSH, or the commands to run by hand) comes between Configs and Export.
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Install');
   if (axe) await expectAccessible(app, `${axe} install`);
+  await next.click();
+  // The Install step (install over SSH, or the commands to run by hand) comes between Configs and Export.
+  await expect(app.getByRole('heading', { level: 1 })).toContainText('Install');
   await next.click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
   await app.getByLabel('Bundle file', { exact: true }).fill(zip);
@@ -173,5 +210,56 @@ test.describe('GitHub Actions runner', () => {
     await expect(expiry).toContainText('This GitHub runner registration token has expired');
     await expect(expiry).toContainText('New self-hosted runner page');
     await expectAccessible(app, 'github countdown expired');
+  });
+
+  test('a PAT fetches a registration token on the Connectivity step: it becomes the credential (never shown), counted down, and only it reaches the runner-token file', async ({ app }) => {
+    const out = path.join(root, 'pat-fetch');
+    const url = `https://localhost:${port}/octo-org/octo-repo`;
+    const next = app.getByRole('button', { name: 'Next' });
+    await toCredentials(app, 'Linux host (systemd)', { 'GitHub URL': url, 'Runner name': 'build-01' });
+    await checkToken(app, PAT);
+    await expect(app.getByTestId('token-expiry')).toHaveCount(0);
+    await next.click();
+
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
+    await app.locator('summary', { hasText: 'Company CA' }).click();
+    await app.getByLabel('Or paste the CA certificate (PEM)').fill(certs.caPem);
+    await app.getByRole('button', { name: 'Trust this CA' }).click();
+    await expect(app.getByRole('list', { name: 'Trusted CA certificates' })).toContainText('Agent Onboard Test CA');
+    const check = app.getByTestId('token-verify');
+    await expect(check).toContainText('registration-token');
+    await expect(check.getByRole('button', { name: 'Check the token' })).toBeDisabled();
+    expect(asked).toEqual([]);
+    await check.getByRole('checkbox').check();
+    await check.getByRole('button', { name: 'Check the token' }).click();
+    await expect(check.getByTestId('token-verify-result')).toHaveAttribute('data-state', 'valid');
+    await expect(check.getByTestId('token-verify-result')).toContainText('GitHub accepts the PAT');
+    expect(asked).toEqual(['POST /api/v3/repos/octo-org/octo-repo/actions/runners/registration-token']);
+    const issued = check.getByTestId('token-verify-issued');
+    await expect(issued).toContainText('GitHub runner registration token');
+    await issued.getByRole('button', { name: 'Use it instead of the token checked' }).click();
+    await expect(issued).toContainText('is now the credential');
+    await expect(app.locator('body')).not.toContainText(ISSUED);
+    await expect(app.locator('body')).not.toContainText(PAT);
+    await expectAccessible(app, 'github pat fetch');
+
+    await app.getByRole('button', { name: 'Back' }).click();
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Credentials');
+    await expect(app.getByTestId('token-details')).toContainText('GitHub runner registration token ready');
+    await expect(app.getByTestId('token-expiry')).toHaveAttribute('data-state', 'ok');
+    await expect(app.getByTestId('token-expiry')).toContainText('as the vendor said');
+    await next.click();
+    await next.click();
+
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Configs');
+    await app.getByLabel('Output folder').fill(out);
+    // The trusted CA adds its file and the runner's .env (NODE_EXTRA_CA_CERTS) beside the token and the script.
+    await app.getByRole('button', { name: /^Write 4 files/ }).click();
+    await app.getByRole('button', { name: 'Write now' }).click();
+    await expect(app.getByTestId('write-summary')).toHaveText(`Wrote 4 of 4 files to ${out}.`);
+    expect(readdirSync(out).sort()).toEqual(['company-ca.pem', 'configure-runner.sh', 'runner-env.txt', 'runner-token']);
+    expect(readFileSync(path.join(out, 'runner-token'), 'utf8').trim()).toBe(ISSUED);
+    expect(mode(path.join(out, 'runner-token'))).toBe(0o600);
+    for (const f of readdirSync(out)) expect(readFileSync(path.join(out, f), 'utf8')).not.toContain(PAT);
   });
 });

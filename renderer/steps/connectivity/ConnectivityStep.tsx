@@ -203,7 +203,7 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
 
       <ClockPanel results={results} />
 
-      {platform?.tokenVerify && <TokenVerify draft={draft} platform={platform} proxy={proxy} />}
+      {platform?.tokenVerify && <TokenVerify draft={draft} update={update} platform={platform} proxy={proxy} />}
 
       {results.length > 0 && <HostKeys results={results} draft={draft} update={update} />}
 

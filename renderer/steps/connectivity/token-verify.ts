@@ -9,9 +9,17 @@ import type { AnyPlatform } from '../../../shared/platforms/types';
 export type VerifyRequest = Omit<ChannelInput<'tokens:verify'>, 'jobId'>;
 
 /** The tokens:verify input; null while no token is chosen or the user has not agreed to send it. */
-export function verifyRequest(draft: Pick<Draft, 'credentialId' | 'answers' | 'trustedCa'>, platform: Pick<AnyPlatform, 'id'>, proxy: ProxySpec, consent: boolean): VerifyRequest | null {
+export function verifyRequest(draft: Pick<Draft, 'credentialId' | 'answers' | 'trustedCa'> & Partial<Pick<Draft, 'variant'>>, platform: Pick<AnyPlatform, 'id'>, proxy: ProxySpec, consent: boolean): VerifyRequest | null {
   if (!draft.credentialId || !consent) return null;
-  return { platform: platform.id, answers: draft.answers, secretId: draft.credentialId, consent: true, proxy, ...(draft.trustedCa ? { trustedCa: draft.trustedCa } : {}) };
+  return {
+    platform: platform.id,
+    answers: draft.answers,
+    secretId: draft.credentialId,
+    consent: true,
+    proxy,
+    ...(draft.variant ? { variant: draft.variant } : {}),
+    ...(draft.trustedCa ? { trustedCa: draft.trustedCa } : {}),
+  };
 }
 
 export type VerifyState = 'valid' | 'invalid' | 'expired' | 'unknown';

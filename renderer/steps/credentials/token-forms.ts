@@ -113,7 +113,9 @@ export function wipedNote(wiped: boolean): string {
 }
 
 /** When the chosen token expires (undefined when its kind does not, or the app does not know when it was checked). */
-export function expiresAtOf(lifetime: TokenLifetime | undefined, summary: Pick<TokenSummary, 'kind' | 'checkedAt'>): number | undefined {
+export function expiresAtOf(lifetime: TokenLifetime | undefined, summary: Pick<TokenSummary, 'kind' | 'checkedAt' | 'expiresAt'>): number | undefined {
+  // The vendor's own expiry when it said one (a token it issued), else counted from the check.
+  if (summary.expiresAt !== undefined) return summary.expiresAt;
   return summary.checkedAt === undefined ? undefined : tokenExpiresAt(lifetime, summary.kind, summary.checkedAt);
 }
 
@@ -130,8 +132,9 @@ export type ExpiryNotice =
     };
 
 /** The countdown notice for a short-lived token at `now`; null when the token does not expire. */
-export function expiryNotice(lifetime: TokenLifetime | undefined, summary: Pick<TokenSummary, 'kind' | 'kindName' | 'checkedAt'>, now: number): ExpiryNotice | null {
+export function expiryNotice(lifetime: TokenLifetime | undefined, summary: Pick<TokenSummary, 'kind' | 'kindName' | 'checkedAt' | 'expiresAt'>, now: number): ExpiryNotice | null {
   const expiresAt = expiresAtOf(lifetime, summary);
+  const counted = summary.expiresAt !== undefined ? 'as the vendor said when it issued it' : 'counted here from when you checked it';
   if (expiresAt === undefined || !lifetime) return null;
   const left = timeLeft(expiresAt, now, lifetime.warnMs);
   const minutes = Math.round(lifetime.ms / 60_000);
@@ -148,7 +151,7 @@ export function expiryNotice(lifetime: TokenLifetime | undefined, summary: Pick<
     clock: left.text,
     announce: short ? `Less than ${Math.ceil(lifetime.warnMs / 60_000)} minutes left on the token.` : '',
     sentence: short
-      ? `Register soon: a ${summary.kindName} lasts ${minutes} minutes from when it is made (counted here from when you checked it). ${lifetime.renew}`
-      : `A ${summary.kindName} lasts ${minutes} minutes from when it is made (counted here from when you checked it): run the install before then.`,
+      ? `Register soon: a ${summary.kindName} lasts ${minutes} minutes from when it is made (${counted}). ${lifetime.renew}`
+      : `A ${summary.kindName} lasts ${minutes} minutes from when it is made (${counted}): run the install before then.`,
   };
 }

@@ -8,8 +8,9 @@
  * that tells GitHub's API from any other HTTPS server.
  */
 import { err, ok, type Result } from '../../result';
-import type { VendorRequest, VendorServiceSpec } from '../types';
-import { githubTarget } from './answers';
+import type { TokenVerify, VendorRequest, VendorServiceSpec } from '../types';
+import { githubTarget, type GitHubActionsAnswers } from './answers';
+import { checkGitHubToken, patPermission } from './tokens';
 
 const HEADERS = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}`, Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28' });
 
@@ -81,3 +82,82 @@ export const githubServices: VendorServiceSpec[] = [
     },
   },
 ];
+
+/** True for an ARC scale set: the variant says so or, when it is not known, the answers name a scale set. */
+function isArc(a: GitHubActionsAnswers, variant: string | undefined): boolean {
+  return variant === 'arc' || (variant === undefined && Boolean(a.scaleSetName));
+}
+
+/** True when these answers and variant mean an ARC scale set authenticating with a GitHub App. */
+function arcApp(a: GitHubActionsAnswers, variant: string | undefined): boolean {
+  return a.arcAuth === 'app' && isArc(a, variant);
+}
+
+function permissionFor(url: string): string {
+  const t = githubTarget(url);
+  return t ? patPermission(t.kind) : 'the permission to create runner tokens';
+}
+
+function clockUtc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+}
+
+/**
+ * The generic token check (Platform.tokenVerify) for GitHub, by the token's kind and the variant:
+ * - a PAT for a runner on a host (or a re-registration): POST …/actions/runners/registration-token,
+ *   which proves the PAT may register runners here; the one-hour token GitHub answers is `issued`,
+ *   so the main process keeps it in the vault where it can replace the PAT as the credential;
+ * - a PAT for ARC with a PAT: the same request, proving the permission the listener needs (the
+ *   token it makes expires unused);
+ * - a PAT for ARC with a GitHub App: GET /orgs/{org}/installations, and whether the app is
+ *   installed on the organization in the URL (the top ARC failure), as a finding;
+ * - a registration token cannot be checked without using it: refused before anything is sent.
+ */
+export const githubTokenVerify: TokenVerify<GitHubActionsAnswers> = {
+  what:
+    'Only a personal access token (ghp_… / github_pat_…) can be checked, with GitHub\'s REST API at the URL on the Details step. ' +
+    'For a runner on a host: it asks for a registration token (POST …/actions/runners/registration-token), which proves the PAT may register runners; the one-hour token GitHub returns stays in this app\'s vault, and you may use it instead of the PAT. ' +
+    'For ARC with a PAT: the same request, for the permission the listener needs (the token it makes expires unused). ' +
+    'For ARC with a GitHub App: it lists the organization\'s app installations (GET /orgs/ORG/installations; the PAT needs organization "Administration: read") to check the app is installed there. Nothing else is created or changed.',
+  request(a, token, variant) {
+    const kind = checkGitHubToken(token);
+    if (kind.verdict !== 'ok') return err(kind.verdict === 'wrong-kind' ? 'TOKEN_WRONG_KIND' : 'TOKEN_INVALID', kind.message);
+    if (!kind.kind.startsWith('pat')) {
+      return err('TOKEN_WRONG_KIND', 'GitHub has no way to check a registration token without using it: its countdown is on the Credentials step.', 'Give a personal access token instead to have it checked (and to fetch a fresh registration token with it).');
+    }
+    if (arcApp(a, variant)) {
+      if (!a.appId || !a.installationId) return err('BAD_INPUT', 'Checking the GitHub App needs its App ID and installation ID.', 'Fill them in on the Details step.');
+      return installationsRequest(a.url, token);
+    }
+    return runnerTokenRequest(a.url, token, 'registration');
+  },
+  read(answer, _now, asked) {
+    const a = asked?.answers;
+    if (a && arcApp(a, asked.variant)) {
+      if (answer.status === 401) return { state: 'invalid', message: 'GitHub refused the PAT (401): it expired, was revoked, or was mistyped. Create a new token and check again.' };
+      const finding = readInstallations(answer, a.url, a.appId ?? '', a.installationId ?? '');
+      if (answer.status !== 200) return { state: 'unknown', message: finding.detail, findings: [finding] };
+      return { state: 'valid', message: `GitHub accepts the PAT and it may list ${githubTarget(a.url)?.owner ?? 'the organization'}'s app installations.`, findings: [finding] };
+    }
+    const permission = a ? permissionFor(a.url) : 'the permission to create runner tokens';
+    const fetched = readRunnerToken(answer, permission);
+    if (!fetched.ok) {
+      const text = `${fetched.error.message}${fetched.error.hint ? ` ${fetched.error.hint}` : ''}`;
+      return { state: fetched.error.code === 'AUTH_FAILED' || fetched.error.code === 'FORBIDDEN' ? 'invalid' : 'unknown', message: text };
+    }
+    const expiresAt = new Date(fetched.value.expiresAt).toISOString();
+    if (a && isArc(a, asked.variant)) {
+      return { state: 'valid', message: `GitHub accepts the PAT: it may create runner tokens here, as ARC's listener needs (${permission}). The registration token this made expires unused at ${clockUtc(fetched.value.expiresAt)}.` };
+    }
+    const shape = checkGitHubToken(fetched.value.token);
+    const issued =
+      shape.verdict === 'ok' && shape.kind === 'registration-token'
+        ? { token: fetched.value.token, kind: shape.kind, kindName: shape.kindName, expiresAt, note: 'Fetched with your PAT; it expires one hour after GitHub made it.' }
+        : undefined;
+    return {
+      state: 'valid',
+      message: `GitHub accepts the PAT: it may create runner tokens here (${permission}). GitHub issued a registration token that expires at ${clockUtc(fetched.value.expiresAt)}${issued ? '; it is kept in this app\'s vault, and using it instead of the PAT keeps the PAT out of the generated files' : ''}.`,
+      ...(issued ? { issued } : {}),
+    };
+  },
+};

@@ -8,7 +8,7 @@ import { err, errAt, ok, type Result } from '../../result';
 import { checkTokenText } from '../../edit/values';
 import type { Credential, Endpoint, Field, GenerateExtras, Generated, Platform } from '../types';
 import { githubActionsAnswers, githubTarget, type GitHubActionsAnswers } from './answers';
-import { githubServices } from './api';
+import { githubServices, githubTokenVerify } from './api';
 import { generateArc } from './arc';
 import { GITHUB_FAILURES } from './failures';
 import { CA_FILE, generateHost, shDir, type HostOs } from './host';
@@ -22,7 +22,7 @@ import { GITHUB_UPDATERS } from './updaters';
 export { githubActionsAnswers, githubTarget, type GitHubActionsAnswers } from './answers';
 export { readRunnerFile, readServiceFile, serviceNameDiffers, type RunnerState, type RunnerService } from './state';
 export { reregister, runnerIdentity, type ReregisterInput, type ReregisterMode } from './reregister';
-export { runnerTokenRequest, readRunnerToken, installationsRequest, readInstallations } from './api';
+export { runnerTokenRequest, readRunnerToken, installationsRequest, readInstallations, githubTokenVerify } from './api';
 export { checkGitHubToken } from './tokens';
 
 const EXAMPLE_PAT = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
@@ -167,6 +167,7 @@ export const githubActions: Platform<GitHubActionsAnswers> = {
   rotation: { placeholder: '/opt/actions-runner or arc/github-config-secret.yaml', hint: 'A host runner has no token to rotate: it is re-registered (its .runner is read to say how). ARC\'s PAT is rotated in its Secret or values.' },
   services: githubServices,
   vendorApi: githubVendorApi,
+  tokenVerify: githubTokenVerify,
   example: {
     // The conformance suite's generic tokens include registration-token shapes only; ARC takes a PAT.
     tokens: [EXAMPLE_PAT, 'github_pat_11ABCDEFG0123456789abc_0123456789abcdefghijABCDEFGHIJ0123456789abcdefghijKLMNOP'],

@@ -22,6 +22,9 @@ describe('verifyRequest', () => {
     }
     const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
     expect(verifyRequest({ ...draft, trustedCa: ca }, verifying[0]!, proxy, true)?.trustedCa).toBe(ca);
+    // The variant goes along (GitHub's check differs for a host runner and ARC); none when unset.
+    expect(verifyRequest({ ...draft, variant: 'arc' }, verifying[0]!, proxy, true)?.variant).toBe('arc');
+    expect(verifyRequest({ ...draft, variant: null }, verifying[0]!, proxy, true)).not.toHaveProperty('variant');
   });
 });
 

@@ -113,6 +113,9 @@ describe('the countdown of a short-lived token', () => {
     expect(expiryNotice(hour, { kind: summary.kind, kindName: summary.kindName }, summary.checkedAt)).toBeNull();
     expect(expiresAtOf(hour, { kind: summary.kind })).toBeUndefined();
     expect(expiresAtOf(hour, summary)).toBe(summary.checkedAt + hour.ms);
+    // A token the vendor issued carries its own expiry, which wins over the count from the check.
+    expect(expiresAtOf(hour, { ...summary, expiresAt: 1234 })).toBe(1234);
+    expect(expiryNotice(hour, { ...summary, expiresAt: summary.checkedAt + hour.ms }, summary.checkedAt)).toMatchObject({ sentence: expect.stringContaining('as the vendor said when it issued it') });
   });
   it('counts down quietly while there is time, with the lifetime in minutes', () => {
     const n = expiryNotice(hour, summary, summary.checkedAt + 60_000);
