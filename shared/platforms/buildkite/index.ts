@@ -89,5 +89,6 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   vendorApi: buildkiteAgentsApi,
   caNotes: buildkiteCaNotes,
   services: [buildkiteAgentApi],
+  publicDomains: ['buildkite.com'],
   ansible: [buildkiteShell],
 };

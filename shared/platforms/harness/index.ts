@@ -91,5 +91,7 @@ export const harness: Platform<HarnessAnswers> = {
   recognise: /\bDELEGATE_TOKEN\b|harness\/delegate|harness-delegate|\bdelegateToken\b/,
   vendorApi: harnessDelegatesApi,
   caNotes: harnessCaNotes,
+  caInstall: 'Harness mounts it where the delegate loads it',
+  publicDomains: ['harness.io'],
   services: [harnessManager],
 };
