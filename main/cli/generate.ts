@@ -9,7 +9,7 @@ import { resolveUserPath } from '../services/user-path';
 import { sshCredential, tokenCredential } from '../services/credential';
 import { writeArtifacts } from '../services/files';
 import { readCaFileArg } from './ca-file';
-import { EXIT, UsageError, type CliIo, type Command } from './types';
+import { EXIT, UsageError, errorLine, type CliIo, type Command } from './types';
 import { readTextArg } from './read-file';
 
 const generators = PLATFORMS.filter((p) => p.generate)
@@ -94,7 +94,7 @@ async function credentialFrom(spec: CredentialSpec, values: { key?: string; 'tok
 }
 
 function fail(io: CliIo, r: Extract<Result<unknown>, { ok: false }>): number {
-  io.stderr(`agent-onboard generate: ${r.error.message}${r.error.hint ? ` ${r.error.hint}` : ''}`.replace(/\s*\n\s*/g, ' ') + '\n');
+  io.stderr(errorLine('generate', r.error));
   return exitCodeFor(r.error.code);
 }
 
