@@ -13,6 +13,8 @@ const pathSchema = z.string().trim().min(1, 'is required').max(4096);
 /** A bundle passphrase: at least 8 characters. It is used, never stored or sent back. */
 export const passphraseSchema = z.string().min(8, 'must have at least 8 characters').max(1024);
 const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** A fleet CSV as pasted or read (one row an agent). */
+const fleetCsv = z.string().max(2_000_000);
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256');
 
 const fixWords = { label: z.string().optional(), cli: z.string().optional() };
@@ -62,6 +64,8 @@ export const fleetBundleSchema = z.object({
 
 /** The channels, given the draft schema. */
 export function bundleChannels<D extends z.ZodType>(draft: D) {
+  /** What every fleet job starts from: the job, the draft, the CSV and the output folder. */
+  const fleetJob = { jobId, draft, csv: fleetCsv, outDir: pathSchema };
   return {
     'bundle:export': {
       job: true as const,
@@ -143,16 +147,13 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
       }),
     },
     'fleet:check': {
-      input: z.object({ draft, csv: z.string().max(2_000_000) }),
+      input: z.object({ draft, csv: fleetCsv }),
       output: z.object({ columns: z.array(z.string()), problems: z.array(z.string()), agents: z.array(fleetAgentRowSchema) }),
     },
     'fleet:run': {
       job: true as const,
       input: z.object({
-        jobId,
-        draft,
-        csv: z.string().max(2_000_000),
-        outDir: pathSchema,
+        ...fleetJob,
         includePrivateKey: z.boolean().default(false),
         passphrase: passphraseSchema.optional(),
         overwrite: z.boolean().default(false),
@@ -174,10 +175,7 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
     'fleet:ansible': {
       job: true as const,
       input: z.object({
-        jobId,
-        draft,
-        csv: z.string().max(2_000_000),
-        outDir: pathSchema,
+        ...fleetJob,
         vaultPassword: passphraseSchema,
         /** An install type of the platform's `ansible` list (default: the first). */
         installType: z.string().max(64).optional(),

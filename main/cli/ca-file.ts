@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { readRegularFile, UserFileError } from '../services/user-file';
 import { readCaBundle, type CaBundle } from '../services/probe/ca';
-import { UsageError } from './types';
+import { UsageError, errorText } from './types';
 
 /** The certificates in `file` (relative to `cwd`); an unreadable file, a key or a non-certificate is a usage error. */
 export async function readCaFileArg(file: string, cwd: string): Promise<CaBundle> {
@@ -13,6 +13,6 @@ export async function readCaFileArg(file: string, cwd: string): Promise<CaBundle
     throw new UsageError(`--ca-file ${file}: cannot read it (${error instanceof UserFileError ? error.message : ((error as NodeJS.ErrnoException).code ?? 'error')})`);
   }
   const ca = readCaBundle(new Uint8Array(bytes));
-  if (!ca.ok) throw new UsageError(`--ca-file ${file}: ${ca.error.message}${ca.error.hint ? ` ${ca.error.hint}` : ''}`);
+  if (!ca.ok) throw new UsageError(`--ca-file ${file}: ${errorText(ca.error)}`);
   return ca.value;
 }

@@ -7,7 +7,7 @@ import type { Credential } from '../../shared/platforms/types';
 import { exitCodeFor, type AppError } from '../../shared/result';
 import { ANSIBLE_COLUMNS, exportAnsibleFleet } from '../services/fleet-ansible';
 import { APP_VERSION } from '../version';
-import { EXIT, UsageError, type CliIo, type Command } from './types';
+import { EXIT, UsageError, errorLine, type CliIo, type Command } from './types';
 
 const types = PLATFORMS.filter((p) => p.ansible?.length)
   .map((p) => `  ${p.id.padEnd(15)} --variant ${p.ansible!.map((t) => `${t.id} (${t.name})`).join(', ')}`)
@@ -75,7 +75,7 @@ function envSecret(io: CliIo, option: string, name: string | undefined, what: st
 }
 
 function fail(io: CliIo, error: AppError): number {
-  io.stderr(`agent-onboard fleet: ${error.message}${error.hint ? ` ${error.hint}` : ''}`.replace(/\s*\n\s*/g, ' ') + '\n');
+  io.stderr(errorLine('fleet', error));
   return exitCodeFor(error.code);
 }
 

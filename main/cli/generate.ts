@@ -9,7 +9,7 @@ import { resolveUserPath } from '../services/user-path';
 import { sshCredential, tokenCredential } from '../services/credential';
 import { writeArtifacts } from '../services/files';
 import { readCaFileArg } from './ca-file';
-import { EXIT, UsageError, type CliIo, type Command } from './types';
+import { EXIT, UsageError, errorLine, type CliIo, type Command } from './types';
 import { readTextArg } from './read-file';
 
 const generators = PLATFORMS.filter((p) => p.generate)
@@ -30,6 +30,10 @@ const exampleCredential =
       ? '--token-env AGENT_TOKEN'
       : '';
 
+/** How the generators that install a company CA themselves do it, as their platforms say (`caInstall`). */
+const caInstalls = PLATFORMS.flatMap((p) => (p.generate && p.caInstall ? [p.caInstall] : []));
+const caInstallAside = caInstalls.length ? ` (${caInstalls.join('; ')})` : '';
+
 const HELP = `Usage: agent-onboard generate PLATFORM [--variant V] --answers FILE.json
                               [--key FILE | --token-env VAR] [--known-hosts FILE]
                               [--ca-file FILE] --out DIR [--dry-run] [--json]
@@ -49,7 +53,7 @@ Options:
                        server's host:port, e.g. from \`ssh-keyscan -p 22 HOST\` checked against the
                        vendor's fingerprint)
   --ca-file FILE       a company CA (PEM or DER) the agent must trust; platforms that can install
-                       it do (Harness mounts it where the delegate loads it); a key is refused
+                       it do${caInstallAside}; a key is refused
   --out DIR            output folder (created when missing)
   --dry-run            show what would change (create / update / same), write nothing
   --json               print one JSON document
@@ -90,7 +94,7 @@ async function credentialFrom(spec: CredentialSpec, values: { key?: string; 'tok
 }
 
 function fail(io: CliIo, r: Extract<Result<unknown>, { ok: false }>): number {
-  io.stderr(`agent-onboard generate: ${r.error.message}${r.error.hint ? ` ${r.error.hint}` : ''}`.replace(/\s*\n\s*/g, ' ') + '\n');
+  io.stderr(errorLine('generate', r.error));
   return exitCodeFor(r.error.code);
 }
 

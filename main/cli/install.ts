@@ -20,7 +20,7 @@ import { planRemoteUndo, runRemoteUndo } from '../services/remote/undo';
 import { openSession, type HostSession, type HostTarget } from '../services/remote/session';
 import { q } from '../services/remote/shell';
 import { logStartNow, runLocally, watchOnline, type RunCommand, type VendorCheck, type WatchUpdate } from '../services/remote/watch';
-import { EXIT, UsageError, type CliIo, type Command } from './types';
+import { EXIT, UsageError, errorText, type CliIo, type Command } from './types';
 
 const MARK: Record<HopReport['state'], string> = { passed: '✓', failed: '✗', waiting: '…', holding: '…', pending: '⏸', 'not-checked': '·' };
 
@@ -81,7 +81,7 @@ function failText(io: CliIo, cmd: string, e: AppError, hop: string): void {
 }
 
 function hopFailure(hop: HopReport['hop'], e: AppError): HopReport {
-  return { hop, state: 'failed', detail: `${e.message}${e.hint ? ` ${e.hint}` : ''}` };
+  return { hop, state: 'failed', detail: errorText(e) };
 }
 
 const INSTALL_HELP = `Usage: agent-onboard install --host H [--port N] --user U (--key FILE [--passphrase-env VAR] | ssh-agent)

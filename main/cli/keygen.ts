@@ -7,7 +7,7 @@ import type { AnyPlatform, CredentialSpec } from '../../shared/platforms/types';
 import { exitCodeFor, type Result } from '../../shared/result';
 import { defaultKeyNames, existingKeyFile, formatFor, generateKeyPair, writeKeyPair } from '../services/keys';
 import { keyTargetFor } from '../services/secrets';
-import { EXIT, UsageError, type CliIo, type Command } from './types';
+import { EXIT, UsageError, errorLine, type CliIo, type Command } from './types';
 
 type KeyPlatform = AnyPlatform & { credential: Extract<CredentialSpec, { kind: 'ssh-keypair' }> };
 
@@ -94,7 +94,7 @@ function bitsFrom(value: string | undefined, type: KeyType): number | undefined 
 }
 
 function fail(io: CliIo, r: Extract<Result<unknown>, { ok: false }>): number {
-  io.stderr(`agent-onboard keygen: ${r.error.message}${r.error.hint ? ` ${r.error.hint}` : ''}`.replace(/\s*\n\s*/g, ' ') + '\n');
+  io.stderr(errorLine('keygen', r.error));
   return exitCodeFor(r.error.code);
 }
 

@@ -8,7 +8,7 @@ import { keyForSsh2, type Ssh2Key } from '../services/keys';
 import { planProxy, runProbes } from '../services/probe';
 import type { CaBundle } from '../services/probe/ca';
 import { readCaFileArg } from './ca-file';
-import { EXIT, UsageError, type CliIo, type Command } from './types';
+import { EXIT, UsageError, errorText, type CliIo, type Command } from './types';
 import path from 'node:path';
 import { readRegularFile, UserFileError } from '../services/user-file';
 
@@ -162,7 +162,7 @@ async function readKey(file: string, passphraseEnv: string | undefined, io: CliI
     if (passphrase === undefined) throw new UsageError(`--passphrase-env ${passphraseEnv}: that environment variable is not set`);
   }
   const key = keyForSsh2(text, passphrase);
-  if (!key.ok) throw new UsageError(`--ssh-key ${file}: ${key.error.message}${key.error.hint ? ` ${key.error.hint}` : ''}`);
+  if (!key.ok) throw new UsageError(`--ssh-key ${file}: ${errorText(key.error)}`);
   return key.value;
 }
 

@@ -4,7 +4,7 @@ import { PLATFORMS } from '../../shared/platforms';
 import { exitCodeFor, type AppError } from '../../shared/result';
 import type { RotationPlan, RotationReport } from '../../shared/rotation';
 import { applyRotation, planRotation } from '../services/rotate';
-import { EXIT, UsageError, type CliIo, type Command } from './types';
+import { EXIT, UsageError, errorLine, errorText, type CliIo, type Command } from './types';
 
 const rotatable = PLATFORMS.filter((p) => p.credential.kind === 'token' && p.updaters.length > 0);
 
@@ -51,7 +51,7 @@ Examples:
 ${examples}`;
 
 function fail(io: CliIo, e: AppError): number {
-  io.stderr(`agent-onboard rotate: ${e.message}${e.hint ? ` ${e.hint}` : ''}`.replace(/\s*\n\s*/g, ' ') + '\n');
+  io.stderr(errorLine('rotate', e));
   return exitCodeFor(e.code);
 }
 
@@ -63,7 +63,7 @@ function describe(plan: RotationPlan, io: CliIo, withDiffs: boolean): void {
     io.stdout(`${f.status.padEnd(9)} ${f.path}${f.updater ? `  [${f.updater.name}]` : ''}\n`);
     for (const c of f.changes) io.stdout(`          line ${c.line}: ${c.what}\n`);
     for (const n of f.notes) io.stdout(`          note: ${n}\n`);
-    if (f.error) io.stdout(`          ${f.error.message}${f.error.hint ? ` ${f.error.hint}` : ''}\n`);
+    if (f.error) io.stdout(`          ${errorText(f.error)}\n`);
   }
   if (withDiffs) for (const f of plan.files) if (f.diff) io.stdout(`\n${f.diff}`);
   leftoversText(plan.leftovers, io);

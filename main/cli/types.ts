@@ -25,3 +25,13 @@ export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 
 /** Thrown for bad usage: the CLI prints the one-line reason and exits 2. */
 export class UsageError extends Error {}
+
+/** An error's message and its hint (what to do next), in one run of text. */
+export function errorText(e: { message: string; hint?: string }): string {
+  return `${e.message}${e.hint ? ` ${e.hint}` : ''}`;
+}
+
+/** The one stderr line of a command that failed: `agent-onboard CMD: message hint`, line breaks folded. */
+export function errorLine(command: string, e: { message: string; hint?: string }): string {
+  return `agent-onboard ${command}: ${errorText(e)}`.replace(/\s*\n\s*/g, ' ') + '\n';
+}

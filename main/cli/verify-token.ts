@@ -8,7 +8,7 @@ import { checkToken } from '../../shared/tokens';
 import { verifyTokenWithVendor } from '../services/token-verify';
 import { readCaFileArg } from './ca-file';
 import { readTextArg } from './read-file';
-import { EXIT, UsageError, type Command } from './types';
+import { EXIT, UsageError, errorText, type Command } from './types';
 
 const WITH_CHECK = PLATFORMS.filter((p) => p.tokenVerify).map((p) => `  ${p.id.padEnd(15)} ${p.tokenVerify!.what}`);
 
@@ -76,7 +76,7 @@ export const verifyTokenCommand: Command = {
       ...(values.variant ? { variant: values.variant } : {}),
     });
     if (!r.ok) {
-      io.stderr(`agent-onboard verify-token: ${r.error.message}${r.error.hint ? ` ${r.error.hint}` : ''}\n`);
+      io.stderr(`agent-onboard verify-token: ${errorText(r.error)}\n`);
       return exitCodeFor(r.error.code);
     }
     const { issued, ...said } = r.value;

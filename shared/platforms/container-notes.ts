@@ -12,3 +12,13 @@ export function loopbackNote(urls: (string | undefined)[]): string[] {
   if (hosts.length === 0) return [];
   return [`${hosts.join(', ')} inside the container is the container itself, not the Docker host: use the host's name or address (or host.docker.internal with --add-host=host.docker.internal:host-gateway).`];
 }
+
+/** The shell line that makes a Kubernetes namespace when it is not there yet (and changes nothing when it is). */
+export function createNamespaceLine(namespace: string): string {
+  return `kubectl create namespace ${namespace} --dry-run=client -o yaml | kubectl apply -f -`;
+}
+
+/** The same as a command to show, with its title. */
+export function createNamespaceCommand(namespace: string): { title: string; command: string } {
+  return { title: 'Create the namespace (if it is not there yet)', command: createNamespaceLine(namespace) };
+}

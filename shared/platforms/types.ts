@@ -80,6 +80,11 @@ export interface TokenSpec {
    * when less than `warnMs` is left, saying how to `renew` it (see shared/token-lifetime.ts).
    */
   lifetime?: TokenLifetime;
+  /**
+   * This agent signs or checks short-lived tokens with the host's clock: its name as the clock-skew
+   * warning lists it among the agents a wrong clock breaks ("Harness delegates").
+   */
+  clockSensitive?: string;
 }
 
 /** How long a kind of token lives, for the countdown on the Credentials step. */
@@ -101,6 +106,11 @@ export type CredentialSpec =
       publicKeyName: string;
       /** Private key file format the platform needs. */
       privateKeyFormat: 'openssh' | 'pkcs1' | 'pkcs8';
+      /**
+       * How the public key gets registered with the server, for the probe's "Key not accepted"
+       * advice, with the vendor named ("ArmorCode: send public-key.pem to their support").
+       */
+      registration?: string;
     }
   | { kind: 'token'; token: TokenSpec }
   | { kind: 'none' };
@@ -325,6 +335,16 @@ export interface Platform<A = unknown> {
    * system trust store is enough (the generic note says how to add it there).
    */
   caNotes?(file: string): string[];
+  /**
+   * How the generator itself installs a trusted company CA, in a few words for `generate --help`
+   * ("Harness mounts it where the delegate loads it"); absent: nothing to add there.
+   */
+  caInstall?: string;
+  /**
+   * Domains of this vendor's public SaaS endpoints: their certificates always come from a public
+   * CA, so the probe calls an untrusted certificate there TLS interception (shared/probe/interception.ts).
+   */
+  publicDomains?: string[];
   /** For the Rotate page: where an install usually lives (the paths box's placeholder), and a hint. */
   rotation?: { placeholder: string; hint?: string };
   /** The vendor services this platform's endpoints name in `Endpoint.service`. */

@@ -2,6 +2,7 @@
  * Telling TLS interception (a middlebox re-signing traffic) from a private or self-signed server
  * when a certificate is not trusted.
  */
+import { PLATFORMS } from '../platforms';
 
 /**
  * Issuer names of TLS-inspection products (matched case-insensitively in the issuer's O and CN).
@@ -42,10 +43,11 @@ export const INSPECTION_ISSUER_MARKERS = [
 ];
 
 /**
- * Host name suffixes of the SaaS endpoints this app configures. Their certificates always come
- * from a public CA, so an untrusted certificate there is not a private server: it is a middlebox.
+ * Host name suffixes of the SaaS endpoints this app configures (each platform's `publicDomains`).
+ * Their certificates always come from a public CA, so an untrusted certificate there is not a
+ * private server: it is a middlebox.
  */
-export const PUBLIC_TLS_SUFFIXES = ['buildkite.com', 'harness.io', 'armorcode.com', 'armorcode.ai', 'atlassian.net', 'atlassian.com', 'github.com', 'gitlab.com'];
+export const PUBLIC_TLS_SUFFIXES: readonly string[] = [...new Set(PLATFORMS.flatMap((p) => p.publicDomains ?? []))];
 
 /** What the interception rule looks at for one untrusted certificate. */
 export interface InterceptionFacts {

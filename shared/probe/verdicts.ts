@@ -3,7 +3,20 @@
  * and the rules over results: the level of a verdict, a run's pass, the port switch to offer.
  */
 import { clockSkewed, describeClock, type ClockFacts } from '../clock-skew';
+import { PLATFORMS } from '../platforms';
 import type { EndpointResult, ProbeWarning, Suggestion } from './schema';
+
+/** " (A: x; B: y)" from the parts the platforms give, or nothing when none gives one. */
+function aside(parts: readonly (string | undefined)[], separator: string): string {
+  const given = [...new Set(parts.filter((s): s is string => Boolean(s)))];
+  return given.length ? ` (${given.join(separator)})` : '';
+}
+
+/** How each key-pair platform's public key gets registered, as the platform says it (`registration`). */
+const keyRegistration = aside(PLATFORMS.map((p) => (p.credential.kind === 'ssh-keypair' ? p.credential.registration : undefined)), '; ');
+
+/** The agents whose tokens a wrong clock breaks, as their platforms name them. */
+const clockAgents = aside(PLATFORMS.map((p) => (p.credential.kind === 'token' ? p.credential.token.clockSensitive : undefined)), ', ');
 
 /**
  * The closed set of verdicts. The first four are passes; every other one names what failed.
@@ -104,7 +117,7 @@ export const VERDICTS: Record<VerdictCode, VerdictInfo> = {
   AUTH_REJECTED: {
     pass: false,
     title: 'Key not accepted',
-    fix: 'The SSH server does not accept this key for user {user}. Check the user name, and that the public key was registered with the server owner (ArmorCode: send public-key.pem to their support); registration can take a while.',
+    fix: `The SSH server does not accept this key for user {user}. Check the user name, and that the public key was registered with the server owner${keyRegistration}; registration can take a while.`,
   },
   FORWARD_REFUSED: {
     pass: false,
@@ -175,7 +188,7 @@ export type WarningCode = (typeof WARNING_CODES)[number];
 export const WARNINGS: Record<WarningCode, { title: string; fix: string }> = {
   CLOCK_SKEW: {
     title: 'This host\'s clock is off',
-    fix: 'Token agents (Harness delegates, Buildkite, Bamboo) sign or check short-lived tokens with this clock and fail with misleading "unauthorized" or "token expired / not yet valid" errors. Turn on time sync: on Linux `timedatectl set-ntp true` (systemd-timesyncd) or install and start chrony; on Windows start the Windows Time service (w32time) and run `w32tm /resync`. Check it with `timedatectl` (System clock synchronized: yes) or `w32tm /query /status`, then run the check again. This compares the clock of the machine that ran the check: the computer running Agent Onboard in the wizard, the agent host when `agent-onboard probe` runs there.',
+    fix: `Token agents${clockAgents} sign or check short-lived tokens with this clock and fail with misleading "unauthorized" or "token expired / not yet valid" errors. Turn on time sync: on Linux \`timedatectl set-ntp true\` (systemd-timesyncd) or install and start chrony; on Windows start the Windows Time service (w32time) and run \`w32tm /resync\`. Check it with \`timedatectl\` (System clock synchronized: yes) or \`w32tm /query /status\`, then run the check again. This compares the clock of the machine that ran the check: the computer running Agent Onboard in the wizard, the agent host when \`agent-onboard probe\` runs there.`,
   },
 };
 
@@ -218,7 +231,7 @@ const NETWORK_FAILURES: ReadonlySet<VerdictCode> = new Set(['REFUSED', 'UNREACHA
 /**
  * The port switch to offer: a required SSH endpoint that the network blocks (refused, dropped,
  * silent, or something else answering) while an SSH server answers on another port of the same
- * host. ArmorCode runs SSH on 22 and 443; this is how "22 is blocked, use 443" is found.
+ * host (a server that runs SSH on 22 and 443): this is how "22 is blocked, use 443" is found.
  */
 export function suggestPortSwitch(results: EndpointResult[]): Suggestion[] {
   const out: Suggestion[] = [];

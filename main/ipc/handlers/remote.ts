@@ -1,5 +1,6 @@
 /** Handlers of the Install step: the agent host's key, the plan, the install and watch, check again, undo. */
 import type { Contract } from '../../../shared/ipc';
+import type { HostLogin } from '../../../shared/remote-contract';
 import { getPlatform } from '../../../shared/platforms';
 import type { PlatformId } from '../../../shared/platforms/types';
 import { err, ok } from '../../../shared/result';
@@ -14,6 +15,13 @@ type RemoteChannels = Pick<Contract, 'remote:support' | 'remote:host-key' | 'rem
 
 export function remoteHandlers(deps: Deps, _jobs: JobRegistry, env: Record<string, string | undefined> = process.env): Handlers<RemoteChannels> {
   const plans = new PlanKeeper();
+  /** A session to the host an install record names, logged in as `login` (which must name the same host and port). */
+  const recordSession = async (login: HostLogin, record: { host: string; port: number }, signal: AbortSignal) => {
+    if (login.host !== record.host || login.port !== record.port) return err('BAD_INPUT', `This install was on ${record.host}:${record.port}, not ${login.host}:${login.port}.`, 'Give the host and port it was installed on.');
+    const target = await loginTarget(login, env);
+    if (!target.ok) return target;
+    return openSession(target.value, signal);
+  };
   return {
     'remote:support': async ({ source, prefix }) => installSupport(deps.vault, source, prefix ?? '/'),
     'remote:host-key': async ({ host, port, knownHosts }, ctx) => {
@@ -67,10 +75,7 @@ export function remoteHandlers(deps: Deps, _jobs: JobRegistry, env: Record<strin
       }
     },
     'remote:undo-plan': async ({ login, record }, ctx) => {
-      if (login.host !== record.host || login.port !== record.port) return err('BAD_INPUT', `This install was on ${record.host}:${record.port}, not ${login.host}:${login.port}.`, 'Give the host and port it was installed on.');
-      const target = await loginTarget(login, env);
-      if (!target.ok) return target;
-      const opened = await openSession(target.value, ctx.signal);
+      const opened = await recordSession(login, record, ctx.signal);
       if (!opened.ok) return opened;
       try {
         return await planRemoteUndo(opened.value, recordOf(record));
@@ -79,10 +84,7 @@ export function remoteHandlers(deps: Deps, _jobs: JobRegistry, env: Record<strin
       }
     },
     'remote:undo': async ({ login, record }, ctx) => {
-      if (login.host !== record.host || login.port !== record.port) return err('BAD_INPUT', `This install was on ${record.host}:${record.port}, not ${login.host}:${login.port}.`, 'Give the host and port it was installed on.');
-      const target = await loginTarget(login, env);
-      if (!target.ok) return target;
-      const opened = await openSession(target.value, ctx.signal);
+      const opened = await recordSession(login, record, ctx.signal);
       if (!opened.ok) return opened;
       try {
         ctx.progress('Reading the host', 0.2);

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { HttpTokens, ScpReport } from '../../../shared/platforms/bamboo-elastic/contract';
 import { parseFailureText } from '../../../shared/platforms/bamboo-elastic/failure-text';
 import { checkScps } from './scp-check';
-import { EXIT, UsageError, type CliIo, type Command } from '../../cli/types';
+import { EXIT, UsageError, errorLine, type CliIo, type Command } from '../../cli/types';
 import { readTextArg } from '../../cli/read-file';
 
 const HELP = `Usage: agent-onboard scp-check --policy FILE [--policy FILE ...] --principal ARN
@@ -129,7 +129,7 @@ export const scpCheckCommand: Command = {
     for (const file of files) policies.push({ name: file === '-' ? 'stdin' : path.basename(file), text: await readInput(file, io, 'policy file') });
     const result = await checkScps({ policies, principalArn: principal, httpTokens: tokens as HttpTokens, hopLimit: Number(hop), ...(region ? { region } : {}) });
     if (!result.ok) {
-      io.stderr(`agent-onboard scp-check: ${result.error.message}${result.error.hint ? ` ${result.error.hint}` : ''}`.replace(/\s*\n\s*/g, ' ') + '\n');
+      io.stderr(errorLine('scp-check', result.error));
       return EXIT.USAGE;
     }
     io.stdout(values.json ? JSON.stringify(result.value, null, 2) + '\n' : renderReport(result.value));

@@ -44,7 +44,9 @@ export const armorcode: Platform<ArmorcodeAnswers> = {
     privateKeyName: 'private-key.pem',
     publicKeyName: 'public-key.pem',
     privateKeyFormat: 'pkcs1',
+    registration: 'ArmorCode: send public-key.pem to their support',
   },
+  publicDomains: ['armorcode.com', 'armorcode.ai'],
   endpoints(a): Endpoint[] {
     const custom: Endpoint[] = a.port === 22 || a.port === 443 ? [] : [{ id: `ssh-${a.port}`, host: a.server, port: a.port, protocol: 'ssh', purpose: 'ArmorCode SSH server' }];
     return [

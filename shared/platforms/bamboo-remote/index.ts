@@ -97,4 +97,5 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
   vendorApi: bambooAgentsApi,
   caNotes: bambooCaNotes,
   services: [bambooServer],
+  publicDomains: ['atlassian.net', 'atlassian.com'],
 };

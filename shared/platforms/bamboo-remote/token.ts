@@ -15,6 +15,7 @@ function isAtlassianPat(token: string): boolean {
 
 export const bambooToken: TokenSpec = {
   name: 'security token',
+  clockSensitive: 'Bamboo',
   where: 'Bamboo → Administration → Agents → Install remote agent (40 hexadecimal characters).',
   check(token) {
     if (HEX40.test(token)) return { verdict: 'ok', kind: 'security-token', kindName: 'Bamboo security token', message: 'Looks like a Bamboo security token (40 hexadecimal characters).' };

@@ -1,11 +1,9 @@
 /** Buildkite agent (reference/platforms.md §4). */
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
-import { checkToken } from '../../tokens';
+import { tokenGenerator } from '../token-generator';
 import { buildkiteAgentApi } from './service';
 import { buildkiteToken } from './token';
-import { err, ok, type Result } from '../../result';
-import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
-import { checkTokenText } from '../../edit/values';
+import type { Endpoint, Platform } from '../types';
 import { buildkiteAnswers, type BuildkiteAnswers } from './answers';
 import { generateCfg } from './config-file';
 import { generateDocker } from './docker';
@@ -22,26 +20,18 @@ import { buildkiteShell } from './ansible';
 export { buildkiteAnswers, type BuildkiteAnswers, DEFAULT_ENDPOINT } from './answers';
 export { WHICH_TOKEN } from './common';
 
-const GENERATORS: Record<string, (a: BuildkiteAnswers, token: string, trustedCa?: string) => Result<Generated>> = {
-  cfg: generateCfg,
-  env: generateEnv,
-  docker: generateDocker,
-  kubernetes: generateKubernetes,
-};
-
-/** Files and commands for a new agent of `variant`; another kind of Buildkite token is refused, naming it. */
-function generate(a: BuildkiteAnswers, credential: Credential, variant: string, extras?: GenerateExtras): Result<Generated> {
-  const gen = GENERATORS[variant];
-  if (!gen) return err('BAD_INPUT', `Unknown variant '${variant}' for the Buildkite agent: use ${Object.keys(GENERATORS).join(', ')}.`);
-  if (credential.kind !== 'token') return err('BAD_INPUT', 'The Buildkite agent needs its agent token.');
-  const text = checkTokenText(credential.token, 'The agent token');
-  if (!text.ok) return text;
-  const verdict = checkToken(buildkiteToken, credential.token);
-  if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get an agent token from ${verdict.where}`);
-  // Docker mounts the company CA where the agent loads it; the packaged agent uses the host's store.
-  const generated = gen(a, credential.token, extras?.trustedCa);
-  return generated.ok ? ok({ ...generated.value, removal: buildkiteRemoval(variant, a) }) : generated;
-}
+/**
+ * Files and commands for a new agent of `variant`; another kind of Buildkite token is refused, naming it.
+ * Docker mounts the company CA where the agent loads it; the packaged agent uses the host's store.
+ */
+const generate = tokenGenerator<BuildkiteAnswers>({
+  agent: 'The Buildkite agent',
+  token: 'agent token',
+  getOne: 'an agent token',
+  spec: buildkiteToken,
+  variants: { cfg: generateCfg, env: generateEnv, docker: generateDocker, kubernetes: generateKubernetes },
+  removal: buildkiteRemoval,
+});
 
 export const buildkite: Platform<BuildkiteAnswers> = {
   id: 'buildkite',
@@ -89,5 +79,6 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   vendorApi: buildkiteAgentsApi,
   caNotes: buildkiteCaNotes,
   services: [buildkiteAgentApi],
+  publicDomains: ['buildkite.com'],
   ansible: [buildkiteShell],
 };

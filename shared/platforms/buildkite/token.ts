@@ -10,6 +10,7 @@ const KINDS: { prefix: string; kind: string; kindName: string; why: string }[] =
 
 export const buildkiteToken: TokenSpec = {
   name: 'agent token',
+  clockSensitive: 'Buildkite',
   where: 'Buildkite → Agents → your cluster → Agent Tokens (not an API token bkua_…, not the bkaa_ session token an agent gets when it registers).',
   check(token) {
     const known = KINDS.find((k) => token.startsWith(k.prefix));

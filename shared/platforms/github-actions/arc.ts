@@ -8,6 +8,7 @@
 import { err, ok, type Result } from '../../result';
 import { base64Utf8 } from '../../edit/values';
 import { toYaml } from '../../edit/yaml';
+import { createNamespaceLine } from '../container-notes';
 import type { Artifact, Command, Generated } from '../types';
 import type { GitHubActionsAnswers, GitHubTarget } from './answers';
 import { noProxyProblems } from './network';
@@ -89,7 +90,7 @@ function appSecretScript(a: GitHubActionsAnswers): Result<string> {
       '  echo "$pem is not a PEM private key: use the .pem file GitHub downloaded when you generated the app key." >&2',
       '  exit 2',
       'fi',
-      `kubectl create namespace ${a.arcNamespace} --dry-run=client -o yaml | kubectl apply -f -`,
+      createNamespaceLine(a.arcNamespace),
       `kubectl create secret generic ${secretName(a)} --namespace ${a.arcNamespace} \\`,
       `  --from-literal=github_app_id=${a.appId} \\`,
       `  --from-literal=github_app_installation_id=${a.installationId} \\`,
@@ -108,7 +109,7 @@ function installScript(a: GitHubActionsAnswers, trustedCa: boolean): string {
     'set -eu',
     'cd "$(dirname "$0")"',
     `helm upgrade --install arc --namespace ${a.arcControllerNamespace} --create-namespace -f controller-values.yaml${version} ${CONTROLLER_CHART}`,
-    `kubectl create namespace ${a.arcNamespace} --dry-run=client -o yaml | kubectl apply -f -`,
+    createNamespaceLine(a.arcNamespace),
     a.arcAuth === 'app' ? './create-app-secret.sh' : 'kubectl apply -f github-config-secret.yaml',
   ];
   if (trustedCa) lines.push('kubectl apply -f company-ca-configmap.yaml');

@@ -166,6 +166,7 @@ export const githubActions: Platform<GitHubActionsAnswers> = {
   },
   rotation: { placeholder: '/opt/actions-runner or arc/github-config-secret.yaml', hint: 'A host runner has no token to rotate: it is re-registered (its .runner is read to say how). ARC\'s PAT is rotated in its Secret or values.' },
   services: githubServices,
+  publicDomains: ['github.com'],
   vendorApi: githubVendorApi,
   tokenVerify: githubTokenVerify,
   example: {

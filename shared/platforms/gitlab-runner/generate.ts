@@ -5,6 +5,7 @@
  */
 import { err, ok, type Result } from '../../result';
 import { toYaml } from '../../edit/yaml';
+import { createNamespaceCommand } from '../container-notes';
 import type { Artifact, Command, Generated } from '../types';
 import { CONFIG_DIR, CONFIG_PATH, DEFAULT_CA_FILE, type GitlabRunnerAnswers } from './answers';
 import { quoteSystemd, withQuotes } from '../../escape';
@@ -144,7 +145,7 @@ export function generateHelm(a: GitlabRunnerAnswers, token: string, trustedCa?: 
       { path: HELM_VALUES, text, mode: 0o644, secret: false, description: 'Values for the gitlab/gitlab-runner chart (no secret)' },
     ],
     commands: [
-      { title: 'Create the namespace (if it is not there yet)', command: `kubectl create namespace ${a.namespace} --dry-run=client -o yaml | kubectl apply -f -` },
+      createNamespaceCommand(a.namespace),
       { title: 'Put the token in its Secret', command: `kubectl apply -f ${HELM_SECRET}` },
       { title: 'Add the GitLab chart repository', command: 'helm repo add gitlab https://charts.gitlab.io && helm repo update gitlab' },
       { title: 'Install or upgrade the runner', command: `helm upgrade -i gitlab-runner --namespace ${a.namespace} gitlab/gitlab-runner -f ${HELM_VALUES}` },

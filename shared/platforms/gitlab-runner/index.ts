@@ -93,6 +93,7 @@ export const gitlabRunner: Platform<GitlabRunnerAnswers> = {
   caNotes: (file) => [`GitLab Runner trusts it through tls-ca-file = "${file}" in its [[runners]] entry (config.toml), which the Configs step writes when a company CA was trusted; jobs in containers need it in their image or as a CI variable.`],
   rotation: { placeholder: '/etc/gitlab-runner/config.toml', hint: 'The runner rewrites config.toml itself when it renews its token: the file is read again just before writing.' },
   services: [gitlabApiService],
+  publicDomains: ['gitlab.com'],
   vendorApi: gitlabRunnersApi,
   recognise: /\bgitlab-runner\b|\[\[runners\]\]|gitlab\/gitlab-runner|\bglrt-/,
   tokenVerify: gitlabTokenVerify,

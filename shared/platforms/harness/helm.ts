@@ -6,6 +6,7 @@
  * would land in shell history and the process list).
  */
 import { ok, type Result } from '../../result';
+import { createNamespaceCommand } from '../container-notes';
 import type { Command, Generated } from '../types';
 import { toYaml } from '../../edit/yaml';
 import type { HarnessAnswers } from './answers';
@@ -66,7 +67,7 @@ export function generateHelm(a: HarnessAnswers, token: string, trustedCa?: strin
       { path: HELM_VALUES_FILE, text, mode: 0o644, secret: false, description: 'Values for the harness-delegate-ng chart (no secret)' },
     ],
     commands: [
-      { title: 'Create the namespace (if it is not there yet)', command: `kubectl create namespace ${a.namespace} --dry-run=client -o yaml | kubectl apply -f -` },
+      createNamespaceCommand(a.namespace),
       { title: 'Put the token in its Secrets', command: `kubectl apply -f ${HELM_SECRETS_FILE}` },
       ...helmCommands(HELM_VALUES_FILE, a.delegateName, a.namespace),
       {

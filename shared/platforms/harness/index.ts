@@ -1,11 +1,9 @@
 /** Harness delegate (reference/platforms.md §5). */
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
-import { checkToken } from '../../tokens';
+import { tokenGenerator } from '../token-generator';
 import { harnessManager } from './service';
 import { harnessToken } from './token';
-import { err, ok, type Result } from '../../result';
-import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
-import { checkTokenText } from '../../edit/values';
+import type { Endpoint, Platform } from '../types';
 import { harnessAnswers, type HarnessAnswers } from './answers';
 import { generateDocker } from './docker';
 import { generateEcs } from './ecs';
@@ -22,27 +20,18 @@ import { harnessCaNotes } from './ca';
 
 export { harnessAnswers, type HarnessAnswers } from './answers';
 
-const GENERATORS: Record<string, (a: HarnessAnswers, token: string, trustedCa?: string) => Result<Generated>> = {
-  kubernetes: generateKubernetes,
-  helm: generateHelm,
-  docker: generateDocker,
-  ecs: generateEcs,
-  shell: generateShell,
-};
-
-/** Files and commands for a new delegate of `variant`, with the token written where each install type keeps it. */
-function generate(a: HarnessAnswers, credential: Credential, variant: string, extras?: GenerateExtras): Result<Generated> {
-  const gen = GENERATORS[variant];
-  if (!gen) return err('BAD_INPUT', `Unknown variant '${variant}' for the Harness delegate: use ${Object.keys(GENERATORS).join(', ')}.`);
-  if (credential.kind !== 'token') return err('BAD_INPUT', 'The Harness delegate needs its delegate token.');
-  const text = checkTokenText(credential.token, 'The delegate token');
-  if (!text.ok) return text;
-  const verdict = checkToken(harnessToken, credential.token);
-  if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get the delegate token from ${verdict.where}`);
-  // Kubernetes, Helm and Docker mount the company CA where the delegate loads it; ECS and shell installs are told how.
-  const generated = gen(a, credential.token, extras?.trustedCa);
-  return generated.ok ? ok({ ...generated.value, removal: harnessRemoval(variant, a) }) : generated;
-}
+/**
+ * Files and commands for a new delegate of `variant`, with the token written where each install type keeps it.
+ * Kubernetes, Helm and Docker mount the company CA where the delegate loads it; ECS and shell installs are told how.
+ */
+const generate = tokenGenerator<HarnessAnswers>({
+  agent: 'The Harness delegate',
+  token: 'delegate token',
+  getOne: 'the delegate token',
+  spec: harnessToken,
+  variants: { kubernetes: generateKubernetes, helm: generateHelm, docker: generateDocker, ecs: generateEcs, shell: generateShell },
+  removal: harnessRemoval,
+});
 
 export const harness: Platform<HarnessAnswers> = {
   id: 'harness',
@@ -91,5 +80,7 @@ export const harness: Platform<HarnessAnswers> = {
   recognise: /\bDELEGATE_TOKEN\b|harness\/delegate|harness-delegate|\bdelegateToken\b/,
   vendorApi: harnessDelegatesApi,
   caNotes: harnessCaNotes,
+  caInstall: 'Harness mounts it where the delegate loads it',
+  publicDomains: ['harness.io'],
   services: [harnessManager],
 };

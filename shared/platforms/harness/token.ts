@@ -11,6 +11,7 @@ function base64Text(b64: string): string | undefined {
 
 export const harnessToken: TokenSpec = {
   name: 'delegate token',
+  clockSensitive: 'Harness delegates',
   where: 'Harness → Account Settings (or your organization or project) → Delegates → Tokens (the base64 value shown there).',
   check(token) {
     const apiKey = /^(pat|sat)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.exec(token);
