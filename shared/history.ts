@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PLATFORM_IDS } from './platforms';
+import { installRecordSchema } from './remote-contract';
 
 /** Most entries kept; older ones fall off. */
 export const HISTORY_LIMIT = 200;
@@ -24,6 +25,20 @@ export const historyEntrySchema = z.object({
   agents: z.number().int().min(0).optional(),
   /** Files written in place outside an output folder (a token written into an existing install), absolute. */
   paths: z.array(z.string().max(4096)).max(200).optional(),
+  /**
+   * An install on an agent host (the Install step, or a bundle from the Bundles page): the install
+   * record undo works from (paths, modes, hashes, backups: no secret), the host's pin, and whether
+   * it was seen online. One entry per host, port and install root: a later install there replaces it.
+   */
+  hostInstall: z
+    .object({
+      record: installRecordSchema,
+      knownHosts: z.string().max(16384),
+      online: z.boolean(),
+      /** The hop not proven yet, in words, when it was not seen online. */
+      leftAt: z.string().max(2000).optional(),
+    })
+    .optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 

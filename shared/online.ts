@@ -89,10 +89,13 @@ function readWindow(lines: string[], start: number, platform: PlatformId): { hop
     }
   }
   const failure = firstFailure(lines, start, platform);
-  // A failure line belongs to the hop after the last one proven before it (a held hop is not
-  // proven until it held, so a failure after its line fails it).
+  // A failure line belongs to the hop the failure names (a refused key fails 'registered' even
+  // before supervisord saw the process stay up); otherwise to the hop after the last one proven
+  // before it (a held hop is not proven until it held, so a failure after its line fails it).
   let failIdx = -1;
-  if (failure) {
+  const namedHop = failure ? getPlatform(platform)?.failures.find((f) => f.id === failure.diagnosis.failure.id)?.hop : undefined;
+  if (namedHop && hops.includes(namedHop)) failIdx = hops.indexOf(namedHop);
+  else if (failure) {
     let last = -1;
     hops.forEach((hop, i) => {
       const m = matches.get(hop);

@@ -11,6 +11,9 @@ import { hostSchema, portSchema } from './validate';
 
 const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
+/** A read-only vendor token kept in main for the vendor-side check, by reference (the token itself never comes back). */
+export const vendorRefSchema = z.string().regex(/^vt-[0-9a-f]{16}$/);
+
 /** Known_hosts text with the agent host's pin (public data). */
 const knownHostsText = z.string().max(16384);
 
@@ -101,10 +104,19 @@ export const installDraftSchema = z
     record: installRecordSchema,
     /** Seen online at the end of the last install or check. */
     online: z.boolean(),
+    /** The hops as the last install or check saw them (without log lines), for the Done step. */
+    hops: z.array(hopReportSchema.omit({ line: true })).max(20),
+    /** The agent's resolved name, when its log said it. */
+    name: z.string().max(255),
   })
   .partial()
   .strict();
 export type InstallDraft = z.infer<typeof installDraftSchema>;
+
+/** The hops as the draft keeps them: no log line (a draft is saved to disk as typed). */
+export function hopsForDraft(hops: HopReportView[]): NonNullable<InstallDraft['hops']> {
+  return hops.slice(0, 20).map(({ hop, state, detail }) => ({ hop, state, detail: detail.slice(0, 2000) }));
+}
 
 /** The key the host presented, and whether it is the pinned one. */
 export const presentedKeySchema = z.object({
@@ -193,7 +205,7 @@ export function remoteChannels<D extends z.ZodType>(draft: D) {
    * the install got as far as the host; the record is there whenever something was created.
    */
   'remote:install': {
-    input: z.object({ jobId, planId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/), timeoutMs: z.number().int().min(5_000).max(600_000) }).strict(),
+    input: z.object({ jobId, planId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/), timeoutMs: z.number().int().min(5_000).max(600_000), vendorRef: vendorRefSchema.optional() }).strict(),
     output: watchResultSchema.extend({
       record: installRecordSchema.optional(),
       /** When the install itself failed: what happened, files now in place, temp files left. */
@@ -203,9 +215,27 @@ export function remoteChannels<D extends z.ZodType>(draft: D) {
   },
   /** Checks again whether an installed agent is online (its log and service state on the host). */
   'remote:verify': {
-    input: z.object({ jobId, login: hostLoginSchema, platform: z.string().max(64), prefix: prefixSchema, timeoutMs: z.number().int().min(0).max(600_000) }).strict(),
+    input: z.object({ jobId, login: hostLoginSchema, platform: z.string().max(64), prefix: prefixSchema, timeoutMs: z.number().int().min(0).max(600_000), vendorRef: vendorRefSchema.optional() }).strict(),
     output: watchResultSchema,
     job: true as const,
+  },
+  /**
+   * The optional vendor-side confirmation: a separate read-only token (Buildkite read_agents,
+   * Harness core_delegate_view, a Bamboo PAT, GitLab read_api…) pasted for this check alone. Main
+   * keeps it in memory for this window (never in the draft, the store or beside the agent token)
+   * and answers a reference that `remote:install` / `remote:verify` take; the vendor is asked, with
+   * the platform's documented requests, about the agent's resolved name once the log proved it.
+   */
+  'remote:vendor-token': {
+    input: z
+      .object({
+        platform: z.string().max(64),
+        baseUrl: z.string().trim().url('must be a URL, like https://api.buildkite.com').max(2048).refine((u) => /^https?:\/\//i.test(u), 'must start with https:// (or http:// for a server on this network)'),
+        token: z.string().trim().min(8, 'paste the read-only token (at least 8 characters)').max(4096),
+        scope: z.string().trim().max(256).optional(),
+      })
+      .strict(),
+    output: z.object({ vendorRef: vendorRefSchema, needs: z.string() }),
   },
   /** What undo of a record would do on the host (changes nothing). */
   'remote:undo-plan': {

@@ -92,6 +92,21 @@ export class HistoryService {
     return ok(entry);
   }
 
+  /**
+   * Records an install on an agent host: one entry per host, port and install root (a later install
+   * there replaces the earlier entry and goes to the top; its record's backups hold what the
+   * earlier install wrote, so undo still puts the host back in order).
+   */
+  addHostInstall(platform: HistoryEntry['platform'], variant: string | null, hostInstall: NonNullable<HistoryEntry['hostInstall']>): Result<HistoryEntry> {
+    const r = hostInstall.record;
+    const entry: HistoryEntry = { id: `h_${randomBytes(9).toString('base64url')}`, platform, variant, at: this.now().toISOString(), answers: {}, hostInstall };
+    const parsed = historyEntrySchema.safeParse(entry);
+    if (!parsed.success) return err('BAD_INPUT', `The install record cannot be kept in the history: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    const sameHost = (e: HistoryEntry): boolean => Boolean(e.hostInstall && e.hostInstall.record.host === r.host && e.hostInstall.record.port === r.port && e.hostInstall.record.prefix === r.prefix);
+    this.store.set('history', [parsed.data, ...this.list().filter((e) => !sameHost(e))].slice(0, HISTORY_LIMIT));
+    return ok(parsed.data);
+  }
+
   /** The entry as a new draft (Details step, no credential: a new onboarding needs its own). */
   reopen(id: string): Result<Draft> {
     const entry = this.list().find((e) => e.id === id);

@@ -228,6 +228,12 @@ export interface KnownFailure {
   cause: string;
   fix: string;
   action?: FixAction;
+  /**
+   * The hop where this failure happens, when the failure itself says (a refused key fails
+   * 'registered' whether or not supervisord has yet seen the process stay up). Without it, the
+   * online reader places the failure at the hop after the last one proven before its line.
+   */
+  hop?: HopId;
 }
 
 /**

@@ -152,7 +152,7 @@ function newPrefix(): string {
   return p;
 }
 
-test('ArmorCode from the Platform step to online on a real host over SSH, then Undo puts the host back', async ({ app }) => {
+test('ArmorCode from the Platform step to online on a real host over SSH, Done says so, then Undo from History puts the host back', async ({ app }) => {
   test.setTimeout(240_000);
   const remotePort = await freePort();
   await walkToInstall(app, remotePort);
@@ -211,14 +211,40 @@ test('ArmorCode from the Platform step to online on a real host over SSH, then U
   await app.getByRole('button', { name: 'Check again' }).click();
   await expect(app.getByText('Online now.')).toBeVisible({ timeout: 60_000 });
 
-  // Undo from the record: the plan first, then the host is back as it was (created files moved aside).
-  await app.getByRole('button', { name: 'Undo this install…' }).click();
-  const undoPlan = app.getByTestId('undo-plan');
+  // Done reads the install: online on the host with the hops seen (the last check's: it proves SSH
+  // and the agent's hops, not the files again), and Check again runs the watch.
+  const loaded = await invokeFromPage(app, 'draft:load', {});
+  expect(await invokeFromPage(app, 'draft:save', { ...(loaded.value as Record<string, unknown>), step: 'done' })).toMatchObject({ ok: true });
+  await app.reload();
+  await expect(app.getByTestId('done-lead')).toContainText('Online on 127.0.0.1');
+  await expect(app.getByTestId('done-lead')).toHaveAttribute('data-state', 'online');
+  for (const hop of ['ssh', 'started', 'stayed-up', 'registered', 'connected']) await expect(app.getByTestId('done-hops').locator(`li[data-hop="${hop}"]`)).toHaveAttribute('data-state', 'passed');
+  await expect(app.getByTestId('done-host')).not.toContainText('Copy the files to the agent host');
+  await app.getByTestId('done-host').getByRole('button', { name: 'Check again' }).click();
+  await expect(app.getByTestId('done-host-outcome')).toHaveAttribute('data-online', 'yes', { timeout: 60_000 });
+  await expect(app.getByTestId('done-host').getByRole('button', { name: 'Check again' })).toBeEnabled({ timeout: 60_000 });
+  await expectAccessible(app, 'done: online on the host');
+
+  // History lists the install on its host; Undo from there: the plan first, then the host is back
+  // as it was (created files moved aside).
+  await app.getByRole('button', { name: 'History' }).click();
+  const row = app.getByRole('row', { name: /ArmorCode.* on 127\.0\.0\.1/ });
+  await expect(row.getByTestId('history-host-install')).toContainText(`${agentHost.user}@127.0.0.1:${agentHost.port}`);
+  await expect(row.getByTestId('history-host-install')).toContainText('seen online');
+  await row.getByRole('button', { name: /^Undo .* on the host$/ }).click();
+  const panel = app.getByTestId('history-host-undo');
+  await panel.getByRole('button', { name: 'Show the undo plan' }).click();
+  await expect(panel.getByText('give the path of the private key file')).toBeVisible();
+  await panel.getByLabel(/Private key file/).fill(adminKey());
+  await panel.getByRole('button', { name: 'Show the undo plan' }).click();
+  const undoPlan = panel.getByTestId('undo-plan');
   await expect(undoPlan).toContainText(`${prefix}/etc/armorcode/known_hosts: restore backup`);
   await expect(undoPlan).toContainText(`${prefix}/etc/armorcode/private-key.pem: move aside`);
-  await expectAccessible(app, 'install: undo plan');
-  await app.getByRole('button', { name: 'Undo now' }).click();
-  await expect(app.getByTestId('undo-done')).toContainText('Undone', { timeout: 60_000 });
+  expect(await getLoopback(remotePort)).toBe('internal service');
+  await expectAccessible(app, 'history: host undo plan');
+  await panel.getByRole('button', { name: 'Undo now' }).click();
+  await expect(app.getByTestId('history-notice')).toContainText('Undone on 127.0.0.1', { timeout: 60_000 });
+  await expect(app.getByRole('row', { name: /ArmorCode.* on 127\.0\.0\.1/ })).toHaveCount(0);
   expect(tree(prefix)).toEqual(before);
   expect(await getLoopback(remotePort)).toBeNull();
 });

@@ -1,20 +1,48 @@
-/** Handlers of the Install step: the agent host's key, the plan, the install and watch, check again, undo. */
+/** Handlers of the Install step: the agent host's key, the plan, the install and watch, check again, the vendor check's token, undo. */
+import { randomBytes } from 'node:crypto';
 import type { Contract } from '../../../shared/ipc';
+import { HOP_TITLES } from '../../../shared/online';
 import type { HostLogin } from '../../../shared/remote-contract';
 import { getPlatform } from '../../../shared/platforms';
 import type { PlatformId } from '../../../shared/platforms/types';
-import { err, ok } from '../../../shared/result';
+import { err, ok, type Result } from '../../../shared/result';
 import type { Deps } from '../../services/deps';
+import { HistoryService } from '../../services/history';
 import { installAndWatch, installSupport, loginTarget, PlanKeeper, planOnHost, recordOf, sourceFiles } from '../../services/remote/host-flow';
 import { openSession, scanHostKey } from '../../services/remote/session';
 import { planRemoteUndo, runRemoteUndo } from '../../services/remote/undo';
-import { watchOnline } from '../../services/remote/watch';
+import { watchOnline, type VendorCheck } from '../../services/remote/watch';
 import type { Handlers, JobRegistry } from '../dispatch';
 
-type RemoteChannels = Pick<Contract, 'remote:support' | 'remote:host-key' | 'remote:plan' | 'remote:install' | 'remote:verify' | 'remote:undo-plan' | 'remote:undo'>;
+type RemoteChannels = Pick<Contract, 'remote:support' | 'remote:host-key' | 'remote:plan' | 'remote:install' | 'remote:verify' | 'remote:vendor-token' | 'remote:undo-plan' | 'remote:undo'>;
+
+/**
+ * Read-only vendor tokens for the vendor-side check, in memory only (never in the store, the draft
+ * or the vault beside the agent token), each for the window that gave it, for 2 hours.
+ */
+class VendorTokens {
+  private readonly kept = new Map<string, { owner: string; platform: PlatformId; check: VendorCheck; expires: number }>();
+  keep(owner: string, platform: PlatformId, check: VendorCheck): string {
+    const now = Date.now();
+    for (const [ref, k] of this.kept) if (k.expires < now || (k.owner === owner && k.platform === platform)) this.kept.delete(ref);
+    const ref = `vt-${randomBytes(8).toString('hex')}`;
+    this.kept.set(ref, { owner, platform, check, expires: now + 2 * 60 * 60_000 });
+    return ref;
+  }
+  /** The check for this window and platform, or an error saying to paste the token again. */
+  get(owner: string, ref: string | undefined, platform: string): Result<VendorCheck | undefined> {
+    if (!ref) return ok(undefined);
+    const k = this.kept.get(ref);
+    if (!k || k.owner !== owner || k.expires < Date.now()) return err('NOT_FOUND', 'The read-only vendor token is no longer kept (it is kept in memory for 2 hours, for the window that gave it).', 'Paste it again, or leave the vendor check out.');
+    if (k.platform !== platform) return err('BAD_INPUT', `That vendor token was given for ${k.platform}, not ${platform}.`, 'Paste the token for this platform again.');
+    return ok(k.check);
+  }
+}
 
 export function remoteHandlers(deps: Deps, _jobs: JobRegistry, env: Record<string, string | undefined> = process.env): Handlers<RemoteChannels> {
   const plans = new PlanKeeper();
+  const history = new HistoryService(deps.store);
+  const vendorTokens = new VendorTokens();
   /** A session to the host an install record names, logged in as `login` (which must name the same host and port). */
   const recordSession = async (login: HostLogin, record: { host: string; port: number }, signal: AbortSignal) => {
     if (login.host !== record.host || login.port !== record.port) return err('BAD_INPUT', `This install was on ${record.host}:${record.port}, not ${login.host}:${login.port}.`, 'Give the host and port it was installed on.');
@@ -39,18 +67,33 @@ export function remoteHandlers(deps: Deps, _jobs: JobRegistry, env: Record<strin
       const planId = plans.keep(ctx.senderId, target.value, planned.value.planned, made.value.files);
       return ok({ planId, plan: planned.value.planned.plan, hostKey: planned.value.hostKey });
     },
-    'remote:install': async ({ planId, timeoutMs }, ctx) => {
+    'remote:install': async ({ planId, timeoutMs, vendorRef }, ctx) => {
       const kept = plans.take(ctx.senderId, planId);
       if (!kept) return err('NOT_FOUND', 'This plan is no longer available (it is used once, and kept for 30 minutes).', 'Show the plan again, check it, then install.');
-      const r = await installAndWatch(kept, timeoutMs, { signal: ctx.signal, onEvent: (message, fraction, data) => ctx.progress(message, fraction, data) });
+      const vendor = vendorTokens.get(ctx.senderId, vendorRef, kept.planned.plan.platform);
+      if (!vendor.ok) return vendor;
+      const r = await installAndWatch(kept, timeoutMs, { signal: ctx.signal, onEvent: (message, fraction, data) => ctx.progress(message, fraction, data), ...(vendor.value ? { vendor: vendor.value } : {}) });
+      // History lists what is installed on which host, with its record, so it can be undone from there.
+      const platform = r.ok && r.value.record ? getPlatform(r.value.record.platform) : undefined;
+      if (r.ok && r.value.record && platform) {
+        const open = r.value.hops.find((h) => h.state !== 'passed');
+        history.addHostInstall(platform.id, r.value.record.variant || null, {
+          record: r.value.record,
+          knownHosts: kept.target.knownHosts,
+          online: r.value.online,
+          ...(!r.value.online && open ? { leftAt: `${HOP_TITLES[open.hop]}: ${open.state === 'failed' ? 'failed' : ctx.signal.aborted ? 'cancelled before it was seen' : 'not seen'}. ${open.detail}`.slice(0, 2000) } : {}),
+        });
+      }
       if (r.ok && ctx.signal.aborted && !r.value.online) {
         return ok({ ...r.value, hops: r.value.hops.map((h) => (h.state === 'passed' || h.state === 'failed' ? h : { ...h, state: 'not-checked' as const, detail: 'cancelled before this was seen' })) });
       }
       return r;
     },
-    'remote:verify': async ({ login, platform, prefix, timeoutMs }, ctx) => {
+    'remote:verify': async ({ login, platform, prefix, timeoutMs, vendorRef }, ctx) => {
       const p = getPlatform(platform);
       if (!p?.where) return err('BAD_INPUT', `${p?.name ?? platform} has no host install to check here.`);
+      const vendor = vendorTokens.get(ctx.senderId, vendorRef, p.id);
+      if (!vendor.ok) return vendor;
       const target = await loginTarget(login, env);
       if (!target.ok) return target;
       const opened = await openSession(target.value, ctx.signal);
@@ -68,11 +111,19 @@ export function remoteHandlers(deps: Deps, _jobs: JobRegistry, env: Record<strin
           pollMs: 1_000,
           signal: ctx.signal,
           onUpdate: (u) => ctx.progress('Checking', undefined, { kind: 'hops', hops: u.hops, leftMs: u.leftMs, timeoutMs, ...(u.name ? { name: u.name } : {}) }),
+          ...(vendor.value ? { vendor: vendor.value } : {}),
         });
         return ok({ online: result.online, hops: result.hops, ...(result.name ? { name: result.name } : {}) });
       } finally {
         session.close();
       }
+    },
+    'remote:vendor-token': async ({ platform, baseUrl, token, scope }, ctx) => {
+      const p = getPlatform(platform);
+      if (!p?.vendorApi) return err('BAD_INPUT', `${p?.name ?? platform} has no vendor agent list this app can ask.`);
+      if (p.vendorApi.scopeField && !scope) return err('BAD_INPUT', `${p.vendorApi.scopeField.label} is required for this check: ${p.vendorApi.scopeField.help}`);
+      const vendorRef = vendorTokens.keep(ctx.senderId, p.id, { baseUrl, token, ...(scope ? { scope } : {}) });
+      return ok({ vendorRef, needs: p.vendorApi.scope });
     },
     'remote:undo-plan': async ({ login, record }, ctx) => {
       const opened = await recordSession(login, record, ctx.signal);

@@ -19,7 +19,7 @@ import { resolveUserPath } from '../user-path';
 import type { SecretVault } from '../vault';
 import { planRemoteInstall, runRemoteInstall, type InstallPlan, type InstallRecord, type PlannedInstall } from './install';
 import { openSession, type HostTarget } from './session';
-import { logStartNow, watchOnline, type WatchUpdate } from './watch';
+import { logStartNow, watchOnline, type VendorCheck, type WatchUpdate } from './watch';
 
 /** The login for ssh2 from what the renderer named. BAD_INPUT (`field` key.path / key), the key's KEY_* and PASSPHRASE_* codes. */
 export async function loginTarget(login: HostLogin, env: Record<string, string | undefined>): Promise<Result<HostTarget>> {
@@ -160,7 +160,7 @@ function failedHop(hop: HopReport['hop'], e: AppError): HopReport {
 export async function installAndWatch(
   kept: { target: HostTarget; planned: PlannedInstall; files: Artifact[] },
   timeoutMs: number,
-  opts: { signal: AbortSignal; onEvent(message: string, fraction: number | undefined, data?: RemoteEventData): void },
+  opts: { signal: AbortSignal; onEvent(message: string, fraction: number | undefined, data?: RemoteEventData): void; vendor?: VendorCheck },
 ): Promise<Result<InstallOutcome>> {
   const { target, planned } = kept;
   const { plan } = planned;
@@ -219,6 +219,7 @@ export async function installAndWatch(
       timeoutMs,
       signal: opts.signal,
       onUpdate: (u) => show(u.hops, u.leftMs, u.name),
+      ...(opts.vendor ? { vendor: opts.vendor } : {}),
     });
     return ok({ online: result.online, hops: result.hops, ...(result.name ? { name: result.name } : {}), record: done.record });
   } finally {

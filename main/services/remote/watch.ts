@@ -125,7 +125,10 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
         hops = [...hops, { ...report, detail: `health ${report.detail}` }];
       }
     }
-    if (o.vendor && reading.name && hops.every((h) => h.state === 'passed')) hops = [...hops, await vendorCheck(o.platform, reading.name, o.vendor)];
+    // The vendor is asked about the agent's resolved name once the log proved it; a platform whose
+    // log never names the agent (GitLab Runner: the runner id is the scope) is asked without one.
+    const vendorName = reading.name ?? (platform?.online.some((s) => s.kind === 'log' && s.name !== undefined) ? undefined : '');
+    if (o.vendor && vendorName !== undefined && hops.every((h) => h.state === 'passed')) hops = [...hops, await vendorCheck(o.platform, vendorName, o.vendor)];
     const online = hops.length > 0 && hops.every((h) => h.state === 'passed');
     last = { hops: [...(o.before ?? []), ...hops], ...(reading.name ? { name: reading.name } : {}), leftMs: Math.max(0, deadline - Date.now()), online };
     o.onUpdate?.(last);

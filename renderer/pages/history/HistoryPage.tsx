@@ -6,6 +6,7 @@ import { api } from '../../api';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorNote } from '../../components/ErrorNote';
 import type { PageProps, PageView } from '../types';
+import { HostUndo } from './HostUndo';
 import { WrittenFiles } from './WrittenFiles';
 
 function HistoryPage({ navigate }: PageProps): React.JSX.Element {
@@ -14,6 +15,7 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
   const [error, setError] = useState<AppError | null>(null);
   const [notice, setNotice] = useState('');
   const [inspecting, setInspecting] = useState<{ id: string; label: string } | null>(null);
+  const [undoing, setUndoing] = useState<{ entry: HistoryEntry; label: string } | null>(null);
 
   const load = useCallback(
     () =>
@@ -39,15 +41,23 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
     await load();
   };
 
+  // Undone on the host: the entry goes (the host is as it was before the install).
+  const hostUndone = async (entry: HistoryEntry, asideDir: string): Promise<void> => {
+    setUndoing(null);
+    await api.invoke('history:remove', { id: entry.id });
+    setNotice(`Undone on ${entry.hostInstall?.record.host ?? 'the host'}: created files are in ${asideDir} on the host.`);
+    await load();
+  };
+
   return (
     <main className="page" aria-labelledby={`${id}-title`}>
       <h1 id={`${id}-title`}>History</h1>
       <p className="lead">
-        Every write: onboardings with their output folders and bundles, and tokens written into existing installs. No secret is kept here; reopening an
+        Every write: onboardings with their output folders and bundles, tokens written into existing installs, and installs on agent hosts. No secret is kept here; reopening an
         onboarding starts a new draft that needs its own credential.
       </p>
       {error ? <ErrorNote error={error} /> : null}
-      <p role="status" className="sr-only">
+      <p role="status" className={notice.startsWith('Undone on') ? 'ok' : 'sr-only'} data-testid="history-notice">
         {notice}
       </p>
       {entries === null ? (
@@ -70,7 +80,8 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
             {entries.map((e) => {
               const platform = getPlatform(e.platform);
               const variant = platform?.variants.find((v) => v.id === e.variant);
-              const label = `${platform?.name ?? e.platform}${variant ? ` (${variant.name})` : e.paths ? ' (token written in place)' : ''}`;
+              const hi = e.hostInstall;
+              const label = `${platform?.name ?? e.platform}${variant ? ` (${variant.name})` : e.paths ? ' (token written in place)' : ''}${hi ? ` on ${hi.record.host}` : ''}`;
               return (
                 <tr key={e.id}>
                   <th scope="row">
@@ -81,7 +92,12 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
                     <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
                   </td>
                   <td>
-                    {e.paths ? (
+                    {hi ? (
+                      <div data-testid="history-host-install">
+                        <code>{`${hi.record.user}@${hi.record.host}:${hi.record.port}`}</code> under <code>{hi.record.prefix}</code>, {hi.record.files.length} file(s){' '}
+                        {hi.online ? <span className="ok">seen online</span> : <span className="muted">not seen online{hi.leftAt ? ` (${hi.leftAt})` : ''}</span>}
+                      </div>
+                    ) : e.paths ? (
                       e.paths.map((p) => (
                         <code key={p} className="history-path">
                           {p}
@@ -104,7 +120,17 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
                   </td>
                   <td>
                     <div className="history-actions">
-                      {e.paths ? null : (
+                      {hi ? (
+                        <button
+                          type="button"
+                          className="small"
+                          onClick={() => setUndoing({ entry: e, label })}
+                          aria-label={`Undo ${label} from ${new Date(e.at).toLocaleString()} on the host`}
+                        >
+                          Undo on the host…
+                        </button>
+                      ) : null}
+                      {e.paths || hi ? null : (
                         <button
                           type="button"
                           className="small"
@@ -140,6 +166,15 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
           </tbody>
         </table>
       )}
+      {undoing?.entry.hostInstall ? (
+        <HostUndo
+          key={undoing.entry.id}
+          install={undoing.entry.hostInstall}
+          label={undoing.label}
+          onUndone={(aside) => void hostUndone(undoing.entry, aside)}
+          onClose={() => setUndoing(null)}
+        />
+      ) : null}
       {inspecting ? <WrittenFiles key={inspecting.id} entryId={inspecting.id} label={inspecting.label} onClose={() => setInspecting(null)} /> : null}
     </main>
   );

@@ -4,6 +4,7 @@ import type { AppError } from '../../../shared/result';
 import { api } from '../../api';
 import { NextSteps, requestOf } from '../configs/ConfigsStep';
 import type { StepProps, StepView } from '../types';
+import { HostDone, hostOutcome } from './HostDone';
 import { bundlePathOf, DIAGNOSE, LEADS, nameOf, Section, ToStep, ProblemNote, type DoneState } from './parts';
 
 type Check = { key: string; plan: ConfigsPlan | null; error: AppError | null };
@@ -31,6 +32,8 @@ function useFolderCheck(props: StepProps): { request: boolean; check: Check | nu
 /** An onboarding that generates files: which are in the output folder as generated, and what is left. */
 function GeneratedDone(props: StepProps & { name: string; bundle: string | null }): React.JSX.Element {
   const { update, name, bundle } = props;
+  // Installed on the agent host from the Install step: that is what Done reports first.
+  const host = props.draft.install?.record ? hostOutcome(props.draft.install) : null;
   const { request, check } = useFolderCheck(props);
   const plan = check?.plan ?? null;
   const inPlace = plan?.files.filter((f) => f.status === 'same') ?? [];
@@ -48,9 +51,10 @@ function GeneratedDone(props: StepProps & { name: string; bundle: string | null 
             : 'nothing-written';
   return (
     <>
-      <p className="lead" data-testid="done-lead" data-state={state}>
-        {name}: {state === 'written' ? `the files are ${LEADS.written}` : LEADS[state]}
+      <p className="lead" data-testid="done-lead" data-state={host ? (host.online ? 'online' : 'installed') : state}>
+        {name}: {host ? host.lead : state === 'written' ? `the files are ${LEADS.written}` : LEADS[state]}
       </p>
+      {host ? <HostDone draft={props.draft} update={update} platform={props.platform} /> : null}
       {check?.error ? (
         <Section id="done-problem" title="The output folder cannot be checked" pending>
           <ProblemNote error={check.error} />
@@ -78,7 +82,7 @@ function GeneratedDone(props: StepProps & { name: string; bundle: string | null 
       </Section>
       <Section id="done-left" title="Left to do" pending>
         <ul>
-          {!request ? (
+          {!request && !host ? (
             <li>
               Write the files on the Configs step, or carry the bundle made on the Export step to the agent host.{' '}
               <ToStep update={update} step="configs" label="Go to Configs" />
@@ -90,10 +94,12 @@ function GeneratedDone(props: StepProps & { name: string; bundle: string | null 
               {unwritten.map((f) => f.path).join(', ')}. <ToStep update={update} step="configs" label="Go to Configs" />
             </li>
           ) : null}
-          <li>
-            Copy the files to the agent host{bundle ? ' (or the bundle, and check it there with agent-onboard bundle verify)' : ''}, then run the commands below
-            there.
-          </li>
+          {host ? null : (
+            <li>
+              Copy the files to the agent host{bundle ? ' (or the bundle, and check it there with agent-onboard bundle verify)' : ''}, then run the commands
+              below there.
+            </li>
+          )}
           {DIAGNOSE}
         </ul>
         {plan ? <NextSteps plan={plan} /> : null}

@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { ChannelInput, ChannelOutput } from '../../../shared/ipc';
 import type { PlatformId } from '../../../shared/platforms/types';
 import { mergeKnownHosts, unpinHost } from '../../../shared/known-hosts';
-import type { InstallDraft } from '../../../shared/remote-contract';
+import { hopsForDraft, type InstallDraft } from '../../../shared/remote-contract';
 import type { AppError } from '../../../shared/result';
 import { api } from '../../api';
 import { CommandList } from '../../components/CommandList';
@@ -12,6 +12,7 @@ import { useJob } from '../../components/useJob';
 import type { StepProps, StepView } from '../types';
 import { isPinnedLine, loginOf, plannedHops, readEvents } from './install-state';
 import { AgentHostKey, HopList, hopsLine, PlanView, UndoPlanView } from './parts';
+import { VendorConfirm } from './VendorConfirm';
 
 type Support = ChannelOutput<'remote:support'>;
 /** What is installed: the wizard's draft, or a bundle file (the Bundles page). */
@@ -62,6 +63,8 @@ export function InstallPanel({ source, platformId, install, set }: { source: Ins
   const { support, error: supportError } = useSupport(source, install.prefix?.trim() || '/');
   const [touched, setTouched] = useState(false);
   const [timeoutS, setTimeoutS] = useState('90');
+  // The optional vendor check's token is kept in main; this window holds only its reference.
+  const [vendorRef, setVendorRef] = useState<string | undefined>(undefined);
   const scan = useJob('remote:host-key', { cancelOnUnmount: true, startMessage: 'Reading the host key…' });
   const planJob = useJob('remote:plan', { cancelOnUnmount: true, startMessage: 'Logging in and reading the host…' });
   const installJob = useJob('remote:install', { startMessage: 'Starting the install…' });
@@ -100,14 +103,14 @@ export function InstallPanel({ source, platformId, install, set }: { source: Ins
   const runInstall = async (): Promise<void> => {
     if (!planJob.value) return;
     const seconds = Math.min(600, Math.max(5, Number(timeoutS) || 90));
-    const r = await installJob.start({ planId: planJob.value.planId, timeoutMs: seconds * 1000 });
+    const r = await installJob.start({ planId: planJob.value.planId, timeoutMs: seconds * 1000, ...(vendorRef ? { vendorRef } : {}) });
     planJob.reset();
-    if (r.ok) set({ ...(r.value.record ? { record: r.value.record } : {}), online: r.value.online });
+    if (r.ok) set({ ...(r.value.record ? { record: r.value.record } : {}), online: r.value.online, hops: hopsForDraft(r.value.hops), ...(r.value.name ? { name: r.value.name } : {}) });
   };
   const checkAgain = async (): Promise<void> => {
     if (!('login' in login) || !platformId) return;
-    const r = await verify.start({ login: login.login, platform: platformId, prefix: install.record?.prefix ?? login.prefix, timeoutMs: 20_000 });
-    if (r.ok) set({ online: r.value.online });
+    const r = await verify.start({ login: login.login, platform: platformId, prefix: install.record?.prefix ?? login.prefix, timeoutMs: 20_000, ...(vendorRef ? { vendorRef } : {}) });
+    if (r.ok) set({ online: r.value.online, hops: hopsForDraft(r.value.hops), ...(r.value.name ? { name: r.value.name } : {}) });
   };
 
   if (supportError) return <ErrorNote error={supportError} testId="install-error" />;
@@ -180,6 +183,7 @@ export function InstallPanel({ source, platformId, install, set }: { source: Ins
         )}
       </section>
 
+      {ready && <VendorConfirm platformId={platformId} vendorRef={vendorRef} onRef={setVendorRef} />}
       {ready && !installJob.running && (
         <div className="button-row">
           <button type="button" className={planJob.value ? 'secondary' : ''} onClick={showPlan} disabled={planJob.running}>
@@ -322,7 +326,7 @@ function InstallStepView({ draft, update, platform }: StepProps): React.JSX.Elem
       set={(patch) => {
         if (patch) return update({ install: { ...install, ...patch } });
         // Undone: the record and its outcome go; the host and its pin stay for another install.
-        const { record: _record, online: _online, ...rest } = install;
+        const { record: _record, online: _online, hops: _hops, name: _name, ...rest } = install;
         update({ install: rest });
       }}
     />

@@ -54,3 +54,17 @@ export const HOP_STATE_WORDS: Record<HopReportView['state'], string> = { passed:
 
 /** "0644" for a mode. */
 export const modeText = (mode: number): string => mode.toString(8).padStart(4, '0');
+
+type Hops = NonNullable<InstallDraft['hops']>;
+
+/** Where an install on a host stands, in one sentence: online, or the hop left and why. */
+export function hostOutcome(install: InstallDraft): { online: boolean; lead: string } {
+  const record = install.record;
+  if (!record) return { online: false, lead: '' };
+  const hops: Hops = install.hops ?? [];
+  if (install.online) return { online: true, lead: `Online on ${record.host}${install.name ? ` as ${install.name}` : ''}.` };
+  const left = hops.find((h) => h.state !== 'passed');
+  if (!left) return { online: false, lead: `Installed on ${record.host}; not seen online yet.` };
+  const how = left.state === 'failed' ? 'failed' : left.state === 'pending' ? 'is pending approval' : 'was not seen yet';
+  return { online: false, lead: `Installed on ${record.host}; not seen online: "${HOP_TITLES[left.hop]}" ${how}. ${left.detail}` };
+}

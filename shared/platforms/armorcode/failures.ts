@@ -8,6 +8,7 @@ import type { KnownFailure } from '../types';
 export const armorcodeFailures: KnownFailure[] = [
   {
     id: 'armorcode-unreachable-22',
+    hop: 'registered',
     title: 'The ArmorCode server cannot be reached on port 22',
     patterns: [
       /FAILED connecting to server/i,
@@ -20,6 +21,7 @@ export const armorcodeFailures: KnownFailure[] = [
   },
   {
     id: 'armorcode-exit-status-1',
+    hop: 'stayed-up',
     title: 'The tunnel exits at once ("exit status 1; not expected")',
     patterns: [
       /exited: \S+ \(exit status 1; not expected\)/,
@@ -32,6 +34,7 @@ export const armorcodeFailures: KnownFailure[] = [
   },
   {
     id: 'armorcode-remote-port-in-use',
+    hop: 'connected',
     title: 'The remote port is still held on the server',
     patterns: [/remote port forwarding failed for listen port \d+/i],
     cause: 'The ArmorCode server still has the remote port bound, usually by a stale session of this agent (a connection that died without closing), or a second agent with the same ports is running. With ExitOnForwardFailure=yes the tunnel exits instead of running without its forward.',
@@ -39,6 +42,7 @@ export const armorcodeFailures: KnownFailure[] = [
   },
   {
     id: 'armorcode-host-key',
+    hop: 'registered',
     title: "The server's host key does not match the pinned one",
     patterns: [/REMOTE HOST IDENTIFICATION HAS CHANGED/, /Host key verification failed/, /No \S+ host key is known for/],
     cause: 'The agent checks the server\'s SSH host key against the pinned known_hosts (StrictHostKeyChecking=yes) and the key the server showed is not there: the key changed, the port changed (22 and 443 pin separately), or something is intercepting the connection.',
@@ -47,6 +51,7 @@ export const armorcodeFailures: KnownFailure[] = [
   },
   {
     id: 'armorcode-publickey-denied',
+    hop: 'registered',
     title: 'The server refuses the key',
     patterns: [/Permission denied \(publickey/],
     cause: 'The ArmorCode server does not know this public key for this SSH user: the key was not sent to ArmorCode yet, a different key pair is in use, or the user name is wrong.',
@@ -55,6 +60,7 @@ export const armorcodeFailures: KnownFailure[] = [
   },
   {
     id: 'armorcode-key-permissions',
+    hop: 'registered',
     title: 'The private key is readable by others',
     patterns: [/UNPROTECTED PRIVATE KEY FILE/, /Permissions 0\d{3} for '[^']*' are too open/],
     cause: 'ssh ignores a private key that other users can read.',

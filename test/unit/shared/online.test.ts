@@ -4,7 +4,7 @@
  * where they happened by the Diagnostics engine, only the latest attempt counting.
  */
 import { describe, expect, it } from 'vitest';
-import { logSaysOnline, readHealth, readOnlineLog, readVendorAgents } from '../../../shared/online';
+import { logHops, logSaysOnline, readHealth, readOnlineLog, readVendorAgents } from '../../../shared/online';
 import { getPlatform, PLATFORMS } from '../../../shared/platforms';
 import type { VendorApi } from '../../../shared/platforms/types';
 import { buildkiteOnline } from '../../../shared/platforms/buildkite/online';
@@ -55,6 +55,47 @@ describe('ArmorCode (autossh under supervisord, ssh at LogLevel=VERBOSE)', () =>
   it('names a refused key', () => {
     const r = readOnlineLog('armorcode', [...AC_START, AC_RUNNING, 'user@tunnel.example.com: Permission denied (publickey).'].join('\n'));
     expect(r.hops.find((h) => h.state === 'failed')?.hop).toBe('registered');
+  });
+});
+
+// One real line per known ArmorCode failure (OpenSSH, autossh and supervisord messages, as the
+// Diagnostics tests quote them), with the hop where it happens.
+const AC_FAILURES: [id: string, line: string, hop: string][] = [
+  ['armorcode-unreachable-22', 'ssh: connect to host tunnel.example.com port 22: Connection timed out', 'registered'],
+  ['armorcode-exit-status-1', "2026-12-07 03:10:01,002 INFO exited: tunnel-jira (exit status 1; not expected)", 'stayed-up'],
+  ['armorcode-remote-port-in-use', 'Error: remote port forwarding failed for listen port 5000', 'connected'],
+  ['armorcode-host-key', 'Host key verification failed.', 'registered'],
+  ['armorcode-publickey-denied', 'user@tunnel.example.com: Permission denied (publickey).', 'registered'],
+  ['armorcode-key-permissions', "Permissions 0644 for '/etc/armorcode/private-key.pem' are too open.", 'registered'],
+];
+
+describe('ArmorCode failures are placed at the hop where they happen', () => {
+  it('names a hop for every known failure, and only hops its log can prove', () => {
+    const ac = getPlatform('armorcode')!;
+    expect(AC_FAILURES.map(([id]) => id).sort()).toEqual(ac.failures.map((f) => f.id).sort());
+    for (const p of PLATFORMS) for (const f of p.failures) if (f.hop) expect(logHops(p.id), `${p.id} ${f.id}`).toContain(f.hop);
+  });
+
+  for (const [id, line, hop] of AC_FAILURES) {
+    const expectAt = (text: string[]): void => {
+      const r = readOnlineLog('armorcode', text.join('\n'));
+      const failed = r.hops.filter((h) => h.state === 'failed');
+      expect(failed.map((h) => h.hop), text.join(' | ')).toEqual([hop]);
+      expect(failed[0]!.failure?.id).toBe(id);
+    };
+    it(`${id} at "${hop}", before supervisord saw the process stay up, after it, and in autossh's restart loop`, () => {
+      // ssh fails within a second, long before supervisord's startsecs: no RUNNING line yet.
+      expectAt([...AC_START, line]);
+      expectAt([...AC_START, line, AC_RUNNING]);
+      expectAt([...AC_START, AC_RUNNING, line]);
+      expectAt([...AC_START, line, '2026/12/07 03:10:01 autossh[4242]: ssh exited with error status 255; restarting ssh', '2026/12/07 03:10:01 autossh[4242]: starting ssh (count 2)']);
+    });
+  }
+
+  it('a refused key no longer shows as "Process stayed up" failing (the case seen on the loopback host)', () => {
+    const r = readOnlineLog('armorcode', [...AC_START, 'acme@127.0.0.1: Permission denied (publickey).'].join('\n'));
+    expect(r.hops.find((h) => h.hop === 'stayed-up')?.state).not.toBe('failed');
+    expect(r.hops.find((h) => h.hop === 'registered')?.state).toBe('failed');
   });
 });
 

@@ -81,3 +81,46 @@ describe('scrubAnswers keeps settings that only mention a token', () => {
     });
   });
 });
+
+describe('host installs in the history', () => {
+  const record = (host: string, prefix = '/', id = 'inst-1') => ({
+    id,
+    at: '2026-01-02T03:04:05.000Z',
+    host,
+    port: 22,
+    user: 'deploy',
+    prefix,
+    platform: 'armorcode',
+    variant: 'supervisord',
+    files: [{ target: `${prefix === '/' ? '' : prefix}/etc/armorcode/private-key.pem`, sha256: 'a'.repeat(64), mode: 0o600 }],
+    dirsCreated: [],
+    stop: [],
+    agentMade: [],
+    where: {},
+  });
+
+  it('keeps one entry per host (and install root), newest first, with the record undo works from and no secret', () => {
+    const store = new MemoryStore();
+    let t = 0;
+    const h = new HistoryService(store, () => new Date(Date.UTC(2026, 0, 2, 3, 4, t++)));
+    const pin = '[10.0.0.5]:22 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
+    expect(h.addHostInstall('armorcode', 'supervisord', { record: record('10.0.0.5'), knownHosts: pin, online: false, leftAt: 'Registered with the server: failed.' }).ok).toBe(true);
+    expect(h.addHostInstall('armorcode', 'supervisord', { record: record('10.0.0.6'), knownHosts: pin, online: true }).ok).toBe(true);
+    expect(h.addHostInstall('armorcode', 'supervisord', { record: record('10.0.0.5', '/', 'inst-2'), knownHosts: pin, online: true }).ok).toBe(true);
+    expect(h.addHostInstall('armorcode', 'supervisord', { record: record('10.0.0.5', '/srv/test'), knownHosts: pin, online: true }).ok).toBe(true);
+    const rows = h.list();
+    expect(rows.map((e) => `${e.hostInstall?.record.host}${e.hostInstall?.record.prefix}:${e.hostInstall?.record.id}`)).toEqual(['10.0.0.5/srv/test:inst-1', '10.0.0.5/:inst-2', '10.0.0.6/:inst-1']);
+    expect(rows[1]).toMatchObject({ platform: 'armorcode', variant: 'supervisord', answers: {}, hostInstall: { online: true, knownHosts: pin } });
+    expect(JSON.stringify(store.get('history'))).not.toMatch(/PRIVATE KEY/);
+    // Onboardings and host installs live side by side.
+    expect(h.add(draft()).ok).toBe(true);
+    expect(h.list()).toHaveLength(4);
+  });
+
+  it('refuses a record that is not one (nothing stored)', () => {
+    const store = new MemoryStore();
+    const h = new HistoryService(store);
+    expect(h.addHostInstall('armorcode', null, { record: { ...record('10.0.0.5'), files: [{ target: 'relative/path', sha256: 'x', mode: 1 }] }, knownHosts: '', online: false })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(h.list()).toEqual([]);
+  });
+});

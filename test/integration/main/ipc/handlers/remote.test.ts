@@ -6,7 +6,9 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -33,13 +35,14 @@ let tunnelKeyId: string;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of several channels, read field by field
 type Answer = { ok: boolean; value?: any; error?: any };
 
-function setup(senderId = 'w1', env: Record<string, string> = {}): { call(channel: string, input: unknown): Promise<Answer>; events: JobEvent[] } {
+function setup(senderId = 'w1', env: Record<string, string> = {}): { call(channel: string, input: unknown): Promise<Answer>; events: JobEvent[]; store: MemoryStore } {
   const jobs = new JobRegistry();
-  const deps = { mode: 'browser', version: 'test', store: new MemoryStore(), cipher: NO_CIPHER, dataDir: dir, vault } as Deps;
+  const store = new MemoryStore();
+  const deps = { mode: 'browser', version: 'test', store, cipher: NO_CIPHER, dataDir: dir, vault } as Deps;
   const handlers = remoteHandlers(deps, jobs, env);
   const events: JobEvent[] = [];
   const ctx: CallContext = { senderId, jobs, emit: (e) => events.push(e) };
-  return { call: (channel, input) => dispatch(remoteContract, handlers as never, channel, input, ctx), events };
+  return { call: (channel, input) => dispatch(remoteContract, handlers as never, channel, input, ctx), events, store };
 }
 
 const draft = (): Draft => ({
@@ -142,5 +145,98 @@ describe('remote:* channels', () => {
     expect(planned.ok, JSON.stringify(planned.error)).toBe(true);
     expect(planned.value.plan.files).toContainEqual(expect.objectContaining({ target: `${prefix}/etc/armorcode/private-key.pem`, mode: 0o600, secret: true }));
     expect(await call('remote:support', { source: { ...source, sha256: '0'.repeat(64) } })).toMatchObject({ ok: false, error: { code: 'FILE_CHANGED' } });
+  });
+});
+
+/**
+ * The optional vendor-side confirmation, end to end over the channels: the read-only token given
+ * once and kept in main (only a reference comes back), then Check again on a real host over SSH
+ * reads the runner's log and asks the vendor. GitLab Runner is the host-installable platform with
+ * a vendor agent API; GitLab itself is a STAND-IN (a loopback HTTP server answering GET
+ * /api/v4/runners/:id with the documented shape, doc/api/runners.md), since no GitLab is reachable
+ * from here. Its log lines are the runner's own (commands/multi.go, commands/verify.go, network/gitlab.go).
+ */
+describe('remote:vendor-token and the vendor check (GitLab stand-in)', () => {
+  const READ_TOKEN = 'glpat-readonly-0123456789abcdef';
+  let gitlab: http.Server;
+  let base: string;
+  const seen: { url: string; token: string | undefined }[] = [];
+  let answer: { status: number; body: unknown } = { status: 200, body: { id: 42, description: 'ci-host-1', status: 'online', paused: false, contacted_at: '2026-12-07T13:00:00Z' } };
+
+  beforeAll(async () => {
+    gitlab = http.createServer((req, res) => {
+      seen.push({ url: req.url ?? '', token: req.headers['private-token'] as string | undefined });
+      const a = req.url === '/api/v4/runners/42' ? answer : { status: 404, body: { message: '404 Not found' } };
+      res.writeHead(a.status, { 'content-type': 'application/json' }).end(JSON.stringify(a.body));
+    });
+    await new Promise<void>((r) => gitlab.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(gitlab.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => gitlab.close(() => r())));
+
+  /** A runner "installed" under a prefix on the host: its log file and a pid file naming a live process. */
+  function runnerOnHost(lines: string[]): string {
+    const prefix = mkdtempSync(path.join(dir, 'glr-'));
+    mkdirSync(path.join(prefix, 'var/log'), { recursive: true });
+    mkdirSync(path.join(prefix, 'run'), { recursive: true });
+    writeFileSync(path.join(prefix, 'var/log/gitlab-runner.log'), `${lines.join('\n')}\n`);
+    writeFileSync(path.join(prefix, 'run/gitlab-runner.pid'), `${process.pid}\n`);
+    return prefix;
+  }
+  const ONLINE = [
+    'Runtime platform                                    arch=amd64 os=linux pid=812 revision=1d3d2bc4 version=17.6.0',
+    'Configuration loaded                                builds=0 max_builds=1',
+    'Verifying runner... is valid                        runner=AbCdEfGh',
+    'Checking for jobs... received                       job=1 repo_url=https://gitlab.corp.example/g/p.git runner=AbCdEfGh',
+  ];
+
+  it('keeps the token in main (a reference only comes back), asks the vendor about the runner once the log proved it, and names 401 and "offline"', async () => {
+    const w1 = setup('w1');
+    const login = { host: '127.0.0.1', port: sshd.port, user: sshd.user, key: { kind: 'file', path: path.join(dir, 'admin') }, knownHosts: `${sshd.knownHostsLine}\n` };
+    const prefix = runnerOnHost(ONLINE);
+
+    // Bad input is refused with a clear message, and nothing is kept.
+    expect(await w1.call('remote:vendor-token', { platform: 'gitlab-runner', baseUrl: base, token: READ_TOKEN })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringMatching(/Runner ID is required/) } });
+    expect(await w1.call('remote:vendor-token', { platform: 'armorcode', baseUrl: base, token: READ_TOKEN })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringMatching(/no vendor agent list/) } });
+    expect(await w1.call('remote:vendor-token', { platform: 'gitlab-runner', baseUrl: 'ftp://x', token: READ_TOKEN, scope: '42' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+
+    const kept = await w1.call('remote:vendor-token', { platform: 'gitlab-runner', baseUrl: base, token: READ_TOKEN, scope: '42' });
+    expect(kept).toMatchObject({ ok: true, value: { vendorRef: expect.stringMatching(/^vt-[0-9a-f]{16}$/), needs: expect.stringMatching(/read_api/) } });
+    expect(JSON.stringify(kept)).not.toContain(READ_TOKEN);
+    const vendorRef = kept.value.vendorRef as string;
+
+    const verified = await w1.call('remote:verify', { jobId: 'v1', login, platform: 'gitlab-runner', prefix, timeoutMs: 5_000, vendorRef });
+    expect(verified.ok, JSON.stringify(verified.error)).toBe(true);
+    expect(verified.value.hops.map((h: { hop: string; state: string }) => `${h.hop}:${h.state}`)).toEqual(['ssh:passed', 'started:passed', 'registered:passed', 'connected:passed', 'vendor:passed']);
+    expect(verified.value.hops.at(-1).detail).toMatch(/GitLab lists runner "ci-host-1" as online/);
+    expect(verified.value.online).toBe(true);
+    // Asked with the read-only token, in its documented header; never echoed in an answer or an event.
+    expect(seen.at(-1)).toEqual({ url: '/api/v4/runners/42', token: READ_TOKEN });
+    expect(JSON.stringify(verified)).not.toContain(READ_TOKEN);
+    expect(JSON.stringify(w1.events)).not.toContain(READ_TOKEN);
+    // Not in the store either (the draft, the history and persisted secrets live there), nor in the vault beside the agent token.
+    expect(JSON.stringify(['history', 'secrets', 'draft'].map((k) => w1.store.get(k) ?? null))).not.toContain(READ_TOKEN);
+    expect(vault.knownTokens()).not.toContain(READ_TOKEN);
+
+    // The vendor refuses the token: the vendor hop fails and says what to do.
+    answer = { status: 401, body: { message: '401 Unauthorized' } };
+    const refused = await w1.call('remote:verify', { jobId: 'v2', login, platform: 'gitlab-runner', prefix, timeoutMs: 5_000, vendorRef });
+    expect(refused.value.online).toBe(false);
+    expect(refused.value.hops.at(-1)).toMatchObject({ hop: 'vendor', state: 'failed', detail: expect.stringMatching(/refused the read-only token \(401\)/) });
+    // GitLab lists the runner as offline: not online, whatever the log says.
+    answer = { status: 200, body: { id: 42, description: 'ci-host-1', status: 'offline', contacted_at: '2026-12-06T10:00:00Z' } };
+    const offline = await w1.call('remote:verify', { jobId: 'v3', login, platform: 'gitlab-runner', prefix, timeoutMs: 5_000, vendorRef });
+    expect(offline.value.hops.at(-1)).toMatchObject({ hop: 'vendor', state: 'failed', detail: expect.stringMatching(/as offline/) });
+
+    // The vendor is not asked before the log proves the runner connected.
+    const asked = seen.length;
+    const early = await w1.call('remote:verify', { jobId: 'v4', login, platform: 'gitlab-runner', prefix: runnerOnHost(ONLINE.slice(0, 2)), timeoutMs: 0, vendorRef });
+    expect(early.value.hops.map((h: { hop: string }) => h.hop)).not.toContain('vendor');
+    expect(seen.length).toBe(asked);
+
+    // The reference is this window's, for this platform; an unknown one says to paste again.
+    expect(await setup('w2').call('remote:verify', { jobId: 'v5', login, platform: 'gitlab-runner', prefix, timeoutMs: 0, vendorRef })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await w1.call('remote:verify', { jobId: 'v6', login, platform: 'armorcode', prefix, timeoutMs: 0, vendorRef })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(await w1.call('remote:install', { jobId: 'i9', planId: 'plan-0000', timeoutMs: 5000, vendorRef })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });

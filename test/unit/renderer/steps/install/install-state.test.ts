@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../../../shared/ipc';
-import { isPinnedLine, loginOf, plannedHops, readEvents } from '../../../../../renderer/steps/install/install-state';
+import { hostOutcome, isPinnedLine, loginOf, plannedHops, readEvents } from '../../../../../renderer/steps/install/install-state';
+import { hopsForDraft, installDraftSchema } from '../../../../../shared/remote-contract';
 
 const KEY = 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
 
@@ -45,5 +46,30 @@ describe('readEvents', () => {
 describe('plannedHops', () => {
   it('lists ArmorCode hops from SSH to connected, none seen yet', () => {
     expect(plannedHops('armorcode').map((h) => `${h.hop}:${h.state}`)).toEqual(['ssh:not-checked', 'files:not-checked', 'started:not-checked', 'stayed-up:not-checked', 'registered:not-checked', 'connected:not-checked']);
+  });
+});
+
+describe('what the Done step says about an install on a host', () => {
+  const record = { id: 'inst-1', at: '2026-12-07T13:00:00Z', host: 'agent1.internal', port: 22, user: 'deploy', prefix: '/', platform: 'armorcode', variant: 'supervisord', files: [], dirsCreated: [], stop: [], agentMade: [], where: {} };
+  const hops = hopsForDraft([
+    { hop: 'ssh', state: 'passed', detail: 'deploy@agent1.internal:22' },
+    { hop: 'started', state: 'passed', detail: 'autossh started ssh', line: 'starting ssh (count 1)' },
+    { hop: 'registered', state: 'failed', detail: 'The server refuses the key: send public-key.pem', line: 'acme@tunnel: Permission denied (publickey).' },
+    { hop: 'connected', state: 'not-checked', detail: 'waits for the hop before it' },
+  ]);
+
+  it('keeps the hops in the draft without their log lines, and the draft schema takes them', () => {
+    expect(hops.every((h) => !('line' in h))).toBe(true);
+    expect(installDraftSchema.safeParse({ record, online: false, hops, name: 'tunnel-jira' }).success).toBe(true);
+  });
+
+  it('"Online on HOST" only when it was seen online; otherwise the hop left and why', () => {
+    expect(hostOutcome({ record, online: true, hops: hops.map((h) => ({ ...h, state: 'passed' as const })), name: 'ci-host-1' })).toEqual({ online: true, lead: 'Online on agent1.internal as ci-host-1.' });
+    const failed = hostOutcome({ record, online: false, hops });
+    expect(failed.online).toBe(false);
+    expect(failed.lead).toBe('Installed on agent1.internal; not seen online: "Registered with the server" failed. The server refuses the key: send public-key.pem');
+    expect(hostOutcome({ record, online: false, hops: [{ hop: 'connected', state: 'waiting', detail: 'waiting for the session to hold' }] }).lead).toMatch(/"Connected" was not seen yet/);
+    expect(hostOutcome({ record, online: false }).lead).toBe('Installed on agent1.internal; not seen online yet.');
+    expect(hostOutcome({ online: true }).lead).toBe('');
   });
 });
