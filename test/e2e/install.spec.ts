@@ -33,7 +33,10 @@ function tree(root: string): Record<string, string> {
     for (const name of readdirSync(abs).sort()) {
       const a = path.join(abs, name);
       const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(a);
+      const st = lstatSync(a, { throwIfNoEntry: false });
+      // supervisord's control socket is its run-time state, not an installed file, and it may
+      // still be going away while the tree is read.
+      if (!st || st.isSocket()) continue;
       if (st.isDirectory()) {
         out[r + '/'] = (st.mode & 0o7777).toString(8);
         walk(a, r);
