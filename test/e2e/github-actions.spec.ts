@@ -94,9 +94,6 @@ async function writeAndBundle(app: Page, out: string, count: number, zip: string
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Install');
   if (axe) await expectAccessible(app, `${axe} install`);
   await next.click();
-  // The Install step (install over SSH, or the commands to run by hand) comes between Configs and Export.
-  await expect(app.getByRole('heading', { level: 1 })).toContainText('Install');
-  await next.click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
   await app.getByLabel('Bundle file', { exact: true }).fill(zip);
   await app.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
