@@ -81,7 +81,7 @@ function logSinceTask(registers: string[]): Record<string, unknown> {
  * with a backup beside it, with no_log and diff off so neither token is ever shown; a change
  * restarts (or reloads) the agent and the same verify as site.yml waits for it to come online.
  */
-function rotateTasks(r: AnsibleRotate): Record<string, unknown>[] {
+function rotateTasks(r: AnsibleRotate, start: string): Record<string, unknown>[] {
   return [
     { name: 'Check SSH', 'ansible.builtin.include_tasks': 'ssh.yml' },
     {
@@ -104,8 +104,10 @@ function rotateTasks(r: AnsibleRotate): Record<string, unknown>[] {
       notify: `${r.on === 'reload' ? 'Reload' : 'Restart'} agent`,
     },
     { name: 'Apply the new token to the running service', 'ansible.builtin.meta': 'flush_handlers' },
+    // An agent whose old token was refused may have stopped: the new token is what it waits for.
+    { name: 'Start the service when it is not running', 'ansible.builtin.shell': start, register: 'agent_start', changed_when: "'started' in agent_start.stdout" },
     // The token is read only when the agent starts, so a reload that applied it restarted it too.
-    logSinceTask(['agent_restart', 'agent_reload']),
+    logSinceTask(['agent_restart', 'agent_reload', 'agent_start']),
     { name: 'Verify', 'ansible.builtin.include_tasks': 'online.yml', when: 'not ansible_check_mode' },
   ];
 }
@@ -289,7 +291,7 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
     f('tasks/online.yml', onlineTasks),
     f('tasks/verify.yml', verify),
     f('tasks/remove.yml', remove),
-    ...(type.rotate ? [f('tasks/rotate.yml', rotateTasks(type.rotate))] : []),
+    ...(type.rotate ? [f('tasks/rotate.yml', rotateTasks(type.rotate, type.start))] : []),
     f('handlers/main.yml', handlers),
     f('meta/main.yml', meta),
   ];
@@ -367,8 +369,8 @@ first, after comparing its fingerprint.
 }
 
 function rotateReadme(r: AnsibleRotate): string {
-  return `- **rotate.yml** replaces the token in one line, ${r.what}, and ${r.on === 'reload' ? 'reloads' : 'restarts'} the agent,
-  then verifies it like site.yml. Each host keeps a backup of the file beside it (the name
+  return `- **rotate.yml** replaces the token in one line, ${r.what}, and ${r.on === 'reload' ? 'reloads' : 'restarts'} the agent
+  (or starts it, when it had stopped), then verifies it like site.yml. Each host keeps a backup of the file beside it (the name
   ends in a time and \`~\`; it holds the old token: delete it once the old token is revoked).
   Neither token is ever shown, even with \`--diff\`. The new token comes from a vault file you
   make outside version control, never on the command line:

@@ -147,3 +147,33 @@ print(json.dumps([[h['hop'], h['state']] for h in m.read_log(${JSON.stringify(lo
     }
   });
 });
+
+describe('the install types\' shell lines', () => {
+  // Each line is a Jinja template whose only substitutions are `{{ … | quote }}` (a shell word).
+  const render = (t: string): string => {
+    // One path per distinct template, so shellcheck sees which words are the same file.
+    const seen = new Map<string, string>();
+    return t.replace(/\{\{[^}]*\|\s*quote\s*\}\}/g, (m) => seen.get(m) ?? (seen.set(m, `'/srv/root/p${seen.size}'`), seen.get(m)!));
+  };
+  const types = PLATFORMS.flatMap((p) => (p.ansible ?? []).map((t) => ({ id: `${p.id}/${t.id}`, t })));
+
+  it.each(types.map((x) => [x.id, x.t] as const))('pass shellcheck as the sh the shell module runs them with (%s)', (_id, t) => {
+    for (const [name, line] of Object.entries({ start: t.start, reload: t.reload, restart: t.restart, stop: t.stop })) {
+      const text = render(line);
+      expect(text, name).not.toMatch(/\{\{|\{%/);
+      const r = spawnSync('shellcheck', ['-s', 'sh', '-'], { input: `#!/bin/sh\n${text}\n`, encoding: 'utf8' });
+      expect(r.stdout, `${name}:\n${text}`).toBe('');
+      expect(r.status, name).toBe(0);
+    }
+  });
+
+  it.each(types.map((x) => [x.id, x.t] as const))('say nothing and change nothing when the service is not running (%s)', (_id, t) => {
+    // No pid file, no control socket: reload, restart and stop exit 0 and print none of their words.
+    for (const line of [t.reload, t.restart, t.stop]) {
+      const r = spawnSync('sh', ['-c', line.replace(/\{\{[^}]*\|\s*quote\s*\}\}/g, "'/nonexistent/agent-onboard-test'")], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.status, line).toBe(0);
+      expect(r.stdout, line).not.toMatch(/reloaded|restarted|stopped|started/);
+    }
+  });
+});
+
