@@ -5,6 +5,12 @@
  * failure line fails the hop after the last one proven before it, a held hop passes only after
  * holding that long without a failure, and health endpoints are asked on 127.0.0.1. It waits up
  * to `timeout` seconds and fails the host with the hop named. Read-only, so it runs in check mode.
+ *
+ * `since` (the log's inode and size, from a `stat` taken before a task restarted the agent) makes
+ * it read only what was written after that point: otherwise, until the restarted agent writes its
+ * first line, the previous run's "started … connected" lines would pass verify. The same inode
+ * grown from that size is read from that offset; a new file (rotated, recreated, truncated, or
+ * absent before) is read whole.
  */
 export const AGENT_ONLINE_MODULE = `#!/usr/bin/python
 # -*- coding: utf-8 -*-
@@ -20,8 +26,10 @@ options:
   signals: {description: Online signals (hop, pattern, hold_ms, or a health endpoint), type: list, required: true}
   failures: {description: Known failures (title, fix, patterns), type: list, default: []}
   timeout: {description: Seconds to wait before failing, type: int, default: 120}
+  since: {description: "The log's state before the restart (exists, inode, size): only lines written after it count", type: dict}
 """
 
+import os
 import re
 import time
 
@@ -32,9 +40,12 @@ HOP_ORDER = ['ssh', 'files', 'started', 'stayed-up', 'registered', 'connected', 
 MAX_LINES = 5000
 
 
-def read_lines(path):
+def read_lines(path, since=None):
     try:
         with open(path, 'rb') as f:
+            st = os.fstat(f.fileno())
+            if since and since.get('exists') and st.st_ino == int(since.get('inode') or 0) and st.st_size >= int(since.get('size') or 0):
+                f.seek(int(since.get('size') or 0))
             text = f.read().decode('utf-8', 'replace')
     except (IOError, OSError):
         return []
@@ -104,8 +115,8 @@ def read_window(lines, start, signals, failures, hops, first_seen, now):
     return out, failure
 
 
-def read_log(path, signals, failures, first_seen, now):
-    lines = read_lines(path)
+def read_log(path, signals, failures, first_seen, now, since=None):
+    lines = read_lines(path, since)
     log_signals = [s for s in signals if s['kind'] == 'log']
     hops = [h for h in HOP_ORDER if any(s['hop'] == h for s in log_signals)]
     started = [i for i, l in enumerate(lines) if any(s['hop'] == 'started' and s['compiled'].search(l) for s in log_signals)]
@@ -141,6 +152,7 @@ def main():
             signals=dict(type='list', required=True),
             failures=dict(type='list', default=[]),
             timeout=dict(type='int', default=120),
+            since=dict(type='dict', default=None),
         ),
         supports_check_mode=True,
     )
@@ -157,7 +169,7 @@ def main():
     first_seen = {}
     while True:
         now = time.time()
-        hops = read_log(p['log'], signals, failures, first_seen, now)
+        hops = read_log(p['log'], signals, failures, first_seen, now, p['since'])
         for s in signals:
             if s['kind'] == 'health':
                 hops.append(ask_health(s))
@@ -169,7 +181,7 @@ def main():
             module.exit_json(changed=False, hops=hops)
         if now >= deadline:
             h = [x for x in hops if x['state'] != 'passed']
-            h = h[0] if h else {'hop': 'started', 'detail': 'no signal seen in %s' % p['log']}
+            h = h[0] if h else {'hop': 'started', 'detail': 'no signal seen in %s%s' % (p['log'], ' since the restart' if p['since'] else '')}
             module.fail_json(msg='hop %s (%s) not proven within %d s: %s' % (h['hop'], titles.get(h['hop'], h['hop']), p['timeout'], h['detail']), hops=hops)
         time.sleep(0.5)
 

@@ -54,12 +54,34 @@ export const ASIDE_DIR = '/var/backups/agent-onboard';
 export const ROTATE_TOKEN_FILE = 'rotate-token.yml';
 
 /**
+ * Verify after a restart reads only the log written since (agent_online's `since`): the log's
+ * inode and size are noted before anything can restart the agent, and handed to verify when one
+ * of `registers` (the start, restart or reload tasks' results) says it did. Without it, until the
+ * restarted agent writes its first line, the previous run's lines would pass verify.
+ */
+const LOG_MARK_TASK = {
+  name: 'Note where the log ends now (verify after a restart reads only what follows)',
+  'ansible.builtin.stat': { path: '{{ agent_install_root }}{{ agent_log }}', get_checksum: false, get_mime: false, get_attributes: false },
+  register: 'agent_log_before',
+};
+
+function logSinceTask(registers: string[]): Record<string, unknown> {
+  return {
+    name: 'Verify reads only the log written since the agent (re)started',
+    'ansible.builtin.set_fact': {
+      agent_log_since: "{{ {'exists': agent_log_before.stat.exists, 'inode': agent_log_before.stat.inode | default(0), 'size': agent_log_before.stat.size | default(0)} }}",
+    },
+    when: registers.map((r) => `(${r} is defined and ${r} is changed)`).join(' or '),
+  };
+}
+
+/**
  * rotate.yml's tasks: the new token is checked (defined, and of characters the generator writes
  * as this very line) before any file is touched, then one lineinfile replaces the token's line
  * with a backup beside it, with no_log and diff off so neither token is ever shown; a change
  * restarts (or reloads) the agent and the same verify as site.yml waits for it to come online.
  */
-function rotateTasks(r: AnsibleRotate): Record<string, unknown>[] {
+function rotateTasks(r: AnsibleRotate, start: string): Record<string, unknown>[] {
   return [
     { name: 'Check SSH', 'ansible.builtin.include_tasks': 'ssh.yml' },
     {
@@ -72,6 +94,7 @@ function rotateTasks(r: AnsibleRotate): Record<string, unknown>[] {
       'ansible.builtin.fail': { msg: `The new token has characters ${r.what} cannot hold as written (allowed: ${r.token}); nothing was changed.` },
       when: `agent_new_token is not match(${JSON.stringify(r.token).replace(/^"|"$/g, "'")})`,
     },
+    LOG_MARK_TASK,
     {
       name: `Write the new token: ${r.what} (a backup is kept; the token is never shown)`,
       'ansible.builtin.lineinfile': { path: `{{ agent_install_root }}${r.dest}`, regexp: r.regexp, line: r.line, backrefs: true, backup: true },
@@ -81,6 +104,10 @@ function rotateTasks(r: AnsibleRotate): Record<string, unknown>[] {
       notify: `${r.on === 'reload' ? 'Reload' : 'Restart'} agent`,
     },
     { name: 'Apply the new token to the running service', 'ansible.builtin.meta': 'flush_handlers' },
+    // An agent whose old token was refused may have stopped: the new token is what it waits for.
+    { name: 'Start the service when it is not running', 'ansible.builtin.shell': start, register: 'agent_start', changed_when: "'started' in agent_start.stdout" },
+    // The token is read only when the agent starts, so a reload that applied it restarted it too.
+    logSinceTask(['agent_restart', 'agent_reload', 'agent_start']),
     { name: 'Verify', 'ansible.builtin.include_tasks': 'online.yml', when: 'not ansible_check_mode' },
   ];
 }
@@ -108,8 +135,9 @@ export function pythonRegex(re: RegExp): string {
 }
 
 /** The platform's online signals and known failures, as the agent_online module reads them. */
-export function onlineVars(platform: AnyPlatform): { signals: Record<string, unknown>[]; failures: Record<string, unknown>[] } {
+export function onlineVars(platform: AnyPlatform, hops?: readonly string[]): { signals: Record<string, unknown>[]; failures: Record<string, unknown>[] } {
   const signals = platform.online.flatMap((s): Record<string, unknown>[] => {
+    if (hops && !hops.includes(s.hop)) return [];
     if (s.kind === 'log') return [{ kind: 'log', hop: s.hop, title: HOP_TITLES[s.hop], id: s.id, pattern: pythonRegex(s.pattern), meaning: s.meaning, hold_ms: s.holdMs ?? 0, pending: s.pending ?? false }];
     // A health endpoint that must be opted into (or lives inside a container) is not asked.
     if (s.kind === 'health' && !s.optIn && !s.inContainer) return [{ kind: 'health', hop: s.hop, title: HOP_TITLES[s.hop], id: s.id, port: s.port, path: s.path, ok: pythonRegex(s.ok), meaning: s.meaning }];
@@ -163,7 +191,7 @@ function copyTask(secret: boolean, on: AnsibleFile['on']): Record<string, unknow
 
 function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
   const { type, platform } = input;
-  const online = onlineVars(platform);
+  const online = onlineVars(platform, type.verifyHops);
   const defaults = {
     agent_install_root: '',
     agent_verify_timeout: 120,
@@ -186,6 +214,7 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
         quiet: true,
       },
     },
+    LOG_MARK_TASK,
     {
       name: 'Create the folders the install owns',
       'ansible.builtin.file': { path: '{{ agent_install_root }}{{ item }}', state: 'directory', mode: '0750', owner: '{{ agent_owner | default(omit) }}' },
@@ -199,13 +228,22 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
       register: 'agent_start',
       changed_when: "'started' in agent_start.stdout",
     },
+    // A reload restarts only the programs whose config changed (it may write no new line at all),
+    // so after a reload alone verify reads the latest attempt, as it does with nothing restarted.
+    logSinceTask(['agent_restart', 'agent_start']),
     // A preview (--check) starts nothing, so there is nothing to wait for yet.
     { name: 'Verify', 'ansible.builtin.include_tasks': 'online.yml', when: 'not ansible_check_mode' },
   ];
   const onlineTasks = [
     {
       name: 'Wait for the online signals, at most seconds: {{ agent_verify_timeout }}',
-      agent_online: { log: '{{ agent_install_root }}{{ agent_log }}', signals: '{{ agent_online_signals }}', failures: '{{ agent_failures }}', timeout: '{{ agent_verify_timeout | int }}' },
+      agent_online: {
+        log: '{{ agent_install_root }}{{ agent_log }}',
+        signals: '{{ agent_online_signals }}',
+        failures: '{{ agent_failures }}',
+        timeout: '{{ agent_verify_timeout | int }}',
+        since: '{{ agent_log_since | default(omit) }}',
+      },
       register: 'agent_online',
     },
     { name: 'Show the hops', 'ansible.builtin.debug': { msg: "{{ agent_online.hops | map(attribute='hop') | zip(agent_online.hops | map(attribute='detail')) | map('join', ': ') | list }}" } },
@@ -253,7 +291,7 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
     f('tasks/online.yml', onlineTasks),
     f('tasks/verify.yml', verify),
     f('tasks/remove.yml', remove),
-    ...(type.rotate ? [f('tasks/rotate.yml', rotateTasks(type.rotate))] : []),
+    ...(type.rotate ? [f('tasks/rotate.yml', rotateTasks(type.rotate, type.start))] : []),
     f('handlers/main.yml', handlers),
     f('meta/main.yml', meta),
   ];
@@ -331,8 +369,8 @@ first, after comparing its fingerprint.
 }
 
 function rotateReadme(r: AnsibleRotate): string {
-  return `- **rotate.yml** replaces the token in one line, ${r.what}, and ${r.on === 'reload' ? 'reloads' : 'restarts'} the agent,
-  then verifies it like site.yml. Each host keeps a backup of the file beside it (the name
+  return `- **rotate.yml** replaces the token in one line, ${r.what}, and ${r.on === 'reload' ? 'reloads' : 'restarts'} the agent
+  (or starts it, when it had stopped), then verifies it like site.yml. Each host keeps a backup of the file beside it (the name
   ends in a time and \`~\`; it holds the old token: delete it once the old token is revoked).
   Neither token is ever shown, even with \`--diff\`. The new token comes from a vault file you
   make outside version control, never on the command line:
@@ -347,7 +385,7 @@ function rotateReadme(r: AnsibleRotate): string {
 }
 
 function HOP_ORDER(input: AnsibleProjectInput): string {
-  const hops = ['ssh', ...new Set(input.platform.online.map((s) => s.hop))] as (keyof typeof HOP_TITLES)[];
+  const hops = ['ssh', ...new Set(input.platform.online.map((s) => s.hop).filter((h) => !input.type.verifyHops || input.type.verifyHops.includes(h)))] as (keyof typeof HOP_TITLES)[];
   return hops.map((h) => `${h}: ${HOP_TITLES[h]}`).join('; ');
 }
 

@@ -511,6 +511,11 @@ export interface AnsibleInstallType {
   removal: string;
   /** Where the token lives in one line Ansible can replace safely (rotate.yml); absent: no rotate.yml. */
   rotate?: AnsibleRotate;
+  /**
+   * The hops verify waits for, when this install cannot show every one of the platform's online
+   * hops in its log (absent: all of them); known failures still fail a host at any hop.
+   */
+  verifyHops?: OnlineSignal['hop'][];
 }
 
 /** A token line rotate.yml replaces in place (lineinfile, backup kept, the secret never shown). */

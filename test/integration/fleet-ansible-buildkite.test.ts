@@ -222,6 +222,25 @@ describe('Buildkite fleet as an Ansible project: site.yml, rotate.yml (checked f
     for (const h of hosts) expect(again.recap[h.name], again.output).toMatchObject({ changed: 0, failed: 0 });
   }, 300_000);
 
+  it('rotate.yml to a token the Agent API refuses fails verify at the hop, even when the restarted agent is slow to write its first line: the previous run\'s lines do not count', async () => {
+    // The agent binary here waits 3 s before the stand-in writes its first line: until then the
+    // log ends with the previous run's "registered … connected" lines, which verify used to pass on.
+    const slow = path.join(dir, 'slow-agent');
+    writeFileSync(slow, `#!/bin/sh\nsleep 3\nexec ${STANDIN} "$@"\n`, { mode: 0o755 });
+    const refused = token();
+    const h = hosts[0]!;
+    const r = await play('rotate.yml', ['--limit', h.name, '-e', JSON.stringify({ agent_new_token: refused, agent_binary: slow })]);
+    expect(r.code, r.output).not.toBe(0);
+    expect(r.recap[h.name], r.output).toMatchObject({ failed: 1 });
+    expect(r.output).toMatch(/hop registered \([^)]*\) failed: [^\n]*401/);
+    expect(r.output).not.toContain(refused);
+    expect(registrations.some((x) => x.token === refused)).toBe(false);
+    // Back to the accepted token for the tests after this one.
+    const back = await play('rotate.yml', ['--limit', h.name, '-e', JSON.stringify({ agent_new_token: newToken })]);
+    expect(back.code, back.output).toBe(0);
+    expect(readFileSync(path.join(h.root, CFG), 'utf8')).toBe(cfgFor(h, newToken));
+  }, 300_000);
+
   it('rotate.yml refuses a token the line cannot hold as written, and changes nothing', async () => {
     const cfgs = hosts.map((h) => readFileSync(path.join(h.root, CFG), 'utf8'));
     const r = await play('rotate.yml', ['-e', JSON.stringify({ agent_new_token: 'has"quote-and-more-chars' })]);

@@ -33,7 +33,8 @@ const q = (p: string): string => `{{ (agent_install_root ~ '${p}') | quote }}`;
 const CFG = q(BUILDKITE_CFG_DEST);
 const LOG = q(`${LOG_DIR}/agent.log`);
 const PID = q(`${RUN_DIR}/agent.pid`);
-const RUNNING = `[ -s ${PID} ] && kill -0 "$(cat ${PID})" 2>/dev/null`;
+// In braces, so `! ${RUNNING}` negates the whole test (`! a && b` is `(! a) && b` in sh).
+const RUNNING = `{ [ -s ${PID} ] && kill -0 "$(cat ${PID})" 2>/dev/null; }`;
 // setsid detaches the agent from Ansible's SSH session; its output is the log verify reads.
 const START = `setsid {{ agent_binary | default('buildkite-agent') | quote }} start --config ${CFG} </dev/null >>${LOG} 2>&1 &
 echo $! >${PID}`;

@@ -3,6 +3,7 @@ import { err, ok, type Result } from '../../result';
 import { checkTokenText } from '../../edit/values';
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
 import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
+import { gitlabRunnerShell } from './ansible';
 import { gitlabRunnerAnswers, gitlabRunnerFields, type GitlabRunnerAnswers } from './answers';
 import { GITLAB_RUNNER_FAILURES } from './failures';
 import { CONFIG_FILE, DOCKER_CONFIG, DOCKER_SCRIPT, generatorOf, HELM_SECRET, HELM_VALUES } from './generate';
@@ -89,6 +90,7 @@ export const gitlabRunner: Platform<GitlabRunnerAnswers> = {
   failures: GITLAB_RUNNER_FAILURES,
   online: gitlabRunnerOnline,
   hostInstall: gitlabRunnerHostRecipe,
+  ansible: [gitlabRunnerShell],
   where: gitlabRunnerWhere,
   caNotes: (file) => [`GitLab Runner trusts it through tls-ca-file = "${file}" in its [[runners]] entry (config.toml), which the Configs step writes when a company CA was trusted; jobs in containers need it in their image or as a CI variable.`],
   rotation: { placeholder: '/etc/gitlab-runner/config.toml', hint: 'The runner rewrites config.toml itself when it renews its token: the file is read again just before writing.' },

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -105,4 +105,75 @@ print(json.dumps([[h['hop'], h['state']] for h in m.read_log(${JSON.stringify(pa
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('with `since` (the log before a restart) reads only what was written after it: a whole earlier run no longer passes', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ao-online-since-'));
+    try {
+      writeFileSync(path.join(dir, 'agent_online.py'), AGENT_ONLINE_MODULE);
+      const log = path.join(dir, 'log');
+      writeFileSync(log, `${logs.online}\n`);
+      const { signals, failures } = onlineVars(armorcode);
+      const hops = (since: unknown): [string, string][] => {
+        const script = `import json, re, sys, time
+sys.path.insert(0, ${JSON.stringify(dir)})
+import agent_online as m
+a = json.load(sys.stdin)
+sig = [dict(s, compiled=re.compile(s['pattern']), hold_ms=0) for s in a['signals'] if s['kind'] == 'log']
+fl = [dict(f, compiled=[re.compile(x) for x in f['patterns']]) for f in a['failures']]
+print(json.dumps([[h['hop'], h['state']] for h in m.read_log(${JSON.stringify(log)}, sig, fl, {}, time.time(), a['since'])]))`;
+        const r = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify({ signals, failures, since }), encoding: 'utf8' });
+        expect(r.stderr).toBe('');
+        return JSON.parse(r.stdout) as [string, string][];
+      };
+      const st = statSync(log);
+      const mark = { exists: true, inode: st.ino, size: st.size };
+      // The earlier run alone: passes without a mark (nothing restarted), waits with one.
+      expect(hops(null).every(([, s]) => s === 'passed')).toBe(true);
+      expect(hops(mark)[0]).toEqual(['started', 'waiting']);
+      // The restarted agent's lines after the mark are read: here it is refused.
+      appendFileSync(log, `${logs.refused}\n`);
+      expect(hops(mark)).toEqual(readOnlineLog('armorcode', logs.refused!).hops.map((h) => [h.hop, h.state]));
+      // A log that is a new file (rotated away, or absent before the restart) is read whole.
+      rmSync(log);
+      writeFileSync(log, `${logs.online}\n`);
+      const renewed = statSync(log).ino === mark.inode ? { ...mark, inode: mark.inode + 1 } : mark;
+      expect(hops(renewed).every(([, s]) => s === 'passed')).toBe(true);
+      expect(hops({ exists: false, inode: 0, size: 0 }).every(([, s]) => s === 'passed')).toBe(true);
+      // The same file cut shorter than the mark is read whole too.
+      writeFileSync(log, `${logs.starting}\n`);
+      expect(hops({ exists: true, inode: statSync(log).ino, size: 1_000_000 })[0]).toEqual(['started', 'passed']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+describe('the install types\' shell lines', () => {
+  // Each line is a Jinja template whose only substitutions are `{{ … | quote }}` (a shell word).
+  const render = (t: string): string => {
+    // One path per distinct template, so shellcheck sees which words are the same file.
+    const seen = new Map<string, string>();
+    return t.replace(/\{\{[^}]*\|\s*quote\s*\}\}/g, (m) => seen.get(m) ?? (seen.set(m, `'/srv/root/p${seen.size}'`), seen.get(m)!));
+  };
+  const types = PLATFORMS.flatMap((p) => (p.ansible ?? []).map((t) => ({ id: `${p.id}/${t.id}`, t })));
+
+  it.each(types.map((x) => [x.id, x.t] as const))('pass shellcheck as the sh the shell module runs them with (%s)', (_id, t) => {
+    for (const [name, line] of Object.entries({ start: t.start, reload: t.reload, restart: t.restart, stop: t.stop })) {
+      const text = render(line);
+      expect(text, name).not.toMatch(/\{\{|\{%/);
+      const r = spawnSync('shellcheck', ['-s', 'sh', '-'], { input: `#!/bin/sh\n${text}\n`, encoding: 'utf8' });
+      expect(r.stdout, `${name}:\n${text}`).toBe('');
+      expect(r.status, name).toBe(0);
+    }
+  });
+
+  it.each(types.map((x) => [x.id, x.t] as const))('say nothing and change nothing when the service is not running (%s)', (_id, t) => {
+    // No pid file, no control socket: reload, restart and stop exit 0 and print none of their words.
+    for (const line of [t.reload, t.restart, t.stop]) {
+      const r = spawnSync('sh', ['-c', line.replace(/\{\{[^}]*\|\s*quote\s*\}\}/g, "'/nonexistent/agent-onboard-test'")], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.status, line).toBe(0);
+      expect(r.stdout, line).not.toMatch(/reloaded|restarted|stopped|started/);
+    }
+  });
+});
+
