@@ -80,7 +80,7 @@ export async function runRemoteUndo(session: HostSession, record: InstallRecord,
     const r = await session.exec(commandText(c, asRoot));
     if (!r.ok) return r;
   }
-  // The service may take a moment to let go of its log; supervisorctl shutdown waits for it.
+  // The stop commands wait until the service has exited (ArmorCode's until supervisord's pid file is gone), so it has let go of its files.
   const sftp = await session.sftp();
   if (!sftp.ok) return sftp;
   const done: UndoStep[] = [];

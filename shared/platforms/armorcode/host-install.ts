@@ -72,6 +72,7 @@ export function armorcodeHostRecipe(variant: string, files: Artifact[], prefix: 
   const conf = rerootSupervisordConf(byName.get('supervisord.conf')!.text, layout);
   if (!conf.ok) return conf;
   const confPath = inDir(layout.configDir, 'supervisord.conf');
+  const pidFile = inDir(layout.runDir, 'armorcode-supervisord.pid');
   return withQuotes((q) => ({
     kind: 'supervisord' as const,
     title: `ArmorCode tunnels under supervisord in ${layout.configDir}`,
@@ -89,7 +90,15 @@ export function armorcodeHostRecipe(variant: string, files: Artifact[], prefix: 
     ],
     requires: ['supervisord', 'supervisorctl', 'autossh', 'ssh'],
     // supervisorctl fails when no supervisord listens on the socket: nothing to stop then.
-    stop: [{ title: 'Stop a tunnel supervisord this install runs', command: `${q.shWords(['supervisorctl', '-c', confPath])} shutdown`, mayFail: true }],
+    // `shutdown` only asks; supervisord stops the tunnels and removes its pid file when it is gone,
+    // so wait for that (up to 30 s) before anything moves its files or folders away.
+    stop: [
+      {
+        title: 'Stop a tunnel supervisord this install runs, and wait until it has exited',
+        command: `${q.shWords(['supervisorctl', '-c', confPath])} shutdown; n=0; while [ -e ${q.sh(pidFile)} ] && [ "$n" -lt 30 ]; do sleep 1; n=$((n + 1)); done; [ ! -e ${q.sh(pidFile)} ]`,
+        mayFail: true,
+      },
+    ],
     start: [{ title: 'Start supervisord with the tunnels (detached from this session)', command: `setsid -f supervisord -c ${q.sh(confPath)} </dev/null >/dev/null 2>&1` }],
     where: armorcodeWhere(prefix),
     agentMade: [layout.logFile],
