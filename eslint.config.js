@@ -5,10 +5,36 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'net', 'tls', 'dns', 'http', 'https', 'util', 'stream', 'url', 'zlib', 'events', 'buffer', 'process'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'net',
+  'tls',
+  'dns',
+  'http',
+  'https',
+  'util',
+  'stream',
+  'url',
+  'zlib',
+  'events',
+  'buffer',
+  'process',
+];
 const restrict = (groups, message) => ({ patterns: [{ group: groups, message }] });
-const noIpcImport = { selector: "ImportDeclaration[source.value='electron'] ImportSpecifier[imported.name=/^ipc(Main|Renderer)$/]", message: 'Only main/ipc/electron.ts and the preload touch Electron IPC.' };
-const noWebContentsSend = { selector: "CallExpression[callee.property.name='send'][callee.object.property.name='webContents']", message: 'webContents.send belongs in main/ipc (job events go to their caller only).' };
+const noIpcImport = {
+  selector: "ImportDeclaration[source.value='electron'] ImportSpecifier[imported.name=/^ipc(Main|Renderer)$/]",
+  message: 'Only main/ipc/electron.ts and the preload touch Electron IPC.',
+};
+const noWebContentsSend = {
+  selector: "CallExpression[callee.property.name='send'][callee.object.property.name='webContents']",
+  message: 'webContents.send belongs in main/ipc (job events go to their caller only).',
+};
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.tsbuild/**'] },
@@ -40,7 +66,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        restrict([...nodeBuiltins, 'electron', 'electron-*', 'react', 'react-*', '**/main/**', '**/renderer/**', 'ssh2', 'node-forge', 'ws', 'conf'], 'shared/ is pure: no Node, Electron, React, main/ or renderer/ imports.'),
+        restrict(
+          [...nodeBuiltins, 'electron', 'electron-*', 'react', 'react-*', '**/main/**', '**/renderer/**', 'ssh2', 'node-forge', 'ws', 'conf'],
+          'shared/ is pure: no Node, Electron, React, main/ or renderer/ imports.',
+        ),
       ],
     },
   },
@@ -50,13 +79,25 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', restrict([...nodeBuiltins, 'electron', 'electron-*', '**/main/**', 'ssh2', 'node-forge', 'ws', 'conf'], 'The renderer reaches the system only through window.api (renderer/api.ts).')],
+      'no-restricted-imports': [
+        'error',
+        restrict(
+          [...nodeBuiltins, 'electron', 'electron-*', '**/main/**', 'ssh2', 'node-forge', 'ws', 'conf'],
+          'The renderer reaches the system only through window.api (renderer/api.ts).',
+        ),
+      ],
     },
   },
   {
     files: ['main/services/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', restrict(['electron', 'electron-*', '**/ipc/**', '**/renderer/**'], 'main/services is plain Node: Electron features are injected (see services/deps.ts).')],
+      'no-restricted-imports': [
+        'error',
+        restrict(
+          ['electron', 'electron-*', '**/ipc/**', '**/renderer/**'],
+          'main/services is plain Node: Electron features are injected (see services/deps.ts).',
+        ),
+      ],
     },
   },
   // Only main/ipc/electron.ts and the preload touch Electron IPC; job events reach only their
@@ -71,7 +112,10 @@ export default tseslint.config(
   {
     files: ['main/cli/**/*.ts', 'main/cli.ts', 'main/ipc/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', restrict(['**/renderer/**', 'react', 'react-*'], 'The CLI and the IPC layer serve every front end: they never import the renderer.')],
+      'no-restricted-imports': [
+        'error',
+        restrict(['**/renderer/**', 'react', 'react-*'], 'The CLI and the IPC layer serve every front end: they never import the renderer.'),
+      ],
     },
   },
   {

@@ -16,7 +16,11 @@ import { timeAsync, timeSync } from './timing';
 const dir = mkdtempSync(path.join(tmpdir(), 'ao-bench-ac-'));
 execFileSync('openssl', ['genrsa', '-out', path.join(dir, 'k'), '2048'], { stdio: 'ignore' });
 const spec = armorcode.credential as Extract<typeof armorcode.credential, { kind: 'ssh-keypair' }>;
-const made = sshCredential(readFileSync(path.join(dir, 'k'), 'utf8'), spec, 'tunnel.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIElVf8zZ/+Ef3QRWUmIhNOEc997k2/S8/tY7jwkbmoVf\n');
+const made = sshCredential(
+  readFileSync(path.join(dir, 'k'), 'utf8'),
+  spec,
+  'tunnel.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIElVf8zZ/+Ef3QRWUmIhNOEc997k2/S8/tY7jwkbmoVf\n',
+);
 if (!made.ok) throw new Error(made.error.message);
 const credential = made.value;
 
@@ -26,8 +30,6 @@ const answers = (n: number) =>
     user: 'acme',
     services: Array.from({ length: n }, (_, i) => ({ name: `svc-${i}`, url: `https://svc-${i}.internal.acme.com:${8000 + i}`, remotePort: 5000 + i })),
   });
-
-
 
 const one = answers(1);
 const hundred = answers(100);

@@ -11,8 +11,6 @@ import { timeAsync, timeSync } from './timing';
 
 const TOKEN = 'f3defca0b1dee4b665fa7471cfe2899d524722f9';
 
-
-
 const lines = (n: number): string =>
   [
     '#encoding=UTF-8',
@@ -36,17 +34,34 @@ const naive = (t: string) => () => {
 const editSmall = timeSync(2000, edit(small));
 const naiveSmall = timeSync(2000, naive(small));
 const editBig = timeSync(50, edit(big));
-console.log(`wrapper.conf edit (${small.split('\n').length} lines): ${(editSmall * 1000).toFixed(1)} µs = ${(editSmall / naiveSmall).toFixed(1)}× a bare regex replace (which keeps nothing safe)`);
-console.log(`wrapper.conf edit, ${big.split('\n').length} lines vs ${small.split('\n').length}: ${(editBig / editSmall).toFixed(1)}× the time for ${(big.length / small.length).toFixed(1)}× the text (linear when these are close)`);
+console.log(
+  `wrapper.conf edit (${small.split('\n').length} lines): ${(editSmall * 1000).toFixed(1)} µs = ${(editSmall / naiveSmall).toFixed(1)}× a bare regex replace (which keeps nothing safe)`,
+);
+console.log(
+  `wrapper.conf edit, ${big.split('\n').length} lines vs ${small.split('\n').length}: ${(editBig / editSmall).toFixed(1)}× the time for ${(big.length / small.length).toFixed(1)}× the text (linear when these are close)`,
+);
 
 const seed = text(SEED_POLICY);
 const fullAccess = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 const bare = await timeAsync(20, async () => {
   await runSimulation(
     {
-      request: { principal: BAMBOO_ROLE, action: 'ec2:RunInstances', resource: { resource: 'arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0', accountId: '123456789012' }, contextVariables: { 'ec2:MetadataHttpTokens': 'optional' } },
+      request: {
+        principal: BAMBOO_ROLE,
+        action: 'ec2:RunInstances',
+        resource: { resource: 'arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0', accountId: '123456789012' },
+        contextVariables: { 'ec2:MetadataHttpTokens': 'optional' },
+      },
       identityPolicies: [{ name: 'allow', policy: fullAccess }],
-      serviceControlPolicies: [{ orgIdentifier: 'o', policies: [{ name: 'FullAWSAccess', policy: fullAccess }, { name: 'seed', policy: SEED_POLICY }] }],
+      serviceControlPolicies: [
+        {
+          orgIdentifier: 'o',
+          policies: [
+            { name: 'FullAWSAccess', policy: fullAccess },
+            { name: 'seed', policy: SEED_POLICY },
+          ],
+        },
+      ],
       resourceControlPolicies: [],
     },
     {},

@@ -105,9 +105,24 @@ async function main(): Promise<void> {
     if (!fleet.value.ok || fleet.value.value.created !== N) throw new Error(`fleet: ${fleet.value.ok ? fleet.value.value.failed : fleet.value.error.message}`);
     const enc = await measure(() => oursFromFolders(dirs.slice(0, ENCRYPTED_SAMPLE), outs.enc, 'bench passphrase'));
     // The same sample as a fleet, plain and encrypted: the fleet shares one scrypt (bundle.ts KeySession).
-    const sampleCsv = csv.split('\n').slice(0, ENCRYPTED_SAMPLE + 1).join('\n');
-    const plainFleet = await measure(() => runFleet({ platform, draft, csv: sampleCsv, outDir: mkdtempSync(path.join(root, 'fp-')), credential, appVersion: 'bench' }));
-    const encFleet = await measure(() => runFleet({ platform, draft, csv: sampleCsv, outDir: mkdtempSync(path.join(root, 'fe-')), credential, appVersion: 'bench', passphrase: 'bench passphrase' }));
+    const sampleCsv = csv
+      .split('\n')
+      .slice(0, ENCRYPTED_SAMPLE + 1)
+      .join('\n');
+    const plainFleet = await measure(() =>
+      runFleet({ platform, draft, csv: sampleCsv, outDir: mkdtempSync(path.join(root, 'fp-')), credential, appVersion: 'bench' }),
+    );
+    const encFleet = await measure(() =>
+      runFleet({
+        platform,
+        draft,
+        csv: sampleCsv,
+        outDir: mkdtempSync(path.join(root, 'fe-')),
+        credential,
+        appVersion: 'bench',
+        passphrase: 'bench passphrase',
+      }),
+    );
 
     for (const sample of [outs.ours, outs.fleet]) {
       const first = path.join(sample, readdirSync(sample)[0]!);

@@ -23,10 +23,14 @@ const CASES: Case[] = [
   { name: 'Ed25519', ours: { type: 'ed25519' }, sshKeygen: ['-t', 'ed25519', '-N', ''], runs: 41 },
   { name: 'Ed25519 + passphrase', ours: { type: 'ed25519', passphrase: PASS }, sshKeygen: ['-t', 'ed25519', '-N', PASS], runs: 15 },
   { name: 'RSA 2048 (OpenSSH)', ours: { type: 'rsa', bits: 2048 }, sshKeygen: ['-t', 'rsa', '-b', '2048', '-N', ''], runs: 21 },
-  { name: 'RSA 2048 (PKCS#1 PEM)', ours: { type: 'rsa', bits: 2048, format: 'pkcs1' }, sshKeygen: ['-t', 'rsa', '-b', '2048', '-m', 'PEM', '-N', ''], runs: 21 },
+  {
+    name: 'RSA 2048 (PKCS#1 PEM)',
+    ours: { type: 'rsa', bits: 2048, format: 'pkcs1' },
+    sshKeygen: ['-t', 'rsa', '-b', '2048', '-m', 'PEM', '-N', ''],
+    runs: 21,
+  },
   { name: 'RSA 4096 (OpenSSH)', ours: { type: 'rsa', bits: 4096 }, sshKeygen: ['-t', 'rsa', '-b', '4096', '-N', ''], runs: 9 },
 ];
-
 
 async function timeOurs(req: GenerateRequest): Promise<number> {
   const start = process.hrtime.bigint();

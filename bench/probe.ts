@@ -21,7 +21,6 @@ import { median } from './timing';
 const RUNS = Number(process.env.PROBE_RUNS ?? 3);
 const TIMEOUT = Number(process.env.PROBE_TIMEOUT_MS ?? 1000);
 
-
 async function startTcp(): Promise<Running> {
   const server = net.createServer((s) => {
     s.on('error', () => undefined);
@@ -34,7 +33,8 @@ async function startTcp(): Promise<Running> {
 function check(run: ProbeRun): void {
   const silent = run.results.filter((r) => r.verdict === 'SILENT').length;
   const passed = run.results.filter((r) => r.level === 'pass').length;
-  if (silent !== 10 || passed !== 40) throw new Error(`unexpected verdicts: ${silent} silent, ${passed} passed: ${run.results.map((r) => r.verdict).join(' ')}`);
+  if (silent !== 10 || passed !== 40)
+    throw new Error(`unexpected verdicts: ${silent} silent, ${passed} passed: ${run.results.map((r) => r.verdict).join(' ')}`);
 }
 
 async function sequential(endpoints: ProbeEndpoint[], options: Parameters<typeof runProbes>[1]): Promise<{ ms: number; run: ProbeRun }> {
@@ -89,7 +89,9 @@ async function main(): Promise<void> {
   console.log(`  parallel (runProbes)      ${(p / 1000).toFixed(2).padStart(7)} s   [${par.map((x) => (x / 1000).toFixed(2)).join(', ')}]`);
   console.log(`  sequential (one by one)   ${(s / 1000).toFixed(2).padStart(7)} s   [${seq.map((x) => (x / 1000).toFixed(2)).join(', ')}]`);
   console.log(`  ratio sequential / parallel: ${(s / p).toFixed(1)}×`);
-  console.log(`  parallel total vs timeout: ${(p / TIMEOUT).toFixed(2)}× the per-step timeout (slowest endpoint ${slowest.id}: ${(slowest.ms / TIMEOUT).toFixed(2)}× — a silent SSH port costs one limit: TLS is tried beside the banner wait)`);
+  console.log(
+    `  parallel total vs timeout: ${(p / TIMEOUT).toFixed(2)}× the per-step timeout (slowest endpoint ${slowest.id}: ${(slowest.ms / TIMEOUT).toFixed(2)}× — a silent SSH port costs one limit: TLS is tried beside the banner wait)`,
+  );
 }
 
 await main();

@@ -30,11 +30,28 @@ const agentHost = await startSshd({ authorizedKeys: [readFileSync(path.join(dir,
 const server = await startSshd({ authorizedKeys: [tunnelPub] });
 writeFileSync(path.join(dir, 'known_hosts'), `${agentHost.knownHostsLine}\n`);
 const remotePort = await freePort();
-const answers = armorcode.answers.parse({ server: '127.0.0.1', port: server.port, user: server.user, serverAliveInterval: 5, serverAliveCountMax: 2, services: [{ name: 'svc', url: 'http://127.0.0.1:9', remotePort }] });
-const g = generateArmorcode(answers, { kind: 'ssh-keypair', privateKey: readFileSync(path.join(dir, 'tunnel.pem'), 'utf8'), publicKey: tunnelPub, knownHosts: `${server.knownHostsLine}\n` }, 'docker');
+const answers = armorcode.answers.parse({
+  server: '127.0.0.1',
+  port: server.port,
+  user: server.user,
+  serverAliveInterval: 5,
+  serverAliveCountMax: 2,
+  services: [{ name: 'svc', url: 'http://127.0.0.1:9', remotePort }],
+});
+const g = generateArmorcode(
+  answers,
+  { kind: 'ssh-keypair', privateKey: readFileSync(path.join(dir, 'tunnel.pem'), 'utf8'), publicKey: tunnelPub, knownHosts: `${server.knownHostsLine}\n` },
+  'docker',
+);
 if (!g.ok) throw new Error(g.error.message);
 const files: Artifact[] = g.value.files;
-const target: HostTarget = { host: '127.0.0.1', port: agentHost.port, user: agentHost.user, privateKey: readFileSync(path.join(dir, 'admin'), 'utf8'), knownHosts: readFileSync(path.join(dir, 'known_hosts'), 'utf8') };
+const target: HostTarget = {
+  host: '127.0.0.1',
+  port: agentHost.port,
+  user: agentHost.user,
+  privateKey: readFileSync(path.join(dir, 'admin'), 'utf8'),
+  knownHosts: readFileSync(path.join(dir, 'known_hosts'), 'utf8'),
+};
 
 async function shutdown(prefix: string): Promise<void> {
   await run('supervisorctl', ['-c', path.join(prefix, 'etc/armorcode/supervisord.conf'), 'shutdown']).catch(() => undefined);
@@ -51,7 +68,17 @@ async function viaApp(prefix: string): Promise<{ ms: number; hops: string }> {
   const done = await runRemoteInstall(s.value, target, planned.value);
   if (!done.ok) throw new Error(done.error.message);
   const seen: string[] = [];
-  const u = await watchOnline({ platform: 'armorcode', where: planned.value.recipe.where, run: (c) => s.value.exec(c), start, timeoutMs: 60_000, onUpdate: (x) => { seen.push(x.hops.map((h) => `${h.hop}:${h.state}`).join(" ")); if (process.env.AO_BENCH_TRACE) console.log((performance.now() - t0).toFixed(0), seen.at(-1)); } });
+  const u = await watchOnline({
+    platform: 'armorcode',
+    where: planned.value.recipe.where,
+    run: (c) => s.value.exec(c),
+    start,
+    timeoutMs: 60_000,
+    onUpdate: (x) => {
+      seen.push(x.hops.map((h) => `${h.hop}:${h.state}`).join(' '));
+      if (process.env.AO_BENCH_TRACE) console.log((performance.now() - t0).toFixed(0), seen.at(-1));
+    },
+  });
   const ms = performance.now() - t0;
   s.value.close();
   if (!u.online) throw new Error(`not online: ${seen.at(-1)}`);
@@ -103,8 +130,12 @@ try {
   }
   const ratio = median(app) / median(hand);
   console.log(`hops reported by the app: ${hops}`);
-  console.log(`install → online, app (plan, upload, start, watch every hop): median ${median(app).toFixed(0)} ms  [${app.map((x) => x.toFixed(0)).join(', ')}]`);
-  console.log(`same steps by hand (ssh + scp + ssh + supervisorctl poll):     median ${median(hand).toFixed(0)} ms  [${hand.map((x) => x.toFixed(0)).join(', ')}]`);
+  console.log(
+    `install → online, app (plan, upload, start, watch every hop): median ${median(app).toFixed(0)} ms  [${app.map((x) => x.toFixed(0)).join(', ')}]`,
+  );
+  console.log(
+    `same steps by hand (ssh + scp + ssh + supervisorctl poll):     median ${median(hand).toFixed(0)} ms  [${hand.map((x) => x.toFixed(0)).join(', ')}]`,
+  );
   console.log(`ratio app / by hand: ${ratio.toFixed(2)}× (goal ≤ 1.5×) ${ratio <= 1.5 ? 'MET' : 'NOT MET'}`);
 } finally {
   await agentHost.stop();

@@ -15,7 +15,6 @@ import { timeAsync, timeSync } from './timing';
 const OLD = 'b2xkLWRlbGVnYXRlLXRva2VuLTAxMjM0NTY3ODk=';
 const NEW = 'bmV3LWRlbGVnYXRlLXRva2VuLWFiY2RlZmdoaWo=';
 
-
 const answers = harnessAnswers.parse({ accountId: 'acc_1', delegateName: 'd1', imageTag: '26.02.88404' });
 const gen = (variant: string): string => {
   const g = harness.generate!(answers, { kind: 'token', token: OLD }, variant);
@@ -31,12 +30,16 @@ const edit = timeSync(200, rotate(manifest));
 const reprint = timeSync(200, () => {
   for (const d of parseAllDocuments(manifest)) d.toString();
 });
-console.log(`Kubernetes manifest (${manifest.split('\n').length} lines, 2 token places): in-place edit ${edit.toFixed(2)} ms = ${(edit / reprint).toFixed(1)}× a bare parse-and-print of the same file`);
+console.log(
+  `Kubernetes manifest (${manifest.split('\n').length} lines, 2 token places): in-place edit ${edit.toFixed(2)} ms = ${(edit / reprint).toFixed(1)}× a bare parse-and-print of the same file`,
+);
 
 // Ten times the token places (20 Secrets): the proof re-parses once per place.
 const many = Array.from({ length: 10 }, () => manifest).join('---\n');
 const editMany = timeSync(20, rotate(many));
-console.log(`20 token places in ${many.split('\n').length} lines vs 2 in ${manifest.split('\n').length}: ${(editMany / edit).toFixed(1)}× the time for 10× the text and 10× the places`);
+console.log(
+  `20 token places in ${many.split('\n').length} lines vs 2 in ${manifest.split('\n').length}: ${(editMany / edit).toFixed(1)}× the time for 10× the text and 10× the places`,
+);
 
 // A folder of 200 installs (4 token files each) plus 800 unrelated files.
 const root = mkdtempSync(path.join(tmpdir(), 'bench-rotate-'));
@@ -63,7 +66,9 @@ try {
     if (!r.ok || r.value.plan.files.length !== 800) throw new Error('plan failed');
   });
   const baseline = await timeAsync(3, readAll);
-  console.log(`folder search, 1,600 files (800 holding the token): plan ${plan.toFixed(0)} ms = ${(plan / baseline).toFixed(1)}× only reading them (${baseline.toFixed(0)} ms)`);
+  console.log(
+    `folder search, 1,600 files (800 holding the token): plan ${plan.toFixed(0)} ms = ${(plan / baseline).toFixed(1)}× only reading them (${baseline.toFixed(0)} ms)`,
+  );
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -7,7 +7,7 @@ import { scrubString } from '../shared/history';
 import { timeSync } from './timing';
 
 const shapes: [string, (n: number) => string][] = [
-  ['letters then one @ (the review\'s 150 KB stall)', (n) => 'a'.repeat(n) + '@'],
+  ["letters then one @ (the review's 150 KB stall)", (n) => 'a'.repeat(n) + '@'],
   ['"a://" repeated', (n) => 'a://'.repeat(n / 4) + '@'],
   ['"a:" repeated (bare user:password)', (n) => 'a:'.repeat(n / 2) + '@'],
   ['proxy URLs with credentials, one per line', (n) => 'http://u:p@proxy:3128\n'.repeat(n / 22)],

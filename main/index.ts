@@ -70,7 +70,8 @@ function createWindow(): BrowserWindow {
 void app.whenReady().then(() => {
   // Only the clipboard, only for our own page: copy buttons write to it, and the 30 s wipe
   // reads it first so it never clears something the user copied afterwards.
-  const ownPage = (url: string | undefined): boolean => Boolean(url && (url.startsWith('file://') || (RENDERER_URL && !app.isPackaged && url.startsWith(RENDERER_URL))));
+  const ownPage = (url: string | undefined): boolean =>
+    Boolean(url && (url.startsWith('file://') || (RENDERER_URL && !app.isPackaged && url.startsWith(RENDERER_URL))));
   const CLIPBOARD = new Set(['clipboard-sanitized-write', 'clipboard-read']);
   session.defaultSession.setPermissionRequestHandler((wc, permission, callback) => callback(CLIPBOARD.has(permission) && ownPage(wc.getURL())));
   session.defaultSession.setPermissionCheckHandler((_wc, permission, origin) => CLIPBOARD.has(permission) && ownPage(origin));

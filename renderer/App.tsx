@@ -87,7 +87,9 @@ function Wizard(_props: PageProps): React.JSX.Element {
   const flowKey = `${draft.platform ?? ''}/${draft.variant ?? ''}`;
   const reached = Math.max(index, furthest.key === flowKey ? furthest.index : index);
   // A later step stays open only while every step before it still has no errors (a changed answer can close them).
-  const firstBlocked = steps.findIndex((s, i) => i < reached && Object.keys(stepView(s, draft.platform, draft.variant).validate?.(draft, platform) ?? {}).length > 0);
+  const firstBlocked = steps.findIndex(
+    (s, i) => i < reached && Object.keys(stepView(s, draft.platform, draft.variant).validate?.(draft, platform) ?? {}).length > 0,
+  );
   const open = firstBlocked === -1 ? reached : firstBlocked;
 
   const go = (to: number): void => {
@@ -121,7 +123,10 @@ function Wizard(_props: PageProps): React.JSX.Element {
             {steps.map((s, i) => (
               <li key={s} className={i === index ? 'current' : i < index ? 'done' : ''}>
                 <button type="button" aria-current={i === index ? 'step' : undefined} disabled={i > open && i > index} onClick={() => go(i)}>
-                  <span className="step-num" aria-hidden="true">{i + 1}</span> {STEP_TITLES[s]}
+                  <span className="step-num" aria-hidden="true">
+                    {i + 1}
+                  </span>{' '}
+                  {STEP_TITLES[s]}
                 </button>
               </li>
             ))}

@@ -33,7 +33,14 @@ function browserApi(): Api {
   const listeners = new Set<(e: JobEvent) => void>();
   let socket: Promise<WebSocket> | undefined;
 
-  const fail = (message: string): Result<never> => ({ ok: false, error: { code: 'INTERNAL', message, hint: 'Open the URL that `npm run serve` printed (it carries the token) in this tab; if browser mode was restarted, open the new one.' } });
+  const fail = (message: string): Result<never> => ({
+    ok: false,
+    error: {
+      code: 'INTERNAL',
+      message,
+      hint: 'Open the URL that `npm run serve` printed (it carries the token) in this tab; if browser mode was restarted, open the new one.',
+    },
+  });
 
   const connect = (): Promise<WebSocket> => {
     socket ??= new Promise((resolve, reject) => {

@@ -31,7 +31,12 @@ const findings = report.runs.flatMap((run) =>
     // With -r the tool names files relative to the scanned folder; the allowlist names them from
     // the repo root, so an entry for main/index.ts cannot excuse a finding in main/ipc/index.ts.
     const uri = where?.artifactLocation?.uri;
-    return { check: r.ruleId, severity: r.level, file: uri ? path.posix.join(scanned, uri) : 'N/A', location: `${where?.region?.startLine ?? 0}:${where?.region?.startColumn ?? 0}` };
+    return {
+      check: r.ruleId,
+      severity: r.level,
+      file: uri ? path.posix.join(scanned, uri) : 'N/A',
+      location: `${where?.region?.startLine ?? 0}:${where?.region?.startColumn ?? 0}`,
+    };
   }),
 );
 const unexplained = findings.filter((f) => !allow.some((a) => a.check === f.check && a.file === f.file));

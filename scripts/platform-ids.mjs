@@ -89,7 +89,8 @@ export function stringLiterals(src) {
   let prevWord = '';
   const depth = []; // brace depth of each open template expression
   let braces = 0;
-  const regexCanStart = () => prev === '' || '(,=:[!&|?{};+-*%~^'.includes(prev) || /^(return|typeof|case|do|else|in|of|new|delete|void|throw|yield|await)$/.test(prevWord);
+  const regexCanStart = () =>
+    prev === '' || '(,=:[!&|?{};+-*%~^'.includes(prev) || /^(return|typeof|case|do|else|in|of|new|delete|void|throw|yield|await)$/.test(prevWord);
   const readTemplate = () => {
     // at the character after ` (or after the } closing an expression); reads up to ` or ${
     let text = '';
@@ -237,7 +238,10 @@ export function scan(root = ROOT) {
         if (s.text === null) continue;
         if (ids.includes(s.text)) hits.push({ line: s.line, names: s.text, how: 'quoted' });
         else if (s.text.startsWith('.')) {
-          const target = path.relative(root, path.resolve(path.dirname(abs), s.text)).split(path.sep).join('/');
+          const target = path
+            .relative(root, path.resolve(path.dirname(abs), s.text))
+            .split(path.sep)
+            .join('/');
           const m = /^(shared|main|renderer)\/platforms\/([^/]+)(\/|$)/.exec(target);
           if (m && ids.includes(m[2])) hits.push({ line: s.line, names: m[2], how: `import ${s.text}` });
         }
@@ -259,7 +263,9 @@ if (main) {
       console.log(`${f.file}${f.registry ? ' (registry)' : ''}`);
       for (const h of f.hits) console.log(`  ${h.line}: ${h.names} (${h.how})`);
     }
-    console.log(`\n${result.files.length} file(s) name a platform id (${result.ids.join(', ')}) outside the platform folders; ${outside.length} of them not a registry.`);
+    console.log(
+      `\n${result.files.length} file(s) name a platform id (${result.ids.join(', ')}) outside the platform folders; ${outside.length} of them not a registry.`,
+    );
   }
   process.exitCode = outside.length ? 1 : 0;
 }

@@ -24,7 +24,10 @@ function run(name) {
   const started = process.hrtime.bigint();
   return new Promise((resolve) => {
     const chunks = [];
-    const child = spawn(npm, ['run', '-s', name], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? (process.stdout.isTTY ? '1' : '0') } });
+    const child = spawn(npm, ['run', '-s', name], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? (process.stdout.isTTY ? '1' : '0') },
+    });
     child.stdout.on('data', (c) => chunks.push(c));
     child.stderr.on('data', (c) => chunks.push(c));
     child.on('error', (e) => {
@@ -38,12 +41,14 @@ function run(name) {
   });
 }
 
-const pending = names.map((n) => run(n).then((r) => {
-  const verdict = r.code === 0 ? 'ok' : r.signal ? `killed by ${r.signal}` : `failed (exit ${r.code})`;
-  process.stdout.write(`\n── npm run ${r.name}: ${verdict} in ${r.seconds.toFixed(1)} s\n`);
-  process.stdout.write(r.output);
-  return r;
-}));
+const pending = names.map((n) =>
+  run(n).then((r) => {
+    const verdict = r.code === 0 ? 'ok' : r.signal ? `killed by ${r.signal}` : `failed (exit ${r.code})`;
+    process.stdout.write(`\n── npm run ${r.name}: ${verdict} in ${r.seconds.toFixed(1)} s\n`);
+    process.stdout.write(r.output);
+    return r;
+  }),
+);
 
 const results = await Promise.all(pending);
 const failed = results.filter((r) => r.code !== 0);

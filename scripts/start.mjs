@@ -31,7 +31,9 @@ function electronDir() {
 function binaryInstalled(dir) {
   try {
     const version = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
-    const installed = readFileSync(path.join(dir, 'dist', 'version'), 'utf8').trim().replace(/^v/, '');
+    const installed = readFileSync(path.join(dir, 'dist', 'version'), 'utf8')
+      .trim()
+      .replace(/^v/, '');
     const exe = readFileSync(path.join(dir, 'path.txt'), 'utf8');
     return installed === version && existsSync(path.join(dir, 'dist', exe));
   } catch {

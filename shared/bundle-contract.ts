@@ -138,7 +138,7 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
           path: ['expectedBundleSha256'],
         })
         .refine((i) => !i.overwrite || i.expectedTargets !== undefined, {
-          message: 'is required when overwrite is true (each file\'s targetSha256 from bundle:inspect)',
+          message: "is required when overwrite is true (each file's targetSha256 from bundle:inspect)",
           path: ['expectedTargets'],
         }),
       output: z.object({
@@ -203,7 +203,14 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
       input: z.object({ id: z.string().max(80) }),
       output: z.object({
         outDir: z.string().optional(),
-        files: z.array(z.object({ path: z.string(), state: z.enum(['as-written', 'changed', 'missing']), action: z.enum(['move-aside', 'restore-backup', 'leave']), why: z.string() })),
+        files: z.array(
+          z.object({
+            path: z.string(),
+            state: z.enum(['as-written', 'changed', 'missing']),
+            action: z.enum(['move-aside', 'restore-backup', 'leave']),
+            why: z.string(),
+          }),
+        ),
       }),
     },
     /**
@@ -212,7 +219,9 @@ export function bundleChannels<D extends z.ZodType>(draft: D) {
      */
     'history:undo': {
       input: z.object({ id: z.string().max(80) }),
-      output: z.object({ results: z.array(z.object({ path: z.string(), done: z.enum(['moved-aside', 'restored', 'left']), detail: z.string(), keptAt: z.string().optional() })) }),
+      output: z.object({
+        results: z.array(z.object({ path: z.string(), done: z.enum(['moved-aside', 'restored', 'left']), detail: z.string(), keptAt: z.string().optional() })),
+      }),
     },
     'diagnose:run': {
       input: z.object({ text: z.string().max(2_000_000), platform: z.enum(PLATFORM_IDS).optional() }),

@@ -43,10 +43,22 @@ export function companyCaSteps(platform: AnyPlatform['id'] | null): { commands: 
   notes.push(...(getPlatform(platform ?? '')?.caNotes?.(f) ?? []));
   return {
     commands: [
-      { title: 'Trust the company CA (Debian, Ubuntu)', command: `sudo cp ${f} /usr/local/share/ca-certificates/company-ca.crt && sudo update-ca-certificates`, os: 'linux' },
-      { title: 'Trust the company CA (RHEL, Fedora, Amazon Linux)', command: `sudo cp ${f} /etc/pki/ca-trust/source/anchors/company-ca.pem && sudo update-ca-trust`, os: 'linux' },
+      {
+        title: 'Trust the company CA (Debian, Ubuntu)',
+        command: `sudo cp ${f} /usr/local/share/ca-certificates/company-ca.crt && sudo update-ca-certificates`,
+        os: 'linux',
+      },
+      {
+        title: 'Trust the company CA (RHEL, Fedora, Amazon Linux)',
+        command: `sudo cp ${f} /etc/pki/ca-trust/source/anchors/company-ca.pem && sudo update-ca-trust`,
+        os: 'linux',
+      },
       { title: 'Trust the company CA', command: `sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain ${f}`, os: 'macos' },
-      { title: 'Trust the company CA (as Administrator)', command: `Import-Certificate -FilePath .\\${f} -CertStoreLocation Cert:\\LocalMachine\\Root`, os: 'windows' },
+      {
+        title: 'Trust the company CA (as Administrator)',
+        command: `Import-Certificate -FilePath .\\${f} -CertStoreLocation Cert:\\LocalMachine\\Root`,
+        os: 'windows',
+      },
     ],
     notes,
   };
@@ -272,7 +284,8 @@ export function renderReadme(input: ReadmeInput): string {
   }
   if (input.removal && (input.removal.commands.length || input.removal.notes.length)) {
     lines.push('## Removing this agent later', '');
-    for (const c of input.removal.commands) lines.push(`- ${inline(c.title)}${c.os ? ` (${c.os})` : ''}:`, '', fence(c.command, c.os === 'windows' ? 'powershell' : 'sh'), '');
+    for (const c of input.removal.commands)
+      lines.push(`- ${inline(c.title)}${c.os ? ` (${c.os})` : ''}:`, '', fence(c.command, c.os === 'windows' ? 'powershell' : 'sh'), '');
     for (const n of input.removal.notes) lines.push(`- ${n.replace(/\r?\n/g, ' ')}`);
     lines.push('');
   }

@@ -112,7 +112,10 @@ export const credentialChannels = {
   'secrets:describe': {
     input: z.object({ id: secretIdSchema }).strict(),
     // `saved`: kept across restarts (OS keychain, or browser mode's passphrase).
-    output: z.discriminatedUnion('secret', [keySummarySchema.extend({ secret: z.literal('ssh-key'), saved: z.boolean() }), tokenSummarySchema.extend({ secret: z.literal('token'), saved: z.boolean() })]),
+    output: z.discriminatedUnion('secret', [
+      keySummarySchema.extend({ secret: z.literal('ssh-key'), saved: z.boolean() }),
+      tokenSummarySchema.extend({ secret: z.literal('token'), saved: z.boolean() }),
+    ]),
   },
   /** A token's value for one explicit Reveal or Copy click (tokens only; private keys never leave). */
   'secrets:reveal': {

@@ -26,7 +26,7 @@ const PREFIXES: RegExp[] = [
 /** One log line without its time stamp and level columns. */
 export function stripLogPrefix(line: string): string {
   let out = line;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const re of PREFIXES) {
       const next = out.replace(re, '');
@@ -41,13 +41,7 @@ export function stripLogPrefix(line: string): string {
 
 /** The whole log as one line of text: prefixes dropped, lines joined with single spaces. */
 export function normaliseLog(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map(stripLogPrefix)
-    .filter(Boolean)
-    .join(' ')
-    .replace(/\s+/g, ' ');
+  return text.replace(/\r\n?/g, '\n').split('\n').map(stripLogPrefix).filter(Boolean).join(' ').replace(/\s+/g, ' ');
 }
 
 function excerptAround(text: string, index: number, length: number): string {
@@ -77,7 +71,11 @@ function matchPlatform(platform: (typeof PLATFORMS)[number], joined: string): Di
       const m = re.exec(joined);
       if (m) {
         const { id, title, cause, fix, action } = failure;
-        found.push({ platform: platform.id, failure: action ? { id, title, cause, fix, action } : { id, title, cause, fix }, excerpt: excerptAround(joined, m.index, m[0].length) });
+        found.push({
+          platform: platform.id,
+          failure: action ? { id, title, cause, fix, action } : { id, title, cause, fix },
+          excerpt: excerptAround(joined, m.index, m[0].length),
+        });
         break;
       }
     }

@@ -104,7 +104,12 @@ function cellValue(field: Field, cell: string): { value?: unknown; error?: strin
  * One row → the agent's answers, validated by the platform's schema. Empty cells keep the
  * template's value. Errors name the row's line and the field.
  */
-export function rowToAgent(platform: AnyPlatform, template: { variant: string | null; answers: Record<string, unknown> }, row: FleetRow, extraColumns: readonly string[] = []): FleetAgent {
+export function rowToAgent(
+  platform: AnyPlatform,
+  template: { variant: string | null; answers: Record<string, unknown> },
+  row: FleetRow,
+  extraColumns: readonly string[] = [],
+): FleetAgent {
   const errors: string[] = [];
   const cells: Record<string, string> = {};
   for (const [column, raw] of Object.entries(row.cells)) {

@@ -55,7 +55,10 @@ const LABELS: Record<string, { format: KeyFormat; encrypted?: boolean }> = {
 };
 
 const UNSUPPORTED_LABELS: Record<string, { message: string; hint: string }> = {
-  'EC PRIVATE KEY': { message: 'This is an ECDSA key; this platform needs an Ed25519 or RSA key.', hint: 'Generate a new key here, or import an Ed25519 or RSA key.' },
+  'EC PRIVATE KEY': {
+    message: 'This is an ECDSA key; this platform needs an Ed25519 or RSA key.',
+    hint: 'Generate a new key here, or import an Ed25519 or RSA key.',
+  },
   'DSA PRIVATE KEY': { message: 'This is a DSA key; current OpenSSH no longer accepts DSA keys.', hint: 'Generate a new key here instead.' },
   'SSH2 ENCRYPTED PRIVATE KEY': {
     message: 'This is an SSH.com (SECSH) private key, which OpenSSH cannot read.',
@@ -73,7 +76,10 @@ function malformed(message: string, hint = 'Copy the whole key again, from the -
 
 /** Normalises line ends, drops a byte-order mark and zero-width characters an editor or web page added. */
 function normalise(text: string): string {
-  return text.replace(/^\uFEFF/, '').replace(/[\u200B-\u200D\u2060]/g, '').replace(/\r\n?/g, '\n');
+  return text
+    .replace(/^\uFEFF/, '')
+    .replace(/[\u200B-\u200D\u2060]/g, '')
+    .replace(/\r\n?/g, '\n');
 }
 
 function wrap(b64: string, width: number): string {
@@ -131,7 +137,10 @@ export function detectKey(text: string): DetectedKey {
   const known = LABELS[label];
   if (!known) return { kind: 'unsupported', message: `Keys labelled "${label}" are not supported.`, hint: 'Import an OpenSSH, PKCS#1 or PKCS#8 private key.' };
 
-  const lines = inner.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = inner
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const headers = lines.filter((l) => /^[A-Za-z-]+:/.test(l));
   const bodyLines = lines.filter((l) => !/^[A-Za-z-]+:/.test(l));
   const read = readBody(bodyLines);

@@ -187,8 +187,6 @@ export function mergeKnownHosts(existing: string | undefined, line: string): str
 /** Removes every plain line for host and port. */
 export function unpinHost(existing: string | undefined, host: string, port: number): string {
   const pattern = knownHostsPattern(host, port);
-  const kept = (existing ?? '')
-    .split(/\r?\n/)
-    .filter((l) => l.trim() !== '' && l.trim().split(/\s+/)[0]?.toLowerCase() !== pattern);
+  const kept = (existing ?? '').split(/\r?\n/).filter((l) => l.trim() !== '' && l.trim().split(/\s+/)[0]?.toLowerCase() !== pattern);
   return kept.length ? kept.join('\n') + '\n' : '';
 }

@@ -165,7 +165,9 @@ export function readOnlineLog(platform: PlatformId, text: string): LogReading {
     const previous = readWindow(lines.slice(0, start), prevStart, platform);
     name ??= previous.name;
     if (previous.failedAt !== undefined) {
-      const hops = previous.hops.map((h) => (h.state === 'failed' ? { ...h, detail: `the last attempt failed here, and the agent is retrying. ${h.detail}` } : h));
+      const hops = previous.hops.map((h) =>
+        h.state === 'failed' ? { ...h, detail: `the last attempt failed here, and the agent is retrying. ${h.detail}` } : h,
+      );
       return { hops, attempt: startedIdx.length, ...(name ? { name } : {}) };
     }
   }
@@ -180,8 +182,10 @@ export function logSaysOnline(reading: LogReading): boolean {
 /** What a health endpoint's answer means for its hop. */
 export function readHealth(signal: Extract<OnlineSignal, { kind: 'health' }>, status: number, body: string): HopReport {
   const text = body.trim().slice(0, 300);
-  if (status >= 200 && status < 300 && signal.ok.test(text)) return { hop: signal.hop, state: 'passed', detail: `${signal.path} answered ${status}: ${text || '(empty)'}`, line: text };
-  if (status >= 200 && status < 300) return { hop: signal.hop, state: 'waiting', detail: `${signal.path} answered ${status} but not yet "${signal.ok.source}": ${text}`, line: text };
+  if (status >= 200 && status < 300 && signal.ok.test(text))
+    return { hop: signal.hop, state: 'passed', detail: `${signal.path} answered ${status}: ${text || '(empty)'}`, line: text };
+  if (status >= 200 && status < 300)
+    return { hop: signal.hop, state: 'waiting', detail: `${signal.path} answered ${status} but not yet "${signal.ok.source}": ${text}`, line: text };
   return { hop: signal.hop, state: 'failed', detail: `${signal.path} answered ${status}: ${text || '(empty)'}`, line: text };
 }
 
@@ -193,7 +197,8 @@ export function readHealth(signal: Extract<OnlineSignal, { kind: 'health' }>, st
 export function readVendorAgents(api: VendorApi, name: string, answers: ({ status: number; body: unknown } | undefined)[]): HopReport {
   const hop: HopId = 'vendor';
   const status = answers[0]?.status ?? 0;
-  if (status === 401) return { hop, state: 'failed', detail: 'the vendor refused the read-only token (401): it is wrong, expired or revoked. Paste a valid one.' };
+  if (status === 401)
+    return { hop, state: 'failed', detail: 'the vendor refused the read-only token (401): it is wrong, expired or revoked. Paste a valid one.' };
   if (status === 403) return { hop, state: 'failed', detail: `the token lacks the permission this check needs (403): ${api.scope}. Create one with it.` };
   if (status < 200 || status >= 300) return { hop, state: 'failed', detail: `the vendor API answered ${status}` };
   return { hop, ...api.read(name, answers) };

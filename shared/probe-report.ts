@@ -51,9 +51,15 @@ function endpointBlock(r: EndpointResult): string[] {
   if (r.dns) lines.push(`    DNS:      ${r.dns.addresses.join(', ') || '—'} (${ms(r.dns.ms)})`);
   if (r.tcp) lines.push(`    TCP:      connected to ${r.tcp.address} in ${ms(r.tcp.ms)}`);
   if (r.via) lines.push(`    Via:      proxy ${r.via}`);
-  if (r.ssh?.user) lines.push(`    SSH:      user ${r.ssh.user}; key ${r.ssh.auth}${r.ssh.forwards?.length ? `; remote forward ${r.ssh.forwards.map((f) => `${f.port} ${f.status}`).join(', ')}` : ''}`);
+  if (r.ssh?.user)
+    lines.push(
+      `    SSH:      user ${r.ssh.user}; key ${r.ssh.auth}${r.ssh.forwards?.length ? `; remote forward ${r.ssh.forwards.map((f) => `${f.port} ${f.status}`).join(', ')}` : ''}`,
+    );
   if (r.ssh?.pin && r.ssh.pin !== 'unpinned') lines.push(`    Host key: ${r.ssh.pin === 'match' ? 'matches the pinned key' : 'DOES NOT match the pinned key'}`);
-  if (r.tls) lines.push(`    TLS:      ${r.tls.trusted ? 'trusted' : `not trusted (${r.tls.error ?? 'unknown reason'})`}; names ${r.tls.altNames.join(', ') || '—'}; ${r.tls.daysLeft} days left`);
+  if (r.tls)
+    lines.push(
+      `    TLS:      ${r.tls.trusted ? 'trusted' : `not trusted (${r.tls.error ?? 'unknown reason'})`}; names ${r.tls.altNames.join(', ') || '—'}; ${r.tls.daysLeft} days left`,
+    );
   if (r.clock) lines.push(`    Clock:    ${describeClock(r.clock)}; Date: ${r.clock.serverDate}`);
   lines.push(`    Tested:   ${r.checks.map((c) => c.step).join(' → ') || 'nothing'}`, ...r.checks.map(checkLine));
   if (r.level !== 'pass') lines.push(`    Fix:      ${fixFor(r)}`);
@@ -90,7 +96,10 @@ export function formatReport(run: ProbeRun, ctx: ReportContext = {}): string {
     `Run:       ${run.startedAt} → ${run.finishedAt} (${ms(run.ms)})`,
     `Limits:    ${ms(run.timeoutMs)} per step, ${ms(run.deadlineMs)} for the run`,
     `Proxy:     ${run.proxy ?? 'none (direct connections)'}`,
-    ...(run.trustedCas ?? []).map((ca, i) => `${i ? '          ' : 'Also trusted:'} CA "${ca.subject}" (SHA-256 ${ca.fingerprint256}, valid until ${ca.notAfter.slice(0, 10)}${ca.expired ? ', EXPIRED' : ''})`),
+    ...(run.trustedCas ?? []).map(
+      (ca, i) =>
+        `${i ? '          ' : 'Also trusted:'} CA "${ca.subject}" (SHA-256 ${ca.fingerprint256}, valid until ${ca.notAfter.slice(0, 10)}${ca.expired ? ', EXPIRED' : ''})`,
+    ),
     `Result:    ${run.passed ? 'PASSED' : 'FAILED'} — ${passed} passed, ${warned} warning${warned === 1 ? '' : 's'}, ${failed} failed, of ${run.results.length} endpoint${run.results.length === 1 ? '' : 's'}`,
     ...clockLines(run),
     '',
@@ -107,7 +116,9 @@ export function formatReport(run: ProbeRun, ctx: ReportContext = {}): string {
     const key = `${r.endpoint.host}:${r.endpoint.port}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    lines.push(`  - TCP ${endpointLabel(r.endpoint.host, r.endpoint.port)}${r.dns?.addresses.length ? ` (${r.dns.addresses.join(', ')})` : ''}${r.endpoint.purpose ? ` — ${r.endpoint.purpose}` : ''}${r.endpoint.optional ? ' (optional)' : ''}: ${r.level === 'pass' ? 'open' : 'NOT working'}`);
+    lines.push(
+      `  - TCP ${endpointLabel(r.endpoint.host, r.endpoint.port)}${r.dns?.addresses.length ? ` (${r.dns.addresses.join(', ')})` : ''}${r.endpoint.purpose ? ` — ${r.endpoint.purpose}` : ''}${r.endpoint.optional ? ' (optional)' : ''}: ${r.level === 'pass' ? 'open' : 'NOT working'}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -138,7 +149,20 @@ export function firewallCsv(run: Pick<ProbeRun, 'results'>): string {
   ]);
   return stringify(rows, {
     header: true,
-    columns: ['Direction', 'Transport', 'Destination', 'Resolved addresses', 'Port', 'Checked as', 'Purpose', 'Needed', 'Result', 'Verdict', 'Via proxy', 'Checked at'],
+    columns: [
+      'Direction',
+      'Transport',
+      'Destination',
+      'Resolved addresses',
+      'Port',
+      'Checked as',
+      'Purpose',
+      'Needed',
+      'Result',
+      'Verdict',
+      'Via proxy',
+      'Checked at',
+    ],
     record_delimiter: 'windows',
     cast: { string: inert },
   });
@@ -210,7 +234,11 @@ export function withCurrentPins(r: EndpointResult, knownHosts: string | undefine
   return {
     ...r,
     ssh: { ...r.ssh, pin: 'match' },
-    checks: r.checks.map((c) => (c.step === 'hostkey' && c.status === 'warn' ? { ...c, status: 'pass', detail: `${c.detail.replace(/ — not pinned yet.*$/, '')} — pinned after this check (the key it showed)` } : c)),
+    checks: r.checks.map((c) =>
+      c.step === 'hostkey' && c.status === 'warn'
+        ? { ...c, status: 'pass', detail: `${c.detail.replace(/ — not pinned yet.*$/, '')} — pinned after this check (the key it showed)` }
+        : c,
+    ),
   };
 }
 
@@ -232,5 +260,9 @@ export function resultIsFor(r: Pick<EndpointResult, 'endpoint'>, e: { host: stri
 export function relabel(r: EndpointResult, e: { purpose?: string; optional?: boolean }): EndpointResult {
   const optional = Boolean(e.optional);
   const { optional: _old, ...endpoint } = r.endpoint;
-  return { ...r, endpoint: { ...endpoint, purpose: e.purpose ?? r.endpoint.purpose, ...(optional ? { optional: true } : {}) }, level: levelOf(r.verdict, optional) };
+  return {
+    ...r,
+    endpoint: { ...endpoint, purpose: e.purpose ?? r.endpoint.purpose, ...(optional ? { optional: true } : {}) },
+    level: levelOf(r.verdict, optional),
+  };
 }

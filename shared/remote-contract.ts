@@ -60,7 +60,9 @@ export const installPlanSchema = z.object({
   prefix: z.string(),
   asRoot: z.boolean(),
   dirs: z.array(z.object({ path: z.string(), mode: z.number(), exists: z.boolean() })),
-  files: z.array(z.object({ from: z.string(), target: z.string(), mode: z.number(), secret: z.boolean(), replaces: z.enum(['nothing', 'same bytes', 'a different file']) })),
+  files: z.array(
+    z.object({ from: z.string(), target: z.string(), mode: z.number(), secret: z.boolean(), replaces: z.enum(['nothing', 'same bytes', 'a different file']) }),
+  ),
   commands: z.array(z.object({ phase: z.enum(['stop', 'start']), title: z.string(), command: z.string() })),
   freeBytes: z.number().optional(),
   needBytes: z.number(),
@@ -68,7 +70,12 @@ export const installPlanSchema = z.object({
 });
 export type InstallPlanView = z.infer<typeof installPlanSchema>;
 
-const hostCommandSchema = z.object({ title: z.string().max(300), command: z.string().max(4096), privileged: z.boolean().optional(), mayFail: z.boolean().optional() });
+const hostCommandSchema = z.object({
+  title: z.string().max(300),
+  command: z.string().max(4096),
+  privileged: z.boolean().optional(),
+  mayFail: z.boolean().optional(),
+});
 
 /** What an install did on the host (public: paths, modes, hashes): what undo works from. The CLI's --undo file holds the same. */
 export const installRecordSchema = z.object({
@@ -80,7 +87,16 @@ export const installRecordSchema = z.object({
   prefix: z.string().max(1024),
   platform: z.string().max(64),
   variant: z.string().max(64),
-  files: z.array(z.object({ target: z.string().startsWith('/'), sha256: z.string().regex(/^[0-9a-f]{64}$/), mode: z.number(), backup: z.string().startsWith('/').optional() })).max(1000),
+  files: z
+    .array(
+      z.object({
+        target: z.string().startsWith('/'),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        mode: z.number(),
+        backup: z.string().startsWith('/').optional(),
+      }),
+    )
+    .max(1000),
   dirsCreated: z.array(z.string().startsWith('/')).max(1000),
   stop: z.array(hostCommandSchema).max(20),
   agentMade: z.array(z.string().startsWith('/')).max(100),
@@ -144,9 +160,7 @@ export const installSupportSchema = z.discriminatedUnion('supported', [
 ]);
 
 /** Progress data of `remote:install` and `remote:verify` (one per event). */
-export type RemoteEventData =
-  | { kind: 'output'; text: string }
-  | { kind: 'hops'; hops: HopReportView[]; leftMs: number; timeoutMs: number; name?: string };
+export type RemoteEventData = { kind: 'output'; text: string } | { kind: 'hops'; hops: HopReportView[]; leftMs: number; timeoutMs: number; name?: string };
 
 export const watchResultSchema = z.object({
   online: z.boolean(),
@@ -168,91 +182,121 @@ export function remoteChannels<D extends z.ZodType>(draft: D) {
         kind: z.literal('bundle'),
         file: z.string().trim().min(1, 'is required').max(4096),
         passphrase: z.string().min(8, 'must have at least 8 characters').max(1024).optional(),
-        sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+        sha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/)
+          .optional(),
       })
       .strict(),
   ]);
   const sourceRef = z.object({ source });
   return {
-  /**
-   * Whether the draft's install type is installed from here (its platform has a host recipe for
-   * the variant); if not, why and the commands to run by hand. Generates the files in main.
-   */
-  'remote:support': { input: sourceRef.extend({ prefix: prefixSchema.optional() }).strict(), output: installSupportSchema },
-  /**
-   * The agent host's key, read in the key exchange (nothing of ours is sent: no user, no key),
-   * compared with the pins given. The user confirms a new one before pinning it.
-   */
-  'remote:host-key': {
-    input: z.object({ jobId, host: hostSchema, port: portSchema, knownHosts: knownHostsText }).strict(),
-    output: presentedKeySchema,
-    job: true as const,
-  },
-  /**
-   * Logs in (host key verified first), reads the host and answers the plan: each file with its
-   * target, mode and what it replaces, each command (sudo -n where root is needed). Changes
-   * nothing. The plan and its files stay in main under `planId` for `remote:install`.
-   */
-  'remote:plan': {
-    input: sourceRef.extend({ jobId, login: hostLoginSchema, prefix: prefixSchema }).strict(),
-    output: z.object({ planId: z.string(), plan: installPlanSchema, hostKey: z.string() }),
-    job: true as const,
-  },
-  /**
-   * Carries out a confirmed plan, then watches the agent come online hop by hop within
-   * `timeoutMs`. Progress data: RemoteEventData (command output, the hops with the time left).
-   * A failure is answered as a value (online false, the failed hop, what is in place now) when
-   * the install got as far as the host; the record is there whenever something was created.
-   */
-  'remote:install': {
-    input: z.object({ jobId, planId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/), timeoutMs: z.number().int().min(5_000).max(600_000), vendorRef: vendorRefSchema.optional() }).strict(),
-    output: watchResultSchema.extend({
-      record: installRecordSchema.optional(),
-      /** When the install itself failed: what happened, files now in place, temp files left. */
-      failure: z.object({ code: z.string(), message: z.string(), hint: z.string().optional(), inPlace: z.array(z.string()), leftovers: z.array(z.string()) }).optional(),
-    }),
-    job: true as const,
-  },
-  /** Checks again whether an installed agent is online (its log and service state on the host). */
-  'remote:verify': {
-    input: z.object({ jobId, login: hostLoginSchema, platform: z.string().max(64), prefix: prefixSchema, timeoutMs: z.number().int().min(0).max(600_000), vendorRef: vendorRefSchema.optional() }).strict(),
-    output: watchResultSchema,
-    job: true as const,
-  },
-  /**
-   * The optional vendor-side confirmation: a separate read-only token (Buildkite read_agents,
-   * Harness core_delegate_view, a Bamboo PAT, GitLab read_api…) pasted for this check alone. Main
-   * keeps it in memory for this window (never in the draft, the store or beside the agent token)
-   * and answers a reference that `remote:install` / `remote:verify` take; the vendor is asked, with
-   * the platform's documented requests, about the agent's resolved name once the log proved it.
-   */
-  'remote:vendor-token': {
-    input: z
-      .object({
-        platform: z.string().max(64),
-        baseUrl: z.string().trim().url('must be a URL, like https://api.buildkite.com').max(2048).refine((u) => /^https?:\/\//i.test(u), 'must start with https:// (or http:// for a server on this network)'),
-        token: z.string().trim().min(8, 'paste the read-only token (at least 8 characters)').max(4096),
-        scope: z.string().trim().max(256).optional(),
-      })
-      .strict(),
-    output: z.object({ vendorRef: vendorRefSchema, needs: z.string() }),
-  },
-  /** What undo of a record would do on the host (changes nothing). */
-  'remote:undo-plan': {
-    input: z.object({ jobId, login: hostLoginSchema, record: installRecordSchema }).strict(),
-    output: z.object({
-      stop: z.array(z.string()),
-      steps: z.array(z.object({ path: z.string(), action: z.string(), to: z.string().optional(), from: z.string().optional() })),
-      asideDir: z.string(),
-      dirs: z.array(z.string()),
-    }),
-    job: true as const,
-  },
-  /** Undoes an install on the host: stop, restore what it replaced, move what it created aside. */
-  'remote:undo': {
-    input: z.object({ jobId, login: hostLoginSchema, record: installRecordSchema }).strict(),
-    output: z.object({ done: z.array(z.object({ path: z.string(), action: z.string(), to: z.string().optional() })), dirsRemoved: z.array(z.string()), asideDir: z.string() }),
-    job: true as const,
-  },
+    /**
+     * Whether the draft's install type is installed from here (its platform has a host recipe for
+     * the variant); if not, why and the commands to run by hand. Generates the files in main.
+     */
+    'remote:support': { input: sourceRef.extend({ prefix: prefixSchema.optional() }).strict(), output: installSupportSchema },
+    /**
+     * The agent host's key, read in the key exchange (nothing of ours is sent: no user, no key),
+     * compared with the pins given. The user confirms a new one before pinning it.
+     */
+    'remote:host-key': {
+      input: z.object({ jobId, host: hostSchema, port: portSchema, knownHosts: knownHostsText }).strict(),
+      output: presentedKeySchema,
+      job: true as const,
+    },
+    /**
+     * Logs in (host key verified first), reads the host and answers the plan: each file with its
+     * target, mode and what it replaces, each command (sudo -n where root is needed). Changes
+     * nothing. The plan and its files stay in main under `planId` for `remote:install`.
+     */
+    'remote:plan': {
+      input: sourceRef.extend({ jobId, login: hostLoginSchema, prefix: prefixSchema }).strict(),
+      output: z.object({ planId: z.string(), plan: installPlanSchema, hostKey: z.string() }),
+      job: true as const,
+    },
+    /**
+     * Carries out a confirmed plan, then watches the agent come online hop by hop within
+     * `timeoutMs`. Progress data: RemoteEventData (command output, the hops with the time left).
+     * A failure is answered as a value (online false, the failed hop, what is in place now) when
+     * the install got as far as the host; the record is there whenever something was created.
+     */
+    'remote:install': {
+      input: z
+        .object({
+          jobId,
+          planId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
+          timeoutMs: z.number().int().min(5_000).max(600_000),
+          vendorRef: vendorRefSchema.optional(),
+        })
+        .strict(),
+      output: watchResultSchema.extend({
+        record: installRecordSchema.optional(),
+        /** When the install itself failed: what happened, files now in place, temp files left. */
+        failure: z
+          .object({ code: z.string(), message: z.string(), hint: z.string().optional(), inPlace: z.array(z.string()), leftovers: z.array(z.string()) })
+          .optional(),
+      }),
+      job: true as const,
+    },
+    /** Checks again whether an installed agent is online (its log and service state on the host). */
+    'remote:verify': {
+      input: z
+        .object({
+          jobId,
+          login: hostLoginSchema,
+          platform: z.string().max(64),
+          prefix: prefixSchema,
+          timeoutMs: z.number().int().min(0).max(600_000),
+          vendorRef: vendorRefSchema.optional(),
+        })
+        .strict(),
+      output: watchResultSchema,
+      job: true as const,
+    },
+    /**
+     * The optional vendor-side confirmation: a separate read-only token (Buildkite read_agents,
+     * Harness core_delegate_view, a Bamboo PAT, GitLab read_api…) pasted for this check alone. Main
+     * keeps it in memory for this window (never in the draft, the store or beside the agent token)
+     * and answers a reference that `remote:install` / `remote:verify` take; the vendor is asked, with
+     * the platform's documented requests, about the agent's resolved name once the log proved it.
+     */
+    'remote:vendor-token': {
+      input: z
+        .object({
+          platform: z.string().max(64),
+          baseUrl: z
+            .string()
+            .trim()
+            .url('must be a URL, like https://api.buildkite.com')
+            .max(2048)
+            .refine((u) => /^https?:\/\//i.test(u), 'must start with https:// (or http:// for a server on this network)'),
+          token: z.string().trim().min(8, 'paste the read-only token (at least 8 characters)').max(4096),
+          scope: z.string().trim().max(256).optional(),
+        })
+        .strict(),
+      output: z.object({ vendorRef: vendorRefSchema, needs: z.string() }),
+    },
+    /** What undo of a record would do on the host (changes nothing). */
+    'remote:undo-plan': {
+      input: z.object({ jobId, login: hostLoginSchema, record: installRecordSchema }).strict(),
+      output: z.object({
+        stop: z.array(z.string()),
+        steps: z.array(z.object({ path: z.string(), action: z.string(), to: z.string().optional(), from: z.string().optional() })),
+        asideDir: z.string(),
+        dirs: z.array(z.string()),
+      }),
+      job: true as const,
+    },
+    /** Undoes an install on the host: stop, restore what it replaced, move what it created aside. */
+    'remote:undo': {
+      input: z.object({ jobId, login: hostLoginSchema, record: installRecordSchema }).strict(),
+      output: z.object({
+        done: z.array(z.object({ path: z.string(), action: z.string(), to: z.string().optional() })),
+        dirsRemoved: z.array(z.string()),
+        asideDir: z.string(),
+      }),
+      job: true as const,
+    },
   } as const;
 }

@@ -13,7 +13,10 @@ export const rotateScanInputSchema = z
     /** Files or folders on this machine; a folder is searched for the files the platform knows. */
     paths: z.array(z.string().min(1).max(4096)).max(200).default([]),
     /** Files dropped into the page (content only: browsers do not give their location). */
-    uploads: z.array(z.object({ name: z.string().min(1).max(255), text: z.string().max(2_000_000) })).max(50).default([]),
+    uploads: z
+      .array(z.object({ name: z.string().min(1).max(255), text: z.string().max(2_000_000) }))
+      .max(50)
+      .default([]),
     /** The folder the dropped files live in, so they can be edited in place. */
     uploadDir: z.string().max(4096).optional(),
     /** The new token, pasted … */
@@ -77,7 +80,14 @@ export type RotationPlan = z.infer<typeof rotationPlanSchema>;
 
 export const rotationReportSchema = z.object({
   platform: z.enum(PLATFORM_IDS),
-  files: z.array(z.object({ path: z.string(), status: z.enum(['updated', 'unchanged']), backupPath: z.string().optional(), changes: z.array(z.object({ line: z.number().int(), what: z.string() })) })),
+  files: z.array(
+    z.object({
+      path: z.string(),
+      status: z.enum(['updated', 'unchanged']),
+      backupPath: z.string().optional(),
+      changes: z.array(z.object({ line: z.number().int(), what: z.string() })),
+    }),
+  ),
   commands: z.array(commandSchema),
   revoke: z.array(z.string()),
   /** The plan's leftovers, again: files still holding an old token value. */

@@ -28,7 +28,16 @@ export interface FoundToken {
  * kind, and the file names an updater keeps inside an install folder (its `homeFiles`).
  */
 const ANY_NAME = [
-  ...new Set(['file.yaml', 'file.json', 'file.sh', 'file.env', 'env', 'file.cfg', 'file.service', ...PLATFORMS.flatMap((p) => p.updaters.flatMap((u) => u.homeFiles ?? []))]),
+  ...new Set([
+    'file.yaml',
+    'file.json',
+    'file.sh',
+    'file.env',
+    'env',
+    'file.cfg',
+    'file.service',
+    ...PLATFORMS.flatMap((p) => p.updaters.flatMap((u) => u.homeFiles ?? [])),
+  ]),
 ];
 
 // Probes put in by an updater to see where its token goes: a generic one, and one in a 40-hex
@@ -60,7 +69,12 @@ export function isTokenValue(value: string): boolean {
  * token (or its base64) sits in the new span marks where the value sits in the old one, kept
  * within what the two spans share around it; matching quotes around the old value are left out.
  */
-export function replacedValueSpans(oldText: string, newText: string, changes: readonly Change[], token: string): { start: number; end: number; what: string }[] {
+export function replacedValueSpans(
+  oldText: string,
+  newText: string,
+  changes: readonly Change[],
+  token: string,
+): { start: number; end: number; what: string }[] {
   const forms = [token, base64Utf8(token)];
   const out: { start: number; end: number; what: string }[] = [];
   for (const c of changes) {
@@ -150,7 +164,8 @@ export function findValues(text: string, values: readonly string[]): [number, nu
   return out;
 }
 
-const KEY_BLOCK = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?(?:-----END \1-----|(?![\s\S]))|^PuTTY-User-Key-File-\d+:[\s\S]*?(?:^Private-MAC:.*$|(?![\s\S]))/gm;
+const KEY_BLOCK =
+  /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?(?:-----END \1-----|(?![\s\S]))|^PuTTY-User-Key-File-\d+:[\s\S]*?(?:^Private-MAC:.*$|(?![\s\S]))/gm;
 
 /** [start, end) of each private key block (PEM, OpenSSH, PGP, PuTTY); an unterminated block runs to the end. */
 export function privateKeyBlocks(text: string): [number, number][] {
@@ -190,7 +205,7 @@ function merge(ranges: [number, number][]): [number, number][] {
 export function maskSecrets(text: string, fileName: string, known: readonly string[] = [], opts: { anyName?: boolean } = {}): string {
   const keys = privateKeyBlocks(text);
   const tokens = [...findTokens(text, fileName, opts).map((t) => [t.start, t.end] as [number, number]), ...findValues(text, known)];
-  const spans = merge([...keys, ...tokens]).map(([s, e]) => ({ s, e, key: keys.some(([ks, ke]) => ks <= s && e <= ke || (s <= ks && ke <= e)) }));
+  const spans = merge([...keys, ...tokens]).map(([s, e]) => ({ s, e, key: keys.some(([ks, ke]) => (ks <= s && e <= ke) || (s <= ks && ke <= e)) }));
   let out = text;
   for (const { s, e, key } of spans.reverse()) out = out.slice(0, s) + (key ? '«private key»' : '«token»') + out.slice(e);
   return out;

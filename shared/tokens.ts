@@ -172,10 +172,23 @@ export function checkToken(spec: TokenSpec, raw: string): TokenVerdict {
   const bad = forbiddenCharacter(token);
   if (bad) {
     const inside = /line break|space|tab/.test(bad.what) ? ' inside it; a token is one unbroken word' : '';
-    return { verdict: 'invalid', cleaned, where, message: `This has ${bad.what} at character ${bad.at}${inside}. No ${name} contains that: copy the token again.` };
+    return {
+      verdict: 'invalid',
+      cleaned,
+      where,
+      message: `This has ${bad.what} at character ${bad.at}${inside}. No ${name} contains that: copy the token again.`,
+    };
   }
   const foreign = spec.claims?.test(token) ? undefined : FOREIGN.find((f) => f.re.test(token));
-  if (foreign) return { verdict: 'wrong-kind', kind: foreign.kind, kindName: foreign.kindName, cleaned, where, message: `This is a ${foreign.kindName}, not ${article(name)} ${name}.` };
+  if (foreign)
+    return {
+      verdict: 'wrong-kind',
+      kind: foreign.kind,
+      kindName: foreign.kindName,
+      cleaned,
+      where,
+      message: `This is a ${foreign.kindName}, not ${article(name)} ${name}.`,
+    };
   const result = (spec.check ?? lengthOnly)(token);
   if (result.verdict === 'ok') return { ...result, token, cleaned };
   return { ...result, cleaned, where: result.where ?? where };

@@ -35,17 +35,10 @@ export function isHost(value: string): boolean {
 }
 
 /** A host name or IP address, never starting with '-'. */
-export const hostSchema = z
-  .string()
-  .trim()
-  .refine(isHost, { message: 'must be a host name or an IP address (letters, digits, dots, hyphens)' });
+export const hostSchema = z.string().trim().refine(isHost, { message: 'must be a host name or an IP address (letters, digits, dots, hyphens)' });
 
 /** A TCP port, 1..65535. */
-export const portSchema = z.coerce
-  .number()
-  .int('must be a whole number')
-  .min(1, 'must be between 1 and 65535')
-  .max(65535, 'must be between 1 and 65535');
+export const portSchema = z.coerce.number().int('must be a whole number').min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535');
 
 /** A simple name: letters, digits, '.', '_' and '-', starting with a letter or digit. */
 export const nameSchema = z
@@ -65,7 +58,8 @@ export function httpUrlProblem(v: string): string | undefined {
   } catch {
     return 'is not a valid URL';
   }
-  if (u.username || u.password) return 'must not hold a user name or password (user:pw@): credentials are not allowed in this URL, where they would be stored in plain text';
+  if (u.username || u.password)
+    return 'must not hold a user name or password (user:pw@): credentials are not allowed in this URL, where they would be stored in plain text';
   if (!isHost(u.hostname.replace(/^\[|\]$/g, ''))) return 'has no valid host name (letters, digits, dots, hyphens) or IP address';
   return undefined;
 }
@@ -95,4 +89,3 @@ export function noProxyValue(list: string | undefined): string {
     .filter(Boolean)
     .join(',');
 }
-

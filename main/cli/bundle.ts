@@ -175,11 +175,18 @@ async function exportCmd(argv: string[], io: CliIo): Promise<number> {
     return EXIT.OK;
   }
   io.stdout(`Wrote ${out} (${bundle.value.zip.byteLength} bytes, ${manifest.files.length} files, SHA-256 ${written.value.sha256}).\n`);
-  if (!chosen) io.stdout(platform ? `Platform recognised from the files: ${getPlatform(platform)?.name ?? platform} (give --platform to say otherwise).\n` : 'No platform recognised from the files: the README gives no platform steps (give --platform P to add them).\n');
+  if (!chosen)
+    io.stdout(
+      platform
+        ? `Platform recognised from the files: ${getPlatform(platform)?.name ?? platform} (give --platform to say otherwise).\n`
+        : 'No platform recognised from the files: the README gives no platform steps (give --platform P to add them).\n',
+    );
   const because = new Map(files.value.files.map((f) => [f.path, f.secretBecause]));
   for (const f of manifest.files) {
     const why = because.get(f.path);
-    io.stdout(`  ${modeText(f.mode)}  ${visible(f.path)}${f.secret ? `  (secret${why ? `: ${why.join(', ')}` : ''}${f.encrypted ? '; encrypted' : ''})` : ''}\n`);
+    io.stdout(
+      `  ${modeText(f.mode)}  ${visible(f.path)}${f.secret ? `  (secret${why ? `: ${why.join(', ')}` : ''}${f.encrypted ? '; encrypted' : ''})` : ''}\n`,
+    );
   }
   if (files.value.skipped.length) io.stdout(`Left out (file-service backups and temp files): ${files.value.skipped.join(', ')}\n`);
   if (!passphrase && manifest.files.some((f) => f.secret))

@@ -10,7 +10,9 @@ export async function readCaFileArg(file: string, cwd: string): Promise<CaBundle
   try {
     bytes = await readRegularFile(path.resolve(cwd, file));
   } catch (error) {
-    throw new UsageError(`--ca-file ${file}: cannot read it (${error instanceof UserFileError ? error.message : ((error as NodeJS.ErrnoException).code ?? 'error')})`);
+    throw new UsageError(
+      `--ca-file ${file}: cannot read it (${error instanceof UserFileError ? error.message : ((error as NodeJS.ErrnoException).code ?? 'error')})`,
+    );
   }
   const ca = readCaBundle(new Uint8Array(bytes));
   if (!ca.ok) throw new UsageError(`--ca-file ${file}: ${errorText(ca.error)}`);

@@ -52,16 +52,25 @@ export const diagnoseCommand: Command = {
   built: true,
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { platform: { type: 'string' }, json: { type: 'boolean' } } });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { platform: { type: 'string' }, json: { type: 'boolean' } },
+    });
     if (positionals.length > 1) throw new UsageError('give at most one FILE (or - for standard input)');
-    if (values.platform !== undefined && !getPlatform(values.platform)) throw new UsageError(`unknown platform ${JSON.stringify(values.platform)} (use ${PLATFORMS.map((p) => p.id).join(', ')})`);
+    if (values.platform !== undefined && !getPlatform(values.platform))
+      throw new UsageError(`unknown platform ${JSON.stringify(values.platform)} (use ${PLATFORMS.map((p) => p.id).join(', ')})`);
     const file = positionals[0];
     let text: string;
     if (file === undefined || file === '-') text = await io.readStdin();
     else text = await readTextArg(file, io.cwd, '');
     const found = diagnose(text, values.platform as PlatformId | undefined);
     if (values.json) io.stdout(JSON.stringify({ diagnoses: found }, null, 2) + '\n');
-    else if (found.length === 0) io.stdout(`No known failure recognised${values.platform ? ` for ${values.platform}` : ''}. Look for the first error line in the log; \`agent-onboard probe\` checks connectivity.\n`);
+    else if (found.length === 0)
+      io.stdout(
+        `No known failure recognised${values.platform ? ` for ${values.platform}` : ''}. Look for the first error line in the log; \`agent-onboard probe\` checks connectivity.\n`,
+      );
     else io.stdout(found.map(render).join('\n\n') + '\n');
     return found.length > 0 ? EXIT.OK : EXIT.FAILED;
   },

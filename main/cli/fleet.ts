@@ -15,7 +15,8 @@ const types = PLATFORMS.filter((p) => p.ansible?.length)
 
 /** The example: the first platform with an Ansible export, with its credential's flag. */
 const example = PLATFORMS.find((p) => p.ansible?.length);
-const exampleCredential = example?.credential.kind === 'ssh-keypair' ? '--known-hosts known_hosts' : example?.credential.kind === 'token' ? '--token-env AGENT_TOKEN' : '';
+const exampleCredential =
+  example?.credential.kind === 'ssh-keypair' ? '--known-hosts known_hosts' : example?.credential.kind === 'token' ? '--token-env AGENT_TOKEN' : '';
 
 const HELP = `Usage: agent-onboard fleet export --format ansible --platform P [--variant V] --csv FILE
                                   [--answers FILE.json] [--known-hosts FILE] [--token-env VAR]
@@ -119,7 +120,8 @@ export const fleetCommand: Command = {
     if (values.answers) {
       try {
         const parsed: unknown = JSON.parse(await readText(values.answers, io.cwd, 'answers file'));
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${values.answers} must hold one JSON object of answers`);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          throw new UsageError(`${values.answers} must hold one JSON object of answers`);
         answers = parsed as Record<string, unknown>;
       } catch (error) {
         if (error instanceof UsageError) throw error;
@@ -155,7 +157,9 @@ export const fleetCommand: Command = {
     }
     io.stdout(`Ansible project for ${r.hosts} host(s) in ${r.outDir} (${r.files} files, ${r.encrypted} vault-encrypted).\n`);
     if (r.publicKeys) io.stdout(`Register each agent's public key with the vendor: ${r.publicKeys}\n`);
-    io.stdout(`Next:\n  cd ${JSON.stringify(r.outDir)}\n  ansible-playbook site.yml --check --diff --ask-vault-pass   # preview\n  ansible-playbook site.yml --ask-vault-pass\n`);
+    io.stdout(
+      `Next:\n  cd ${JSON.stringify(r.outDir)}\n  ansible-playbook site.yml --check --diff --ask-vault-pass   # preview\n  ansible-playbook site.yml --ask-vault-pass\n`,
+    );
     return EXIT.OK;
   },
 };

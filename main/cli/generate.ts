@@ -13,7 +13,10 @@ import { EXIT, UsageError, errorLine, type CliIo, type Command } from './types';
 import { readTextArg } from './read-file';
 
 const generators = PLATFORMS.filter((p) => p.generate)
-  .map((p) => `  ${p.id.padEnd(15)} variants: ${p.variants.map((v) => v.id).join(', ')}; ${p.credential.kind === 'ssh-keypair' ? '--key FILE' : p.credential.kind === 'token' ? '--token-env VAR' : 'no credential'}`)
+  .map(
+    (p) =>
+      `  ${p.id.padEnd(15)} variants: ${p.variants.map((v) => v.id).join(', ')}; ${p.credential.kind === 'ssh-keypair' ? '--key FILE' : p.credential.kind === 'token' ? '--token-env VAR' : 'no credential'}`,
+  )
   .join('\n');
 
 // Documented from each platform's answers schema (the one that validates the file), so it cannot drift.
@@ -76,14 +79,19 @@ async function readText(file: string, cwd: string, what: string): Promise<string
   return readTextArg(file, cwd, what);
 }
 
-async function credentialFrom(spec: CredentialSpec, values: { key?: string; 'token-env'?: string; 'known-hosts'?: string }, io: CliIo): Promise<Result<Credential>> {
+async function credentialFrom(
+  spec: CredentialSpec,
+  values: { key?: string; 'token-env'?: string; 'known-hosts'?: string },
+  io: CliIo,
+): Promise<Result<Credential>> {
   if (spec.kind === 'ssh-keypair') {
     if (values['token-env']) throw new UsageError('this platform uses an SSH key pair: give --key FILE, not --token-env');
     if (!values.key) throw new UsageError('--key FILE is required (the private key of the agent)');
     const knownHosts = values['known-hosts'] ? await readText(values['known-hosts'], io.cwd, 'known_hosts file') : undefined;
     return sshCredential(await readText(values.key, io.cwd, 'key file'), spec, knownHosts);
   }
-  if (values.key || values['known-hosts']) throw new UsageError(`this platform ${spec.kind === 'token' ? 'uses a token: give --token-env VAR' : 'needs no credential'}, not --key / --known-hosts`);
+  if (values.key || values['known-hosts'])
+    throw new UsageError(`this platform ${spec.kind === 'token' ? 'uses a token: give --token-env VAR' : 'needs no credential'}, not --key / --known-hosts`);
   if (spec.kind === 'none') return ok({ kind: 'none' });
   const name = values['token-env'];
   if (!name) throw new UsageError(`--token-env VAR is required (the environment variable holding the ${spec.token.name})`);
@@ -143,7 +151,14 @@ export const generateCommand: Command = {
     if (!outDir.ok) return fail(io, outDir);
 
     const plan = await planConfigs(outDir.value, generated.value);
-    const report = { platform: platform.id, variant, outDir: outDir.value, commands: plan.commands, notes: plan.notes, ...(plan.removal ? { removal: plan.removal } : {}) };
+    const report = {
+      platform: platform.id,
+      variant,
+      outDir: outDir.value,
+      commands: plan.commands,
+      notes: plan.notes,
+      ...(plan.removal ? { removal: plan.removal } : {}),
+    };
     if (values['dry-run']) {
       const files = plan.files.map((f) => ({ path: f.path, status: f.status, mode: f.mode, secret: f.secret }));
       if (values.json) io.stdout(JSON.stringify({ ...report, dryRun: true, files }, null, 2) + '\n');

@@ -15,7 +15,20 @@ import { installCommand, verifyCommand } from './install';
 import { verifyTokenCommand } from './verify-token';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
 
-export const COMMANDS: Command[] = [platformsCommand, keygenCommand, probeCommand, generateCommand, rotateCommand, diagnoseCommand, ...PLATFORM_COMMANDS, bundleCommand, fleetCommand, installCommand, verifyCommand, verifyTokenCommand];
+export const COMMANDS: Command[] = [
+  platformsCommand,
+  keygenCommand,
+  probeCommand,
+  generateCommand,
+  rotateCommand,
+  diagnoseCommand,
+  ...PLATFORM_COMMANDS,
+  bundleCommand,
+  fleetCommand,
+  installCommand,
+  verifyCommand,
+  verifyTokenCommand,
+];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -60,7 +73,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await command.run(rest, io);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const usageLike = error instanceof UsageError || (error instanceof TypeError && 'code' in error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS'));
+    const usageLike =
+      error instanceof UsageError || (error instanceof TypeError && 'code' in error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS'));
     io.stderr(`agent-onboard ${name}: ${message.split('\n')[0]}\n`);
     if (!usageLike) io.stderr(`agent-onboard ${name}: this is a bug; please report it.\n`);
     return EXIT.USAGE;
@@ -80,7 +94,8 @@ export function secretOnCommandLine(args: string[]): string | undefined {
     if (arg === '--') return undefined;
     const option = /^--([a-z-]+)(?:=|$)/.exec(arg)?.[1];
     const instead = option ? SECRET_OPTIONS[option] : undefined;
-    if (instead) return `secrets never go on the command line (the process list shows them): put it in an environment variable and give its name with --${instead} VAR, e.g. --${instead} AGENT_TOKEN`;
+    if (instead)
+      return `secrets never go on the command line (the process list shows them): put it in an environment variable and give its name with --${instead} VAR, e.g. --${instead} AGENT_TOKEN`;
   }
   return undefined;
 }

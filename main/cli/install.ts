@@ -25,7 +25,9 @@ import { EXIT, UsageError, errorText, type CliIo, type Command } from './types';
 const MARK: Record<HopReport['state'], string> = { passed: '✓', failed: '✗', waiting: '…', holding: '…', pending: '⏸', 'not-checked': '·' };
 
 function hopsText(hops: HopReport[]): string {
-  return hops.map((h) => `  ${MARK[h.state]} ${HOP_TITLES[h.hop].padEnd(27)} ${h.detail}${h.line && h.state === 'failed' ? `\n      log: ${h.line.slice(0, 200)}` : ''}`).join('\n');
+  return hops
+    .map((h) => `  ${MARK[h.state]} ${HOP_TITLES[h.hop].padEnd(27)} ${h.detail}${h.line && h.state === 'failed' ? `\n      log: ${h.line.slice(0, 200)}` : ''}`)
+    .join('\n');
 }
 
 function envValue(io: CliIo, flag: string, name: string | undefined): string | undefined {
@@ -42,8 +44,12 @@ async function hostTarget(io: CliIo, values: Record<string, string | boolean | u
   const port = portSchema.safeParse(Number(values.port ?? 22));
   if (!port.success) throw new UsageError('--port must be 1-65535');
   const user = values.user;
-  if (typeof user !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9._-]{0,31}$/.test(user)) throw new UsageError('--user USER is required (the login on the agent host)');
-  if (typeof values['known-hosts'] !== 'string') throw new UsageError('--known-hosts FILE is required: the host key is verified before anything is sent (pin it with `ssh-keyscan -p PORT HOST`, after checking the fingerprint with its owner)');
+  if (typeof user !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9._-]{0,31}$/.test(user))
+    throw new UsageError('--user USER is required (the login on the agent host)');
+  if (typeof values['known-hosts'] !== 'string')
+    throw new UsageError(
+      '--known-hosts FILE is required: the host key is verified before anything is sent (pin it with `ssh-keyscan -p PORT HOST`, after checking the fingerprint with its owner)',
+    );
   const knownHosts = await readFile(path.resolve(io.cwd, values['known-hosts']), 'utf8').catch(() => {
     throw new UsageError(`cannot read --known-hosts ${values['known-hosts'] as string}`);
   });
@@ -60,7 +66,14 @@ async function hostTarget(io: CliIo, values: Record<string, string | boolean | u
   } else if (!io.env.SSH_AUTH_SOCK) {
     throw new UsageError('--key FILE is required (or a running ssh-agent, SSH_AUTH_SOCK)');
   }
-  return { host: host.data, port: port.data, user, knownHosts, ...(privateKey ? { privateKey } : { agentSocket: io.env.SSH_AUTH_SOCK! }), ...(passphrase ? { passphrase } : {}) };
+  return {
+    host: host.data,
+    port: port.data,
+    user,
+    knownHosts,
+    ...(privateKey ? { privateKey } : { agentSocket: io.env.SSH_AUTH_SOCK! }),
+    ...(passphrase ? { passphrase } : {}),
+  };
 }
 
 /** The files of a generated folder (top level, regular files), as the generator made them. */
@@ -125,9 +138,22 @@ export const installCommand: Command = {
       args: argv,
       strict: true,
       options: {
-        host: { type: 'string' }, port: { type: 'string' }, user: { type: 'string' }, key: { type: 'string' }, 'passphrase-env': { type: 'string' },
-        'known-hosts': { type: 'string' }, bundle: { type: 'string' }, 'bundle-passphrase-env': { type: 'string' }, from: { type: 'string' },
-        platform: { type: 'string' }, variant: { type: 'string' }, prefix: { type: 'string' }, 'timeout-ms': { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, undo: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        user: { type: 'string' },
+        key: { type: 'string' },
+        'passphrase-env': { type: 'string' },
+        'known-hosts': { type: 'string' },
+        bundle: { type: 'string' },
+        'bundle-passphrase-env': { type: 'string' },
+        from: { type: 'string' },
+        platform: { type: 'string' },
+        variant: { type: 'string' },
+        prefix: { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        json: { type: 'boolean' },
+        undo: { type: 'string' },
       },
     });
     if (values.undo) return undoInstall(io, values, values.undo);
@@ -148,7 +174,8 @@ export const installCommand: Command = {
         const passphrase = envValue(io, '--bundle-passphrase-env', values['bundle-passphrase-env']);
         const opened = await openBundle(bytes.value, passphrase ? { passphrase } : {});
         if (!opened.ok) throw new UsageError(`--bundle: ${opened.error.message}`);
-        if (opened.value.manifest.platform && opened.value.manifest.variant) which = { platform: opened.value.manifest.platform, variant: opened.value.manifest.variant };
+        if (opened.value.manifest.platform && opened.value.manifest.variant)
+          which = { platform: opened.value.manifest.platform, variant: opened.value.manifest.variant };
         scratch = await mkdtemp(path.join(tmpdir(), 'ao-install-'));
         const unpacked = await importBundle(bytes.value, scratch, passphrase ? { passphrase } : {});
         if (!unpacked.ok) throw new UsageError(`--bundle: ${unpacked.error.message}`);
@@ -186,7 +213,11 @@ export const installCommand: Command = {
     }
     const session = opened.value;
     try {
-      hops.push({ hop: 'ssh', state: 'passed', detail: `${target.user}@${target.host}:${target.port}, host key ${session.presented.type} ${session.presented.fingerprint} (pinned)` });
+      hops.push({
+        hop: 'ssh',
+        state: 'passed',
+        detail: `${target.user}@${target.host}:${target.port}, host key ${session.presented.type} ${session.presented.fingerprint} (pinned)`,
+      });
       const planned = await planRemoteInstall(session, which.platform, which.variant, files, prefix);
       if (!planned.ok) {
         hops.push(hopFailure('files', planned.error));
@@ -194,18 +225,24 @@ export const installCommand: Command = {
         return planned.error.code === 'BAD_INPUT' ? EXIT.USAGE : finish(false);
       }
       const { plan } = planned.value;
-      say(`\nPlan: ${plan.title}\n${plan.files.map((f) => `  ${f.target}  mode ${f.mode.toString(8).padStart(4, '0')}${f.secret ? ' (secret)' : ''}  replaces ${f.replaces}`).join('\n')}\n${plan.commands.map((c) => `  $ ${c.command}    # ${c.title}`).join('\n')}\n`);
+      say(
+        `\nPlan: ${plan.title}\n${plan.files.map((f) => `  ${f.target}  mode ${f.mode.toString(8).padStart(4, '0')}${f.secret ? ' (secret)' : ''}  replaces ${f.replaces}`).join('\n')}\n${plan.commands.map((c) => `  $ ${c.command}    # ${c.title}`).join('\n')}\n`,
+      );
       if (values['dry-run']) {
         say('\n--dry-run: nothing was changed.\n');
         if (values.json) io.stdout(JSON.stringify({ dryRun: true, plan }, null, 2) + '\n');
         return EXIT.OK;
       }
       const start = await logStartNow(session.exec, planned.value.recipe.where);
-      const done = await runRemoteInstall(session, target, planned.value, { onEvent: (e: InstallEvent) => (e.kind === 'step' ? say(`  ${e.text}\n`) : e.kind === 'output' ? say(e.text.replace(/^/gm, '    | ')) : undefined) });
+      const done = await runRemoteInstall(session, target, planned.value, {
+        onEvent: (e: InstallEvent) => (e.kind === 'step' ? say(`  ${e.text}\n`) : e.kind === 'output' ? say(e.text.replace(/^/gm, '    | ')) : undefined),
+      });
       if (!done.ok) {
         hops.push(hopFailure('files', done.error));
         failText(io, 'install', done.error, HOP_TITLES.files);
-        io.stderr(`  in place now: ${done.inPlace.join(', ') || 'nothing (the host is as it was)'}${done.leftovers.length ? `; temp files left: ${done.leftovers.join(', ')}` : ''}\n`);
+        io.stderr(
+          `  in place now: ${done.inPlace.join(', ') || 'nothing (the host is as it was)'}${done.leftovers.length ? `; temp files left: ${done.leftovers.join(', ')}` : ''}\n`,
+        );
         return finish(false, { plan, record: done.record, inPlace: done.inPlace, leftovers: done.leftovers });
       }
       hops.push({ hop: 'files', state: 'passed', detail: `${plan.files.length} file(s) under ${prefix}` });
@@ -220,7 +257,10 @@ export const installCommand: Command = {
         before: [...hops],
         timeoutMs,
         onUpdate: (u) => {
-          const line = u.hops.filter((h) => h.hop !== 'ssh' && h.hop !== 'files').map((h) => `${MARK[h.state]} ${HOP_TITLES[h.hop]}`).join(' → ');
+          const line = u.hops
+            .filter((h) => h.hop !== 'ssh' && h.hop !== 'files')
+            .map((h) => `${MARK[h.state]} ${HOP_TITLES[h.hop]}`)
+            .join(' → ');
           if (line !== shown) say(`  ${line}   (${Math.round(u.leftMs / 1000)} s left)\n`);
           shown = line;
         },
@@ -243,12 +283,20 @@ function notOnline(u: WatchUpdate): string {
 
 /** What each platform's vendor agent list needs, for the help: "Buildkite agent read_agents with --vendor-scope ORG, …". */
 function vendorTokens(): string {
-  return PLATFORMS.flatMap((p) => (p.vendorApi ? [`${p.name} ${p.vendorApi.scope}${p.vendorApi.scopeField ? ` with --vendor-scope ${p.vendorApi.scopeField.label} (${p.vendorApi.scopeField.help})` : ''}`] : [])).join(', ');
+  return PLATFORMS.flatMap((p) =>
+    p.vendorApi
+      ? [
+          `${p.name} ${p.vendorApi.scope}${p.vendorApi.scopeField ? ` with --vendor-scope ${p.vendorApi.scopeField.label} (${p.vendorApi.scopeField.help})` : ''}`,
+        ]
+      : [],
+  ).join(', ');
 }
 
 /** The platforms `verify` can watch: those with online signals. */
 function watchable(): string {
-  return PLATFORMS.filter((p) => p.online.length > 0).map((p) => p.id).join(', ');
+  return PLATFORMS.filter((p) => p.online.length > 0)
+    .map((p) => p.id)
+    .join(', ');
 }
 
 const VERIFY_HELP = `Usage: agent-onboard verify --platform P [--host H [--port N] --user U --key FILE --known-hosts FILE]
@@ -273,9 +321,24 @@ export const verifyCommand: Command = {
       args: argv,
       strict: true,
       options: {
-        platform: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, user: { type: 'string' }, key: { type: 'string' }, 'passphrase-env': { type: 'string' }, 'known-hosts': { type: 'string' },
-        prefix: { type: 'string' }, 'log-file': { type: 'string' }, unit: { type: 'string' }, container: { type: 'string' }, log: { type: 'string' }, 'timeout-ms': { type: 'string' },
-        'vendor-url': { type: 'string' }, 'vendor-token-env': { type: 'string' }, 'vendor-scope': { type: 'string' }, health: { type: 'boolean' }, json: { type: 'boolean' },
+        platform: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        user: { type: 'string' },
+        key: { type: 'string' },
+        'passphrase-env': { type: 'string' },
+        'known-hosts': { type: 'string' },
+        prefix: { type: 'string' },
+        'log-file': { type: 'string' },
+        unit: { type: 'string' },
+        container: { type: 'string' },
+        log: { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        'vendor-url': { type: 'string' },
+        'vendor-token-env': { type: 'string' },
+        'vendor-scope': { type: 'string' },
+        health: { type: 'boolean' },
+        json: { type: 'boolean' },
       },
     });
     const platform = values.platform ? getPlatform(values.platform) : undefined;
@@ -284,13 +347,16 @@ export const verifyCommand: Command = {
     if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > 3_600_000) throw new UsageError('--timeout-ms must be 0-3600000');
     const token = envValue(io, '--vendor-token-env', values['vendor-token-env']);
     if (Boolean(token) !== Boolean(values['vendor-url'])) throw new UsageError('--vendor-url and --vendor-token-env go together');
-    const vendor: VendorCheck | undefined = token ? { baseUrl: values['vendor-url']!, token, ...(values['vendor-scope'] ? { scope: values['vendor-scope'] } : {}) } : undefined;
+    const vendor: VendorCheck | undefined = token
+      ? { baseUrl: values['vendor-url']!, token, ...(values['vendor-scope'] ? { scope: values['vendor-scope'] } : {}) }
+      : undefined;
 
     if (values.log !== undefined) {
       if (values.log !== '-') throw new UsageError('--log takes - (the log text on stdin)');
       const reading = readOnlineLog(platform.id, await io.readStdin());
       const online = reading.hops.length > 0 && reading.hops.every((h) => h.state === 'passed' || h.state === 'holding');
-      if (values.json) io.stdout(JSON.stringify({ online, platform: platform.id, hops: reading.hops, ...(reading.name ? { name: reading.name } : {}) }, null, 2) + '\n');
+      if (values.json)
+        io.stdout(JSON.stringify({ online, platform: platform.id, hops: reading.hops, ...(reading.name ? { name: reading.name } : {}) }, null, 2) + '\n');
       else io.stdout(`${hopsText(reading.hops)}\n\n${online ? 'ONLINE' : 'NOT ONLINE'} (from the pasted log)\n`);
       return online ? EXIT.OK : EXIT.FAILED;
     }
@@ -299,7 +365,10 @@ export const verifyCommand: Command = {
       : values.unit
         ? { log: { source: 'journalctl', unit: values.unit }, status: { command: `systemctl is-active ${q(values.unit)}`, running: /^active/m } }
         : values.container
-          ? { log: { source: 'docker-logs', container: values.container }, status: { command: `docker inspect -f '{{.State.Status}}' ${q(values.container)}`, running: /^running/m } }
+          ? {
+              log: { source: 'docker-logs', container: values.container },
+              status: { command: `docker inspect -f '{{.State.Status}}' ${q(values.container)}`, running: /^running/m },
+            }
           : platform.where?.(values.prefix ?? '/');
     if (!where) throw new UsageError(`say where ${platform.name}'s log is: --log-file F, --unit U or --container C`);
 
@@ -320,8 +389,21 @@ export const verifyCommand: Command = {
     }
     try {
       const s = session;
-      const result = await watchOnline({ platform: platform.id, where, run, before, timeoutMs, pollMs: 1_000, health: Boolean(values.health), ...(s ? { connect: (h: string, p: number) => s.forward(h, p) } : {}), ...(vendor ? { vendor } : {}) });
-      if (values.json) io.stdout(JSON.stringify({ online: result.online, platform: platform.id, hops: result.hops, ...(result.name ? { name: result.name } : {}) }, null, 2) + '\n');
+      const result = await watchOnline({
+        platform: platform.id,
+        where,
+        run,
+        before,
+        timeoutMs,
+        pollMs: 1_000,
+        health: Boolean(values.health),
+        ...(s ? { connect: (h: string, p: number) => s.forward(h, p) } : {}),
+        ...(vendor ? { vendor } : {}),
+      });
+      if (values.json)
+        io.stdout(
+          JSON.stringify({ online: result.online, platform: platform.id, hops: result.hops, ...(result.name ? { name: result.name } : {}) }, null, 2) + '\n',
+        );
       else io.stdout(`${hopsText(result.hops)}\n\n${result.online ? 'ONLINE' : notOnline(result)}\n`);
       return result.online ? EXIT.OK : EXIT.FAILED;
     } finally {
@@ -339,10 +421,14 @@ async function undoInstall(io: CliIo, values: Record<string, string | boolean | 
     throw new UsageError(`--undo: cannot read ${file} as JSON (give the "record" printed by install --json)`);
   }
   const parsed = installRecordSchema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`--undo: ${file} is not an install record (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''})`);
+  if (!parsed.success)
+    throw new UsageError(
+      `--undo: ${file} is not an install record (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''})`,
+    );
   const record = parsed.data as unknown as InstallRecord;
   const target = await hostTarget(io, values);
-  if (target.host !== record.host || target.port !== record.port) throw new UsageError(`--undo: the record is for ${record.host}:${record.port}, not ${target.host}:${target.port}`);
+  if (target.host !== record.host || target.port !== record.port)
+    throw new UsageError(`--undo: the record is for ${record.host}:${record.port}, not ${target.host}:${target.port}`);
   const opened = await openSession(target);
   if (!opened.ok) {
     failText(io, 'install', opened.error, HOP_TITLES.ssh);
@@ -366,7 +452,11 @@ async function undoInstall(io: CliIo, values: Record<string, string | boolean | 
       failText(io, 'install', done.error, 'undo');
       return EXIT.FAILED;
     }
-    io.stdout(values.json ? JSON.stringify({ undone: true, ...done.value, asideDir: plan.value.asideDir }, null, 2) + '\n' : `${text}Done. Moved aside into ${plan.value.asideDir}.\n`);
+    io.stdout(
+      values.json
+        ? JSON.stringify({ undone: true, ...done.value, asideDir: plan.value.asideDir }, null, 2) + '\n'
+        : `${text}Done. Moved aside into ${plan.value.asideDir}.\n`,
+    );
     return EXIT.OK;
   } finally {
     opened.value.close();

@@ -22,8 +22,10 @@ const FORMAT_WORDS: Record<KeyFormat, string> = {
 
 /** What --platform does for each key platform, in the words of the help. */
 function platformHelp(): string {
-  const lines = KEY_PLATFORMS.map((p) => `${p.id} writes ${p.credential.privateKeyName} (${FORMAT_WORDS[p.credential.privateKeyFormat]}) and ${p.credential.publicKeyName}`);
-  return ['use the platform\'s file names and format:', ...lines].join('\n                       ');
+  const lines = KEY_PLATFORMS.map(
+    (p) => `${p.id} writes ${p.credential.privateKeyName} (${FORMAT_WORDS[p.credential.privateKeyFormat]}) and ${p.credential.publicKeyName}`,
+  );
+  return ["use the platform's file names and format:", ...lines].join('\n                       ');
 }
 
 const example = KEY_PLATFORMS[0];
@@ -132,14 +134,19 @@ export const keygenCommand: Command = {
     const type = oneOf(values.type, KEY_TYPES, '--type');
     if (!type) throw new UsageError('--type ed25519|rsa is required');
     if (!values.out) throw new UsageError('--out DIR is required');
-    const platform = oneOf(values.platform, KEY_PLATFORMS.map((p) => p.id), '--platform');
+    const platform = oneOf(
+      values.platform,
+      KEY_PLATFORMS.map((p) => p.id),
+      '--platform',
+    );
     const target = keyTargetFor(platform);
     if (target.keyTypes && !target.keyTypes.includes(type)) throw new UsageError(`${platform} takes ${target.keyTypes.join(' or ')} keys`);
     const bits = bitsFrom(values.bits, type);
     const asked = oneOf(values.format, KEY_FORMATS, '--format');
     if (type === 'ed25519' && asked && asked !== 'openssh') throw new UsageError('Ed25519 keys are written in OpenSSH format only (--format openssh)');
     const format: KeyFormat = formatFor(type, asked ?? target.format);
-    const names = values.name !== undefined ? { privateKey: checkName(values.name), publicKey: `${checkName(values.name)}.pub` } : (target.names ?? defaultKeyNames(type));
+    const names =
+      values.name !== undefined ? { privateKey: checkName(values.name), publicKey: `${checkName(values.name)}.pub` } : (target.names ?? defaultKeyNames(type));
     const passphrase = passphraseFrom(values['passphrase-env'], io);
     const dir = path.resolve(io.cwd, values.out);
     const force = values.force ?? false;

@@ -26,7 +26,9 @@ Example:
       return EXIT.OK;
     }
     for (const p of list) {
-      io.stdout(`${p.id.padEnd(15)} ${p.name}\n${' '.repeat(16)}${p.summary}\n${' '.repeat(16)}variants: ${p.variants.map((v) => v.id).join(', ')}; credential: ${p.credential}\n`);
+      io.stdout(
+        `${p.id.padEnd(15)} ${p.name}\n${' '.repeat(16)}${p.summary}\n${' '.repeat(16)}variants: ${p.variants.map((v) => v.id).join(', ')}; credential: ${p.credential}\n`,
+      );
     }
     return EXIT.OK;
   },

@@ -1,7 +1,19 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { describeClock } from '../../shared/clock-skew';
-import { endpointLabel, fingerprintSchema, fixFor, parseProxyUrl, sshUserSchema, VERDICTS, WARNINGS, type EndpointResult, type ProbeEndpoint, type ProbeRun, type ProbeWarning } from '../../shared/probe';
+import {
+  endpointLabel,
+  fingerprintSchema,
+  fixFor,
+  parseProxyUrl,
+  sshUserSchema,
+  VERDICTS,
+  WARNINGS,
+  type EndpointResult,
+  type ProbeEndpoint,
+  type ProbeRun,
+  type ProbeWarning,
+} from '../../shared/probe';
 import { answeredSummary, firewallCsv } from '../../shared/probe-report';
 import { hostSchema, portSchema } from '../../shared/validate';
 import { keyForSsh2, type Ssh2Key } from '../services/keys';
@@ -98,7 +110,11 @@ interface Values {
   'ca-file'?: string[];
 }
 
-function parsed<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown, what: string): T {
+function parsed<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } },
+  value: unknown,
+  what: string,
+): T {
   const r = schema.safeParse(value);
   if (!r.success) throw new UsageError(`${what} ${JSON.stringify(value)}: ${r.error.issues[0]?.message ?? 'is not valid'}`);
   return r.data;
@@ -109,7 +125,8 @@ async function parseRequest(v: Values, io: CliIo): Promise<{ endpoints: ProbeEnd
   const host = parsed(hostSchema, v.host, '--host');
   const ports = [...new Set((v.port ?? DEFAULT_PORTS.map(String)).map((p) => parsed(portSchema, p, '--port')))];
   const timeoutMs = v['timeout-ms'] === undefined ? 5000 : Number(v['timeout-ms']);
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000) throw new UsageError('--timeout-ms must be a whole number of milliseconds between 100 and 600000');
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000)
+    throw new UsageError('--timeout-ms must be a whole number of milliseconds between 100 and 600000');
   if (Boolean(v['ssh-user']) !== Boolean(v['ssh-key'])) throw new UsageError('--ssh-user and --ssh-key go together (the auth test needs both)');
   const user = v['ssh-user'] ? parsed(sshUserSchema, v['ssh-user'], '--ssh-user') : undefined;
   const forwardPorts = (v.forward ?? []).map((p) => parsed(portSchema, p, '--forward'));
@@ -144,7 +161,8 @@ async function readCaFiles(files: string[], io: CliIo): Promise<CaBundle> {
 function manualProxy(url: string, env: Record<string, string | undefined>): { mode: 'manual'; url: string; noProxy?: string } {
   const p = parseProxyUrl(url);
   if (!p.ok) throw new UsageError(`--proxy: ${p.message}`);
-  if (p.username || p.password) throw new UsageError('--proxy must not carry credentials (they would show in the process list); put the URL with credentials in HTTPS_PROXY instead');
+  if (p.username || p.password)
+    throw new UsageError('--proxy must not carry credentials (they would show in the process list); put the URL with credentials in HTTPS_PROXY instead');
   const noProxy = env.NO_PROXY ?? env.no_proxy;
   return { mode: 'manual', url, ...(noProxy ? { noProxy } : {}) };
 }
@@ -154,7 +172,9 @@ async function readKey(file: string, passphraseEnv: string | undefined, io: CliI
   try {
     text = (await readRegularFile(path.resolve(io.cwd, file))).toString('utf8');
   } catch (error) {
-    throw new UsageError(`--ssh-key ${file}: cannot read it (${error instanceof UserFileError ? error.message : ((error as NodeJS.ErrnoException).code ?? 'error')})`);
+    throw new UsageError(
+      `--ssh-key ${file}: cannot read it (${error instanceof UserFileError ? error.message : ((error as NodeJS.ErrnoException).code ?? 'error')})`,
+    );
   }
   let passphrase: string | undefined;
   if (passphraseEnv) {
@@ -214,7 +234,11 @@ function row(r: EndpointResult): string {
   if (r.level !== 'pass') lines.push(`      ${r.detail}`, `      Fix: ${fixFor(r)}`);
   else if (r.ssh?.auth === 'accepted' || r.ssh?.forwards?.length) lines.push(`      ${r.detail}`);
   if (r.clock && !r.warnings?.length) lines.push(`      Clock: ${describeClock(r.clock)}`);
-  for (const w of r.warnings ?? []) lines.push(`WARN  ${endpointLabel(r.endpoint.host, r.endpoint.port).padEnd(24)} ${w.code.padEnd(22)} ${WARNINGS[w.code].title.toUpperCase()}: ${w.detail}`, `      Fix: ${WARNINGS[w.code].fix}`);
+  for (const w of r.warnings ?? [])
+    lines.push(
+      `WARN  ${endpointLabel(r.endpoint.host, r.endpoint.port).padEnd(24)} ${w.code.padEnd(22)} ${WARNINGS[w.code].title.toUpperCase()}: ${w.detail}`,
+      `      Fix: ${WARNINGS[w.code].fix}`,
+    );
   return lines.join('\n');
 }
 
@@ -226,6 +250,8 @@ function toText(run: ProbeRun): string {
   // Said again at the very end, where a user looks: the run passes, but the agent will not.
   const skewed = run.results.find((r) => r.warnings?.some((w) => w.code === 'CLOCK_SKEW'));
   if (skewed?.clock) out.push(`WARNING: ${describeClock(skewed.clock)}. Token agents will fail to authenticate until time sync is fixed (see Fix above).`);
-  out.push(`${run.passed ? 'Passed' : 'Failed'}: ${run.results.filter((r) => r.level === 'pass').length} of ${run.results.length} passed in ${(run.ms / 1000).toFixed(1)} s (limit ${run.timeoutMs} ms per step).`);
+  out.push(
+    `${run.passed ? 'Passed' : 'Failed'}: ${run.results.filter((r) => r.level === 'pass').length} of ${run.results.length} passed in ${(run.ms / 1000).toFixed(1)} s (limit ${run.timeoutMs} ms per step).`,
+  );
   return out.join('\n') + '\n';
 }

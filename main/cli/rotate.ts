@@ -57,7 +57,9 @@ function fail(io: CliIo, e: AppError): number {
 
 function describe(plan: RotationPlan, io: CliIo, withDiffs: boolean): void {
   const counts = (s: string): number => plan.files.filter((f) => f.status === s).length;
-  io.stdout(`${plan.platform}: ${counts('change')} file(s) to change, ${counts('same')} already on this token, ${counts('no-token')} without a token value${plan.ignored ? `; ${plan.ignored} other file(s) ignored` : ''}.\n`);
+  io.stdout(
+    `${plan.platform}: ${counts('change')} file(s) to change, ${counts('same')} already on this token, ${counts('no-token')} without a token value${plan.ignored ? `; ${plan.ignored} other file(s) ignored` : ''}.\n`,
+  );
   io.stdout(`New token: ${plan.token.masked} (${plan.token.kindName})${plan.token.cleaned.length ? `; removed ${plan.token.cleaned.join(', ')}` : ''}\n\n`);
   for (const f of plan.files) {
     io.stdout(`${f.status.padEnd(9)} ${f.path}${f.updater ? `  [${f.updater.name}]` : ''}\n`);
@@ -105,7 +107,10 @@ export const rotateCommand: Command = {
     if (!platform) throw new UsageError(`'${platformId}' has no token to rotate: use ${rotatable.map((p) => p.id).join(', ')}`);
     if (paths.length === 0) throw new UsageError('give at least one FILE_OR_DIR of the install');
     const name = values['token-env'];
-    if (!name) throw new UsageError(`--token-env VAR is required (the environment variable holding the new ${platform.credential.kind === 'token' ? platform.credential.token.name : 'token'})`);
+    if (!name)
+      throw new UsageError(
+        `--token-env VAR is required (the environment variable holding the new ${platform.credential.kind === 'token' ? platform.credential.token.name : 'token'})`,
+      );
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError('--token-env takes the NAME of an environment variable, not the token');
     const token = io.env[name];
     if (token === undefined || token.trim() === '') throw new UsageError(`environment variable ${name} is not set or empty`);
@@ -115,7 +120,11 @@ export const rotateCommand: Command = {
     const { plan } = planned.value;
     const dryRun = Boolean(values['dry-run']);
     const blocked = !plan.ready;
-    const problem = (): number => fail(io, { code: plan.files.some((f) => f.error?.code === 'UNSAFE_VALUE') ? 'UNSAFE_VALUE' : 'BAD_INPUT', message: `nothing written: ${plan.problems[0] ?? 'nothing to change'}${plan.problems.length > 1 ? ` (and ${plan.problems.length - 1} more)` : ''}` });
+    const problem = (): number =>
+      fail(io, {
+        code: plan.files.some((f) => f.error?.code === 'UNSAFE_VALUE') ? 'UNSAFE_VALUE' : 'BAD_INPUT',
+        message: `nothing written: ${plan.problems[0] ?? 'nothing to change'}${plan.problems.length > 1 ? ` (and ${plan.problems.length - 1} more)` : ''}`,
+      });
 
     // Files that keep the old token are a failed check: nothing is written unless told to go on.
     const leftBehind = plan.leftovers.length > 0 && !values['ignore-leftovers'];
@@ -123,10 +132,15 @@ export const rotateCommand: Command = {
       if (values.json) io.stdout(JSON.stringify({ dryRun: true, ...plan }, null, 2) + '\n');
       else {
         describe(plan, io, true);
-        if (!blocked) io.stdout(`\nAfter writing, restart and verify:\n${commandsText(plan.commands)}\n\n(${dryRun ? 'dry run' : 'files still hold the old token'}: nothing written)\n`);
+        if (!blocked)
+          io.stdout(
+            `\nAfter writing, restart and verify:\n${commandsText(plan.commands)}\n\n(${dryRun ? 'dry run' : 'files still hold the old token'}: nothing written)\n`,
+          );
       }
       if (!blocked && leftBehind) {
-        io.stderr(`agent-onboard rotate: ${plan.leftovers.length} file(s) would still hold the old token (${plan.leftovers.map((l) => l.path).join(', ')}); nothing written. Update them by hand, or run again with --ignore-leftovers and update them before revoking the old token.\n`);
+        io.stderr(
+          `agent-onboard rotate: ${plan.leftovers.length} file(s) would still hold the old token (${plan.leftovers.map((l) => l.path).join(', ')}); nothing written. Update them by hand, or run again with --ignore-leftovers and update them before revoking the old token.\n`,
+        );
         return EXIT.FAILED;
       }
       if (!blocked) return EXIT.OK;

@@ -48,7 +48,16 @@ export const verifyTokenCommand: Command = {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { answers: { type: 'string' }, variant: { type: 'string' }, 'save-issued': { type: 'string' }, 'token-env': { type: 'string' }, 'ca-file': { type: 'string' }, proxy: { type: 'string' }, 'no-proxy': { type: 'string' }, json: { type: 'boolean' } },
+      options: {
+        answers: { type: 'string' },
+        variant: { type: 'string' },
+        'save-issued': { type: 'string' },
+        'token-env': { type: 'string' },
+        'ca-file': { type: 'string' },
+        proxy: { type: 'string' },
+        'no-proxy': { type: 'string' },
+        json: { type: 'boolean' },
+      },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one PLATFORM (run `agent-onboard verify-token --help`)');
     const platform = getPlatform(positionals[0]!);
@@ -56,7 +65,8 @@ export const verifyTokenCommand: Command = {
     if (!platform.tokenVerify || platform.credential.kind !== 'token') throw new UsageError(`${platform.name} has no token check with its vendor`);
     if (!values.answers) throw new UsageError('--answers FILE.json is required');
     const name = values['token-env'];
-    if (!name || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError('--token-env VAR is required (the NAME of the environment variable holding the token)');
+    if (!name || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new UsageError('--token-env VAR is required (the NAME of the environment variable holding the token)');
     const raw = io.env[name];
     if (raw === undefined || raw.trim() === '') throw new UsageError(`environment variable ${name} is not set or empty`);
     const verdict = checkToken(platform.credential.token, raw);
@@ -87,16 +97,25 @@ export const verifyTokenCommand: Command = {
         await writeFile(file, `${issued.token}\n`, { mode: 0o600, flag: 'wx' });
         saved = file;
       } catch (error) {
-        io.stderr(`agent-onboard verify-token: could not write ${file}: ${(error as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists (choose a new file)' : (error as Error).message}\n`);
+        io.stderr(
+          `agent-onboard verify-token: could not write ${file}: ${(error as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists (choose a new file)' : (error as Error).message}\n`,
+        );
         return EXIT.USAGE;
       }
     }
-    const issuedFacts = issued ? { kind: issued.kind, kindName: issued.kindName, ...(issued.expiresAt ? { expiresAt: issued.expiresAt } : {}), ...(saved ? { savedTo: saved } : {}) } : undefined;
+    const issuedFacts = issued
+      ? { kind: issued.kind, kindName: issued.kindName, ...(issued.expiresAt ? { expiresAt: issued.expiresAt } : {}), ...(saved ? { savedTo: saved } : {}) }
+      : undefined;
     if (values.json) io.stdout(JSON.stringify({ platform: platform.id, ...said, ...(issuedFacts ? { issued: issuedFacts } : {}) }, null, 2) + '\n');
     else {
       io.stdout(`${said.state}: ${said.message}\n(${said.checked})\n`);
       for (const f of said.findings ?? []) io.stdout(`${f.state}: ${f.detail}\n`);
-      if (issued) io.stdout(saved ? `The ${issued.kindName} is in ${saved} (mode 0600)${issued.expiresAt ? `, until ${issued.expiresAt}` : ''}.\n` : `The ${issued.kindName} was not kept: run again with --save-issued FILE to write it to a file.\n`);
+      if (issued)
+        io.stdout(
+          saved
+            ? `The ${issued.kindName} is in ${saved} (mode 0600)${issued.expiresAt ? `, until ${issued.expiresAt}` : ''}.\n`
+            : `The ${issued.kindName} was not kept: run again with --save-issued FILE to write it to a file.\n`,
+        );
     }
     return said.state === 'valid' && !(said.findings ?? []).some((f) => f.state === 'failed') ? EXIT.OK : EXIT.FAILED;
   },

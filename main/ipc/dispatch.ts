@@ -17,10 +17,7 @@ export interface HandlerContext {
   progress(message: string, fraction?: number, data?: unknown): void;
 }
 
-export type Handler<S extends ChannelSpec> = (
-  input: z.infer<S['input']>,
-  ctx: HandlerContext,
-) => Promise<Result<z.infer<S['output']>>>;
+export type Handler<S extends ChannelSpec> = (input: z.infer<S['input']>, ctx: HandlerContext) => Promise<Result<z.infer<S['output']>>>;
 
 /** One handler per channel of contract C: a missing one is a compile error. */
 export type Handlers<C extends Record<string, ChannelSpec>> = { [K in keyof C]: Handler<C[K]> };
@@ -109,7 +106,12 @@ export async function dispatch<C extends Record<string, ChannelSpec>>(
     signal: controller?.signal ?? NEVER,
     progress: (message, fraction, data) => {
       if (!controller || jobId === undefined || controller.signal.aborted) return;
-      ctx.emit({ jobId, message, ...(fraction === undefined ? {} : { fraction: Math.min(1, Math.max(0, fraction)) }), ...(data === undefined ? {} : { data }) });
+      ctx.emit({
+        jobId,
+        message,
+        ...(fraction === undefined ? {} : { fraction: Math.min(1, Math.max(0, fraction)) }),
+        ...(data === undefined ? {} : { data }),
+      });
     },
   };
   try {

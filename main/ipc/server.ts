@@ -33,7 +33,6 @@ export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 /** At most this many tab secrets are kept; the least recently used is dropped first. */
 const MAX_SESSIONS = 64;
 
-
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -187,7 +186,11 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   }
 
   // The tab secret is never echoed back: the server answers with the plain protocol name only.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 8 * 1024 * 1024,
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     let verdict = url.pathname === '/api/ws' ? gate(req, true) : 'notfound';

@@ -47,7 +47,11 @@ export function generateFiles(platform: AnyPlatform, variant: string, rawAnswers
 /** A digest of exactly what would be written (paths, modes, bytes), to tie a write to its preview. */
 export function planHashOf(generated: Generated): string {
   const h = createHash('sha256');
-  for (const f of generated.files) h.update(JSON.stringify([f.path, f.mode, f.secret])).update('\0').update(f.text).update('\0');
+  for (const f of generated.files)
+    h.update(JSON.stringify([f.path, f.mode, f.secret]))
+      .update('\0')
+      .update(f.text)
+      .update('\0');
   return h.digest('hex');
 }
 
@@ -59,7 +63,11 @@ export function hostKeysOf(generated: Generated): ConfigsPlan['hostKeys'] {
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
     .filter(([host, type, key]) => host && type && key && !host.startsWith('#') && !host.startsWith('@'))
-    .map(([host = '', type = '', key = '']) => ({ host, type, fingerprint: `SHA256:${createHash('sha256').update(Buffer.from(key, 'base64')).digest('base64').replace(/=+$/, '')}` }));
+    .map(([host = '', type = '', key = '']) => ({
+      host,
+      type,
+      fingerprint: `SHA256:${createHash('sha256').update(Buffer.from(key, 'base64')).digest('base64').replace(/=+$/, '')}`,
+    }));
 }
 
 /** The preview of writing `generated` into `outDir`: per file status and diff, never a secret's text. */
@@ -94,9 +102,18 @@ export async function planConfigs(outDir: string, generated: Generated): Promise
  * differ from the preview's planHash or a file on disk differs from its previewed hash; otherwise
  * all-or-nothing through the file service.
  */
-export async function writeConfigs(outDir: string, generated: Generated, planHash: string, expected: Record<string, string | null>): Promise<Result<WriteOutcome[]>> {
+export async function writeConfigs(
+  outDir: string,
+  generated: Generated,
+  planHash: string,
+  expected: Record<string, string | null>,
+): Promise<Result<WriteOutcome[]>> {
   if (planHashOf(generated) !== planHash) {
-    return err('FILE_CHANGED', 'The files to write are no longer the ones previewed (the answers, key or host key changed); nothing was written.', 'Preview again, then write.');
+    return err(
+      'FILE_CHANGED',
+      'The files to write are no longer the ones previewed (the answers, key or host key changed); nothing was written.',
+      'Preview again, then write.',
+    );
   }
   const missing = generated.files.find((f) => !(f.path in expected));
   if (missing) return err('BAD_INPUT', `expected: no previewed hash for ${missing.path}`);

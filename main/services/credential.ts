@@ -16,7 +16,12 @@ import type { SecretVault, StoredSecret } from './vault';
  * KEY_UNSUPPORTED (from keys.importKey), PASSPHRASE_REQUIRED (encrypted keys: the agent could not
  * open them unattended).
  */
-export function sshCredential(privateKeyText: string, spec: Extract<CredentialSpec, { kind: 'ssh-keypair' }>, knownHosts?: string, comment?: string): Result<Credential> {
+export function sshCredential(
+  privateKeyText: string,
+  spec: Extract<CredentialSpec, { kind: 'ssh-keypair' }>,
+  knownHosts?: string,
+  comment?: string,
+): Result<Credential> {
   // A PEM key carries no comment: the one shown on the Credentials step (the vault's) goes on the public key line.
   const imported = importKey({ text: privateKeyText, format: spec.privateKeyFormat, ...(comment ? { comment } : {}) });
   if (!imported.ok) {
@@ -25,13 +30,21 @@ export function sshCredential(privateKeyText: string, spec: Extract<CredentialSp
   }
   if (imported.value.encrypted) return unattended();
   if (!spec.keyTypes.includes(imported.value.type)) {
-    return err('KEY_UNSUPPORTED', `This platform takes ${spec.keyTypes.join(' or ')} keys, not ${imported.value.type}.`, 'Generate a new key pair on the Credentials step.');
+    return err(
+      'KEY_UNSUPPORTED',
+      `This platform takes ${spec.keyTypes.join(' or ')} keys, not ${imported.value.type}.`,
+      'Generate a new key pair on the Credentials step.',
+    );
   }
   return ok({ kind: 'ssh-keypair', privateKey: imported.value.privateKey, publicKey: imported.value.publicKey, ...(knownHosts ? { knownHosts } : {}) });
 }
 
 function unattended(): Result<never> {
-  return err('PASSPHRASE_REQUIRED', 'The private key is protected by a passphrase; the agent runs unattended and cannot type it.', 'Use a key without a passphrase (the generated file is mode 0600), or remove it with `ssh-keygen -p -N "" -f KEY`.');
+  return err(
+    'PASSPHRASE_REQUIRED',
+    'The private key is protected by a passphrase; the agent runs unattended and cannot type it.',
+    'Use a key without a passphrase (the generated file is mode 0600), or remove it with `ssh-keygen -p -N "" -f KEY`.',
+  );
 }
 
 /** A token credential; refuses an empty one. */
@@ -51,8 +64,18 @@ export function chosenSecret(vault: SecretVault, credentialId: string | undefine
   if (!credentialId) return err('SECRET_UNAVAILABLE', `No ${what} is chosen yet.`, `Create or import one on the Credentials step.`);
   const secret = vault.get(credentialId);
   if (!secret && vault.isLocked(credentialId)) return lockedOut();
-  if (!secret) return err('SECRET_UNAVAILABLE', `The ${what} chosen on the Credentials step is no longer available (secrets are kept in memory only when there is no OS keychain).`, 'Go back to the Credentials step and create or import it again.');
-  if (secret.kind !== kind) return err('TOKEN_WRONG_KIND', `The chosen credential is not ${kind === 'ssh-private-key' ? 'an SSH private key' : 'a token'}.`, 'Choose the right one on the Credentials step.');
+  if (!secret)
+    return err(
+      'SECRET_UNAVAILABLE',
+      `The ${what} chosen on the Credentials step is no longer available (secrets are kept in memory only when there is no OS keychain).`,
+      'Go back to the Credentials step and create or import it again.',
+    );
+  if (secret.kind !== kind)
+    return err(
+      'TOKEN_WRONG_KIND',
+      `The chosen credential is not ${kind === 'ssh-private-key' ? 'an SSH private key' : 'a token'}.`,
+      'Choose the right one on the Credentials step.',
+    );
   return ok(secret);
 }
 

@@ -59,7 +59,8 @@ export function generateFromSource(vault: SecretVault, src: GenerateSource): Res
 function validateForm(platform: AnyPlatform, variant: string, raw: unknown): Result<Record<string, unknown>> {
   const form = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const { answers, errors } = draftAnswers(platform, variant, form);
-  if (errors.length) return errAt('answers', 'BAD_INPUT', `The Details step has problems: ${errors.slice(0, 3).join('; ')}.`, 'Go back to Details and fix them.');
+  if (errors.length)
+    return errAt('answers', 'BAD_INPUT', `The Details step has problems: ${errors.slice(0, 3).join('; ')}.`, 'Go back to Details and fix them.');
   return ok(answers);
 }
 

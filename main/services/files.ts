@@ -114,11 +114,24 @@ async function readTarget(file: string): Promise<Target> {
 class Refusal extends Error {}
 
 function ioError(error: unknown, what: string): Result<never> {
-  if (error instanceof Refusal) return err('UNSAFE_VALUE', error.message, 'Nothing was written. Choose a folder without links inside it, or remove the link and write again.');
-  if (error instanceof UserFileError) return err('IO_ERROR', `Could not ${what}: ${error.message}`, 'Only regular files are read or replaced; choose another file.');
+  if (error instanceof Refusal)
+    return err('UNSAFE_VALUE', error.message, 'Nothing was written. Choose a folder without links inside it, or remove the link and write again.');
+  if (error instanceof UserFileError)
+    return err('IO_ERROR', `Could not ${what}: ${error.message}`, 'Only regular files are read or replaced; choose another file.');
   const e = error as NodeJS.ErrnoException;
-  const reason = e?.code === 'EACCES' || e?.code === 'EPERM' ? 'permission denied' : e?.code === 'ENOSPC' ? 'the disk is full' : e?.code === 'EROFS' ? 'the file system is read-only' : (e?.message ?? String(error));
-  return err('IO_ERROR', `Could not ${what}: ${reason}.`, e?.code === 'EACCES' || e?.code === 'EPERM' ? 'Choose a folder you can write to, or fix its permissions.' : undefined);
+  const reason =
+    e?.code === 'EACCES' || e?.code === 'EPERM'
+      ? 'permission denied'
+      : e?.code === 'ENOSPC'
+        ? 'the disk is full'
+        : e?.code === 'EROFS'
+          ? 'the file system is read-only'
+          : (e?.message ?? String(error));
+  return err(
+    'IO_ERROR',
+    `Could not ${what}: ${reason}.`,
+    e?.code === 'EACCES' || e?.code === 'EPERM' ? 'Choose a folder you can write to, or fix its permissions.' : undefined,
+  );
 }
 
 /** O_NOFOLLOW | O_DIRECTORY where the platform has them (0 elsewhere). */
@@ -188,7 +201,10 @@ async function walkFolders(root: string, file: string, create: boolean, mode: nu
 
 /** `name.bak-20261122T061500Z` (with -1, -2… when taken; a dangling link counts as taken). */
 async function freeBackupPath(file: string): Promise<string> {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   for (let i = 0; ; i++) {
     const candidate = `${file}.bak-${stamp}${i ? `-${i}` : ''}`;
     try {
@@ -302,7 +318,9 @@ async function prepare(req: WriteRequest): Promise<Result<Prepared>> {
   if (req.expectedSha256 !== undefined && before.sha256 !== req.expectedSha256) {
     return err(
       'FILE_CHANGED',
-      req.expectedSha256 === null ? `${req.path} appeared since it was checked; nothing was written.` : `${req.path} changed since it was read; nothing was written.`,
+      req.expectedSha256 === null
+        ? `${req.path} appeared since it was checked; nothing was written.`
+        : `${req.path} changed since it was read; nothing was written.`,
       'Review the file, then preview again.',
     );
   }
@@ -353,7 +371,8 @@ export async function moveAside(file: string, expectedSha256: string): Promise<R
   try {
     const link = await lstat(file).catch(() => undefined);
     if (link?.isSymbolicLink()) return err('UNSAFE_VALUE', `${file} is now a symbolic link; it was left as it is.`);
-    if ((await readSnapshot(file)).sha256 !== expectedSha256) return err('FILE_CHANGED', `${file} changed (or is gone) since it was written; it was left as it is.`);
+    if ((await readSnapshot(file)).sha256 !== expectedSha256)
+      return err('FILE_CHANGED', `${file} changed (or is gone) since it was written; it was left as it is.`);
     const aside = await freeBackupPath(file);
     await rename(file, aside);
     await fsyncDir(path.dirname(file));

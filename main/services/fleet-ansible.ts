@@ -55,7 +55,9 @@ export interface AnsibleExportSummary {
 const ROOT = /^(?:\/[A-Za-z0-9._-]+)*$/;
 
 function rootProblem(root: string): string | null {
-  return ROOT.test(root) && !root.split('/').includes('..') ? null : `install root ${JSON.stringify(root.slice(0, 80))} must be an absolute path of letters, digits, '.', '_', '-' (or empty for /)`;
+  return ROOT.test(root) && !root.split('/').includes('..')
+    ? null
+    : `install root ${JSON.stringify(root.slice(0, 80))} must be an absolute path of letters, digits, '.', '_', '-' (or empty for /)`;
 }
 
 /** The install type asked for, or BAD_INPUT naming the ones there are. */
@@ -67,14 +69,20 @@ export function installTypeOf(platform: AnyPlatform, id: string | undefined): Re
   return ok(type);
 }
 
-function connection(agent: FleetAgent, defaultRoot: string, type: AnsibleInstallType): { host?: string; port?: number; user?: string; root: string; errors: string[] } {
+function connection(
+  agent: FleetAgent,
+  defaultRoot: string,
+  type: AnsibleInstallType,
+): { host?: string; port?: number; user?: string; root: string; errors: string[] } {
   const errors: string[] = [];
-  if (agent.variant !== type.variant) errors.push(`variant "${agent.variant ?? ''}": one project runs one install type (${type.id}); export the other rows separately`);
+  if (agent.variant !== type.variant)
+    errors.push(`variant "${agent.variant ?? ''}": one project runs one install type (${type.id}); export the other rows separately`);
   const host = agent.extra.ansible_host || agent.host;
   if (host && !isHost(host)) errors.push(`ansible_host "${host.slice(0, 80)}" is not a host name or IP address`);
   const portText = agent.extra.ansible_port;
   const port = portText ? Number(portText) : undefined;
-  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) errors.push(`ansible_port "${portText!.slice(0, 20)}" must be a port (1-65535)`);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535))
+    errors.push(`ansible_port "${portText!.slice(0, 20)}" must be a port (1-65535)`);
   const user = agent.extra.ansible_user || undefined;
   if (user && !/^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/.test(user)) errors.push(`ansible_user "${user.slice(0, 40)}" is not a user name`);
   const root = (agent.extra.install_root || defaultRoot).replace(/\/+$/, '');
@@ -105,7 +113,8 @@ export async function exportAnsibleFleet(o: AnsibleExportOptions): Promise<Resul
   const badRoot = rootProblem(defaultRoot);
   if (badRoot) return err('BAD_INPUT', badRoot);
   const keys = o.platform.credential.kind === 'ssh-keypair' ? o.platform.credential : undefined;
-  if (!keys && o.credential.kind !== o.platform.credential.kind) return err('BAD_INPUT', `${o.platform.name} needs a ${o.platform.credential.kind === 'token' ? 'token' : 'credential'} for the fleet.`);
+  if (!keys && o.credential.kind !== o.platform.credential.kind)
+    return err('BAD_INPUT', `${o.platform.name} needs a ${o.platform.credential.kind === 'token' ? 'token' : 'credential'} for the fleet.`);
   const check = checkFleet(o.platform, { ...o.draft, variant: type.value.variant }, o.csv, ANSIBLE_COLUMNS);
   if (!check.ok) return check;
   const rows = check.value.agents.map((agent) => ({ agent, conn: connection(agent, defaultRoot, type.value) }));
@@ -113,9 +122,14 @@ export async function exportAnsibleFleet(o: AnsibleExportOptions): Promise<Resul
     ...check.value.problems,
     ...rows.flatMap(({ agent, conn }) => [...agent.errors, ...conn.errors].map((e) => `line ${agent.line} (${agent.name || 'no name'}): ${e}`)),
   ];
-  if (problems.length) return err('BAD_INPUT', `Fix the CSV first (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}`);
+  if (problems.length)
+    return err(
+      'BAD_INPUT',
+      `Fix the CSV first (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}`,
+    );
   const outDir = path.resolve(o.outDir);
-  if (!(await emptyOrMissing(outDir))) return err('ALREADY_EXISTS', `${outDir} is not empty; nothing was written.`, 'Choose a new or empty folder for the project.');
+  if (!(await emptyOrMissing(outDir)))
+    return err('ALREADY_EXISTS', `${outDir} is not empty; nothing was written.`, 'Choose a new or empty folder for the project.');
 
   const agents: AnsibleAgent[] = [];
   const publicKeys: string[][] = [];
@@ -126,7 +140,12 @@ export async function exportAnsibleFleet(o: AnsibleExportOptions): Promise<Resul
     if (keys) {
       const pair = await generateKeyPair({ type: keys.defaultType, format: keys.privateKeyFormat, comment: `${o.platform.id}-${agent.name}` });
       if (!pair.ok) return pair;
-      credential = { kind: 'ssh-keypair', privateKey: pair.value.privateKey, publicKey: pair.value.publicKey, ...(o.draft.knownHosts ? { knownHosts: o.draft.knownHosts } : {}) };
+      credential = {
+        kind: 'ssh-keypair',
+        privateKey: pair.value.privateKey,
+        publicKey: pair.value.publicKey,
+        ...(o.draft.knownHosts ? { knownHosts: o.draft.knownHosts } : {}),
+      };
       publicKeys.push([agent.name, conn.host ?? '', pair.value.fingerprint, pair.value.publicKey]);
     }
     const made = type.value.files(agent.answers, credential, conn.root, o.draft.trustedCa ? { trustedCa: o.draft.trustedCa } : undefined);
@@ -137,7 +156,13 @@ export async function exportAnsibleFleet(o: AnsibleExportOptions): Promise<Resul
     o.onProgress?.(i + 1, rows.length, agent.name);
   }
   const files = ansibleProject({ platform: o.platform, type: type.value, agents, appVersion: o.appVersion, removalNotes });
-  if (publicKeys.length) files.push({ path: PUBLIC_KEYS_FILE, text: stringify(publicKeys, { header: true, columns: ['name', 'host', 'fingerprint', 'public key'] }), mode: 0o644, secret: false });
+  if (publicKeys.length)
+    files.push({
+      path: PUBLIC_KEYS_FILE,
+      text: stringify(publicKeys, { header: true, columns: ['name', 'host', 'fingerprint', 'public key'] }),
+      mode: 0o644,
+      secret: false,
+    });
   const encrypted = await encryptSecrets(files, o.vaultPassword);
   const written = await writeFilesAtomic(encrypted.map((f) => ({ path: path.join(outDir, f.path), data: f.text, mode: f.mode })));
   if (!written.ok) return written;

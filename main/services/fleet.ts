@@ -119,10 +119,20 @@ function rowErrors(check: FleetCheck): string[] {
 }
 
 /** A new key pair for one agent, in the type and file format its platform wants. */
-async function agentKeyPair(spec: Extract<CredentialSpec, { kind: 'ssh-keypair' }>, platform: PlatformId, agent: FleetAgent, knownHosts: string | undefined): Promise<Result<{ credential: Credential; fingerprint: string; publicKey: string }>> {
+async function agentKeyPair(
+  spec: Extract<CredentialSpec, { kind: 'ssh-keypair' }>,
+  platform: PlatformId,
+  agent: FleetAgent,
+  knownHosts: string | undefined,
+): Promise<Result<{ credential: Credential; fingerprint: string; publicKey: string }>> {
   const pair = await generateKeyPair({ type: spec.defaultType, format: spec.privateKeyFormat, comment: `${platform}-${agent.name}` });
   if (!pair.ok) return pair;
-  const credential: Credential = { kind: 'ssh-keypair', privateKey: pair.value.privateKey, publicKey: pair.value.publicKey, ...(knownHosts ? { knownHosts } : {}) };
+  const credential: Credential = {
+    kind: 'ssh-keypair',
+    privateKey: pair.value.privateKey,
+    publicKey: pair.value.publicKey,
+    ...(knownHosts ? { knownHosts } : {}),
+  };
   return ok({ credential, fingerprint: pair.value.fingerprint, publicKey: pair.value.publicKey });
 }
 
@@ -131,7 +141,8 @@ async function packAgent(o: FleetOptions, agent: FleetAgent, file: string, sessi
   let credential: Credential;
   let own: { fingerprint: string; publicKey: string } | undefined;
   if (o.credential === 'per-agent') {
-    if (o.platform.credential.kind !== 'ssh-keypair') return { name: agent.name, path: file, status: 'failed', error: `${o.platform.name} does not use SSH keys.` };
+    if (o.platform.credential.kind !== 'ssh-keypair')
+      return { name: agent.name, path: file, status: 'failed', error: `${o.platform.name} does not use SSH keys.` };
     const made = await agentKeyPair(o.platform.credential, o.platform.id, agent, o.draft.knownHosts);
     if (!made.ok) return { name: agent.name, path: file, status: 'failed', error: made.error.message };
     ({ credential, ...own } = made.value);
@@ -172,8 +183,14 @@ export async function runFleet(o: FleetOptions): Promise<Result<FleetSummary>> {
   const started = performance.now();
   if (!o.platform.generate) return err('NOT_BUILT', `${o.platform.name} cannot generate files yet, so it cannot make fleet bundles.`);
   if (o.credential === 'per-agent') {
-    if (o.platform.credential.kind !== 'ssh-keypair') return err('BAD_INPUT', `${o.platform.name} does not use SSH keys, so there is no key pair to make per agent.`);
-    if (o.passphrase === undefined) return err('BAD_INPUT', "Each agent's private key travels only in its bundle: give a passphrase to encrypt them.", 'Set a passphrase for the bundles (at least 8 characters).');
+    if (o.platform.credential.kind !== 'ssh-keypair')
+      return err('BAD_INPUT', `${o.platform.name} does not use SSH keys, so there is no key pair to make per agent.`);
+    if (o.passphrase === undefined)
+      return err(
+        'BAD_INPUT',
+        "Each agent's private key travels only in its bundle: give a passphrase to encrypt them.",
+        'Set a passphrase for the bundles (at least 8 characters).',
+      );
   }
   const check = checkFleet(o.platform, o.draft, o.csv);
   if (!check.ok) return check;
@@ -202,7 +219,9 @@ export async function runFleet(o: FleetOptions): Promise<Result<FleetSummary>> {
   const session = o.passphrase !== undefined ? keySession(o.passphrase) : undefined;
   for (const [i, agent] of check.value.agents.entries()) {
     const file = targets[i]!;
-    const { publicKey, ...bundle } = o.signal?.aborted ? { name: agent.name, path: file, status: 'cancelled' as const, publicKey: undefined } : await packAgent(o, agent, file, session);
+    const { publicKey, ...bundle } = o.signal?.aborted
+      ? { name: agent.name, path: file, status: 'cancelled' as const, publicKey: undefined }
+      : await packAgent(o, agent, file, session);
     if (publicKey && bundle.fingerprint) keys.push([agent.name, agent.host ?? '', bundle.fingerprint, publicKey]);
     bundles.push(bundle);
     o.onProgress?.(i + 1, total, bundle);

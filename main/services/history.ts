@@ -22,7 +22,14 @@ function samePaths(a: HistoryEntry, b: HistoryEntry): boolean {
 function sameOnboarding(a: HistoryEntry, b: HistoryEntry): boolean {
   // A fleet run is its own entry, never merged into the single agent it was templated on.
   const sameKind = (a.agents === undefined) === (b.agents === undefined);
-  return sameKind && samePaths(a, b) && a.platform === b.platform && a.variant === b.variant && a.outDir === b.outDir && JSON.stringify(a.answers) === JSON.stringify(b.answers);
+  return (
+    sameKind &&
+    samePaths(a, b) &&
+    a.platform === b.platform &&
+    a.variant === b.variant &&
+    a.outDir === b.outDir &&
+    JSON.stringify(a.answers) === JSON.stringify(b.answers)
+  );
 }
 
 export class HistoryService {
@@ -80,7 +87,14 @@ export class HistoryService {
    */
   addInPlace(platform: HistoryEntry['platform'], paths: string[]): Result<HistoryEntry> {
     if (paths.length === 0) return err('BAD_INPUT', 'Nothing was written: there is nothing to record.');
-    const entry: HistoryEntry = { id: `h_${randomBytes(9).toString('base64url')}`, platform, variant: null, at: this.now().toISOString(), answers: {}, paths: [...paths].sort().slice(0, 200) };
+    const entry: HistoryEntry = {
+      id: `h_${randomBytes(9).toString('base64url')}`,
+      platform,
+      variant: null,
+      at: this.now().toISOString(),
+      answers: {},
+      paths: [...paths].sort().slice(0, 200),
+    };
     const entries = this.list();
     const newest = entries[0];
     if (newest && sameOnboarding(newest, entry)) {
@@ -102,7 +116,8 @@ export class HistoryService {
     const entry: HistoryEntry = { id: `h_${randomBytes(9).toString('base64url')}`, platform, variant, at: this.now().toISOString(), answers: {}, hostInstall };
     const parsed = historyEntrySchema.safeParse(entry);
     if (!parsed.success) return err('BAD_INPUT', `The install record cannot be kept in the history: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    const sameHost = (e: HistoryEntry): boolean => Boolean(e.hostInstall && e.hostInstall.record.host === r.host && e.hostInstall.record.port === r.port && e.hostInstall.record.prefix === r.prefix);
+    const sameHost = (e: HistoryEntry): boolean =>
+      Boolean(e.hostInstall && e.hostInstall.record.host === r.host && e.hostInstall.record.port === r.port && e.hostInstall.record.prefix === r.prefix);
     this.store.set('history', [parsed.data, ...this.list().filter((e) => !sameHost(e))].slice(0, HISTORY_LIMIT));
     return ok(parsed.data);
   }

@@ -33,7 +33,13 @@ export function secretStorageChoice(f: KeychainFacts): { use: 'keychain' } | { u
 }
 
 /** The desktop app's dependencies: the keychain when it protects, else browser mode's passphrase lock. */
-export function desktopDeps(store: KeyValueStore, dataDir: string, version: string, keychain: SecretCipher, facts: KeychainFacts): { deps: Deps; note?: string } {
+export function desktopDeps(
+  store: KeyValueStore,
+  dataDir: string,
+  version: string,
+  keychain: SecretCipher,
+  facts: KeychainFacts,
+): { deps: Deps; note?: string } {
   const choice = secretStorageChoice(facts);
   if (choice.use === 'keychain') return { deps: { mode: 'electron', version, store, cipher: keychain, dataDir, vault: new SecretVault(keychain, store) } };
   return { deps: { ...browserModeDeps(store, dataDir, version), mode: 'electron' }, note: choice.reason };

@@ -126,12 +126,17 @@ function pairOf(raw: RawKey, bits: number, format: KeyFormat, privateKey: string
 function checkGenerate(req: GenerateRequest): Result<{ bits: number; format: KeyFormat }> {
   const format = req.format ?? 'openssh';
   if (req.type === 'ed25519' && format !== 'openssh') {
-    return err('KEY_UNSUPPORTED', `Ed25519 keys are written in OpenSSH format only, not ${format.toUpperCase()}.`, 'Use --format openssh, or choose an RSA key for PEM.');
+    return err(
+      'KEY_UNSUPPORTED',
+      `Ed25519 keys are written in OpenSSH format only, not ${format.toUpperCase()}.`,
+      'Use --format openssh, or choose an RSA key for PEM.',
+    );
   }
   const bits = req.type === 'rsa' ? (req.bits ?? 3072) : 256;
   if (req.type === 'rsa' && !(RSA_BITS as readonly number[]).includes(bits)) return err('BAD_INPUT', `RSA keys are ${RSA_BITS.join(', ')} bits, not ${bits}.`);
   if (req.type === 'ed25519' && req.bits !== undefined && req.bits !== 256) return err('BAD_INPUT', 'Ed25519 keys have a fixed size; leave the bits out.');
-  if (req.passphrase && req.passphrase.length < MIN_PASSPHRASE) return err('BAD_INPUT', `The passphrase is too short: use at least ${MIN_PASSPHRASE} characters, or none.`);
+  if (req.passphrase && req.passphrase.length < MIN_PASSPHRASE)
+    return err('BAD_INPUT', `The passphrase is too short: use at least ${MIN_PASSPHRASE} characters, or none.`);
   if (req.passphrase && req.passphrase.length > 1024) return err('BAD_INPUT', 'The passphrase is longer than 1024 characters.');
   const problem = commentProblem(req.comment ?? '');
   if (problem) return err('BAD_INPUT', problem);
@@ -185,7 +190,16 @@ async function generateOpenSsh(type: KeyType, bits: number, comment: string, pas
   for (let attempt = 0; attempt < 8; attempt++) {
     const pair = await abortable(sshGenerate(type, bits, comment, passphrase), signal);
     if (!wellFormedPublicKey(type, pair.public)) continue;
-    return { type, bits, format: 'openssh', encrypted: Boolean(passphrase), privateKey: pair.private, publicKey: pair.public, fingerprint: fingerprintOfBlob(blobOfPublicLine(pair.public)!), comment };
+    return {
+      type,
+      bits,
+      format: 'openssh',
+      encrypted: Boolean(passphrase),
+      privateKey: pair.private,
+      publicKey: pair.public,
+      fingerprint: fingerprintOfBlob(blobOfPublicLine(pair.public)!),
+      comment,
+    };
   }
   throw new Error('ssh2 generated eight malformed key pairs in a row');
 }
@@ -211,7 +225,10 @@ export async function generateKeyPair(req: GenerateRequest, hooks: JobHooks = {}
   hooks.progress?.(`Generating ${what}…`, 0);
   const timer = setInterval(() => hooks.progress?.(`Generating ${what}… ${((Date.now() - started) / 1000).toFixed(1)} s`), HEARTBEAT_MS);
   try {
-    const pair = format === 'openssh' ? await generateOpenSsh(req.type, bits, comment, passphrase, hooks.signal) : await generatePem(bits, format, comment, passphrase, hooks.signal);
+    const pair =
+      format === 'openssh'
+        ? await generateOpenSsh(req.type, bits, comment, passphrase, hooks.signal)
+        : await generatePem(bits, format, comment, passphrase, hooks.signal);
     hooks.progress?.(`Generated ${what}.`, 1);
     return ok(pair);
   } catch (error) {
@@ -247,7 +264,8 @@ const EC_OID = '1.2.840.10045.2.1';
 
 function fromForgeRsa(key: RsaKey): Result<Parsed> {
   // A damaged file can still parse; p·q = n catches keys whose numbers do not belong together.
-  if (!key.p.multiply(key.q).equals(key.n)) return err('KEY_MALFORMED', 'The key is damaged: its numbers do not belong together.', 'Import an undamaged copy of the key.');
+  if (!key.p.multiply(key.q).equals(key.n))
+    return err('KEY_MALFORMED', 'The key is damaged: its numbers do not belong together.', 'Import an undamaged copy of the key.');
   const bits = key.n.bitLength();
   if (bits < 2048) return err('KEY_UNSUPPORTED', `This RSA key has only ${bits} bits; 2048 is the minimum.`, 'Generate a new key here.');
   if (bits > 16384) return err('KEY_UNSUPPORTED', `This RSA key has ${bits} bits; 16384 is the maximum.`);
@@ -295,7 +313,12 @@ function parsePkcs8(block: string, encrypted: boolean, passphrase: string | unde
     info = forge.pki.decryptPrivateKeyInfo(outer, passphrase);
   } catch (error) {
     const message = (error as Error).message ?? '';
-    if (/unsupported|unknown|not supported/i.test(message)) return err('KEY_UNSUPPORTED', 'This key is encrypted with a method the app cannot read.', 'Re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY.new');
+    if (/unsupported|unknown|not supported/i.test(message))
+      return err(
+        'KEY_UNSUPPORTED',
+        'This key is encrypted with a method the app cannot read.',
+        'Re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY.new',
+      );
     info = null;
   }
   if (!info) return wrongPassphrase();
@@ -319,7 +342,8 @@ function parsePkcs1(block: string, encrypted: boolean, passphrase: string | unde
   try {
     key = forge.pki.decryptRsaPrivateKey(block, passphrase);
   } catch (error) {
-    if (/unsupported/i.test((error as Error).message ?? '')) return err('KEY_UNSUPPORTED', 'This key is encrypted with a cipher the app cannot read.', 'Re-encrypt it with AES-256: ssh-keygen -p -f KEY');
+    if (/unsupported/i.test((error as Error).message ?? ''))
+      return err('KEY_UNSUPPORTED', 'This key is encrypted with a cipher the app cannot read.', 'Re-encrypt it with AES-256: ssh-keygen -p -f KEY');
     key = null;
   }
   if (!key) return wrongPassphrase();
@@ -330,7 +354,8 @@ function sshError(error: Error): Result<never> {
   const m = error.message;
   if (/no passphrase given/i.test(m)) return passphraseRequired();
   if (/bad passphrase/i.test(m)) return wrongPassphrase();
-  if (/Unsupported (OpenSSH private key type|cipher|kdf)/i.test(m)) return err('KEY_UNSUPPORTED', `This OpenSSH key cannot be used: ${m.replace(/^Unsupported /, 'unsupported ')}.`, 'Use an Ed25519 or RSA key.');
+  if (/Unsupported (OpenSSH private key type|cipher|kdf)/i.test(m))
+    return err('KEY_UNSUPPORTED', `This OpenSSH key cannot be used: ${m.replace(/^Unsupported /, 'unsupported ')}.`, 'Use an Ed25519 or RSA key.');
   return err('KEY_MALFORMED', 'The OpenSSH key is damaged.', 'Copy the whole key again, from the -----BEGIN line to the -----END line.');
 }
 
@@ -365,13 +390,22 @@ export function importKey(req: ImportRequest): Result<ImportedKey> {
   if (problem) return err('BAD_INPUT', problem);
   const passphrase = req.passphrase || undefined;
   const { format: source, encrypted, block } = detected;
-  const parsed = source === 'openssh' ? parseOpenSsh(block, passphrase) : source === 'pkcs1' ? parsePkcs1(block, encrypted, passphrase) : parsePkcs8(block, encrypted, passphrase);
+  const parsed =
+    source === 'openssh'
+      ? parseOpenSsh(block, passphrase)
+      : source === 'pkcs1'
+        ? parsePkcs1(block, encrypted, passphrase)
+        : parsePkcs8(block, encrypted, passphrase);
   if (!parsed.ok) return parsed;
   const { raw, rsa, bits } = parsed.value;
   // A comment holding "\nssh-ed25519 AAAA… other" would make the public key two lines: Copy would
   // hand the user a second, foreign key to authorize.
   if (commentProblem(parsed.value.comment)) {
-    return err('BAD_INPUT', `The key's own comment has a control character or a line break (it could add a second public key line); nothing was imported.`, 'Change the comment with `ssh-keygen -c -f KEYFILE`, then import it again.');
+    return err(
+      'BAD_INPUT',
+      `The key's own comment has a control character or a line break (it could add a second public key line); nothing was imported.`,
+      'Change the comment with `ssh-keygen -c -f KEYFILE`, then import it again.',
+    );
   }
   const comment = parsed.value.comment || req.comment || '';
   const target = formatFor(raw.type, req.format ?? source);
@@ -387,7 +421,11 @@ export function importKey(req: ImportRequest): Result<ImportedKey> {
 export async function existingKeyFile(dir: string, names: { privateKey: string; publicKey: string }): Promise<Result<never> | undefined> {
   for (const file of [path.join(dir, names.privateKey), path.join(dir, names.publicKey)]) {
     if ((await readSnapshot(file).catch(() => ({ exists: true }))).exists) {
-      return err('ALREADY_EXISTS', `${file} already exists; nothing was written.`, 'Choose another name or folder, or replace it with --force (the old file is backed up).');
+      return err(
+        'ALREADY_EXISTS',
+        `${file} already exists; nothing was written.`,
+        'Choose another name or folder, or replace it with --force (the old file is backed up).',
+      );
     }
   }
   return undefined;
@@ -399,7 +437,12 @@ export async function existingKeyFile(dir: string, names: { privateKey: string; 
  * never touched: ALREADY_EXISTS. With `force` the old files are backed up first. IO_ERROR for
  * permissions and disks.
  */
-export async function writeKeyPair(dir: string, names: { privateKey: string; publicKey: string }, pair: KeyPair, force = false): Promise<Result<WriteOutcome[]>> {
+export async function writeKeyPair(
+  dir: string,
+  names: { privateKey: string; publicKey: string },
+  pair: KeyPair,
+  force = false,
+): Promise<Result<WriteOutcome[]>> {
   const privatePath = path.join(dir, names.privateKey);
   const publicPath = path.join(dir, names.publicKey);
   if (!force) {
@@ -411,7 +454,8 @@ export async function writeKeyPair(dir: string, names: { privateKey: string; pub
     { path: privatePath, data: pair.privateKey, secret: true, mode: 0o600, ...expected },
     { path: publicPath, data: `${pair.publicKey}\n`, mode: 0o644, ...expected },
   ]);
-  if (!written.ok && written.error.code === 'FILE_CHANGED') return err('ALREADY_EXISTS', 'A key file appeared while writing; nothing was written.', 'Choose another name or folder, or use --force.');
+  if (!written.ok && written.error.code === 'FILE_CHANGED')
+    return err('ALREADY_EXISTS', 'A key file appeared while writing; nothing was written.', 'Choose another name or folder, or use --force.');
   return written;
 }
 
@@ -458,12 +502,19 @@ export function keyForSsh2(text: string, passphrase?: string): Result<Ssh2Key> {
   const detected = detectKey(text);
   if (detected.kind === 'malformed') return err('KEY_MALFORMED', detected.message, detected.hint);
   // Kinds the app does not import (ECDSA PEM, DSA, PuTTY) are still tried: ssh2 may read them.
-  const block = detected.kind === 'unsupported' ? ok(text.trim()) : detected.format === 'pkcs8' ? pkcs8AsPem(detected.block, detected.encrypted, given) : ok(detected.block);
+  const block =
+    detected.kind === 'unsupported'
+      ? ok(text.trim())
+      : detected.format === 'pkcs8'
+        ? pkcs8AsPem(detected.block, detected.encrypted, given)
+        : ok(detected.block);
   if (!block.ok) return block;
   const parsed = ssh2.utils.parseKey(block.value, given);
   if (parsed instanceof Error) {
     const failure = sshError(parsed);
-    return detected.kind === 'unsupported' && !failure.ok && failure.error.code === 'KEY_MALFORMED' ? err('KEY_UNSUPPORTED', detected.message, detected.hint) : failure;
+    return detected.kind === 'unsupported' && !failure.ok && failure.error.code === 'KEY_MALFORMED'
+      ? err('KEY_UNSUPPORTED', detected.message, detected.hint)
+      : failure;
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key) return err('KEY_MALFORMED', 'The file holds no private key.');

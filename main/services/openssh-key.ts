@@ -9,9 +9,7 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import bcryptPbkdf from 'bcrypt-pbkdf';
 
 /** The numbers of a key, each an unsigned big-endian magnitude. */
-export type RawKey =
-  | { type: 'rsa'; n: Buffer; e: Buffer; d: Buffer; iqmp: Buffer; p: Buffer; q: Buffer }
-  | { type: 'ed25519'; seed: Buffer; pub: Buffer };
+export type RawKey = { type: 'rsa'; n: Buffer; e: Buffer; d: Buffer; iqmp: Buffer; p: Buffer; q: Buffer } | { type: 'ed25519'; seed: Buffer; pub: Buffer };
 
 /** ssh-keygen's KDF work factor and salt length for new keys. */
 export const BCRYPT_ROUNDS = 16;

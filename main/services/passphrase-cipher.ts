@@ -72,11 +72,19 @@ export class PassphraseCipher implements SecretCipher, SecretLock {
   async unlock(passphrase: string, create: boolean): Promise<Result<SecretLockState>> {
     const record = readRecord(this.store.get(SECRETS_KEY));
     if (create) {
-      if (record) return err('ALREADY_EXISTS', 'A passphrase is already set for the saved secrets.', 'Unlock with it, or forget the saved secrets to start again.');
-      if (passphrase.length < MIN_STORE_PASSPHRASE) return err('BAD_INPUT', `Use at least ${MIN_STORE_PASSPHRASE} characters: this passphrase guards every saved secret on this disk.`);
+      if (record)
+        return err('ALREADY_EXISTS', 'A passphrase is already set for the saved secrets.', 'Unlock with it, or forget the saved secrets to start again.');
+      if (passphrase.length < MIN_STORE_PASSPHRASE)
+        return err('BAD_INPUT', `Use at least ${MIN_STORE_PASSPHRASE} characters: this passphrase guards every saved secret on this disk.`);
       const salt = randomBytes(16);
       const key = await deriveKey(passphrase, salt, KDF);
-      this.store.set(SECRETS_KEY, { v: VERSION, kdf: 'scrypt', ...KDF, salt: salt.toString('base64'), check: seal(key, CHECK).toString('base64') } satisfies KeyRecord);
+      this.store.set(SECRETS_KEY, {
+        v: VERSION,
+        kdf: 'scrypt',
+        ...KDF,
+        salt: salt.toString('base64'),
+        check: seal(key, CHECK).toString('base64'),
+      } satisfies KeyRecord);
       this.key = key;
       return ok('unlocked');
     }
@@ -87,9 +95,14 @@ export class PassphraseCipher implements SecretCipher, SecretLock {
       check = open(key, Buffer.from(record.check, 'base64'));
     } catch {
       key.fill(0);
-      return err('PASSPHRASE_WRONG', 'That is not the passphrase the saved secrets were locked with.', 'Try again, or forget the saved secrets and create them again.');
+      return err(
+        'PASSPHRASE_WRONG',
+        'That is not the passphrase the saved secrets were locked with.',
+        'Try again, or forget the saved secrets and create them again.',
+      );
     }
-    if (check.length !== CHECK.length || !timingSafeEqual(check, CHECK)) return err('PASSPHRASE_WRONG', 'That is not the passphrase the saved secrets were locked with.');
+    if (check.length !== CHECK.length || !timingSafeEqual(check, CHECK))
+      return err('PASSPHRASE_WRONG', 'That is not the passphrase the saved secrets were locked with.');
     this.key = key;
     return ok('unlocked');
   }

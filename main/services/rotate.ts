@@ -57,7 +57,10 @@ function checkNewToken(platform: AnyPlatform, raw: string): Result<{ token: stri
   const v = checkToken(platform.credential.token, raw);
   if (v.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', v.message, `Get the right one from ${v.where}`);
   if (v.verdict === 'invalid') return err('TOKEN_INVALID', v.message, `Get it from ${v.where}`);
-  return ok({ token: v.token, info: { kindName: v.kindName, message: v.note ? `${v.message} ${v.note}` : v.message, cleaned: v.cleaned, masked: maskToken(v.token) } });
+  return ok({
+    token: v.token,
+    info: { kindName: v.kindName, message: v.note ? `${v.message} ${v.note}` : v.message, cleaned: v.cleaned, masked: maskToken(v.token) },
+  });
 }
 
 /** Every regular file under `root` (depth- and count-limited), skipping VCS folders, links and our backups. */
@@ -121,8 +124,16 @@ function maskSpans(text: string, ranges: [number, number][], mask: string): stri
 /** A unified diff in which no token value appears: edited spans, or failing that whole edited lines, are masked. */
 export function maskedDiff(oldText: string, newText: string, changes: Change[], name: string, known: readonly string[] = []): string {
   if (changes.length > 0 && changes.every((c) => c.oldRange && c.newRange)) {
-    const oldMasked = maskSpans(oldText, changes.map((c) => c.oldRange!), '«old token»');
-    const newMasked = maskSpans(newText, changes.map((c) => c.newRange!), '«new token»');
+    const oldMasked = maskSpans(
+      oldText,
+      changes.map((c) => c.oldRange!),
+      '«old token»',
+    );
+    const newMasked = maskSpans(
+      newText,
+      changes.map((c) => c.newRange!),
+      '«new token»',
+    );
     // The values the edit replaced, and the new token, are masked wherever else they appear (context lines).
     return unifiedDiff(maskValues(oldMasked, known), maskValues(newMasked, known), name);
   }
@@ -145,7 +156,12 @@ function planFile(platform: AnyPlatform, display: string, text: string, token: s
   const updater = platform.updaters.find((u) => u.detect(display, text));
   if (!updater) {
     if (!explicit) return undefined;
-    return { finding: finding(display, 'unknown', { error: { code: 'UNKNOWN_FORMAT', message: `${display} is not a file ${platform.name} keeps its token in (no known format matched).` } }), sha256: null };
+    return {
+      finding: finding(display, 'unknown', {
+        error: { code: 'UNKNOWN_FORMAT', message: `${display} is not a file ${platform.name} keeps its token in (no known format matched).` },
+      }),
+      sha256: null,
+    };
   }
   const u = { id: updater.id, name: updater.name };
   const rotated = updater.rotate(text, token);
@@ -223,12 +239,22 @@ export async function planRotation(req: RotateRequest, planId: string): Promise<
       snap = await readSnapshot(real);
     } catch (e) {
       const notRegular = e instanceof UserFileError;
-      edits.push({ finding: finding(real, 'unreadable', { error: { code: 'IO_ERROR', message: notRegular ? e.message : `${real} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`, hint: notRegular ? 'Give the config file itself: only regular files are read.' : 'Run as a user who can read it (often root or the agent user).' } }), sha256: null });
+      edits.push({
+        finding: finding(real, 'unreadable', {
+          error: {
+            code: 'IO_ERROR',
+            message: notRegular ? e.message : `${real} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`,
+            hint: notRegular ? 'Give the config file itself: only regular files are read.' : 'Run as a user who can read it (often root or the agent user).',
+          },
+        }),
+        sha256: null,
+      });
       return;
     }
     if (!snap.exists || snap.text === undefined) return;
     if (looksBinary(snap.text)) {
-      if (explicit) edits.push({ finding: finding(real, 'unknown', { error: { code: 'UNKNOWN_FORMAT', message: `${real} is a binary file.` } }), sha256: null });
+      if (explicit)
+        edits.push({ finding: finding(real, 'unknown', { error: { code: 'UNKNOWN_FORMAT', message: `${real} is a binary file.` } }), sha256: null });
       else ignored++;
       return;
     }
@@ -240,7 +266,8 @@ export async function planRotation(req: RotateRequest, planId: string): Promise<
     planned.sha256 = snap.sha256;
     planned.mode = (await stat(real)).mode & 0o7777;
     if (real !== path.resolve(cwd, file)) planned.finding.notes.unshift(`Reached through the link ${path.resolve(cwd, file)}.`);
-    if (planned.finding.status === 'change' && (planned.mode & 0o077) !== 0) planned.finding.notes.push(`Others can read this file (mode ${(planned.mode & 0o777).toString(8)}) and it holds the token: consider chmod 600.`);
+    if (planned.finding.status === 'change' && (planned.mode & 0o077) !== 0)
+      planned.finding.notes.push(`Others can read this file (mode ${(planned.mode & 0o777).toString(8)}) and it holds the token: consider chmod 600.`);
     edits.push(planned);
   };
 
@@ -269,9 +296,27 @@ export async function planRotation(req: RotateRequest, planId: string): Promise<
       const target = path.resolve(cwd, req.uploadDir, name);
       const snap = await readSnapshot(target).catch(() => undefined);
       if (!snap?.exists) {
-        edits.push({ finding: finding(target, 'unreadable', { error: { code: 'NOT_FOUND', message: `${name} is not in ${path.resolve(cwd, req.uploadDir)}.`, hint: 'Give the folder the dropped file came from.' } }), sha256: null });
+        edits.push({
+          finding: finding(target, 'unreadable', {
+            error: {
+              code: 'NOT_FOUND',
+              message: `${name} is not in ${path.resolve(cwd, req.uploadDir)}.`,
+              hint: 'Give the folder the dropped file came from.',
+            },
+          }),
+          sha256: null,
+        });
       } else if (snap.text !== up.text) {
-        edits.push({ finding: finding(target, 'refused', { error: { code: 'FILE_CHANGED', message: `${target} is not the file you dropped (its content differs).`, hint: 'Give the folder the dropped file came from, or drop the file again.' } }), sha256: null });
+        edits.push({
+          finding: finding(target, 'refused', {
+            error: {
+              code: 'FILE_CHANGED',
+              message: `${target} is not the file you dropped (its content differs).`,
+              hint: 'Give the folder the dropped file came from, or drop the file again.',
+            },
+          }),
+          sha256: null,
+        });
       } else await consider(target, true);
     } else {
       const planned = planFile(platform, name, up.text, token, true);
@@ -292,7 +337,10 @@ export async function planRotation(req: RotateRequest, planId: string): Promise<
   if (!holds && problems.length === 0) {
     problems.push(
       edits.length
-        ? `None of these files holds a ${platform.name} token value that can be replaced: ${edits.map((e) => e.finding.notes[0]).filter(Boolean).join(' ')}`
+        ? `None of these files holds a ${platform.name} token value that can be replaced: ${edits
+            .map((e) => e.finding.notes[0])
+            .filter(Boolean)
+            .join(' ')}`
         : `No file here is one ${platform.name} keeps its token in.`,
     );
   }
@@ -309,7 +357,10 @@ export async function planRotation(req: RotateRequest, planId: string): Promise<
     token: checked.value.info,
     commands: commandsFor(edits, tokenSha256),
     revoke: leftovers.length
-      ? [`Not yet: ${leftovers.length} file(s) still hold the old token (${leftovers.map((l) => path.basename(l.path)).join(', ')}); revoking it now would break them. Update them first.`, ...revoke]
+      ? [
+          `Not yet: ${leftovers.length} file(s) still hold the old token (${leftovers.map((l) => path.basename(l.path)).join(', ')}); revoking it now would break them. Update them first.`,
+          ...revoke,
+        ]
       : revoke,
     leftovers,
   };
@@ -358,7 +409,17 @@ async function findLeftovers(platform: AnyPlatform, edits: PlannedEdit[], search
     for (const f of newForms) text = text.replaceAll(f, ' '.repeat(f.length));
     const lines = new Set<number>();
     for (const f of forms) for (let i = text.indexOf(f); i !== -1; i = text.indexOf(f, i + 1)) lines.add(lineNumber(text, i));
-    if (lines.size) out.push({ path: real, lines: [...lines].sort((a, b) => a - b), hint: leftoverHint(real, text, [...lines].sort((a, b) => a - b), platform) });
+    if (lines.size)
+      out.push({
+        path: real,
+        lines: [...lines].sort((a, b) => a - b),
+        hint: leftoverHint(
+          real,
+          text,
+          [...lines].sort((a, b) => a - b),
+          platform,
+        ),
+      });
   }
   return out;
 }
@@ -389,7 +450,13 @@ export async function applyRotation(internal: InternalPlan): Promise<Result<Rota
   const { plan, edits } = internal;
   if (!plan.ready) return err('BAD_INPUT', `Nothing was written: ${plan.problems[0] ?? 'there is nothing to change'}.`);
   const toWrite = edits.filter((e) => e.finding.status === 'change' && e.newText !== undefined);
-  const reqs: WriteRequest[] = toWrite.map((e) => ({ path: e.finding.path, data: e.newText!, ...(e.mode === undefined ? {} : { mode: e.mode & 0o777 }), secret: false, expectedSha256: e.sha256 }));
+  const reqs: WriteRequest[] = toWrite.map((e) => ({
+    path: e.finding.path,
+    data: e.newText!,
+    ...(e.mode === undefined ? {} : { mode: e.mode & 0o777 }),
+    secret: false,
+    expectedSha256: e.sha256,
+  }));
   const written = await writeFilesAtomic(reqs);
   if (!written.ok) return written;
   return ok({

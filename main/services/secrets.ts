@@ -50,7 +50,13 @@ export function putKey(vault: SecretVault, pair: KeyPair, platform: PlatformId |
 }
 
 /** Keeps an accepted token in the vault, with when it was accepted (`now`, ms since the epoch); returns its masked summary. */
-export function putToken(vault: SecretVault, platform: PlatformId, verdict: Pick<Extract<TokenVerdict, { verdict: 'ok' }>, 'kind' | 'kindName' | 'token' | 'note'>, now: number = Date.now(), expiresAt?: number): TokenSummary {
+export function putToken(
+  vault: SecretVault,
+  platform: PlatformId,
+  verdict: Pick<Extract<TokenVerdict, { verdict: 'ok' }>, 'kind' | 'kindName' | 'token' | 'note'>,
+  now: number = Date.now(),
+  expiresAt?: number,
+): TokenSummary {
   const meta: Record<string, string> = {
     platform,
     checkedAt: String(Math.floor(now)),
@@ -102,11 +108,18 @@ function gone(vault: SecretVault, id: string): Result<never> {
 }
 
 export function lockedOut(): Result<never> {
-  return err('SECRET_LOCKED', 'This credential was saved encrypted with your passphrase, which has not been entered since the app started.', 'Unlock the saved secrets with the passphrase on the Credentials step.');
+  return err(
+    'SECRET_LOCKED',
+    'This credential was saved encrypted with your passphrase, which has not been entered since the app started.',
+    'Unlock the saved secrets with the passphrase on the Credentials step.',
+  );
 }
 
 /** The public facts of a vault entry. NOT_FOUND when it is gone; FORBIDDEN for a bare passphrase. */
-export function describeSecret(vault: SecretVault, id: string): Result<({ secret: 'ssh-key'; saved: boolean } & KeySummary) | ({ secret: 'token'; saved: boolean } & TokenSummary)> {
+export function describeSecret(
+  vault: SecretVault,
+  id: string,
+): Result<({ secret: 'ssh-key'; saved: boolean } & KeySummary) | ({ secret: 'token'; saved: boolean } & TokenSummary)> {
   const s = vault.get(id);
   if (!s) return gone(vault, id);
   const saved = vault.isSaved(id);
@@ -135,7 +148,11 @@ export function persistSecret(vault: SecretVault, id: string): Result<{ persiste
   const s = vault.get(id);
   if (!s) return gone(vault, id);
   if (!vault.canPersist()) {
-    return err('SECRET_UNAVAILABLE', 'There is no OS keychain here, and no unlocked passphrase for saved secrets, so secrets are kept in memory only.', 'In browser mode, set a passphrase for saved secrets first (Credentials step); the desktop app uses the OS keychain.');
+    return err(
+      'SECRET_UNAVAILABLE',
+      'There is no OS keychain here, and no unlocked passphrase for saved secrets, so secrets are kept in memory only.',
+      'In browser mode, set a passphrase for saved secrets first (Credentials step); the desktop app uses the OS keychain.',
+    );
   }
   const ids = [id, ...(s.meta.passphraseId ? [s.meta.passphraseId] : [])];
   for (const each of ids) {

@@ -24,11 +24,20 @@ export interface TokenVerifyOptions extends VendorRequestOptions {
  * Asks the vendor whether `token` is valid, with `answers` (validated by the platform's schema)
  * giving the URL. Sends nothing when the platform has no such check or the answers are bad.
  */
-export async function verifyTokenWithVendor(platform: AnyPlatform, answers: unknown, token: string, o: TokenVerifyOptions = {}): Promise<Result<TokenVerification & { checked: string }>> {
+export async function verifyTokenWithVendor(
+  platform: AnyPlatform,
+  answers: unknown,
+  token: string,
+  o: TokenVerifyOptions = {},
+): Promise<Result<TokenVerification & { checked: string }>> {
   const spec = platform.tokenVerify;
   if (!spec) return err('BAD_INPUT', `${platform.name} has no token check with its vendor.`);
   const parsed = platform.answers.safeParse(answers);
-  if (!parsed.success) return err('BAD_INPUT', `The answers are not valid for ${platform.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'answers'} ${i.message}`).join('; ')}.`);
+  if (!parsed.success)
+    return err(
+      'BAD_INPUT',
+      `The answers are not valid for ${platform.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'answers'} ${i.message}`).join('; ')}.`,
+    );
   const req = spec.request(parsed.data, token, o.variant);
   if (!req.ok) return req;
   const url = new URL(req.value.url);

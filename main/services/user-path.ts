@@ -16,6 +16,11 @@ export function resolveUserPath(text: string, field: string, home = os.homedir()
   if (value.includes('\0')) return errAt(field, 'BAD_INPUT', `${field}: the path must not contain NUL characters.`);
   const expanded = value === '~' ? home : value.startsWith('~/') ? path.join(home, value.slice(2)) : value;
   if (!path.isAbsolute(expanded))
-    return errAt(field, 'BAD_INPUT', `${field}: ${JSON.stringify(value.slice(0, 80))} is not an absolute path: write it from the root (/…) or from your home (~/…).`, 'For example /home/you/agent-config or ~/agent-config.');
+    return errAt(
+      field,
+      'BAD_INPUT',
+      `${field}: ${JSON.stringify(value.slice(0, 80))} is not an absolute path: write it from the root (/…) or from your home (~/…).`,
+      'For example /home/you/agent-config or ~/agent-config.',
+    );
   return ok(path.resolve(expanded));
 }

@@ -65,26 +65,33 @@ async function send(req: VendorRequest, url: URL, o: VendorRequestOptions, signa
   const max = o.maxBytes ?? 64 * 1024;
   const socket = await connect(url, o, signal, timeoutMs);
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { 'user-agent': 'agent-onboard', ...req.headers, ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}) };
-    const r = http.request({ method: req.method ?? 'GET', host: url.host, path: `${url.pathname}${url.search}`, headers, createConnection: () => socket, signal }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= max) chunks.push(c);
-      });
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = text;
-        try {
-          body = text ? (JSON.parse(text) as unknown) : undefined;
-        } catch {
-          // Not JSON: the platform's reader says what that means.
-        }
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-      res.on('error', reject);
-    });
+    const headers: Record<string, string> = {
+      'user-agent': 'agent-onboard',
+      ...req.headers,
+      ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}),
+    };
+    const r = http.request(
+      { method: req.method ?? 'GET', host: url.host, path: `${url.pathname}${url.search}`, headers, createConnection: () => socket, signal },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size <= max) chunks.push(c);
+        });
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = text ? (JSON.parse(text) as unknown) : undefined;
+          } catch {
+            // Not JSON: the platform's reader says what that means.
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+        res.on('error', reject);
+      },
+    );
     r.on('error', reject);
     r.end(req.body);
   });
@@ -96,13 +103,28 @@ function unreachable(e: unknown, url: URL, timedOut: boolean, signal?: AbortSign
   const error = e as NodeJS.ErrnoException & { name?: string };
   const code = error.code ?? '';
   if (code === 'BAD_PROXY') return err('BAD_INPUT', error.message, 'Fix the proxy on the Connectivity step (or --proxy).');
-  if (timedOut || error.name === 'TimeoutError' || error.name === 'AbortError') return err('TIMEOUT', `${url.origin} did not answer in time.`, 'Run the connectivity checks: the way to it (or the proxy) may be blocked.');
+  if (timedOut || error.name === 'TimeoutError' || error.name === 'AbortError')
+    return err('TIMEOUT', `${url.origin} did not answer in time.`, 'Run the connectivity checks: the way to it (or the proxy) may be blocked.');
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|unable to get local issuer|ERR_TLS/i.test(`${code} ${error.message}`)) {
-    return err('REMOTE_FAILED', `${url.origin} presented a certificate this app does not trust (${code || error.message}).`, 'If your company inspects TLS or the server has a private CA, trust its CA on the Connectivity step (or --ca-file), then try again.');
+    return err(
+      'REMOTE_FAILED',
+      `${url.origin} presented a certificate this app does not trust (${code || error.message}).`,
+      'If your company inspects TLS or the server has a private CA, trust its CA on the Connectivity step (or --ca-file), then try again.',
+    );
   }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return err('REMOTE_FAILED', `${url.hostname} could not be resolved (DNS).`, 'Check the URL, or the DNS (or proxy) this machine uses.');
-  if (code === 'ECONNREFUSED') return err('REMOTE_FAILED', `${url.host} refused the connection: nothing listens there, or a firewall rejects it.`, 'Check the URL and run the connectivity checks.');
-  return err('REMOTE_FAILED', `The request to ${url.origin} failed: ${(error.message ?? String(e)).split('\n')[0]}.`, 'Check the URL and run the connectivity checks.');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return err('REMOTE_FAILED', `${url.hostname} could not be resolved (DNS).`, 'Check the URL, or the DNS (or proxy) this machine uses.');
+  if (code === 'ECONNREFUSED')
+    return err(
+      'REMOTE_FAILED',
+      `${url.host} refused the connection: nothing listens there, or a firewall rejects it.`,
+      'Check the URL and run the connectivity checks.',
+    );
+  return err(
+    'REMOTE_FAILED',
+    `The request to ${url.origin} failed: ${(error.message ?? String(e)).split('\n')[0]}.`,
+    'Check the URL and run the connectivity checks.',
+  );
 }
 
 /** Sends `req` (direct or through the proxy, trusting the company CA) and resolves to its answer or a failure that says what to do. */

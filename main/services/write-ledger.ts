@@ -109,11 +109,19 @@ export async function planUndo(files: LedgerFile[]): Promise<UndoItem[]> {
     files.map(async (f): Promise<UndoItem> => {
       const now = await readSnapshot(f.path);
       if (!now.exists) return { path: f.path, state: 'missing', action: 'leave', why: 'it is no longer there' };
-      if (now.sha256 !== f.sha256) return { path: f.path, state: 'changed', action: 'leave', why: 'it changed since the wizard wrote it; left for you to review' };
-      if (f.created) return { path: f.path, state: 'as-written', action: 'move-aside', why: 'the wizard created it; it is renamed NAME.bak-<time>, not deleted' };
+      if (now.sha256 !== f.sha256)
+        return { path: f.path, state: 'changed', action: 'leave', why: 'it changed since the wizard wrote it; left for you to review' };
+      if (f.created)
+        return { path: f.path, state: 'as-written', action: 'move-aside', why: 'the wizard created it; it is renamed NAME.bak-<time>, not deleted' };
       const backup = f.backupPath ? await stat(f.backupPath).catch(() => undefined) : undefined;
-      if (!backup) return { path: f.path, state: 'as-written', action: 'leave', why: 'the backup of what was there before is gone, so there is nothing to restore' };
-      return { path: f.path, state: 'as-written', action: 'restore-backup', why: `your version from before the wizard comes back from ${path.basename(f.backupPath!)}` };
+      if (!backup)
+        return { path: f.path, state: 'as-written', action: 'leave', why: 'the backup of what was there before is gone, so there is nothing to restore' };
+      return {
+        path: f.path,
+        state: 'as-written',
+        action: 'restore-backup',
+        why: `your version from before the wizard comes back from ${path.basename(f.backupPath!)}`,
+      };
     }),
   );
 }
@@ -130,7 +138,11 @@ export async function undoWrites(files: LedgerFile[]): Promise<Result<UndoOutcom
     }
     if (item.action === 'move-aside') {
       const moved = await moveAside(f.path, f.sha256);
-      out.push(moved.ok ? { path: f.path, done: 'moved-aside', detail: `moved aside to ${path.basename(moved.value)}`, keptAt: moved.value } : { path: f.path, done: 'left', detail: moved.error.message });
+      out.push(
+        moved.ok
+          ? { path: f.path, done: 'moved-aside', detail: `moved aside to ${path.basename(moved.value)}`, keptAt: moved.value }
+          : { path: f.path, done: 'left', detail: moved.error.message },
+      );
       continue;
     }
     const backup = await readFile(f.backupPath!);
@@ -138,7 +150,12 @@ export async function undoWrites(files: LedgerFile[]): Promise<Result<UndoOutcom
     const restored = await writeFileAtomic({ path: f.path, data: backup, mode, secret: (mode & 0o077) === 0, expectedSha256: f.sha256 });
     out.push(
       restored.ok
-        ? { path: f.path, done: 'restored', detail: `the version from before the wizard is back; the wizard's is kept as ${path.basename(restored.value.backupPath ?? '')}`, ...(restored.value.backupPath ? { keptAt: restored.value.backupPath } : {}) }
+        ? {
+            path: f.path,
+            done: 'restored',
+            detail: `the version from before the wizard is back; the wizard's is kept as ${path.basename(restored.value.backupPath ?? '')}`,
+            ...(restored.value.backupPath ? { keptAt: restored.value.backupPath } : {}),
+          }
         : { path: f.path, done: 'left', detail: restored.error.message },
     );
   }

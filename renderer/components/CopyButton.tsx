@@ -15,7 +15,17 @@ export async function copyText(text: string): Promise<boolean> {
  * the clipboard refused). `label` is the button's name; it is also its text with `showLabel`,
  * else the button says "Copy". Secrets never go through it: see steps/credentials/clipboard.ts.
  */
-export function CopyButton({ text, label, showLabel = false, small = true }: { text: string; label: string; showLabel?: boolean; small?: boolean }): React.JSX.Element {
+export function CopyButton({
+  text,
+  label,
+  showLabel = false,
+  small = true,
+}: {
+  text: string;
+  label: string;
+  showLabel?: boolean;
+  small?: boolean;
+}): React.JSX.Element {
   const [done, setDone] = useState<'copied' | 'failed' | null>(null);
   useEffect(() => {
     if (!done) return undefined;
@@ -24,7 +34,12 @@ export function CopyButton({ text, label, showLabel = false, small = true }: { t
   }, [done]);
   return (
     <>
-      <button type="button" className={small ? 'secondary small' : 'secondary'} onClick={() => void copyText(text).then((ok) => setDone(ok ? 'copied' : 'failed'))} aria-label={showLabel ? undefined : label}>
+      <button
+        type="button"
+        className={small ? 'secondary small' : 'secondary'}
+        onClick={() => void copyText(text).then((ok) => setDone(ok ? 'copied' : 'failed'))}
+        aria-label={showLabel ? undefined : label}
+      >
         {showLabel ? label : 'Copy'}
       </button>
       <span className="copy-note" role="status">

@@ -44,4 +44,3 @@ export function jobReducer<C extends Channel>(s: RunState<C>, a: JobAction<C>): 
       return { ...IDLE, ...(s.runId ? { runId: s.runId } : {}) };
   }
 }
-

@@ -54,10 +54,13 @@ export function useJob<C extends Channel>(channel: C, options: { cancelOnUnmount
     },
     [channel, startMessage],
   );
-  const run = useCallback(async (input: Omit<ChannelInput<C>, 'jobId'>) => {
-    const r = await start(input);
-    return r.ok ? r.value : undefined;
-  }, [start]);
+  const run = useCallback(
+    async (input: Omit<ChannelInput<C>, 'jobId'>) => {
+      const r = await start(input);
+      return r.ok ? r.value : undefined;
+    },
+    [start],
+  );
 
   const reset = useCallback(() => dispatch({ type: 'reset' }), []);
   const { runId: _, ...shown } = state;

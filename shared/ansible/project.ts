@@ -69,7 +69,8 @@ function logSinceTask(registers: string[]): Record<string, unknown> {
   return {
     name: 'Verify reads only the log written since the agent (re)started',
     'ansible.builtin.set_fact': {
-      agent_log_since: "{{ {'exists': agent_log_before.stat.exists, 'inode': agent_log_before.stat.inode | default(0), 'size': agent_log_before.stat.size | default(0)} }}",
+      agent_log_since:
+        "{{ {'exists': agent_log_before.stat.exists, 'inode': agent_log_before.stat.inode | default(0), 'size': agent_log_before.stat.size | default(0)} }}",
     },
     when: registers.map((r) => `(${r} is defined and ${r} is changed)`).join(' or '),
   };
@@ -86,7 +87,9 @@ function rotateTasks(r: AnsibleRotate, start: string): Record<string, unknown>[]
     { name: 'Check SSH', 'ansible.builtin.include_tasks': 'ssh.yml' },
     {
       name: `Check the new token is given (-e @${ROTATE_TOKEN_FILE}, vault-encrypted)`,
-      'ansible.builtin.fail': { msg: `No agent_new_token: put it in ${ROTATE_TOKEN_FILE} (ansible-vault create --vault-id fleet@prompt ${ROTATE_TOKEN_FILE}) and run with -e @${ROTATE_TOKEN_FILE}.` },
+      'ansible.builtin.fail': {
+        msg: `No agent_new_token: put it in ${ROTATE_TOKEN_FILE} (ansible-vault create --vault-id fleet@prompt ${ROTATE_TOKEN_FILE}) and run with -e @${ROTATE_TOKEN_FILE}.`,
+      },
       when: 'agent_new_token is not defined or (agent_new_token | string | length) == 0',
     },
     {
@@ -105,7 +108,12 @@ function rotateTasks(r: AnsibleRotate, start: string): Record<string, unknown>[]
     },
     { name: 'Apply the new token to the running service', 'ansible.builtin.meta': 'flush_handlers' },
     // An agent whose old token was refused may have stopped: the new token is what it waits for.
-    { name: 'Start the service when it is not running', 'ansible.builtin.shell': start, register: 'agent_start', changed_when: "'started' in agent_start.stdout" },
+    {
+      name: 'Start the service when it is not running',
+      'ansible.builtin.shell': start,
+      register: 'agent_start',
+      changed_when: "'started' in agent_start.stdout",
+    },
     // The token is read only when the agent starts, so a reload that applied it restarted it too.
     logSinceTask(['agent_restart', 'agent_reload', 'agent_start']),
     { name: 'Verify', 'ansible.builtin.include_tasks': 'online.yml', when: 'not ansible_check_mode' },
@@ -138,9 +146,22 @@ export function pythonRegex(re: RegExp): string {
 export function onlineVars(platform: AnyPlatform, hops?: readonly string[]): { signals: Record<string, unknown>[]; failures: Record<string, unknown>[] } {
   const signals = platform.online.flatMap((s): Record<string, unknown>[] => {
     if (hops && !hops.includes(s.hop)) return [];
-    if (s.kind === 'log') return [{ kind: 'log', hop: s.hop, title: HOP_TITLES[s.hop], id: s.id, pattern: pythonRegex(s.pattern), meaning: s.meaning, hold_ms: s.holdMs ?? 0, pending: s.pending ?? false }];
+    if (s.kind === 'log')
+      return [
+        {
+          kind: 'log',
+          hop: s.hop,
+          title: HOP_TITLES[s.hop],
+          id: s.id,
+          pattern: pythonRegex(s.pattern),
+          meaning: s.meaning,
+          hold_ms: s.holdMs ?? 0,
+          pending: s.pending ?? false,
+        },
+      ];
     // A health endpoint that must be opted into (or lives inside a container) is not asked.
-    if (s.kind === 'health' && !s.optIn && !s.inContainer) return [{ kind: 'health', hop: s.hop, title: HOP_TITLES[s.hop], id: s.id, port: s.port, path: s.path, ok: pythonRegex(s.ok), meaning: s.meaning }];
+    if (s.kind === 'health' && !s.optIn && !s.inContainer)
+      return [{ kind: 'health', hop: s.hop, title: HOP_TITLES[s.hop], id: s.id, port: s.port, path: s.path, ok: pythonRegex(s.ok), meaning: s.meaning }];
     return [];
   });
   const failures = platform.failures.map((f) => ({ id: f.id, title: f.title, fix: f.fix, patterns: f.patterns.map(pythonRegex) }));
@@ -210,7 +231,8 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
       name: 'Check the files were generated for this install root',
       'ansible.builtin.assert': {
         that: ['agent_install_root == agent_generated_root'],
-        fail_msg: 'The files of {{ inventory_hostname }} name paths under "{{ agent_generated_root }}", not "{{ agent_install_root }}": export the fleet again with the install root you want.',
+        fail_msg:
+          'The files of {{ inventory_hostname }} name paths under "{{ agent_generated_root }}", not "{{ agent_install_root }}": export the fleet again with the install root you want.',
         quiet: true,
       },
     },
@@ -223,7 +245,7 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
     ...[false, true].flatMap((secret) => (['reload', 'restart', 'none'] as const).map((on) => copyTask(secret, on))),
     { name: 'Apply changed files to a running service', 'ansible.builtin.meta': 'flush_handlers' },
     {
-      name: 'Start the service (enabled: it starts again with the host\'s supervisor)',
+      name: "Start the service (enabled: it starts again with the host's supervisor)",
       'ansible.builtin.shell': type.start,
       register: 'agent_start',
       changed_when: "'started' in agent_start.stdout",
@@ -246,9 +268,17 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
       },
       register: 'agent_online',
     },
-    { name: 'Show the hops', 'ansible.builtin.debug': { msg: "{{ agent_online.hops | map(attribute='hop') | zip(agent_online.hops | map(attribute='detail')) | map('join', ': ') | list }}" } },
+    {
+      name: 'Show the hops',
+      'ansible.builtin.debug': {
+        msg: "{{ agent_online.hops | map(attribute='hop') | zip(agent_online.hops | map(attribute='detail')) | map('join', ': ') | list }}",
+      },
+    },
   ];
-  const verify = [{ name: 'Check SSH', 'ansible.builtin.include_tasks': 'ssh.yml' }, { name: 'Verify', 'ansible.builtin.include_tasks': 'online.yml' }];
+  const verify = [
+    { name: 'Check SSH', 'ansible.builtin.include_tasks': 'ssh.yml' },
+    { name: 'Verify', 'ansible.builtin.include_tasks': 'online.yml' },
+  ];
   // Nothing is deleted: the folders the install owns move, whole, into one folder per run under
   // agent_aside_dir, at their own paths, so the host is as it was and the admin deletes the rest.
   const found = "agent_owned.results | selectattr('stat.exists') | list";
@@ -256,10 +286,17 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
   const remove = [
     { name: 'Check SSH', 'ansible.builtin.include_tasks': 'ssh.yml' },
     { name: 'Stop the service', 'ansible.builtin.shell': type.stop, register: 'agent_stop', changed_when: "'stopped' in agent_stop.stdout" },
-    { name: 'Find the folders the install owns', 'ansible.builtin.stat': { path: '{{ agent_install_root }}{{ item }}', get_checksum: false }, loop: '{{ agent_dirs }}', register: 'agent_owned' },
+    {
+      name: 'Find the folders the install owns',
+      'ansible.builtin.stat': { path: '{{ agent_install_root }}{{ item }}', get_checksum: false },
+      loop: '{{ agent_dirs }}',
+      register: 'agent_owned',
+    },
     {
       name: 'Choose the folder this removal moves them into',
-      'ansible.builtin.set_fact': { agent_aside: `{{ agent_install_root }}{{ agent_aside_dir }}/${dir.split('/').pop()!}-{{ now(utc=true, fmt='%Y%m%dT%H%M%S%fZ') }}` },
+      'ansible.builtin.set_fact': {
+        agent_aside: `{{ agent_install_root }}{{ agent_aside_dir }}/${dir.split('/').pop()!}-{{ now(utc=true, fmt='%Y%m%dT%H%M%S%fZ') }}`,
+      },
       when: `${found} | length > 0`,
     },
     {
@@ -270,18 +307,34 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
     },
     {
       name: 'Move aside the folders the install owns (files, backups, logs), nothing deleted',
-      'ansible.builtin.command': { argv: ['mv', '-T', '--', '{{ agent_install_root }}{{ item.item }}', '{{ agent_aside }}{{ item.item }}'], removes: '{{ agent_install_root }}{{ item.item }}' },
+      'ansible.builtin.command': {
+        argv: ['mv', '-T', '--', '{{ agent_install_root }}{{ item.item }}', '{{ agent_aside }}{{ item.item }}'],
+        removes: '{{ agent_install_root }}{{ item.item }}',
+      },
       loop: owned,
       loop_control: { label: '{{ item.item }} -> {{ agent_aside }}{{ item.item }}' },
     },
-    { name: 'Say where they are', 'ansible.builtin.debug': { msg: 'Moved aside into {{ agent_aside }}: delete it when the host no longer needs the old files.' }, when: 'agent_aside is defined' },
+    {
+      name: 'Say where they are',
+      'ansible.builtin.debug': { msg: 'Moved aside into {{ agent_aside }}: delete it when the host no longer needs the old files.' },
+      when: 'agent_aside is defined',
+    },
   ];
   const handlers = [
     // Before the first start nothing runs to reload: the handlers then print nothing and change nothing.
     { name: 'Reload agent', 'ansible.builtin.shell': type.reload, register: 'agent_reload', changed_when: "'reloaded' in agent_reload.stdout" },
     { name: 'Restart agent', 'ansible.builtin.shell': type.restart, register: 'agent_restart', changed_when: "'restarted' in agent_restart.stdout" },
   ];
-  const meta = { galaxy_info: { author: 'Agent Onboard', description: `${platform.name}: ${type.name}`, license: 'MIT', min_ansible_version: '2.14', platforms: [{ name: 'GenericLinux', versions: ['all'] }] }, dependencies: [] };
+  const meta = {
+    galaxy_info: {
+      author: 'Agent Onboard',
+      description: `${platform.name}: ${type.name}`,
+      license: 'MIT',
+      min_ansible_version: '2.14',
+      platforms: [{ name: 'GenericLinux', versions: ['all'] }],
+    },
+    dependencies: [],
+  };
   const f = (p: string, v: unknown): ProjectFile => ({ path: `${dir}/${p}`, text: `---\n${yaml(v)}`, mode: 0o644, secret: false });
   return [
     f('defaults/main.yml', defaults),
@@ -385,7 +438,10 @@ function rotateReadme(r: AnsibleRotate): string {
 }
 
 function HOP_ORDER(input: AnsibleProjectInput): string {
-  const hops = ['ssh', ...new Set(input.platform.online.map((s) => s.hop).filter((h) => !input.type.verifyHops || input.type.verifyHops.includes(h)))] as (keyof typeof HOP_TITLES)[];
+  const hops = [
+    'ssh',
+    ...new Set(input.platform.online.map((s) => s.hop).filter((h) => !input.type.verifyHops || input.type.verifyHops.includes(h))),
+  ] as (keyof typeof HOP_TITLES)[];
   return hops.map((h) => `${h}: ${HOP_TITLES[h]}`).join('; ');
 }
 
@@ -414,7 +470,9 @@ pipelining = True
     { path: 'site.yml', text: `---\n${yaml([play(`Install and verify: ${title}`, group, role)])}`, mode: 0o644, secret: false },
     { path: 'verify.yml', text: `---\n${yaml([play(`Verify: ${title}`, group, role, 'verify.yml')])}`, mode: 0o644, secret: false },
     { path: 'remove.yml', text: `---\n${yaml([play(`Remove: ${title}`, group, role, 'remove.yml')])}`, mode: 0o644, secret: false },
-    ...(type.rotate ? [{ path: 'rotate.yml', text: `---\n${yaml([play(`Rotate the token: ${title}`, group, role, 'rotate.yml')])}`, mode: 0o644, secret: false }] : []),
+    ...(type.rotate
+      ? [{ path: 'rotate.yml', text: `---\n${yaml([play(`Rotate the token: ${title}`, group, role, 'rotate.yml')])}`, mode: 0o644, secret: false }]
+      : []),
     { path: 'README.md', text: readme(input, group, role), mode: 0o644, secret: false },
     // max_fail_percentage is a template so one run can change it with -e; the schema wants a number.
     { path: '.ansible-lint', text: 'warn_list:\n  - schema[playbook]\n', mode: 0o644, secret: false },
@@ -423,7 +481,13 @@ pipelining = True
   ];
   for (const a of agents) {
     files.push({ path: `host_vars/${a.name}.yml`, text: `---\n${yaml(hostVars(a))}`, mode: 0o644, secret: false });
-    for (const f of a.files) files.push({ path: `${HOST_FILES_DIR}/${a.name}/${f.artifact.path}`, text: f.artifact.text, mode: f.artifact.secret ? 0o600 : 0o644, secret: f.artifact.secret });
+    for (const f of a.files)
+      files.push({
+        path: `${HOST_FILES_DIR}/${a.name}/${f.artifact.path}`,
+        text: f.artifact.text,
+        mode: f.artifact.secret ? 0o600 : 0o644,
+        secret: f.artifact.secret,
+      });
   }
   return files;
 }

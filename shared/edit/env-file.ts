@@ -72,7 +72,8 @@ export function rotateSystemdEnvironment(text: string, token: string, names: rea
       const name = eq > 0 ? inner.slice(0, eq) : '';
       if (names.includes(name)) {
         const line = lineOf(text, i);
-        if (inner.includes('\\') || inner.includes('%') || (q === '"' && inner.includes('$'))) notes.push(`${name} on line ${line} uses escapes or specifiers; set it by hand.`);
+        if (inner.includes('\\') || inner.includes('%') || (q === '"' && inner.includes('$')))
+          notes.push(`${name} on line ${line} uses escapes or specifiers; set it by hand.`);
         else {
           if (!ENV_SAFE.test(token) || token.includes('%')) return unsafe(name, line);
           edits.push({ start: i, end: wordEnd, text: `${q}${name}=${token}${q}`, what: `${name} in Environment= on line ${line}` });

@@ -48,7 +48,7 @@ export function parseJsonLocated(text: string, name = 'The file'): Result<JsonNo
       i++;
       const members: { key: string; keyStart: number; value: JsonNode }[] = [];
       ws();
-      if (text[i] === '}') return i++, { kind: 'object', start, end: i, members };
+      if (text[i] === '}') return (i++, { kind: 'object', start, end: i, members });
       for (;;) {
         ws();
         if (text[i] !== '"') fail('expected a quoted key');
@@ -59,7 +59,7 @@ export function parseJsonLocated(text: string, name = 'The file'): Result<JsonNo
         members.push({ key: key.value, keyStart: key.start, value: value(depth + 1) });
         ws();
         if (text[i] === ',') i++;
-        else if (text[i] === '}') return i++, { kind: 'object', start, end: i, members };
+        else if (text[i] === '}') return (i++, { kind: 'object', start, end: i, members });
         else fail('expected "," or "}"');
       }
     }
@@ -67,12 +67,12 @@ export function parseJsonLocated(text: string, name = 'The file'): Result<JsonNo
       i++;
       const items: JsonNode[] = [];
       ws();
-      if (text[i] === ']') return i++, { kind: 'array', start, end: i, items };
+      if (text[i] === ']') return (i++, { kind: 'array', start, end: i, items });
       for (;;) {
         items.push(value(depth + 1));
         ws();
         if (text[i] === ',') i++;
-        else if (text[i] === ']') return i++, { kind: 'array', start, end: i, items };
+        else if (text[i] === ']') return (i++, { kind: 'array', start, end: i, items });
         else fail('expected "," or "]"');
       }
     }
@@ -88,7 +88,12 @@ export function parseJsonLocated(text: string, name = 'The file'): Result<JsonNo
     if (i !== text.length) fail('unexpected text after the end');
     return ok(root);
   } catch (e) {
-    if (e instanceof JsonSyntax) return err('PARSE_ERROR', `${name} is not valid JSON (line ${lineOf(text, e.at)}): ${e.message}.`, 'Fix the file (or restore it from a backup) and try again; nothing was changed.');
+    if (e instanceof JsonSyntax)
+      return err(
+        'PARSE_ERROR',
+        `${name} is not valid JSON (line ${lineOf(text, e.at)}): ${e.message}.`,
+        'Fix the file (or restore it from a backup) and try again; nothing was changed.',
+      );
     throw e;
   }
 }
@@ -113,7 +118,10 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 /** The parsed value of the tree with some string nodes replaced. */
@@ -156,7 +164,12 @@ export function editJson(text: string, root: JsonNode, sets: JsonSet[], name = '
   }
   const changes = wanted.map((s, i) => {
     const [ns, ne] = spliced.value.ranges[i]!;
-    return { line: lineOf(spliced.value.text, ns), what: s.what, oldRange: [s.node.start, s.node.end] as [number, number], newRange: [ns, ne] as [number, number] };
+    return {
+      line: lineOf(spliced.value.text, ns),
+      what: s.what,
+      oldRange: [s.node.start, s.node.end] as [number, number],
+      newRange: [ns, ne] as [number, number],
+    };
   });
   return ok({ text: spliced.value.text, changes });
 }

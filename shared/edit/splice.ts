@@ -84,7 +84,12 @@ export function applyTokenEdits(
     text: spliced.value.text,
     changes: real.map((e, i) => {
       const [start, end] = spliced.value.ranges[i]!;
-      return { line: lineOf(spliced.value.text, start), what: e.what, oldRange: [e.start, e.end] as [number, number], newRange: [start, end] as [number, number] };
+      return {
+        line: lineOf(spliced.value.text, start),
+        what: e.what,
+        oldRange: [e.start, e.end] as [number, number],
+        newRange: [start, end] as [number, number],
+      };
     }),
     notes,
   });

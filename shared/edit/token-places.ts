@@ -57,7 +57,12 @@ function containersOf(doc: unknown): unknown[] {
  * Scans parsed YAML documents for the token variables `names` and plans setting each literal
  * occurrence to `token` (Secret `data` through `encodeData`).
  */
-export function scanYamlTokens(docs: YamlDoc[], names: readonly string[], token: string, encodeData: (token: string) => { value: string; how: string }): YamlTokenScan {
+export function scanYamlTokens(
+  docs: YamlDoc[],
+  names: readonly string[],
+  token: string,
+  encodeData: (token: string) => { value: string; how: string },
+): YamlTokenScan {
   const scan: YamlTokenScan = { sets: [], notes: [], workloads: [], secrets: [] };
   const wanted = new Set(names);
   const seen = new Set<Scalar>();
@@ -74,17 +79,23 @@ export function scanYamlTokens(docs: YamlDoc[], names: readonly string[], token:
       if (name && wanted.has(name) && node.items.some((p) => str(p.key) === 'value' || str(p.key) === 'valueFrom')) {
         const value = getNode(node, 'value');
         const valueFrom = getNode(node, 'valueFrom');
-        if (isScalar(value) && typeof value.value === 'string' && isReference(value.value)) scan.notes.push(`${name} in ${where} is "${value.value}", set when it is deployed: rotate it where that comes from.`);
+        if (isScalar(value) && typeof value.value === 'string' && isReference(value.value))
+          scan.notes.push(`${name} in ${where} is "${value.value}", set when it is deployed: rotate it where that comes from.`);
         else if (isScalar(value)) set(value, token, `${name} in ${where}`);
         else if (valueFrom) {
           const ref = getNode(valueFrom, 'secretKeyRef');
-          scan.notes.push(ref ? `${name} in ${where} comes from Secret ${str(getNode(ref, 'name')) ?? '?'} (key ${str(getNode(ref, 'key')) ?? '?'}).` : `${name} in ${where} comes from valueFrom, not from this file.`);
+          scan.notes.push(
+            ref
+              ? `${name} in ${where} comes from Secret ${str(getNode(ref, 'name')) ?? '?'} (key ${str(getNode(ref, 'key')) ?? '?'}).`
+              : `${name} in ${where} comes from valueFrom, not from this file.`,
+          );
         }
       }
       for (const pair of node.items) {
         const key = str(pair.key);
         if (key && wanted.has(key) && !(secretDoc && (parentKey === 'data' || parentKey === 'stringData'))) {
-          if (isScalar(pair.value) && typeof pair.value.value === 'string' && isReference(pair.value.value)) scan.notes.push(`${key} in ${where} is "${pair.value.value}", set when it is deployed: rotate it where that comes from.`);
+          if (isScalar(pair.value) && typeof pair.value.value === 'string' && isReference(pair.value.value))
+            scan.notes.push(`${key} in ${where} is "${pair.value.value}", set when it is deployed: rotate it where that comes from.`);
           else if (isScalar(pair.value)) set(pair.value, token, `${key} in ${where}`);
           else if (pair.value === null || pair.value === undefined) scan.notes.push(`${key} in ${where} has no value; set it by hand.`);
         }
@@ -97,7 +108,8 @@ export function scanYamlTokens(docs: YamlDoc[], names: readonly string[], token:
           const key = eq > 0 ? item.value.slice(0, eq) : item.value;
           if (wanted.has(key)) {
             if (eq < 0) scan.notes.push(`${key} in ${where} is passed through from the environment of docker compose: rotate it there.`);
-            else if (isReference(item.value.slice(eq + 1))) scan.notes.push(`${key} in ${where} is "${item.value.slice(eq + 1)}", set when it is deployed: rotate it where that comes from.`);
+            else if (isReference(item.value.slice(eq + 1)))
+              scan.notes.push(`${key} in ${where} is "${item.value.slice(eq + 1)}", set when it is deployed: rotate it where that comes from.`);
             else set(item, `${key}=${token}`, `${key} in ${where}`);
           }
         }
@@ -134,7 +146,8 @@ export function scanYamlTokens(docs: YamlDoc[], names: readonly string[], token:
       }
       if (name) scan.secrets.push({ name, ...(namespace ? { namespace } : {}), keys });
     }
-    if (kind && name && WORKLOAD_KINDS.has(kind)) scan.workloads.push({ kind, name, ...(namespace ? { namespace } : {}), containers: tokenContainers(root, wanted) });
+    if (kind && name && WORKLOAD_KINDS.has(kind))
+      scan.workloads.push({ kind, name, ...(namespace ? { namespace } : {}), containers: tokenContainers(root, wanted) });
     walk(root, where, undefined, kind === 'Secret');
   });
   // A container that takes a whole Secret (envFrom) gets the token variables that Secret holds.

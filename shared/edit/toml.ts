@@ -42,7 +42,12 @@ export function parseToml(text: string): Result<Record<string, unknown>> {
   try {
     return ok(parse(text) as Record<string, unknown>);
   } catch (e) {
-    if (e instanceof TomlError) return err('PARSE_ERROR', `This is not valid TOML (line ${e.line}, column ${e.column}): ${e.message.split('\n')[0]}`, 'Fix the file first; nothing was changed.');
+    if (e instanceof TomlError)
+      return err(
+        'PARSE_ERROR',
+        `This is not valid TOML (line ${e.line}, column ${e.column}): ${e.message.split('\n')[0]}`,
+        'Fix the file first; nothing was changed.',
+      );
     return err('PARSE_ERROR', 'This is not valid TOML.', 'Fix the file first; nothing was changed.');
   }
 }
@@ -176,9 +181,9 @@ function multilineString(sc: Scan, quote: '"""' | "'''"): void {
 /** Reads one value starting at `sc.i`, recording entries below `path` (inline tables, arrays). */
 function value(sc: Scan, path: TomlPath, out: TomlEntry[]): TomlValueKind {
   const c = sc.peek();
-  if (sc.startsWith('"""')) return multilineString(sc, '"""'), 'multiline-basic';
-  if (sc.startsWith("'''")) return multilineString(sc, "'''"), 'multiline-literal';
-  if (c === '"') return basicString(sc), 'basic';
+  if (sc.startsWith('"""')) return (multilineString(sc, '"""'), 'multiline-basic');
+  if (sc.startsWith("'''")) return (multilineString(sc, "'''"), 'multiline-literal');
+  if (c === '"') return (basicString(sc), 'basic');
   if (c === "'") {
     const end = sc.s.indexOf("'", sc.i + 1);
     const nl = sc.s.indexOf('\n', sc.i + 1);
@@ -277,7 +282,12 @@ export function locateToml(text: string): Result<TomlLayout> {
       sc.eol();
     }
   } catch (e) {
-    if (e instanceof LayoutError) return err('PARSE_ERROR', `This TOML could not be located for editing (${e.message} near character ${e.at + 1}).`, 'Edit this file by hand; nothing was changed.');
+    if (e instanceof LayoutError)
+      return err(
+        'PARSE_ERROR',
+        `This TOML could not be located for editing (${e.message} near character ${e.at + 1}).`,
+        'Edit this file by hand; nothing was changed.',
+      );
     throw e;
   }
   return ok({ entries, tables });

@@ -54,7 +54,11 @@ export function yamlTopKeys(text: string): Set<string> {
  * default), and a .sh/.bash/.command name, a shell shebang, or a `docker run|create` in it.
  */
 export function looksLikeScript(fileName: string, text: string, notFiles = /\.json$/i): boolean {
-  return !YAML_NAME.test(fileName) && !notFiles.test(fileName) && (/\.(sh|bash|command)$/i.test(fileName) || /^#!.*\b(ba|z|k|da)?sh\b/.test(text) || /\bdocker\s+(run|create)\b/.test(text));
+  return (
+    !YAML_NAME.test(fileName) &&
+    !notFiles.test(fileName) &&
+    (/\.(sh|bash|command)$/i.test(fileName) || /^#!.*\b(ba|z|k|da)?sh\b/.test(text) || /\bdocker\s+(run|create)\b/.test(text))
+  );
 }
 
 /** The container name a `docker run --name X` (or `NAME=X`) in a script gives, if it is literal. */
@@ -156,7 +160,10 @@ export function dockerRecreateCommands(script: string, name: string, envName: st
   return [
     { title: 'Remove the running container (it keeps the old token until recreated)', command: `docker rm -f ${n}` },
     { title: 'Start it again with the new token', command: `bash ${shownSh(script, '<script>')}` },
-    { title: 'Check the container has the new token (must print <new-token-sha256>)', command: `docker exec ${n} printenv ${envName} | tr -d '\\n' | sha256sum` },
+    {
+      title: 'Check the container has the new token (must print <new-token-sha256>)',
+      command: `docker exec ${n} printenv ${envName} | tr -d '\\n' | sha256sum`,
+    },
     { title: logTitle, command: `docker logs ${logArgs} ${n}` },
   ];
 }

@@ -28,8 +28,10 @@ function describeControl(value: string): string {
  */
 export function checkTokenText(token: string, label = 'The token'): Result<string> {
   if (token.length === 0) return err('TOKEN_INVALID', `${label} is empty.`, 'Paste the token again.');
-  if (token.length > MAX_TOKEN_TEXT) return err('UNSAFE_VALUE', `${label} is ${token.length} characters long; the most accepted is ${MAX_TOKEN_TEXT}.`, 'Check that only the token was pasted.');
-  if (CONTROL.test(token)) return err('UNSAFE_VALUE', `${label} contains ${describeControl(token)}; a token is one line of text.`, 'Paste only the token, without line breaks.');
+  if (token.length > MAX_TOKEN_TEXT)
+    return err('UNSAFE_VALUE', `${label} is ${token.length} characters long; the most accepted is ${MAX_TOKEN_TEXT}.`, 'Check that only the token was pasted.');
+  if (CONTROL.test(token))
+    return err('UNSAFE_VALUE', `${label} contains ${describeControl(token)}; a token is one line of text.`, 'Paste only the token, without line breaks.');
   if (token.trim() !== token) return err('UNSAFE_VALUE', `${label} starts or ends with a space.`, 'Remove the spaces around the token.');
   return ok(token);
 }

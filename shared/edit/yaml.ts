@@ -24,7 +24,11 @@ export function parseYaml(text: string, name = 'The file'): Result<YamlDoc[]> {
     const first = doc.errors[0];
     if (first) {
       const line = first.linePos?.[0].line;
-      return err('PARSE_ERROR', `${name} is not valid YAML${line ? ` (line ${line})` : ''}: ${first.message.split('\n')[0]}`, 'Fix the file (or restore it from a backup) and try again; nothing was changed.');
+      return err(
+        'PARSE_ERROR',
+        `${name} is not valid YAML${line ? ` (line ${line})` : ''}: ${first.message.split('\n')[0]}`,
+        'Fix the file (or restore it from a backup) and try again; nothing was changed.',
+      );
     }
   }
   return ok(docs);
@@ -142,8 +146,16 @@ function pairLines(text: string, pair: Pair): [number, number] | undefined {
  * replacement and proves the result: it must parse, and hold exactly the old documents with
  * these changes. Sets whose scalar already holds the value change nothing.
  */
-export function editYaml(text: string, docs: YamlDoc[], sets: YamlSet[], removes: YamlRemove[] = [], name = 'The file'): Result<{ text: string; changes: Change[] }> {
-  const wanted = sets.filter((s) => !(typeof s.node.value === 'string' && s.node.value === s.value && s.node.type !== 'BLOCK_LITERAL' && s.node.type !== 'BLOCK_FOLDED'));
+export function editYaml(
+  text: string,
+  docs: YamlDoc[],
+  sets: YamlSet[],
+  removes: YamlRemove[] = [],
+  name = 'The file',
+): Result<{ text: string; changes: Change[] }> {
+  const wanted = sets.filter(
+    (s) => !(typeof s.node.value === 'string' && s.node.value === s.value && s.node.type !== 'BLOCK_LITERAL' && s.node.type !== 'BLOCK_FOLDED'),
+  );
   if (wanted.length === 0 && removes.length === 0) return ok({ text, changes: [] });
   const removed = new Set(removes.map((r) => r.pair));
   const expected = shape(docs, new Map(wanted.map((s) => [s.node as Node, s.value])), removed);
@@ -188,7 +200,8 @@ export function editYaml(text: string, docs: YamlDoc[], sets: YamlSet[], removes
       const reparsed = parseYaml(spliced.value.text, name);
       return reparsed.ok && sameShape(shape(reparsed.value, new Map(), new Set()), single);
     });
-    if (pick === undefined) return err('UNSAFE_VALUE', `${name}: ${s.what} cannot hold this value without changing the file's structure.`, 'Check the value; nothing was changed.');
+    if (pick === undefined)
+      return err('UNSAFE_VALUE', `${name}: ${s.what} cannot hold this value without changing the file's structure.`, 'Check the value; nothing was changed.');
     chosen.push({ start: c.start, end: c.end, text: pick });
   }
 
@@ -196,9 +209,20 @@ export function editYaml(text: string, docs: YamlDoc[], sets: YamlSet[], removes
 }
 
 /** Proves the chosen splices together and reports each change with its ranges. */
-function finish(text: string, wanted: YamlSet[], removes: YamlRemove[], all: Splice[], prove: (s: Splice[]) => Result<string>, name: string): Result<{ text: string; changes: Change[] }> {
+function finish(
+  text: string,
+  wanted: YamlSet[],
+  removes: YamlRemove[],
+  all: Splice[],
+  prove: (s: Splice[]) => Result<string>,
+  name: string,
+): Result<{ text: string; changes: Change[] }> {
   const proved = prove(all);
-  if (!proved.ok) return err(proved.error.code === 'PARSE_ERROR' ? 'UNSAFE_VALUE' : proved.error.code, `${name}: the edit would not read back as intended (${proved.error.message}); nothing was changed.`);
+  if (!proved.ok)
+    return err(
+      proved.error.code === 'PARSE_ERROR' ? 'UNSAFE_VALUE' : proved.error.code,
+      `${name}: the edit would not read back as intended (${proved.error.message}); nothing was changed.`,
+    );
   const spliced = applySplices(text, all);
   if (!spliced.ok) return spliced;
   const changes: Change[] = wanted.map((s, i) => {
@@ -279,5 +303,10 @@ export function toYaml(values: unknown[], header?: string): string {
       return doc.toString({ lineWidth: 0, minContentWidth: 0, defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN' });
     })
     .join('---\n');
-  return header ? `${header.split('\n').map((l) => (l ? `# ${l}` : '#')).join('\n')}\n${body}` : body;
+  return header
+    ? `${header
+        .split('\n')
+        .map((l) => (l ? `# ${l}` : '#'))
+        .join('\n')}\n${body}`
+    : body;
 }

@@ -37,7 +37,8 @@ interface JsonSchema {
 function typeOf(s: JsonSchema): string {
   if (s.enum) return `one of ${s.enum.map(String).join(' | ')}`;
   if (s.type === 'array') return s.items?.type === 'object' ? 'list of objects' : `list of ${s.items?.type ?? 'values'}s`;
-  if (s.type === 'object' && !s.properties && typeof s.additionalProperties === 'object') return `object of names to ${s.additionalProperties.type ?? 'value'}s`;
+  if (s.type === 'object' && !s.properties && typeof s.additionalProperties === 'object')
+    return `object of names to ${s.additionalProperties.type ?? 'value'}s`;
   return s.type ?? 'any';
 }
 
@@ -74,7 +75,12 @@ function json(v: unknown): string {
 export function answersKeysText(keys: AnswerKey[], indent = '    '): string {
   return keys
     .map((k) => {
-      const facts = [k.type, k.required ? 'required' : 'optional', ...(k.default !== undefined ? [`default ${json(k.default)}`] : []), ...(k.example !== undefined ? [`e.g. ${json(k.example)}`] : [])];
+      const facts = [
+        k.type,
+        k.required ? 'required' : 'optional',
+        ...(k.default !== undefined ? [`default ${json(k.default)}`] : []),
+        ...(k.example !== undefined ? [`e.g. ${json(k.example)}`] : []),
+      ];
       return `${indent}${k.key}: ${facts.join(', ')}${k.description ? `\n${indent}  ${k.description}` : ''}`;
     })
     .join('\n');

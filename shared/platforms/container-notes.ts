@@ -8,9 +8,18 @@ export function isLoopbackHost(host: string): boolean {
 
 /** The note for URLs whose host is loopback: inside the container that is the container. */
 export function loopbackNote(urls: (string | undefined)[]): string[] {
-  const hosts = [...new Set(urls.filter((u): u is string => Boolean(u)).map((u) => new URL(u).hostname.replace(/^\[|\]$/g, '')).filter(isLoopbackHost))];
+  const hosts = [
+    ...new Set(
+      urls
+        .filter((u): u is string => Boolean(u))
+        .map((u) => new URL(u).hostname.replace(/^\[|\]$/g, ''))
+        .filter(isLoopbackHost),
+    ),
+  ];
   if (hosts.length === 0) return [];
-  return [`${hosts.join(', ')} inside the container is the container itself, not the Docker host: use the host's name or address (or host.docker.internal with --add-host=host.docker.internal:host-gateway).`];
+  return [
+    `${hosts.join(', ')} inside the container is the container itself, not the Docker host: use the host's name or address (or host.docker.internal with --add-host=host.docker.internal:host-gateway).`,
+  ];
 }
 
 /** The shell line that makes a Kubernetes namespace when it is not there yet (and changes nothing when it is). */

@@ -24,7 +24,14 @@ export function isJsonObject(v: unknown): v is Record<string, unknown> {
 export function httpsEndpoint(id: string, url: string, purpose: string, service?: VendorServiceSpec): Endpoint {
   const { host } = hostPort(url);
   const u = new URL(url);
-  return { id, host, port: u.port ? Number(u.port) : 443, protocol: 'https', purpose, ...(service ? { service: service.id, path: servicePath(service, u.pathname) } : {}) };
+  return {
+    id,
+    host,
+    port: u.port ? Number(u.port) : 443,
+    protocol: 'https',
+    purpose,
+    ...(service ? { service: service.id, path: servicePath(service, u.pathname) } : {}),
+  };
 }
 
 /** The agent's HTTP proxy, when it has one: its TCP port must be reachable. */

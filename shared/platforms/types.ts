@@ -15,16 +15,7 @@ import type { PlatformId } from './index';
 export type { PlatformId };
 
 /** The wizard's steps, in order. A platform lists the ones it needs. */
-export const STEP_IDS = [
-  'platform',
-  'details',
-  'credentials',
-  'connectivity',
-  'configs',
-  'install',
-  'export',
-  'done',
-] as const;
+export const STEP_IDS = ['platform', 'details', 'credentials', 'connectivity', 'configs', 'install', 'export', 'done'] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
 /** One input of the Details step. The zod `answers` schema is the authority; fields drive the form. */
@@ -168,9 +159,7 @@ export interface Generated {
 
 /** The credential a generator gets; the private parts exist only in the main process. */
 export type Credential =
-  | { kind: 'ssh-keypair'; privateKey: string; publicKey: string; knownHosts?: string }
-  | { kind: 'token'; token: string }
-  | { kind: 'none' };
+  { kind: 'ssh-keypair'; privateKey: string; publicKey: string; knownHosts?: string } | { kind: 'token'; token: string } | { kind: 'none' };
 
 /** One change an updater made, for the report and the diff. */
 export interface Change {
@@ -215,9 +204,7 @@ export interface Updater {
  * `agent-onboard diagnose`.
  */
 export type FixAction = (
-  | { kind: 'rotate-token'; platform: PlatformId }
-  | { kind: 'switch-port'; port: number }
-  | { kind: 'open-step'; step: StepId; pasteInto?: string }
+  { kind: 'rotate-token'; platform: PlatformId } | { kind: 'switch-port'; port: number } | { kind: 'open-step'; step: StepId; pasteInto?: string }
 ) & { label?: string; cli?: string };
 
 /** A known failure: how to recognise it in pasted log text, and what to do. */

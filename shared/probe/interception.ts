@@ -81,7 +81,8 @@ export function interceptionReason(f: InterceptionFacts): string | undefined {
   const saas = PUBLIC_TLS_SUFFIXES.find((s) => host === s || host.endsWith(`.${s}`));
   if (saas) return `${f.host} is a public service whose certificate always comes from a public CA, but this one was issued by ${f.issuer}`;
   if (f.viaProxy) return `the connection went through a proxy and the certificate was issued by ${f.issuer}, which this host does not trust`;
-  if (f.otherDomainsSameIssuer.length > 0) return `the same untrusted issuer (${f.issuer}) also signed the certificates of ${f.otherDomainsSameIssuer.join(', ')}, in other domains`;
+  if (f.otherDomainsSameIssuer.length > 0)
+    return `the same untrusted issuer (${f.issuer}) also signed the certificates of ${f.otherDomainsSameIssuer.join(', ')}, in other domains`;
   if (f.tlsInsteadOfSsh) return `an SSH port answered with a TLS certificate issued by ${f.issuer}`;
   return undefined;
 }

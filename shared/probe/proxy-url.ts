@@ -1,7 +1,9 @@
 /** Proxy settings as users and environments write them: a proxy URL and a NO_PROXY list. */
 
 /** Normalises a proxy URL: adds http:// to a bare host:port; refuses other schemes. */
-export function parseProxyUrl(text: string): { ok: true; host: string; port: number; username?: string; password?: string; display: string } | { ok: false; message: string } {
+export function parseProxyUrl(
+  text: string,
+): { ok: true; host: string; port: number; username?: string; password?: string; display: string } | { ok: false; message: string } {
   const raw = text.trim();
   if (!raw) return { ok: false, message: 'the proxy URL is empty' };
   if (/[\s"'`<>\\]/.test(raw)) return { ok: false, message: 'the proxy URL must not contain spaces, quotes or backslashes' };
@@ -12,7 +14,11 @@ export function parseProxyUrl(text: string): { ok: true; host: string; port: num
   } catch {
     return { ok: false, message: `"${raw}" is not a URL like http://proxy.example.com:3128` };
   }
-  if (u.protocol === 'https:') return { ok: false, message: 'use http:// for the proxy: the connection to a proxy is plain HTTP even for HTTPS traffic (https:// proxies are rarely supported by agents)' };
+  if (u.protocol === 'https:')
+    return {
+      ok: false,
+      message: 'use http:// for the proxy: the connection to a proxy is plain HTTP even for HTTPS traffic (https:// proxies are rarely supported by agents)',
+    };
   if (u.protocol !== 'http:') return { ok: false, message: `the proxy scheme ${u.protocol} is not supported; use http://` };
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const port = u.port ? Number(u.port) : 80;
@@ -53,4 +59,3 @@ export function matchesNoProxy(host: string, port: number, noProxy: string | und
   }
   return false;
 }
-

@@ -20,10 +20,16 @@ const warningSchema = z.object({ code: z.enum(WARNING_CODES), detail: z.string()
 export type ProbeWarning = z.infer<typeof warningSchema>;
 
 /** `SHA256:` and 43 base64 characters, as `ssh-keygen -l` prints host key fingerprints. */
-export const fingerprintSchema = z.string().trim().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must look like SHA256: followed by 43 characters, as ssh-keygen -l prints it');
+export const fingerprintSchema = z
+  .string()
+  .trim()
+  .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must look like SHA256: followed by 43 characters, as ssh-keygen -l prints it');
 
 /** An SSH user name the probe logs in as (no options, spaces or '@'). */
-export const sshUserSchema = z.string().trim().regex(/^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/, 'use letters, digits, ".", "_" or "-"');
+export const sshUserSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/, 'use letters, digits, ".", "_" or "-"');
 
 /** One endpoint to probe. */
 export const probeEndpointSchema = z.object({
@@ -35,7 +41,11 @@ export const probeEndpointSchema = z.object({
   /** Failing it is a warning, not a failure (e.g. the 443 fallback while 22 is configured). */
   optional: z.boolean().optional(),
   /** Path for the HTTP request of http/https endpoints. */
-  path: z.string().regex(/^\/[\x21-\x7e]*$/, 'must start with / and contain no spaces').max(512).optional(),
+  path: z
+    .string()
+    .regex(/^\/[\x21-\x7e]*$/, 'must start with / and contain no spaces')
+    .max(512)
+    .optional(),
   /** The vendor service expected to answer on `path`: its answer is compared with that service's (shared/vendor-answers.ts). */
   service: z.string().max(100).refine(isVendorService, 'is not a vendor service of a registered platform').optional(),
 });
@@ -96,7 +106,14 @@ const tlsFactsSchema = z.object({
 
 /** The result of one endpoint. */
 export const endpointResultSchema = z.object({
-  endpoint: z.object({ id: z.string(), host: z.string(), port: z.number(), protocol: z.enum(PROBE_PROTOCOLS), purpose: z.string(), optional: z.boolean().optional() }),
+  endpoint: z.object({
+    id: z.string(),
+    host: z.string(),
+    port: z.number(),
+    protocol: z.enum(PROBE_PROTOCOLS),
+    purpose: z.string(),
+    optional: z.boolean().optional(),
+  }),
   /** What answered: for 'auto' endpoints this is what the probe found. */
   answered: z.enum(['ssh', 'tls', 'http', 'tcp', 'nothing']),
   verdict: z.enum(VERDICT_CODES),
@@ -164,4 +181,3 @@ export const probeRunSchema = z.object({
   suggestions: z.array(suggestionSchema),
 });
 export type ProbeRun = z.infer<typeof probeRunSchema>;
-

@@ -13,10 +13,16 @@ function aside(parts: readonly (string | undefined)[], separator: string): strin
 }
 
 /** How each key-pair platform's public key gets registered, as the platform says it (`registration`). */
-const keyRegistration = aside(PLATFORMS.map((p) => (p.credential.kind === 'ssh-keypair' ? p.credential.registration : undefined)), '; ');
+const keyRegistration = aside(
+  PLATFORMS.map((p) => (p.credential.kind === 'ssh-keypair' ? p.credential.registration : undefined)),
+  '; ',
+);
 
 /** The agents whose tokens a wrong clock breaks, as their platforms name them. */
-const clockAgents = aside(PLATFORMS.map((p) => (p.credential.kind === 'token' ? p.credential.token.clockSensitive : undefined)), ', ');
+const clockAgents = aside(
+  PLATFORMS.map((p) => (p.credential.kind === 'token' ? p.credential.token.clockSensitive : undefined)),
+  ', ',
+);
 
 /**
  * The closed set of verdicts. The first four are passes; every other one names what failed.
@@ -72,12 +78,12 @@ export const VERDICTS: Record<VerdictCode, VerdictInfo> = {
   DNS_FAILED: {
     pass: false,
     title: 'Name does not resolve',
-    fix: 'Check the spelling of {host}. An internal name needs the agent host to use your internal DNS servers (/etc/resolv.conf, or the container\'s DNS settings); for a public name, ask the network team whether outbound DNS is filtered.',
+    fix: "Check the spelling of {host}. An internal name needs the agent host to use your internal DNS servers (/etc/resolv.conf, or the container's DNS settings); for a public name, ask the network team whether outbound DNS is filtered.",
   },
   DNS_TIMEOUT: {
     pass: false,
     title: 'DNS server did not answer',
-    fix: 'The DNS server did not answer in time. Check which resolver this host uses (/etc/resolv.conf) and that it is reachable; inside a container, check the container\'s DNS settings.',
+    fix: "The DNS server did not answer in time. Check which resolver this host uses (/etc/resolv.conf) and that it is reachable; inside a container, check the container's DNS settings.",
   },
   REFUSED: {
     pass: false,
@@ -127,17 +133,17 @@ export const VERDICTS: Record<VerdictCode, VerdictInfo> = {
   TLS_UNTRUSTED: {
     pass: false,
     title: 'Certificate not trusted',
-    fix: 'The certificate of {endpoint} is self-signed or issued by a private CA this host does not trust. If it is your own server with an internal CA, add that CA (PEM) to the agent\'s trust store, and check again with it trusted (Company CA on the Connectivity step; --ca-file on the command line). Do not turn certificate checks off.',
+    fix: "The certificate of {endpoint} is self-signed or issued by a private CA this host does not trust. If it is your own server with an internal CA, add that CA (PEM) to the agent's trust store, and check again with it trusted (Company CA on the Connectivity step; --ca-file on the command line). Do not turn certificate checks off.",
   },
   TLS_INTERCEPTED: {
     pass: false,
     title: 'Likely TLS interception',
-    fix: 'The certificate was not issued by a public CA for {host}: a corporate proxy or firewall is most likely decrypting the traffic. Ask the network team to exempt {host} from TLS inspection (best), or get the proxy\'s root CA (PEM), add it to the agent\'s trust store and check again with it trusted (Company CA on the Connectivity step; --ca-file on the command line). Never turn certificate checks off.',
+    fix: "The certificate was not issued by a public CA for {host}: a corporate proxy or firewall is most likely decrypting the traffic. Ask the network team to exempt {host} from TLS inspection (best), or get the proxy's root CA (PEM), add it to the agent's trust store and check again with it trusted (Company CA on the Connectivity step; --ca-file on the command line). Never turn certificate checks off.",
   },
   TLS_EXPIRED: {
     pass: false,
     title: 'Certificate expired or not yet valid',
-    fix: 'Check this host\'s clock first: a wrong clock makes valid certificates look expired. If the clock is right, the owner of {host} must renew the certificate.',
+    fix: "Check this host's clock first: a wrong clock makes valid certificates look expired. If the clock is right, the owner of {host} must renew the certificate.",
   },
   TLS_NAME_MISMATCH: {
     pass: false,
@@ -187,7 +193,7 @@ export type WarningCode = (typeof WARNING_CODES)[number];
 /** Title and fix text of every warning. */
 export const WARNINGS: Record<WarningCode, { title: string; fix: string }> = {
   CLOCK_SKEW: {
-    title: 'This host\'s clock is off',
+    title: "This host's clock is off",
     fix: `Token agents${clockAgents} sign or check short-lived tokens with this clock and fail with misleading "unauthorized" or "token expired / not yet valid" errors. Turn on time sync: on Linux \`timedatectl set-ntp true\` (systemd-timesyncd) or install and start chrony; on Windows start the Windows Time service (w32time) and run \`w32tm /resync\`. Check it with \`timedatectl\` (System clock synchronized: yes) or \`w32tm /query /status\`, then run the check again. This compares the clock of the machine that ran the check: the computer running Agent Onboard in the wizard, the agent host when \`agent-onboard probe\` runs there.`,
   },
 };
@@ -195,7 +201,12 @@ export const WARNINGS: Record<WarningCode, { title: string; fix: string }> = {
 /** The warnings of one endpoint's clock reading: CLOCK_SKEW when it is beyond the threshold. */
 export function clockWarnings(clock: ClockFacts | undefined, endpoint: string): ProbeWarning[] {
   if (!clock || !clockSkewed(clock)) return [];
-  return [{ code: 'CLOCK_SKEW', detail: `${describeClock(clock, `the clock of ${endpoint}`)}; its Date header said "${clock.serverDate}" when this host's clock said ${clock.localAt}` }];
+  return [
+    {
+      code: 'CLOCK_SKEW',
+      detail: `${describeClock(clock, `the clock of ${endpoint}`)}; its Date header said "${clock.serverDate}" when this host's clock said ${clock.localAt}`,
+    },
+  ];
 }
 
 /** The level of a verdict for an endpoint: an optional endpoint's failure is only a warning. */
@@ -237,9 +248,17 @@ export function suggestPortSwitch(results: EndpointResult[]): Suggestion[] {
   const out: Suggestion[] = [];
   const isSsh = (r: EndpointResult) => r.endpoint.protocol === 'ssh' || r.answered === 'ssh';
   for (const blocked of results) {
-    if (blocked.endpoint.optional || (blocked.endpoint.protocol !== 'ssh' && blocked.endpoint.protocol !== 'auto') || !NETWORK_FAILURES.has(blocked.verdict)) continue;
+    if (blocked.endpoint.optional || (blocked.endpoint.protocol !== 'ssh' && blocked.endpoint.protocol !== 'auto') || !NETWORK_FAILURES.has(blocked.verdict))
+      continue;
     const working = results.find(
-      (r) => r !== blocked && isSsh(r) && r.endpoint.host === blocked.endpoint.host && r.endpoint.port !== blocked.endpoint.port && r.answered === 'ssh' && r.verdict !== 'HOST_KEY_MISMATCH' && r.verdict !== 'SSH_NEGOTIATION_FAILED',
+      (r) =>
+        r !== blocked &&
+        isSsh(r) &&
+        r.endpoint.host === blocked.endpoint.host &&
+        r.endpoint.port !== blocked.endpoint.port &&
+        r.answered === 'ssh' &&
+        r.verdict !== 'HOST_KEY_MISMATCH' &&
+        r.verdict !== 'SSH_NEGOTIATION_FAILED',
     );
     if (!working) continue;
     out.push({

@@ -61,7 +61,9 @@ test('a new user goes from platform pick to written ArmorCode agent files', asyn
 
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Configs');
   await expect(app.getByRole('img', { name: 'Tunnel path' })).toBeVisible();
-  await expect(app.locator('figure.tunnel-path figcaption')).toContainText('Remote port 5001 on the ArmorCode server comes back through that connection to sonar at sonar.acme.com:9000.');
+  await expect(app.locator('figure.tunnel-path figcaption')).toContainText(
+    'Remote port 5001 on the ArmorCode server comes back through that connection to sonar at sonar.acme.com:9000.',
+  );
   await app.getByLabel('Output folder').fill(out);
   // No host key pinned yet: the app explains and offers to pin one.
   await expect(app.getByRole('alert')).toContainText('No host key is pinned for tunnel.example.com');
@@ -87,10 +89,23 @@ test('a new user goes from platform pick to written ArmorCode agent files', asyn
   await expectAccessible(app, 'configs written');
 
   // The files on disk: the vendor's layout, the key 0600 and matching its public key, host key pinned.
-  expect(readdirSync(out).sort()).toEqual(['.dockerignore', 'Dockerfile', 'docker-compose.yml', 'known_hosts', 'pre-launch-check.sh', 'private-key.pem', 'public-key.pem', 'supervisord.conf']);
+  expect(readdirSync(out).sort()).toEqual([
+    '.dockerignore',
+    'Dockerfile',
+    'docker-compose.yml',
+    'known_hosts',
+    'pre-launch-check.sh',
+    'private-key.pem',
+    'public-key.pem',
+    'supervisord.conf',
+  ]);
   expect(statSync(path.join(out, 'private-key.pem')).mode & 0o777).toBe(0o600);
   expect(readFileSync(path.join(out, 'private-key.pem'), 'utf8')).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);
-  const derived = execFileSync('ssh-keygen', ['-y', '-f', path.join(out, 'private-key.pem')], { encoding: 'utf8' }).trim().split(' ').slice(0, 2).join(' ');
+  const derived = execFileSync('ssh-keygen', ['-y', '-f', path.join(out, 'private-key.pem')], { encoding: 'utf8' })
+    .trim()
+    .split(' ')
+    .slice(0, 2)
+    .join(' ');
   expect(readFileSync(path.join(out, 'public-key.pem'), 'utf8').trim().split(' ').slice(0, 2).join(' ')).toBe(derived);
   expect(readFileSync(path.join(out, 'known_hosts'), 'utf8')).toBe(`${hostKeyLine}\n`);
 
@@ -118,7 +133,9 @@ test('a new user goes from platform pick to written ArmorCode agent files', asyn
   await next.click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Done');
   // Done says what was written and what is left, and never that the agent is onboarded before it is seen online.
-  await expect(app.getByTestId('done-lead')).toHaveText('ArmorCode tunnel agent (Docker Compose): the files are written. The agent is not seen online yet: what is left is below.');
+  await expect(app.getByTestId('done-lead')).toHaveText(
+    'ArmorCode tunnel agent (Docker Compose): the files are written. The agent is not seen online yet: what is left is below.',
+  );
   await expect(app.getByTestId('done-written')).toContainText(`8 files in ${out}, exactly as generated`);
   await expect(app.locator('main')).not.toContainText('onboarded');
   await expect(app.locator('main')).not.toContainText('All 8 files');

@@ -15,13 +15,16 @@ test.describe('Bamboo remote agent: fixing an existing wrapper.conf from a log m
     const home = path.join(root, 'bamboo-agent-home');
     mkdirSync(path.join(home, 'conf'), { recursive: true });
     const conf = path.join(home, 'conf', 'wrapper.conf');
-    const original = 'wrapper.java.additional.1=-Dbamboo.home=/opt/bamboo-agent-home\r\nwrapper.app.parameter.1=com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\r\nwrapper.app.parameter.2=https://bamboo.example.com/agentServer/\r\n# keep me\r\n';
+    const original =
+      'wrapper.java.additional.1=-Dbamboo.home=/opt/bamboo-agent-home\r\nwrapper.app.parameter.1=com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\r\nwrapper.app.parameter.2=https://bamboo.example.com/agentServer/\r\n# keep me\r\n';
     writeFileSync(conf, original);
 
     await app.getByRole('button', { name: 'Diagnostics' }).click();
-    await app.getByLabel('Log or error message').fill(
-      'INFO   | jvm 1    | 2026/03/02 09:00:02 | 2026-03-02 09:00:02,311 FATAL [main] [AgentBootstrap] Security token is required for preliminary\nINFO   | jvm 1    | 2026/03/02 09:00:02 | authentication, but none was provided',
-    );
+    await app
+      .getByLabel('Log or error message')
+      .fill(
+        'INFO   | jvm 1    | 2026/03/02 09:00:02 | 2026-03-02 09:00:02,311 FATAL [main] [AgentBootstrap] Security token is required for preliminary\nINFO   | jvm 1    | 2026/03/02 09:00:02 | authentication, but none was provided',
+      );
     await app.getByRole('button', { name: 'Diagnose' }).click();
     await expect(app.getByRole('heading', { name: 'The agent sent no security token' })).toBeVisible();
     await app.getByRole('button', { name: 'Fix wrapper.conf (put the security token in)' }).click();

@@ -9,7 +9,10 @@ const TOKEN = 'f3defca0b1dee4b665fa7471cfe2899d524722f9';
 
 /** The server (and its saved draft) lives for the whole file: start each test at the Platform step. */
 async function chooseElastic(app: Page): Promise<void> {
-  await app.getByRole('navigation', { name: 'Wizard steps' }).getByRole('button', { name: /Platform/ }).click();
+  await app
+    .getByRole('navigation', { name: 'Wizard steps' })
+    .getByRole('button', { name: /Platform/ })
+    .click();
   await app.getByTestId('platform-bamboo-elastic').click();
   await app.getByRole('button', { name: 'Next' }).click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Details');
@@ -28,7 +31,11 @@ test.describe('Bamboo elastic agents: policy analysis', () => {
     await expectAccessible(app, 'scp step, empty');
 
     // A malformed policy gets a clear error, not a verdict.
-    await app.getByLabel('Policy 1 (JSON)').fill('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:RunInstances", "Resource": "*", "Condition": {"StringNotEqual": {"ec2:MetadataHttpTokens": "required"}}}]}');
+    await app
+      .getByLabel('Policy 1 (JSON)')
+      .fill(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:RunInstances", "Resource": "*", "Condition": {"StringNotEqual": {"ec2:MetadataHttpTokens": "required"}}}]}',
+      );
     await app.getByRole('button', { name: 'Check the policies' }).click();
     await expect(app.getByRole('alert')).toContainText('"StringNotEqual" is not an IAM condition operator (did you mean StringNotEquals?)');
 
@@ -50,7 +57,9 @@ test.describe('Bamboo elastic agents: policy analysis', () => {
     await expect(imds).toContainText('HttpTokens=required,HttpPutResponseHopLimit=3');
     const exemption = app.getByTestId('fix-exemption');
     await expect(exemption).toContainText('StringNotLike aws:PrincipalARN');
-    await expect(exemption.getByRole('region', { name: 'Changes to Policy 1' }).or(exemption.getByLabel('Changes to Policy 1'))).toContainText(`+            "${BAMBOO_ROLE}"`);
+    await expect(exemption.getByRole('region', { name: 'Changes to Policy 1' }).or(exemption.getByLabel('Changes to Policy 1'))).toContainText(
+      `+            "${BAMBOO_ROLE}"`,
+    );
     await expect(exemption).toContainText('It weakens the guardrail');
     await expectAccessible(app, 'scp step, report');
   });
@@ -70,7 +79,12 @@ test.describe('Bamboo elastic agents: policy analysis', () => {
           principal: { arn: BAMBOO_SESSION },
           action: 'ec2:RunInstances',
           resource: 'arn:aws:ec2:eu-west-1:123456789012:instance/*',
-          conditions: { items: [{ key: 'ec2:MetadataHttpTokens', values: { items: [{ value: 'optional' }] } }, { key: 'ec2:MetadataHttpPutResponseHopLimit', values: { items: [{ value: '2' }] } }] },
+          conditions: {
+            items: [
+              { key: 'ec2:MetadataHttpTokens', values: { items: [{ value: 'optional' }] } },
+              { key: 'ec2:MetadataHttpPutResponseHopLimit', values: { items: [{ value: '2' }] } },
+            ],
+          },
         },
       }),
     });
@@ -101,7 +115,12 @@ test.describe('Bamboo elastic agents: policy analysis', () => {
 
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Configs');
     await expect(app.getByText('ami-0abc1234def567890', { exact: true })).toBeVisible();
-    await expect(app.getByText('aws sts decode-authorization-message --encoded-message AbCdEf0123456789_-AbCdEf0123456789xyz --query DecodedMessage --output text | jq .', { exact: true })).toBeVisible();
+    await expect(
+      app.getByText(
+        'aws sts decode-authorization-message --encoded-message AbCdEf0123456789_-AbCdEf0123456789xyz --query DecodedMessage --output text | jq .',
+        { exact: true },
+      ),
+    ).toBeVisible();
     await app.getByRole('button', { name: 'Use these settings' }).click();
     await expect(app.getByTestId('scp-settings')).toContainText(BAMBOO_SESSION);
     await expect(app.getByTestId('scp-settings')).toContainText('region us-west-2');
@@ -114,7 +133,10 @@ test.describe('Bamboo remote agent: new install through the wizard', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'ao-e2e-bamboo-'));
     try {
       const next = app.getByRole('button', { name: 'Next' });
-      await app.getByRole('navigation', { name: 'Wizard steps' }).getByRole('button', { name: /Platform/ }).click();
+      await app
+        .getByRole('navigation', { name: 'Wizard steps' })
+        .getByRole('button', { name: /Platform/ })
+        .click();
       await app.getByTestId('platform-bamboo-remote').click();
       await app.getByRole('radio', { name: 'New install (installer command)', exact: true }).check();
       await next.click();

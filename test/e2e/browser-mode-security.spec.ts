@@ -83,7 +83,9 @@ test('works through an SSH port forward, where the browser sees another port', a
   // The cookie's name carries the server's port, so two servers on one host keep their sessions.
   expect(session.startsWith(`ao_session_${new URL(server.origin).port}=`)).toBe(true);
   expect((await get('/', { Cookie: session, Host: 'localhost:8080' })).status).toBe(200);
-  expect(await wsStatus({ Origin: 'http://127.0.0.1:8080', Host: '127.0.0.1:8080', Cookie: session }, wsProtocols(tabSecret(first.headers.location)))).toBe(101);
+  expect(await wsStatus({ Origin: 'http://127.0.0.1:8080', Host: '127.0.0.1:8080', Cookie: session }, wsProtocols(tabSecret(first.headers.location)))).toBe(
+    101,
+  );
 });
 
 test('a page from another origin cannot call the API', async ({ page }) => {
@@ -148,7 +150,15 @@ test('the attack: a page on another loopback port gets nothing that calls a chan
 
     // Replay everything the spy got, with the app's Origin and Host, against every channel, and
     // offer every header value it saw as a would-be tab secret too.
-    const values = [...new Set(seen.flatMap((h) => Object.values(h).flat().filter((v): v is string => typeof v === 'string')))];
+    const values = [
+      ...new Set(
+        seen.flatMap((h) =>
+          Object.values(h)
+            .flat()
+            .filter((v): v is string => typeof v === 'string'),
+        ),
+      ),
+    ];
     const guesses = values.flatMap((v) => v.split(/[;,=\s]+/)).filter((v) => /^[A-Za-z0-9_-]{16,}$/.test(v));
     const replayHeaders = { Origin: server.origin, Cookie: cookies.join('; ') };
     const attempts = [['agent-onboard'], ...guesses.map((g) => wsProtocols(g))];

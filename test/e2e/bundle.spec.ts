@@ -221,9 +221,7 @@ test.describe('bundle at the end of an onboarding', () => {
     await expect(app.getByTestId('fleet-summary')).toContainText('2 bundles created, 0 failed');
     await expectAccessible(app, 'fleet summary');
     expect(readdirSync(fleet).sort()).toEqual(['agent-01.zip', 'agent-02.zip']);
-    expect(spawnSync('unzip', ['-p', path.join(fleet, 'agent-02.zip'), 'install-bamboo-agent.sh'], { encoding: 'utf8' }).stdout).toContain(
-      'AGENT_HOME=/srv/b',
-    );
+    expect(spawnSync('unzip', ['-p', path.join(fleet, 'agent-02.zip'), 'install-bamboo-agent.sh'], { encoding: 'utf8' }).stdout).toContain('AGENT_HOME=/srv/b');
 
     // The history remembers where the files and the bundles went, and reopens one as a new draft.
     await app.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'History' }).click();
@@ -253,7 +251,9 @@ test.describe('bundle at the end of an onboarding', () => {
     await expect(app.getByLabel('Bamboo server URL')).toHaveValue('https://bamboo.example.com');
   });
 
-  test('an ArmorCode fleet with a key pair per agent: encrypted keys in the bundles, public-keys.csv with the fingerprints ssh-keygen prints', async ({ app }) => {
+  test('an ArmorCode fleet with a key pair per agent: encrypted keys in the bundles, public-keys.csv with the fingerprints ssh-keygen prints', async ({
+    app,
+  }) => {
     const work = tmp();
     spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', path.join(work, 'hk')]);
     const knownHosts = `tunnel.example.com ${readFileSync(path.join(work, 'hk.pub'), 'utf8').trim()}\n`;

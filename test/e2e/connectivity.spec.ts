@@ -45,7 +45,12 @@ test.afterAll(async () => {
  * placed through the app's own draft:save channel, as the credentials e2e does.
  */
 async function toConnectivity(app: Page): Promise<void> {
-  const draft = { platform: 'harness', variant: 'docker', step: 'connectivity', answers: { accountId: 'abc123', delegateName: 'my-delegate', managerEndpoint: 'https://manager.invalid', imageTag: '26.02.88404' } };
+  const draft = {
+    platform: 'harness',
+    variant: 'docker',
+    step: 'connectivity',
+    answers: { accountId: 'abc123', delegateName: 'my-delegate', managerEndpoint: 'https://manager.invalid', imageTag: '26.02.88404' },
+  };
   expect(await invoke(app, 'draft:save', draft)).toMatchObject({ ok: true });
   await app.reload();
   await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
@@ -100,7 +105,9 @@ test.describe('connectivity step', () => {
     // Pinned after the check: the report (and the copy kept for Export) say so without a new run.
     await expect(report).toContainText('Host key: matches the pinned key');
     await expect(report).not.toContainText('not pinned yet');
-    await expect.poll(async () => ((await invoke(app, 'draft:load', {})).value as { connectivity?: { text: string } }).connectivity?.text ?? '').toContain('pinned after this check');
+    await expect
+      .poll(async () => ((await invoke(app, 'draft:load', {})).value as { connectivity?: { text: string } }).connectivity?.text ?? '')
+      .toContain('pinned after this check');
     await expect(report).toContainText(`[PASS] 127.0.0.1:${sshd.port} (ssh)`);
     await expect(report).toContainText(`host key ssh-ed25519 ${sshd.hostKeyFingerprint}`);
     await expect(report).toContainText('[FAIL] manager.invalid:443 (https)');
@@ -109,7 +116,7 @@ test.describe('connectivity step', () => {
     await app.getByRole('button', { name: 'Save report' }).click();
     const saved = await download;
     expect(saved.suggestedFilename()).toMatch(/^connectivity-report-.*\.txt$/);
-    expect(readFileSync((await saved.path()), 'utf8')).toContain(`[PASS] 127.0.0.1:${sshd.port} (ssh)`);
+    expect(readFileSync(await saved.path(), 'utf8')).toContain(`[PASS] 127.0.0.1:${sshd.port} (ssh)`);
     const csvDownload = app.waitForEvent('download');
     await app.getByRole('button', { name: 'Save firewall rules (CSV)' }).click();
     const csv = await csvDownload;
@@ -169,13 +176,16 @@ test.describe('connectivity step', () => {
     expect(packed).toContain('[FAIL] manager.invalid:443 (https)');
 
     // Another platform starts clean: the old report is not kept for it.
-    await app.getByRole('navigation', { name: 'Wizard steps' }).getByRole('button', { name: /Platform/ }).click();
+    await app
+      .getByRole('navigation', { name: 'Wizard steps' })
+      .getByRole('button', { name: /Platform/ })
+      .click();
     await app.getByTestId('platform-buildkite').click();
     await expect.poll(async () => ((await invoke(app, 'draft:load', {})).value as { platform?: string } | null)?.platform).toBe('buildkite');
     expect(((await invoke(app, 'draft:load', {})).value as { connectivity?: unknown }).connectivity).toBeUndefined();
   });
 
-  test('warns loudly, without failing the endpoint, when a server\'s Date is 10 minutes off this computer\'s clock', async ({ app }) => {
+  test("warns loudly, without failing the endpoint, when a server's Date is 10 minutes off this computer's clock", async ({ app }) => {
     await toConnectivity(app);
     await addEndpoint(app, '127.0.0.1', stale.port, 'HTTP');
     await app.getByRole('button', { name: 'Run the checks' }).click();
@@ -197,7 +207,9 @@ test.describe('connectivity step', () => {
     await expectAccessible(app, 'connectivity with a clock-skew warning');
   });
 
-  test('trusts a company CA from a DER file: the inspected server passes, the report and the agent-host command say so; a pasted private key is refused and never kept', async ({ app }) => {
+  test('trusts a company CA from a DER file: the inspected server passes, the report and the agent-host command say so; a pasted private key is refused and never kept', async ({
+    app,
+  }) => {
     await toConnectivity(app);
     await addEndpoint(app, 'localhost', inspected.port, 'HTTPS');
     await app.getByRole('button', { name: 'Run the checks' }).click();

@@ -160,7 +160,9 @@ test.describe('credentials step', () => {
 });
 
 test.describe('saved secrets in browser mode', () => {
-  test('a passphrase keeps a token across a real restart of the server: locked until the right passphrase, never in the store in the clear', async ({ page }) => {
+  test('a passphrase keeps a token across a real restart of the server: locked until the right passphrase, never in the store in the clear', async ({
+    page,
+  }) => {
     const token = 'b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5';
     const passphrase = 'tr0ub4dor & 3 "quotes" $(x)';
     const dataDir = mkdtempSync(path.join(tmpdir(), 'ao-e2e-lock-'));

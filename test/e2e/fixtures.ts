@@ -24,7 +24,11 @@ export const test = base.extend<{ app: Page }, { server: RunningServer }>({
 });
 
 /** One call of the app's own IPC channel over the page's browser-mode socket (the cookie and the tab secret in sessionStorage authenticate it). */
-export async function invokeFromPage(page: Page, channel: string, payload: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+export async function invokeFromPage(
+  page: Page,
+  channel: string,
+  payload: unknown,
+): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
   const answer = await page.evaluate(
     ({ c, p }) =>
       new Promise<string>((resolve, reject) => {

@@ -33,7 +33,8 @@ test('the Bundles page exports an ArmorCode fleet as an Ansible project the real
   await expect(app.getByText(`ansible-playbook site.yml --check --diff --ask-vault-pass`)).toBeVisible();
   await expectAccessible(app, 'ansible export summary');
 
-  for (const f of ['site.yml', 'verify.yml', 'remove.yml', 'README.md', 'inventory.yml', 'public-keys.csv', 'host_vars/edge-1.yml']) expect(existsSync(path.join(project, f)), f).toBe(true);
+  for (const f of ['site.yml', 'verify.yml', 'remove.yml', 'README.md', 'inventory.yml', 'public-keys.csv', 'host_vars/edge-1.yml'])
+    expect(existsSync(path.join(project, f)), f).toBe(true);
   expect(readFileSync(path.join(project, 'host_vars/edge-1.yml'), 'utf8')).toContain('agent_install_root: /opt/fleet');
   const key = path.join(project, 'host_files/edge-2/private-key.pem');
   expect(statSync(key).mode & 0o777).toBe(0o600);

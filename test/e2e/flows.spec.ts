@@ -47,7 +47,9 @@ test.describe('Bamboo: an existing bamboo-agent-home', () => {
     await next.click();
     await expect(app.getByTestId('step-errors')).toContainText('Folder: is required');
     await app.getByLabel('Agent home on this machine').fill(home);
-    await expect(app.getByTestId('bamboo-wrapper-hint')).toContainText(`${conf}: server URL https://bamboo.example.com/agentServer/ (wrapper.app.parameter.2, line 3)`);
+    await expect(app.getByTestId('bamboo-wrapper-hint')).toContainText(
+      `${conf}: server URL https://bamboo.example.com/agentServer/ (wrapper.app.parameter.2, line 3)`,
+    );
     const preview = app.getByTestId('existing-preview');
     await expect(preview.getByLabel(`Changes to ${conf}`)).toContainText('+wrapper.app.parameter.3=«new token»');
     await expect(app.locator('body')).not.toContainText(TOKEN);
@@ -71,7 +73,9 @@ test.describe('Bamboo: an existing bamboo-agent-home', () => {
     await expect(heading(app)).toContainText('Export');
     await next.click();
     await expect(heading(app)).toContainText('Done');
-    await expect(app.getByTestId('done-lead')).toHaveText('Bamboo remote agent (Existing bamboo-agent-home (wrapper.conf)): the token is written. The agent is not seen online yet: what is left is below.');
+    await expect(app.getByTestId('done-lead')).toHaveText(
+      'Bamboo remote agent (Existing bamboo-agent-home (wrapper.conf)): the token is written. The agent is not seen online yet: what is left is below.',
+    );
     await expect(app.getByTestId('done-written')).toContainText(`${conf} holds the security token from the Credentials step.`);
     await expect(app.getByTestId('done-left')).toContainText('Restart the agent so it reads the token');
     await expect(app.getByTestId('done-left')).toContainText('sudo systemctl restart bamboo-agent');
@@ -96,7 +100,12 @@ test.describe('Bamboo: an existing bamboo-agent-home', () => {
 test.describe('History lists every write', () => {
   test('files written on Configs show in History before the onboarding reaches Export', async ({ app }) => {
     const out = path.join(root, 'configs-only');
-    const draft = { platform: 'bamboo-remote', variant: 'installer', step: 'configs', answers: { serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' } };
+    const draft = {
+      platform: 'bamboo-remote',
+      variant: 'installer',
+      step: 'configs',
+      answers: { serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' },
+    };
     const stored = await invokeFromPage(app, 'tokens:check', { platform: 'bamboo-remote', text: TOKEN });
     expect(stored).toMatchObject({ ok: true, value: { verdict: 'ok' } });
     const credentialId = (stored.value as { id: string }).id;
@@ -118,7 +127,12 @@ test.describe('History lists every write', () => {
 
 test.describe('layout and wording', () => {
   test('going back to Platform keeps the steps already reached open, until an answer makes an earlier step invalid', async ({ app }) => {
-    const draft = { platform: 'harness', variant: 'docker', step: 'details', answers: { accountId: 'abc123', delegateName: 'my-delegate', imageTag: '26.02.88404' } };
+    const draft = {
+      platform: 'harness',
+      variant: 'docker',
+      step: 'details',
+      answers: { accountId: 'abc123', delegateName: 'my-delegate', imageTag: '26.02.88404' },
+    };
     expect(await invokeFromPage(app, 'draft:save', draft)).toMatchObject({ ok: true });
     await app.reload();
     await app.getByRole('button', { name: 'Next' }).click();
@@ -136,7 +150,12 @@ test.describe('layout and wording', () => {
   });
 
   test('a token platform has no empty "Include" group on Export', async ({ app }) => {
-    const draft = { platform: 'bamboo-remote', variant: 'installer', step: 'export', answers: { serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' } };
+    const draft = {
+      platform: 'bamboo-remote',
+      variant: 'installer',
+      step: 'export',
+      answers: { serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' },
+    };
     expect(await invokeFromPage(app, 'draft:save', draft)).toMatchObject({ ok: true });
     await app.reload();
     await expect(heading(app)).toContainText('Export');
@@ -167,7 +186,13 @@ test.describe('layout and wording', () => {
     await row.getByLabel('URL').fill('https://jira.internal:443');
     await app.getByRole('button', { name: 'Next' }).click();
     await expect(heading(app)).toContainText('Credentials');
-    expect(await invokeFromPage(app, 'draft:save', { ...draft, step: 'configs', answers: { ...draft.answers, services: [{ ...services[0], url: 'https://jira.internal:443' }, services[1]] } })).toMatchObject({ ok: true });
+    expect(
+      await invokeFromPage(app, 'draft:save', {
+        ...draft,
+        step: 'configs',
+        answers: { ...draft.answers, services: [{ ...services[0], url: 'https://jira.internal:443' }, services[1]] },
+      }),
+    ).toMatchObject({ ok: true });
     await app.reload();
     await expect(heading(app)).toContainText('Configs');
     const clear = await app.locator('svg.tunnel-svg').evaluate((svg) => {

@@ -44,7 +44,8 @@ test.beforeAll(async () => {
       res.end(JSON.stringify(json));
     };
     if (req.headers.authorization !== `Bearer ${PAT}`) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
-    if (req.method === 'POST' && req.url === '/api/v3/repos/octo-org/octo-repo/actions/runners/registration-token') return send(201, { token: ISSUED, expires_at: new Date(Date.now() + 3600_000).toISOString().replace('Z', '+00:00') });
+    if (req.method === 'POST' && req.url === '/api/v3/repos/octo-org/octo-repo/actions/runners/registration-token')
+      return send(201, { token: ISSUED, expires_at: new Date(Date.now() + 3600_000).toISOString().replace('Z', '+00:00') });
     send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
   });
   github.on('tlsClientError', () => undefined);
@@ -114,7 +115,12 @@ test.describe('GitHub Actions runner', () => {
   test('a Linux runner: the registration token only in a 0600 file, a configure script that passes shellcheck, and a sealed bundle', async ({ app }) => {
     const out = path.join(root, 'linux');
     const zip = path.join(root, 'linux.zip');
-    await toCredentials(app, 'Linux host (systemd)', { 'GitHub URL': 'https://github.com/octo-org/octo-repo', 'Runner name': 'build-01', 'Labels (optional)': 'linux, e2e' }, 'github linux');
+    await toCredentials(
+      app,
+      'Linux host (systemd)',
+      { 'GitHub URL': 'https://github.com/octo-org/octo-repo', 'Runner name': 'build-01', 'Labels (optional)': 'linux, e2e' },
+      'github linux',
+    );
     await checkToken(app, REGISTRATION);
     await expect(app.getByTestId('token-details')).toContainText('GitHub runner registration token ready');
     await expect(app.getByTestId('token-expiry')).toHaveAttribute('data-state', 'ok');
@@ -152,7 +158,12 @@ test.describe('GitHub Actions runner', () => {
   test('an ARC runner scale set: the PAT only in its own Secret (as the pod reads it), values that name the Secret, and a sealed bundle', async ({ app }) => {
     const out = path.join(root, 'arc');
     const zip = path.join(root, 'arc.zip');
-    await toCredentials(app, 'Kubernetes (ARC runner scale set)', { 'GitHub URL': 'https://github.com/octo-org', 'Scale set name': 'arc-runner-set' }, 'github arc');
+    await toCredentials(
+      app,
+      'Kubernetes (ARC runner scale set)',
+      { 'GitHub URL': 'https://github.com/octo-org', 'Scale set name': 'arc-runner-set' },
+      'github arc',
+    );
     await checkToken(app, PAT);
     await expect(app.getByTestId('token-details')).toContainText('personal access token (classic) ready');
     // A PAT does not expire within the hour: no countdown.
@@ -165,7 +176,9 @@ test.describe('GitHub Actions runner', () => {
 
     await writeAndBundle(app, out, 4, zip, 'github arc');
     await expectAccessible(app, 'github arc export');
-    await expect(app.getByRole('table', { name: 'Files in the bundle' }).getByRole('row', { name: /github-config-secret\.yaml/ })).toContainText('yes, encrypted');
+    await expect(app.getByRole('table', { name: 'Files in the bundle' }).getByRole('row', { name: /github-config-secret\.yaml/ })).toContainText(
+      'yes, encrypted',
+    );
 
     const arc = path.join(out, 'arc');
     expect(readdirSync(arc).sort()).toEqual(['controller-values.yaml', 'github-config-secret.yaml', 'install.sh', 'scale-set-values.yaml']);
@@ -209,7 +222,9 @@ test.describe('GitHub Actions runner', () => {
     await expectAccessible(app, 'github countdown expired');
   });
 
-  test('a PAT fetches a registration token on the Connectivity step: it becomes the credential (never shown), counted down, and only it reaches the runner-token file', async ({ app }) => {
+  test('a PAT fetches a registration token on the Connectivity step: it becomes the credential (never shown), counted down, and only it reaches the runner-token file', async ({
+    app,
+  }) => {
     const out = path.join(root, 'pat-fetch');
     const url = `https://localhost:${port}/octo-org/octo-repo`;
     const next = app.getByRole('button', { name: 'Next' });

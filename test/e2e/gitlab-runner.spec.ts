@@ -138,7 +138,9 @@ test('a docker-executor runner: Platform → Details (set in GitLab) → token �
   await expectAccessible(app, 'gitlab configs written');
   const config = path.join(out, 'config', 'config.toml');
   expect(statSync(config).mode & 0o077).toBe(0);
-  const written = parseToml(readFileSync(config, 'utf8')) as { runners: { token: string; url: string; executor: string; name: string; 'tls-ca-file'?: string }[] };
+  const written = parseToml(readFileSync(config, 'utf8')) as {
+    runners: { token: string; url: string; executor: string; name: string; 'tls-ca-file'?: string }[];
+  };
   expect(written.runners[0]).toMatchObject({ token: TOKEN, url, executor: 'docker', name: 'e2e-docker-runner' });
   expect(written.runners[0]?.['tls-ca-file']).toBeTruthy();
   expect(spawnSync('shellcheck', [path.join(out, 'run-gitlab-runner.sh')]).status).toBe(0);

@@ -77,7 +77,13 @@ test.describe('Harness delegate', () => {
     execFileSync('bash', [script], { env: { PATH: `${bin}:${process.env.PATH}`, OUT: path.join(root, 'args') } });
     const args = readFileSync(path.join(root, 'args'), 'utf8').split('\n');
     expect(args.join('\n')).not.toContain(TOKEN);
-    expect(dockerRunEnv(args.slice(0, -1), out)).toMatchObject({ DELEGATE_TOKEN: TOKEN, DELEGATE_NAME: 'build-delegate', ACCOUNT_ID: 'px7xd_BFRCi-pfWPYXVjvw', DELEGATE_TAGS: 'linux,e2e', MANAGER_HOST_AND_PORT: 'https://app.harness.io' });
+    expect(dockerRunEnv(args.slice(0, -1), out)).toMatchObject({
+      DELEGATE_TOKEN: TOKEN,
+      DELEGATE_NAME: 'build-delegate',
+      ACCOUNT_ID: 'px7xd_BFRCi-pfWPYXVjvw',
+      DELEGATE_TAGS: 'linux,e2e',
+      MANAGER_HOST_AND_PORT: 'https://app.harness.io',
+    });
     expect(args.at(-2)).toMatch(/^harness\/delegate:\d{2}\.\d{2}\.\d+$/);
 
     await next.click();
@@ -90,7 +96,11 @@ test.describe('Harness delegate', () => {
   test('rotating the token of an existing Kubernetes manifest: every place found, the diff shown masked, written with a backup', async ({ app }) => {
     const dir = path.join(root, 'k8s');
     execFileSync('mkdir', ['-p', dir]);
-    const generated = harness.generate!(harnessAnswers.parse({ accountId: 'acc_1', delegateName: 'prod-delegate', namespace: 'harness', imageTag: '26.02.88404' }), { kind: 'token', token: TOKEN }, 'kubernetes');
+    const generated = harness.generate!(
+      harnessAnswers.parse({ accountId: 'acc_1', delegateName: 'prod-delegate', namespace: 'harness', imageTag: '26.02.88404' }),
+      { kind: 'token', token: TOKEN },
+      'kubernetes',
+    );
     if (!generated.ok) throw new Error(generated.error.message);
     const manifest = path.join(dir, 'harness-delegate.yaml');
     const original = generated.value.files[0]!.text.replace(/\n/g, '\r\n');

@@ -202,7 +202,8 @@ test('ArmorCode from the Platform step to online on a real host over SSH, Done s
   await expect(app.getByTestId('install-outcome')).toContainText('Online', { timeout: 120_000 });
   const hops = app.getByTestId('install-hops').locator('li');
   await expect(hops).toHaveCount(6);
-  for (const hop of ['ssh', 'files', 'started', 'stayed-up', 'registered', 'connected']) await expect(app.getByTestId('install-hops').locator(`li[data-hop="${hop}"]`)).toHaveAttribute('data-state', 'passed');
+  for (const hop of ['ssh', 'files', 'started', 'stayed-up', 'registered', 'connected'])
+    await expect(app.getByTestId('install-hops').locator(`li[data-hop="${hop}"]`)).toHaveAttribute('data-state', 'passed');
   await expect(app.getByTestId('install-outcome')).toContainText('SSH to the host ✓ → Files in place ✓ → Service started ✓');
   await expectAccessible(app, 'install: online');
   // Real: the secret arrived 0600, never on a command line, and HTTP goes through the tunnel.
@@ -221,7 +222,8 @@ test('ArmorCode from the Platform step to online on a real host over SSH, Done s
   await app.reload();
   await expect(app.getByTestId('done-lead')).toContainText('Online on 127.0.0.1');
   await expect(app.getByTestId('done-lead')).toHaveAttribute('data-state', 'online');
-  for (const hop of ['ssh', 'started', 'stayed-up', 'registered', 'connected']) await expect(app.getByTestId('done-hops').locator(`li[data-hop="${hop}"]`)).toHaveAttribute('data-state', 'passed');
+  for (const hop of ['ssh', 'started', 'stayed-up', 'registered', 'connected'])
+    await expect(app.getByTestId('done-hops').locator(`li[data-hop="${hop}"]`)).toHaveAttribute('data-state', 'passed');
   await expect(app.getByTestId('done-host')).not.toContainText('Copy the files to the agent host');
   await app.getByTestId('done-host').getByRole('button', { name: 'Check again' }).click();
   await expect(app.getByTestId('done-host-outcome')).toHaveAttribute('data-online', 'yes', { timeout: 60_000 });
@@ -262,7 +264,10 @@ test('a changed host key is refused with nothing sent, and a dead host says what
   const otherPub = readFileSync(path.join(dir, 'other_ed25519.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
   const stalePin = `[127.0.0.1]:${agentHost.port} ${otherPub}\n`;
   const loaded = await invokeFromPage(app, 'draft:load', {});
-  const draft = { ...(loaded.value as Record<string, unknown>), install: { host: '127.0.0.1', port: String(agentHost.port), user: agentHost.user, key: 'file', keyPath: adminKey(), prefix, knownHosts: stalePin } };
+  const draft = {
+    ...(loaded.value as Record<string, unknown>),
+    install: { host: '127.0.0.1', port: String(agentHost.port), user: agentHost.user, key: 'file', keyPath: adminKey(), prefix, knownHosts: stalePin },
+  };
   expect(await invokeFromPage(app, 'draft:save', draft)).toMatchObject({ ok: true });
   await app.reload();
   await expect(heading(app)).toContainText('Install');
@@ -276,7 +281,12 @@ test('a changed host key is refused with nothing sent, and a dead host says what
   await expect(app.getByRole('button', { name: 'Show the plan' })).toHaveCount(0);
   await expectAccessible(app, 'install: changed host key');
   // The plan channel itself refuses it too, before authenticating: the host saw no login attempt.
-  const refused = await invokeJob(app, 'remote:plan', { jobId: 'stale-pin', source: { kind: 'draft', draft }, login: { host: '127.0.0.1', port: agentHost.port, user: agentHost.user, key: { kind: 'file', path: adminKey() }, knownHosts: stalePin }, prefix });
+  const refused = await invokeJob(app, 'remote:plan', {
+    jobId: 'stale-pin',
+    source: { kind: 'draft', draft },
+    login: { host: '127.0.0.1', port: agentHost.port, user: agentHost.user, key: { kind: 'file', path: adminKey() }, knownHosts: stalePin },
+    prefix,
+  });
   expect(refused).toMatchObject({ ok: false, error: { code: 'HOST_KEY_MISMATCH' } });
   expect(refused.error?.message).toMatch(/not the pinned key\. Nothing was sent and nothing changed/);
   expect(agentHost.log().slice(logBefore)).not.toMatch(/Accepted|Failed publickey|Postponed/);
@@ -301,13 +311,36 @@ test('a bundle opened on the Bundles page installs on a host the same way, and c
   if (!server) server = await startSshd({ authorizedKeys: [tunnelPub], extraConfig: [`ListenAddress ${SERVER_ADDR}:22`] });
   else writeFileSync(path.join(server.dir, 'authorized_keys'), `${readFileSync(path.join(server.dir, 'authorized_keys'), 'utf8')}${tunnelPub}\n`);
   const remotePort = await freePort();
-  writeFileSync(path.join(dir, 'bundle-answers.json'), JSON.stringify({ server: SERVER_ADDR, port: 22, user: userInfo().username, services: [{ name: 'svc', url: `http://127.0.0.1:${servicePort}`, remotePort }] }));
+  writeFileSync(
+    path.join(dir, 'bundle-answers.json'),
+    JSON.stringify({
+      server: SERVER_ADDR,
+      port: 22,
+      user: userInfo().username,
+      services: [{ name: 'svc', url: `http://127.0.0.1:${servicePort}`, remotePort }],
+    }),
+  );
   writeFileSync(path.join(dir, 'bundle-server-hosts'), `${SERVER_ADDR} ${server.hostPublicKey}\n`);
   const gen = path.join(dir, 'bundle-gen');
-  const g = await runCliProcess(['generate', 'armorcode', '--variant', 'docker', '--answers', path.join(dir, 'bundle-answers.json'), '--key', tunnelKey, '--known-hosts', path.join(dir, 'bundle-server-hosts'), '--out', gen]);
+  const g = await runCliProcess([
+    'generate',
+    'armorcode',
+    '--variant',
+    'docker',
+    '--answers',
+    path.join(dir, 'bundle-answers.json'),
+    '--key',
+    tunnelKey,
+    '--known-hosts',
+    path.join(dir, 'bundle-server-hosts'),
+    '--out',
+    gen,
+  ]);
   expect(g.code, g.stderr).toBe(0);
   const zip = path.join(dir, 'agent.zip');
-  const b = await runCliProcess(['bundle', 'export', gen, '--out', zip, '--passphrase-env', 'BUNDLE_PASS', '--platform', 'armorcode', '--variant', 'docker'], { env: { BUNDLE_PASS: 'correct horse battery' } });
+  const b = await runCliProcess(['bundle', 'export', gen, '--out', zip, '--passphrase-env', 'BUNDLE_PASS', '--platform', 'armorcode', '--variant', 'docker'], {
+    env: { BUNDLE_PASS: 'correct horse battery' },
+  });
   expect(b.code, b.stderr).toBe(0);
 
   await app.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Bundles' }).click();

@@ -40,7 +40,11 @@ const ANSWERS: Record<string, Record<string, unknown>> = {
       { name: 'git', url: 'https://git.internal.example.com:443', remotePort: '5001' },
     ],
   },
-  'bamboo-remote': { serverUrl: 'https://bamboo.a-long-department-name.example.com/bamboo', installerVersion: '9.6.2', agentHome: '/srv/a long folder name/for the bamboo agent home' },
+  'bamboo-remote': {
+    serverUrl: 'https://bamboo.a-long-department-name.example.com/bamboo',
+    installerVersion: '9.6.2',
+    agentHome: '/srv/a long folder name/for the bamboo agent home',
+  },
   'bamboo-elastic': { principalArn: BAMBOO_ROLE, policies: [text(SEED_POLICY)] },
   buildkite: { name: 'builder-%hostname-%spawn-with-a-long-name', tags: 'queue=default, os=linux, team=a-long-team-name' },
   harness: { accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'a-delegate-with-a-long-name', imageTag: '26.02.88404', tags: 'linux, e2e' },

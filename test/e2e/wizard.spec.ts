@@ -1,7 +1,6 @@
 import { expect, expectAccessible, test } from './fixtures';
 
 test.describe('wizard', () => {
-
   test('walks every step of a platform with the mouse, with no serious axe violation on any step', async ({ app }) => {
     await expectAccessible(app, 'platform');
     await app.getByRole('button', { name: 'Next' }).click();
@@ -45,9 +44,11 @@ test.describe('wizard', () => {
     // Reach the platform radios by Tab, pick one with the arrow keys.
     await app.keyboard.press('Tab');
     let guard = 0;
-    while (!(await app.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name === 'platform')) && guard++ < 30) await app.keyboard.press('Tab');
+    while (!(await app.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name === 'platform')) && guard++ < 30)
+      await app.keyboard.press('Tab');
     await app.keyboard.press('Space');
-    while ((await app.evaluate(() => (document.activeElement as HTMLInputElement).value)) !== 'bamboo-elastic' && guard++ < 40) await app.keyboard.press('ArrowRight');
+    while ((await app.evaluate(() => (document.activeElement as HTMLInputElement).value)) !== 'bamboo-elastic' && guard++ < 40)
+      await app.keyboard.press('ArrowRight');
     await expect(app.getByTestId('platform-bamboo-elastic')).toHaveClass(/selected/);
 
     // The stepper shows only the steps this platform needs.
@@ -71,9 +72,11 @@ test.describe('wizard', () => {
 
   test('saves typed answers once the typing pauses, not once per keystroke (issue 14 item 5)', async ({ app }) => {
     const saves: string[] = [];
-    app.on('websocket', (ws) => ws.on('framesent', (f) => {
-      if (typeof f.payload === 'string' && f.payload.includes('"draft:save"')) saves.push(f.payload);
-    }));
+    app.on('websocket', (ws) =>
+      ws.on('framesent', (f) => {
+        if (typeof f.payload === 'string' && f.payload.includes('"draft:save"')) saves.push(f.payload);
+      }),
+    );
     // The page's socket opens on load: reload so the listener sees it from the start.
     await app.reload();
     await app.getByTestId('platform-harness').click();

@@ -19,12 +19,15 @@ function cli(args: string[], env: Record<string, string> = {}, input?: string): 
   return runCliProcess(args, { cwd: dir, env, ...(input === undefined ? {} : { input }) });
 }
 
-const CONF = 'wrapper.java.additional.1=-Dbamboo.home=/opt/bamboo-agent-home\r\nwrapper.app.parameter.1=com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\r\nwrapper.app.parameter.2=http://bamboo.internal:8085/agentServer/\r\n# end\r\n';
+const CONF =
+  'wrapper.java.additional.1=-Dbamboo.home=/opt/bamboo-agent-home\r\nwrapper.app.parameter.1=com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\r\nwrapper.app.parameter.2=http://bamboo.internal:8085/agentServer/\r\n# end\r\n';
 
 describe('agent-onboard generate bamboo-remote', () => {
   it('refuses a new install without the server version (exit 2, one line, nothing written): the jar must match the server', async () => {
     writeFileSync(path.join(dir, 'no-version.json'), JSON.stringify({ serverUrl: 'https://bamboo.example.com' }));
-    const r = await cli(['generate', 'bamboo-remote', '--answers', 'no-version.json', '--token-env', 'BAMBOO_TOKEN', '--out', path.join(dir, 'no-version')], { BAMBOO_TOKEN: TOKEN });
+    const r = await cli(['generate', 'bamboo-remote', '--answers', 'no-version.json', '--token-env', 'BAMBOO_TOKEN', '--out', path.join(dir, 'no-version')], {
+      BAMBOO_TOKEN: TOKEN,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('installerVersion is required for a new install');
     expect(existsSync(path.join(dir, 'no-version'))).toBe(false);
@@ -32,7 +35,9 @@ describe('agent-onboard generate bamboo-remote', () => {
 
   it('writes the installer script (passing shellcheck), the systemd unit and the 0600 token file from {"serverUrl", "installerVersion"} alone', async () => {
     writeFileSync(path.join(dir, 'answers.json'), JSON.stringify({ serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' }));
-    const r = await cli(['generate', 'bamboo-remote', '--answers', 'answers.json', '--token-env', 'BAMBOO_TOKEN', '--out', path.join(dir, 'out')], { BAMBOO_TOKEN: TOKEN });
+    const r = await cli(['generate', 'bamboo-remote', '--answers', 'answers.json', '--token-env', 'BAMBOO_TOKEN', '--out', path.join(dir, 'out')], {
+      BAMBOO_TOKEN: TOKEN,
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain(TOKEN);
@@ -104,7 +109,8 @@ describe('agent-onboard scp-check and diagnose', () => {
   });
 
   it('diagnose recognises the missing security token in a wrapped, time-stamped agent log', async () => {
-    const log = 'INFO   | jvm 1    | 2026/03/02 09:00:02 | 2026-03-02 09:00:02,311 FATAL [main] [AgentBootstrap] Security token is required for preliminary\nINFO   | jvm 1    | 2026/03/02 09:00:02 | authentication, but none was provided\n';
+    const log =
+      'INFO   | jvm 1    | 2026/03/02 09:00:02 | 2026-03-02 09:00:02,311 FATAL [main] [AgentBootstrap] Security token is required for preliminary\nINFO   | jvm 1    | 2026/03/02 09:00:02 | authentication, but none was provided\n';
     const r = await cli(['diagnose', '-'], {}, log);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('bamboo-remote: The agent sent no security token');

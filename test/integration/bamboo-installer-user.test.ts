@@ -82,7 +82,11 @@ describe.skipIf(Boolean(reason))('Bamboo installer run by the service user, as t
     const log = path.join(work, 'java-calls');
     writeFileSync(log, '', { mode: 0o666 });
     chmodSync(log, 0o666);
-    writeFileSync(path.join(bin, 'java'), `#!/bin/sh\n{ id -un; for a in "$@"; do printf '%s\\n' "$a"; done; } > ${log}\nfor a in "$@"; do case "$a" in *.jar) cat "$a" > ${log}.jar ;; esac; done\n`, { mode: 0o755 });
+    writeFileSync(
+      path.join(bin, 'java'),
+      `#!/bin/sh\n{ id -un; for a in "$@"; do printf '%s\\n' "$a"; done; } > ${log}\nfor a in "$@"; do case "$a" in *.jar) cat "$a" > ${log}.jar ;; esac; done\n`,
+      { mode: 0o755 },
+    );
     writeFileSync(`${log}.jar`, '', { mode: 0o666 });
     chmodSync(`${log}.jar`, 0o666);
 
@@ -100,7 +104,14 @@ describe.skipIf(Boolean(reason))('Bamboo installer run by the service user, as t
     const staging = path.join(home, STAGING);
     const [ranAs, ...args] = readFileSync(log, 'utf8').split('\n').slice(0, -1);
     expect(ranAs).toBe(user);
-    expect(args).toEqual([`-Dbamboo.home=${home}`, '-jar', path.join(staging, 'atlassian-bamboo-agent-installer-9.6.2.jar'), `http://127.0.0.1:${port}/bamboo/agentServer/`, '-t', TOKEN]);
+    expect(args).toEqual([
+      `-Dbamboo.home=${home}`,
+      '-jar',
+      path.join(staging, 'atlassian-bamboo-agent-installer-9.6.2.jar'),
+      `http://127.0.0.1:${port}/bamboo/agentServer/`,
+      '-t',
+      TOKEN,
+    ]);
     expect(readFileSync(`${log}.jar`)).toEqual(JAR);
     expect(served).toEqual(['/bamboo/agentServer/agentInstaller/atlassian-bamboo-agent-installer-9.6.2.jar']);
     const tokenCopy = statSync(path.join(staging, 'security-token'));
@@ -113,7 +124,12 @@ describe.skipIf(Boolean(reason))('Bamboo installer run by the service user, as t
   });
 
   it('says which user cannot read the token when the script is run without the hand-over step', () => {
-    const answers = bambooRemote.answers.parse({ serverUrl: `http://127.0.0.1:${port}/bamboo`, installerVersion: '9.6.2', agentHome: path.join(work, 'home2'), serviceUser: user });
+    const answers = bambooRemote.answers.parse({
+      serverUrl: `http://127.0.0.1:${port}/bamboo`,
+      installerVersion: '9.6.2',
+      agentHome: path.join(work, 'home2'),
+      serviceUser: user,
+    });
     const r = bambooRemote.generate!(answers, { kind: 'token', token: TOKEN }, 'installer');
     if (!r.ok) throw new Error(r.error.message);
     const dir = mkdtempSync(path.join(work, 'shared-'));

@@ -47,8 +47,10 @@ function app() {
     new JobRegistry(),
   );
   const ctx: CallContext = { senderId: 's', jobs: new JobRegistry(), emit: () => undefined };
-  return async <T = Record<string, unknown>>(channel: keyof typeof contract, input: unknown): Promise<{ ok: boolean; value?: T; error?: { code: string; message: string } }> =>
-    (await dispatch(contract, handlers, channel, input, ctx)) as never;
+  return async <T = Record<string, unknown>>(
+    channel: keyof typeof contract,
+    input: unknown,
+  ): Promise<{ ok: boolean; value?: T; error?: { code: string; message: string } }> => (await dispatch(contract, handlers, channel, input, ctx)) as never;
 }
 
 /** A target folder where the approved bundle would overwrite start.sh and agent.cfg is the user's own. */
@@ -80,7 +82,7 @@ function approval(inspected: Inspected): { expectedBundleSha256: string; expecte
 }
 
 describe('an overwrite approved in bundle:inspect', () => {
-  it("is refused with FILE_CHANGED, writing nothing, when the zip was replaced by another valid bundle before bundle:import", async () => {
+  it('is refused with FILE_CHANGED, writing nothing, when the zip was replaced by another valid bundle before bundle:import', async () => {
     const { call, file, to, inspected } = await approvedAndInspected();
     expect(inspected.value?.sha256).toBe(hex(readFileSync(file)));
     expect(inspected.value?.files.filter((f) => f.target === 'overwrite').map((f) => f.path)).toEqual(['start.sh']);
@@ -95,7 +97,13 @@ describe('an overwrite approved in bundle:inspect', () => {
 
   it('unpacks when the bundle is still the one inspected', async () => {
     const { call, file, to, inspected } = await approvedAndInspected();
-    const r = await call<{ written: { path: string; status: string }[] }>('bundle:import', { jobId: 'i2', file, to, overwrite: true, ...approval(inspected.value!) });
+    const r = await call<{ written: { path: string; status: string }[] }>('bundle:import', {
+      jobId: 'i2',
+      file,
+      to,
+      overwrite: true,
+      ...approval(inspected.value!),
+    });
     expect(r.error).toBeUndefined();
     expect(r.value!.written.map((w) => w.status)).toEqual(['created', 'updated']);
     expect(readFileSync(path.join(to, 'start.sh'), 'utf8')).toContain('exec agent start');

@@ -21,7 +21,14 @@ const FILES: BundleFile[] = [
 ];
 
 async function made(passphrase?: string): Promise<Uint8Array> {
-  const b = await createBundle({ files: FILES, platform: 'armorcode', variant: null, appVersion: 't', bundleName: 'a.zip', ...(passphrase ? { passphrase } : {}) });
+  const b = await createBundle({
+    files: FILES,
+    platform: 'armorcode',
+    variant: null,
+    appVersion: 't',
+    bundleName: 'a.zip',
+    ...(passphrase ? { passphrase } : {}),
+  });
   if (!b.ok) throw new Error(b.error.message);
   return b.value.zip;
 }
@@ -32,7 +39,10 @@ function rewritePlain(zip: Uint8Array, file: string, text: string): Uint8Array {
   const manifest = JSON.parse(new TextDecoder().decode(entries['manifest.json'])) as { files: { path: string; size: number; sha256: string }[] };
   const data = enc(text);
   entries[file] = data;
-  Object.assign(manifest.files.find((f) => f.path === file)!, { size: data.byteLength, sha256: hex(data) });
+  Object.assign(
+    manifest.files.find((f) => f.path === file)!,
+    { size: data.byteLength, sha256: hex(data) },
+  );
   entries['manifest.json'] = enc(JSON.stringify(manifest, null, 2) + '\n');
   return zipSync(entries);
 }
@@ -64,7 +74,7 @@ describe('a bundle made with a passphrase', () => {
     expect(existsSync(to)).toBe(false);
   });
 
-  it("refuses a seal taken from another bundle made with the same passphrase", async () => {
+  it('refuses a seal taken from another bundle made with the same passphrase', async () => {
     const victim = unzipSync(rewritePlain(await made(PASS), 'supervisord.conf', 'command=evil\n'));
     victim['manifest.json.auth'] = unzipSync(await made(PASS))['manifest.json.auth']!;
     const r = await openBundle(zipSync(victim), { passphrase: PASS });
@@ -82,7 +92,13 @@ describe('a bundle made with a passphrase', () => {
   });
 
   it('refuses a file named like the seal', async () => {
-    const b = await createBundle({ files: [{ path: 'manifest.json.auth', data: enc('x'), mode: 0o644, secret: false }], platform: null, variant: null, appVersion: 't', bundleName: 'a.zip' });
+    const b = await createBundle({
+      files: [{ path: 'manifest.json.auth', data: enc('x'), mode: 0o644, secret: false }],
+      platform: null,
+      variant: null,
+      appVersion: 't',
+      bundleName: 'a.zip',
+    });
     expect(b.ok === false && b.error.code).toBe('BAD_INPUT');
   });
 });

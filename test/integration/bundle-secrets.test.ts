@@ -35,7 +35,11 @@ const tmp = (): string => mkdtempSync(path.join(root, `t${n++}-`));
 /** A generated Harness Docker folder as a user keeps it: every file 0644, the token's env file renamed. */
 function harnessFolder(): string {
   const dir = tmp();
-  const g = harness.generate!(harnessAnswers.parse({ accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'build-delegate', imageTag: '26.02.88404' }), { kind: 'token', token: TOKEN }, 'docker');
+  const g = harness.generate!(
+    harnessAnswers.parse({ accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'build-delegate', imageTag: '26.02.88404' }),
+    { kind: 'token', token: TOKEN },
+    'docker',
+  );
   if (!g.ok) throw new Error(g.error.message);
   for (const f of g.value.files) {
     mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
@@ -59,7 +63,11 @@ describe('bundle export reads what each file holds (CLI, real process)', () => {
     const r = await cli(['bundle', 'export', dir, '--out', out, '--passphrase-env', 'BP', '--json'], { env: { BP: PASS } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { manifest: { platform: string; files: { path: string; secret: boolean; encrypted?: unknown }[] }; secretFiles: { path: string; because: string[] }[]; platformFrom: string };
+    const report = JSON.parse(r.stdout) as {
+      manifest: { platform: string; files: { path: string; secret: boolean; encrypted?: unknown }[] };
+      secretFiles: { path: string; because: string[] }[];
+      platformFrom: string;
+    };
     const go = report.manifest.files.find((f) => f.path === 'go')!;
     expect(go.secret).toBe(true);
     expect(go.encrypted).toBeTruthy();
@@ -133,11 +141,23 @@ describe('bundle:export of a folder (real handler)', () => {
     const { call } = app();
     const dir = buildkiteFolder();
     const out = path.join(tmp(), 'b.zip');
-    const r = await call('bundle:export', { jobId: 'j1', source: { kind: 'folder', dir, platform: null, variant: null }, out, includePrivateKey: false, passphrase: PASS });
+    const r = await call('bundle:export', {
+      jobId: 'j1',
+      source: { kind: 'folder', dir, platform: null, variant: null },
+      out,
+      includePrivateKey: false,
+      passphrase: PASS,
+    });
     expect(r.manifest.files.map((f) => f.path)).not.toContain('ssh/deploy');
     expect(r.left).toContain('ssh/deploy');
     expect(rawHas(readFileSync(out), 'PRIVATE KEY')).toBe(false);
-    const withKey = await call('bundle:export', { jobId: 'j2', source: { kind: 'folder', dir, platform: null, variant: null }, out: path.join(tmp(), 'k.zip'), includePrivateKey: true, passphrase: PASS });
+    const withKey = await call('bundle:export', {
+      jobId: 'j2',
+      source: { kind: 'folder', dir, platform: null, variant: null },
+      out: path.join(tmp(), 'k.zip'),
+      includePrivateKey: true,
+      passphrase: PASS,
+    });
     expect(withKey.manifest.files.find((f) => f.path === 'ssh/deploy')).toMatchObject({ secret: true });
   });
 
@@ -145,7 +165,13 @@ describe('bundle:export of a folder (real handler)', () => {
     const { call } = app();
     const dir = buildkiteFolder();
     const out = path.join(tmp(), 'b.zip');
-    const r = await call('bundle:export', { jobId: 'j3', source: { kind: 'folder', dir, platform: null, variant: null }, out, includePrivateKey: false, passphrase: PASS });
+    const r = await call('bundle:export', {
+      jobId: 'j3',
+      source: { kind: 'folder', dir, platform: null, variant: null },
+      out,
+      includePrivateKey: false,
+      passphrase: PASS,
+    });
     expect(r.manifest.platform).toBe('buildkite');
     const readme = new TextDecoder().decode(unzipSync(readFileSync(out))['README.md']);
     expect(readme).toMatch(/Buildkite/);
@@ -158,7 +184,12 @@ describe('bundle:export of a folder (real handler)', () => {
     vault.put('token', BK_TOKEN, { platform: 'buildkite' });
     const dir = tmp();
     writeFileSync(path.join(dir, 'handover.txt'), `the agent token is ${BK_TOKEN}\n`, { mode: 0o644 });
-    const r = await call('bundle:export', { jobId: 'j4', source: { kind: 'folder', dir, platform: 'buildkite', variant: null }, out: path.join(tmp(), 'v.zip'), passphrase: PASS });
+    const r = await call('bundle:export', {
+      jobId: 'j4',
+      source: { kind: 'folder', dir, platform: 'buildkite', variant: null },
+      out: path.join(tmp(), 'v.zip'),
+      passphrase: PASS,
+    });
     expect(r.secretFiles).toEqual([{ path: 'handover.txt', because: ['a token the app holds'] }]);
     expect(r.manifest.files.find((f) => f.path === 'handover.txt')!.encrypted).toBeTruthy();
   });

@@ -42,7 +42,7 @@ describe('visible / terminalSafe', () => {
   it('shows every control character of a field, line breaks included', () => {
     expect(visible('a\nb\rc\u001b\u0085\u202ed')).toBe('a\\u000ab\\u000dc\\u001b\\u0085\\u202ed');
   });
-  it('keeps the output\'s own newlines and tabs', () => {
+  it("keeps the output's own newlines and tabs", () => {
     expect(terminalSafe('ok\tyes\nnext\u001b[31m')).toBe('ok\tyes\nnext\\u001b[31m');
   });
 });

@@ -23,7 +23,11 @@ describe('atomic writes under SIGKILL', () => {
     let killedMidWrite = 0;
     for (let i = 0; i < KILLS; i++) {
       // One process (tsx as a loader, not its CLI, which would fork a grandchild SIGKILL misses).
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/support/atomic-writer-child.ts'), target, String(a.length), String(b.length)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(root, 'test/support/atomic-writer-child.ts'), target, String(a.length), String(b.length)],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += String(d)));
       const exited = new Promise<number | null>((r) => child.once('exit', r));

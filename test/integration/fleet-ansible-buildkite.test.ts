@@ -82,7 +82,14 @@ describe('Buildkite fleet as an Ansible project: site.yml, rotate.yml (checked f
     expect(registrations).toContainEqual({ name, token: t });
   };
   const play = (playbook: string, extra: string[] = []): Promise<PlaybookRun> =>
-    runPlaybook({ project, playbook, knownHosts, privateKey: ctlKey, vaultPasswordFile: passFile, extra: ['-e', JSON.stringify({ agent_binary: STANDIN, agent_serial: [3], agent_verify_timeout: 30 }), ...extra] });
+    runPlaybook({
+      project,
+      playbook,
+      knownHosts,
+      privateKey: ctlKey,
+      vaultPasswordFile: passFile,
+      extra: ['-e', JSON.stringify({ agent_binary: STANDIN, agent_serial: [3], agent_verify_timeout: 30 }), ...extra],
+    });
   const cfgFor = (h: Host, t: string): string => {
     const vars = parseYaml(readFileSync(path.join(project, 'host_vars', `${h.name}.yml`), 'utf8')) as { agent_answers: BuildkiteAnswers };
     const generated = buildkite.generate!(rootedAnswers(vars.agent_answers, h.root), { kind: 'token', token: t }, 'cfg');
@@ -112,7 +119,9 @@ describe('Buildkite fleet as an Ansible project: site.yml, rotate.yml (checked f
         if (!accepted.has(t)) return void res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"message":"Unauthorized"}');
         const { name } = JSON.parse(body) as { name: string };
         registrations.push({ name, token: t });
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id: randomBytes(8).toString('hex'), name, access_token: `bkaa_${randomBytes(8).toString('hex')}` }));
+        res
+          .writeHead(200, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ id: randomBytes(8).toString('hex'), name, access_token: `bkaa_${randomBytes(8).toString('hex')}` }));
       });
     });
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
@@ -133,7 +142,10 @@ describe('Buildkite fleet as an Ansible project: site.yml, rotate.yml (checked f
     passFile = path.join(dir, 'vault-pass');
     writeFileSync(passFile, `${VAULT_PASSWORD}\n`, { mode: 0o600 });
     project = path.join(dir, 'project');
-    const csv = ['name,ansible_host,ansible_port,ansible_user,install_root', ...hosts.map((h) => `${h.name},127.0.0.1,${h.sshd.port},${h.sshd.user},${h.root}`)].join('\n');
+    const csv = [
+      'name,ansible_host,ansible_port,ansible_user,install_root',
+      ...hosts.map((h) => `${h.name},127.0.0.1,${h.sshd.port},${h.sshd.user},${h.root}`),
+    ].join('\n');
     const exported = await exportAnsibleFleet({
       platform: buildkite,
       draft: { platform: 'buildkite', variant: 'cfg', step: 'export', answers: { endpoint, tags: { queue: 'fleet' } } },
@@ -162,7 +174,7 @@ describe('Buildkite fleet as an Ansible project: site.yml, rotate.yml (checked f
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('site.yml installs the generator\'s cfg byte for byte, starts the agent, verify passes, and a second run changes nothing', async () => {
+  it("site.yml installs the generator's cfg byte for byte, starts the agent, verify passes, and a second run changes nothing", async () => {
     const first = await play('site.yml');
     expect(first.code, first.output).toBe(0);
     for (const h of hosts) {
@@ -177,7 +189,7 @@ describe('Buildkite fleet as an Ansible project: site.yml, rotate.yml (checked f
     for (const h of hosts) expect(again.recap[h.name], again.output).toMatchObject({ changed: 0, failed: 0 });
   }, 300_000);
 
-  it('rotate.yml: previewed with --check --diff (nothing changes, no token shown), then writes the generator\'s line, keeps a backup, re-registers with the new token, and a second run changes nothing; the token is only ever in the project vaulted', async () => {
+  it("rotate.yml: previewed with --check --diff (nothing changes, no token shown), then writes the generator's line, keeps a backup, re-registers with the new token, and a second run changes nothing; the token is only ever in the project vaulted", async () => {
     // The admin's vault file, made with the real ansible-vault as the project README says.
     const tokenFile = path.join(project, ROTATE_TOKEN_FILE);
     writeFileSync(tokenFile, `agent_new_token: "${newToken}"\n`, { mode: 0o600 });
@@ -222,7 +234,7 @@ describe('Buildkite fleet as an Ansible project: site.yml, rotate.yml (checked f
     for (const h of hosts) expect(again.recap[h.name], again.output).toMatchObject({ changed: 0, failed: 0 });
   }, 300_000);
 
-  it('rotate.yml to a token the Agent API refuses fails verify at the hop, even when the restarted agent is slow to write its first line: the previous run\'s lines do not count', async () => {
+  it("rotate.yml to a token the Agent API refuses fails verify at the hop, even when the restarted agent is slow to write its first line: the previous run's lines do not count", async () => {
     // The agent binary here waits 3 s before the stand-in writes its first line: until then the
     // log ends with the previous run's "registered … connected" lines, which verify used to pass on.
     const slow = path.join(dir, 'slow-agent');

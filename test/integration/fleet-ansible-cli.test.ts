@@ -18,16 +18,43 @@ describe('fleet export --format ansible (CLI)', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'ao-fleet-cli-'));
-    writeFileSync(path.join(dir, 'answers.json'), JSON.stringify({ server: 'tunnel.example.com', user: 'acme', services: [{ name: 'jira', url: 'https://jira.internal', remotePort: 5000 }] }));
+    writeFileSync(
+      path.join(dir, 'answers.json'),
+      JSON.stringify({ server: 'tunnel.example.com', user: 'acme', services: [{ name: 'jira', url: 'https://jira.internal', remotePort: 5000 }] }),
+    );
     writeFileSync(path.join(dir, 'known_hosts'), KNOWN);
     writeFileSync(
       path.join(dir, 'hosts.csv'),
-      ['name,ansible_host,ansible_port,ansible_user,services', 'edge-1,10.0.0.1,2201,ops,', 'edge-2,10.0.0.2,,,"[{""name"":""wiki"",""url"":""http://wiki.internal:8090"",""remotePort"":5001}]"'].join('\n') + '\n',
+      [
+        'name,ansible_host,ansible_port,ansible_user,services',
+        'edge-1,10.0.0.1,2201,ops,',
+        'edge-2,10.0.0.2,,,"[{""name"":""wiki"",""url"":""http://wiki.internal:8090"",""remotePort"":5001}]"',
+      ].join('\n') + '\n',
     );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const args = (out: string, csv = 'hosts.csv'): string[] => ['fleet', 'export', '--format', 'ansible', '--platform', 'armorcode', '--csv', csv, '--answers', 'answers.json', '--known-hosts', 'known_hosts', '--vault-password-env', 'FLEET_VAULT', '--install-root', '/opt/fleet', '--out', out, '--json'];
+  const args = (out: string, csv = 'hosts.csv'): string[] => [
+    'fleet',
+    'export',
+    '--format',
+    'ansible',
+    '--platform',
+    'armorcode',
+    '--csv',
+    csv,
+    '--answers',
+    'answers.json',
+    '--known-hosts',
+    'known_hosts',
+    '--vault-password-env',
+    'FLEET_VAULT',
+    '--install-root',
+    '/opt/fleet',
+    '--out',
+    out,
+    '--json',
+  ];
 
   it('writes a project whose inventory, host vars and playbooks the real Ansible tools accept', async () => {
     const r = await runCliProcess(args('project'), { cwd: dir, env: { FLEET_VAULT: 'correct horse battery' }, timeoutMs: 120_000 });
@@ -38,10 +65,19 @@ describe('fleet export --format ansible (CLI)', () => {
     const project = path.join(dir, 'project');
     const env = { ...process.env, ANSIBLE_CONFIG: path.join(project, 'ansible.cfg') };
     const { stdout: inv } = await run('ansible-inventory', ['--list'], { cwd: project, env });
-    const list = JSON.parse(inv) as { _meta: { hostvars: Record<string, Record<string, unknown>> }; armorcode_supervisord: { hosts: string[] }; armorcode: { children: string[] } };
+    const list = JSON.parse(inv) as {
+      _meta: { hostvars: Record<string, Record<string, unknown>> };
+      armorcode_supervisord: { hosts: string[] };
+      armorcode: { children: string[] };
+    };
     expect(list.armorcode.children).toContain('armorcode_supervisord');
     expect(list.armorcode_supervisord.hosts.sort()).toEqual(['edge-1', 'edge-2']);
-    expect(list._meta.hostvars['edge-1']).toMatchObject({ ansible_host: '10.0.0.1', ansible_port: 2201, ansible_user: 'ops', agent_install_root: '/opt/fleet' });
+    expect(list._meta.hostvars['edge-1']).toMatchObject({
+      ansible_host: '10.0.0.1',
+      ansible_port: 2201,
+      ansible_user: 'ops',
+      agent_install_root: '/opt/fleet',
+    });
     expect((list._meta.hostvars['edge-2']!.agent_answers as { services: { name: string }[] }).services[0]!.name).toBe('wiki');
     for (const playbook of ['site.yml', 'verify.yml', 'remove.yml']) {
       const check = spawnSync('ansible-playbook', ['--syntax-check', playbook], { cwd: project, env, encoding: 'utf8' });
@@ -49,15 +85,22 @@ describe('fleet export --format ansible (CLI)', () => {
     }
     expect(readFileSync(path.join(project, 'host_files/edge-2/supervisord.conf'), 'utf8')).toContain('/opt/fleet/etc/armorcode/private-key.pem');
     expect(readFileSync(path.join(project, 'public-keys.csv'), 'utf8')).toMatch(/^name,host,fingerprint,public key\nedge-1,10\.0\.0\.1,SHA256:/);
-    const all = readdirSync(project, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => readFileSync(path.join(e.parentPath, e.name), 'latin1')).join('\n');
+    const all = readdirSync(project, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => readFileSync(path.join(e.parentPath, e.name), 'latin1'))
+      .join('\n');
     expect(all).not.toContain('correct horse battery');
     expect(all).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
   }, 180_000);
 
-  it('passes ansible-lint when Debian\'s ansible-lint is installed', async (ctx) => {
+  it("passes ansible-lint when Debian's ansible-lint is installed", async (ctx) => {
     if (spawnSync('ansible-lint', ['--version']).status !== 0) return ctx.skip('ansible-lint is not installed (apt-get install ansible-lint)');
     const project = path.join(dir, 'project');
-    const lint = spawnSync('ansible-lint', ['--offline', '-p', 'site.yml', 'verify.yml', 'remove.yml'], { cwd: project, encoding: 'utf8', env: { ...process.env, ANSIBLE_CONFIG: path.join(project, 'ansible.cfg') } });
+    const lint = spawnSync('ansible-lint', ['--offline', '-p', 'site.yml', 'verify.yml', 'remove.yml'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, ANSIBLE_CONFIG: path.join(project, 'ansible.cfg') },
+    });
     expect(lint.status, lint.stdout + lint.stderr).toBe(0);
   }, 180_000);
 
@@ -66,7 +109,25 @@ describe('fleet export --format ansible (CLI)', () => {
     writeFileSync(path.join(dir, 'bk.json'), JSON.stringify({ tags: 'queue=fleet' }));
     writeFileSync(path.join(dir, 'bk.csv'), 'name,ansible_host,ansible_port\nbk-1,10.0.0.1,2201\n');
     const r = await runCliProcess(
-      ['fleet', 'export', '--format', 'ansible', '--platform', 'buildkite', '--csv', 'bk.csv', '--answers', 'bk.json', '--token-env', 'BK_TOKEN', '--vault-password-env', 'FLEET_VAULT', '--out', 'bk-project', '--json'],
+      [
+        'fleet',
+        'export',
+        '--format',
+        'ansible',
+        '--platform',
+        'buildkite',
+        '--csv',
+        'bk.csv',
+        '--answers',
+        'bk.json',
+        '--token-env',
+        'BK_TOKEN',
+        '--vault-password-env',
+        'FLEET_VAULT',
+        '--out',
+        'bk-project',
+        '--json',
+      ],
       { cwd: dir, env: { FLEET_VAULT: 'correct horse battery', BK_TOKEN: token }, timeoutMs: 120_000 },
     );
     expect(r.stderr).toBe('');
@@ -79,7 +140,10 @@ describe('fleet export --format ansible (CLI)', () => {
       expect(check.status, check.stderr + check.stdout).toBe(0);
     }
     expect(readFileSync(path.join(project, 'README.md'), 'utf8')).toMatch(/rotate\.yml -e @rotate-token\.yml --ask-vault-pass --check --diff/);
-    const all = readdirSync(project, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => readFileSync(path.join(e.parentPath, e.name), 'latin1')).join('\n');
+    const all = readdirSync(project, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => readFileSync(path.join(e.parentPath, e.name), 'latin1'))
+      .join('\n');
     expect(all).not.toContain(token);
     expect(readFileSync(path.join(project, 'host_files/bk-1/buildkite-agent.cfg'), 'utf8')).toMatch(/^\$ANSIBLE_VAULT;1\.2;AES256;fleet\n/);
     if (spawnSync('ansible-lint', ['--version']).status !== 0) return;

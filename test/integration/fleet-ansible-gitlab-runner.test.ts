@@ -79,7 +79,14 @@ describe('GitLab Runner fleet as an Ansible project: site.yml, rotate.yml (check
   const verified: string[] = [];
 
   const play = (playbook: string, extra: string[] = []): Promise<PlaybookRun> =>
-    runPlaybook({ project, playbook, knownHosts, privateKey: ctlKey, vaultPasswordFile: passFile, extra: ['-e', JSON.stringify({ agent_binary: STANDIN, agent_serial: [3], agent_verify_timeout: 30 }), ...extra] });
+    runPlaybook({
+      project,
+      playbook,
+      knownHosts,
+      privateKey: ctlKey,
+      vaultPasswordFile: passFile,
+      extra: ['-e', JSON.stringify({ agent_binary: STANDIN, agent_serial: [3], agent_verify_timeout: 30 }), ...extra],
+    });
   const tomlFor = (h: Host, t: string): string => {
     const vars = parseYaml(readFileSync(path.join(project, 'host_vars', `${h.name}.yml`), 'utf8')) as { agent_answers: GitlabRunnerAnswers };
     const generated = gitlab.generate!(rootedRunnerAnswers(vars.agent_answers, h.root), { kind: 'token', token: t }, 'package');
@@ -130,7 +137,10 @@ describe('GitLab Runner fleet as an Ansible project: site.yml, rotate.yml (check
     passFile = path.join(dir, 'vault-pass');
     writeFileSync(passFile, `${VAULT_PASSWORD}\n`, { mode: 0o600 });
     project = path.join(dir, 'project');
-    const csv = ['name,ansible_host,ansible_port,ansible_user,install_root', ...hosts.map((h) => `${h.name},127.0.0.1,${h.sshd.port},${h.sshd.user},${h.root}`)].join('\n');
+    const csv = [
+      'name,ansible_host,ansible_port,ansible_user,install_root',
+      ...hosts.map((h) => `${h.name},127.0.0.1,${h.sshd.port},${h.sshd.user},${h.root}`),
+    ].join('\n');
     const exported = await exportAnsibleFleet({
       platform: gitlab,
       draft: { platform: 'gitlab-runner', variant: 'package', step: 'export', answers: { url, executor: 'shell' } },
@@ -159,7 +169,7 @@ describe('GitLab Runner fleet as an Ansible project: site.yml, rotate.yml (check
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('site.yml installs the generator\'s config.toml byte for byte, starts the runner, verify passes (started, then GitLab accepted the token), and a second run changes nothing', async () => {
+  it("site.yml installs the generator's config.toml byte for byte, starts the runner, verify passes (started, then GitLab accepted the token), and a second run changes nothing", async () => {
     const first = await play('site.yml');
     expect(first.code, first.output).toBe(0);
     for (const h of hosts) {
@@ -167,7 +177,9 @@ describe('GitLab Runner fleet as an Ansible project: site.yml, rotate.yml (check
       const cfg = path.join(h.root, CFG);
       expect(readFileSync(cfg, 'utf8')).toBe(tomlFor(h, oldToken));
       expect(statSync(cfg).mode & 0o777).toBe(0o600);
-      expect(readFileSync(path.join(h.root, 'var/log/gitlab-runner/runner.log'), 'utf8')).toMatch(/Configuration loaded[^\n]*\n[^]*Verifying runner\.\.\. is valid/);
+      expect(readFileSync(path.join(h.root, 'var/log/gitlab-runner/runner.log'), 'utf8')).toMatch(
+        /Configuration loaded[^\n]*\n[^]*Verifying runner\.\.\. is valid/,
+      );
     }
     expect(first.output).toMatch(/registered: GitLab accepted the runner token/);
     expect(verified.filter((t) => t === oldToken)).toHaveLength(3);
@@ -176,7 +188,7 @@ describe('GitLab Runner fleet as an Ansible project: site.yml, rotate.yml (check
     for (const h of hosts) expect(again.recap[h.name], again.output).toMatchObject({ changed: 0, failed: 0 });
   }, 300_000);
 
-  it('rotate.yml: previewed with --check --diff (nothing changes, no token shown), then writes the generator\'s line, keeps a backup, the runner reloads (SIGHUP) and GitLab accepts the new token, and a second run changes nothing; the token is only ever in the project vaulted', async () => {
+  it("rotate.yml: previewed with --check --diff (nothing changes, no token shown), then writes the generator's line, keeps a backup, the runner reloads (SIGHUP) and GitLab accepts the new token, and a second run changes nothing; the token is only ever in the project vaulted", async () => {
     const tokenFile = path.join(project, ROTATE_TOKEN_FILE);
     writeFileSync(tokenFile, `agent_new_token: "${newToken}"\n`, { mode: 0o600 });
     await run('ansible-vault', ['encrypt', '--vault-id', `fleet@${passFile}`, tokenFile]);

@@ -89,7 +89,13 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
   const play = (playbook: string, extra: string[] = [], kh = knownHosts): Promise<PlaybookRun> =>
     runPlaybook({ project, playbook, knownHosts: kh, privateKey: ctlKey, vaultPasswordFile: passFile, extra });
   const authorize = (names: string[]): void =>
-    writeFileSync(path.join(server.dir, 'authorized_keys'), agentKeys.filter((k) => names.includes(k.name)).map((k) => k.publicKey).join('\n') + '\n');
+    writeFileSync(
+      path.join(server.dir, 'authorized_keys'),
+      agentKeys
+        .filter((k) => names.includes(k.name))
+        .map((k) => k.publicKey)
+        .join('\n') + '\n',
+    );
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ao-ansible-'));
@@ -114,7 +120,10 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
 
     const csv = [
       'name,ansible_host,ansible_port,ansible_user,install_root,services',
-      ...hosts.map((h) => `${h.name},127.0.0.1,${h.sshd.port},${h.sshd.user},${h.root},"${JSON.stringify([{ name: 'web', url: `http://127.0.0.1:${h.service.port}`, remotePort: h.remotePort }]).replace(/"/g, '""')}"`),
+      ...hosts.map(
+        (h) =>
+          `${h.name},127.0.0.1,${h.sshd.port},${h.sshd.user},${h.root},"${JSON.stringify([{ name: 'web', url: `http://127.0.0.1:${h.service.port}`, remotePort: h.remotePort }]).replace(/"/g, '""')}"`,
+      ),
     ].join('\n');
     project = path.join(dir, 'project');
     const exported = await exportAnsibleFleet({
@@ -153,7 +162,7 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
   // All three hosts in one batch where the roll is not what is tested (the machine is small).
   const together = ['-e', '{"agent_serial": [3]}'];
 
-  it('site.yml previews with --check --diff, then installs and starts the tunnel on every host, verify passes, and each forwarded port reaches that host\'s service', async () => {
+  it("site.yml previews with --check --diff, then installs and starts the tunnel on every host, verify passes, and each forwarded port reaches that host's service", async () => {
     // The README's preview: --check --diff changes nothing on the hosts and shows no secret.
     const preview = await play('site.yml', ['--check', '--diff', ...together]);
     expect(preview.code, preview.output).toBe(0);
@@ -188,7 +197,9 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
   }, 300_000);
 
   it('remove.yml stops the tunnels and moves aside (not deletes) what the install owns: each host is as it was, and the installed files are all in the aside folder', async () => {
-    const installed = Object.fromEntries(hosts.map((h) => [h.name, Object.fromEntries(Object.entries(tree(h.root)).filter(([k]) => k.startsWith('etc/armorcode/')))]));
+    const installed = Object.fromEntries(
+      hosts.map((h) => [h.name, Object.fromEntries(Object.entries(tree(h.root)).filter(([k]) => k.startsWith('etc/armorcode/')))]),
+    );
     const removed = await play('remove.yml', together);
     expect(removed.code, removed.output).toBe(0);
     for (const h of hosts) {
@@ -235,7 +246,11 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
       // Nothing reached the hosts that failed.
       expect(tree(badKey.root)).toEqual(badKeyBefore);
     } finally {
-      const restarted = await startSshd({ authorizedKeys: [readFileSync(`${ctlKey}.pub`, 'utf8').trim()], extraConfig: ['Subsystem sftp internal-sftp'], port: downPort });
+      const restarted = await startSshd({
+        authorizedKeys: [readFileSync(`${ctlKey}.pub`, 'utf8').trim()],
+        extraConfig: ['Subsystem sftp internal-sftp'],
+        port: downPort,
+      });
       down.sshd = restarted;
       writeFileSync(knownHosts, hosts.map((h) => h.sshd.knownHostsLine).join('\n') + '\n');
     }
@@ -253,7 +268,9 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
       expect(r.code).not.toBe(0);
       expect(r.recap[canary.name]!.failed).toBe(1);
       // The refused key is named at its hop, whether or not supervisord saw the process stay up yet.
-      expect(r.output).toMatch(/hop registered \(Registered with the server\) failed: .*The server refuses the key.*\[log: [^\]]*Permission denied \(publickey/);
+      expect(r.output).toMatch(
+        /hop registered \(Registered with the server\) failed: .*The server refuses the key.*\[log: [^\]]*Permission denied \(publickey/,
+      );
       expect(r.output).toMatch(/NO MORE HOSTS LEFT/);
       for (const h of rest) {
         expect(r.recap[h.name]).toBeUndefined();
@@ -289,7 +306,13 @@ describe('fleet export --format ansible, run by ansible-playbook against three l
       writeFileSync(plain, key, { mode: 0o600 });
       chmodSync(plain, 0o600);
       const { stdout: pub } = await run('ssh-keygen', ['-y', '-f', plain]);
-      expect(agentKeys.find((k) => k.name === h.name)!.publicKey.split(' ').slice(0, 2).join(' ')).toBe(pub.trim().split(' ').slice(0, 2).join(' '));
+      expect(
+        agentKeys
+          .find((k) => k.name === h.name)!
+          .publicKey.split(' ')
+          .slice(0, 2)
+          .join(' '),
+      ).toBe(pub.trim().split(' ').slice(0, 2).join(' '));
       // No line of the key's body appears anywhere in the project.
       for (const line of key.split('\n').filter((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l))) expect(bytes).not.toContain(line);
       rmSync(plain);

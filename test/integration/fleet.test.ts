@@ -108,7 +108,14 @@ describe('runFleet', () => {
       knownHosts,
     };
     const outDir = tmp();
-    const options = { platform: armorcode, draft: acDraft, csv: 'name,host\nac-01,build01\nac-02,build02\n', outDir, credential: 'per-agent' as const, appVersion: 't' };
+    const options = {
+      platform: armorcode,
+      draft: acDraft,
+      csv: 'name,host\nac-01,build01\nac-02,build02\n',
+      outDir,
+      credential: 'per-agent' as const,
+      appVersion: 't',
+    };
     const refused = await runFleet(options);
     expect(refused.ok === false && refused.error).toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('passphrase') });
     expect(readdirSync(outDir)).toEqual([]);
@@ -118,7 +125,10 @@ describe('runFleet', () => {
     expect(r.value.created).toBe(2);
     expect(r.value.publicKeys).toBe(path.join(outDir, 'public-keys.csv'));
     const listed = parseCsv<Record<string, string>>(readFileSync(r.value.publicKeys!, 'utf8'), { columns: true });
-    expect(listed.map((l) => [l.name, l.host])).toEqual([['ac-01', 'build01'], ['ac-02', 'build02']]);
+    expect(listed.map((l) => [l.name, l.host])).toEqual([
+      ['ac-01', 'build01'],
+      ['ac-02', 'build02'],
+    ]);
     expect(new Set(listed.map((l) => l.fingerprint)).size).toBe(2);
 
     for (const [i, name] of ['ac-01', 'ac-02'].entries()) {
@@ -128,7 +138,11 @@ describe('runFleet', () => {
       const to = path.join(tmp(), name);
       const imported = await importBundle(new Uint8Array(readFileSync(zip)), to, { passphrase: 'fleet passphrase' });
       if (!imported.ok) throw new Error(imported.error.message);
-      const derived = execFileSync('ssh-keygen', ['-y', '-f', path.join(to, 'private-key.pem')], { encoding: 'utf8' }).trim().split(' ').slice(0, 2).join(' ');
+      const derived = execFileSync('ssh-keygen', ['-y', '-f', path.join(to, 'private-key.pem')], { encoding: 'utf8' })
+        .trim()
+        .split(' ')
+        .slice(0, 2)
+        .join(' ');
       expect(readFileSync(path.join(to, 'public-key.pem'), 'utf8').trim().split(' ').slice(0, 2).join(' ')).toBe(derived);
       const fingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(to, 'public-key.pem')], { encoding: 'utf8' }).split(' ')[1];
       expect(listed[i]!.fingerprint).toBe(fingerprint);
@@ -213,7 +227,12 @@ describe('bundle channels through the dispatch', () => {
     // "The private key" unchecked is honoured for a folder too (issue 11 item 2): the key is left out, and said so.
     expect(r.value!.manifest.files.map((f) => f.path)).not.toContain('id_ed25519');
     expect(r.value!.left).toContain('id_ed25519');
-    const withKey = await call<{ manifest: { files: { path: string; secret: boolean }[] } }>('bundle:export', { jobId: 'e2k', source: { kind: 'folder', dir }, out: path.join(tmp(), 'k.zip'), includePrivateKey: true });
+    const withKey = await call<{ manifest: { files: { path: string; secret: boolean }[] } }>('bundle:export', {
+      jobId: 'e2k',
+      source: { kind: 'folder', dir },
+      out: path.join(tmp(), 'k.zip'),
+      includePrivateKey: true,
+    });
     expect(withKey.value!.manifest.files).toContainEqual(expect.objectContaining({ path: 'id_ed25519', secret: true }));
     const rel = await call('bundle:export', { jobId: 'e3', source: { kind: 'folder', dir: 'relative/dir' }, out });
     expect(rel.error?.message).toMatch(/not an absolute path/);
@@ -224,16 +243,42 @@ describe('bundle channels through the dispatch', () => {
     const { vault, call } = app();
     const id = vault.put('token', TOKEN, { platform: 'bamboo-remote' });
     const dir = tmp();
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(dir, 'ca.key'), '-out', path.join(dir, 'ca.pem'), '-days', '5', '-subj', '/CN=Corp Root CA'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        path.join(dir, 'ca.key'),
+        '-out',
+        path.join(dir, 'ca.pem'),
+        '-days',
+        '5',
+        '-subj',
+        '/CN=Corp Root CA',
+      ],
+      { stdio: 'ignore' },
+    );
     const ca = readFileSync(path.join(dir, 'ca.pem'), 'utf8');
     const out = path.join(tmp(), 'agent.zip');
-    const exported = await call<{ manifest: { files: { path: string; secret: boolean; mode: number }[] } }>('bundle:export', { jobId: 'ca1', source: { kind: 'draft', draft: { ...draft(id), trustedCa: ca } }, out });
+    const exported = await call<{ manifest: { files: { path: string; secret: boolean; mode: number }[] } }>('bundle:export', {
+      jobId: 'ca1',
+      source: { kind: 'draft', draft: { ...draft(id), trustedCa: ca } },
+      out,
+    });
     expect(exported.value!.manifest.files).toContainEqual(expect.objectContaining({ path: 'company-ca.pem', secret: false, mode: 0o644 }));
     const unpacked = tmp();
     execFileSync('unzip', ['-q', '-d', unpacked, out]);
     // The certificate itself, unchanged: openssl reads it and it is the same one.
     expect(readFileSync(path.join(unpacked, 'company-ca.pem'), 'utf8')).toBe(ca);
-    expect(execFileSync('openssl', ['x509', '-in', path.join(unpacked, 'company-ca.pem'), '-noout', '-subject'], { encoding: 'utf8' })).toContain('CN = Corp Root CA');
+    expect(execFileSync('openssl', ['x509', '-in', path.join(unpacked, 'company-ca.pem'), '-noout', '-subject'], { encoding: 'utf8' })).toContain(
+      'CN = Corp Root CA',
+    );
     const readme = readFileSync(path.join(unpacked, 'README.md'), 'utf8');
     expect(readme).toContain('sudo cp company-ca.pem /usr/local/share/ca-certificates/company-ca.crt && sudo update-ca-certificates');
     expect(readme).toContain('Import-Certificate -FilePath .\\company-ca.pem -CertStoreLocation Cert:\\LocalMachine\\Root');
@@ -242,11 +287,22 @@ describe('bundle channels through the dispatch', () => {
     expect(readme.indexOf('Trust the company CA')).toBeLessThan(readme.indexOf('Create the service user and the agent home'));
 
     const outDir = tmp();
-    const fleet = await runFleet({ platform: bamboo, draft: { ...draft(), trustedCa: ca }, csv: 'name\nsolo\n', outDir, credential: { kind: 'token', token: TOKEN }, appVersion: 't' });
+    const fleet = await runFleet({
+      platform: bamboo,
+      draft: { ...draft(), trustedCa: ca },
+      csv: 'name\nsolo\n',
+      outDir,
+      credential: { kind: 'token', token: TOKEN },
+      appVersion: 't',
+    });
     expect(fleet.ok).toBe(true);
     expect(manifestOf(path.join(outDir, 'solo.zip')).files.map((f) => f.path)).toContain('company-ca.pem');
 
-    const without = await call<{ manifest: { files: { path: string }[] } }>('bundle:export', { jobId: 'ca2', source: { kind: 'draft', draft: draft(id) }, out: path.join(tmp(), 'plain.zip') });
+    const without = await call<{ manifest: { files: { path: string }[] } }>('bundle:export', {
+      jobId: 'ca2',
+      source: { kind: 'draft', draft: draft(id) },
+      out: path.join(tmp(), 'plain.zip'),
+    });
     expect(without.value!.manifest.files.map((f) => f.path)).not.toContain('company-ca.pem');
   });
 
@@ -279,7 +335,10 @@ describe('bundle channels through the dispatch', () => {
     const r = await call<{ diagnoses: { platform: string; failure: { id: string; action?: unknown } }[] }>('diagnose:run', { text: log });
     expect(r.value!.diagnoses[0]).toMatchObject({
       platform: 'bamboo-remote',
-      failure: { id: 'bamboo-security-token-missing', action: { kind: 'rotate-token', platform: 'bamboo-remote', label: 'Fix wrapper.conf (put the security token in)' } },
+      failure: {
+        id: 'bamboo-security-token-missing',
+        action: { kind: 'rotate-token', platform: 'bamboo-remote', label: 'Fix wrapper.conf (put the security token in)' },
+      },
     });
     // The selected platform is tried first; when it recognises nothing, the others are (issue 12 item 12).
     const selected = await call<{ diagnoses: { platform: string }[] }>('diagnose:run', { text: log, platform: 'buildkite' });

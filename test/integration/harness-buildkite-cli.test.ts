@@ -26,7 +26,10 @@ async function cli(argv: string[], env: Record<string, string> = {}, stdin = '')
   return { code, stdout, stderr };
 }
 
-writeFileSync(path.join(root, 'harness.json'), JSON.stringify({ accountId: 'acc_1', managerEndpoint: 'https://app.harness.io', delegateName: 'd1', imageTag: '26.02.88404' }));
+writeFileSync(
+  path.join(root, 'harness.json'),
+  JSON.stringify({ accountId: 'acc_1', managerEndpoint: 'https://app.harness.io', delegateName: 'd1', imageTag: '26.02.88404' }),
+);
 writeFileSync(path.join(root, 'buildkite.json'), JSON.stringify({ name: '%hostname-%spawn', tags: { queue: 'default', os: 'linux' } }));
 
 /** What each written file must read back as. */
@@ -34,10 +37,17 @@ const READS: Record<string, (dir: string) => void> = {
   'harness kubernetes': (d) => {
     const text = readFileSync(path.join(d, 'harness-delegate.yaml'), 'utf8');
     expect(yamllint(text)).toBe('');
-    expect(parseAllDocuments(text).filter((x) => x.get('kind') === 'Secret').map((x) => x.toJS().data)).toEqual([{ DELEGATE_TOKEN: HARNESS_TOKEN }, { UPGRADER_TOKEN: HARNESS_TOKEN }]);
+    expect(
+      parseAllDocuments(text)
+        .filter((x) => x.get('kind') === 'Secret')
+        .map((x) => x.toJS().data),
+    ).toEqual([{ DELEGATE_TOKEN: HARNESS_TOKEN }, { UPGRADER_TOKEN: HARNESS_TOKEN }]);
   },
   'harness helm': (d) => {
-    expect(parse(readFileSync(path.join(d, 'harness-delegate-values.yaml'), 'utf8'))).toMatchObject({ existingDelegateToken: expect.any(String), upgrader: { existingUpgraderToken: expect.any(String) } });
+    expect(parse(readFileSync(path.join(d, 'harness-delegate-values.yaml'), 'utf8'))).toMatchObject({
+      existingDelegateToken: expect.any(String),
+      upgrader: { existingUpgraderToken: expect.any(String) },
+    });
     const secrets = parseAllDocuments(readFileSync(path.join(d, 'harness-delegate-secrets.yaml'), 'utf8')).map((x) => x.toJS().stringData);
     expect(secrets).toEqual([{ DELEGATE_TOKEN: HARNESS_TOKEN }, { UPGRADER_TOKEN: HARNESS_TOKEN }]);
   },
@@ -50,7 +60,11 @@ const READS: Record<string, (dir: string) => void> = {
     expect(dockerEnvFile(readFileSync(path.join(d, 'delegate.env'), 'utf8')).DELEGATE_TOKEN).toBe(HARNESS_TOKEN);
     expect(statSync(path.join(d, 'delegate.env')).mode & 0o777).toBe(0o600);
   },
-  'harness ecs': (d) => expect(JSON.parse(readFileSync(path.join(d, 'harness-delegate-task-spec.json'), 'utf8')).containerDefinitions[0].environment).toContainEqual({ name: 'DELEGATE_TOKEN', value: HARNESS_TOKEN }),
+  'harness ecs': (d) =>
+    expect(JSON.parse(readFileSync(path.join(d, 'harness-delegate-task-spec.json'), 'utf8')).containerDefinitions[0].environment).toContainEqual({
+      name: 'DELEGATE_TOKEN',
+      value: HARNESS_TOKEN,
+    }),
   'harness shell': (d) => {
     for (const f of ['config-watcher.yml', 'config-delegate.yml']) {
       expect(parse(readFileSync(path.join(d, f), 'utf8')).delegateToken).toBe(HARNESS_TOKEN);
@@ -60,12 +74,16 @@ const READS: Record<string, (dir: string) => void> = {
   },
   'buildkite cfg': (d) => expect(cfgValues(readFileSync(path.join(d, 'buildkite-agent.cfg'), 'utf8')).get('token')).toBe(BK_TOKEN),
   'buildkite env': (d) => {
-    expect(bash(`set -a; . '${path.join(d, 'buildkite-agent.env')}'; printf '%s|%s' "$BUILDKITE_AGENT_TOKEN" "$BUILDKITE_AGENT_TAGS"`)).toBe(`${BK_TOKEN}|queue=default,os=linux`);
+    expect(bash(`set -a; . '${path.join(d, 'buildkite-agent.env')}'; printf '%s|%s' "$BUILDKITE_AGENT_TOKEN" "$BUILDKITE_AGENT_TAGS"`)).toBe(
+      `${BK_TOKEN}|queue=default,os=linux`,
+    );
     expect(readFileSync(path.join(d, 'buildkite-agent.service.d', 'agent-onboard.conf'), 'utf8')).toContain('[Service]');
   },
   'buildkite docker': (d) => expect(shellcheck(readFileSync(path.join(d, 'run-agent.sh'), 'utf8'))).toBe(''),
   'buildkite kubernetes': (d) => {
-    expect(parseAllDocuments(readFileSync(path.join(d, 'buildkite-agent-token-secret.yaml'), 'utf8'))[1]!.toJS().stringData).toEqual({ BUILDKITE_AGENT_TOKEN: BK_TOKEN });
+    expect(parseAllDocuments(readFileSync(path.join(d, 'buildkite-agent-token-secret.yaml'), 'utf8'))[1]!.toJS().stringData).toEqual({
+      BUILDKITE_AGENT_TOKEN: BK_TOKEN,
+    });
     expect(readFileSync(path.join(d, 'agent-stack-k8s-values.yaml'), 'utf8')).not.toContain(BK_TOKEN);
   },
 };
@@ -86,7 +104,27 @@ describe('generate harness|buildkite', () => {
 
   it('--ca-file: the Harness Docker delegate mounts the company CA (DER read, PEM written) and runs as root; a key is refused', async () => {
     const key = path.join(root, 'ca.key');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', path.join(root, 'ca.pem'), '-days', '5', '-subj', '/CN=Corp Root CA'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        path.join(root, 'ca.pem'),
+        '-days',
+        '5',
+        '-subj',
+        '/CN=Corp Root CA',
+      ],
+      { stdio: 'ignore' },
+    );
     execFileSync('openssl', ['x509', '-in', path.join(root, 'ca.pem'), '-outform', 'DER', '-out', path.join(root, 'ca.cer')]);
     const out = path.join(root, 'harness-ca');
     const args = ['generate', 'harness', '--variant', 'docker', '--answers', 'harness.json', '--token-env', 'T', '--out', out];
@@ -102,7 +140,9 @@ describe('generate harness|buildkite', () => {
 
   it('refuses another kind of token with one line, writing nothing', async () => {
     const out = path.join(root, 'refused');
-    const r = await cli(['generate', 'buildkite', '--variant', 'docker', '--answers', 'buildkite.json', '--token-env', 'T', '--out', out], { T: 'bkaa_0123456789abcdef0123456789abcdef01234567' });
+    const r = await cli(['generate', 'buildkite', '--variant', 'docker', '--answers', 'buildkite.json', '--token-env', 'T', '--out', out], {
+      T: 'bkaa_0123456789abcdef0123456789abcdef01234567',
+    });
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('session token');
@@ -113,7 +153,11 @@ describe('generate harness|buildkite', () => {
 describe('diagnose with Harness and Buildkite logs', () => {
   it.each([
     ['harness', '2026-03-02T10:00:00Z Account ID: acc_1 not found. Stop launching delegate.', 'harness-account-not-found'],
-    ['buildkite', '2026-03-02 10:00:00 WARN POST https://agent-edge.buildkite.com/v3/register: 401 Unauthorized (Attempt 4/30 Retrying in 10s)', 'buildkite-register-unauthorized'],
+    [
+      'buildkite',
+      '2026-03-02 10:00:00 WARN POST https://agent-edge.buildkite.com/v3/register: 401 Unauthorized (Attempt 4/30 Retrying in 10s)',
+      'buildkite-register-unauthorized',
+    ],
   ])('%s: names the failure from pasted log text', async (platform, log, id) => {
     const r = await cli(['diagnose', '--platform', platform, '--json', '-'], {}, log);
     expect(r.code).toBe(0);

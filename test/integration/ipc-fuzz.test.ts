@@ -52,7 +52,11 @@ describe('every channel refuses garbage with a Result', () => {
         expect(typeof r.ok, `${channel} #${i}`).toBe('boolean');
         if (!r.ok) expect(r.error.code, `${channel} #${i}: ${r.error.message}`).not.toBe('INTERNAL');
         // Garbage must never be taken as a valid request, except by channels whose input is empty-or-anything.
-        if (r.ok) expect(['app:info', 'draft:load', 'draft:clear', 'history:list', 'probe:proxy-env', 'secrets:store-status', 'secrets:lock', 'secrets:reset'], `${channel} accepted #${i}`).toContain(channel);
+        if (r.ok)
+          expect(
+            ['app:info', 'draft:load', 'draft:clear', 'history:list', 'probe:proxy-env', 'secrets:store-status', 'secrets:lock', 'secrets:reset'],
+            `${channel} accepted #${i}`,
+          ).toContain(channel);
       }
     }
     expect(internal).toEqual([]);

@@ -54,14 +54,24 @@ describe('keygen', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as Record<string, unknown>;
     const { stdout } = await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(out, 'agent.pub')]);
-    expect(doc).toMatchObject({ type: 'rsa', bits: 2048, format: 'pkcs8', encrypted: false, fingerprint: stdout.split(/\s+/)[1], privateKeyPath: path.join(out, 'agent'), publicKeyPath: path.join(out, 'agent.pub') });
+    expect(doc).toMatchObject({
+      type: 'rsa',
+      bits: 2048,
+      format: 'pkcs8',
+      encrypted: false,
+      fingerprint: stdout.split(/\s+/)[1],
+      privateKeyPath: path.join(out, 'agent'),
+      publicKeyPath: path.join(out, 'agent.pub'),
+    });
     expect(doc.publicKey).toBe(readFileSync(path.join(out, 'agent.pub'), 'utf8').trim());
     expect(readFileSync(path.join(out, 'agent'), 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
   });
 
   it('encrypts with the passphrase from --passphrase-env (never from the command line)', async () => {
     const out = fresh('enc');
-    const r = await cli(['--type', 'rsa', '--bits', '2048', '--format', 'pkcs1', '--passphrase-env', 'AO_KEYPASS', '--out', out, '--json'], { AO_KEYPASS: 'pass phrase $(1)' });
+    const r = await cli(['--type', 'rsa', '--bits', '2048', '--format', 'pkcs1', '--passphrase-env', 'AO_KEYPASS', '--out', out, '--json'], {
+      AO_KEYPASS: 'pass phrase $(1)',
+    });
     expect(r.code).toBe(0);
     const key = path.join(out, 'id_rsa');
     expect(readFileSync(key, 'utf8')).toContain('Proc-Type: 4,ENCRYPTED');
@@ -130,7 +140,10 @@ describe('keygen', () => {
     [['--type', 'ed25519', '--passphrase', 'x', '--out', 'x'], 'secrets never go on the command line'],
   ])('%j exits 2 with one line and writes nothing', async (args, words) => {
     const cwdOut = fresh('usage');
-    const r = await cli(args.map((a) => (a === 'x' ? cwdOut : a)), { AO_SHORT: 'abc', AO_EMPTY: '' });
+    const r = await cli(
+      args.map((a) => (a === 'x' ? cwdOut : a)),
+      { AO_SHORT: 'abc', AO_EMPTY: '' },
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(words);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -59,7 +59,9 @@ function importTargets(label: string): KeyFormat[] {
 
 const CASES: Case[] = [
   ...GENERATED.flatMap((g) => ['', PASS].map((passphrase) => ({ name: `generated ${g.label}${passphrase ? ' encrypted' : ''}`, passphrase, file: '' }))),
-  ...SOURCES.flatMap(([label, , , encrypted]) => importTargets(label).map((target) => ({ name: `imported ${label} → ${target}`, passphrase: encrypted ? PASS : '', file: '' }))),
+  ...SOURCES.flatMap(([label, , , encrypted]) =>
+    importTargets(label).map((target) => ({ name: `imported ${label} → ${target}`, passphrase: encrypted ? PASS : '', file: '' })),
+  ),
 ];
 
 let dir: string;
@@ -79,7 +81,10 @@ async function keep(name: string, pair: KeyPair, passphrase: string): Promise<vo
 
 async function makeSource(label: string, command: string, args: string[], encrypted: boolean): Promise<string> {
   const file = path.join(dir, `src-${label.replace(/\W+/g, '-')}`);
-  await run(command, args.map((a) => (a === 'KEY' ? file : a)));
+  await run(
+    command,
+    args.map((a) => (a === 'KEY' ? file : a)),
+  );
   if (label.startsWith('openssl genpkey')) {
     const passArgs = encrypted ? ['-passin', `pass:${PASS}`] : [];
     const { stdout } = await run('openssl', ['pkey', '-in', file, ...passArgs, '-pubout', '-outform', 'DER'], { encoding: 'buffer' });
@@ -121,10 +126,28 @@ afterAll(async () => {
 function sshLogin(c: Case): Promise<{ stdout: string }> {
   // BatchMode=yes forbids asking for a passphrase at all, so encrypted keys get the passphrase
   // from a forced SSH_ASKPASS instead, with every other interactive method switched off.
-  const interactive = c.passphrase ? ['-o', 'BatchMode=no', '-o', 'PasswordAuthentication=no', '-o', 'KbdInteractiveAuthentication=no', '-o', 'NumberOfPasswordPrompts=1'] : ['-o', 'BatchMode=yes'];
+  const interactive = c.passphrase
+    ? ['-o', 'BatchMode=no', '-o', 'PasswordAuthentication=no', '-o', 'KbdInteractiveAuthentication=no', '-o', 'NumberOfPasswordPrompts=1']
+    : ['-o', 'BatchMode=yes'];
   return run(
     'ssh',
-    ['-F', 'none', '-i', c.file, '-p', String(sshd.port), ...interactive, '-o', 'IdentitiesOnly=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', `${sshd.user}@127.0.0.1`, 'echo logged-in'],
+    [
+      '-F',
+      'none',
+      '-i',
+      c.file,
+      '-p',
+      String(sshd.port),
+      ...interactive,
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      `UserKnownHostsFile=${knownHosts}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      `${sshd.user}@127.0.0.1`,
+      'echo logged-in',
+    ],
     { env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', AO_TEST_PASSPHRASE: c.passphrase, DISPLAY: '' }, timeout: 30_000 },
   );
 }
@@ -139,10 +162,12 @@ function ssh2Login(c: Case): Promise<string> {
         conn.exec('echo logged-in', (e, stream) => {
           if (e) return reject(e);
           let out = '';
-          stream.on('data', (d: Buffer) => (out += String(d))).on('close', () => {
-            conn.end();
-            resolve(out.trim());
-          });
+          stream
+            .on('data', (d: Buffer) => (out += String(d)))
+            .on('close', () => {
+              conn.end();
+              resolve(out.trim());
+            });
         });
       })
       .on('error', reject)
@@ -166,7 +191,11 @@ describe.each(CASES.map((c) => [c.name]))('%s', (name) => {
     expect(readFileSync(file, 'utf8')).toBe(pair!.privateKey);
     expect(readFileSync(`${file}.pub`, 'utf8')).toBe(`${pair!.publicKey}\n`);
     expect(pair!.encrypted).toBe(c().passphrase !== '');
-    const header = { openssh: '-----BEGIN OPENSSH PRIVATE KEY-----', pkcs1: '-----BEGIN RSA PRIVATE KEY-----', pkcs8: pair!.encrypted ? '-----BEGIN ENCRYPTED PRIVATE KEY-----' : '-----BEGIN PRIVATE KEY-----' }[pair!.format];
+    const header = {
+      openssh: '-----BEGIN OPENSSH PRIVATE KEY-----',
+      pkcs1: '-----BEGIN RSA PRIVATE KEY-----',
+      pkcs8: pair!.encrypted ? '-----BEGIN ENCRYPTED PRIVATE KEY-----' : '-----BEGIN PRIVATE KEY-----',
+    }[pair!.format];
     expect(pair!.privateKey.startsWith(`${header}\n`)).toBe(true);
   });
 
@@ -261,7 +290,10 @@ describe('Ed25519 public keys that begin with a zero byte (one key in 256)', () 
   it('an imported key with one (openssl makes them) is converted whole: ssh-keygen lists it and derives the same public key', async () => {
     let pem: string | undefined;
     for (let i = 0; i < 20_000 && !pem; i++) {
-      const { privateKey, publicKey } = generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'der' } });
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519', {
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'der' },
+      });
       if (publicKey.at(-32) === 0) pem = privateKey;
     }
     const r = importKey({ text: pem!, format: 'openssh', comment: 'zero-lead' });
@@ -279,7 +311,10 @@ describe('Ed25519 public keys that begin with a zero byte (one key in 256)', () 
 describe('import refuses what it cannot use, with the right code', () => {
   const make = async (args: string[], cmd = 'ssh-keygen'): Promise<string> => {
     const file = path.join(dir, `bad-${Math.random().toString(36).slice(2)}`);
-    await run(cmd, args.map((a) => (a === 'KEY' ? file : a)));
+    await run(
+      cmd,
+      args.map((a) => (a === 'KEY' ? file : a)),
+    );
     return readFileSync(file, 'utf8');
   };
 

@@ -34,22 +34,44 @@ const BUILDKITE_LOG = [
   '2026-12-07 03:10:01 INFO   Connecting to Buildkite...',
   '2026-12-07 03:10:01 INFO   ci-host-1 Ping stream connection established',
 ].join('\n');
-const BUILDKITE_401 = ['2026-12-07 03:10:00 NOTICE Starting buildkite-agent v3.87.1 with PID: 812', '2026-12-07 03:10:00 INFO   Registering agent with Buildkite...', '2026-12-07 03:10:01 ERROR  POST https://agent-edge.buildkite.com/v3/register: 401 Unauthorized'].join('\n');
+const BUILDKITE_401 = [
+  '2026-12-07 03:10:00 NOTICE Starting buildkite-agent v3.87.1 with PID: 812',
+  '2026-12-07 03:10:00 INFO   Registering agent with Buildkite...',
+  '2026-12-07 03:10:01 ERROR  POST https://agent-edge.buildkite.com/v3/register: 401 Unauthorized',
+].join('\n');
 // Lines quoted from harness-core 260-delegate DelegateAgentServiceImpl.java.
 const HARNESS_LOG = [
   '2026-12-07 03:10:00,000 [main] INFO  io.harness.delegate.service.DelegateAgentServiceImpl - Registering delegate with delegate name: docker-delegate-1',
   '2026-12-07 03:10:01,000 [main] INFO  io.harness.delegate.service.DelegateAgentServiceImpl - Delegate registered with id AbC123xyz',
   '2026-12-07 03:10:02,000 [main] INFO  io.harness.delegate.service.DelegateAgentServiceImpl - Event:OPEN, message:[Delegate connected]',
 ].join('\n');
-const HARNESS_REVOKED = ['2026-12-07 03:10:00,000 [main] INFO  Registering delegate with delegate name: docker-delegate-1', '2026-12-07 03:10:01,000 [main] WARN  Delegate used revoked token. It will be frozen and drained.'].join('\n');
+const HARNESS_REVOKED = [
+  '2026-12-07 03:10:00,000 [main] INFO  Registering delegate with delegate name: docker-delegate-1',
+  '2026-12-07 03:10:01,000 [main] WARN  Delegate used revoked token. It will be frozen and drained.',
+].join('\n');
 // The Bamboo agent log line (atlassian-bamboo-agent.log, through the Java Service Wrapper).
-const BAMBOO_LOG = "INFO   | jvm 1    | 2026/12/07 03:10:00 | 2026-12-07 03:10:00,123 INFO [AgentRunnerThread] [RemoteAgent] * Bamboo agent 'build-host' ready to receive builds.";
+const BAMBOO_LOG =
+  "INFO   | jvm 1    | 2026/12/07 03:10:00 | 2026-12-07 03:10:00,123 INFO [AgentRunnerThread] [RemoteAgent] * Bamboo agent 'build-host' ready to receive builds.";
 
-describe('online detection over SSH on log streams built from the agents\' own lines (stand-ins)', () => {
+describe("online detection over SSH on log streams built from the agents' own lines (stand-ins)", () => {
   let dir: string;
   let sshd: RunningSshd;
   let session: HostSession;
-  const args = (): string[] => ['--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', path.join(dir, 'k'), '--known-hosts', path.join(dir, 'known_hosts'), '--timeout-ms', '0', '--json'];
+  const args = (): string[] => [
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(sshd.port),
+    '--user',
+    sshd.user,
+    '--key',
+    path.join(dir, 'k'),
+    '--known-hosts',
+    path.join(dir, 'known_hosts'),
+    '--timeout-ms',
+    '0',
+    '--json',
+  ];
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ao-online-'));
@@ -60,11 +82,20 @@ describe('online detection over SSH on log streams built from the agents\' own l
     // Stand-in journalctl/docker: print logs/<unit or container>.log, as `-o cat` / `docker logs` would.
     writeFileSync(path.join(bin, 'journalctl'), `#!/bin/sh\nwhile [ $# -gt 0 ]; do [ "$1" = -u ] && unit=$2; shift; done\ncat "${dir}/logs/$unit.log"\n`);
     writeFileSync(path.join(bin, 'systemctl'), '#!/bin/sh\necho active\n');
-    writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\nif [ "$1" = inspect ]; then echo running; exit 0; fi\nfor a; do last=$a; done\ncat "${dir}/logs/$last.log"\n`);
+    writeFileSync(
+      path.join(bin, 'docker'),
+      `#!/bin/sh\nif [ "$1" = inspect ]; then echo running; exit 0; fi\nfor a; do last=$a; done\ncat "${dir}/logs/$last.log"\n`,
+    );
     for (const f of ['journalctl', 'systemctl', 'docker']) chmodSync(path.join(bin, f), 0o755);
     sshd = await startSshd({ authorizedKeys: [readFileSync(path.join(dir, 'k.pub'), 'utf8')], extraConfig: [`SetEnv PATH=${bin}:/usr/bin:/bin`] });
     writeFileSync(path.join(dir, 'known_hosts'), `${sshd.knownHostsLine}\n`);
-    const s = await openSession({ host: '127.0.0.1', port: sshd.port, user: sshd.user, privateKey: readFileSync(path.join(dir, 'k'), 'utf8'), knownHosts: `${sshd.knownHostsLine}\n` });
+    const s = await openSession({
+      host: '127.0.0.1',
+      port: sshd.port,
+      user: sshd.user,
+      privateKey: readFileSync(path.join(dir, 'k'), 'utf8'),
+      knownHosts: `${sshd.knownHostsLine}\n`,
+    });
     if (!s.ok) throw new Error(s.error.message);
     session = s.value;
   });
@@ -155,9 +186,15 @@ describe('vendor-side confirmation against stand-ins speaking the documented sha
         if (mode === '401') return res.writeHead(401).end('{"message":"Unauthorized"}');
         if (mode === '403') return res.writeHead(403).end('{"message":"Forbidden: missing scope"}');
         const json = (v: unknown): void => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(v));
-        if (req.url?.startsWith('/v2/organizations/acme/agents')) return json(mode === 'disconnected' ? [] : [{ name: 'ci-host-1', connection_state: 'connected', hostname: 'ci-host' }]);
-        if (req.url?.startsWith('/ng/api/delegate-setup/listDelegates')) return json({ status: 'SUCCESS', resource: [{ type: 'DOCKER', name: 'docker-delegate-1', connected: mode !== 'disconnected', lastHeartBeat: Date.now(), delegateReplicas: [] }] });
-        if (req.url === '/rest/api/latest/agent/remote?online=true') return json(mode === 'disconnected' ? [] : [{ id: 1, name: 'build-host', type: 'REMOTE', active: true, enabled: true, busy: false }]);
+        if (req.url?.startsWith('/v2/organizations/acme/agents'))
+          return json(mode === 'disconnected' ? [] : [{ name: 'ci-host-1', connection_state: 'connected', hostname: 'ci-host' }]);
+        if (req.url?.startsWith('/ng/api/delegate-setup/listDelegates'))
+          return json({
+            status: 'SUCCESS',
+            resource: [{ type: 'DOCKER', name: 'docker-delegate-1', connected: mode !== 'disconnected', lastHeartBeat: Date.now(), delegateReplicas: [] }],
+          });
+        if (req.url === '/rest/api/latest/agent/remote?online=true')
+          return json(mode === 'disconnected' ? [] : [{ id: 1, name: 'build-host', type: 'REMOTE', active: true, enabled: true, busy: false }]);
         if (req.url === '/rest/api/latest/agent/authentication?pending=true') return json([{ uuid: '0b4c-…', ip: '10.0.0.9', approved: false }]);
         res.writeHead(404).end();
       });

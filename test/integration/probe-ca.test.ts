@@ -40,7 +40,13 @@ async function call(channel: string, input: unknown): Promise<{ ok: boolean; val
   return dispatch(probeContract, probeHandlers(deps, jobs, {}), channel, input, ctx);
 }
 
-const endpoint = (): { id: string; host: string; port: number; protocol: 'https'; purpose: string } => ({ id: 'inspected', host: 'localhost', port: inspected.port, protocol: 'https', purpose: 'server behind inspection' });
+const endpoint = (): { id: string; host: string; port: number; protocol: 'https'; purpose: string } => ({
+  id: 'inspected',
+  host: 'localhost',
+  port: inspected.port,
+  protocol: 'https',
+  purpose: 'server behind inspection',
+});
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'ao-probe-ca-'));
@@ -64,7 +70,13 @@ describe('readCaBundle', () => {
     const r = readCaBundle(certs.inspectionCaPem);
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.certificates).toEqual([
-      expect.objectContaining({ subject: 'CN=Corp Inspection CA, O=Example Corp Security', isCa: true, selfSigned: true, expired: false, fingerprint256: opensslFingerprint }),
+      expect.objectContaining({
+        subject: 'CN=Corp Inspection CA, O=Example Corp Security',
+        isCa: true,
+        selfSigned: true,
+        expired: false,
+        fingerprint256: opensslFingerprint,
+      }),
     ]);
   });
 
@@ -76,11 +88,14 @@ describe('readCaBundle', () => {
   it('reads several certificates with text around them, keeping only the certificates', () => {
     const r = readCaBundle(`Our CAs:\n${certs.caPem}\nand the proxy's:\n${certs.inspectionCaPem}`);
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.value.certificates.map((c) => c.subject)).toEqual(['CN=Agent Onboard Test CA, O=Agent Onboard Tests', 'CN=Corp Inspection CA, O=Example Corp Security']);
+    expect(r.value.certificates.map((c) => c.subject)).toEqual([
+      'CN=Agent Onboard Test CA, O=Agent Onboard Tests',
+      'CN=Corp Inspection CA, O=Example Corp Security',
+    ]);
     expect(r.value.pems.join('')).not.toContain('Our CAs');
   });
 
-  it('says when a certificate is a server\'s own (not a CA) and when it has expired', () => {
+  it("says when a certificate is a server's own (not a CA) and when it has expired", () => {
     const leaf = readCaBundle(certs.trusted.cert);
     expect(leaf.ok && leaf.value.certificates[0]).toMatchObject({ isCa: false, selfSigned: false, subject: 'CN=localhost' });
     const old = readCaBundle(certs.expired.cert);
@@ -89,7 +104,12 @@ describe('readCaBundle', () => {
 
   it.each([
     ['a private key', () => certs.intercepted.key, /private key, not a CA certificate/, /Never share the CA's private key/],
-    ['a certificate with a private key beside it', () => `${certs.inspectionCaPem}${certs.intercepted.key}`, /private key/, /Only the CA certificate is needed/],
+    [
+      'a certificate with a private key beside it',
+      () => `${certs.inspectionCaPem}${certs.intercepted.key}`,
+      /private key/,
+      /Only the CA certificate is needed/,
+    ],
     ['a damaged block', () => certs.inspectionCaPem.replace(/\n[A-Za-z0-9+/]{20}/, '\n!!!!'), /damaged/, /Copy the whole block again/],
     ['text without a certificate', () => 'ssh-ed25519 AAAA not a certificate', /No certificate found/, /in PEM form/],
     ['random bytes as a file', () => new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x05, 0xff]), /neither a PEM nor a DER/, /as \.pem or \.crt/],
@@ -119,7 +139,13 @@ describe('over the dispatch', () => {
     expect((without.value as ProbeRun).results[0]?.verdict).toMatch(/^TLS_(UNTRUSTED|INTERCEPTED)$/);
     expect(formatReport(without.value as ProbeRun)).not.toContain('Also trusted');
 
-    const withCa = await call('probe:run', { jobId: 'ca', endpoints: [endpoint()], timeoutMs: 3000, proxy: { mode: 'none' }, trustedCa: certs.inspectionCaPem });
+    const withCa = await call('probe:run', {
+      jobId: 'ca',
+      endpoints: [endpoint()],
+      timeoutMs: 3000,
+      proxy: { mode: 'none' },
+      trustedCa: certs.inspectionCaPem,
+    });
     const run = probeRunSchema.parse(withCa.value);
     expect(run.results[0]).toMatchObject({ verdict: 'HTTP_OK', tls: { trusted: true, issuer: 'CN=Corp Inspection CA, O=Example Corp Security' } });
     expect(run.trustedCas?.[0]?.fingerprint256).toBe(opensslFingerprint);
@@ -139,7 +165,8 @@ describe('over the dispatch', () => {
 });
 
 describe('probe --ca-file (a real process)', () => {
-  const cli = (args: string[]): ReturnType<typeof runCliProcess> => runCliProcess(['probe', '--host', 'localhost', '--port', String(inspected.port), '--timeout-ms', '2000', ...args], { cwd: dir, cleanEnv: true });
+  const cli = (args: string[]): ReturnType<typeof runCliProcess> =>
+    runCliProcess(['probe', '--host', 'localhost', '--port', String(inspected.port), '--timeout-ms', '2000', ...args], { cwd: dir, cleanEnv: true });
 
   it('passes with the PEM or the DER file, and fails without it', async () => {
     const none = await cli(['--json']);

@@ -31,7 +31,15 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> 
 
 interface JsonRun {
   passed: boolean;
-  results: { endpoint: string; port: number; verdict: string; answered: string; fingerprint?: string; fix?: string; ssh?: { auth: string; forwards?: { port: number; status: string }[] } }[];
+  results: {
+    endpoint: string;
+    port: number;
+    verdict: string;
+    answered: string;
+    fingerprint?: string;
+    fix?: string;
+    ssh?: { auth: string; forwards?: { port: number; status: string }[] };
+  }[];
   suggestions: { from: number; to: number }[];
 }
 
@@ -69,7 +77,9 @@ describe('agent-onboard probe', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as JsonRun;
     expect(doc.passed).toBe(true);
-    expect(doc.results).toEqual([expect.objectContaining({ endpoint: `127.0.0.1:${sshd.port}`, verdict: 'SSH_OK', answered: 'ssh', fingerprint: sshd.hostKeyFingerprint })]);
+    expect(doc.results).toEqual([
+      expect.objectContaining({ endpoint: `127.0.0.1:${sshd.port}`, verdict: 'SSH_OK', answered: 'ssh', fingerprint: sshd.hostKeyFingerprint }),
+    ]);
   });
 
   it('--csv prints the firewall rules, one row per port with what the check found, and keeps the exit code', async () => {
@@ -99,12 +109,39 @@ describe('agent-onboard probe', () => {
 
   it('tests key authentication and the reverse forward with --ssh-user, --ssh-key and --forward', async () => {
     const remote = String(await freePort());
-    const good = await cli(['--host', '127.0.0.1', '--port', String(sshd.port), '--ssh-user', sshd.user, '--ssh-key', 'agent-key', '--forward', remote, '--json']);
+    const good = await cli([
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(sshd.port),
+      '--ssh-user',
+      sshd.user,
+      '--ssh-key',
+      'agent-key',
+      '--forward',
+      remote,
+      '--json',
+    ]);
     expect(good.code).toBe(0);
     expect((JSON.parse(good.stdout) as JsonRun).results[0]?.ssh).toMatchObject({ auth: 'accepted', forwards: [{ port: Number(remote), status: 'allowed' }] });
-    const refused = await cli(['--host', '127.0.0.1', '--port', String(noForward.port), '--ssh-user', noForward.user, '--ssh-key', 'agent-key', '--forward', remote, '--json']);
+    const refused = await cli([
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(noForward.port),
+      '--ssh-user',
+      noForward.user,
+      '--ssh-key',
+      'agent-key',
+      '--forward',
+      remote,
+      '--json',
+    ]);
     expect(refused.code).toBe(1);
-    expect((JSON.parse(refused.stdout) as JsonRun).results[0]).toMatchObject({ verdict: 'FORWARD_REFUSED', fix: expect.stringContaining(`remote port ${remote}`) });
+    expect((JSON.parse(refused.stdout) as JsonRun).results[0]).toMatchObject({
+      verdict: 'FORWARD_REFUSED',
+      fix: expect.stringContaining(`remote port ${remote}`),
+    });
   });
 
   it('pins with --expect-fingerprint: the right key passes, another fails with HOST_KEY_MISMATCH', async () => {
@@ -116,7 +153,9 @@ describe('agent-onboard probe', () => {
   });
 
   it('finds TLS and HTTP on a port that does not speak first, trusting the CAs Node is told to trust', async () => {
-    const r = await cli(['--host', 'localhost', '--port', String(httpsServer.port), '--timeout-ms', '1000', '--json'], { NODE_EXTRA_CA_CERTS: path.join(dir, 'ca.pem') });
+    const r = await cli(['--host', 'localhost', '--port', String(httpsServer.port), '--timeout-ms', '1000', '--json'], {
+      NODE_EXTRA_CA_CERTS: path.join(dir, 'ca.pem'),
+    });
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as JsonRun).results[0]).toMatchObject({ answered: 'tls', verdict: 'HTTP_OK' });
     const untrusted = await cli(['--host', 'localhost', '--port', String(httpsServer.port), '--timeout-ms', '1000', '--json']);
@@ -128,7 +167,9 @@ describe('agent-onboard probe', () => {
     const denied = await cli(['--host', '127.0.0.1', '--port', String(sshd.port), '--proxy', authProxy.url, '--json']);
     expect(denied.code).toBe(1);
     expect((JSON.parse(denied.stdout) as JsonRun).results[0]).toMatchObject({ verdict: 'PROXY_AUTH', fix: expect.stringContaining('407') });
-    const allowed = await cli(['--host', '127.0.0.1', '--port', String(sshd.port), '--json'], { HTTPS_PROXY: `http://agent:proxy-pw@127.0.0.1:${authProxy.port}` });
+    const allowed = await cli(['--host', '127.0.0.1', '--port', String(sshd.port), '--json'], {
+      HTTPS_PROXY: `http://agent:proxy-pw@127.0.0.1:${authProxy.port}`,
+    });
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).not.toContain('proxy-pw');
     expect(authProxy.log).toContain(`CONNECT 127.0.0.1:${sshd.port} 200`);

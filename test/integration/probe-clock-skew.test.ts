@@ -23,7 +23,7 @@ const past = (): string => new Date(Date.now() - TEN_MINUTES).toUTCString();
  * How a 10-minute skew reads: the Date header has whole seconds, so the estimate (±0.5 s) lands
  * anywhere from "9 min 59 s" to "10 min 1 s" depending on where in its second the server answered.
  */
-const TEN_MIN_TEXT = "(?:9 min 59 s|10 min(?: \\d+ s)?)";
+const TEN_MIN_TEXT = '(?:9 min 59 s|10 min(?: \\d+ s)?)';
 
 let dir: string;
 let certs: TestCerts;
@@ -68,7 +68,9 @@ describe('clock skew from the Date header', () => {
       expect(r.level).toBe('pass');
       // This host is ahead by 10 minutes, give or take the Date header's second and the round trip.
       expect(Math.abs((r.clock?.skewMs ?? 0) - TEN_MINUTES)).toBeLessThanOrEqual((r.clock?.uncertaintyMs ?? 0) + 1000);
-      expect(r.warnings).toEqual([{ code: 'CLOCK_SKEW', detail: expect.stringMatching(new RegExp(`^this host's clock is ${TEN_MIN_TEXT} ahead of the clock of `)) }]);
+      expect(r.warnings).toEqual([
+        { code: 'CLOCK_SKEW', detail: expect.stringMatching(new RegExp(`^this host's clock is ${TEN_MIN_TEXT} ahead of the clock of `)) },
+      ]);
     }
   });
 
@@ -82,7 +84,7 @@ describe('clock skew from the Date header', () => {
     expect(text).toContain('w32tm /query /status');
   });
 
-  it('reads the clock but does not warn when the server tells this host\'s own time', async () => {
+  it("reads the clock but does not warn when the server tells this host's own time", async () => {
     const run = await runProbes([http(httpNow.port), https(httpsNow.port)], { timeoutMs: 5000, extraCa: [certs.caPem] });
     for (const r of run.results) {
       expect(r.verdict, r.detail).toBe('HTTP_OK');
@@ -127,13 +129,21 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> 
 
 interface JsonRun {
   passed: boolean;
-  results: { port: number; verdict: string; clockSkewMs?: number; clock?: { skewMs: number; serverDate: string }; warnings?: { code: string; title: string; detail: string; fix: string }[] }[];
+  results: {
+    port: number;
+    verdict: string;
+    clockSkewMs?: number;
+    clock?: { skewMs: number; serverDate: string };
+    warnings?: { code: string; title: string; detail: string; fix: string }[];
+  }[];
   warnings: { endpoint: string; code: string; fix: string }[];
 }
 
 describe('agent-onboard probe and the clock', () => {
   it('--json carries the skew and the CLOCK_SKEW warning with its fix; the exit code stays 0', async () => {
-    const r = await cli(['--host', 'localhost', '--port', String(httpsPast.port), '--timeout-ms', '2000', '--json'], { NODE_EXTRA_CA_CERTS: path.join(dir, 'ca.pem') });
+    const r = await cli(['--host', 'localhost', '--port', String(httpsPast.port), '--timeout-ms', '2000', '--json'], {
+      NODE_EXTRA_CA_CERTS: path.join(dir, 'ca.pem'),
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as JsonRun;
@@ -141,14 +151,23 @@ describe('agent-onboard probe and the clock', () => {
     expect(res?.verdict).toBe('HTTP_OK');
     expect(res?.clockSkewMs).toBeGreaterThan(TEN_MINUTES - 5000);
     expect(res?.clockSkewMs).toBeLessThan(TEN_MINUTES + 5000);
-    expect(res?.warnings).toEqual([{ code: 'CLOCK_SKEW', title: "This host's clock is off", detail: expect.stringMatching(new RegExp(TEN_MIN_TEXT)), fix: expect.stringContaining('timedatectl') }]);
+    expect(res?.warnings).toEqual([
+      {
+        code: 'CLOCK_SKEW',
+        title: "This host's clock is off",
+        detail: expect.stringMatching(new RegExp(TEN_MIN_TEXT)),
+        fix: expect.stringContaining('timedatectl'),
+      },
+    ]);
     expect(doc.warnings).toEqual([expect.objectContaining({ endpoint: `localhost:${httpsPast.port}`, code: 'CLOCK_SKEW' })]);
   });
 
   it('prints the warning loudly in the text output, and nothing of the kind for a server with the right time or no Date', async () => {
     const skewed = await cli(['--host', '127.0.0.1', '--port', String(httpPast.port), '--timeout-ms', '2000']);
     expect(skewed.code).toBe(0);
-    expect(skewed.stdout).toMatch(new RegExp(`^WARN {2}127\\.0\\.0\\.1:\\d+ +CLOCK_SKEW +THIS HOST'S CLOCK IS OFF: this host's clock is ${TEN_MIN_TEXT} `, 'm'));
+    expect(skewed.stdout).toMatch(
+      new RegExp(`^WARN {2}127\\.0\\.0\\.1:\\d+ +CLOCK_SKEW +THIS HOST'S CLOCK IS OFF: this host's clock is ${TEN_MIN_TEXT} `, 'm'),
+    );
     expect(skewed.stdout).toMatch(new RegExp(`^WARNING: this host's clock is ${TEN_MIN_TEXT} ahead of the server's`, 'm'));
     const fine = await cli(['--host', '127.0.0.1', '--port', String(httpNow.port), '--port', String(httpNoDate.port), '--timeout-ms', '2000', '--json']);
     expect(fine.code).toBe(0);

@@ -37,7 +37,10 @@ function setup(env: Record<string, string> = {}): { call(channel: string, input:
   const deps = { mode: 'browser', version: 'test', store: new MemoryStore(), cipher: NO_CIPHER, dataDir: dir, vault } as Deps;
   const handlers = {
     ...probeHandlers(deps, jobs, env),
-    'job:cancel': async ({ jobId }: { jobId: string }, ctx: { senderId: string }) => ({ ok: true as const, value: { cancelled: jobs.cancel(ctx.senderId, jobId) } }),
+    'job:cancel': async ({ jobId }: { jobId: string }, ctx: { senderId: string }) => ({
+      ok: true as const,
+      value: { cancelled: jobs.cancel(ctx.senderId, jobId) },
+    }),
   };
   const events: JobEvent[] = [];
   const ctx: CallContext = { senderId: 'w1', jobs, emit: (e) => events.push(e) };
@@ -92,15 +95,26 @@ describe('probe:run over the dispatch', () => {
 
   it('refuses an unknown key id with SECRET_UNAVAILABLE and a host that could start an option with BAD_INPUT', async () => {
     const { call } = setup();
-    const missing = (await call('probe:run', { jobId: 'j2', endpoints: [{ id: 'a', host: '127.0.0.1', port: sshd.port, protocol: 'ssh' }], credentialId: 'sec_AAAAAAAAAAAAAAAAAAAA' })) as { ok: false; error: { code: string } };
+    const missing = (await call('probe:run', {
+      jobId: 'j2',
+      endpoints: [{ id: 'a', host: '127.0.0.1', port: sshd.port, protocol: 'ssh' }],
+      credentialId: 'sec_AAAAAAAAAAAAAAAAAAAA',
+    })) as { ok: false; error: { code: string } };
     expect(missing.error.code).toBe('SECRET_UNAVAILABLE');
-    const hostile = (await call('probe:run', { jobId: 'j3', endpoints: [{ id: 'a', host: '-oProxyCommand=touch /tmp/x', port: 22, protocol: 'ssh' }] })) as { ok: false; error: { code: string } };
+    const hostile = (await call('probe:run', { jobId: 'j3', endpoints: [{ id: 'a', host: '-oProxyCommand=touch /tmp/x', port: 22, protocol: 'ssh' }] })) as {
+      ok: false;
+      error: { code: string };
+    };
     expect(hostile.error.code).toBe('BAD_INPUT');
   });
 
   it('cancels through job:cancel at any moment', async () => {
     const { call } = setup();
-    const pending = call('probe:run', { jobId: 'slow', endpoints: [{ id: 'bh', host: '127.0.0.1', port: blackHole.port, protocol: 'tcp' }], timeoutMs: 60_000 });
+    const pending = call('probe:run', {
+      jobId: 'slow',
+      endpoints: [{ id: 'bh', host: '127.0.0.1', port: blackHole.port, protocol: 'tcp' }],
+      timeoutMs: 60_000,
+    });
     await new Promise((r) => setTimeout(r, 150));
     expect(await call('job:cancel', { jobId: 'slow' })).toEqual({ ok: true, value: { cancelled: true } });
     expect(((await pending) as { ok: false; error: { code: string } }).error.code).toBe('CANCELLED');
@@ -108,7 +122,12 @@ describe('probe:run over the dispatch', () => {
 
   it('takes a proxy password in, reports the 407 or the pass, and never sends the password back', async () => {
     const { call } = setup();
-    const input = (password: string) => ({ jobId: `p-${password}`, endpoints: [{ id: 'a', host: '127.0.0.1', port: sshd.port, protocol: 'ssh' }], timeoutMs: 3000, proxy: { mode: 'manual', url: authProxy.url, username: 'u', password } });
+    const input = (password: string) => ({
+      jobId: `p-${password}`,
+      endpoints: [{ id: 'a', host: '127.0.0.1', port: sshd.port, protocol: 'ssh' }],
+      timeoutMs: 3000,
+      proxy: { mode: 'manual', url: authProxy.url, username: 'u', password },
+    });
     const wrong = (await call('probe:run', input('wrong'))) as { ok: true; value: { results: { verdict: string }[] } };
     expect(wrong.value.results[0]?.verdict).toBe('PROXY_AUTH');
     const right = (await call('probe:run', input('Secr3t-proxy-pass'))) as { ok: true; value: { results: { verdict: string; via: string }[] } };

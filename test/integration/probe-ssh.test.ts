@@ -39,7 +39,14 @@ function load(file: string): Ssh2Key {
   return k.value;
 }
 
-const ssh = (s: RunningSshd, extra: Partial<ProbeEndpoint> = {}): ProbeEndpoint => ({ id: `ssh-${s.port}`, host: '127.0.0.1', port: s.port, protocol: 'ssh', purpose: 'test sshd', ...extra });
+const ssh = (s: RunningSshd, extra: Partial<ProbeEndpoint> = {}): ProbeEndpoint => ({
+  id: `ssh-${s.port}`,
+  host: '127.0.0.1',
+  port: s.port,
+  protocol: 'ssh',
+  purpose: 'test sshd',
+  ...extra,
+});
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'ao-probe-ssh-'));

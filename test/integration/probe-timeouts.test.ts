@@ -27,7 +27,10 @@ const ep = (id: string, port: number, protocol: ProbeEndpoint['protocol'], host 
 
 describe('probe limits', () => {
   it('calls a port that accepts and never speaks SILENT, for SSH, TLS and HTTP alike', async () => {
-    const run = await runProbes([ep('ssh', silent.port, 'ssh'), ep('tls', silent.port, 'https'), ep('http', silent.port, 'http')], { timeoutMs: 400, deadlineMs: 5_000 });
+    const run = await runProbes([ep('ssh', silent.port, 'ssh'), ep('tls', silent.port, 'https'), ep('http', silent.port, 'http')], {
+      timeoutMs: 400,
+      deadlineMs: 5_000,
+    });
     expect(run.results.map((r) => r.verdict)).toEqual(['SILENT', 'SILENT', 'SILENT']);
     expect(run.results[0]?.detail).toContain('no SSH banner within 400 ms');
     expect(run.results[0]?.checks.map((c) => `${c.step}:${c.status}`)).toEqual(['tcp:pass', 'banner:fail', 'tcp:pass', 'tls:fail']);
@@ -67,7 +70,10 @@ describe('probe limits', () => {
     const endpoints = Array.from({ length: 20 }, (_, i) => ep(`s${i}`, silent.port, 'tcp'));
     const tcpSilent = await runProbes(endpoints, { timeoutMs: 400, deadlineMs: 20 * 400 });
     expect(tcpSilent.results.every((r) => r.verdict === 'TCP_OK')).toBe(true);
-    const bannerSilent = await runProbes(endpoints.map((e) => ({ ...e, protocol: 'ssh' as const })), { timeoutMs: 300, deadlineMs: 20 * 300 });
+    const bannerSilent = await runProbes(
+      endpoints.map((e) => ({ ...e, protocol: 'ssh' as const })),
+      { timeoutMs: 300, deadlineMs: 20 * 300 },
+    );
     // Sequentially each would cost two limits (banner, then the TLS try): 12 s; here all end by the 6 s deadline as SILENT, not TIMEOUT.
     expect(bannerSilent.results.map((r) => r.verdict)).toEqual(Array(20).fill('SILENT'));
   });
@@ -75,13 +81,17 @@ describe('probe limits', () => {
   it('cancels at once: unfinished endpoints end as CANCELLED, finished ones keep their verdict', async () => {
     const controller = new AbortController();
     const seen: string[] = [];
-    const pending = runProbes([ep('closed', 1, 'tcp'), ep('bh', blackHole.port, 'tcp'), ep('silent', silent.port, 'ssh')], { timeoutMs: 30_000 }, {
-      signal: controller.signal,
-      onResult: (r) => {
-        seen.push(r.endpoint.id);
-        if (r.endpoint.id === 'closed') setTimeout(() => controller.abort(), 100);
+    const pending = runProbes(
+      [ep('closed', 1, 'tcp'), ep('bh', blackHole.port, 'tcp'), ep('silent', silent.port, 'ssh')],
+      { timeoutMs: 30_000 },
+      {
+        signal: controller.signal,
+        onResult: (r) => {
+          seen.push(r.endpoint.id);
+          if (r.endpoint.id === 'closed') setTimeout(() => controller.abort(), 100);
+        },
       },
-    });
+    );
     const run = await pending;
     expect(run.results.map((r) => r.verdict)).toEqual(['REFUSED', 'CANCELLED', 'CANCELLED']);
     expect(seen[0]).toBe('closed');

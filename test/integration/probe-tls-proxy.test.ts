@@ -32,7 +32,14 @@ let strictProxy: RunningProxy;
 let mitm: RunningProxy;
 let dir: string;
 
-const https = (port: number, host = 'localhost', extra: Partial<ProbeEndpoint> = {}): ProbeEndpoint => ({ id: `https-${host}-${port}`, host, port, protocol: 'https', purpose: 'test server', ...extra });
+const https = (port: number, host = 'localhost', extra: Partial<ProbeEndpoint> = {}): ProbeEndpoint => ({
+  id: `https-${host}-${port}`,
+  host,
+  port,
+  protocol: 'https',
+  purpose: 'test server',
+  ...extra,
+});
 const plan = (spec: Parameters<typeof planProxy>[0], env: Record<string, string> = {}): ProxyPlan => {
   const p = planProxy(spec, env);
   if ('error' in p) throw new Error(p.error);
@@ -72,7 +79,13 @@ describe('TLS and HTTP probes', () => {
     const run = await runProbes([https(trusted.port)], { timeoutMs: 5000, extraCa: [certs.caPem] });
     const r = run.results[0]!;
     expect(r.verdict, r.detail).toBe('HTTP_OK');
-    expect(r.tls).toMatchObject({ protocol: 'TLSv1.3', subject: 'CN=localhost', issuer: 'CN=Agent Onboard Test CA, O=Agent Onboard Tests', trusted: true, selfSigned: false });
+    expect(r.tls).toMatchObject({
+      protocol: 'TLSv1.3',
+      subject: 'CN=localhost',
+      issuer: 'CN=Agent Onboard Test CA, O=Agent Onboard Tests',
+      trusted: true,
+      selfSigned: false,
+    });
     expect(r.tls?.altNames).toEqual(['localhost', '127.0.0.1']);
     expect(r.tls?.daysLeft).toBeGreaterThanOrEqual(28);
     expect(r.http).toMatchObject({ status: 200, server: 'test-https' });
@@ -177,10 +190,17 @@ describe('proxies', () => {
     expect(none.results[0]?.detail).toContain('no credentials were given');
     expect(none.results[0]?.detail).toContain('Basic');
 
-    const wrong = await runProbes([https(trusted.port)], { timeoutMs: 5000, proxy: plan({ mode: 'manual', url: authProxy.url, username: 'agent', password: 'nope' }) });
+    const wrong = await runProbes([https(trusted.port)], {
+      timeoutMs: 5000,
+      proxy: plan({ mode: 'manual', url: authProxy.url, username: 'agent', password: 'nope' }),
+    });
     expect(wrong.results[0]?.detail).toContain('credentials for user agent were refused');
 
-    const right = await runProbes([https(trusted.port)], { timeoutMs: 5000, extraCa: [certs.caPem], proxy: plan({ mode: 'manual', url: authProxy.url, username: 'agent', password: 'p@ss:word' }) });
+    const right = await runProbes([https(trusted.port)], {
+      timeoutMs: 5000,
+      extraCa: [certs.caPem],
+      proxy: plan({ mode: 'manual', url: authProxy.url, username: 'agent', password: 'p@ss:word' }),
+    });
     expect(right.results[0]?.verdict).toBe('HTTP_OK');
     expect(JSON.stringify(right)).not.toContain('p@ss:word');
     expect(right.proxy).toContain('agent:***@');
@@ -198,7 +218,10 @@ describe('proxies', () => {
   });
 
   it('says PROXY_REFUSED when the proxy will not open a tunnel to that port, and PROXY_UNREACHABLE when it is not there', async () => {
-    const refused = await runProbes([{ id: 'x', host: '127.0.0.1', port: 22, protocol: 'ssh', purpose: '' }], { timeoutMs: 3000, proxy: plan({ mode: 'manual', url: strictProxy.url }) });
+    const refused = await runProbes([{ id: 'x', host: '127.0.0.1', port: 22, protocol: 'ssh', purpose: '' }], {
+      timeoutMs: 3000,
+      proxy: plan({ mode: 'manual', url: strictProxy.url }),
+    });
     expect(refused.results[0]?.verdict).toBe('PROXY_REFUSED');
     expect(refused.results[0]?.detail).toContain('403 Forbidden');
     const gone = await freePort();
@@ -218,7 +241,10 @@ describe('proxies', () => {
   });
 
   it('sends plain HTTP through the proxy in absolute form, as agents do', async () => {
-    const run = await runProbes([{ id: 'p', host: '127.0.0.1', port: plain.port, protocol: 'http', purpose: '' }], { timeoutMs: 5000, proxy: plan({ mode: 'env' }, { http_proxy: proxy.url }) });
+    const run = await runProbes([{ id: 'p', host: '127.0.0.1', port: plain.port, protocol: 'http', purpose: '' }], {
+      timeoutMs: 5000,
+      proxy: plan({ mode: 'env' }, { http_proxy: proxy.url }),
+    });
     expect(run.results[0]?.verdict).toBe('HTTP_OK');
     expect(proxy.log).toContain(`GET http://127.0.0.1:${plain.port}/ forward`);
   });
@@ -232,7 +258,10 @@ describe('proxies', () => {
   });
 
   it('names an SSH port that an inspecting proxy answers with TLS: NOT_SSH, likely interception', async () => {
-    const run = await runProbes([{ id: 's', host: '127.0.0.1', port: sshd.port, protocol: 'ssh', purpose: '' }], { timeoutMs: 700, proxy: plan({ mode: 'manual', url: mitm.url }) });
+    const run = await runProbes([{ id: 's', host: '127.0.0.1', port: sshd.port, protocol: 'ssh', purpose: '' }], {
+      timeoutMs: 700,
+      proxy: plan({ mode: 'manual', url: mitm.url }),
+    });
     const r = run.results[0]!;
     expect(r.verdict).toBe('NOT_SSH');
     expect(r.detail).toContain('likely TLS interception');

@@ -103,9 +103,32 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
   /** Generates the Docker Compose variant's files for a tunnel to `remotePort` (via the CLI, as a user would). */
   async function generate(out: string, remotePort: number): Promise<void> {
     const answers = path.join(dir, `answers-${remotePort}.json`);
-    writeFileSync(answers, JSON.stringify({ server: '127.0.0.1', port: server.port, user: server.user, serverAliveInterval: 5, serverAliveCountMax: 2, services: [{ name: 'svc', url: `http://127.0.0.1:${servicePort}`, remotePort }] }));
+    writeFileSync(
+      answers,
+      JSON.stringify({
+        server: '127.0.0.1',
+        port: server.port,
+        user: server.user,
+        serverAliveInterval: 5,
+        serverAliveCountMax: 2,
+        services: [{ name: 'svc', url: `http://127.0.0.1:${servicePort}`, remotePort }],
+      }),
+    );
     writeFileSync(path.join(dir, 'server_known_hosts'), `${server.knownHostsLine}\n`);
-    const g = await runCliProcess(['generate', 'armorcode', '--variant', 'docker', '--answers', answers, '--key', path.join(dir, 'tunnel.pem'), '--known-hosts', path.join(dir, 'server_known_hosts'), '--out', out]);
+    const g = await runCliProcess([
+      'generate',
+      'armorcode',
+      '--variant',
+      'docker',
+      '--answers',
+      answers,
+      '--key',
+      path.join(dir, 'tunnel.pem'),
+      '--known-hosts',
+      path.join(dir, 'server_known_hosts'),
+      '--out',
+      out,
+    ]);
     expect(g.code, g.stderr).toBe(0);
   }
 
@@ -115,7 +138,18 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     return p;
   }
 
-  const hostArgs = (known = knownHosts, key = adminKey()): string[] => ['--host', '127.0.0.1', '--port', String(agentHost.port), '--user', agentHost.user, '--key', key, '--known-hosts', known];
+  const hostArgs = (known = knownHosts, key = adminKey()): string[] => [
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(agentHost.port),
+    '--user',
+    agentHost.user,
+    '--key',
+    key,
+    '--known-hosts',
+    known,
+  ];
 
   it('installs, sees it online hop by hop, carries HTTP through the tunnel, recovers after ssh is killed, and undo puts the root back', async () => {
     const remotePort = await freePort();
@@ -137,7 +171,14 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     const r = await runCliProcess(['install', ...hostArgs(), '--from', generated, '--prefix', prefix, '--json'], { timeoutMs: 90_000 });
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const out = JSON.parse(r.stdout) as { online: boolean; hops: { hop: string; state: string }[]; record: InstallRecord };
-    expect(out.hops.map((h) => `${h.hop}:${h.state}`)).toEqual(['ssh:passed', 'files:passed', 'started:passed', 'stayed-up:passed', 'registered:passed', 'connected:passed']);
+    expect(out.hops.map((h) => `${h.hop}:${h.state}`)).toEqual([
+      'ssh:passed',
+      'files:passed',
+      'started:passed',
+      'stayed-up:passed',
+      'registered:passed',
+      'connected:passed',
+    ]);
     expect((lstatSync(path.join(prefix, 'etc/armorcode/private-key.pem')).mode & 0o777).toString(8)).toBe('600');
     // The private key never crossed a command line: the agent host's sshd logged every command it ran.
     expect(agentHost.log()).not.toContain('PRIVATE KEY');
@@ -149,7 +190,9 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     const killed = await until('the tunnel ssh', () => (tunnelSshPids(keyPath).length ? tunnelSshPids(keyPath) : null));
     for (const pid of killed) process.kill(pid, 'SIGKILL');
     await until('a new tunnel ssh', () => tunnelSshPids(keyPath).some((p) => !killed.includes(p)));
-    const v = await runCliProcess(['verify', ...hostArgs(), '--platform', 'armorcode', '--prefix', prefix, '--timeout-ms', '30000', '--json'], { timeoutMs: 60_000 });
+    const v = await runCliProcess(['verify', ...hostArgs(), '--platform', 'armorcode', '--prefix', prefix, '--timeout-ms', '30000', '--json'], {
+      timeoutMs: 60_000,
+    });
     expect(v.code, v.stdout + v.stderr).toBe(0);
     expect(await until('HTTP through the recovered tunnel', () => getLoopback(remotePort))).toBe('internal service');
 
@@ -162,7 +205,13 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     expect(undoPlan.stdout).toMatch(new RegExp(`restore backup\\s+${prefix}/etc/armorcode/known_hosts`));
     expect(undoPlan.stdout).toMatch(new RegExp(`move aside\\s+${prefix}/etc/armorcode/private-key.pem`));
     // The service-level undo puts things aside where the test says (the CLI uses ~/.agent-onboard/undone).
-    const target: HostTarget = { host: '127.0.0.1', port: agentHost.port, user: agentHost.user, privateKey: readFileSync(adminKey(), 'utf8'), knownHosts: readFileSync(knownHosts, 'utf8') };
+    const target: HostTarget = {
+      host: '127.0.0.1',
+      port: agentHost.port,
+      user: agentHost.user,
+      privateKey: readFileSync(adminKey(), 'utf8'),
+      knownHosts: readFileSync(knownHosts, 'utf8'),
+    };
     const s = await openSession(target);
     if (!s.ok) throw new Error(s.error.message);
     const aside = path.join(dir, 'aside');
@@ -206,7 +255,9 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     const out = path.join(dir, 'gen-refused');
     await generate(out, port);
     try {
-      const r = await runCliProcess(['install', ...hostArgs(), '--from', out, '--prefix', newPrefix(), '--timeout-ms', '40000', '--json'], { timeoutMs: 90_000 });
+      const r = await runCliProcess(['install', ...hostArgs(), '--from', out, '--prefix', newPrefix(), '--timeout-ms', '40000', '--json'], {
+        timeoutMs: 90_000,
+      });
       expect(r.code, r.stderr).toBe(1);
       const hops = (JSON.parse(r.stdout) as { hops: { hop: string; state: string; detail: string }[] }).hops;
       const failed = hops.find((h) => h.state === 'failed')!;
@@ -219,8 +270,19 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
 
   it('Cancel during the uploads leaves the root as it was; a dropped connection mid-upload says what is in place', async () => {
     if (!existsSync(generated)) await generate(generated, await freePort());
-    const files = readdirSync(generated).map((name) => ({ path: name, text: readFileSync(path.join(generated, name), 'utf8'), mode: lstatSync(path.join(generated, name)).mode & 0o777, secret: name === 'private-key.pem' }));
-    const target: HostTarget = { host: '127.0.0.1', port: agentHost.port, user: agentHost.user, privateKey: readFileSync(adminKey(), 'utf8'), knownHosts: readFileSync(knownHosts, 'utf8') };
+    const files = readdirSync(generated).map((name) => ({
+      path: name,
+      text: readFileSync(path.join(generated, name), 'utf8'),
+      mode: lstatSync(path.join(generated, name)).mode & 0o777,
+      secret: name === 'private-key.pem',
+    }));
+    const target: HostTarget = {
+      host: '127.0.0.1',
+      port: agentHost.port,
+      user: agentHost.user,
+      privateKey: readFileSync(adminKey(), 'utf8'),
+      knownHosts: readFileSync(knownHosts, 'utf8'),
+    };
 
     // Cancel after the first upload.
     const prefix = newPrefix();
@@ -253,7 +315,11 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
       afterUpload: (i) => {
         if (i !== 0) return;
         // The per-connection sshd processes are the listener's children.
-        const kids = execFileSync('pgrep', ['-P', String(sshdPid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+        const kids = execFileSync('pgrep', ['-P', String(sshdPid)], { encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map(Number);
         for (const k of kids) process.kill(k, 'SIGKILL');
         return new Promise((r) => setTimeout(r, 300));
       },
@@ -267,79 +333,108 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     expect(dropped.leftovers).toEqual([`${prefix2}/etc/armorcode/supervisord.conf.ao-tmp-${dropped.record.id}`]);
     expect(Object.keys(tree(prefix2)).filter((k) => !k.endsWith('/'))).toEqual([`etc/armorcode/supervisord.conf.ao-tmp-${dropped.record.id}`]);
   }, 60_000);
-  it.skipIf(process.getuid?.() !== 0)('a full disk (a 64 KiB tmpfs as the install root) is refused before any change, or fails the upload cleanly', async () => {
-    if (!existsSync(generated)) await generate(generated, await freePort());
-    const files = readdirSync(generated).map((name) => ({ path: name, text: readFileSync(path.join(generated, name), 'utf8'), mode: lstatSync(path.join(generated, name)).mode & 0o777, secret: name === 'private-key.pem' }));
-    const target: HostTarget = { host: '127.0.0.1', port: agentHost.port, user: agentHost.user, privateKey: readFileSync(adminKey(), 'utf8'), knownHosts: readFileSync(knownHosts, 'utf8') };
-    const root = newPrefix();
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', root]);
-    try {
-      const fill = (leaveKb: number): void => {
-        const free = Number(execFileSync('df', ['-Pk', root], { encoding: 'utf8' }).split('\n')[1]!.split(/\s+/)[3]);
-        writeFileSync(path.join(root, `filler-${leaveKb}`), Buffer.alloc(Math.max(0, free - leaveKb) * 1024));
+  it.skipIf(process.getuid?.() !== 0)(
+    'a full disk (a 64 KiB tmpfs as the install root) is refused before any change, or fails the upload cleanly',
+    async () => {
+      if (!existsSync(generated)) await generate(generated, await freePort());
+      const files = readdirSync(generated).map((name) => ({
+        path: name,
+        text: readFileSync(path.join(generated, name), 'utf8'),
+        mode: lstatSync(path.join(generated, name)).mode & 0o777,
+        secret: name === 'private-key.pem',
+      }));
+      const target: HostTarget = {
+        host: '127.0.0.1',
+        port: agentHost.port,
+        user: agentHost.user,
+        privateKey: readFileSync(adminKey(), 'utf8'),
+        knownHosts: readFileSync(knownHosts, 'utf8'),
       };
-      fill(0);
-      const before = tree(root);
-      const s = await openSession(target);
-      if (!s.ok) throw new Error(s.error.message);
-      const refused = await planRemoteInstall(s.value, 'armorcode', 'docker', files, root);
-      expect(!refused.ok && refused.error.code).toBe('IO_ERROR');
-      expect(!refused.ok && refused.error.message).toMatch(/bytes free .*nothing was changed/);
-      expect(tree(root)).toEqual(before);
+      const root = newPrefix();
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', root]);
+      try {
+        const fill = (leaveKb: number): void => {
+          const free = Number(execFileSync('df', ['-Pk', root], { encoding: 'utf8' }).split('\n')[1]!.split(/\s+/)[3]);
+          writeFileSync(path.join(root, `filler-${leaveKb}`), Buffer.alloc(Math.max(0, free - leaveKb) * 1024));
+        };
+        fill(0);
+        const before = tree(root);
+        const s = await openSession(target);
+        if (!s.ok) throw new Error(s.error.message);
+        const refused = await planRemoteInstall(s.value, 'armorcode', 'docker', files, root);
+        expect(!refused.ok && refused.error.code).toBe('IO_ERROR');
+        expect(!refused.ok && refused.error.message).toMatch(/bytes free .*nothing was changed/);
+        expect(tree(root)).toEqual(before);
 
-      // Room at plan time, then something else fills the disk: the upload fails, its temps are removed.
-      rmSync(path.join(root, 'filler-0'));
-      const planned = await planRemoteInstall(s.value, 'armorcode', 'docker', files, root);
-      if (!planned.ok) throw new Error(planned.error.message);
-      fill(0);
-      const failed = await runRemoteInstall(s.value, target, planned.value);
-      s.value.close();
-      expect(failed.ok).toBe(false);
-      if (failed.ok) return;
-      expect(failed.error.code).toBe('IO_ERROR');
-      expect(failed.error.message).toMatch(/full disk/);
-      expect(failed.inPlace).toEqual([]);
-      expect(Object.keys(tree(root)).filter((k) => !k.endsWith('/'))).toEqual(['filler-0']);
-    } finally {
-      execFileSync('umount', [root]);
-    }
-  }, 60_000);
+        // Room at plan time, then something else fills the disk: the upload fails, its temps are removed.
+        rmSync(path.join(root, 'filler-0'));
+        const planned = await planRemoteInstall(s.value, 'armorcode', 'docker', files, root);
+        if (!planned.ok) throw new Error(planned.error.message);
+        fill(0);
+        const failed = await runRemoteInstall(s.value, target, planned.value);
+        s.value.close();
+        expect(failed.ok).toBe(false);
+        if (failed.ok) return;
+        expect(failed.error.code).toBe('IO_ERROR');
+        expect(failed.error.message).toMatch(/full disk/);
+        expect(failed.inPlace).toEqual([]);
+        expect(Object.keys(tree(root)).filter((k) => !k.endsWith('/'))).toEqual(['filler-0']);
+      } finally {
+        execFileSync('umount', [root]);
+      }
+    },
+    60_000,
+  );
 });
 
 describe('sudo needing a password is said before anything changes', () => {
-  it.skipIf(!existsSync('/usr/bin/sudo') || process.getuid?.() !== 0)('a user that cannot write the root and has no passwordless sudo gets SUDO_PASSWORD_REQUIRED', async () => {
-    // Its own user (no sudoers rule: sudo asks it for a password), home in a temp folder.
-    const dir = mkdtempSync(path.join(tmpdir(), 'ao-sudo-'));
-    chmodSync(dir, 0o755);
-    const user = `ao${process.pid % 100000}`;
-    execFileSync('useradd', ['-M', '-d', dir, '-s', '/bin/sh', user]);
-    execFileSync('passwd', ['-d', user]);
-    let sshd: RunningSshd | undefined;
-    try {
-      await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'k')]);
-      chmodSync(path.join(dir, 'k'), 0o600);
-      sshd = await startSshd({ authorizedKeys: [readFileSync(path.join(dir, 'k.pub'), 'utf8')], extraConfig: ['Subsystem sftp internal-sftp'] });
-      // sshd reads authorized_keys as the user logging in.
-      chmodSync(sshd.dir, 0o755);
-      chmodSync(path.join(sshd.dir, 'authorized_keys'), 0o644);
-      const root = mkdtempSync(path.join(dir, 'root-'));
-      chmodSync(root, 0o755);
-      const key = keyPair();
-      const g = generateArmorcode(armorcode.answers.parse({ server: '127.0.0.1', port: 22, user: 'acme', services: [{ name: 'svc', url: 'http://127.0.0.1:80', remotePort: 5000 }] }), { kind: 'ssh-keypair', ...key, knownHosts: `127.0.0.1 ${sshd.hostPublicKey}\n` }, 'docker');
-      if (!g.ok) throw new Error(g.error.message);
-      const s = await openSession({ host: '127.0.0.1', port: sshd.port, user, privateKey: readFileSync(path.join(dir, 'k'), 'utf8'), knownHosts: `${sshd.knownHostsLine}\n` });
-      if (!s.ok) throw new Error(s.error.message);
-      const planned = await planRemoteInstall(s.value, 'armorcode', 'docker', g.value.files, root);
-      s.value.close();
-      expect(!planned.ok && planned.error.code).toBe('SUDO_PASSWORD_REQUIRED');
-      expect(!planned.ok && planned.error.message).toMatch(/sudo on the host asks for a password .*nothing was changed/);
-      expect(readdirSync(root)).toEqual([]);
-    } finally {
-      await sshd?.stop();
-      execFileSync('userdel', [user]);
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  it.skipIf(!existsSync('/usr/bin/sudo') || process.getuid?.() !== 0)(
+    'a user that cannot write the root and has no passwordless sudo gets SUDO_PASSWORD_REQUIRED',
+    async () => {
+      // Its own user (no sudoers rule: sudo asks it for a password), home in a temp folder.
+      const dir = mkdtempSync(path.join(tmpdir(), 'ao-sudo-'));
+      chmodSync(dir, 0o755);
+      const user = `ao${process.pid % 100000}`;
+      execFileSync('useradd', ['-M', '-d', dir, '-s', '/bin/sh', user]);
+      execFileSync('passwd', ['-d', user]);
+      let sshd: RunningSshd | undefined;
+      try {
+        await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'k')]);
+        chmodSync(path.join(dir, 'k'), 0o600);
+        sshd = await startSshd({ authorizedKeys: [readFileSync(path.join(dir, 'k.pub'), 'utf8')], extraConfig: ['Subsystem sftp internal-sftp'] });
+        // sshd reads authorized_keys as the user logging in.
+        chmodSync(sshd.dir, 0o755);
+        chmodSync(path.join(sshd.dir, 'authorized_keys'), 0o644);
+        const root = mkdtempSync(path.join(dir, 'root-'));
+        chmodSync(root, 0o755);
+        const key = keyPair();
+        const g = generateArmorcode(
+          armorcode.answers.parse({ server: '127.0.0.1', port: 22, user: 'acme', services: [{ name: 'svc', url: 'http://127.0.0.1:80', remotePort: 5000 }] }),
+          { kind: 'ssh-keypair', ...key, knownHosts: `127.0.0.1 ${sshd.hostPublicKey}\n` },
+          'docker',
+        );
+        if (!g.ok) throw new Error(g.error.message);
+        const s = await openSession({
+          host: '127.0.0.1',
+          port: sshd.port,
+          user,
+          privateKey: readFileSync(path.join(dir, 'k'), 'utf8'),
+          knownHosts: `${sshd.knownHostsLine}\n`,
+        });
+        if (!s.ok) throw new Error(s.error.message);
+        const planned = await planRemoteInstall(s.value, 'armorcode', 'docker', g.value.files, root);
+        s.value.close();
+        expect(!planned.ok && planned.error.code).toBe('SUDO_PASSWORD_REQUIRED');
+        expect(!planned.ok && planned.error.message).toMatch(/sudo on the host asks for a password .*nothing was changed/);
+        expect(readdirSync(root)).toEqual([]);
+      } finally {
+        await sshd?.stop();
+        execFileSync('userdel', [user]);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });
 
 function keyPair(): { privateKey: string; publicKey: string } {

@@ -105,7 +105,13 @@ describe('rotate service', () => {
     expect(p.files[1]!.diff).toContain('-  DELEGATE_TOKEN: «old token»');
     expect(p.files[1]!.diff).toContain('+  DELEGATE_TOKEN: «new token»');
     expect(p.token).toMatchObject({ kindName: 'Harness delegate token', masked: 'bmV3••••••••aWo=' });
-    expect(p.commands.map((c) => c.command)).toEqual(expect.arrayContaining([`kubectl apply -f ${path.join(dir, 'harness-delegate.yaml')}`, 'docker rm -f d1', `docker exec d1 printenv DELEGATE_TOKEN | tr -d '\\n' | sha256sum`]));
+    expect(p.commands.map((c) => c.command)).toEqual(
+      expect.arrayContaining([
+        `kubectl apply -f ${path.join(dir, 'harness-delegate.yaml')}`,
+        'docker rm -f d1',
+        `docker exec d1 printenv DELEGATE_TOKEN | tr -d '\\n' | sha256sum`,
+      ]),
+    );
     expect(p.commands.find((c) => c.command.startsWith('docker exec'))?.title).toContain(sha(NEW).slice(0, 16));
     expect(p.revoke.join(' ')).toMatch(/Revoke the old token/);
 
@@ -120,7 +126,12 @@ describe('rotate service', () => {
     expect(readFileSync(path.join(dir, 'harness-delegate.yaml'), 'utf8')).toBe(before.yaml.replaceAll(OLD, NEW));
     expect(statSync(path.join(dir, 'delegate.env')).mode & 0o777).toBe(before.mode);
     const watcher = readFileSync(path.join(dir, 'shell', 'config-watcher.yml'), 'utf8');
-    expect(watcher.split('\n').slice(0, -1).every((l) => l.endsWith('\r'))).toBe(true);
+    expect(
+      watcher
+        .split('\n')
+        .slice(0, -1)
+        .every((l) => l.endsWith('\r')),
+    ).toBe(true);
     expect(parse(watcher).delegateToken).toBe(NEW);
     expect(statSync(path.join(dir, 'link.yaml'), { throwIfNoEntry: false })).toBeDefined();
 
@@ -157,7 +168,11 @@ describe('rotate service', () => {
   it('edits the real file behind a link given by name, keeping the link', async () => {
     const dir = install('linked');
     const internal = await plan([path.join(dir, 'link.yaml')]);
-    expect(internal.plan.files[0]).toMatchObject({ path: path.join(dir, 'harness-delegate.yaml'), status: 'change', notes: [expect.stringContaining('Reached through the link')] });
+    expect(internal.plan.files[0]).toMatchObject({
+      path: path.join(dir, 'harness-delegate.yaml'),
+      status: 'change',
+      notes: [expect.stringContaining('Reached through the link')],
+    });
     const r = await applyRotation(internal);
     expect(r.ok).toBe(true);
     expect(readFileSync(path.join(dir, 'link.yaml'), 'utf8')).toContain(NEW);
@@ -170,9 +185,15 @@ describe('rotate service', () => {
     const unknown = await plan([path.join(dir, 'notes.txt'), path.join(dir, 'harness-delegate.yaml')]);
     expect(unknown.plan).toMatchObject({ ready: false, problems: [expect.stringContaining('notes.txt is not a file Harness delegate keeps its token in')] });
     expect(await applyRotation(unknown)).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
-    expect(await planRotation({ platform: 'harness', paths: [dir], token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' }, 'p_x')).toMatchObject({ ok: false, error: { code: 'TOKEN_WRONG_KIND' } });
+    expect(await planRotation({ platform: 'harness', paths: [dir], token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' }, 'p_x')).toMatchObject({
+      ok: false,
+      error: { code: 'TOKEN_WRONG_KIND' },
+    });
     expect(await planRotation({ platform: 'harness', paths: [dir], token: 'has"quote' }, 'p_x')).toMatchObject({ ok: false, error: { code: 'TOKEN_INVALID' } });
-    expect(await planRotation({ platform: 'harness', paths: [path.join(dir, 'nope')], token: NEW }, 'p_x')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await planRotation({ platform: 'harness', paths: [path.join(dir, 'nope')], token: NEW }, 'p_x')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(await planRotation({ platform: 'armorcode', paths: [dir], token: NEW }, 'p_x')).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
   });
 
@@ -182,9 +203,15 @@ describe('rotate service', () => {
     const preview = await planRotation({ platform: 'harness', paths: [], uploads: [{ name: 'harness-delegate.yaml', text }], token: NEW }, 'p_1');
     expect(preview.ok && preview.value.plan.files.map((f) => f.status)).toEqual(['preview-only']);
     expect(preview.ok && preview.value.plan.ready).toBe(false);
-    const placed = await planRotation({ platform: 'harness', paths: [], uploads: [{ name: 'harness-delegate.yaml', text }], uploadDir: dir, token: NEW }, 'p_2');
+    const placed = await planRotation(
+      { platform: 'harness', paths: [], uploads: [{ name: 'harness-delegate.yaml', text }], uploadDir: dir, token: NEW },
+      'p_2',
+    );
     expect(placed.ok && placed.value.plan.files.map((f) => [f.path, f.status])).toEqual([[path.join(dir, 'harness-delegate.yaml'), 'change']]);
-    const other = await planRotation({ platform: 'harness', paths: [], uploads: [{ name: 'harness-delegate.yaml', text: text + '# other\n' }], uploadDir: dir, token: NEW }, 'p_3');
+    const other = await planRotation(
+      { platform: 'harness', paths: [], uploads: [{ name: 'harness-delegate.yaml', text: text + '# other\n' }], uploadDir: dir, token: NEW },
+      'p_3',
+    );
     expect(other.ok && other.value.plan.files[0]).toMatchObject({ status: 'refused', error: { code: 'FILE_CHANGED' } });
   });
 });
@@ -197,7 +224,8 @@ describe('rotate channels', () => {
     const handlers = rotateHandlers(deps, jobs);
     const events: JobEvent[] = [];
     const ctx = (senderId: string): CallContext => ({ senderId, jobs, emit: (e) => events.push(e) });
-    const call = <T,>(channel: keyof typeof rotateChannels, input: unknown, sender = 'w1') => dispatch(rotateChannels, handlers, channel, input, ctx(sender)) as Promise<Result<T>>;
+    const call = <T>(channel: keyof typeof rotateChannels, input: unknown, sender = 'w1') =>
+      dispatch(rotateChannels, handlers, channel, input, ctx(sender)) as Promise<Result<T>>;
     return { call, vault, events };
   }
 
@@ -220,7 +248,10 @@ describe('rotate channels', () => {
     const stored = await call<RotationPlan>('rotate:scan', { platform: 'harness', paths: [dir], tokenId: id });
     expect(stored.ok && stored.value.files.every((f) => f.status === 'change')).toBe(true);
     expect(await call('rotate:scan', { platform: 'harness', paths: [dir] })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
-    expect(await call('rotate:scan', { platform: 'harness', paths: [dir], tokenId: 'sec_nonexistent000000000' })).toMatchObject({ ok: false, error: { code: 'SECRET_UNAVAILABLE' } });
+    expect(await call('rotate:scan', { platform: 'harness', paths: [dir], tokenId: 'sec_nonexistent000000000' })).toMatchObject({
+      ok: false,
+      error: { code: 'SECRET_UNAVAILABLE' },
+    });
   });
 });
 
@@ -228,7 +259,13 @@ describe('rotate CLI', () => {
   async function cli(argv: string[], env: Record<string, string> = {}) {
     let stdout = '';
     let stderr = '';
-    const code = await runCli(['rotate', ...argv], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { ...env }, readStdin: async () => '', cwd: root });
+    const code = await runCli(['rotate', ...argv], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      env: { ...env },
+      readStdin: async () => '',
+      cwd: root,
+    });
     return { code, stdout, stderr };
   }
 

@@ -25,9 +25,13 @@ const root = mkdtempSync(path.join(tmpdir(), 'ao-scp-export-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function app() {
-  const handlers = createHandlers({ mode: 'browser', version: 'test', store: new MemoryStore(), cipher: NO_CIPHER, dataDir: root, vault: new SecretVault() }, new JobRegistry());
+  const handlers = createHandlers(
+    { mode: 'browser', version: 'test', store: new MemoryStore(), cipher: NO_CIPHER, dataDir: root, vault: new SecretVault() },
+    new JobRegistry(),
+  );
   const ctx: CallContext = { senderId: 's', jobs: new JobRegistry(), emit: () => undefined };
-  return async <C extends keyof typeof contract>(channel: C, input: unknown): Promise<Result<ChannelOutput<C>>> => (await dispatch(contract, handlers, channel, input, ctx)) as Result<ChannelOutput<C>>;
+  return async <C extends keyof typeof contract>(channel: C, input: unknown): Promise<Result<ChannelOutput<C>>> =>
+    (await dispatch(contract, handlers, channel, input, ctx)) as Result<ChannelOutput<C>>;
 }
 
 /** The seed policy the ways users paste it: AWS console (4 spaces), 2 spaces, tabs with CRLF, one line, no final newline. */
@@ -41,7 +45,12 @@ const LAYOUTS: Record<string, string> = {
 
 async function exportFor(name: string, policyText: string): Promise<string> {
   const call = app();
-  const draft = { platform: 'bamboo-elastic', variant: 'scp', step: 'export', answers: { principalArn: BAMBOO_ROLE, httpTokens: 'optional', hopLimit: '1', region: 'us-east-1', policies: [policyText] } };
+  const draft = {
+    platform: 'bamboo-elastic',
+    variant: 'scp',
+    step: 'export',
+    answers: { principalArn: BAMBOO_ROLE, httpTokens: 'optional', hopLimit: '1', region: 'us-east-1', policies: [policyText] },
+  };
   const out = path.join(root, `${name}.zip`);
   const r = await call('bundle:export', { jobId: `e-${name}`, source: { kind: 'draft', draft }, out, includePrivateKey: false });
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);

@@ -30,10 +30,22 @@ describe('test/support/sshd', () => {
 
   const ssh = (identity: string) =>
     run('ssh', [
-      '-F', 'none', '-i', identity, '-p', String(sshd.port),
-      '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes',
-      '-o', `UserKnownHostsFile=${path.join(dir, 'known_hosts')}`, '-o', 'StrictHostKeyChecking=yes',
-      `${sshd.user}@127.0.0.1`, 'echo logged-in',
+      '-F',
+      'none',
+      '-i',
+      identity,
+      '-p',
+      String(sshd.port),
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      `UserKnownHostsFile=${path.join(dir, 'known_hosts')}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      `${sshd.user}@127.0.0.1`,
+      'echo logged-in',
     ]);
 
   it('lets the authorized key log in and the known_hosts line verifies its host key', async () => {

@@ -12,7 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const electronDir = path.join(root, 'node_modules', 'electron');
-const hasBinary = existsSync(path.join(electronDir, 'path.txt')) && existsSync(path.join(electronDir, 'dist', readFileSync(path.join(electronDir, 'path.txt'), 'utf8')));
+const hasBinary =
+  existsSync(path.join(electronDir, 'path.txt')) && existsSync(path.join(electronDir, 'dist', readFileSync(path.join(electronDir, 'path.txt'), 'utf8')));
 
 let child: ChildProcess | undefined;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'ao-start-'));
@@ -29,7 +30,7 @@ afterAll(() => {
 });
 
 describe.skipIf(hasBinary)('npm start without the Electron binary', () => {
-  if (hasBinary) console.warn('skipped: Electron\'s binary is installed here, so npm start opens the desktop app');
+  if (hasBinary) console.warn("skipped: Electron's binary is installed here, so npm start opens the desktop app");
 
   it('says in one line that the desktop shell is missing, then starts browser mode and prints a URL that serves the app', async () => {
     // ELECTRON_SKIP_BINARY_DOWNLOAD (electron's own switch) keeps the script from trying the download host.
@@ -51,7 +52,11 @@ describe.skipIf(hasBinary)('npm start without the Electron binary', () => {
       child?.once('exit', (code) => reject(new Error(`npm start exited (${code}) before printing a URL:\n${stdout}\n${stderr}`)));
     });
     const lines = stderr.split('\n').filter((l) => /desktop shell/.test(l));
-    expect(lines).toEqual([expect.stringMatching(/^The desktop shell \(Electron's binary\) is missing: ELECTRON_SKIP_BINARY_DOWNLOAD is set.*Starting browser mode instead; to fetch the shell later: npm run fetch-electron$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^The desktop shell \(Electron's binary\) is missing: ELECTRON_SKIP_BINARY_DOWNLOAD is set.*Starting browser mode instead; to fetch the shell later: npm run fetch-electron$/,
+      ),
+    ]);
     expect(stderr).not.toMatch(/Electron uninstall|Error:| {4}at /);
     const page = await fetch(url, { redirect: 'manual' });
     expect([200, 302, 303]).toContain(page.status);

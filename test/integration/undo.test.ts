@@ -36,9 +36,20 @@ function app() {
 
 async function onboard(a: ReturnType<typeof app>, outDir: string): Promise<string> {
   const credentialId = a.vault.put('token', TOKEN, { platform: 'bamboo-remote' });
-  const request = { platform: 'bamboo-remote', variant: 'installer', answers: { serverUrl: 'https://bamboo.example.com', agentOs: 'linux', installerVersion: '9.6.2' }, credentialId, outDir };
+  const request = {
+    platform: 'bamboo-remote',
+    variant: 'installer',
+    answers: { serverUrl: 'https://bamboo.example.com', agentOs: 'linux', installerVersion: '9.6.2' },
+    credentialId,
+    outDir,
+  };
   const plan = await a.call('configs:plan', request);
-  await a.call('configs:write', { ...request, jobId: 'w1', planHash: plan.planHash, expected: Object.fromEntries(plan.files.map((f) => [f.path, f.currentSha256])) });
+  await a.call('configs:write', {
+    ...request,
+    jobId: 'w1',
+    planHash: plan.planHash,
+    expected: Object.fromEntries(plan.files.map((f) => [f.path, f.currentSha256])),
+  });
   const added = await a.call('history:add', { draft: { platform: 'bamboo-remote', variant: 'installer', step: 'export', answers: request.answers, outDir } });
   return added.entry.id;
 }
@@ -104,7 +115,8 @@ describe('undoing what an onboarding wrote', () => {
     const a = app();
     const conf = path.join(root, 'agent-home', 'conf', 'wrapper.conf');
     mkdirSync(path.dirname(conf), { recursive: true });
-    const original = 'wrapper.app.parameter.1=com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\nwrapper.app.parameter.2=https://bamboo.example.com/agentServer/\n';
+    const original =
+      'wrapper.app.parameter.1=com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\nwrapper.app.parameter.2=https://bamboo.example.com/agentServer/\n';
     writeFileSync(conf, original);
     const tokenId = a.vault.put('token', TOKEN, { platform: 'bamboo-remote' });
     const plan = await a.call('rotate:scan', { platform: 'bamboo-remote', paths: [path.join(root, 'agent-home')], tokenId });
@@ -125,10 +137,22 @@ describe('undoing what an onboarding wrote', () => {
     const a = app();
     const outDir = path.join(root, 'configs-only');
     const credentialId = a.vault.put('token', TOKEN, { platform: 'bamboo-remote' });
-    const draft = { platform: 'bamboo-remote' as const, variant: 'installer', step: 'configs' as const, answers: { serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' }, outDir, credentialId };
+    const draft = {
+      platform: 'bamboo-remote' as const,
+      variant: 'installer',
+      step: 'configs' as const,
+      answers: { serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' },
+      outDir,
+      credentialId,
+    };
     const request = { platform: 'bamboo-remote', variant: 'installer', answers: draft.answers, credentialId, outDir };
     const plan = await a.call('configs:plan', request);
-    await a.call('configs:write', { ...request, jobId: 'w2', planHash: plan.planHash, expected: Object.fromEntries(plan.files.map((f) => [f.path, f.currentSha256])) });
+    await a.call('configs:write', {
+      ...request,
+      jobId: 'w2',
+      planHash: plan.planHash,
+      expected: Object.fromEntries(plan.files.map((f) => [f.path, f.currentSha256])),
+    });
     // What the Configs step does right after its write (renderer/steps/configs/ConfigsStep.tsx).
     await a.call('history:add', { draft });
     const { entries } = await a.call('history:list', {});

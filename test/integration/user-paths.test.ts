@@ -66,7 +66,10 @@ describe('the CLI and user paths', () => {
   });
 
   it('stops quietly when its reader goes away (piped into head): no EPIPE crash', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'main/cli.ts'), 'generate', '--help'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'main/cli.ts'), 'generate', '--help'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));

@@ -50,6 +50,12 @@ export function runCliProcess(args: string[], o: CliOptions = {}): Promise<CliRu
 
 /** The same, synchronously. */
 export function runCliProcessSync(args: string[], o: CliOptions = {}): CliRun {
-  const r = spawnSync(process.execPath, argv(args), { cwd: o.cwd ?? REPO_ROOT, env: environment(o), input: o.input ?? '', encoding: 'utf8', timeout: o.timeoutMs ?? 60_000 });
+  const r = spawnSync(process.execPath, argv(args), {
+    cwd: o.cwd ?? REPO_ROOT,
+    env: environment(o),
+    input: o.input ?? '',
+    encoding: 'utf8',
+    timeout: o.timeoutMs ?? 60_000,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -38,11 +38,17 @@ export function sampleAnswers(p: AnyPlatform): { minimal?: Record<string, unknow
     return out;
   };
   const result: { minimal?: Record<string, unknown>; full?: Record<string, unknown>; problems: string[] } = { problems };
-  for (const [name, all] of [['minimal', false], ['full', true]] as const) {
+  for (const [name, all] of [
+    ['minimal', false],
+    ['full', true],
+  ] as const) {
     const raw = build(all);
     const parsed = p.answers.safeParse(raw);
     if (parsed.success) result[name] = raw;
-    else problems.push(`${p.id}: the ${name} answers from the schema's examples do not validate: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    else
+      problems.push(
+        `${p.id}: the ${name} answers from the schema's examples do not validate: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
   }
   return result;
 }
@@ -126,7 +132,7 @@ export const HOSTILE_ANSWERS = [
   '`touch pwned`',
   'nul\u0000byte',
   '# not a comment: {flow} [x] &a *b !t',
-  "back\\slash' \"mix",
+  'back\\slash\' "mix',
   'x'.repeat(20_000),
 ];
 

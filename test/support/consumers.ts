@@ -242,7 +242,13 @@ export interface Invocation {
  * test sees every word exactly as the real command would get it. `docker container inspect` and
  * `docker ps` answer "not there" so the script goes on to `docker run`.
  */
-export function runScript(work: string, files: Pick<Artifact, 'path' | 'text' | 'mode'>[], script: string, commands: string[], env: Record<string, string> = {}): { status: number; stderr: string; dir: string; calls: Invocation[] } {
+export function runScript(
+  work: string,
+  files: Pick<Artifact, 'path' | 'text' | 'mode'>[],
+  script: string,
+  commands: string[],
+  env: Record<string, string> = {},
+): { status: number; stderr: string; dir: string; calls: Invocation[] } {
   const dir = mkdtempSync(path.join(work, 'run-'));
   const bin = path.join(dir, '.bin');
   mkdirSync(bin);
@@ -258,10 +264,14 @@ export function runScript(work: string, files: Pick<Artifact, 'path' | 'text' | 
     const stub = `#!/usr/bin/env bash\nif [ "${c}" = docker ] && { [ "$1" = container ] || [ "$1" = ps ]; }; then exit 1; fi\n{ printf '%s\\0' "${c}" "$#" "$@"; } >> "$CALLS"\n`;
     writeFileSync(path.join(bin, c), stub, { mode: 0o755 });
   }
-  const r = spawnSync('bash', [path.join(dir, script)], { cwd: dir, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: dir, CALLS: log, ...env } });
+  const r = spawnSync('bash', [path.join(dir, script)], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: dir, CALLS: log, ...env },
+  });
   const parts = readFileSync(log, 'utf8').split('\0').slice(0, -1);
   const calls: Invocation[] = [];
-  for (let i = 0; i < parts.length; ) {
+  for (let i = 0; i < parts.length;) {
     const command = parts[i]!;
     const n = Number(parts[i + 1]);
     calls.push({ command, args: parts.slice(i + 2, i + 2 + n) });

@@ -57,10 +57,14 @@ export async function startSilent(): Promise<Running> {
  * connections fill the queue, after which the kernel ignores new SYNs.
  */
 export async function startBlackHole(): Promise<Running> {
-  const child = spawn(process.execPath, [
-    '-e',
-    `const s=require('net').createServer();s.listen({port:0,host:'127.0.0.1',backlog:1},()=>{process.stdout.write(s.address().port+'\\n');setTimeout(()=>Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0),20)})`,
-  ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const s=require('net').createServer();s.listen({port:0,host:'127.0.0.1',backlog:1},()=>{process.stdout.write(s.address().port+'\\n');setTimeout(()=>Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0),20)})`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout?.once('data', (d) => resolve(Number(String(d).trim())));
     child.once('exit', (c) => reject(new Error(`black hole exited with ${c}`)));

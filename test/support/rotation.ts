@@ -22,7 +22,7 @@ export const HOSTILE_TOKENS = [
   'ünïcødé-トークン-🔑',
   '- starts with dash',
   '"leading quote',
-  'trailing quote\'',
+  "trailing quote'",
   '{flow: [yaml]}, &anchor *alias !tag',
   'x'.repeat(4000),
 ];

@@ -15,8 +15,20 @@ const INSTANCES = 'arn:aws:ec2:*:*:instance/*';
 export const SEED_POLICY = {
   Version: '2012-10-17',
   Statement: [
-    { Sid: 'RequireImdsV2', Effect: 'Deny', Action: 'ec2:RunInstances', Resource: INSTANCES, Condition: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } } },
-    { Sid: 'MaxImdsHopLimit', Effect: 'Deny', Action: 'ec2:RunInstances', Resource: INSTANCES, Condition: { NumericGreaterThan: { 'ec2:MetadataHttpPutResponseHopLimit': '3' } } },
+    {
+      Sid: 'RequireImdsV2',
+      Effect: 'Deny',
+      Action: 'ec2:RunInstances',
+      Resource: INSTANCES,
+      Condition: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } },
+    },
+    {
+      Sid: 'MaxImdsHopLimit',
+      Effect: 'Deny',
+      Action: 'ec2:RunInstances',
+      Resource: INSTANCES,
+      Condition: { NumericGreaterThan: { 'ec2:MetadataHttpPutResponseHopLimit': '3' } },
+    },
     { Sid: 'NoImdsChanges', Effect: 'Deny', Action: 'ec2:ModifyInstanceMetadataOptions', Resource: '*' },
   ],
 };

@@ -37,13 +37,63 @@ async function ssl(dir: string, args: string[]): Promise<void> {
 }
 
 async function makeCa(dir: string, name: string, subj: string): Promise<void> {
-  await ssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '30', '-subj', subj, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  await ssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.pem`,
+    '-days',
+    '30',
+    '-subj',
+    subj,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
 }
 
 async function makeLeaf(dir: string, name: string, ca: string): Promise<KeyCert> {
-  await ssl(dir, ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', '/CN=localhost']);
+  await ssl(dir, [
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    '/CN=localhost',
+  ]);
   writeFileSync(path.join(dir, `${name}.ext`), `${SAN}\nextendedKeyUsage=serverAuth\n`);
-  await ssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '30', '-extfile', `${name}.ext`]);
+  await ssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.pem`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-out',
+    `${name}.pem`,
+    '-days',
+    '30',
+    '-extfile',
+    `${name}.ext`,
+  ]);
   return read(dir, name);
 }
 
@@ -59,17 +109,85 @@ export async function makeTestCerts(): Promise<TestCerts> {
   const trusted = await makeLeaf(dir, 'trusted', 'ca');
   const intercepted = await makeLeaf(dir, 'intercepted', 'inspect');
 
-  await ssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'self.key', '-out', 'self.pem', '-days', '30', '-subj', '/CN=localhost', '-addext', SAN]);
+  await ssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'self.key',
+    '-out',
+    'self.pem',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    SAN,
+  ]);
 
   // `openssl ca` is the one openssl command that takes explicit past dates.
   writeFileSync(path.join(dir, 'index.txt'), '');
   writeFileSync(path.join(dir, 'serial'), '1000\n');
   writeFileSync(
     path.join(dir, 'ca.cnf'),
-    ['[ca]', 'default_ca = test', '[test]', `dir = ${dir}`, 'database = $dir/index.txt', 'serial = $dir/serial', 'new_certs_dir = $dir', 'certificate = $dir/ca.pem', 'private_key = $dir/ca.key', 'default_md = sha256', 'policy = any', 'copy_extensions = none', 'unique_subject = no', '[any]', 'commonName = supplied', '[leaf]', SAN, 'extendedKeyUsage=serverAuth', ''].join('\n'),
+    [
+      '[ca]',
+      'default_ca = test',
+      '[test]',
+      `dir = ${dir}`,
+      'database = $dir/index.txt',
+      'serial = $dir/serial',
+      'new_certs_dir = $dir',
+      'certificate = $dir/ca.pem',
+      'private_key = $dir/ca.key',
+      'default_md = sha256',
+      'policy = any',
+      'copy_extensions = none',
+      'unique_subject = no',
+      '[any]',
+      'commonName = supplied',
+      '[leaf]',
+      SAN,
+      'extendedKeyUsage=serverAuth',
+      '',
+    ].join('\n'),
   );
-  await ssl(dir, ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'expired.key', '-out', 'expired.csr', '-subj', '/CN=localhost']);
-  await ssl(dir, ['ca', '-batch', '-config', 'ca.cnf', '-extensions', 'leaf', '-in', 'expired.csr', '-out', 'expired.pem', '-startdate', '20200101000000Z', '-enddate', '20200201000000Z', '-notext']);
+  await ssl(dir, [
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'expired.key',
+    '-out',
+    'expired.csr',
+    '-subj',
+    '/CN=localhost',
+  ]);
+  await ssl(dir, [
+    'ca',
+    '-batch',
+    '-config',
+    'ca.cnf',
+    '-extensions',
+    'leaf',
+    '-in',
+    'expired.csr',
+    '-out',
+    'expired.pem',
+    '-startdate',
+    '20200101000000Z',
+    '-enddate',
+    '20200201000000Z',
+    '-notext',
+  ]);
 
   return {
     caPem: readFileSync(path.join(dir, 'ca.pem'), 'utf8'),

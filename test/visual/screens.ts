@@ -23,7 +23,16 @@ import { BAMBOO_ROLE, SEED_POLICY, text } from '../support/scp-policies';
 const FIXED = '/tmp/ao-screens-fixed';
 const LAUNCH = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic', '--font-render-hinting=none'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync',
+    '--disable-quic',
+    '--font-render-hinting=none',
+  ],
 };
 
 const ANSWERS: Record<string, Record<string, unknown>> = {
@@ -50,7 +59,10 @@ function fixedKeys(): { hostKey: string; clientKey: string } {
   for (const name of ['host', 'client']) {
     if (!existsSync(path.join(FIXED, name))) spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'screens', '-f', path.join(FIXED, name)]);
   }
-  return { hostKey: readFileSync(path.join(FIXED, 'host.pub'), 'utf8').split(' ').slice(0, 2).join(' '), clientKey: readFileSync(path.join(FIXED, 'client'), 'utf8') };
+  return {
+    hostKey: readFileSync(path.join(FIXED, 'host.pub'), 'utf8').split(' ').slice(0, 2).join(' '),
+    clientKey: readFileSync(path.join(FIXED, 'client'), 'utf8'),
+  };
 }
 
 async function invoke(page: Page, channel: string, payload: unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }> {
@@ -75,7 +87,11 @@ async function settle(page: Page): Promise<void> {
   await page.getByRole('heading', { level: 1 }).first().waitFor();
   await page.waitForLoadState('networkidle');
   // Previews and checks answer after the page loads: wait until none is still under way.
-  await page.waitForFunction(() => !/Previewing|checking what was written|Loading/.test(document.body.innerText) && !document.querySelector('[aria-busy="true"]'), undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => !/Previewing|checking what was written|Loading/.test(document.body.innerText) && !document.querySelector('[aria-busy="true"]'),
+    undefined,
+    { timeout: 30_000 },
+  );
   await page.waitForTimeout(400);
 }
 
@@ -90,7 +106,13 @@ async function capture(out: string): Promise<void> {
   const browser = await chromium.launch(LAUNCH);
   // bypassCSP: the app's Content-Security-Policy refuses inline styles, and with it the screenshot's
   // `style` below (the sticky actions bar then covered what lay under it on every tall page).
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, colorScheme: 'light', reducedMotion: 'reduce', bypassCSP: true });
+  const page = await browser.newPage({
+    viewport: { width: 1280, height: 900 },
+    deviceScaleFactor: 1,
+    colorScheme: 'light',
+    reducedMotion: 'reduce',
+    bypassCSP: true,
+  });
   let n = 0;
   const shot = async (name: string): Promise<void> => {
     await settle(page);
@@ -183,10 +205,18 @@ async function capture(out: string): Promise<void> {
       ['history', 'History'],
     ];
     for (const [id, title] of pages) {
-      await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: new RegExp(title) }).click();
+      await page
+        .getByRole('navigation', { name: 'Sections' })
+        .getByRole('button', { name: new RegExp(title) })
+        .click();
       await shot(`page-${id}`);
       if (id === 'diagnostics') {
-        await page.getByRole('textbox').first().fill('INFO: Agent registration failed: 401 Unauthorized: Invalid registration token\nSSH: connect to host tunnel.example.armorcode.com port 22: Connection timed out');
+        await page
+          .getByRole('textbox')
+          .first()
+          .fill(
+            'INFO: Agent registration failed: 401 Unauthorized: Invalid registration token\nSSH: connect to host tunnel.example.armorcode.com port 22: Connection timed out',
+          );
         await page.getByRole('button', { name: 'Diagnose', exact: true }).click();
         await shot('page-diagnostics-found');
       }

@@ -5,16 +5,7 @@ import { getPlatform } from '../../../shared/platforms';
 import { recognisePlatform } from '../../../shared/platforms/recognise';
 import type { AnyPlatform, Command, Removal } from '../../../shared/platforms/types';
 import { err, ok, type Result } from '../../../shared/result';
-import {
-  collectFolder,
-  createBundle,
-  importBundle,
-  openBundle,
-  planImport,
-  readBundleFile,
-  writeBundle,
-  type BundleFile,
-} from '../../services/bundle';
+import { collectFolder, createBundle, importBundle, openBundle, planImport, readBundleFile, writeBundle, type BundleFile } from '../../services/bundle';
 import { credentialFromVault } from '../../services/credential';
 import type { Deps } from '../../services/deps';
 import { sha256 } from '../../services/files';
@@ -55,7 +46,13 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
         const got = draftBundleParts(deps.vault, input.source.draft, input.includePrivateKey);
         if (!got.ok) return got;
         ({ files, left } = got.value);
-        meta = { platform: got.value.platform.id, variant: input.source.draft.variant, commands: got.value.commands, notes: got.value.notes, ...(got.value.removal ? { removal: got.value.removal } : {}) };
+        meta = {
+          platform: got.value.platform.id,
+          variant: input.source.draft.variant,
+          commands: got.value.commands,
+          notes: got.value.notes,
+          ...(got.value.removal ? { removal: got.value.removal } : {}),
+        };
       } else {
         const dir = resolveUserPath(input.source.dir, 'source.dir');
         if (!dir.ok) return dir;
@@ -65,7 +62,9 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
         files = got.value.files;
         left = [...got.value.keysLeft, ...got.value.skipped];
         // The folder's own files say whose they are; the platform open in the wizard says nothing about them.
-        const recognised = input.source.platform ?? recognisePlatform(files.map((f) => ({ path: f.path, text: new TextDecoder().decode(f.data.subarray(0, 256 * 1024)) }))).platform;
+        const recognised =
+          input.source.platform ??
+          recognisePlatform(files.map((f) => ({ path: f.path, text: new TextDecoder().decode(f.data.subarray(0, 256 * 1024)) }))).platform;
         meta = { platform: recognised, variant: recognised === input.source.platform ? input.source.variant : null, commands: [], notes: [] };
       }
       ctx.progress(input.passphrase ? 'Encrypting the secret files and packing' : 'Packing', 0.4);
@@ -83,7 +82,15 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       const written = await writeBundle(out.value, bundle.value, input.overwrite);
       if (!written.ok) return written;
       const secretFiles = files.filter((f) => f.secret).map((f) => ({ path: f.path, because: f.secretBecause ?? ['readable by its owner only'] }));
-      return ok({ path: out.value, bytes: bundle.value.zip.byteLength, sha256: written.value.sha256, manifest: bundle.value.manifest, left, secretFiles, warnings: bundle.value.warnings });
+      return ok({
+        path: out.value,
+        bytes: bundle.value.zip.byteLength,
+        sha256: written.value.sha256,
+        manifest: bundle.value.manifest,
+        left,
+        secretFiles,
+        warnings: bundle.value.warnings,
+      });
     },
 
     'bundle:inspect': async (input) => {
@@ -163,7 +170,9 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       if (!platform.ok) return platform;
       const outDir = resolveUserPath(input.outDir, 'outDir');
       if (!outDir.ok) return outDir;
-      const credential = input.keyPerAgent ? ok('per-agent' as const) : credentialFromVault(deps.vault, platform.value.credential, draft.credentialId, draft.knownHosts);
+      const credential = input.keyPerAgent
+        ? ok('per-agent' as const)
+        : credentialFromVault(deps.vault, platform.value.credential, draft.credentialId, draft.knownHosts);
       if (!credential.ok) return credential;
       ctx.progress('Checking the CSV', 0);
       return runFleet({
@@ -188,7 +197,10 @@ export function bundleHandlers(deps: Deps, _jobs: JobRegistry): Handlers<BundleC
       const outDir = resolveUserPath(input.outDir, 'outDir');
       if (!outDir.ok) return outDir;
       // SSH platforms get a new key pair per agent; token platforms use the wizard's token.
-      const credential = platform.value.credential.kind === 'ssh-keypair' ? ok({ kind: 'none' as const }) : credentialFromVault(deps.vault, platform.value.credential, draft.credentialId, draft.knownHosts);
+      const credential =
+        platform.value.credential.kind === 'ssh-keypair'
+          ? ok({ kind: 'none' as const })
+          : credentialFromVault(deps.vault, platform.value.credential, draft.credentialId, draft.knownHosts);
       if (!credential.ok) return credential;
       ctx.progress('Checking the CSV', 0);
       return exportAnsibleFleet({

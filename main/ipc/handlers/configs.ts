@@ -11,8 +11,10 @@ type ConfigsChannels = Pick<Contract, 'configs:plan' | 'configs:write'>;
 
 function ioFailure(error: unknown): Result<never> {
   const e = error as NodeJS.ErrnoException;
-  if (e?.code === 'ENOTDIR' || e?.code === 'EISDIR') return err('IO_ERROR', 'The output folder is (or is inside) a file, not a folder.', 'Choose another folder.');
-  if (e?.code === 'EACCES' || e?.code === 'EPERM') return err('IO_ERROR', 'The output folder cannot be read: permission denied.', 'Choose a folder you can write to.');
+  if (e?.code === 'ENOTDIR' || e?.code === 'EISDIR')
+    return err('IO_ERROR', 'The output folder is (or is inside) a file, not a folder.', 'Choose another folder.');
+  if (e?.code === 'EACCES' || e?.code === 'EPERM')
+    return err('IO_ERROR', 'The output folder cannot be read: permission denied.', 'Choose a folder you can write to.');
   throw error;
 }
 

@@ -11,7 +11,17 @@ import type { Handlers, JobRegistry } from '../dispatch';
 
 type CredentialChannels = Pick<
   Contract,
-  'keys:generate' | 'keys:import' | 'tokens:check' | 'secrets:describe' | 'secrets:reveal' | 'secrets:persist' | 'secrets:forget' | 'secrets:store-status' | 'secrets:unlock' | 'secrets:lock' | 'secrets:reset'
+  | 'keys:generate'
+  | 'keys:import'
+  | 'tokens:check'
+  | 'secrets:describe'
+  | 'secrets:reveal'
+  | 'secrets:persist'
+  | 'secrets:forget'
+  | 'secrets:store-status'
+  | 'secrets:unlock'
+  | 'secrets:lock'
+  | 'secrets:reset'
 >;
 
 /** What the front end's secret store is, and whether it is open. */
@@ -40,7 +50,13 @@ export function credentialsHandlers(deps: Deps, _jobs: JobRegistry): Handlers<Cr
       const refused = typeRefused(input.type, target.keyTypes);
       if (refused) return refused;
       const generated = await generateKeyPair(
-        { type: input.type, bits: input.bits, passphrase: input.passphrase, comment: input.comment ?? defaultComment(input.platform), format: input.format ?? formatFor(input.type, target.format) },
+        {
+          type: input.type,
+          bits: input.bits,
+          passphrase: input.passphrase,
+          comment: input.comment ?? defaultComment(input.platform),
+          format: input.format ?? formatFor(input.type, target.format),
+        },
         { signal: ctx.signal, progress: (message, fraction) => ctx.progress(message, fraction) },
       );
       if (!generated.ok) return generated;

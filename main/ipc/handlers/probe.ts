@@ -28,7 +28,12 @@ export function probeHandlers(deps: Deps, _jobs: JobRegistry, env: Record<string
         input.endpoints,
         {
           timeoutMs: input.timeoutMs ?? 5000,
-          ssh: { ...(input.sshUser ? { user: input.sshUser } : {}), ...(key ? { key } : {}), ...(input.forwardPorts ? { forwardPorts: input.forwardPorts } : {}), ...(input.forwardBind !== undefined ? { forwardBind: input.forwardBind } : {}) },
+          ssh: {
+            ...(input.sshUser ? { user: input.sshUser } : {}),
+            ...(key ? { key } : {}),
+            ...(input.forwardPorts ? { forwardPorts: input.forwardPorts } : {}),
+            ...(input.forwardBind !== undefined ? { forwardBind: input.forwardBind } : {}),
+          },
           ...(input.knownHosts ? { knownHosts: input.knownHosts } : {}),
           ...(input.expectedFingerprints ? { expectFingerprints: input.expectedFingerprints } : {}),
           proxy,

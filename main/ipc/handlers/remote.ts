@@ -14,7 +14,10 @@ import { planRemoteUndo, runRemoteUndo } from '../../services/remote/undo';
 import { watchOnline, type VendorCheck } from '../../services/remote/watch';
 import type { Handlers, JobRegistry } from '../dispatch';
 
-type RemoteChannels = Pick<Contract, 'remote:support' | 'remote:host-key' | 'remote:plan' | 'remote:install' | 'remote:verify' | 'remote:vendor-token' | 'remote:undo-plan' | 'remote:undo'>;
+type RemoteChannels = Pick<
+  Contract,
+  'remote:support' | 'remote:host-key' | 'remote:plan' | 'remote:install' | 'remote:verify' | 'remote:vendor-token' | 'remote:undo-plan' | 'remote:undo'
+>;
 
 /**
  * Read-only vendor tokens for the vendor-side check, in memory only (never in the store, the draft
@@ -33,8 +36,14 @@ class VendorTokens {
   get(owner: string, ref: string | undefined, platform: string): Result<VendorCheck | undefined> {
     if (!ref) return ok(undefined);
     const k = this.kept.get(ref);
-    if (!k || k.owner !== owner || k.expires < Date.now()) return err('NOT_FOUND', 'The read-only vendor token is no longer kept (it is kept in memory for 2 hours, for the window that gave it).', 'Paste it again, or leave the vendor check out.');
-    if (k.platform !== platform) return err('BAD_INPUT', `That vendor token was given for ${k.platform}, not ${platform}.`, 'Paste the token for this platform again.');
+    if (!k || k.owner !== owner || k.expires < Date.now())
+      return err(
+        'NOT_FOUND',
+        'The read-only vendor token is no longer kept (it is kept in memory for 2 hours, for the window that gave it).',
+        'Paste it again, or leave the vendor check out.',
+      );
+    if (k.platform !== platform)
+      return err('BAD_INPUT', `That vendor token was given for ${k.platform}, not ${platform}.`, 'Paste the token for this platform again.');
     return ok(k.check);
   }
 }
@@ -45,7 +54,12 @@ export function remoteHandlers(deps: Deps, _jobs: JobRegistry, env: Record<strin
   const vendorTokens = new VendorTokens();
   /** A session to the host an install record names, logged in as `login` (which must name the same host and port). */
   const recordSession = async (login: HostLogin, record: { host: string; port: number }, signal: AbortSignal) => {
-    if (login.host !== record.host || login.port !== record.port) return err('BAD_INPUT', `This install was on ${record.host}:${record.port}, not ${login.host}:${login.port}.`, 'Give the host and port it was installed on.');
+    if (login.host !== record.host || login.port !== record.port)
+      return err(
+        'BAD_INPUT',
+        `This install was on ${record.host}:${record.port}, not ${login.host}:${login.port}.`,
+        'Give the host and port it was installed on.',
+      );
     const target = await loginTarget(login, env);
     if (!target.ok) return target;
     return openSession(target.value, signal);
@@ -69,10 +83,15 @@ export function remoteHandlers(deps: Deps, _jobs: JobRegistry, env: Record<strin
     },
     'remote:install': async ({ planId, timeoutMs, vendorRef }, ctx) => {
       const kept = plans.take(ctx.senderId, planId);
-      if (!kept) return err('NOT_FOUND', 'This plan is no longer available (it is used once, and kept for 30 minutes).', 'Show the plan again, check it, then install.');
+      if (!kept)
+        return err('NOT_FOUND', 'This plan is no longer available (it is used once, and kept for 30 minutes).', 'Show the plan again, check it, then install.');
       const vendor = vendorTokens.get(ctx.senderId, vendorRef, kept.planned.plan.platform);
       if (!vendor.ok) return vendor;
-      const r = await installAndWatch(kept, timeoutMs, { signal: ctx.signal, onEvent: (message, fraction, data) => ctx.progress(message, fraction, data), ...(vendor.value ? { vendor: vendor.value } : {}) });
+      const r = await installAndWatch(kept, timeoutMs, {
+        signal: ctx.signal,
+        onEvent: (message, fraction, data) => ctx.progress(message, fraction, data),
+        ...(vendor.value ? { vendor: vendor.value } : {}),
+      });
       // History lists what is installed on which host, with its record, so it can be undone from there.
       const platform = r.ok && r.value.record ? getPlatform(r.value.record.platform) : undefined;
       if (r.ok && r.value.record && platform) {
@@ -81,11 +100,24 @@ export function remoteHandlers(deps: Deps, _jobs: JobRegistry, env: Record<strin
           record: r.value.record,
           knownHosts: kept.target.knownHosts,
           online: r.value.online,
-          ...(!r.value.online && open ? { leftAt: `${HOP_TITLES[open.hop]}: ${open.state === 'failed' ? 'failed' : ctx.signal.aborted ? 'cancelled before it was seen' : 'not seen'}. ${open.detail}`.slice(0, 2000) } : {}),
+          ...(!r.value.online && open
+            ? {
+                leftAt:
+                  `${HOP_TITLES[open.hop]}: ${open.state === 'failed' ? 'failed' : ctx.signal.aborted ? 'cancelled before it was seen' : 'not seen'}. ${open.detail}`.slice(
+                    0,
+                    2000,
+                  ),
+              }
+            : {}),
         });
       }
       if (r.ok && ctx.signal.aborted && !r.value.online) {
-        return ok({ ...r.value, hops: r.value.hops.map((h) => (h.state === 'passed' || h.state === 'failed' ? h : { ...h, state: 'not-checked' as const, detail: 'cancelled before this was seen' })) });
+        return ok({
+          ...r.value,
+          hops: r.value.hops.map((h) =>
+            h.state === 'passed' || h.state === 'failed' ? h : { ...h, state: 'not-checked' as const, detail: 'cancelled before this was seen' },
+          ),
+        });
       }
       return r;
     },
@@ -97,7 +129,11 @@ export function remoteHandlers(deps: Deps, _jobs: JobRegistry, env: Record<strin
       const target = await loginTarget(login, env);
       if (!target.ok) return target;
       const opened = await openSession(target.value, ctx.signal);
-      if (!opened.ok) return ok({ online: false, hops: [{ hop: 'ssh' as const, state: 'failed' as const, detail: `${opened.error.message}${opened.error.hint ? ` ${opened.error.hint}` : ''}` }] });
+      if (!opened.ok)
+        return ok({
+          online: false,
+          hops: [{ hop: 'ssh' as const, state: 'failed' as const, detail: `${opened.error.message}${opened.error.hint ? ` ${opened.error.hint}` : ''}` }],
+        });
       const session = opened.value;
       try {
         const before = [{ hop: 'ssh' as const, state: 'passed' as const, detail: `${login.user}@${login.host}:${login.port} (host key pinned)` }];
@@ -110,7 +146,8 @@ export function remoteHandlers(deps: Deps, _jobs: JobRegistry, env: Record<strin
           timeoutMs,
           pollMs: 1_000,
           signal: ctx.signal,
-          onUpdate: (u) => ctx.progress('Checking', undefined, { kind: 'hops', hops: u.hops, leftMs: u.leftMs, timeoutMs, ...(u.name ? { name: u.name } : {}) }),
+          onUpdate: (u) =>
+            ctx.progress('Checking', undefined, { kind: 'hops', hops: u.hops, leftMs: u.leftMs, timeoutMs, ...(u.name ? { name: u.name } : {}) }),
           ...(vendor.value ? { vendor: vendor.value } : {}),
         });
         return ok({ online: result.online, hops: result.hops, ...(result.name ? { name: result.name } : {}) });
@@ -121,7 +158,8 @@ export function remoteHandlers(deps: Deps, _jobs: JobRegistry, env: Record<strin
     'remote:vendor-token': async ({ platform, baseUrl, token, scope }, ctx) => {
       const p = getPlatform(platform);
       if (!p?.vendorApi) return err('BAD_INPUT', `${p?.name ?? platform} has no vendor agent list this app can ask.`);
-      if (p.vendorApi.scopeField && !scope) return err('BAD_INPUT', `${p.vendorApi.scopeField.label} is required for this check: ${p.vendorApi.scopeField.help}`);
+      if (p.vendorApi.scopeField && !scope)
+        return err('BAD_INPUT', `${p.vendorApi.scopeField.label} is required for this check: ${p.vendorApi.scopeField.help}`);
       const vendorRef = vendorTokens.keep(ctx.senderId, p.id, { baseUrl, token, ...(scope ? { scope } : {}) });
       return ok({ vendorRef, needs: p.vendorApi.scope });
     },

@@ -36,7 +36,16 @@ export function rotateHandlers(deps: Deps, _jobs: JobRegistry): Handlers<RotateC
         token = secret.value;
       }
       const planId = `plan_${randomBytes(12).toString('base64url')}`;
-      const planned = await planRotation({ platform: input.platform, paths: input.paths, uploads: input.uploads, ...(input.uploadDir ? { uploadDir: input.uploadDir } : {}), token: token ?? '' }, planId);
+      const planned = await planRotation(
+        {
+          platform: input.platform,
+          paths: input.paths,
+          uploads: input.uploads,
+          ...(input.uploadDir ? { uploadDir: input.uploadDir } : {}),
+          token: token ?? '',
+        },
+        planId,
+      );
       if (!planned.ok) return planned;
       prune();
       plans.set(planId, { sender: ctx.senderId, at: Date.now(), plan: planned.value });
@@ -44,7 +53,8 @@ export function rotateHandlers(deps: Deps, _jobs: JobRegistry): Handlers<RotateC
     },
     'rotate:apply': async ({ planId }, ctx) => {
       const held = plans.get(planId);
-      if (!held || held.sender !== ctx.senderId) return err('NOT_FOUND', 'This preview has expired or was already applied.', 'Find the token again, check the diff, then apply.');
+      if (!held || held.sender !== ctx.senderId)
+        return err('NOT_FOUND', 'This preview has expired or was already applied.', 'Find the token again, check the diff, then apply.');
       plans.delete(planId);
       ctx.progress(`Writing ${held.plan.plan.files.filter((f) => f.status === 'change').length} file(s)…`, 0.1);
       if (ctx.signal.aborted) return err('CANCELLED', 'Cancelled before anything was written.');
@@ -53,8 +63,19 @@ export function rotateHandlers(deps: Deps, _jobs: JobRegistry): Handlers<RotateC
       // Every write is listed in History and can be undone there, like the wizard's own files.
       const texts = new Map(held.plan.edits.filter((e) => e.newText !== undefined).map((e) => [e.finding.path, e.newText!]));
       const updated = report.value.files.filter((f) => f.status === 'updated' && texts.has(f.path));
-      new WriteLedger(deps.store).record(updated.map((f) => ({ path: f.path, status: 'updated' as const, sha256: sha256(texts.get(f.path)!), ...(f.backupPath ? { backupPath: f.backupPath } : {}) })));
-      if (updated.length) new HistoryService(deps.store).addInPlace(report.value.platform, updated.map((f) => f.path));
+      new WriteLedger(deps.store).record(
+        updated.map((f) => ({
+          path: f.path,
+          status: 'updated' as const,
+          sha256: sha256(texts.get(f.path)!),
+          ...(f.backupPath ? { backupPath: f.backupPath } : {}),
+        })),
+      );
+      if (updated.length)
+        new HistoryService(deps.store).addInPlace(
+          report.value.platform,
+          updated.map((f) => f.path),
+        );
       ctx.progress('Written.', 1);
       return report;
     },

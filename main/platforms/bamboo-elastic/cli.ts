@@ -54,7 +54,10 @@ function indent(text: string, by = '    '): string {
 
 /** The report as people read it: verdict per action, the deciding conditions, the fixes. */
 export function renderReport(r: ScpReport): string {
-  const out: string[] = [`Principal ${r.principalArn}${r.principalArnKey !== r.principalArn ? ` (aws:PrincipalArn ${r.principalArnKey})` : ''}, HttpTokens ${r.settings.httpTokens}, hop limit ${r.settings.hopLimit}, ${r.region}`, ''];
+  const out: string[] = [
+    `Principal ${r.principalArn}${r.principalArnKey !== r.principalArn ? ` (aws:PrincipalArn ${r.principalArnKey})` : ''}, HttpTokens ${r.settings.httpTokens}, hop limit ${r.settings.hopLimit}, ${r.region}`,
+    '',
+  ];
   for (const a of r.actions) {
     out.push(`${a.action}: ${a.verdict.toUpperCase()}`);
     const seen = new Set<string>();
@@ -69,7 +72,13 @@ export function renderReport(r: ScpReport): string {
         if (d.conditions.length === 0) out.push('    (no conditions: it always denies)');
       }
     }
-    if (a.verdict === 'denied') out.push(`  denied on: ${a.resources.filter((x) => x.verdict !== 'allowed').map((x) => x.resourceType).join(', ')}`);
+    if (a.verdict === 'denied')
+      out.push(
+        `  denied on: ${a.resources
+          .filter((x) => x.verdict !== 'allowed')
+          .map((x) => x.resourceType)
+          .join(', ')}`,
+      );
   }
   for (const w of r.warnings) out.push('', `Note: ${w}`);
   const { imdsv2, exemption } = r.fixes;
@@ -109,7 +118,8 @@ export const scpCheckCommand: Command = {
     if (positionals.length) throw new UsageError('policies go after --policy');
     const files = values.policy ?? [];
     if (files.length === 0) throw new UsageError('give at least one --policy FILE');
-    if (files.filter((f) => f === '-').length > 1 || (values.failure === '-' && files.includes('-'))) throw new UsageError('standard input (-) can be read only once');
+    if (files.filter((f) => f === '-').length > 1 || (values.failure === '-' && files.includes('-')))
+      throw new UsageError('standard input (-) can be read only once');
     let principal = values.principal;
     let tokens = values['http-tokens'];
     let hop = values['hop-limit'];
@@ -127,7 +137,13 @@ export const scpCheckCommand: Command = {
     if (!hop || !/^\d{1,2}$/.test(hop) || Number(hop) < 1 || Number(hop) > 64) throw new UsageError('--hop-limit must be a whole number from 1 to 64');
     const policies = [];
     for (const file of files) policies.push({ name: file === '-' ? 'stdin' : path.basename(file), text: await readInput(file, io, 'policy file') });
-    const result = await checkScps({ policies, principalArn: principal, httpTokens: tokens as HttpTokens, hopLimit: Number(hop), ...(region ? { region } : {}) });
+    const result = await checkScps({
+      policies,
+      principalArn: principal,
+      httpTokens: tokens as HttpTokens,
+      hopLimit: Number(hop),
+      ...(region ? { region } : {}),
+    });
     if (!result.ok) {
       io.stderr(errorLine('scp-check', result.error));
       return EXIT.USAGE;

@@ -9,6 +9,7 @@ export { scpAnalysisParts } from './scp-bundle';
 /** The handler of `scp:check` (shared/platforms/bamboo-elastic/contract.ts). */
 export function bambooElasticHandlers(): Handlers<Pick<Contract, 'scp:check'>> {
   return {
-    'scp:check': async ({ jobId: _jobId, ...request }, ctx) => checkScps(request, { signal: ctx.signal, progress: (message, fraction) => ctx.progress(message, fraction) }),
+    'scp:check': async ({ jobId: _jobId, ...request }, ctx) =>
+      checkScps(request, { signal: ctx.signal, progress: (message, fraction) => ctx.progress(message, fraction) }),
   };
 }

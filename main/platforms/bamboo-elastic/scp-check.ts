@@ -95,7 +95,13 @@ function decidingFrom(policyId: string, index: number, explain: StatementExplain
   const conditions = (explain.conditions ?? []).map(describeCondition);
   const sid = explain.identifier && explain.identifier !== String(index) ? explain.identifier : undefined;
   const label = `${policyId}, statement ${index}${sid ? ` (${sid})` : ''}`;
-  const summary = conditions.length ? `${label} denies: ${conditions.map((c) => c.summary).join('; and ')}` : `${label} denies ${asList(explain.actions).map((a) => a.action).join(', ') || 'this action'} without conditions`;
+  const summary = conditions.length
+    ? `${label} denies: ${conditions.map((c) => c.summary).join('; and ')}`
+    : `${label} denies ${
+        asList(explain.actions)
+          .map((a) => a.action)
+          .join(', ') || 'this action'
+      } without conditions`;
   return { policy: policyId, statementIndex: index, ...(sid ? { sid } : {}), effect: explain.effect, conditions, summary };
 }
 
@@ -108,7 +114,9 @@ async function evaluate(levels: Level[], s: Scenario, action: string, resourceTy
   };
   const result = await runSimulation(simulation, {});
   if (result.resultType === 'error') {
-    const lines = Object.entries(result.errors.serviceControlPolicyErrors ?? {}).flatMap(([name, errors]) => errors.map((e) => `${name}${e.path ? `, ${e.path}` : ''}: ${e.message}`));
+    const lines = Object.entries(result.errors.serviceControlPolicyErrors ?? {}).flatMap(([name, errors]) =>
+      errors.map((e) => `${name}${e.path ? `, ${e.path}` : ''}: ${e.message}`),
+    );
     throw new Malformed(lines.length ? lines.slice(0, 3).join('; ') : result.errors.message);
   }
   const analysis = result.resultType === 'single' ? result.result.analysis : result.results[0]?.analysis;
@@ -151,15 +159,16 @@ function actionVerdict(action: string, evals: Evaluation[]): ActionVerdict {
   const denied = evals.filter((e) => e.verdict !== 'allowed');
   const deciding = uniqueDeciding(denied);
   const implicit = denied.filter((e) => e.verdict === 'implicitly-denied').map((e) => e.resourceType);
-  const summary = denied.length === 0
-    ? `${action} is allowed.`
-    : [
-        deciding.length ? deciding.map((d) => d.summary).join(' ') : '',
-        implicit.length ? `No SCP statement allows ${action} on ${implicit.join(', ')} (an allow-list SCP without it).` : '',
-        `Denied on: ${denied.map((e) => e.resourceType).join(', ')}.`,
-      ]
-        .filter(Boolean)
-        .join(' ');
+  const summary =
+    denied.length === 0
+      ? `${action} is allowed.`
+      : [
+          deciding.length ? deciding.map((d) => d.summary).join(' ') : '',
+          implicit.length ? `No SCP statement allows ${action} on ${implicit.join(', ')} (an allow-list SCP without it).` : '',
+          `Denied on: ${denied.map((e) => e.resourceType).join(', ')}.`,
+        ]
+          .filter(Boolean)
+          .join(' ');
   return {
     action,
     verdict: denied.length ? 'denied' : 'allowed',
@@ -171,7 +180,10 @@ function actionVerdict(action: string, evals: Evaluation[]): ActionVerdict {
 function levelsFor(parsed: Pick<ParsedPolicy, 'name' | 'document'>[]): { levels: Level[]; assumedFullAccess: boolean } {
   const hasAllow = parsed.some((p) => statementsOf(p.document).some((st) => st.Effect === 'Allow'));
   const policies = parsed.map((p) => ({ name: p.name, document: p.document }));
-  return { levels: [{ name: 'pasted SCPs', policies: hasAllow ? policies : [{ name: FULL_AWS_ACCESS, document: ALLOW_ALL }, ...policies] }], assumedFullAccess: !hasAllow };
+  return {
+    levels: [{ name: 'pasted SCPs', policies: hasAllow ? policies : [{ name: FULL_AWS_ACCESS, document: ALLOW_ALL }, ...policies] }],
+    assumedFullAccess: !hasAllow,
+  };
 }
 
 const IMDSV2_RISK =
@@ -193,7 +205,11 @@ async function imdsv2Fix(levels: Level[], s: Scenario, signal: AbortSignal | und
   const lowered = hop < s.hopLimit && s.httpTokens !== 'absent';
   const summary = works
     ? `Launch with HttpTokens=required and a hop limit of ${hop}${lowered ? ` (the policies deny ${s.hopLimit})` : ''}: ec2:RunInstances is then allowed.${hop < 2 ? ' A hop limit of 1 keeps containers on the instance away from the metadata service.' : ''}`
-    : `Even with HttpTokens=required and hop limit ${hop}, ec2:RunInstances stays denied: ${uniqueDeciding(full.filter((e) => e.verdict !== 'allowed')).map((d) => d.summary).join(' ') || 'no SCP statement allows it.'}`;
+    : `Even with HttpTokens=required and hop limit ${hop}, ec2:RunInstances stays denied: ${
+        uniqueDeciding(full.filter((e) => e.verdict !== 'allowed'))
+          .map((d) => d.summary)
+          .join(' ') || 'no SCP statement allows it.'
+      }`;
   return {
     works,
     httpTokens: 'required',
@@ -206,12 +222,20 @@ async function imdsv2Fix(levels: Level[], s: Scenario, signal: AbortSignal | und
         title: 'Check the launch is allowed now (a dry run: "DryRunOperation" means allowed), with your image, type and subnet',
         command: `aws ec2 run-instances --dry-run --region ${s.region} --image-id <ami-id> --instance-type <type> --subnet-id <subnet-id> --metadata-options HttpTokens=required,HttpPutResponseHopLimit=${hop},HttpEndpoint=enabled`,
       },
-      { title: 'Check a running elastic agent instance', command: `aws ec2 describe-instances --region ${s.region} --instance-ids <instance-id> --query "Reservations[].Instances[].MetadataOptions"` },
+      {
+        title: 'Check a running elastic agent instance',
+        command: `aws ec2 describe-instances --region ${s.region} --instance-ids <instance-id> --query "Reservations[].Instances[].MetadataOptions"`,
+      },
     ],
   };
 }
 
-async function exemptionFix(parsed: ParsedPolicy[], deciding: DecidingStatement[], s: Scenario, signal: AbortSignal | undefined): Promise<NonNullable<ScpReport['fixes']['exemption']>> {
+async function exemptionFix(
+  parsed: ParsedPolicy[],
+  deciding: DecidingStatement[],
+  s: Scenario,
+  signal: AbortSignal | undefined,
+): Promise<NonNullable<ScpReport['fixes']['exemption']>> {
   const pattern = principalArnKey(s.principalArn);
   const edited = parsed.map((p) => {
     const indexes = deciding.filter((d) => d.policy === p.name).map((d) => d.statementIndex);
@@ -239,7 +263,10 @@ async function exemptionFix(parsed: ParsedPolicy[], deciding: DecidingStatement[
     policies: changed.map((c) => ({ name: c.name, statements: c.statements, text: c.text, diff: c.diff })),
     summary,
     risk: EXEMPTION_RISK,
-    commands: changed.map((c) => ({ title: `Update ${c.name} in AWS Organizations (save the new policy as a file first)`, command: `aws organizations update-policy --policy-id <policy-id> --content file://${policyFileName(c.name)}` })),
+    commands: changed.map((c) => ({
+      title: `Update ${c.name} in AWS Organizations (save the new policy as a file first)`,
+      command: `aws organizations update-policy --policy-id <policy-id> --content file://${policyFileName(c.name)}`,
+    })),
   };
 }
 
@@ -280,7 +307,9 @@ export async function checkScps(request: ScpCheckRequest, options: ScpCheckOptio
       actions: [runVerdict, actionVerdict('ec2:ModifyInstanceMetadataOptions', modify)],
       assumptions: [
         "Bamboo's own IAM policies are assumed to allow these actions (an allow-all identity policy is simulated): only the SCPs decide.",
-        ...(assumedFullAccess ? ['No pasted policy has an Allow statement, so AWS\'s default FullAWSAccess SCP is assumed attached beside them.'] : ['The pasted policies are evaluated as one level of the organization.']),
+        ...(assumedFullAccess
+          ? ["No pasted policy has an Allow statement, so AWS's default FullAWSAccess SCP is assumed attached beside them."]
+          : ['The pasted policies are evaluated as one level of the organization.']),
         `Account ${account} (from the principal), region ${req.region}; sample resource ids stand for the instance, image, subnet, network interface, security group and volume a launch touches.`,
         ...(req.httpTokens === 'absent' ? ['The launch request sets no metadata options, so ec2:MetadataHttpTokens and the hop limit key are absent.'] : []),
       ],
@@ -299,7 +328,12 @@ export async function checkScps(request: ScpCheckRequest, options: ScpCheckOptio
     return ok(report);
   } catch (error) {
     if (error instanceof Cancelled) return err('CANCELLED', 'The policy check was cancelled.');
-    if (error instanceof Malformed) return err('POLICY_MALFORMED', `The simulator refused a policy: ${error.message}.`, 'Fix the policy where it says, or paste it exactly as AWS Organizations shows it.');
+    if (error instanceof Malformed)
+      return err(
+        'POLICY_MALFORMED',
+        `The simulator refused a policy: ${error.message}.`,
+        'Fix the policy where it says, or paste it exactly as AWS Organizations shows it.',
+      );
     throw error;
   }
 }

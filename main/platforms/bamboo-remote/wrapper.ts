@@ -37,7 +37,11 @@ export async function resolveWrapperConf(input: string, cwd = process.cwd(), hom
     for (const candidate of [path.join(target, 'conf', 'wrapper.conf'), path.join(target, 'wrapper.conf')]) {
       if ((await kind(candidate)) === 'file') return ok(candidate);
     }
-    return err('NOT_FOUND', `${target} has no conf/wrapper.conf: it is not a Bamboo agent home.`, 'Choose the bamboo-agent-home folder (the one with bin/, conf/ and lib/) or its conf/wrapper.conf.');
+    return err(
+      'NOT_FOUND',
+      `${target} has no conf/wrapper.conf: it is not a Bamboo agent home.`,
+      'Choose the bamboo-agent-home folder (the one with bin/, conf/ and lib/) or its conf/wrapper.conf.',
+    );
   }
   if (k === 'missing') return err('NOT_FOUND', `${target} does not exist.`, 'Check the path of the bamboo-agent-home on this machine.');
   return err('BAD_INPUT', `${target} is neither a file nor a folder.`);
@@ -56,7 +60,11 @@ export async function readWrapperInfo(input: string, cwd?: string): Promise<Resu
   try {
     snapshot = await readSnapshot(resolved.value);
   } catch (error) {
-    return err('IO_ERROR', `Cannot read ${resolved.value}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, 'Run the app as a user who can read the agent home (often the agent user or root).');
+    return err(
+      'IO_ERROR',
+      `Cannot read ${resolved.value}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      'Run the app as a user who can read the agent home (often the agent user or root).',
+    );
   }
   if (!snapshot.exists || snapshot.text === undefined) return err('NOT_FOUND', `${resolved.value} does not exist.`);
   const info = readWrapperConf(snapshot.text);

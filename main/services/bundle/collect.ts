@@ -19,7 +19,10 @@ const SECRET_SCAN_CHARS = 1024 * 1024;
  * holds (a private key block, a token the platforms' finders locate, or one of `known`, raw or
  * base64), never its name.
  */
-export function classifySecret(file: { path: string; mode: number; text: string; markedSecret?: boolean | undefined }, known: readonly string[] = []): { secret: boolean; because: string[] } {
+export function classifySecret(
+  file: { path: string; mode: number; text: string; markedSecret?: boolean | undefined },
+  known: readonly string[] = [],
+): { secret: boolean; because: string[] } {
   const because = secretsIn(file.text.slice(0, SECRET_SCAN_CHARS), file.path, known);
   return { secret: because.length > 0 || isSecretFile({ mode: file.mode, text: '', markedSecret: file.markedSecret }), because };
 }
@@ -62,7 +65,13 @@ export function generatedParts(
   const removal = generated.removal ? { removal: generated.removal } : {};
   if (!o.trustedCa) return { files, left, commands: generated.commands, notes: generated.notes, ...removal };
   const steps = companyCaSteps(o.platform);
-  files.push({ path: COMPANY_CA_FILE, data: enc(o.trustedCa), mode: 0o644, secret: false, description: 'Company CA the connectivity checks trusted (certificate only)' });
+  files.push({
+    path: COMPANY_CA_FILE,
+    data: enc(o.trustedCa),
+    mode: 0o644,
+    secret: false,
+    description: 'Company CA the connectivity checks trusted (certificate only)',
+  });
   return { files, left, commands: [...steps.commands, ...generated.commands], notes: [...generated.notes, ...steps.notes], ...removal };
 }
 
@@ -151,4 +160,3 @@ export async function collectFolder(
     return err('IO_ERROR', `Could not read ${dir}: ${(error as Error).message}.`);
   }
 }
-

@@ -84,4 +84,3 @@ export function checkFileSet(paths: string[]): Result<true> {
   }
   return ok(true);
 }
-

@@ -5,7 +5,18 @@
  * manifest's SHA-256 is sealed the same way (manifest.json.auth).
  */
 import { zipSync, type Zippable } from 'fflate';
-import { ENCRYPTED_SUFFIX, MANIFEST_AUTH_NAME, MANIFEST_NAME, REPORT_NAME, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, collisionKey, renderReadme, type Manifest, type ManifestFile } from '../../../shared/bundle';
+import {
+  ENCRYPTED_SUFFIX,
+  MANIFEST_AUTH_NAME,
+  MANIFEST_NAME,
+  REPORT_NAME,
+  BUNDLE_FORMAT,
+  BUNDLE_FORMAT_VERSION,
+  collisionKey,
+  renderReadme,
+  type Manifest,
+  type ManifestFile,
+} from '../../../shared/bundle';
 import { getPlatform } from '../../../shared/platforms';
 import type { Command, PlatformId, Removal } from '../../../shared/platforms/types';
 import { err, ok, type Result } from '../../../shared/result';
@@ -137,7 +148,8 @@ export async function createBundle(o: BundleOptions): Promise<Result<CreatedBund
     ...zippable,
     [MANIFEST_NAME]: [manifestBytes, zipAttrs(0o644, now, 6)],
   };
-  if (o.passphrase !== undefined) ordered[MANIFEST_AUTH_NAME] = [await encryptFile(enc(sha256(manifestBytes)), MANIFEST_NAME, o.passphrase, session), zipAttrs(0o600, now, 0)];
+  if (o.passphrase !== undefined)
+    ordered[MANIFEST_AUTH_NAME] = [await encryptFile(enc(sha256(manifestBytes)), MANIFEST_NAME, o.passphrase, session), zipAttrs(0o600, now, 0)];
   return ok({ zip: zipSync(ordered), manifest, warnings });
 }
 
@@ -158,4 +170,3 @@ export async function writeBundle(out: string, bundle: CreatedBundle, overwrite:
     return err('ALREADY_EXISTS', `${out} already exists; nothing was written.`, 'Choose another file name, or allow overwriting it.');
   return result;
 }
-

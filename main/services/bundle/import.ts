@@ -76,7 +76,14 @@ export function unpackMode(f: Pick<CheckedFile, 'secret' | 'mode'>): number {
 export async function importBundle(
   bytes: Uint8Array,
   dir: string,
-  opts: { passphrase?: string; overwrite?: boolean; expectedBundleSha256?: string; expectedTargets?: Record<string, string | null>; limits?: BundleLimits; signal?: AbortSignal } = {},
+  opts: {
+    passphrase?: string;
+    overwrite?: boolean;
+    expectedBundleSha256?: string;
+    expectedTargets?: Record<string, string | null>;
+    limits?: BundleLimits;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<Result<ImportResult>> {
   if (opts.expectedBundleSha256 !== undefined && sha256(bytes) !== opts.expectedBundleSha256.toLowerCase())
     return err(

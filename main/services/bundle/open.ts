@@ -2,7 +2,15 @@
  * Opening a bundle: every entry checked against manifest.json (size, SHA-256, listed at all),
  * secret files decrypted with the passphrase when given, and then the manifest's own seal.
  */
-import { ENCRYPTED_SUFFIX, MANIFEST_AUTH_NAME, MANIFEST_NAME, isPrivateKeyText, manifestSchema, type Manifest, type ManifestFile } from '../../../shared/bundle';
+import {
+  ENCRYPTED_SUFFIX,
+  MANIFEST_AUTH_NAME,
+  MANIFEST_NAME,
+  isPrivateKeyText,
+  manifestSchema,
+  type Manifest,
+  type ManifestFile,
+} from '../../../shared/bundle';
 import { err, ok, type Result } from '../../../shared/result';
 import { sha256 } from '../files';
 import { checkFileSet, decodeText, DEFAULT_LIMITS, invalid, utf8, type BundleLimits } from './common';
@@ -139,4 +147,3 @@ export function describeProblems(files: CheckedFile[]): string {
     .map((f) => `${f.path} (${f.status === 'missing' ? 'missing' : 'checksum differs'})`)
     .join(', ');
 }
-

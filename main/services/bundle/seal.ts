@@ -96,4 +96,3 @@ export async function decryptFile(blob: Uint8Array, filePath: string, passphrase
     );
   }
 }
-

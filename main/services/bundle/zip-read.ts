@@ -175,4 +175,3 @@ export async function readBundleFile(file: string, limits: BundleLimits = DEFAUL
     return err('IO_ERROR', `Could not read ${file}: ${(error as Error).message}.`);
   }
 }
-

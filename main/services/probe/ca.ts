@@ -42,26 +42,48 @@ export function readCaBundle(input: string | Uint8Array, now = new Date()): Resu
   const text = typeof input === 'string' ? input : Buffer.from(input).toString('latin1');
   const blocks = [...text.matchAll(BLOCK)];
   if (blocks.some((b) => /PRIVATE KEY/.test(b[1]!))) {
-    return err('BAD_INPUT', 'This is a private key, not a CA certificate: nothing was read.', 'Only the CA certificate is needed (-----BEGIN CERTIFICATE-----). Never share the CA\'s private key.');
+    return err(
+      'BAD_INPUT',
+      'This is a private key, not a CA certificate: nothing was read.',
+      "Only the CA certificate is needed (-----BEGIN CERTIFICATE-----). Never share the CA's private key.",
+    );
   }
   const certBlocks = blocks.filter((b) => b[1] === 'CERTIFICATE' || b[1] === 'TRUSTED CERTIFICATE' || b[1] === 'X509 CERTIFICATE');
   let certs: X509Certificate[];
   if (!certBlocks.length) {
-    if (typeof input === 'string' || !input.length) return err('BAD_INPUT', 'No certificate found.', 'Paste the CA certificate in PEM form: the text from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.');
+    if (typeof input === 'string' || !input.length)
+      return err(
+        'BAD_INPUT',
+        'No certificate found.',
+        'Paste the CA certificate in PEM form: the text from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.',
+      );
     try {
       certs = [new X509Certificate(Buffer.from(input))];
     } catch {
-      return err('BAD_INPUT', 'The file is neither a PEM nor a DER certificate.', 'Export the CA certificate as .pem or .crt (Base-64 or DER) and choose that file.');
+      return err(
+        'BAD_INPUT',
+        'The file is neither a PEM nor a DER certificate.',
+        'Export the CA certificate as .pem or .crt (Base-64 or DER) and choose that file.',
+      );
     }
   } else {
-    if (certBlocks.length > MAX_CA_CERTIFICATES) return err('BAD_INPUT', `There are ${certBlocks.length} certificates; at most ${MAX_CA_CERTIFICATES} are accepted.`, 'Give only your company\'s CA certificates, not a whole system bundle.');
+    if (certBlocks.length > MAX_CA_CERTIFICATES)
+      return err(
+        'BAD_INPUT',
+        `There are ${certBlocks.length} certificates; at most ${MAX_CA_CERTIFICATES} are accepted.`,
+        "Give only your company's CA certificates, not a whole system bundle.",
+      );
     certs = [];
     for (const [i, b] of certBlocks.entries()) {
       try {
         // OpenSSL's TRUSTED CERTIFICATE carries trust settings after the certificate; Node reads the certificate.
         certs.push(new X509Certificate(b[0].replace(/(TRUSTED|X509) CERTIFICATE/g, 'CERTIFICATE')));
       } catch {
-        return err('BAD_INPUT', `Certificate ${i + 1} of ${certBlocks.length} is damaged and cannot be read.`, 'Copy the whole block again, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.');
+        return err(
+          'BAD_INPUT',
+          `Certificate ${i + 1} of ${certBlocks.length} is damaged and cannot be read.`,
+          'Copy the whole block again, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.',
+        );
       }
     }
   }

@@ -67,11 +67,21 @@ export function readHead(
         };
         const onError = (e: Error): void => {
           cleanup();
-          reject(new StepFailure(step, step === 'proxy' ? 'PROXY_UNREACHABLE' : 'HTTP_ERROR', `the connection failed while waiting for an HTTP answer: ${e.message}`));
+          reject(
+            new StepFailure(
+              step,
+              step === 'proxy' ? 'PROXY_UNREACHABLE' : 'HTTP_ERROR',
+              `the connection failed while waiting for an HTTP answer: ${e.message}`,
+            ),
+          );
         };
         const onEnd = (): void => {
           cleanup();
-          reject(buf.length ? notHttp(printable(buf)) : new StepFailure(step, step === 'proxy' ? 'PROXY_REFUSED' : 'HTTP_ERROR', 'the connection was closed without an HTTP answer'));
+          reject(
+            buf.length
+              ? notHttp(printable(buf))
+              : new StepFailure(step, step === 'proxy' ? 'PROXY_REFUSED' : 'HTTP_ERROR', 'the connection was closed without an HTTP answer'),
+          );
         };
         stepSignal.addEventListener('abort', cleanup, { once: true });
         socket.on('data', onData);
@@ -165,7 +175,8 @@ export function readBody(socket: Duplex, head: HttpHead, timeoutMs: number, sign
   const chunked = /\bchunked\b/i.test(head.headers['transfer-encoding'] ?? '');
   const length = Number(head.headers['content-length']);
   const enough = (buf: Buffer): boolean =>
-    buf.length >= MAX_BODY || (chunked ? buf.includes('\r\n0\r\n') || buf.subarray(0, 3).toString('latin1') === '0\r\n' : Number.isFinite(length) && buf.length >= length);
+    buf.length >= MAX_BODY ||
+    (chunked ? buf.includes('\r\n0\r\n') || buf.subarray(0, 3).toString('latin1') === '0\r\n' : Number.isFinite(length) && buf.length >= length);
   const decode = (buf: Buffer): string => (chunked ? dechunk(buf) : buf).subarray(0, MAX_BODY).toString('utf8');
   return new Promise<string>((resolve) => {
     let buf = head.rest;

@@ -126,9 +126,15 @@ export function crossCheck(results: EndpointResult[]): void {
   for (const r of untrusted) {
     if (r.verdict !== 'TLS_UNTRUSTED' || !r.tls) continue;
     const issuer = r.tls.issuer;
-    const others = untrusted.filter((o) => o !== r && o.tls?.issuer === issuer && baseDomain(o.endpoint.host) !== baseDomain(r.endpoint.host)).map((o) => o.endpoint.host);
+    const others = untrusted
+      .filter((o) => o !== r && o.tls?.issuer === issuer && baseDomain(o.endpoint.host) !== baseDomain(r.endpoint.host))
+      .map((o) => o.endpoint.host);
     if (!others.length) continue;
-    const judged = judgeCertificate(r.tls, {}, { host: r.endpoint.host, viaProxy: Boolean(r.via), tlsInsteadOfSsh: false, otherDomainsSameIssuer: [...new Set(others)] });
+    const judged = judgeCertificate(
+      r.tls,
+      {},
+      { host: r.endpoint.host, viaProxy: Boolean(r.via), tlsInsteadOfSsh: false, otherDomainsSameIssuer: [...new Set(others)] },
+    );
     r.verdict = judged.verdict;
     r.detail = judged.detail;
     r.level = levelOf(r.verdict, r.endpoint.optional);
@@ -164,7 +170,14 @@ async function probeOne(endpoint: ProbeEndpoint, o: ProbeOptions, signal: AbortS
     outcome = failed(acc, error);
   }
   return {
-    endpoint: { id: endpoint.id, host: endpoint.host, port: endpoint.port, protocol: endpoint.protocol, purpose: endpoint.purpose ?? '', ...(endpoint.optional ? { optional: true } : {}) },
+    endpoint: {
+      id: endpoint.id,
+      host: endpoint.host,
+      port: endpoint.port,
+      protocol: endpoint.protocol,
+      purpose: endpoint.purpose ?? '',
+      ...(endpoint.optional ? { optional: true } : {}),
+    },
     answered: acc.answered,
     verdict: outcome.verdict,
     level: levelOf(outcome.verdict, endpoint.optional),
@@ -241,12 +254,22 @@ async function open(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc:
   const proxy = o.proxy?.forEndpoint(e);
   if (proxy) {
     acc.via = proxy.display;
-    const tunnel = await step(acc, 'proxy', () => connectTunnel(proxy, e.host, e.port, o.timeoutMs, signal), (t) => `CONNECT ${endpointLabel(e.host, e.port)} through ${proxy.display}: 200 in ${t.ms} ms`);
+    const tunnel = await step(
+      acc,
+      'proxy',
+      () => connectTunnel(proxy, e.host, e.port, o.timeoutMs, signal),
+      (t) => `CONNECT ${endpointLabel(e.host, e.port)} through ${proxy.display}: 200 in ${t.ms} ms`,
+    );
     acc.tcp = { address: `via proxy ${tunnel.proxyAddress}`, ms: tunnel.ms };
     return tunnel.socket;
   }
   if (!acc.dns) {
-    acc.dns = await step(acc, 'dns', () => resolveHost(e.host, o.timeoutMs, signal, o.dnsServers), (d) => `${e.host} → ${d.addresses.join(', ')}`);
+    acc.dns = await step(
+      acc,
+      'dns',
+      () => resolveHost(e.host, o.timeoutMs, signal, o.dnsServers),
+      (d) => `${e.host} → ${d.addresses.join(', ')}`,
+    );
     // An IP address needs no lookup: no DNS check in the report.
     if (!acc.dns.resolved) acc.checks.pop();
   }
@@ -258,7 +281,12 @@ async function connectFirst(e: ProbeEndpoint, addresses: string[], o: ProbeOptio
   let lastError: unknown = new StepFailure('tcp', 'DNS_FAILED', `${e.host} has no address`);
   for (const address of addresses) {
     try {
-      const c = await step(acc, 'tcp', () => connectTcp(address, e.port, o.timeoutMs, signal), (c) => `connected to ${endpointLabel(c.address, e.port)} in ${c.ms} ms`);
+      const c = await step(
+        acc,
+        'tcp',
+        () => connectTcp(address, e.port, o.timeoutMs, signal),
+        (c) => `connected to ${endpointLabel(c.address, e.port)} in ${c.ms} ms`,
+      );
       acc.tcp = { address: c.address, ms: c.ms };
       return c.socket;
     } catch (error) {
@@ -311,7 +339,11 @@ function tlsInsteadOfSsh(e: ProbeEndpoint, acc: Acc, tls: TlsOutcome): Outcome {
   tls.socket.destroy();
   acc.answered = 'tls';
   acc.tls = tls.facts;
-  const judged = judgeCertificate(tls.facts, { nameError: wrongName }, { host: e.host, viaProxy: Boolean(acc.via), tlsInsteadOfSsh: true, otherDomainsSameIssuer: [] });
+  const judged = judgeCertificate(
+    tls.facts,
+    { nameError: wrongName },
+    { host: e.host, viaProxy: Boolean(acc.via), tlsInsteadOfSsh: true, otherDomainsSameIssuer: [] },
+  );
   const note = judged.verdict === 'TLS_INTERCEPTED' ? `; ${judged.detail}` : '';
   return { verdict: 'NOT_SSH', detail: `the port speaks TLS, not SSH: certificate "${tls.facts.subject}" issued by "${tls.facts.issuer}"${note}` };
 }
@@ -321,7 +353,13 @@ async function tlsFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, a
   const tls = await step(
     acc,
     'tls',
-    () => handshake(socket, { host: e.host, ...(o.extraCa ? { extraCa: o.extraCa } : {}), ...(e.protocol === 'https' || e.protocol === 'auto' ? { alpn: ['http/1.1'] } : {}) }, o.timeoutMs, signal),
+    () =>
+      handshake(
+        socket,
+        { host: e.host, ...(o.extraCa ? { extraCa: o.extraCa } : {}), ...(e.protocol === 'https' || e.protocol === 'auto' ? { alpn: ['http/1.1'] } : {}) },
+        o.timeoutMs,
+        signal,
+      ),
     (t) => `${t.facts.protocol}; "${t.facts.subject}" issued by "${t.facts.issuer}"; ${t.facts.trusted ? 'trusted' : `not trusted (${t.facts.error})`}`,
   );
   return overTls(e, o, signal, acc, tls, ctx);
@@ -331,7 +369,11 @@ async function tlsFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, a
 async function overTls(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc, tls: TlsOutcome, ctx: { tlsInsteadOfSsh: boolean }): Promise<Outcome> {
   acc.answered = 'tls';
   acc.tls = tls.facts;
-  const judged = judgeCertificate(tls.facts, { nameError: nameError(e.host, tls.socket) }, { host: e.host, viaProxy: Boolean(acc.via), tlsInsteadOfSsh: ctx.tlsInsteadOfSsh, otherDomainsSameIssuer: [] });
+  const judged = judgeCertificate(
+    tls.facts,
+    { nameError: nameError(e.host, tls.socket) },
+    { host: e.host, viaProxy: Boolean(acc.via), tlsInsteadOfSsh: ctx.tlsInsteadOfSsh, otherDomainsSameIssuer: [] },
+  );
   const handshakeCheck = acc.checks.findLast((c) => c.step === 'tls');
   if (judged.verdict !== 'TLS_OK' && handshakeCheck) Object.assign(handshakeCheck, { status: 'fail', detail: `${handshakeCheck.detail} — ${judged.detail}` });
   if (e.protocol === 'tls') {
@@ -339,7 +381,12 @@ async function overTls(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, a
     return judged;
   }
   try {
-    const head = await step(acc, 'http', () => httpGet(tls.socket, { hostHeader: hostHeader(e), target: e.path ?? '/' }, o.timeoutMs, signal), (h) => statusText(h));
+    const head = await step(
+      acc,
+      'http',
+      () => httpGet(tls.socket, { hostHeader: hostHeader(e), target: e.path ?? '/' }, o.timeoutMs, signal),
+      (h) => statusText(h),
+    );
     recordHttp(acc, head);
     if (judged.verdict !== 'TLS_OK') return judged;
     return await serviceVerdict(e, acc, tls.socket, head, o, signal, httpVerdict(head, `${judged.detail}; HTTP ${head.status}`));
@@ -358,7 +405,12 @@ async function httpFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, 
   let auth: string | undefined;
   if (proxy) {
     acc.via = proxy.display;
-    const c = await step(acc, 'proxy', () => connectTcp(proxy.host, proxy.port, o.timeoutMs, signal, 'proxy'), (c) => `connected to the proxy ${proxy.display} in ${c.ms} ms`);
+    const c = await step(
+      acc,
+      'proxy',
+      () => connectTcp(proxy.host, proxy.port, o.timeoutMs, signal, 'proxy'),
+      (c) => `connected to the proxy ${proxy.display} in ${c.ms} ms`,
+    );
     acc.tcp = { address: `via proxy ${c.address}:${proxy.port}`, ms: c.ms };
     socket = c.socket;
     target = `http://${hostHeader(e)}${target}`;
@@ -367,7 +419,12 @@ async function httpFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, 
     socket = await open(e, o, signal, acc);
   }
   try {
-    const head = await step(acc, 'http', () => httpGet(socket, { hostHeader: hostHeader(e), target, ...(auth ? { proxyAuthorization: auth } : {}) }, o.timeoutMs, signal), (h) => statusText(h));
+    const head = await step(
+      acc,
+      'http',
+      () => httpGet(socket, { hostHeader: hostHeader(e), target, ...(auth ? { proxyAuthorization: auth } : {}) }, o.timeoutMs, signal),
+      (h) => statusText(h),
+    );
     if (proxy && head.status === 407) throw proxyAuthFailure(proxy, head.headers);
     recordHttp(acc, head);
     return await serviceVerdict(e, acc, socket, head, o, signal, httpVerdict(head, `HTTP ${head.status}${head.reason ? ` ${head.reason}` : ''}`));
@@ -401,7 +458,10 @@ async function autoFlow(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, 
       return httpVerdict(found.head, `plain HTTP: ${found.head.status}${found.head.reason ? ` ${found.head.reason}` : ''}`);
     case 'not-http':
       acc.answered = 'tcp';
-      return { verdict: 'TCP_OK', detail: `${endpointLabel(e.host, e.port)} accepts connections; the service is not SSH, TLS or HTTP (${found.failure.detail})` };
+      return {
+        verdict: 'TCP_OK',
+        detail: `${endpointLabel(e.host, e.port)} accepts connections; the service is not SSH, TLS or HTTP (${found.failure.detail})`,
+      };
   }
 }
 
@@ -553,8 +613,17 @@ async function tryTls(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, ac
   return step(
     acc,
     'tls',
-    () => handshake(socket, { host: e.host, ...(o.extraCa ? { extraCa: o.extraCa } : {}), ...(mode === 'auto' ? { alpn: ['http/1.1'] } : {}) }, o.timeoutMs, signal),
-    (t) => (mode === 'ssh' ? `${t.facts.protocol} answered instead of SSH` : `${t.facts.protocol}; "${t.facts.subject}" issued by "${t.facts.issuer}"; ${t.facts.trusted ? 'trusted' : `not trusted (${t.facts.error})`}`),
+    () =>
+      handshake(
+        socket,
+        { host: e.host, ...(o.extraCa ? { extraCa: o.extraCa } : {}), ...(mode === 'auto' ? { alpn: ['http/1.1'] } : {}) },
+        o.timeoutMs,
+        signal,
+      ),
+    (t) =>
+      mode === 'ssh'
+        ? `${t.facts.protocol} answered instead of SSH`
+        : `${t.facts.protocol}; "${t.facts.subject}" issued by "${t.facts.issuer}"; ${t.facts.trusted ? 'trusted' : `not trusted (${t.facts.error})`}`,
   );
 }
 
@@ -562,7 +631,12 @@ async function tryTls(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, ac
 async function tryHttp(e: ProbeEndpoint, o: ProbeOptions, signal: AbortSignal, acc: Acc): Promise<HttpAnswer> {
   const socket = await open(e, o, signal, acc);
   try {
-    return await step(acc, 'http', () => httpGet(socket, { hostHeader: hostHeader(e), target: e.path ?? '/' }, o.timeoutMs, signal), (h) => statusText(h));
+    return await step(
+      acc,
+      'http',
+      () => httpGet(socket, { hostHeader: hostHeader(e), target: e.path ?? '/' }, o.timeoutMs, signal),
+      (h) => statusText(h),
+    );
   } finally {
     socket.destroy();
   }
@@ -597,7 +671,15 @@ function clockPart(clock: Acc['clock'], label: string): Pick<EndpointResult, 'cl
  * For an endpoint that names its vendor service: reads the start of the body and says whether
  * the answer looks like that service (NOT_THE_SERVICE when it does not), as a check of its own.
  */
-async function serviceVerdict(e: ProbeEndpoint, acc: Acc, socket: Duplex, head: HttpAnswer, o: ProbeOptions, signal: AbortSignal, plain: Outcome): Promise<Outcome> {
+async function serviceVerdict(
+  e: ProbeEndpoint,
+  acc: Acc,
+  socket: Duplex,
+  head: HttpAnswer,
+  o: ProbeOptions,
+  signal: AbortSignal,
+  plain: Outcome,
+): Promise<Outcome> {
   if (!e.service || plain.verdict !== 'HTTP_OK') return plain;
   const body = await readBody(socket, head, o.timeoutMs, signal);
   const judged = judgeVendorAnswer(e.service, e.path ?? '/', { status: head.status, headers: head.headers, body });

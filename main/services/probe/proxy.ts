@@ -35,7 +35,13 @@ function toServer(url: string, from: string, username?: string, password?: strin
   const user = username || parsed.username;
   const pass = password ?? parsed.password;
   const display = user ? parsed.display.replace(/^http:\/\/([^@]*@)?/, `http://${encodeURIComponent(user)}:***@`) : parsed.display;
-  return { host: parsed.host, port: parsed.port, ...(user ? { username: user } : {}), ...(pass !== undefined ? { password: pass } : {}), display: `${display} (${from})` };
+  return {
+    host: parsed.host,
+    port: parsed.port,
+    ...(user ? { username: user } : {}),
+    ...(pass !== undefined ? { password: pass } : {}),
+    display: `${display} (${from})`,
+  };
 }
 
 /**
@@ -94,7 +100,11 @@ export function proxyAuthFailure(proxy: ProxyServer, headers: Record<string, str
   const basicOnly = !asked || /^basic\b/i.test(asked.trim()) || /\bbasic\b/i.test(asked);
   const sent = proxy.username ? `the credentials for user ${proxy.username} were refused` : 'no credentials were given';
   const hint = basicOnly ? '' : ' — this proxy does not offer Basic authentication, so a user and password alone will not do';
-  return new StepFailure('proxy', 'PROXY_AUTH', `the proxy ${proxy.display} answered 407 Proxy Authentication Required (it asks for: ${schemes}); ${sent}${hint}`);
+  return new StepFailure(
+    'proxy',
+    'PROXY_AUTH',
+    `the proxy ${proxy.display} answered 407 Proxy Authentication Required (it asks for: ${schemes}); ${sent}${hint}`,
+  );
 }
 
 export interface Tunnel {
@@ -121,7 +131,12 @@ export async function connectTunnel(proxy: ProxyServer, host: string, port: numb
       timeoutMs,
       signal,
       (text) => new StepFailure('proxy', 'PROXY_REFUSED', `the proxy did not answer CONNECT with HTTP: "${text}"`),
-      () => new StepFailure('proxy', 'TIMEOUT', `the proxy ${proxy.display} accepted the connection but did not answer CONNECT ${authority} within ${timeoutMs} ms`),
+      () =>
+        new StepFailure(
+          'proxy',
+          'TIMEOUT',
+          `the proxy ${proxy.display} accepted the connection but did not answer CONNECT ${authority} within ${timeoutMs} ms`,
+        ),
     );
     if (head.status === 407) throw proxyAuthFailure(proxy, head.headers);
     if (head.status < 200 || head.status > 299) {

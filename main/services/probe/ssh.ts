@@ -79,7 +79,8 @@ export function scanPreamble(buf: Buffer): Preamble {
     if (nl < 0) break;
     const line = text.slice(from, nl).replace(/\r$/, '');
     if (line.startsWith('SSH-')) return { ok: true, banner: printable(line, 255) };
-    if (/[^\x20-\x7e\t]/.test(line)) return { ok: false, http: false, why: `the server sent bytes that are not an SSH banner: "${printable(text.slice(0, 80))}"` };
+    if (/[^\x20-\x7e\t]/.test(line))
+      return { ok: false, http: false, why: `the server sent bytes that are not an SSH banner: "${printable(text.slice(0, 80))}"` };
     from = nl + 1;
   }
   if (text.startsWith('SSH-') && text.length > 255) return { ok: true, banner: printable(text, 255) };
@@ -264,7 +265,11 @@ export async function checkSsh(socket: Duplex, o: SshCheckOptions, timeoutMs: nu
   }
 }
 
-function pinMismatch(presented: { type: string; fingerprint: string; blob: Buffer }, pins: { keyType: string; key: string }[], expect: string[] | undefined): string | undefined {
+function pinMismatch(
+  presented: { type: string; fingerprint: string; blob: Buffer },
+  pins: { keyType: string; key: string }[],
+  expect: string[] | undefined,
+): string | undefined {
   if (expect?.length && !expect.includes(presented.fingerprint)) {
     return `the server's ${presented.type} host key is ${presented.fingerprint}, not the expected ${expect.join(' or ')}`;
   }
@@ -274,7 +279,13 @@ function pinMismatch(presented: { type: string; fingerprint: string; blob: Buffe
   return undefined;
 }
 
-async function tryForward(client: InstanceType<typeof ssh2.Client>, bind: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<{ status: 'allowed' | 'refused'; detail: string }> {
+async function tryForward(
+  client: InstanceType<typeof ssh2.Client>,
+  bind: string,
+  port: number,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ status: 'allowed' | 'refused'; detail: string }> {
   const label = `${bind || '*'}:${port}`;
   try {
     await within(

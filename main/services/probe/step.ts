@@ -89,6 +89,9 @@ export function errorText(error: unknown): string {
 /** Printable ASCII of untrusted bytes from the network, at most `max` characters. */
 export function printable(bytes: Buffer | string, max = 120): string {
   const text = typeof bytes === 'string' ? bytes : bytes.toString('latin1');
-  const clean = text.replace(/\r?\n/g, ' ⏎ ').replace(/[^\x20-\x7e⏎]/g, '·').trim();
+  const clean = text
+    .replace(/\r?\n/g, ' ⏎ ')
+    .replace(/[^\x20-\x7e⏎]/g, '·')
+    .trim();
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

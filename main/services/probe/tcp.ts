@@ -32,7 +32,12 @@ export async function connectTcp(address: string, port: number, timeoutMs: numbe
           socket.once('connect', () => resolve());
           socket.once('error', (e) => reject(classify(label, e, step)));
         }),
-      () => new StepFailure(step, step === 'proxy' ? 'PROXY_UNREACHABLE' : 'TIMEOUT', `the TCP connect to ${label} got no answer within ${timeoutMs} ms: the packets are most likely dropped by a firewall`),
+      () =>
+        new StepFailure(
+          step,
+          step === 'proxy' ? 'PROXY_UNREACHABLE' : 'TIMEOUT',
+          `the TCP connect to ${label} got no answer within ${timeoutMs} ms: the packets are most likely dropped by a firewall`,
+        ),
     );
   } catch (error) {
     socket?.destroy();

@@ -68,9 +68,12 @@ export async function handshake(socket: net.Socket, o: TlsOptions, timeoutMs: nu
 function handshakeFailure(e: Error): StepFailure {
   const text = errorText(e);
   if (/wrong version number|packet length too long|unknown protocol|record layer failure|http request/i.test(text)) {
-    return new StepFailure('tls', 'TLS_HANDSHAKE_FAILED', `the port does not speak TLS (the answer to the TLS ClientHello was not TLS: ${text})`, { answered: 'tcp' });
+    return new StepFailure('tls', 'TLS_HANDSHAKE_FAILED', `the port does not speak TLS (the answer to the TLS ClientHello was not TLS: ${text})`, {
+      answered: 'tcp',
+    });
   }
-  if (/ECONNRESET|socket hang up/i.test(text)) return new StepFailure('tls', 'TLS_HANDSHAKE_FAILED', `the connection was closed during the TLS handshake (${text})`);
+  if (/ECONNRESET|socket hang up/i.test(text))
+    return new StepFailure('tls', 'TLS_HANDSHAKE_FAILED', `the connection was closed during the TLS handshake (${text})`);
   return new StepFailure('tls', 'TLS_HANDSHAKE_FAILED', `the TLS handshake failed: ${text}`);
 }
 
@@ -137,7 +140,13 @@ export function judgeCertificate(f: TlsFacts, cert: { nameError?: string }, ctx:
     return { verdict: 'TLS_EXPIRED', detail: `the certificate "${f.subject}" ${when} (this host's clock says ${new Date(now).toISOString()})` };
   }
   if (!f.trusted) {
-    const reason = interceptionReason({ host: ctx.host, issuer: f.issuer, viaProxy: ctx.viaProxy, otherDomainsSameIssuer: ctx.otherDomainsSameIssuer, tlsInsteadOfSsh: ctx.tlsInsteadOfSsh });
+    const reason = interceptionReason({
+      host: ctx.host,
+      issuer: f.issuer,
+      viaProxy: ctx.viaProxy,
+      otherDomainsSameIssuer: ctx.otherDomainsSameIssuer,
+      tlsInsteadOfSsh: ctx.tlsInsteadOfSsh,
+    });
     if (reason) return { verdict: 'TLS_INTERCEPTED', detail: `likely TLS interception: ${reason}` };
     const kind = f.selfSigned ? 'is self-signed' : `was issued by "${f.issuer}", which this host does not trust`;
     return { verdict: 'TLS_UNTRUSTED', detail: `the certificate "${f.subject}" ${kind} (${f.error ?? 'not trusted'})` };

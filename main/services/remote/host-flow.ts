@@ -25,7 +25,16 @@ import { logStartNow, watchOnline, type VendorCheck, type WatchUpdate } from './
 export async function loginTarget(login: HostLogin, env: Record<string, string | undefined>): Promise<Result<HostTarget>> {
   const base = { host: login.host, port: login.port, user: login.user, knownHosts: login.knownHosts };
   if (login.key.kind === 'agent') {
-    if (!env.SSH_AUTH_SOCK) return { ok: false, error: { code: 'BAD_INPUT', field: 'key', message: 'No ssh-agent is running for this app (SSH_AUTH_SOCK is not set).', hint: 'Start the app from a session with an ssh-agent (ssh-add your key), or give the key file.' } };
+    if (!env.SSH_AUTH_SOCK)
+      return {
+        ok: false,
+        error: {
+          code: 'BAD_INPUT',
+          field: 'key',
+          message: 'No ssh-agent is running for this app (SSH_AUTH_SOCK is not set).',
+          hint: 'Start the app from a session with an ssh-agent (ssh-add your key), or give the key file.',
+        },
+      };
     return ok({ ...base, agentSocket: env.SSH_AUTH_SOCK });
   }
   const file = resolveUserPath(login.key.path, 'key.path');
@@ -34,11 +43,28 @@ export async function loginTarget(login: HostLogin, env: Record<string, string |
   try {
     text = await readRegularTextFile(file.value, { maxBytes: 64 * 1024 });
   } catch (e) {
-    return { ok: false, error: { code: 'IO_ERROR', field: 'key.path', message: `Cannot read the key file ${file.value}: ${readErrorReason(e)}.`, hint: 'Give the path of your private key file (for example ~/.ssh/id_ed25519).' } };
+    return {
+      ok: false,
+      error: {
+        code: 'IO_ERROR',
+        field: 'key.path',
+        message: `Cannot read the key file ${file.value}: ${readErrorReason(e)}.`,
+        hint: 'Give the path of your private key file (for example ~/.ssh/id_ed25519).',
+      },
+    };
   }
   const key = keyForSsh2(text);
   if (!key.ok) {
-    if (key.error.code === 'PASSPHRASE_REQUIRED') return { ok: false, error: { code: 'PASSPHRASE_REQUIRED', field: 'key.path', message: 'This key file is protected by a passphrase.', hint: 'Load it into your ssh-agent (ssh-add KEY) and choose "ssh-agent": the app never asks for the passphrase of a login key.' } };
+    if (key.error.code === 'PASSPHRASE_REQUIRED')
+      return {
+        ok: false,
+        error: {
+          code: 'PASSPHRASE_REQUIRED',
+          field: 'key.path',
+          message: 'This key file is protected by a passphrase.',
+          hint: 'Load it into your ssh-agent (ssh-add KEY) and choose "ssh-agent": the app never asks for the passphrase of a login key.',
+        },
+      };
     return { ok: false, error: { ...key.error, field: 'key.path' } };
   }
   return ok({ ...base, privateKey: key.value.privateKey });
@@ -50,7 +76,13 @@ type SourceFiles = { platform: PlatformId; variant: string; files: Artifact[]; c
 export function draftFiles(vault: SecretVault, draft: Draft): Result<SourceFiles> {
   const gen = generateFromSource(vault, { ...draft, from: 'form' });
   if (!gen.ok) return gen;
-  return ok({ platform: gen.value.platform.id, variant: gen.value.variant, files: gen.value.generated.files, commands: gen.value.generated.commands, notes: gen.value.generated.notes });
+  return ok({
+    platform: gen.value.platform.id,
+    variant: gen.value.variant,
+    files: gen.value.generated.files,
+    commands: gen.value.generated.commands,
+    notes: gen.value.generated.notes,
+  });
 }
 
 /**
@@ -69,13 +101,31 @@ export async function bundleFiles(source: { file: string; passphrase?: string | 
   const opened = await openBundle(bytes.value, source.passphrase ? { passphrase: source.passphrase } : {});
   if (!opened.ok) return opened;
   const { manifest, files } = opened.value;
-  if (!manifest.platform || !manifest.variant) return err('BAD_INPUT', 'This bundle does not say which platform and variant it is for (a folder packed as it was).', 'Install it with the CLI: agent-onboard install --from DIR --platform P --variant V.');
+  if (!manifest.platform || !manifest.variant)
+    return err(
+      'BAD_INPUT',
+      'This bundle does not say which platform and variant it is for (a folder packed as it was).',
+      'Install it with the CLI: agent-onboard install --from DIR --platform P --variant V.',
+    );
   const locked = files.filter((f) => f.status === 'locked');
-  if (locked.length) return errAt('source.passphrase', 'PASSPHRASE_REQUIRED', `${locked.map((f) => f.path).join(', ')} ${locked.length === 1 ? 'is' : 'are'} encrypted in this bundle.`, 'Give the bundle passphrase to install it.');
+  if (locked.length)
+    return errAt(
+      'source.passphrase',
+      'PASSPHRASE_REQUIRED',
+      `${locked.map((f) => f.path).join(', ')} ${locked.length === 1 ? 'is' : 'are'} encrypted in this bundle.`,
+      'Give the bundle passphrase to install it.',
+    );
   const bad = files.filter((f) => f.status !== 'ok' || !f.data);
-  if (bad.length) return err('CHECKSUM_MISMATCH', `${bad.map((f) => f.path).join(', ')} do not match the manifest; nothing was installed.`, 'Export the bundle again.');
+  if (bad.length)
+    return err('CHECKSUM_MISMATCH', `${bad.map((f) => f.path).join(', ')} do not match the manifest; nothing was installed.`, 'Export the bundle again.');
   const text = new TextDecoder();
-  return ok({ platform: manifest.platform, variant: manifest.variant, files: files.map((f) => ({ path: f.path, text: text.decode(f.data), mode: f.mode, secret: f.secret })), commands: [], notes: ['The bundle\'s README.md lists the commands to run on the host.'] });
+  return ok({
+    platform: manifest.platform,
+    variant: manifest.variant,
+    files: files.map((f) => ({ path: f.path, text: text.decode(f.data), mode: f.mode, secret: f.secret })),
+    commands: [],
+    notes: ["The bundle's README.md lists the commands to run on the host."],
+  });
 }
 
 /** The files of what is installed: a draft's (generated again) or a bundle's. */
@@ -84,15 +134,32 @@ export async function sourceFiles(vault: SecretVault, source: InstallSource): Pr
 }
 
 /** Whether the install type is installed over SSH from here; if not, the manual commands. */
-export async function installSupport(vault: SecretVault, source: InstallSource, prefix = '/'): Promise<Result<{ supported: true; title: string } | { supported: false; reason: string; hint?: string; commands: { title: string; command: string; os?: string }[]; notes: string[] }>> {
+export async function installSupport(
+  vault: SecretVault,
+  source: InstallSource,
+  prefix = '/',
+): Promise<
+  Result<
+    | { supported: true; title: string }
+    | { supported: false; reason: string; hint?: string; commands: { title: string; command: string; os?: string }[]; notes: string[] }
+  >
+> {
   const made = await sourceFiles(vault, source);
   if (!made.ok) return made;
   const { platform, variant, files, commands, notes } = made.value;
   const p = getPlatform(platform);
   const manual = commands.map((c) => ({ title: c.title, command: c.command, ...(c.os ? { os: c.os } : {}) }));
-  if (!p?.hostInstall) return ok({ supported: false, reason: `${p?.name ?? platform} is not installed over SSH by this app yet.`, hint: 'Copy the files to the agent host (or use the bundle from the Export step) and run these commands there.', commands: manual, notes });
+  if (!p?.hostInstall)
+    return ok({
+      supported: false,
+      reason: `${p?.name ?? platform} is not installed over SSH by this app yet.`,
+      hint: 'Copy the files to the agent host (or use the bundle from the Export step) and run these commands there.',
+      commands: manual,
+      notes,
+    });
   const recipe = p.hostInstall(variant, files, prefix);
-  if (!recipe.ok) return ok({ supported: false, reason: recipe.error.message, ...(recipe.error.hint ? { hint: recipe.error.hint } : {}), commands: manual, notes });
+  if (!recipe.ok)
+    return ok({ supported: false, reason: recipe.error.message, ...(recipe.error.hint ? { hint: recipe.error.hint } : {}), commands: manual, notes });
   return ok({ supported: true, title: recipe.value.title });
 }
 
@@ -126,7 +193,14 @@ export class PlanKeeper {
 }
 
 /** Logs in and plans; the session is closed again. */
-export async function planOnHost(target: HostTarget, platform: PlatformId, variant: string, files: Artifact[], prefix: string, signal?: AbortSignal): Promise<Result<{ planned: PlannedInstall; hostKey: string }>> {
+export async function planOnHost(
+  target: HostTarget,
+  platform: PlatformId,
+  variant: string,
+  files: Artifact[],
+  prefix: string,
+  signal?: AbortSignal,
+): Promise<Result<{ planned: PlannedInstall; hostKey: string }>> {
   const opened = await openSession(target, signal);
   if (!opened.ok) return opened;
   try {
@@ -166,7 +240,13 @@ export async function installAndWatch(
   const { plan } = planned;
   const hops: HopReport[] = [];
   const show = (hopsNow: HopReport[], leftMs: number, name?: string): void =>
-    opts.onEvent(hopsNow.filter((h) => h.state !== 'passed').map((h) => HOP_TITLES[h.hop])[0] ?? 'Online', undefined, { kind: 'hops', hops: hopsNow, leftMs, timeoutMs, ...(name ? { name } : {}) });
+    opts.onEvent(hopsNow.filter((h) => h.state !== 'passed').map((h) => HOP_TITLES[h.hop])[0] ?? 'Online', undefined, {
+      kind: 'hops',
+      hops: hopsNow,
+      leftMs,
+      timeoutMs,
+      ...(name ? { name } : {}),
+    });
   opts.onEvent(`Connecting to ${target.user}@${target.host}:${target.port}`, 0);
   const opened = await openSession(target, opts.signal);
   if (!opened.ok) {
@@ -176,7 +256,11 @@ export async function installAndWatch(
   }
   const session = opened.value;
   try {
-    hops.push({ hop: 'ssh', state: 'passed', detail: `${target.user}@${target.host}:${target.port}, host key ${session.presented.type} ${session.presented.fingerprint} (pinned)` });
+    hops.push({
+      hop: 'ssh',
+      state: 'passed',
+      detail: `${target.user}@${target.host}:${target.port}, host key ${session.presented.type} ${session.presented.fingerprint} (pinned)`,
+    });
     show(hops, timeoutMs);
     const again = await planRemoteInstall(session, plan.platform, plan.variant, kept.files, plan.prefix);
     if (!again.ok) {
@@ -185,7 +269,11 @@ export async function installAndWatch(
       return ok({ online: false, hops });
     }
     if (planShape(again.value.plan) !== planShape(plan)) {
-      return err('FILE_CHANGED', 'The host changed since you reviewed the plan (a file it replaces, a folder or the login); nothing was changed.', 'Show the plan again, check it, then install.');
+      return err(
+        'FILE_CHANGED',
+        'The host changed since you reviewed the plan (a file it replaces, a folder or the login); nothing was changed.',
+        'Show the plan again, check it, then install.',
+      );
     }
     const start = await logStartNow((c) => session.exec(c), again.value.recipe.where);
     const done = await runRemoteInstall(session, { host: target.host, port: target.port, user: target.user }, again.value, {
@@ -204,7 +292,13 @@ export async function installAndWatch(
         online: false,
         hops,
         ...(created ? { record: done.record } : {}),
-        failure: { code: done.error.code, message: done.error.message, ...(done.error.hint ? { hint: done.error.hint } : {}), inPlace: done.inPlace, leftovers: done.leftovers },
+        failure: {
+          code: done.error.code,
+          message: done.error.message,
+          ...(done.error.hint ? { hint: done.error.hint } : {}),
+          inPlace: done.inPlace,
+          leftovers: done.leftovers,
+        },
       });
     }
     hops.push({ hop: 'files', state: 'passed', detail: `${plan.files.length} file(s) under ${plan.prefix}` });

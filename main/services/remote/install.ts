@@ -52,10 +52,7 @@ export interface InstallRecord {
   where: HostRecipe['where'];
 }
 
-export type InstallEvent =
-  | { kind: 'step'; text: string }
-  | { kind: 'output'; text: string }
-  | { kind: 'progress'; done: number; total: number };
+export type InstallEvent = { kind: 'step'; text: string } | { kind: 'output'; text: string } | { kind: 'progress'; done: number; total: number };
 
 export interface PlannedInstall {
   plan: InstallPlan;
@@ -78,9 +75,16 @@ function parentOf(p: string): string {
  * Reads the host (who logs in, which programs exist, what each target holds, free space, whether
  * root is needed and sudo works without a password) and returns the plan. Changes nothing.
  */
-export async function planRemoteInstall(session: HostSession, platformId: PlatformId, variant: string, files: Artifact[], prefix: string): Promise<Result<PlannedInstall>> {
+export async function planRemoteInstall(
+  session: HostSession,
+  platformId: PlatformId,
+  variant: string,
+  files: Artifact[],
+  prefix: string,
+): Promise<Result<PlannedInstall>> {
   const platform = getPlatform(platformId);
-  if (!platform?.hostInstall) return err('BAD_INPUT', `${platform?.name ?? platformId} is not installed over SSH by this app.`, 'Follow the commands on the Configs step on the host.');
+  if (!platform?.hostInstall)
+    return err('BAD_INPUT', `${platform?.name ?? platformId} is not installed over SSH by this app.`, 'Follow the commands on the Configs step on the host.');
   if (!prefix.startsWith('/')) return err('BAD_INPUT', `--prefix must be an absolute path on the host (got ${JSON.stringify(prefix.slice(0, 80))}).`);
   const recipe = platform.hostInstall(variant, files, prefix);
   if (!recipe.ok) return recipe;
@@ -97,7 +101,12 @@ export async function planRemoteInstall(session: HostSession, platformId: Platfo
   const out = facts.value.stdout;
   const asRoot = out.split('\n')[0]?.trim() === '0';
   const missing = [...out.matchAll(/^MISSING (\S+)$/gm)].map((m) => m[1]!);
-  if (missing.length) return err('REMOTE_FAILED', `The host lacks ${missing.join(', ')}; nothing was changed.`, `Install ${missing.join(', ')} on the host (Debian/Ubuntu: apt-get install ${[...new Set(missing.map((m) => (m.startsWith('supervisor') ? 'supervisor' : m === 'ssh' ? 'openssh-client' : m)))].join(' ')}), then run the install again.`);
+  if (missing.length)
+    return err(
+      'REMOTE_FAILED',
+      `The host lacks ${missing.join(', ')}; nothing was changed.`,
+      `Install ${missing.join(', ')} on the host (Debian/Ubuntu: apt-get install ${[...new Set(missing.map((m) => (m.startsWith('supervisor') ? 'supervisor' : m === 'ssh' ? 'openssh-client' : m)))].join(' ')}), then run the install again.`,
+    );
   const notWritable = /^NOT_WRITABLE (.+)$/m.exec(out)?.[1];
   const needsRoot = r.start.some((c) => c.privileged) || Boolean(notWritable);
   if (needsRoot && !asRoot) {
@@ -105,10 +114,18 @@ export async function planRemoteInstall(session: HostSession, platformId: Platfo
     if (!sudo.ok) return sudo;
     if (sudo.value.code !== 0) {
       const why = (sudo.value.stderr || sudo.value.stdout).trim().split('\n')[0] ?? '';
-      return err('SUDO_PASSWORD_REQUIRED', `This install needs root on the host${notWritable ? ` (${notWritable} is not writable by the login user)` : ''}, and sudo on the host asks for a password (${why || `exit ${sudo.value.code}`}); nothing was changed.`, 'Allow the login user passwordless sudo (a sudoers rule), log in as root with a key, or choose an install root (--prefix) the login user owns. This app never types a sudo password.');
+      return err(
+        'SUDO_PASSWORD_REQUIRED',
+        `This install needs root on the host${notWritable ? ` (${notWritable} is not writable by the login user)` : ''}, and sudo on the host asks for a password (${why || `exit ${sudo.value.code}`}); nothing was changed.`,
+        'Allow the login user passwordless sudo (a sudoers rule), log in as root with a key, or choose an install root (--prefix) the login user owns. This app never types a sudo password.',
+      );
     }
     if (notWritable) {
-      return err('REMOTE_FAILED', `${notWritable} is not writable by the login user; this app uploads files as the login user (SFTP), so nothing was changed.`, 'Log in as root with a key, or choose an install root (--prefix) the login user owns.');
+      return err(
+        'REMOTE_FAILED',
+        `${notWritable} is not writable by the login user; this app uploads files as the login user (SFTP), so nothing was changed.`,
+        'Log in as root with a key, or choose an install root (--prefix) the login user owns.',
+      );
     }
   }
   const freeKb = /^FREE_KB (\d+)$/m.exec(out)?.[1];
@@ -120,8 +137,15 @@ export async function planRemoteInstall(session: HostSession, platformId: Platfo
   const planned: InstallPlan['files'] = [];
   for (const f of r.files) {
     const current = await readIfFile(sftp.value, f.target);
-    if (current === 'lost') return { ok: false, error: session.lost() ?? { code: 'CONNECTION_LOST', message: 'The connection was lost while reading the host.' } };
-    planned.push({ from: f.from, target: f.target, mode: f.mode, secret: f.secret, replaces: current === null ? 'nothing' : sha256(current) === sha256(f.text) ? 'same bytes' : 'a different file' });
+    if (current === 'lost')
+      return { ok: false, error: session.lost() ?? { code: 'CONNECTION_LOST', message: 'The connection was lost while reading the host.' } };
+    planned.push({
+      from: f.from,
+      target: f.target,
+      mode: f.mode,
+      secret: f.secret,
+      replaces: current === null ? 'nothing' : sha256(current) === sha256(f.text) ? 'same bytes' : 'a different file',
+    });
   }
   const needBytes = r.files.reduce((n, f) => n + Buffer.byteLength(f.text) * 2, 0);
   const plan: InstallPlan = {
@@ -132,13 +156,20 @@ export async function planRemoteInstall(session: HostSession, platformId: Platfo
     asRoot,
     dirs,
     files: planned,
-    commands: [...r.stop.map((c) => ({ phase: 'stop' as const, title: c.title, command: commandText(c, asRoot) })), ...r.start.map((c) => ({ phase: 'start' as const, title: c.title, command: commandText(c, asRoot) }))],
+    commands: [
+      ...r.stop.map((c) => ({ phase: 'stop' as const, title: c.title, command: commandText(c, asRoot) })),
+      ...r.start.map((c) => ({ phase: 'start' as const, title: c.title, command: commandText(c, asRoot) })),
+    ],
     ...(freeKb ? { freeBytes: Number(freeKb) * 1024 } : {}),
     needBytes,
     notes: r.notes,
   };
   if (plan.freeBytes !== undefined && plan.freeBytes < needBytes) {
-    return err('IO_ERROR', `The install root has ${plan.freeBytes} bytes free and the files need about ${needBytes}; nothing was changed.`, 'Free some space on the host (or choose another install root), then run the install again.');
+    return err(
+      'IO_ERROR',
+      `The install root has ${plan.freeBytes} bytes free and the files need about ${needBytes}; nothing was changed.`,
+      'Free some space on the host (or choose another install root), then run the install again.',
+    );
   }
   return ok({ plan, recipe: r });
 }
@@ -169,8 +200,13 @@ const sftpCall = <T = void>(what: string, fn: (cb: (e?: Error | null, v?: T) => 
  */
 async function writeFileAt(sftp: SFTPWrapper, path: string, data: string | Buffer, mode: number): Promise<Result<void>> {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const full = (e: Error | null | undefined): Result<void> => err('IO_ERROR', `writing ${path} failed on the host: ${e?.message ?? 'short write'} (a full disk or a read-only folder)`, 'Free space on the host or fix the folder\'s permissions, then run the install again.');
-  const handle = await new Promise<Result<Buffer>>((resolve) => sftp.open(path, 'wx', { mode }, (e, h) => resolve(e ? full(e) as Result<never> : ok(h))));
+  const full = (e: Error | null | undefined): Result<void> =>
+    err(
+      'IO_ERROR',
+      `writing ${path} failed on the host: ${e?.message ?? 'short write'} (a full disk or a read-only folder)`,
+      "Free space on the host or fix the folder's permissions, then run the install again.",
+    );
+  const handle = await new Promise<Result<Buffer>>((resolve) => sftp.open(path, 'wx', { mode }, (e, h) => resolve(e ? (full(e) as Result<never>) : ok(h))));
   if (!handle.ok) return handle;
   const h = handle.value;
   let written = await new Promise<Result<void>>((resolve) => {
@@ -222,7 +258,19 @@ export async function runRemoteInstall(
   const { plan, recipe } = planned;
   const id = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
   const emit = (e: InstallEvent): void => opts.onEvent?.(e);
-  const record: InstallRecord = { id, at: new Date().toISOString(), ...target, prefix: plan.prefix, platform: plan.platform, variant: plan.variant, files: [], dirsCreated: [], stop: recipe.stop, agentMade: recipe.agentMade, where: recipe.where };
+  const record: InstallRecord = {
+    id,
+    at: new Date().toISOString(),
+    ...target,
+    prefix: plan.prefix,
+    platform: plan.platform,
+    variant: plan.variant,
+    files: [],
+    dirsCreated: [],
+    stop: recipe.stop,
+    agentMade: recipe.agentMade,
+    where: recipe.where,
+  };
   const temps: string[] = [];
   const inPlace: string[] = [];
   const fail = async (error: AppError): Promise<{ ok: false } & InstallFailure> => {
@@ -233,7 +281,13 @@ export async function runRemoteInstall(
     } else leftovers.push(...temps);
     return { ok: false, error, inPlace, leftovers, record };
   };
-  const stopped = (): AppError | undefined => (opts.signal?.aborted ? { code: 'CANCELLED', message: inPlace.length ? `Cancelled after ${inPlace.length} file(s) were in place.` : 'Cancelled before anything on the host changed.' } : session.lost());
+  const stopped = (): AppError | undefined =>
+    opts.signal?.aborted
+      ? {
+          code: 'CANCELLED',
+          message: inPlace.length ? `Cancelled after ${inPlace.length} file(s) were in place.` : 'Cancelled before anything on the host changed.',
+        }
+      : session.lost();
 
   const sftp = await session.sftp();
   if (!sftp.ok) return fail(sftp.error);
@@ -292,10 +346,17 @@ export async function runRemoteInstall(
   if (cancelled) return fail(cancelled);
   emit({ kind: 'step', text: 'Starting the agent' });
   for (const c of recipe.start) {
-    const r = await session.exec(commandText(c, plan.asRoot), { ...(opts.signal ? { signal: opts.signal } : {}), onOutput: (text) => emit({ kind: 'output', text }) });
+    const r = await session.exec(commandText(c, plan.asRoot), {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onOutput: (text) => emit({ kind: 'output', text }),
+    });
     if (!r.ok) return fail(r.error);
     if (r.value.code !== 0 && !c.mayFail) {
-      return fail({ code: 'REMOTE_FAILED', message: `${c.title} failed (exit ${r.value.code}): ${(r.value.stderr || r.value.stdout).trim().slice(0, 300)}`, hint: 'The files are in place; fix the cause shown, then run the install again (it replaces nothing twice) or undo it.' });
+      return fail({
+        code: 'REMOTE_FAILED',
+        message: `${c.title} failed (exit ${r.value.code}): ${(r.value.stderr || r.value.stdout).trim().slice(0, 300)}`,
+        hint: 'The files are in place; fix the cause shown, then run the install again (it replaces nothing twice) or undo it.',
+      });
     }
   }
   return { ok: true, record };

@@ -53,7 +53,11 @@ export interface HostSession {
   close(): void;
 }
 
-const lostError = (detail: string): AppError => ({ code: 'CONNECTION_LOST', message: `The connection to the host was lost: ${detail}.`, hint: 'Check the host is up and reachable, then run the install again: it tells what is already in place and finishes or undoes it.' });
+const lostError = (detail: string): AppError => ({
+  code: 'CONNECTION_LOST',
+  message: `The connection to the host was lost: ${detail}.`,
+  hint: 'Check the host is up and reachable, then run the install again: it tells what is already in place and finishes or undoes it.',
+});
 
 /**
  * Opens a session. A host whose key is not pinned fails with HOST_KEY_REQUIRED (the presented key
@@ -80,8 +84,16 @@ export function openSession(t: HostTarget, signal?: AbortSignal): Promise<Result
 
     client.on('error', (e: Error & { level?: string }) => {
       if (verdict) return finish({ ok: false, error: verdict });
-      if (e.level === 'client-authentication') return finish(err('AUTH_FAILED', `${t.host} refused the key for user ${t.user}.`, `Add the public key to ~${t.user}/.ssh/authorized_keys on the host, or give the right key (or user).`));
-      if (e.level === 'client-timeout') return finish(err('TIMEOUT', `${t.host}:${t.port} did not finish the SSH handshake in time.`, 'Check the host, the port and any firewall between.'));
+      if (e.level === 'client-authentication')
+        return finish(
+          err(
+            'AUTH_FAILED',
+            `${t.host} refused the key for user ${t.user}.`,
+            `Add the public key to ~${t.user}/.ssh/authorized_keys on the host, or give the right key (or user).`,
+          ),
+        );
+      if (e.level === 'client-timeout')
+        return finish(err('TIMEOUT', `${t.host}:${t.port} did not finish the SSH handshake in time.`, 'Check the host, the port and any firewall between.'));
       gone = lostError(e.message);
       finish({ ok: false, error: gone });
     });
@@ -101,7 +113,9 @@ export function openSession(t: HostTarget, signal?: AbortSignal): Promise<Result
         forward: (host, port) =>
           new Promise((res) => {
             if (gone) return res({ ok: false, error: gone });
-            client.forwardOut('127.0.0.1', 0, host, port, (e, channel) => res(e ? err('REMOTE_FAILED', `the host could not connect to ${host}:${port}: ${e.message}`) : ok(channel)));
+            client.forwardOut('127.0.0.1', 0, host, port, (e, channel) =>
+              res(e ? err('REMOTE_FAILED', `the host could not connect to ${host}:${port}: ${e.message}`) : ok(channel)),
+            );
           }),
         lost: () => gone,
         close: () => client.end(),
@@ -123,14 +137,18 @@ export function openSession(t: HostTarget, signal?: AbortSignal): Promise<Result
         const type = keyTypeOf(blob);
         presented = { type, fingerprint: fingerprintOf(blob), line: knownHostsLine(t.host, t.port, type, blob.toString('base64')) };
         if (pins.length === 0) {
-          verdict = { code: 'HOST_KEY_REQUIRED', message: `${t.host}:${t.port} is not pinned yet. It presents ${type} ${presented.fingerprint}.`, hint: `Confirm this fingerprint with the host's owner, then pin it: ${presented.line}` };
+          verdict = {
+            code: 'HOST_KEY_REQUIRED',
+            message: `${t.host}:${t.port} is not pinned yet. It presents ${type} ${presented.fingerprint}.`,
+            hint: `Confirm this fingerprint with the host's owner, then pin it: ${presented.line}`,
+          };
           return false;
         }
         if (!pins.some((p) => p.keyType === type && p.key === blob.toString('base64'))) {
           verdict = {
             code: 'HOST_KEY_MISMATCH',
             message: `${t.host}:${t.port} presented ${type} ${presented.fingerprint}, which is not the pinned key. Nothing was sent and nothing changed.`,
-            hint: 'The host was reinstalled, the address now points at another machine, or something intercepts the connection. Confirm the new fingerprint with the host\'s owner before pinning it again.',
+            hint: "The host was reinstalled, the address now points at another machine, or something intercepts the connection. Confirm the new fingerprint with the host's owner before pinning it again.",
           };
           return false;
         }
@@ -146,12 +164,19 @@ export function openSession(t: HostTarget, signal?: AbortSignal): Promise<Result
     try {
       client.connect(config);
     } catch (e) {
-      finish(err('BAD_INPUT', `Cannot use this key: ${e instanceof Error ? e.message : String(e)}`, 'Give an OpenSSH or PEM private key (and its passphrase).'));
+      finish(
+        err('BAD_INPUT', `Cannot use this key: ${e instanceof Error ? e.message : String(e)}`, 'Give an OpenSSH or PEM private key (and its passphrase).'),
+      );
     }
   });
 }
 
-function execOn(client: InstanceType<typeof ssh2.Client>, command: string, gone: () => AppError | undefined, opts?: { signal?: AbortSignal; onOutput?: (text: string) => void; stdin?: string }): Promise<Result<ExecResult>> {
+function execOn(
+  client: InstanceType<typeof ssh2.Client>,
+  command: string,
+  gone: () => AppError | undefined,
+  opts?: { signal?: AbortSignal; onOutput?: (text: string) => void; stdin?: string },
+): Promise<Result<ExecResult>> {
   return new Promise((resolve) => {
     const lost = gone();
     if (lost) return resolve({ ok: false, error: lost });
@@ -199,7 +224,10 @@ function execOn(client: InstanceType<typeof ssh2.Client>, command: string, gone:
  * ours is sent. `pinned` compares it with the pins in `knownHosts` (offering the pinned key types
  * first, so a host with several keys shows the pinned kind). TIMEOUT, CONNECTION_LOST, CANCELLED.
  */
-export function scanHostKey(t: { host: string; port: number; knownHosts: string; timeoutMs?: number }, signal?: AbortSignal): Promise<Result<PresentedKey & { pinned: 'yes' | 'no' | 'mismatch' }>> {
+export function scanHostKey(
+  t: { host: string; port: number; knownHosts: string; timeoutMs?: number },
+  signal?: AbortSignal,
+): Promise<Result<PresentedKey & { pinned: 'yes' | 'no' | 'mismatch' }>> {
   const pins = pinnedKeys(t.knownHosts, t.host, t.port);
   return new Promise((resolve) => {
     const client = new ssh2.Client();
@@ -215,10 +243,19 @@ export function scanHostKey(t: { host: string; port: number; knownHosts: string;
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
     client.on('error', (e: Error & { level?: string }) => {
-      if (e.level === 'client-timeout') return finish(err('TIMEOUT', `${t.host}:${t.port} did not answer the SSH handshake in time.`, 'Check the host, the port and any firewall between.'));
-      finish(err('CONNECTION_LOST', `Could not reach SSH on ${t.host}:${t.port}: ${e.message}.`, 'Check the host name and port, that the host is up and that sshd runs there.'));
+      if (e.level === 'client-timeout')
+        return finish(err('TIMEOUT', `${t.host}:${t.port} did not answer the SSH handshake in time.`, 'Check the host, the port and any firewall between.'));
+      finish(
+        err(
+          'CONNECTION_LOST',
+          `Could not reach SSH on ${t.host}:${t.port}: ${e.message}.`,
+          'Check the host name and port, that the host is up and that sshd runs there.',
+        ),
+      );
     });
-    client.on('close', () => finish(err('CONNECTION_LOST', `${t.host}:${t.port} closed the connection before showing a host key.`, 'Check that this port is an SSH server.')));
+    client.on('close', () =>
+      finish(err('CONNECTION_LOST', `${t.host}:${t.port} closed the connection before showing a host key.`, 'Check that this port is an SSH server.')),
+    );
     client.on('ready', () => finish(err('INTERNAL', 'The host key scan went past the key exchange.')));
     try {
       client.connect({

@@ -37,7 +37,8 @@ function read(sftp: SFTPWrapper, path: string): Promise<Buffer | null> {
 function exists(sftp: SFTPWrapper, path: string): Promise<boolean> {
   return new Promise((resolve) => sftp.lstat(path, (e) => resolve(!e)));
 }
-const call = (what: string, fn: (cb: (e?: Error | null) => void) => void): Promise<Result<void>> => new Promise((resolve) => fn((e) => resolve(e ? err('IO_ERROR', `${what}: ${e.message}`) : ok(undefined))));
+const call = (what: string, fn: (cb: (e?: Error | null) => void) => void): Promise<Result<void>> =>
+  new Promise((resolve) => fn((e) => resolve(e ? err('IO_ERROR', `${what}: ${e.message}`) : ok(undefined))));
 
 /** Where a path goes inside the aside folder (its absolute path kept, so nothing collides). */
 function asidePath(asideDir: string, path: string): string {
@@ -75,7 +76,12 @@ async function mkdirp(sftp: SFTPWrapper, dir: string): Promise<Result<void>> {
 }
 
 /** Carries out an undo plan; returns what it did (each step), stopping at the first refusal. */
-export async function runRemoteUndo(session: HostSession, record: InstallRecord, plan: UndoPlan, asRoot: boolean): Promise<Result<{ done: UndoStep[]; dirsRemoved: string[] }>> {
+export async function runRemoteUndo(
+  session: HostSession,
+  record: InstallRecord,
+  plan: UndoPlan,
+  asRoot: boolean,
+): Promise<Result<{ done: UndoStep[]; dirsRemoved: string[] }>> {
   for (const c of record.stop) {
     const r = await session.exec(commandText(c, asRoot));
     if (!r.ok) return r;
@@ -90,7 +96,14 @@ export async function runRemoteUndo(session: HostSession, record: InstallRecord,
       const made = await mkdirp(sftp.value, to.slice(0, to.lastIndexOf('/')));
       if (!made.ok) return made;
       const moved = await call(`moving ${s.path} aside`, (cb) => sftp.value.rename(s.path, to, cb));
-      if (!moved.ok) return { ok: false, error: { ...moved.error, hint: `Done so far: ${done.map((d) => `${d.path} (${d.action})`).join(', ') || 'nothing'}. Run undo again after fixing the cause.` } };
+      if (!moved.ok)
+        return {
+          ok: false,
+          error: {
+            ...moved.error,
+            hint: `Done so far: ${done.map((d) => `${d.path} (${d.action})`).join(', ') || 'nothing'}. Run undo again after fixing the cause.`,
+          },
+        };
       if (s.action === 'restore backup') {
         const back = await call(`restoring ${s.path}`, (cb) => sftp.value.ext_openssh_rename(s.from!, s.path, cb));
         if (!back.ok) return back;

@@ -23,7 +23,7 @@ export type Connect = (host: string, port: number) => Promise<Result<Duplex>>;
 export const runLocally: RunCommand = (command) =>
   new Promise((resolve) =>
     execFile('/bin/sh', ['-c', command], { maxBuffer: 8 * 1024 * 1024, timeout: 20_000 }, (e, stdout, stderr) => {
-      const code = e && typeof (e as { code?: unknown }).code === 'number' ? ((e as { code: number }).code) : e ? 1 : 0;
+      const code = e && typeof (e as { code?: unknown }).code === 'number' ? (e as { code: number }).code : e ? 1 : 0;
       resolve(ok({ code, stdout, stderr }));
     }),
   );
@@ -100,16 +100,23 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
     // One command per poll (the log, then the service state after a marker): each exec over SSH
     // costs a channel and a shell on the host.
     const marker = '--agent-onboard-status--';
-    const combined = o.where.status ? `${logCommand(o.where, o.start)}; printf '\\n%s\\n' ${marker}; ${o.where.status.command} 2>&1` : logCommand(o.where, o.start);
+    const combined = o.where.status
+      ? `${logCommand(o.where, o.start)}; printf '\\n%s\\n' ${marker}; ${o.where.status.command} 2>&1`
+      : logCommand(o.where, o.start);
     const log = await o.run(combined);
-    if (!log.ok) return { ...last, hops: [...last.hops.filter((h) => h.hop === 'ssh' || h.hop === 'files'), { hop: 'ssh', state: 'failed', detail: log.error.message }] };
+    if (!log.ok)
+      return { ...last, hops: [...last.hops.filter((h) => h.hop === 'ssh' || h.hop === 'files'), { hop: 'ssh', state: 'failed', detail: log.error.message }] };
     const cut = log.value.stdout.lastIndexOf(`\n${marker}\n`);
     const logText = o.where.status && cut >= 0 ? log.value.stdout.slice(0, cut) : log.value.stdout;
     const statusText = o.where.status && cut >= 0 ? log.value.stdout.slice(cut + marker.length + 2) : '';
     const reading = readOnlineLog(o.platform, logText);
     let hops = reading.hops;
     if (o.where.status && !o.where.status.running.test(statusText)) {
-      hops = hops.map((h) => (h.hop === 'started' && h.state === 'passed' ? { ...h, state: 'waiting', detail: `the service is not running now: ${statusText.trim().slice(0, 200) || 'no answer'}` } : h));
+      hops = hops.map((h) =>
+        h.hop === 'started' && h.state === 'passed'
+          ? { ...h, state: 'waiting', detail: `the service is not running now: ${statusText.trim().slice(0, 200) || 'no answer'}` }
+          : h,
+      );
     }
     const hold = hops.find((h) => h.state === 'holding');
     if (hold) {
@@ -121,7 +128,9 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
       for (const s of platform?.online ?? []) {
         if (s.kind !== 'health' || s.inContainer) continue;
         const answer = await httpGet(o.connect, s.port, s.path);
-        const report = answer.ok ? readHealth(s, answer.value.status, answer.value.body) : { hop: s.hop, state: 'waiting' as const, detail: `${s.path}: ${answer.error.message}` };
+        const report = answer.ok
+          ? readHealth(s, answer.value.status, answer.value.body)
+          : { hop: s.hop, state: 'waiting' as const, detail: `${s.path}: ${answer.error.message}` };
         hops = [...hops, { ...report, detail: `health ${report.detail}` }];
       }
     }
@@ -183,7 +192,12 @@ export async function vendorCheck(platform: PlatformId, name: string, v: VendorC
 /** One vendor request, with a 10 s limit; the body parsed as JSON when it is JSON. */
 async function vendorFetch(req: VendorRequest): Promise<{ status: number; body: unknown } | { error: string }> {
   try {
-    const res = await fetch(req.url, { method: req.method ?? 'GET', headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}), signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(req.url, {
+      method: req.method ?? 'GET',
+      headers: req.headers,
+      ...(req.body !== undefined ? { body: req.body } : {}),
+      signal: AbortSignal.timeout(10_000),
+    });
     const text = await res.text();
     let body: unknown = text;
     try {

@@ -43,9 +43,10 @@ export function AnsibleExport({ draft, platform, csv }: { draft: Draft; platform
       <h3 id={`${id}-h`}>Or: an Ansible project for the whole fleet</h3>
       <p>
         The same CSV becomes an Ansible project: an inventory (columns <code>ansible_host</code>, <code>ansible_port</code>, <code>ansible_user</code>,{' '}
-        <code>install_root</code>), one role built from the same generator as the wizard, and <code>site.yml</code> (install and verify), <code>verify.yml</code>{' '}
-        and <code>remove.yml</code>, rolling one host first. {platform.credential.kind === 'ssh-keypair' ? 'Each agent gets its own key pair. ' : ''}Secrets
-        are encrypted with Ansible Vault; the password is not stored anywhere.
+        <code>install_root</code>), one role built from the same generator as the wizard, and <code>site.yml</code> (install and verify),{' '}
+        <code>verify.yml</code> and <code>remove.yml</code>, rolling one host first.{' '}
+        {platform.credential.kind === 'ssh-keypair' ? 'Each agent gets its own key pair. ' : ''}Secrets are encrypted with Ansible Vault; the password is not
+        stored anywhere.
       </p>
       <form onSubmit={(e) => void run(e)} noValidate>
         <div className="field">
@@ -64,7 +65,14 @@ export function AnsibleExport({ draft, platform, csv }: { draft: Draft; platform
         </div>
         <div className="field">
           <label htmlFor={`${id}-root`}>Install root on each host (optional)</label>
-          <input id={`${id}-root`} type="text" value={installRoot} onChange={(e) => setInstallRoot(e.target.value)} placeholder="/ (the host's own folders)" spellCheck={false} />
+          <input
+            id={`${id}-root`}
+            type="text"
+            value={installRoot}
+            onChange={(e) => setInstallRoot(e.target.value)}
+            placeholder="/ (the host's own folders)"
+            spellCheck={false}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-vault`}>Vault password (8+ characters, never stored)</label>
@@ -82,8 +90,8 @@ export function AnsibleExport({ draft, platform, csv }: { draft: Draft; platform
       {job.value ? (
         <div className="result">
           <p role="status" className="ok" data-testid="ansible-summary">
-            Ansible project for {job.value.hosts} hosts in <code>{job.value.outDir}</code>: {job.value.files} files, {job.value.encrypted} encrypted with the vault
-            password, in {(job.value.elapsedMs / 1000).toFixed(1)} s.
+            Ansible project for {job.value.hosts} hosts in <code>{job.value.outDir}</code>: {job.value.files} files, {job.value.encrypted} encrypted with the
+            vault password, in {(job.value.elapsedMs / 1000).toFixed(1)} s.
           </p>
           {job.value.publicKeys ? (
             <p>
@@ -92,7 +100,10 @@ export function AnsibleExport({ draft, platform, csv }: { draft: Draft; platform
           ) : null}
           <CommandList
             commands={[
-              { title: 'Preview every change (nothing changes on the hosts)', command: `cd ${quoted} && ansible-playbook site.yml --check --diff --ask-vault-pass` },
+              {
+                title: 'Preview every change (nothing changes on the hosts)',
+                command: `cd ${quoted} && ansible-playbook site.yml --check --diff --ask-vault-pass`,
+              },
               { title: 'Install and verify, one host first', command: `cd ${quoted} && ansible-playbook site.yml --ask-vault-pass` },
               { title: 'Check the agents are online', command: `cd ${quoted} && ansible-playbook verify.yml --ask-vault-pass` },
             ]}

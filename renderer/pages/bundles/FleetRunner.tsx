@@ -72,7 +72,8 @@ export function FleetRunner({ navigate }: { navigate(page: string): void }): Rea
     if (checked.problems.length || checked.agents.some((a) => a.errors.length)) return;
     if (!outDir.trim()) return setError({ code: 'BAD_INPUT', message: 'Give the folder for the bundles.' });
     if (passphrase && passphrase.length < 8) return setError({ code: 'BAD_INPUT', message: 'The passphrase must have at least 8 characters.' });
-    if (keyPerAgent && !passphrase) return setError({ code: 'BAD_INPUT', message: "Each agent's private key travels only in its bundle: give a passphrase to encrypt them." });
+    if (keyPerAgent && !passphrase)
+      return setError({ code: 'BAD_INPUT', message: "Each agent's private key travels only in its bundle: give a passphrase to encrypt them." });
     const done = await job.run({ draft, csv, outDir, includePrivateKey, overwrite, keyPerAgent, ...(passphrase ? { passphrase } : {}) });
     if (done) void api.invoke('history:add', { draft, bundlePath: done.outDir, agents: done.created });
   };
@@ -85,8 +86,7 @@ export function FleetRunner({ navigate }: { navigate(page: string): void }): Rea
         Template: <strong>{platform.name}</strong>
         {draft.variant ? ` (${platform.variants.find((v) => v.id === draft.variant)?.name ?? draft.variant})` : ''} from the wizard, with its answers and
         credential. The CSV has a header line; <code>name</code> is required (each bundle is <code>name.zip</code>), <code>host</code> and <code>variant</code>{' '}
-        are optional, and any other column sets that field (a list field as a JSON list):{' '}
-        {platform.fields.map((f) => f.key).join(', ')}.
+        are optional, and any other column sets that field (a list field as a JSON list): {platform.fields.map((f) => f.key).join(', ')}.
       </p>
       <form onSubmit={(e) => void run(e)} noValidate>
         <div className="field">
@@ -176,7 +176,8 @@ export function FleetRunner({ navigate }: { navigate(page: string): void }): Rea
           </p>
           {job.value.publicKeys ? (
             <p data-testid="fleet-public-keys">
-              Each agent has its own key pair: register every public key listed in <code>{job.value.publicKeys}</code> with {platform.name} before the agents start.
+              Each agent has its own key pair: register every public key listed in <code>{job.value.publicKeys}</code> with {platform.name} before the agents
+              start.
             </p>
           ) : null}
           <table className="table">

@@ -8,7 +8,17 @@ import { InstallPanel } from '../../steps/install/InstallStep';
  * the bundle as what is installed (opened again in main; refused if it changed since). The host,
  * its pin and the record live while this page is open.
  */
-export function InstallOnHost({ file, passphrase, sha256, platformId }: { file: string; passphrase: string; sha256: string; platformId: PlatformId | null }): React.JSX.Element {
+export function InstallOnHost({
+  file,
+  passphrase,
+  sha256,
+  platformId,
+}: {
+  file: string;
+  passphrase: string;
+  sha256: string;
+  platformId: PlatformId | null;
+}): React.JSX.Element {
   const [open, setOpen] = useState(false);
   const [install, setInstall] = useState<InstallDraft>({});
   if (!open) {

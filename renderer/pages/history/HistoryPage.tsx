@@ -53,8 +53,8 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
     <main className="page" aria-labelledby={`${id}-title`}>
       <h1 id={`${id}-title`}>History</h1>
       <p className="lead">
-        Every write: onboardings with their output folders and bundles, tokens written into existing installs, and installs on agent hosts. No secret is kept here; reopening an
-        onboarding starts a new draft that needs its own credential.
+        Every write: onboardings with their output folders and bundles, tokens written into existing installs, and installs on agent hosts. No secret is kept
+        here; reopening an onboarding starts a new draft that needs its own credential.
       </p>
       {error ? <ErrorNote error={error} /> : null}
       <p role="status" className={notice.startsWith('Undone on') ? 'ok' : 'sr-only'} data-testid="history-notice">
@@ -94,8 +94,13 @@ function HistoryPage({ navigate }: PageProps): React.JSX.Element {
                   <td>
                     {hi ? (
                       <div data-testid="history-host-install">
-                        <code>{`${hi.record.user}@${hi.record.host}:${hi.record.port}`}</code> under <code>{hi.record.prefix}</code>, {hi.record.files.length} file(s){' '}
-                        {hi.online ? <span className="ok">seen online</span> : <span className="muted">not seen online{hi.leftAt ? ` (${hi.leftAt})` : ''}</span>}
+                        <code>{`${hi.record.user}@${hi.record.host}:${hi.record.port}`}</code> under <code>{hi.record.prefix}</code>, {hi.record.files.length}{' '}
+                        file(s){' '}
+                        {hi.online ? (
+                          <span className="ok">seen online</span>
+                        ) : (
+                          <span className="muted">not seen online{hi.leftAt ? ` (${hi.leftAt})` : ''}</span>
+                        )}
                       </div>
                     ) : e.paths ? (
                       e.paths.map((p) => (

@@ -8,7 +8,11 @@ type Files = ChannelOutput<'history:files'>;
 type Undone = ChannelOutput<'history:undo'>;
 
 const STATE_WORDS: Record<Files['files'][number]['state'], string> = { 'as-written': 'as the wizard wrote it', changed: 'changed since', missing: 'gone' };
-const ACTION_WORDS: Record<Files['files'][number]['action'], string> = { 'move-aside': 'moved aside', 'restore-backup': 'your earlier version restored', leave: 'left as it is' };
+const ACTION_WORDS: Record<Files['files'][number]['action'], string> = {
+  'move-aside': 'moved aside',
+  'restore-backup': 'your earlier version restored',
+  leave: 'left as it is',
+};
 
 /** The files the wizard wrote for one onboarding, and undoing them (nothing is deleted). */
 export function WrittenFiles({ entryId, label, onClose }: { entryId: string; label: string; onClose(): void }): React.JSX.Element {
@@ -83,8 +87,8 @@ export function WrittenFiles({ entryId, label, onClose }: { entryId: string; lab
       {undone ? (
         <div role="status" data-testid="undo-results">
           <p>
-            Undone: {undone.results.filter((r) => r.done !== 'left').length} of {undone.results.length} files. Nothing was deleted: what the wizard wrote is kept
-            beside each file as <code>NAME.bak-&lt;time&gt;</code>.
+            Undone: {undone.results.filter((r) => r.done !== 'left').length} of {undone.results.length} files. Nothing was deleted: what the wizard wrote is
+            kept beside each file as <code>NAME.bak-&lt;time&gt;</code>.
           </p>
           <ul>
             {undone.results.map((r) => (

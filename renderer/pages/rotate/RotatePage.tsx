@@ -78,28 +78,21 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
     <main className="page rotate" aria-labelledby={`${id}-title`}>
       <h1 id={`${id}-title`}>Update an existing install</h1>
       <p className="lead">
-        Put a new token into an agent that is already installed. The app finds every place the token lives in the install&apos;s files, shows exactly what changes,
-        then writes all of them or none, each backed up first. Only the token values change; comments, order, quoting and line endings stay as they are.
+        Put a new token into an agent that is already installed. The app finds every place the token lives in the install&apos;s files, shows exactly what
+        changes, then writes all of them or none, each backed up first. Only the token values change; comments, order, quoting and line endings stay as they
+        are.
       </p>
       <form onSubmit={(e) => void scan(e)} noValidate>
         <div className="field">
           <label htmlFor={`${id}-platform`}>Platform</label>
-          <select
-            id={`${id}-platform`}
-            value={platform}
-            onChange={(e) => dispatch({ type: 'platform', platform: e.target.value as PlatformId })}
-          >
+          <select id={`${id}-platform`} value={platform} onChange={(e) => dispatch({ type: 'platform', platform: e.target.value as PlatformId })}>
             {ROTATABLE.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}
               </option>
             ))}
           </select>
-          {spec ? (
-            <p className="help">
-              Knows: {spec.updaters.map((u) => u.name).join('; ')}.
-            </p>
-          ) : null}
+          {spec ? <p className="help">Knows: {spec.updaters.map((u) => u.name).join('; ')}.</p> : null}
         </div>
         <div className="field wide">
           <label htmlFor={`${id}-paths`}>File or folder paths of the install, on this machine</label>
@@ -140,7 +133,12 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
               {uploads.map((u) => (
                 <li key={u.name}>
                   <code>{u.name}</code>{' '}
-                  <button type="button" className="secondary small" aria-label={`Remove ${u.name}`} onClick={() => dispatch({ type: 'remove-upload', name: u.name })}>
+                  <button
+                    type="button"
+                    className="secondary small"
+                    aria-label={`Remove ${u.name}`}
+                    onClick={() => dispatch({ type: 'remove-upload', name: u.name })}
+                  >
                     Remove
                   </button>
                 </li>
@@ -150,7 +148,15 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
           {uploads.length ? (
             <div className="field wide">
               <label htmlFor={`${id}-upload-dir`}>Folder these files are in</label>
-              <input id={`${id}-upload-dir`} type="text" spellCheck={false} autoComplete="off" value={uploadDir} onChange={(e) => dispatch({ type: 'upload-dir', text: e.target.value })} aria-describedby={`${id}-upload-dir-help`} />
+              <input
+                id={`${id}-upload-dir`}
+                type="text"
+                spellCheck={false}
+                autoComplete="off"
+                value={uploadDir}
+                onChange={(e) => dispatch({ type: 'upload-dir', text: e.target.value })}
+                aria-describedby={`${id}-upload-dir-help`}
+              />
               <p className="help" id={`${id}-upload-dir-help`}>
                 Browsers do not tell where a dropped file lives. Without its folder you get a preview only.
               </p>
@@ -193,11 +199,14 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
       {plan ? (
         <section aria-labelledby={`${id}-found`}>
           <h2 id={`${id}-found`} tabIndex={-1} ref={results}>
-            {plan.files.length === 0 ? 'No file of this install holds the token' : `What was found in ${plan.files.length} file${plan.files.length === 1 ? '' : 's'}`}
+            {plan.files.length === 0
+              ? 'No file of this install holds the token'
+              : `What was found in ${plan.files.length} file${plan.files.length === 1 ? '' : 's'}`}
           </h2>
           <p role="status">
             {changed} file(s) will change; {counts.same} already hold this token
-            {plan.ignored ? `; ${plan.ignored} other file(s) in the folders hold nothing to change` : ''}. New token: <code>{plan.token.masked}</code> ({plan.token.kindName}
+            {plan.ignored ? `; ${plan.ignored} other file(s) in the folders hold nothing to change` : ''}. New token: <code>{plan.token.masked}</code> (
+            {plan.token.kindName}
             {plan.token.cleaned.length ? `; removed ${plan.token.cleaned.join(', ')}` : ''}).
           </p>
           {plan.token.message ? <p className="muted">{plan.token.message}</p> : null}
@@ -267,8 +276,8 @@ function RotatePage({ data }: PageProps): React.JSX.Element {
           {plan.leftovers.length ? <Leftovers leftovers={plan.leftovers} /> : null}
           {plan.ready && plan.leftovers.length && !apply.value ? (
             <label className="choice">
-              <input type="checkbox" checked={leftoversOk} onChange={(e) => dispatch({ type: 'leftovers-ok', on: e.target.checked })} /> I will update these files by hand before revoking the
-              old token
+              <input type="checkbox" checked={leftoversOk} onChange={(e) => dispatch({ type: 'leftovers-ok', on: e.target.checked })} /> I will update these
+              files by hand before revoking the old token
             </label>
           ) : null}
           {plan.ready && !apply.value ? (
@@ -345,7 +354,8 @@ function Leftovers({ leftovers }: { leftovers: RotationPlan['leftovers'] }): Rea
   return (
     <div className="warn" role="alert" data-testid="rotate-leftovers">
       <strong>
-        {leftovers.length} file{leftovers.length === 1 ? '' : 's'} would still hold the old token: revoking it now would break {leftovers.length === 1 ? 'it' : 'them'}.
+        {leftovers.length} file{leftovers.length === 1 ? '' : 's'} would still hold the old token: revoking it now would break{' '}
+        {leftovers.length === 1 ? 'it' : 'them'}.
       </strong>
       <ul>
         {leftovers.map((l) => (

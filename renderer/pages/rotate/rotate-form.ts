@@ -135,11 +135,23 @@ export type ScanRequest = ChannelInput<'rotate:scan'>;
  * The rotate:scan request for this form, or why it cannot be sent: no file or folder, or no token
  * (an empty box uses the token chosen on the Credentials step, `storedTokenId`, when there is one).
  */
-export function scanRequest(s: RotateForm, storedTokenId: string | undefined, tokenName: Pick<TokenSpec, 'name' | 'where'> | undefined): { ok: true; request: ScanRequest } | { ok: false; error: AppError } {
+export function scanRequest(
+  s: RotateForm,
+  storedTokenId: string | undefined,
+  tokenName: Pick<TokenSpec, 'name' | 'where'> | undefined,
+): { ok: true; request: ScanRequest } | { ok: false; error: AppError } {
   const paths = pathList(s.paths);
-  if (paths.length === 0 && s.uploads.length === 0) return { ok: false, error: { code: 'BAD_INPUT', message: 'Give at least one file or folder of the install, or drop its files here.' } };
+  if (paths.length === 0 && s.uploads.length === 0)
+    return { ok: false, error: { code: 'BAD_INPUT', message: 'Give at least one file or folder of the install, or drop its files here.' } };
   if (!s.token.trim() && !storedTokenId)
-    return { ok: false, error: { code: 'TOKEN_INVALID', message: `Paste the new ${tokenName?.name ?? 'token'} first.`, ...(tokenName ? { hint: `Where to get it: ${tokenName.where}` } : {}) } };
+    return {
+      ok: false,
+      error: {
+        code: 'TOKEN_INVALID',
+        message: `Paste the new ${tokenName?.name ?? 'token'} first.`,
+        ...(tokenName ? { hint: `Where to get it: ${tokenName.where}` } : {}),
+      },
+    };
   return {
     ok: true,
     request: {

@@ -17,7 +17,11 @@ const TOP = 70;
 function rowsOf(a: ArmorcodeAnswers): Row[] {
   return a.services.map((s) => {
     const t = parseServiceUrl(s.url);
-    return { name: s.name, remotePort: s.remotePort, target: t.ok ? `${t.target.host.includes(':') ? `[${t.target.host}]` : t.target.host}:${t.target.port}` : s.url };
+    return {
+      name: s.name,
+      remotePort: s.remotePort,
+      target: t.ok ? `${t.target.host.includes(':') ? `[${t.target.host}]` : t.target.host}:${t.target.port}` : s.url,
+    };
   });
 }
 
@@ -42,12 +46,18 @@ export function TunnelPath({ answers, variant }: { answers: ArmorcodeAnswers; va
             <path d="M0,0 L10,5 L0,10 z" className="tp-arrowhead" />
           </marker>
         </defs>
-        <text x={10} y={22} className="tp-heading">ArmorCode (internet)</text>
-        <text x={290} y={22} className="tp-heading">Your network</text>
+        <text x={10} y={22} className="tp-heading">
+          ArmorCode (internet)
+        </text>
+        <text x={290} y={22} className="tp-heading">
+          Your network
+        </text>
         <line x1={270} y1={8} x2={270} y2={height - 8} className="tp-boundary" />
 
         <rect x={10} y={TOP - 34} width={200} height={rows.length * ROW + 44} rx={8} className="tp-box" />
-        <text x={20} y={TOP - 14} className="tp-title">{fitMiddle(answers.server, 21)}</text>
+        <text x={20} y={TOP - 14} className="tp-title">
+          {fitMiddle(answers.server, 21)}
+        </text>
         {rows.map((r, i) => (
           <text key={`rp-${r.name}`} x={20} y={TOP + 14 + i * ROW} className="tp-port">
             remote port {r.remotePort}
@@ -55,7 +65,9 @@ export function TunnelPath({ answers, variant }: { answers: ArmorcodeAnswers; va
         ))}
 
         <rect x={320} y={mid - 30} width={160} height={60} rx={8} className="tp-box tp-agent" />
-        <text x={332} y={mid - 6} className="tp-title">Tunnel agent</text>
+        <text x={332} y={mid - 6} className="tp-title">
+          Tunnel agent
+        </text>
         <text x={332} y={mid + 14} className="tp-small">
           {variant === 'systemd' ? 'ssh' : 'autossh'} × {rows.length}
         </text>
@@ -67,14 +79,34 @@ export function TunnelPath({ answers, variant }: { answers: ArmorcodeAnswers; va
             <g key={`svc-${r.name}`}>
               <path d={`M 160 ${y} C 250 ${y}, 300 ${mid + 44}, 400 ${mid + 44} S 510 ${y}, 548 ${y}`} className="tp-flow" markerEnd="url(#tp-arrow)" />
               <rect x={550} y={y - 18} width={200} height={36} rx={6} className="tp-box" />
-              <text x={560} y={y - 2} className="tp-title">{fit(r.name, 24)}</text>
-              <text x={560} y={y + 12} className="tp-small">{fitMiddle(r.target, 25)}</text>
+              <text x={560} y={y - 2} className="tp-title">
+                {fit(r.name, 24)}
+              </text>
+              <text x={560} y={y + 12} className="tp-small">
+                {fitMiddle(r.target, 25)}
+              </text>
             </g>
           );
         })}
         {/* Drawn last, on a backing of their own, so neither the boundary nor the flow lines run through the words. */}
-        <rect x={266 - labelWidth(`SSH :${answers.port}`) / 2} y={mid - 24} width={labelWidth(`SSH :${answers.port}`)} height={19} rx={3} className="tp-label-bg" data-label="ssh" />
-        <rect x={266 - labelWidth('outbound') / 2} y={mid + 6} width={labelWidth('outbound')} height={19} rx={3} className="tp-label-bg" data-label="outbound" />
+        <rect
+          x={266 - labelWidth(`SSH :${answers.port}`) / 2}
+          y={mid - 24}
+          width={labelWidth(`SSH :${answers.port}`)}
+          height={19}
+          rx={3}
+          className="tp-label-bg"
+          data-label="ssh"
+        />
+        <rect
+          x={266 - labelWidth('outbound') / 2}
+          y={mid + 6}
+          width={labelWidth('outbound')}
+          height={19}
+          rx={3}
+          className="tp-label-bg"
+          data-label="outbound"
+        />
         <text x={266} y={mid - 10} textAnchor="middle" className="tp-small tp-label">
           SSH :{answers.port}
         </text>

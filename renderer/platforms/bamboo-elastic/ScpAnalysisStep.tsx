@@ -34,7 +34,8 @@ function Conditions({ d }: { d: DecidingStatement }): React.JSX.Element {
     <ul className="scp-conditions">
       {d.conditions.map((c, i) => (
         <li key={i}>
-          <code>{c.operator}</code> <code>{c.key}</code> {c.policyValues.map((v) => JSON.stringify(v)).join(', ')}: {c.requestValue === null ? 'the request does not set it' : `the request has ${JSON.stringify(c.requestValue)}`}
+          <code>{c.operator}</code> <code>{c.key}</code> {c.policyValues.map((v) => JSON.stringify(v)).join(', ')}:{' '}
+          {c.requestValue === null ? 'the request does not set it' : `the request has ${JSON.stringify(c.requestValue)}`}
         </li>
       ))}
     </ul>
@@ -62,8 +63,12 @@ function ActionTable({ a }: { a: ActionVerdict }): React.JSX.Element {
           {a.resources.map((r) => (
             <tr key={r.resourceType}>
               <th scope="row">{r.resourceType}</th>
-              <td className={r.verdict === 'allowed' ? 'scp-ok' : 'scp-bad'}>{r.verdict === 'allowed' ? 'allowed' : r.verdict === 'denied' ? 'denied' : 'denied (no SCP allows it)'}</td>
-              <td>{r.deciding.length === 0 ? '—' : r.deciding.map((d) => `${d.policy}, statement ${d.statementIndex}${d.sid ? ` (${d.sid})` : ''}`).join('; ')}</td>
+              <td className={r.verdict === 'allowed' ? 'scp-ok' : 'scp-bad'}>
+                {r.verdict === 'allowed' ? 'allowed' : r.verdict === 'denied' ? 'denied' : 'denied (no SCP allows it)'}
+              </td>
+              <td>
+                {r.deciding.length === 0 ? '—' : r.deciding.map((d) => `${d.policy}, statement ${d.statementIndex}${d.sid ? ` (${d.sid})` : ''}`).join('; ')}
+              </td>
               <td>{r.deciding.length === 0 ? '—' : r.deciding.map((d) => <Conditions key={`${d.policy}-${d.statementIndex}`} d={d} />)}</td>
             </tr>
           ))}
@@ -152,9 +157,17 @@ function FailurePaste({ draft, update }: Pick<StepProps, 'draft' | 'update'>): R
       <summary>Start from the error instead (optional)</summary>
       <div className="field wide">
         <label htmlFor={`${id}-failure`}>Decoded authorization failure, or the agent&apos;s error</label>
-        <textarea id={`${id}-failure`} rows={6} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} aria-describedby={`${id}-failure-help`} />
+        <textarea
+          id={`${id}-failure`}
+          rows={6}
+          spellCheck={false}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-describedby={`${id}-failure-help`}
+        />
         <p className="help" id={`${id}-failure-help`}>
-          The output of <code>aws sts decode-authorization-message</code>, or text with &quot;EC2 instance order … failed&quot; / &quot;UnauthorizedOperation&quot;.
+          The output of <code>aws sts decode-authorization-message</code>, or text with &quot;EC2 instance order … failed&quot; /
+          &quot;UnauthorizedOperation&quot;.
         </p>
       </div>
       <button type="button" className="secondary" onClick={read}>
@@ -201,7 +214,11 @@ function FailurePaste({ draft, update }: Pick<StepProps, 'draft' | 'update'>): R
               </>
             ) : null}
             <dt>Denied by</dt>
-            <dd>{facts.likelyScp ? 'a service control policy (explicit deny, statement not disclosed)' : facts.deniedBy ?? (facts.explicitDeny ? 'an explicit deny' : 'not said')}</dd>
+            <dd>
+              {facts.likelyScp
+                ? 'a service control policy (explicit deny, statement not disclosed)'
+                : (facts.deniedBy ?? (facts.explicitDeny ? 'an explicit deny' : 'not said'))}
+            </dd>
           </dl>
           {facts.decodeCommand ? (
             <>
@@ -235,7 +252,8 @@ function ScpAnalysisStep({ draft, update, platform }: StepProps): React.JSX.Elem
   const setPolicies = (next: string[]): void => update({ answers: { ...draft.answers, policies: next } });
   const run = async (): Promise<void> => {
     setLocalError(null);
-    if (!settings.value) return setLocalError({ code: 'BAD_INPUT', message: settings.problem ?? 'The Details are not complete.', hint: 'Go back to the Details step.' });
+    if (!settings.value)
+      return setLocalError({ code: 'BAD_INPUT', message: settings.problem ?? 'The Details are not complete.', hint: 'Go back to the Details step.' });
     const filled = policies.map((text, i) => ({ name: `Policy ${i + 1}`, text })).filter((p) => p.text.trim());
     if (filled.length === 0) return setLocalError({ code: 'BAD_INPUT', message: 'Paste at least one service control policy first.' });
     const { principalArn, httpTokens, hopLimit, region } = settings.value;
@@ -255,8 +273,8 @@ function ScpAnalysisStep({ draft, update, platform }: StepProps): React.JSX.Elem
       </p>
       {settings.value ? (
         <p className="scp-settings" data-testid="scp-settings">
-          Principal <code>{settings.value.principalArn}</code>, HttpTokens {TOKENS_WORDS[settings.value.httpTokens]}, hop limit {settings.value.hopLimit}, region{' '}
-          {settings.value.region} (from the Details step).
+          Principal <code>{settings.value.principalArn}</code>, HttpTokens {TOKENS_WORDS[settings.value.httpTokens]}, hop limit {settings.value.hopLimit},
+          region {settings.value.region} (from the Details step).
         </p>
       ) : (
         <p className="notice" role="status">

@@ -126,9 +126,7 @@ function BambooExistingStep({ draft, update }: StepProps): React.JSX.Element {
               ))}
             </ul>
           ) : null}
-          {finding.diff ? (
-            <DiffView diff={finding.diff} label={`Changes to ${finding.path}`} />
-          ) : null}
+          {finding.diff ? <DiffView diff={finding.diff} label={`Changes to ${finding.path}`} /> : null}
           {plan.ready ? (
             confirming === plan.planId ? (
               <div className="cfg-panel" role="group" aria-labelledby={`${id}-confirm`}>

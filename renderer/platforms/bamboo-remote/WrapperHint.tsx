@@ -45,11 +45,18 @@ export function BambooWrapperHint({ path }: { path: string }): React.JSX.Element
   return (
     <div className="bamboo-wrapper-hint" role="status" data-testid="bamboo-wrapper-hint">
       <p>
-        <code className="path">{info.path}</code>: server URL <code>{info.serverUrl}</code> (wrapper.app.parameter.{info.serverUrlParameter}, line {info.serverUrlLine}).
+        <code className="path">{info.path}</code>: server URL <code>{info.serverUrl}</code> (wrapper.app.parameter.{info.serverUrlParameter}, line{' '}
+        {info.serverUrlLine}).
       </p>
       <p>
         The token is wrapper.app.parameter.{info.token.parameter}
-        {info.token.masked ? <> (now <code>{info.token.masked}</code>)</> : null}: {TOKEN_WORDS[info.token.state]}. Line endings ({info.lineEnding.toUpperCase()}) and every other line stay as they are.
+        {info.token.masked ? (
+          <>
+            {' '}
+            (now <code>{info.token.masked}</code>)
+          </>
+        ) : null}
+        : {TOKEN_WORDS[info.token.state]}. Line endings ({info.lineEnding.toUpperCase()}) and every other line stay as they are.
       </p>
     </div>
   );

@@ -20,8 +20,9 @@ function GitlabDetails(props: StepProps): React.JSX.Element {
       <section className="probe-panel" aria-labelledby="set-in-gitlab-heading" data-testid="set-in-gitlab">
         <h2 id="set-in-gitlab-heading">Set in GitLab</h2>
         <p className="help">
-          With a runner authentication token (<code>glrt-…</code>) these belong to the runner you created in GitLab (Settings → CI/CD → Runners, or the Admin area). <code>gitlab-runner register</code> refuses them with such a token, so they are not
-          asked here; change them in GitLab, where they take effect without touching the host.
+          With a runner authentication token (<code>glrt-…</code>) these belong to the runner you created in GitLab (Settings → CI/CD → Runners, or the Admin
+          area). <code>gitlab-runner register</code> refuses them with such a token, so they are not asked here; change them in GitLab, where they take effect
+          without touching the host.
         </p>
         <dl className="set-in-gitlab">
           {SET_IN_GITLAB.map((s) => (

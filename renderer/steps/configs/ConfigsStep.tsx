@@ -98,7 +98,13 @@ function FilesTable({ plan, selected, onSelect }: { plan: ConfigsPlan; selected:
               <code>{f.mode.toString(8).padStart(4, '0')}</code>
             </td>
             <td>
-              <button type="button" className="secondary cfg-small" aria-pressed={selected === f.path} onClick={() => onSelect(f.path)} aria-label={`Preview ${f.path}`}>
+              <button
+                type="button"
+                className="secondary cfg-small"
+                aria-pressed={selected === f.path}
+                onClick={() => onSelect(f.path)}
+                aria-label={`Preview ${f.path}`}
+              >
                 Show
               </button>
             </td>
@@ -128,9 +134,21 @@ function ErrorPanel({ error, update, draft, onRetry }: { error: AppError; update
           <p className="help" id="known-hosts-paste-help">
             Paste the line only after comparing its fingerprint with the one the vendor published. The fingerprint is shown here once the files preview.
           </p>
-          <textarea id="known-hosts-paste" rows={3} aria-describedby="known-hosts-paste-help" spellCheck={false} value={pasted} onChange={(e) => setPasted(e.target.value)} placeholder="tunnel.example.com ssh-ed25519 AAAA…" />
+          <textarea
+            id="known-hosts-paste"
+            rows={3}
+            aria-describedby="known-hosts-paste-help"
+            spellCheck={false}
+            value={pasted}
+            onChange={(e) => setPasted(e.target.value)}
+            placeholder="tunnel.example.com ssh-ed25519 AAAA…"
+          />
           <div className="cfg-row">
-            <button type="button" disabled={!pasted.trim()} onClick={() => update({ knownHosts: [draft.knownHosts?.trim(), pasted.trim()].filter(Boolean).join('\n') + '\n' })}>
+            <button
+              type="button"
+              disabled={!pasted.trim()}
+              onClick={() => update({ knownHosts: [draft.knownHosts?.trim(), pasted.trim()].filter(Boolean).join('\n') + '\n' })}
+            >
               Pin this host key
             </button>
             <button type="button" className="secondary" onClick={() => update({ step: 'connectivity' })}>
@@ -139,7 +157,12 @@ function ErrorPanel({ error, update, draft, onRetry }: { error: AppError; update
           </div>
         </div>
       )}
-      {(error.code === 'SECRET_UNAVAILABLE' || error.code === 'SECRET_LOCKED' || error.code === 'TOKEN_WRONG_KIND' || error.code === 'PASSPHRASE_REQUIRED' || error.code === 'KEY_MALFORMED' || error.code === 'KEY_UNSUPPORTED') && (
+      {(error.code === 'SECRET_UNAVAILABLE' ||
+        error.code === 'SECRET_LOCKED' ||
+        error.code === 'TOKEN_WRONG_KIND' ||
+        error.code === 'PASSPHRASE_REQUIRED' ||
+        error.code === 'KEY_MALFORMED' ||
+        error.code === 'KEY_UNSUPPORTED') && (
         <button type="button" className="secondary" onClick={() => update({ step: 'credentials' })}>
           Go to Credentials
         </button>
@@ -164,7 +187,9 @@ function WriteResult({ written }: { written: Written }): React.JSX.Element {
     <section className="cfg-panel" aria-labelledby="written-h">
       <h2 id="written-h">Written</h2>
       <p role="status" data-testid="write-summary">
-        {changed === 0 ? `Nothing changed: every file in ${written.outDir} was already up to date.` : `Wrote ${changed} of ${written.files.length} files to ${written.outDir}.`}
+        {changed === 0
+          ? `Nothing changed: every file in ${written.outDir} was already up to date.`
+          : `Wrote ${changed} of ${written.files.length} files to ${written.outDir}.`}
       </p>
       <table className="table">
         <caption className="sr-only">Write results</caption>
@@ -278,7 +303,10 @@ function GeneratorStep({ draft, update, platform }: StepProps & { platform: AnyP
 
   return (
     <>
-      <p className="lead">Every file the {platform.name} needs, previewed against the folder you choose. Nothing is written until you confirm; a file that is there already is backed up before it is replaced.</p>
+      <p className="lead">
+        Every file the {platform.name} needs, previewed against the folder you choose. Nothing is written until you confirm; a file that is there already is
+        backed up before it is replaced.
+      </p>
       {Diagram && <Diagram answers={formToAnswers(platform, draft.variant, draft.answers)} variant={draft.variant} />}
       <div className="field">
         <label htmlFor="out-dir">Output folder</label>
@@ -286,7 +314,16 @@ function GeneratorStep({ draft, update, platform }: StepProps & { platform: AnyP
           An absolute folder on the machine running Agent Onboard ({'~/'} is your home folder). It is created when missing.
         </p>
         <div className="cfg-row">
-          <input id="out-dir" type="text" spellCheck={false} autoComplete="off" aria-describedby="out-dir-help" value={draft.outDir ?? ''} placeholder="~/agent-config" onChange={(e) => update({ outDir: e.target.value })} />
+          <input
+            id="out-dir"
+            type="text"
+            spellCheck={false}
+            autoComplete="off"
+            aria-describedby="out-dir-help"
+            value={draft.outDir ?? ''}
+            placeholder="~/agent-config"
+            onChange={(e) => update({ outDir: e.target.value })}
+          />
           <button type="button" className="secondary" disabled={!request || previewing || writing !== null} onClick={preview}>
             Preview again
           </button>
@@ -322,7 +359,8 @@ function GeneratorStep({ draft, update, platform }: StepProps & { platform: AnyP
             ) : confirming ? (
               <div className="cfg-panel" role="group" aria-labelledby="confirm-h">
                 <p id="confirm-h">
-                  Write to <code>{plan.outDir}</code>: {toWrite.filter((f) => f.status === 'create').length} new, {toWrite.filter((f) => f.status === 'update').length} replaced (each backed up first)?
+                  Write to <code>{plan.outDir}</code>: {toWrite.filter((f) => f.status === 'create').length} new,{' '}
+                  {toWrite.filter((f) => f.status === 'update').length} replaced (each backed up first)?
                 </p>
                 <div className="cfg-row">
                   <button type="button" onClick={() => void write()} disabled={writing !== null}>
@@ -357,7 +395,15 @@ function ConfigsStep(props: StepProps): React.JSX.Element {
       <p className="lead">Where the {platform.name} files go. Existing files are backed up before anything is replaced.</p>
       <div className="field">
         <label htmlFor="out-dir">Output folder</label>
-        <input id="out-dir" type="text" spellCheck={false} autoComplete="off" value={draft.outDir ?? ''} placeholder="/home/admin/agent-config" onChange={(e) => update({ outDir: e.target.value })} />
+        <input
+          id="out-dir"
+          type="text"
+          spellCheck={false}
+          autoComplete="off"
+          value={draft.outDir ?? ''}
+          placeholder="/home/admin/agent-config"
+          onChange={(e) => update({ outDir: e.target.value })}
+        />
       </div>
     </>
   );

@@ -41,11 +41,29 @@ export function AddEndpoint({ onAdd, taken }: { onAdd(e: ExtraEndpoint): void; t
       </p>
       <div className="field">
         <label htmlFor={`${id}-host`}>Host</label>
-        <input id={`${id}-host`} type="text" spellCheck={false} value={host} onChange={(e) => setHost(e.target.value)} placeholder="tunnel.example.com" aria-invalid={error?.field === 'host' ? true : undefined} aria-describedby={error ? `${id}-err` : undefined} />
+        <input
+          id={`${id}-host`}
+          type="text"
+          spellCheck={false}
+          value={host}
+          onChange={(e) => setHost(e.target.value)}
+          placeholder="tunnel.example.com"
+          aria-invalid={error?.field === 'host' ? true : undefined}
+          aria-describedby={error ? `${id}-err` : undefined}
+        />
       </div>
       <div className="field">
         <label htmlFor={`${id}-port`}>Port</label>
-        <input id={`${id}-port`} type="text" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} placeholder="443" aria-invalid={error?.field === 'port' ? true : undefined} aria-describedby={error ? `${id}-err` : undefined} />
+        <input
+          id={`${id}-port`}
+          type="text"
+          inputMode="numeric"
+          value={port}
+          onChange={(e) => setPort(e.target.value)}
+          placeholder="443"
+          aria-invalid={error?.field === 'port' ? true : undefined}
+          aria-describedby={error ? `${id}-err` : undefined}
+        />
       </div>
       <div className="field">
         <label htmlFor={`${id}-proto`}>Check as</label>

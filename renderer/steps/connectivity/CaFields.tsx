@@ -20,7 +20,10 @@ function CertificateList({ certificates }: { certificates: TrustedCa[] }): React
       {certificates.map((c) => (
         <li key={c.fingerprint256}>
           <strong>{c.subject}</strong>
-          <span className="muted"> issued by {c.selfSigned ? 'itself (a root CA)' : c.issuer}; valid until {c.notAfter.slice(0, 10)}</span>
+          <span className="muted">
+            {' '}
+            issued by {c.selfSigned ? 'itself (a root CA)' : c.issuer}; valid until {c.notAfter.slice(0, 10)}
+          </span>
           <br />
           <code className="fingerprint">SHA-256 {c.fingerprint256}</code>
           {c.expired && <p className="warn">This certificate has expired: servers it signed will still fail the check.</p>}
@@ -36,7 +39,15 @@ function CertificateList({ certificates }: { certificates: TrustedCa[] }): React
  * or servers with an internal CA. Pasted or loaded from a .pem/.crt/.cer file, read by main (which
  * shows what each one is) and only then kept in the draft, as certificates alone.
  */
-export function CaFields({ value, onChange, disabled }: { value: string | undefined; onChange(pem: string | undefined): void; disabled?: boolean }): React.JSX.Element {
+export function CaFields({
+  value,
+  onChange,
+  disabled,
+}: {
+  value: string | undefined;
+  onChange(pem: string | undefined): void;
+  disabled?: boolean;
+}): React.JSX.Element {
   const id = useId();
   const [text, setText] = useState('');
   const [kept, setKept] = useState<TrustedCa[] | null>(null);
@@ -58,7 +69,9 @@ export function CaFields({ value, onChange, disabled }: { value: string | undefi
     if (PRIVATE_KEY.test(candidate)) {
       // Never sent anywhere, and not left on screen.
       setText('');
-      setError('That is a private key, not a CA certificate: it was cleared and not used. Only the CA certificate is needed (-----BEGIN CERTIFICATE-----); never share the CA\'s private key.');
+      setError(
+        "That is a private key, not a CA certificate: it was cleared and not used. Only the CA certificate is needed (-----BEGIN CERTIFICATE-----); never share the CA's private key.",
+      );
       return;
     }
     setBusy(true);
@@ -87,7 +100,8 @@ export function CaFields({ value, onChange, disabled }: { value: string | undefi
       {/* The summary above already says it; the legend names the group for assistive tech. */}
       <legend className="sr-only">Company CA</legend>
       <p className="help">
-        If your network inspects TLS, or a server uses an internal CA, the checks call its certificates untrusted. Add the CA certificate (PEM or DER; never its key) and the checks trust it besides this computer&apos;s CAs. The agent host needs the same CA in its own trust store.
+        If your network inspects TLS, or a server uses an internal CA, the checks call its certificates untrusted. Add the CA certificate (PEM or DER; never its
+        key) and the checks trust it besides this computer&apos;s CAs. The agent host needs the same CA in its own trust store.
       </p>
       {value && kept && (
         <>
@@ -103,7 +117,15 @@ export function CaFields({ value, onChange, disabled }: { value: string | undefi
       </div>
       <div className="field">
         <label htmlFor={`${id}-pem`}>{value ? 'Or paste more certificates (PEM)' : 'Or paste the CA certificate (PEM)'}</label>
-        <textarea id={`${id}-pem`} rows={4} spellCheck={false} placeholder="-----BEGIN CERTIFICATE-----" value={text} disabled={disabled || busy} onChange={(e) => setText(e.target.value)} />
+        <textarea
+          id={`${id}-pem`}
+          rows={4}
+          spellCheck={false}
+          placeholder="-----BEGIN CERTIFICATE-----"
+          value={text}
+          disabled={disabled || busy}
+          onChange={(e) => setText(e.target.value)}
+        />
       </div>
       <div className="probe-actions">
         <button type="button" className="secondary" disabled={disabled || busy || !text.trim()} onClick={() => trust(`${value ?? ''}${text}`)}>

@@ -78,7 +78,9 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
     start({
       endpoints,
       timeoutMs,
-      ...(testLogin && canLogin && ssh?.user ? { credentialId: draft.credentialId, sshUser: ssh.user, forwardPorts: ssh.forwardPorts, forwardBind: '' as const } : {}),
+      ...(testLogin && canLogin && ssh?.user
+        ? { credentialId: draft.credentialId, sshUser: ssh.user, forwardPorts: ssh.forwardPorts, forwardBind: '' as const }
+        : {}),
       ...(draft.knownHosts ? { knownHosts: draft.knownHosts } : {}),
       ...(draft.trustedCa ? { trustedCa: draft.trustedCa } : {}),
       proxy,
@@ -106,7 +108,8 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
   return (
     <>
       <p className="lead">
-        Prove the agent can reach its server before anything starts. Every endpoint is checked at once, each step with its own time limit; Cancel stops at any moment.
+        Prove the agent can reach its server before anything starts. Every endpoint is checked at once, each step with its own time limit; Cancel stops at any
+        moment.
       </p>
 
       <ReachPicture endpoints={endpoints} rows={rows} />
@@ -117,7 +120,13 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
             {extra.map((e) => (
               <li key={e.id}>
                 <code>{endpointLabel(e.host, e.port)}</code> ({e.protocol}){' '}
-                <button type="button" className="link" onClick={() => setExtra(extra.filter((x) => x.id !== e.id))} aria-label={`Remove ${endpointLabel(e.host, e.port)}`} disabled={running}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => setExtra(extra.filter((x) => x.id !== e.id))}
+                  aria-label={`Remove ${endpointLabel(e.host, e.port)}`}
+                  disabled={running}
+                >
                   Remove
                 </button>
               </li>
@@ -139,14 +148,20 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
             </select>
           </div>
         </details>
-        <details className="probe-options" open={Boolean(draft.trustedCa) || results.some((r) => r.verdict === 'TLS_INTERCEPTED' || r.verdict === 'TLS_UNTRUSTED')}>
+        <details
+          className="probe-options"
+          open={Boolean(draft.trustedCa) || results.some((r) => r.verdict === 'TLS_INTERCEPTED' || r.verdict === 'TLS_UNTRUSTED')}
+        >
           <summary>Company CA{draft.trustedCa ? ' (trusted)' : ''}</summary>
           <CaFields value={draft.trustedCa} onChange={(pem) => update({ trustedCa: pem })} disabled={running} />
         </details>
         {ssh && (
           <label className="check">
-            <input type="checkbox" checked={testLogin && canLogin} disabled={!canLogin} onChange={(e) => setTestLogin(e.target.checked)} /> Also log in with the key
-            {ssh.forwardPorts.length ? ` and test the reverse forward${ssh.forwardPorts.length > 1 ? 's' : ''} (remote port ${ssh.forwardPorts.join(', ')})` : ''}
+            <input type="checkbox" checked={testLogin && canLogin} disabled={!canLogin} onChange={(e) => setTestLogin(e.target.checked)} /> Also log in with the
+            key
+            {ssh.forwardPorts.length
+              ? ` and test the reverse forward${ssh.forwardPorts.length > 1 ? 's' : ''} (remote port ${ssh.forwardPorts.join(', ')})`
+              : ''}
             {!canLogin && <span className="muted"> — needs the SSH user on Details and a key on Credentials</span>}
           </label>
         )}
@@ -210,7 +225,10 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
       {report && (
         <section className="probe-panel" aria-labelledby="report-heading">
           <h2 id="report-heading">Report for your network team</h2>
-          <p className="help">Every endpoint, what was tested, the result and the time, as plain text (the Export step adds it to the bundle), and the firewall rules the agent needs as CSV for a request form or spreadsheet.</p>
+          <p className="help">
+            Every endpoint, what was tested, the result and the time, as plain text (the Export step adds it to the bundle), and the firewall rules the agent
+            needs as CSV for a request form or spreadsheet.
+          </p>
           {kept && (
             <p className="help" data-testid="kept-report-note">
               From the last check ({keptLabel(kept)}). Run the checks again to see the table.
@@ -223,7 +241,14 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
               Save report
             </button>
             {state.run && (
-              <button type="button" className="secondary" onClick={() => shownRun && download(reportName.replace(/^connectivity-report/, 'firewall-rules').replace(/\.txt$/, '.csv'), firewallCsv(shownRun), 'text/csv')}>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() =>
+                  shownRun &&
+                  download(reportName.replace(/^connectivity-report/, 'firewall-rules').replace(/\.txt$/, '.csv'), firewallCsv(shownRun), 'text/csv')
+                }
+              >
                 Save firewall rules (CSV)
               </button>
             )}
@@ -274,7 +299,8 @@ function ClockPanel({ results }: { results: ProbeRun['results'] }): React.JSX.El
       ))}
       <p>{WARNINGS.CLOCK_SKEW.fix}</p>
       <p className="help">
-        This checked the clock of the computer running Agent Onboard. If the agent runs on another host, run the command under &quot;Run the same check on the agent host&quot; there: it checks that host&apos;s clock the same way.
+        This checked the clock of the computer running Agent Onboard. If the agent runs on another host, run the command under &quot;Run the same check on the
+        agent host&quot; there: it checks that host&apos;s clock the same way.
       </p>
     </section>
   );

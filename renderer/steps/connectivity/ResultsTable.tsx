@@ -43,7 +43,12 @@ export function Answered({ r }: { r: EndpointResult }): React.JSX.Element {
             {r.ssh.hostKeyType} <code className="fingerprint">{r.ssh.fingerprint}</code>
           </div>
         )}
-        {r.ssh.auth !== 'not-tested' && <div>key {r.ssh.auth}{r.ssh.user ? ` for ${r.ssh.user}` : ''}</div>}
+        {r.ssh.auth !== 'not-tested' && (
+          <div>
+            key {r.ssh.auth}
+            {r.ssh.user ? ` for ${r.ssh.user}` : ''}
+          </div>
+        )}
         {r.ssh.forwards?.map((f) => (
           <div key={f.port}>
             remote port {f.port}: {f.status}
@@ -109,7 +114,15 @@ function Verdict({ r }: { r: EndpointResult }): React.JSX.Element {
 }
 
 /** The live table: one row per endpoint, filled in as each one finishes. */
-export function ResultsTable({ endpoints, rows, running }: { endpoints: ProbeEndpoint[]; rows: Record<string, EndpointResult>; running: boolean }): React.JSX.Element {
+export function ResultsTable({
+  endpoints,
+  rows,
+  running,
+}: {
+  endpoints: ProbeEndpoint[];
+  rows: Record<string, EndpointResult>;
+  running: boolean;
+}): React.JSX.Element {
   return (
     <table className="table probe-table" data-testid="probe-table">
       <caption className="sr-only">Connectivity results</caption>

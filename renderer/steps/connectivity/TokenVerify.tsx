@@ -20,7 +20,17 @@ import { verifyRequest, verifyTone } from './token-verify';
 
 const FINDING_CLASS = { passed: 'ok', failed: 'error', unknown: 'notice' } as const;
 
-export function TokenVerify({ draft, update, platform, proxy }: { draft: Draft; update: StepProps['update']; platform: AnyPlatform; proxy: ProxySpec }): React.JSX.Element | null {
+export function TokenVerify({
+  draft,
+  update,
+  platform,
+  proxy,
+}: {
+  draft: Draft;
+  update: StepProps['update'];
+  platform: AnyPlatform;
+  proxy: ProxySpec;
+}): React.JSX.Element | null {
   const [consent, setConsent] = useState(false);
   const [used, setUsed] = useState<string | null>(null);
   const job = useJob('tokens:verify', { cancelOnUnmount: true, startMessage: 'Asking the vendor about the token…' });
@@ -65,7 +75,8 @@ export function TokenVerify({ draft, update, platform, proxy }: { draft: Draft; 
       ) : (
         <>
           <label className="check">
-            <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} disabled={job.running} /> Send the token to the server in the Details step to check it (through the proxy and company CA above)
+            <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} disabled={job.running} /> Send the token to the server in
+            the Details step to check it (through the proxy and company CA above)
           </label>
           <div className="probe-actions">
             <button type="button" onClick={check} disabled={!consent || job.running}>
@@ -96,7 +107,8 @@ export function TokenVerify({ draft, update, platform, proxy }: { draft: Draft; 
         <div className="notice" data-testid="token-verify-issued">
           <p>
             {platform.name}&apos;s vendor issued a {v.issued.kindName} (<code>{v.issued.masked}</code>)
-            {v.issued.expiresAt !== undefined ? `, valid until ${new Date(v.issued.expiresAt).toLocaleTimeString()}` : ''}. It is kept in this app&apos;s vault, not shown.
+            {v.issued.expiresAt !== undefined ? `, valid until ${new Date(v.issued.expiresAt).toLocaleTimeString()}` : ''}. It is kept in this app&apos;s vault,
+            not shown.
           </p>
           {used ? (
             <p role="status">The {used} is now the credential: the Credentials step counts its time down.</p>

@@ -29,7 +29,16 @@ export interface ExtraEndpoint {
 /** The probe list: the platform's endpoints, then the user's (never two with the same id). */
 export function probeEndpoints(planned: Endpoint[], extra: ExtraEndpoint[]): ProbeEndpoint[] {
   return [
-    ...planned.map((e) => ({ id: e.id, host: e.host, port: e.port, protocol: e.protocol, purpose: e.purpose, ...(e.optional ? { optional: true } : {}), ...(e.path ? { path: e.path } : {}), ...(e.service ? { service: e.service } : {}) })),
+    ...planned.map((e) => ({
+      id: e.id,
+      host: e.host,
+      port: e.port,
+      protocol: e.protocol,
+      purpose: e.purpose,
+      ...(e.optional ? { optional: true } : {}),
+      ...(e.path ? { path: e.path } : {}),
+      ...(e.service ? { service: e.service } : {}),
+    })),
     ...extra.map((e) => ({ id: e.id, host: e.host, port: e.port, protocol: e.protocol, purpose: 'added by you', optional: true })),
   ];
 }
@@ -48,8 +57,14 @@ export function sshPlan(draft: Draft, platform: AnyPlatform | undefined): SshPla
   if (!platform || platform.credential.kind !== 'ssh-keypair') return undefined;
   const parsed = platform.answers.safeParse(formToAnswers(platform, draft.variant, draft.answers));
   const answers = (parsed.success ? parsed.data : {}) as { user?: unknown; services?: { remotePort?: unknown }[] };
-  const forwardPorts = Array.isArray(answers.services) ? answers.services.map((s) => Number(s.remotePort)).filter((p) => Number.isInteger(p) && p > 0 && p < 65536) : [];
-  return { ...(typeof answers.user === 'string' ? { user: answers.user } : {}), forwardPorts: [...new Set(forwardPorts)], keyFile: platform.credential.privateKeyName };
+  const forwardPorts = Array.isArray(answers.services)
+    ? answers.services.map((s) => Number(s.remotePort)).filter((p) => Number.isInteger(p) && p > 0 && p < 65536)
+    : [];
+  return {
+    ...(typeof answers.user === 'string' ? { user: answers.user } : {}),
+    forwardPorts: [...new Set(forwardPorts)],
+    keyFile: platform.credential.privateKeyName,
+  };
 }
 
 /** True when this result's host key is pinned in the known_hosts text. */
@@ -69,7 +84,12 @@ function quote(v: string): string {
  * be where the agent runs: `agent-onboard probe --host … --port …` with the SSH login and the
  * pinned fingerprints when there are any.
  */
-export function probeCommands(endpoints: ProbeEndpoint[], ssh: SshPlan | undefined, pinnedFingerprints: Record<string, string[]>, withCompanyCa = false): string[] {
+export function probeCommands(
+  endpoints: ProbeEndpoint[],
+  ssh: SshPlan | undefined,
+  pinnedFingerprints: Record<string, string[]>,
+  withCompanyCa = false,
+): string[] {
   const hosts = [...new Set(endpoints.map((e) => e.host))];
   return hosts.map((host) => {
     const mine = endpoints.filter((e) => e.host === host);

@@ -16,7 +16,10 @@ export interface ProbeState {
 }
 
 /** The probe state from the job's state: pure, so the rows and status follow the events and the answer. */
-export function probeState(job: { running: boolean; events: JobEvent[]; value: ProbeRun | undefined; error: AppError | undefined }, startedAt: number | undefined): ProbeState {
+export function probeState(
+  job: { running: boolean; events: JobEvent[]; value: ProbeRun | undefined; error: AppError | undefined },
+  startedAt: number | undefined,
+): ProbeState {
   const at = startedAt === undefined ? {} : { startedAt };
   if (job.value) return { status: 'done', rows: Object.fromEntries(job.value.results.map((x) => [x.endpoint.id, x])), run: job.value };
   const rows: Record<string, EndpointResult> = {};
@@ -28,4 +31,3 @@ export function probeState(job: { running: boolean; events: JobEvent[]; value: P
   if (job.error) return { status: job.error.code === 'CANCELLED' ? 'cancelled' : 'failed', rows, error: job.error };
   return { status: 'idle', rows: {} };
 }
-

@@ -61,13 +61,24 @@ function KeyDetails({ summary, platform, focus }: { summary: KeySummary; platfor
         <CopyButton text={summary.publicKey} label="Copy public key" showLabel />
       </p>
       <p className="help">
-        {platform.name} needs this public key ({summary.fileNames.publicKey}). The private key stays in this app and in the files it writes; it is never shown here.
+        {platform.name} needs this public key ({summary.fileNames.publicKey}). The private key stays in this app and in the files it writes; it is never shown
+        here.
       </p>
     </section>
   );
 }
 
-function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; platform: AnyPlatform; onDone(s: KeySummary): void; invalid: boolean }): React.JSX.Element {
+function GenerateForm({
+  spec,
+  platform,
+  onDone,
+  invalid,
+}: {
+  spec: KeySpec;
+  platform: AnyPlatform;
+  onDone(s: KeySummary): void;
+  invalid: boolean;
+}): React.JSX.Element {
   const [form, dispatch] = useReducer(generateReducer, spec, generateStart);
   const { type, bits, comment, passphrase, confirm, error, status } = form;
   const keygen = useJob('keys:generate');
@@ -89,16 +100,28 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
   };
 
   return (
-    <form className="cred-form" onSubmit={(e) => {
+    <form
+      className="cred-form"
+      onSubmit={(e) => {
         e.preventDefault();
         void generate();
-      }} aria-labelledby="cred-generate-heading">
+      }}
+      aria-labelledby="cred-generate-heading"
+    >
       <h2 id="cred-generate-heading">Generate a new key pair</h2>
       <fieldset className="cred-choices">
         <legend>Key type</legend>
         {types.map((t) => (
           <label key={t} className="cred-choice">
-            <input type="radio" name="key-type" value={t} checked={type === t} onChange={() => dispatch({ type: 'set', field: 'type', value: t })} disabled={busy} aria-invalid={invalid || undefined} />
+            <input
+              type="radio"
+              name="key-type"
+              value={t}
+              checked={type === t}
+              onChange={() => dispatch({ type: 'set', field: 'type', value: t })}
+              disabled={busy}
+              aria-invalid={invalid || undefined}
+            />
             {TYPE_LABEL[t]}
             {t === spec.defaultType ? ' (recommended for this platform)' : ''}
           </label>
@@ -107,7 +130,12 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
       {type === 'rsa' && (
         <div className="field">
           <label htmlFor="cred-bits">RSA key size</label>
-          <select id="cred-bits" value={bits} onChange={(e) => dispatch({ type: 'set', field: 'bits', value: Number(e.target.value) as RsaBits })} disabled={busy}>
+          <select
+            id="cred-bits"
+            value={bits}
+            onChange={(e) => dispatch({ type: 'set', field: 'bits', value: Number(e.target.value) as RsaBits })}
+            disabled={busy}
+          >
             {RSA_BITS.map((b) => (
               <option key={b} value={b}>
                 {b} bits{b === 3072 ? ' (ssh-keygen default)' : b === 4096 ? ' (slower to generate)' : ''}
@@ -118,7 +146,15 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
       )}
       <div className="field">
         <label htmlFor="cred-comment">Comment (optional)</label>
-        <input id="cred-comment" type="text" value={comment} onChange={(e) => dispatch({ type: 'set', field: 'comment', value: e.target.value })} placeholder={`${platform.id}-agent-${new Date().toISOString().slice(0, 10)}`} maxLength={256} disabled={busy} />
+        <input
+          id="cred-comment"
+          type="text"
+          value={comment}
+          onChange={(e) => dispatch({ type: 'set', field: 'comment', value: e.target.value })}
+          placeholder={`${platform.id}-agent-${new Date().toISOString().slice(0, 10)}`}
+          maxLength={256}
+          disabled={busy}
+        />
         <p className="help">Added to the end of the public key, to tell keys apart later.</p>
       </div>
       <details className="cred-advanced">
@@ -128,11 +164,25 @@ function GenerateForm({ spec, platform, onDone, invalid }: { spec: KeySpec; plat
         </p>
         <div className="field">
           <label htmlFor="cred-passphrase">Passphrase</label>
-          <input id="cred-passphrase" type="password" autoComplete="new-password" value={passphrase} onChange={(e) => dispatch({ type: 'set', field: 'passphrase', value: e.target.value })} disabled={busy} />
+          <input
+            id="cred-passphrase"
+            type="password"
+            autoComplete="new-password"
+            value={passphrase}
+            onChange={(e) => dispatch({ type: 'set', field: 'passphrase', value: e.target.value })}
+            disabled={busy}
+          />
         </div>
         <div className="field">
           <label htmlFor="cred-passphrase-2">Passphrase again</label>
-          <input id="cred-passphrase-2" type="password" autoComplete="new-password" value={confirm} onChange={(e) => dispatch({ type: 'set', field: 'confirm', value: e.target.value })} disabled={busy} />
+          <input
+            id="cred-passphrase-2"
+            type="password"
+            autoComplete="new-password"
+            value={confirm}
+            onChange={(e) => dispatch({ type: 'set', field: 'confirm', value: e.target.value })}
+            disabled={busy}
+          />
         </div>
       </details>
       {busy ? (
@@ -183,15 +233,25 @@ function ImportForm({ platform, onDone, invalid }: { platform: AnyPlatform; onDo
   };
 
   return (
-    <form className="cred-form" onSubmit={(e) => {
+    <form
+      className="cred-form"
+      onSubmit={(e) => {
         e.preventDefault();
         void submit();
-      }} aria-labelledby="cred-import-heading">
+      }}
+      aria-labelledby="cred-import-heading"
+    >
       <h2 id="cred-import-heading">Import an existing private key</h2>
-      <div className={`cred-drop${dragging ? ' dragging' : ''}`} onDragOver={(e) => {
+      <div
+        className={`cred-drop${dragging ? ' dragging' : ''}`}
+        onDragOver={(e) => {
           e.preventDefault();
           setDragging(true);
-        }} onDragLeave={() => setDragging(false)} onDrop={onDrop} data-testid="key-drop">
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+        data-testid="key-drop"
+      >
         <div className="field wide">
           <label htmlFor="cred-key-text">Private key: paste it, drop its file here, or choose the file</label>
           <textarea
@@ -217,7 +277,13 @@ function ImportForm({ platform, onDone, invalid }: { platform: AnyPlatform; onDo
       {needsPass && (
         <div className="field">
           <label htmlFor="cred-import-passphrase">Passphrase of this key</label>
-          <input id="cred-import-passphrase" type="password" autoComplete="off" value={passphrase} onChange={(e) => dispatch({ type: 'passphrase', value: e.target.value })} />
+          <input
+            id="cred-import-passphrase"
+            type="password"
+            autoComplete="off"
+            value={passphrase}
+            onChange={(e) => dispatch({ type: 'passphrase', value: e.target.value })}
+          />
         </div>
       )}
       <p className="cred-actions">
@@ -231,7 +297,13 @@ function ImportForm({ platform, onDone, invalid }: { platform: AnyPlatform; onDo
 }
 
 /** Generate or import, or the chosen key's details with a way to replace it. */
-export function KeyCredential({ draft, update, platform, spec, showErrors }: Pick<StepProps, 'draft' | 'update' | 'showErrors'> & { platform: AnyPlatform; spec: KeySpec }): React.JSX.Element {
+export function KeyCredential({
+  draft,
+  update,
+  platform,
+  spec,
+  showErrors,
+}: Pick<StepProps, 'draft' | 'update' | 'showErrors'> & { platform: AnyPlatform; spec: KeySpec }): React.JSX.Element {
   const store = useSecretStore();
   const [choice, dispatch] = useReducer(keyChoiceReducer, KEY_CHOICE_START);
   const { mode, replacing, lost, fresh } = choice;
@@ -258,7 +330,8 @@ export function KeyCredential({ draft, update, platform, spec, showErrors }: Pic
   return (
     <>
       <p className="lead">
-        {platform.name} authenticates with an SSH key pair ({spec.keyTypes.map((t) => TYPE_LABEL[t]).join(' or ')}), written as <code>{spec.privateKeyName}</code> and <code>{spec.publicKeyName}</code>.
+        {platform.name} authenticates with an SSH key pair ({spec.keyTypes.map((t) => TYPE_LABEL[t]).join(' or ')}), written as{' '}
+        <code>{spec.privateKeyName}</code> and <code>{spec.publicKeyName}</code>.
       </p>
       {lost && (
         <p className="notice" role="status">
@@ -280,13 +353,25 @@ export function KeyCredential({ draft, update, platform, spec, showErrors }: Pic
           <fieldset className="cred-mode">
             <legend>How do you want to get the key pair?</legend>
             <label className="cred-choice">
-              <input type="radio" name="key-mode" checked={mode === 'generate'} onChange={() => dispatch({ type: 'mode', mode: 'generate' })} aria-invalid={invalid || undefined} /> Generate a new one
+              <input
+                type="radio"
+                name="key-mode"
+                checked={mode === 'generate'}
+                onChange={() => dispatch({ type: 'mode', mode: 'generate' })}
+                aria-invalid={invalid || undefined}
+              />{' '}
+              Generate a new one
             </label>
             <label className="cred-choice">
-              <input type="radio" name="key-mode" checked={mode === 'import'} onChange={() => dispatch({ type: 'mode', mode: 'import' })} /> Import an existing private key
+              <input type="radio" name="key-mode" checked={mode === 'import'} onChange={() => dispatch({ type: 'mode', mode: 'import' })} /> Import an existing
+              private key
             </label>
           </fieldset>
-          {mode === 'generate' ? <GenerateForm spec={spec} platform={platform} onDone={chosen} invalid={invalid} /> : <ImportForm platform={platform} onDone={chosen} invalid={invalid} />}
+          {mode === 'generate' ? (
+            <GenerateForm spec={spec} platform={platform} onDone={chosen} invalid={invalid} />
+          ) : (
+            <ImportForm platform={platform} onDone={chosen} invalid={invalid} />
+          )}
           {replacing && (
             <p>
               <button type="button" className="secondary" onClick={() => dispatch({ type: 'replacing', on: false })}>

@@ -23,7 +23,8 @@ export function SecretStoreForm({ create, onDone }: { create: boolean; onDone(st
 
   const submit = async (): Promise<void> => {
     setError(null);
-    if (create && passphrase.length < MIN_LENGTH) return setError({ code: 'BAD_INPUT', message: `Use at least ${MIN_LENGTH} characters: this passphrase guards every saved secret on this disk.` });
+    if (create && passphrase.length < MIN_LENGTH)
+      return setError({ code: 'BAD_INPUT', message: `Use at least ${MIN_LENGTH} characters: this passphrase guards every saved secret on this disk.` });
     if (create && passphrase !== repeat) return setError({ code: 'BAD_INPUT', message: 'The two passphrases differ.' });
     setBusy(true);
     const r = await api.invoke('secrets:unlock', { passphrase, create });
@@ -52,7 +53,13 @@ export function SecretStoreForm({ create, onDone }: { create: boolean; onDone(st
     >
       <div className="field">
         <label htmlFor={`${id}-pass`}>{create ? 'New passphrase for saved secrets' : 'Passphrase for saved secrets'}</label>
-        <input id={`${id}-pass`} type="password" autoComplete={create ? 'new-password' : 'current-password'} value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+        <input
+          id={`${id}-pass`}
+          type="password"
+          autoComplete={create ? 'new-password' : 'current-password'}
+          value={passphrase}
+          onChange={(e) => setPassphrase(e.target.value)}
+        />
       </div>
       {create && (
         <div className="field">
@@ -90,7 +97,15 @@ export function SecretStoreForm({ create, onDone }: { create: boolean; onDone(st
 }
 
 /** The Credentials step's view of a credential saved in an earlier session while the secrets are locked. */
-export function LockedCredential({ what, onUnlocked, onReplace }: { what: string; onUnlocked(status: SecretStoreStatus): void; onReplace(): void }): React.JSX.Element {
+export function LockedCredential({
+  what,
+  onUnlocked,
+  onReplace,
+}: {
+  what: string;
+  onUnlocked(status: SecretStoreStatus): void;
+  onReplace(): void;
+}): React.JSX.Element {
   return (
     <section className="notice" aria-labelledby="locked-heading">
       <h2 id="locked-heading">The saved {what} is locked</h2>

@@ -99,7 +99,13 @@ function Verdict({ check }: { check: Exclude<TokenCheck, { verdict: 'ok' }> }): 
 }
 
 /** Paste and check, or the chosen token masked with Reveal and Copy. */
-export function TokenCredential({ draft, update, platform, spec, showErrors }: Pick<StepProps, 'draft' | 'update' | 'showErrors'> & { platform: AnyPlatform; spec: TokenSpec }): React.JSX.Element {
+export function TokenCredential({
+  draft,
+  update,
+  platform,
+  spec,
+  showErrors,
+}: Pick<StepProps, 'draft' | 'update' | 'showErrors'> & { platform: AnyPlatform; spec: TokenSpec }): React.JSX.Element {
   const store = useSecretStore();
   const [form, dispatch] = useReducer(tokenFormReducer, TOKEN_FORM_START);
   const { text, check, error, busy, replacing, lost } = form;

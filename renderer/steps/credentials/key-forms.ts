@@ -8,7 +8,8 @@ type KeySpec = Extract<CredentialSpec, { kind: 'ssh-keypair' }>;
 
 /** Why a new key's passphrase cannot be used (null when it can: empty, or long enough and typed twice alike). */
 export function passphraseProblem(passphrase: string, confirm: string): ShownError | null {
-  if (passphrase && passphrase.length < MIN_PASSPHRASE) return { code: 'BAD_INPUT', message: `The passphrase is too short: use at least ${MIN_PASSPHRASE} characters, or none.` };
+  if (passphrase && passphrase.length < MIN_PASSPHRASE)
+    return { code: 'BAD_INPUT', message: `The passphrase is too short: use at least ${MIN_PASSPHRASE} characters, or none.` };
   if (passphrase !== confirm) return { code: 'BAD_INPUT', message: 'The two passphrases differ.', hint: 'Type the same passphrase in both fields.' };
   return null;
 }
@@ -40,7 +41,10 @@ export function importReducer(s: ImportState, a: ImportAction): ImportState {
     case 'take':
       return { ...s, text: a.text, source: a.source, error: null };
     case 'too-large':
-      return { ...s, error: { code: 'KEY_MALFORMED', message: `${a.name} is too large to be a private key (${a.size} bytes).`, hint: 'Choose the private key file itself.' } };
+      return {
+        ...s,
+        error: { code: 'KEY_MALFORMED', message: `${a.name} is too large to be a private key (${a.size} bytes).`, hint: 'Choose the private key file itself.' },
+      };
     case 'passphrase':
       return { ...s, passphrase: a.value };
     case 'submit':
@@ -71,7 +75,8 @@ const FORMAT_WORDS = { openssh: 'OpenSSH', pkcs1: 'PKCS#1 (PEM)', pkcs8: 'PKCS#8
 export function detectedNote(s: Pick<ImportState, 'text' | 'source'>): string {
   const detected = s.text.trim() ? detectKey(s.text) : null;
   if (!detected) return 'OpenSSH, PKCS#1 and PKCS#8 keys, with or without a passphrase.';
-  if (detected.kind === 'private') return `${s.source ? `${s.source}: ` : ''}${FORMAT_WORDS[detected.format]} private key${detected.encrypted ? ', protected by a passphrase' : ''}.`;
+  if (detected.kind === 'private')
+    return `${s.source ? `${s.source}: ` : ''}${FORMAT_WORDS[detected.format]} private key${detected.encrypted ? ', protected by a passphrase' : ''}.`;
   return `${detected.message} ${detected.hint}`;
 }
 
@@ -131,7 +136,13 @@ export function keygenRequest(s: GenerateState, platform: PlatformId): { ok: tru
   if (problem) return { ok: false, error: problem };
   return {
     ok: true,
-    request: { type: s.type, ...(s.type === 'rsa' ? { bits: s.bits } : {}), ...(s.passphrase ? { passphrase: s.passphrase } : {}), ...(s.comment ? { comment: s.comment } : {}), platform },
+    request: {
+      type: s.type,
+      ...(s.type === 'rsa' ? { bits: s.bits } : {}),
+      ...(s.passphrase ? { passphrase: s.passphrase } : {}),
+      ...(s.comment ? { comment: s.comment } : {}),
+      platform,
+    },
   };
 }
 
@@ -148,7 +159,8 @@ export interface KeyChoice {
 
 export const KEY_CHOICE_START: KeyChoice = { mode: 'generate', replacing: false, lost: false, fresh: false };
 
-export type KeyChoiceAction = { type: 'mode'; mode: KeyChoice['mode'] } | { type: 'replacing'; on: boolean } | { type: 'lost'; gone: boolean } | { type: 'chosen' };
+export type KeyChoiceAction =
+  { type: 'mode'; mode: KeyChoice['mode'] } | { type: 'replacing'; on: boolean } | { type: 'lost'; gone: boolean } | { type: 'chosen' };
 
 export function keyChoiceReducer(s: KeyChoice, a: KeyChoiceAction): KeyChoice {
   switch (a.type) {

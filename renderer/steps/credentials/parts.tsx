@@ -26,7 +26,11 @@ export function KeychainChoice({ id, store, saved: savedBefore }: { id: string; 
     if (next.state === 'ready') void keep();
   };
   if (status.kind === 'none') {
-    return <p className="help">Kept in memory only, until Agent Onboard stops: there is no OS keychain here. The Configs step writes it into the agent&apos;s files.</p>;
+    return (
+      <p className="help">
+        Kept in memory only, until Agent Onboard stops: there is no OS keychain here. The Configs step writes it into the agent&apos;s files.
+      </p>
+    );
   }
   const passphrase = status.kind === 'passphrase';
   if (saved && !passphrase) return <p role="status">Kept in the OS keychain; it will still be here after a restart.</p>;

@@ -104,7 +104,9 @@ export function revealReducer(s: RevealState, a: RevealAction): RevealState {
 
 /** The status line after a copy: copied (and when the clipboard is wiped), or refused. */
 export function copiedNote(copied: boolean, clearAfterMs: number): string {
-  return copied ? `Copied. The clipboard will be cleared in ${Math.round(clearAfterMs / 1000)} seconds.` : 'The clipboard refused the copy; use Reveal and copy it by hand.';
+  return copied
+    ? `Copied. The clipboard will be cleared in ${Math.round(clearAfterMs / 1000)} seconds.`
+    : 'The clipboard refused the copy; use Reveal and copy it by hand.';
 }
 
 /** The status line when the wipe time comes: wiped, or left alone because the user copied something else since. */
@@ -132,7 +134,11 @@ export type ExpiryNotice =
     };
 
 /** The countdown notice for a short-lived token at `now`; null when the token does not expire. */
-export function expiryNotice(lifetime: TokenLifetime | undefined, summary: Pick<TokenSummary, 'kind' | 'kindName' | 'checkedAt' | 'expiresAt'>, now: number): ExpiryNotice | null {
+export function expiryNotice(
+  lifetime: TokenLifetime | undefined,
+  summary: Pick<TokenSummary, 'kind' | 'kindName' | 'checkedAt' | 'expiresAt'>,
+  now: number,
+): ExpiryNotice | null {
   const expiresAt = expiresAtOf(lifetime, summary);
   const counted = summary.expiresAt !== undefined ? 'as the vendor said when it issued it' : 'counted here from when you checked it';
   if (expiresAt === undefined || !lifetime) return null;

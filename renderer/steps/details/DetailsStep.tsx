@@ -8,9 +8,7 @@ function DetailsStep({ draft, update, platform, showErrors }: StepProps): React.
   const errorFor = (path: string): string | undefined => errors[path];
   return (
     <form className="details" onSubmit={(e) => e.preventDefault()} noValidate>
-      <p className="lead">
-        {platform.name}: the values the generated configs need. Fields marked * are required.
-      </p>
+      <p className="lead">{platform.name}: the values the generated configs need. Fields marked * are required.</p>
       {visibleFields(platform, draft.variant).map((field) => (
         <FieldInput
           key={field.key}

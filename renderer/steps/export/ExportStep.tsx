@@ -111,7 +111,12 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
           <fieldset>
             <legend>Include</legend>
             <label className="choice">
-              <input type="checkbox" checked={includePrivateKey} onChange={(e) => set('includePrivateKey', e.target.checked)} aria-describedby={`${id}-key-help`} />{' '}
+              <input
+                type="checkbox"
+                checked={includePrivateKey}
+                onChange={(e) => set('includePrivateKey', e.target.checked)}
+                aria-describedby={`${id}-key-help`}
+              />{' '}
               The private key
               <span className="help" id={`${id}-key-help`}>
                 {source === 'folder'
@@ -130,14 +135,15 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
             {kept ? (
               <>
                 <label className="choice">
-                  <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'kept'} onChange={() => set('reportChoice', 'kept')} /> The report of the
-                  last check
+                  <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'kept'} onChange={() => set('reportChoice', 'kept')} /> The report of
+                  the last check
                   <span className="help" data-testid="kept-report">
                     Checked {keptLabel(kept)}.{unchecked.length ? ` It did not check ${unchecked.join(', ')}: check again to include them.` : ''}
                   </span>
                 </label>
                 <label className="choice">
-                  <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'paste'} onChange={() => set('reportChoice', 'paste')} /> A report I paste
+                  <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'paste'} onChange={() => set('reportChoice', 'paste')} /> A report I
+                  paste
                 </label>
                 <label className="choice">
                   <input type="radio" name={`${id}-report-src`} checked={reportChoice === 'none'} onChange={() => set('reportChoice', 'none')} /> No report
@@ -206,8 +212,8 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
           <input id={`${id}-out`} type="text" value={out} onChange={(e) => set('out', e.target.value)} spellCheck={false} />
         </div>
         <label className="choice">
-          <input type="checkbox" checked={overwrite} onChange={(e) => set('overwrite', e.target.checked)} /> Replace the bundle file if it exists (the old one is
-          backed up)
+          <input type="checkbox" checked={overwrite} onChange={(e) => set('overwrite', e.target.checked)} /> Replace the bundle file if it exists (the old one
+          is backed up)
         </label>
         {problem ? (
           <p className="error" role="alert">
@@ -261,8 +267,8 @@ function ExportStep({ platform, draft, update }: StepProps): React.JSX.Element {
           ) : null}
           {secrets.some((f) => !f.encrypted) ? (
             <p className="warn">
-              {secrets.filter((f) => !f.encrypted).length} secret file(s) travel unencrypted in this bundle: keep it as private as they are and delete it once unpacked,
-              or create it again with a passphrase.
+              {secrets.filter((f) => !f.encrypted).length} secret file(s) travel unencrypted in this bundle: keep it as private as they are and delete it once
+              unpacked, or create it again with a passphrase.
             </p>
           ) : null}
           <p>

@@ -108,7 +108,11 @@ export type ExportRequest = Omit<ChannelInput<'bundle:export'>, 'jobId'>;
  * The bundle:export request for this form, or the problem that stops it (the first one, in the
  * order the user reads the form). A folder named with the draft's platform keeps the draft's variant.
  */
-export function exportRequest(s: ExportForm, draft: Draft, opts: { hasConnectivity: boolean }): { ok: true; request: ExportRequest } | { ok: false; problem: string } {
+export function exportRequest(
+  s: ExportForm,
+  draft: Draft,
+  opts: { hasConnectivity: boolean },
+): { ok: true; request: ExportRequest } | { ok: false; problem: string } {
   if (s.passphrase && s.passphrase.length < 8) return { ok: false, problem: 'The passphrase must have at least 8 characters.' };
   if (s.passphrase !== s.confirm) return { ok: false, problem: 'The two passphrases differ.' };
   if (s.source === 'folder' && !s.folder.trim()) return { ok: false, problem: 'Give the folder to pack.' };
@@ -120,7 +124,12 @@ export function exportRequest(s: ExportForm, draft: Draft, opts: { hasConnectivi
       source:
         s.source === 'draft'
           ? { kind: 'draft', draft }
-          : { kind: 'folder', dir: s.folder, platform: s.folderPlatform || null, variant: s.folderPlatform && s.folderPlatform === draft.platform ? (draft.variant ?? null) : null },
+          : {
+              kind: 'folder',
+              dir: s.folder,
+              platform: s.folderPlatform || null,
+              variant: s.folderPlatform && s.folderPlatform === draft.platform ? (draft.variant ?? null) : null,
+            },
       out: s.out,
       includePrivateKey: s.includePrivateKey,
       overwrite: s.overwrite,

@@ -41,11 +41,36 @@ function useSupport(source: InstallSourceInput, prefix: string): { support: Supp
 }
 
 /** One text field of the host form. */
-function Field({ id, label, value, onChange, error, help, placeholder }: { id: string; label: string; value: string; onChange(v: string): void; error?: string | undefined; help?: string; placeholder?: string }): React.JSX.Element {
+function Field({
+  id,
+  label,
+  value,
+  onChange,
+  error,
+  help,
+  placeholder,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange(v: string): void;
+  error?: string | undefined;
+  help?: string;
+  placeholder?: string;
+}): React.JSX.Element {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="text" spellCheck={false} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={`${id}-help`} />
+      <input
+        id={id}
+        type="text"
+        spellCheck={false}
+        value={value}
+        placeholder={placeholder}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`${id}-help`}
+      />
       <p id={`${id}-help`} className={error ? 'error' : 'help'}>
         {error ? `${label} ${error}` : help}
       </p>
@@ -58,7 +83,17 @@ function Field({ id, label, value, onChange, error, help, placeholder }: { id: s
  * its key confirmed, the plan, the install with its hops, Check again and Undo. `install` is the
  * state kept (the draft's on the step), `set` changes it.
  */
-export function InstallPanel({ source, platformId, install, set }: { source: InstallSourceInput; platformId: PlatformId | undefined; install: InstallDraft; set(patch: Partial<InstallDraft> | null): void }): React.JSX.Element {
+export function InstallPanel({
+  source,
+  platformId,
+  install,
+  set,
+}: {
+  source: InstallSourceInput;
+  platformId: PlatformId | undefined;
+  install: InstallDraft;
+  set(patch: Partial<InstallDraft> | null): void;
+}): React.JSX.Element {
   const id = useId();
   const { support, error: supportError } = useSupport(source, install.prefix?.trim() || '/');
   const [touched, setTouched] = useState(false);
@@ -105,11 +140,23 @@ export function InstallPanel({ source, platformId, install, set }: { source: Ins
     const seconds = Math.min(600, Math.max(5, Number(timeoutS) || 90));
     const r = await installJob.start({ planId: planJob.value.planId, timeoutMs: seconds * 1000, ...(vendorRef ? { vendorRef } : {}) });
     planJob.reset();
-    if (r.ok) set({ ...(r.value.record ? { record: r.value.record } : {}), online: r.value.online, hops: hopsForDraft(r.value.hops), ...(r.value.name ? { name: r.value.name } : {}) });
+    if (r.ok)
+      set({
+        ...(r.value.record ? { record: r.value.record } : {}),
+        online: r.value.online,
+        hops: hopsForDraft(r.value.hops),
+        ...(r.value.name ? { name: r.value.name } : {}),
+      });
   };
   const checkAgain = async (): Promise<void> => {
     if (!('login' in login) || !platformId) return;
-    const r = await verify.start({ login: login.login, platform: platformId, prefix: install.record?.prefix ?? login.prefix, timeoutMs: 20_000, ...(vendorRef ? { vendorRef } : {}) });
+    const r = await verify.start({
+      login: login.login,
+      platform: platformId,
+      prefix: install.record?.prefix ?? login.prefix,
+      timeoutMs: 20_000,
+      ...(vendorRef ? { vendorRef } : {}),
+    });
     if (r.ok) set({ online: r.value.online, hops: hopsForDraft(r.value.hops), ...(r.value.name ? { name: r.value.name } : {}) });
   };
 
@@ -123,7 +170,11 @@ export function InstallPanel({ source, platformId, install, set }: { source: Ins
           <strong>This install type is not installed over SSH from here yet.</strong> {support.reason}
         </p>
         {support.hint && <p className="help">{support.hint}</p>}
-        {support.commands.length > 0 ? <CommandList commands={support.commands} /> : <p>Copy the files from the Configs step (or the bundle) to the agent host.</p>}
+        {support.commands.length > 0 ? (
+          <CommandList commands={support.commands} />
+        ) : (
+          <p>Copy the files from the Configs step (or the bundle) to the agent host.</p>
+        )}
         {support.notes.length > 0 && (
           <ul className="help">
             {support.notes.map((n) => (
@@ -142,14 +193,30 @@ export function InstallPanel({ source, platformId, install, set }: { source: Ins
   return (
     <>
       <p className="help">
-        {support.title}. The app logs in to the agent host over SSH, shows the plan, installs the files, starts the agent and watches it come online, hop by hop.
+        {support.title}. The app logs in to the agent host over SSH, shows the plan, installs the files, starts the agent and watches it come online, hop by
+        hop.
       </p>
       <section className="cfg-panel" aria-labelledby={`${id}-host-h`}>
         <h2 id={`${id}-host-h`}>Agent host</h2>
         <div className="install-host">
-          <Field id={`${id}-host`} label="Host" value={install.host ?? ''} onChange={(v) => set({ host: v })} error={show('host')} help="Name or address of the machine the agent runs on." placeholder="agent1.internal" />
+          <Field
+            id={`${id}-host`}
+            label="Host"
+            value={install.host ?? ''}
+            onChange={(v) => set({ host: v })}
+            error={show('host')}
+            help="Name or address of the machine the agent runs on."
+            placeholder="agent1.internal"
+          />
           <Field id={`${id}-port`} label="Port" value={install.port ?? '22'} onChange={(v) => set({ port: v })} error={show('port')} help="Its SSH port." />
-          <Field id={`${id}-user`} label="User" value={install.user ?? ''} onChange={(v) => set({ user: v })} error={show('user')} help="The login on the host (root, or a user with passwordless sudo, or one owning the install root)." />
+          <Field
+            id={`${id}-user`}
+            label="User"
+            value={install.user ?? ''}
+            onChange={(v) => set({ user: v })}
+            error={show('user')}
+            help="The login on the host (root, or a user with passwordless sudo, or one owning the install root)."
+          />
         </div>
         <fieldset>
           <legend>Login key</legend>
@@ -160,10 +227,25 @@ export function InstallPanel({ source, platformId, install, set }: { source: Ins
             <input type="radio" name={`${id}-key`} checked={install.key === 'agent'} onChange={() => set({ key: 'agent' })} /> The running ssh-agent
           </label>
           {install.key !== 'agent' && (
-            <Field id={`${id}-keypath`} label="Path of the key file" value={install.keyPath ?? ''} onChange={(v) => set({ keyPath: v })} error={show('keyPath')} help="Its path on this machine; the app reads it, it never leaves this process. A key with a passphrase: use the ssh-agent." placeholder="~/.ssh/id_ed25519" />
+            <Field
+              id={`${id}-keypath`}
+              label="Path of the key file"
+              value={install.keyPath ?? ''}
+              onChange={(v) => set({ keyPath: v })}
+              error={show('keyPath')}
+              help="Its path on this machine; the app reads it, it never leaves this process. A key with a passphrase: use the ssh-agent."
+              placeholder="~/.ssh/id_ed25519"
+            />
           )}
         </fieldset>
-        <Field id={`${id}-prefix`} label="Install root" value={install.prefix ?? '/'} onChange={(v) => set({ prefix: v })} error={show('prefix')} help="Where on the host the files go (/ for the usual places; a folder the login user owns works without root)." />
+        <Field
+          id={`${id}-prefix`}
+          label="Install root"
+          value={install.prefix ?? '/'}
+          onChange={(v) => set({ prefix: v })}
+          error={show('prefix')}
+          help="Where on the host the files go (/ for the usual places; a folder the login user owns works without root)."
+        />
         <button type="button" className="secondary" onClick={readKey} disabled={scan.running}>
           {presented ? 'Read the host key again' : 'Connect and show the host key'}
         </button>
@@ -242,18 +324,35 @@ export function InstallPanel({ source, platformId, install, set }: { source: Ins
             <button type="button" className="secondary" onClick={() => void checkAgain()} disabled={verify.running || !('login' in login)}>
               Check again
             </button>
-            <button type="button" className="secondary" onClick={() => 'login' in login && install.record && void undoPlan.run({ login: login.login, record: install.record })} disabled={undoPlan.running || undo.running || !('login' in login)}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => 'login' in login && install.record && void undoPlan.run({ login: login.login, record: install.record })}
+              disabled={undoPlan.running || undo.running || !('login' in login)}
+            >
               Undo this install…
             </button>
           </div>
           <p className="help">
-            From a terminal: <code>agent-onboard verify --platform {install.record.platform} --host {install.record.host} --port {install.record.port} --user {install.record.user} --prefix {install.record.prefix} …</code>
+            From a terminal:{' '}
+            <code>
+              agent-onboard verify --platform {install.record.platform} --host {install.record.host} --port {install.record.port} --user {install.record.user}{' '}
+              --prefix {install.record.prefix} …
+            </code>
           </p>
           <JobProgress label="Checking" running={verify.running} message={verify.message} fraction={verify.fraction} onCancel={verify.cancel} />
-          {(verify.running ? verifyLive?.hops : verify.value?.hops) && <HopList hops={(verify.running ? verifyLive?.hops : verify.value?.hops) ?? []} testId="verify-hops" />}
+          {(verify.running ? verifyLive?.hops : verify.value?.hops) && (
+            <HopList hops={(verify.running ? verifyLive?.hops : verify.value?.hops) ?? []} testId="verify-hops" />
+          )}
           {verify.value && <p role="status">{verify.value.online ? 'Online now.' : 'Not online now: the first hop not proven is named above.'}</p>}
           <ErrorNote error={verify.error} />
-          <JobProgress label="Reading the undo plan" running={undoPlan.running} message={undoPlan.message} fraction={undoPlan.fraction} onCancel={undoPlan.cancel} />
+          <JobProgress
+            label="Reading the undo plan"
+            running={undoPlan.running}
+            message={undoPlan.message}
+            fraction={undoPlan.fraction}
+            onCancel={undoPlan.cancel}
+          />
           <ErrorNote error={undoPlan.error} />
           {undoPlan.value && !undo.value && (
             <div className="cfg-panel">
@@ -304,7 +403,12 @@ function OutcomeNote({ final }: { final: ChannelOutput<'remote:install'> }): Rea
   return (
     <div role="alert" data-testid="install-outcome" className="error-note">
       <p>
-        <strong>Not online.</strong> {failed ? `It failed at "${hopsLine([failed])}": ${failed.detail}` : open ? `"${hopsLine([open])}" was not seen within the time limit. Check again later.` : ''}
+        <strong>Not online.</strong>{' '}
+        {failed
+          ? `It failed at "${hopsLine([failed])}": ${failed.detail}`
+          : open
+            ? `"${hopsLine([open])}" was not seen within the time limit. Check again later.`
+            : ''}
       </p>
       {final.failure && (
         <p>

@@ -11,7 +11,13 @@ export { HOP_TITLES };
 export function loginOf(install: InstallDraft | undefined): { login: HostLogin; prefix: string } | { errors: Record<string, string> } {
   const i = install ?? {};
   const key = i.key === 'agent' ? { kind: 'agent' as const } : { kind: 'file' as const, path: i.keyPath ?? '' };
-  const parsed = hostLoginSchema.safeParse({ host: i.host ?? '', port: i.port?.trim() ? i.port : '22', user: i.user ?? '', key, knownHosts: i.knownHosts ?? '' });
+  const parsed = hostLoginSchema.safeParse({
+    host: i.host ?? '',
+    port: i.port?.trim() ? i.port : '22',
+    user: i.user ?? '',
+    key,
+    knownHosts: i.knownHosts ?? '',
+  });
   const prefix = prefixSchema.safeParse(i.prefix?.trim() ? i.prefix : '/');
   const errors: Record<string, string> = {};
   if (!parsed.success) {
@@ -50,7 +56,14 @@ export function readEvents(events: JobEvent[]): { output: string; hops?: Extract
 }
 
 export const HOP_MARK: Record<HopReportView['state'], string> = { passed: '✓', failed: '✗', waiting: '…', holding: '…', pending: '⏸', 'not-checked': '·' };
-export const HOP_STATE_WORDS: Record<HopReportView['state'], string> = { passed: 'passed', failed: 'failed', waiting: 'waiting', holding: 'watching', pending: 'pending approval', 'not-checked': 'not checked yet' };
+export const HOP_STATE_WORDS: Record<HopReportView['state'], string> = {
+  passed: 'passed',
+  failed: 'failed',
+  waiting: 'waiting',
+  holding: 'watching',
+  pending: 'pending approval',
+  'not-checked': 'not checked yet',
+};
 
 /** "0644" for a mode. */
 export const modeText = (mode: number): string => mode.toString(8).padStart(4, '0');

@@ -12,7 +12,19 @@ type Presented = ChannelOutput<'remote:host-key'>;
  * host's owner gave, confirmed, then pinned in the draft. A key that is not the pinned one offers
  * only to drop the old pin: it is never accepted silently.
  */
-export function AgentHostKey({ label, presented, pinned, onPin, onUnpin }: { label: string; presented: Presented; pinned: boolean; onPin(): void; onUnpin(): void }): React.JSX.Element {
+export function AgentHostKey({
+  label,
+  presented,
+  pinned,
+  onPin,
+  onUnpin,
+}: {
+  label: string;
+  presented: Presented;
+  pinned: boolean;
+  onPin(): void;
+  onUnpin(): void;
+}): React.JSX.Element {
   const id = useId();
   const [confirmed, setConfirmed] = useState(false);
   const [given, setGiven] = useState('');
@@ -22,8 +34,9 @@ export function AgentHostKey({ label, presented, pinned, onPin, onUnpin }: { lab
     return (
       <div className="host-key host-key-bad" role="alert" data-testid="agent-host-key">
         <p>
-          <strong>{label}: the host key is not the pinned one.</strong> It now shows {presented.type} <code className="fingerprint">{presented.fingerprint}</code>. Nothing
-          was sent to it. Ask the host&apos;s owner whether it was reinstalled before you trust it.
+          <strong>{label}: the host key is not the pinned one.</strong> It now shows {presented.type}{' '}
+          <code className="fingerprint">{presented.fingerprint}</code>. Nothing was sent to it. Ask the host&apos;s owner whether it was reinstalled before you
+          trust it.
         </p>
         <button type="button" className="secondary" onClick={onUnpin}>
           Remove the old pin for {label}
@@ -34,7 +47,8 @@ export function AgentHostKey({ label, presented, pinned, onPin, onUnpin }: { lab
   return (
     <div className="host-key" data-testid="agent-host-key">
       <p>
-        <strong>{label}</strong> · {presented.type} <code className="fingerprint">{presented.fingerprint}</code> <CopyButton text={presented.fingerprint} label={`Copy the fingerprint of ${label}`} />
+        <strong>{label}</strong> · {presented.type} <code className="fingerprint">{presented.fingerprint}</code>{' '}
+        <CopyButton text={presented.fingerprint} label={`Copy the fingerprint of ${label}`} />
       </p>
       {pinned ? (
         <p className="ok" role="status">
@@ -46,18 +60,31 @@ export function AgentHostKey({ label, presented, pinned, onPin, onUnpin }: { lab
       ) : (
         <>
           <p className="help">
-            First contact: compare this fingerprint with the host&apos;s own (on the host: <code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>) before you pin
-            it.
+            First contact: compare this fingerprint with the host&apos;s own (on the host: <code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>) before
+            you pin it.
           </p>
           <div className="field">
             <label htmlFor={`${id}-given`}>Fingerprint from the host&apos;s owner (optional)</label>
-            <input id={`${id}-given`} type="text" spellCheck={false} value={given} onChange={(e) => setGiven(e.target.value)} placeholder="SHA256:…" aria-describedby={`${id}-cmp`} />
+            <input
+              id={`${id}-given`}
+              type="text"
+              spellCheck={false}
+              value={given}
+              onChange={(e) => setGiven(e.target.value)}
+              placeholder="SHA256:…"
+              aria-describedby={`${id}-cmp`}
+            />
             <p id={`${id}-cmp`} className={compared === 'differ' ? 'error' : compared === 'match' ? 'ok' : 'help'} aria-live="polite">
-              {compared === 'match' ? 'It matches.' : compared === 'differ' ? 'It does NOT match: do not pin this key.' : 'Paste it to compare character by character.'}
+              {compared === 'match'
+                ? 'It matches.'
+                : compared === 'differ'
+                  ? 'It does NOT match: do not pin this key.'
+                  : 'Paste it to compare character by character.'}
             </p>
           </div>
           <label className="check">
-            <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> I compared this fingerprint with the host&apos;s and it is the same
+            <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> I compared this fingerprint with the host&apos;s and
+            it is the same
           </label>
           <button type="button" disabled={!confirmed || compared === 'differ'} onClick={onPin}>
             Pin host key of {label}
@@ -68,7 +95,11 @@ export function AgentHostKey({ label, presented, pinned, onPin, onUnpin }: { lab
   );
 }
 
-const REPLACES: Record<InstallPlanView['files'][number]['replaces'], string> = { nothing: 'nothing (new)', 'same bytes': 'the same file (left as it is)', 'a different file': 'a different file (backed up first)' };
+const REPLACES: Record<InstallPlanView['files'][number]['replaces'], string> = {
+  nothing: 'nothing (new)',
+  'same bytes': 'the same file (left as it is)',
+  'a different file': 'a different file (backed up first)',
+};
 
 /** The plan: folders, each file with its target, mode, owner and what it replaces, each command. */
 export function PlanView({ plan, user }: { plan: InstallPlanView; user: string }): React.JSX.Element {
@@ -76,10 +107,16 @@ export function PlanView({ plan, user }: { plan: InstallPlanView; user: string }
   return (
     <section className="cfg-panel install-plan" aria-labelledby="install-plan-h" data-testid="install-plan">
       <h2 id="install-plan-h">Plan: {plan.title}</h2>
-      <p className="help">Nothing has changed on the host yet. Each file is uploaded beside its target and renamed into place only when all arrived; secrets get mode 0600.</p>
+      <p className="help">
+        Nothing has changed on the host yet. Each file is uploaded beside its target and renamed into place only when all arrived; secrets get mode 0600.
+      </p>
       {plan.dirs.some((d) => !d.exists) && (
         <p>
-          Folders created: {plan.dirs.filter((d) => !d.exists).map((d) => `${d.path} (${modeText(d.mode)})`).join(', ')}
+          Folders created:{' '}
+          {plan.dirs
+            .filter((d) => !d.exists)
+            .map((d) => `${d.path} (${modeText(d.mode)})`)
+            .join(', ')}
         </p>
       )}
       <table className="table">

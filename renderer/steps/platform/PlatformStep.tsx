@@ -19,7 +19,14 @@ function PlatformStep({ draft, update, showErrors }: StepProps): React.JSX.Eleme
                 update(
                   p.id === draft.platform
                     ? {}
-                    : { platform: p.id, variant: p.variants[0]?.id ?? null, answers: {}, credentialId: undefined, knownHosts: undefined, connectivity: undefined },
+                    : {
+                        platform: p.id,
+                        variant: p.variants[0]?.id ?? null,
+                        answers: {},
+                        credentialId: undefined,
+                        knownHosts: undefined,
+                        connectivity: undefined,
+                      },
                 )
               }
             />

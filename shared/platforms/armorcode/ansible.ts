@@ -16,14 +16,20 @@ const RUN_DIR = '/run/armorcode';
 
 /** The host layout under `root` ('' is /): programs run as the user Ansible connects as. */
 export function hostLayout(root: string): ArmorcodeLayout {
-  return { ...CONTAINER_LAYOUT, configDir: `${root}${CONFIG_DIR}`, programUser: null, logFile: `${root}${LOG_DIR}/supervisord.log`, runDir: `${root}${RUN_DIR}` };
+  return {
+    ...CONTAINER_LAYOUT,
+    configDir: `${root}${CONFIG_DIR}`,
+    programUser: null,
+    logFile: `${root}${LOG_DIR}/supervisord.log`,
+    runDir: `${root}${RUN_DIR}`,
+  };
 }
 
 /** Which generated files the host install uses, and what a change to each restarts. */
 const PLACED: Record<string, AnsibleFile['on']> = {
   'supervisord.conf': 'reload',
   'private-key.pem': 'restart',
-  'known_hosts': 'restart',
+  known_hosts: 'restart',
   'public-key.pem': 'none',
   'pre-launch-check.sh': 'none',
 };
@@ -38,7 +44,9 @@ export const armorcodeSupervisord: AnsibleInstallType = {
   files(answers: unknown, credential: Credential, root: string): Result<{ generated: Generated; files: AnsibleFile[] }> {
     const generated = generateArmorcode(answers as ArmorcodeAnswers, credential, 'docker', hostLayout(root));
     if (!generated.ok) return generated;
-    const files = generated.value.files.filter((f) => f.path in PLACED).map((artifact) => ({ artifact, dest: `${CONFIG_DIR}/${artifact.path}`, on: PLACED[artifact.path]! }));
+    const files = generated.value.files
+      .filter((f) => f.path in PLACED)
+      .map((artifact) => ({ artifact, dest: `${CONFIG_DIR}/${artifact.path}`, on: PLACED[artifact.path]! }));
     return ok({ generated: generated.value, files });
   },
   dirs: [CONFIG_DIR, LOG_DIR, RUN_DIR],

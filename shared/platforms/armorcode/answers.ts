@@ -28,14 +28,16 @@ const URL_SHAPE = /^(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?(\[[0-9A-Fa-f:.]+\]|[^\s/
 export function parseServiceUrl(text: string): { ok: true; target: ServiceTarget } | { ok: false; message: string } {
   const value = text.trim();
   if (value.length > 2048) return { ok: false, message: 'is too long (max 2048 characters)' };
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*@/.test(value)) return { ok: false, message: 'must not hold a user name or password (the tunnel needs only the host and port)' };
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*@/.test(value))
+    return { ok: false, message: 'must not hold a user name or password (the tunnel needs only the host and port)' };
   const m = URL_SHAPE.exec(value);
   if (!m) return { ok: false, message: 'must look like https://host[:port], http://host[:port], tcp://host:port or host:port' };
   const scheme = (m[1] ?? 'tcp').toLowerCase();
   if (!(scheme in SERVICE_SCHEMES)) return { ok: false, message: `scheme ${scheme}:// is not supported (use https, http, ssh or tcp)` };
   const bracketed = m[2] ?? '';
   const host = bracketed.startsWith('[') ? bracketed.slice(1, -1) : bracketed;
-  if (!isHost(host) || (bracketed.startsWith('[') !== host.includes(':'))) return { ok: false, message: `${JSON.stringify(bracketed.slice(0, 80))} is not a host name or IP address` };
+  if (!isHost(host) || bracketed.startsWith('[') !== host.includes(':'))
+    return { ok: false, message: `${JSON.stringify(bracketed.slice(0, 80))} is not a host name or IP address` };
   const port = m[3] !== undefined ? Number(m[3]) : SERVICE_SCHEMES[scheme];
   if (port === undefined && m[1] === undefined) return { ok: false, message: `needs a scheme or a port: e.g. https://${bracketed} or ${bracketed}:8080` };
   if (port === undefined) return { ok: false, message: `${scheme}:// needs a port, e.g. ${scheme}://${bracketed}:8080` };
@@ -45,7 +47,7 @@ export function parseServiceUrl(text: string): { ok: true; target: ServiceTarget
 
 /** One internal service: its name (a supervisord program / systemd unit name), URL and remote port. */
 export const armorcodeService = z.object({
-  name: nameSchema.meta(doc('The service\'s name: its supervisord program / systemd unit is named after it.', 'jira')),
+  name: nameSchema.meta(doc("The service's name: its supervisord program / systemd unit is named after it.", 'jira')),
   url: z
     .string()
     .trim()
@@ -91,11 +93,13 @@ export const armorcodeAnswers = z
     const names = new Map<string, number>();
     a.services.forEach((s, i) => {
       const first = ports.get(s.remotePort);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['services', i, 'remotePort'], message: `remote port ${s.remotePort} is already used by service ${first + 1}` });
+      if (first !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'remotePort'], message: `remote port ${s.remotePort} is already used by service ${first + 1}` });
       else ports.set(s.remotePort, i);
       const key = s.name.toLowerCase();
       const firstName = names.get(key);
-      if (firstName !== undefined) ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: `name ${s.name} is already used by service ${firstName + 1}` });
+      if (firstName !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: `name ${s.name} is already used by service ${firstName + 1}` });
       else names.set(key, i);
     });
   });

@@ -38,9 +38,21 @@ function systemdCommands(q: Quoters, a: ArmorcodeAnswers, layout: ArmorcodeLayou
   return [
     { title: 'Send this public key to ArmorCode support', command: 'cat public-key.pem', os: 'linux' },
     { title: 'Check the server, the key and the units before installing', command: 'sh pre-launch-check.sh', os: 'linux' },
-    { title: 'Create the user the tunnels run as', command: q.shWords(['sudo', 'useradd', '--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user]), os: 'linux' },
-    { title: 'Install the key and the pinned host key', command: `${q.shWords(['sudo', 'install', '-d', '-m', '0750', '-g', user, dir])} && ${q.shWords(['sudo', 'install', '-m', '0600', '-o', user, 'private-key.pem', 'known_hosts', dir + '/'])}`, os: 'linux' },
-    { title: 'Install and start the tunnels', command: `${q.shWords(['sudo', 'install', '-m', '0644', ...units, '/etc/systemd/system/'])} && sudo systemctl daemon-reload && ${q.shWords(['sudo', 'systemctl', 'enable', '--now', ...units])}`, os: 'linux' },
+    {
+      title: 'Create the user the tunnels run as',
+      command: q.shWords(['sudo', 'useradd', '--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user]),
+      os: 'linux',
+    },
+    {
+      title: 'Install the key and the pinned host key',
+      command: `${q.shWords(['sudo', 'install', '-d', '-m', '0750', '-g', user, dir])} && ${q.shWords(['sudo', 'install', '-m', '0600', '-o', user, 'private-key.pem', 'known_hosts', dir + '/'])}`,
+      os: 'linux',
+    },
+    {
+      title: 'Install and start the tunnels',
+      command: `${q.shWords(['sudo', 'install', '-m', '0644', ...units, '/etc/systemd/system/'])} && sudo systemctl daemon-reload && ${q.shWords(['sudo', 'systemctl', 'enable', '--now', ...units])}`,
+      os: 'linux',
+    },
     { title: 'Follow the tunnel logs', command: q.shWords(['journalctl', '-f', ...units.flatMap((u) => ['-u', u])]), os: 'linux' },
   ];
 }
@@ -48,12 +60,17 @@ function systemdCommands(q: Quoters, a: ArmorcodeAnswers, layout: ArmorcodeLayou
 /** Taking the tunnels away again: stop them, remove what was installed, and have ArmorCode drop the key. */
 function removal(q: Quoters, a: ArmorcodeAnswers, variant: ArmorcodeVariant, layout: ArmorcodeLayout): Removal {
   const notes = [
-    'Ask ArmorCode support to remove this agent\'s public key (public-key.pem) for your SSH user, so the key no longer opens the tunnels.',
+    "Ask ArmorCode support to remove this agent's public key (public-key.pem) for your SSH user, so the key no longer opens the tunnels.",
     `Tell them the remote port${a.services.length > 1 ? 's' : ''} ${a.services.map((s) => s.remotePort).join(', ')} can be released.`,
   ];
   if (variant === 'docker') {
     return {
-      commands: [{ title: 'Stop the tunnels and remove the container and its image (in the folder with docker-compose.yml)', command: 'docker compose down --rmi local' }],
+      commands: [
+        {
+          title: 'Stop the tunnels and remove the container and its image (in the folder with docker-compose.yml)',
+          command: 'docker compose down --rmi local',
+        },
+      ],
       notes: ['The image holds private-key.pem: make sure no copy was pushed to a registry.', ...notes],
     };
   }
@@ -61,7 +78,11 @@ function removal(q: Quoters, a: ArmorcodeAnswers, variant: ArmorcodeVariant, lay
   return {
     commands: [
       { title: 'Stop the tunnels and keep them from starting again', command: q.shWords(['sudo', 'systemctl', 'disable', '--now', ...units]), os: 'linux' },
-      { title: 'Remove the units', command: `${q.shWords(['sudo', 'rm', ...units.map((u) => `/etc/systemd/system/${u}`)])} && sudo systemctl daemon-reload`, os: 'linux' },
+      {
+        title: 'Remove the units',
+        command: `${q.shWords(['sudo', 'rm', ...units.map((u) => `/etc/systemd/system/${u}`)])} && sudo systemctl daemon-reload`,
+        os: 'linux',
+      },
       { title: 'Remove the key and the pinned host key', command: q.shWords(['sudo', 'rm', '-r', layout.configDir]), os: 'linux' },
       { title: 'Remove the user the tunnels ran as', command: q.shWords(['sudo', 'userdel', layout.systemdUser]), os: 'linux' },
     ],
@@ -71,7 +92,10 @@ function removal(q: Quoters, a: ArmorcodeAnswers, variant: ArmorcodeVariant, lay
 
 function notes(a: ArmorcodeAnswers, variant: ArmorcodeVariant, keyType: string): string[] {
   const out = ['Send public-key.pem to ArmorCode support: the tunnels connect only after they have added it for your SSH user.'];
-  if (variant === 'docker') out.push('The image contains private-key.pem (the vendor\'s layout): rebuild it after any change (docker compose up -d --build) and never push it to a registry.');
+  if (variant === 'docker')
+    out.push(
+      "The image contains private-key.pem (the vendor's layout): rebuild it after any change (docker compose up -d --build) and never push it to a registry.",
+    );
   if (keyType !== 'ssh-rsa') out.push(`ArmorCode documents RSA keys; this key is ${keyType}: confirm they accept it before sending it.`);
   if (a.port !== 22 && a.port !== 443) out.push(`The server port is ${a.port}; ArmorCode documents 22 and 443.`);
   for (const s of a.services) {
@@ -80,7 +104,9 @@ function notes(a: ArmorcodeAnswers, variant: ArmorcodeVariant, keyType: string):
       out.push(`Service ${s.name} points at ${t.host}: inside the container that is the container itself, not the agent host. Use the host's address instead.`);
     }
   }
-  out.push(`Each tunnel reconnects by itself: keep-alives every ${a.serverAliveInterval} s notice a dead link after about ${a.serverAliveInterval * a.serverAliveCountMax} s, and ${variant === 'docker' ? 'autossh and supervisord start' : 'systemd starts'} it again.`);
+  out.push(
+    `Each tunnel reconnects by itself: keep-alives every ${a.serverAliveInterval} s notice a dead link after about ${a.serverAliveInterval * a.serverAliveCountMax} s, and ${variant === 'docker' ? 'autossh and supervisord start' : 'systemd starts'} it again.`,
+  );
   return out;
 }
 
@@ -90,7 +116,12 @@ function notes(a: ArmorcodeAnswers, variant: ArmorcodeVariant, keyType: string):
  * KEY_MALFORMED / PASSPHRASE_REQUIRED (the key pair), HOST_KEY_REQUIRED (no pinned host key for
  * server:port) or UNSAFE_VALUE (a value no format can carry).
  */
-export function generateArmorcode(input: ArmorcodeAnswers, credential: Credential, variant: string, layout: ArmorcodeLayout = CONTAINER_LAYOUT): Result<Generated> {
+export function generateArmorcode(
+  input: ArmorcodeAnswers,
+  credential: Credential,
+  variant: string,
+  layout: ArmorcodeLayout = CONTAINER_LAYOUT,
+): Result<Generated> {
   if (variant !== 'docker' && variant !== 'systemd') return err('BAD_INPUT', `variant must be docker or systemd (got ${JSON.stringify(variant.slice(0, 40))})`);
   const parsed = armorcodeAnswers.safeParse(input);
   if (!parsed.success) {
@@ -100,7 +131,8 @@ export function generateArmorcode(input: ArmorcodeAnswers, credential: Credentia
   const a = parsed.data;
   const bad = layoutProblem(layout);
   if (bad) return err('BAD_INPUT', `layout: ${bad}`);
-  if (credential.kind !== 'ssh-keypair') return err('BAD_INPUT', 'The ArmorCode tunnel agent needs an SSH key pair.', 'Create or import one on the Credentials step.');
+  if (credential.kind !== 'ssh-keypair')
+    return err('BAD_INPUT', 'The ArmorCode tunnel agent needs an SSH key pair.', 'Create or import one on the Credentials step.');
   const priv = privateKeyFile(credential.privateKey);
   if (!priv.ok) return priv;
   const pub = publicKeyFile(credential.publicKey);
@@ -113,7 +145,7 @@ export function generateArmorcode(input: ArmorcodeAnswers, credential: Credentia
   if (!configs.ok) return configs;
   return withQuotes((q) => {
     const common = [
-      file('private-key.pem', priv.value, 'The tunnel\'s private key (never leaves this folder).', 0o600, true),
+      file('private-key.pem', priv.value, "The tunnel's private key (never leaves this folder).", 0o600, true),
       file('public-key.pem', pub.value, 'The public key to send to ArmorCode (one OpenSSH line).'),
       file('known_hosts', known.value, `The pinned host key of ${a.server}; ssh refuses any other (StrictHostKeyChecking=yes).`),
       file('pre-launch-check.sh', check.value, 'Checks the server, the key and the config before starting; exits 1 on any failure.', 0o755),
@@ -123,11 +155,16 @@ export function generateArmorcode(input: ArmorcodeAnswers, credential: Credentia
         ? [
             file('supervisord.conf', configs.value[0]!, `One autossh program per service: ${a.services.map(programName).join(', ')}.`),
             file('docker-compose.yml', composeFile(), 'Builds and runs the agent image, restarted always.'),
-            file('Dockerfile', dockerfile(), 'The vendor\'s image layout: Alpine, autossh, supervisord as appuser.'),
+            file('Dockerfile', dockerfile(), "The vendor's image layout: Alpine, autossh, supervisord as appuser."),
             file('.dockerignore', dockerignore(), 'Keeps backups and the public key out of the image.'),
             ...common,
           ]
         : [...a.services.map((s, i) => file(unitName(s), configs.value[i]!, `systemd unit of ${s.name}.`)), ...common];
-    return { files, commands: variant === 'docker' ? dockerCommands() : systemdCommands(q, a, layout), notes: notes(a, variant, publicKeyType(pub.value)), removal: removal(q, a, variant, layout) };
+    return {
+      files,
+      commands: variant === 'docker' ? dockerCommands() : systemdCommands(q, a, layout),
+      notes: notes(a, variant, publicKeyType(pub.value)),
+      removal: removal(q, a, variant, layout),
+    };
   });
 }

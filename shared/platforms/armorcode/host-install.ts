@@ -29,21 +29,23 @@ export function hostLayout(prefix: string): ArmorcodeLayout {
 /** The container layout's supervisord.conf with its paths moved to `layout`; BAD_INPUT for a conf this app did not generate. */
 export function rerootSupervisordConf(text: string, layout: ArmorcodeLayout): Result<string> {
   const c = CONTAINER_LAYOUT;
-  const markers = [`logfile=${c.logFile}`, `pidfile=${inDir(c.runDir, 'armorcode-supervisord.pid')}`, `serverurl=unix://${inDir(c.runDir, 'armorcode-supervisor.sock')}`];
+  const markers = [
+    `logfile=${c.logFile}`,
+    `pidfile=${inDir(c.runDir, 'armorcode-supervisord.pid')}`,
+    `serverurl=unix://${inDir(c.runDir, 'armorcode-supervisor.sock')}`,
+  ];
   if (!markers.every((m) => text.split('\n').includes(m))) {
-    return err('BAD_INPUT', 'supervisord.conf is not the one Agent Onboard generates for the Docker Compose variant (its log, pid and socket lines differ).', 'Generate the files again with Agent Onboard, or install this conf by hand.');
+    return err(
+      'BAD_INPUT',
+      'supervisord.conf is not the one Agent Onboard generates for the Docker Compose variant (its log, pid and socket lines differ).',
+      'Generate the files again with Agent Onboard, or install this conf by hand.',
+    );
   }
   const lines = text.split('\n').flatMap((line) => {
     if (c.programUser && line === `user=${c.programUser}`) return layout.programUser ? [`user=${layout.programUser}`] : [];
     if (line === `logfile=${c.logFile}`) return [`logfile=${layout.logFile}`];
     if (line === `stdout_logfile=${c.logFile}`) return [`stdout_logfile=${layout.logFile}`];
-    return [
-      line
-        .split(inDir(c.runDir, 'armorcode-'))
-        .join(inDir(layout.runDir, 'armorcode-'))
-        .split(`${c.configDir}/`)
-        .join(`${layout.configDir}/`),
-    ];
+    return [line.split(inDir(c.runDir, 'armorcode-')).join(inDir(layout.runDir, 'armorcode-')).split(`${c.configDir}/`).join(`${layout.configDir}/`)];
   });
   return ok(lines.join('\n'));
 }
@@ -61,7 +63,12 @@ export function armorcodeWhere(prefix: string): AgentWhere {
 
 /** The supervisord recipe for the Docker Compose variant's files, under `prefix`. */
 export function armorcodeHostRecipe(variant: string, files: Artifact[], prefix: string): Result<HostRecipe> {
-  if (variant !== 'docker') return err('BAD_INPUT', 'Installing over SSH runs the tunnels under the host\'s supervisord, from the Docker Compose variant\'s files.', 'Generate the Docker Compose variant, or install the systemd units with the commands shown.');
+  if (variant !== 'docker')
+    return err(
+      'BAD_INPUT',
+      "Installing over SSH runs the tunnels under the host's supervisord, from the Docker Compose variant's files.",
+      'Generate the Docker Compose variant, or install the systemd units with the commands shown.',
+    );
   const layout = hostLayout(prefix);
   const bad = layoutProblem(layout);
   if (bad) return err('BAD_INPUT', `install root: ${bad}`);
@@ -99,7 +106,12 @@ export function armorcodeHostRecipe(variant: string, files: Artifact[], prefix: 
         mayFail: true,
       },
     ],
-    start: [{ title: 'Start supervisord with the tunnels (detached from this session)', command: `setsid -f supervisord -c ${q.sh(confPath)} </dev/null >/dev/null 2>&1` }],
+    start: [
+      {
+        title: 'Start supervisord with the tunnels (detached from this session)',
+        command: `setsid -f supervisord -c ${q.sh(confPath)} </dev/null >/dev/null 2>&1`,
+      },
+    ],
     where: armorcodeWhere(prefix),
     agentMade: [layout.logFile],
     notes: [

@@ -20,9 +20,27 @@ export const armorcode: Platform<ArmorcodeAnswers> = {
   ],
   steps: ['platform', 'details', 'credentials', 'connectivity', 'configs', 'export', 'done'],
   fields: [
-    { key: 'server', label: 'ArmorCode server host', kind: 'host', required: true, placeholder: 'tunnel.example.armorcode.com', help: 'The SSH server ArmorCode gave you.' },
+    {
+      key: 'server',
+      label: 'ArmorCode server host',
+      kind: 'host',
+      required: true,
+      placeholder: 'tunnel.example.armorcode.com',
+      help: 'The SSH server ArmorCode gave you.',
+    },
     { key: 'user', label: 'SSH user', kind: 'text', required: true, placeholder: 'customer-name', help: 'The SSH user ArmorCode gave you.' },
-    { key: 'port', label: 'SSH port', kind: 'select', required: true, default: '22', help: 'Use 443 when outbound 22 is blocked; the Connectivity step tells you which one works.', options: [{ value: '22', label: '22 (SSH)' }, { value: '443', label: '443 (when 22 is blocked)' }] },
+    {
+      key: 'port',
+      label: 'SSH port',
+      kind: 'select',
+      required: true,
+      default: '22',
+      help: 'Use 443 when outbound 22 is blocked; the Connectivity step tells you which one works.',
+      options: [
+        { value: '22', label: '22 (SSH)' },
+        { value: '443', label: '443 (when 22 is blocked)' },
+      ],
+    },
     {
       key: 'services',
       label: 'Internal services',
@@ -48,7 +66,8 @@ export const armorcode: Platform<ArmorcodeAnswers> = {
   },
   publicDomains: ['armorcode.com', 'armorcode.ai'],
   endpoints(a): Endpoint[] {
-    const custom: Endpoint[] = a.port === 22 || a.port === 443 ? [] : [{ id: `ssh-${a.port}`, host: a.server, port: a.port, protocol: 'ssh', purpose: 'ArmorCode SSH server' }];
+    const custom: Endpoint[] =
+      a.port === 22 || a.port === 443 ? [] : [{ id: `ssh-${a.port}`, host: a.server, port: a.port, protocol: 'ssh', purpose: 'ArmorCode SSH server' }];
     return [
       ...custom,
       { id: 'ssh-22', host: a.server, port: 22, protocol: 'ssh', purpose: 'ArmorCode SSH server', optional: a.port !== 22 },

@@ -11,8 +11,22 @@ import type { OnlineSignal } from '../types';
 export const ARMORCODE_HOLD_MS = 3_000;
 
 export const armorcodeOnline: OnlineSignal[] = [
-  { kind: 'log', hop: 'started', id: 'autossh-starting-ssh', pattern: /starting ssh \(count \d+\)/, meaning: 'autossh started ssh', source: 'autossh 1.4g autossh.c' },
-  { kind: 'log', hop: 'started', id: 'systemd-started', pattern: /Started (?:ArmorCode tunnel|armorcode-tunnel-)/, meaning: 'systemd started the tunnel unit', source: 'systemd (unit Description of the generated unit)' },
+  {
+    kind: 'log',
+    hop: 'started',
+    id: 'autossh-starting-ssh',
+    pattern: /starting ssh \(count \d+\)/,
+    meaning: 'autossh started ssh',
+    source: 'autossh 1.4g autossh.c',
+  },
+  {
+    kind: 'log',
+    hop: 'started',
+    id: 'systemd-started',
+    pattern: /Started (?:ArmorCode tunnel|armorcode-tunnel-)/,
+    meaning: 'systemd started the tunnel unit',
+    source: 'systemd (unit Description of the generated unit)',
+  },
   {
     kind: 'log',
     hop: 'stayed-up',

@@ -17,7 +17,9 @@ function program(q: Quoters, a: ArmorcodeAnswers, service: ArmorcodeService, lay
   return [
     `[program:${programName(service)}]`,
     `; remote port ${service.remotePort} on ${a.server} -> ${forwardSpec(service).split(':').slice(2).join(':')}`,
-    `command=${autosshArgv(a, service, layout).map((arg) => q.supervisord(arg)).join(' ')}`,
+    `command=${autosshArgv(a, service, layout)
+      .map((arg) => q.supervisord(arg))
+      .join(' ')}`,
     ...(layout.programUser ? [`user=${layout.programUser}`] : []),
     // autossh retries ssh by itself (AUTOSSH_GATETIME=0: even when the first attempt fails fast);
     // it exits when ssh is killed, and supervisord then starts it again. autossh logs to syslog

@@ -38,7 +38,8 @@ const SAFE_PATH = /^\/(?:[A-Za-z0-9._-]+\/?)*$/;
 export function layoutProblem(layout: ArmorcodeLayout): string | null {
   for (const key of ['configDir', 'autossh', 'ssh', 'logFile', 'runDir'] as const) {
     const v = layout[key];
-    if (!SAFE_PATH.test(v) || v.split('/').includes('..')) return `${key} must be an absolute path of letters, digits, '.', '_', '-' and '/' (got ${JSON.stringify(v.slice(0, 80))})`;
+    if (!SAFE_PATH.test(v) || v.split('/').includes('..'))
+      return `${key} must be an absolute path of letters, digits, '.', '_', '-' and '/' (got ${JSON.stringify(v.slice(0, 80))})`;
   }
   for (const user of [layout.programUser, layout.systemdUser]) {
     if (user !== null && !/^[a-z_][a-z0-9_-]{0,31}$/.test(user)) return `user ${JSON.stringify(user.slice(0, 40))} is not a valid user name`;

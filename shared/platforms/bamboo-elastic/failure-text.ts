@@ -86,13 +86,15 @@ function fromDecoded(d: Record<string, unknown>): FailureFacts {
   const lookup = (name: string): string[] | undefined => Object.entries(keys).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
   const tokens = lookup('ec2:MetadataHttpTokens')?.[0];
   const hop = Number(lookup('ec2:MetadataHttpPutResponseHopLimit')?.[0]);
-  const matched = items(d.matchedStatements).filter(isObject).map((s) => ({
-    ...(typeof s.statementId === 'string' ? { statementId: s.statementId } : {}),
-    ...(typeof s.effect === 'string' ? { effect: s.effect } : {}),
-    conditions: items(s.conditions)
-      .filter(isObject)
-      .map((c) => ({ key: String(c.key ?? ''), values: valuesOf(c) })),
-  }));
+  const matched = items(d.matchedStatements)
+    .filter(isObject)
+    .map((s) => ({
+      ...(typeof s.statementId === 'string' ? { statementId: s.statementId } : {}),
+      ...(typeof s.effect === 'string' ? { effect: s.effect } : {}),
+      conditions: items(s.conditions)
+        .filter(isObject)
+        .map((c) => ({ key: String(c.key ?? ''), values: valuesOf(c) })),
+    }));
   const action = typeof context.action === 'string' ? context.action : undefined;
   const resource = typeof context.resource === 'string' ? context.resource : undefined;
   const explicitDeny = typeof d.explicitDeny === 'boolean' ? d.explicitDeny : undefined;
@@ -105,7 +107,11 @@ function fromDecoded(d: Record<string, unknown>): FailureFacts {
     ...(action ? { action } : {}),
     ...(resource ? { resource } : {}),
     ...(region ? { region } : {}),
-    ...(tokens === 'required' || tokens === 'optional' ? { httpTokens: tokens } : isRunInstances && tokens === undefined ? { httpTokens: 'absent' as const } : {}),
+    ...(tokens === 'required' || tokens === 'optional'
+      ? { httpTokens: tokens }
+      : isRunInstances && tokens === undefined
+        ? { httpTokens: 'absent' as const }
+        : {}),
     ...(Number.isInteger(hop) && hop >= 1 && hop <= 64 ? { hopLimit: hop } : {}),
     ...(typeof d.allowed === 'boolean' ? { allowed: d.allowed } : {}),
     ...(explicitDeny !== undefined ? { explicitDeny } : {}),
@@ -117,7 +123,8 @@ function fromDecoded(d: Record<string, unknown>): FailureFacts {
 
 function fromErrorText(text: string): FailureFacts | undefined {
   const flat = text.replace(/\s+/g, ' ');
-  const notAuthorized = /User: (arn:\S+?) is not authorized to perform: (\S+?) on resource: (\S+?)(?: (?:with an|because no) ([a-z -]+?policy))?(?=[\s.,;"]|$)/i.exec(flat);
+  const notAuthorized =
+    /User: (arn:\S+?) is not authorized to perform: (\S+?) on resource: (\S+?)(?: (?:with an|because no) ([a-z -]+?policy))?(?=[\s.,;"]|$)/i.exec(flat);
   const order = /EC2 instance order for image (ami-[0-9a-f]{8,17}) failed/i.exec(flat);
   const unauthorized = /\(UnauthorizedOperation\) when calling the (\w+) operation/i.exec(flat);
   const encoded = /Encoded authorization failure message: ([A-Za-z0-9_-]{20,})/.exec(text);
@@ -141,7 +148,10 @@ function fromErrorText(text: string): FailureFacts | undefined {
     context: {},
     ...(order ? { imageId: order[1] } : {}),
     ...(encoded
-      ? { encodedMessage: encoded[1], decodeCommand: `aws sts decode-authorization-message --encoded-message ${encoded[1]} --query DecodedMessage --output text | jq .` }
+      ? {
+          encodedMessage: encoded[1],
+          decodeCommand: `aws sts decode-authorization-message --encoded-message ${encoded[1]} --query DecodedMessage --output text | jq .`,
+        }
       : {}),
   };
 }

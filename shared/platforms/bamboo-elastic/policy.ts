@@ -62,7 +62,10 @@ export function baseOperator(op: string): string | undefined {
 }
 
 function closest(op: string): string | undefined {
-  const stripped = op.replace(/^(ForAllValues:|ForAnyValue:)/, '').replace(/IfExists$/, '').toLowerCase();
+  const stripped = op
+    .replace(/^(ForAllValues:|ForAnyValue:)/, '')
+    .replace(/IfExists$/, '')
+    .toLowerCase();
   return BASE_OPERATORS.find((b) => b.toLowerCase() === stripped) ?? BASE_OPERATORS.find((b) => distance(b.toLowerCase(), stripped) <= 2);
 }
 
@@ -91,7 +94,11 @@ function jsonError(text: string, error: unknown, name: string): Result<never> {
   const message = error instanceof Error ? error.message : String(error);
   const pos = /position (\d+)/.exec(message);
   const where = pos ? ` at ${place(text, Number(pos[1]))}` : '';
-  return err('POLICY_MALFORMED', `${name} is not valid JSON${where}: ${message.replace(/\s*in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')}.`, 'Paste the whole policy document, from the opening { to the closing }.');
+  return err(
+    'POLICY_MALFORMED',
+    `${name} is not valid JSON${where}: ${message.replace(/\s*in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')}.`,
+    'Paste the whole policy document, from the opening { to the closing }.',
+  );
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -109,7 +116,11 @@ function checkConditions(doc: PolicyDocument, name: string): Result<true> {
       const base = baseOperator(op);
       if (!base) {
         const guess = closest(op);
-        return err('POLICY_MALFORMED', `${where}: ${JSON.stringify(op)} is not an IAM condition operator${guess ? ` (did you mean ${guess}?)` : ''}.`, 'AWS refuses policies with unknown operators; a misspelt one would make this statement never apply.');
+        return err(
+          'POLICY_MALFORMED',
+          `${where}: ${JSON.stringify(op)} is not an IAM condition operator${guess ? ` (did you mean ${guess}?)` : ''}.`,
+          'AWS refuses policies with unknown operators; a misspelt one would make this statement never apply.',
+        );
       }
       if (!isObject(block)) return err('POLICY_MALFORMED', `${where}: the ${op} block must map condition keys to values.`);
       for (const [key, raw] of Object.entries(block)) {
@@ -118,7 +129,10 @@ function checkConditions(doc: PolicyDocument, name: string): Result<true> {
           return err('POLICY_MALFORMED', `${where}: ${op} ${key} must have a value (a string, number or boolean, or a list of them).`);
         }
         if (base.startsWith('Numeric') && values.some((v) => !/^-?\d+(\.\d+)?$/.test(String(v)))) {
-          return err('POLICY_MALFORMED', `${where}: ${op} ${key} compares numbers, but ${JSON.stringify(values.find((v) => !/^-?\d+(\.\d+)?$/.test(String(v))))} is not a number.`);
+          return err(
+            'POLICY_MALFORMED',
+            `${where}: ${op} ${key} compares numbers, but ${JSON.stringify(values.find((v) => !/^-?\d+(\.\d+)?$/.test(String(v))))} is not a number.`,
+          );
         }
       }
     }
@@ -131,7 +145,8 @@ function checkConditions(doc: PolicyDocument, name: string): Result<true> {
  * `fallbackName` names it when the text carries no name. Failure: POLICY_MALFORMED with where and why.
  */
 export function parsePolicy(text: string, fallbackName: string): Result<ParsedPolicy> {
-  if (text.length > MAX_POLICY_CHARS) return err('POLICY_MALFORMED', `${fallbackName} is ${text.length} characters; a service control policy is at most 5,120.`);
+  if (text.length > MAX_POLICY_CHARS)
+    return err('POLICY_MALFORMED', `${fallbackName} is ${text.length} characters; a service control policy is at most 5,120.`);
   const trimmed = text.trim().replace(/^\uFEFF/, '');
   if (!trimmed) return err('POLICY_MALFORMED', `${fallbackName} is empty.`, 'Paste the policy document (JSON).');
   let data: unknown;
@@ -155,10 +170,14 @@ export function parsePolicy(text: string, fallbackName: string): Result<ParsedPo
   }
   if (!isObject(data)) return err('POLICY_MALFORMED', `${name} is JSON but not a policy document: expected an object with "Statement".`);
   if (data.Statement === undefined) {
-    const hint = 'DecodedMessage' in data || 'matchedStatements' in data ? 'This is a decoded authorization failure: paste it in the failure box instead.' : 'A policy looks like {"Version": "2012-10-17", "Statement": [...]}.';
+    const hint =
+      'DecodedMessage' in data || 'matchedStatements' in data
+        ? 'This is a decoded authorization failure: paste it in the failure box instead.'
+        : 'A policy looks like {"Version": "2012-10-17", "Statement": [...]}.';
     return err('POLICY_MALFORMED', `${name} has no "Statement".`, hint);
   }
-  if (!Array.isArray(data.Statement) && !isObject(data.Statement)) return err('POLICY_MALFORMED', `${name}: "Statement" must be a list of statements or one statement object.`);
+  if (!Array.isArray(data.Statement) && !isObject(data.Statement))
+    return err('POLICY_MALFORMED', `${name}: "Statement" must be a list of statements or one statement object.`);
   const document = data as PolicyDocument;
   const conditions = checkConditions(document, name);
   if (!conditions.ok) return conditions;

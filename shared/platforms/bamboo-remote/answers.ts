@@ -21,15 +21,39 @@ const WINDOWS_HOME = /^[A-Za-z]:\\(?:[A-Za-z0-9._+@()-][A-Za-z0-9._+@() -]*(?:\\
 export const bambooRemoteAnswers = z
   .object({
     // Only characters with no meaning in sh, PowerShell, cmd or systemd, so quoting is belt and braces.
-    serverUrl: httpUrlSchema.refine((v) => /^[A-Za-z0-9._~:/@[\]+-]+$/.test(v), {
-      message: 'give the base URL with letters, digits and . _ ~ : / @ + - only (no ?query, #fragment, %-escapes or $), e.g. https://bamboo.example.com',
-    }).meta(doc("The Bamboo server's base URL; /agentServer/ is added for you.", 'https://bamboo.example.com')),
-    brokerHost: hostSchema.optional().meta(doc("The JMS broker's host, only when the server's broker client URL names another host than the server URL.", 'bamboo-broker.example.com')),
+    serverUrl: httpUrlSchema
+      .refine((v) => /^[A-Za-z0-9._~:/@[\]+-]+$/.test(v), {
+        message: 'give the base URL with letters, digits and . _ ~ : / @ + - only (no ?query, #fragment, %-escapes or $), e.g. https://bamboo.example.com',
+      })
+      .meta(doc("The Bamboo server's base URL; /agentServer/ is added for you.", 'https://bamboo.example.com')),
+    brokerHost: hostSchema
+      .optional()
+      .meta(doc("The JMS broker's host, only when the server's broker client URL names another host than the server URL.", 'bamboo-broker.example.com')),
     brokerPort: portSchema.default(54663).meta(doc('The JMS broker port agents connect to (54663, or 54667 for SSL).', 54667)),
     // No default: the server serves only the installer jar of its own version, so it must come from the user.
-    installerVersion: z.string().trim().regex(/^[0-9][0-9A-Za-z.-]{0,31}$/, "your Bamboo server's version, like 9.6.2").optional().meta(doc("The Bamboo server's version, required for the installer: it names the installer jar (atlassian-bamboo-agent-installer-<version>.jar), which the server serves only for its own version.", '9.6.2')),
+    installerVersion: z
+      .string()
+      .trim()
+      .regex(/^[0-9][0-9A-Za-z.-]{0,31}$/, "your Bamboo server's version, like 9.6.2")
+      .optional()
+      .meta(
+        doc(
+          "The Bamboo server's version, required for the installer: it names the installer jar (atlassian-bamboo-agent-installer-<version>.jar), which the server serves only for its own version.",
+          '9.6.2',
+        ),
+      ),
     agentOs: z.enum(AGENT_OSES).default('linux').meta(doc('The operating system of the agent host.', 'linux')),
-    agentHome: z.string().trim().max(240).optional().meta(doc("The agent home on the agent host (the installer's -Dbamboo.home): an absolute path; default /opt/bamboo-agent-home, or C:\\bamboo-agent-home on Windows.", '/opt/bamboo-agent-home')),
+    agentHome: z
+      .string()
+      .trim()
+      .max(240)
+      .optional()
+      .meta(
+        doc(
+          "The agent home on the agent host (the installer's -Dbamboo.home): an absolute path; default /opt/bamboo-agent-home, or C:\\bamboo-agent-home on Windows.",
+          '/opt/bamboo-agent-home',
+        ),
+      ),
     serviceUser: z
       .string()
       .trim()

@@ -20,9 +20,12 @@ export const BAMBOO_REMOTE_FAILURES: KnownFailure[] = [
   {
     id: 'bamboo-broker-unreachable',
     title: "The agent cannot reach the server's JMS broker",
-    patterns: [/FailoverTransport\]?\s+Failed\s+to\s+connect\s+to\s+\[(?:tcp|ssl|nio|nio\+ssl):\/\/[^\]\s]+\]/i, /Failed\s+to\s+connect\s+to\s+\[(?:tcp|ssl):\/\/[^\]\s]+\]\s+after:\s+\d+\s+attempt/i],
+    patterns: [
+      /FailoverTransport\]?\s+Failed\s+to\s+connect\s+to\s+\[(?:tcp|ssl|nio|nio\+ssl):\/\/[^\]\s]+\]/i,
+      /Failed\s+to\s+connect\s+to\s+\[(?:tcp|ssl):\/\/[^\]\s]+\]\s+after:\s+\d+\s+attempt/i,
+    ],
     cause:
-      "The agent registered over HTTP(S), but the broker client URL the server hands out (default tcp://<host>:54663, ssl on 54667) points at a host or port the agent cannot reach: a container host name, localhost, or a blocked port.",
+      'The agent registered over HTTP(S), but the broker client URL the server hands out (default tcp://<host>:54663, ssl on 54667) points at a host or port the agent cannot reach: a container host name, localhost, or a blocked port.',
     fix: 'In Bamboo → Administration → General configuration, set the Broker client URL to a host name the agent can resolve and reach (never localhost), open that port (54663, or 54667 for SSL) from the agent to the server, then restart the agent.',
     action: { kind: 'open-step', step: 'connectivity' },
   },
@@ -30,7 +33,8 @@ export const BAMBOO_REMOTE_FAILURES: KnownFailure[] = [
     id: 'bamboo-agent-duplicated',
     title: 'The agent came back as a new agent "(2)"',
     patterns: [/Remote\s+agent\s+on\s+(?:host\s+)?\S+\s+\(\d+\)/i],
-    cause: "The agent's identity file bamboo-agent.cfg.xml (its UUID) was lost, e.g. on an ephemeral container volume, so the server registered it again under a new name.",
+    cause:
+      "The agent's identity file bamboo-agent.cfg.xml (its UUID) was lost, e.g. on an ephemeral container volume, so the server registered it again under a new name.",
     fix: "Persist the whole bamboo-agent-home (or pre-seed uuid-temp.properties with agentUuid=<the old agent's UUID>), remove the stale agent in Bamboo → Administration → Agents, and keep bamboo-agent.cfg.xml across reinstalls.",
   },
 ];

@@ -30,9 +30,22 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
   ],
   steps: ['platform', 'details', 'credentials', 'connectivity', 'configs', 'export', 'done'],
   fields: [
-    { key: 'serverUrl', label: 'Bamboo server URL', kind: 'url', required: true, placeholder: 'https://bamboo.example.com', help: 'The base URL; /agentServer/ is added for you.' },
+    {
+      key: 'serverUrl',
+      label: 'Bamboo server URL',
+      kind: 'url',
+      required: true,
+      placeholder: 'https://bamboo.example.com',
+      help: 'The base URL; /agentServer/ is added for you.',
+    },
     { key: 'brokerPort', label: 'Broker port', kind: 'port', default: '54663', help: 'The JMS broker port agents connect to (54663, or 54667 for SSL).' },
-    { key: 'brokerHost', label: 'Broker host', kind: 'host', placeholder: 'same as the server', help: "Only when the server's broker client URL names another host than the server URL." },
+    {
+      key: 'brokerHost',
+      label: 'Broker host',
+      kind: 'host',
+      placeholder: 'same as the server',
+      help: "Only when the server's broker client URL names another host than the server URL.",
+    },
     {
       key: 'agentOs',
       label: 'Agent host OS',
@@ -50,10 +63,22 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
       kind: 'text',
       required: true,
       variants: ['installer'],
-      help: 'Your server\'s version, like 9.6.2 (Administration → System information). It names the installer jar atlassian-bamboo-agent-installer-<version>.jar, and the server serves only the jar of its own version.',
+      help: "Your server's version, like 9.6.2 (Administration → System information). It names the installer jar atlassian-bamboo-agent-installer-<version>.jar, and the server serves only the jar of its own version.",
     },
-    { key: 'agentHome', label: 'Agent home on the agent host', kind: 'text', help: 'The installer\'s -Dbamboo.home. Left empty: /opt/bamboo-agent-home (C:\\bamboo-agent-home on Windows).' },
-    { key: 'serviceUser', label: 'Service user (Linux)', kind: 'text', default: 'bamboo', variants: ['installer'], help: 'The user the systemd unit runs the agent as.' },
+    {
+      key: 'agentHome',
+      label: 'Agent home on the agent host',
+      kind: 'text',
+      help: "The installer's -Dbamboo.home. Left empty: /opt/bamboo-agent-home (C:\\bamboo-agent-home on Windows).",
+    },
+    {
+      key: 'serviceUser',
+      label: 'Service user (Linux)',
+      kind: 'text',
+      default: 'bamboo',
+      variants: ['installer'],
+      help: 'The user the systemd unit runs the agent as.',
+    },
   ],
   answers: bambooRemoteAnswers,
   credential: {
@@ -74,7 +99,13 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
         service: bambooServer.id,
         path: servicePath(bambooServer, u.pathname),
       },
-      { id: 'broker', host: a.brokerHost ?? host, port: a.brokerPort, protocol: 'tcp', purpose: `Bamboo JMS broker (${a.brokerPort === 54667 ? 'ssl' : 'tcp'}://…:${a.brokerPort})` },
+      {
+        id: 'broker',
+        host: a.brokerHost ?? host,
+        port: a.brokerPort,
+        protocol: 'tcp',
+        purpose: `Bamboo JMS broker (${a.brokerPort === 54667 ? 'ssl' : 'tcp'}://…:${a.brokerPort})`,
+      },
     ];
   },
   generate(a, credential, variant) {

@@ -24,7 +24,10 @@ export const wrapperConfUpdater: Updater = {
     return ok({
       text: r.value.text,
       changes: r.value.changes,
-      notes: [`Server URL found: ${info.serverUrl} (wrapper.app.parameter.${info.serverUrlParameter}, line ${info.serverUrlLine}); the token is wrapper.app.parameter.${info.token.parameter}.`, 'The agent reads wrapper.conf only when it starts: restart it.'],
+      notes: [
+        `Server URL found: ${info.serverUrl} (wrapper.app.parameter.${info.serverUrlParameter}, line ${info.serverUrlLine}); the token is wrapper.app.parameter.${info.token.parameter}.`,
+        'The agent reads wrapper.conf only when it starts: restart it.',
+      ],
     });
   },
   commands: RESTART_COMMANDS,

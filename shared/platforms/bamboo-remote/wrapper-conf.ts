@@ -123,8 +123,14 @@ interface Located {
 }
 
 function locate(text: string): Result<Located> {
-  if (text.length > MAX_WRAPPER_CONF_BYTES) return err('UNKNOWN_FORMAT', `This file is ${text.length} bytes; a Bamboo agent's wrapper.conf is a few kilobytes.`, 'Choose <bamboo-agent-home>/conf/wrapper.conf.');
-  if (text.includes('\u0000')) return err('UNKNOWN_FORMAT', 'This is a binary file, not a Bamboo agent wrapper.conf.', 'Choose <bamboo-agent-home>/conf/wrapper.conf.');
+  if (text.length > MAX_WRAPPER_CONF_BYTES)
+    return err(
+      'UNKNOWN_FORMAT',
+      `This file is ${text.length} bytes; a Bamboo agent's wrapper.conf is a few kilobytes.`,
+      'Choose <bamboo-agent-home>/conf/wrapper.conf.',
+    );
+  if (text.includes('\u0000'))
+    return err('UNKNOWN_FORMAT', 'This is a binary file, not a Bamboo agent wrapper.conf.', 'Choose <bamboo-agent-home>/conf/wrapper.conf.');
   const parsed = parse(text);
   const params = appParameters(parsed.lines);
   const valueOf = (n: number): string | undefined => {
@@ -136,13 +142,25 @@ function locate(text: string): Result<Located> {
   const urlParams = [...params.keys()].filter((n) => AGENT_SERVER_URL.test(valueOf(n) ?? '')).sort((a, b) => a - b);
   const isBamboo = hasWrapperKeys && ([...params.keys()].some((n) => valueOf(n) === AGENT_BOOTSTRAP) || urlParams.length > 0);
   if (!isBamboo) {
-    return err('UNKNOWN_FORMAT', 'This is not a Bamboo agent wrapper.conf: it has no wrapper.app.parameter with the AgentBootstrap class or an /agentServer/ URL.', 'Choose <bamboo-agent-home>/conf/wrapper.conf (or the bamboo-agent-home folder).');
+    return err(
+      'UNKNOWN_FORMAT',
+      'This is not a Bamboo agent wrapper.conf: it has no wrapper.app.parameter with the AgentBootstrap class or an /agentServer/ URL.',
+      'Choose <bamboo-agent-home>/conf/wrapper.conf (or the bamboo-agent-home folder).',
+    );
   }
   if (urlParams.length === 0) {
-    return err('PARSE_ERROR', 'This Bamboo agent wrapper.conf has no server URL: no wrapper.app.parameter ends in /agentServer/.', 'Add the server URL (https://<bamboo>/agentServer/) as the app parameter after AgentBootstrap, or reinstall the agent with the installer command.');
+    return err(
+      'PARSE_ERROR',
+      'This Bamboo agent wrapper.conf has no server URL: no wrapper.app.parameter ends in /agentServer/.',
+      'Add the server URL (https://<bamboo>/agentServer/) as the app parameter after AgentBootstrap, or reinstall the agent with the installer command.',
+    );
   }
   if (urlParams.length > 1) {
-    return err('PARSE_ERROR', `This wrapper.conf has ${urlParams.length} server URLs (wrapper.app.parameter.${urlParams.join(', .')}), so the token's place is ambiguous.`, 'Keep one /agentServer/ URL, then try again.');
+    return err(
+      'PARSE_ERROR',
+      `This wrapper.conf has ${urlParams.length} server URLs (wrapper.app.parameter.${urlParams.join(', .')}), so the token's place is ambiguous.`,
+      'Keep one /agentServer/ URL, then try again.',
+    );
   }
   const urlParameter = urlParams[0]!;
   const urlDefs = params.get(urlParameter)!;
@@ -224,7 +242,11 @@ function withValue(line: Line, value: string): Line {
  */
 export function setSecurityToken(text: string, token: string): Result<{ text: string; changes: Change[]; info: WrapperConfInfo }> {
   if (!BAMBOO_TOKEN_PATTERN.test(token)) {
-    return err('TOKEN_INVALID', `A Bamboo security token is 40 hexadecimal characters; this one is ${token.length} characters${/[^0-9A-Fa-f]/.test(token) ? ' with other characters in it' : ''}.`, 'Copy it from Bamboo → Administration → Agents → Install remote agent.');
+    return err(
+      'TOKEN_INVALID',
+      `A Bamboo security token is 40 hexadecimal characters; this one is ${token.length} characters${/[^0-9A-Fa-f]/.test(token) ? ' with other characters in it' : ''}.`,
+      'Copy it from Bamboo → Administration → Agents → Install remote agent.',
+    );
   }
   const found = locate(text);
   if (!found.ok) return found;

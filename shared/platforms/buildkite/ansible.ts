@@ -54,11 +54,18 @@ export const buildkiteShell: AnsibleInstallType = {
   files(answers: unknown, credential: Credential, root: string): Result<{ generated: Generated; files: AnsibleFile[] }> {
     const a = answers as BuildkiteAnswers;
     // The proxy is a systemd drop-in for the packaged service, which this install type does not use.
-    if (a.proxyUrl) return err('BAD_INPUT', 'The Ansible export of the Buildkite agent runs it without systemd, so it cannot give it the proxy drop-in.', 'Leave the proxy out and set HTTPS_PROXY in the environment of the hosts, or install with the systemd unit from the single-agent export.');
+    if (a.proxyUrl)
+      return err(
+        'BAD_INPUT',
+        'The Ansible export of the Buildkite agent runs it without systemd, so it cannot give it the proxy drop-in.',
+        'Leave the proxy out and set HTTPS_PROXY in the environment of the hosts, or install with the systemd unit from the single-agent export.',
+      );
     if (credential.kind !== 'token') return err('BAD_INPUT', 'The Buildkite agent needs its agent token.');
     const generated = generateCfg(rootedAnswers(a, root), credential.token);
     if (!generated.ok) return generated;
-    const files = generated.value.files.filter((f) => f.path === CFG_FILE).map((artifact): AnsibleFile => ({ artifact, dest: BUILDKITE_CFG_DEST, on: 'restart' }));
+    const files = generated.value.files
+      .filter((f) => f.path === CFG_FILE)
+      .map((artifact): AnsibleFile => ({ artifact, dest: BUILDKITE_CFG_DEST, on: 'restart' }));
     return ok({ generated: generated.value, files });
   },
   dirs: [CONFIG_DIR, LIB_DIR, LOG_DIR, RUN_DIR],

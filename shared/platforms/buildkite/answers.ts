@@ -28,17 +28,21 @@ export const buildkiteAnswers = z.object({
     .meta(doc('The agent name; %hostname and %spawn are replaced by the agent (not used on Kubernetes).', '%hostname-%spawn')),
   tags: z
     .record(z.string(), z.string(), {
-      error: (issue) => (issue.input === undefined ? undefined : 'must be an object of tag names to values, e.g. {"queue": "default", "os": "linux"} (not a "k=v,k2=v2" string)'),
+      error: (issue) =>
+        issue.input === undefined ? undefined : 'must be an object of tag names to values, e.g. {"queue": "default", "os": "linux"} (not a "k=v,k2=v2" string)',
     })
     .default({})
     .superRefine((tags, ctx) => {
       for (const [k, v] of Object.entries(tags)) {
         if (!TAG_KEY.test(k)) ctx.addIssue({ code: 'custom', message: `tag "${k}": a key is letters, digits and _ . : / - (max 100)` });
-        if (v.includes(',') || CONTROL.test(v) || v.length > 200) ctx.addIssue({ code: 'custom', message: `tag "${k}": a value has no commas or line breaks (max 200)` });
+        if (v.includes(',') || CONTROL.test(v) || v.length > 200)
+          ctx.addIssue({ code: 'custom', message: `tag "${k}": a value has no commas or line breaks (max 200)` });
       }
     })
     .meta(doc('Agent tags as an object of names to values; queue picks the queue.', { queue: 'default', os: 'linux' })),
-  endpoint: httpUrlSchema.default(DEFAULT_ENDPOINT).meta(doc('The Agent API endpoint (agents before 3.122.0: https://agent.buildkite.com/v3).', DEFAULT_ENDPOINT)),
+  endpoint: httpUrlSchema
+    .default(DEFAULT_ENDPOINT)
+    .meta(doc('The Agent API endpoint (agents before 3.122.0: https://agent.buildkite.com/v3).', DEFAULT_ENDPOINT)),
   buildPath: pathSchema.meta(doc('Where the agent checks out and runs builds (cfg, env and docker variants).', '/var/lib/buildkite-agent/builds')),
   hooksPath: pathSchema.meta(doc("The agent's hooks folder (cfg, env and docker variants).", '/etc/buildkite-agent/hooks')),
   pluginsPath: pathSchema.meta(doc("The agent's plugins folder (cfg, env and docker variants).", '/etc/buildkite-agent/plugins')),
@@ -49,8 +53,12 @@ export const buildkiteAnswers = z.object({
     .default('buildkite')
     .meta(doc('The Kubernetes namespace (kubernetes variant).', 'buildkite')),
   /** The HTTP(S) proxy the agent goes through (Go's HTTPS_PROXY/HTTP_PROXY), without credentials. */
-  proxyUrl: httpUrlSchema.optional().meta(doc('The HTTP proxy the agent goes through, without credentials; written as HTTPS_PROXY and HTTP_PROXY.', 'http://proxy.internal:3128')),
-  noProxy: noProxySchema.optional().meta(doc('Hosts, domain suffixes or IP addresses reached without the proxy, separated by commas.', '.corp.example,10.0.0.5')),
+  proxyUrl: httpUrlSchema
+    .optional()
+    .meta(doc('The HTTP proxy the agent goes through, without credentials; written as HTTPS_PROXY and HTTP_PROXY.', 'http://proxy.internal:3128')),
+  noProxy: noProxySchema
+    .optional()
+    .meta(doc('Hosts, domain suffixes or IP addresses reached without the proxy, separated by commas.', '.corp.example,10.0.0.5')),
 });
 export type BuildkiteAnswers = z.infer<typeof buildkiteAnswers>;
 

@@ -121,7 +121,9 @@ export function renderCfgValue(key: string, prefix: string, value: string, prefe
   return err(
     'UNSAFE_VALUE',
     `buildkite-agent.cfg cannot hold this value of ${key}: the agent's parser has no escape that reads it back unchanged (for example a '"' inside, quotes at either end, or a literal \\n).`,
-    key === 'token' ? 'Check the token; for an unusual value use BUILDKITE_AGENT_TOKEN in the environment or token="file:///path/to/token-file".' : 'Use a simpler value.',
+    key === 'token'
+      ? 'Check the token; for an unusual value use BUILDKITE_AGENT_TOKEN in the environment or token="file:///path/to/token-file".'
+      : 'Use a simpler value.',
   );
 }
 

@@ -7,11 +7,15 @@ import { DEFAULT_ENDPOINT, tagsValue } from './answers';
 export const TOKEN_ENV_NAMES = ['BUILDKITE_AGENT_TOKEN'] as const;
 
 /** Where the Linux packages put things (the agent requires build-path). */
-export const LINUX_PATHS = { buildPath: '/var/lib/buildkite-agent/builds', hooksPath: '/etc/buildkite-agent/hooks', pluginsPath: '/etc/buildkite-agent/plugins' };
+export const LINUX_PATHS = {
+  buildPath: '/var/lib/buildkite-agent/builds',
+  hooksPath: '/etc/buildkite-agent/hooks',
+  pluginsPath: '/etc/buildkite-agent/plugins',
+};
 
 /** What the user must know about the token, said once on every install type. */
 export const WHICH_TOKEN =
-  'This is the agent token: a cluster\'s agent (registration) token from Agents → your cluster → Agent Tokens. The agent sends it once to POST /v3/register and gets back its own session token (bkaa_…), which is not what goes here — nor is an API access token (bkua_…) or a job token (bkaj_…).';
+  "This is the agent token: a cluster's agent (registration) token from Agents → your cluster → Agent Tokens. The agent sends it once to POST /v3/register and gets back its own session token (bkaa_…), which is not what goes here — nor is an API access token (bkua_…) or a job token (bkaj_…).";
 
 /**
  * Which pipeline steps this agent takes, in words: jobs wait (silently, for ever) when no running
@@ -19,7 +23,9 @@ export const WHICH_TOKEN =
  */
 export function queueNote(tags: Record<string, string>): string {
   const others = Object.entries(tags).filter(([k]) => k !== 'queue');
-  const also = others.length ? ` Steps may also ask for ${others.map(([k, v]) => `${k}=${v}`).join(', ')}; a step that asks for a tag this agent lacks waits for another agent.` : '';
+  const also = others.length
+    ? ` Steps may also ask for ${others.map(([k, v]) => `${k}=${v}`).join(', ')}; a step that asks for a tag this agent lacks waits for another agent.`
+    : '';
   if (!tags.queue) {
     return `No queue tag: this agent serves the queue "default", so only steps without agents: { queue: … } (or with queue: "default") run here; a step that names another queue waits until an agent with that queue starts.${also}`;
   }
@@ -53,7 +59,11 @@ export function proxyEnv(a: Pick<BuildkiteAnswers, 'proxyUrl' | 'noProxy'>): [st
 
 /** The answers' paths over the Linux package defaults. */
 export function linuxPaths(a: BuildkiteAnswers): typeof LINUX_PATHS {
-  return { buildPath: a.buildPath || LINUX_PATHS.buildPath, hooksPath: a.hooksPath || LINUX_PATHS.hooksPath, pluginsPath: a.pluginsPath || LINUX_PATHS.pluginsPath };
+  return {
+    buildPath: a.buildPath || LINUX_PATHS.buildPath,
+    hooksPath: a.hooksPath || LINUX_PATHS.hooksPath,
+    pluginsPath: a.pluginsPath || LINUX_PATHS.pluginsPath,
+  };
 }
 
 /** Restart-and-verify commands for an agent run by systemd. */

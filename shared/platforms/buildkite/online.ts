@@ -10,7 +10,14 @@ import type { OnlineSignal, VendorApi } from '../types';
 export const BUILDKITE_HEALTH_ADDR = 'localhost:3901';
 
 export const buildkiteOnline: OnlineSignal[] = [
-  { kind: 'log', hop: 'started', id: 'buildkite-starting', pattern: /Starting buildkite-agent v\S+ with PID: \d+/, meaning: 'the agent process started', source: 'buildkite/agent clicommand/agent_start.go' },
+  {
+    kind: 'log',
+    hop: 'started',
+    id: 'buildkite-starting',
+    pattern: /Starting buildkite-agent v\S+ with PID: \d+/,
+    meaning: 'the agent process started',
+    source: 'buildkite/agent clicommand/agent_start.go',
+  },
   {
     kind: 'log',
     hop: 'registered',
@@ -24,7 +31,8 @@ export const buildkiteOnline: OnlineSignal[] = [
     kind: 'log',
     hop: 'connected',
     id: 'buildkite-connected',
-    pattern: /Ping stream connection established|Streaming ping mode is unavailable, permanently falling back to polling-based ping mode|Waiting for instructions\.\.\./,
+    pattern:
+      /Ping stream connection established|Streaming ping mode is unavailable, permanently falling back to polling-based ping mode|Waiting for instructions\.\.\./,
     meaning: 'the agent connected and waits for jobs',
     source: 'buildkite/agent agent/agent_worker_streaming.go, agent_worker_ping.go, agent_worker.go',
   },
@@ -39,7 +47,14 @@ export const buildkiteOnline: OnlineSignal[] = [
     source: 'buildkite/agent agent/agent_pool.go; docs monitoring_and_observability.md',
     optIn: `health-check-addr="${BUILDKITE_HEALTH_ADDR}"`,
   },
-  { kind: 'vendor-api', hop: 'vendor', id: 'buildkite-api-agents', scope: 'read_agents', meaning: 'Buildkite lists the agent as connected', source: 'buildkite/docs pages/apis/rest_api/agents.md' },
+  {
+    kind: 'vendor-api',
+    hop: 'vendor',
+    id: 'buildkite-api-agents',
+    scope: 'read_agents',
+    meaning: 'Buildkite lists the agent as connected',
+    source: 'buildkite/docs pages/apis/rest_api/agents.md',
+  },
 ];
 
 const agentSchema = z.object({ name: z.string(), connection_state: z.string(), hostname: z.string().nullish(), version: z.string().nullish() });
@@ -48,7 +63,9 @@ const agentSchema = z.object({ name: z.string(), connection_state: z.string(), h
 export const buildkiteAgentsApi: VendorApi = {
   scope: 'read_agents',
   scopeField: { label: 'ORG', help: 'the organization slug' },
-  requests: (base, org, name, token) => [{ url: `${base}/v2/organizations/${encodeURIComponent(org)}/agents?name=${encodeURIComponent(name)}`, headers: { Authorization: `Bearer ${token}` } }],
+  requests: (base, org, name, token) => [
+    { url: `${base}/v2/organizations/${encodeURIComponent(org)}/agents?name=${encodeURIComponent(name)}`, headers: { Authorization: `Bearer ${token}` } },
+  ],
   read(name, [answer]) {
     const list = z.array(agentSchema).safeParse(answer?.body);
     if (!list.success) return { state: 'failed', detail: 'the Buildkite API answered in an unexpected shape' };

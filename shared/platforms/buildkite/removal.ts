@@ -20,7 +20,15 @@ export function buildkiteRemoval(variant: string, a: BuildkiteAnswers): Removal 
         commands: [
           STOP,
           { title: 'Remove the config file that holds the token', command: 'sudo rm /etc/buildkite-agent/buildkite-agent.cfg', os: 'linux' },
-          ...(a.proxyUrl ? [{ title: 'Remove the proxy drop-in', command: `sudo rm /etc/systemd/system/${PROXY_DROP_IN} && sudo systemctl daemon-reload`, os: 'linux' as const }] : []),
+          ...(a.proxyUrl
+            ? [
+                {
+                  title: 'Remove the proxy drop-in',
+                  command: `sudo rm /etc/systemd/system/${PROXY_DROP_IN} && sudo systemctl daemon-reload`,
+                  os: 'linux' as const,
+                },
+              ]
+            : []),
         ],
         notes: ['To remove the program too, uninstall the buildkite-agent package (apt-get remove / yum remove).', ...NOTES],
       };
@@ -28,7 +36,11 @@ export function buildkiteRemoval(variant: string, a: BuildkiteAnswers): Removal 
       return {
         commands: [
           STOP,
-          { title: 'Remove the environment file and its drop-in', command: `sudo rm /etc/buildkite-agent/${ENV_FILE} /etc/systemd/system/${DROP_IN} && sudo systemctl daemon-reload`, os: 'linux' },
+          {
+            title: 'Remove the environment file and its drop-in',
+            command: `sudo rm /etc/buildkite-agent/${ENV_FILE} /etc/systemd/system/${DROP_IN} && sudo systemctl daemon-reload`,
+            os: 'linux',
+          },
         ],
         notes: ['To remove the program too, uninstall the buildkite-agent package (apt-get remove / yum remove).', ...NOTES],
       };

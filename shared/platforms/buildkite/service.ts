@@ -11,7 +11,8 @@ export const buildkiteAgentApi: VendorServiceSpec = {
   name: "Buildkite's Agent API",
   path: '/ping',
   judge({ status, body }) {
-    if (status === 401 && isJsonObject(body) && typeof body.message === 'string') return { looksLike: true, why: `refused without a token: 401 {"message": ${JSON.stringify(body.message.slice(0, 80))}}` };
+    if (status === 401 && isJsonObject(body) && typeof body.message === 'string')
+      return { looksLike: true, why: `refused without a token: 401 {"message": ${JSON.stringify(body.message.slice(0, 80))}}` };
     return { looksLike: false, why: `expected 401 with a JSON {"message"} body, got ${status}${isJsonObject(body) ? ' with other JSON' : ' without JSON'}` };
   },
 };

@@ -48,7 +48,9 @@ export function githubTarget(url: string): GitHubTarget | undefined {
   const api = host === 'github.com' ? 'https://api.github.com' : host.endsWith('.ghe.com') ? `https://api.${host}` : `${u.origin}/api/v3`;
   const origin = u.origin;
   if (parts[0] === 'enterprises') return parts.length === 2 ? { kind: 'enterprise', origin, dotcom, owner: parts[1]!, api } : undefined;
-  return parts.length === 2 ? { kind: 'repo', origin, dotcom, owner: parts[0]!, repo: parts[1]!.replace(/\.git$/, ''), api } : { kind: 'org', origin, dotcom, owner: parts[0]!, api };
+  return parts.length === 2
+    ? { kind: 'repo', origin, dotcom, owner: parts[0]!, repo: parts[1]!.replace(/\.git$/, ''), api }
+    : { kind: 'org', origin, dotcom, owner: parts[0]!, api };
 }
 
 const labelsSchema = oneLine(1000)
@@ -58,7 +60,9 @@ const labelsSchema = oneLine(1000)
 
 export const githubActionsAnswers = z.object({
   url: httpUrlSchema
-    .refine((v) => githubTarget(v) !== undefined, { message: 'must be https://github.com/ORG, https://github.com/ORG/REPO, …/enterprises/SLUG, or the same on your GitHub Enterprise Server' })
+    .refine((v) => githubTarget(v) !== undefined, {
+      message: 'must be https://github.com/ORG, https://github.com/ORG/REPO, …/enterprises/SLUG, or the same on your GitHub Enterprise Server',
+    })
     .meta(doc('The repository, organization or enterprise the runner serves (config.sh --url; ARC githubConfigUrl).', 'https://github.com/octo-org/octo-repo'))
     .transform((v) => v.replace(/\/+$/, '').replace(/\.git$/, '')),
   runnerName: oneLine(64)
@@ -68,8 +72,14 @@ export const githubActionsAnswers = z.object({
   labels: labelsSchema.meta(doc('Extra labels, separated by commas (workflows pick runners with runs-on).', 'linux, gpu')),
   runnerGroup: oneLine(100).min(1).default('Default').meta(doc('The runner group (organization and enterprise runners).', 'Default')),
   workFolder: oneLine(255).min(1).default('_work').meta(doc('The work folder, relative to the runner folder or absolute.', '_work')),
-  lifetime: z.enum(['persistent', 'ephemeral']).default('persistent').meta(doc('ephemeral: the runner takes one job and is then removed (config.sh --ephemeral).', 'persistent')),
-  updates: z.enum(['automatic', 'disabled']).default('automatic').meta(doc('disabled: the runner does not update itself (config.sh --disableupdate; you must update it within 30 days of a release).', 'automatic')),
+  lifetime: z
+    .enum(['persistent', 'ephemeral'])
+    .default('persistent')
+    .meta(doc('ephemeral: the runner takes one job and is then removed (config.sh --ephemeral).', 'persistent')),
+  updates: z
+    .enum(['automatic', 'disabled'])
+    .default('automatic')
+    .meta(doc('disabled: the runner does not update itself (config.sh --disableupdate; you must update it within 30 days of a release).', 'automatic')),
   runnerDir: oneLine(1024)
     .min(1)
     .refine((v) => v.startsWith('/') || v.startsWith('~/'), { message: 'must be an absolute path (or start with ~/)' })
@@ -95,19 +105,53 @@ export const githubActionsAnswers = z.object({
   runsIn: z
     .enum(['host', 'container-volume', 'container-no-volume'])
     .default('host')
-    .meta(doc('Where the runner folder lives: a host or VM, a container with the folder on a volume, or a container without one (its registration is lost on restart).', 'host')),
+    .meta(
+      doc(
+        'Where the runner folder lives: a host or VM, a container with the folder on a volume, or a container without one (its registration is lost on restart).',
+        'host',
+      ),
+    ),
   runnerFile: z
     .string()
     .max(8000)
     .optional()
-    .meta(doc("The runner folder's .runner file, pasted as it is (reregister variant): the runner's identity, no secret.", '{"agentId": 12, "agentName": "build-01", "poolId": 1, "poolName": "Default", "serverUrl": "https://pipelines.actions.githubusercontent.com/abc", "gitHubUrl": "https://github.com/octo-org/octo-repo", "workFolder": "_work"}')),
+    .meta(
+      doc(
+        "The runner folder's .runner file, pasted as it is (reregister variant): the runner's identity, no secret.",
+        '{"agentId": 12, "agentName": "build-01", "poolId": 1, "poolName": "Default", "serverUrl": "https://pipelines.actions.githubusercontent.com/abc", "gitHubUrl": "https://github.com/octo-org/octo-repo", "workFolder": "_work"}',
+      ),
+    ),
   serviceFile: oneLine(300)
     .optional()
-    .meta(doc("The runner folder's .service file (reregister variant): the service name svc.sh gave it, absent when the runner is not a service.", 'actions.runner.octo-org-octo-repo.build-01.service')),
-  proxyUrl: httpUrlSchema.optional().meta(doc('The HTTP proxy the runner goes through, without credentials (https_proxy in .env).', 'http://proxy.internal:3128')),
-  noProxy: oneLine(2000).optional().meta(doc('Host names or domain suffixes reached without the proxy, separated by commas (the runner matches suffixes only: no IP addresses or CIDR ranges).', '.corp.example,ghe.corp.example')),
-  arcNamespace: z.string().trim().regex(K8S_NAME, 'lower-case letters, digits and "-" (a Kubernetes name)').default('arc-runners').meta(doc('The namespace of the runner scale set (arc variant).', 'arc-runners')),
-  arcControllerNamespace: z.string().trim().regex(K8S_NAME, 'lower-case letters, digits and "-" (a Kubernetes name)').default('arc-systems').meta(doc('The namespace of the ARC controller (arc variant).', 'arc-systems')),
+    .meta(
+      doc(
+        "The runner folder's .service file (reregister variant): the service name svc.sh gave it, absent when the runner is not a service.",
+        'actions.runner.octo-org-octo-repo.build-01.service',
+      ),
+    ),
+  proxyUrl: httpUrlSchema
+    .optional()
+    .meta(doc('The HTTP proxy the runner goes through, without credentials (https_proxy in .env).', 'http://proxy.internal:3128')),
+  noProxy: oneLine(2000)
+    .optional()
+    .meta(
+      doc(
+        'Host names or domain suffixes reached without the proxy, separated by commas (the runner matches suffixes only: no IP addresses or CIDR ranges).',
+        '.corp.example,ghe.corp.example',
+      ),
+    ),
+  arcNamespace: z
+    .string()
+    .trim()
+    .regex(K8S_NAME, 'lower-case letters, digits and "-" (a Kubernetes name)')
+    .default('arc-runners')
+    .meta(doc('The namespace of the runner scale set (arc variant).', 'arc-runners')),
+  arcControllerNamespace: z
+    .string()
+    .trim()
+    .regex(K8S_NAME, 'lower-case letters, digits and "-" (a Kubernetes name)')
+    .default('arc-systems')
+    .meta(doc('The namespace of the ARC controller (arc variant).', 'arc-systems')),
   scaleSetName: z
     .string()
     .trim()
@@ -116,8 +160,14 @@ export const githubActionsAnswers = z.object({
     .meta(doc('The runner scale set name: the Helm release and the runs-on label of workflows (arc variant).', 'arc-runner-set')),
   minRunners: z.coerce.number().int().min(0).max(1000).default(0).meta(doc('Idle runners kept ready (arc variant).', 0)),
   maxRunners: z.coerce.number().int().min(1).max(1000).default(5).meta(doc('The most runners at once (arc variant).', 5)),
-  containerMode: z.enum(['none', 'dind', 'kubernetes']).default('none').meta(doc('How jobs run containers: none, dind (Docker in Docker) or kubernetes (container hooks; needs a storage class).', 'dind')),
-  arcAuth: z.enum(['pat', 'app']).default('pat').meta(doc('How ARC authenticates: a PAT in the Secret, or a GitHub App (app id, installation id, private key file).', 'app')),
+  containerMode: z
+    .enum(['none', 'dind', 'kubernetes'])
+    .default('none')
+    .meta(doc('How jobs run containers: none, dind (Docker in Docker) or kubernetes (container hooks; needs a storage class).', 'dind')),
+  arcAuth: z
+    .enum(['pat', 'app'])
+    .default('pat')
+    .meta(doc('How ARC authenticates: a PAT in the Secret, or a GitHub App (app id, installation id, private key file).', 'app')),
   appId: z
     .string()
     .trim()
@@ -133,7 +183,12 @@ export const githubActionsAnswers = z.object({
   appKeyFile: oneLine(1024)
     .refine((v) => /\.pem$/i.test(v), { message: 'must be the path of the .pem private key file GitHub gave you' })
     .optional()
-    .meta(doc('The path of the GitHub App private key (.pem) on the machine that runs kubectl; the key is read there, never by this app.', './my-app.2026-01-01.private-key.pem')),
+    .meta(
+      doc(
+        'The path of the GitHub App private key (.pem) on the machine that runs kubectl; the key is read there, never by this app.',
+        './my-app.2026-01-01.private-key.pem',
+      ),
+    ),
   chartVersion: z
     .string()
     .trim()

@@ -12,7 +12,11 @@ import type { TokenVerify, VendorRequest, VendorServiceSpec } from '../types';
 import { githubTarget, type GitHubActionsAnswers } from './answers';
 import { checkGitHubToken, patPermission } from './tokens';
 
-const HEADERS = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}`, Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28' });
+const HEADERS = (token: string): Record<string, string> => ({
+  Authorization: `Bearer ${token}`,
+  Accept: 'application/vnd.github+json',
+  'X-GitHub-Api-Version': '2022-11-28',
+});
 
 /** POST …/actions/runners/registration-token (or remove-token) for the runner URL, with a PAT. */
 export function runnerTokenRequest(url: string, pat: string, which: 'registration' | 'remove'): Result<VendorRequest> {
@@ -30,13 +34,25 @@ export interface FetchedToken {
 
 /** Reads the answer to runnerTokenRequest; AUTH_FAILED / FORBIDDEN / NOT_FOUND say what to change. */
 export function readRunnerToken(answer: { status: number; body: unknown }, permission: string): Result<FetchedToken> {
-  if (answer.status === 401) return err('AUTH_FAILED', 'GitHub refused the PAT (401): it expired, was revoked, or was mistyped.', 'Create a new token and try again.');
-  if (answer.status === 403) return err('FORBIDDEN', `GitHub answered 403: the PAT lacks the permission to create runner tokens here. It needs ${permission}.`, 'Edit the token\'s permissions (or ask an owner of the organization for one), then try again.');
-  if (answer.status === 404) return err('NOT_FOUND', `GitHub answered 404: the repository or organization does not exist, or the PAT cannot see it (it needs ${permission}).`, 'Check the URL, and that the token was granted access to this repository or organization.');
+  if (answer.status === 401)
+    return err('AUTH_FAILED', 'GitHub refused the PAT (401): it expired, was revoked, or was mistyped.', 'Create a new token and try again.');
+  if (answer.status === 403)
+    return err(
+      'FORBIDDEN',
+      `GitHub answered 403: the PAT lacks the permission to create runner tokens here. It needs ${permission}.`,
+      "Edit the token's permissions (or ask an owner of the organization for one), then try again.",
+    );
+  if (answer.status === 404)
+    return err(
+      'NOT_FOUND',
+      `GitHub answered 404: the repository or organization does not exist, or the PAT cannot see it (it needs ${permission}).`,
+      'Check the URL, and that the token was granted access to this repository or organization.',
+    );
   if (answer.status !== 201 && answer.status !== 200) return err('REMOTE_FAILED', `GitHub answered ${answer.status} when asked for a runner token.`);
   const b = answer.body as { token?: unknown; expires_at?: unknown } | undefined;
   const expires = typeof b?.expires_at === 'string' ? Date.parse(b.expires_at) : NaN;
-  if (typeof b?.token !== 'string' || !/^[A-Za-z0-9]{20,60}$/.test(b.token) || Number.isNaN(expires)) return err('REMOTE_FAILED', 'GitHub\'s answer has no token and expiry time in the documented shape ({token, expires_at}).');
+  if (typeof b?.token !== 'string' || !/^[A-Za-z0-9]{20,60}$/.test(b.token) || Number.isNaN(expires))
+    return err('REMOTE_FAILED', "GitHub's answer has no token and expiry time in the documented shape ({token, expires_at}).");
   return ok({ token: b.token, expiresAt: expires });
 }
 
@@ -49,11 +65,21 @@ export function installationsRequest(url: string, token: string): Result<VendorR
 }
 
 /** Whether the app (`appId`: the numeric App ID, or a Client ID that cannot be matched) has installation `installationId` on the URL's organization. */
-export function readInstallations(answer: { status: number; body: unknown }, url: string, appId: string, installationId: string): { state: 'passed' | 'failed' | 'unknown'; detail: string } {
+export function readInstallations(
+  answer: { status: number; body: unknown },
+  url: string,
+  appId: string,
+  installationId: string,
+): { state: 'passed' | 'failed' | 'unknown'; detail: string } {
   const owner = githubTarget(url)?.owner ?? '?';
   if (answer.status === 401) return { state: 'unknown', detail: 'GitHub refused the token used for this check (401); the app itself was not checked.' };
-  if (answer.status === 403 || answer.status === 404) return { state: 'unknown', detail: `The token cannot list ${owner}'s app installations (${answer.status}): it needs organization "Administration: read" (classic: read:org as an owner). The app was not checked.` };
-  const list = (answer.body as { installations?: { id?: number; app_id?: number; app_slug?: string; account?: { login?: string } }[] } | undefined)?.installations;
+  if (answer.status === 403 || answer.status === 404)
+    return {
+      state: 'unknown',
+      detail: `The token cannot list ${owner}'s app installations (${answer.status}): it needs organization "Administration: read" (classic: read:org as an owner). The app was not checked.`,
+    };
+  const list = (answer.body as { installations?: { id?: number; app_id?: number; app_slug?: string; account?: { login?: string } }[] } | undefined)
+    ?.installations;
   if (answer.status !== 200 || !Array.isArray(list)) return { state: 'unknown', detail: `GitHub answered ${answer.status} without an installations list.` };
   const found = list.find((i) => String(i.id) === installationId);
   if (!found) {
@@ -65,7 +91,11 @@ export function readInstallations(answer: { status: number; body: unknown }, url
         : `${owner} has no installation ${installationId}: the app is not installed on ${owner} (install it from the app's page → Install App), or the ID belongs to another account. The ARC listener would fail with 404.`,
     };
   }
-  if (/^\d+$/.test(appId) && String(found.app_id) !== appId) return { state: 'failed', detail: `Installation ${installationId} on ${owner} belongs to app ${found.app_slug ?? found.app_id} (App ID ${found.app_id}), not App ID ${appId}: the listener would fail with 401.` };
+  if (/^\d+$/.test(appId) && String(found.app_id) !== appId)
+    return {
+      state: 'failed',
+      detail: `Installation ${installationId} on ${owner} belongs to app ${found.app_slug ?? found.app_id} (App ID ${found.app_id}), not App ID ${appId}: the listener would fail with 401.`,
+    };
   return { state: 'passed', detail: `The app ${found.app_slug ?? appId} is installed on ${found.account?.login ?? owner} as installation ${installationId}.` };
 }
 
@@ -77,8 +107,12 @@ export const githubServices: VendorServiceSpec[] = [
     path: '/meta',
     judge({ status, body }) {
       const b = body as Record<string, unknown> | undefined;
-      if (status === 200 && b && typeof b === 'object' && ('verifiable_password_authentication' in b || 'installed_version' in b)) return { looksLike: true, why: 'GET /meta answered GitHub\'s metadata (verifiable_password_authentication).' };
-      return { looksLike: false, why: `GET /meta answered ${status} without GitHub's metadata: something else (a proxy's page, a captive portal) answers at this address.` };
+      if (status === 200 && b && typeof b === 'object' && ('verifiable_password_authentication' in b || 'installed_version' in b))
+        return { looksLike: true, why: "GET /meta answered GitHub's metadata (verifiable_password_authentication)." };
+      return {
+        looksLike: false,
+        why: `GET /meta answered ${status} without GitHub's metadata: something else (a proxy's page, a captive portal) answers at this address.`,
+      };
     },
   },
 ];
@@ -115,18 +149,23 @@ function clockUtc(ms: number): string {
  */
 export const githubTokenVerify: TokenVerify<GitHubActionsAnswers> = {
   what:
-    'Only a personal access token (ghp_… / github_pat_…) can be checked, with GitHub\'s REST API at the URL on the Details step. ' +
-    'For a runner on a host: it asks for a registration token (POST …/actions/runners/registration-token), which proves the PAT may register runners; the one-hour token GitHub returns stays in this app\'s vault, and you may use it instead of the PAT. ' +
+    "Only a personal access token (ghp_… / github_pat_…) can be checked, with GitHub's REST API at the URL on the Details step. " +
+    "For a runner on a host: it asks for a registration token (POST …/actions/runners/registration-token), which proves the PAT may register runners; the one-hour token GitHub returns stays in this app's vault, and you may use it instead of the PAT. " +
     'For ARC with a PAT: the same request, for the permission the listener needs (the token it makes expires unused). ' +
     'For ARC with a GitHub App: it lists the organization\'s app installations (GET /orgs/ORG/installations; the PAT needs organization "Administration: read") to check the app is installed there. Nothing else is created or changed.',
   request(a, token, variant) {
     const kind = checkGitHubToken(token);
     if (kind.verdict !== 'ok') return err(kind.verdict === 'wrong-kind' ? 'TOKEN_WRONG_KIND' : 'TOKEN_INVALID', kind.message);
     if (!kind.kind.startsWith('pat')) {
-      return err('TOKEN_WRONG_KIND', 'GitHub has no way to check a registration token without using it: its countdown is on the Credentials step.', 'Give a personal access token instead to have it checked (and to fetch a fresh registration token with it).');
+      return err(
+        'TOKEN_WRONG_KIND',
+        'GitHub has no way to check a registration token without using it: its countdown is on the Credentials step.',
+        'Give a personal access token instead to have it checked (and to fetch a fresh registration token with it).',
+      );
     }
     if (arcApp(a, variant)) {
-      if (!a.appId || !a.installationId) return err('BAD_INPUT', 'Checking the GitHub App needs its App ID and installation ID.', 'Fill them in on the Details step.');
+      if (!a.appId || !a.installationId)
+        return err('BAD_INPUT', 'Checking the GitHub App needs its App ID and installation ID.', 'Fill them in on the Details step.');
       return installationsRequest(a.url, token);
     }
     return runnerTokenRequest(a.url, token, 'registration');
@@ -134,10 +173,15 @@ export const githubTokenVerify: TokenVerify<GitHubActionsAnswers> = {
   read(answer, _now, asked) {
     const a = asked?.answers;
     if (a && arcApp(a, asked.variant)) {
-      if (answer.status === 401) return { state: 'invalid', message: 'GitHub refused the PAT (401): it expired, was revoked, or was mistyped. Create a new token and check again.' };
+      if (answer.status === 401)
+        return { state: 'invalid', message: 'GitHub refused the PAT (401): it expired, was revoked, or was mistyped. Create a new token and check again.' };
       const finding = readInstallations(answer, a.url, a.appId ?? '', a.installationId ?? '');
       if (answer.status !== 200) return { state: 'unknown', message: finding.detail, findings: [finding] };
-      return { state: 'valid', message: `GitHub accepts the PAT and it may list ${githubTarget(a.url)?.owner ?? 'the organization'}'s app installations.`, findings: [finding] };
+      return {
+        state: 'valid',
+        message: `GitHub accepts the PAT and it may list ${githubTarget(a.url)?.owner ?? 'the organization'}'s app installations.`,
+        findings: [finding],
+      };
     }
     const permission = a ? permissionFor(a.url) : 'the permission to create runner tokens';
     const fetched = readRunnerToken(answer, permission);
@@ -147,16 +191,25 @@ export const githubTokenVerify: TokenVerify<GitHubActionsAnswers> = {
     }
     const expiresAt = new Date(fetched.value.expiresAt).toISOString();
     if (a && isArc(a, asked.variant)) {
-      return { state: 'valid', message: `GitHub accepts the PAT: it may create runner tokens here, as ARC's listener needs (${permission}). The registration token this made expires unused at ${clockUtc(fetched.value.expiresAt)}.` };
+      return {
+        state: 'valid',
+        message: `GitHub accepts the PAT: it may create runner tokens here, as ARC's listener needs (${permission}). The registration token this made expires unused at ${clockUtc(fetched.value.expiresAt)}.`,
+      };
     }
     const shape = checkGitHubToken(fetched.value.token);
     const issued =
       shape.verdict === 'ok' && shape.kind === 'registration-token'
-        ? { token: fetched.value.token, kind: shape.kind, kindName: shape.kindName, expiresAt, note: 'Fetched with your PAT; it expires one hour after GitHub made it.' }
+        ? {
+            token: fetched.value.token,
+            kind: shape.kind,
+            kindName: shape.kindName,
+            expiresAt,
+            note: 'Fetched with your PAT; it expires one hour after GitHub made it.',
+          }
         : undefined;
     return {
       state: 'valid',
-      message: `GitHub accepts the PAT: it may create runner tokens here (${permission}). GitHub issued a registration token that expires at ${clockUtc(fetched.value.expiresAt)}${issued ? '; it is kept in this app\'s vault, and using it instead of the PAT keeps the PAT out of the generated files' : ''}.`,
+      message: `GitHub accepts the PAT: it may create runner tokens here (${permission}). GitHub issued a registration token that expires at ${clockUtc(fetched.value.expiresAt)}${issued ? "; it is kept in this app's vault, and using it instead of the PAT keeps the PAT out of the generated files" : ''}.`,
       ...(issued ? { issued } : {}),
     };
   },

@@ -120,22 +120,67 @@ function installScript(a: GitHubActionsAnswers, trustedCa: boolean): string {
 /** Files and commands for a runner scale set. */
 export function generateArc(a: GitHubActionsAnswers, target: GitHubTarget, token: string, tokenKind: 'pat' | 'other', trustedCa?: string): Result<Generated> {
   if (!a.scaleSetName) return err('BAD_INPUT', 'A runner scale set needs a name.', 'Fill in Scale set name on the Details step.');
-  if (a.minRunners > a.maxRunners) return err('BAD_INPUT', `Minimum runners (${a.minRunners}) is more than maximum runners (${a.maxRunners}).`, 'Lower the minimum or raise the maximum on the Details step.');
-  if (target.kind === 'enterprise' && a.arcAuth === 'app') return err('BAD_INPUT', 'A GitHub App cannot register enterprise runners: ARC needs a PAT (classic, manage_runners:enterprise) for an enterprise URL.', 'Choose PAT as the authentication, or use an organization URL.');
+  if (a.minRunners > a.maxRunners)
+    return err(
+      'BAD_INPUT',
+      `Minimum runners (${a.minRunners}) is more than maximum runners (${a.maxRunners}).`,
+      'Lower the minimum or raise the maximum on the Details step.',
+    );
+  if (target.kind === 'enterprise' && a.arcAuth === 'app')
+    return err(
+      'BAD_INPUT',
+      'A GitHub App cannot register enterprise runners: ARC needs a PAT (classic, manage_runners:enterprise) for an enterprise URL.',
+      'Choose PAT as the authentication, or use an organization URL.',
+    );
   const files: Artifact[] = [
-    { path: 'arc/controller-values.yaml', text: toYaml([controllerValues()], 'Values of the ARC controller chart (gha-runner-scale-set-controller).'), mode: 0o644, secret: false },
-    { path: 'arc/scale-set-values.yaml', text: toYaml([scaleSetValues(a, Boolean(trustedCa))], `Values of the runner scale set ${a.scaleSetName} (gha-runner-scale-set chart).\nThe GitHub credential is in the Secret ${secretName(a)}, never here.`), mode: 0o644, secret: false },
+    {
+      path: 'arc/controller-values.yaml',
+      text: toYaml([controllerValues()], 'Values of the ARC controller chart (gha-runner-scale-set-controller).'),
+      mode: 0o644,
+      secret: false,
+    },
+    {
+      path: 'arc/scale-set-values.yaml',
+      text: toYaml(
+        [scaleSetValues(a, Boolean(trustedCa))],
+        `Values of the runner scale set ${a.scaleSetName} (gha-runner-scale-set chart).\nThe GitHub credential is in the Secret ${secretName(a)}, never here.`,
+      ),
+      mode: 0o644,
+      secret: false,
+    },
   ];
   const notes: string[] = [];
   if (a.arcAuth === 'pat') {
-    if (tokenKind !== 'pat') return err('TOKEN_WRONG_KIND', 'ARC needs a personal access token (ghp_… or github_pat_…) or a GitHub App, not a registration token: the listener fetches its own registration tokens.', `Give a PAT with ${patPermission(target.kind)}, or choose GitHub App on the Details step.`);
-    files.push({ path: 'arc/github-config-secret.yaml', text: secretManifest(a, token), mode: 0o600, secret: true, description: 'The Secret with the PAT (githubConfigSecret).' });
+    if (tokenKind !== 'pat')
+      return err(
+        'TOKEN_WRONG_KIND',
+        'ARC needs a personal access token (ghp_… or github_pat_…) or a GitHub App, not a registration token: the listener fetches its own registration tokens.',
+        `Give a PAT with ${patPermission(target.kind)}, or choose GitHub App on the Details step.`,
+      );
+    files.push({
+      path: 'arc/github-config-secret.yaml',
+      text: secretManifest(a, token),
+      mode: 0o600,
+      secret: true,
+      description: 'The Secret with the PAT (githubConfigSecret).',
+    });
     notes.push(`The PAT must be ${patPermission(target.kind)}; ARC uses it for as long as the scale set runs, so watch its expiry.`);
   } else {
-    if (!a.appId || !a.installationId || !a.appKeyFile) return err('BAD_INPUT', 'A GitHub App needs its App ID (or Client ID), the installation ID and the private key file.', 'Fill them in on the Details step.');
+    if (!a.appId || !a.installationId || !a.appKeyFile)
+      return err(
+        'BAD_INPUT',
+        'A GitHub App needs its App ID (or Client ID), the installation ID and the private key file.',
+        'Fill them in on the Details step.',
+      );
     const script = appSecretScript(a);
     if (!script.ok) return script;
-    files.push({ path: 'arc/create-app-secret.sh', text: script.value, mode: 0o755, secret: false, description: 'Creates the Secret from the app key file (the key stays on your machine).' });
+    files.push({
+      path: 'arc/create-app-secret.sh',
+      text: script.value,
+      mode: 0o755,
+      secret: false,
+      description: 'Creates the Secret from the app key file (the key stays on your machine).',
+    });
     notes.push(
       `The app must be installed on ${target.owner} — the account in the URL — not only on a user: an app that is not installed there fails in the listener with 404 (not found), one owned elsewhere with 401 "Bad credentials". Check Settings → GitHub Apps on ${target.owner}: the installation ID is the number at the end of the installation's URL.`,
       'The app needs the organization permission "Self-hosted runners: read and write" (repository runners: "Administration: read and write"), and "Metadata: read".',
@@ -144,21 +189,37 @@ export function generateArc(a: GitHubActionsAnswers, target: GitHubTarget, token
   if (trustedCa) {
     files.push({
       path: 'arc/company-ca-configmap.yaml',
-      text: toYaml([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: caConfigMapName(a), namespace: a.arcNamespace }, data: { 'ca.crt': trustedCa } }], 'The company CA the listener and the runners trust (githubServerTLS).'),
+      text: toYaml(
+        [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: caConfigMapName(a), namespace: a.arcNamespace }, data: { 'ca.crt': trustedCa } }],
+        'The company CA the listener and the runners trust (githubServerTLS).',
+      ),
       mode: 0o644,
       secret: false,
     });
   }
-  files.push({ path: 'arc/install.sh', text: installScript(a, Boolean(trustedCa)), mode: 0o755, secret: false, description: 'Installs the controller, the Secret and the scale set with Helm.' });
+  files.push({
+    path: 'arc/install.sh',
+    text: installScript(a, Boolean(trustedCa)),
+    mode: 0o755,
+    secret: false,
+    description: 'Installs the controller, the Secret and the scale set with Helm.',
+  });
   const commands: Command[] = [
     { title: 'Install ARC and the scale set (in the arc folder)', command: './install.sh' },
     { title: 'Check the controller and the listener are running', command: `kubectl get pods -n ${a.arcControllerNamespace}` },
-    { title: 'Follow the listener (it logs "Current runner scale set statistics." once connected)', command: `kubectl logs -n ${a.arcControllerNamespace} -l actions.github.com/scale-set-name=${a.scaleSetName} --tail=50 -f` },
+    {
+      title: 'Follow the listener (it logs "Current runner scale set statistics." once connected)',
+      command: `kubectl logs -n ${a.arcControllerNamespace} -l actions.github.com/scale-set-name=${a.scaleSetName} --tail=50 -f`,
+    },
   ];
   for (const p of noProxyProblems(a.noProxy)) notes.push(`noProxy: ${p}`);
   notes.push(`Workflows use the scale set with runs-on: ${a.scaleSetName} (a scale set has this one label; the labels field is not used).`);
-  if (a.containerMode === 'dind') notes.push('dind runs a privileged Docker daemon beside each runner: allowed only where your cluster admits privileged pods.');
-  if (a.containerMode === 'kubernetes') notes.push('Container mode kubernetes needs a storage class for the work volume: add template.spec and containerMode.kubernetesModeWorkVolumeClaim to the values for your cluster.');
+  if (a.containerMode === 'dind')
+    notes.push('dind runs a privileged Docker daemon beside each runner: allowed only where your cluster admits privileged pods.');
+  if (a.containerMode === 'kubernetes')
+    notes.push(
+      'Container mode kubernetes needs a storage class for the work volume: add template.spec and containerMode.kubernetesModeWorkVolumeClaim to the values for your cluster.',
+    );
   return ok({
     files,
     commands,
@@ -169,7 +230,12 @@ export function generateArc(a: GitHubActionsAnswers, target: GitHubTarget, token
         { title: 'Remove the Secret', command: `kubectl delete secret ${secretName(a)} --namespace ${a.arcNamespace}` },
         { title: 'Remove ARC itself, once no scale set is left', command: `helm uninstall arc --namespace ${a.arcControllerNamespace}` },
       ],
-      notes: ['Uninstall the scale set before the controller: the controller removes the scale set from GitHub.', a.arcAuth === 'pat' ? 'Revoke the PAT in GitHub → Settings → Developer settings if nothing else uses it.' : 'Delete the app key in the app settings if nothing else uses it.'],
+      notes: [
+        'Uninstall the scale set before the controller: the controller removes the scale set from GitHub.',
+        a.arcAuth === 'pat'
+          ? 'Revoke the PAT in GitHub → Settings → Developer settings if nothing else uses it.'
+          : 'Delete the app key in the app settings if nothing else uses it.',
+      ],
     },
   });
 }

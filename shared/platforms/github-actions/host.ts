@@ -41,7 +41,13 @@ export function configArgs(a: GitHubActionsAnswers, extra: { replace?: boolean; 
   return args;
 }
 
-const LABELS: Record<string, string> = { '--url': 'The URL', '--name': 'The runner name', '--labels': 'The labels', '--runnergroup': 'The runner group', '--work': 'The work folder' };
+const LABELS: Record<string, string> = {
+  '--url': 'The URL',
+  '--name': 'The runner name',
+  '--labels': 'The labels',
+  '--runnergroup': 'The runner group',
+  '--work': 'The work folder',
+};
 
 /** The argument words quoted by `quote`, or the first value it refuses. */
 export function quotedArgs(args: [string, string | undefined][], quote: (v: string, label: string) => Result<string>): Result<string[]> {
@@ -55,7 +61,12 @@ export function quotedArgs(args: [string, string | undefined][], quote: (v: stri
 
 /** PowerShell passes arguments to a native program through a command line Windows PowerShell 5.1 re-quotes badly: a `"` is refused there. */
 export function psNativeWord(value: string, label = 'The value'): Result<string> {
-  if (value.includes('"')) return err('UNSAFE_VALUE', `${label} cannot be passed to a program from PowerShell: it contains a double quote, which Windows PowerShell drops from arguments.`, `Change ${label.toLowerCase()} on the Details step.`);
+  if (value.includes('"'))
+    return err(
+      'UNSAFE_VALUE',
+      `${label} cannot be passed to a program from PowerShell: it contains a double quote, which Windows PowerShell drops from arguments.`,
+      `Change ${label.toLowerCase()} on the Details step.`,
+    );
   return quotePs1(value, label);
 }
 
@@ -185,8 +196,8 @@ function psScript(a: GitHubActionsAnswers, cred: RunnerCredential): Result<strin
       '$here = Split-Path -Parent $MyInvocation.MyCommand.Path',
       `$runnerDir = ${dir.value}`,
       "$tokenFile = Join-Path $here 'runner-token'",
-      "if (-not (Test-Path (Join-Path $runnerDir 'bin\\Runner.Listener.exe'))) { Write-Error \"There is no runner in ${runnerDir}: unpack it there first (README, step 1).\"; exit 2 }",
-      "if (Test-Path (Join-Path $runnerDir '.runner')) { Write-Error \"$runnerDir already holds a configured runner (.runner): re-register it instead.\"; exit 2 }",
+      'if (-not (Test-Path (Join-Path $runnerDir \'bin\\Runner.Listener.exe\'))) { Write-Error "There is no runner in ${runnerDir}: unpack it there first (README, step 1)."; exit 2 }',
+      'if (Test-Path (Join-Path $runnerDir \'.runner\')) { Write-Error "$runnerDir already holds a configured runner (.runner): re-register it instead."; exit 2 }',
       `$env:${v} = (Get-Content -Raw -LiteralPath $tokenFile).Trim()`,
       'Set-Location -LiteralPath $runnerDir',
       `& .\\bin\\Runner.Listener.exe configure ${args.value.join(' ')}`,
@@ -233,7 +244,7 @@ function downloadCommands(a: GitHubActionsAnswers, os: HostOs, dir: string): Com
   if (!a.runnerVersion) return [];
   const v = a.runnerVersion;
   if (os === 'windows') {
-      return [
+    return [
       {
         title: 'Download and unpack the runner (check its SHA-256 against the release page)',
         os,
@@ -245,7 +256,15 @@ function downloadCommands(a: GitHubActionsAnswers, os: HostOs, dir: string): Com
   const make = os === 'linux' ? `sudo install -d -o ${a.serviceUser} ${dir}` : `mkdir -p ${dir}`;
   const user = os === 'linux' ? `sudo -u ${a.serviceUser} ` : '';
   return [
-    ...(os === 'linux' ? [{ title: 'Create the runner user (skip when it exists)', os, command: `id ${a.serviceUser} >/dev/null 2>&1 || sudo useradd --system --create-home ${a.serviceUser}` } as Command] : []),
+    ...(os === 'linux'
+      ? [
+          {
+            title: 'Create the runner user (skip when it exists)',
+            os,
+            command: `id ${a.serviceUser} >/dev/null 2>&1 || sudo useradd --system --create-home ${a.serviceUser}`,
+          } as Command,
+        ]
+      : []),
     { title: 'Create the runner folder', os, command: make },
     {
       title: 'Download and unpack the runner (compare the SHA-256 with the release page)',
@@ -257,10 +276,25 @@ function downloadCommands(a: GitHubActionsAnswers, os: HostOs, dir: string): Com
 
 function serviceCommands(a: GitHubActionsAnswers, os: HostOs, dir: string): Command[] {
   if (os === 'windows') return [{ title: 'Check the service (config.cmd --runasservice installed it)', os, command: "Get-Service -Name 'actions.runner.*'" }];
-  if (os === 'macos') return [{ title: 'Install and start the launchd service (as the runner user)', os, command: `cd ${dir} && ./svc.sh install && ./svc.sh start && ./svc.sh status` }];
+  if (os === 'macos')
+    return [
+      {
+        title: 'Install and start the launchd service (as the runner user)',
+        os,
+        command: `cd ${dir} && ./svc.sh install && ./svc.sh start && ./svc.sh status`,
+      },
+    ];
   return [
-    { title: 'Install and start the systemd service (svc.sh names it and writes the name to .service)', os, command: `cd ${dir} && sudo ./svc.sh install ${a.serviceUser} && sudo ./svc.sh start` },
-    { title: 'Check it is listening for jobs', os, command: `cd ${dir} && sudo systemctl is-active "$(cat .service)" && sudo journalctl -u "$(cat .service)" --since -5min | grep 'Listening for Jobs'` },
+    {
+      title: 'Install and start the systemd service (svc.sh names it and writes the name to .service)',
+      os,
+      command: `cd ${dir} && sudo ./svc.sh install ${a.serviceUser} && sudo ./svc.sh start`,
+    },
+    {
+      title: 'Check it is listening for jobs',
+      os,
+      command: `cd ${dir} && sudo systemctl is-active "$(cat .service)" && sudo journalctl -u "$(cat .service)" --since -5min | grep 'Listening for Jobs'`,
+    },
   ];
 }
 
@@ -273,24 +307,61 @@ export function hostNotes(a: GitHubActionsAnswers, target: GitHubTarget, cred: R
     );
   }
   for (const p of noProxyProblems(a.noProxy)) notes.push(`no_proxy: ${p}`);
-  if (cred === 'pat') notes.push(`The PAT must be ${patPermission(target.kind)}. config.sh uses it once to fetch a registration token; the script deletes the file afterwards.`);
-  else notes.push('The registration token expires one hour after GitHub made it: run configure-runner within the hour, or get a fresh one (an expired token fails with a bare 404 from runner-registration).');
+  if (cred === 'pat')
+    notes.push(`The PAT must be ${patPermission(target.kind)}. config.sh uses it once to fetch a registration token; the script deletes the file afterwards.`);
+  else
+    notes.push(
+      'The registration token expires one hour after GitHub made it: run configure-runner within the hour, or get a fresh one (an expired token fails with a bare 404 from runner-registration).',
+    );
   notes.push('GitHub deletes a runner that has not connected for 14 days (an ephemeral one after 1 day); it must then be configured again with a new token.');
-  if (a.updates === 'disabled') notes.push('With updates disabled you must install each new runner release yourself within 30 days, or GitHub stops sending jobs to it.');
+  if (a.updates === 'disabled')
+    notes.push('With updates disabled you must install each new runner release yourself within 30 days, or GitHub stops sending jobs to it.');
   return notes;
 }
 
 /** Files, commands and notes for a runner on `os`. */
-export function generateHost(a: GitHubActionsAnswers, target: GitHubTarget, token: string, cred: RunnerCredential, os: HostOs, trustedCa?: string): Result<Generated> {
+export function generateHost(
+  a: GitHubActionsAnswers,
+  target: GitHubTarget,
+  token: string,
+  cred: RunnerCredential,
+  os: HostOs,
+  trustedCa?: string,
+): Result<Generated> {
   if (!a.runnerName) return err('BAD_INPUT', 'A runner on a host needs a runner name.', 'Fill in Runner name on the Details step.');
-  const files: Artifact[] = [{ path: 'runner-token', text: `${token}\n`, mode: 0o600, secret: true, description: cred === 'pat' ? 'The personal access token config.sh fetches a registration token with (deleted after use).' : 'The registration token (valid one hour; deleted after use).' }];
+  const files: Artifact[] = [
+    {
+      path: 'runner-token',
+      text: `${token}\n`,
+      mode: 0o600,
+      secret: true,
+      description:
+        cred === 'pat'
+          ? 'The personal access token config.sh fetches a registration token with (deleted after use).'
+          : 'The registration token (valid one hour; deleted after use).',
+    },
+  ];
   const caPath = os === 'windows' ? `${a.windowsDir}\\${CA_FILE}` : `${a.runnerDir.replace(/^~\//, '')}/${CA_FILE}`;
   const env = os === 'windows' ? runnerEnv(a, trustedCa, caPath) : runnerEnv(a, trustedCa, a.runnerDir.startsWith('~/') ? CA_FILE : caPath);
   if (!env.ok) return env;
   // Not named *.env: the runner reads each line literally after the first '=', neither as a
   // systemd EnvironmentFile nor as a dotenv file, and no tool should take it for one.
-  if (env.value) files.push({ path: 'runner-env.txt', text: os === 'windows' ? env.value.replace(/\n/g, '\r\n') : env.value, mode: 0o644, secret: false, description: 'Copied to the runner folder as .env: proxy and CA settings the runner reads at start.' });
-  if (trustedCa) files.push({ path: CA_FILE, text: trustedCa, mode: 0o644, secret: false, description: 'The company CA: the runner\'s Node actions trust it through NODE_EXTRA_CA_CERTS.' });
+  if (env.value)
+    files.push({
+      path: 'runner-env.txt',
+      text: os === 'windows' ? env.value.replace(/\n/g, '\r\n') : env.value,
+      mode: 0o644,
+      secret: false,
+      description: 'Copied to the runner folder as .env: proxy and CA settings the runner reads at start.',
+    });
+  if (trustedCa)
+    files.push({
+      path: CA_FILE,
+      text: trustedCa,
+      mode: 0o644,
+      secret: false,
+      description: "The company CA: the runner's Node actions trust it through NODE_EXTRA_CA_CERTS.",
+    });
   const dir = os === 'windows' ? quotePs1(a.windowsDir, 'The runner folder') : shDir(a.runnerDir);
   if (!dir.ok) return dir;
   const commands: Command[] = [...downloadCommands(a, os, dir.value)];
@@ -301,13 +372,22 @@ export function generateHost(a: GitHubActionsAnswers, target: GitHubTarget, toke
     if (!cmd.ok) return cmd;
     files.push({ path: 'configure-runner.ps1', text: ps.value, mode: 0o644, secret: false, description: 'Configures the runner as a service (PowerShell).' });
     files.push({ path: 'configure-runner.cmd', text: cmd.value, mode: 0o644, secret: false, description: 'The same for cmd.exe.' });
-    if (env.value) commands.push({ title: 'Copy the runner settings into the runner folder', os, command: `Copy-Item runner-env.txt (Join-Path ${dir.value} '.env')` });
-    commands.push({ title: 'Configure the runner (elevated PowerShell, in the bundle folder)', os, command: 'powershell -ExecutionPolicy Bypass -File .\\configure-runner.ps1' });
+    if (env.value)
+      commands.push({ title: 'Copy the runner settings into the runner folder', os, command: `Copy-Item runner-env.txt (Join-Path ${dir.value} '.env')` });
+    commands.push({
+      title: 'Configure the runner (elevated PowerShell, in the bundle folder)',
+      os,
+      command: 'powershell -ExecutionPolicy Bypass -File .\\configure-runner.ps1',
+    });
   } else {
     const sh = shScript(a, cred, os, Boolean(env.value), Boolean(trustedCa));
     if (!sh.ok) return sh;
     files.push({ path: 'configure-runner.sh', text: sh.value, mode: 0o755, secret: false, description: 'Runs config.sh with the token from runner-token.' });
-    commands.push({ title: `Configure the runner (as ${os === 'linux' ? a.serviceUser : 'the runner user'}, in the bundle folder)`, os, command: os === 'linux' ? `sudo chown ${a.serviceUser} . runner-token && sudo -u ${a.serviceUser} ./configure-runner.sh` : './configure-runner.sh' });
+    commands.push({
+      title: `Configure the runner (as ${os === 'linux' ? a.serviceUser : 'the runner user'}, in the bundle folder)`,
+      os,
+      command: os === 'linux' ? `sudo chown ${a.serviceUser} . runner-token && sudo -u ${a.serviceUser} ./configure-runner.sh` : './configure-runner.sh',
+    });
   }
   commands.push(...serviceCommands(a, os, dir.value));
   return ok({ files, commands, notes: hostNotes(a, target, cred) });

@@ -43,7 +43,8 @@ export function noProxyProblems(list: string | undefined): string[] {
     const e = raw.trim();
     if (!e) continue;
     if (/\/\d{1,3}$/.test(e)) out.push(`${e}: a CIDR range; the runner matches host-name suffixes only, so list the host names instead.`);
-    else if (/^\d{1,3}(\.\d{1,3}){3}$/.test(e) || /^\[?[0-9a-f:]+\]?$/i.test(e)) out.push(`${e}: an IP address; the runner matches host-name suffixes only, so a request to this address by name still goes through the proxy.`);
+    else if (/^\d{1,3}(\.\d{1,3}){3}$/.test(e) || /^\[?[0-9a-f:]+\]?$/i.test(e))
+      out.push(`${e}: an IP address; the runner matches host-name suffixes only, so a request to this address by name still goes through the proxy.`);
     else if (e.includes('*')) out.push(`${e}: a wildcard; write the suffix without it (${e.replace(/^\*+/, '')}).`);
     else if (/:\d+$/.test(e)) out.push(`${e}: a port; the runner compares host names only, so ${e.replace(/:\d+$/, '')} already covers every port.`);
     else if (!isHost(e.replace(/^\./, ''))) out.push(`${e}: not a host name.`);

@@ -49,13 +49,23 @@ export function reregister(input: ReregisterInput): Result<Generated> {
     files.push(tokenFile('runner-pat', input.pat, 'The PAT config.sh fetches the remove and registration tokens with (deleted after use).'));
   } else {
     if (!input.registrationToken) return err('BAD_INPUT', 'Re-registering needs a new registration token (New self-hosted runner page).');
-    if (mode === 'remove-token' && !input.removeToken) return err('BAD_INPUT', 'Removing the old registration needs a remove token (Settings → Actions → Runners → the runner → Remove).', 'If GitHub no longer lists the runner, its registration was deleted: choose that case instead, which needs no remove token.');
+    if (mode === 'remove-token' && !input.removeToken)
+      return err(
+        'BAD_INPUT',
+        'Removing the old registration needs a remove token (Settings → Actions → Runners → the runner → Remove).',
+        'If GitHub no longer lists the runner, its registration was deleted: choose that case instead, which needs no remove token.',
+      );
     if (mode === 'remove-token') files.push(tokenFile('remove-token', input.removeToken!, 'The remove token (valid one hour; deleted after use).'));
     files.push(tokenFile('runner-token', input.registrationToken, 'The registration token (valid one hour; deleted after use).'));
   }
   const dir = shDir(input.runnerDir);
   if (!dir.ok) return dir;
-  const words = [quoteSh(state.gitHubUrl, 'The URL'), quoteSh(state.agentName, 'The runner name'), quoteSh(state.poolName || 'Default', 'The runner group'), quoteSh(state.workFolder, 'The work folder')];
+  const words = [
+    quoteSh(state.gitHubUrl, 'The URL'),
+    quoteSh(state.agentName, 'The runner name'),
+    quoteSh(state.poolName || 'Default', 'The runner group'),
+    quoteSh(state.workFolder, 'The work folder'),
+  ];
   for (const w of words) if (!w.ok) return w;
   const [url, name, group, work] = words.map((w) => (w as { ok: true; value: string }).value);
   const labels = (input.labels ?? '')
@@ -67,7 +77,14 @@ export function reregister(input: ReregisterInput): Result<Generated> {
   if (!labelWord.ok) return labelWord;
   const launchd = service?.manager === 'launchd';
   const sudo = launchd ? '' : 'sudo ';
-  const config = [`./config.sh --unattended --url ${url} --name ${name}`, labels ? ` --labels ${labelWord.value}` : '', ` --runnergroup ${group} --work ${work}`, state.ephemeral ? ' --ephemeral' : '', state.disableUpdate ? ' --disableupdate' : '', ' --replace'].join('');
+  const config = [
+    `./config.sh --unattended --url ${url} --name ${name}`,
+    labels ? ` --labels ${labelWord.value}` : '',
+    ` --runnergroup ${group} --work ${work}`,
+    state.ephemeral ? ' --ephemeral' : '',
+    state.disableUpdate ? ' --disableupdate' : '',
+    ' --replace',
+  ].join('');
   const serviceName = service ? quoteSh(service.name, 'The service name') : ok('');
   if (!serviceName.ok) return serviceName;
   const lines = [
@@ -83,7 +100,13 @@ export function reregister(input: ReregisterInput): Result<Generated> {
     '',
   ];
   if (service) {
-    lines.push(`# The service name is the one in .service: ${service.name}`, `echo "Stopping and uninstalling the service ${serviceName.value.replace(/"/g, '')}"`, `${sudo}./svc.sh stop || true`, `${sudo}./svc.sh uninstall`, '');
+    lines.push(
+      `# The service name is the one in .service: ${service.name}`,
+      `echo "Stopping and uninstalling the service ${serviceName.value.replace(/"/g, '')}"`,
+      `${sudo}./svc.sh stop || true`,
+      `${sudo}./svc.sh uninstall`,
+      '',
+    );
   }
   if (mode === 'deleted') {
     lines.push(
@@ -106,7 +129,12 @@ export function reregister(input: ReregisterInput): Result<Generated> {
   const v = mode === 'pat' ? 'ACTIONS_RUNNER_INPUT_PAT' : 'ACTIONS_RUNNER_INPUT_TOKEN';
   const file = mode === 'pat' ? 'runner-pat' : 'runner-token';
   lines.push('', `${v}=$(cat "$here/${file}")`, `export ${v}`, ...literalNote([url!, name!, group!, work!, labelWord.value]), config, `unset ${v}`, '');
-  if (service) lines.push(launchd ? './svc.sh install' : 'sudo ./svc.sh install "$(id -un)"', `${sudo}./svc.sh start`, 'echo "The service is now $(cat .service): svc.sh named it again."');
+  if (service)
+    lines.push(
+      launchd ? './svc.sh install' : 'sudo ./svc.sh install "$(id -un)"',
+      `${sudo}./svc.sh start`,
+      'echo "The service is now $(cat .service): svc.sh named it again."',
+    );
   lines.push(`rm -f ${files.map((f) => `"$here/${f.path}"`).join(' ')}`, 'echo "Re-registered. The token files were deleted."', '');
   const notes = [
     `This re-registers ${runnerIdentity(state)}.`,
@@ -117,7 +145,14 @@ export function reregister(input: ReregisterInput): Result<Generated> {
         ? 'config.sh uses the PAT to fetch a remove token, then a registration token.'
         : 'The remove token and the registration token are different tokens, each valid one hour.',
   ];
-  if (service && service.manager === 'systemd') notes.push(`The service was ${service.name} (from .service). svc.sh names it again on install; read the new name from .service, never compute it.`);
-  files.push({ path: 'reregister-runner.sh', text: lines.join('\n'), mode: 0o755, secret: false, description: 'Stops, removes, configures again with --replace, and starts the runner.' });
+  if (service && service.manager === 'systemd')
+    notes.push(`The service was ${service.name} (from .service). svc.sh names it again on install; read the new name from .service, never compute it.`);
+  files.push({
+    path: 'reregister-runner.sh',
+    text: lines.join('\n'),
+    mode: 0o755,
+    secret: false,
+    description: 'Stops, removes, configures again with --replace, and starts the runner.',
+  });
   return ok({ files, commands: [{ title: 'Re-register the runner (as the runner user)', command: './reregister-runner.sh' }], notes });
 }

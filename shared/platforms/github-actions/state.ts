@@ -46,7 +46,12 @@ export function readRunnerFile(text: string): Result<RunnerState> {
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return err('PARSE_ERROR', '.runner does not hold a JSON object.');
   const o = parsed as Record<string, unknown>;
-  if ('uuid' in o && 'address' in o) return err('PARSE_ERROR', 'This .runner belongs to Gitea act_runner (it has uuid, token and address), not to a GitHub Actions runner.', 'Pick the folder of a GitHub Actions runner (it holds config.sh and run.sh).');
+  if ('uuid' in o && 'address' in o)
+    return err(
+      'PARSE_ERROR',
+      'This .runner belongs to Gitea act_runner (it has uuid, token and address), not to a GitHub Actions runner.',
+      'Pick the folder of a GitHub Actions runner (it holds config.sh and run.sh).',
+    );
   const pascal = Object.keys(o).find((k) => /^(AgentId|AgentName|GitHubUrl|ServerUrl)$/.test(k));
   const src = pascal ? Object.fromEntries(Object.entries(o).map(([k, v]) => [k[0]!.toLowerCase() + k.slice(1), v])) : o;
   const s = {

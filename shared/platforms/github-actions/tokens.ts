@@ -28,8 +28,18 @@ const OTHER_GITHUB: { re: RegExp; kind: string; kindName: string; why: string }[
     kindName: 'GitHub App installation token',
     why: 'It is minted from a GitHub App for one hour (a workflow GITHUB_TOKEN is one too); config.sh cannot register with it. For ARC, give the app ID, installation ID and private key instead; for a host runner, a registration token or a PAT.',
   },
-  { re: /^gho_/, kind: 'oauth-token', kindName: 'GitHub OAuth app token', why: 'It belongs to an OAuth app signed in as a user; the runner takes a registration token or a personal access token.' },
-  { re: /^ghu_/, kind: 'user-to-server-token', kindName: 'GitHub App user token', why: 'A GitHub App acting for a user; the runner takes a registration token or a personal access token.' },
+  {
+    re: /^gho_/,
+    kind: 'oauth-token',
+    kindName: 'GitHub OAuth app token',
+    why: 'It belongs to an OAuth app signed in as a user; the runner takes a registration token or a personal access token.',
+  },
+  {
+    re: /^ghu_/,
+    kind: 'user-to-server-token',
+    kindName: 'GitHub App user token',
+    why: 'A GitHub App acting for a user; the runner takes a registration token or a personal access token.',
+  },
   { re: /^ghr_/, kind: 'refresh-token', kindName: 'GitHub refresh token', why: 'It only renews another token.' },
 ];
 
@@ -43,7 +53,13 @@ export function isJitConfig(token: string): boolean {
 /** Judges a cleaned token for a runner (TokenSpec.check). */
 export function checkGitHubToken(token: string): TokenCheck {
   const other = OTHER_GITHUB.find((k) => k.re.test(token));
-  if (other) return { verdict: 'wrong-kind', kind: other.kind, kindName: other.kindName, message: `This is a ${other.kindName} (it starts with ${token.slice(0, 4)}). ${other.why}` };
+  if (other)
+    return {
+      verdict: 'wrong-kind',
+      kind: other.kind,
+      kindName: other.kindName,
+      message: `This is a ${other.kindName} (it starts with ${token.slice(0, 4)}). ${other.why}`,
+    };
   if (/^ghp_[A-Za-z0-9]{36}$/.test(token)) {
     return {
       verdict: 'ok',
@@ -62,13 +78,18 @@ export function checkGitHubToken(token: string): TokenCheck {
       note: 'It needs "Administration: write" on the repository (repository runner) or "Self-hosted runners: write" on the organization (organization runner).',
     };
   }
-  if (/^(ghp_|github_pat_)/.test(token)) return { verdict: 'invalid', message: `This starts like a GitHub personal access token but has ${token.length} characters: part of it may be missing or extra.` };
+  if (/^(ghp_|github_pat_)/.test(token))
+    return {
+      verdict: 'invalid',
+      message: `This starts like a GitHub personal access token but has ${token.length} characters: part of it may be missing or extra.`,
+    };
   if (isJitConfig(token)) {
     return {
       verdict: 'wrong-kind',
       kind: 'jit-config',
       kindName: 'JIT runner configuration',
-      message: 'This is a just-in-time runner configuration (encoded_jit_config from generate-jitconfig), not a token: it is the whole runner setup for one job. Run it directly with ./run.sh --jitconfig on the host; config.sh is not used.',
+      message:
+        'This is a just-in-time runner configuration (encoded_jit_config from generate-jitconfig), not a token: it is the whole runner setup for one job. Run it directly with ./run.sh --jitconfig on the host; config.sh is not used.',
     };
   }
   if (/^[A-Z0-9]{20,40}$/.test(token)) {
@@ -80,8 +101,16 @@ export function checkGitHubToken(token: string): TokenCheck {
       note: 'A remove token (from "Remove runner") looks the same: registering with one fails with a bare 404 from runner-registration. Use the token from "New self-hosted runner".',
     };
   }
-  if (/^[A-Za-z0-9]{20,40}$/.test(token)) return { verdict: 'invalid', message: 'A runner registration token has upper-case letters and digits only; this has lower-case letters. Copy it again from the New self-hosted runner page.' };
-  return { verdict: 'invalid', message: 'This is not a runner registration token (about 29 upper-case letters and digits) nor a personal access token (ghp_… or github_pat_…).' };
+  if (/^[A-Za-z0-9]{20,40}$/.test(token))
+    return {
+      verdict: 'invalid',
+      message:
+        'A runner registration token has upper-case letters and digits only; this has lower-case letters. Copy it again from the New self-hosted runner page.',
+    };
+  return {
+    verdict: 'invalid',
+    message: 'This is not a runner registration token (about 29 upper-case letters and digits) nor a personal access token (ghp_… or github_pat_…).',
+  };
 }
 
 /** The platform's TokenSpec: registration token or PAT; GitHub's other tokens are claimed, so this check names them. */
@@ -90,5 +119,10 @@ export const githubTokenSpec: TokenSpec = {
   where: REGISTRATION_WHERE,
   check: checkGitHubToken,
   claims: /^(gh[pousr]_|github_pat_)/,
-  lifetime: { kinds: ['registration-token'], ms: REGISTRATION_TOKEN_LIFETIME_MS, warnMs: 10 * 60 * 1000, renew: 'Get a fresh one on the New self-hosted runner page (or let a PAT fetch it), and check it again here.' },
+  lifetime: {
+    kinds: ['registration-token'],
+    ms: REGISTRATION_TOKEN_LIFETIME_MS,
+    warnMs: 10 * 60 * 1000,
+    renew: 'Get a fresh one on the New self-hosted runner page (or let a PAT fetch it), and check it again here.',
+  },
 };

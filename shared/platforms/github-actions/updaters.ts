@@ -12,8 +12,6 @@ import type { Updater } from '../types';
 import { runnerIdentity } from './reregister';
 import { readRunnerFile } from './state';
 
-
-
 /** The github_token scalars of a YAML file: inline in scale-set values, or in a Secret's data (base64) / stringData. */
 function tokenSets(docs: YamlDoc[], token: string): YamlSet[] {
   const sets: YamlSet[] = [];
@@ -23,9 +21,19 @@ function tokenSets(docs: YamlDoc[], token: string): YamlSet[] {
     if (inline) sets.push({ node: inline, value: token, what: 'githubConfigSecret.github_token (inline in the values; better moved to a Secret)' });
     if (getScalar(root, 'kind')?.value === 'Secret') {
       const data = getScalar(getNode(root, 'data'), 'github_token');
-      if (data && typeof data.value === 'string' && decodeBase64Utf8(data.value) !== undefined) sets.push({ node: data, value: base64Utf8(token), what: `github_token in Secret ${String(getScalar(getNode(root, 'metadata'), 'name')?.value ?? '')} data (base64)` });
+      if (data && typeof data.value === 'string' && decodeBase64Utf8(data.value) !== undefined)
+        sets.push({
+          node: data,
+          value: base64Utf8(token),
+          what: `github_token in Secret ${String(getScalar(getNode(root, 'metadata'), 'name')?.value ?? '')} data (base64)`,
+        });
       const plain = getScalar(getNode(root, 'stringData'), 'github_token');
-      if (plain) sets.push({ node: plain, value: token, what: `github_token in Secret ${String(getScalar(getNode(root, 'metadata'), 'name')?.value ?? '')} stringData` });
+      if (plain)
+        sets.push({
+          node: plain,
+          value: token,
+          what: `github_token in Secret ${String(getScalar(getNode(root, 'metadata'), 'name')?.value ?? '')} stringData`,
+        });
     }
   }
   return sets;
@@ -42,18 +50,33 @@ const arcToken: Updater = {
   rotate(text, newToken) {
     const checked = checkTokenText(newToken, 'The PAT');
     if (!checked.ok) return checked;
-    if (!/^(ghp_|github_pat_)/.test(newToken)) return err('TOKEN_WRONG_KIND', 'ARC authenticates with a personal access token (ghp_… or github_pat_…): a registration token expires within the hour.', 'Create a PAT with "Self-hosted runners: write" on the organization (repository: "Administration: write").');
+    if (!/^(ghp_|github_pat_)/.test(newToken))
+      return err(
+        'TOKEN_WRONG_KIND',
+        'ARC authenticates with a personal access token (ghp_… or github_pat_…): a registration token expires within the hour.',
+        'Create a PAT with "Self-hosted runners: write" on the organization (repository: "Administration: write").',
+      );
     const docs = parseYaml(text);
     if (!docs.ok) return docs;
     return editYaml(text, docs.value, tokenSets(docs.value, newToken));
   },
-  commands: [{ title: 'Apply the change, then restart the listener so it takes the new token', command: 'kubectl apply -f <file> && kubectl delete pod -n arc-systems -l app.kubernetes.io/component=runner-scale-set-listener' }],
+  commands: [
+    {
+      title: 'Apply the change, then restart the listener so it takes the new token',
+      command: 'kubectl apply -f <file> && kubectl delete pod -n arc-systems -l app.kubernetes.io/component=runner-scale-set-listener',
+    },
+  ],
   commandsFor(text, filePath) {
     const inline = /githubConfigSecret:\s*\n\s+github_token:/.test(text);
-    const apply = inline ? `helm upgrade <scale-set-release> --namespace <namespace> -f ${filePath} oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set` : `kubectl apply -f ${filePath}`;
+    const apply = inline
+      ? `helm upgrade <scale-set-release> --namespace <namespace> -f ${filePath} oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set`
+      : `kubectl apply -f ${filePath}`;
     return [
       { title: inline ? 'Upgrade the scale set with the edited values' : 'Apply the edited Secret', command: apply },
-      { title: 'Restart the listener so it reads the new token (whether it reloads by itself is not documented)', command: 'kubectl delete pod -n arc-systems -l app.kubernetes.io/component=runner-scale-set-listener' },
+      {
+        title: 'Restart the listener so it reads the new token (whether it reloads by itself is not documented)',
+        command: 'kubectl delete pod -n arc-systems -l app.kubernetes.io/component=runner-scale-set-listener',
+      },
     ];
   },
 };

@@ -56,8 +56,18 @@ export const gitlabRunnerShell: AnsibleInstallType = {
   files(answers: unknown, credential: Credential, root: string, extras?: GenerateExtras): Result<{ generated: Generated; files: AnsibleFile[] }> {
     const a = answers as GitlabRunnerAnswers;
     // The proxy is a systemd drop-in for the packaged service, which this install type does not use.
-    if (a.proxyUrl) return err('BAD_INPUT', 'The Ansible export of GitLab Runner runs it without systemd, so it cannot give it the proxy drop-in.', 'Leave the proxy out and set HTTPS_PROXY in the environment of the hosts, or install with the package\'s service from the single-agent export.');
-    if (extras?.trustedCa && !a.caFile.startsWith(`${CERTS_DIR}/`)) return err('BAD_INPUT', `The Ansible export puts the company CA in ${CERTS_DIR}/ (a folder the role creates); "${a.caFile}" is elsewhere.`, `Set the CA file to ${CERTS_DIR}/company-ca.crt.`);
+    if (a.proxyUrl)
+      return err(
+        'BAD_INPUT',
+        'The Ansible export of GitLab Runner runs it without systemd, so it cannot give it the proxy drop-in.',
+        "Leave the proxy out and set HTTPS_PROXY in the environment of the hosts, or install with the package's service from the single-agent export.",
+      );
+    if (extras?.trustedCa && !a.caFile.startsWith(`${CERTS_DIR}/`))
+      return err(
+        'BAD_INPUT',
+        `The Ansible export puts the company CA in ${CERTS_DIR}/ (a folder the role creates); "${a.caFile}" is elsewhere.`,
+        `Set the CA file to ${CERTS_DIR}/company-ca.crt.`,
+      );
     if (credential.kind !== 'token') return err('BAD_INPUT', 'GitLab Runner needs its runner authentication token.');
     const generated = generatePackage(rootedRunnerAnswers(a, root), credential.token, extras?.trustedCa);
     if (!generated.ok) return generated;

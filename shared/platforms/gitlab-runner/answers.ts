@@ -23,8 +23,14 @@ export const EXECUTORS = ['shell', 'docker', 'kubernetes'] as const;
 
 export const gitlabRunnerAnswers = z.object({
   url: httpUrlSchema.default(DEFAULT_URL).meta(doc('The GitLab URL: https://gitlab.com or your self-managed instance.', DEFAULT_URL)),
-  name: line(200).min(1, 'is required').default('gitlab-runner').meta(doc('The runner name in config.toml (shown in GitLab next to the runner).', 'build-host-1')),
-  executor: z.enum(EXECUTORS).default('docker').meta(doc('Where jobs run: shell (on the host), docker (a container per job) or kubernetes (a pod per job; the Helm variant always uses it).', 'docker')),
+  name: line(200)
+    .min(1, 'is required')
+    .default('gitlab-runner')
+    .meta(doc('The runner name in config.toml (shown in GitLab next to the runner).', 'build-host-1')),
+  executor: z
+    .enum(EXECUTORS)
+    .default('docker')
+    .meta(doc('Where jobs run: shell (on the host), docker (a container per job) or kubernetes (a pod per job; the Helm variant always uses it).', 'docker')),
   dockerImage: line(300)
     .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/, 'an image reference such as alpine:3.20')
     .default('alpine:latest')
@@ -34,8 +40,12 @@ export const gitlabRunnerAnswers = z.object({
     .regex(/^\/[^"'\\$`]*$/, 'an absolute path without quotes, "\\", "$" or "`"')
     .default(DEFAULT_CA_FILE)
     .meta(doc('Where the company CA (PEM) is put on the runner host; written as tls-ca-file when a company CA is used.', DEFAULT_CA_FILE)),
-  proxyUrl: httpUrlSchema.optional().meta(doc('The HTTP proxy the runner goes through, without credentials; written as HTTPS_PROXY and HTTP_PROXY.', 'http://proxy.internal:3128')),
-  noProxy: noProxySchema.optional().meta(doc('Hosts, domain suffixes or IP addresses reached without the proxy, separated by commas.', '.corp.example,10.0.0.5')),
+  proxyUrl: httpUrlSchema
+    .optional()
+    .meta(doc('The HTTP proxy the runner goes through, without credentials; written as HTTPS_PROXY and HTTP_PROXY.', 'http://proxy.internal:3128')),
+  noProxy: noProxySchema
+    .optional()
+    .meta(doc('Hosts, domain suffixes or IP addresses reached without the proxy, separated by commas.', '.corp.example,10.0.0.5')),
   listenAddress: line(100)
     .regex(/^[A-Za-z0-9.[\]:-]+:\d{1,5}$/, 'host:port, e.g. 127.0.0.1:9252')
     .optional()
@@ -69,9 +79,29 @@ export const gitlabRunnerFields: Field[] = [
   },
   { key: 'dockerImage', label: 'Default job image', kind: 'text', default: 'alpine:latest', help: 'For the docker and kubernetes executors.' },
   { key: 'concurrent', label: 'Concurrent jobs', kind: 'number', default: '1' },
-  { key: 'caFile', label: 'Company CA path on the runner host (tls-ca-file)', kind: 'text', default: DEFAULT_CA_FILE, help: 'Used only when the checks trusted a company CA.', variants: ['package'] },
-  { key: 'proxyUrl', label: 'HTTP proxy (optional)', kind: 'url', placeholder: 'http://proxy.internal:3128', help: 'Without credentials. Written as HTTPS_PROXY and HTTP_PROXY for the runner.' },
+  {
+    key: 'caFile',
+    label: 'Company CA path on the runner host (tls-ca-file)',
+    kind: 'text',
+    default: DEFAULT_CA_FILE,
+    help: 'Used only when the checks trusted a company CA.',
+    variants: ['package'],
+  },
+  {
+    key: 'proxyUrl',
+    label: 'HTTP proxy (optional)',
+    kind: 'url',
+    placeholder: 'http://proxy.internal:3128',
+    help: 'Without credentials. Written as HTTPS_PROXY and HTTP_PROXY for the runner.',
+  },
   { key: 'noProxy', label: 'No proxy for (optional)', kind: 'text', placeholder: '.corp.example, 10.0.0.5' },
-  { key: 'listenAddress', label: 'Metrics and health address (optional)', kind: 'text', placeholder: '127.0.0.1:9252', help: 'listen_address: /metrics and /health/ready on the runner host.', variants: ['package', 'docker'] },
+  {
+    key: 'listenAddress',
+    label: 'Metrics and health address (optional)',
+    kind: 'text',
+    placeholder: '127.0.0.1:9252',
+    help: 'listen_address: /metrics and /health/ready on the runner host.',
+    variants: ['package', 'docker'],
+  },
   { key: 'namespace', label: 'Kubernetes namespace', kind: 'text', default: 'gitlab-runner', variants: ['helm'] },
 ];

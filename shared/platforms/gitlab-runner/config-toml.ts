@@ -47,7 +47,14 @@ function lines(a: GitlabRunnerAnswers, token: string, o: TomlOptions, quoters: Q
   const proxy = proxyEnv(a);
   if (proxy.length && o.executor !== 'shell') out.push(`  environment = ${list(proxy.map(([k, v]) => `${k}=${v}`))}`);
   if (o.executor === 'docker') {
-    out.push('  [runners.docker]', `    image = ${q(a.dockerImage)}`, '    privileged = false', '    tls_verify = false', `    volumes = ${list(['/cache'])}`, '    shm_size = 0');
+    out.push(
+      '  [runners.docker]',
+      `    image = ${q(a.dockerImage)}`,
+      '    privileged = false',
+      '    tls_verify = false',
+      `    volumes = ${list(['/cache'])}`,
+      '    shm_size = 0',
+    );
   }
   if (o.executor === 'kubernetes') {
     out.push('  [runners.kubernetes]', `    namespace = ${o.template ? q('{{.Release.Namespace}}') : q(a.namespace)}`, `    image = ${q(a.dockerImage)}`);
@@ -64,6 +71,7 @@ export function renderConfigToml(a: GitlabRunnerAnswers, token: string, o: TomlO
   const back = parseToml(text);
   if (!back.ok) return err('UNSAFE_VALUE', `config.toml would not read back: ${back.error.message}`);
   const runner = (back.value.runners as Record<string, unknown>[] | undefined)?.[0];
-  if (!o.template && (runner?.token !== token || runner.url !== a.url || runner.name !== a.name)) return err('UNSAFE_VALUE', 'config.toml would not read back with the values given.');
+  if (!o.template && (runner?.token !== token || runner.url !== a.url || runner.name !== a.name))
+    return err('UNSAFE_VALUE', 'config.toml would not read back with the values given.');
   return ok(text);
 }

@@ -28,12 +28,21 @@ export function confirmCommands(kind: 'systemd' | 'docker', configPath = CONFIG_
   if (kind === 'docker') {
     return [
       { title: 'Check the token with GitLab (POST /api/v4/runners/verify; creates nothing)', command: `docker exec ${CONTAINER} gitlab-runner verify` },
-      { title: 'See the runner reload its configuration', command: `docker logs --since 5m ${CONTAINER} 2>&1 | grep -E 'Configuration loaded|Checking for jobs|is valid|is not valid|forbidden'` },
+      {
+        title: 'See the runner reload its configuration',
+        command: `docker logs --since 5m ${CONTAINER} 2>&1 | grep -E 'Configuration loaded|Checking for jobs|is valid|is not valid|forbidden'`,
+      },
     ];
   }
   return [
-    { title: 'Check the token with GitLab (POST /api/v4/runners/verify; creates nothing)', command: `sudo gitlab-runner verify --config ${shellWord(configPath, CONFIG_PATH)}` },
-    { title: 'See the runner reload its configuration', command: `sudo journalctl -u gitlab-runner --since "5 min ago" --no-pager | grep -E 'Configuration loaded|Checking for jobs|is valid|is not valid|forbidden'` },
+    {
+      title: 'Check the token with GitLab (POST /api/v4/runners/verify; creates nothing)',
+      command: `sudo gitlab-runner verify --config ${shellWord(configPath, CONFIG_PATH)}`,
+    },
+    {
+      title: 'See the runner reload its configuration',
+      command: `sudo journalctl -u gitlab-runner --since "5 min ago" --no-pager | grep -E 'Configuration loaded|Checking for jobs|is valid|is not valid|forbidden'`,
+    },
   ];
 }
 
@@ -51,7 +60,13 @@ export function proxyDropIn(a: GitlabRunnerAnswers): Result<string | undefined> 
 }
 
 function caArtifact(path: string, pem: string): Artifact {
-  return { path, text: pem.endsWith('\n') ? pem : `${pem}\n`, mode: 0o644, secret: false, description: 'The company CA the runner trusts for GitLab (tls-ca-file)' };
+  return {
+    path,
+    text: pem.endsWith('\n') ? pem : `${pem}\n`,
+    mode: 0o644,
+    secret: false,
+    description: 'The company CA the runner trusts for GitLab (tls-ca-file)',
+  };
 }
 
 /** The Linux package install: /etc/gitlab-runner/config.toml and the proxy drop-in. */
@@ -61,10 +76,15 @@ export function generatePackage(a: GitlabRunnerAnswers, token: string, trustedCa
   const dropIn = proxyDropIn(a);
   if (!dropIn.ok) return dropIn;
   const files: Artifact[] = [{ path: CONFIG_FILE, text: toml.value, mode: 0o600, secret: true, description: 'The runner configuration, token included' }];
-  if (dropIn.value) files.push({ path: PROXY_DROP_IN, text: dropIn.value, mode: 0o644, secret: false, description: 'systemd drop-in: the proxy for gitlab-runner.service' });
+  if (dropIn.value)
+    files.push({ path: PROXY_DROP_IN, text: dropIn.value, mode: 0o644, secret: false, description: 'systemd drop-in: the proxy for gitlab-runner.service' });
   if (trustedCa) files.push(caArtifact(CA_FILE, trustedCa));
   const commands: Command[] = [
-    { title: 'Install GitLab Runner (Debian/Ubuntu; see docs.gitlab.com/runner/install for others)', command: 'curl -L "https://packages.gitlab.com/install/repositories/runner/gitlab-runner/script.deb.sh" | sudo bash && sudo apt-get install gitlab-runner' },
+    {
+      title: 'Install GitLab Runner (Debian/Ubuntu; see docs.gitlab.com/runner/install for others)',
+      command:
+        'curl -L "https://packages.gitlab.com/install/repositories/runner/gitlab-runner/script.deb.sh" | sudo bash && sudo apt-get install gitlab-runner',
+    },
     { title: 'Install the configuration (root only: it holds the token)', command: `sudo install -D -m 600 -o root -g root ${CONFIG_FILE} ${CONFIG_PATH}` },
     ...(trustedCa ? [{ title: 'Install the company CA', command: `sudo install -D -m 644 ${CA_FILE} ${shellWord(a.caFile, DEFAULT_CA_FILE)}` }] : []),
     ...(dropIn.value
@@ -75,29 +95,46 @@ export function generatePackage(a: GitlabRunnerAnswers, token: string, trustedCa
       : [{ title: 'Start the runner (it reloads config.toml by itself when it already runs)', command: 'sudo systemctl enable --now gitlab-runner' }]),
     ...confirmCommands('systemd'),
   ];
-  return ok({ files, commands, notes: [...commonNotes(a), ...(dropIn.value ? ['The proxy reaches the runner service through the drop-in; jobs of the docker and kubernetes executors get it through environment in config.toml.'] : [])] });
+  return ok({
+    files,
+    commands,
+    notes: [
+      ...commonNotes(a),
+      ...(dropIn.value
+        ? ['The proxy reaches the runner service through the drop-in; jobs of the docker and kubernetes executors get it through environment in config.toml.']
+        : []),
+    ],
+  });
 }
 
 /** The Docker install: the config folder mounted at /etc/gitlab-runner, and a run script. */
 export function generateDocker(a: GitlabRunnerAnswers, token: string, trustedCa?: string): Result<Generated> {
   const toml = renderConfigToml(a, token, { executor: a.executor, ...(trustedCa ? { caFile: DEFAULT_CA_FILE } : {}) });
   if (!toml.ok) return toml;
-  const script = withQuotes((q) => [
-    '#!/bin/sh',
-    '# Runs GitLab Runner in Docker with ./config as /etc/gitlab-runner, generated by Agent Onboard.',
-    'set -eu',
-    'here=$(cd "$(dirname "$0")" && pwd)',
-    `docker rm -f ${CONTAINER} >/dev/null 2>&1 || true`,
-    `docker run -d --name ${CONTAINER} --restart always \\`,
-    `  -v "$here/config:${CONFIG_DIR}" \\`,
-    ...(a.executor === 'docker' ? ['  -v /var/run/docker.sock:/var/run/docker.sock \\'] : []),
-    ...proxyEnv(a).map(([k, v]) => `  -e ${q.sh(`${k}=${v}`, k)} \\`),
-    `  ${IMAGE}`,
-    '',
-  ].join('\n'));
+  const script = withQuotes((q) =>
+    [
+      '#!/bin/sh',
+      '# Runs GitLab Runner in Docker with ./config as /etc/gitlab-runner, generated by Agent Onboard.',
+      'set -eu',
+      'here=$(cd "$(dirname "$0")" && pwd)',
+      `docker rm -f ${CONTAINER} >/dev/null 2>&1 || true`,
+      `docker run -d --name ${CONTAINER} --restart always \\`,
+      `  -v "$here/config:${CONFIG_DIR}" \\`,
+      ...(a.executor === 'docker' ? ['  -v /var/run/docker.sock:/var/run/docker.sock \\'] : []),
+      ...proxyEnv(a).map(([k, v]) => `  -e ${q.sh(`${k}=${v}`, k)} \\`),
+      `  ${IMAGE}`,
+      '',
+    ].join('\n'),
+  );
   if (!script.ok) return script;
   const files: Artifact[] = [
-    { path: DOCKER_CONFIG, text: toml.value, mode: 0o600, secret: true, description: 'The runner configuration, token included (mounted at /etc/gitlab-runner)' },
+    {
+      path: DOCKER_CONFIG,
+      text: toml.value,
+      mode: 0o600,
+      secret: true,
+      description: 'The runner configuration, token included (mounted at /etc/gitlab-runner)',
+    },
     { path: DOCKER_SCRIPT, text: script.value, mode: 0o755, secret: false, description: 'Starts the gitlab/gitlab-runner container' },
   ];
   if (trustedCa) files.push(caArtifact(DOCKER_CA, trustedCa));
@@ -107,7 +144,7 @@ export function generateDocker(a: GitlabRunnerAnswers, token: string, trustedCa?
     notes: [
       ...commonNotes(a),
       `The container runs ${IMAGE}: pin a version tag (e.g. gitlab/gitlab-runner:v18.0.0) once it works.`,
-      ...(a.executor === 'docker' ? ['The docker executor starts job containers through the host\'s Docker socket, mounted into the runner container.'] : []),
+      ...(a.executor === 'docker' ? ["The docker executor starts job containers through the host's Docker socket, mounted into the runner container."] : []),
     ],
   });
 }
@@ -119,7 +156,13 @@ export function generateHelm(a: GitlabRunnerAnswers, token: string, trustedCa?: 
   const tokenSecret = 'gitlab-runner-token';
   const certsSecret = 'gitlab-runner-certs';
   const gitlabHost = new URL(a.url).hostname;
-  const secret = (name: string, data: Record<string, string>): unknown => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: a.namespace }, type: 'Opaque', stringData: data });
+  const secret = (name: string, data: Record<string, string>): unknown => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: a.namespace },
+    type: 'Opaque',
+    stringData: data,
+  });
   const secrets = toYaml(
     [
       // The chart reads runner-token (and runner-registration-token, empty for glrt- tokens).
@@ -138,7 +181,10 @@ export function generateHelm(a: GitlabRunnerAnswers, token: string, trustedCa?: 
   };
   const proxy = proxyEnv(a);
   if (proxy.length) values.envVars = proxy.map(([name, value]) => ({ name, value }));
-  const text = toYaml([values], `Helm values for GitLab Runner "${a.name}" (chart gitlab/gitlab-runner), generated by Agent Onboard.\nNo secret here: the token is in the Secret named by runners.secret.`);
+  const text = toYaml(
+    [values],
+    `Helm values for GitLab Runner "${a.name}" (chart gitlab/gitlab-runner), generated by Agent Onboard.\nNo secret here: the token is in the Secret named by runners.secret.`,
+  );
   return ok({
     files: [
       { path: HELM_SECRET, text: secrets, mode: 0o600, secret: true, description: 'The runner authentication token, in the Secret the chart reads' },
@@ -149,7 +195,10 @@ export function generateHelm(a: GitlabRunnerAnswers, token: string, trustedCa?: 
       { title: 'Put the token in its Secret', command: `kubectl apply -f ${HELM_SECRET}` },
       { title: 'Add the GitLab chart repository', command: 'helm repo add gitlab https://charts.gitlab.io && helm repo update gitlab' },
       { title: 'Install or upgrade the runner', command: `helm upgrade -i gitlab-runner --namespace ${a.namespace} gitlab/gitlab-runner -f ${HELM_VALUES}` },
-      { title: 'Check the runner verified its token', command: `kubectl logs deployment/gitlab-runner -n ${a.namespace} | grep -E 'is valid|is not valid|Checking for jobs'` },
+      {
+        title: 'Check the runner verified its token',
+        command: `kubectl logs deployment/gitlab-runner -n ${a.namespace} | grep -E 'is valid|is not valid|Checking for jobs'`,
+      },
     ],
     notes: [
       ...commonNotes(a).filter((n) => !n.startsWith('Shell executor')),

@@ -17,7 +17,8 @@ const isRoot = (prefix: string): boolean => prefix.replace(/\/+$/, '') === '';
 
 /** Where the runner's log and state are on a host installed under `prefix`. */
 export function gitlabRunnerWhere(prefix: string): AgentWhere {
-  if (isRoot(prefix)) return { log: { source: 'journalctl', unit: 'gitlab-runner' }, status: { command: 'systemctl is-active gitlab-runner', running: /^active/m } };
+  if (isRoot(prefix))
+    return { log: { source: 'journalctl', unit: 'gitlab-runner' }, status: { command: 'systemctl is-active gitlab-runner', running: /^active/m } };
   const pidFile = under(prefix, '/run/gitlab-runner.pid');
   return {
     log: { source: 'log-file', file: under(prefix, '/var/log/gitlab-runner.log') },
@@ -29,12 +30,20 @@ export function gitlabRunnerWhere(prefix: string): AgentWhere {
 function proxyFromDropIn(text: string): string {
   const line = /^Environment=(.*)$/m.exec(text)?.[1] ?? '';
   const words = [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!).replace(/%%/g, '%'));
-  return words.map((w) => shellWord(w, '')).filter(Boolean).join(' ');
+  return words
+    .map((w) => shellWord(w, ''))
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** The recipe for the package variant's files under `prefix`. */
 export function gitlabRunnerHostRecipe(variant: string, files: Artifact[], prefix: string): Result<HostRecipe> {
-  if (variant !== 'package') return err('BAD_INPUT', 'Installing over SSH takes the Linux package variant\'s files (config.toml and the systemd drop-in).', 'Generate the package variant, or follow the commands shown for Docker and Helm.');
+  if (variant !== 'package')
+    return err(
+      'BAD_INPUT',
+      "Installing over SSH takes the Linux package variant's files (config.toml and the systemd drop-in).",
+      'Generate the package variant, or follow the commands shown for Docker and Helm.',
+    );
   const byName = new Map(files.map((f) => [f.path, f]));
   const config = byName.get(CONFIG_FILE);
   if (!config) return err('BAD_INPUT', 'The files lack config.toml.', 'Install from the whole generated folder or bundle.');

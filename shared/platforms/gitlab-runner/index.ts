@@ -23,7 +23,8 @@ function generate(a: GitlabRunnerAnswers, credential: Credential, variant: strin
   const text = checkTokenText(credential.token, 'The runner token');
   if (!text.ok) return text;
   const verdict = checkRunnerToken(credential.token);
-  if (verdict.verdict === 'wrong-kind') return err('TOKEN_WRONG_KIND', verdict.message, `Get a runner authentication token from ${verdict.where ?? runnerTokenSpec.where}`);
+  if (verdict.verdict === 'wrong-kind')
+    return err('TOKEN_WRONG_KIND', verdict.message, `Get a runner authentication token from ${verdict.where ?? runnerTokenSpec.where}`);
   if (verdict.verdict === 'invalid') return err('TOKEN_INVALID', verdict.message, `Get it from ${runnerTokenSpec.where}`);
   const generated = gen.value(a, credential.token, extras?.trustedCa);
   return generated.ok ? ok({ ...generated.value, removal: removal(variant) }) : generated;
@@ -54,9 +55,30 @@ function recogniseGenerated(files: readonly { path: string; text: string }[]): s
 
 function removal(variant: string): Generated['removal'] {
   const gitlab = 'In GitLab → Settings → CI/CD → Runners, delete the runner (this also invalidates its token).';
-  if (variant === 'helm') return { commands: [{ title: 'Uninstall the chart and its Secret', command: 'helm uninstall gitlab-runner -n gitlab-runner && kubectl delete secret gitlab-runner-token -n gitlab-runner' }], notes: [gitlab] };
-  if (variant === 'docker') return { commands: [{ title: 'Remove the container', command: 'docker rm -f gitlab-runner' }], notes: [gitlab, 'Delete the config folder afterwards: it holds the token.'] };
-  return { commands: [{ title: 'Stop the service and remove the configuration', command: 'sudo systemctl disable --now gitlab-runner && sudo rm -f /etc/gitlab-runner/config.toml' }], notes: [gitlab] };
+  if (variant === 'helm')
+    return {
+      commands: [
+        {
+          title: 'Uninstall the chart and its Secret',
+          command: 'helm uninstall gitlab-runner -n gitlab-runner && kubectl delete secret gitlab-runner-token -n gitlab-runner',
+        },
+      ],
+      notes: [gitlab],
+    };
+  if (variant === 'docker')
+    return {
+      commands: [{ title: 'Remove the container', command: 'docker rm -f gitlab-runner' }],
+      notes: [gitlab, 'Delete the config folder afterwards: it holds the token.'],
+    };
+  return {
+    commands: [
+      {
+        title: 'Stop the service and remove the configuration',
+        command: 'sudo systemctl disable --now gitlab-runner && sudo rm -f /etc/gitlab-runner/config.toml',
+      },
+    ],
+    notes: [gitlab],
+  };
 }
 
 export const gitlabRunner: Platform<GitlabRunnerAnswers> = {
@@ -92,8 +114,13 @@ export const gitlabRunner: Platform<GitlabRunnerAnswers> = {
   hostInstall: gitlabRunnerHostRecipe,
   ansible: [gitlabRunnerShell],
   where: gitlabRunnerWhere,
-  caNotes: (file) => [`GitLab Runner trusts it through tls-ca-file = "${file}" in its [[runners]] entry (config.toml), which the Configs step writes when a company CA was trusted; jobs in containers need it in their image or as a CI variable.`],
-  rotation: { placeholder: '/etc/gitlab-runner/config.toml', hint: 'The runner rewrites config.toml itself when it renews its token: the file is read again just before writing.' },
+  caNotes: (file) => [
+    `GitLab Runner trusts it through tls-ca-file = "${file}" in its [[runners]] entry (config.toml), which the Configs step writes when a company CA was trusted; jobs in containers need it in their image or as a CI variable.`,
+  ],
+  rotation: {
+    placeholder: '/etc/gitlab-runner/config.toml',
+    hint: 'The runner rewrites config.toml itself when it renews its token: the file is read again just before writing.',
+  },
   services: [gitlabApiService],
   publicDomains: ['gitlab.com'],
   vendorApi: gitlabRunnersApi,

@@ -9,7 +9,14 @@ import type { OnlineSignal } from '../types';
 export const HEALTH_ADDR = '127.0.0.1:9252';
 
 export const gitlabRunnerOnline: OnlineSignal[] = [
-  { kind: 'log', hop: 'started', id: 'gitlab-runner-config-loaded', pattern: /Configuration loaded/, meaning: 'the runner started and read config.toml', source: 'gitlab-runner commands/multi.go (reference B2: Runtime)' },
+  {
+    kind: 'log',
+    hop: 'started',
+    id: 'gitlab-runner-config-loaded',
+    pattern: /Configuration loaded/,
+    meaning: 'the runner started and read config.toml',
+    source: 'gitlab-runner commands/multi.go (reference B2: Runtime)',
+  },
   {
     kind: 'log',
     hop: 'registered',

@@ -34,7 +34,12 @@ function rotateConfigToml(text: string, token: string): Rotated {
   const layout = locateToml(text);
   if (!layout.ok) return layout;
   const runners = runnersOf(parsed.value);
-  if (runners.length === 0) return ok({ text, changes: [], notes: ['This config.toml has no [[runners]] entry: there is no token to change. Register the runner first (gitlab-runner register --token glrt-…).'] });
+  if (runners.length === 0)
+    return ok({
+      text,
+      changes: [],
+      notes: ['This config.toml has no [[runners]] entry: there is no token to change. Register the runner first (gitlab-runner register --token glrt-…).'],
+    });
   if (runners.length > 1) {
     const names = runners.map((r, i) => (typeof r.name === 'string' ? `"${r.name}"` : `#${i + 1}`)).join(', ');
     return err(
@@ -44,12 +49,20 @@ function rotateConfigToml(text: string, token: string): Rotated {
     );
   }
   const entries = layout.value.entries;
-  const at = (key: string): TomlEntry | undefined => entries.find((e) => e.path.length === 3 && e.path[0] === 'runners' && e.path[1] === 0 && e.path[2] === key);
+  const at = (key: string): TomlEntry | undefined =>
+    entries.find((e) => e.path.length === 3 && e.path[0] === 'runners' && e.path[1] === 0 && e.path[2] === key);
   const tokenEntry = at('token');
-  if (!tokenEntry) return ok({ text, changes: [], notes: ['The [[runners]] entry has no token line: the runner is not registered yet. Register it with its glrt- token first.'] });
+  if (!tokenEntry)
+    return ok({
+      text,
+      changes: [],
+      notes: ['The [[runners]] entry has no token line: the runner is not registered yet. Register it with its glrt- token first.'],
+    });
   const quoted = tomlStringLike(tokenEntry, token, 'The runner token');
   if (!quoted.ok) return quoted;
-  const edits: (TomlEdit & { what: string })[] = [{ path: tokenEntry.path, toml: quoted.value, expect: token, what: `token of runner ${runnerName(runners[0]!)}` }];
+  const edits: (TomlEdit & { what: string })[] = [
+    { path: tokenEntry.path, toml: quoted.value, expect: token, what: `token of runner ${runnerName(runners[0]!)}` },
+  ];
   const notes: string[] = [];
   for (const key of ['token_obtained_at', 'token_expires_at']) {
     const e = at(key);
@@ -69,9 +82,18 @@ function rotateConfigToml(text: string, token: string): Rotated {
   return ok({
     text: edited.value.text,
     changes: edits
-      .map((e, i) => ({ line: lineOf(edited.value.text, edited.value.ranges[i]![0]), what: e.what, oldRange: edited.value.oldRanges[i]!, newRange: edited.value.ranges[i]! }))
+      .map((e, i) => ({
+        line: lineOf(edited.value.text, edited.value.ranges[i]![0]),
+        what: e.what,
+        oldRange: edited.value.oldRanges[i]!,
+        newRange: edited.value.ranges[i]!,
+      }))
       .filter((c) => text.slice(c.oldRange[0], c.oldRange[1]) !== edited.value.text.slice(c.newRange[0], c.newRange[1])),
-    notes: [...notes, 'No restart is needed: the runner reloads config.toml within 3 seconds (its log says "Configuration loaded").', ...vendorWayNote(runners[0]!)],
+    notes: [
+      ...notes,
+      'No restart is needed: the runner reloads config.toml within 3 seconds (its log says "Configuration loaded").',
+      ...vendorWayNote(runners[0]!),
+    ],
   });
 }
 
@@ -103,4 +125,3 @@ export const configTomlUpdater: Updater = {
 };
 
 export const GITLAB_RUNNER_UPDATERS: Updater[] = [configTomlUpdater];
-

@@ -6,12 +6,20 @@ import { doc } from '../answers-doc';
 const K8S_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export const harnessAnswers = z.object({
-  accountId: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-"').meta(doc('Your Harness account ID (Account Settings → Overview).', 'px7xd_BFRCi-pfWPYXVjvw')),
+  accountId: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-"')
+    .meta(doc('Your Harness account ID (Account Settings → Overview).', 'px7xd_BFRCi-pfWPYXVjvw')),
   managerEndpoint: httpUrlSchema
     .default('https://app.harness.io')
     .meta(doc('The manager URL shown on the delegate install page.', 'https://app.harness.io/gratis'))
     .transform((v) => v.replace(/\/+$/, '')),
-  delegateName: z.string().trim().regex(K8S_NAME, 'lower-case letters, digits and "-" (a Kubernetes name)').meta(doc('The delegate name: lower-case letters, digits and "-".', 'my-delegate')),
+  delegateName: z
+    .string()
+    .trim()
+    .regex(K8S_NAME, 'lower-case letters, digits and "-" (a Kubernetes name)')
+    .meta(doc('The delegate name: lower-case letters, digits and "-".', 'my-delegate')),
   imageTag: z
     .string()
     .trim()
@@ -25,7 +33,9 @@ export const harnessAnswers = z.object({
     .default('harness-delegate-ng')
     .meta(doc('The Kubernetes namespace (kubernetes and helm variants).', 'harness-delegate-ng')),
   proxyUrl: httpUrlSchema.optional().meta(doc('The HTTP proxy the delegate goes through, without credentials.', 'http://proxy.internal:3128')),
-  noProxy: noProxySchema.optional().meta(doc('Hosts, domain suffixes or IP addresses reached without the proxy, separated by commas.', '.corp.example,10.0.0.5')),
+  noProxy: noProxySchema
+    .optional()
+    .meta(doc('Hosts, domain suffixes or IP addresses reached without the proxy, separated by commas.', '.corp.example,10.0.0.5')),
   tags: z
     .string()
     .trim()

@@ -68,7 +68,13 @@ export function generateDocker(a: HarnessAnswers, token: string, trustedCa?: str
   if (!env.ok) return env;
   return ok({
     files: [
-      { path: DOCKER_SCRIPT, text: dockerScript(a, Boolean(trustedCa)), mode: 0o755, secret: false, description: `docker run of the delegate; the token is in ${DOCKER_ENV_FILE}` },
+      {
+        path: DOCKER_SCRIPT,
+        text: dockerScript(a, Boolean(trustedCa)),
+        mode: 0o755,
+        secret: false,
+        description: `docker run of the delegate; the token is in ${DOCKER_ENV_FILE}`,
+      },
       { path: DOCKER_ENV_FILE, text: env.value, mode: 0o600, secret: true, description: 'The delegate environment for --env-file, token included' },
       ...(trustedCa ? [{ path: CA_FILE, text: trustedCa, mode: 0o644, secret: false, description: `Company CA, mounted into ${CA_BUNDLE_DIR}` }] : []),
     ],

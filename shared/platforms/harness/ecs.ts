@@ -17,8 +17,14 @@ export function ecsCommands(file: string, family: string, cluster: string, servi
   const s = shellArg(service);
   return [
     { title: 'Register a new revision of the task definition', command: `aws ecs register-task-definition --cli-input-json ${shellQuote(`file://${file}`)}` },
-    { title: 'Move the service to it and replace its tasks', command: `aws ecs update-service --cluster ${c} --service ${s} --task-definition ${shellQuote(family)} --force-new-deployment` },
-    { title: 'Or, for a task run without a service: stop it (ECS does not restart it) …', command: `aws ecs stop-task --cluster ${c} --task <task-id> --reason 'delegate token rotated'` },
+    {
+      title: 'Move the service to it and replace its tasks',
+      command: `aws ecs update-service --cluster ${c} --service ${s} --task-definition ${shellQuote(family)} --force-new-deployment`,
+    },
+    {
+      title: 'Or, for a task run without a service: stop it (ECS does not restart it) …',
+      command: `aws ecs stop-task --cluster ${c} --task <task-id> --reason 'delegate token rotated'`,
+    },
     { title: '… and start the new revision', command: `aws ecs run-task --cluster ${c} --task-definition ${shellQuote(family)}` },
     { title: 'Wait until the service is stable', command: `aws ecs wait services-stable --cluster ${c} --services ${s}` },
     {
@@ -61,7 +67,10 @@ export function generateEcs(a: HarnessAnswers, token: string): Result<Generated>
     files: [{ path: ECS_FILE, text, mode: 0o600, secret: true, description: 'ECS task definition, token included' }],
     commands: [
       { title: 'Register the task definition', command: `aws ecs register-task-definition --cli-input-json file://${ECS_FILE}` },
-      { title: 'Run it as a service', command: `aws ecs create-service --service-name ${shellQuote(a.delegateName)} --task-definition ${ECS_FAMILY} --cluster ${cluster} --desired-count 1` },
+      {
+        title: 'Run it as a service',
+        command: `aws ecs create-service --service-name ${shellQuote(a.delegateName)} --task-definition ${ECS_FAMILY} --cluster ${cluster} --desired-count 1`,
+      },
       { title: 'Wait until it is stable', command: `aws ecs wait services-stable --cluster ${cluster} --services ${shellQuote(a.delegateName)}` },
     ],
     notes: [

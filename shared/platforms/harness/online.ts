@@ -17,7 +17,14 @@ export const harnessOnline: OnlineSignal[] = [
     meaning: 'the delegate started registering',
     source: 'harness-core 260-delegate DelegateAgentServiceImpl.java',
   },
-  { kind: 'log', hop: 'registered', id: 'harness-registered', pattern: /Delegate registered with id \S+/, meaning: 'the manager accepted the token and registered the delegate', source: 'harness-core 260-delegate DelegateAgentServiceImpl.java' },
+  {
+    kind: 'log',
+    hop: 'registered',
+    id: 'harness-registered',
+    pattern: /Delegate registered with id \S+/,
+    meaning: 'the manager accepted the token and registered the delegate',
+    source: 'harness-core 260-delegate DelegateAgentServiceImpl.java',
+  },
   {
     kind: 'log',
     hop: 'connected',
@@ -37,11 +44,25 @@ export const harnessOnline: OnlineSignal[] = [
     source: 'harness-core DelegateHealthMonitor.java; delegate-kubernetes-manifest harness-delegate.yaml',
     inContainer: true,
   },
-  { kind: 'vendor-api', hop: 'vendor', id: 'harness-api-delegates', scope: 'core_delegate_view', meaning: 'Harness lists the delegate as connected', source: 'harness-core DelegateListResponse.java; developer-hub api-permissions-reference.md' },
+  {
+    kind: 'vendor-api',
+    hop: 'vendor',
+    id: 'harness-api-delegates',
+    scope: 'core_delegate_view',
+    meaning: 'Harness lists the delegate as connected',
+    source: 'harness-core DelegateListResponse.java; developer-hub api-permissions-reference.md',
+  },
 ];
 
 const listSchema = z.object({
-  resource: z.array(z.object({ name: z.string(), connected: z.boolean(), lastHeartBeat: z.number().nullish(), delegateReplicas: z.array(z.object({ hostName: z.string().nullish(), connected: z.boolean().nullish() })).nullish() })),
+  resource: z.array(
+    z.object({
+      name: z.string(),
+      connected: z.boolean(),
+      lastHeartBeat: z.number().nullish(),
+      delegateReplicas: z.array(z.object({ hostName: z.string().nullish(), connected: z.boolean().nullish() })).nullish(),
+    }),
+  ),
 });
 
 /**
@@ -64,6 +85,8 @@ export const harnessDelegatesApi: VendorApi = {
     if (!list.success) return { state: 'failed', detail: 'the Harness API answered in an unexpected shape' };
     const d = list.data.resource.find((r) => r.name === name);
     if (!d) return { state: 'waiting', detail: `Harness does not list a delegate "${name}" (yet)` };
-    return d.connected ? { state: 'passed', detail: `Harness lists "${name}" as connected` } : { state: 'failed', detail: `Harness lists "${name}" as not connected` };
+    return d.connected
+      ? { state: 'passed', detail: `Harness lists "${name}" as connected` }
+      : { state: 'failed', detail: `Harness lists "${name}" as not connected` };
   },
 };

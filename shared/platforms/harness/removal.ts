@@ -18,7 +18,10 @@ export function harnessRemoval(variant: string, a: HarnessAnswers): Removal {
     case 'kubernetes':
       return {
         commands: [{ title: 'Delete what the manifest created', command: `kubectl delete -f ${MANIFEST_FILE}` }],
-        notes: [`The manifest includes the Namespace ${a.namespace}: if other workloads live there, remove the Namespace document from ${MANIFEST_FILE} first, or delete the objects one by one.`, ...NOTES],
+        notes: [
+          `The manifest includes the Namespace ${a.namespace}: if other workloads live there, remove the Namespace document from ${MANIFEST_FILE} first, or delete the objects one by one.`,
+          ...NOTES,
+        ],
       };
     case 'helm':
       return {

@@ -11,7 +11,11 @@ export const harnessManager: VendorServiceSpec = {
   name: 'the Harness manager',
   path: '/api/version',
   judge({ status, body }) {
-    if (status === 200 && isJsonObject(body) && 'resource' in body && Array.isArray(body.responseMessages)) return { looksLike: true, why: "200 with Harness's RestResponse JSON (resource, responseMessages)" };
-    return { looksLike: false, why: `expected 200 with Harness's RestResponse JSON, got ${status}${isJsonObject(body) ? ' with other JSON' : ' without JSON'}` };
+    if (status === 200 && isJsonObject(body) && 'resource' in body && Array.isArray(body.responseMessages))
+      return { looksLike: true, why: "200 with Harness's RestResponse JSON (resource, responseMessages)" };
+    return {
+      looksLike: false,
+      why: `expected 200 with Harness's RestResponse JSON, got ${status}${isJsonObject(body) ? ' with other JSON' : ' without JSON'}`,
+    };
   },
 };

@@ -8,7 +8,19 @@ import type { Command, Updater } from '../types';
 import { editJson, member, parseJsonLocated, type JsonNode, type JsonSet } from '../../edit/json';
 import { lineOf, type Rotated } from '../../edit/splice';
 import { shownSh } from '../../escape';
-import { baseName, containerNameIn, dirName, looksLikeScript, noToken, rotateScriptWith, rotateYamlWith, yamlTopKeys, YAML_NAME, type ScriptEdits, type YamlPlan } from '../../edit/updater-kit';
+import {
+  baseName,
+  containerNameIn,
+  dirName,
+  looksLikeScript,
+  noToken,
+  rotateScriptWith,
+  rotateYamlWith,
+  yamlTopKeys,
+  YAML_NAME,
+  type ScriptEdits,
+  type YamlPlan,
+} from '../../edit/updater-kit';
 import { scanYamlTokens, type YamlTokenScan } from '../../edit/token-places';
 import { checkTokenText } from '../../edit/values';
 import { rotateEnvFile } from '../../edit/env-file';
@@ -41,7 +53,10 @@ export function manifestCommands(text: string, path: string): Command[] {
     if (!['Deployment', 'StatefulSet', 'DaemonSet'].includes(w.kind)) continue;
     const ns = `-n ${shownSh(w.namespace ?? 'default', '<namespace>')}`;
     const ref = `${w.kind.toLowerCase()}/${w.name}`;
-    commands.push({ title: `Restart ${w.name} so it reads the new token (a changed Secret alone restarts nothing)`, command: `kubectl rollout restart ${ref} ${ns}` });
+    commands.push({
+      title: `Restart ${w.name} so it reads the new token (a changed Secret alone restarts nothing)`,
+      command: `kubectl rollout restart ${ref} ${ns}`,
+    });
     commands.push({ title: `Wait until ${w.name} is up again`, command: `kubectl rollout status ${ref} ${ns} --timeout=10m` });
     const c = w.containers.find((x) => x.envName === 'DELEGATE_TOKEN') ?? w.containers[0];
     if (c?.secret && c.secretKey) {
@@ -50,12 +65,19 @@ export function manifestCommands(text: string, path: string): Command[] {
         command: `kubectl exec ${ref} ${ns} -c ${shownSh(c.container, '<container>')} -- printenv ${c.envName} | tr -d '\\n' | sha256sum; kubectl get secret ${shownSh(c.secret, '<secret>')} ${ns} -o jsonpath='{.data.${c.secretKey}}' | base64 -d | sha256sum`,
       });
     } else if (c) {
-      commands.push({ title: `Check ${w.name} runs with the new token (must print <new-token-sha256>)`, command: `kubectl exec ${ref} ${ns} -c ${shownSh(c.container, '<container>')} -- printenv ${c.envName} | tr -d '\\n' | sha256sum` });
+      commands.push({
+        title: `Check ${w.name} runs with the new token (must print <new-token-sha256>)`,
+        command: `kubectl exec ${ref} ${ns} -c ${shownSh(c.container, '<container>')} -- printenv ${c.envName} | tr -d '\\n' | sha256sum`,
+      });
     }
     commands.push({ title: `Watch ${w.name}'s log`, command: `kubectl logs ${ref} ${ns} --since=10m --tail=100` });
   }
   for (const w of scan?.workloads ?? []) {
-    if (w.kind === 'CronJob') commands.push({ title: `The upgrader CronJob ${w.name} reads its Secret at its next run; nothing to restart`, command: `kubectl get cronjob ${w.name} -n ${shownSh(w.namespace ?? 'default', '<namespace>')}` });
+    if (w.kind === 'CronJob')
+      commands.push({
+        title: `The upgrader CronJob ${w.name} reads its Secret at its next run; nothing to restart`,
+        command: `kubectl get cronjob ${w.name} -n ${shownSh(w.namespace ?? 'default', '<namespace>')}`,
+      });
   }
   return commands;
 }
@@ -63,7 +85,8 @@ export function manifestCommands(text: string, path: string): Command[] {
 export const kubernetesUpdater: Updater = {
   id: 'harness-kubernetes',
   name: 'Harness delegate Kubernetes manifest',
-  detect: (fileName, text) => YAML_NAME.test(fileName) && /^\s*kind:\s*["']?(Secret|Deployment|StatefulSet|DaemonSet|CronJob|Pod)\b/m.test(text) && TOKEN_NAME_RE.test(text),
+  detect: (fileName, text) =>
+    YAML_NAME.test(fileName) && /^\s*kind:\s*["']?(Secret|Deployment|StatefulSet|DaemonSet|CronJob|Pod)\b/m.test(text) && TOKEN_NAME_RE.test(text),
   rotate: (text, token) => rotateYamlEnv(text, token, 'The manifest'),
   commands: [
     { title: 'Apply the changed manifest', command: 'kubectl apply -f harness-delegate.yaml' },
@@ -100,7 +123,9 @@ function planHelm(docs: YamlDoc[], token: string): Result<YamlPlan> {
   const sets: YamlSet[] = [];
   const existing = getScalar(root, 'existingDelegateToken');
   if (existing && typeof existing.value === 'string' && existing.value !== '') {
-    notes.push(`This install reads the token from the Secret "${existing.value}" (existingDelegateToken), not from delegateToken: update that Secret's DELEGATE_TOKEN instead.`);
+    notes.push(
+      `This install reads the token from the Secret "${existing.value}" (existingDelegateToken), not from delegateToken: update that Secret's DELEGATE_TOKEN instead.`,
+    );
   } else {
     const node = getScalar(root, 'delegateToken');
     if (node) sets.push({ node, value: token, what: 'delegateToken' });
@@ -109,9 +134,14 @@ function planHelm(docs: YamlDoc[], token: string): Result<YamlPlan> {
   const upgrader = getPair(root, 'upgrader')?.value;
   const existingUpgrader = getScalar(upgrader, 'existingUpgraderToken');
   if (existingUpgrader && typeof existingUpgrader.value === 'string' && existingUpgrader.value !== '') {
-    notes.push(`The upgrader reads its token from the Secret "${existingUpgrader.value}" (upgrader.existingUpgraderToken): update that Secret's UPGRADER_TOKEN too.`);
+    notes.push(
+      `The upgrader reads its token from the Secret "${existingUpgrader.value}" (upgrader.existingUpgraderToken): update that Secret's UPGRADER_TOKEN too.`,
+    );
   }
-  for (const [where, map] of [['upgraderToken', root], ['upgrader.upgraderToken', upgrader]] as const) {
+  for (const [where, map] of [
+    ['upgraderToken', root],
+    ['upgrader.upgraderToken', upgrader],
+  ] as const) {
     const node = getScalar(map, 'upgraderToken');
     if (node) sets.push({ node, value: token, what: where });
   }
@@ -129,7 +159,11 @@ export const helmUpdater: Updater = {
     if (!YAML_NAME.test(fileName) || /^kind:/m.test(text)) return false;
     const keys = yamlTopKeys(text);
     const tokenish = keys.has('delegateToken') || keys.has('existingDelegateToken') || (keys.has('accountId') && keys.has('delegateName'));
-    return tokenish && !keys.has('managerUrl') && ['managerEndpoint', 'delegateDockerImage', 'existingDelegateToken', 'upgrader', 'replicas'].some((k) => keys.has(k));
+    return (
+      tokenish &&
+      !keys.has('managerUrl') &&
+      ['managerEndpoint', 'delegateDockerImage', 'existingDelegateToken', 'upgrader', 'replicas'].some((k) => keys.has(k))
+    );
   },
   rotate: (text, token) => rotateYamlWith(text, token, 'The values file', planHelm, 'No delegate token in this values file.'),
   commands: helmCommands('values.yaml', '<release>', 'harness-delegate-ng'),
@@ -138,7 +172,10 @@ export const helmUpdater: Updater = {
     const name = String(getScalar(v?.root, 'delegateName')?.value ?? 'harness-delegate-ng');
     const [, , upgrade, status] = helmCommands(path, name, 'harness-delegate-ng');
     return [
-      { title: 'Find the release name and namespace of this delegate (the commands below assume the delegate name and harness-delegate-ng)', command: 'helm list -A --filter harness-delegate' },
+      {
+        title: 'Find the release name and namespace of this delegate (the commands below assume the delegate name and harness-delegate-ng)',
+        command: 'helm list -A --filter harness-delegate',
+      },
       upgrade!,
       { title: 'Restart the delegate so it reads the new token', command: `kubectl rollout restart deployment/${name} -n harness-delegate-ng` },
       status!,
@@ -179,7 +216,9 @@ function rotateEcs(text: string, token: string): Rotated {
       const n = member(s, 'name');
       const from = member(s, 'valueFrom');
       if (n?.kind === 'string' && (TOKEN_ENV_NAMES as readonly string[]).includes(n.value)) {
-        notes.push(`${n.value} in ${label} comes from ${from?.kind === 'string' ? from.value : 'a secret store'}: put the new token there (Secrets Manager or SSM Parameter Store).`);
+        notes.push(
+          `${n.value} in ${label} comes from ${from?.kind === 'string' ? from.value : 'a secret store'}: put the new token there (Secrets Manager or SSM Parameter Store).`,
+        );
       }
     }
   }
@@ -205,11 +244,13 @@ export const ecsUpdater: Updater = {
 
 // ---------------------------------------------------------------- shell-script delegate configs
 
-const NO_SHELL_CONFIG_TOKEN = "No delegateToken in this file: Harness's start.sh adds one from DELEGATE_TOKEN (or ACCOUNT_SECRET) when the delegate starts, so rotate it where that variable is set.";
+const NO_SHELL_CONFIG_TOKEN =
+  "No delegateToken in this file: Harness's start.sh adds one from DELEGATE_TOKEN (or ACCOUNT_SECRET) when the delegate starts, so rotate it where that variable is set.";
 
 function planShellConfig(docs: YamlDoc[], token: string): Result<YamlPlan> {
   const root = docs[0]?.contents;
-  if (docs.length > 1 || (root !== null && root !== undefined && !isMap(root))) return err('UNKNOWN_FORMAT', 'This is not a delegate config file (a single YAML mapping).');
+  if (docs.length > 1 || (root !== null && root !== undefined && !isMap(root)))
+    return err('UNKNOWN_FORMAT', 'This is not a delegate config file (a single YAML mapping).');
   const current = getScalar(root, 'delegateToken');
   const legacy = getPair(root, 'accountSecret');
   const sets: YamlSet[] = [];
@@ -237,7 +278,12 @@ export const shellConfigUpdater: Updater = {
   commands: shellCommands('/opt/harness-delegate'),
   commandsFor: (text, path) => {
     if (/^# Dropwizard config/m.test(text) || /^server:/m.test(text)) {
-      return [{ title: "This is the delegate image's config.yml: restart the delegate container or pod, which rebuilds it from DELEGATE_TOKEN", command: 'docker restart <container>  # or: kubectl rollout restart deployment/<delegate> -n <namespace>' }];
+      return [
+        {
+          title: "This is the delegate image's config.yml: restart the delegate container or pod, which rebuilds it from DELEGATE_TOKEN",
+          command: 'docker restart <container>  # or: kubectl rollout restart deployment/<delegate> -n <namespace>',
+        },
+      ];
     }
     return shellCommands(dirName(path));
   },
@@ -255,7 +301,9 @@ function planScript(p: ScriptEdits, token: string): Result<void> {
     if (name && (TOKEN_ENV_NAMES as readonly string[]).includes(name)) {
       const line = lineOf(text, w.start);
       if (!w.literal) {
-        notes.push(`${name} on line ${line} is taken from ${w.value.slice(name.length + 1) || 'the environment'} when the script runs: rotate it where that is set.`);
+        notes.push(
+          `${name} on line ${line} is taken from ${w.value.slice(name.length + 1) || 'the environment'} when the script runs: rotate it where that is set.`,
+        );
         continue;
       }
       const r = p.replace(w, `${name}=`, token, `${name} on line ${line}`);
@@ -272,7 +320,13 @@ function planScript(p: ScriptEdits, token: string): Result<void> {
       // Escaped by helm's --set rules (every real Harness token ends in "=", which helm keeps).
       // helm --set reads digits-only or true/null as that type: such a token goes by --set-string.
       const typed = prev === '--set' && helmSetTyped(token);
-      if (typed) edits.push({ start: words[i - 1]!.start, end: words[i - 1]!.end, text: '--set-string', what: `helm --set on line ${lineOf(text, w.start)}, made --set-string so helm keeps the token a string` });
+      if (typed)
+        edits.push({
+          start: words[i - 1]!.start,
+          end: words[i - 1]!.end,
+          text: '--set-string',
+          what: `helm --set on line ${lineOf(text, w.start)}, made --set-string so helm keeps the token a string`,
+        });
       const r = p.replace(w, `${set[1]}=`, helmSetValue(token, true)!, `helm ${typed ? '--set-string' : prev} ${set[1]} on line ${lineOf(text, w.start)}`);
       if (!r.ok) return r;
       continue;
@@ -284,7 +338,12 @@ function planScript(p: ScriptEdits, token: string): Result<void> {
         notes.push(`${echo[1]} on line ${line} is written from a variable when the script runs.`);
         continue;
       }
-      const r = p.replace(w, 'delegateToken: ', yamlInlineScalar(token), echo[1] === 'accountSecret' ? `accountSecret written by line ${line}, renamed to delegateToken` : `delegateToken written by line ${line}`);
+      const r = p.replace(
+        w,
+        'delegateToken: ',
+        yamlInlineScalar(token),
+        echo[1] === 'accountSecret' ? `accountSecret written by line ${line}, renamed to delegateToken` : `delegateToken written by line ${line}`,
+      );
       if (!r.ok) return r;
     }
   }
@@ -306,7 +365,11 @@ export const scriptUpdater: Updater = {
   commands: dockerCommands(DOCKER_SCRIPT, '<container>'),
   commandsFor: (text, path) => {
     if (/\bwatcher\.jar\b|config-watcher\.yml/.test(text)) return shellCommands(dirName(path));
-    if (/\bhelm\s+(upgrade|install)\b/.test(text)) return [{ title: 'Run the script again: it upgrades the release with the new token', command: `bash ${shownSh(path, '<script>')}` }, { title: 'Wait until the delegate is up again', command: 'kubectl rollout status deployment/<delegate-name> -n harness-delegate-ng --timeout=10m' }];
+    if (/\bhelm\s+(upgrade|install)\b/.test(text))
+      return [
+        { title: 'Run the script again: it upgrades the release with the new token', command: `bash ${shownSh(path, '<script>')}` },
+        { title: 'Wait until the delegate is up again', command: 'kubectl rollout status deployment/<delegate-name> -n harness-delegate-ng --timeout=10m' },
+      ];
     return dockerCommands(path, containerNameIn(text) ?? '<container>');
   },
 };
@@ -316,9 +379,16 @@ export const scriptUpdater: Updater = {
 export const envFileUpdater: Updater = {
   id: 'harness-env-file',
   name: 'Harness delegate env file (docker --env-file, .env)',
-  detect: (fileName, text) => (/(^|[\\/.])env$|\.env$|\.env\.[^\\/]*$/i.test(fileName) || /^\.env/.test(baseName(fileName))) && new RegExp(`^\\s*(export\\s+)?(${TOKEN_ENV_NAMES.join('|')})\\s*=`, 'm').test(text),
+  detect: (fileName, text) =>
+    (/(^|[\\/.])env$|\.env$|\.env\.[^\\/]*$/i.test(fileName) || /^\.env/.test(baseName(fileName))) &&
+    new RegExp(`^\\s*(export\\s+)?(${TOKEN_ENV_NAMES.join('|')})\\s*=`, 'm').test(text),
   rotate: (text, token) => rotateEnvFile(text, token, TOKEN_ENV_NAMES),
-  commands: [{ title: 'Recreate the container that reads this file (docker run --env-file, or docker compose up -d --force-recreate)', command: 'docker compose up -d --force-recreate' }],
+  commands: [
+    {
+      title: 'Recreate the container that reads this file (docker run --env-file, or docker compose up -d --force-recreate)',
+      command: 'docker compose up -d --force-recreate',
+    },
+  ],
   // The generated Docker install: run-delegate.sh beside delegate.env names the container after DELEGATE_NAME.
   commandsFor: (text, path) => {
     const name = /^DELEGATE_NAME=([A-Za-z0-9_.-]+)\r?$/m.exec(text)?.[1];

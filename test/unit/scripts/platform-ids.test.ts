@@ -56,7 +56,8 @@ describe('what the script counts', () => {
       'shared/platforms/index.ts': "import { acme } from './acme';\nexport const PLATFORM_IDS = ['acme'] as const;\n",
       'main/platforms/acme/cli.ts': "import { acme } from '../../../shared/platforms/acme';\n",
       'main/platforms/index.ts': "import './acme/cli';\n",
-      'main/cli/help.ts': "// 'acme' in a comment\n/* import '../../shared/platforms/acme' */\nconst s = 'acme-agent'; const t = `${s} acme`;\nconst r = /'acme'/;\n",
+      'main/cli/help.ts':
+        "// 'acme' in a comment\n/* import '../../shared/platforms/acme' */\nconst s = 'acme-agent'; const t = `${s} acme`;\nconst r = /'acme'/;\n",
     });
     const { code, report } = run(root);
     expect(report.ids).toEqual(['acme']);
@@ -75,7 +76,9 @@ describe('what the script counts', () => {
     });
     const { code, report } = run(root);
     expect(report.ids).toEqual(['acme', 'gitlab-runner']);
-    expect(report.files.filter((f) => !f.registry).map((f) => [f.file, f.hits.map((h) => `${h.line}:${h.names}`)])).toEqual([['main/cli/help.ts', ['1:gitlab-runner']]]);
+    expect(report.files.filter((f) => !f.registry).map((f) => [f.file, f.hits.map((h) => `${h.line}:${h.names}`)])).toEqual([
+      ['main/cli/help.ts', ['1:gitlab-runner']],
+    ]);
     expect(code).toBe(1);
   });
 
@@ -83,7 +86,7 @@ describe('what the script counts', () => {
     const root = tree({
       'shared/platforms/acme/index.ts': "export const acme = { id: 'acme' };\n",
       'shared/platforms/index.ts': "import { acme } from './acme';\n",
-      'main/services/x.ts': "import { acme } from '../../shared/platforms/acme';\n\nif (p === \"acme\") go();\n",
+      'main/services/x.ts': 'import { acme } from \'../../shared/platforms/acme\';\n\nif (p === "acme") go();\n',
       'renderer/steps/y.tsx': 'const a = <a href="/x">don\'t</a>;\nconst b = `acme`;\n',
       'scripts/z.mjs': "await import('../shared/platforms/acme/index.ts');\n",
     });

@@ -35,7 +35,12 @@ describe('validateAnswers: one validation for the wizard, fleets, Configs and th
   it('says the issues in words by field label and key (the form shows the label, an --answers file and a fleet CSV use the key), the first max of them', () => {
     const r = validateAnswers(bamboo, 'installer', {}, 'form');
     expect(describeAnswerIssues(bamboo, r.issues)).toContain('Bamboo server URL (serverUrl): is required');
-    expect(describeAnswerIssues(armorcode, [{ path: 'services.0.url', message: 'bad' }, { path: '', message: 'whole' }])).toEqual(['Internal services (services) 0.url: bad', 'answers: whole']);
+    expect(
+      describeAnswerIssues(armorcode, [
+        { path: 'services.0.url', message: 'bad' },
+        { path: '', message: 'whole' },
+      ]),
+    ).toEqual(['Internal services (services) 0.url: bad', 'answers: whole']);
     expect(describeAnswerIssues(bamboo, r.issues, 1)).toHaveLength(1);
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { checkEntryPath, collisionKey, COMPANY_CA_FILE, companyCaSteps, isPrivateKeyText, isSecretFile, renderReadme, type ManifestFile } from '../../../shared/bundle';
+import {
+  checkEntryPath,
+  collisionKey,
+  COMPANY_CA_FILE,
+  companyCaSteps,
+  isPrivateKeyText,
+  isSecretFile,
+  renderReadme,
+  type ManifestFile,
+} from '../../../shared/bundle';
 import { getPlatform } from '../../../shared/platforms';
 
 const file = (path: string, extra: Partial<ManifestFile> = {}): ManifestFile => ({
@@ -90,9 +99,14 @@ describe('renderReadme', () => {
   });
 
   it('has a "Removing this agent later" section with each command fenced and the notes, only when there is one', () => {
-    const removal = { commands: [{ title: 'Stop it', command: 'sudo systemctl disable --now bamboo-agent', os: 'linux' as const }], notes: ['Delete it in Bamboo too.'] };
+    const removal = {
+      commands: [{ title: 'Stop it', command: 'sudo systemctl disable --now bamboo-agent', os: 'linux' as const }],
+      notes: ['Delete it in Bamboo too.'],
+    };
     const readme = renderReadme({ ...base, platform: getPlatform('bamboo-remote'), files: [file('install.sh')], commands: [], removal });
-    expect(readme).toContain('## Removing this agent later\n\n- Stop it (linux):\n\n```sh\nsudo systemctl disable --now bamboo-agent\n```\n\n- Delete it in Bamboo too.\n');
+    expect(readme).toContain(
+      '## Removing this agent later\n\n- Stop it (linux):\n\n```sh\nsudo systemctl disable --now bamboo-agent\n```\n\n- Delete it in Bamboo too.\n',
+    );
     expect(renderReadme({ ...base, platform: undefined, files: [], commands: [] })).not.toContain('Removing this agent');
   });
 

@@ -55,7 +55,7 @@ describe('measureClock', () => {
     expect(describeClock(c, 'the clock of x:443')).toBe("this host's clock is 3 h behind the clock of x:443 (±0.5 s)");
   });
 
-  it('adds a cache\'s Age to its Date, so a cached answer does not look like skew', () => {
+  it("adds a cache's Age to its Date, so a cached answer does not look like skew", () => {
     const c = measureClock({ date: new Date(T - 600_000).toUTCString(), age: '600', sentAt: T, rttMs: 0 })!;
     expect(Math.abs(c.skewMs)).toBeLessThanOrEqual(c.uncertaintyMs);
     expect(clockSkewed(c)).toBe(false);
@@ -128,7 +128,9 @@ describe('CLOCK_SKEW warning', () => {
     expect(r.verdict).toBe('HTTP_OK');
     expect(r.level).toBe('pass');
     expect(r.clock).toEqual(skewed);
-    expect(r.warnings).toEqual([{ code: 'CLOCK_SKEW', detail: expect.stringContaining("this host's clock is 10 min ahead of the clock of harness.example.com:443") }]);
+    expect(r.warnings).toEqual([
+      { code: 'CLOCK_SKEW', detail: expect.stringContaining("this host's clock is 10 min ahead of the clock of harness.example.com:443") },
+    ]);
   });
 
   it('is not given within the threshold, nor without a reading', () => {
@@ -138,7 +140,17 @@ describe('CLOCK_SKEW warning', () => {
 
   it('has a fix that names the time services, how to check them, and whose clock was checked', () => {
     const fix = WARNINGS.CLOCK_SKEW.fix;
-    for (const word of ['timedatectl', 'chrony', 'systemd-timesyncd', 'w32time', 'w32tm /query /status', 'run the check again', 'computer running Agent Onboard', 'agent host']) expect(fix).toContain(word);
+    for (const word of [
+      'timedatectl',
+      'chrony',
+      'systemd-timesyncd',
+      'w32time',
+      'w32tm /query /status',
+      'run the check again',
+      'computer running Agent Onboard',
+      'agent host',
+    ])
+      expect(fix).toContain(word);
     expect(Object.keys(VERDICTS)).not.toContain('CLOCK_SKEW');
   });
 
@@ -148,7 +160,7 @@ describe('CLOCK_SKEW warning', () => {
     expect(text).toMatch(/^Clock: {5}WARNING — This host's clock is off: this host's clock is 10 min ahead/m);
     expect(text).toContain('    WARNING:  CLOCK_SKEW — ');
     expect(text).toContain(`    Fix:      ${WARNINGS.CLOCK_SKEW.fix}`);
-    expect(text).toContain('    Clock:    this host\'s clock is 10 min ahead of the server\'s (±0.5 s); Date: Wed, 01 Jan 2025 00:00:00 GMT');
+    expect(text).toContain("    Clock:    this host's clock is 10 min ahead of the server's (±0.5 s); Date: Wed, 01 Jan 2025 00:00:00 GMT");
   });
 
   it('leaves a calm clock line, and no warning, for a clock in step; nothing at all without a reading', () => {

@@ -14,20 +14,27 @@ import { diagnose } from '../../../shared/diagnose';
 
 const ids = (text: string, platform?: Parameters<typeof diagnose>[1]): string[] => diagnose(text, platform).map((d) => d.failure.id);
 
-const BUILDKITE_401 = '2026-12-07 10:00:00 WARN   POST https://agent-edge.buildkite.com/v3/register: 401 Unauthorized: Invalid token (Attempt 1/30 Retrying in 10s)';
+const BUILDKITE_401 =
+  '2026-12-07 10:00:00 WARN   POST https://agent-edge.buildkite.com/v3/register: 401 Unauthorized: Invalid token (Attempt 1/30 Retrying in 10s)';
 const AWS_JAVA =
-  "2026-12-07 10:00:00,123 ERROR [elasticInstanceManager-1] [EC2InstanceImpl] Failed to start instance com.amazonaws.services.ec2.model.AmazonEC2Exception: You are not authorized to perform this operation. Encoded authorization failure message: 5Gn1ZQ0a-EXAMPLE-ryQhB3h2UOxYfLr (Service: AmazonEC2; Status Code: 403; Error Code: UnauthorizedOperation; Request ID: 2f0c8e3a-1b2c-4d5e-8f90-a1b2c3d4e5f6; Proxy: null)";
+  '2026-12-07 10:00:00,123 ERROR [elasticInstanceManager-1] [EC2InstanceImpl] Failed to start instance com.amazonaws.services.ec2.model.AmazonEC2Exception: You are not authorized to perform this operation. Encoded authorization failure message: 5Gn1ZQ0a-EXAMPLE-ryQhB3h2UOxYfLr (Service: AmazonEC2; Status Code: 403; Error Code: UnauthorizedOperation; Request ID: 2f0c8e3a-1b2c-4d5e-8f90-a1b2c3d4e5f6; Proxy: null)';
 
 describe('diagnose: real log lines', () => {
   it('recognises "Security token is required" on its own and inside a wrapper log line, with Bamboo selected or not', () => {
     expect(ids('Security token is required', 'bamboo-remote')).toEqual(['bamboo-security-token-missing']);
-    expect(ids('INFO   | jvm 1    | 2026/12/07 10:00:00 | 2026-12-07 10:00:00,001 FATAL [WrapperSimpleAppMain] [AgentContext] Security token is required')).toContain('bamboo-security-token-missing');
+    expect(
+      ids('INFO   | jvm 1    | 2026/12/07 10:00:00 | 2026-12-07 10:00:00,001 FATAL [WrapperSimpleAppMain] [AgentContext] Security token is required'),
+    ).toContain('bamboo-security-token-missing');
   });
 
   it('recognises the AWS SDK for Java form of UnauthorizedOperation, as the CLI form', () => {
     expect(ids(AWS_JAVA, 'bamboo-elastic')).toContain('bamboo-elastic-unauthorized-run-instances');
     expect(ids(AWS_JAVA)).toContain('bamboo-elastic-unauthorized-run-instances');
-    expect(ids('An error occurred (UnauthorizedOperation) when calling the RunInstances operation: You are not authorized to perform this operation. Encoded authorization failure message: abc')).toContain('bamboo-elastic-unauthorized-run-instances');
+    expect(
+      ids(
+        'An error occurred (UnauthorizedOperation) when calling the RunInstances operation: You are not authorized to perform this operation. Encoded authorization failure message: abc',
+      ),
+    ).toContain('bamboo-elastic-unauthorized-run-instances');
   });
 
   it("reads Buildkite's 401 at /v3/register as a refused agent token, never as Harness's revoked delegate token", () => {
@@ -37,8 +44,14 @@ describe('diagnose: real log lines', () => {
   });
 
   it("recognises the Harness delegate's own token lines", () => {
-    for (const line of ['Delegate used invalid token. Self destruct procedure will be initiated.', 'Delegate used expired token. It will be frozen and drained.', 'Delegate used revoked token. It will be frozen and drained.']) {
-      expect(ids(`2026-12-07 10:00:00,000 [main] ERROR io.harness.delegate.service.DelegateAgentServiceImpl - ${line}`, 'harness')).toEqual(['harness-token-revoked']);
+    for (const line of [
+      'Delegate used invalid token. Self destruct procedure will be initiated.',
+      'Delegate used expired token. It will be frozen and drained.',
+      'Delegate used revoked token. It will be frozen and drained.',
+    ]) {
+      expect(ids(`2026-12-07 10:00:00,000 [main] ERROR io.harness.delegate.service.DelegateAgentServiceImpl - ${line}`, 'harness')).toEqual([
+        'harness-token-revoked',
+      ]);
     }
   });
 

@@ -14,7 +14,8 @@ describe('log normalisation', () => {
   });
 
   it('joins wrapped lines so a message split over lines matches as one', () => {
-    const text = 'INFO | jvm 1 | 2024/03/01 10:00:00 | Security token is required for preliminary\r\nINFO | jvm 1 | 2024/03/01 10:00:00 | authentication, but none was provided';
+    const text =
+      'INFO | jvm 1 | 2024/03/01 10:00:00 | Security token is required for preliminary\r\nINFO | jvm 1 | 2024/03/01 10:00:00 | authentication, but none was provided';
     expect(normaliseLog(text)).toBe('Security token is required for preliminary authentication, but none was provided');
   });
 });
@@ -28,7 +29,10 @@ describe('diagnose', () => {
         const sample = failure.patterns[0]?.source.replace(/\\(.)/g, '$1');
         if (!sample || /[[\](){}|*+?^$]/.test(sample)) continue;
         const found = diagnose(`2026-01-01 00:00:00 ${sample}`, platform.id);
-        expect(found.map((d) => d.failure.id), `${platform.id}/${failure.id}`).toContain(failure.id);
+        expect(
+          found.map((d) => d.failure.id),
+          `${platform.id}/${failure.id}`,
+        ).toContain(failure.id);
       }
     }
   });

@@ -46,12 +46,22 @@ describe('fleet rows', () => {
 
   it('reads a list column (ArmorCode services) as a JSON list per agent, and names a bad cell', () => {
     const armorcode = getPlatform('armorcode')!;
-    const template = { variant: 'docker', answers: { server: 'tunnel.example.com', user: 'acme', services: [{ name: 'a', url: 'http://a.internal', remotePort: 5000 }] } };
-    const agent = rowToAgent(armorcode, template, { line: 3, cells: { name: 'h1', services: '[{"name":"web","url":"http://127.0.0.1:8080","remotePort":5001}]', ansible_port: '2201' } }, ['ansible_port']);
+    const template = {
+      variant: 'docker',
+      answers: { server: 'tunnel.example.com', user: 'acme', services: [{ name: 'a', url: 'http://a.internal', remotePort: 5000 }] },
+    };
+    const agent = rowToAgent(
+      armorcode,
+      template,
+      { line: 3, cells: { name: 'h1', services: '[{"name":"web","url":"http://127.0.0.1:8080","remotePort":5001}]', ansible_port: '2201' } },
+      ['ansible_port'],
+    );
     expect(agent.errors).toEqual([]);
     expect(agent.answers.services).toEqual([{ name: 'web', url: 'http://127.0.0.1:8080', remotePort: 5001 }]);
     expect(agent.extra).toEqual({ ansible_port: '2201' });
-    expect(rowToAgent(armorcode, template, { line: 3, cells: { name: 'h1', services: 'web=5001' } }).errors[0]).toMatch(/Internal services: must be a JSON list/);
+    expect(rowToAgent(armorcode, template, { line: 3, cells: { name: 'h1', services: 'web=5001' } }).errors[0]).toMatch(
+      /Internal services: must be a JSON list/,
+    );
     expect(rowToAgent(armorcode, template, { line: 3, cells: { name: 'h1', services: '[{"name":"web"}]' } }).errors.join()).toMatch(/url/);
   });
 });
@@ -65,7 +75,10 @@ describe('draftAnswers', () => {
   });
 
   it('reports the problems by field label, checking what the Details step checks (the same validation)', () => {
-    expect(draftAnswers(bamboo, 'installer', {}).errors).toEqual(['Bamboo server URL (serverUrl): is required', 'Bamboo server version (installerVersion): is required']);
+    expect(draftAnswers(bamboo, 'installer', {}).errors).toEqual([
+      'Bamboo server URL (serverUrl): is required',
+      'Bamboo server version (installerVersion): is required',
+    ]);
   });
 });
 

@@ -27,7 +27,11 @@ describe('known_hosts: one module, the lookup rule of OpenSSH', () => {
   });
 
   it('matches hashed names (ssh-keyscan -H, HashKnownHosts) by their HMAC, for the bare name and [host]:port', () => {
-    const text = [`${hashed('h.example.com')} ssh-ed25519 ${ed}`, `${hashed('[h.example.com]:443')} ssh-ed25519 ${ed2}`, `${hashed('other.example.com')} ssh-ed25519 ${ed2}`].join('\n');
+    const text = [
+      `${hashed('h.example.com')} ssh-ed25519 ${ed}`,
+      `${hashed('[h.example.com]:443')} ssh-ed25519 ${ed2}`,
+      `${hashed('other.example.com')} ssh-ed25519 ${ed2}`,
+    ].join('\n');
     expect(pinnedKeys(text, 'h.example.com', 22)).toEqual([{ keyType: 'ssh-ed25519', key: ed }]);
     expect(pinnedKeys(text, 'H.example.com', 443)).toEqual([{ keyType: 'ssh-ed25519', key: ed2 }]);
     expect(pinnedKeys(text, 'h.example.com', 2222)).toEqual([]);

@@ -12,7 +12,7 @@ import { buildkiteOnline } from '../../../shared/platforms/buildkite/online';
 const states = (r: ReturnType<typeof readOnlineLog>): string[] => r.hops.map((h) => `${h.hop}:${h.state}`);
 
 const AC_START = [
-  '2026-12-07 03:10:00,001 INFO spawned: \'tunnel-jira\' with pid 4242',
+  "2026-12-07 03:10:00,001 INFO spawned: 'tunnel-jira' with pid 4242",
   '2026/12/07 03:10:00 autossh[4242]: port set to 0, monitoring disabled',
   '2026/12/07 03:10:00 autossh[4242]: starting ssh (count 1)',
   '2026/12/07 03:10:00 autossh[4242]: ssh child pid is 4243',
@@ -24,7 +24,11 @@ describe('online signals', () => {
   it('every host platform names its signals with a source, and log signals for the hops it can prove', () => {
     for (const p of PLATFORMS) {
       for (const s of p.online) expect(s.source.length, `${p.id} ${s.id}`).toBeGreaterThan(5);
-      if (p.id !== 'bamboo-elastic') expect(p.online.some((s) => s.kind === 'log'), p.id).toBe(true);
+      if (p.id !== 'bamboo-elastic')
+        expect(
+          p.online.some((s) => s.kind === 'log'),
+          p.id,
+        ).toBe(true);
     }
   });
 });
@@ -37,7 +41,14 @@ describe('ArmorCode (autossh under supervisord, ssh at LogLevel=VERBOSE)', () =>
   });
 
   it('names a refused forward at the connected hop, even after autossh restarted ssh', () => {
-    const text = [...AC_START, AC_RUNNING, AC_AUTH, 'Error: remote port forwarding failed for listen port 5000', '2026/12/07 03:10:01 autossh[4242]: ssh exited with error status 255; restarting ssh', '2026/12/07 03:10:01 autossh[4242]: starting ssh (count 2)'].join('\n');
+    const text = [
+      ...AC_START,
+      AC_RUNNING,
+      AC_AUTH,
+      'Error: remote port forwarding failed for listen port 5000',
+      '2026/12/07 03:10:01 autossh[4242]: ssh exited with error status 255; restarting ssh',
+      '2026/12/07 03:10:01 autossh[4242]: starting ssh (count 2)',
+    ].join('\n');
     const r = readOnlineLog('armorcode', text);
     const connected = r.hops.find((h) => h.hop === 'connected')!;
     expect(connected.state).toBe('failed');
@@ -47,7 +58,10 @@ describe('ArmorCode (autossh under supervisord, ssh at LogLevel=VERBOSE)', () =>
   });
 
   it('names a changed host key at the registered hop', () => {
-    const r = readOnlineLog('armorcode', [...AC_START, '@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @', 'Host key verification failed.', AC_RUNNING].join('\n'));
+    const r = readOnlineLog(
+      'armorcode',
+      [...AC_START, '@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @', 'Host key verification failed.', AC_RUNNING].join('\n'),
+    );
     expect(states(r)).toEqual(['started:passed', 'stayed-up:passed', 'registered:failed', 'connected:not-checked']);
     expect(r.hops[2]!.failure?.title).toMatch(/host key/i);
   });
@@ -62,7 +76,7 @@ describe('ArmorCode (autossh under supervisord, ssh at LogLevel=VERBOSE)', () =>
 // Diagnostics tests quote them), with the hop where it happens.
 const AC_FAILURES: [id: string, line: string, hop: string][] = [
   ['armorcode-unreachable-22', 'ssh: connect to host tunnel.example.com port 22: Connection timed out', 'registered'],
-  ['armorcode-exit-status-1', "2026-12-07 03:10:01,002 INFO exited: tunnel-jira (exit status 1; not expected)", 'stayed-up'],
+  ['armorcode-exit-status-1', '2026-12-07 03:10:01,002 INFO exited: tunnel-jira (exit status 1; not expected)', 'stayed-up'],
   ['armorcode-remote-port-in-use', 'Error: remote port forwarding failed for listen port 5000', 'connected'],
   ['armorcode-host-key', 'Host key verification failed.', 'registered'],
   ['armorcode-publickey-denied', 'user@tunnel.example.com: Permission denied (publickey).', 'registered'],
@@ -80,7 +94,10 @@ describe('ArmorCode failures are placed at the hop where they happen', () => {
     const expectAt = (text: string[]): void => {
       const r = readOnlineLog('armorcode', text.join('\n'));
       const failed = r.hops.filter((h) => h.state === 'failed');
-      expect(failed.map((h) => h.hop), text.join(' | ')).toEqual([hop]);
+      expect(
+        failed.map((h) => h.hop),
+        text.join(' | '),
+      ).toEqual([hop]);
       expect(failed[0]!.failure?.id).toBe(id);
     };
     it(`${id} at "${hop}", before supervisord saw the process stay up, after it, and in autossh's restart loop`, () => {
@@ -88,7 +105,12 @@ describe('ArmorCode failures are placed at the hop where they happen', () => {
       expectAt([...AC_START, line]);
       expectAt([...AC_START, line, AC_RUNNING]);
       expectAt([...AC_START, AC_RUNNING, line]);
-      expectAt([...AC_START, line, '2026/12/07 03:10:01 autossh[4242]: ssh exited with error status 255; restarting ssh', '2026/12/07 03:10:01 autossh[4242]: starting ssh (count 2)']);
+      expectAt([
+        ...AC_START,
+        line,
+        '2026/12/07 03:10:01 autossh[4242]: ssh exited with error status 255; restarting ssh',
+        '2026/12/07 03:10:01 autossh[4242]: starting ssh (count 2)',
+      ]);
     });
   }
 
@@ -117,7 +139,10 @@ describe('Buildkite', () => {
   });
 
   it('a 401 at register fails the registered hop with the rotate fix', () => {
-    const r = readOnlineLog('buildkite', [BK[0], BK[1], '2026-12-07 03:10:01 ERROR  POST https://agent-edge.buildkite.com/v3/register: 401 Unauthorized'].join('\n'));
+    const r = readOnlineLog(
+      'buildkite',
+      [BK[0], BK[1], '2026-12-07 03:10:01 ERROR  POST https://agent-edge.buildkite.com/v3/register: 401 Unauthorized'].join('\n'),
+    );
     const failed = r.hops.find((h) => h.state === 'failed')!;
     expect(failed.hop).toBe('registered');
     expect(failed.failure?.title).toMatch(/token|401/i);
@@ -151,7 +176,10 @@ describe('Harness', () => {
 
 describe('Bamboo', () => {
   it('is online with "ready to receive builds"; a missing security token fails', () => {
-    const ok = readOnlineLog('bamboo-remote', "INFO   | jvm 1    | 2026/12/07 03:10:00 | 2026-12-07 03:10:00,123 INFO [AgentRunnerThread] [RemoteAgent] * Bamboo agent 'build-host (2)' ready to receive builds.");
+    const ok = readOnlineLog(
+      'bamboo-remote',
+      "INFO   | jvm 1    | 2026/12/07 03:10:00 | 2026-12-07 03:10:00,123 INFO [AgentRunnerThread] [RemoteAgent] * Bamboo agent 'build-host (2)' ready to receive builds.",
+    );
     expect(logSaysOnline(ok)).toBe(true);
     expect(ok.name).toBe('build-host (2)');
     const bad = readOnlineLog('bamboo-remote', 'Security token is required for preliminary authentication, but none was provided');
@@ -175,11 +203,18 @@ describe('vendor agent lists (documented response shapes)', () => {
     expect(readVendorAgents(bk, 'a1', [{ status: 403, body: {} }]).detail).toMatch(/read_agents/);
   });
   it('Harness: connected false is "not connected"', () => {
-    expect(readVendorAgents(vendorApi('harness'), 'd', [{ status: 200, body: { resource: [{ name: 'd', connected: false }] } }]).detail).toMatch(/not connected/);
+    expect(readVendorAgents(vendorApi('harness'), 'd', [{ status: 200, body: { resource: [{ name: 'd', connected: false }] } }]).detail).toMatch(
+      /not connected/,
+    );
   });
   it('Bamboo: approval pending is its own state', () => {
     const bamboo = vendorApi('bamboo-remote');
-    expect(readVendorAgents(bamboo, 'b', [{ status: 200, body: [] }, { status: 200, body: [{ uuid: 'u', ip: '10.0.0.1' }] }]).state).toBe('pending');
+    expect(
+      readVendorAgents(bamboo, 'b', [
+        { status: 200, body: [] },
+        { status: 200, body: [{ uuid: 'u', ip: '10.0.0.1' }] },
+      ]).state,
+    ).toBe('pending');
     expect(readVendorAgents(bamboo, 'b', [{ status: 200, body: [] }, undefined]).state).toBe('waiting');
   });
 });

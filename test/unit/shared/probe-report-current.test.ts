@@ -21,7 +21,16 @@ const result = (over: Partial<EndpointResult> = {}): EndpointResult => ({
   checks: [{ step: 'hostkey', status: 'warn', detail: 'ssh-ed25519 SHA256:x — not pinned yet: confirm it with the server owner' }],
   ...over,
 });
-const run = (r: EndpointResult) => ({ startedAt: r.startedAt, finishedAt: r.startedAt, ms: 40, timeoutMs: 5000, deadlineMs: 15000, passed: true, results: [r], suggestions: [] });
+const run = (r: EndpointResult) => ({
+  startedAt: r.startedAt,
+  finishedAt: r.startedAt,
+  ms: 40,
+  timeoutMs: 5000,
+  deadlineMs: 15000,
+  passed: true,
+  results: [r],
+  suggestions: [],
+});
 
 describe('withCurrentPins', () => {
   it('reads a key pinned after the check as pinned, in the result and the report', () => {
@@ -43,7 +52,11 @@ describe('withCurrentPins', () => {
 
 describe('relabel and resultIsFor', () => {
   it('gives a result the current role of its endpoint: 443 became required, 22 optional', () => {
-    const refused = result({ endpoint: { ...result().endpoint, id: 'ssh-22', port: 22, optional: undefined, purpose: 'ArmorCode SSH server' }, verdict: 'REFUSED', level: 'fail' });
+    const refused = result({
+      endpoint: { ...result().endpoint, id: 'ssh-22', port: 22, optional: undefined, purpose: 'ArmorCode SSH server' },
+      verdict: 'REFUSED',
+      level: 'fail',
+    });
     expect(relabel(refused, { purpose: 'ArmorCode SSH server', optional: true })).toMatchObject({ level: 'warn', endpoint: { optional: true } });
     const ok = relabel(result(), { purpose: 'ArmorCode SSH server (443 fallback)', optional: false });
     expect(ok.endpoint.optional).toBeUndefined();

@@ -40,7 +40,11 @@ describe('verdicts', () => {
   });
 
   it('fills the endpoint, user and forward port into the fix text', () => {
-    const r = result({ port: 22, verdict: 'FORWARD_REFUSED', ssh: { banner: 'SSH-2.0-x', auth: 'accepted', user: 'acme', forwards: [{ port: 5001, status: 'refused', detail: '' }] } });
+    const r = result({
+      port: 22,
+      verdict: 'FORWARD_REFUSED',
+      ssh: { banner: 'SSH-2.0-x', auth: 'accepted', user: 'acme', forwards: [{ port: 5001, status: 'refused', detail: '' }] },
+    });
     expect(fixFor(r)).toContain('remote port 5001');
     expect(fixFor(result({ port: 22, verdict: 'AUTH_REJECTED', ssh: { banner: '', auth: 'rejected', user: 'acme' } }))).toContain('user acme');
     expect(fixFor(result({ port: 2222, verdict: 'REFUSED' }))).toContain('tunnel.example.com:2222');
@@ -56,7 +60,10 @@ describe('verdicts', () => {
 
 describe('suggestPortSwitch', () => {
   it('suggests the port where SSH answers when the configured one is blocked', () => {
-    const s = suggestPortSwitch([result({ port: 22, verdict: 'TIMEOUT' }), result({ port: 443, verdict: 'SSH_OK', endpoint: { id: 'b', host: 'tunnel.example.com', port: 443, protocol: 'ssh', purpose: '', optional: true } })]);
+    const s = suggestPortSwitch([
+      result({ port: 22, verdict: 'TIMEOUT' }),
+      result({ port: 443, verdict: 'SSH_OK', endpoint: { id: 'b', host: 'tunnel.example.com', port: 443, protocol: 'ssh', purpose: '', optional: true } }),
+    ]);
     expect(s).toEqual([expect.objectContaining({ kind: 'switch-port', from: 22, to: 443 })]);
     expect(s[0]?.message).toContain('Switch the agent to port 443');
   });
@@ -64,7 +71,12 @@ describe('suggestPortSwitch', () => {
   it('suggests nothing when the failure is not the network (auth), when the other port is not SSH, or on another host', () => {
     expect(suggestPortSwitch([result({ port: 22, verdict: 'AUTH_REJECTED' }), result({ port: 443, verdict: 'SSH_OK' })])).toEqual([]);
     expect(suggestPortSwitch([result({ port: 22, verdict: 'REFUSED' }), result({ port: 443, verdict: 'NOT_SSH', answered: 'tls' })])).toEqual([]);
-    expect(suggestPortSwitch([result({ port: 22, verdict: 'REFUSED' }), { ...result({ port: 443, verdict: 'SSH_OK' }), endpoint: { id: 'x', host: 'other.example.com', port: 443, protocol: 'ssh', purpose: '' } }])).toEqual([]);
+    expect(
+      suggestPortSwitch([
+        result({ port: 22, verdict: 'REFUSED' }),
+        { ...result({ port: 443, verdict: 'SSH_OK' }), endpoint: { id: 'x', host: 'other.example.com', port: 443, protocol: 'ssh', purpose: '' } },
+      ]),
+    ).toEqual([]);
     expect(suggestPortSwitch([result({ port: 22, verdict: 'REFUSED' }), result({ port: 443, verdict: 'HOST_KEY_MISMATCH', answered: 'ssh' })])).toEqual([]);
   });
 });
@@ -96,7 +108,12 @@ describe('interceptionReason', () => {
 describe('proxy settings', () => {
   it('adds http:// to a bare host:port, keeps credentials out of the display, and refuses https:// and other schemes', () => {
     expect(parseProxyUrl('proxy.corp:3128')).toMatchObject({ ok: true, host: 'proxy.corp', port: 3128, display: 'http://proxy.corp:3128' });
-    expect(parseProxyUrl('http://me%40corp:p%3Ass@10.0.0.1:8080')).toMatchObject({ ok: true, username: 'me@corp', password: 'p:ss', display: 'http://me%40corp:***@10.0.0.1:8080' });
+    expect(parseProxyUrl('http://me%40corp:p%3Ass@10.0.0.1:8080')).toMatchObject({
+      ok: true,
+      username: 'me@corp',
+      password: 'p:ss',
+      display: 'http://me%40corp:***@10.0.0.1:8080',
+    });
     expect(parseProxyUrl('http://[fd00::1]:3128')).toMatchObject({ ok: true, host: 'fd00::1', display: 'http://[fd00::1]:3128' });
     expect(parseProxyUrl('https://proxy:3128')).toMatchObject({ ok: false, message: expect.stringContaining('use http://') });
     expect(parseProxyUrl('socks5://proxy:1080')).toMatchObject({ ok: false });
@@ -126,7 +143,11 @@ describe('endpoint input', () => {
     expect(probeEndpointSchema.safeParse({ id: 'a', host: '-oProxyCommand=x', port: 22, protocol: 'ssh' }).success).toBe(false);
     expect(probeEndpointSchema.safeParse({ id: 'a', host: 'h.example.com', port: 70000, protocol: 'ssh' }).success).toBe(false);
     expect(probeEndpointSchema.safeParse({ id: 'a', host: 'h.example.com', port: 443, protocol: 'https', path: '/a b' }).success).toBe(false);
-    expect(probeEndpointSchema.parse({ id: 'a', host: ' h.example.com ', port: '443', protocol: 'https' })).toMatchObject({ host: 'h.example.com', port: 443, purpose: '' });
+    expect(probeEndpointSchema.parse({ id: 'a', host: ' h.example.com ', port: '443', protocol: 'https' })).toMatchObject({
+      host: 'h.example.com',
+      port: 443,
+      purpose: '',
+    });
   });
 });
 
@@ -140,10 +161,30 @@ describe('formatReport', () => {
     proxy: 'http://agent:***@proxy:3128 (given by hand)',
     passed: false,
     results: [
-      result({ port: 22, verdict: 'TIMEOUT', detail: 'the TCP connect to 203.0.113.5:22 got no answer within 5000 ms', dns: { addresses: ['203.0.113.5'], ms: 12 }, checks: [{ step: 'dns', status: 'pass', ms: 12, detail: 'ok' }, { step: 'tcp', status: 'fail', detail: 'no answer' }] }),
+      result({
+        port: 22,
+        verdict: 'TIMEOUT',
+        detail: 'the TCP connect to 203.0.113.5:22 got no answer within 5000 ms',
+        dns: { addresses: ['203.0.113.5'], ms: 12 },
+        checks: [
+          { step: 'dns', status: 'pass', ms: 12, detail: 'ok' },
+          { step: 'tcp', status: 'fail', detail: 'no answer' },
+        ],
+      }),
       {
-        ...result({ port: 443, verdict: 'SSH_OK', endpoint: { id: 'b', host: 'tunnel.example.com', port: 443, protocol: 'ssh', purpose: '443 fallback', optional: true } }),
-        ssh: { banner: 'SSH-2.0-OpenSSH_9.6', hostKeyType: 'ssh-ed25519', fingerprint: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU', auth: 'accepted', user: 'acme', pin: 'match' },
+        ...result({
+          port: 443,
+          verdict: 'SSH_OK',
+          endpoint: { id: 'b', host: 'tunnel.example.com', port: 443, protocol: 'ssh', purpose: '443 fallback', optional: true },
+        }),
+        ssh: {
+          banner: 'SSH-2.0-OpenSSH_9.6',
+          hostKeyType: 'ssh-ed25519',
+          fingerprint: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
+          auth: 'accepted',
+          user: 'acme',
+          pin: 'match',
+        },
       },
     ],
     suggestions: [{ kind: 'switch-port', host: 'tunnel.example.com', from: 22, to: 443, message: 'Switch the agent to port 443.' }],

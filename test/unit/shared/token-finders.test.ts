@@ -23,7 +23,9 @@ function generated(platform: AnyPlatform, answers: unknown, token: string): { va
 }
 
 const cases = [
-  ...generated(harness, harnessAnswers.parse({ accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'build-delegate', imageTag: '26.02.88404' }), HARNESS).map((f) => ({ ...f, token: HARNESS })),
+  ...generated(harness, harnessAnswers.parse({ accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'build-delegate', imageTag: '26.02.88404' }), HARNESS).map(
+    (f) => ({ ...f, token: HARNESS }),
+  ),
   ...generated(buildkite, buildkiteAnswers.parse({ name: 'ci', tags: { queue: 'q' } }), BUILDKITE).map((f) => ({ ...f, token: BUILDKITE })),
 ].filter((f) => f.text.includes(f.token) || f.text.includes(base64Utf8(f.token)));
 

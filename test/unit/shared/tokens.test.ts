@@ -56,8 +56,13 @@ describe('token cleaning', () => {
     expect(checkToken(spec('bamboo-remote'), `HOSTNAME=${BAMBOO}`).verdict).not.toBe('ok');
   });
 
-  it('lets a platform claim a token that looks like another service\'s', () => {
-    const gitlab: TokenSpec = { name: 'runner token', where: 'GitLab', claims: /^glrt-/, check: () => ({ verdict: 'ok', kind: 'runner', kindName: 'GitLab runner token', message: 'ok' }) };
+  it("lets a platform claim a token that looks like another service's", () => {
+    const gitlab: TokenSpec = {
+      name: 'runner token',
+      where: 'GitLab',
+      claims: /^glrt-/,
+      check: () => ({ verdict: 'ok', kind: 'runner', kindName: 'GitLab runner token', message: 'ok' }),
+    };
     expect(checkToken(gitlab, 'glrt-0123456789abcdefghij')).toMatchObject({ verdict: 'ok', kind: 'runner' });
     expect(checkToken(spec('buildkite'), 'glrt-0123456789abcdefghij')).toMatchObject({ verdict: 'wrong-kind', kindName: 'GitLab token' });
   });
@@ -101,7 +106,8 @@ describe('hostile input is refused with the reason, never kept', () => {
   });
 
   it('refuses an empty paste (or only quotes and spaces)', () => {
-    for (const raw of ['', '   \n', '""', "' '"]) expect(checkToken(spec('buildkite'), raw)).toMatchObject({ verdict: 'invalid', message: expect.stringContaining('There is no token here') });
+    for (const raw of ['', '   \n', '""', "' '"])
+      expect(checkToken(spec('buildkite'), raw)).toMatchObject({ verdict: 'invalid', message: expect.stringContaining('There is no token here') });
   });
 });
 
@@ -112,7 +118,9 @@ describe('Bamboo security token', () => {
   });
 
   it('says how many characters are missing or extra', () => {
-    expect(checkToken(spec('bamboo-remote'), BAMBOO.slice(0, 39)).message).toContain('39 hexadecimal characters; a Bamboo security token has exactly 40. Part of it may be missing.');
+    expect(checkToken(spec('bamboo-remote'), BAMBOO.slice(0, 39)).message).toContain(
+      '39 hexadecimal characters; a Bamboo security token has exactly 40. Part of it may be missing.',
+    );
     expect(checkToken(spec('bamboo-remote'), `${BAMBOO}0`).message).toContain('Something extra was copied.');
   });
 
@@ -126,7 +134,11 @@ describe('Bamboo security token', () => {
   it('cleans the -t flag copied with the token from the installer command, as it cleans securityToken=', () => {
     expect(ok(checkToken(spec('bamboo-remote'), `-t ${BAMBOO}`))).toMatchObject({ token: BAMBOO, cleaned: ['the -t flag before it'] });
     expect(ok(checkToken(spec('bamboo-remote'), `securityToken=${BAMBOO}`)).token).toBe(BAMBOO);
-    const g = bambooRemote.generate!(bambooRemote.answers.parse({ serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' }), { kind: 'token', token: ` -t "${BAMBOO}"\n` }, 'installer');
+    const g = bambooRemote.generate!(
+      bambooRemote.answers.parse({ serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' }),
+      { kind: 'token', token: ` -t "${BAMBOO}"\n` },
+      'installer',
+    );
     expect(g.ok && g.value.files.find((f) => f.path === 'security-token')?.text).toBe(`${BAMBOO}\n`);
   });
 
@@ -143,7 +155,11 @@ describe('Harness API keys', () => {
     const v = checkToken(spec('harness'), `${prefix}px7xd_BFRCi-pfWPYXVjvw.65a1b2c3d4e5f6a7b8c9d0e1.AbCdEfGhIjKlMnOpQrSt`);
     expect(v).toMatchObject({ verdict: 'wrong-kind', kind, kindName, where: expect.stringContaining('Delegates → Tokens') });
     expect(v.message).toContain('for the Harness API, not for delegates');
-    const g = harness.generate!(harness.answers.parse({ accountId: 'a', delegateName: 'd', imageTag: '26.02.88404' }), { kind: 'token', token: `${prefix}a.b.c` }, 'docker');
+    const g = harness.generate!(
+      harness.answers.parse({ accountId: 'a', delegateName: 'd', imageTag: '26.02.88404' }),
+      { kind: 'token', token: `${prefix}a.b.c` },
+      'docker',
+    );
     expect(g).toMatchObject({ ok: false, error: { code: 'TOKEN_WRONG_KIND', hint: expect.stringContaining('Delegates → Tokens') } });
   });
 });
@@ -198,7 +214,9 @@ describe('Harness delegate token', () => {
   });
 
   it('refuses base64 of binary data', () => {
-    expect(checkToken(spec('harness'), Buffer.from([0, 1, 2, 250, 251, 252, 253, 254, 255, 3, 4, 5, 6, 7, 8, 9, 10, 11]).toString('base64')).verdict).toBe('invalid');
+    expect(checkToken(spec('harness'), Buffer.from([0, 1, 2, 250, 251, 252, 253, 254, 255, 3, 4, 5, 6, 7, 8, 9, 10, 11]).toString('base64')).verdict).toBe(
+      'invalid',
+    );
   });
 });
 

@@ -2,7 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { judgeVendorAnswer, vendorCheckPath } from '../../../shared/vendor-answers';
 
-const a = (status: number, body: string, headers: Record<string, string> = {}): { status: number; body: string; headers: Record<string, string> } => ({ status, body, headers });
+const a = (status: number, body: string, headers: Record<string, string> = {}): { status: number; body: string; headers: Record<string, string> } => ({
+  status,
+  body,
+  headers,
+});
 
 describe('judgeVendorAnswer', () => {
   it('Buildkite: only a 401 with a JSON message is the Agent API', () => {
@@ -10,7 +14,7 @@ describe('judgeVendorAnswer', () => {
     expect(judgeVendorAnswer('buildkite-agent-api', '/v3/ping', a(401, '<html>401</html>')).looksLike).toBe(false);
     expect(judgeVendorAnswer('buildkite-agent-api', '/v3/ping', a(200, '{"message":"ok"}')).looksLike).toBe(false);
   });
-  it("Harness: only the RestResponse wrapper is the manager", () => {
+  it('Harness: only the RestResponse wrapper is the manager', () => {
     expect(judgeVendorAnswer('harness-manager', '/api/version', a(200, '{"metaData":null,"resource":{},"responseMessages":[]}')).looksLike).toBe(true);
     expect(judgeVendorAnswer('harness-manager', '/api/version', a(200, '{"version":"1"}')).looksLike).toBe(false);
   });

@@ -11,7 +11,13 @@ let root: string;
 async function cli(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { SOME_TOKEN: 'x' }, cwd: root, readStdin: async () => stdin });
+  const code = await runCli(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: { SOME_TOKEN: 'x' },
+    cwd: root,
+    readStdin: async () => stdin,
+  });
   return { code, stdout, stderr };
 }
 
@@ -27,7 +33,18 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const base = (out: string): string[] => ['generate', 'armorcode', '--answers', 'answers.json', '--key', 'private-key.pem', '--known-hosts', 'known_hosts', '--out', out];
+const base = (out: string): string[] => [
+  'generate',
+  'armorcode',
+  '--answers',
+  'answers.json',
+  '--key',
+  'private-key.pem',
+  '--known-hosts',
+  'known_hosts',
+  '--out',
+  out,
+];
 
 describe('agent-onboard generate', () => {
   it('writes the agent files, and running it again changes nothing', async () => {
@@ -59,10 +76,18 @@ describe('agent-onboard generate', () => {
   });
 
   it.each([
-    ['duplicate remote ports', { ...answers, services: [answers.services[0], { name: 'wiki', url: 'https://wiki.acme.com', remotePort: 5000 }] }, /Internal services \(services\) 1\.remotePort: remote port 5000 is already used/],
+    [
+      'duplicate remote ports',
+      { ...answers, services: [answers.services[0], { name: 'wiki', url: 'https://wiki.acme.com', remotePort: 5000 }] },
+      /Internal services \(services\) 1\.remotePort: remote port 5000 is already used/,
+    ],
     ['a hostile server', { ...answers, server: '-oProxyCommand=touch /tmp/x' }, /ArmorCode server host \(server\): must be a host name/],
     ['a missing user', { ...answers, user: undefined }, /\(user\): /],
-    ['a service URL with a newline', { ...answers, services: [{ ...answers.services[0], url: 'https://jira.acme.com\n[program:x]' }] }, /Internal services \(services\) 0\.url:/],
+    [
+      'a service URL with a newline',
+      { ...answers, services: [{ ...answers.services[0], url: 'https://jira.acme.com\n[program:x]' }] },
+      /Internal services \(services\) 0\.url:/,
+    ],
   ])('exits 2 with one line and writes nothing for %s', async (_what, bad, message) => {
     writeFileSync(path.join(root, 'bad.json'), JSON.stringify(bad));
     const r = await cli(['generate', 'armorcode', '--answers', 'bad.json', '--key', 'private-key.pem', '--known-hosts', 'known_hosts', '--out', 'never']);
@@ -99,7 +124,7 @@ describe('agent-onboard generate', () => {
 
 describe('agent-onboard diagnose', () => {
   const log = [
-    '2026-11-22 06:30:01,123 INFO spawned: \'tunnel-jira\' with pid 4242',
+    "2026-11-22 06:30:01,123 INFO spawned: 'tunnel-jira' with pid 4242",
     'Error: remote port forwarding failed for listen port 5000',
     '2026-11-22 06:30:02,200 INFO exited: tunnel-jira (exit status 1; not expected)',
   ].join('\n');

@@ -115,7 +115,11 @@ describe('keyForSsh2', () => {
   });
 
   it('takes ECDSA keys an agent may log in with, which importKey does not adopt: PKCS#8 becomes SEC1, still encrypted', () => {
-    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret 1' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+    const pem = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret 1' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
     expect(importKey({ text: pem, passphrase: 'secret 1' }).ok).toBe(false);
     const key = value(keyForSsh2(pem, 'secret 1'));
     expect(key).toMatchObject({ type: 'ecdsa-sha2-nistp256', passphrase: 'secret 1' });

@@ -114,7 +114,10 @@ describe('verifyTokenWithVendor with GitLab Runner (loopback stand-in of POST /a
     const count = seen.length;
     const closed = await verifyTokenWithVendor(gitlabRunner, { url: 'https://127.0.0.1:1' }, VALID, { timeoutMs: 3000 });
     expect(closed).toMatchObject({ ok: false, error: { code: 'REMOTE_FAILED' } });
-    expect(await verifyTokenWithVendor(gitlabRunner, answers(), 'glpat-abcdefghijklmnopqrst')).toMatchObject({ ok: false, error: { code: 'TOKEN_WRONG_KIND' } });
+    expect(await verifyTokenWithVendor(gitlabRunner, answers(), 'glpat-abcdefghijklmnopqrst')).toMatchObject({
+      ok: false,
+      error: { code: 'TOKEN_WRONG_KIND' },
+    });
     expect(await verifyTokenWithVendor(gitlabRunner, { url: 'not a url' }, VALID)).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
     expect(await verifyTokenWithVendor(buildkite, {}, VALID)).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
     expect(seen.length).toBe(count);
@@ -154,7 +157,9 @@ describe('agent-onboard verify-token gitlab-runner', () => {
     const wrong = await cli(['verify-token', 'gitlab-runner', '--answers', 'answers.json', '--token-env', 'T'], { T: 'glpat-abcdefghijklmnopqrst' });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/personal access token|glpat/i);
-    expect((await cli(['verify-token', 'buildkite', '--answers', 'answers.json', '--token-env', 'T'], { T: 'x' })).stderr).toContain('has no token check with its vendor');
+    expect((await cli(['verify-token', 'buildkite', '--answers', 'answers.json', '--token-env', 'T'], { T: 'x' })).stderr).toContain(
+      'has no token check with its vendor',
+    );
     expect((await cli(['verify-token', 'gitlab-runner', '--answers', 'answers.json'], {})).code).toBe(2);
     expect(seen.length).toBe(count);
   });

@@ -14,23 +14,51 @@ import { generateArmorcode } from '../../../../shared/platforms/armorcode/genera
 import type { Credential } from '../../../../shared/platforms/types';
 
 // A syntactically valid RSA key pair is not needed for layout: the generator checks the PEM shape.
-const KEY = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu', 'KUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQJAIJLixBy2qpFoS4DSmoEm', 'o3qGy0t6z09AIJtH+5OeRV1be+N4cDYJKffGzDa88vQENZiRm0GRq6a+HPGQMd2k', 'TQIhAKMSvzIBnni7ot/OSie2TmJLY4SwTQAevXysE2RbFDYdAiEBCUEaRQnMnbp7', '9mxDXDf6AU0cN/RPBjb9qSHDcWZHGzUCIG2Es59z8ugGrDY+pxLQnwfotadxd+Uy', 'v/Ow5T0q5gIJAiEAyS4RaI9YG8EWx/2w0T67ZUVAw8eOMB6BIUg0Xcu+3okCIBOs', '/5OiPgoTdSy7bcF9IGpSE8ZgGKzgYQVZeN97YE00', '-----END RSA PRIVATE KEY-----', ''].join('\n');
+const KEY = [
+  '-----BEGIN RSA PRIVATE KEY-----',
+  'MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu',
+  'KUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQJAIJLixBy2qpFoS4DSmoEm',
+  'o3qGy0t6z09AIJtH+5OeRV1be+N4cDYJKffGzDa88vQENZiRm0GRq6a+HPGQMd2k',
+  'TQIhAKMSvzIBnni7ot/OSie2TmJLY4SwTQAevXysE2RbFDYdAiEBCUEaRQnMnbp7',
+  '9mxDXDf6AU0cN/RPBjb9qSHDcWZHGzUCIG2Es59z8ugGrDY+pxLQnwfotadxd+Uy',
+  'v/Ow5T0q5gIJAiEAyS4RaI9YG8EWx/2w0T67ZUVAw8eOMB6BIUg0Xcu+3okCIBOs',
+  '/5OiPgoTdSy7bcF9IGpSE8ZgGKzgYQVZeN97YE00',
+  '-----END RSA PRIVATE KEY-----',
+  '',
+].join('\n');
 // Ansible runs modules with the system's python3 (ansible-core is a Debian package).
 const PYTHON = '/usr/bin/python3';
 const KNOWN = '[tunnel.example.com]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GZVl\n';
 
 function credential(): Credential {
   const pub = spawnSync('ssh-keygen', ['-y', '-f', '/dev/stdin'], { input: KEY, encoding: 'utf8' });
-  return { kind: 'ssh-keypair', privateKey: KEY, publicKey: pub.stdout.trim() || 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAQQCo9+BpMRYQ/dL3DS2CyJxRF+j6ctbT3/Qp84+KeFhnii7NT7fELilKUSnxS30WAvQCCo2yU1orfgqr41mM70MB', knownHosts: KNOWN };
+  return {
+    kind: 'ssh-keypair',
+    privateKey: KEY,
+    publicKey:
+      pub.stdout.trim() || 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAQQCo9+BpMRYQ/dL3DS2CyJxRF+j6ctbT3/Qp84+KeFhnii7NT7fELilKUSnxS30WAvQCCo2yU1orfgqr41mM70MB',
+    knownHosts: KNOWN,
+  };
 }
 
-const answers = armorcode.answers.parse({ server: 'tunnel.example.com', port: 2222, user: 'acme', services: [{ name: 'on', url: 'http://10.0.0.5:8080', remotePort: 5001 }] });
+const answers = armorcode.answers.parse({
+  server: 'tunnel.example.com',
+  port: 2222,
+  user: 'acme',
+  services: [{ name: 'on', url: 'http://10.0.0.5:8080', remotePort: 5001 }],
+});
 
 describe('ansibleProject (ArmorCode, supervisord on the host)', () => {
   const root = '/srv/agents/edge-1';
   const placed = armorcodeSupervisord.files(answers, credential(), root);
   if (!placed.ok) throw new Error(placed.error.message);
-  const files = ansibleProject({ platform: armorcode, type: armorcodeSupervisord, agents: [{ name: 'edge-1', host: '10.1.0.1', port: 2201, user: 'ops', root, answers, files: placed.value.files }], appVersion: 't', removalNotes: ['Ask ArmorCode to drop the key.'] });
+  const files = ansibleProject({
+    platform: armorcode,
+    type: armorcodeSupervisord,
+    agents: [{ name: 'edge-1', host: '10.1.0.1', port: 2201, user: 'ops', root, answers, files: placed.value.files }],
+    appVersion: 't',
+    removalNotes: ['Ask ArmorCode to drop the key.'],
+  });
   const byPath = new Map(files.map((f) => [f.path, f]));
 
   it('ships each host file byte-identical to the generator for the same layout, secrets marked', () => {
@@ -55,7 +83,9 @@ describe('ansibleProject (ArmorCode, supervisord on the host)', () => {
     for (const f of files.filter((x) => x.path.endsWith('.yml'))) {
       for (const doc of parseAllDocuments(f.text, { version: '1.1' }) as { errors: unknown[] }[]) expect(doc.errors, f.path).toEqual([]);
     }
-    const inventory = parse(byPath.get('inventory.yml')!.text) as { all: { children: Record<string, { children: Record<string, { hosts: Record<string, null> }> }> } };
+    const inventory = parse(byPath.get('inventory.yml')!.text) as {
+      all: { children: Record<string, { children: Record<string, { hosts: Record<string, null> }> }> };
+    };
     expect(Object.keys(inventory.all.children.armorcode!.children.armorcode_supervisord!.hosts)).toEqual(['edge-1']);
   });
 
@@ -70,17 +100,36 @@ describe('ansibleProject (ArmorCode, supervisord on the host)', () => {
 });
 
 describe('the agent_online module reads logs like shared/online', () => {
-  it('compiles every platform\'s online and failure patterns in Python', () => {
-    const patterns = PLATFORMS.flatMap((p) => [...p.online.flatMap((s) => (s.kind === 'log' ? [s.pattern] : s.kind === 'health' ? [s.ok] : [])), ...p.failures.flatMap((f) => f.patterns)]).map(pythonRegex);
-    const r = spawnSync(PYTHON, ['-c', 'import json,re,sys\nfor p in json.load(sys.stdin): re.compile(p)\nprint("ok")'], { input: JSON.stringify(patterns), encoding: 'utf8' });
+  it("compiles every platform's online and failure patterns in Python", () => {
+    const patterns = PLATFORMS.flatMap((p) => [
+      ...p.online.flatMap((s) => (s.kind === 'log' ? [s.pattern] : s.kind === 'health' ? [s.ok] : [])),
+      ...p.failures.flatMap((f) => f.patterns),
+    ]).map(pythonRegex);
+    const r = spawnSync(PYTHON, ['-c', 'import json,re,sys\nfor p in json.load(sys.stdin): re.compile(p)\nprint("ok")'], {
+      input: JSON.stringify(patterns),
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('ok');
   });
 
   const logs: Record<string, string> = {
-    online: ['autossh[1]: starting ssh (count 1)', 'INFO success: tunnel-web entered RUNNING state, process has stayed up for > than 5 seconds (startsecs)', 'Authenticated to 127.0.0.1 ([127.0.0.1]:2222) using "publickey".'].join('\n'),
-    refused: ['autossh[1]: starting ssh (count 1)', 'acme@127.0.0.1: Permission denied (publickey).', 'autossh[1]: ssh exited with error status 255; restarting ssh', 'autossh[1]: starting ssh (count 2)'].join('\n'),
-    forward: ['autossh[1]: starting ssh (count 1)', 'Authenticated to 127.0.0.1 ([127.0.0.1]:2222) using "publickey".', 'Warning: remote port forwarding failed for listen port 5001'].join('\n'),
+    online: [
+      'autossh[1]: starting ssh (count 1)',
+      'INFO success: tunnel-web entered RUNNING state, process has stayed up for > than 5 seconds (startsecs)',
+      'Authenticated to 127.0.0.1 ([127.0.0.1]:2222) using "publickey".',
+    ].join('\n'),
+    refused: [
+      'autossh[1]: starting ssh (count 1)',
+      'acme@127.0.0.1: Permission denied (publickey).',
+      'autossh[1]: ssh exited with error status 255; restarting ssh',
+      'autossh[1]: starting ssh (count 2)',
+    ].join('\n'),
+    forward: [
+      'autossh[1]: starting ssh (count 1)',
+      'Authenticated to 127.0.0.1 ([127.0.0.1]:2222) using "publickey".',
+      'Warning: remote port forwarding failed for listen port 5001',
+    ].join('\n'),
     starting: 'autossh[1]: starting ssh (count 1)',
   };
 
@@ -148,7 +197,7 @@ print(json.dumps([[h['hop'], h['state']] for h in m.read_log(${JSON.stringify(lo
   });
 });
 
-describe('the install types\' shell lines', () => {
+describe("the install types' shell lines", () => {
   // Each line is a Jinja template whose only substitutions are `{{ … | quote }}` (a shell word).
   const render = (t: string): string => {
     // One path per distinct template, so shellcheck sees which words are the same file.
@@ -170,10 +219,12 @@ describe('the install types\' shell lines', () => {
   it.each(types.map((x) => [x.id, x.t] as const))('say nothing and change nothing when the service is not running (%s)', (_id, t) => {
     // No pid file, no control socket: reload, restart and stop exit 0 and print none of their words.
     for (const line of [t.reload, t.restart, t.stop]) {
-      const r = spawnSync('sh', ['-c', line.replace(/\{\{[^}]*\|\s*quote\s*\}\}/g, "'/nonexistent/agent-onboard-test'")], { encoding: 'utf8', timeout: 30_000 });
+      const r = spawnSync('sh', ['-c', line.replace(/\{\{[^}]*\|\s*quote\s*\}\}/g, "'/nonexistent/agent-onboard-test'")], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       expect(r.status, line).toBe(0);
       expect(r.stdout, line).not.toMatch(/reloaded|restarted|stopped|started/);
     }
   });
 });
-

@@ -12,7 +12,24 @@ describe('shell words', () => {
   it('reads the words of a script as bash does, marking expansions as not literal', () => {
     const script = `docker run -d \\\n  -e "A=x y" -e B='q"r' -e C=a\\ b -e D="$HOME" -e E=$(id) # -e F=comment\ncat <<EOF\n-e G=heredoc\nEOF\necho done`;
     const words = shellWords(script);
-    expect(words.map((w) => w.value)).toEqual(['docker', 'run', '-d', '-e', 'A=x y', '-e', `B=q"r`, '-e', 'C=a b', '-e', 'D=$HOME', '-e', 'E=$(id)', 'cat', 'echo', 'done']);
+    expect(words.map((w) => w.value)).toEqual([
+      'docker',
+      'run',
+      '-d',
+      '-e',
+      'A=x y',
+      '-e',
+      `B=q"r`,
+      '-e',
+      'C=a b',
+      '-e',
+      'D=$HOME',
+      '-e',
+      'E=$(id)',
+      'cat',
+      'echo',
+      'done',
+    ]);
     expect(words.filter((w) => !w.literal).map((w) => w.value)).toEqual(['D=$HOME', 'E=$(id)']);
   });
 
@@ -23,7 +40,7 @@ describe('shell words', () => {
     expect(bash(`${line}\nprintf '%s\\0' "$@"`).split('\0').slice(0, -1)).toEqual(words.map((w) => w.value));
   });
 
-  it.each(HOSTILE_TOKENS)('renders a replacement word in the old word\'s style when it can (%#)', (value) => {
+  it.each(HOSTILE_TOKENS)("renders a replacement word in the old word's style when it can (%#)", (value) => {
     for (const raw of ['DELEGATE_TOKEN=old', 'DELEGATE_TOKEN="old"', "DELEGATE_TOKEN='old'", '"DELEGATE_TOKEN=old"', "'DELEGATE_TOKEN=old'"]) {
       const out = renderShellWordLike(raw, 'DELEGATE_TOKEN=', value);
       expect(out).toBeDefined();

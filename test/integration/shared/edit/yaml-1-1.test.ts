@@ -36,7 +36,11 @@ function yamlTexts(path: string, text: string): string[] {
   if (!/\.ya?ml$/i.test(path)) return [];
   const inner = parseAllDocuments(text).flatMap((d) => {
     const js = d.toJS() as { kind?: string; data?: Record<string, unknown> } | null;
-    return js?.kind === 'ConfigMap' ? Object.entries(js.data ?? {}).filter(([k, v]) => /\.ya?ml$/.test(k) && typeof v === 'string').map(([, v]) => v as string) : [];
+    return js?.kind === 'ConfigMap'
+      ? Object.entries(js.data ?? {})
+          .filter(([k, v]) => /\.ya?ml$/.test(k) && typeof v === 'string')
+          .map(([, v]) => v as string)
+      : [];
   });
   return [text, ...inner];
 }
@@ -53,7 +57,8 @@ function cases(p: AnyPlatform, value: string): Case[] {
   const tries: [string, Record<string, unknown>][] = p.fields
     .filter((f) => ['text', 'host'].includes(f.kind))
     .map((f) => [f.key, { ...BASE[p.id], [f.key]: value }]);
-  if (p.id === 'buildkite') tries.push(['tag value', { ...BASE[p.id], tags: { queue: value } }], ['tag key', { ...BASE[p.id], tags: { queue: 'q', [value]: 'x' } }]);
+  if (p.id === 'buildkite')
+    tries.push(['tag value', { ...BASE[p.id], tags: { queue: value } }], ['tag key', { ...BASE[p.id], tags: { queue: 'q', [value]: 'x' } }]);
   for (const [key, raw] of tries) {
     const a = p.answers.safeParse(raw);
     if (!a.success) continue;
@@ -74,7 +79,14 @@ const all = YAML11_CORPUS.flatMap((value) => PLATFORMS.filter((p) => p.generate 
 describe('generated YAML reads the same in YAML 1.1 (Kubernetes, Helm) as in YAML 1.2', () => {
   it('tries the corpus where users put it: names, namespaces, account IDs and tags', () => {
     const where = new Set(all.map((c) => `${c.where}=${c.value}`));
-    for (const w of ['harness/kubernetes delegateName=no', 'harness/helm namespace=on', 'harness/kubernetes accountId=1_000', 'buildkite/kubernetes tag value=on', 'harness/shell accountId=0777']) expect(where).toContain(w);
+    for (const w of [
+      'harness/kubernetes delegateName=no',
+      'harness/helm namespace=on',
+      'harness/kubernetes accountId=1_000',
+      'buildkite/kubernetes tag value=on',
+      'harness/shell accountId=0777',
+    ])
+      expect(where).toContain(w);
   });
 
   it('the yaml package with its YAML 1.1 schema reads every string back as that string', () => {
@@ -90,7 +102,8 @@ describe('generated YAML reads the same in YAML 1.1 (Kubernetes, Helm) as in YAM
     const texts = [...new Set(all.flatMap((c) => c.texts))];
     const read = new Map(readYaml11(texts).map((r, i) => [texts[i]!, r]));
     for (const c of all) {
-      for (const text of c.texts) expect(read.get(text), `${c.where} = ${JSON.stringify(c.value)}`).toEqual({ docs: parseAllDocuments(text).map((d) => d.toJS() as unknown) });
+      for (const text of c.texts)
+        expect(read.get(text), `${c.where} = ${JSON.stringify(c.value)}`).toEqual({ docs: parseAllDocuments(text).map((d) => d.toJS() as unknown) });
     }
   });
 

@@ -34,7 +34,12 @@ describe('editYaml', () => {
   });
 
   it.each(HOSTILE_TOKENS)('round-trips a hostile value %#: the file parses to exactly it and nothing else changes', (value) => {
-    for (const text of ['k: 1\ntoken: old\nz: [1, 2]\n', "k: 1\ntoken: 'old'\nz: 2\n", 'k: 1\r\ntoken: "old"\r\nz: 2\r\n', 'list:\n  - name: T\n    value: old\n']) {
+    for (const text of [
+      'k: 1\ntoken: old\nz: [1, 2]\n',
+      "k: 1\ntoken: 'old'\nz: 2\n",
+      'k: 1\r\ntoken: "old"\r\nz: 2\r\n',
+      'list:\n  - name: T\n    value: old\n',
+    ]) {
       const docs = parseYaml(text);
       if (!docs.ok) throw new Error('fixture');
       const root = docs.value[0]!.contents;
@@ -55,7 +60,12 @@ describe('editYaml', () => {
     const docs = parseYaml(text);
     if (!docs.ok) throw new Error('fixture');
     const root = docs.value[0]!.contents;
-    const r = editYaml(text, docs.value, [{ node: getScalar(root, 'delegateToken')!, value: 'NEW', what: 'delegateToken' }], [{ pair: getPair(root, 'accountSecret')!, what: 'old line' }]);
+    const r = editYaml(
+      text,
+      docs.value,
+      [{ node: getScalar(root, 'delegateToken')!, value: 'NEW', what: 'delegateToken' }],
+      [{ pair: getPair(root, 'accountSecret')!, what: 'old line' }],
+    );
     expect(r.ok && r.value.text).toBe('accountId: a\ndelegateToken: NEW\nmanagerUrl: u\n');
   });
 

@@ -50,7 +50,8 @@ function scriptReadings(p: AnyPlatform, files: Pick<Artifact, 'path' | 'text' | 
   for (const c of run.calls) {
     // The run's own folder differs between runs: compare paths below it.
     c.args.forEach((a, i) => out.push({ where: `${script}: ${c.command} arg ${i}`, value: a.split(run.dir).join('<run folder>') }));
-    if (c.command === 'docker' && c.args[0] === 'run') for (const [k, v] of Object.entries(dockerRunEnv(c.args, run.dir))) out.push({ where: `${script}: docker run env ${k}`, value: v });
+    if (c.command === 'docker' && c.args[0] === 'run')
+      for (const [k, v] of Object.entries(dockerRunEnv(c.args, run.dir))) out.push({ where: `${script}: docker run env ${k}`, value: v });
     if (c.command === 'helm')
       c.args.forEach((a, i) => {
         const flag = c.args[i - 1];
@@ -87,7 +88,10 @@ function shellcheck(text: string): string {
 /** shellcheck findings of every generated script and command block ('' each when clean). */
 function shellFindings(g: Generated): string[] {
   const scripts = [...g.files.filter(isScript).map((f) => ({ name: f.path, text: f.text })), ...commandScripts(g)];
-  return scripts.map((s) => ({ s, found: shellcheck(s.text) })).filter((x) => x.found !== '').map((x) => `${x.s.name}:\n${x.found}`);
+  return scripts
+    .map((s) => ({ s, found: shellcheck(s.text) }))
+    .filter((x) => x.found !== '')
+    .map((x) => `${x.s.name}:\n${x.found}`);
 }
 
 /** YAML files whose PyYAML (1.1) reading differs from the YAML 1.2 one, or that PyYAML refuses. */
@@ -99,7 +103,9 @@ function yaml11Findings(g: Generated): string[] {
     const r = read[i]!;
     if ('error' in r) return [`${f.path}: PyYAML refuses it: ${r.error}`];
     const v12 = parseAllDocuments(f.text).map((d) => d.toJS({ maxAliasCount: -1 }) as unknown);
-    return JSON.stringify(r.docs) === JSON.stringify(v12) ? [] : [`${f.path}: YAML 1.1 reads ${JSON.stringify(r.docs).slice(0, 300)}, YAML 1.2 ${JSON.stringify(v12).slice(0, 300)}`];
+    return JSON.stringify(r.docs) === JSON.stringify(v12)
+      ? []
+      : [`${f.path}: YAML 1.1 reads ${JSON.stringify(r.docs).slice(0, 300)}, YAML 1.2 ${JSON.stringify(v12).slice(0, 300)}`];
   });
 }
 
@@ -119,7 +125,9 @@ describe('every generated YAML file reads the same in YAML 1.1 (PyYAML, as Kuber
 });
 
 describe('scripts that start the agent hand the programs they call exactly the token', () => {
-  const cases = generating.filter((p) => p.credential.kind === 'token').flatMap((p) => p.variants.flatMap((v) => sampleTokens(p).map((t) => [p.id, v.id, t, p] as const)));
+  const cases = generating
+    .filter((p) => p.credential.kind === 'token')
+    .flatMap((p) => p.variants.flatMap((v) => sampleTokens(p).map((t) => [p.id, v.id, t, p] as const)));
   it.each(cases)('%s %s with %s', (_id, variant, token, p) => {
     const g = generate(p, sampleAnswers(p).full!, variant, token);
     for (const s of g.files.filter(runnable)) {
@@ -162,7 +170,11 @@ describe('hostile answers a schema accepts pass shellcheck, never run, and reach
 });
 
 describe('rotated scripts still hand over exactly the new token when run', () => {
-  const cases = PLATFORMS.flatMap((p) => Object.entries(p.example?.installed ?? {}).filter(([, s]) => isScript({ path: s.file, text: s.text })).map(([id, s]) => [p.id, id, p, s] as const));
+  const cases = PLATFORMS.flatMap((p) =>
+    Object.entries(p.example?.installed ?? {})
+      .filter(([, s]) => isScript({ path: s.file, text: s.text }))
+      .map(([id, s]) => [p.id, id, p, s] as const),
+  );
   it.each(cases)('%s %s', (_id, updaterId, p, s) => {
     const updater = p.updaters.find((u) => u.id === updaterId)!;
     const file = { path: path.basename(s.file), text: s.text, mode: 0o755 };
@@ -174,7 +186,10 @@ describe('rotated scripts still hand over exactly the new token when run', () =>
       const after = scriptReadings(p, [{ ...file, text: r.value.text }], file.path).readings;
       // A flag may change form (--token X to --token=X), so compare what reaches each program's token places.
       expect(readsToken(after, token), `the new token ${token}`).toBe(true);
-      expect(after.some((x) => x.value.includes(s.token)), 'the old token is still passed').toBe(false);
+      expect(
+        after.some((x) => x.value.includes(s.token)),
+        'the old token is still passed',
+      ).toBe(false);
     }
   });
 });
@@ -196,7 +211,15 @@ describe('the consumer readers themselves', () => {
     expect(() => secretValues({ data: { K: 'not base64!' } })).toThrow(/not base64/);
   });
   it('runs a script with stand-ins that record every argument exactly', () => {
-    const run = runScript(work, [{ path: 'x.sh', text: 'docker run -e "A=b c" --env-file e.env img "$(printf "%s" "q\'r")"\n', mode: 0o755 }, { path: 'e.env', text: 'T=tok\n', mode: 0o600 }], 'x.sh', ['docker']);
+    const run = runScript(
+      work,
+      [
+        { path: 'x.sh', text: 'docker run -e "A=b c" --env-file e.env img "$(printf "%s" "q\'r")"\n', mode: 0o755 },
+        { path: 'e.env', text: 'T=tok\n', mode: 0o600 },
+      ],
+      'x.sh',
+      ['docker'],
+    );
     expect(run.calls).toEqual([{ command: 'docker', args: ['run', '-e', 'A=b c', '--env-file', 'e.env', 'img', "q'r"] }]);
     expect(dockerRunEnv(run.calls[0]!.args, run.dir)).toEqual({ T: 'tok', A: 'b c' });
   });

@@ -24,7 +24,8 @@ function argsOf(script: string): string[] {
   bash(script.replace(/\r\n/g, '\n'), { PATH: `${dir}:${process.env.PATH}`, OUT: path.join(dir, 'out'), TOKEN: 'from-env' });
   return readFileSync(path.join(dir, 'out'), 'utf8').split('\0').slice(0, -1);
 }
-const envArgs = (args: string[], name: string): string[] => args.filter((a, i) => (args[i - 1] === '-e' || args[i - 1] === '--env') && a.startsWith(`${name}=`)).map((a) => a.slice(name.length + 1));
+const envArgs = (args: string[], name: string): string[] =>
+  args.filter((a, i) => (args[i - 1] === '-e' || args[i - 1] === '--env') && a.startsWith(`${name}=`)).map((a) => a.slice(name.length + 1));
 const docs = (text: string): Record<string, any>[] => parseAllDocuments(text).map((d) => d.toJS()); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 interface Case {
@@ -192,7 +193,11 @@ const CASES: Case[] = [
     text: '#!/bin/sh\ndocker run -d -e BUILDKITE_AGENT_TOKEN="old" buildkite/agent:3\nbuildkite-agent start --token old --name x\nbuildkite-agent start --token=\'old\'\n',
     tokens: (t) => {
       const a = argsOf(t);
-      return [...envArgs(a, 'BUILDKITE_AGENT_TOKEN'), ...a.filter((x, i) => a[i - 1] === '--token'), ...a.filter((x) => x.startsWith('--token=')).map((x) => x.slice(8))];
+      return [
+        ...envArgs(a, 'BUILDKITE_AGENT_TOKEN'),
+        ...a.filter((x, i) => a[i - 1] === '--token'),
+        ...a.filter((x) => x.startsWith('--token=')).map((x) => x.slice(8)),
+      ];
     },
     count: 3,
   },
@@ -233,7 +238,13 @@ describe.each(CASES)('$updater on $file', (c) => {
     if (!c.updater.startsWith('harness-shell-config')) expect(putBack(c.text, r.value.text, r.value.changes)).toBe(c.text);
     expect(c.tokens(r.value.text)).toEqual(c.want?.(NEW) ?? Array(c.tokens(c.text).length).fill(NEW));
     c.after?.(r.value.text);
-    if (c.text.includes('\r\n')) expect(r.value.text.split('\n').slice(0, -1).every((l) => l.endsWith('\r'))).toBe(true);
+    if (c.text.includes('\r\n'))
+      expect(
+        r.value.text
+          .split('\n')
+          .slice(0, -1)
+          .every((l) => l.endsWith('\r')),
+      ).toBe(true);
     const again = updater().rotate(r.value.text, NEW);
     expect(again.ok && again.value.text).toBe(r.value.text);
   });
@@ -288,14 +299,23 @@ describe('what updaters report instead of editing', () => {
   it('Buildkite: a commented-out token and a file:// token are reported, not touched', () => {
     const u = buildkite.updaters.find((x) => x.id === 'buildkite-cfg')!;
     const commented = '# The token\n#token="xxx"\nname="a"\n';
-    expect(u.rotate(commented, 'abc')).toMatchObject({ ok: true, value: { text: commented, changes: [], notes: [expect.stringContaining('commented out in this file (line 2)')] } });
+    expect(u.rotate(commented, 'abc')).toMatchObject({
+      ok: true,
+      value: { text: commented, changes: [], notes: [expect.stringContaining('commented out in this file (line 2)')] },
+    });
     const file = 'token="file:///etc/buildkite-agent/token"\n';
-    expect(u.rotate(file, 'abc')).toMatchObject({ ok: true, value: { text: file, changes: [], notes: [expect.stringContaining('file:///etc/buildkite-agent/token')] } });
+    expect(u.rotate(file, 'abc')).toMatchObject({
+      ok: true,
+      value: { text: file, changes: [], notes: [expect.stringContaining('file:///etc/buildkite-agent/token')] },
+    });
   });
 
   it('Buildkite: a cfg line the agent itself cannot read is a parse error, and nothing is changed', () => {
     const u = buildkite.updaters.find((x) => x.id === 'buildkite-cfg')!;
-    expect(u.rotate('token="a"\nthis line has no separator\n', 'abc')).toMatchObject({ ok: false, error: { code: 'PARSE_ERROR', message: expect.stringContaining('line 2') } });
+    expect(u.rotate('token="a"\nthis line has no separator\n', 'abc')).toMatchObject({
+      ok: false,
+      error: { code: 'PARSE_ERROR', message: expect.stringContaining('line 2') },
+    });
   });
 
   it('an env file refuses a value Docker, systemd and shells would read differently', () => {
@@ -311,9 +331,20 @@ describe('what updaters report instead of editing', () => {
   it('gives restart commands filled in from the file', () => {
     const k = harness.updaters.find((x) => x.id === 'harness-kubernetes')!;
     const cmds = k.commandsFor!(K8S, '/srv/harness-delegate.yaml').map((c) => c.command);
-    expect(cmds).toEqual(expect.arrayContaining(['kubectl apply -f /srv/harness-delegate.yaml', 'kubectl rollout restart deployment/d -n ns', 'kubectl rollout status deployment/d -n ns --timeout=10m']));
+    expect(cmds).toEqual(
+      expect.arrayContaining([
+        'kubectl apply -f /srv/harness-delegate.yaml',
+        'kubectl rollout restart deployment/d -n ns',
+        'kubectl rollout status deployment/d -n ns --timeout=10m',
+      ]),
+    );
     expect(cmds.join('\n')).toContain("kubectl get secret d-account-token -n ns -o jsonpath='{.data.DELEGATE_TOKEN}' | base64 -d | sha256sum");
     const d = harness.updaters.find((x) => x.id === 'harness-script')!;
-    expect(d.commandsFor!(CASES[2]!.text, '/opt/run-delegate.sh').map((c) => c.command)).toEqual(['docker rm -f del', 'bash /opt/run-delegate.sh', "docker exec del printenv DELEGATE_TOKEN | tr -d '\\n' | sha256sum", 'docker logs --since 10m -f del']);
+    expect(d.commandsFor!(CASES[2]!.text, '/opt/run-delegate.sh').map((c) => c.command)).toEqual([
+      'docker rm -f del',
+      'bash /opt/run-delegate.sh',
+      "docker exec del printenv DELEGATE_TOKEN | tr -d '\\n' | sha256sum",
+      'docker logs --since 10m -f del',
+    ]);
   });
 });

@@ -9,7 +9,9 @@ describe('errorLine / errorText', () => {
   });
 
   it('names the command and folds line breaks (with the spaces around them) into one line', () => {
-    expect(errorLine('generate', { message: 'Bad answers:\n  server is empty\n  port is 0', hint: 'Fix them.' })).toBe('agent-onboard generate: Bad answers: server is empty port is 0 Fix them.\n');
+    expect(errorLine('generate', { message: 'Bad answers:\n  server is empty\n  port is 0', hint: 'Fix them.' })).toBe(
+      'agent-onboard generate: Bad answers: server is empty port is 0 Fix them.\n',
+    );
     expect(errorLine('rotate', { message: 'No token.' })).toBe('agent-onboard rotate: No token.\n');
   });
 });

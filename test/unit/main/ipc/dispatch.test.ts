@@ -108,7 +108,10 @@ describe('dispatch', () => {
 
 describe('the app contract', () => {
   const jobs = new JobRegistry();
-  const appHandlers = createHandlers({ mode: 'browser', version: '0.0.0-test', store: new MemoryStore(), cipher: NO_CIPHER, dataDir: '/nonexistent', vault: new SecretVault() }, jobs);
+  const appHandlers = createHandlers(
+    { mode: 'browser', version: '0.0.0-test', store: new MemoryStore(), cipher: NO_CIPHER, dataDir: '/nonexistent', vault: new SecretVault() },
+    jobs,
+  );
   const ctx: CallContext = { senderId: 't', jobs, emit: vi.fn() };
 
   it('has a handler for every channel', () => {
@@ -129,6 +132,9 @@ describe('the app contract', () => {
   });
 
   it('reports that browser mode has no secret storage', async () => {
-    expect(await dispatch(contract, appHandlers, 'app:info', {}, ctx)).toEqual({ ok: true, value: { version: '0.0.0-test', mode: 'browser', secretStorage: false } });
+    expect(await dispatch(contract, appHandlers, 'app:info', {}, ctx)).toEqual({
+      ok: true,
+      value: { version: '0.0.0-test', mode: 'browser', secretStorage: false },
+    });
   });
 });

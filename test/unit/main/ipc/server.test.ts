@@ -85,12 +85,19 @@ describe('browser mode: the token exchange', () => {
 describe('browser mode: the tab secret', () => {
   it('is forgotten after 12 hours unused, so an old tab must open the printed URL again', async () => {
     let clock = 1_000_000;
-    const s = await startBrowserServer({ handlers: {} as Handlers<Contract>, jobs: new JobRegistry(), staticDir: mkdtempSync(path.join(tmpdir(), 'ao-web-')), now: () => clock });
+    const s = await startBrowserServer({
+      handlers: {} as Handlers<Contract>,
+      jobs: new JobRegistry(),
+      staticDir: mkdtempSync(path.join(tmpdir(), 'ao-web-')),
+      now: () => clock,
+    });
     try {
       const login = await loginPlainClient(s.port, s.token);
       const status = (): Promise<number> =>
         new Promise((resolve) => {
-          const ws = new WebSocket(`ws://127.0.0.1:${s.port}/api/ws`, wsProtocols(login.secret), { headers: { Origin: `http://127.0.0.1:${s.port}`, Cookie: login.cookie } });
+          const ws = new WebSocket(`ws://127.0.0.1:${s.port}/api/ws`, wsProtocols(login.secret), {
+            headers: { Origin: `http://127.0.0.1:${s.port}`, Cookie: login.cookie },
+          });
           ws.on('open', () => {
             expect(ws.protocol).toBe('agent-onboard');
             ws.close();

@@ -19,7 +19,8 @@ function setup() {
   const handlers = platformHandlers();
   const events: JobEvent[] = [];
   const ctx: CallContext = { senderId: 'w1', jobs, emit: (e) => events.push(e) };
-  const call = <T = Record<string, unknown>>(channel: keyof typeof platformChannels, input: unknown) => dispatch(platformChannels, handlers, channel, input, ctx) as Promise<Result<T>>;
+  const call = <T = Record<string, unknown>>(channel: keyof typeof platformChannels, input: unknown) =>
+    dispatch(platformChannels, handlers, channel, input, ctx) as Promise<Result<T>>;
   return { jobs, events, call };
 }
 
@@ -38,7 +39,12 @@ describe('scp:check', () => {
 
   it('refuses bad input at the boundary (no job id, unknown settings)', async () => {
     const { call } = setup();
-    for (const bad of [{ ...request, jobId: undefined }, { ...request, httpTokens: 'sometimes' }, { ...request, policies: [] }, { ...request, principalArn: 'arn:aws:iam::1:role/x' }]) {
+    for (const bad of [
+      { ...request, jobId: undefined },
+      { ...request, httpTokens: 'sometimes' },
+      { ...request, policies: [] },
+      { ...request, principalArn: 'arn:aws:iam::1:role/x' },
+    ]) {
       const r = await call('scp:check', bad);
       expect(r.ok ? 'ok' : r.error.code).toBe('BAD_INPUT');
     }
@@ -63,7 +69,10 @@ describe('bamboo:readWrapper', () => {
   it('answers what the wrapper.conf holds, with the token masked and never in the output', async () => {
     const home = path.join(dir, 'agent');
     mkdirSync(path.join(home, 'conf'), { recursive: true });
-    writeFileSync(path.join(home, 'conf', 'wrapper.conf'), `wrapper.app.parameter.1=com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\nwrapper.app.parameter.2=https://b.example.com/agentServer/\nwrapper.app.parameter.3=${TOKEN}\n`);
+    writeFileSync(
+      path.join(home, 'conf', 'wrapper.conf'),
+      `wrapper.app.parameter.1=com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\nwrapper.app.parameter.2=https://b.example.com/agentServer/\nwrapper.app.parameter.3=${TOKEN}\n`,
+    );
     const { call } = setup();
     const r = await call<{ serverUrl: string; token: { masked: string } }>('bamboo:readWrapper', { path: home });
     expect(r.ok && r.value.serverUrl).toBe('https://b.example.com/agentServer/');

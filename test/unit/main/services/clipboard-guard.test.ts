@@ -31,11 +31,20 @@ describe('clearing a copied secret from the clipboard on quit', () => {
   it('clears a token the app revealed for copying (the secrets:reveal channel remembers it)', async () => {
     const store = new MemoryStore();
     const guard = createClipboardGuard();
-    const deps: Deps = { mode: 'electron', version: 'test', store, cipher: NO_CIPHER, dataDir: '/nonexistent', vault: new SecretVault(NO_CIPHER, store), clipboardGuard: guard };
+    const deps: Deps = {
+      mode: 'electron',
+      version: 'test',
+      store,
+      cipher: NO_CIPHER,
+      dataDir: '/nonexistent',
+      vault: new SecretVault(NO_CIPHER, store),
+      clipboardGuard: guard,
+    };
     const jobs = new JobRegistry();
     const ctx: CallContext = { senderId: 'w1', jobs, emit: () => undefined };
     const handlers = credentialsHandlers(deps, jobs);
-    const call = (channel: keyof typeof credentialChannels, input: unknown) => dispatch(credentialChannels, handlers, channel, input, ctx) as Promise<Result<{ id: string }>>;
+    const call = (channel: keyof typeof credentialChannels, input: unknown) =>
+      dispatch(credentialChannels, handlers, channel, input, ctx) as Promise<Result<{ id: string }>>;
     const checked = await call('tokens:check', { platform: 'bamboo-remote', text: BAMBOO });
     if (!checked.ok) throw new Error(checked.error.message);
     // Before any reveal, the same text on the clipboard is not the app's doing: left alone.

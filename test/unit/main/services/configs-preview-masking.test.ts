@@ -54,7 +54,11 @@ describe('Configs preview diffs never carry a token', () => {
   });
 
   it('planConfigs sends no text for a generated file that holds the token, even if not marked secret', async () => {
-    const g = harness.generate!(harnessAnswers.parse({ accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'build-delegate', imageTag: '26.02.88404' }), { kind: 'token', token: NEW }, 'docker');
+    const g = harness.generate!(
+      harnessAnswers.parse({ accountId: 'px7xd_BFRCi-pfWPYXVjvw', delegateName: 'build-delegate', imageTag: '26.02.88404' }),
+      { kind: 'token', token: NEW },
+      'docker',
+    );
     if (!g.ok) throw new Error(g.error.message);
     const unmarked = { ...g.value, files: g.value.files.map((f) => ({ ...f, secret: false })) };
     const dir = tmp();
@@ -70,7 +74,10 @@ describe('Configs preview diffs never carry a token', () => {
   it('the rotation diff masks the replaced value wherever else it appears (context lines), as planRotation passes it', () => {
     const old = `export DELEGATE_TOKEN=${OLD}\nexport UPGRADER_TOKEN=${OLD}\n`;
     const next = `export DELEGATE_TOKEN=${NEW}\nexport UPGRADER_TOKEN=${OLD}\n`;
-    const diff = maskedDiff(old, next, [{ line: 1, what: 'DELEGATE_TOKEN', oldRange: [22, 22 + OLD.length], newRange: [22, 22 + NEW.length] }], 'start.sh', [NEW, OLD]);
+    const diff = maskedDiff(old, next, [{ line: 1, what: 'DELEGATE_TOKEN', oldRange: [22, 22 + OLD.length], newRange: [22, 22 + NEW.length] }], 'start.sh', [
+      NEW,
+      OLD,
+    ]);
     expect(leaks(diff)).toBe(false);
     expect(diff).toContain('«new token»');
   });

@@ -104,12 +104,23 @@ describe('host installs in the history', () => {
     let t = 0;
     const h = new HistoryService(store, () => new Date(Date.UTC(2026, 0, 2, 3, 4, t++)));
     const pin = '[10.0.0.5]:22 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
-    expect(h.addHostInstall('armorcode', 'supervisord', { record: record('10.0.0.5'), knownHosts: pin, online: false, leftAt: 'Registered with the server: failed.' }).ok).toBe(true);
+    expect(
+      h.addHostInstall('armorcode', 'supervisord', {
+        record: record('10.0.0.5'),
+        knownHosts: pin,
+        online: false,
+        leftAt: 'Registered with the server: failed.',
+      }).ok,
+    ).toBe(true);
     expect(h.addHostInstall('armorcode', 'supervisord', { record: record('10.0.0.6'), knownHosts: pin, online: true }).ok).toBe(true);
     expect(h.addHostInstall('armorcode', 'supervisord', { record: record('10.0.0.5', '/', 'inst-2'), knownHosts: pin, online: true }).ok).toBe(true);
     expect(h.addHostInstall('armorcode', 'supervisord', { record: record('10.0.0.5', '/srv/test'), knownHosts: pin, online: true }).ok).toBe(true);
     const rows = h.list();
-    expect(rows.map((e) => `${e.hostInstall?.record.host}${e.hostInstall?.record.prefix}:${e.hostInstall?.record.id}`)).toEqual(['10.0.0.5/srv/test:inst-1', '10.0.0.5/:inst-2', '10.0.0.6/:inst-1']);
+    expect(rows.map((e) => `${e.hostInstall?.record.host}${e.hostInstall?.record.prefix}:${e.hostInstall?.record.id}`)).toEqual([
+      '10.0.0.5/srv/test:inst-1',
+      '10.0.0.5/:inst-2',
+      '10.0.0.6/:inst-1',
+    ]);
     expect(rows[1]).toMatchObject({ platform: 'armorcode', variant: 'supervisord', answers: {}, hostInstall: { online: true, knownHosts: pin } });
     expect(JSON.stringify(store.get('history'))).not.toMatch(/PRIVATE KEY/);
     // Onboardings and host installs live side by side.
@@ -120,7 +131,13 @@ describe('host installs in the history', () => {
   it('refuses a record that is not one (nothing stored)', () => {
     const store = new MemoryStore();
     const h = new HistoryService(store);
-    expect(h.addHostInstall('armorcode', null, { record: { ...record('10.0.0.5'), files: [{ target: 'relative/path', sha256: 'x', mode: 1 }] }, knownHosts: '', online: false })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(
+      h.addHostInstall('armorcode', null, {
+        record: { ...record('10.0.0.5'), files: [{ target: 'relative/path', sha256: 'x', mode: 1 }] },
+        knownHosts: '',
+        online: false,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
     expect(h.list()).toEqual([]);
   });
 });

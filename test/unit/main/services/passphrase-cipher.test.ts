@@ -24,7 +24,8 @@ function start(store = new MemoryStore()) {
   const jobs = new JobRegistry();
   const handlers = credentialsHandlers(deps, jobs);
   const ctx: CallContext = { senderId: 'w1', jobs, emit: () => undefined };
-  const call = <T = Record<string, unknown>>(channel: keyof typeof credentialChannels, input: unknown) => dispatch(credentialChannels, handlers, channel, input, ctx) as Promise<Result<T>>;
+  const call = <T = Record<string, unknown>>(channel: keyof typeof credentialChannels, input: unknown) =>
+    dispatch(credentialChannels, handlers, channel, input, ctx) as Promise<Result<T>>;
   return { store, vault, call };
 }
 
@@ -108,7 +109,8 @@ describe('saved secrets in browser mode', () => {
     const deps: Deps = { mode: 'electron', version: 'test', store, cipher: NO_CIPHER, dataDir: '/nonexistent', vault };
     const jobs = new JobRegistry();
     const ctx: CallContext = { senderId: 'w1', jobs, emit: () => undefined };
-    const call = (channel: keyof typeof credentialChannels, input: unknown): Promise<Result<unknown>> => dispatch(credentialChannels, credentialsHandlers(deps, jobs), channel, input, ctx);
+    const call = (channel: keyof typeof credentialChannels, input: unknown): Promise<Result<unknown>> =>
+      dispatch(credentialChannels, credentialsHandlers(deps, jobs), channel, input, ctx);
     expect(await call('secrets:store-status', {})).toEqual({ ok: true, value: { kind: 'none', state: 'unset' } });
     expect(code(await call('secrets:unlock', { passphrase: PASS, create: true }))).toBe('NOT_BUILT');
     expect(code(await call('secrets:lock', {}))).toBe('NOT_BUILT');

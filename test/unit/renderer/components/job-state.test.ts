@@ -5,7 +5,10 @@ import { jobReducer, type JobAction, type RunState } from '../../../../renderer/
 
 type S = RunState<'bundle:export'>;
 const IDLE: S = { running: false, message: '', fraction: undefined, events: [], value: undefined, error: undefined };
-const ev = (jobId: string, over: Partial<JobEvent> = {}): JobAction<'bundle:export'> => ({ type: 'event', event: { jobId, message: `from ${jobId}`, ...over } });
+const ev = (jobId: string, over: Partial<JobEvent> = {}): JobAction<'bundle:export'> => ({
+  type: 'event',
+  event: { jobId, message: `from ${jobId}`, ...over },
+});
 const value = { path: '/tmp/b.zip' } as unknown as NonNullable<S['value']>;
 const run = (actions: JobAction<'bundle:export'>[], from: S = IDLE): S => actions.reduce(jobReducer<'bundle:export'>, from);
 
@@ -25,7 +28,11 @@ describe('jobReducer', () => {
   });
 
   it('keeps the progress reached when the run fails, and says why', () => {
-    const s = run([{ type: 'start', runId: 'a', message: '' }, ev('a', { fraction: 0.3 }), { type: 'end', runId: 'a', result: { ok: false, error: { code: 'CANCELLED', message: 'Cancelled.' } } }]);
+    const s = run([
+      { type: 'start', runId: 'a', message: '' },
+      ev('a', { fraction: 0.3 }),
+      { type: 'end', runId: 'a', result: { ok: false, error: { code: 'CANCELLED', message: 'Cancelled.' } } },
+    ]);
     expect(s).toMatchObject({ running: false, fraction: 0.3, value: undefined, error: { code: 'CANCELLED' } });
   });
 

@@ -33,8 +33,15 @@ describe('renderer platform registry', () => {
     for (const [id, view] of Object.entries(registry.RENDERER_PLATFORMS)) {
       const platform = PLATFORMS.find((p) => p.id === id)!;
       const overridden = [...Object.keys(view.steps ?? {}), ...Object.values(view.variantSteps ?? {}).flatMap((s) => Object.keys(s))];
-      expect(overridden.filter((s) => !platform.steps.includes(s as never)), id).toEqual([]);
-      for (const variant of Object.keys(view.variantSteps ?? {})) expect(platform.variants.map((v) => v.id), id).toContain(variant);
+      expect(
+        overridden.filter((s) => !platform.steps.includes(s as never)),
+        id,
+      ).toEqual([]);
+      for (const variant of Object.keys(view.variantSteps ?? {}))
+        expect(
+          platform.variants.map((v) => v.id),
+          id,
+        ).toContain(variant);
     }
   });
 

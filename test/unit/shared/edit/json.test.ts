@@ -4,11 +4,15 @@ import { HOSTILE_TOKENS, putBack } from '../../../support/rotation';
 
 function tokenNode(root: JsonNode): Extract<JsonNode, { kind: 'string' }> {
   const env = member((member(root, 'containerDefinitions') as { items: JsonNode[] }).items[0], 'environment') as { items: JsonNode[] };
-  return member(env.items.find((e) => (member(e, 'name') as { value: string }).value === 'DELEGATE_TOKEN'), 'value') as Extract<JsonNode, { kind: 'string' }>;
+  return member(
+    env.items.find((e) => (member(e, 'name') as { value: string }).value === 'DELEGATE_TOKEN'),
+    'value',
+  ) as Extract<JsonNode, { kind: 'string' }>;
 }
 
 describe('located JSON', () => {
-  const tabbed = '{\r\n\t"family": "f",\r\n\t"containerDefinitions": [{\r\n\t\t"environment": [\r\n\t\t\t{"name": "X", "value": "\\u0041\\/b"},\r\n\t\t\t{"name": "DELEGATE_TOKEN", "value": "old"}\r\n\t\t]\r\n\t}]\r\n}\r\n';
+  const tabbed =
+    '{\r\n\t"family": "f",\r\n\t"containerDefinitions": [{\r\n\t\t"environment": [\r\n\t\t\t{"name": "X", "value": "\\u0041\\/b"},\r\n\t\t\t{"name": "DELEGATE_TOKEN", "value": "old"}\r\n\t\t]\r\n\t}]\r\n}\r\n';
 
   it('replaces one string and nothing else: tabs, CRLF, escapes elsewhere and key order stay', () => {
     const root = parseJsonLocated(tabbed);

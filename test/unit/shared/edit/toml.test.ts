@@ -12,7 +12,7 @@ const tomlBasicString = (v: string): string => {
 const TRICKY = [
   '# top comment',
   'concurrent = 4 # trailing comment',
-  "check_interval = 3",
+  'check_interval = 3',
   '',
   '[session_server]',
   '  session_timeout = 1800',
@@ -99,7 +99,9 @@ describe('TOML in-place edits', () => {
   });
 
   it('edits a value inside an inline table and keeps the table inline', () => {
-    const r = editToml(TRICKY, [{ path: ['runners', 0, 'custom_build_dir', 'labels', 'token'], toml: tomlBasicString('new "quoted" \\ value'), expect: 'new "quoted" \\ value' }]);
+    const r = editToml(TRICKY, [
+      { path: ['runners', 0, 'custom_build_dir', 'labels', 'token'], toml: tomlBasicString('new "quoted" \\ value'), expect: 'new "quoted" \\ value' },
+    ]);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.text).toContain(`labels = { token = "new \\"quoted\\" \\\\ value", 'quoted.key' = 'v' }`);

@@ -38,14 +38,18 @@ describe.each(PLATFORMS.map((p) => [p.id, p] as const))('answers keys of %s', (_
   });
 
   it('gives defaults the schema itself fills in', () => {
-    const minimal = Object.fromEntries(topLevel(keys).filter((k) => k.required).map((k) => [k.key, k.example]));
+    const minimal = Object.fromEntries(
+      topLevel(keys)
+        .filter((k) => k.required)
+        .map((k) => [k.key, k.example]),
+    );
     const parsed = platform.answers.parse(minimal) as Record<string, unknown>;
     for (const k of topLevel(keys).filter((key) => key.default !== undefined)) expect(parsed[k.key], k.key).toEqual(k.default);
   });
 });
 
 describe('the CLI lists the answers keys', () => {
-  it('generate --help names each generator platform\'s keys with type, required/optional, default and example', async () => {
+  it("generate --help names each generator platform's keys with type, required/optional, default and example", async () => {
     const { code, stdout } = await cli(['generate', '--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('accountId: string, required, e.g. "px7xd_BFRCi-pfWPYXVjvw"');
@@ -61,6 +65,10 @@ describe('the CLI lists the answers keys', () => {
     expect(code).toBe(0);
     const list = JSON.parse(stdout) as { id: string; answers: AnswerKey[] }[];
     for (const p of PLATFORMS) expect(list.find((x) => x.id === p.id)?.answers).toEqual(JSON.parse(JSON.stringify(answersKeys(p.answers))));
-    expect(list.find((x) => x.id === 'buildkite')?.answers.find((k) => k.key === 'name')).toMatchObject({ type: 'string', required: false, default: '%hostname-%spawn' });
+    expect(list.find((x) => x.id === 'buildkite')?.answers.find((k) => k.key === 'name')).toMatchObject({
+      type: 'string',
+      required: false,
+      default: '%hostname-%spawn',
+    });
   });
 });

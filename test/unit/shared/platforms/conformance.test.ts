@@ -47,7 +47,8 @@ function faults(g: Generated, token?: string): string[] {
     if (token && f.text.includes(token) && !f.secret) out.push(`${f.path}: holds the token but is not marked secret`);
     if (f.secret && (f.mode & 0o077) !== 0) out.push(`${f.path}: secret but mode ${f.mode.toString(8)} lets others read it`);
   }
-  if (g.files.length > 0 && !(g.removal && g.removal.commands.length + g.removal.notes.length > 0)) out.push('no removal steps for an install that writes files');
+  if (g.files.length > 0 && !(g.removal && g.removal.commands.length + g.removal.notes.length > 0))
+    out.push('no removal steps for an install that writes files');
   return out;
 }
 
@@ -55,7 +56,8 @@ describe('every platform can be sampled from itself', () => {
   it.each(generating.map((p) => [p.id, p] as const))('%s: answers from its schema validate, and a credential exists', (_id, p) => {
     const s = sampleAnswers(p);
     expect(s.problems).toEqual([]);
-    if (p.credential.kind === 'token') expect(sampleTokens(p).length, `no generic token shape passes ${p.id}'s token check: give example.tokens`).toBeGreaterThan(0);
+    if (p.credential.kind === 'token')
+      expect(sampleTokens(p).length, `no generic token shape passes ${p.id}'s token check: give example.tokens`).toBeGreaterThan(0);
   });
 });
 
@@ -77,13 +79,16 @@ describe('generating', () => {
     expect(faults(a.value, token)).toEqual([]);
   });
 
-  const tokenCases = generating.filter((p) => p.credential.kind === 'token').flatMap((p) => p.variants.flatMap((v) => sampleTokens(p).map((t) => [p.id, v.id, t, p] as const)));
+  const tokenCases = generating
+    .filter((p) => p.credential.kind === 'token')
+    .flatMap((p) => p.variants.flatMap((v) => sampleTokens(p).map((t) => [p.id, v.id, t, p] as const)));
   it.each(tokenCases)('%s %s: every file a consumer reads hands the agent exactly the token %s', (_id, variant, token, p) => {
     const r = gen(p, full(p), { kind: 'token', token }, variant);
     if (!r.ok) throw new Error(r.error.message);
     const files = r.value.files.filter((f) => !isScript(f));
     const holding = files.filter((f) => f.text.includes(token) || readsToken(readingsOf(f, r.value.files), token));
-    for (const f of holding) expect(readsToken(readingsOf(f, r.value.files), token), `${f.path}: the token is in the text but no consumer reads it as the token`).toBe(true);
+    for (const f of holding)
+      expect(readsToken(readingsOf(f, r.value.files), token), `${f.path}: the token is in the text but no consumer reads it as the token`).toBe(true);
   });
 });
 
@@ -114,7 +119,9 @@ describe('hostile answers are refused, or reach the consumer exactly as given', 
       if (!m.ok) continue;
       const markerValue = valueAt(marker.r.data, key) as string;
       // Read the way each consumer reads them, the two installs differ only where the value went.
-      expect(normalised(readingsOfAll(r.value.files), given), `${v.id}: a consumer reads something else than the value given`).toEqual(normalised(readingsOfAll(m.value.files), markerValue));
+      expect(normalised(readingsOfAll(r.value.files), given), `${v.id}: a consumer reads something else than the value given`).toEqual(
+        normalised(readingsOfAll(m.value.files), markerValue),
+      );
     }
   });
 });
@@ -129,10 +136,13 @@ function rotationCases(): { p: AnyPlatform; updater: string; file: string; text:
         const r = gen(p, full(p), { kind: 'token', token: tokens[0]! }, v.id);
         if (!r.ok) continue;
         for (const f of r.value.files)
-          for (const u of p.updaters) if (u.detect(f.path, f.text) && f.text.includes(tokens[0]!)) out.push({ p, updater: u.id, file: f.path, text: f.text, old: tokens[0]!, all: r.value.files });
+          for (const u of p.updaters)
+            if (u.detect(f.path, f.text) && f.text.includes(tokens[0]!))
+              out.push({ p, updater: u.id, file: f.path, text: f.text, old: tokens[0]!, all: r.value.files });
       }
     }
-    for (const [updater, s] of Object.entries(p.example?.installed ?? {})) out.push({ p, updater, file: s.file, text: s.text, old: s.token, all: [{ path: s.file, text: s.text }] });
+    for (const [updater, s] of Object.entries(p.example?.installed ?? {}))
+      out.push({ p, updater, file: s.file, text: s.text, old: s.token, all: [{ path: s.file, text: s.text }] });
   }
   return out;
 }
@@ -140,39 +150,53 @@ function rotationCases(): { p: AnyPlatform; updater: string; file: string; text:
 describe('every token place round-trips through its updater', () => {
   const cases = rotationCases();
   it('every updater of every platform is exercised (by a generated file, or the platform’s example.installed)', () => {
-    for (const p of PLATFORMS) for (const u of p.updaters.filter((x) => !x.recogniseOnly)) expect(cases.some((c) => c.p === p && c.updater === u.id), `${p.id} updater ${u.id}: nothing generated is recognised by it; add example.installed['${u.id}']`).toBe(true);
+    for (const p of PLATFORMS)
+      for (const u of p.updaters.filter((x) => !x.recogniseOnly))
+        expect(
+          cases.some((c) => c.p === p && c.updater === u.id),
+          `${p.id} updater ${u.id}: nothing generated is recognised by it; add example.installed['${u.id}']`,
+        ).toBe(true);
   });
 
-  it.each(cases.map((c) => [c.p.id, c.updater, c.file, c] as const))('%s %s on %s: the consumer reads the new token, nothing else changed', (_id, _u, _f, c) => {
-    const updater = c.p.updaters.find((u) => u.id === c.updater)!;
-    expect(updater.detect(c.file, c.text)).toBe(true);
-    const fresh = sampleTokens(c.p).filter((t) => t !== c.old);
-    expect(fresh.length).toBeGreaterThan(0);
-    let rotated = 0;
-    for (const token of fresh) {
-      const r = updater.rotate(c.text, token);
-      // A place that holds one kind of the platform's tokens (ARC's PAT, not a one-hour registration
-      // token) may refuse the other kinds, naming the kind it needs; it must take at least one token.
-      if (!r.ok && r.error.code === 'TOKEN_WRONG_KIND' && r.error.message.length > 0) continue;
-      if (!r.ok) throw new Error(`${c.updater} refused a token ${c.p.id} accepts (${token}): ${r.error.message}`);
-      rotated++;
-      expect(putBack(c.text, r.value.text, r.value.changes), 'text outside the reported changes').toBe(c.text);
-      expect(r.value.text.includes(c.old), 'the old token is still there').toBe(false);
-      const file = { path: c.file, text: r.value.text };
-      if (isScript(file)) continue; // run by the integration suite
-      const before = readingsOf({ path: c.file, text: c.text }, c.all);
-      const after = readingsOf(file, c.all.map((f) => (f.path === c.file ? file : f)));
-      expect(normalised(after, token)).toEqual(normalised(before, c.old));
-    }
-    expect(rotated, 'the updater refused every token the platform accepts').toBeGreaterThan(0);
-  });
+  it.each(cases.map((c) => [c.p.id, c.updater, c.file, c] as const))(
+    '%s %s on %s: the consumer reads the new token, nothing else changed',
+    (_id, _u, _f, c) => {
+      const updater = c.p.updaters.find((u) => u.id === c.updater)!;
+      expect(updater.detect(c.file, c.text)).toBe(true);
+      const fresh = sampleTokens(c.p).filter((t) => t !== c.old);
+      expect(fresh.length).toBeGreaterThan(0);
+      let rotated = 0;
+      for (const token of fresh) {
+        const r = updater.rotate(c.text, token);
+        // A place that holds one kind of the platform's tokens (ARC's PAT, not a one-hour registration
+        // token) may refuse the other kinds, naming the kind it needs; it must take at least one token.
+        if (!r.ok && r.error.code === 'TOKEN_WRONG_KIND' && r.error.message.length > 0) continue;
+        if (!r.ok) throw new Error(`${c.updater} refused a token ${c.p.id} accepts (${token}): ${r.error.message}`);
+        rotated++;
+        expect(putBack(c.text, r.value.text, r.value.changes), 'text outside the reported changes').toBe(c.text);
+        expect(r.value.text.includes(c.old), 'the old token is still there').toBe(false);
+        const file = { path: c.file, text: r.value.text };
+        if (isScript(file)) continue; // run by the integration suite
+        const before = readingsOf({ path: c.file, text: c.text }, c.all);
+        const after = readingsOf(
+          file,
+          c.all.map((f) => (f.path === c.file ? file : f)),
+        );
+        expect(normalised(after, token)).toEqual(normalised(before, c.old));
+      }
+      expect(rotated, 'the updater refused every token the platform accepts').toBeGreaterThan(0);
+    },
+  );
 
-  it.each(cases.map((c) => [c.p.id, c.updater, c.file, c] as const))('%s %s on %s: a token no format may hold is refused, the file untouched', (_id, _u, _f, c) => {
-    const updater = c.p.updaters.find((u) => u.id === c.updater)!;
-    for (const bad of REFUSED_TOKENS) {
-      const r = updater.rotate(c.text, bad);
-      expect(r.ok, JSON.stringify(bad)).toBe(false);
-      if (!r.ok) expect(r.error.message.length).toBeGreaterThan(0);
-    }
-  });
+  it.each(cases.map((c) => [c.p.id, c.updater, c.file, c] as const))(
+    '%s %s on %s: a token no format may hold is refused, the file untouched',
+    (_id, _u, _f, c) => {
+      const updater = c.p.updaters.find((u) => u.id === c.updater)!;
+      for (const bad of REFUSED_TOKENS) {
+        const r = updater.rotate(c.text, bad);
+        expect(r.ok, JSON.stringify(bad)).toBe(false);
+        if (!r.ok) expect(r.error.message.length).toBeGreaterThan(0);
+      }
+    },
+  );
 });

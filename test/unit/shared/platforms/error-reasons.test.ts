@@ -18,7 +18,11 @@ function messages(schema: z.ZodType, value: unknown): string[] {
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 }
 
-const acService = (service: Record<string, unknown>): unknown => ({ server: 'tunnel.example.com', user: 'acme', services: [{ name: 'jira', url: 'https://jira.internal', remotePort: 5000, ...service }] });
+const acService = (service: Record<string, unknown>): unknown => ({
+  server: 'tunnel.example.com',
+  user: 'acme',
+  services: [{ name: 'jira', url: 'https://jira.internal', remotePort: 5000, ...service }],
+});
 const root = mkdtempSync(path.join(tmpdir(), 'ao-reasons-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -32,7 +36,9 @@ describe('errors that give the right reason', () => {
   });
 
   it('a service URL without scheme or port asks for one of them, not for a tcp:// port', () => {
-    expect(messages(armorcodeAnswers, acService({ url: 'jira.internal' }))).toEqual(['services.0.url: needs a scheme or a port: e.g. https://jira.internal or jira.internal:8080']);
+    expect(messages(armorcodeAnswers, acService({ url: 'jira.internal' }))).toEqual([
+      'services.0.url: needs a scheme or a port: e.g. https://jira.internal or jira.internal:8080',
+    ]);
     expect(messages(armorcodeAnswers, acService({ url: 'tcp://db.internal' }))).toEqual(['services.0.url: tcp:// needs a port, e.g. tcp://db.internal:8080']);
   });
 
@@ -42,11 +48,13 @@ describe('errors that give the right reason', () => {
   });
 
   it('Buildkite tags given as a string say what shape they take', () => {
-    expect(messages(buildkiteAnswers, { name: 'a', tags: 'queue=default,os=linux' })).toEqual(['tags: must be an object of tag names to values, e.g. {"queue": "default", "os": "linux"} (not a "k=v,k2=v2" string)']);
+    expect(messages(buildkiteAnswers, { name: 'a', tags: 'queue=default,os=linux' })).toEqual([
+      'tags: must be an object of tag names to values, e.g. {"queue": "default", "os": "linux"} (not a "k=v,k2=v2" string)',
+    ]);
     expect(messages(buildkiteAnswers, { name: 'a' })).toEqual([]);
   });
 
-  it('the CLI refuses --token (and --passphrase) with the option to use instead, not the argument parser\'s text', async () => {
+  it("the CLI refuses --token (and --passphrase) with the option to use instead, not the argument parser's text", async () => {
     writeFileSync(path.join(root, 'answers.json'), JSON.stringify({ name: 'ci-1' }));
     for (const [args, instead] of [
       [['generate', 'buildkite', '--answers', 'answers.json', '--token', 'abc', '--out', 'o'], '--token-env'],

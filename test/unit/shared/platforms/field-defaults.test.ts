@@ -59,18 +59,24 @@ describe('field defaults shown preselected in the Details form', () => {
 
   it('the Harness image tag and the Bamboo server version come from the user: required, no default', () => {
     const field = (id: string, key: string) => PLATFORMS.find((p) => p.id === id)!.fields.find((f) => f.key === key)!;
-    for (const [id, key] of [['harness', 'imageTag'], ['bamboo-remote', 'installerVersion']] as const) {
+    for (const [id, key] of [
+      ['harness', 'imageTag'],
+      ['bamboo-remote', 'installerVersion'],
+    ] as const) {
       expect(field(id, key)).toMatchObject({ required: true });
       expect(field(id, key).default).toBeUndefined();
       expect(field(id, key).placeholder).toBeUndefined();
     }
   });
 
-  it.each(withDefaults.map(({ p, f }) => [`${p.id}.${f.key}`, p, f] as const))('%s equals what the answers schema uses when the field is empty, and is one of its options', (_name, p, f) => {
-    const shape = (p.answers as unknown as z.ZodObject<Record<string, z.ZodType>>).shape;
-    const schema = shape[f.key];
-    expect(schema).toBeDefined();
-    expect(String(schema!.parse(undefined))).toBe(f.default);
-    if (f.options) expect(f.options.map((o) => o.value)).toContain(f.default);
-  });
+  it.each(withDefaults.map(({ p, f }) => [`${p.id}.${f.key}`, p, f] as const))(
+    '%s equals what the answers schema uses when the field is empty, and is one of its options',
+    (_name, p, f) => {
+      const shape = (p.answers as unknown as z.ZodObject<Record<string, z.ZodType>>).shape;
+      const schema = shape[f.key];
+      expect(schema).toBeDefined();
+      expect(String(schema!.parse(undefined))).toBe(f.default);
+      if (f.options) expect(f.options.map((o) => o.value)).toContain(f.default);
+    },
+  );
 });

@@ -28,14 +28,53 @@ describe('platform catalogue', () => {
 
   it('derives endpoints from answers', () => {
     const ac = getPlatform('armorcode')!;
-    const answers = ac.answers.parse({ server: 'tunnel.example.com', user: 'acme', port: '443', services: [{ name: 'jira', url: 'https://jira.local', remotePort: 10001 }] });
-    expect(ac.endpoints(answers).map((e) => `${e.host}:${e.port}:${e.optional ? 'opt' : 'req'}`)).toEqual(['tunnel.example.com:22:opt', 'tunnel.example.com:443:req']);
+    const answers = ac.answers.parse({
+      server: 'tunnel.example.com',
+      user: 'acme',
+      port: '443',
+      services: [{ name: 'jira', url: 'https://jira.local', remotePort: 10001 }],
+    });
+    expect(ac.endpoints(answers).map((e) => `${e.host}:${e.port}:${e.optional ? 'opt' : 'req'}`)).toEqual([
+      'tunnel.example.com:22:opt',
+      'tunnel.example.com:443:req',
+    ]);
     const bamboo = getPlatform('bamboo-remote')!;
     expect(bamboo.endpoints(bamboo.answers.parse({ serverUrl: 'https://bamboo.example.com/bamboo' })).map((e) => e.port)).toEqual([443, 54663]);
   });
 });
 
 describe('host validation', () => {
-  it.each(['example.com', 'a-b.example.co', '10.0.0.1', '::1', 'fe80::1', 'localhost', '::', '2001:db8::8:800:200c:417a', '1:2:3:4:5:6:7:8', '::ffff:192.0.2.1', 'fe80::1%eth0'])('accepts %s', (h) => expect(isHost(h)).toBe(true));
-  it.each(['-oProxyCommand=x', 'a b', 'a\nb', 'ex$(id).com', '', 'a'.repeat(254), '[program:x]', '"x"', '999.1.1.1', 'host.-bad', ':', ':::', '1:2', '1::2::3', '1:2:3:4:5:6:7:8:9', '12345::1', 'fe80::1%', ':1'])('refuses %j', (h) => expect(isHost(h)).toBe(false));
+  it.each([
+    'example.com',
+    'a-b.example.co',
+    '10.0.0.1',
+    '::1',
+    'fe80::1',
+    'localhost',
+    '::',
+    '2001:db8::8:800:200c:417a',
+    '1:2:3:4:5:6:7:8',
+    '::ffff:192.0.2.1',
+    'fe80::1%eth0',
+  ])('accepts %s', (h) => expect(isHost(h)).toBe(true));
+  it.each([
+    '-oProxyCommand=x',
+    'a b',
+    'a\nb',
+    'ex$(id).com',
+    '',
+    'a'.repeat(254),
+    '[program:x]',
+    '"x"',
+    '999.1.1.1',
+    'host.-bad',
+    ':',
+    ':::',
+    '1:2',
+    '1::2::3',
+    '1:2:3:4:5:6:7:8:9',
+    '12345::1',
+    'fe80::1%',
+    ':1',
+  ])('refuses %j', (h) => expect(isHost(h)).toBe(false));
 });

@@ -23,15 +23,26 @@ describe('vendor words come from the platforms', () => {
 
   it('the clock-skew warning lists the token agents that declare a wrong clock breaks them, with the advice unchanged', () => {
     const fix = WARNINGS.CLOCK_SKEW.fix;
-    expect(fix).toMatch(/^Token agents \(Bamboo, Buildkite, Harness delegates\) sign or check short-lived tokens with this clock and fail with misleading "unauthorized"/);
+    expect(fix).toMatch(
+      /^Token agents \(Bamboo, Buildkite, Harness delegates\) sign or check short-lived tokens with this clock and fail with misleading "unauthorized"/,
+    );
     expect(fix).toContain('on Linux `timedatectl set-ntp true` (systemd-timesyncd)');
     expect(fix).toContain('the agent host when `agent-onboard probe` runs there.');
     const agents = PLATFORMS.flatMap((p) => (p.credential.kind === 'token' && p.credential.token.clockSensitive ? [p.credential.token.clockSensitive] : []));
     for (const a of agents) expect(fix).toContain(a);
   });
 
-  it('the public SaaS domains are the platforms\' publicDomains, the same set as before, and still call interception', () => {
-    expect([...PUBLIC_TLS_SUFFIXES].sort()).toEqual(['armorcode.ai', 'armorcode.com', 'atlassian.com', 'atlassian.net', 'buildkite.com', 'github.com', 'gitlab.com', 'harness.io']);
+  it("the public SaaS domains are the platforms' publicDomains, the same set as before, and still call interception", () => {
+    expect([...PUBLIC_TLS_SUFFIXES].sort()).toEqual([
+      'armorcode.ai',
+      'armorcode.com',
+      'atlassian.com',
+      'atlassian.net',
+      'buildkite.com',
+      'github.com',
+      'gitlab.com',
+      'harness.io',
+    ]);
     expect(PUBLIC_TLS_SUFFIXES).toEqual(PLATFORMS.flatMap((p) => p.publicDomains ?? []).filter((d, i, all) => all.indexOf(d) === i));
     const facts = { issuer: 'Corp Root CA', viaProxy: false, otherDomainsSameIssuer: [], tlsInsteadOfSsh: false };
     expect(interceptionReason({ ...facts, host: 'agent.buildkite.com' })).toMatch(/public service/);
@@ -49,7 +60,10 @@ describe('vendor words come from the platforms', () => {
   it('the generic files name no vendor', () => {
     for (const file of ['shared/probe/verdicts.ts', 'shared/probe/interception.ts', 'main/cli/generate.ts']) {
       const text = readFileSync(path.join(root, file), 'utf8');
-      expect(text.split('\n').filter((l) => VENDOR.test(l)), file).toEqual([]);
+      expect(
+        text.split('\n').filter((l) => VENDOR.test(l)),
+        file,
+      ).toEqual([]);
     }
   });
 });

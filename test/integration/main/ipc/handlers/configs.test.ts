@@ -52,7 +52,15 @@ beforeEach(() => {
 type Plan = ChannelOutput<'configs:plan'>;
 type Written = ChannelOutput<'configs:write'>;
 
-const request = (outDir: string, extra: Record<string, unknown> = {}) => ({ platform: 'armorcode', variant: 'docker', answers, credentialId: keyId, knownHosts: hostLine, outDir, ...extra });
+const request = (outDir: string, extra: Record<string, unknown> = {}) => ({
+  platform: 'armorcode',
+  variant: 'docker',
+  answers,
+  credentialId: keyId,
+  knownHosts: hostLine,
+  outDir,
+  ...extra,
+});
 const freshDir = (): string => mkdtempSync(path.join(root, 'out-'));
 
 async function plan(outDir: string, extra: Record<string, unknown> = {}): Promise<Plan> {
@@ -62,11 +70,18 @@ async function plan(outDir: string, extra: Record<string, unknown> = {}): Promis
 }
 
 function writeInput(outDir: string, p: Plan, extra: Record<string, unknown> = {}) {
-  return { ...request(outDir, extra), jobId: `job-${Math.random().toString(36).slice(2)}`, planHash: p.planHash, expected: Object.fromEntries(p.files.map((f) => [f.path, f.currentSha256])) };
+  return {
+    ...request(outDir, extra),
+    jobId: `job-${Math.random().toString(36).slice(2)}`,
+    planHash: p.planHash,
+    expected: Object.fromEntries(p.files.map((f) => [f.path, f.currentSha256])),
+  };
 }
 
 function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).map((n) => [n, `${(statSync(path.join(dir, n)).mode & 0o777).toString(8)} ${readFileSync(path.join(dir, n), 'utf8')}`]));
+  return Object.fromEntries(
+    readdirSync(dir).map((n) => [n, `${(statSync(path.join(dir, n)).mode & 0o777).toString(8)} ${readFileSync(path.join(dir, n), 'utf8')}`]),
+  );
 }
 
 describe('configs:plan', () => {
@@ -74,7 +89,11 @@ describe('configs:plan', () => {
     const dir = freshDir();
     const p = await plan(dir);
     expect(p.outDir).toBe(dir);
-    expect(p.files.map((f) => [f.path, f.status])).toEqual(['supervisord.conf', 'docker-compose.yml', 'Dockerfile', '.dockerignore', 'private-key.pem', 'public-key.pem', 'known_hosts', 'pre-launch-check.sh'].map((f) => [f, 'create']));
+    expect(p.files.map((f) => [f.path, f.status])).toEqual(
+      ['supervisord.conf', 'docker-compose.yml', 'Dockerfile', '.dockerignore', 'private-key.pem', 'public-key.pem', 'known_hosts', 'pre-launch-check.sh'].map(
+        (f) => [f, 'create'],
+      ),
+    );
     const key = p.files.find((f) => f.path === 'private-key.pem')!;
     expect(key).toMatchObject({ secret: true, mode: 0o600 });
     expect(key.text).toBeUndefined();
@@ -105,7 +124,10 @@ describe('configs:plan', () => {
     expect(!folder.ok && folder.error).toMatchObject({ code: 'BAD_INPUT', field: 'outDir' });
     const empty = await call('configs:plan', { ...request(freshDir()), outDir: '  ' });
     expect(!empty.ok && empty.error).toMatchObject({ code: 'BAD_INPUT', field: 'outDir' });
-    const ports = await call('configs:plan', { ...request(freshDir()), answers: { ...answers, services: [answers.services[0], { ...answers.services[1], remotePort: '5000' }] } });
+    const ports = await call('configs:plan', {
+      ...request(freshDir()),
+      answers: { ...answers, services: [answers.services[0], { ...answers.services[1], remotePort: '5000' }] },
+    });
     expect(!ports.ok && ports.error.code).toBe('BAD_INPUT');
     expect(!ports.ok && ports.error.field).toMatch(/^answers\b/);
   });
@@ -120,11 +142,18 @@ describe('configs:plan', () => {
     const w = await call<Written>('configs:write', writeInput(dir, p, { credentialId: edId }));
     expect(w.ok).toBe(true);
     expect(readFileSync(path.join(dir, 'private-key.pem'), 'utf8')).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
-    expect(execFileSync('ssh-keygen', ['-y', '-f', path.join(dir, 'private-key.pem')], { encoding: 'utf8' }).split(' ').slice(0, 2)).toEqual(readFileSync(path.join(root, 'ed.pub'), 'utf8').split(' ').slice(0, 2));
+    expect(
+      execFileSync('ssh-keygen', ['-y', '-f', path.join(dir, 'private-key.pem')], { encoding: 'utf8' })
+        .split(' ')
+        .slice(0, 2),
+    ).toEqual(readFileSync(path.join(root, 'ed.pub'), 'utf8').split(' ').slice(0, 2));
   });
 
   it('refuses a passphrase-protected key: the agent runs unattended', async () => {
-    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', 'correct horse battery', '-f', path.join(root, 'enc')], { stdio: 'ignore', input: 'y\n' });
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', 'correct horse battery', '-f', path.join(root, 'enc')], {
+      stdio: 'ignore',
+      input: 'y\n',
+    });
     const encId = vault.put('ssh-private-key', readFileSync(path.join(root, 'enc'), 'utf8'));
     const r = await call('configs:plan', request(freshDir(), { credentialId: encId }));
     expect(!r.ok && r.error.code).toBe('PASSPHRASE_REQUIRED');

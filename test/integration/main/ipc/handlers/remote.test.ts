@@ -24,7 +24,10 @@ import { runCliProcess } from '../../../../support/cli';
 import { freePort, startSshd, type RunningSshd } from '../../../../support/sshd';
 
 const run = promisify(execFile);
-const remoteContract = Object.fromEntries(Object.entries(contract).filter(([k]) => k.startsWith('remote:'))) as Pick<typeof contract, `remote:${string}` & keyof typeof contract>;
+const remoteContract = Object.fromEntries(Object.entries(contract).filter(([k]) => k.startsWith('remote:'))) as Pick<
+  typeof contract,
+  `remote:${string}` & keyof typeof contract
+>;
 
 let dir: string;
 let sshd: RunningSshd;
@@ -35,7 +38,10 @@ let tunnelKeyId: string;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of several channels, read field by field
 type Answer = { ok: boolean; value?: any; error?: any };
 
-function setup(senderId = 'w1', env: Record<string, string> = {}): { call(channel: string, input: unknown): Promise<Answer>; events: JobEvent[]; store: MemoryStore } {
+function setup(
+  senderId = 'w1',
+  env: Record<string, string> = {},
+): { call(channel: string, input: unknown): Promise<Answer>; events: JobEvent[]; store: MemoryStore } {
   const jobs = new JobRegistry();
   const store = new MemoryStore();
   const deps = { mode: 'browser', version: 'test', store, cipher: NO_CIPHER, dataDir: dir, vault } as Deps;
@@ -82,12 +88,18 @@ describe('remote:* channels', () => {
     expect(sshd.log().slice(before)).not.toMatch(/Accepted|Failed|Postponed|Invalid user/);
     const dead = await freePort();
     const refused = await call('remote:host-key', { jobId: 'k4', host: '127.0.0.1', port: dead, knownHosts: '' });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'CONNECTION_LOST', message: expect.stringContaining(`Could not reach SSH on 127.0.0.1:${dead}`) } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'CONNECTION_LOST', message: expect.stringContaining(`Could not reach SSH on 127.0.0.1:${dead}`) },
+    });
   });
 
   it('says whether the install type is installed from here, with the manual commands when not', async () => {
     const { call } = setup();
-    expect(await call('remote:support', { source: { kind: 'draft', draft: draft() } })).toMatchObject({ ok: true, value: { supported: true, title: expect.stringContaining('supervisord') } });
+    expect(await call('remote:support', { source: { kind: 'draft', draft: draft() } })).toMatchObject({
+      ok: true,
+      value: { supported: true, title: expect.stringContaining('supervisord') },
+    });
     const systemd = await call('remote:support', { source: { kind: 'draft', draft: { ...draft(), variant: 'systemd' } } });
     expect(systemd).toMatchObject({ ok: true, value: { supported: false, reason: expect.stringContaining('Docker Compose') } });
     expect(systemd.value.commands.length).toBeGreaterThan(0);
@@ -95,7 +107,13 @@ describe('remote:* channels', () => {
 
   it('plans with a key file read in main; answers no file contents; the plan is used once, by its caller only', async () => {
     const w1 = setup('w1');
-    const login = { host: '127.0.0.1', port: sshd.port, user: sshd.user, key: { kind: 'file', path: path.join(dir, 'admin') }, knownHosts: `${sshd.knownHostsLine}\n` };
+    const login = {
+      host: '127.0.0.1',
+      port: sshd.port,
+      user: sshd.user,
+      key: { kind: 'file', path: path.join(dir, 'admin') },
+      knownHosts: `${sshd.knownHostsLine}\n`,
+    };
     const prefix = mkdtempSync(path.join(dir, 'root-'));
     const planned = await w1.call('remote:plan', { jobId: 'p1', source: { kind: 'draft', draft: draft() }, login, prefix });
     expect(planned.ok, JSON.stringify(planned.error)).toBe(true);
@@ -103,44 +121,100 @@ describe('remote:* channels', () => {
     expect(JSON.stringify(planned.value)).not.toContain('PRIVATE KEY');
     expect(JSON.stringify(w1.events)).not.toContain('PRIVATE KEY');
     // Another window cannot use it.
-    expect(await setup('w2').call('remote:install', { jobId: 'i0', planId: planned.value.planId, timeoutMs: 5000 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await setup('w2').call('remote:install', { jobId: 'i0', planId: planned.value.planId, timeoutMs: 5000 })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(await w1.call('remote:install', { jobId: 'i1', planId: 'plan-0000', timeoutMs: 5000 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('sends a passphrase-protected key to the ssh-agent instead of asking for it, and needs an agent to use one', async () => {
     const { call } = setup('w1', {});
     const base = { host: '127.0.0.1', port: sshd.port, user: sshd.user, knownHosts: `${sshd.knownHostsLine}\n` };
-    const locked = await call('remote:plan', { jobId: 'p2', source: { kind: 'draft', draft: draft() }, login: { ...base, key: { kind: 'file', path: path.join(dir, 'locked') } }, prefix: '/tmp' });
+    const locked = await call('remote:plan', {
+      jobId: 'p2',
+      source: { kind: 'draft', draft: draft() },
+      login: { ...base, key: { kind: 'file', path: path.join(dir, 'locked') } },
+      prefix: '/tmp',
+    });
     expect(locked).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_REQUIRED', field: 'key.path', hint: expect.stringContaining('ssh-add') } });
-    const noAgent = await call('remote:plan', { jobId: 'p3', source: { kind: 'draft', draft: draft() }, login: { ...base, key: { kind: 'agent' } }, prefix: '/tmp' });
+    const noAgent = await call('remote:plan', {
+      jobId: 'p3',
+      source: { kind: 'draft', draft: draft() },
+      login: { ...base, key: { kind: 'agent' } },
+      prefix: '/tmp',
+    });
     expect(noAgent).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'key', message: expect.stringContaining('SSH_AUTH_SOCK') } });
-    const relative = await call('remote:plan', { jobId: 'p4', source: { kind: 'draft', draft: draft() }, login: { ...base, key: { kind: 'file', path: 'id_ed25519' } }, prefix: '/tmp' });
+    const relative = await call('remote:plan', {
+      jobId: 'p4',
+      source: { kind: 'draft', draft: draft() },
+      login: { ...base, key: { kind: 'file', path: 'id_ed25519' } },
+      prefix: '/tmp',
+    });
     expect(relative).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'key.path' } });
-    const missing = await call('remote:plan', { jobId: 'p5', source: { kind: 'draft', draft: draft() }, login: { ...base, key: { kind: 'file', path: path.join(dir, 'nope') } }, prefix: '/tmp' });
+    const missing = await call('remote:plan', {
+      jobId: 'p5',
+      source: { kind: 'draft', draft: draft() },
+      login: { ...base, key: { kind: 'file', path: path.join(dir, 'nope') } },
+      prefix: '/tmp',
+    });
     expect(missing).toMatchObject({ ok: false, error: { code: 'IO_ERROR', message: expect.stringContaining('no such file') } });
-    const badRoot = await call('remote:plan', { jobId: 'p6', source: { kind: 'draft', draft: draft() }, login: { ...base, key: { kind: 'agent' } }, prefix: 'relative/root' });
+    const badRoot = await call('remote:plan', {
+      jobId: 'p6',
+      source: { kind: 'draft', draft: draft() },
+      login: { ...base, key: { kind: 'agent' } },
+      prefix: 'relative/root',
+    });
     expect(badRoot).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'prefix' } });
   });
 
   it('installs from a bundle too (the Bundles page): opened in main, its encrypted key needing the passphrase, refused when it changed since it was inspected', async () => {
     // A bundle as the CLI exports it, with the private key encrypted.
     const out = path.join(dir, 'gen');
-    writeFileSync(path.join(dir, 'answers.json'), JSON.stringify({ server: '127.0.0.1', port: 22, user: 'acme', services: [{ name: 'svc', url: 'http://127.0.0.1:8080', remotePort: 5000 }] }));
+    writeFileSync(
+      path.join(dir, 'answers.json'),
+      JSON.stringify({ server: '127.0.0.1', port: 22, user: 'acme', services: [{ name: 'svc', url: 'http://127.0.0.1:8080', remotePort: 5000 }] }),
+    );
     writeFileSync(path.join(dir, 'server_known_hosts'), '127.0.0.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n');
-    const g = await runCliProcess(['generate', 'armorcode', '--variant', 'docker', '--answers', path.join(dir, 'answers.json'), '--key', path.join(dir, 'tunnel.pem'), '--known-hosts', path.join(dir, 'server_known_hosts'), '--out', out]);
+    const g = await runCliProcess([
+      'generate',
+      'armorcode',
+      '--variant',
+      'docker',
+      '--answers',
+      path.join(dir, 'answers.json'),
+      '--key',
+      path.join(dir, 'tunnel.pem'),
+      '--known-hosts',
+      path.join(dir, 'server_known_hosts'),
+      '--out',
+      out,
+    ]);
     expect(g.code, g.stderr).toBe(0);
     const zip = path.join(dir, 'agent.zip');
-    const b = await runCliProcess(['bundle', 'export', out, '--out', zip, '--passphrase-env', 'BUNDLE_PASS', '--platform', 'armorcode', '--variant', 'docker'], { env: { BUNDLE_PASS: 'correct horse battery' } });
+    const b = await runCliProcess(
+      ['bundle', 'export', out, '--out', zip, '--passphrase-env', 'BUNDLE_PASS', '--platform', 'armorcode', '--variant', 'docker'],
+      { env: { BUNDLE_PASS: 'correct horse battery' } },
+    );
     expect(b.code, b.stderr).toBe(0);
     const sha256 = createHash('sha256').update(readFileSync(zip)).digest('hex');
 
     const { call } = setup();
     const locked = await call('remote:support', { source: { kind: 'bundle', file: zip } });
-    expect(locked).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_REQUIRED', field: 'source.passphrase', message: expect.stringContaining('private-key.pem') } });
+    expect(locked).toMatchObject({
+      ok: false,
+      error: { code: 'PASSPHRASE_REQUIRED', field: 'source.passphrase', message: expect.stringContaining('private-key.pem') },
+    });
     const source = { kind: 'bundle', file: zip, passphrase: 'correct horse battery', sha256 };
     expect(await call('remote:support', { source })).toMatchObject({ ok: true, value: { supported: true } });
     const prefix = mkdtempSync(path.join(dir, 'root-'));
-    const login = { host: '127.0.0.1', port: sshd.port, user: sshd.user, key: { kind: 'file', path: path.join(dir, 'admin') }, knownHosts: `${sshd.knownHostsLine}\n` };
+    const login = {
+      host: '127.0.0.1',
+      port: sshd.port,
+      user: sshd.user,
+      key: { kind: 'file', path: path.join(dir, 'admin') },
+      knownHosts: `${sshd.knownHostsLine}\n`,
+    };
     const planned = await call('remote:plan', { jobId: 'pb', source, login, prefix });
     expect(planned.ok, JSON.stringify(planned.error)).toBe(true);
     expect(planned.value.plan.files).toContainEqual(expect.objectContaining({ target: `${prefix}/etc/armorcode/private-key.pem`, mode: 0o600, secret: true }));
@@ -161,7 +235,10 @@ describe('remote:vendor-token and the vendor check (GitLab stand-in)', () => {
   let gitlab: http.Server;
   let base: string;
   const seen: { url: string; token: string | undefined }[] = [];
-  let answer: { status: number; body: unknown } = { status: 200, body: { id: 42, description: 'ci-host-1', status: 'online', paused: false, contacted_at: '2026-12-07T13:00:00Z' } };
+  let answer: { status: number; body: unknown } = {
+    status: 200,
+    body: { id: 42, description: 'ci-host-1', status: 'online', paused: false, contacted_at: '2026-12-07T13:00:00Z' },
+  };
 
   beforeAll(async () => {
     gitlab = http.createServer((req, res) => {
@@ -192,13 +269,28 @@ describe('remote:vendor-token and the vendor check (GitLab stand-in)', () => {
 
   it('keeps the token in main (a reference only comes back), asks the vendor about the runner once the log proved it, and names 401 and "offline"', async () => {
     const w1 = setup('w1');
-    const login = { host: '127.0.0.1', port: sshd.port, user: sshd.user, key: { kind: 'file', path: path.join(dir, 'admin') }, knownHosts: `${sshd.knownHostsLine}\n` };
+    const login = {
+      host: '127.0.0.1',
+      port: sshd.port,
+      user: sshd.user,
+      key: { kind: 'file', path: path.join(dir, 'admin') },
+      knownHosts: `${sshd.knownHostsLine}\n`,
+    };
     const prefix = runnerOnHost(ONLINE);
 
     // Bad input is refused with a clear message, and nothing is kept.
-    expect(await w1.call('remote:vendor-token', { platform: 'gitlab-runner', baseUrl: base, token: READ_TOKEN })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringMatching(/Runner ID is required/) } });
-    expect(await w1.call('remote:vendor-token', { platform: 'armorcode', baseUrl: base, token: READ_TOKEN })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringMatching(/no vendor agent list/) } });
-    expect(await w1.call('remote:vendor-token', { platform: 'gitlab-runner', baseUrl: 'ftp://x', token: READ_TOKEN, scope: '42' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(await w1.call('remote:vendor-token', { platform: 'gitlab-runner', baseUrl: base, token: READ_TOKEN })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT', message: expect.stringMatching(/Runner ID is required/) },
+    });
+    expect(await w1.call('remote:vendor-token', { platform: 'armorcode', baseUrl: base, token: READ_TOKEN })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT', message: expect.stringMatching(/no vendor agent list/) },
+    });
+    expect(await w1.call('remote:vendor-token', { platform: 'gitlab-runner', baseUrl: 'ftp://x', token: READ_TOKEN, scope: '42' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
 
     const kept = await w1.call('remote:vendor-token', { platform: 'gitlab-runner', baseUrl: base, token: READ_TOKEN, scope: '42' });
     expect(kept).toMatchObject({ ok: true, value: { vendorRef: expect.stringMatching(/^vt-[0-9a-f]{16}$/), needs: expect.stringMatching(/read_api/) } });
@@ -207,7 +299,13 @@ describe('remote:vendor-token and the vendor check (GitLab stand-in)', () => {
 
     const verified = await w1.call('remote:verify', { jobId: 'v1', login, platform: 'gitlab-runner', prefix, timeoutMs: 5_000, vendorRef });
     expect(verified.ok, JSON.stringify(verified.error)).toBe(true);
-    expect(verified.value.hops.map((h: { hop: string; state: string }) => `${h.hop}:${h.state}`)).toEqual(['ssh:passed', 'started:passed', 'registered:passed', 'connected:passed', 'vendor:passed']);
+    expect(verified.value.hops.map((h: { hop: string; state: string }) => `${h.hop}:${h.state}`)).toEqual([
+      'ssh:passed',
+      'started:passed',
+      'registered:passed',
+      'connected:passed',
+      'vendor:passed',
+    ]);
     expect(verified.value.hops.at(-1).detail).toMatch(/GitLab lists runner "ci-host-1" as online/);
     expect(verified.value.online).toBe(true);
     // Asked with the read-only token, in its documented header; never echoed in an answer or an event.
@@ -230,13 +328,29 @@ describe('remote:vendor-token and the vendor check (GitLab stand-in)', () => {
 
     // The vendor is not asked before the log proves the runner connected.
     const asked = seen.length;
-    const early = await w1.call('remote:verify', { jobId: 'v4', login, platform: 'gitlab-runner', prefix: runnerOnHost(ONLINE.slice(0, 2)), timeoutMs: 0, vendorRef });
+    const early = await w1.call('remote:verify', {
+      jobId: 'v4',
+      login,
+      platform: 'gitlab-runner',
+      prefix: runnerOnHost(ONLINE.slice(0, 2)),
+      timeoutMs: 0,
+      vendorRef,
+    });
     expect(early.value.hops.map((h: { hop: string }) => h.hop)).not.toContain('vendor');
     expect(seen.length).toBe(asked);
 
     // The reference is this window's, for this platform; an unknown one says to paste again.
-    expect(await setup('w2').call('remote:verify', { jobId: 'v5', login, platform: 'gitlab-runner', prefix, timeoutMs: 0, vendorRef })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await w1.call('remote:verify', { jobId: 'v6', login, platform: 'armorcode', prefix, timeoutMs: 0, vendorRef })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
-    expect(await w1.call('remote:install', { jobId: 'i9', planId: 'plan-0000', timeoutMs: 5000, vendorRef })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await setup('w2').call('remote:verify', { jobId: 'v5', login, platform: 'gitlab-runner', prefix, timeoutMs: 0, vendorRef })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await w1.call('remote:verify', { jobId: 'v6', login, platform: 'armorcode', prefix, timeoutMs: 0, vendorRef })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
+    expect(await w1.call('remote:install', { jobId: 'i9', planId: 'plan-0000', timeoutMs: 5000, vendorRef })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
   });
 });

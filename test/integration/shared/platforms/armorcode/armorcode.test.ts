@@ -100,7 +100,10 @@ describe('armorcode answers', () => {
     (raw.services as { remotePort: number }[])[1]!.remotePort = 5000;
     const r = armorcode.answers.safeParse(raw);
     expect(r.success).toBe(false);
-    expect(r.error?.issues.map((i) => [i.path.join('.'), i.message])).toContainEqual(['services.1.remotePort', 'remote port 5000 is already used by service 1']);
+    expect(r.error?.issues.map((i) => [i.path.join('.'), i.message])).toContainEqual([
+      'services.1.remotePort',
+      'remote port 5000 is already used by service 1',
+    ]);
   });
 
   it('refuses the same service name twice, case-insensitively', () => {
@@ -169,7 +172,15 @@ describe('armorcode known_hosts', () => {
 
   it('keeps only plain lines for the server, without comments, and normalises [host]:22', () => {
     const [type, key] = hostKey.split(' ');
-    const text = [`# comment`, `@revoked tunnel.example.com ssh-ed25519 ${'A'.repeat(16)}`, `@cert-authority tunnel.example.com ${hostKey}`, `|1|abc=|def= ${hostKey}`, `other.example.com ${hostKey}`, `[TUNNEL.example.com]:22 ${hostKey} $(id) "evil"`, `tunnel.example.com ssh-rsa ${key}`].join('\n');
+    const text = [
+      `# comment`,
+      `@revoked tunnel.example.com ssh-ed25519 ${'A'.repeat(16)}`,
+      `@cert-authority tunnel.example.com ${hostKey}`,
+      `|1|abc=|def= ${hostKey}`,
+      `other.example.com ${hostKey}`,
+      `[TUNNEL.example.com]:22 ${hostKey} $(id) "evil"`,
+      `tunnel.example.com ssh-rsa ${key}`,
+    ].join('\n');
     expect(pinnedKeys(text, 'tunnel.example.com', 22)).toEqual([{ keyType: type, key }]);
     const file = knownHostsFile(text, 'tunnel.example.com', 22);
     expect(file.ok && file.value).toBe(`tunnel.example.com ${type} ${key}\n`);
@@ -178,7 +189,10 @@ describe('armorcode known_hosts', () => {
 
 describe('armorcode key files', () => {
   it('refuses a passphrase-protected PEM key: the tunnel runs unattended', () => {
-    const encrypted = privateKey.replace('-----BEGIN RSA PRIVATE KEY-----\n', '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n');
+    const encrypted = privateKey.replace(
+      '-----BEGIN RSA PRIVATE KEY-----\n',
+      '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n',
+    );
     expect(privateKeyFile(encrypted)).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_REQUIRED' } });
   });
 
@@ -213,11 +227,42 @@ describe('armorcode generated files (docker)', () => {
     expect(conf.programs.map((p) => p.name)).toEqual(['tunnel-jira', 'tunnel-sonar']);
     const jira = conf.programs[0]!;
     expect(jira.argv).toEqual([
-      '/usr/bin/autossh', '-M', '0', '-N',
-      '-o', 'ServerAliveInterval=30', '-o', 'ServerAliveCountMax=3', '-o', 'ExitOnForwardFailure=yes', '-o', 'LogLevel=VERBOSE',
-      '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=20', '-o', 'StrictHostKeyChecking=yes', '-o', 'UserKnownHostsFile=/etc/armorcode/known_hosts',
-      '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'UpdateHostKeys=no', '-o', 'IdentitiesOnly=yes',
-      '-i', '/etc/armorcode/private-key.pem', '-p', '22', '-l', 'acme', '-R', '*:5000:jira.acme.com:443', '--', 'tunnel.example.com',
+      '/usr/bin/autossh',
+      '-M',
+      '0',
+      '-N',
+      '-o',
+      'ServerAliveInterval=30',
+      '-o',
+      'ServerAliveCountMax=3',
+      '-o',
+      'ExitOnForwardFailure=yes',
+      '-o',
+      'LogLevel=VERBOSE',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=20',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'UserKnownHostsFile=/etc/armorcode/known_hosts',
+      '-o',
+      'GlobalKnownHostsFile=/dev/null',
+      '-o',
+      'UpdateHostKeys=no',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-i',
+      '/etc/armorcode/private-key.pem',
+      '-p',
+      '22',
+      '-l',
+      'acme',
+      '-R',
+      '*:5000:jira.acme.com:443',
+      '--',
+      'tunnel.example.com',
     ]);
     expect(conf.programs[1]!.argv).toContain('*:5001:sonar.acme.com:9000');
     // autossh gets a log file (its stderr, which supervisord keeps) so its "starting ssh" lines exist.
@@ -268,7 +313,9 @@ describe('armorcode generated files (systemd)', () => {
     expect(docker.value.removal!.commands.map((c) => c.command)).toEqual(['docker compose down --rmi local']);
     const cmds = systemd.value.removal!.commands.map((c) => c.command);
     expect(cmds[0]).toBe('sudo systemctl disable --now armorcode-tunnel-jira.service armorcode-tunnel-sonar.service');
-    expect(cmds[1]).toBe('sudo rm /etc/systemd/system/armorcode-tunnel-jira.service /etc/systemd/system/armorcode-tunnel-sonar.service && sudo systemctl daemon-reload');
+    expect(cmds[1]).toBe(
+      'sudo rm /etc/systemd/system/armorcode-tunnel-jira.service /etc/systemd/system/armorcode-tunnel-sonar.service && sudo systemctl daemon-reload',
+    );
     expect(shellcheck(`#!/bin/sh\n${cmds.join('\n')}\n`)).toEqual({ status: 0, stdout: '' });
     expect(systemd.value.removal!.notes.join(' ')).toContain('remote ports 5000, 5001 can be released');
   });
@@ -276,11 +323,20 @@ describe('armorcode generated files (systemd)', () => {
   it('writes one unit per service that systemd-analyze verifies, running ssh with the same defaults', () => {
     const r = generateArmorcode(parseAnswers(base()), credential(), 'systemd');
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.value.files.map((f) => f.path)).toEqual(['armorcode-tunnel-jira.service', 'armorcode-tunnel-sonar.service', 'private-key.pem', 'public-key.pem', 'known_hosts', 'pre-launch-check.sh']);
+    expect(r.value.files.map((f) => f.path)).toEqual([
+      'armorcode-tunnel-jira.service',
+      'armorcode-tunnel-sonar.service',
+      'private-key.pem',
+      'public-key.pem',
+      'known_hosts',
+      'pre-launch-check.sh',
+    ]);
     const unit = fileOf(r.value.files, 'armorcode-tunnel-jira.service').text;
     expect(systemdVerify('armorcode-tunnel-jira.service', unit)).toEqual({ status: 0, stderr: '' });
     expect(unit).toContain('Restart=always');
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/ssh -N .*-o ExitOnForwardFailure=yes -o LogLevel=VERBOSE .* -R \*:5000:jira\.acme\.com:443 -- tunnel\.example\.com$/m);
+    expect(unit).toMatch(
+      /^ExecStart=\/usr\/bin\/ssh -N .*-o ExitOnForwardFailure=yes -o LogLevel=VERBOSE .* -R \*:5000:jira\.acme\.com:443 -- tunnel\.example\.com$/m,
+    );
   });
 });
 
@@ -343,7 +399,7 @@ const STRAY_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u202e]/;
 const ANY_CONTROL = /[\u0000-\u001f\u202e]/;
 
 describe('armorcode hostile corpus', () => {
-  it.each(Object.keys(FIELDS))('%s: every hostile value is refused clearly or leaves every file\'s structure intact', (field) => {
+  it.each(Object.keys(FIELDS))("%s: every hostile value is refused clearly or leaves every file's structure intact", (field) => {
     const accepted: { what: string; a: ArmorcodeAnswers; variant: string; files: Artifact[] }[] = [];
     for (const value of HOSTILE) {
       const m = FIELDS[field]!({ ...base(), services: [{ name: 'jira', url: 'https://jira.acme.com', remotePort: 5000 }] }, value);
@@ -352,7 +408,12 @@ describe('armorcode hostile corpus', () => {
         expect(parsed.error.issues[0]!.message.length).toBeGreaterThan(5);
         continue;
       }
-      const cred = { kind: 'ssh-keypair', privateKey, publicKey: m.publicKey ?? publicKey, knownHosts: m.knownHosts ?? `${parsed.data.server} ${hostKey}` } as Credential;
+      const cred = {
+        kind: 'ssh-keypair',
+        privateKey,
+        publicKey: m.publicKey ?? publicKey,
+        knownHosts: m.knownHosts ?? `${parsed.data.server} ${hostKey}`,
+      } as Credential;
       for (const variant of ['docker', 'systemd']) {
         const what = `${field}=${JSON.stringify(value.slice(0, 40))} (${variant})`;
         const r = generateArmorcode(parsed.data, cred, variant);
@@ -368,21 +429,38 @@ describe('armorcode hostile corpus', () => {
 function assertStructure(outputs: { what: string; a: ArmorcodeAnswers; variant: string; files: Artifact[] }[]): void {
   for (const { what, variant, a, files } of outputs) {
     for (const f of files) expect(STRAY_CONTROL.test(f.text), `${what}: control character in ${f.path}`).toBe(false);
-    expect(fileOf(files, 'known_hosts').text.trim().split('\n').every((l) => l.split(' ').length === 3), `${what}: known_hosts`).toBe(true);
+    expect(
+      fileOf(files, 'known_hosts')
+        .text.trim()
+        .split('\n')
+        .every((l) => l.split(' ').length === 3),
+      `${what}: known_hosts`,
+    ).toBe(true);
     expect(fileOf(files, 'public-key.pem').text.split('\n'), what).toHaveLength(2);
     if (variant === 'docker') {
       expect(parseYaml(fileOf(files, 'docker-compose.yml').text)).toEqual({ services: { 'armorcode-tunnel-1': expect.objectContaining({ build: '.' }) } });
     } else {
       for (const s of a.services) {
         const unit = fileOf(files, `armorcode-tunnel-${s.name}.service`).text;
-        expect(unit.split('\n').filter((l) => l.startsWith('ExecStart=')), what).toHaveLength(1);
-        expect(unit.split('\n').filter((l) => l.startsWith('[')), what).toEqual(['[Unit]', '[Service]', '[Install]']);
+        expect(
+          unit.split('\n').filter((l) => l.startsWith('ExecStart=')),
+          what,
+        ).toHaveLength(1);
+        expect(
+          unit.split('\n').filter((l) => l.startsWith('[')),
+          what,
+        ).toEqual(['[Unit]', '[Service]', '[Install]']);
       }
     }
   }
   const docker = outputs.filter((o) => o.variant === 'docker');
   const read = readSupervisordMany(docker.map((o) => fileOf(o.files, 'supervisord.conf').text));
-  docker.forEach((o, i) => expect(read[i]!.programs.map((p) => p.argv), o.what).toEqual(o.a.services.map((s) => autosshArgv(o.a, s, CONTAINER_LAYOUT))));
+  docker.forEach((o, i) =>
+    expect(
+      read[i]!.programs.map((p) => p.argv),
+      o.what,
+    ).toEqual(o.a.services.map((s) => autosshArgv(o.a, s, CONTAINER_LAYOUT))),
+  );
   // Identical scripts are checked once (most values never reach the script).
   const scripts = new Map(outputs.map((o) => [fileOf(o.files, 'pre-launch-check.sh').text, o.what]));
   expect(shellcheckMany([...scripts].map(([text, name]) => ({ name, text })))).toEqual([]);
@@ -426,7 +504,7 @@ describe('armorcode known failures', () => {
     ['armorcode-unreachable-22', 'FAILED connecting to server: tunnel.example.com'],
     ['armorcode-unreachable-22', '2026-11-22 06:30:01,123 ssh: connect to host tunnel.example.com port 22: Connection timed out'],
     ['armorcode-unreachable-22', 'kex_exchange_identification: Connection closed by 10.0.0.1 port 22'],
-    ['armorcode-exit-status-1', "2026-11-22 06:30:02,200 INFO exited: ACCESS_JIRA (exit status 1; not expected)"],
+    ['armorcode-exit-status-1', '2026-11-22 06:30:02,200 INFO exited: ACCESS_JIRA (exit status 1; not expected)'],
     ['armorcode-exit-status-1', 'Warning: Identity file /etc/armorcode/private-key.pem not accessible: No such file or directory.'],
     ['armorcode-remote-port-in-use', 'Error: remote port forwarding failed for listen port 5000'],
     ['armorcode-host-key', 'Host key verification failed.'],
@@ -438,9 +516,13 @@ describe('armorcode known failures', () => {
   });
 
   it('offers the switch to 443 only for port 22, and recognises nothing in a healthy log', () => {
-    expect(diagnose('ssh: connect to host tunnel.example.com port 22: Connection refused', 'armorcode')[0]?.failure.action).toEqual({ kind: 'switch-port', port: 443 });
+    expect(diagnose('ssh: connect to host tunnel.example.com port 22: Connection refused', 'armorcode')[0]?.failure.action).toEqual({
+      kind: 'switch-port',
+      port: 443,
+    });
     expect(diagnose('ssh: connect to host tunnel.example.com port 443: Connection refused', 'armorcode')).toEqual([]);
-    const healthy = "2026-11-22 06:30:01,001 INFO supervisord started with pid 1\n2026-11-22 06:30:02,005 INFO spawned: 'tunnel-jira' with pid 7\n2026-11-22 06:30:07,010 INFO success: tunnel-jira entered RUNNING state, process has stayed up for > than 5 seconds (startsecs)";
+    const healthy =
+      "2026-11-22 06:30:01,001 INFO supervisord started with pid 1\n2026-11-22 06:30:02,005 INFO spawned: 'tunnel-jira' with pid 7\n2026-11-22 06:30:07,010 INFO success: tunnel-jira entered RUNNING state, process has stayed up for > than 5 seconds (startsecs)";
     expect(diagnose(healthy, 'armorcode')).toEqual([]);
   });
 });

@@ -20,7 +20,12 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'ao-ac-host-'));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', path.join(dir, 'k')]);
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', path.join(dir, 'hk')]);
-  credential = { kind: 'ssh-keypair', privateKey: readFileSync(path.join(dir, 'k'), 'utf8'), publicKey: readFileSync(path.join(dir, 'k.pub'), 'utf8').trim(), knownHosts: `[tunnel.example.com]:443 ${readFileSync(path.join(dir, 'hk.pub'), 'utf8').trim()}\n` };
+  credential = {
+    kind: 'ssh-keypair',
+    privateKey: readFileSync(path.join(dir, 'k'), 'utf8'),
+    publicKey: readFileSync(path.join(dir, 'k.pub'), 'utf8').trim(),
+    knownHosts: `[tunnel.example.com]:443 ${readFileSync(path.join(dir, 'hk.pub'), 'utf8').trim()}\n`,
+  };
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -53,7 +53,10 @@ describe('Bamboo remote agent: new install on Linux', () => {
   });
 
   it('says how to remove the agent later: stop and disable the unit, then delete it in Bamboo and its home', () => {
-    expect(g.removal?.commands.map((c) => c.command)).toEqual(['sudo systemctl disable --now bamboo-agent', 'sudo rm /etc/systemd/system/bamboo-agent.service && sudo systemctl daemon-reload']);
+    expect(g.removal?.commands.map((c) => c.command)).toEqual([
+      'sudo systemctl disable --now bamboo-agent',
+      'sudo rm /etc/systemd/system/bamboo-agent.service && sudo systemctl daemon-reload',
+    ]);
     expect(g.removal?.notes.join(' ')).toMatch(/Remote agents, disable the agent, then delete it/);
   });
 
@@ -66,7 +69,11 @@ describe('Bamboo remote agent: new install on Linux', () => {
     mkdirSync(bin, { recursive: true });
     const log = path.join(work, 'argv.log');
     writeFileSync(path.join(bin, 'java'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done > '${log}'\n`, { mode: 0o755 });
-    writeFileSync(path.join(bin, 'curl'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${log}.curl'\nwhile [ $# -gt 1 ]; do [ "$1" = --output ] && : > "$2"; shift; done\n`, { mode: 0o755 });
+    writeFileSync(
+      path.join(bin, 'curl'),
+      `#!/bin/sh\nprintf '%s\\n' "$@" > '${log}.curl'\nwhile [ $# -gt 1 ]; do [ "$1" = --output ] && : > "$2"; shift; done\n`,
+      { mode: 0o755 },
+    );
     execFileSync('/bin/sh', [path.join(dir, 'install-bamboo-agent.sh')], { env: { PATH: `${bin}:/usr/bin:/bin` } });
     expect(readFileSync(log, 'utf8').split('\n').slice(0, -1)).toEqual([
       '-Dbamboo.home=/opt/bamboo agent home',
@@ -76,7 +83,9 @@ describe('Bamboo remote agent: new install on Linux', () => {
       '-t',
       TOKEN,
     ]);
-    expect(readFileSync(`${log}.curl`, 'utf8')).toContain('https://bamboo.example.com/bamboo/agentServer/agentInstaller/atlassian-bamboo-agent-installer-9.6.2.jar\n');
+    expect(readFileSync(`${log}.curl`, 'utf8')).toContain(
+      'https://bamboo.example.com/bamboo/agentServer/agentInstaller/atlassian-bamboo-agent-installer-9.6.2.jar\n',
+    );
   });
 
   it('stops with a clear message when security-token is not next to the script', () => {
@@ -102,15 +111,19 @@ describe('Bamboo remote agent: new install on Linux', () => {
     // Answers never hold '%', but the unit's quoting escapes systemd specifiers anyway.
     expect(quoteSystemd('/srv/a %h/bin/bamboo-agent.sh', 'exec')).toEqual({ ok: true, value: '"/srv/a %%h/bin/bamboo-agent.sh"' });
   });
-
 });
 
 describe('Bamboo remote agent: macOS and Windows', () => {
   it('a new install without the server version is refused: the jar must match the server, so none is assumed', () => {
     const r = bambooRemote.generate!(bambooRemote.answers.parse({ serverUrl: 'https://bamboo.example.com' }), { kind: 'token', token: TOKEN }, 'installer');
-    expect(r).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringContaining("installerVersion is required for a new install: your Bamboo server's version") } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT', message: expect.stringContaining("installerVersion is required for a new install: your Bamboo server's version") },
+    });
     // An existing install needs no version: it keeps its own jar.
-    expect(bambooRemote.generate!(bambooRemote.answers.parse({ serverUrl: 'https://bamboo.example.com' }), { kind: 'token', token: TOKEN }, 'existing').ok).toBe(true);
+    expect(
+      bambooRemote.generate!(bambooRemote.answers.parse({ serverUrl: 'https://bamboo.example.com' }), { kind: 'token', token: TOKEN }, 'existing').ok,
+    ).toBe(true);
   });
 
   it('macOS: the sh installer without a systemd unit', () => {
@@ -184,13 +197,17 @@ describe('Bamboo remote agent: bad input is refused before anything is generated
 });
 
 describe('Bamboo remote agent: connectivity endpoints', () => {
-  const ends = (a: Record<string, unknown>): string[] => bambooRemote.endpoints(bambooRemote.answers.parse(a)).map((e) => `${e.id} ${e.protocol} ${e.host}:${e.port}`);
+  const ends = (a: Record<string, unknown>): string[] =>
+    bambooRemote.endpoints(bambooRemote.answers.parse(a)).map((e) => `${e.id} ${e.protocol} ${e.host}:${e.port}`);
   it('probes the server URL over HTTP(S) and the broker port on the same host', () => {
     expect(ends({ serverUrl: 'http://bamboo.local:8085/agentServer/' })).toEqual(['server http bamboo.local:8085', 'broker tcp bamboo.local:54663']);
     expect(ends({ serverUrl: 'https://bamboo.example.com/bamboo' })).toEqual(['server https bamboo.example.com:443', 'broker tcp bamboo.example.com:54663']);
   });
   it('takes another broker host and port, and strips IPv6 brackets', () => {
-    expect(ends({ serverUrl: 'https://[fd00::5]:8443', brokerHost: 'broker.example.com', brokerPort: 54667 })).toEqual(['server https fd00::5:8443', 'broker tcp broker.example.com:54667']);
+    expect(ends({ serverUrl: 'https://[fd00::5]:8443', brokerHost: 'broker.example.com', brokerPort: 54667 })).toEqual([
+      'server https fd00::5:8443',
+      'broker tcp broker.example.com:54667',
+    ]);
     expect(ends({ serverUrl: 'https://[fd00::5]:8443' })).toEqual(['server https fd00::5:8443', 'broker tcp fd00::5:54663']);
   });
 });

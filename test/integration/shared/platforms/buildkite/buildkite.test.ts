@@ -70,7 +70,7 @@ describe('buildkite-agent.cfg as the agent reads it (port of cliconfig/file.go)'
 });
 
 describe('Buildkite generators', () => {
-  it('cfg: token, name, tags and the three paths, read back by the agent\'s parser', () => {
+  it("cfg: token, name, tags and the three paths, read back by the agent's parser", () => {
     const g = gen('cfg');
     expect(Object.fromEntries(cfgValues(file(g, 'buildkite-agent.cfg')))).toEqual({
       token: TOKEN,
@@ -85,9 +85,15 @@ describe('Buildkite generators', () => {
   });
 
   it('env: an EnvironmentFile (read here by bash, which agrees with systemd on the values it allows) and the drop-in that loads it', () => {
-    const g = gen('env', TOKEN, buildkiteAnswers.parse({ name: 'ci agent 1', tags: { queue: 'q' }, endpoint: 'https://agent.buildkite.com/v3', buildPath: '/srv/builds' }));
+    const g = gen(
+      'env',
+      TOKEN,
+      buildkiteAnswers.parse({ name: 'ci agent 1', tags: { queue: 'q' }, endpoint: 'https://agent.buildkite.com/v3', buildPath: '/srv/builds' }),
+    );
     const env = file(g, 'buildkite-agent.env');
-    const out = bash(`set -a; . /dev/stdin <<'EOF'\n${env}\nEOF\nprintf '%s\\0' "$BUILDKITE_AGENT_TOKEN" "$BUILDKITE_AGENT_NAME" "$BUILDKITE_AGENT_TAGS" "$BUILDKITE_BUILD_PATH" "$BUILDKITE_AGENT_ENDPOINT"`);
+    const out = bash(
+      `set -a; . /dev/stdin <<'EOF'\n${env}\nEOF\nprintf '%s\\0' "$BUILDKITE_AGENT_TOKEN" "$BUILDKITE_AGENT_NAME" "$BUILDKITE_AGENT_TAGS" "$BUILDKITE_BUILD_PATH" "$BUILDKITE_AGENT_ENDPOINT"`,
+    );
     expect(out.split('\0').slice(0, -1)).toEqual([TOKEN, 'ci agent 1', 'queue=q', '/srv/builds', 'https://agent.buildkite.com/v3']);
     expect(file(g, 'buildkite-agent.service.d/agent-onboard.conf')).toContain('EnvironmentFile=/etc/buildkite-agent/buildkite-agent.env');
     expect(g.commands.map((c) => c.command)).toContain('sudo systemctl daemon-reload');
@@ -138,7 +144,11 @@ describe('Buildkite generators', () => {
     const run = runScript(work, g.files, 'run-agent.sh', ['docker']);
     const args = run.calls.find((c) => c.args[0] === 'run')!.args;
     expect(args.filter((x, i) => args[i - 1] === '-v')).toEqual(['/srv/builds:/srv/builds', '/etc/bk hooks:/etc/bk hooks', '/srv/plugins:/srv/plugins']);
-    expect(dockerRunEnv(args, run.dir)).toMatchObject({ BUILDKITE_BUILD_PATH: '/srv/builds', BUILDKITE_HOOKS_PATH: '/etc/bk hooks', BUILDKITE_PLUGINS_PATH: '/srv/plugins' });
+    expect(dockerRunEnv(args, run.dir)).toMatchObject({
+      BUILDKITE_BUILD_PATH: '/srv/builds',
+      BUILDKITE_HOOKS_PATH: '/etc/bk hooks',
+      BUILDKITE_PLUGINS_PATH: '/srv/plugins',
+    });
     const r = buildkite.generate!(buildkiteAnswers.parse({ name: 'ci', hooksPath: 'relative:path' }), { kind: 'token', token: TOKEN }, 'docker');
     expect(r).toMatchObject({ ok: false, error: { code: 'UNSAFE_VALUE', message: expect.stringContaining('absolute path without ":"') } });
   });
@@ -146,12 +156,18 @@ describe('Buildkite generators', () => {
   it('kubernetes: a Secret with BUILDKITE_AGENT_TOKEN and agent-stack-k8s values pointing at it (no token in the values)', () => {
     const g = gen('kubernetes');
     const docs = parseAllDocuments(file(g, 'buildkite-agent-token-secret.yaml')).map((d) => d.toJS());
-    expect(docs[1]).toMatchObject({ kind: 'Secret', metadata: { name: 'buildkite-agent-token', namespace: 'buildkite' }, stringData: { BUILDKITE_AGENT_TOKEN: TOKEN } });
+    expect(docs[1]).toMatchObject({
+      kind: 'Secret',
+      metadata: { name: 'buildkite-agent-token', namespace: 'buildkite' },
+      stringData: { BUILDKITE_AGENT_TOKEN: TOKEN },
+    });
     const values = file(g, 'agent-stack-k8s-values.yaml');
     expect(parse(values)).toEqual({ agentStackSecret: 'buildkite-agent-token', config: { queue: 'deploy', tags: ['os=linux'] } });
     expect(values).not.toContain(TOKEN);
     for (const f of g.files) expect(yamllint(f.text)).toBe('');
-    expect(g.commands.map((c) => c.command)).toContain('helm upgrade --install agent-stack-k8s oci://ghcr.io/buildkite/helm/agent-stack-k8s --namespace buildkite --create-namespace -f agent-stack-k8s-values.yaml');
+    expect(g.commands.map((c) => c.command)).toContain(
+      'helm upgrade --install agent-stack-k8s oci://ghcr.io/buildkite/helm/agent-stack-k8s --namespace buildkite --create-namespace -f agent-stack-k8s-values.yaml',
+    );
   });
 
   it('says which pipeline steps reach the agent, and warns when it has no queue tag (it serves "default")', () => {
@@ -163,8 +179,15 @@ describe('Buildkite generators', () => {
   });
 
   it('writes the proxy where each install type reads it, checks the proxy host too, and refuses credentials in it', () => {
-    const proxied = buildkiteAnswers.parse({ name: 'ci', tags: { queue: 'deploy' }, proxyUrl: 'http://proxy.corp.example:3128', noProxy: ' .corp.example, 10.0.0.5 ,' });
-    const env = bash(`set -a; . /dev/stdin <<'EOF'\n${file(gen('env', TOKEN, proxied), 'buildkite-agent.env')}\nEOF\nprintf '%s|%s|%s' "$HTTPS_PROXY" "$HTTP_PROXY" "$NO_PROXY"`);
+    const proxied = buildkiteAnswers.parse({
+      name: 'ci',
+      tags: { queue: 'deploy' },
+      proxyUrl: 'http://proxy.corp.example:3128',
+      noProxy: ' .corp.example, 10.0.0.5 ,',
+    });
+    const env = bash(
+      `set -a; . /dev/stdin <<'EOF'\n${file(gen('env', TOKEN, proxied), 'buildkite-agent.env')}\nEOF\nprintf '%s|%s|%s' "$HTTPS_PROXY" "$HTTP_PROXY" "$NO_PROXY"`,
+    );
     expect(env).toBe('http://proxy.corp.example:3128|http://proxy.corp.example:3128|.corp.example,10.0.0.5');
     expect(dockerEnv(gen('docker', TOKEN, proxied))).toMatchObject({ HTTPS_PROXY: 'http://proxy.corp.example:3128', NO_PROXY: '.corp.example,10.0.0.5' });
     const cfg = gen('cfg', TOKEN, proxied);
@@ -186,10 +209,17 @@ describe('Buildkite generators', () => {
   it('says how to remove each install type later (shellcheck-clean), never deleting the namespace for you', () => {
     const removal = (v: string, a = answers): string[] => gen(v, TOKEN, a).removal!.commands.map((c) => c.command);
     expect(removal('cfg')).toEqual(['sudo systemctl disable --now buildkite-agent', 'sudo rm /etc/buildkite-agent/buildkite-agent.cfg']);
-    expect(removal('cfg', buildkiteAnswers.parse({ name: 'ci', proxyUrl: 'http://proxy:3128' }))[2]).toBe('sudo rm /etc/systemd/system/buildkite-agent.service.d/proxy.conf && sudo systemctl daemon-reload');
-    expect(removal('env')[1]).toBe('sudo rm /etc/buildkite-agent/buildkite-agent.env /etc/systemd/system/buildkite-agent.service.d/agent-onboard.conf && sudo systemctl daemon-reload');
+    expect(removal('cfg', buildkiteAnswers.parse({ name: 'ci', proxyUrl: 'http://proxy:3128' }))[2]).toBe(
+      'sudo rm /etc/systemd/system/buildkite-agent.service.d/proxy.conf && sudo systemctl daemon-reload',
+    );
+    expect(removal('env')[1]).toBe(
+      'sudo rm /etc/buildkite-agent/buildkite-agent.env /etc/systemd/system/buildkite-agent.service.d/agent-onboard.conf && sudo systemctl daemon-reload',
+    );
     expect(removal('docker')).toEqual(['docker rm -f buildkite-agent']);
-    expect(removal('kubernetes')).toEqual(['helm uninstall agent-stack-k8s --namespace buildkite', 'kubectl delete secret buildkite-agent-token --namespace buildkite']);
+    expect(removal('kubernetes')).toEqual([
+      'helm uninstall agent-stack-k8s --namespace buildkite',
+      'kubectl delete secret buildkite-agent-token --namespace buildkite',
+    ]);
     for (const v of buildkite.variants) expect(shellcheck(`#!/bin/bash\n${removal(v.id).join('\n')}\n`), v.id).toBe('');
   });
 
@@ -208,26 +238,29 @@ describe('Buildkite generators', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'TOKEN_WRONG_KIND', message: expect.stringContaining(kind) } });
   });
 
-  it.each(HOSTILE_TOKENS.concat(['%hostname "quoted" \'name\'']))('writes a hostile name so each format reads it back, or refuses it with a reason (%#)', (name) => {
-    const parsed = buildkiteAnswers.safeParse({ name, tags: { queue: 'x' } });
-    if (!parsed.success) {
-      expect(name.length).toBeGreaterThan(200); // only over-long names stop at the schema
-      return;
-    }
-    const a = parsed.data;
-    const cfg = buildkite.generate!(a, { kind: 'token', token: TOKEN }, 'cfg');
-    if (cfg.ok) expect(cfgValues(file(cfg.value, 'buildkite-agent.cfg')).get('name')).toBe(name);
-    else expect(cfg.error.code).toBe('UNSAFE_VALUE');
-    const docker = buildkite.generate!(a, { kind: 'token', token: TOKEN }, 'docker');
-    expect(docker.ok).toBe(true);
-    if (docker.ok) {
-      expect(shellcheck(file(docker.value, 'run-agent.sh'))).toBe('');
-      expect(dockerEnv(docker.value).BUILDKITE_AGENT_NAME).toBe(name);
-    }
-    const env = buildkite.generate!(a, { kind: 'token', token: TOKEN }, 'env');
-    if (env.ok) expect(bash(`set -a; . /dev/stdin <<'EOF'\n${file(env.value, 'buildkite-agent.env')}\nEOF\nprintf '%s' "$BUILDKITE_AGENT_NAME"`)).toBe(name);
-    else expect(env.error.code).toBe('UNSAFE_VALUE');
-  });
+  it.each(HOSTILE_TOKENS.concat(['%hostname "quoted" \'name\'']))(
+    'writes a hostile name so each format reads it back, or refuses it with a reason (%#)',
+    (name) => {
+      const parsed = buildkiteAnswers.safeParse({ name, tags: { queue: 'x' } });
+      if (!parsed.success) {
+        expect(name.length).toBeGreaterThan(200); // only over-long names stop at the schema
+        return;
+      }
+      const a = parsed.data;
+      const cfg = buildkite.generate!(a, { kind: 'token', token: TOKEN }, 'cfg');
+      if (cfg.ok) expect(cfgValues(file(cfg.value, 'buildkite-agent.cfg')).get('name')).toBe(name);
+      else expect(cfg.error.code).toBe('UNSAFE_VALUE');
+      const docker = buildkite.generate!(a, { kind: 'token', token: TOKEN }, 'docker');
+      expect(docker.ok).toBe(true);
+      if (docker.ok) {
+        expect(shellcheck(file(docker.value, 'run-agent.sh'))).toBe('');
+        expect(dockerEnv(docker.value).BUILDKITE_AGENT_NAME).toBe(name);
+      }
+      const env = buildkite.generate!(a, { kind: 'token', token: TOKEN }, 'env');
+      if (env.ok) expect(bash(`set -a; . /dev/stdin <<'EOF'\n${file(env.value, 'buildkite-agent.env')}\nEOF\nprintf '%s' "$BUILDKITE_AGENT_NAME"`)).toBe(name);
+      else expect(env.error.code).toBe('UNSAFE_VALUE');
+    },
+  );
 
   it.each(REFUSED_TOKENS)('refuses a token with a line break, control character or padding (%j)', (token) => {
     for (const v of buildkite.variants) expect(buildkite.generate!(answers, { kind: 'token', token }, v.id).ok).toBe(false);

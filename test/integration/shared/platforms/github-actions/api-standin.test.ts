@@ -27,7 +27,14 @@ import { SecretVault } from '../../../../../main/services/vault';
 import { sendVendorRequest } from '../../../../../main/services/vendor-request';
 import { tokenVerifyChannels } from '../../../../../shared/token-verify-contract';
 import { startProxy, type RunningProxy } from '../../../../support/http-proxy';
-import { checkGitHubToken, githubActions, installationsRequest, readInstallations, readRunnerToken, runnerTokenRequest } from '../../../../../shared/platforms/github-actions';
+import {
+  checkGitHubToken,
+  githubActions,
+  installationsRequest,
+  readInstallations,
+  readRunnerToken,
+  runnerTokenRequest,
+} from '../../../../../shared/platforms/github-actions';
 import { makeTestCerts, type TestCerts } from '../../../../support/tls-certs';
 
 const PAT = `github_pat_11STANDIN0${'p'.repeat(72)}`;
@@ -54,7 +61,8 @@ beforeAll(async () => {
   server = https.createServer({ key: certs.trusted.key, cert: certs.trusted.cert }, (req, res) => {
     const auth = req.headers.authorization ?? '';
     seen.push(`${req.method} ${req.url} ${req.headers['x-github-api-version'] ?? ''}`);
-    if (auth !== `Bearer ${PAT}` && auth !== `Bearer ${READ}`) return json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+    if (auth !== `Bearer ${PAT}` && auth !== `Bearer ${READ}`)
+      return json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
     const url = new URL(req.url ?? '/', 'https://x');
     if (req.method === 'POST' && /^\/api\/v3\/repos\/octo-org\/octo-repo\/actions\/runners\/(registration|remove)-token$/.test(url.pathname)) {
       if (auth !== `Bearer ${PAT}`) return json(res, 403, { message: 'Resource not accessible by personal access token' });
@@ -62,14 +70,29 @@ beforeAll(async () => {
     }
     if (req.method === 'GET' && url.pathname === '/api/v3/repos/octo-org/octo-repo/actions/runners') {
       const all = [
-        { id: 12, name: 'build-01', os: 'linux', status: 'online', busy: false, labels: [{ id: 1, name: 'self-hosted', type: 'read-only' }, { id: 5, name: 'gpu', type: 'custom' }] },
+        {
+          id: 12,
+          name: 'build-01',
+          os: 'linux',
+          status: 'online',
+          busy: false,
+          labels: [
+            { id: 1, name: 'self-hosted', type: 'read-only' },
+            { id: 5, name: 'gpu', type: 'custom' },
+          ],
+        },
         { id: 13, name: 'build-02', os: 'linux', status: 'offline', busy: false, labels: [] },
       ];
       const runners = all.filter((r) => !url.searchParams.get('name') || r.name === url.searchParams.get('name'));
       return json(res, 200, { total_count: runners.length, runners });
     }
     if (req.method === 'GET' && url.pathname === '/api/v3/orgs/octo-org/installations') {
-      return json(res, 200, { total_count: 1, installations: [{ id: 7654321, app_id: 123456, app_slug: 'arc-app', target_type: 'Organization', account: { login: 'octo-org', type: 'Organization' } }] });
+      return json(res, 200, {
+        total_count: 1,
+        installations: [
+          { id: 7654321, app_id: 123456, app_slug: 'arc-app', target_type: 'Organization', account: { login: 'octo-org', type: 'Organization' } },
+        ],
+      });
     }
     return json(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
   });
@@ -104,7 +127,10 @@ describe('a PAT fetches a registration token (what config.sh --pat does)', () =>
     expect(a1.ok && readRunnerToken(a1.value, 'p')).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
     const weak = runnerTokenRequest(`${base}/octo-org/octo-repo`, READ, 'registration');
     const a2 = await sendVendorRequest((weak as { ok: true; value: never }).value, { caPems: [certs.caPem] });
-    expect(a2.ok && readRunnerToken(a2.value, 'Administration: write')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/Administration: write/) } });
+    expect(a2.ok && readRunnerToken(a2.value, 'Administration: write')).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: expect.stringMatching(/Administration: write/) },
+    });
   });
 
   it('without the private CA the request fails and says to add the company CA', async () => {
@@ -135,18 +161,35 @@ describe('the GitHub App is installed on the organization in the URL', () => {
     const a = await sendVendorRequest(req.value, { caPems: [certs.caPem] });
     if (!a.ok) throw new Error(a.error.message);
     expect(readInstallations(a.value, `${base}/octo-org`, '123456', '7654321')).toMatchObject({ state: 'passed' });
-    expect(readInstallations(a.value, `${base}/octo-org`, '123456', '1111')).toMatchObject({ state: 'failed', detail: expect.stringMatching(/installation 7654321, not 1111/) });
+    expect(readInstallations(a.value, `${base}/octo-org`, '123456', '1111')).toMatchObject({
+      state: 'failed',
+      detail: expect.stringMatching(/installation 7654321, not 1111/),
+    });
   });
 });
 
 /** Answers of a repository runner on a host, and of an ARC scale set with a GitHub App. */
 const hostAnswers = () => ({ url: `${base}/octo-org/octo-repo`, runnerName: 'build-01' });
-const arcApp = (installationId: string) => ({ url: `${base}/octo-org`, scaleSetName: 'arc-set', arcAuth: 'app', appId: '123456', installationId, appKeyFile: './app.pem' });
+const arcApp = (installationId: string) => ({
+  url: `${base}/octo-org`,
+  scaleSetName: 'arc-set',
+  arcAuth: 'app',
+  appId: '123456',
+  installationId,
+  appKeyFile: './app.pem',
+});
 
 describe('the generic token check (Platform.tokenVerify) with GitHub', () => {
   it('a PAT for a host runner fetches a registration token: valid, with the token issued and its expiry', async () => {
     const r = await verifyTokenWithVendor(githubActions, hostAnswers(), PAT, { caPems: [certs.caPem], variant: 'linux' });
-    expect(r).toMatchObject({ ok: true, value: { state: 'valid', checked: `POST ${base}/api/v3/repos/octo-org/octo-repo/actions/runners/registration-token`, issued: { token: FRESH, kind: 'registration-token', expiresAt: EXPIRES.toISOString() } } });
+    expect(r).toMatchObject({
+      ok: true,
+      value: {
+        state: 'valid',
+        checked: `POST ${base}/api/v3/repos/octo-org/octo-repo/actions/runners/registration-token`,
+        issued: { token: FRESH, kind: 'registration-token', expiresAt: EXPIRES.toISOString() },
+      },
+    });
     if (r.ok) expect(r.value.message).toMatch(/GitHub accepts the PAT.*Administration: write.*expires at \d\d:\d\d UTC/);
   });
 
@@ -154,31 +197,53 @@ describe('the generic token check (Platform.tokenVerify) with GitHub', () => {
     const weak = await verifyTokenWithVendor(githubActions, hostAnswers(), READ, { caPems: [certs.caPem], variant: 'linux' });
     expect(weak).toMatchObject({ ok: true, value: { state: 'invalid', message: expect.stringMatching(/403.*Administration: write/) } });
     expect(weak.ok && weak.value.issued).toBeFalsy();
-    const arc = await verifyTokenWithVendor(githubActions, { url: `${base}/octo-org/octo-repo`, scaleSetName: 'arc-set' }, PAT, { caPems: [certs.caPem], variant: 'arc' });
+    const arc = await verifyTokenWithVendor(githubActions, { url: `${base}/octo-org/octo-repo`, scaleSetName: 'arc-set' }, PAT, {
+      caPems: [certs.caPem],
+      variant: 'arc',
+    });
     expect(arc).toMatchObject({ ok: true, value: { state: 'valid', message: expect.stringMatching(/ARC's listener needs/) } });
     expect(arc.ok && arc.value.issued).toBeFalsy();
   });
 
   it('ARC with a GitHub App: the installation on the organization in the URL is a finding, passed or failed', async () => {
     const right = await verifyTokenWithVendor(githubActions, arcApp('7654321'), READ, { caPems: [certs.caPem], variant: 'arc' });
-    expect(right).toMatchObject({ ok: true, value: { state: 'valid', checked: `GET ${base}/api/v3/orgs/octo-org/installations`, findings: [{ state: 'passed' }] } });
+    expect(right).toMatchObject({
+      ok: true,
+      value: { state: 'valid', checked: `GET ${base}/api/v3/orgs/octo-org/installations`, findings: [{ state: 'passed' }] },
+    });
     const wrong = await verifyTokenWithVendor(githubActions, arcApp('1111'), READ, { caPems: [certs.caPem], variant: 'arc' });
-    expect(wrong).toMatchObject({ ok: true, value: { state: 'valid', findings: [{ state: 'failed', detail: expect.stringMatching(/installation 7654321, not 1111/) }] } });
+    expect(wrong).toMatchObject({
+      ok: true,
+      value: { state: 'valid', findings: [{ state: 'failed', detail: expect.stringMatching(/installation 7654321, not 1111/) }] },
+    });
     const refused = await verifyTokenWithVendor(githubActions, arcApp('7654321'), `ghp_${'x'.repeat(36)}`, { caPems: [certs.caPem], variant: 'arc' });
     expect(refused).toMatchObject({ ok: true, value: { state: 'invalid' } });
   });
 
   it('a registration token or a wrong kind is refused before anything is sent', async () => {
     const count = seen.length;
-    expect(await verifyTokenWithVendor(githubActions, hostAnswers(), FRESH, { caPems: [certs.caPem] })).toMatchObject({ ok: false, error: { code: 'TOKEN_WRONG_KIND', message: expect.stringMatching(/countdown/) } });
-    expect(await verifyTokenWithVendor(githubActions, hostAnswers(), `ghs_${'a'.repeat(36)}`, { caPems: [certs.caPem] })).toMatchObject({ ok: false, error: { code: 'TOKEN_WRONG_KIND' } });
-    expect(await verifyTokenWithVendor(githubActions, { ...arcApp('1'), installationId: undefined }, READ, { variant: 'arc' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(await verifyTokenWithVendor(githubActions, hostAnswers(), FRESH, { caPems: [certs.caPem] })).toMatchObject({
+      ok: false,
+      error: { code: 'TOKEN_WRONG_KIND', message: expect.stringMatching(/countdown/) },
+    });
+    expect(await verifyTokenWithVendor(githubActions, hostAnswers(), `ghs_${'a'.repeat(36)}`, { caPems: [certs.caPem] })).toMatchObject({
+      ok: false,
+      error: { code: 'TOKEN_WRONG_KIND' },
+    });
+    expect(await verifyTokenWithVendor(githubActions, { ...arcApp('1'), installationId: undefined }, READ, { variant: 'arc' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
     expect(seen.length).toBe(count);
   });
 
   it('goes through the proxy (CONNECT) when one is given', async () => {
     const before = proxy.log.length;
-    const r = await verifyTokenWithVendor(githubActions, { url: `https://localhost:${port}/octo-org/octo-repo` }, PAT, { caPems: [certs.caPem], proxy: { mode: 'manual', url: proxy.url }, variant: 'linux' });
+    const r = await verifyTokenWithVendor(githubActions, { url: `https://localhost:${port}/octo-org/octo-repo` }, PAT, {
+      caPems: [certs.caPem],
+      proxy: { mode: 'manual', url: proxy.url },
+      variant: 'linux',
+    });
     expect(r).toMatchObject({ ok: true, value: { state: 'valid', issued: { token: FRESH } } });
     expect(proxy.log.slice(before).join('\n')).toContain(`localhost:${port}`);
   });
@@ -193,9 +258,30 @@ describe('tokens:verify (IPC job) keeps the issued registration token in the vau
     const handlers = tokenVerifyHandlers(deps, jobs, {});
     const ctx: CallContext = { senderId: 'w1', jobs, emit: () => undefined };
     const pat = putToken(vault, 'github-actions', { kind: 'pat-fine-grained', kindName: 'GitHub fine-grained personal access token', token: PAT });
-    const input = { jobId: 'v1', platform: 'github-actions', answers: hostAnswers(), secretId: pat.id, consent: true, variant: 'linux', proxy: { mode: 'none' }, trustedCa: certs.caPem };
+    const input = {
+      jobId: 'v1',
+      platform: 'github-actions',
+      answers: hostAnswers(),
+      secretId: pat.id,
+      consent: true,
+      variant: 'linux',
+      proxy: { mode: 'none' },
+      trustedCa: certs.caPem,
+    };
     const r = await dispatch(tokenVerifyChannels, handlers, 'tokens:verify', input, ctx);
-    expect(r).toMatchObject({ ok: true, value: { state: 'valid', issued: { platform: 'github-actions', kind: 'registration-token', kindName: 'GitHub runner registration token', expiresAt: EXPIRES.getTime(), length: FRESH.length } } });
+    expect(r).toMatchObject({
+      ok: true,
+      value: {
+        state: 'valid',
+        issued: {
+          platform: 'github-actions',
+          kind: 'registration-token',
+          kindName: 'GitHub runner registration token',
+          expiresAt: EXPIRES.getTime(),
+          length: FRESH.length,
+        },
+      },
+    });
     expect(JSON.stringify(r)).not.toContain(FRESH);
     expect(JSON.stringify(r)).not.toContain(PAT);
     const id = (r as { ok: true; value: { issued: { id: string } } }).value.issued.id;
@@ -215,16 +301,38 @@ describe('agent-onboard verify-token github-actions', () => {
   it('--save-issued writes the registration token to a new 0600 file and prints only where; a failed app finding exits 1', async () => {
     writeFileSync(path.join(dir, 'host.json'), JSON.stringify(hostAnswers()));
     writeFileSync(path.join(dir, 'arc.json'), JSON.stringify(arcApp('1111')));
-    const host = await cli(['verify-token', 'github-actions', '--answers', 'host.json', '--token-env', 'GH_PAT', '--ca-file', 'ca.pem', '--variant', 'linux', '--save-issued', 'reg-token'], { GH_PAT: PAT });
+    const host = await cli(
+      [
+        'verify-token',
+        'github-actions',
+        '--answers',
+        'host.json',
+        '--token-env',
+        'GH_PAT',
+        '--ca-file',
+        'ca.pem',
+        '--variant',
+        'linux',
+        '--save-issued',
+        'reg-token',
+      ],
+      { GH_PAT: PAT },
+    );
     expect(host).toMatchObject({ code: 0, stderr: '' });
     expect(host.stdout).toMatch(/^valid: GitHub accepts the PAT/);
     expect(host.stdout).toContain(`is in ${path.join(dir, 'reg-token')} (mode 0600)`);
     expect(readFileSync(path.join(dir, 'reg-token'), 'utf8')).toBe(`${FRESH}\n`);
     expect(statSync(path.join(dir, 'reg-token')).mode & 0o777).toBe(0o600);
-    const again = await cli(['verify-token', 'github-actions', '--answers', 'host.json', '--token-env', 'GH_PAT', '--ca-file', 'ca.pem', '--save-issued', 'reg-token', '--json'], { GH_PAT: PAT });
+    const again = await cli(
+      ['verify-token', 'github-actions', '--answers', 'host.json', '--token-env', 'GH_PAT', '--ca-file', 'ca.pem', '--save-issued', 'reg-token', '--json'],
+      { GH_PAT: PAT },
+    );
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already exists');
-    const arc = await cli(['verify-token', 'github-actions', '--answers', 'arc.json', '--token-env', 'GH_PAT', '--ca-file', 'ca.pem', '--variant', 'arc', '--json'], { GH_PAT: READ });
+    const arc = await cli(
+      ['verify-token', 'github-actions', '--answers', 'arc.json', '--token-env', 'GH_PAT', '--ca-file', 'ca.pem', '--variant', 'arc', '--json'],
+      { GH_PAT: READ },
+    );
     expect(arc.code).toBe(1);
     expect(JSON.parse(arc.stdout)).toMatchObject({ platform: 'github-actions', state: 'valid', findings: [{ state: 'failed' }] });
     for (const r of [host, again, arc]) expect(r.stdout + r.stderr).not.toMatch(new RegExp(`${FRESH}|${PAT}|${READ}`));

@@ -47,7 +47,8 @@ function lay(files: Pick<Artifact, 'path' | 'text' | 'mode'>[]): string {
 function standIns(dir: string, names: string[], extra: Record<string, string> = {}): string {
   mkdirSync(dir, { recursive: true });
   for (const n of names) {
-    const body = extra[n] ?? `{ printf '%s\\036' "${n}" "$@" "T=\${ACTIONS_RUNNER_INPUT_TOKEN-}" "P=\${ACTIONS_RUNNER_INPUT_PAT-}"; printf '\\035'; } >> "$CALLS"`;
+    const body =
+      extra[n] ?? `{ printf '%s\\036' "${n}" "$@" "T=\${ACTIONS_RUNNER_INPUT_TOKEN-}" "P=\${ACTIONS_RUNNER_INPUT_PAT-}"; printf '\\035'; } >> "$CALLS"`;
     writeFileSync(path.join(dir, n), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
   }
   return dir;
@@ -64,18 +65,43 @@ function calls(file: string): { cmd: string; args: string[]; token: string; pat:
 }
 
 function posixScripts(g: Generated): string[] {
-  return [...g.files.filter((f) => f.path.endsWith('.sh')).map((f) => f.text), ...[...g.commands, ...(g.removal?.commands ?? [])].filter((c) => c.os !== 'windows').map((c) => `#!/bin/sh\n${c.command}\n`)];
+  return [
+    ...g.files.filter((f) => f.path.endsWith('.sh')).map((f) => f.text),
+    ...[...g.commands, ...(g.removal?.commands ?? [])].filter((c) => c.os !== 'windows').map((c) => `#!/bin/sh\n${c.command}\n`),
+  ];
 }
 
 describe('shellcheck and yamllint on everything generated', () => {
-  const base = { url: 'https://github.com/octo-org/octo-repo', runnerName: HOSTILE, labels: "gpu, it's", runnerVersion: '2.329.0', proxyUrl: 'http://proxy.internal:3128', noProxy: '.corp.example' };
+  const base = {
+    url: 'https://github.com/octo-org/octo-repo',
+    runnerName: HOSTILE,
+    labels: "gpu, it's",
+    runnerVersion: '2.329.0',
+    proxyUrl: 'http://proxy.internal:3128',
+    noProxy: '.corp.example',
+  };
   const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
   const cases: [string, Generated][] = [
     ['linux', gen(base, 'linux', REG, ca)],
     ['linux (PAT, ephemeral)', gen({ ...base, lifetime: 'ephemeral', updates: 'disabled' }, 'linux', PAT)],
     ['macos (~ folder)', gen({ ...base, runnerDir: '~/actions runner' }, 'macos')],
     ['arc (PAT)', gen({ url: 'https://github.com/octo-org', scaleSetName: 'set-1', proxyUrl: 'http://proxy:3128' }, 'arc', PAT, ca)],
-    ['arc (app)', gen({ url: 'https://github.com/octo-org', scaleSetName: 'set-1', arcAuth: 'app', appId: '1', installationId: '2', appKeyFile: "./it's key.pem", chartVersion: '0.13.0' }, 'arc', PAT)],
+    [
+      'arc (app)',
+      gen(
+        {
+          url: 'https://github.com/octo-org',
+          scaleSetName: 'set-1',
+          arcAuth: 'app',
+          appId: '1',
+          installationId: '2',
+          appKeyFile: "./it's key.pem",
+          chartVersion: '0.13.0',
+        },
+        'arc',
+        PAT,
+      ),
+    ],
   ];
   it.each(cases)('%s: every script and shown command passes shellcheck as sh', (_n, g) => {
     for (const s of posixScripts(g)) expect(shellcheckSh(s), s).toBe('');
@@ -84,7 +110,9 @@ describe('shellcheck and yamllint on everything generated', () => {
     for (const f of g.files.filter((x) => x.path.endsWith('.yaml'))) expect(yamllint(f.text), f.path).toBe('');
   });
   it('the re-registration scripts pass shellcheck in every mode', () => {
-    const state = readRunnerFile('{"agentId":1,"agentName":"b 1","poolName":"Default","gitHubUrl":"https://github.com/o/r","workFolder":"_work","ephemeral":true}');
+    const state = readRunnerFile(
+      '{"agentId":1,"agentName":"b 1","poolName":"Default","gitHubUrl":"https://github.com/o/r","workFolder":"_work","ephemeral":true}',
+    );
     const service = readServiceFile('actions.runner.o-r.b-1.service');
     if (!state.ok || !service.ok) throw new Error('fixture');
     for (const input of [
@@ -113,13 +141,33 @@ describe('configure-runner.sh run by /bin/sh against a stand-in runner folder', 
   it('passes every value to config.sh exactly, the token only through the environment, then deletes the token file', () => {
     const g0 = gen({ url: 'https://github.com/octo-org/octo-repo', runnerName: HOSTILE, labels: "gpu, it's", proxyUrl: 'http://proxy.internal:3128' }, 'linux');
     const s = setup(g0);
-    const g = gen({ url: 'https://github.com/octo-org/octo-repo', runnerName: HOSTILE, labels: "gpu, it's", proxyUrl: 'http://proxy.internal:3128', runnerDir: s.runner }, 'linux');
+    const g = gen(
+      { url: 'https://github.com/octo-org/octo-repo', runnerName: HOSTILE, labels: "gpu, it's", proxyUrl: 'http://proxy.internal:3128', runnerDir: s.runner },
+      'linux',
+    );
     for (const f of g.files) writeFileSync(path.join(s.bundle, f.path), f.text, { mode: f.mode });
     const r = spawnSync('/bin/sh', [path.join(s.bundle, 'configure-runner.sh')], { cwd: s.bundle, encoding: 'utf8', env: s.env });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const [call] = calls(s.log);
-    expect(call).toEqual({ cmd: 'config.sh', args: ['--unattended', '--url', 'https://github.com/octo-org/octo-repo', '--name', HOSTILE, '--labels', "gpu,it's", '--runnergroup', 'Default', '--work', '_work'], token: REG, pat: '' });
+    expect(call).toEqual({
+      cmd: 'config.sh',
+      args: [
+        '--unattended',
+        '--url',
+        'https://github.com/octo-org/octo-repo',
+        '--name',
+        HOSTILE,
+        '--labels',
+        "gpu,it's",
+        '--runnergroup',
+        'Default',
+        '--work',
+        '_work',
+      ],
+      token: REG,
+      pat: '',
+    });
     expect(existsSync(path.join(s.bundle, 'runner-token'))).toBe(false);
     expect(readFileSync(path.join(s.runner, '.env'), 'utf8')).toBe('https_proxy=http://proxy.internal:3128\nhttp_proxy=http://proxy.internal:3128\n');
     expect(readdirSync(s.bundle).concat(readdirSync(s.runner))).not.toContain('PWNED');
@@ -154,7 +202,9 @@ describe('configure-runner.sh run by /bin/sh against a stand-in runner folder', 
 });
 
 describe('reregister-runner.sh run by /bin/sh', () => {
-  const state = readRunnerFile('\uFEFF{"agentId":12,"agentName":"build-01","poolId":1,"poolName":"Default","gitHubUrl":"https://github.com/octo-org/octo-repo","workFolder":"_work"}');
+  const state = readRunnerFile(
+    '\uFEFF{"agentId":12,"agentName":"build-01","poolId":1,"poolName":"Default","gitHubUrl":"https://github.com/octo-org/octo-repo","workFolder":"_work"}',
+  );
   const service = readServiceFile('actions.runner.octo-org-octo-repo.build-01.service');
   if (!state.ok || !service.ok) throw new Error('fixture');
 
@@ -172,7 +222,13 @@ describe('reregister-runner.sh run by /bin/sh', () => {
     const r = spawnSync('/bin/sh', [path.join(bundle, 'reregister-runner.sh')], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, CALLS: log } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(calls(log).map((c) => [c.cmd, ...c.args].join(' '))).toEqual(['svc.sh stop', 'svc.sh uninstall', 'config.sh --unattended --url https://github.com/octo-org/octo-repo --name build-01 --runnergroup Default --work _work --replace', `svc.sh install ${execFileSync('id', ['-un'], { encoding: 'utf8' }).trim()}`, 'svc.sh start']);
+    expect(calls(log).map((c) => [c.cmd, ...c.args].join(' '))).toEqual([
+      'svc.sh stop',
+      'svc.sh uninstall',
+      'config.sh --unattended --url https://github.com/octo-org/octo-repo --name build-01 --runnergroup Default --work _work --replace',
+      `svc.sh install ${execFileSync('id', ['-un'], { encoding: 'utf8' }).trim()}`,
+      'svc.sh start',
+    ]);
     expect(calls(log)[2]!.token).toBe(REG);
     const aside = readdirSync(runner).find((n) => n.startsWith('.registration-'))!;
     expect(readdirSync(path.join(runner, aside)).sort()).toEqual(['.credentials', '.credentials_rsaparams', '.runner']);
@@ -202,7 +258,11 @@ describe('create-app-secret.sh checks the GitHub App key with openssl before kub
     const dir = mkdtempSync(path.join(work, 'app-'));
     const pem = path.join(dir, 'app.private-key.pem');
     execFileSync('openssl', ['genrsa', '-traditional', '-out', pem, '2048'], { stdio: 'ignore' });
-    const g = gen({ url: 'https://github.com/octo-org', scaleSetName: 'set-1', arcAuth: 'app', appId: '123456', installationId: '7654321', appKeyFile: pem }, 'arc', PAT);
+    const g = gen(
+      { url: 'https://github.com/octo-org', scaleSetName: 'set-1', arcAuth: 'app', appId: '123456', installationId: '7654321', appKeyFile: pem },
+      'arc',
+      PAT,
+    );
     const bundle = lay(g.files);
     const log = path.join(bundle, '.calls');
     writeFileSync(log, '');
@@ -211,7 +271,20 @@ describe('create-app-secret.sh checks the GitHub App key with openssl before kub
     const r = spawnSync('/bin/sh', [script], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, CALLS: log } });
     expect(r.status).toBe(0);
     const secret = calls(log).find((c) => c.args[1] === 'secret')!;
-    expect(secret.args).toEqual(['create', 'secret', 'generic', 'set-1-github-config', '--namespace', 'arc-runners', '--from-literal=github_app_id=123456', '--from-literal=github_app_installation_id=7654321', `--from-file=github_app_private_key=${pem}`, '--dry-run=client', '-o', 'yaml']);
+    expect(secret.args).toEqual([
+      'create',
+      'secret',
+      'generic',
+      'set-1-github-config',
+      '--namespace',
+      'arc-runners',
+      '--from-literal=github_app_id=123456',
+      '--from-literal=github_app_installation_id=7654321',
+      `--from-file=github_app_private_key=${pem}`,
+      '--dry-run=client',
+      '-o',
+      'yaml',
+    ]);
     writeFileSync(log, '');
     const bad = spawnSync('/bin/sh', [script], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, CALLS: log, GITHUB_APP_KEY_FILE: script } });
     expect([bad.status, bad.stderr]).toEqual([2, expect.stringMatching(/is not a PEM private key/)]);

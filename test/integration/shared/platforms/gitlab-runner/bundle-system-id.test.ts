@@ -14,7 +14,8 @@ import { gitlabRunner } from '../../../../../shared/platforms/gitlab-runner';
 const root = mkdtempSync(path.join(tmpdir(), 'gl-bundle-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const CONFIG = 'concurrent = 1\ncheck_interval = 0\n\n[[runners]]\n  name = "build-1"\n  url = "https://gitlab.example.com"\n  token = "glrt-t1_BundleToken0123456789"\n  executor = "shell"\n';
+const CONFIG =
+  'concurrent = 1\ncheck_interval = 0\n\n[[runners]]\n  name = "build-1"\n  url = "https://gitlab.example.com"\n  token = "glrt-t1_BundleToken0123456789"\n  executor = "shell"\n';
 
 function folder(name: string, systemId: boolean): string {
   const dir = path.join(root, name);
@@ -27,7 +28,13 @@ function folder(name: string, systemId: boolean): string {
 async function exportBundle(dir: string, out: string) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(['bundle', 'export', dir, '--out', out, '--plain-secrets'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, readStdin: async () => '', cwd: root });
+  const code = await runCli(['bundle', 'export', dir, '--out', out, '--plain-secrets'], {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: {},
+    readStdin: async () => '',
+    cwd: root,
+  });
   return { code, stdout, stderr };
 }
 

@@ -37,7 +37,10 @@ beforeAll(async () => {
   host = await startSshd({ authorizedKeys: [readFileSync(`${adminKey()}.pub`, 'utf8')], extraConfig: ['Subsystem sftp internal-sftp'] });
   knownHosts = path.join(dir, 'known_hosts');
   writeFileSync(knownHosts, `${host.knownHostsLine}\n`);
-  writeFileSync(path.join(dir, 'answers.json'), JSON.stringify({ url: 'https://gitlab.example.com', name: 'ssh-runner', executor: 'shell', proxyUrl: 'http://proxy.internal:3128' }));
+  writeFileSync(
+    path.join(dir, 'answers.json'),
+    JSON.stringify({ url: 'https://gitlab.example.com', name: 'ssh-runner', executor: 'shell', proxyUrl: 'http://proxy.internal:3128' }),
+  );
 }, 60_000);
 afterAll(async () => {
   await host?.stop();
@@ -48,7 +51,9 @@ describe('install gitlab-runner (package variant) over SSH to the test sshd', ()
   it('generates, recognises the folder, and stops at the missing gitlab-runner binary with nothing changed', async () => {
     expect((await run('sh', ['-c', 'command -v gitlab-runner || echo none'])).stdout.trim(), 'this test expects a host without gitlab-runner').toBe('none');
     const out = path.join(dir, 'generated');
-    const g = await cli(['generate', 'gitlab-runner', '--variant', 'package', '--answers', 'answers.json', '--token-env', 'RUNNER_TOKEN', '--out', out], { RUNNER_TOKEN: TOKEN });
+    const g = await cli(['generate', 'gitlab-runner', '--variant', 'package', '--answers', 'answers.json', '--token-env', 'RUNNER_TOKEN', '--out', out], {
+      RUNNER_TOKEN: TOKEN,
+    });
     expect(g.code, g.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['config.toml', 'gitlab-runner.service.d']);
 

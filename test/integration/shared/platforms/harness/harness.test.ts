@@ -36,14 +36,20 @@ const file = (g: Generated, name: string): string => g.files.find((f) => f.path 
  */
 function dockerArgs(g: Generated, exists = false): { status: number; args: string[]; stderr: string; env: Record<string, string> } {
   const dir = mkdtempSync(path.join(work, 'docker-'));
-  writeFileSync(path.join(dir, 'docker'), '#!/usr/bin/env bash\nif [ "$1" = container ] && [ "$2" = inspect ]; then exit "$FAKE_INSPECT"; fi\nprintf \'%s\\0\' "$@" > "$FAKE_OUT"\n');
+  writeFileSync(
+    path.join(dir, 'docker'),
+    '#!/usr/bin/env bash\nif [ "$1" = container ] && [ "$2" = inspect ]; then exit "$FAKE_INSPECT"; fi\nprintf \'%s\\0\' "$@" > "$FAKE_OUT"\n',
+  );
   chmodSync(path.join(dir, 'docker'), 0o755);
   for (const f of g.files) {
     mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
     writeFileSync(path.join(dir, f.path), f.text, { mode: f.mode });
   }
   const out = path.join(dir, 'args');
-  const r = spawnSync('bash', [path.join(dir, 'run-delegate.sh')], { encoding: 'utf8', env: { PATH: `${dir}:${process.env.PATH}`, FAKE_OUT: out, FAKE_INSPECT: exists ? '0' : '1' } });
+  const r = spawnSync('bash', [path.join(dir, 'run-delegate.sh')], {
+    encoding: 'utf8',
+    env: { PATH: `${dir}:${process.env.PATH}`, FAKE_OUT: out, FAKE_INSPECT: exists ? '0' : '1' },
+  });
   let args: string[] = [];
   try {
     args = readFileSync(out, 'utf8').split('\0').slice(0, -1);
@@ -69,8 +75,19 @@ describe('Harness generators', () => {
     expect(container.name).toBe('delegate');
     expect(container.image).toBe('harness/delegate:26.02.88404');
     expect(container.envFrom).toEqual([{ secretRef: { name: 'build-delegate-account-token' } }]);
-    const env = Object.fromEntries(container.env.filter((e: { value?: string }) => 'value' in e).map((e: { name: string; value: string }) => [e.name, e.value]));
-    expect(env).toMatchObject({ ACCOUNT_ID: 'px7xd_BFRCi-pfWPYXVjvw', MANAGER_HOST_AND_PORT: 'https://app.harness.io/gratis', LOG_STREAMING_SERVICE_URL: 'https://app.harness.io/gratis/log-service/', DELEGATE_TAGS: 'linux,prod', PROXY_HOST: 'proxy.corp.example', PROXY_PORT: '3128', NO_PROXY: '.corp.example,10.0.0.5', NEXT_GEN: 'true' });
+    const env = Object.fromEntries(
+      container.env.filter((e: { value?: string }) => 'value' in e).map((e: { name: string; value: string }) => [e.name, e.value]),
+    );
+    expect(env).toMatchObject({
+      ACCOUNT_ID: 'px7xd_BFRCi-pfWPYXVjvw',
+      MANAGER_HOST_AND_PORT: 'https://app.harness.io/gratis',
+      LOG_STREAMING_SERVICE_URL: 'https://app.harness.io/gratis/log-service/',
+      DELEGATE_TAGS: 'linux,prod',
+      PROXY_HOST: 'proxy.corp.example',
+      PROXY_PORT: '3128',
+      NO_PROXY: '.corp.example,10.0.0.5',
+      NEXT_GEN: 'true',
+    });
     const upgrader = parse(byKind('ConfigMap')[0]!.data['config.yaml']);
     expect(upgrader).toMatchObject({ workloadName: dep.metadata.name, containerName: 'delegate', namespace: 'harness-delegate-ng' });
     expect(g.files[0]).toMatchObject({ secret: true, mode: 0o600 });
@@ -79,26 +96,51 @@ describe('Harness generators', () => {
   it('Helm: the token in Secrets of its own, values that only name them (no secret), and commands that never carry the token', () => {
     const g = gen('helm');
     const values = parse(file(g, 'harness-delegate-values.yaml'));
-    expect(values).toMatchObject({ delegateName: 'build-delegate', accountId: 'px7xd_BFRCi-pfWPYXVjvw', existingDelegateToken: 'build-delegate-token', managerEndpoint: 'https://app.harness.io/gratis', delegateDockerImage: 'harness/delegate:26.02.88404', upgrader: { enabled: true, existingUpgraderToken: 'build-delegate-upgrader-secret' } });
+    expect(values).toMatchObject({
+      delegateName: 'build-delegate',
+      accountId: 'px7xd_BFRCi-pfWPYXVjvw',
+      existingDelegateToken: 'build-delegate-token',
+      managerEndpoint: 'https://app.harness.io/gratis',
+      delegateDockerImage: 'harness/delegate:26.02.88404',
+      upgrader: { enabled: true, existingUpgraderToken: 'build-delegate-upgrader-secret' },
+    });
     expect(values.custom_envs).toContainEqual({ name: 'PROXY_HOST', value: 'proxy.corp.example' });
     expect(file(g, 'harness-delegate-values.yaml')).not.toContain(TOKEN);
     expect(g.files.find((f) => f.path === 'harness-delegate-values.yaml')).toMatchObject({ secret: false, mode: 0o644 });
     const secrets = parseAllDocuments(file(g, 'harness-delegate-secrets.yaml')).map((d) => d.toJS());
     expect(secrets).toEqual([
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'build-delegate-token', namespace: 'harness-delegate-ng' }, type: 'Opaque', stringData: { DELEGATE_TOKEN: TOKEN } },
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'build-delegate-upgrader-secret', namespace: 'harness-delegate-ng' }, type: 'Opaque', stringData: { UPGRADER_TOKEN: TOKEN } },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'build-delegate-token', namespace: 'harness-delegate-ng' },
+        type: 'Opaque',
+        stringData: { DELEGATE_TOKEN: TOKEN },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'build-delegate-upgrader-secret', namespace: 'harness-delegate-ng' },
+        type: 'Opaque',
+        stringData: { UPGRADER_TOKEN: TOKEN },
+      },
     ]);
     expect(g.files.find((f) => f.path === 'harness-delegate-secrets.yaml')).toMatchObject({ secret: true, mode: 0o600 });
     for (const f of g.files) expect(yamllint(f.text)).toBe('');
     const cmds = g.commands.map((c) => c.command);
     expect(cmds.indexOf('kubectl apply -f harness-delegate-secrets.yaml')).toBeLessThan(cmds.findIndex((c) => c.startsWith('helm upgrade -i')));
-    expect(cmds).toContain('helm upgrade -i build-delegate --namespace harness-delegate-ng --create-namespace harness-delegate/harness-delegate-ng -f harness-delegate-values.yaml');
+    expect(cmds).toContain(
+      'helm upgrade -i build-delegate --namespace harness-delegate-ng --create-namespace harness-delegate/harness-delegate-ng -f harness-delegate-values.yaml',
+    );
     expect(cmds.join('\n')).not.toContain(TOKEN);
   });
 
   it('Helm: Secret names stay within the 63 characters the chart keeps, for the longest delegate name', () => {
     const name = `d${'x'.repeat(61)}z`;
-    const r = harness.generate!(harnessAnswers.parse({ accountId: 'acc', delegateName: name, imageTag: '26.02.88404' }), { kind: 'token', token: TOKEN }, 'helm');
+    const r = harness.generate!(
+      harnessAnswers.parse({ accountId: 'acc', delegateName: name, imageTag: '26.02.88404' }),
+      { kind: 'token', token: TOKEN },
+      'helm',
+    );
     const values = parse(r.ok ? r.value.files.find((f) => f.path === 'harness-delegate-values.yaml')!.text : '');
     for (const n of [values.existingDelegateToken, values.upgrader.existingUpgraderToken]) expect(n.length).toBeLessThanOrEqual(63);
     expect(values.existingDelegateToken).not.toBe(values.upgrader.existingUpgraderToken);
@@ -187,8 +229,15 @@ describe('Harness generators', () => {
     // What the delegate gets from each Secret (data base64-decoded): the token, or the token inside the base64 form Harness shows.
     const seen = k8s.filter((d) => d.kind === 'Secret').map((d) => Object.values(secretValues(d))[0]);
     expect(seen).toEqual(Array(2).fill(harnessBase64Inner(token) ?? token));
-    expect(parseAllDocuments(file(gen('helm', token), 'harness-delegate-secrets.yaml')).map((d) => Object.values(d.toJS().stringData)[0])).toEqual([token, token]);
-    expect(JSON.parse(file(gen('ecs', token), 'harness-delegate-task-spec.json')).containerDefinitions[0].environment.find((e: { name: string }) => e.name === 'DELEGATE_TOKEN').value).toBe(token);
+    expect(parseAllDocuments(file(gen('helm', token), 'harness-delegate-secrets.yaml')).map((d) => Object.values(d.toJS().stringData)[0])).toEqual([
+      token,
+      token,
+    ]);
+    expect(
+      JSON.parse(file(gen('ecs', token), 'harness-delegate-task-spec.json')).containerDefinitions[0].environment.find(
+        (e: { name: string }) => e.name === 'DELEGATE_TOKEN',
+      ).value,
+    ).toBe(token);
     for (const f of ['config-watcher.yml', 'config-delegate.yml']) expect(parse(file(gen('shell', token), f)).delegateToken).toBe(token);
     const docker = gen('docker', token);
     expect(shellcheck(file(docker, 'run-delegate.sh'))).toBe('');
@@ -258,12 +307,22 @@ describe('Harness generators', () => {
     expect(k8s.find((d) => d.metadata?.name === 'build-delegate-ca-bundle')).toMatchObject({ kind: 'Secret', stringData: { 'company-ca.pem': CA } });
     const pod = k8s.find((d) => d.kind === 'Deployment').spec.template.spec;
     expect(pod.volumes).toEqual([{ name: 'ca-bundle', secret: { secretName: 'build-delegate-ca-bundle' } }]);
-    expect(pod.containers[0]).toMatchObject({ securityContext: { runAsUser: 0 }, volumeMounts: [{ name: 'ca-bundle', mountPath: '/opt/harness-delegate/ca-bundle/', readOnly: true }] });
+    expect(pod.containers[0]).toMatchObject({
+      securityContext: { runAsUser: 0 },
+      volumeMounts: [{ name: 'ca-bundle', mountPath: '/opt/harness-delegate/ca-bundle/', readOnly: true }],
+    });
     expect(yamllint(file(withCa('kubernetes'), 'harness-delegate.yaml'))).toBe('');
     // Helm: the chart's delegateCustomCa names a third Secret; the delegate runs as root.
     const helm = withCa('helm');
-    expect(parse(file(helm, 'harness-delegate-values.yaml'))).toMatchObject({ delegateCustomCa: { secretName: 'build-delegate-ca-bundle' }, securityContext: { runAsRoot: true } });
-    expect(parseAllDocuments(file(helm, 'harness-delegate-secrets.yaml')).map((d) => d.toJS().metadata.name)).toEqual(['build-delegate-token', 'build-delegate-upgrader-secret', 'build-delegate-ca-bundle']);
+    expect(parse(file(helm, 'harness-delegate-values.yaml'))).toMatchObject({
+      delegateCustomCa: { secretName: 'build-delegate-ca-bundle' },
+      securityContext: { runAsRoot: true },
+    });
+    expect(parseAllDocuments(file(helm, 'harness-delegate-secrets.yaml')).map((d) => d.toJS().metadata.name)).toEqual([
+      'build-delegate-token',
+      'build-delegate-upgrader-secret',
+      'build-delegate-ca-bundle',
+    ]);
     expect(parse(file(gen('helm'), 'harness-delegate-values.yaml')).delegateCustomCa).toBeUndefined();
   });
 
@@ -276,11 +335,15 @@ describe('Harness generators', () => {
   it('Kubernetes: a decoded (32-hex) token is base64-encoded in the Secrets, so Kubernetes hands the delegate exactly it', () => {
     const HEX = '0123456789abcdef0123456789abcdef';
     const g = gen('kubernetes', HEX);
-    const secrets = parseAllDocuments(file(g, 'harness-delegate.yaml')).map((d) => d.toJS()).filter((d) => d.kind === 'Secret');
+    const secrets = parseAllDocuments(file(g, 'harness-delegate.yaml'))
+      .map((d) => d.toJS())
+      .filter((d) => d.kind === 'Secret');
     expect(secrets.map((d) => secretValues(d))).toEqual([{ DELEGATE_TOKEN: HEX }, { UPGRADER_TOKEN: HEX }]);
     expect(g.notes.join('\n')).toContain('the decoded token, base64-encoded so the delegate gets it exactly');
     // The base64 form goes in as Harness's own manifest has it: the delegate gets the token it encodes.
-    const shown = parseAllDocuments(file(gen('kubernetes'), 'harness-delegate.yaml')).map((d) => d.toJS()).filter((d) => d.kind === 'Secret');
+    const shown = parseAllDocuments(file(gen('kubernetes'), 'harness-delegate.yaml'))
+      .map((d) => d.toJS())
+      .filter((d) => d.kind === 'Secret');
     expect(secretValues(shown[0])).toEqual({ DELEGATE_TOKEN: Buffer.from(TOKEN, 'base64').toString() });
   });
 
@@ -289,7 +352,9 @@ describe('Harness generators', () => {
     const env = harness.updaters.find((u) => u.id === 'harness-env-file')!;
     const r = env.rotate(`ACCOUNT_SECRET=${HEX}\n`, TOKEN);
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.value.notes?.join('\n')).toMatch(/ACCOUNT_SECRET.*line 1.*the decoded form \(32 hexadecimal characters\) of its token; from now on it sees the base64 form Harness shows/);
+    expect(r.value.notes?.join('\n')).toMatch(
+      /ACCOUNT_SECRET.*line 1.*the decoded form \(32 hexadecimal characters\) of its token; from now on it sees the base64 form Harness shows/,
+    );
     // A manifest written before the fix: the decoded token raw in data, which Kubernetes turned into garbage.
     const broken = file(gen('kubernetes'), 'harness-delegate.yaml').replaceAll(TOKEN, HEX);
     const k8s = harness.updaters.find((u) => u.id === 'harness-kubernetes')!;

@@ -18,7 +18,12 @@ describe('the saved draft (a plain JSON file)', () => {
       platform: 'harness',
       variant: 'docker',
       step: 'details',
-      answers: { accountId: 'acc_1', proxyUrl: 'http://ops:Pr0xyS3cret@proxy.corp:3128', nested: [{ url: 'https://u:AnotherS3cret@git.corp/x' }], httpTokens: 'required' },
+      answers: {
+        accountId: 'acc_1',
+        proxyUrl: 'http://ops:Pr0xyS3cret@proxy.corp:3128',
+        nested: [{ url: 'https://u:AnotherS3cret@git.corp/x' }],
+        httpTokens: 'required',
+      },
     };
     const saved = await dispatchApp(handlers, 'draft:save', draft, ctx);
     expect(saved.ok).toBe(true);
@@ -38,8 +43,16 @@ describe('the saved draft (a plain JSON file)', () => {
     ['a space in the password', 'http://ops:two words@proxy.corp:3128/', 'http://proxy.corp:3128/', 'two words'],
   ])('removes credentials with %s (issue 14 item 5)', async (_what, given, kept, secret) => {
     const { handlers, ctx, dataDir } = await setup();
-    expect((await dispatchApp(handlers, 'draft:save', { platform: 'harness', variant: 'docker', step: 'details', answers: { proxyUrl: given } }, ctx)).ok).toBe(true);
-    const onDisk = readFileSync(path.join(dataDir, readdirSync(dataDir).find((f) => f.endsWith('.json'))!), 'utf8');
+    expect((await dispatchApp(handlers, 'draft:save', { platform: 'harness', variant: 'docker', step: 'details', answers: { proxyUrl: given } }, ctx)).ok).toBe(
+      true,
+    );
+    const onDisk = readFileSync(
+      path.join(
+        dataDir,
+        readdirSync(dataDir).find((f) => f.endsWith('.json'))!,
+      ),
+      'utf8',
+    );
     expect(onDisk).not.toContain(secret);
     const loaded = await dispatchApp(handlers, 'draft:load', {}, ctx);
     expect(loaded.ok && loaded.value).toMatchObject({ answers: { proxyUrl: kept } });
@@ -47,12 +60,18 @@ describe('the saved draft (a plain JSON file)', () => {
 
   it('keeps values that only look a little like credentials', async () => {
     const { scrubString } = await import('../../../../../shared/history');
-    for (const v of ['bob@example.com', 'git@github.com:org/repo.git', 'https://proxy.corp:3128', 'http://host/path?q=a:b@c', 'key=value']) expect(scrubString(v)).toBe(v);
+    for (const v of ['bob@example.com', 'git@github.com:org/repo.git', 'https://proxy.corp:3128', 'http://host/path?q=a:b@c', 'key=value'])
+      expect(scrubString(v)).toBe(v);
   });
 
   it('refuses an answer over the length bound, and JSON nested 100,000 deep, with BAD_INPUT (never INTERNAL)', async () => {
     const { handlers, ctx, dataDir } = await setup();
-    const long = await dispatchApp(handlers, 'draft:save', { platform: 'harness', variant: 'docker', step: 'details', answers: { proxyUrl: 'a'.repeat(150_000) + '@' } }, ctx);
+    const long = await dispatchApp(
+      handlers,
+      'draft:save',
+      { platform: 'harness', variant: 'docker', step: 'details', answers: { proxyUrl: 'a'.repeat(150_000) + '@' } },
+      ctx,
+    );
     expect(long.ok === false && long.error.code).toBe('BAD_INPUT');
     expect(long.ok === false && long.error.message).toContain('longer than');
     let deep: unknown = 'x';

@@ -44,7 +44,8 @@ function setup(cipher: SecretCipher = NO_CIPHER) {
   const handlers = credentialsHandlers(deps, jobs);
   const events: JobEvent[] = [];
   const ctx: CallContext = { senderId: 'w1', jobs, emit: (e) => events.push(e) };
-  const call = <T = Record<string, unknown>>(channel: keyof typeof credentialChannels, input: unknown) => dispatch(credentialChannels, handlers, channel, input, ctx) as Promise<Result<T>>;
+  const call = <T = Record<string, unknown>>(channel: keyof typeof credentialChannels, input: unknown) =>
+    dispatch(credentialChannels, handlers, channel, input, ctx) as Promise<Result<T>>;
   return { store, vault, jobs, events, call };
 }
 
@@ -56,7 +57,11 @@ function value<T>(r: Result<T>): T {
 describe('keys:generate', () => {
   it('answers the public key, fingerprint and file names, never the private key, and reports progress to the caller', async () => {
     const { call, vault, events } = setup();
-    const r = await call<{ id: string; publicKey: string; fingerprint: string; fileNames: { privateKey: string }; format: string }>('keys:generate', { jobId: 'g1', type: 'ed25519', platform: 'armorcode' });
+    const r = await call<{ id: string; publicKey: string; fingerprint: string; fileNames: { privateKey: string }; format: string }>('keys:generate', {
+      jobId: 'g1',
+      type: 'ed25519',
+      platform: 'armorcode',
+    });
     const out = value(r);
     expect(JSON.stringify(r)).not.toMatch(/PRIVATE KEY/);
     expect(out.publicKey).toMatch(/^ssh-ed25519 AAAA\S+ armorcode-agent-\d{4}-\d{2}-\d{2}$/);
@@ -70,7 +75,9 @@ describe('keys:generate', () => {
 
   it('writes RSA for ArmorCode as PKCS#1 PEM, as the vendor instructions expect', async () => {
     const { call, vault } = setup();
-    const out = value(await call<{ id: string; format: string; bits: number }>('keys:generate', { jobId: 'g2', type: 'rsa', bits: 2048, platform: 'armorcode' }));
+    const out = value(
+      await call<{ id: string; format: string; bits: number }>('keys:generate', { jobId: 'g2', type: 'rsa', bits: 2048, platform: 'armorcode' }),
+    );
     expect(out).toMatchObject({ format: 'pkcs1', bits: 2048 });
     expect(vault.get(out.id)?.value).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);
   });
@@ -112,7 +119,13 @@ describe('keys:import', () => {
     expect(needs.ok === false && needs.error.code).toBe('PASSPHRASE_REQUIRED');
     const wrong = await call('keys:import', { text: source.privateKey, passphrase: 'nope', platform: 'armorcode' });
     expect(wrong.ok === false && wrong.error.code).toBe('PASSPHRASE_WRONG');
-    const out = value(await call<{ format: string; sourceFormat: string; converted: boolean; encrypted: boolean; fingerprint: string }>('keys:import', { text: source.privateKey, passphrase: 'source pass', platform: 'armorcode' }));
+    const out = value(
+      await call<{ format: string; sourceFormat: string; converted: boolean; encrypted: boolean; fingerprint: string }>('keys:import', {
+        text: source.privateKey,
+        passphrase: 'source pass',
+        platform: 'armorcode',
+      }),
+    );
     expect(out).toMatchObject({ format: 'pkcs1', sourceFormat: 'pkcs8', converted: true, encrypted: true, fingerprint: source.fingerprint });
   });
 
@@ -131,7 +144,10 @@ describe('keys:import', () => {
 describe('tokens and secrets', () => {
   it('keeps an accepted token and answers it masked only', async () => {
     const { call, vault } = setup();
-    const r = await call<{ verdict: string; id: string; masked: string; cleaned: string[] }>('tokens:check', { platform: 'bamboo-remote', text: `"${BAMBOO}"\n` });
+    const r = await call<{ verdict: string; id: string; masked: string; cleaned: string[] }>('tokens:check', {
+      platform: 'bamboo-remote',
+      text: `"${BAMBOO}"\n`,
+    });
     const out = value(r);
     expect(JSON.stringify(r)).not.toContain(BAMBOO);
     expect(out).toMatchObject({ verdict: 'ok', masked: 'f3de••••••••22f9', cleaned: ['line breaks and spaces around it', 'quotes around it'] });
@@ -139,7 +155,9 @@ describe('tokens and secrets', () => {
   });
 
   it('keeps nothing for a wrong kind and says where to get the right one', async () => {
-    const out = value(await setup().call<Record<string, unknown>>('tokens:check', { platform: 'buildkite', text: 'bkua_0123456789abcdef0123456789abcdef0123' }));
+    const out = value(
+      await setup().call<Record<string, unknown>>('tokens:check', { platform: 'buildkite', text: 'bkua_0123456789abcdef0123456789abcdef0123' }),
+    );
     expect(out).toMatchObject({ verdict: 'wrong-kind', kind: 'api-token', where: expect.stringContaining('Agent Tokens') });
     expect(out.id).toBeUndefined();
   });
@@ -147,7 +165,9 @@ describe('tokens and secrets', () => {
   it('says when a token was accepted, so a short-lived kind is counted down from then (TokenSpec.lifetime)', async () => {
     const { call } = setup();
     const before = Date.now();
-    const token = value(await call<{ id: string; kind: string; checkedAt: number }>('tokens:check', { platform: 'github-actions', text: 'AABBCCDDEEFFGGHHIIJJKKLLMM123' }));
+    const token = value(
+      await call<{ id: string; kind: string; checkedAt: number }>('tokens:check', { platform: 'github-actions', text: 'AABBCCDDEEFFGGHHIIJJKKLLMM123' }),
+    );
     expect(token.kind).toBe('registration-token');
     expect(token.checkedAt).toBeGreaterThanOrEqual(before);
     expect(token.checkedAt).toBeLessThanOrEqual(Date.now());

@@ -17,7 +17,13 @@ const exempted = file('exempted.json', text(EXEMPTED_POLICY));
 async function cli(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(['scp-check', ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, cwd: dir, readStdin: async () => stdin });
+  const code = await runCli(['scp-check', ...args], {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: {},
+    cwd: dir,
+    readStdin: async () => stdin,
+  });
   return { code, stdout, stderr };
 }
 
@@ -73,7 +79,12 @@ describe('agent-onboard scp-check', () => {
           principal: { id: 'AROAEXAMPLE:i-0a1b2c3d4e5f67890', arn: BAMBOO_SESSION },
           action: 'ec2:RunInstances',
           resource: 'arn:aws:ec2:eu-west-1:123456789012:instance/*',
-          conditions: { items: [{ key: 'ec2:MetadataHttpTokens', values: { items: [{ value: 'optional' }] } }, { key: 'ec2:MetadataHttpPutResponseHopLimit', values: { items: [{ value: '1' }] } }] },
+          conditions: {
+            items: [
+              { key: 'ec2:MetadataHttpTokens', values: { items: [{ value: 'optional' }] } },
+              { key: 'ec2:MetadataHttpPutResponseHopLimit', values: { items: [{ value: '1' }] } },
+            ],
+          },
         },
       }),
     });
@@ -85,7 +96,10 @@ describe('agent-onboard scp-check', () => {
   });
 
   it('exits 2 with one line on stderr for a malformed policy, writing nothing on stdout', async () => {
-    const broken = file('broken.json', '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:RunInstances", "Resource": "*", "Condition": {"StringNotEqual": {"ec2:MetadataHttpTokens": "required"}}}]}');
+    const broken = file(
+      'broken.json',
+      '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:RunInstances", "Resource": "*", "Condition": {"StringNotEqual": {"ec2:MetadataHttpTokens": "required"}}}]}',
+    );
     const r = await cli([...base(broken), '--http-tokens', 'optional', '--hop-limit', '1']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -98,8 +112,14 @@ describe('agent-onboard scp-check', () => {
     [['--policy', 'imds-guardrail.json', '--http-tokens', 'optional', '--hop-limit', '1'], '--principal ARN is required'],
     [['--policy', 'imds-guardrail.json', '--principal', BAMBOO_ROLE, '--http-tokens', 'maybe', '--hop-limit', '1'], '--http-tokens must be'],
     [['--policy', 'imds-guardrail.json', '--principal', BAMBOO_ROLE, '--http-tokens', 'optional', '--hop-limit', '65'], '--hop-limit must be'],
-    [['--policy', 'missing.json', '--principal', BAMBOO_ROLE, '--http-tokens', 'optional', '--hop-limit', '1'], 'cannot read policy file missing.json: no such file'],
-    [['--policy', 'imds-guardrail.json', '--principal', 'bamboo', '--http-tokens', 'optional', '--hop-limit', '1'], 'principalArn: must be an IAM role or user ARN'],
+    [
+      ['--policy', 'missing.json', '--principal', BAMBOO_ROLE, '--http-tokens', 'optional', '--hop-limit', '1'],
+      'cannot read policy file missing.json: no such file',
+    ],
+    [
+      ['--policy', 'imds-guardrail.json', '--principal', 'bamboo', '--http-tokens', 'optional', '--hop-limit', '1'],
+      'principalArn: must be an IAM role or user ARN',
+    ],
   ])('exits 2 for bad usage %#', async (args, message) => {
     const r = await cli(args);
     expect(r.code).toBe(2);

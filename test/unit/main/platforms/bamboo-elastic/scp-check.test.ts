@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { ScpCheckRequest, ScpReport } from '../../../../../shared/platforms/bamboo-elastic/contract';
 import { checkScps } from '../../../../../main/platforms/bamboo-elastic/scp-check';
-import { ALLOW_LIST_POLICY, BAMBOO_ROLE, BAMBOO_SESSION, EXEMPTED_POLICY, OTHER_ROLE, SEED_POLICY, STAR_RESOURCE_POLICY, text } from '../../../../support/scp-policies';
+import {
+  ALLOW_LIST_POLICY,
+  BAMBOO_ROLE,
+  BAMBOO_SESSION,
+  EXEMPTED_POLICY,
+  OTHER_ROLE,
+  SEED_POLICY,
+  STAR_RESOURCE_POLICY,
+  text,
+} from '../../../../support/scp-policies';
 
 function request(over: Partial<ScpCheckRequest> = {}): ScpCheckRequest {
   return { policies: [{ name: 'imds-guardrail', text: text(SEED_POLICY) }], principalArn: BAMBOO_ROLE, httpTokens: 'optional', hopLimit: 1, ...over };
@@ -24,9 +33,20 @@ describe('scp-check: the seed policy (IMDSv2 guardrail)', () => {
     const instance = action(r, 'ec2:RunInstances').resources.find((x) => x.resourceType === 'instance')!;
     expect(instance.verdict).toBe('denied');
     expect(instance.deciding[0]!.conditions).toEqual([
-      { operator: 'StringNotEquals', key: 'ec2:MetadataHttpTokens', policyValues: ['required'], requestValue: 'optional', matched: true, summary: 'StringNotEquals ec2:MetadataHttpTokens "required": the request has "optional"' },
+      {
+        operator: 'StringNotEquals',
+        key: 'ec2:MetadataHttpTokens',
+        policyValues: ['required'],
+        requestValue: 'optional',
+        matched: true,
+        summary: 'StringNotEquals ec2:MetadataHttpTokens "required": the request has "optional"',
+      },
     ]);
-    expect(action(r, 'ec2:RunInstances').resources.filter((x) => x.verdict !== 'allowed').map((x) => x.resourceType)).toEqual(['instance']);
+    expect(
+      action(r, 'ec2:RunInstances')
+        .resources.filter((x) => x.verdict !== 'allowed')
+        .map((x) => x.resourceType),
+    ).toEqual(['instance']);
   });
 
   it('denies launching when the request sets no metadata options at all (a missing key matches StringNotEquals)', async () => {
@@ -102,7 +122,11 @@ describe('scp-check: the fixes', () => {
   it('says when IMDSv2 alone cannot help: a Resource "*" rule also denies the image, subnet and the rest', async () => {
     const r = await report({ policies: [{ name: 'star', text: text(STAR_RESOURCE_POLICY) }], httpTokens: 'required', hopLimit: 1 });
     expect(r.verdict).toBe('denied');
-    expect(action(r, 'ec2:RunInstances').resources.filter((x) => x.verdict === 'denied').map((x) => x.resourceType)).toEqual(['image', 'subnet', 'network-interface', 'security-group', 'volume']);
+    expect(
+      action(r, 'ec2:RunInstances')
+        .resources.filter((x) => x.verdict === 'denied')
+        .map((x) => x.resourceType),
+    ).toEqual(['image', 'subnet', 'network-interface', 'security-group', 'volume']);
     expect(r.fixes.imdsv2!.works).toBe(false);
     expect(r.fixes.exemption!.works).toBe(true);
   });
@@ -117,7 +141,12 @@ describe('scp-check: the fixes', () => {
 
   it('names the denying policy among several, and reads describe-policy output with its name', async () => {
     const described = JSON.stringify({ Policy: { PolicySummary: { Id: 'p-abc12345', Name: 'ImdsGuardrail' }, Content: JSON.stringify(SEED_POLICY) } });
-    const r = await report({ policies: [{ name: 'Policy 1', text: text({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:DeleteBucket', Resource: '*' }] }) }, { name: 'Policy 2', text: described }] });
+    const r = await report({
+      policies: [
+        { name: 'Policy 1', text: text({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:DeleteBucket', Resource: '*' }] }) },
+        { name: 'Policy 2', text: described },
+      ],
+    });
     expect(r.verdict).toBe('denied');
     expect(action(r, 'ec2:RunInstances').resources[0]!.deciding[0]!.policy).toBe('ImdsGuardrail');
   });
@@ -127,10 +156,34 @@ describe('scp-check: bad input', () => {
   it.each([
     ['broken JSON', '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Deny",, }\n  ]\n}', /not valid JSON at line 4/],
     ['no Statement', '{"Version": "2012-10-17"}', /has no "Statement"/],
-    ['a misspelt operator', text({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'ec2:RunInstances', Resource: '*', Condition: { StringNotEqual: { 'ec2:MetadataHttpTokens': 'required' } } }] }), /"StringNotEqual" is not an IAM condition operator \(did you mean StringNotEquals\?\)/],
-    ['a non-numeric hop limit', text({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'ec2:RunInstances', Resource: '*', Condition: { NumericGreaterThan: { 'ec2:MetadataHttpPutResponseHopLimit': 'three' } } }] }), /is not a number/],
-    ['an Effect that is not Allow or Deny', text({ Version: '2012-10-17', Statement: [{ Effect: 'Maybe', Action: 'ec2:RunInstances', Resource: '*' }] }), /Effect must be present and exactly "Allow" or "Deny"/],
-    ['a statement without Resource', text({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'ec2:RunInstances' }] }), /Resource or NotResource is required/],
+    [
+      'a misspelt operator',
+      text({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: 'ec2:RunInstances', Resource: '*', Condition: { StringNotEqual: { 'ec2:MetadataHttpTokens': 'required' } } }],
+      }),
+      /"StringNotEqual" is not an IAM condition operator \(did you mean StringNotEquals\?\)/,
+    ],
+    [
+      'a non-numeric hop limit',
+      text({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Deny', Action: 'ec2:RunInstances', Resource: '*', Condition: { NumericGreaterThan: { 'ec2:MetadataHttpPutResponseHopLimit': 'three' } } },
+        ],
+      }),
+      /is not a number/,
+    ],
+    [
+      'an Effect that is not Allow or Deny',
+      text({ Version: '2012-10-17', Statement: [{ Effect: 'Maybe', Action: 'ec2:RunInstances', Resource: '*' }] }),
+      /Effect must be present and exactly "Allow" or "Deny"/,
+    ],
+    [
+      'a statement without Resource',
+      text({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'ec2:RunInstances' }] }),
+      /Resource or NotResource is required/,
+    ],
     ['a decoded failure pasted as a policy', JSON.stringify({ allowed: false, explicitDeny: true, matchedStatements: { items: [] } }), /has no "Statement"/],
     ['a string', '"just text"', /not a policy document/],
     ['nothing', '   ', /is empty/],
@@ -160,6 +213,12 @@ describe('scp-check: bad input', () => {
   it('reports progress while it works', async () => {
     const seen: string[] = [];
     await checkScps(request({ hopLimit: 5 }), { progress: (m) => seen.push(m) });
-    expect(seen).toEqual(['Evaluating ec2:RunInstances', 'Evaluating ec2:ModifyInstanceMetadataOptions', 'Trying the IMDSv2 fix', 'Trying the exemption fix', 'Done']);
+    expect(seen).toEqual([
+      'Evaluating ec2:RunInstances',
+      'Evaluating ec2:ModifyInstanceMetadataOptions',
+      'Trying the IMDSv2 fix',
+      'Trying the exemption fix',
+      'Done',
+    ]);
   });
 });

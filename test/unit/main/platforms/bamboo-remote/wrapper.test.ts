@@ -30,7 +30,10 @@ function agentHome(name: string, conf = CONF): string {
   writeFileSync(path.join(home, 'conf', 'wrapper.conf'), conf);
   chmodSync(path.join(home, 'conf', 'wrapper.conf'), 0o600);
   writeFileSync(path.join(home, 'conf', 'wrapper-license.conf'), 'wrapper.license.type=DEV\r\n');
-  writeFileSync(path.join(home, 'xml-data', 'build-dir', 'PROJ-PLAN-JOB1', 'conf', 'wrapper.conf'), CONF.replace('bamboo.example.com', 'checked-out.example.com'));
+  writeFileSync(
+    path.join(home, 'xml-data', 'build-dir', 'PROJ-PLAN-JOB1', 'conf', 'wrapper.conf'),
+    CONF.replace('bamboo.example.com', 'checked-out.example.com'),
+  );
   return home;
 }
 
@@ -92,7 +95,14 @@ describe('reading an agent wrapper.conf (bamboo:readWrapper)', () => {
     const conf = path.join(home, 'conf', 'wrapper.conf');
     for (const given of [home, path.join(home, 'conf'), conf]) expect(await resolveWrapperConf(given)).toEqual({ ok: true, value: conf });
     const info = await readWrapperInfo(home);
-    expect(info.ok && info.value).toMatchObject({ path: conf, serverUrl: 'https://bamboo.example.com/agentServer/', serverUrlParameter: 2, token: { state: 'present', parameter: 3 }, agentHome: '/var/atlassian/bamboo-agent', lineEnding: 'crlf' });
+    expect(info.ok && info.value).toMatchObject({
+      path: conf,
+      serverUrl: 'https://bamboo.example.com/agentServer/',
+      serverUrlParameter: 2,
+      token: { state: 'present', parameter: 3 },
+      agentHome: '/var/atlassian/bamboo-agent',
+      lineEnding: 'crlf',
+    });
     expect(JSON.stringify(info)).not.toContain(OLD);
   });
 

@@ -12,7 +12,11 @@ describe('scanPreamble', () => {
   });
 
   it('names what answered instead: HTTP, a TLS alert, binary bytes', () => {
-    expect(scanPreamble(Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'))).toMatchObject({ ok: false, http: true, why: expect.stringContaining('HTTP/1.1 400 Bad Request') });
+    expect(scanPreamble(Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'))).toMatchObject({
+      ok: false,
+      http: true,
+      why: expect.stringContaining('HTTP/1.1 400 Bad Request'),
+    });
     expect(scanPreamble(Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02]))).toMatchObject({ ok: false, why: expect.stringContaining('TLS alert') });
     expect(scanPreamble(Buffer.from([0x00, 0xff, 0x10, 0x0a]))).toMatchObject({ ok: false });
   });
@@ -35,26 +39,39 @@ describe('host keys', () => {
   });
 });
 
-describe('keyForSsh2 (the probe\'s key loader)', () => {
+describe("keyForSsh2 (the probe's key loader)", () => {
   it('refuses a public key where the private key belongs', () => {
     const r = keyForSsh2('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@host');
     expect(r.ok === false && r.error.code).toBe('KEY_MALFORMED');
   });
 
   it('converts an RSA PKCS#8 key for ssh2, and asks for or checks the passphrase of an encrypted one', () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const r = keyForSsh2(privateKey);
     expect(r.ok && r.value.privateKey).toContain('BEGIN RSA PRIVATE KEY');
-    const enc = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'right' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+    const enc = generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'right' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
     expect((keyForSsh2(enc) as { error: { code: string } }).error.code).toBe('PASSPHRASE_REQUIRED');
     expect((keyForSsh2(enc, 'wrong') as { error: { code: string } }).error.code).toBe('PASSPHRASE_WRONG');
     expect(keyForSsh2(enc, 'right').ok).toBe(true);
   });
 
   it('refuses an Ed25519 key in PKCS#8 form, which OpenSSH cannot read either, and garbage', () => {
-    const { privateKey } = generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('ed25519', {
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     expect((keyForSsh2(privateKey) as { error: { code: string } }).error.code).toBe('KEY_UNSUPPORTED');
-    expect((keyForSsh2('-----BEGIN OPENSSH PRIVATE KEY-----\nnope\n-----END OPENSSH PRIVATE KEY-----') as { error: { code: string } }).error.code).toBe('KEY_MALFORMED');
+    expect((keyForSsh2('-----BEGIN OPENSSH PRIVATE KEY-----\nnope\n-----END OPENSSH PRIVATE KEY-----') as { error: { code: string } }).error.code).toBe(
+      'KEY_MALFORMED',
+    );
   });
 });
 

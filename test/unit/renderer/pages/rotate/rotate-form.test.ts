@@ -2,7 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import { contract } from '../../../../../shared/ipc';
 import { rotationPlanSchema, type RotationPlan } from '../../../../../shared/rotation';
-import { canWrite, pathList, planCounts, ROTATABLE, rotateReducer, rotateStart, scanRequest, type RotateForm } from '../../../../../renderer/pages/rotate/rotate-form';
+import {
+  canWrite,
+  pathList,
+  planCounts,
+  ROTATABLE,
+  rotateReducer,
+  rotateStart,
+  scanRequest,
+  type RotateForm,
+} from '../../../../../renderer/pages/rotate/rotate-form';
 
 const plan = (over: Partial<RotationPlan> = {}): RotationPlan =>
   rotationPlanSchema.parse({
@@ -60,7 +69,14 @@ describe('rotateReducer', () => {
     expect(s.dropNote).toBe('2 file(s) added by path.');
   });
   it('replaces an upload of the same name and says what was skipped', () => {
-    let s = rotateReducer(scanned, { type: 'add-uploads', added: [{ name: 'a.cfg', text: 'old' }, { name: 'b.cfg', text: 'b' }], skipped: [] });
+    let s = rotateReducer(scanned, {
+      type: 'add-uploads',
+      added: [
+        { name: 'a.cfg', text: 'old' },
+        { name: 'b.cfg', text: 'b' },
+      ],
+      skipped: [],
+    });
     s = rotateReducer(s, { type: 'add-uploads', added: [{ name: 'a.cfg', text: 'new' }], skipped: ['big.log (over 2 MB)'] });
     expect(s.uploads).toEqual([
       { name: 'b.cfg', text: 'b' },
@@ -72,8 +88,15 @@ describe('rotateReducer', () => {
   it('runs a scan: busy with no old plan or error, then the plan with the leftovers question unanswered, or the error', () => {
     const busy = rotateReducer({ ...scanned, error: { code: 'BAD_INPUT', message: 'x' } }, { type: 'scan' });
     expect(busy).toMatchObject({ scanning: true, error: null, plan: null });
-    expect(rotateReducer({ ...busy, leftoversOk: true }, { type: 'scanned', plan: plan() })).toMatchObject({ scanning: false, leftoversOk: false, plan: plan() });
-    expect(rotateReducer(busy, { type: 'scan-failed', error: { code: 'IO_ERROR', message: 'nope' } })).toMatchObject({ scanning: false, error: { message: 'nope' } });
+    expect(rotateReducer({ ...busy, leftoversOk: true }, { type: 'scanned', plan: plan() })).toMatchObject({
+      scanning: false,
+      leftoversOk: false,
+      plan: plan(),
+    });
+    expect(rotateReducer(busy, { type: 'scan-failed', error: { code: 'IO_ERROR', message: 'nope' } })).toMatchObject({
+      scanning: false,
+      error: { message: 'nope' },
+    });
   });
   it('forgets the typed token once the files are written', () => {
     expect(rotateReducer(scanned, { type: 'written' }).token).toBe('');
@@ -84,8 +107,18 @@ describe('scanRequest', () => {
   const form = (over: Partial<RotateForm>): RotateForm => ({ ...rotateStart(undefined), ...over });
 
   it('sends the trimmed paths, uploads and their folder with the typed token, and main accepts it', () => {
-    const r = scanRequest(form({ paths: ' /etc/agent \n\n/opt/agent', uploads: [{ name: 'a.cfg', text: 'token=x' }], uploadDir: ' /srv/x ', token: 'tok' }), undefined, tokenName);
-    expect(r.ok && r.request).toEqual({ platform: ROTATABLE[0]!.id, paths: ['/etc/agent', '/opt/agent'], uploads: [{ name: 'a.cfg', text: 'token=x' }], uploadDir: '/srv/x', token: 'tok' });
+    const r = scanRequest(
+      form({ paths: ' /etc/agent \n\n/opt/agent', uploads: [{ name: 'a.cfg', text: 'token=x' }], uploadDir: ' /srv/x ', token: 'tok' }),
+      undefined,
+      tokenName,
+    );
+    expect(r.ok && r.request).toEqual({
+      platform: ROTATABLE[0]!.id,
+      paths: ['/etc/agent', '/opt/agent'],
+      uploads: [{ name: 'a.cfg', text: 'token=x' }],
+      uploadDir: '/srv/x',
+      token: 'tok',
+    });
     if (r.ok) expect(parseScan(r.request).success).toBe(true);
   });
   it("uses the Credentials step's token when the box is empty", () => {
@@ -97,7 +130,11 @@ describe('scanRequest', () => {
     const none = scanRequest(form({ token: 'tok' }), undefined, tokenName);
     expect(!none.ok && none.error).toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/at least one file or folder/) });
     const noToken = scanRequest(form({ paths: '/etc/agent' }), undefined, tokenName);
-    expect(!noToken.ok && noToken.error).toEqual({ code: 'TOKEN_INVALID', message: 'Paste the new agent token first.', hint: 'Where to get it: the vendor settings page' });
+    expect(!noToken.ok && noToken.error).toEqual({
+      code: 'TOKEN_INVALID',
+      message: 'Paste the new agent token first.',
+      hint: 'Where to get it: the vendor settings page',
+    });
     const unnamed = scanRequest(form({ paths: '/etc/agent' }), undefined, undefined);
     expect(!unnamed.ok && unnamed.error).toEqual({ code: 'TOKEN_INVALID', message: 'Paste the new token first.' });
   });

@@ -9,7 +9,15 @@ const draft: Draft = {
   platform: 'armorcode',
   variant: 'docker',
   step: 'connectivity',
-  answers: { server: 'tunnel.example.com', user: 'acme', port: '22', services: [{ name: 'jira', url: 'https://jira.internal', remotePort: '5000' }, { name: 'git', url: 'https://git.internal', remotePort: '5001' }] },
+  answers: {
+    server: 'tunnel.example.com',
+    user: 'acme',
+    port: '22',
+    services: [
+      { name: 'jira', url: 'https://jira.internal', remotePort: '5000' },
+      { name: 'git', url: 'https://git.internal', remotePort: '5001' },
+    ],
+  },
 };
 
 describe('connectivity plan', () => {
@@ -41,12 +49,19 @@ describe('connectivity plan', () => {
       { id: 'a', host: 'tunnel.example.com', port: 22, protocol: 'ssh' as const, purpose: '' },
       { id: 'b', host: 'bamboo.example.com', port: 443, protocol: 'https' as const, purpose: '' },
     ];
-    expect(probeCommands(endpoints, undefined, {}, true)).toEqual(['agent-onboard probe --host tunnel.example.com --port 22', 'agent-onboard probe --host bamboo.example.com --port 443 --ca-file company-ca.pem']);
+    expect(probeCommands(endpoints, undefined, {}, true)).toEqual([
+      'agent-onboard probe --host tunnel.example.com --port 22',
+      'agent-onboard probe --host bamboo.example.com --port 443 --ca-file company-ca.pem',
+    ]);
     expect(probeCommands(endpoints, undefined, {}, false)[1]).toBe('agent-onboard probe --host bamboo.example.com --port 443');
   });
 
   it("starts the checks on the agent's own proxy when the Details step set one, else on the environment's", () => {
-    expect(initialProxy({ answers: { proxyUrl: ' http://proxy.corp:3128 ', noProxy: '.corp' } })).toEqual({ mode: 'manual', url: 'http://proxy.corp:3128', noProxy: '.corp' });
+    expect(initialProxy({ answers: { proxyUrl: ' http://proxy.corp:3128 ', noProxy: '.corp' } })).toEqual({
+      mode: 'manual',
+      url: 'http://proxy.corp:3128',
+      noProxy: '.corp',
+    });
     expect(initialProxy({ answers: { proxyUrl: 'http://proxy.corp:3128' } })).toEqual({ mode: 'manual', url: 'http://proxy.corp:3128' });
     expect(initialProxy({ answers: {} })).toEqual({ mode: 'env' });
     expect(initialProxy({ answers: { proxyUrl: 42 } })).toEqual({ mode: 'env' });
@@ -54,7 +69,10 @@ describe('connectivity plan', () => {
 
   it('knows a result is pinned only when its exact key is in known_hosts for that host and port', () => {
     const line = '[h]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
-    const r = { endpoint: { id: 'a', host: 'h', port: 2222, protocol: 'ssh', purpose: '' }, ssh: { banner: '', auth: 'not-tested', knownHostsLine: line } } as EndpointResult;
+    const r = {
+      endpoint: { id: 'a', host: 'h', port: 2222, protocol: 'ssh', purpose: '' },
+      ssh: { banner: '', auth: 'not-tested', knownHostsLine: line },
+    } as EndpointResult;
     expect(isPinned(`${line}\n`, r)).toBe(true);
     expect(isPinned(line.replace('[h]:2222', '[h]:22'), r)).toBe(false);
     expect(isPinned(undefined, r)).toBe(false);

@@ -4,7 +4,16 @@ import { VERDICT_CODES, type EndpointResult, type ProbeRun } from '../../../../.
 import { probeState } from '../../../../../renderer/steps/connectivity/probe-state';
 
 const endpoint = (id: string) => ({ id, host: 'tunnel.example.com', port: id === 'ssh' ? 22 : 443, protocol: 'tcp' as const, purpose: 'test' });
-const result = (id: string): EndpointResult => ({ endpoint: endpoint(id), answered: 'tcp', verdict: VERDICT_CODES[0], level: 'pass', detail: 'connected', startedAt: '2026-01-01T00:00:00Z', ms: 3, checks: [] });
+const result = (id: string): EndpointResult => ({
+  endpoint: endpoint(id),
+  answered: 'tcp',
+  verdict: VERDICT_CODES[0],
+  level: 'pass',
+  detail: 'connected',
+  startedAt: '2026-01-01T00:00:00Z',
+  ms: 3,
+  checks: [],
+});
 const event = (data: unknown): JobEvent => ({ jobId: 'job-1', message: 'checking', data });
 
 describe('probeState', () => {
@@ -28,7 +37,13 @@ describe('probeState', () => {
 
   it('keeps the rows it had when cancelled or failed, and says which', () => {
     const rows = [event(result('ssh'))];
-    expect(probeState({ running: false, events: rows, value: undefined, error: { code: 'CANCELLED', message: 'x' } }, 1)).toMatchObject({ status: 'cancelled', rows: { ssh: {} } });
-    expect(probeState({ running: false, events: rows, value: undefined, error: { code: 'INTERNAL', message: 'x' } }, 1)).toMatchObject({ status: 'failed', error: { code: 'INTERNAL' } });
+    expect(probeState({ running: false, events: rows, value: undefined, error: { code: 'CANCELLED', message: 'x' } }, 1)).toMatchObject({
+      status: 'cancelled',
+      rows: { ssh: {} },
+    });
+    expect(probeState({ running: false, events: rows, value: undefined, error: { code: 'INTERNAL', message: 'x' } }, 1)).toMatchObject({
+      status: 'failed',
+      error: { code: 'INTERNAL' },
+    });
   });
 });

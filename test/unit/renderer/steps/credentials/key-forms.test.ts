@@ -32,7 +32,10 @@ describe('passphraseProblem', () => {
   });
   it('refuses a short one before comparing, and two that differ', () => {
     expect(passphraseProblem('x', 'y')?.message).toMatch(/too short/);
-    expect(passphraseProblem('x'.repeat(MIN_PASSPHRASE), 'y'.repeat(MIN_PASSPHRASE))).toMatchObject({ code: 'BAD_INPUT', message: 'The two passphrases differ.' });
+    expect(passphraseProblem('x'.repeat(MIN_PASSPHRASE), 'y'.repeat(MIN_PASSPHRASE))).toMatchObject({
+      code: 'BAD_INPUT',
+      message: 'The two passphrases differ.',
+    });
   });
 });
 
@@ -40,7 +43,11 @@ describe('the import form', () => {
   it('takes text and its source, clearing the last error', () => {
     const failed = importReducer({ ...IMPORT_START, busy: true }, { type: 'failed', error: { code: 'KEY_MALFORMED', message: 'no' } });
     expect(failed).toMatchObject({ busy: false, error: { code: 'KEY_MALFORMED' } });
-    expect(importReducer(failed, { type: 'take', text: keys.plain, source: 'id_ed25519' })).toMatchObject({ text: keys.plain, source: 'id_ed25519', error: null });
+    expect(importReducer(failed, { type: 'take', text: keys.plain, source: 'id_ed25519' })).toMatchObject({
+      text: keys.plain,
+      source: 'id_ed25519',
+      error: null,
+    });
   });
 
   it('asks for the passphrase once main says it is needed or wrong, and keeps asking', () => {
@@ -103,14 +110,24 @@ describe('the generate form', () => {
     expect(!bad.ok && bad.error.message).toMatch(/differ/);
   });
   it('clears the last error and status on a new run, and shows a refusal without clearing what was typed', () => {
-    const s = generateReducer({ ...start, passphrase: 'p', confirm: 'q', error: { code: 'BAD_INPUT', message: 'old' }, status: 'Cancelled: no key was made.' }, { type: 'start' });
+    const s = generateReducer(
+      { ...start, passphrase: 'p', confirm: 'q', error: { code: 'BAD_INPUT', message: 'old' }, status: 'Cancelled: no key was made.' },
+      { type: 'start' },
+    );
     expect(s).toMatchObject({ error: null, status: '', passphrase: 'p', confirm: 'q' });
-    expect(generateReducer(s, { type: 'refused', error: { code: 'BAD_INPUT', message: 'differ' } })).toMatchObject({ error: { message: 'differ' }, passphrase: 'p' });
+    expect(generateReducer(s, { type: 'refused', error: { code: 'BAD_INPUT', message: 'differ' } })).toMatchObject({
+      error: { message: 'differ' },
+      passphrase: 'p',
+    });
   });
   it('forgets the passphrase when a run ends, whichever way, and says a cancel made nothing', () => {
     const typed = { ...start, passphrase: 'secret passphrase', confirm: 'secret passphrase', comment: 'kept' };
     expect(generateReducer(typed, { type: 'ended', outcome: 'made' })).toMatchObject({ passphrase: '', confirm: '', comment: 'kept', error: null, status: '' });
-    expect(generateReducer(typed, { type: 'ended', outcome: 'cancelled' })).toMatchObject({ passphrase: '', confirm: '', status: 'Cancelled: no key was made.' });
+    expect(generateReducer(typed, { type: 'ended', outcome: 'cancelled' })).toMatchObject({
+      passphrase: '',
+      confirm: '',
+      status: 'Cancelled: no key was made.',
+    });
     expect(generateReducer(typed, { type: 'ended', outcome: { error: { code: 'INTERNAL', message: 'ssh-keygen failed' } } })).toMatchObject({
       passphrase: '',
       confirm: '',

@@ -18,8 +18,25 @@ import {
   wipedNote,
 } from '../../../../../renderer/steps/credentials/token-forms';
 
-const ok: TokenCheck = { verdict: 'ok', id: 'tok-1', platform: 'buildkite', kind: 'agent', kindName: 'agent token', masked: 'bkua…ABCD', length: 50, message: 'fine', cleaned: ['quotes'] };
-const wrong: TokenCheck = { verdict: 'wrong-kind', kind: 'api', kindName: 'API access token', message: 'That is an API token.', where: 'Agents page', cleaned: [] };
+const ok: TokenCheck = {
+  verdict: 'ok',
+  id: 'tok-1',
+  platform: 'buildkite',
+  kind: 'agent',
+  kindName: 'agent token',
+  masked: 'bkua…ABCD',
+  length: 50,
+  message: 'fine',
+  cleaned: ['quotes'],
+};
+const wrong: TokenCheck = {
+  verdict: 'wrong-kind',
+  kind: 'api',
+  kindName: 'API access token',
+  message: 'That is an API token.',
+  where: 'Agents page',
+  cleaned: [],
+};
 const invalid: TokenCheck = { verdict: 'invalid', message: 'Too short.', where: 'Agents page', cleaned: ['spaces'] };
 const error = { code: 'BAD_INPUT', message: 'no' } as const;
 
@@ -115,7 +132,9 @@ describe('the countdown of a short-lived token', () => {
     expect(expiresAtOf(hour, summary)).toBe(summary.checkedAt + hour.ms);
     // A token the vendor issued carries its own expiry, which wins over the count from the check.
     expect(expiresAtOf(hour, { ...summary, expiresAt: 1234 })).toBe(1234);
-    expect(expiryNotice(hour, { ...summary, expiresAt: summary.checkedAt + hour.ms }, summary.checkedAt)).toMatchObject({ sentence: expect.stringContaining('as the vendor said when it issued it') });
+    expect(expiryNotice(hour, { ...summary, expiresAt: summary.checkedAt + hour.ms }, summary.checkedAt)).toMatchObject({
+      sentence: expect.stringContaining('as the vendor said when it issued it'),
+    });
   });
   it('counts down quietly while there is time, with the lifetime in minutes', () => {
     const n = expiryNotice(hour, summary, summary.checkedAt + 60_000);

@@ -2,17 +2,36 @@
 import { describe, expect, it } from 'vitest';
 import { contract, type Draft } from '../../../../../shared/ipc';
 import { getPlatform } from '../../../../../shared/platforms';
-import { defaultBundlePath, endpointsOf, exportReducer, exportRequest, exportStart, reportText, verifyCommand, type ExportForm } from '../../../../../renderer/steps/export/export-form';
+import {
+  defaultBundlePath,
+  endpointsOf,
+  exportReducer,
+  exportRequest,
+  exportStart,
+  reportText,
+  verifyCommand,
+  type ExportForm,
+} from '../../../../../renderer/steps/export/export-form';
 
 const armorcode = getPlatform('armorcode')!;
 const draft: Draft = {
   platform: 'armorcode',
   variant: 'docker',
   step: 'export',
-  answers: { server: 'tunnel.customer.example.armorcode.com', user: 'customer', port: '22', services: [{ name: 'jira', url: 'https://jira.internal.example.com:443', remotePort: '5000' }] },
+  answers: {
+    server: 'tunnel.customer.example.armorcode.com',
+    user: 'customer',
+    port: '22',
+    services: [{ name: 'jira', url: 'https://jira.internal.example.com:443', remotePort: '5000' }],
+  },
   outDir: '/home/me/armorcode-out/',
 };
-const kept: NonNullable<Draft['connectivity']> = { text: 'Connectivity report\nssh: reachable\n', at: '2026-12-01T10:00:00.000Z', passed: true, endpoints: ['tunnel.customer.example.armorcode.com:22/ssh'] };
+const kept: NonNullable<Draft['connectivity']> = {
+  text: 'Connectivity report\nssh: reachable\n',
+  at: '2026-12-01T10:00:00.000Z',
+  passed: true,
+  endpoints: ['tunnel.customer.example.armorcode.com:22/ssh'],
+};
 
 /** main's own reading of the request: the bundle:export input schema. */
 const parseExport = (request: object) => contract['bundle:export'].input.safeParse({ ...request, jobId: 'job-1' });
@@ -40,7 +59,14 @@ describe('endpointsOf', () => {
 describe('exportStart', () => {
   it("packs the onboarding's own files when the platform makes them, with the kept report when there is one", () => {
     const s = exportStart({ ...draft, connectivity: kept }, armorcode);
-    expect(s).toMatchObject({ source: 'draft', folder: '/home/me/armorcode-out/', out: '/home/me/armorcode-out.zip', reportChoice: 'kept', includePrivateKey: false, overwrite: false });
+    expect(s).toMatchObject({
+      source: 'draft',
+      folder: '/home/me/armorcode-out/',
+      out: '/home/me/armorcode-out.zip',
+      reportChoice: 'kept',
+      includePrivateKey: false,
+      overwrite: false,
+    });
   });
   it('packs a folder for a platform that cannot make its files, and asks to paste a report when none is kept', () => {
     const s = exportStart(draft, { ...armorcode, generate: undefined, analysis: undefined } as typeof armorcode);
@@ -79,7 +105,13 @@ describe('exportRequest', () => {
     const r = exportRequest(form({}), { ...draft, connectivity: kept }, { hasConnectivity: true });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.request).toMatchObject({ source: { kind: 'draft' }, out: '/home/me/armorcode-out.zip', report: kept.text, includePrivateKey: false, overwrite: false });
+    expect(r.request).toMatchObject({
+      source: { kind: 'draft' },
+      out: '/home/me/armorcode-out.zip',
+      report: kept.text,
+      includePrivateKey: false,
+      overwrite: false,
+    });
     expect(r.request).not.toHaveProperty('passphrase');
     expect(parseExport(r.request).success).toBe(true);
   });
@@ -122,7 +154,7 @@ describe('exportRequest', () => {
 });
 
 describe('verifyCommand', () => {
-  it("names the zip by its file name, quoted for a shell when it must be", () => {
+  it('names the zip by its file name, quoted for a shell when it must be', () => {
     expect(verifyCommand('/home/me/armorcode-out.zip')).toBe('agent-onboard bundle verify armorcode-out.zip');
     expect(verifyCommand("/tmp/it's here.zip")).toMatch(/^agent-onboard bundle verify '.*'$|^agent-onboard bundle verify ".*"$/);
   });

@@ -11,12 +11,21 @@ describe('loginOf', () => {
       login: { host: 'agent1.internal', port: 22, user: 'deploy', key: { kind: 'file', path: '~/.ssh/id_ed25519' }, knownHosts: '' },
       prefix: '/',
     });
-    expect(loginOf({ host: '10.0.0.5', port: '2222', user: 'root', key: 'agent', prefix: '/home/deploy/ac' })).toMatchObject({ login: { port: 2222, key: { kind: 'agent' } }, prefix: '/home/deploy/ac' });
+    expect(loginOf({ host: '10.0.0.5', port: '2222', user: 'root', key: 'agent', prefix: '/home/deploy/ac' })).toMatchObject({
+      login: { port: 2222, key: { kind: 'agent' } },
+      prefix: '/home/deploy/ac',
+    });
   });
 
   it('names each missing or wrong field, and refuses a relative or .. install root', () => {
     const r = loginOf({ host: '-oProxyCommand=x', port: '70000', prefix: 'opt/x' });
-    expect('errors' in r && r.errors).toMatchObject({ host: expect.stringMatching(/host name/), port: expect.stringMatching(/65535/), user: 'is required', keyPath: 'is required', prefix: expect.stringMatching(/absolute/) });
+    expect('errors' in r && r.errors).toMatchObject({
+      host: expect.stringMatching(/host name/),
+      port: expect.stringMatching(/65535/),
+      user: 'is required',
+      keyPath: 'is required',
+      prefix: expect.stringMatching(/absolute/),
+    });
     const dots = loginOf({ host: 'h', user: 'u', key: 'agent', prefix: '/opt/../etc' });
     expect('errors' in dots && dots.errors.prefix).toMatch(/without \.\./);
   });
@@ -38,19 +47,43 @@ describe('readEvents', () => {
   it('joins the streamed output in order and keeps the latest hops', () => {
     const hops1 = { kind: 'hops', hops: [{ hop: 'ssh', state: 'passed', detail: 'ok' }], leftMs: 9000, timeoutMs: 10000 };
     const hops2 = { ...hops1, leftMs: 8000 };
-    expect(readEvents([ev({ kind: 'output', text: 'a\n' }), ev(hops1), ev({ kind: 'output', text: 'b\n' }), ev(hops2), ev({ other: 1 })])).toEqual({ output: 'a\nb\n', hops: hops2 });
+    expect(readEvents([ev({ kind: 'output', text: 'a\n' }), ev(hops1), ev({ kind: 'output', text: 'b\n' }), ev(hops2), ev({ other: 1 })])).toEqual({
+      output: 'a\nb\n',
+      hops: hops2,
+    });
     expect(readEvents([])).toEqual({ output: '' });
   });
 });
 
 describe('plannedHops', () => {
   it('lists ArmorCode hops from SSH to connected, none seen yet', () => {
-    expect(plannedHops('armorcode').map((h) => `${h.hop}:${h.state}`)).toEqual(['ssh:not-checked', 'files:not-checked', 'started:not-checked', 'stayed-up:not-checked', 'registered:not-checked', 'connected:not-checked']);
+    expect(plannedHops('armorcode').map((h) => `${h.hop}:${h.state}`)).toEqual([
+      'ssh:not-checked',
+      'files:not-checked',
+      'started:not-checked',
+      'stayed-up:not-checked',
+      'registered:not-checked',
+      'connected:not-checked',
+    ]);
   });
 });
 
 describe('what the Done step says about an install on a host', () => {
-  const record = { id: 'inst-1', at: '2026-12-07T13:00:00Z', host: 'agent1.internal', port: 22, user: 'deploy', prefix: '/', platform: 'armorcode', variant: 'supervisord', files: [], dirsCreated: [], stop: [], agentMade: [], where: {} };
+  const record = {
+    id: 'inst-1',
+    at: '2026-12-07T13:00:00Z',
+    host: 'agent1.internal',
+    port: 22,
+    user: 'deploy',
+    prefix: '/',
+    platform: 'armorcode',
+    variant: 'supervisord',
+    files: [],
+    dirsCreated: [],
+    stop: [],
+    agentMade: [],
+    where: {},
+  };
   const hops = hopsForDraft([
     { hop: 'ssh', state: 'passed', detail: 'deploy@agent1.internal:22' },
     { hop: 'started', state: 'passed', detail: 'autossh started ssh', line: 'starting ssh (count 1)' },
@@ -64,11 +97,18 @@ describe('what the Done step says about an install on a host', () => {
   });
 
   it('"Online on HOST" only when it was seen online; otherwise the hop left and why', () => {
-    expect(hostOutcome({ record, online: true, hops: hops.map((h) => ({ ...h, state: 'passed' as const })), name: 'ci-host-1' })).toEqual({ online: true, lead: 'Online on agent1.internal as ci-host-1.' });
+    expect(hostOutcome({ record, online: true, hops: hops.map((h) => ({ ...h, state: 'passed' as const })), name: 'ci-host-1' })).toEqual({
+      online: true,
+      lead: 'Online on agent1.internal as ci-host-1.',
+    });
     const failed = hostOutcome({ record, online: false, hops });
     expect(failed.online).toBe(false);
-    expect(failed.lead).toBe('Installed on agent1.internal; not seen online: "Registered with the server" failed. The server refuses the key: send public-key.pem');
-    expect(hostOutcome({ record, online: false, hops: [{ hop: 'connected', state: 'waiting', detail: 'waiting for the session to hold' }] }).lead).toMatch(/"Connected" was not seen yet/);
+    expect(failed.lead).toBe(
+      'Installed on agent1.internal; not seen online: "Registered with the server" failed. The server refuses the key: send public-key.pem',
+    );
+    expect(hostOutcome({ record, online: false, hops: [{ hop: 'connected', state: 'waiting', detail: 'waiting for the session to hold' }] }).lead).toMatch(
+      /"Connected" was not seen yet/,
+    );
     expect(hostOutcome({ record, online: false }).lead).toBe('Installed on agent1.internal; not seen online yet.');
     expect(hostOutcome({ online: true }).lead).toBe('');
   });

@@ -79,7 +79,9 @@ describe('parsing the agent and AWS error text', () => {
       likelyScp: true,
       encodedMessage: 'AbCdEf0123456789_-AbCdEf0123456789xyz',
     });
-    expect(r.ok && r.value.decodeCommand).toBe('aws sts decode-authorization-message --encoded-message AbCdEf0123456789_-AbCdEf0123456789xyz --query DecodedMessage --output text | jq .');
+    expect(r.ok && r.value.decodeCommand).toBe(
+      'aws sts decode-authorization-message --encoded-message AbCdEf0123456789_-AbCdEf0123456789xyz --query DecodedMessage --output text | jq .',
+    );
   });
 
   it('refuses text that is neither, saying what to paste', () => {
@@ -99,12 +101,26 @@ describe('principals and policies', () => {
   });
 
   it('knows IAM operators with their set and IfExists forms', () => {
-    for (const op of ['StringNotEquals', 'StringNotEqualsIfExists', 'ForAnyValue:StringLike', 'ForAllValues:ArnNotLikeIfExists', 'Null', 'NumericGreaterThan', 'Bool']) expect(baseOperator(op)).toBeDefined();
+    for (const op of [
+      'StringNotEquals',
+      'StringNotEqualsIfExists',
+      'ForAnyValue:StringLike',
+      'ForAllValues:ArnNotLikeIfExists',
+      'Null',
+      'NumericGreaterThan',
+      'Bool',
+    ])
+      expect(baseOperator(op)).toBeDefined();
     for (const op of ['StringNotEqual', 'NullIfExists', 'ForSomeValues:StringLike', 'stringequals', '']) expect(baseOperator(op)).toBeUndefined();
   });
 
   it('reads describe-policy output with the policy name, and a single statement object', () => {
-    const r = parsePolicy(JSON.stringify({ Policy: { PolicySummary: { Name: 'Guardrails' }, Content: JSON.stringify({ Version: '2012-10-17', Statement: SEED_POLICY.Statement[0] }) } }), 'Policy 1');
+    const r = parsePolicy(
+      JSON.stringify({
+        Policy: { PolicySummary: { Name: 'Guardrails' }, Content: JSON.stringify({ Version: '2012-10-17', Statement: SEED_POLICY.Statement[0] }) },
+      }),
+      'Policy 1',
+    );
     expect(r.ok && r.value.name).toBe('Guardrails');
   });
 
@@ -124,9 +140,21 @@ describe('principals and policies', () => {
   });
 
   it('exemption: appends to an existing StringNotLike principal list (any key case)', () => {
-    const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'ec2:RunInstances', Resource: '*', Condition: { StringNotLike: { 'aws:principalarn': 'arn:aws:iam::123456789012:role/admin' } } }] };
+    const doc = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Action: 'ec2:RunInstances',
+          Resource: '*',
+          Condition: { StringNotLike: { 'aws:principalarn': 'arn:aws:iam::123456789012:role/admin' } },
+        },
+      ],
+    };
     const r = exemptPrincipal('g', doc, [1], BAMBOO_ROLE);
-    expect(r.document.Statement).toMatchObject([{ Condition: { StringNotLike: { 'aws:principalarn': ['arn:aws:iam::123456789012:role/admin', BAMBOO_ROLE] } } }]);
+    expect(r.document.Statement).toMatchObject([
+      { Condition: { StringNotLike: { 'aws:principalarn': ['arn:aws:iam::123456789012:role/admin', BAMBOO_ROLE] } } },
+    ]);
     expect(text(doc)).not.toContain(BAMBOO_ROLE);
   });
 });
@@ -140,17 +168,31 @@ describe('diagnose: Bamboo failures in real-looking logs', () => {
       'INFO   | jvm 1    | 2026/03/02 09:00:02 | authentication, but none was provided',
     ].join('\r\n');
     const found = diagnose(log);
-    expect(found.map((d) => [d.platform, d.failure.id, d.failure.action])).toEqual([['bamboo-remote', 'bamboo-security-token-missing', expect.objectContaining({ kind: 'rotate-token', platform: 'bamboo-remote' })]]);
+    expect(found.map((d) => [d.platform, d.failure.id, d.failure.action])).toEqual([
+      ['bamboo-remote', 'bamboo-security-token-missing', expect.objectContaining({ kind: 'rotate-token', platform: 'bamboo-remote' })],
+    ]);
   });
 
   it('the broker failure names the broker URL fix', () => {
-    const found = diagnose('2026-03-02 09:05:00,001 WARN [ActiveMQ Task-1] [FailoverTransport] Failed to connect to [ssl://bamboo-server:54663?socket.verifyHostName=false&wireFormat.maxInactivityDuration=90000] after: 10 attempt(s) continuing to retry.', 'bamboo-remote');
+    const found = diagnose(
+      '2026-03-02 09:05:00,001 WARN [ActiveMQ Task-1] [FailoverTransport] Failed to connect to [ssl://bamboo-server:54663?socket.verifyHostName=false&wireFormat.maxInactivityDuration=90000] after: 10 attempt(s) continuing to retry.',
+      'bamboo-remote',
+    );
     expect(found.map((d) => d.failure.id)).toEqual(['bamboo-broker-unreachable']);
   });
 
   it('the elastic launch failure leads to the SCP check', () => {
-    const found = diagnose('Elastic Bamboo Error: EC2 Instance failed to start: EC2 instance order for image ami-0abc1234def567890 failed. ... with an explicit deny in a service control policy');
+    const found = diagnose(
+      'Elastic Bamboo Error: EC2 Instance failed to start: EC2 instance order for image ami-0abc1234def567890 failed. ... with an explicit deny in a service control policy',
+    );
     expect(found.map((d) => d.failure.id)).toEqual(['bamboo-elastic-scp-deny', 'bamboo-elastic-instance-order-failed']);
-    expect(found.every((d) => d.failure.action?.kind === 'open-step' && d.failure.action.pasteInto === 'failureText' && d.failure.action.label === 'Check the service control policies')).toBe(true);
+    expect(
+      found.every(
+        (d) =>
+          d.failure.action?.kind === 'open-step' &&
+          d.failure.action.pasteInto === 'failureText' &&
+          d.failure.action.label === 'Check the service control policies',
+      ),
+    ).toBe(true);
   });
 });

@@ -114,13 +114,17 @@ describe('Bamboo wrapper.conf: writing the token', () => {
   });
 
   it('keeps a missing final newline when the URL is the last line', () => {
-    const conf = 'wrapper.java.command=java\nwrapper.app.parameter.1=com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\nwrapper.app.parameter.2=https://b.example.com/agentServer/';
+    const conf =
+      'wrapper.java.command=java\nwrapper.app.parameter.1=com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\nwrapper.app.parameter.2=https://b.example.com/agentServer/';
     expect(mustSet(conf).text).toBe(`${conf}\nwrapper.app.parameter.3=${TOKEN}`);
   });
 
   it('keeps a byte-order mark, spacing around "=" and indentation', () => {
-    const conf = '\uFEFF# conf\n  wrapper.app.parameter.1 = com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\n  wrapper.app.parameter.2 = https://b.example.com/agentServer/  \n';
-    expect(mustSet(conf).text).toBe(`\uFEFF# conf\n  wrapper.app.parameter.1 = com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\n  wrapper.app.parameter.2 = https://b.example.com/agentServer/  \n  wrapper.app.parameter.3 = ${TOKEN}\n`);
+    const conf =
+      '\uFEFF# conf\n  wrapper.app.parameter.1 = com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\n  wrapper.app.parameter.2 = https://b.example.com/agentServer/  \n';
+    expect(mustSet(conf).text).toBe(
+      `\uFEFF# conf\n  wrapper.app.parameter.1 = com.atlassian.bamboo.agent.bootstrap.AgentBootstrap\n  wrapper.app.parameter.2 = https://b.example.com/agentServer/  \n  wrapper.app.parameter.3 = ${TOKEN}\n`,
+    );
   });
 
   it('understands the flag form: -t after the URL, the token after -t', () => {
@@ -134,7 +138,10 @@ describe('Bamboo wrapper.conf: writing the token', () => {
   });
 
   it('replaces every definition of the token parameter, so an older duplicate cannot win', () => {
-    const dup = CONF.replace('/agentServer/\n', `/agentServer/\nwrapper.app.parameter.3=${OTHER}\n`).replace('wrapper.name=', `wrapper.app.parameter.3=${OTHER}\nwrapper.name=`);
+    const dup = CONF.replace('/agentServer/\n', `/agentServer/\nwrapper.app.parameter.3=${OTHER}\n`).replace(
+      'wrapper.name=',
+      `wrapper.app.parameter.3=${OTHER}\nwrapper.name=`,
+    );
     const out = mustSet(dup).text;
     expect(out).not.toContain(OTHER);
     expect(tokenLines(out)).toHaveLength(2);
@@ -142,7 +149,15 @@ describe('Bamboo wrapper.conf: writing the token', () => {
   });
 
   it('refuses a token that is not 40 hex characters, including hostile ones', () => {
-    for (const bad of ['abc', `${TOKEN}0`, `${TOKEN.slice(0, 39)}\n`, `${TOKEN.slice(0, 38)}'"`, '$(reboot)' + 'a'.repeat(31), `${TOKEN.slice(0, 39)}%`, `${TOKEN.slice(0, 20)}\nwrapper.x=${TOKEN.slice(0, 9)}`]) {
+    for (const bad of [
+      'abc',
+      `${TOKEN}0`,
+      `${TOKEN.slice(0, 39)}\n`,
+      `${TOKEN.slice(0, 38)}'"`,
+      '$(reboot)' + 'a'.repeat(31),
+      `${TOKEN.slice(0, 39)}%`,
+      `${TOKEN.slice(0, 20)}\nwrapper.x=${TOKEN.slice(0, 9)}`,
+    ]) {
       const r = setSecurityToken(CONF, bad);
       expect(r.ok ? 'written' : r.error.code).toBe('TOKEN_INVALID');
     }
@@ -158,7 +173,10 @@ describe('Bamboo wrapper.conf: writing the token', () => {
 describe('Bamboo wrapper.conf: other files are refused', () => {
   const notBamboo: [string, string][] = [
     ['a Buildkite config', 'token="xxx"\nname="%hostname-%spawn"\ntags="queue=default"\n'],
-    ['another Tanuki app', 'wrapper.java.mainclass=org.tanukisoftware.wrapper.WrapperSimpleApp\nwrapper.app.parameter.1=org.apache.catalina.startup.Bootstrap\nwrapper.app.parameter.2=start\n'],
+    [
+      'another Tanuki app',
+      'wrapper.java.mainclass=org.tanukisoftware.wrapper.WrapperSimpleApp\nwrapper.app.parameter.1=org.apache.catalina.startup.Bootstrap\nwrapper.app.parameter.2=start\n',
+    ],
     ['a TeamCity agent', 'serverUrl=http\\://teamcity\\:8111\nname=agent1\n'],
     ['an empty file', ''],
     ['a binary file', 'wrapper.app.parameter.2=https://b.example.com/agentServer/\u0000\u0001'],
@@ -214,7 +232,11 @@ describe('Bamboo wrapper.conf: the real templates from Atlassian agent images', 
   it.each(templates)('%s: fills the empty token line and changes nothing else', (name) => {
     const conf = renderedFixture(name);
     const before = readWrapperConf(conf);
-    expect(before.ok && before.value).toMatchObject({ serverUrl: 'https://bamboo.example.com/agentServer/', serverUrlParameter: 2, token: { state: 'empty', parameter: 3 } });
+    expect(before.ok && before.value).toMatchObject({
+      serverUrl: 'https://bamboo.example.com/agentServer/',
+      serverUrlParameter: 2,
+      token: { state: 'empty', parameter: 3 },
+    });
     const { text } = mustSet(conf);
     expect(text).toBe(conf.replace('wrapper.app.parameter.3=\n', `wrapper.app.parameter.3=${TOKEN}\n`));
   });

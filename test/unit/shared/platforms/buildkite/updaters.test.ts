@@ -44,14 +44,22 @@ describe('item 7: an environment reference in the cfg is not a token', () => {
     expect((await applyRotation(planned.value)).ok).toBe(true);
     expect(readFileSync(path.join(dir, 'buildkite-agent.cfg'), 'utf8')).toBe(cfg);
     // What the agent ends up with: the cfg's reference expanded from the env file's value.
-    const env = Object.fromEntries(readFileSync(path.join(dir, 'agent.env'), 'utf8').trim().split('\n').map((l) => l.split('=') as [string, string]));
-    const value = cfgValues(readFileSync(path.join(dir, 'buildkite-agent.cfg'), 'utf8')).get('token')!.replace(/\$\{(\w+)\}/, (_m, v: string) => env[v] ?? '');
+    const env = Object.fromEntries(
+      readFileSync(path.join(dir, 'agent.env'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split('=') as [string, string]),
+    );
+    const value = cfgValues(readFileSync(path.join(dir, 'buildkite-agent.cfg'), 'utf8'))
+      .get('token')!
+      .replace(/\$\{(\w+)\}/, (_m, v: string) => env[v] ?? '');
     expect(value).toBe(TOKEN);
   });
 });
 
 describe('item 8: the official buildkite/agent chart (agent.token)', () => {
-  const values = (token: string): string => `# helm upgrade --install ci-agent buildkite/agent --namespace ci -f values.yaml\nagent:\n  token: "${token}"\n  tags: "queue=default"\nimage:\n  repository: buildkite/agent\n  tag: "3"\n`;
+  const values = (token: string): string =>
+    `# helm upgrade --install ci-agent buildkite/agent --namespace ci -f values.yaml\nagent:\n  token: "${token}"\n  tags: "queue=default"\nimage:\n  repository: buildkite/agent\n  tag: "3"\n`;
 
   it('is recognised and rotated in place; helm (YAML 1.1) reads the new token', () => {
     expect(yamlUpdater.detect('values.yaml', values(OLD))).toBe(true);
@@ -72,7 +80,7 @@ describe('item 8: the official buildkite/agent chart (agent.token)', () => {
 
   it('restarts the release of the chart the file names, never agent-stack-k8s', () => {
     const cmds = yamlUpdater.commandsFor!(values(TOKEN), '/srv/ci/values.yaml').map((c) => c.command);
-    expect(cmds).toContain("helm upgrade ci-agent buildkite/agent --namespace ci --reuse-values -f /srv/ci/values.yaml");
+    expect(cmds).toContain('helm upgrade ci-agent buildkite/agent --namespace ci --reuse-values -f /srv/ci/values.yaml');
     expect(cmds.join('\n')).not.toMatch(/agent-stack-k8s/);
     // Without a helm line, the chart comes from the file's shape; the release is looked up.
     const plain = yamlUpdater.commandsFor!('agent:\n  token: "x"\n', '/v.yaml').map((c) => c.command);

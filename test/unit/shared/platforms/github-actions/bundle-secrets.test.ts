@@ -9,8 +9,18 @@ import { isPrivateKeyText } from '../../../../../shared/bundle';
 
 // Shapes from actions/runner RSAFileKeyManager (RSAParametersSerializable) and ConfigurationStore; our own values.
 const b64 = (n: number) => Buffer.alloc(n, 7).toString('base64');
-const RSAPARAMS = JSON.stringify({ d: b64(256), dp: b64(128), dq: b64(128), exponent: 'AQAB', inverseQ: b64(128), modulus: b64(256), p: b64(128), q: b64(128) });
-const CREDENTIALS = '{\n  "scheme": "OAuth",\n  "data": {\n    "clientId": "6f4d1e5a-0000-4000-8000-000000000001",\n    "authorizationUrl": "https://vstoken.actions.githubusercontent.com/_apis/oauth2/token/x",\n    "requireFipsCryptography": "True"\n  }\n}';
+const RSAPARAMS = JSON.stringify({
+  d: b64(256),
+  dp: b64(128),
+  dq: b64(128),
+  exponent: 'AQAB',
+  inverseQ: b64(128),
+  modulus: b64(256),
+  p: b64(128),
+  q: b64(128),
+});
+const CREDENTIALS =
+  '{\n  "scheme": "OAuth",\n  "data": {\n    "clientId": "6f4d1e5a-0000-4000-8000-000000000001",\n    "authorizationUrl": "https://vstoken.actions.githubusercontent.com/_apis/oauth2/token/x",\n    "requireFipsCryptography": "True"\n  }\n}';
 
 describe('runner state files in a bundle', () => {
   it('.credentials_rsaparams is a private key by its content, under any name and mode', () => {

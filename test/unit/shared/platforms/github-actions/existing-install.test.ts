@@ -14,7 +14,8 @@ import { recognisePlatform } from '../../../../../shared/platforms/recognise';
 const ROOT = path.resolve(import.meta.dirname, '../../../../../../shared/fixtures/real-world/github-actions');
 const PAT = `ghp_${'N3w'.repeat(12)}`;
 const REG = 'AQ6ZEQHFMACQJNNSFGC23YLHOAP7W';
-const RUNNER = '\uFEFF{\n  "agentId": 12,\n  "agentName": "build-01",\n  "poolId": 1,\n  "poolName": "Default",\n  "gitHubUrl": "https://github.com/octo-org/octo-repo",\n  "workFolder": "_work"\n}';
+const RUNNER =
+  '\uFEFF{\n  "agentId": 12,\n  "agentName": "build-01",\n  "poolId": 1,\n  "poolName": "Default",\n  "gitHubUrl": "https://github.com/octo-org/octo-repo",\n  "workFolder": "_work"\n}';
 const updater = (id: string) => githubActions.updaters.find((u) => u.id === id)!;
 
 describe.skipIf(!existsSync(ROOT))('ARC values from actions-runner-controller (real-world fixtures)', () => {
@@ -36,7 +37,11 @@ if (!existsSync(ROOT)) console.warn(`skipped the real-world ARC values: ${ROOT} 
 
 describe('ARC Secret rotation', () => {
   it('replaces github_token in a generated Secret (base64) and refuses a registration token', () => {
-    const g = githubActions.generate!(githubActionsAnswers.parse({ url: 'https://github.com/octo-org', scaleSetName: 'set' }), { kind: 'token', token: `ghp_${'o1d'.repeat(12)}` }, 'arc');
+    const g = githubActions.generate!(
+      githubActionsAnswers.parse({ url: 'https://github.com/octo-org', scaleSetName: 'set' }),
+      { kind: 'token', token: `ghp_${'o1d'.repeat(12)}` },
+      'arc',
+    );
     if (!g.ok) throw new Error(g.error.message);
     const secret = g.value.files.find((f) => f.path === 'arc/github-config-secret.yaml')!;
     const u = updater('github-arc-token');
@@ -56,7 +61,11 @@ describe('a host runner: re-register, because there is no token to rotate', () =
     expect(u.detect('/opt/actions-runner/.runner', RUNNER)).toBe(true);
     expect(u.detect('/x/.runner', '{"uuid":"x","address":"y","token":"z"}')).toBe(false);
     const r = u.rotate(RUNNER, REG);
-    expect(!r.ok && r.error).toMatchObject({ code: 'NOT_BUILT', message: expect.stringMatching(/"build-01" \(id 12\) in runner group "Default" of https:\/\/github\.com\/octo-org\/octo-repo/), hint: expect.stringMatching(/--replace/) });
+    expect(!r.ok && r.error).toMatchObject({
+      code: 'NOT_BUILT',
+      message: expect.stringMatching(/"build-01" \(id 12\) in runner group "Default" of https:\/\/github\.com\/octo-org\/octo-repo/),
+      hint: expect.stringMatching(/--replace/),
+    });
     expect(recognisePlatform([{ path: '.runner', text: RUNNER }]).platform).toBe('github-actions');
   });
 
@@ -65,12 +74,24 @@ describe('a host runner: re-register, because there is no token to rotate', () =
   if (!state.ok || !service.ok) throw new Error('fixture');
 
   it('with a remove token: stop, uninstall, remove, configure with --replace, install, start, in that order', () => {
-    const r = reregister({ state: state.value, service: service.value, runnerDir: '/opt/actions-runner', mode: 'remove-token', removeToken: 'BREMOVE0123456789ABCDEFGHIJK', registrationToken: REG, labels: 'linux,gpu' });
+    const r = reregister({
+      state: state.value,
+      service: service.value,
+      runnerDir: '/opt/actions-runner',
+      mode: 'remove-token',
+      removeToken: 'BREMOVE0123456789ABCDEFGHIJK',
+      registrationToken: REG,
+      labels: 'linux,gpu',
+    });
     if (!r.ok) throw new Error(r.error.message);
     const script = r.value.files.find((f) => f.path === 'reregister-runner.sh')!.text;
-    const order = ['./svc.sh stop', './svc.sh uninstall', './config.sh remove', '--replace', './svc.sh install', './svc.sh start'].map((s) => script.indexOf(s));
+    const order = ['./svc.sh stop', './svc.sh uninstall', './config.sh remove', '--replace', './svc.sh install', './svc.sh start'].map((s) =>
+      script.indexOf(s),
+    );
     expect(order.every((i, n) => i > 0 && (n === 0 || i > order[n - 1]!))).toBe(true);
-    expect(script).toContain('./config.sh --unattended --url https://github.com/octo-org/octo-repo --name build-01 --labels linux,gpu --runnergroup Default --work _work --replace');
+    expect(script).toContain(
+      './config.sh --unattended --url https://github.com/octo-org/octo-repo --name build-01 --labels linux,gpu --runnergroup Default --work _work --replace',
+    );
     expect(script).toContain('# The service name is the one in .service: actions.runner.octo-org-octo-repo.build-01.service');
     expect(script).not.toContain(REG);
     expect(r.value.files.filter((f) => f.secret).map((f) => [f.path, f.mode])).toEqual([
@@ -99,7 +120,12 @@ describe('a host runner: re-register, because there is no token to rotate', () =
   });
 
   it('the reregister variant (wizard and CLI): the pasted .runner and .service, a PAT or a registration token', () => {
-    const base = { url: 'https://github.com/octo-org/octo-repo', runnerFile: RUNNER, serviceFile: 'actions.runner.octo-org-octo-repo.build-01.service', labels: 'linux, gpu' };
+    const base = {
+      url: 'https://github.com/octo-org/octo-repo',
+      runnerFile: RUNNER,
+      serviceFile: 'actions.runner.octo-org-octo-repo.build-01.service',
+      labels: 'linux, gpu',
+    };
     const answers = githubActionsAnswers.parse(base);
     const withPat = githubActions.generate!(answers, { kind: 'token', token: PAT }, 'reregister');
     if (!withPat.ok) throw new Error(withPat.error.message);
@@ -116,16 +142,31 @@ describe('a host runner: re-register, because there is no token to rotate', () =
     expect(withReg.value.files.map((f) => f.path)).toEqual(['runner-token', 'reregister-runner.sh']);
     expect(withReg.value.files[1]!.text).not.toContain('config.sh remove');
     // Another repository's .runner, no .runner, or one never configured: refused, pointing at the answer.
-    const other = githubActions.generate!(githubActionsAnswers.parse({ ...base, url: 'https://github.com/octo-org/other' }), { kind: 'token', token: PAT }, 'reregister');
-    expect(!other.ok && other.error).toMatchObject({ code: 'BAD_INPUT', field: 'answers.url', message: expect.stringContaining('belongs to https://github.com/octo-org/octo-repo') });
+    const other = githubActions.generate!(
+      githubActionsAnswers.parse({ ...base, url: 'https://github.com/octo-org/other' }),
+      { kind: 'token', token: PAT },
+      'reregister',
+    );
+    expect(!other.ok && other.error).toMatchObject({
+      code: 'BAD_INPUT',
+      field: 'answers.url',
+      message: expect.stringContaining('belongs to https://github.com/octo-org/octo-repo'),
+    });
     const none = githubActions.generate!(githubActionsAnswers.parse({ url: base.url }), { kind: 'token', token: PAT }, 'reregister');
     expect(!none.ok && none.error).toMatchObject({ field: 'answers.runnerFile' });
-    const gitea = githubActions.generate!(githubActionsAnswers.parse({ ...base, runnerFile: '{"uuid":"x","address":"y","token":"z"}' }), { kind: 'token', token: PAT }, 'reregister');
+    const gitea = githubActions.generate!(
+      githubActionsAnswers.parse({ ...base, runnerFile: '{"uuid":"x","address":"y","token":"z"}' }),
+      { kind: 'token', token: PAT },
+      'reregister',
+    );
     expect(!gitea.ok && gitea.error.message).toMatch(/Gitea act_runner/);
   });
 
   it('refuses to start without the tokens it needs, saying which', () => {
-    expect(reregister({ state: state.value, runnerDir: '/r', mode: 'remove-token', registrationToken: REG })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/remove token/) } });
+    expect(reregister({ state: state.value, runnerDir: '/r', mode: 'remove-token', registrationToken: REG })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/remove token/) },
+    });
     expect(reregister({ state: state.value, runnerDir: '/r', mode: 'deleted' })).toMatchObject({ ok: false });
   });
 });
@@ -133,14 +174,20 @@ describe('a host runner: re-register, because there is no token to rotate', () =
 describe('diagnostics from the runner’s exact lines', () => {
   it.each([
     ["Http response code: NotFound from 'POST https://api.github.com/actions/runner-registration'", 'github-registration-404'],
-    ["Cannot configure the runner because it is already configured. To reconfigure the runner, run 'config.cmd remove' or './config.sh remove' first.", 'github-already-configured'],
+    [
+      "Cannot configure the runner because it is already configured. To reconfigure the runner, run 'config.cmd remove' or './config.sh remove' first.",
+      'github-already-configured',
+    ],
     ['2025-01-02 10:00:00Z: A session for this runner already exists.', 'github-session-exists'],
     ['2025-01-02 10:00:00Z: Runner connect error: The SSL connection could not be established. Retrying until reconnected.', 'github-connect-error'],
     [
       'Failed to create a session. The runner registration has been deleted from the server, please re-configure. Runner registrations are automatically deleted for runners that have not connected to the service recently.',
       'github-registration-deleted',
     ],
-    ['failed to get runner registration token: 401 Unauthorized {"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}', 'github-arc-bad-credentials'],
+    [
+      'failed to get runner registration token: 401 Unauthorized {"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}',
+      'github-arc-bad-credentials',
+    ],
     ['Error: could not find any installation: failed to get access token for GitHub App auth: 404 Not Found', 'github-arc-not-found'],
     ['RunnerScaleSetNotFoundException: runner scale set not found', 'github-arc-not-found'],
   ])('%s', (line, id) => {

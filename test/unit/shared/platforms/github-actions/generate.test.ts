@@ -20,7 +20,14 @@ const psRead = readPs1SingleQuoted;
 const cmdRead = (w: string) => readCmdArg(w);
 
 describe('a Linux runner', () => {
-  const a = { url: 'https://github.com/octo-org/octo-repo', runnerName: 'build-01', labels: 'linux, gpu', runnerVersion: '2.329.0', proxyUrl: 'http://proxy.internal:3128', noProxy: '.corp.example, 10.0.0.5, 10.0.0.0/8' };
+  const a = {
+    url: 'https://github.com/octo-org/octo-repo',
+    runnerName: 'build-01',
+    labels: 'linux, gpu',
+    runnerVersion: '2.329.0',
+    proxyUrl: 'http://proxy.internal:3128',
+    noProxy: '.corp.example, 10.0.0.5, 10.0.0.0/8',
+  };
   const g = gen(a, 'linux');
 
   it('writes the token only into a 0600 secret file, never into the script or a command', () => {
@@ -31,7 +38,9 @@ describe('a Linux runner', () => {
 
   it('runs the exact config.sh line with the token from the environment', () => {
     const script = file(g, 'configure-runner.sh').text;
-    expect(script).toContain("./config.sh --unattended --url https://github.com/octo-org/octo-repo --name build-01 --labels linux,gpu --runnergroup Default --work _work\n");
+    expect(script).toContain(
+      './config.sh --unattended --url https://github.com/octo-org/octo-repo --name build-01 --labels linux,gpu --runnergroup Default --work _work\n',
+    );
     expect(script).toContain('ACTIONS_RUNNER_INPUT_TOKEN=$(cat "$token_file")');
     expect(script).toContain('rm -f "$token_file"');
     expect(file(g, 'configure-runner.sh').mode).toBe(0o755);
@@ -46,7 +55,9 @@ describe('a Linux runner', () => {
   });
 
   it('writes proxy settings to .env lower-case and warns about the IP and the CIDR range in no_proxy', () => {
-    expect(file(g, 'runner-env.txt').text).toBe('https_proxy=http://proxy.internal:3128\nhttp_proxy=http://proxy.internal:3128\nno_proxy=.corp.example,10.0.0.5,10.0.0.0/8\n');
+    expect(file(g, 'runner-env.txt').text).toBe(
+      'https_proxy=http://proxy.internal:3128\nhttp_proxy=http://proxy.internal:3128\nno_proxy=.corp.example,10.0.0.5,10.0.0.0/8\n',
+    );
     const notes = g.notes.join('\n');
     expect(notes).toMatch(/10\.0\.0\.5: an IP address/);
     expect(notes).toMatch(/10\.0\.0\.0\/8: a CIDR range/);
@@ -113,19 +124,34 @@ describe('hostile names and labels', () => {
     expect(cmdRead(cmdArg)).toBe(name);
     expect(cmd).toContain('"bin\\Runner.Listener.exe" configure --unattended --url "https://github.com/octo-org"');
     for (const f of g.files.filter((x) => x.path !== 'runner-token')) expect(f.text).not.toContain(REG);
-    const quoted = githubActions.generate!(githubActionsAnswers.parse({ url: 'https://github.com/octo-org', runnerName: 'a"b' }), { kind: 'token', token: REG }, 'windows');
+    const quoted = githubActions.generate!(
+      githubActionsAnswers.parse({ url: 'https://github.com/octo-org', runnerName: 'a"b' }),
+      { kind: 'token', token: REG },
+      'windows',
+    );
     expect(!quoted.ok && quoted.error).toMatchObject({ code: 'UNSAFE_VALUE', message: expect.stringMatching(/runner name/) });
   });
 });
 
 describe('an ARC runner scale set', () => {
-  const a = { url: 'https://github.com/octo-org', scaleSetName: 'arc-runner-set', minRunners: 1, maxRunners: 10, containerMode: 'dind', proxyUrl: 'http://proxy.internal:3128', noProxy: 'kubernetes.default.svc,.cluster.local' };
+  const a = {
+    url: 'https://github.com/octo-org',
+    scaleSetName: 'arc-runner-set',
+    minRunners: 1,
+    maxRunners: 10,
+    containerMode: 'dind',
+    proxyUrl: 'http://proxy.internal:3128',
+    noProxy: 'kubernetes.default.svc,.cluster.local',
+  };
 
   it('puts the PAT only in its own Secret, base64 in data, and names the Secret from the values (YAML 1.1 as Helm reads it)', () => {
     const g = gen(a, 'arc', PAT);
     const secret = file(g, 'arc/github-config-secret.yaml');
     expect(secret).toMatchObject({ mode: 0o600, secret: true });
-    const s = parseAllDocuments(secret.text, { version: '1.1' })[0]!.toJS() as { metadata: { name: string; namespace: string }; data: { github_token: string } };
+    const s = parseAllDocuments(secret.text, { version: '1.1' })[0]!.toJS() as {
+      metadata: { name: string; namespace: string };
+      data: { github_token: string };
+    };
     expect(Buffer.from(s.data.github_token, 'base64').toString('utf8')).toBe(PAT);
     const values = parseAllDocuments(file(g, 'arc/scale-set-values.yaml').text, { version: '1.1' })[0]!.toJS() as Record<string, unknown>;
     expect(values).toEqual({
@@ -136,13 +162,19 @@ describe('an ARC runner scale set', () => {
       minRunners: 1,
       maxRunners: 10,
       containerMode: { type: 'dind' },
-      proxy: { http: { url: 'http://proxy.internal:3128' }, https: { url: 'http://proxy.internal:3128' }, noProxy: ['kubernetes.default.svc', '.cluster.local'] },
+      proxy: {
+        http: { url: 'http://proxy.internal:3128' },
+        https: { url: 'http://proxy.internal:3128' },
+        noProxy: ['kubernetes.default.svc', '.cluster.local'],
+      },
     });
     expect(s.metadata.namespace).toBe('arc-runners');
     for (const f of g.files.filter((x) => x.path !== 'arc/github-config-secret.yaml')) expect(f.text).not.toContain(PAT);
     const controller = parseAllDocuments(file(g, 'arc/controller-values.yaml').text, { version: '1.1' })[0]!.toJS();
     expect(controller).toEqual({ replicaCount: 1, flags: { logLevel: 'info', logFormat: 'text' } });
-    expect(file(g, 'arc/install.sh').text).toContain('helm upgrade --install arc-runner-set --namespace arc-runners -f scale-set-values.yaml oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set');
+    expect(file(g, 'arc/install.sh').text).toContain(
+      'helm upgrade --install arc-runner-set --namespace arc-runners -f scale-set-values.yaml oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set',
+    );
   });
 
   it('with a GitHub App, the key is read by kubectl from its file and the installation is named as the top failure', () => {
@@ -171,8 +203,13 @@ describe('an ARC runner scale set', () => {
   it('mounts a company CA from a ConfigMap that githubServerTLS names', () => {
     const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
     const g = gen(a, 'arc', PAT, ca);
-    const values = parseAllDocuments(file(g, 'arc/scale-set-values.yaml').text, { version: '1.1' })[0]!.toJS() as { githubServerTLS: { certificateFrom: { configMapKeyRef: { name: string; key: string } } } };
-    const cm = parseAllDocuments(file(g, 'arc/company-ca-configmap.yaml').text, { version: '1.1' })[0]!.toJS() as { metadata: { name: string }; data: Record<string, string> };
+    const values = parseAllDocuments(file(g, 'arc/scale-set-values.yaml').text, { version: '1.1' })[0]!.toJS() as {
+      githubServerTLS: { certificateFrom: { configMapKeyRef: { name: string; key: string } } };
+    };
+    const cm = parseAllDocuments(file(g, 'arc/company-ca-configmap.yaml').text, { version: '1.1' })[0]!.toJS() as {
+      metadata: { name: string };
+      data: Record<string, string>;
+    };
     expect(cm.metadata.name).toBe(values.githubServerTLS.certificateFrom.configMapKeyRef.name);
     expect(cm.data[values.githubServerTLS.certificateFrom.configMapKeyRef.key]).toBe(ca);
   });
@@ -181,7 +218,19 @@ describe('an ARC runner scale set', () => {
 describe('endpoints', () => {
   it('lists the Actions hosts for github.com and only the server for GHES', () => {
     const dotcom = githubActions.endpoints(githubActionsAnswers.parse({ url: 'https://github.com/o/r', proxyUrl: 'http://proxy:3128' })).map((e) => e.host);
-    expect(dotcom).toEqual(expect.arrayContaining(['github.com', 'api.github.com', 'pipelines.actions.githubusercontent.com', 'vstoken.actions.githubusercontent.com', 'broker.actions.githubusercontent.com', 'results-receiver.actions.githubusercontent.com', 'codeload.github.com', 'ghcr.io', 'proxy']));
+    expect(dotcom).toEqual(
+      expect.arrayContaining([
+        'github.com',
+        'api.github.com',
+        'pipelines.actions.githubusercontent.com',
+        'vstoken.actions.githubusercontent.com',
+        'broker.actions.githubusercontent.com',
+        'results-receiver.actions.githubusercontent.com',
+        'codeload.github.com',
+        'ghcr.io',
+        'proxy',
+      ]),
+    );
     const ghes = githubActions.endpoints(githubActionsAnswers.parse({ url: 'https://ghe.corp.example/octo-org' }));
     expect(ghes).toEqual([{ id: 'ghes', host: 'ghe.corp.example', port: 443, protocol: 'https', purpose: expect.any(String) }]);
   });

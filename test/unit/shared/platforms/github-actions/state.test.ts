@@ -22,13 +22,33 @@ describe('.runner', () => {
     const r = readRunnerFile(V2);
     expect(r).toEqual({
       ok: true,
-      value: { agentId: 12, agentName: 'build-01', poolId: 1, poolName: 'Default', serverUrl: 'https://pipelinesghubeus6.actions.githubusercontent.com/abc/', gitHubUrl: 'https://github.com/octo-org/octo-repo', workFolder: '_work', ephemeral: false, disableUpdate: false, useV2Flow: true, serverUrlV2: 'https://broker.actions.githubusercontent.com/' },
+      value: {
+        agentId: 12,
+        agentName: 'build-01',
+        poolId: 1,
+        poolName: 'Default',
+        serverUrl: 'https://pipelinesghubeus6.actions.githubusercontent.com/abc/',
+        gitHubUrl: 'https://github.com/octo-org/octo-repo',
+        workFolder: '_work',
+        ephemeral: false,
+        disableUpdate: false,
+        useV2Flow: true,
+        serverUrlV2: 'https://broker.actions.githubusercontent.com/',
+      },
     });
   });
 
   it('reads omitted default fields as their defaults (EmitDefaultValue = false)', () => {
     const r = readRunnerFile(`${BOM}{"agentName":"org-runner","gitHubUrl":"https://github.com/octo-org","ephemeral":true}`);
-    expect(r.ok && r.value).toMatchObject({ agentId: 0, poolId: 0, poolName: '', workFolder: '_work', ephemeral: true, disableUpdate: false, useV2Flow: false });
+    expect(r.ok && r.value).toMatchObject({
+      agentId: 0,
+      poolId: 0,
+      poolName: '',
+      workFolder: '_work',
+      ephemeral: true,
+      disableUpdate: false,
+      useV2Flow: false,
+    });
     expect(r.ok && 'serverUrlV2' in r.value).toBe(false);
   });
 
@@ -50,12 +70,18 @@ describe('.runner', () => {
 
 describe('.service', () => {
   it('reads a systemd unit name, a launchd plist path and a Windows service name as written', () => {
-    expect(readServiceFile('actions.runner.octo-org-octo-repo.build-01.service\n')).toEqual({ ok: true, value: { name: 'actions.runner.octo-org-octo-repo.build-01.service', manager: 'systemd' } });
+    expect(readServiceFile('actions.runner.octo-org-octo-repo.build-01.service\n')).toEqual({
+      ok: true,
+      value: { name: 'actions.runner.octo-org-octo-repo.build-01.service', manager: 'systemd' },
+    });
     expect(readServiceFile('/Users/ci/Library/LaunchAgents/actions.runner.octo-org.mac-01.plist')).toEqual({
       ok: true,
       value: { name: 'actions.runner.octo-org.mac-01', manager: 'launchd', plist: '/Users/ci/Library/LaunchAgents/actions.runner.octo-org.mac-01.plist' },
     });
-    expect(readServiceFile(`${BOM}actions.runner.octo-org.win-01`)).toEqual({ ok: true, value: { name: 'actions.runner.octo-org.win-01', manager: 'windows' } });
+    expect(readServiceFile(`${BOM}actions.runner.octo-org.win-01`)).toEqual({
+      ok: true,
+      value: { name: 'actions.runner.octo-org.win-01', manager: 'windows' },
+    });
     expect(readServiceFile('sshd.service').ok).toBe(false);
     expect(readServiceFile('a\nb').ok).toBe(false);
   });

@@ -34,7 +34,13 @@ describe('GitHub tokens by shape', () => {
   });
 
   it('names a JIT runner configuration blob instead of taking it as a token', () => {
-    const blob = base64Utf8(JSON.stringify({ '.runner': base64Utf8('{"agentId":7}'), '.credentials': base64Utf8('{"scheme":"OAuth"}'), '.credentials_rsaparams': base64Utf8('{"d":"x"}') }));
+    const blob = base64Utf8(
+      JSON.stringify({
+        '.runner': base64Utf8('{"agentId":7}'),
+        '.credentials': base64Utf8('{"scheme":"OAuth"}'),
+        '.credentials_rsaparams': base64Utf8('{"d":"x"}'),
+      }),
+    );
     expect(isJitConfig(blob)).toBe(true);
     expect(checkGitHubToken(blob)).toMatchObject({ verdict: 'wrong-kind', kind: 'jit-config' });
     expect(isJitConfig(base64Utf8('x'.repeat(200)))).toBe(false);

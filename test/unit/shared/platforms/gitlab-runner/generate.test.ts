@@ -21,13 +21,23 @@ const file = (g: Generated, path: string): string => {
 
 describe('GitLab Runner config.toml', () => {
   it('reads back with a TOML parser: globals, the runner, its executor settings and tls-ca-file', () => {
-    const g = gen('package', { url: 'https://gitlab.corp.example/gitlab', name: 'build "1" \\ α', executor: 'docker', concurrent: 4, listenAddress: '127.0.0.1:9252' }, CA);
+    const g = gen(
+      'package',
+      { url: 'https://gitlab.corp.example/gitlab', name: 'build "1" \\ α', executor: 'docker', concurrent: 4, listenAddress: '127.0.0.1:9252' },
+      CA,
+    );
     const doc = parse(file(g, 'config.toml')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(doc.concurrent).toBe(4);
     expect(doc.check_interval).toBe(0);
     expect(doc.listen_address).toBe('127.0.0.1:9252');
     expect(doc.runners).toHaveLength(1);
-    expect(doc.runners[0]).toMatchObject({ name: 'build "1" \\ α', url: 'https://gitlab.corp.example/gitlab', token: TOKEN, executor: 'docker', 'tls-ca-file': '/etc/gitlab-runner/certs/company-ca.crt' });
+    expect(doc.runners[0]).toMatchObject({
+      name: 'build "1" \\ α',
+      url: 'https://gitlab.corp.example/gitlab',
+      token: TOKEN,
+      executor: 'docker',
+      'tls-ca-file': '/etc/gitlab-runner/certs/company-ca.crt',
+    });
     expect(doc.runners[0].docker.image).toBe('alpine:latest');
     expect(file(g, 'certs/company-ca.crt')).toBe(CA);
     expect(g.files.find((f) => f.path === 'config.toml')).toMatchObject({ mode: 0o600, secret: true });
@@ -49,9 +59,15 @@ describe('GitLab Runner config.toml', () => {
     const g = gen('package', { proxyUrl: 'http://proxy.internal:3128', noProxy: '.corp.example, 10.0.0.5' });
     const dropIn = file(g, 'gitlab-runner.service.d/http-proxy.conf');
     expect(dropIn).toContain('[Service]');
-    expect(dropIn).toMatch(/^Environment=HTTPS_PROXY=http:\/\/proxy\.internal:3128 HTTP_PROXY=http:\/\/proxy\.internal:3128 NO_PROXY=\.corp\.example,10\.0\.0\.5$/m);
+    expect(dropIn).toMatch(
+      /^Environment=HTTPS_PROXY=http:\/\/proxy\.internal:3128 HTTP_PROXY=http:\/\/proxy\.internal:3128 NO_PROXY=\.corp\.example,10\.0\.0\.5$/m,
+    );
     const doc = parse(file(g, 'config.toml')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(doc.runners[0].environment).toEqual(['HTTPS_PROXY=http://proxy.internal:3128', 'HTTP_PROXY=http://proxy.internal:3128', 'NO_PROXY=.corp.example,10.0.0.5']);
+    expect(doc.runners[0].environment).toEqual([
+      'HTTPS_PROXY=http://proxy.internal:3128',
+      'HTTP_PROXY=http://proxy.internal:3128',
+      'NO_PROXY=.corp.example,10.0.0.5',
+    ]);
   });
 
   it('says tags, locked and run-untagged are set in GitLab, and the form never asks for them', () => {

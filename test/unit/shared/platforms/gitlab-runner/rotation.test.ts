@@ -47,8 +47,14 @@ describe('config.toml rotation', () => {
     const r = configTomlUpdater.rotate(OWN, NEW);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value.text).toBe(OWN.replace("'glrt-OldTokenOldTokenOldToken'", `'${NEW}'`).replace('2026-01-01T10:00:00Z', NO_EXPIRY).replace('2026-04-01T10:00:00Z', NO_EXPIRY));
-    expect(r.value.changes.map((c) => c.what)).toEqual([expect.stringMatching(/^token of runner "edge"/), expect.stringMatching(/^token_obtained_at/), expect.stringMatching(/^token_expires_at/)]);
+    expect(r.value.text).toBe(
+      OWN.replace("'glrt-OldTokenOldTokenOldToken'", `'${NEW}'`).replace('2026-01-01T10:00:00Z', NO_EXPIRY).replace('2026-04-01T10:00:00Z', NO_EXPIRY),
+    );
+    expect(r.value.changes.map((c) => c.what)).toEqual([
+      expect.stringMatching(/^token of runner "edge"/),
+      expect.stringMatching(/^token_obtained_at/),
+      expect.stringMatching(/^token_expires_at/),
+    ]);
     expect(putBack(OWN, r.value.text, r.value.changes)).toBe(OWN);
     expect(r.value.notes!.join(' ')).toMatch(/No restart is needed.*3 seconds/);
     expect(r.value.notes!.join(' ')).toMatch(/gitlab-runner reset-token --name edge/);

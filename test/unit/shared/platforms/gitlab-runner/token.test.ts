@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { checkRunnerToken, runnerTokenSpec } from '../../../../../shared/platforms/gitlab-runner/token';
 
 describe('GitLab runner tokens', () => {
-  it.each(['glrt-AbCdEfGhIjKlMnOpQrSt1234', 'glrt-t1_AbCdEfGhIjKlMnOpQrSt', 'glrt-t3_ab-cd_ef.01.1a2b3c4d5e6f7g8h'])('accepts the runner authentication token %s', (t) => {
-    expect(checkRunnerToken(t)).toMatchObject({ verdict: 'ok', kind: 'runner-authentication-token' });
-  });
+  it.each(['glrt-AbCdEfGhIjKlMnOpQrSt1234', 'glrt-t1_AbCdEfGhIjKlMnOpQrSt', 'glrt-t3_ab-cd_ef.01.1a2b3c4d5e6f7g8h'])(
+    'accepts the runner authentication token %s',
+    (t) => {
+      expect(checkRunnerToken(t)).toMatchObject({ verdict: 'ok', kind: 'runner-authentication-token' });
+    },
+  );
 
   it('recognises a legacy registration token and explains it is deprecated and off by default', () => {
     const v = checkRunnerToken('GR1348941aBcDeFgHiJkLmNoPqRsT');

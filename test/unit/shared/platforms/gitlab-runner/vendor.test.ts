@@ -16,8 +16,14 @@ describe('GitLab token verify (POST /api/v4/runners/verify)', () => {
   });
 
   it('tells valid, expiring, expired and refused apart', () => {
-    expect(readVerify({ status: 200, body: { id: 7, token: 'x', token_expires_at: null } }, NOW)).toMatchObject({ state: 'valid', message: expect.stringMatching(/does not expire/) });
-    expect(readVerify({ status: 200, body: { id: 7, token: 'x', token_expires_at: '2027-03-01T00:00:00.000Z' } }, NOW)).toMatchObject({ state: 'valid', expiresAt: '2027-03-01T00:00:00.000Z' });
+    expect(readVerify({ status: 200, body: { id: 7, token: 'x', token_expires_at: null } }, NOW)).toMatchObject({
+      state: 'valid',
+      message: expect.stringMatching(/does not expire/),
+    });
+    expect(readVerify({ status: 200, body: { id: 7, token: 'x', token_expires_at: '2027-03-01T00:00:00.000Z' } }, NOW)).toMatchObject({
+      state: 'valid',
+      expiresAt: '2027-03-01T00:00:00.000Z',
+    });
     expect(readVerify({ status: 200, body: { id: 7, token: 'x', token_expires_at: '2026-12-09T00:00:00.000Z' } }, NOW).message).toMatch(/in 2 days.*soon/);
     expect(readVerify({ status: 200, body: { id: 7, token: 'x', token_expires_at: '2026-12-01T00:00:00.000Z' } }, NOW)).toMatchObject({ state: 'expired' });
     expect(readVerify({ status: 403, body: { message: '403 Forbidden' } }, NOW)).toMatchObject({ state: 'invalid', message: expect.stringMatching(/expired/) });
