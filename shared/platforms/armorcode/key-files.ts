@@ -6,8 +6,8 @@
 import { err, ok, type Result } from '../../result';
 
 const PEM = /^-----BEGIN (RSA PRIVATE KEY|PRIVATE KEY|OPENSSH PRIVATE KEY|EC PRIVATE KEY)-----\n([A-Za-z0-9+/=\n]+)\n-----END \1-----$/;
-// eslint-disable-next-line no-control-regex -- the comment may hold anything but control and bidi characters.
 const PUBLIC =
+  // eslint-disable-next-line no-control-regex -- the comment may hold anything but control and bidi characters.
   /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521) ([A-Za-z0-9+/]{16,}={0,2})(?: ([^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]{0,256}))?$/;
 
 /** The private key file's text, normalised to LF with one final newline; refuses encrypted keys. */
