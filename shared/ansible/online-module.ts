@@ -2,7 +2,7 @@
  * The Ansible module the verify tasks run on each host: it reads the agent's log for the
  * platform's online signals (given by the role's vars, made from `platform.online`) the way
  * shared/online.ts does: only the latest attempt (from the last "started" line) counts, a known
- * failure line fails the hop after the last one proven before it, a held hop passes only after
+ * failure line fails the hop it names, or else the hop after the last one proven before it, a held hop passes only after
  * holding that long without a failure, and health endpoints are asked on 127.0.0.1. It waits up
  * to `timeout` seconds and fails the host with the hop named. Read-only, so it runs in check mode.
  *
@@ -74,7 +74,11 @@ def read_window(lines, start, signals, failures, hops, first_seen, now):
                 matches[s['hop']] = (s, i, line)
     failure = first_failure(lines, start, failures)
     fail_idx = -1
-    if failure:
+    # A failure that names its hop fails that hop (as shared/online.ts does); otherwise the hop
+    # after the last one proven before it.
+    if failure and failure[1].get('hop') in hops:
+        fail_idx = hops.index(failure[1]['hop'])
+    elif failure:
         last = -1
         for k, hop in enumerate(hops):
             m = matches.get(hop)

@@ -164,7 +164,13 @@ export function onlineVars(platform: AnyPlatform, hops?: readonly string[]): { s
       return [{ kind: 'health', hop: s.hop, title: HOP_TITLES[s.hop], id: s.id, port: s.port, path: s.path, ok: pythonRegex(s.ok), meaning: s.meaning }];
     return [];
   });
-  const failures = platform.failures.map((f) => ({ id: f.id, title: f.title, fix: f.fix, patterns: f.patterns.map(pythonRegex) }));
+  const failures = platform.failures.map((f) => ({
+    id: f.id,
+    title: f.title,
+    fix: f.fix,
+    patterns: f.patterns.map(pythonRegex),
+    ...(f.hop ? { hop: f.hop } : {}),
+  }));
   return { signals, failures };
 }
 
