@@ -20,7 +20,7 @@ test.describe('wizard', () => {
     await app.getByLabel('Delegate image tag').fill('26.02.88404');
     await app.getByRole('button', { name: 'Next' }).click();
 
-    for (const step of ['Credentials', 'Connectivity', 'Configs', 'Export', 'Done']) {
+    for (const step of ['Credentials', 'Connectivity', 'Configs', 'Install', 'Export', 'Done']) {
       await expect(app.getByRole('heading', { level: 1 })).toContainText(step);
       await expectAccessible(app, step);
       if (step === 'Credentials') {
