@@ -11,7 +11,7 @@ import { JobProgress } from '../../components/JobProgress';
 import { useJob } from '../../components/useJob';
 import type { StepProps, StepView } from '../types';
 import { isPinnedLine, loginOf, plannedHops, readEvents } from './install-state';
-import { AgentHostKey, HopList, hopsLine, PlanView, UndoPlanView } from './parts';
+import { AgentHostKey, HopList, hopsLine, PlanView, UndoJobsView } from './parts';
 import { VendorConfirm } from './VendorConfirm';
 
 type Support = ChannelOutput<'remote:support'>;
@@ -346,38 +346,20 @@ export function InstallPanel({
           )}
           {verify.value && <p role="status">{verify.value.online ? 'Online now.' : 'Not online now: the first hop not proven is named above.'}</p>}
           <ErrorNote error={verify.error} />
-          <JobProgress
-            label="Reading the undo plan"
-            running={undoPlan.running}
-            message={undoPlan.message}
-            fraction={undoPlan.fraction}
-            onCancel={undoPlan.cancel}
-          />
-          <ErrorNote error={undoPlan.error} />
-          {undoPlan.value && !undo.value && (
-            <div className="cfg-panel">
-              <h3>Undo plan</h3>
-              <UndoPlanView plan={undoPlan.value} />
-              <button
-                type="button"
-                onClick={() =>
-                  'login' in login &&
-                  install.record &&
-                  void undo.start({ login: login.login, record: install.record }).then((r) => {
-                    if (r.ok) {
-                      set(null);
-                      undoPlan.reset();
-                    }
-                  })
+          <UndoJobsView
+            undoPlan={undoPlan}
+            undo={undo}
+            onUndo={() =>
+              'login' in login &&
+              install.record &&
+              void undo.start({ login: login.login, record: install.record }).then((r) => {
+                if (r.ok) {
+                  set(null);
+                  undoPlan.reset();
                 }
-                disabled={undo.running}
-              >
-                Undo now
-              </button>
-            </div>
-          )}
-          <JobProgress label="Undo" running={undo.running} message={undo.message} fraction={undo.fraction} />
-          <ErrorNote error={undo.error} />
+              })
+            }
+          />
         </section>
       )}
       {undo.value && (
