@@ -6,7 +6,8 @@
  * private key or token), so `remote:install` carries out exactly the plan the user confirmed.
  */
 import { z } from 'zod';
-import { sshUserSchema } from './probe/schema';
+import { proxySpecSchema, sshUserSchema } from './probe/schema';
+import { trustedCaTextSchema } from './probe-contract';
 import { hostSchema, portSchema } from './validate';
 
 const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -259,7 +260,8 @@ export function remoteChannels<D extends z.ZodType>(draft: D) {
      * Harness core_delegate_view, a Bamboo PAT, GitLab read_api…) pasted for this check alone. Main
      * keeps it in memory for this window (never in the draft, the store or beside the agent token)
      * and answers a reference that `remote:install` / `remote:verify` take; the vendor is asked, with
-     * the platform's documented requests, about the agent's resolved name once the log proved it.
+     * the platform's documented requests, about the agent's resolved name once the log proved it,
+     * through the proxy and company CA given here (as the token check with the vendor does).
      */
     'remote:vendor-token': {
       input: z
@@ -273,6 +275,10 @@ export function remoteChannels<D extends z.ZodType>(draft: D) {
             .refine((u) => /^https?:\/\//i.test(u), 'must start with https:// (or http:// for a server on this network)'),
           token: z.string().trim().min(8, 'paste the read-only token (at least 8 characters)').max(4096),
           scope: z.string().trim().max(256).optional(),
+          /** The way to the vendor, as the Connectivity step set it (default: the environment's proxy). */
+          proxy: proxySpecSchema.optional(),
+          /** Company CA certificates (PEM or DER text) trusted besides the system's. */
+          trustedCa: trustedCaTextSchema.optional(),
         })
         .strict(),
       output: z.object({ vendorRef: vendorRefSchema, needs: z.string() }),

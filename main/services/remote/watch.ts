@@ -9,8 +9,9 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { readHealth, readOnlineLog, readVendorAgents, type HopReport } from '../../../shared/online';
 import { getPlatform } from '../../../shared/platforms';
-import type { AgentWhere, OnlineSignal, PlatformId, VendorRequest } from '../../../shared/platforms/types';
+import type { AgentWhere, OnlineSignal, PlatformId } from '../../../shared/platforms/types';
 import { err, ok, type Result } from '../../../shared/result';
+import { sendVendorRequest, type VendorAnswer, type VendorRequestOptions } from '../vendor-request';
 import type { ExecResult } from './session';
 import { q } from './shell';
 
@@ -77,12 +78,17 @@ export interface WatchOptions {
   onUpdate?: (u: WatchUpdate) => void;
 }
 
+/** How the vendor's API is reached: the proxy (none: direct), company CAs, the environment a proxy of mode 'env' is read from. */
+export type VendorReach = Pick<VendorRequestOptions, 'proxy' | 'caPems' | 'env'>;
+
 /** The optional vendor-side check: a separate read-only token, kept in main only. */
 export interface VendorCheck {
   baseUrl: string;
   token: string;
   /** Buildkite organization slug, or Harness account identifier. */
   scope?: string;
+  /** The same way out as the other vendor calls (sendVendorRequest); none: direct, system CAs only. */
+  reach?: VendorReach;
 }
 
 /**
@@ -137,7 +143,8 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
     // The vendor is asked about the agent's resolved name once the log proved it; a platform whose
     // log never names the agent (GitLab Runner: the runner id is the scope) is asked without one.
     const vendorName = reading.name ?? (platform?.online.some((s) => s.kind === 'log' && s.name !== undefined) ? undefined : '');
-    if (o.vendor && vendorName !== undefined && hops.every((h) => h.state === 'passed')) hops = [...hops, await vendorCheck(o.platform, vendorName, o.vendor)];
+    if (o.vendor && vendorName !== undefined && hops.every((h) => h.state === 'passed'))
+      hops = [...hops, await vendorCheck(o.platform, vendorName, o.vendor, o.signal)];
     const online = hops.length > 0 && hops.every((h) => h.state === 'passed');
     last = { hops: [...(o.before ?? []), ...hops], ...(reading.name ? { name: reading.name } : {}), leftMs: Math.max(0, deadline - Date.now()), online };
     o.onUpdate?.(last);
@@ -169,44 +176,24 @@ export function httpGet(connect: Connect, port: number, path: string): Promise<R
 
 /**
  * Asks the vendor whether it sees the agent, by its resolved name, with the requests the
- * platform's `vendorApi` documents (each made only when the one before it answered 2xx).
+ * platform's `vendorApi` documents (each made only when the one before it answered 2xx), through
+ * sendVendorRequest: the proxy and company CA of `v.reach`, 10 s a request.
  */
-export async function vendorCheck(platform: PlatformId, name: string, v: VendorCheck): Promise<HopReport> {
+export async function vendorCheck(platform: PlatformId, name: string, v: VendorCheck, signal?: AbortSignal): Promise<HopReport> {
   const api = getPlatform(platform)?.vendorApi;
   if (!api) return { hop: 'vendor', state: 'not-checked', detail: 'this platform has no vendor API for agents' };
   const base = v.baseUrl.replace(/\/+$/, '');
-  const answers: ({ status: number; body: unknown } | undefined)[] = [];
+  const answers: (VendorAnswer | undefined)[] = [];
   for (const [i, req] of api.requests(base, v.scope ?? '', name, v.token).entries()) {
     const before = answers[i - 1];
     if (i > 0 && !(before && before.status >= 200 && before.status < 300)) {
       answers.push(undefined);
       continue;
     }
-    const r = await vendorFetch(req);
-    if ('error' in r && i === 0) return { hop: 'vendor', state: 'failed', detail: `the vendor API did not answer: ${r.error}` };
-    answers.push('error' in r ? undefined : r);
+    const r = await sendVendorRequest(req, { ...v.reach, timeoutMs: 10_000, ...(signal ? { signal } : {}) });
+    if (!r.ok && i === 0)
+      return { hop: 'vendor', state: 'failed', detail: `the vendor API did not answer: ${r.error.message}${r.error.hint ? ` ${r.error.hint}` : ''}` };
+    answers.push(r.ok ? r.value : undefined);
   }
   return readVendorAgents(api, name, answers);
-}
-
-/** One vendor request, with a 10 s limit; the body parsed as JSON when it is JSON. */
-async function vendorFetch(req: VendorRequest): Promise<{ status: number; body: unknown } | { error: string }> {
-  try {
-    const res = await fetch(req.url, {
-      method: req.method ?? 'GET',
-      headers: req.headers,
-      ...(req.body !== undefined ? { body: req.body } : {}),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: the shape check names it.
-    }
-    return { status: res.status, body };
-  } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
-  }
 }
