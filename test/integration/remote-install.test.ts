@@ -300,9 +300,9 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     expect(cancelled.error.code).toBe('CANCELLED');
     expect(cancelled.inPlace).toEqual([]);
     expect(cancelled.leftovers).toEqual([]);
-    // The folders the plan created are the only trace (empty, recorded for undo); no file arrived.
-    const after = tree(prefix);
-    expect(Object.keys(after).filter((k) => !k.endsWith('/'))).toEqual(Object.keys(before).filter((k) => !k.endsWith('/')));
+    // Nothing arrived, and the folders it made are removed again: the root is exactly as it was.
+    expect(tree(prefix)).toEqual(before);
+    expect(cancelled.record.dirsCreated).toEqual([]);
 
     // Drop the connection mid-upload: kill the sshd child serving this session.
     const prefix2 = newPrefix();
