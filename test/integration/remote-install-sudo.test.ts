@@ -214,6 +214,42 @@ describe.skipIf(Boolean(reason))('install as a user with passwordless sudo, unde
     }
   }, 60_000);
 
+  it('the CLI dry run shows which steps use sudo and who owns each file, and changes nothing', async () => {
+    const prefix = rootOwnedPrefix();
+    const before = tree(prefix);
+    const from = path.join(dir, 'generated-dry');
+    mkdirSync(from, { recursive: true });
+    for (const f of files) writeFileSync(path.join(from, f.path), f.text, { mode: f.mode });
+    const r = await runCliProcess([
+      'install',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(sshd.port),
+      '--user',
+      sudoUser,
+      '--key',
+      path.join(dir, 'login'),
+      '--known-hosts',
+      path.join(dir, 'known_hosts'),
+      '--from',
+      from,
+      '--platform',
+      'armorcode',
+      '--variant',
+      'docker',
+      '--prefix',
+      prefix,
+      '--dry-run',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`${prefix}/etc/armorcode/private-key.pem  mode 0600 (secret)  owner ${sudoUser}  replaces nothing`);
+    expect(r.stdout).toContain(`${prefix}/etc/armorcode/known_hosts  mode 0644  owner ${sudoUser}  replaces a different file`);
+    expect(r.stdout).toContain(`(placed with sudo -n from a private staging folder of ${sudoUser}`);
+    expect(tree(prefix)).toEqual(before);
+    expect(stagingOf(uid)).toEqual([]);
+  }, 60_000);
+
   it('a user whose sudo asks for a password is stopped before any change: SUDO_PASSWORD_REQUIRED at the "Files in place" hop', async () => {
     const prefix = rootOwnedPrefix();
     const before = tree(prefix);

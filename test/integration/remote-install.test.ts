@@ -163,8 +163,8 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
 
     const dry = await runCliProcess(['install', ...hostArgs(), '--from', generated, '--prefix', prefix, '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain(`${prefix}/etc/armorcode/private-key.pem  mode 0600 (secret)  replaces nothing`);
-    expect(dry.stdout).toContain(`${prefix}/etc/armorcode/known_hosts  mode 0644  replaces a different file`);
+    expect(dry.stdout).toContain(`${prefix}/etc/armorcode/private-key.pem  mode 0600 (secret)  owner root  replaces nothing`);
+    expect(dry.stdout).toContain(`${prefix}/etc/armorcode/known_hosts  mode 0644  owner root  replaces a different file`);
     expect(dry.stdout).toContain(`$ setsid -f supervisord -c ${prefix}/etc/armorcode/supervisord.conf`);
     expect(tree(prefix)).toEqual(before);
 
