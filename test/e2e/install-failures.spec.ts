@@ -9,16 +9,24 @@
  * holds each request for 150 ms (test/e2e/support: the real sftp-server behind it, only slower):
  * the files are a few hundred bytes and would otherwise all arrive within a few milliseconds.
  *
- * Needs root (tmpfs mounts, useradd, an address of its own for the ArmorCode server's pin):
- * skipped otherwise.
+ * Then the tunnel recovering after its ssh is killed, shown on the Install step: a real install to
+ * "online" (an ArmorCode server that is a second real sshd, real supervisord + autossh on the
+ * host), the tunnel's ssh killed, and Check again showing the "Connected" hop waiting for the new
+ * session and then passed, with HTTP through the tunnel again.
+ *
+ * Needs root (tmpfs mounts, useradd, port 22 on a loopback address of its own for the ArmorCode
+ * server): skipped otherwise.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
-import { startSshd, type RunningSshd } from '../support/sshd';
+import { getLoopback, until } from '../support/net-servers';
+import { freePort, startSshd, type RunningSshd } from '../support/sshd';
 import { expect, expectAccessible, test } from './fixtures';
 
 const run = promisify(execFile);
@@ -82,7 +90,14 @@ test.beforeAll(async () => {
   execFileSync('passwd', ['-d', noSudoUser], { stdio: 'ignore' });
 });
 
+let server: RunningSshd | undefined;
+let service: http.Server | undefined;
+const confs: string[] = [];
+
 test.afterAll(async () => {
+  for (const c of confs) await run('supervisorctl', ['-c', c, 'shutdown']).catch(() => undefined);
+  service?.close();
+  await server?.stop();
   for (const m of mounts) await run('umount', [m]).catch(() => undefined);
   await host?.stop();
   await slowHost?.stop();
@@ -93,31 +108,41 @@ test.afterAll(async () => {
 const heading = (app: Page) => app.getByRole('heading', { level: 1 });
 
 /** Platform → Details → Credentials (a key generated) → Connectivity → Configs (a server pin, files written) → Install. No ArmorCode server runs: these installs fail before it matters. */
-async function walkToInstall(app: Page): Promise<void> {
+async function walkToInstall(
+  app: Page,
+  tunnel: { server: string; user: string; serviceUrl: string; remotePort: number; serverPub?: string } = {
+    server: '127.77.0.2',
+    user: 'tunnel',
+    serviceUrl: 'http://127.0.0.1:8080',
+    remotePort: 15000,
+  },
+  onPublicKey?: (pub: string) => Promise<void>,
+): Promise<void> {
   const next = app.getByRole('button', { name: 'Next' });
   await app.getByTestId('platform-armorcode').click();
   await app.getByRole('radio', { name: 'Docker Compose', exact: true }).check();
   await next.click();
   await expect(heading(app)).toContainText('Details');
-  await app.getByLabel('ArmorCode server host').fill('127.77.0.2');
-  await app.getByLabel('SSH user').fill('tunnel');
+  await app.getByLabel('ArmorCode server host').fill(tunnel.server);
+  await app.getByLabel('SSH user').fill(tunnel.user);
   await app.getByLabel('SSH port').selectOption('22');
   await app.getByRole('button', { name: 'Add internal service' }).click();
   await app.locator('#field-services-0-name').fill('svc');
-  await app.locator('#field-services-0-url').fill('http://127.0.0.1:8080');
-  await app.locator('#field-services-0-remotePort').fill('15000');
+  await app.locator('#field-services-0-url').fill(tunnel.serviceUrl);
+  await app.locator('#field-services-0-remotePort').fill(String(tunnel.remotePort));
   await next.click();
   await expect(heading(app)).toContainText('Credentials');
   await app.getByRole('button', { name: 'Generate key pair' }).click();
   await expect(app.getByTestId('key-details')).toBeVisible({ timeout: 30_000 });
+  await onPublicKey?.(await app.getByTestId('public-key').inputValue());
   await next.click();
   await expect(heading(app)).toContainText('Connectivity');
   await next.click();
   await expect(heading(app)).toContainText('Configs');
   const out = mkdtempSync(path.join(dir, 'out-'));
   await app.getByLabel('Output folder').fill(out);
-  const serverPub = readFileSync(path.join(dir, 'server_ed25519.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
-  await app.getByLabel('Server host key (known_hosts line)').fill(`127.77.0.2 ${serverPub}`);
+  const serverPub = tunnel.serverPub ?? readFileSync(path.join(dir, 'server_ed25519.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
+  await app.getByLabel('Server host key (known_hosts line)').fill(`${tunnel.server} ${serverPub}`);
   await app.getByRole('button', { name: 'Pin this host key' }).click();
   await app.getByRole('button', { name: /^Write 8 files/ }).click();
   await app.getByRole('button', { name: 'Write now' }).click();
@@ -271,4 +296,75 @@ test('Cancel during the uploads leaves the host as it was, and says so', async (
   await expect(app.getByRole('heading', { name: /Installed on|Partly installed on/ })).toHaveCount(0);
   await expectAccessible(app, 'install: cancelled');
   expect(tree(root)).toEqual(before);
+});
+
+/** Pids of the tunnel's ssh processes (their command line names the installed key). */
+function tunnelSshPids(keyPath: string): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .filter((n) => {
+      try {
+        const cmd = readFileSync(`/proc/${n}/cmdline`, 'utf8').split('\0');
+        return readFileSync(`/proc/${n}/comm`, 'utf8').trim() === 'ssh' && cmd.includes(keyPath);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+test('the tunnel recovering after its ssh is killed is shown on the Install step: Connected waits for the new session, then passes', async ({ app }) => {
+  test.setTimeout(240_000);
+  const SERVER_ADDR = '127.77.0.3';
+  service = http.createServer((_q, res) => res.end('internal service'));
+  await new Promise<void>((r) => service!.listen(0, '127.0.0.1', () => r()));
+  const servicePort = (service.address() as AddressInfo).port;
+  const remotePort = await freePort();
+  let serverPub = '';
+  await walkToInstall(
+    app,
+    // The stand-in server lets in only the user running the tests.
+    {
+      server: SERVER_ADDR,
+      user: userInfo().username,
+      serviceUrl: `http://127.0.0.1:${servicePort}`,
+      remotePort,
+      get serverPub() {
+        return serverPub;
+      },
+    },
+    async (tunnelPub) => {
+      server = await startSshd({ authorizedKeys: [tunnelPub], extraConfig: [`ListenAddress ${SERVER_ADDR}:22`] });
+      serverPub = server.hostPublicKey;
+    },
+  );
+  const root = newPrefix();
+  confs.push(path.join(root, 'etc/armorcode/supervisord.conf'));
+  await pinAndPlan(app, host, host.user, root);
+  await expect(app.getByTestId('install-plan')).toBeVisible({ timeout: 30_000 });
+  await app.getByLabel('Time limit to see it online (seconds)').fill('90');
+  await app.getByRole('button', { name: /^Install on 127\.0\.0\.1/ }).click();
+  await expect(app.getByTestId('install-outcome')).toContainText('Online', { timeout: 120_000 });
+  // The first attempt: nothing restarted yet.
+  await expect(app.getByTestId('install-hops').locator('li[data-hop="started"]')).not.toContainText('restarted');
+  expect(await until('HTTP through the tunnel', () => getLoopback(remotePort))).toBe('internal service');
+
+  // Kill the tunnel's ssh: autossh under supervisord starts a new session.
+  const keyPath = path.join(root, 'etc/armorcode/private-key.pem');
+  const killed = await until('the tunnel ssh', () => (tunnelSshPids(keyPath).length ? tunnelSshPids(keyPath) : null));
+  for (const pid of killed) process.kill(pid, 'SIGKILL');
+  await app.getByRole('button', { name: 'Check again' }).click();
+  // The step names the restart at "Service started": a new attempt, which must prove every hop again.
+  await expect(app.getByTestId('verify-hops').locator('li[data-hop="started"]')).toContainText(/attempt \d+ \(restarted \d+ time\(s\) in this log\)/, {
+    timeout: 30_000,
+  });
+  const connected = app.getByTestId('verify-hops').locator('li[data-hop="connected"]');
+  // The new session has to prove itself again: the hop is not passed while it holds its forwards...
+  await expect(connected).toHaveAttribute('data-state', /waiting|holding/, { timeout: 30_000 });
+  // ...then it is, and the step says the agent is online again.
+  await expect(connected).toHaveAttribute('data-state', 'passed', { timeout: 60_000 });
+  await expect(app.getByText('Online now.')).toBeVisible({ timeout: 60_000 });
+  await expectAccessible(app, 'install: tunnel recovered');
+  expect(tunnelSshPids(keyPath).some((p) => !killed.includes(p))).toBe(true);
+  expect(await until('HTTP through the recovered tunnel', () => getLoopback(remotePort))).toBe('internal service');
 });
