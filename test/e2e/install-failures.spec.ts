@@ -64,6 +64,8 @@ let dir: string;
 let host: RunningSshd;
 let slowHost: RunningSshd;
 const noSudoUser = `aon${process.pid.toString(36)}`;
+const sudoUser = `aos${process.pid.toString(36)}`;
+const sudoers = `/etc/sudoers.d/agent-onboard-e2e-${process.pid.toString(36)}`;
 const adminKey = (): string => path.join(dir, 'admin_ed25519');
 const mounts: string[] = [];
 
@@ -85,9 +87,15 @@ test.beforeAll(async () => {
     authorizedKeys: [pub],
     extraConfig: [`Subsystem sftp ${process.execPath} ${path.join(dir, 'relay.js')} /usr/lib/openssh/sftp-server 150`],
   });
-  mkdirSync(path.join(dir, noSudoUser), { mode: 0o700 });
-  execFileSync('useradd', ['-M', '-d', path.join(dir, noSudoUser), '-s', '/bin/sh', noSudoUser]);
-  execFileSync('passwd', ['-d', noSudoUser], { stdio: 'ignore' });
+  for (const u of [noSudoUser, sudoUser]) {
+    mkdirSync(path.join(dir, u), { mode: 0o700 });
+    execFileSync('useradd', ['-M', '-d', path.join(dir, u), '-s', '/bin/sh', u]);
+    execFileSync('passwd', ['-d', u], { stdio: 'ignore' });
+    execFileSync('chown', [`${u}:`, path.join(dir, u)]);
+  }
+  // A real NOPASSWD rule for one of them, in a file named for this run (removed after).
+  writeFileSync(sudoers, `${sudoUser} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
+  execFileSync('visudo', ['-cf', sudoers]);
 });
 
 let server: RunningSshd | undefined;
@@ -101,7 +109,12 @@ test.afterAll(async () => {
   for (const m of mounts) await run('umount', [m]).catch(() => undefined);
   await host?.stop();
   await slowHost?.stop();
-  if (isRoot) await run('userdel', [noSudoUser]).catch(() => undefined);
+  rmSync(sudoers, { force: true });
+  if (isRoot)
+    for (const u of [noSudoUser, sudoUser]) {
+      await run('pkill', ['-KILL', '-u', u]).catch(() => undefined);
+      await run('userdel', [u]).catch(() => undefined);
+    }
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -238,6 +251,39 @@ test('sudo asking for a password is said before anything changes, with what to d
   await expect(app.getByTestId('install-plan')).toHaveCount(0);
   await expect(app.getByRole('button', { name: /^Install on/ })).toHaveCount(0);
   await expectAccessible(app, 'install: sudo needs a password');
+  expect(tree(root)).toEqual(before);
+});
+
+test('a user with passwordless sudo installs under a root-owned root: the plan says which steps use sudo, and undo puts the root back', async ({ app }) => {
+  test.setTimeout(180_000);
+  await walkToInstall(app);
+  const root = newPrefix();
+  confs.push(path.join(root, 'etc/armorcode/supervisord.conf'));
+  const before = tree(root);
+  await pinAndPlan(app, host, sudoUser, root);
+  const plan = app.getByTestId('install-plan');
+  await expect(plan).toBeVisible({ timeout: 30_000 });
+  await expect(plan).toContainText(`${sudoUser} cannot place these files itself, so each file is uploaded into a private staging folder`);
+  await expect(app.getByTestId('install-sudo')).toContainText('Steps that need root run with sudo -n (placing the files');
+  // ArmorCode's supervisord runs as the login user, so its files are the login user's.
+  await expect(plan.getByRole('row', { name: new RegExp(`${root}/etc/armorcode/private-key\\.pem`) })).toContainText(sudoUser);
+  await expectAccessible(app, 'install: plan with sudo');
+  expect(tree(root)).toEqual(before);
+
+  // No ArmorCode server answers here: the files go in place, the agent starts, and it is not seen online.
+  await app.getByLabel('Time limit to see it online (seconds)').fill('8');
+  await app.getByRole('button', { name: /^Install on 127\.0\.0\.1/ }).click();
+  await expect(app.getByTestId('install-outcome')).toContainText('Not online.', { timeout: 60_000 });
+  await expect(app.getByTestId('install-hops').locator('li[data-hop="files"]')).toHaveAttribute('data-state', 'passed');
+  const key = lstatSync(path.join(root, 'etc/armorcode/private-key.pem'));
+  expect(key.mode & 0o777).toBe(0o600);
+  expect(key.uid).toBe(Number(execFileSync('id', ['-u', sudoUser], { encoding: 'utf8' }).trim()));
+
+  // Undo from the step: read and moved back with sudo -n, the agent stopped first.
+  await app.getByRole('button', { name: 'Undo this install…' }).click();
+  await expect(app.getByTestId('undo-plan')).toContainText(`${root}/etc/armorcode/private-key.pem: move aside`, { timeout: 30_000 });
+  await app.getByRole('button', { name: 'Undo now' }).click();
+  await expect(app.getByTestId('undo-done')).toContainText('Undone', { timeout: 60_000 });
   expect(tree(root)).toEqual(before);
 });
 
