@@ -297,10 +297,10 @@ test('the connection dropped mid-upload: the step says what is in place and offe
   await app.getByLabel('Time limit to see it online (seconds)').fill('10');
   await app.getByRole('button', { name: /^Install on 127\.0\.0\.1/ }).click();
   const temp = await firstTemp(root);
-  // Kill the sshd child serving the session (the per-connection processes are the listener's children).
-  const sshdPid = readFileSync(path.join(slowHost.dir, 'sshd.pid'), 'utf8').trim();
-  const kids = execFileSync('pgrep', ['-P', sshdPid], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  for (const k of kids) process.kill(k, 'SIGKILL');
+  // Kill the sshd processes serving the session: the listener's children and everything under them
+  // (the privilege-separated child holds the socket too, so the monitor alone is not enough).
+  const sshdPid = Number(readFileSync(path.join(slowHost.dir, 'sshd.pid'), 'utf8').trim());
+  for (const k of descendants(sshdPid)) process.kill(k, 'SIGKILL');
 
   const outcome = app.getByTestId('install-outcome');
   await expect(outcome).toContainText('Not online.', { timeout: 60_000 });
@@ -343,6 +343,29 @@ test('Cancel during the uploads leaves the host as it was, and says so', async (
   await expectAccessible(app, 'install: cancelled');
   expect(tree(root)).toEqual(before);
 });
+
+/** Every process under `pid` (children first found, then theirs). */
+function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const walk = (p: number): void => {
+    let kids: number[] = [];
+    try {
+      kids = execFileSync('pgrep', ['-P', String(p)], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
+    } catch {
+      // pgrep exits 1 when there are none
+    }
+    for (const k of kids) {
+      out.push(k);
+      walk(k);
+    }
+  };
+  walk(pid);
+  return out;
+}
 
 /** Pids of the tunnel's ssh processes (their command line names the installed key). */
 function tunnelSshPids(keyPath: string): number[] {
