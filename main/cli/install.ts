@@ -226,7 +226,7 @@ export const installCommand: Command = {
       }
       const { plan } = planned.value;
       say(
-        `\nPlan: ${plan.title}\n${plan.files.map((f) => `  ${f.target}  mode ${f.mode.toString(8).padStart(4, '0')}${f.secret ? ' (secret)' : ''}  replaces ${f.replaces}`).join('\n')}\n${plan.commands.map((c) => `  $ ${c.command}    # ${c.title}`).join('\n')}\n`,
+        `\nPlan: ${plan.title}\n${plan.files.map((f) => `  ${f.target}  mode ${f.mode.toString(8).padStart(4, '0')}${f.secret ? ' (secret)' : ''}  owner ${f.owner}  replaces ${f.replaces}`).join('\n')}\n${plan.sudo ? `  (placed with sudo -n from a private staging folder of ${target.user}: backup, temp file, owner and mode, rename)\n` : ''}${plan.commands.map((c) => `  $ ${c.command}    # ${c.title}`).join('\n')}\n`,
       );
       if (values['dry-run']) {
         say('\n--dry-run: nothing was changed.\n');

@@ -274,7 +274,8 @@ export interface HostRecipe {
   kind: 'supervisord' | 'systemd' | 'docker' | 'shell' | 'installer';
   title: string;
   dirs: { path: string; mode: number }[];
-  files: { from: string; target: string; mode: number; secret: boolean; text: string }[];
+  /** `owner`: the service user the file belongs to once installed (absent: root, or the login user when it places files itself). */
+  files: { from: string; target: string; mode: number; secret: boolean; text: string; owner?: string }[];
   /** Programs that must exist on the host (checked before any change). */
   requires: string[];
   /** Stops what a previous install left running (before files are replaced, and on undo). */

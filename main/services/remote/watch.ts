@@ -116,7 +116,16 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
     const logText = o.where.status && cut >= 0 ? log.value.stdout.slice(0, cut) : log.value.stdout;
     const statusText = o.where.status && cut >= 0 ? log.value.stdout.slice(cut + marker.length + 2) : '';
     const reading = readOnlineLog(o.platform, logText);
-    let hops = reading.hops;
+    // A restart (ssh killed and started again by autossh, a crashed delegate) is shown where it
+    // happened: the latest attempt must prove every hop again, and the step says it is a new one.
+    let hops =
+      reading.attempt > 1
+        ? reading.hops.map((h) =>
+            h.hop === 'started' && h.state === 'passed'
+              ? { ...h, detail: `${h.detail}: attempt ${reading.attempt} (restarted ${reading.attempt - 1} time(s) in this log); it proves each hop again` }
+              : h,
+          )
+        : reading.hops;
     if (o.where.status && !o.where.status.running.test(statusText)) {
       hops = hops.map((h) =>
         h.hop === 'started' && h.state === 'passed'
