@@ -277,6 +277,11 @@ export interface HostRecipe {
   files: { from: string; target: string; mode: number; secret: boolean; text: string }[];
   /** Programs that must exist on the host (checked before any change). */
   requires: string[];
+  /**
+   * How to get a required program that a distribution's own packages do not carry (a vendor's
+   * package repository first), in a sentence, by program; absent: `apt-get install <program>`.
+   */
+  installHints?: Record<string, string>;
   /** Stops what a previous install left running (before files are replaced, and on undo). */
   stop: HostCommand[];
   start: HostCommand[];
