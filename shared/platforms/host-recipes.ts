@@ -62,7 +62,7 @@ export function detachedCommands(p: DetachedProcess, what: string): Result<{ sta
       },
       stop: {
         title: `Stop ${what} this install started, and wait until it has exited`,
-        command: `pid=$(cat ${q.sh(p.pidFile)} 2>/dev/null) && kill "$pid" 2>/dev/null; n=0; while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$n" -lt 30 ]; do sleep 1; n=$((n + 1)); done; rm -f ${q.sh(p.pidFile)}`,
+        command: `pid=$(cat ${q.sh(p.pidFile)} 2>/dev/null) && kill "$pid" 2>/dev/null; n=0; while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$n" -lt 30 ]; do sleep 1; n=$((n + 1)); done`,
         mayFail: true,
       },
     };
