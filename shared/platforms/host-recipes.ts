@@ -80,13 +80,22 @@ export interface DockerScriptInstall {
   notes: string[];
 }
 
-/** The container name a generated script runs (`NAME=…` as the generator writes it, read back with the shell's single-quote rule). */
-export function containerName(scriptText: string): string | undefined {
-  const line = /^NAME=(.+)$/m.exec(scriptText)?.[1];
+/**
+ * The value of a `NAME=value` line of a generated shell script, read back with the shell's rules
+ * for the two forms the generators write (a bare word, or single quotes with `'\''` for a quote);
+ * undefined for anything else (a script this app did not write).
+ */
+export function shAssignment(scriptText: string, name: string): string | undefined {
+  const line = new RegExp(`^${name}=(.+)$`, 'm').exec(scriptText)?.[1];
   if (!line) return undefined;
   const m = /^'((?:[^']|'\\'')*)'$/.exec(line);
   if (m) return m[1]!.replace(/'\\''/g, "'");
-  return /^[A-Za-z0-9_.-]+$/.test(line) ? line : undefined;
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(line) ? line : undefined;
+}
+
+/** The container name a generated script runs (its `NAME=` line). */
+export function containerName(scriptText: string): string | undefined {
+  return shAssignment(scriptText, 'NAME');
 }
 
 /**

@@ -7,9 +7,10 @@
  *
  * STAND-INS, said plainly, and why: the agents need their vendors' servers, and this machine has no
  * Docker daemon. So the host's PATH (sshd SetEnv) starts with test/support stand-ins:
- * `buildkite-agent` (buildkite-agent-standin.py), `java` (harness-delegate-standin.py, run by the
- * generated start.sh) and `docker` (docker-standin.py: records every call and runs the image's
- * stand-in agent with the --env-file environment, as the daemon would). They print the agents'
+ * `buildkite-agent` (buildkite-agent-standin.py) and `docker` (docker-standin.py: records every
+ * call and runs the image's
+ * stand-in agent with the --env-file environment, as the daemon would), and JAVA names
+ * harness-delegate-standin.py (the generated start.sh runs "$JAVA", as Harness's does). They print the agents'
  * own lines from reference/next-platforms.md Part A and register with loopback stand-ins of the
  * Buildkite Agent API (POST /v3/register, `Authorization: Token`) and the Harness manager, which
  * accept one token and refuse others, so a bad token fails where the real agent fails. The Harness
@@ -145,7 +146,6 @@ beforeAll(async () => {
   const bin = path.join(dir, 'bin');
   mkdirSync(bin);
   symlinkSync(path.join(SUPPORT, 'buildkite-agent-standin.py'), path.join(bin, 'buildkite-agent'));
-  symlinkSync(path.join(SUPPORT, 'harness-delegate-standin.py'), path.join(bin, 'java'));
   symlinkSync(path.join(SUPPORT, 'docker-standin.py'), path.join(bin, 'docker'));
   mkdirSync(path.join(dir, 'docker'));
   writeFileSync(
@@ -179,7 +179,10 @@ beforeAll(async () => {
   apiBase = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   host = await startSshd({
     authorizedKeys: [readFileSync(`${adminKey()}.pub`, 'utf8')],
-    extraConfig: ['Subsystem sftp internal-sftp', `SetEnv PATH=${bin}:/usr/bin:/bin DOCKER_STANDIN_DIR=${path.join(dir, 'docker')}`],
+    extraConfig: [
+      'Subsystem sftp internal-sftp',
+      `SetEnv PATH=${bin}:/usr/bin:/bin DOCKER_STANDIN_DIR=${path.join(dir, 'docker')} JAVA=${path.join(SUPPORT, 'harness-delegate-standin.py')}`,
+    ],
   });
   writeFileSync(path.join(dir, 'known_hosts'), `${host.knownHostsLine}\n`);
 }, 60_000);
@@ -309,6 +312,112 @@ describe('Harness installed over SSH (stand-in delegate and manager)', () => {
     expect(v.code, v.stdout + v.stderr).toBe(0);
     expect((JSON.parse(v.stdout) as Report).hops.at(-1)!.detail).toMatch(/^health \/api\/health answered 200/);
     expect(dockerCalls().some((c) => c[0] === 'exec' && c[1] === 'build-delegate' && c[2] === 'curl')).toBe(true);
+    await undo(r.record);
+  }, 90_000);
+});
+
+/** The stand-in installer jar's source: see the describe below. */
+const INSTALLER_JAVA = `
+import java.io.*;
+import java.net.*;
+import java.nio.charset.StandardCharsets;
+
+public class Installer {
+  static void log(String text) {
+    System.out.println("INFO   | jvm 1    | " + text);
+  }
+  public static void main(String[] args) throws Exception {
+    String url = args[0];
+    String token = args.length > 2 && args[1].equals("-t") ? args[2] : "";
+    log("Remote Agent Home: " + System.getProperty("bamboo.home") + ", Broker URL: " + url);
+    HttpURLConnection c = (HttpURLConnection) new URL(url + "register").openConnection();
+    c.setRequestMethod("POST");
+    c.setDoOutput(true);
+    c.getOutputStream().write(token.getBytes(StandardCharsets.UTF_8));
+    if (c.getResponseCode() != 200) {
+      log("Security token is required for agent registration");
+      System.exit(1);
+    }
+    log("* Bamboo agent 'build-host' ready to receive builds.");
+    Thread.sleep(Long.MAX_VALUE);
+  }
+}
+`;
+
+const javac = execFileSync('sh', ['-c', 'for p in javac jar java; do command -v "$p"; done | wc -l'], { encoding: 'utf8' }).trim() === '3';
+if (!javac) console.warn('remote-install-agents: the Bamboo test is skipped (needs javac, jar and java: apt-get install openjdk-17-jdk-headless)');
+
+/**
+ * Bamboo's installer cannot run here (it needs a Bamboo server). The installer jar is a STAND-IN
+ * built from INSTALLER_JAVA with the real javac, served by a loopback Bamboo stand-in at the path
+ * the real server serves it from (<url>/agentServer/agentInstaller/<jar>), downloaded by the
+ * recipe's curl and run by the REAL java launcher from the 0600 argument file, exactly as on a
+ * host. It registers with the stand-in (POST <url>register with the token) and prints the
+ * "ready to receive builds" line of reference/next-platforms.md A3; a refused token prints the
+ * fragment Diagnostics knows ("Security token is required"; the real wording around it is
+ * unconfirmed, see reference/platforms.md §2).
+ */
+describe.skipIf(!javac)('Bamboo remote agent installed over SSH (real java, stand-in installer and server)', () => {
+  const TOKEN = '0123456789abcdef0123456789abcdef01234567';
+  const OTHER = 'fedcba9876543210fedcba9876543210fedcba98';
+  let bamboo: http.Server;
+  let bambooUrl: string;
+  let jarBytes: Buffer;
+
+  beforeAll(async () => {
+    const src = path.join(dir, 'java-src');
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'Installer.java'), INSTALLER_JAVA);
+    await run('javac', ['-d', src, path.join(src, 'Installer.java')]);
+    writeFileSync(path.join(src, 'manifest'), 'Main-Class: Installer\n');
+    await run('jar', ['cfm', path.join(src, 'installer.jar'), path.join(src, 'manifest'), '-C', src, 'Installer.class']);
+    jarBytes = readFileSync(path.join(src, 'installer.jar'));
+    bamboo = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += String(d)));
+      req.on('end', () => {
+        if (req.method === 'GET' && req.url === '/bamboo/agentServer/agentInstaller/atlassian-bamboo-agent-installer-9.6.2.jar')
+          return void res.writeHead(200, { 'Content-Type': 'application/java-archive' }).end(jarBytes);
+        if (req.method === 'POST' && req.url === '/bamboo/agentServer/register') return void res.writeHead(body === TOKEN ? 200 : 401).end();
+        res.writeHead(404).end();
+      });
+    });
+    await new Promise<void>((r) => bamboo.listen(0, '127.0.0.1', r));
+    bambooUrl = `http://127.0.0.1:${(bamboo.address() as AddressInfo).port}/bamboo`;
+  }, 60_000);
+  afterAll(() => new Promise<void>((r) => (bamboo ? bamboo.close(() => r()) : r())));
+
+  const answers = () => ({ serverUrl: bambooUrl, installerVersion: '9.6.2', agentOs: 'linux', agentHome: '/opt/bamboo-agent-home' });
+
+  it('downloads the installer, runs it with the token only in the 0600 argument file (not on any command line), "ready to receive builds" is online; undo puts the root back', async () => {
+    const from = await generate('bamboo-remote', 'installer', answers(), TOKEN);
+    const prefix = mkdtempSync(path.join(dir, 'root-'));
+    const before = tree(prefix);
+    const logBefore = host.log().length;
+    const r = await install('bamboo-remote', 'installer', from, prefix);
+    expect(r.code, r.said).toBe(0);
+    expect(hopStates(r)).toEqual(['ssh:passed', 'files:passed', 'connected:passed']);
+    expect(r.name).toBe('build-host');
+    const stage = path.join(prefix, 'opt/bamboo-agent-home/agent-onboard-install');
+    expect((lstatSync(path.join(stage, 'installer.args')).mode & 0o777).toString(8)).toBe('600');
+    expect(readFileSync(path.join(stage, 'atlassian-bamboo-agent-installer-9.6.2.jar')).equals(jarBytes)).toBe(true);
+    const pid = Number(readFileSync(path.join(stage, 'installer.pid'), 'utf8'));
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    expect(cmdline).toEqual(['java', `@${stage}/installer.args`]);
+    expect(host.log().slice(logBefore)).not.toContain(TOKEN);
+    expect(r.said).not.toContain(TOKEN);
+    await undo(r.record);
+    expect(tree(prefix)).toEqual(before);
+  }, 90_000);
+
+  it('a token the server refuses fails at the connected hop, with the Diagnostics fix', async () => {
+    const from = await generate('bamboo-remote', 'installer', answers(), OTHER);
+    const prefix = mkdtempSync(path.join(dir, 'root-'));
+    const r = await install('bamboo-remote', 'installer', from, prefix);
+    expect(r.code).toBe(1);
+    const failed = r.hops.find((h) => h.state === 'failed');
+    expect(failed?.hop).toBe('connected');
+    expect(failed?.detail).toMatch(/wrapper\.conf/);
     await undo(r.record);
   }, 90_000);
 });
