@@ -8,8 +8,9 @@ quotes or bare, '#' comments; buildkite/agent cliconfig), POSTs {endpoint}/regis
 `Authorization: Token <token>` (buildkite/agent api/agents.go), and prints the agent's own log
 lines (quoted in reference/next-platforms.md A1 from clicommand/agent_start.go, core/client.go,
 agent/agent_worker_streaming.go). A refused token prints the agent's 401 line and exits 1.
-Without --config it takes its settings from the environment (BUILDKITE_AGENT_TOKEN, _NAME, _TAGS,
-_ENDPOINT), as the agent does for the env/systemd and Docker install types.
+Without --config it reads the Linux package's /etc/buildkite-agent/buildkite-agent.cfg when there
+is one, and the environment over it (BUILDKITE_AGENT_TOKEN, _NAME, _TAGS, _ENDPOINT), as the agent
+does for the systemd, env and Docker install types.
 """
 import datetime
 import json
@@ -45,8 +46,11 @@ def read_cfg(path):
 def main():
     args = sys.argv[1:]
     if args == ['start']:
+        # The Linux package's default config path, then the environment over it (as the agent does).
+        default = '/etc/buildkite-agent/buildkite-agent.cfg'
+        cfg = read_cfg(default) if os.path.exists(default) else {}
         env = {'token': 'BUILDKITE_AGENT_TOKEN', 'name': 'BUILDKITE_AGENT_NAME', 'tags': 'BUILDKITE_AGENT_TAGS', 'endpoint': 'BUILDKITE_AGENT_ENDPOINT'}
-        cfg = {k: os.environ[v] for k, v in env.items() if v in os.environ}
+        cfg.update({k: os.environ[v] for k, v in env.items() if v in os.environ})
     elif len(args) == 3 and args[0] == 'start' and args[1] == '--config':
         cfg = read_cfg(args[2])
     else:
