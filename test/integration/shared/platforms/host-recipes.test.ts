@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { armorcode } from '../../../../shared/platforms/armorcode';
+import { bambooRemote } from '../../../../shared/platforms/bamboo-remote';
 import { buildkite, buildkiteAnswers } from '../../../../shared/platforms/buildkite';
 import { harness, harnessAnswers } from '../../../../shared/platforms/harness';
 import { containerName } from '../../../../shared/platforms/host-recipes';
@@ -196,5 +197,41 @@ describe('ArmorCode systemd host recipe', () => {
       expect(r.error.message).toMatch(/systemd would never start them/);
       expect(r.error.hint).toMatch(/Docker Compose variant/);
     }
+  });
+});
+
+describe('Bamboo installer host recipe', () => {
+  const TOKEN = '0123456789abcdef0123456789abcdef01234567';
+  const answers = bambooRemote.answers.parse({
+    serverUrl: 'https://bamboo.example.com/ci',
+    installerVersion: '9.6.2',
+    agentOs: 'linux',
+    agentHome: '/srv/bamboo agent',
+  });
+
+  it("the whole installer command in a 0600 Java argument file, read back by the launcher's quoting rules; only the file name is on the command line", () => {
+    const r = recipe(bambooRemote, answers, { kind: 'token', token: TOKEN }, 'installer', '/r');
+    const stage = '/r/srv/bamboo agent/agent-onboard-install';
+    expect(r.files.map((f) => [f.target, f.mode.toString(8), f.secret])).toEqual([[`${stage}/installer.args`, '600', true]]);
+    // The java launcher's @file rules: whitespace-separated, double quotes with backslash escapes.
+    const words = [...r.files[0]!.text.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
+    expect(words).toEqual([
+      '-Dbamboo.home=/r/srv/bamboo agent',
+      '-jar',
+      `${stage}/atlassian-bamboo-agent-installer-9.6.2.jar`,
+      'https://bamboo.example.com/ci/agentServer/',
+      '-t',
+      TOKEN,
+    ]);
+    expect(r.start.at(-1)!.command).toContain(`java '@${stage}/installer.args'`);
+    checkPlan(r, TOKEN);
+  });
+
+  it('the existing-install variant and Windows files are refused with what to do instead', () => {
+    expect(bambooRemote.hostInstall!('existing', [], '/')).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    const win = bambooRemote.answers.parse({ serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2', agentOs: 'windows' });
+    const g = bambooRemote.generate!(win, { kind: 'token', token: TOKEN }, 'installer');
+    if (!g.ok) throw new Error(g.error.message);
+    expect(bambooRemote.hostInstall!('installer', g.value.files, '/')).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
   });
 });
