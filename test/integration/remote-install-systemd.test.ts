@@ -24,7 +24,8 @@ import { runCli } from '../../main/cli/index';
 import type { InstallRecord } from '../../main/services/remote/install';
 import { openSession } from '../../main/services/remote/session';
 import { planRemoteUndo, runRemoteUndo } from '../../main/services/remote/undo';
-import { startSshd, type RunningSshd } from '../support/sshd';
+import { getLoopback, until } from '../support/net-servers';
+import { freePort, startSshd, type RunningSshd } from '../support/sshd';
 
 const run = promisify(execFile);
 const SUPPORT = path.resolve(import.meta.dirname, '../support');
@@ -180,5 +181,144 @@ describe.skipIf(Boolean(canOverlay))('Buildkite cfg installed under / over SSH, 
     expect(readFileSync(path.join(dir, 'systemd', 'calls.log'), 'utf8')).toContain('["systemctl", "stop", "buildkite-agent"]');
     expect(files(upper, 'agent-onboard-undone')).toEqual(before);
     expect(existsSync(path.join(upper, 'buildkite-agent'))).toBe(false);
+  }, 90_000);
+});
+
+/**
+ * ArmorCode's systemd units under '/', the same way: the recipe creates the armorcode user (real
+ * useradd, inside the namespace's /etc), hands it the key, installs the units, and the stand-in
+ * systemctl runs each unit's ExecStart (the real ssh) as that user. The ArmorCode server is a
+ * second real sshd; an HTTP request through its forwarded port proves the tunnel.
+ */
+describe.skipIf(Boolean(canOverlay))('ArmorCode systemd units installed under / over SSH, run by (stand-in) systemd', () => {
+  let dir: string;
+  let upper: string;
+  let host: RunningSshd;
+  let server: RunningSshd;
+  let service: http.Server;
+  let servicePort: number;
+  const adminKey = (): string => path.join(dir, 'admin_ed25519');
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ao-systemd-ac-'));
+    chmodSync(dir, 0o755);
+    upper = path.join(dir, 'etc-upper');
+    mkdirSync(upper);
+    mkdirSync(path.join(dir, 'etc-work'));
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'admin', '-f', adminKey()]);
+    await run('openssl', ['genrsa', '-traditional', '-out', path.join(dir, 'tunnel.pem'), '2048']);
+    const tunnelPub = (await run('ssh-keygen', ['-y', '-f', path.join(dir, 'tunnel.pem')])).stdout.trim();
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    for (const name of ['systemctl', 'journalctl']) symlinkSync(path.join(SUPPORT, 'systemctl-standin.py'), path.join(bin, name));
+    mkdirSync(path.join(dir, 'systemd', 'units'), { recursive: true });
+    server = await startSshd({ authorizedKeys: [tunnelPub] });
+    service = http.createServer((_q, res) => res.end('internal service'));
+    await new Promise<void>((r) => service.listen(0, '127.0.0.1', () => r()));
+    servicePort = (service.address() as AddressInfo).port;
+    const inNamespace = `mount -t overlay overlay -o lowerdir=/etc,upperdir=${upper},workdir=${dir}/etc-work /etc && exec "$@"`;
+    host = await startSshd({
+      authorizedKeys: [readFileSync(`${adminKey()}.pub`, 'utf8')],
+      extraConfig: ['Subsystem sftp internal-sftp', `SetEnv PATH=${bin}:/usr/bin:/bin:/usr/sbin:/sbin SYSTEMCTL_STANDIN_DIR=${path.join(dir, 'systemd')}`],
+      wrap: ['unshare', '-m', 'sh', '-c', inNamespace, 'sh'],
+    });
+    writeFileSync(path.join(dir, 'known_hosts'), `${host.knownHostsLine}\n`);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const f of readdirSync(path.join(dir, 'systemd')).filter((n) => n.endsWith('.pid')))
+      try {
+        process.kill(-Number(readFileSync(path.join(dir, 'systemd', f), 'utf8')), 'SIGKILL');
+      } catch {
+        // Already stopped.
+      }
+    await new Promise<void>((r) => (service ? service.close(() => r()) : r()));
+    await host?.stop();
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function cli(argv: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, readStdin: async () => '', cwd: dir });
+    return { code, stdout, stderr };
+  }
+
+  it('creates the armorcode user, gives it the 0600 key, enables and restarts the units; the tunnel carries HTTP; undo stops it and takes the units away', async () => {
+    const remotePort = await freePort();
+    writeFileSync(
+      path.join(dir, 'answers.json'),
+      JSON.stringify({
+        server: '127.0.0.1',
+        port: server.port,
+        user: server.user,
+        services: [{ name: 'svc', url: `http://127.0.0.1:${servicePort}`, remotePort }],
+      }),
+    );
+    writeFileSync(path.join(dir, 'server_known_hosts'), `${server.knownHostsLine}\n`);
+    const out = path.join(dir, 'gen');
+    const g = await cli([
+      'generate',
+      'armorcode',
+      '--variant',
+      'systemd',
+      '--answers',
+      'answers.json',
+      '--key',
+      path.join(dir, 'tunnel.pem'),
+      '--known-hosts',
+      path.join(dir, 'server_known_hosts'),
+      '--out',
+      out,
+    ]);
+    expect(g.code, g.stderr).toBe(0);
+    const hostArgs = [
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(host.port),
+      '--user',
+      host.user,
+      '--key',
+      adminKey(),
+      '--known-hosts',
+      path.join(dir, 'known_hosts'),
+    ];
+    const r = await cli(['install', ...hostArgs, '--from', out, '--platform', 'armorcode', '--variant', 'systemd', '--timeout-ms', '3000', '--json']);
+    const report = JSON.parse(r.stdout) as { hops: { hop: string; state: string }[]; record: InstallRecord };
+    expect(
+      report.hops.slice(0, 3).map((h) => `${h.hop}:${h.state}`),
+      r.stdout,
+    ).toEqual(['ssh:passed', 'files:passed', 'started:passed']);
+    const key = lstatSync(path.join(upper, 'armorcode/private-key.pem'));
+    expect((key.mode & 0o777).toString(8)).toBe('600');
+    expect(readFileSync(path.join(upper, 'passwd'), 'utf8')).toMatch(new RegExp(`^armorcode:x:${key.uid}:`, 'm'));
+    expect(existsSync(path.join(upper, 'systemd/system/armorcode-tunnel-svc.service'))).toBe(true);
+    const calls = readFileSync(path.join(dir, 'systemd', 'calls.log'), 'utf8');
+    expect(calls).toContain('["systemctl", "daemon-reload"]');
+    expect(calls).toContain('["systemctl", "enable", "armorcode-tunnel-svc.service"]');
+    expect(calls).toContain('["systemctl", "restart", "armorcode-tunnel-svc.service"]');
+    // The unit's ssh, run as armorcode with the key it was handed, opened the forward.
+    expect(await until('HTTP through the tunnel', () => getLoopback(remotePort))).toBe('internal service');
+    expect(readFileSync(path.join(dir, 'systemd', 'armorcode-tunnel-svc.service.journal'), 'utf8')).toMatch(/Authenticated to 127\.0\.0\.1/);
+
+    const s = await openSession({
+      host: '127.0.0.1',
+      port: host.port,
+      user: host.user,
+      privateKey: readFileSync(adminKey(), 'utf8'),
+      knownHosts: readFileSync(path.join(dir, 'known_hosts'), 'utf8'),
+    });
+    if (!s.ok) throw new Error(s.error.message);
+    const plan = await planRemoteUndo(s.value, report.record, `/etc/agent-onboard-undone/${report.record.id}`);
+    if (!plan.ok) throw new Error(plan.error.message);
+    const done = await runRemoteUndo(s.value, report.record, plan.value, true);
+    s.value.close();
+    if (!done.ok) throw new Error(done.error.message);
+    expect(readFileSync(path.join(dir, 'systemd', 'calls.log'), 'utf8')).toContain('["systemctl", "disable", "--now", "armorcode-tunnel-svc.service"]');
+    expect(await until('the tunnel gone', async () => ((await getLoopback(remotePort)) === null ? true : null))).toBe(true);
+    expect(existsSync(path.join(upper, 'armorcode'))).toBe(false);
+    expect(existsSync(path.join(upper, 'systemd/system/armorcode-tunnel-svc.service'))).toBe(false);
   }, 90_000);
 });
