@@ -461,6 +461,12 @@ export interface VendorApi {
    * 403) or another non-2xx answer to the first request is reported before `read` is asked.
    */
   read(name: string, answers: ({ status: number; body: unknown } | undefined)[]): { state: 'passed' | 'failed' | 'waiting' | 'pending'; detail: string };
+  /**
+   * The vendor can say that an agent waits for a person's approval before its log shows anything
+   * (Bamboo's remote agent authentication): it is asked while the log waits, so "pending" is shown
+   * as its own state rather than as a silent wait.
+   */
+  pendingWhileWaiting?: true;
 }
 
 /** A platform with its answers type erased, for catalogues. */

@@ -334,7 +334,11 @@ public class Installer {
     c.setRequestMethod("POST");
     c.setDoOutput(true);
     c.getOutputStream().write(token.getBytes(StandardCharsets.UTF_8));
-    if (c.getResponseCode() != 200) {
+    int code = c.getResponseCode();
+    if (code == 202) {
+      Thread.sleep(Long.MAX_VALUE);
+    }
+    if (code != 200) {
       log("Security token is required for agent registration");
       System.exit(1);
     }
@@ -360,6 +364,7 @@ if (!javac) console.warn('remote-install-agents: the Bamboo test is skipped (nee
 describe.skipIf(!javac)('Bamboo remote agent installed over SSH (real java, stand-in installer and server)', () => {
   const TOKEN = '0123456789abcdef0123456789abcdef01234567';
   const OTHER = 'fedcba9876543210fedcba9876543210fedcba98';
+  const PENDING = 'aaaabbbbccccddddeeeeffff0000111122223333';
   let bamboo: http.Server;
   let bambooUrl: string;
   let jarBytes: Buffer;
@@ -378,7 +383,13 @@ describe.skipIf(!javac)('Bamboo remote agent installed over SSH (real java, stan
       req.on('end', () => {
         if (req.method === 'GET' && req.url === '/bamboo/agentServer/agentInstaller/atlassian-bamboo-agent-installer-9.6.2.jar')
           return void res.writeHead(200, { 'Content-Type': 'application/java-archive' }).end(jarBytes);
-        if (req.method === 'POST' && req.url === '/bamboo/agentServer/register') return void res.writeHead(body === TOKEN ? 200 : 401).end();
+        // PENDING stands for an agent that remote agent authentication holds until an admin approves it.
+        if (req.method === 'POST' && req.url === '/bamboo/agentServer/register')
+          return void res.writeHead(body === TOKEN ? 200 : body === PENDING ? 202 : 401).end();
+        const json = (v: unknown): void => void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(v));
+        if (req.headers.authorization !== 'Bearer pat-read') return void res.writeHead(401).end();
+        if (req.url === '/bamboo/rest/api/latest/agent/remote?online=true') return json([]);
+        if (req.url === '/bamboo/rest/api/latest/agent/authentication?pending=true') return json([{ uuid: '0b4c-77', ip: '127.0.0.1', approved: false }]);
         res.writeHead(404).end();
       });
     });
@@ -408,6 +419,38 @@ describe.skipIf(!javac)('Bamboo remote agent installed over SSH (real java, stan
     expect(r.said).not.toContain(TOKEN);
     await undo(r.record);
     expect(tree(prefix)).toEqual(before);
+  }, 90_000);
+
+  it('an agent waiting for approval: the log waits, and the vendor check (a Bamboo PAT) shows "pending" as its own state, not a failure', async () => {
+    const from = await generate('bamboo-remote', 'installer', answers(), PENDING);
+    const prefix = mkdtempSync(path.join(dir, 'root-'));
+    const r = await install('bamboo-remote', 'installer', from, prefix);
+    expect(r.code).toBe(1);
+    expect(hopStates(r)).toEqual(['ssh:passed', 'files:passed', 'connected:waiting']);
+    const log = path.join(prefix, 'opt/bamboo-agent-home/agent-onboard-install/agent-console.log');
+    const v = await cli(
+      [
+        'verify',
+        ...hostArgs(),
+        '--platform',
+        'bamboo-remote',
+        '--log-file',
+        log,
+        '--vendor-url',
+        bambooUrl,
+        '--vendor-token-env',
+        'PAT',
+        '--timeout-ms',
+        '2000',
+        '--json',
+      ],
+      { PAT: 'pat-read' },
+    );
+    expect(v.code).toBe(1);
+    const seen = JSON.parse(v.stdout) as Report;
+    expect(hopStates(seen)).toEqual(['ssh:passed', 'connected:waiting', 'vendor:pending']);
+    expect(seen.hops.at(-1)!.detail).toMatch(/wait for approval[\s\S]*not a failure/);
+    await undo(r.record);
   }, 90_000);
 
   it('a token the server refuses fails at the connected hop, with the Diagnostics fix', async () => {

@@ -141,6 +141,10 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
     // log never names the agent (GitLab Runner: the runner id is the scope) is asked without one.
     const vendorName = reading.name ?? (platform?.online.some((s) => s.kind === 'log' && s.name !== undefined) ? undefined : '');
     if (o.vendor && vendorName !== undefined && hops.every((h) => h.state === 'passed')) hops = [...hops, await vendorCheck(o.platform, vendorName, o.vendor)];
+    else if (o.vendor && platform?.vendorApi?.pendingWhileWaiting && !hops.some((h) => h.state === 'failed') && hops.some((h) => h.state === 'waiting')) {
+      const asked = await vendorCheck(o.platform, reading.name ?? '', o.vendor);
+      if (asked.state === 'pending') hops = [...hops, asked];
+    }
     const online = hops.length > 0 && hops.every((h) => h.state === 'passed');
     last = { hops: [...(o.before ?? []), ...hops], ...(reading.name ? { name: reading.name } : {}), leftMs: Math.max(0, deadline - Date.now()), online };
     o.onUpdate?.(last);
