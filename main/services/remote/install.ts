@@ -151,12 +151,16 @@ export async function planRemoteInstall(
   const out = facts.value.stdout;
   const asRoot = out.split('\n')[0]?.trim() === '0';
   const missing = [...out.matchAll(/^MISSING (\S+)$/gm)].map((m) => m[1]!);
-  if (missing.length)
-    return err(
-      'REMOTE_FAILED',
-      `The host lacks ${missing.join(', ')}; nothing was changed.`,
-      `Install ${missing.join(', ')} on the host (Debian/Ubuntu: apt-get install ${[...new Set(missing.map((m) => (m.startsWith('supervisor') ? 'supervisor' : m === 'ssh' ? 'openssh-client' : m)))].join(' ')}), then run the install again.`,
-    );
+  if (missing.length) {
+    const vendor = missing.filter((m) => r.installHints?.[m]);
+    const plain = missing.filter((m) => !r.installHints?.[m]);
+    const apt = [...new Set(plain.map((m) => (m.startsWith('supervisor') ? 'supervisor' : m === 'ssh' ? 'openssh-client' : m)))];
+    const how = [
+      ...(plain.length ? [`install ${plain.join(', ')} (Debian/Ubuntu: apt-get install ${apt.join(' ')})`] : []),
+      ...vendor.map((m) => r.installHints![m]!),
+    ];
+    return err('REMOTE_FAILED', `The host lacks ${missing.join(', ')}; nothing was changed.`, `On the host, ${how.join('; ')}; then run the install again.`);
+  }
   const notWritable = /^NOT_WRITABLE (.+)$/m.exec(out)?.[1];
   const loginUser = /^LOGIN (.+)$/m.exec(out)?.[1]?.trim() ?? '';
   const handsOver = r.files.some((f) => f.owner && f.owner !== loginUser);
