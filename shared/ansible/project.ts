@@ -419,7 +419,7 @@ Only some hosts: \`--limit NAME\` or a group (\`${platform.id.replace(/-/g, '_')
   paths, into \`${ASIDE_DIR}/${role}-<UTC time>/\` under the install root (\`agent_aside_dir\`),
   so the host is left as it was before the install and the old files can still be read; delete
   that folder when you are sure.
-${input.removalNotes.length ? `\n  Outside the hosts:\n${input.removalNotes.map((n) => `  - ${n}`).join('\n')}\n` : ''}${type.rotate ? rotateReadme(type.rotate) : ''}
+${input.removalNotes.length ? `\n  Outside the hosts:\n${input.removalNotes.map((n) => `  - ${n}`).join('\n')}\n` : ''}${type.rotate ? rotateReadme(type.rotate) : type.noRotate ? `- **No rotate.yml:** ${type.noRotate}\n` : ''}
 ## Rolling
 
 Every playbook goes one host first, then 25% of the hosts at a time, and stops when a host fails

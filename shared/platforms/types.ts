@@ -498,6 +498,8 @@ export interface AnsibleInstallType {
   removal: string;
   /** Where the token lives in one line Ansible can replace safely (rotate.yml); absent: no rotate.yml. */
   rotate?: AnsibleRotate;
+  /** Without `rotate`: why there is no rotate.yml and how the credential changes instead, for the project README. */
+  noRotate?: string;
   /**
    * The hops verify waits for, when this install cannot show every one of the platform's online
    * hops in its log (absent: all of them); known failures still fail a host at any hop.
