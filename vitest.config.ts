@@ -15,6 +15,7 @@ const SERIAL = [
   'test/integration/fleet-ansible-buildkite.test.ts',
   'test/integration/fleet-ansible-cli.test.ts',
   'test/integration/fleet-ansible-gitlab-runner.test.ts',
+  'test/integration/fleet-ansible-harness.test.ts',
   'test/integration/fleet-ansible.test.ts',
   'test/integration/remote-install.test.ts',
   'test/integration/probe-timeouts.test.ts',

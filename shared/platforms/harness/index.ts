@@ -13,6 +13,7 @@ import { generateKubernetes } from './kubernetes';
 import { harnessRemoval } from './removal';
 import { generateShell } from './shell';
 import { HARNESS_UPDATERS } from './updaters';
+import { harnessShellType } from './ansible';
 import { example } from './example';
 import { withTokenFormNotes } from './token-form';
 import { harnessDelegatesApi, harnessOnline } from './online';
@@ -86,6 +87,7 @@ export const harness: Platform<HarnessAnswers> = {
   },
   generate,
   updaters: HARNESS_UPDATERS.map(withTokenFormNotes),
+  ansible: [harnessShellType((a, c, v, x) => generate(a as HarnessAnswers, c, v, x))],
   example,
   revokeChecklist: [
     'In Harness → Account Settings → Delegates, check that every delegate of this install shows Connected again, on the new token.',
