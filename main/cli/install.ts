@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { HOP_TITLES, readOnlineLog, type HopReport } from '../../shared/online';
+import { HOP_TITLES, pastedLogSaysOnline, readOnlineLog, type HopReport } from '../../shared/online';
 import { getPlatform, PLATFORMS } from '../../shared/platforms';
 import { recogniseGenerated } from '../../shared/platforms/recognise';
 import type { AgentWhere, Artifact, PlatformId } from '../../shared/platforms/types';
@@ -354,7 +354,7 @@ export const verifyCommand: Command = {
     if (values.log !== undefined) {
       if (values.log !== '-') throw new UsageError('--log takes - (the log text on stdin)');
       const reading = readOnlineLog(platform.id, await io.readStdin());
-      const online = reading.hops.length > 0 && reading.hops.every((h) => h.state === 'passed' || h.state === 'holding');
+      const online = pastedLogSaysOnline(reading);
       if (values.json)
         io.stdout(JSON.stringify({ online, platform: platform.id, hops: reading.hops, ...(reading.name ? { name: reading.name } : {}) }, null, 2) + '\n');
       else io.stdout(`${hopsText(reading.hops)}\n\n${online ? 'ONLINE' : 'NOT ONLINE'} (from the pasted log)\n`);

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { ChannelInput, ChannelOutput } from '../../../shared/ipc';
 import type { PlatformId } from '../../../shared/platforms/types';
 import { mergeKnownHosts, unpinHost } from '../../../shared/known-hosts';
+import { logHops } from '../../../shared/online';
 import { hopsForDraft, type InstallDraft } from '../../../shared/remote-contract';
 import type { AppError } from '../../../shared/result';
 import { api } from '../../api';
@@ -12,6 +13,7 @@ import { useJob } from '../../components/useJob';
 import type { StepProps, StepView } from '../types';
 import { isPinnedLine, loginOf, plannedHops, readEvents } from './install-state';
 import { AgentHostKey, HopList, hopsLine, PlanView, UndoPlanView } from './parts';
+import { PastedLog } from './PastedLog';
 import { VendorConfirm } from './VendorConfirm';
 
 type Support = ChannelOutput<'remote:support'>;
@@ -181,6 +183,9 @@ export function InstallPanel({
               <li key={n}>{n}</li>
             ))}
           </ul>
+        )}
+        {platformId && logHops(platformId).length > 0 && (
+          <PastedLog platform={platformId} command={support.commands.find((c) => /\b(?:kubectl|docker) logs\b|journalctl/.test(c.command))?.command} />
         )}
       </section>
     );
