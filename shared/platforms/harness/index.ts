@@ -13,7 +13,7 @@ import { generateKubernetes } from './kubernetes';
 import { harnessRemoval } from './removal';
 import { generateShell } from './shell';
 import { HARNESS_UPDATERS } from './updaters';
-import { harnessShellType } from './ansible';
+import { harnessDockerType, harnessShellType } from './ansible';
 import { example } from './example';
 import { withTokenFormNotes } from './token-form';
 import { harnessDelegatesApi, harnessOnline } from './online';
@@ -87,7 +87,10 @@ export const harness: Platform<HarnessAnswers> = {
   },
   generate,
   updaters: HARNESS_UPDATERS.map(withTokenFormNotes),
-  ansible: [harnessShellType((a, c, v, x) => generate(a as HarnessAnswers, c, v, x))],
+  ansible: [
+    harnessDockerType((a, c, v, x) => generate(a as HarnessAnswers, c, v, x)),
+    harnessShellType((a, c, v, x) => generate(a as HarnessAnswers, c, v, x)),
+  ],
   example,
   revokeChecklist: [
     'In Harness → Account Settings → Delegates, check that every delegate of this install shows Connected again, on the new token.',
