@@ -510,6 +510,8 @@ export interface AnsibleInstallType {
   removal: string;
   /** Where the token lives in one line Ansible can replace safely (rotate.yml); absent: no rotate.yml. */
   rotate?: AnsibleRotate;
+  /** Without `rotate`: why there is no rotate.yml and how the credential changes instead, for the project README. */
+  noRotate?: string;
   /**
    * The hops verify waits for, when this install cannot show every one of the platform's online
    * hops in its log (absent: all of them); known failures still fail a host at any hop.
@@ -519,12 +521,26 @@ export interface AnsibleInstallType {
 
 /** A token line rotate.yml replaces in place (lineinfile, backup kept, the secret never shown). */
 export interface AnsibleRotate {
-  /** The file (one of `files`' dest), without the root. */
+  /** The file (one of `files`' dest, or one the install writes), without the root. */
   dest: string;
   /** The line and file in words ('token= in buildkite-agent.cfg'). */
   what: string;
-  /** Python regex of the whole line to replace; a file without it is left unchanged. */
+  /**
+   * Python regex of the whole line to replace; a file without it is left unchanged. With
+   * `locate`, it may use `{{ agent_rotate_at }}` (what locate printed).
+   */
   regexp: string;
+  /**
+   * The argv of a read-only command (Jinja templates, run without a shell, in check mode too) that
+   * reads `dest` and prints where the token's line is, e.g. an index the file itself decides, as
+   * `agent_rotate_at`; it exits non-zero with a message on stderr when the place is not certain
+   * (nothing is then written). It must never print the token. Absent: `regexp` alone finds the line.
+   */
+  locate?: string[];
+  /** Replace every line matching `regexp` (ansible.builtin.replace), not only the last (lineinfile). */
+  every?: boolean;
+  /** What else the admin should know about a rotation, for the project README (one or two sentences). */
+  note?: string;
   /** The new line, a Jinja template of `agent_new_token`: the generator's bytes for a token matching `token`. */
   line: string;
   /** Python regex a new token must match (else the host fails before anything is written). */

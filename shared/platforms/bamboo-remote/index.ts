@@ -11,6 +11,7 @@ import { bambooRemoteHostRecipe } from './host-install';
 import { bambooServer } from './service';
 import { bambooToken } from './token';
 import { bambooCaNotes } from './ca';
+import { bambooRemoteShell } from './ansible';
 import { example } from './example';
 
 export { bambooRemoteAnswers, type BambooRemoteAnswers } from './answers';
@@ -115,6 +116,7 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
     return err('BAD_INPUT', `Unknown variant '${variant}' for the Bamboo remote agent: use installer or existing.`);
   },
   updaters: [wrapperConfUpdater],
+  ansible: [bambooRemoteShell],
   example,
   revokeChecklist: [
     'Bamboo has one security token per server. Reset it only when every agent can get the new one: Administration → Agents → Security token verification → reset.',
