@@ -179,6 +179,14 @@ export function logSaysOnline(reading: LogReading): boolean {
   return reading.hops.length > 0 && reading.hops.every((h) => h.state === 'passed');
 }
 
+/**
+ * A log read once (pasted `kubectl logs`, `verify --log -`): online when every hop it can prove
+ * passed or holds at its end, since nothing more will be watched.
+ */
+export function pastedLogSaysOnline(reading: LogReading): boolean {
+  return reading.hops.length > 0 && reading.hops.every((h) => h.state === 'passed' || h.state === 'holding');
+}
+
 /** What a health endpoint's answer means for its hop. */
 export function readHealth(signal: Extract<OnlineSignal, { kind: 'health' }>, status: number, body: string): HopReport {
   const text = body.trim().slice(0, 300);

@@ -60,9 +60,19 @@ export const installPlanSchema = z.object({
   title: z.string(),
   prefix: z.string(),
   asRoot: z.boolean(),
+  /** Files go into place with sudo -n from a private staging folder. */
+  sudo: z.boolean(),
+  runsAs: z.string(),
   dirs: z.array(z.object({ path: z.string(), mode: z.number(), exists: z.boolean() })),
   files: z.array(
-    z.object({ from: z.string(), target: z.string(), mode: z.number(), secret: z.boolean(), replaces: z.enum(['nothing', 'same bytes', 'a different file']) }),
+    z.object({
+      from: z.string(),
+      target: z.string(),
+      mode: z.number(),
+      secret: z.boolean(),
+      owner: z.string(),
+      replaces: z.enum(['nothing', 'same bytes', 'a different file']),
+    }),
   ),
   commands: z.array(z.object({ phase: z.enum(['stop', 'start']), title: z.string(), command: z.string() })),
   freeBytes: z.number().optional(),
@@ -99,6 +109,8 @@ export const installRecordSchema = z.object({
     )
     .max(1000),
   dirsCreated: z.array(z.string().startsWith('/')).max(1000),
+  /** Placed with sudo -n by a login user that is not root (undo uses sudo -n too). */
+  sudo: z.boolean().optional(),
   stop: z.array(hostCommandSchema).max(20),
   agentMade: z.array(z.string().startsWith('/')).max(100),
   where: z.unknown(),
@@ -291,6 +303,7 @@ export function remoteChannels<D extends z.ZodType>(draft: D) {
         steps: z.array(z.object({ path: z.string(), action: z.string(), to: z.string().optional(), from: z.string().optional() })),
         asideDir: z.string(),
         dirs: z.array(z.string()),
+        sudo: z.boolean().optional(),
       }),
       job: true as const,
     },

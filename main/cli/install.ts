@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { HOP_TITLES, readOnlineLog, type HopReport } from '../../shared/online';
+import { HOP_TITLES, pastedLogSaysOnline, readOnlineLog, type HopReport } from '../../shared/online';
 import { getPlatform, PLATFORMS } from '../../shared/platforms';
 import { recogniseGenerated } from '../../shared/platforms/recognise';
 import type { AgentWhere, Artifact, PlatformId } from '../../shared/platforms/types';
@@ -226,7 +226,7 @@ export const installCommand: Command = {
       }
       const { plan } = planned.value;
       say(
-        `\nPlan: ${plan.title}\n${plan.files.map((f) => `  ${f.target}  mode ${f.mode.toString(8).padStart(4, '0')}${f.secret ? ' (secret)' : ''}  replaces ${f.replaces}`).join('\n')}\n${plan.commands.map((c) => `  $ ${c.command}    # ${c.title}`).join('\n')}\n`,
+        `\nPlan: ${plan.title}\n${plan.files.map((f) => `  ${f.target}  mode ${f.mode.toString(8).padStart(4, '0')}${f.secret ? ' (secret)' : ''}  owner ${f.owner}  replaces ${f.replaces}`).join('\n')}\n${plan.sudo ? `  (placed with sudo -n from a private staging folder of ${target.user}: backup, temp file, owner and mode, rename)\n` : ''}${plan.commands.map((c) => `  $ ${c.command}    # ${c.title}`).join('\n')}\n`,
       );
       if (values['dry-run']) {
         say('\n--dry-run: nothing was changed.\n');
@@ -367,7 +367,7 @@ export const verifyCommand: Command = {
     if (values.log !== undefined) {
       if (values.log !== '-') throw new UsageError('--log takes - (the log text on stdin)');
       const reading = readOnlineLog(platform.id, await io.readStdin());
-      const online = reading.hops.length > 0 && reading.hops.every((h) => h.state === 'passed' || h.state === 'holding');
+      const online = pastedLogSaysOnline(reading);
       return report(online, reading.hops, reading.name, `${online ? 'ONLINE' : 'NOT ONLINE'} (from the pasted log)`);
     }
     const where: AgentWhere | undefined = values['log-file']

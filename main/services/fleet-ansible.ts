@@ -60,11 +60,16 @@ function rootProblem(root: string): string | null {
     : `install root ${JSON.stringify(root.slice(0, 80))} must be an absolute path of letters, digits, '.', '_', '-' (or empty for /)`;
 }
 
-/** The install type asked for, or BAD_INPUT naming the ones there are. */
+/**
+ * The install type asked for, by its id or by the platform variant it installs (`--variant
+ * installer` finds Bamboo's shell type) when one type installs that variant; BAD_INPUT naming
+ * the ones there are.
+ */
 export function installTypeOf(platform: AnyPlatform, id: string | undefined): Result<AnsibleInstallType> {
   const types = platform.ansible ?? [];
   if (types.length === 0) return err('NOT_BUILT', `${platform.name} has no Ansible install type yet; use the bundle export (one zip per agent).`);
-  const type = id === undefined ? types[0] : types.find((t) => t.id === id);
+  const byVariant = types.filter((t) => t.variant === id);
+  const type = id === undefined ? types[0] : (types.find((t) => t.id === id) ?? (byVariant.length === 1 ? byVariant[0] : undefined));
   if (!type) return err('BAD_INPUT', `${platform.name} has no Ansible install type "${id}": use ${types.map((t) => t.id).join(', ')}.`);
   return ok(type);
 }

@@ -78,8 +78,9 @@ function logSinceTask(registers: string[]): Record<string, unknown> {
 
 /**
  * rotate.yml's tasks: the new token is checked (defined, and of characters the generator writes
- * as this very line) before any file is touched, then one lineinfile replaces the token's line
- * with a backup beside it, with no_log and diff off so neither token is ever shown; a change
+ * as this very line) before any file is touched; where the file itself decides which line holds
+ * the token, a read-only script finds it (failing the host, nothing written, when unsure); then
+ * one lineinfile (or replace, for every definition) rewrites the token's line with a backup beside it, with no_log and diff off so neither token is ever shown; a change
  * restarts (or reloads) the agent and the same verify as site.yml waits for it to come online.
  */
 function rotateTasks(r: AnsibleRotate, start: string): Record<string, unknown>[] {
@@ -97,10 +98,25 @@ function rotateTasks(r: AnsibleRotate, start: string): Record<string, unknown>[]
       'ansible.builtin.fail': { msg: `The new token has characters ${r.what} cannot hold as written (allowed: ${r.token}); nothing was changed.` },
       when: `agent_new_token is not match(${JSON.stringify(r.token).replace(/^"|"$/g, "'")})`,
     },
+    ...(r.locate
+      ? [
+          {
+            name: `Find the token's line in ${r.dest.split('/').pop()!} (the file decides where it is)`,
+            'ansible.builtin.command': { argv: r.locate },
+            register: 'agent_rotate_locate',
+            // Read-only: it runs in --check too, so the preview names the line it would change.
+            check_mode: false,
+            changed_when: false,
+          },
+          { name: 'Keep where the token is', 'ansible.builtin.set_fact': { agent_rotate_at: '{{ agent_rotate_locate.stdout | trim }}' } },
+        ]
+      : []),
     LOG_MARK_TASK,
     {
       name: `Write the new token: ${r.what} (a backup is kept; the token is never shown)`,
-      'ansible.builtin.lineinfile': { path: `{{ agent_install_root }}${r.dest}`, regexp: r.regexp, line: r.line, backrefs: true, backup: true },
+      ...(r.every
+        ? { 'ansible.builtin.replace': { path: `{{ agent_install_root }}${r.dest}`, regexp: r.regexp, replace: r.line, backup: true } }
+        : { 'ansible.builtin.lineinfile': { path: `{{ agent_install_root }}${r.dest}`, regexp: r.regexp, line: r.line, backrefs: true, backup: true } }),
       // Neither token reaches the output, even with --diff or -v.
       no_log: true,
       diff: false,
@@ -403,7 +419,7 @@ Only some hosts: \`--limit NAME\` or a group (\`${platform.id.replace(/-/g, '_')
   paths, into \`${ASIDE_DIR}/${role}-<UTC time>/\` under the install root (\`agent_aside_dir\`),
   so the host is left as it was before the install and the old files can still be read; delete
   that folder when you are sure.
-${input.removalNotes.length ? `\n  Outside the hosts:\n${input.removalNotes.map((n) => `  - ${n}`).join('\n')}\n` : ''}${type.rotate ? rotateReadme(type.rotate) : ''}
+${input.removalNotes.length ? `\n  Outside the hosts:\n${input.removalNotes.map((n) => `  - ${n}`).join('\n')}\n` : ''}${type.rotate ? rotateReadme(type.rotate) : type.noRotate ? `- **No rotate.yml:** ${type.noRotate}\n` : ''}
 ## Rolling
 
 Every playbook goes one host first, then 25% of the hosts at a time, and stops when a host fails
@@ -439,7 +455,7 @@ function rotateReadme(r: AnsibleRotate): string {
       ansible-playbook rotate.yml -e @${ROTATE_TOKEN_FILE} --ask-vault-pass
 
   Always run the \`--check --diff\` preview first: it names each host whose line would change
-  and changes nothing. A second run changes nothing (\`changed=0\`).
+  and changes nothing. A second run changes nothing (\`changed=0\`).${r.note ? `\n  ${r.note}` : ''}
 `;
 }
 

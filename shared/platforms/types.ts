@@ -274,9 +274,15 @@ export interface HostRecipe {
   kind: 'supervisord' | 'systemd' | 'docker' | 'shell' | 'installer';
   title: string;
   dirs: { path: string; mode: number }[];
-  files: { from: string; target: string; mode: number; secret: boolean; text: string }[];
+  /** `owner`: the service user the file belongs to once installed (absent: root, or the login user when it places files itself). */
+  files: { from: string; target: string; mode: number; secret: boolean; text: string; owner?: string }[];
   /** Programs that must exist on the host (checked before any change). */
   requires: string[];
+  /**
+   * How to get a required program that a distribution's own packages do not carry (a vendor's
+   * package repository first), in a sentence, by program; absent: `apt-get install <program>`.
+   */
+  installHints?: Record<string, string>;
   /** Stops what a previous install left running (before files are replaced, and on undo). */
   stop: HostCommand[];
   start: HostCommand[];
@@ -456,6 +462,12 @@ export interface VendorApi {
    * 403) or another non-2xx answer to the first request is reported before `read` is asked.
    */
   read(name: string, answers: ({ status: number; body: unknown } | undefined)[]): { state: 'passed' | 'failed' | 'waiting' | 'pending'; detail: string };
+  /**
+   * The vendor can say that an agent waits for a person's approval before its log shows anything
+   * (Bamboo's remote agent authentication): it is asked while the log waits, so "pending" is shown
+   * as its own state rather than as a silent wait.
+   */
+  pendingWhileWaiting?: true;
 }
 
 /** A platform with its answers type erased, for catalogues. */
@@ -498,6 +510,8 @@ export interface AnsibleInstallType {
   removal: string;
   /** Where the token lives in one line Ansible can replace safely (rotate.yml); absent: no rotate.yml. */
   rotate?: AnsibleRotate;
+  /** Without `rotate`: why there is no rotate.yml and how the credential changes instead, for the project README. */
+  noRotate?: string;
   /**
    * The hops verify waits for, when this install cannot show every one of the platform's online
    * hops in its log (absent: all of them); known failures still fail a host at any hop.
@@ -507,12 +521,26 @@ export interface AnsibleInstallType {
 
 /** A token line rotate.yml replaces in place (lineinfile, backup kept, the secret never shown). */
 export interface AnsibleRotate {
-  /** The file (one of `files`' dest), without the root. */
+  /** The file (one of `files`' dest, or one the install writes), without the root. */
   dest: string;
   /** The line and file in words ('token= in buildkite-agent.cfg'). */
   what: string;
-  /** Python regex of the whole line to replace; a file without it is left unchanged. */
+  /**
+   * Python regex of the whole line to replace; a file without it is left unchanged. With
+   * `locate`, it may use `{{ agent_rotate_at }}` (what locate printed).
+   */
   regexp: string;
+  /**
+   * The argv of a read-only command (Jinja templates, run without a shell, in check mode too) that
+   * reads `dest` and prints where the token's line is, e.g. an index the file itself decides, as
+   * `agent_rotate_at`; it exits non-zero with a message on stderr when the place is not certain
+   * (nothing is then written). It must never print the token. Absent: `regexp` alone finds the line.
+   */
+  locate?: string[];
+  /** Replace every line matching `regexp` (ansible.builtin.replace), not only the last (lineinfile). */
+  every?: boolean;
+  /** What else the admin should know about a rotation, for the project README (one or two sentences). */
+  note?: string;
   /** The new line, a Jinja template of `agent_new_token`: the generator's bytes for a token matching `token`. */
   line: string;
   /** Python regex a new token must match (else the host fails before anything is written). */

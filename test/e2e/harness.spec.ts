@@ -93,6 +93,59 @@ test.describe('Harness delegate', () => {
     await expect(app.getByRole('heading', { level: 1 })).toContainText('Export');
   });
 
+  test('a Kubernetes delegate: the Install step shows the kubectl commands, and a pasted log is read hop by hop', async ({ app }) => {
+    const next = app.getByRole('button', { name: 'Next' });
+    const heading = app.getByRole('heading', { level: 1 });
+    await app.getByTestId('platform-harness').click();
+    await app.getByLabel('Kubernetes manifest', { exact: true }).check();
+    await next.click();
+    await expect(heading).toContainText('Details');
+    await app.getByLabel('Account ID').fill('px7xd_BFRCi-pfWPYXVjvw');
+    await app.getByLabel('Delegate name').fill('k8s-delegate');
+    await app.getByLabel('Delegate image tag').fill('26.02.88404');
+    await next.click();
+    await expect(heading).toContainText('Credentials');
+    await app.getByLabel('Delegate token').fill(TOKEN);
+    await app.getByRole('button', { name: 'Check token' }).click();
+    await expect(app.getByTestId('token-details')).toBeVisible();
+    for (const step of ['Connectivity', 'Configs', 'Install']) {
+      await next.click();
+      await expect(heading).toContainText(step);
+    }
+    // No cluster is reachable from the app: the step gives the commands, and reads the log the user pastes.
+    const manual = app.getByTestId('install-manual');
+    await expect(manual).toContainText('kubectl rollout status deployment/k8s-delegate');
+    const pasted = app.getByTestId('pasted-log');
+    await expect(pasted).toContainText('kubectl logs deployment/k8s-delegate');
+    const log = pasted.getByLabel('Agent log');
+    const read = pasted.getByRole('button', { name: 'Read the log' });
+    await expect(read).toBeDisabled();
+    // Lines as the delegate prints them (DelegateAgentServiceImpl.java, reference/next-platforms.md A2).
+    await log.fill(
+      [
+        '2026-12-07 10:00:01,120 [main] INFO  DelegateAgentServiceImpl - Registering delegate with delegate name: k8s-delegate',
+        '2026-12-07 10:00:02,004 [main] ERROR DelegateAgentServiceImpl - Account ID: px7xd_BFRCi-pfWPYXVjvw not found. Stop launching delegate',
+      ].join('\n'),
+    );
+    await read.click();
+    const result = app.getByTestId('pasted-log-result');
+    await expect(result).toContainText('Not online yet');
+    await expect(result.locator('[data-state="failed"]')).toContainText('Account ID: px7xd_BFRCi-pfWPYXVjvw not found');
+    await expectAccessible(app, 'pasted log with a failure');
+    await log.fill(
+      [
+        '2026-12-07 10:05:01,120 [main] INFO  DelegateAgentServiceImpl - Registering delegate with delegate name: k8s-delegate',
+        '2026-12-07 10:05:03,310 [main] INFO  DelegateAgentServiceImpl - Delegate registered with id J5sTtVq0R8eZ1nJw2nq8Yg',
+        '2026-12-07 10:05:04,002 [main] INFO  DelegateAgentServiceImpl - Event:OPEN, message:[Websocket opened]',
+      ].join('\n'),
+    );
+    // Editing the text clears the old reading.
+    await expect(result).toHaveCount(0);
+    await read.click();
+    await expect(result).toContainText('Online as k8s-delegate, as far as this log shows.');
+    await expect(result.locator('[data-state="failed"]')).toHaveCount(0);
+  });
+
   test('rotating the token of an existing Kubernetes manifest: every place found, the diff shown masked, written with a backup', async ({ app }) => {
     const dir = path.join(root, 'k8s');
     execFileSync('mkdir', ['-p', dir]);

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import type { ChannelInput, ChannelOutput } from '../../../shared/ipc';
 import type { PlatformId } from '../../../shared/platforms/types';
 import { mergeKnownHosts, unpinHost } from '../../../shared/known-hosts';
+import { logHops } from '../../../shared/online';
 import { hopsForDraft, type InstallDraft } from '../../../shared/remote-contract';
 import type { AppError } from '../../../shared/result';
 import { api } from '../../api';
@@ -13,6 +14,7 @@ import { initialProxy } from '../connectivity/plan';
 import type { StepProps, StepView } from '../types';
 import { isPinnedLine, loginOf, plannedHops, readEvents } from './install-state';
 import { AgentHostKey, HopList, hopsLine, PlanView, UndoJobsView } from './parts';
+import { PastedLog } from './PastedLog';
 import { VendorConfirm, type VendorReachInput } from './VendorConfirm';
 
 type Support = ChannelOutput<'remote:support'>;
@@ -189,6 +191,9 @@ export function InstallPanel({
             ))}
           </ul>
         )}
+        {platformId && logHops(platformId).length > 0 && (
+          <PastedLog platform={platformId} command={support.commands.find((c) => /\b(?:kubectl|docker) logs\b|journalctl/.test(c.command))?.command} />
+        )}
       </section>
     );
   }
@@ -322,7 +327,9 @@ export function InstallPanel({
 
       {install.record && !installJob.running && (
         <section className="cfg-panel" aria-labelledby={`${id}-after-h`}>
-          <h2 id={`${id}-after-h`}>Installed on {install.record.host}</h2>
+          <h2 id={`${id}-after-h`}>
+            {install.record.files.length ? 'Installed on' : 'Partly installed on'} {install.record.host}
+          </h2>
           <p>
             Install {install.record.id} at {install.record.at}: {install.record.files.length} file(s) under {install.record.prefix}.{' '}
             {install.online ? 'Last seen online.' : 'Not seen online yet.'}
@@ -392,7 +399,7 @@ function OutcomeNote({ final }: { final: ChannelOutput<'remote:install'> }): Rea
   return (
     <div role="alert" data-testid="install-outcome" className="error-note">
       <p>
-        <strong>Not online.</strong>{' '}
+        <strong>{final.failure?.code === 'CANCELLED' ? 'Cancelled.' : 'Not online.'}</strong>{' '}
         {failed
           ? `It failed at "${hopsLine([failed])}": ${failed.detail}`
           : open
@@ -400,10 +407,20 @@ function OutcomeNote({ final }: { final: ChannelOutput<'remote:install'> }): Rea
             : ''}
       </p>
       {final.failure && (
-        <p>
-          In place on the host now: {final.failure.inPlace.length ? final.failure.inPlace.join(', ') : 'nothing (the host is as it was)'}
-          {final.failure.leftovers.length ? `; temporary files left: ${final.failure.leftovers.join(', ')}` : ''}.
-        </p>
+        <>
+          <p data-testid="install-in-place">
+            In place on the host now: {final.failure.inPlace.length ? final.failure.inPlace.join(', ') : 'nothing'}
+            {final.failure.leftovers.length
+              ? `; temporary files left (harmless, not in use; remove them or run the install again): ${final.failure.leftovers.join(', ')}`
+              : final.failure.inPlace.length || final.record
+                ? ''
+                : ' (the host is as it was)'}
+            .
+          </p>
+          {(final.failure.inPlace.length > 0 || final.record) && (
+            <p>To finish, fix the cause and choose Show the plan again, then Install: it replaces nothing twice. Or undo what is in place below.</p>
+          )}
+        </>
       )}
     </div>
   );

@@ -69,7 +69,11 @@ export function PlanView({ plan, user }: { plan: InstallPlanView; user: string }
     <section className="cfg-panel install-plan" aria-labelledby="install-plan-h" data-testid="install-plan">
       <h2 id="install-plan-h">Plan: {plan.title}</h2>
       <p className="help">
-        Nothing has changed on the host yet. Each file is uploaded beside its target and renamed into place only when all arrived; secrets get mode 0600.
+        Nothing has changed on the host yet.{' '}
+        {plan.sudo
+          ? `${user} cannot place these files itself, so each file is uploaded into a private staging folder of ${user} (mode 0700), then moved into place with sudo -n: a backup of what it replaces, a temp file beside the target with its owner and mode, then a rename. A failure part-way moves everything back.`
+          : 'Each file is uploaded beside its target and renamed into place only when all arrived.'}{' '}
+        Secrets get mode 0600.
       </p>
       {plan.dirs.some((d) => !d.exists) && (
         <p>
@@ -100,7 +104,7 @@ export function PlanView({ plan, user }: { plan: InstallPlanView; user: string }
               <td>
                 <code>{modeText(f.mode)}</code>
               </td>
-              <td>{user}</td>
+              <td>{f.owner}</td>
               <td>{REPLACES[f.replaces]}</td>
             </tr>
           ))}
@@ -110,8 +114,8 @@ export function PlanView({ plan, user }: { plan: InstallPlanView; user: string }
       <p className="help" data-testid="install-sudo">
         {plan.asRoot
           ? `You log in as root: no command needs sudo.`
-          : sudo
-            ? 'Commands that need root run with sudo -n: if sudo asks for a password they fail at once (the app never types one). The plan already checked that sudo works without one.'
+          : sudo || plan.sudo
+            ? `Steps that need root run with sudo -n${plan.sudo ? ' (placing the files, and each command shown with sudo -n)' : ''}: if sudo asks for a password they fail at once (the app never types one). The plan already checked that sudo works without one.`
             : `Every command runs as ${user}, without sudo.`}
       </p>
       <CommandList

@@ -66,5 +66,8 @@ supervisorctl -c ${CONF} restart all && echo restarted`,
 supervisorctl -c ${CONF} shutdown >/dev/null
 for _ in $(seq 100); do ${RUNNING} || { echo stopped; exit 0; }; sleep 0.1; done
 echo "supervisord did not stop within 10 s" >&2; exit 1`,
+  // The credential is a key pair per agent, not a token in a line: a new export makes new keys.
+  noRotate:
+    'the tunnel has no token in a line: its credential is a key pair per agent. Export the fleet again (new key pairs, public-keys.csv for ArmorCode), register the new public keys, then run site.yml: it replaces private-key.pem with a backup and restarts the tunnels; revoke the old keys once verify passes.',
   removal: `stops supervisord (every tunnel), then takes away ${CONFIG_DIR} (key, known_hosts, supervisord.conf and their backups), ${LOG_DIR} and ${RUN_DIR} under the install root`,
 };

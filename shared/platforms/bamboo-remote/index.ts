@@ -7,9 +7,11 @@ import { BAMBOO_REMOTE_FAILURES } from './failures';
 import { generateExisting, generateInstaller } from './installer';
 import { wrapperConfUpdater } from './updater';
 import { bambooAgentsApi, bambooRemoteOnline } from './online';
+import { bambooRemoteHostRecipe } from './host-install';
 import { bambooServer } from './service';
 import { bambooToken } from './token';
 import { bambooCaNotes } from './ca';
+import { bambooRemoteShell } from './ansible';
 import { example } from './example';
 
 export { bambooRemoteAnswers, type BambooRemoteAnswers } from './answers';
@@ -114,6 +116,7 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
     return err('BAD_INPUT', `Unknown variant '${variant}' for the Bamboo remote agent: use installer or existing.`);
   },
   updaters: [wrapperConfUpdater],
+  ansible: [bambooRemoteShell],
   example,
   revokeChecklist: [
     'Bamboo has one security token per server. Reset it only when every agent can get the new one: Administration → Agents → Security token verification → reset.',
@@ -124,6 +127,7 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
   ],
   failures: BAMBOO_REMOTE_FAILURES,
   online: bambooRemoteOnline,
+  hostInstall: bambooRemoteHostRecipe,
   recognise: /atlassian-bamboo-agent-installer|bamboo-agent-home|\/agentServer\b|wrapper\.app\.parameter/,
   vendorApi: bambooAgentsApi,
   caNotes: bambooCaNotes,

@@ -12,7 +12,9 @@ import { generateHelm } from './helm';
 import { generateKubernetes } from './kubernetes';
 import { harnessRemoval } from './removal';
 import { generateShell } from './shell';
+import { harnessHostRecipe, harnessWhere } from './host-install';
 import { HARNESS_UPDATERS } from './updaters';
+import { harnessDockerType, harnessShellType } from './ansible';
 import { example } from './example';
 import { withTokenFormNotes } from './token-form';
 import { harnessDelegatesApi, harnessOnline } from './online';
@@ -86,6 +88,10 @@ export const harness: Platform<HarnessAnswers> = {
   },
   generate,
   updaters: HARNESS_UPDATERS.map(withTokenFormNotes),
+  ansible: [
+    harnessDockerType((a, c, v, x) => generate(a as HarnessAnswers, c, v, x)),
+    harnessShellType((a, c, v, x) => generate(a as HarnessAnswers, c, v, x)),
+  ],
   example,
   revokeChecklist: [
     'In Harness → Account Settings → Delegates, check that every delegate of this install shows Connected again, on the new token.',
@@ -96,6 +102,8 @@ export const harness: Platform<HarnessAnswers> = {
   ],
   failures: HARNESS_FAILURES,
   online: harnessOnline,
+  hostInstall: harnessHostRecipe,
+  where: harnessWhere,
   recognise: /\bDELEGATE_TOKEN\b|harness\/delegate|harness-delegate|\bdelegateToken\b/,
   vendorApi: harnessDelegatesApi,
   caNotes: harnessCaNotes,

@@ -4,7 +4,7 @@
  * where they happened by the Diagnostics engine, only the latest attempt counting.
  */
 import { describe, expect, it } from 'vitest';
-import { logHops, logSaysOnline, readHealth, readOnlineLog, readVendorAgents } from '../../../shared/online';
+import { logHops, logSaysOnline, pastedLogSaysOnline, readHealth, readOnlineLog, readVendorAgents } from '../../../shared/online';
 import { getPlatform, PLATFORMS } from '../../../shared/platforms';
 import type { VendorApi } from '../../../shared/platforms/types';
 import { buildkiteOnline } from '../../../shared/platforms/buildkite/online';
@@ -38,6 +38,11 @@ describe('ArmorCode (autossh under supervisord, ssh at LogLevel=VERBOSE)', () =>
     const r = readOnlineLog('armorcode', [...AC_START, AC_AUTH, AC_RUNNING].join('\n'));
     expect(states(r)).toEqual(['started:passed', 'stayed-up:passed', 'registered:passed', 'connected:holding']);
     expect(r.attempt).toBe(1);
+    // A watcher waits for the hold; a pasted log is read once, so its end is as far as it can show.
+    expect(logSaysOnline(r)).toBe(false);
+    expect(pastedLogSaysOnline(r)).toBe(true);
+    expect(pastedLogSaysOnline(readOnlineLog('armorcode', AC_START.join('\n')))).toBe(false);
+    expect(pastedLogSaysOnline(readOnlineLog('armorcode', ''))).toBe(false);
   });
 
   it('names a refused forward at the connected hop, even after autossh restarted ssh', () => {

@@ -11,6 +11,8 @@ import { PLATFORMS } from '../../../../shared/platforms';
 import { armorcode } from '../../../../shared/platforms/armorcode';
 import { armorcodeSupervisord, hostLayout } from '../../../../shared/platforms/armorcode/ansible';
 import { generateArmorcode } from '../../../../shared/platforms/armorcode/generate';
+import { bambooRemote } from '../../../../shared/platforms/bamboo-remote';
+import { bambooRemoteShell } from '../../../../shared/platforms/bamboo-remote/ansible';
 import type { Credential } from '../../../../shared/platforms/types';
 
 // A syntactically valid RSA key pair is not needed for layout: the generator checks the PEM shape.
@@ -96,6 +98,43 @@ describe('ansibleProject (ArmorCode, supervisord on the host)', () => {
     expect(byPath.get('ansible.cfg')!.text).not.toMatch(/vault_password_file|vault_identity_list/);
     expect(byPath.get('README.md')!.text).toMatch(/--ask-vault-pass/);
     expect(byPath.get('README.md')!.text).toMatch(/--check --diff/);
+  });
+
+  it('has no rotate.yml (a key pair per agent, not a token in a line), and its README says why and what to do instead', () => {
+    expect(byPath.has('rotate.yml')).toBe(false);
+    expect(byPath.has('roles/armorcode_supervisord/tasks/rotate.yml')).toBe(false);
+    expect(byPath.get('README.md')!.text).toMatch(/\*\*No rotate\.yml:\*\* the tunnel has no token in a line[^]*run site\.yml/);
+  });
+});
+
+describe('ansibleProject (Bamboo remote agent): rotate.yml finds the token from the file, and every platform that rotates says how in its README', () => {
+  it('the Bamboo role finds the parameter with a read-only command that runs in --check too, then replaces every definition with a backup and no output', () => {
+    const a = bambooRemote.answers.parse({ serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' });
+    const placed = bambooRemoteShell.files(a, { kind: 'token', token: 'f3defca0b1dee4b665fa7471cfe2899d524722f9' }, '/srv/a');
+    if (!placed.ok) throw new Error(placed.error.message);
+    const files = ansibleProject({
+      platform: bambooRemote,
+      type: bambooRemoteShell,
+      agents: [{ name: 'bb-1', root: '/srv/a', answers: a, files: placed.value.files }],
+      appVersion: 't',
+      removalNotes: [],
+    });
+    const byPath = new Map(files.map((f) => [f.path, f]));
+    const tasks = parse(byPath.get('roles/bamboo_remote_shell/tasks/rotate.yml')!.text, { version: '1.1' }) as Record<string, unknown>[];
+    const locate = tasks.find((t) => 'ansible.builtin.command' in t)!;
+    expect(locate).toMatchObject({ check_mode: false, changed_when: false });
+    expect((locate['ansible.builtin.command'] as { argv: string[] }).argv[0]).toBe('awk');
+    const write = tasks.find((t) => 'ansible.builtin.replace' in t)!;
+    expect(write).toMatchObject({ no_log: true, diff: false, 'ansible.builtin.replace': { backup: true } });
+    expect(byPath.get('README.md')!.text).toMatch(/read from each host's wrapper\.conf/);
+    // A Linux host only, and only the agent home the role's paths name.
+    expect(bambooRemoteShell.files({ ...a, agentOs: 'windows' }, { kind: 'token', token: 'f3defca0b1dee4b665fa7471cfe2899d524722f9' }, '').ok).toBe(false);
+    const elsewhere = bambooRemoteShell.files({ ...a, agentHome: '/home/bamboo' }, { kind: 'token', token: 'f3defca0b1dee4b665fa7471cfe2899d524722f9' }, '');
+    expect(!elsewhere.ok && elsewhere.error.hint).toMatch(/install_root column/);
+  });
+
+  it('every Ansible install type either rotates or says in its README why not', () => {
+    for (const p of PLATFORMS) for (const t of p.ansible ?? []) expect(Boolean(t.rotate) !== Boolean(t.noRotate), `${p.id}/${t.id}`).toBe(true);
   });
 });
 

@@ -101,8 +101,17 @@ describe('remote:* channels', () => {
       ok: true,
       value: { supported: true, title: expect.stringContaining('supervisord') },
     });
-    const systemd = await call('remote:support', { source: { kind: 'draft', draft: { ...draft(), variant: 'systemd' } } });
-    expect(systemd).toMatchObject({ ok: true, value: { supported: false, reason: expect.stringContaining('Docker Compose') } });
+    // The systemd units install under / only (systemd reads units from its own folders); under another root the commands are shown.
+    const systemdDraft = { ...draft(), variant: 'systemd' };
+    expect(await call('remote:support', { source: { kind: 'draft', draft: systemdDraft } })).toMatchObject({
+      ok: true,
+      value: { supported: true, title: expect.stringContaining('systemd units') },
+    });
+    const systemd = await call('remote:support', { source: { kind: 'draft', draft: systemdDraft }, prefix: '/home/me/agent' });
+    expect(systemd).toMatchObject({
+      ok: true,
+      value: { supported: false, reason: expect.stringContaining('systemd would never start them'), hint: expect.stringContaining('Docker Compose') },
+    });
     expect(systemd.value.commands.length).toBeGreaterThan(0);
   });
 
