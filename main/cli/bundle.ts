@@ -10,7 +10,7 @@ import { recognisePlatform } from '../../shared/platforms/recognise';
 import { APP_VERSION } from '../version';
 import { EXIT, UsageError, type CliIo, type Command } from './types';
 import { visible } from '../../shared/visible';
-import { readTextArg } from './read-file';
+import { envSecretArg, readTextArg } from './read-file';
 
 const HELP = `Usage: agent-onboard bundle export DIR --out FILE.zip [--passphrase-env VAR | --plain-secrets]
                                   [--platform P] [--variant V] [--report FILE] [--force] [--json]
@@ -73,15 +73,6 @@ function fail(io: CliIo, sub: string, error: AppError): number {
   return exitCodeFor(error.code);
 }
 
-function passphraseFrom(io: CliIo, variable: string | undefined): string | undefined {
-  if (variable === undefined) return undefined;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
-    throw new UsageError(`--passphrase-env takes the NAME of an environment variable, not ${JSON.stringify(variable.slice(0, 20))}`);
-  const value = io.env[variable];
-  if (value === undefined || value === '') throw new UsageError(`the environment variable ${variable} (from --passphrase-env) is not set or empty`);
-  return value;
-}
-
 function decodeHead(data: Uint8Array): string {
   return new TextDecoder('utf-8', { fatal: false }).decode(data.subarray(0, 256 * 1024));
 }
@@ -122,7 +113,7 @@ async function exportCmd(argv: string[], io: CliIo): Promise<number> {
         : '--variant needs --platform',
     );
   }
-  const passphrase = passphraseFrom(io, values['passphrase-env']);
+  const passphrase = envSecretArg(io.env, '--passphrase-env', values['passphrase-env'], 'passphrase');
   if (passphrase !== undefined && values['plain-secrets']) throw new UsageError('--plain-secrets and --passphrase-env contradict each other: give one');
   let report: string | undefined;
   if (values.report !== undefined) {
@@ -206,7 +197,7 @@ async function verifyCmd(argv: string[], io: CliIo): Promise<number> {
     options: { 'passphrase-env': { type: 'string' }, json: { type: 'boolean' } },
   });
   const file = path.resolve(io.cwd, one(positionals, 'bundle'));
-  const passphrase = passphraseFrom(io, values['passphrase-env']);
+  const passphrase = envSecretArg(io.env, '--passphrase-env', values['passphrase-env'], 'passphrase');
   const bytes = await readBundleFile(file);
   if (!bytes.ok) return fail(io, 'verify', bytes.error);
   const opened = await openBundle(bytes.value, passphrase !== undefined ? { passphrase } : {});
@@ -260,7 +251,7 @@ async function importCmd(argv: string[], io: CliIo): Promise<number> {
   const file = path.resolve(io.cwd, one(positionals, 'bundle'));
   if (!values.to) throw new UsageError('--to DIR is required');
   const to = path.resolve(io.cwd, values.to);
-  const passphrase = passphraseFrom(io, values['passphrase-env']);
+  const passphrase = envSecretArg(io.env, '--passphrase-env', values['passphrase-env'], 'passphrase');
   const bytes = await readBundleFile(file);
   if (!bytes.ok) return fail(io, 'import', bytes.error);
   const done = await importBundle(bytes.value, to, { overwrite: values.force ?? false, ...(passphrase !== undefined ? { passphrase } : {}) });

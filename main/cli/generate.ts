@@ -10,7 +10,7 @@ import { sshCredential, tokenCredential } from '../services/credential';
 import { writeArtifacts } from '../services/files';
 import { readCaFileArg } from './ca-file';
 import { EXIT, UsageError, errorLine, type CliIo, type Command } from './types';
-import { readAnswersArg, readTextArg } from './read-file';
+import { envSecretArg, readAnswersArg, readTextArg } from './read-file';
 
 const generators = PLATFORMS.filter((p) => p.generate)
   .map(
@@ -89,11 +89,8 @@ async function credentialFrom(
   if (values.key || values['known-hosts'])
     throw new UsageError(`this platform ${spec.kind === 'token' ? 'uses a token: give --token-env VAR' : 'needs no credential'}, not --key / --known-hosts`);
   if (spec.kind === 'none') return ok({ kind: 'none' });
-  const name = values['token-env'];
-  if (!name) throw new UsageError(`--token-env VAR is required (the environment variable holding the ${spec.token.name})`);
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError('--token-env takes the NAME of an environment variable, not the token');
-  const token = io.env[name];
-  if (token === undefined || token.trim() === '') throw new UsageError(`environment variable ${name} is not set or empty`);
+  const token = envSecretArg(io.env, '--token-env', values['token-env'] || undefined, 'token');
+  if (token === undefined) throw new UsageError(`--token-env VAR is required (the environment variable holding the ${spec.token.name})`);
   return tokenCredential(token);
 }
 

@@ -39,13 +39,16 @@ export async function readAnswersArg(file: string, cwd: string): Promise<Record<
 /**
  * The secret in the environment variable named by `option` (e.g. --passphrase-env VAR): undefined
  * when the option was not given; a usage error when it names no variable (a secret pasted in its
- * place) or the variable is unset or empty. `what` names the secret in that error.
+ * place, never echoed) or the variable is unset or empty. `what` names the secret in that error.
+ * A token of only white space counts as empty (no token is); a passphrase or password is taken as
+ * it is. The one reading of generate, rotate, verify-token, bundle, fleet and install.
  */
 export function envSecretArg(env: Record<string, string | undefined>, option: string, name: string | undefined, what: string): string | undefined {
   if (name === undefined) return undefined;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`${option} takes the NAME of an environment variable, not the ${what}`);
   const value = env[name];
-  if (value === undefined || value === '') throw new UsageError(`environment variable ${name} is not set or empty (from ${option})`);
+  if (value === undefined || (what === 'token' ? value.trim() : value) === '')
+    throw new UsageError(`environment variable ${name} is not set or empty (from ${option})`);
   return value;
 }
 

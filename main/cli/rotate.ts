@@ -5,6 +5,7 @@ import { exitCodeFor, type AppError } from '../../shared/result';
 import type { RotationPlan, RotationReport } from '../../shared/rotation';
 import { applyRotation, planRotation } from '../services/rotate';
 import { EXIT, UsageError, errorLine, errorText, type CliIo, type Command } from './types';
+import { envSecretArg } from './read-file';
 
 const rotatable = PLATFORMS.filter((p) => p.credential.kind === 'token' && p.updaters.length > 0);
 
@@ -106,14 +107,11 @@ export const rotateCommand: Command = {
     const platform = rotatable.find((p) => p.id === platformId);
     if (!platform) throw new UsageError(`'${platformId}' has no token to rotate: use ${rotatable.map((p) => p.id).join(', ')}`);
     if (paths.length === 0) throw new UsageError('give at least one FILE_OR_DIR of the install');
-    const name = values['token-env'];
-    if (!name)
+    const token = envSecretArg(io.env, '--token-env', values['token-env'] || undefined, 'token');
+    if (token === undefined)
       throw new UsageError(
         `--token-env VAR is required (the environment variable holding the new ${platform.credential.kind === 'token' ? platform.credential.token.name : 'token'})`,
       );
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError('--token-env takes the NAME of an environment variable, not the token');
-    const token = io.env[name];
-    if (token === undefined || token.trim() === '') throw new UsageError(`environment variable ${name} is not set or empty`);
 
     const planned = await planRotation({ platform: platform.id, paths, token, cwd: io.cwd }, `cli_${randomBytes(9).toString('base64url')}`);
     if (!planned.ok) return fail(io, planned.error);

@@ -7,7 +7,7 @@ import { exitCodeFor } from '../../shared/result';
 import { checkToken } from '../../shared/tokens';
 import { verifyTokenWithVendor } from '../services/token-verify';
 import { readCaFileArg } from './ca-file';
-import { readAnswersArg } from './read-file';
+import { envSecretArg, readAnswersArg } from './read-file';
 import { EXIT, UsageError, errorText, type Command } from './types';
 
 const WITH_CHECK = PLATFORMS.filter((p) => p.tokenVerify).map((p) => `  ${p.id.padEnd(15)} ${p.tokenVerify!.what}`);
@@ -64,11 +64,8 @@ export const verifyTokenCommand: Command = {
     if (!platform) throw new UsageError(`unknown platform '${positionals[0]}'`);
     if (!platform.tokenVerify || platform.credential.kind !== 'token') throw new UsageError(`${platform.name} has no token check with its vendor`);
     if (!values.answers) throw new UsageError('--answers FILE.json is required');
-    const name = values['token-env'];
-    if (!name || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-      throw new UsageError('--token-env VAR is required (the NAME of the environment variable holding the token)');
-    const raw = io.env[name];
-    if (raw === undefined || raw.trim() === '') throw new UsageError(`environment variable ${name} is not set or empty`);
+    const raw = envSecretArg(io.env, '--token-env', values['token-env'] || undefined, 'token');
+    if (raw === undefined) throw new UsageError('--token-env VAR is required (the NAME of the environment variable holding the token)');
     const verdict = checkToken(platform.credential.token, raw);
     if (verdict.verdict !== 'ok') throw new UsageError(`${verdict.message} Get it from ${verdict.where}`);
     const answers = await readAnswersArg(values.answers, io.cwd);
