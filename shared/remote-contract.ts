@@ -6,7 +6,8 @@
  * private key or token), so `remote:install` carries out exactly the plan the user confirmed.
  */
 import { z } from 'zod';
-import { sshUserSchema } from './probe/schema';
+import { proxySpecSchema, sshUserSchema } from './probe/schema';
+import { trustedCaTextSchema } from './probe-contract';
 import { hostSchema, portSchema } from './validate';
 
 const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -59,9 +60,19 @@ export const installPlanSchema = z.object({
   title: z.string(),
   prefix: z.string(),
   asRoot: z.boolean(),
+  /** Files go into place with sudo -n from a private staging folder. */
+  sudo: z.boolean(),
+  runsAs: z.string(),
   dirs: z.array(z.object({ path: z.string(), mode: z.number(), exists: z.boolean() })),
   files: z.array(
-    z.object({ from: z.string(), target: z.string(), mode: z.number(), secret: z.boolean(), replaces: z.enum(['nothing', 'same bytes', 'a different file']) }),
+    z.object({
+      from: z.string(),
+      target: z.string(),
+      mode: z.number(),
+      secret: z.boolean(),
+      owner: z.string(),
+      replaces: z.enum(['nothing', 'same bytes', 'a different file']),
+    }),
   ),
   commands: z.array(z.object({ phase: z.enum(['stop', 'start']), title: z.string(), command: z.string() })),
   freeBytes: z.number().optional(),
@@ -98,6 +109,8 @@ export const installRecordSchema = z.object({
     )
     .max(1000),
   dirsCreated: z.array(z.string().startsWith('/')).max(1000),
+  /** Placed with sudo -n by a login user that is not root (undo uses sudo -n too). */
+  sudo: z.boolean().optional(),
   stop: z.array(hostCommandSchema).max(20),
   agentMade: z.array(z.string().startsWith('/')).max(100),
   where: z.unknown(),
@@ -259,7 +272,8 @@ export function remoteChannels<D extends z.ZodType>(draft: D) {
      * Harness core_delegate_view, a Bamboo PAT, GitLab read_api…) pasted for this check alone. Main
      * keeps it in memory for this window (never in the draft, the store or beside the agent token)
      * and answers a reference that `remote:install` / `remote:verify` take; the vendor is asked, with
-     * the platform's documented requests, about the agent's resolved name once the log proved it.
+     * the platform's documented requests, about the agent's resolved name once the log proved it,
+     * through the proxy and company CA given here (as the token check with the vendor does).
      */
     'remote:vendor-token': {
       input: z
@@ -273,6 +287,10 @@ export function remoteChannels<D extends z.ZodType>(draft: D) {
             .refine((u) => /^https?:\/\//i.test(u), 'must start with https:// (or http:// for a server on this network)'),
           token: z.string().trim().min(8, 'paste the read-only token (at least 8 characters)').max(4096),
           scope: z.string().trim().max(256).optional(),
+          /** The way to the vendor, as the Connectivity step set it (default: the environment's proxy). */
+          proxy: proxySpecSchema.optional(),
+          /** Company CA certificates (PEM or DER text) trusted besides the system's. */
+          trustedCa: trustedCaTextSchema.optional(),
         })
         .strict(),
       output: z.object({ vendorRef: vendorRefSchema, needs: z.string() }),
@@ -285,6 +303,7 @@ export function remoteChannels<D extends z.ZodType>(draft: D) {
         steps: z.array(z.object({ path: z.string(), action: z.string(), to: z.string().optional(), from: z.string().optional() })),
         asideDir: z.string(),
         dirs: z.array(z.string()),
+        sudo: z.boolean().optional(),
       }),
       job: true as const,
     },

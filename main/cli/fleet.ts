@@ -1,5 +1,4 @@
 /** `agent-onboard fleet export --format ansible`: a fleet CSV as a ready Ansible project. */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getPlatform, PLATFORMS } from '../../shared/platforms';
@@ -7,6 +6,7 @@ import type { Credential } from '../../shared/platforms/types';
 import { exitCodeFor, type AppError } from '../../shared/result';
 import { ANSIBLE_COLUMNS, exportAnsibleFleet } from '../services/fleet-ansible';
 import { APP_VERSION } from '../version';
+import { envSecretArg, readAnswersArg, readTextArg } from './read-file';
 import { EXIT, UsageError, errorLine, type CliIo, type Command } from './types';
 
 const types = PLATFORMS.filter((p) => p.ansible?.length)
@@ -58,23 +58,6 @@ Example:
     --csv hosts.csv --answers answers.json ${exampleCredential} \\
     --vault-password-env FLEET_VAULT --out ./fleet`;
 
-async function readText(file: string, cwd: string, what: string): Promise<string> {
-  try {
-    return await readFile(path.resolve(cwd, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : String(code)}`);
-  }
-}
-
-function envSecret(io: CliIo, option: string, name: string | undefined, what: string): string | undefined {
-  if (name === undefined) return undefined;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`${option} takes the NAME of an environment variable, not the ${what}`);
-  const value = io.env[name];
-  if (value === undefined || value === '') throw new UsageError(`environment variable ${name} is not set or empty`);
-  return value;
-}
-
 function fail(io: CliIo, error: AppError): number {
   io.stderr(errorLine('fleet', error));
   return exitCodeFor(error.code);
@@ -109,27 +92,16 @@ export const fleetCommand: Command = {
     for (const o of ['platform', 'csv', 'out', 'vault-password-env'] as const) if (!values[o]) throw new UsageError(`--${o} is required`);
     const platform = getPlatform(values.platform!);
     if (!platform) throw new UsageError(`unknown platform ${JSON.stringify(values.platform!.slice(0, 40))}: use ${PLATFORMS.map((p) => p.id).join(', ')}`);
-    const vaultPassword = envSecret(io, '--vault-password-env', values['vault-password-env'], 'password')!;
+    const vaultPassword = envSecretArg(io.env, '--vault-password-env', values['vault-password-env'], 'password')!;
     let credential: Credential = { kind: 'none' };
     if (platform.credential.kind === 'token') {
-      const token = envSecret(io, '--token-env', values['token-env'], 'token');
+      const token = envSecretArg(io.env, '--token-env', values['token-env'], 'token');
       if (token === undefined) throw new UsageError(`--token-env VAR is required (the environment variable holding the ${platform.credential.token.name})`);
       credential = { kind: 'token', token: token.trim() };
     } else if (values['token-env']) throw new UsageError(`${platform.name} does not use a token; each agent gets its own key pair`);
-    let answers: Record<string, unknown> = {};
-    if (values.answers) {
-      try {
-        const parsed: unknown = JSON.parse(await readText(values.answers, io.cwd, 'answers file'));
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-          throw new UsageError(`${values.answers} must hold one JSON object of answers`);
-        answers = parsed as Record<string, unknown>;
-      } catch (error) {
-        if (error instanceof UsageError) throw error;
-        throw new UsageError(`${values.answers} is not valid JSON: ${(error as Error).message}`);
-      }
-    }
-    const knownHosts = values['known-hosts'] ? await readText(values['known-hosts'], io.cwd, 'known_hosts file') : undefined;
-    const csv = await readText(values.csv!, io.cwd, 'CSV file');
+    const answers = values.answers ? await readAnswersArg(values.answers, io.cwd) : {};
+    const knownHosts = values['known-hosts'] ? await readTextArg(values['known-hosts'], io.cwd, 'known_hosts file') : undefined;
+    const csv = await readTextArg(values.csv!, io.cwd, 'CSV file');
     let last = 0;
     const result = await exportAnsibleFleet({
       platform,

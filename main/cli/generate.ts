@@ -10,7 +10,7 @@ import { sshCredential, tokenCredential } from '../services/credential';
 import { writeArtifacts } from '../services/files';
 import { readCaFileArg } from './ca-file';
 import { EXIT, UsageError, errorLine, type CliIo, type Command } from './types';
-import { readTextArg } from './read-file';
+import { readAnswersArg, readTextArg } from './read-file';
 
 const generators = PLATFORMS.filter((p) => p.generate)
   .map(
@@ -75,10 +75,6 @@ Example:
     --out ./${example?.id ?? 'PLATFORM'}-agent
   with answers.json: one JSON object with the platform's keys listed above`;
 
-async function readText(file: string, cwd: string, what: string): Promise<string> {
-  return readTextArg(file, cwd, what);
-}
-
 async function credentialFrom(
   spec: CredentialSpec,
   values: { key?: string; 'token-env'?: string; 'known-hosts'?: string },
@@ -87,8 +83,8 @@ async function credentialFrom(
   if (spec.kind === 'ssh-keypair') {
     if (values['token-env']) throw new UsageError('this platform uses an SSH key pair: give --key FILE, not --token-env');
     if (!values.key) throw new UsageError('--key FILE is required (the private key of the agent)');
-    const knownHosts = values['known-hosts'] ? await readText(values['known-hosts'], io.cwd, 'known_hosts file') : undefined;
-    return sshCredential(await readText(values.key, io.cwd, 'key file'), spec, knownHosts);
+    const knownHosts = values['known-hosts'] ? await readTextArg(values['known-hosts'], io.cwd, 'known_hosts file') : undefined;
+    return sshCredential(await readTextArg(values.key, io.cwd, 'key file'), spec, knownHosts);
   }
   if (values.key || values['known-hosts'])
     throw new UsageError(`this platform ${spec.kind === 'token' ? 'uses a token: give --token-env VAR' : 'needs no credential'}, not --key / --known-hosts`);
@@ -135,13 +131,7 @@ export const generateCommand: Command = {
     if (!gen.ok) return fail(io, gen);
     const { platform, variant } = gen.value;
 
-    let answers: unknown;
-    try {
-      answers = JSON.parse(await readText(values.answers, io.cwd, 'answers file'));
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(`${values.answers} is not valid JSON: ${(error as Error).message}`);
-    }
+    const answers = await readAnswersArg(values.answers, io.cwd);
     const credential = await credentialFrom(platform.credential, values, io);
     if (!credential.ok) return fail(io, credential);
     const trustedCa = values['ca-file'] ? (await readCaFileArg(values['ca-file'], io.cwd)).pems.join('') : undefined;

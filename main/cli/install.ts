@@ -19,7 +19,9 @@ import { planRemoteInstall, runRemoteInstall, type InstallEvent, type InstallRec
 import { planRemoteUndo, runRemoteUndo } from '../services/remote/undo';
 import { openSession, type HostSession, type HostTarget } from '../services/remote/session';
 import { q } from '../services/remote/shell';
-import { logStartNow, runLocally, watchOnline, type RunCommand, type VendorCheck, type WatchUpdate } from '../services/remote/watch';
+import { logStartNow, runLocally, watchOnline, type RunCommand, type VendorCheck, type VendorReach, type WatchUpdate } from '../services/remote/watch';
+import { readCaFileArg } from './ca-file';
+import { envSecretArg, readTextArg } from './read-file';
 import { EXIT, UsageError, errorText, type CliIo, type Command } from './types';
 
 const MARK: Record<HopReport['state'], string> = { passed: '✓', failed: '✗', waiting: '…', holding: '…', pending: '⏸', 'not-checked': '·' };
@@ -30,12 +32,23 @@ function hopsText(hops: HopReport[]): string {
     .join('\n');
 }
 
-function envValue(io: CliIo, flag: string, name: string | undefined): string | undefined {
-  if (name === undefined) return undefined;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`${flag} takes the NAME of an environment variable, not the secret`);
-  const v = io.env[name];
-  if (v === undefined || v === '') throw new UsageError(`environment variable ${name} (${flag}) is not set or empty`);
-  return v;
+/** The options of `install` and `verify` alike: the agent host, its login and pin, the install root, how long to watch, --json. */
+const HOST_OPTIONS = {
+  platform: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  user: { type: 'string' },
+  key: { type: 'string' },
+  'passphrase-env': { type: 'string' },
+  'known-hosts': { type: 'string' },
+  prefix: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** One JSON document on stdout, as --json prints it. */
+function printJson(io: CliIo, value: unknown): void {
+  io.stdout(JSON.stringify(value, null, 2) + '\n');
 }
 
 async function hostTarget(io: CliIo, values: Record<string, string | boolean | undefined>): Promise<HostTarget> {
@@ -50,16 +63,12 @@ async function hostTarget(io: CliIo, values: Record<string, string | boolean | u
     throw new UsageError(
       '--known-hosts FILE is required: the host key is verified before anything is sent (pin it with `ssh-keyscan -p PORT HOST`, after checking the fingerprint with its owner)',
     );
-  const knownHosts = await readFile(path.resolve(io.cwd, values['known-hosts']), 'utf8').catch(() => {
-    throw new UsageError(`cannot read --known-hosts ${values['known-hosts'] as string}`);
-  });
+  const knownHosts = await readTextArg(values['known-hosts'], io.cwd, '--known-hosts');
   let privateKey: string | undefined;
   let passphrase: string | undefined;
   if (typeof values.key === 'string') {
-    const text = await readFile(path.resolve(io.cwd, values.key), 'utf8').catch(() => {
-      throw new UsageError(`cannot read --key ${values.key as string}`);
-    });
-    const key = keyForSsh2(text, envValue(io, '--passphrase-env', values['passphrase-env'] as string | undefined));
+    const text = await readTextArg(values.key, io.cwd, '--key');
+    const key = keyForSsh2(text, envSecretArg(io.env, '--passphrase-env', values['passphrase-env'] as string | undefined, 'passphrase'));
     if (!key.ok) throw new UsageError(`--key: ${key.error.message}`);
     privateKey = key.value.privateKey;
     passphrase = key.value.passphrase;
@@ -138,21 +147,12 @@ export const installCommand: Command = {
       args: argv,
       strict: true,
       options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        user: { type: 'string' },
-        key: { type: 'string' },
-        'passphrase-env': { type: 'string' },
-        'known-hosts': { type: 'string' },
+        ...HOST_OPTIONS,
         bundle: { type: 'string' },
         'bundle-passphrase-env': { type: 'string' },
         from: { type: 'string' },
-        platform: { type: 'string' },
         variant: { type: 'string' },
-        prefix: { type: 'string' },
-        'timeout-ms': { type: 'string' },
         'dry-run': { type: 'boolean' },
-        json: { type: 'boolean' },
         undo: { type: 'string' },
       },
     });
@@ -171,7 +171,7 @@ export const installCommand: Command = {
       if (values.bundle) {
         const bytes = await readBundleFile(path.resolve(io.cwd, values.bundle));
         if (!bytes.ok) throw new UsageError(`--bundle: ${bytes.error.message}`);
-        const passphrase = envValue(io, '--bundle-passphrase-env', values['bundle-passphrase-env']);
+        const passphrase = envSecretArg(io.env, '--bundle-passphrase-env', values['bundle-passphrase-env'], 'passphrase');
         const opened = await openBundle(bytes.value, passphrase ? { passphrase } : {});
         if (!opened.ok) throw new UsageError(`--bundle: ${opened.error.message}`);
         if (opened.value.manifest.platform && opened.value.manifest.variant)
@@ -200,7 +200,7 @@ export const installCommand: Command = {
     };
     const hops: HopReport[] = [];
     const finish = (online: boolean, extra: Record<string, unknown> = {}): number => {
-      if (values.json) io.stdout(JSON.stringify({ online, host: target.host, platform: which.platform, hops, ...extra }, null, 2) + '\n');
+      if (values.json) printJson(io, { online, host: target.host, platform: which.platform, hops, ...extra });
       return online ? EXIT.OK : EXIT.FAILED;
     };
 
@@ -226,11 +226,11 @@ export const installCommand: Command = {
       }
       const { plan } = planned.value;
       say(
-        `\nPlan: ${plan.title}\n${plan.files.map((f) => `  ${f.target}  mode ${f.mode.toString(8).padStart(4, '0')}${f.secret ? ' (secret)' : ''}  replaces ${f.replaces}`).join('\n')}\n${plan.commands.map((c) => `  $ ${c.command}    # ${c.title}`).join('\n')}\n`,
+        `\nPlan: ${plan.title}\n${plan.files.map((f) => `  ${f.target}  mode ${f.mode.toString(8).padStart(4, '0')}${f.secret ? ' (secret)' : ''}  owner ${f.owner}  replaces ${f.replaces}`).join('\n')}\n${plan.sudo ? `  (placed with sudo -n from a private staging folder of ${target.user}: backup, temp file, owner and mode, rename)\n` : ''}${plan.commands.map((c) => `  $ ${c.command}    # ${c.title}`).join('\n')}\n`,
       );
       if (values['dry-run']) {
         say('\n--dry-run: nothing was changed.\n');
-        if (values.json) io.stdout(JSON.stringify({ dryRun: true, plan }, null, 2) + '\n');
+        if (values.json) printJson(io, { dryRun: true, plan });
         return EXIT.OK;
       }
       const start = await logStartNow(session.exec, planned.value.recipe.where);
@@ -301,13 +301,16 @@ function watchable(): string {
 
 const VERIFY_HELP = `Usage: agent-onboard verify --platform P [--host H [--port N] --user U --key FILE --known-hosts FILE]
                             [--prefix DIR] [--log-file F | --unit U | --container C | --log -]
-                            [--timeout-ms N] [--vendor-url URL --vendor-token-env VAR [--vendor-scope S]] [--json]
+                            [--timeout-ms N] [--vendor-url URL --vendor-token-env VAR [--vendor-scope S]
+                             [--ca-file FILE] [--proxy URL [--no-proxy LIST]]] [--json]
 
 Checks whether an installed agent is online, hop by hop, from its log (journalctl, docker logs, a log
 file or supervisord's log), its service state, and optionally the vendor's own agent list (a separate
 read-only token: ${vendorTokens()}). Without --host it checks this machine
 (run it on the agent host). --log - reads pasted text on stdin, e.g. 'kubectl logs deploy/NAME' for
-Kubernetes, Helm and ECS installs, which this app does not run.
+Kubernetes, Helm and ECS installs, which this app does not run. The vendor is asked directly, or
+through --proxy URL (an HTTP proxy, CONNECT; --no-proxy LIST: hosts reached without it), trusting
+the system's CAs and --ca-file FILE (a company CA, PEM or DER), as verify-token does.
 
 Exit codes: 0 online, 1 a hop failed or was not proven in time (named), 2 bad usage or input.`;
 
@@ -321,44 +324,51 @@ export const verifyCommand: Command = {
       args: argv,
       strict: true,
       options: {
-        platform: { type: 'string' },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        user: { type: 'string' },
-        key: { type: 'string' },
-        'passphrase-env': { type: 'string' },
-        'known-hosts': { type: 'string' },
-        prefix: { type: 'string' },
+        ...HOST_OPTIONS,
         'log-file': { type: 'string' },
         unit: { type: 'string' },
         container: { type: 'string' },
         log: { type: 'string' },
-        'timeout-ms': { type: 'string' },
         'vendor-url': { type: 'string' },
         'vendor-token-env': { type: 'string' },
         'vendor-scope': { type: 'string' },
+        'ca-file': { type: 'string' },
+        proxy: { type: 'string' },
+        'no-proxy': { type: 'string' },
         health: { type: 'boolean' },
-        json: { type: 'boolean' },
       },
     });
     const platform = values.platform ? getPlatform(values.platform) : undefined;
     if (!platform || platform.online.length === 0) throw new UsageError(`--platform must be one of ${watchable()}`);
     const timeoutMs = Number(values['timeout-ms'] ?? 15_000);
     if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > 3_600_000) throw new UsageError('--timeout-ms must be 0-3600000');
-    const token = envValue(io, '--vendor-token-env', values['vendor-token-env']);
+    const token = envSecretArg(io.env, '--vendor-token-env', values['vendor-token-env'], 'token');
     if (Boolean(token) !== Boolean(values['vendor-url'])) throw new UsageError('--vendor-url and --vendor-token-env go together');
+    if (!token && (values['ca-file'] || values.proxy || values['no-proxy']))
+      throw new UsageError('--ca-file, --proxy and --no-proxy are for the vendor check (--vendor-url)');
+    if (values['no-proxy'] && !values.proxy) throw new UsageError('--no-proxy goes with --proxy');
+    const caPems = values['ca-file'] ? (await readCaFileArg(values['ca-file'], io.cwd)).pems : undefined;
+    const reach: VendorReach = {
+      ...(values.proxy ? { proxy: { mode: 'manual', url: values.proxy, ...(values['no-proxy'] ? { noProxy: values['no-proxy'] } : {}) } } : {}),
+      ...(caPems ? { caPems } : {}),
+      env: io.env,
+    };
     const vendor: VendorCheck | undefined = token
-      ? { baseUrl: values['vendor-url']!, token, ...(values['vendor-scope'] ? { scope: values['vendor-scope'] } : {}) }
+      ? { baseUrl: values['vendor-url']!, token, ...(values['vendor-scope'] ? { scope: values['vendor-scope'] } : {}), reach }
       : undefined;
+
+    /** The verdict: the JSON document, or the hops and `verdict`; the exit code. */
+    const report = (online: boolean, hops: HopReport[], name: string | undefined, verdict: string): number => {
+      if (values.json) printJson(io, { online, platform: platform.id, hops, ...(name ? { name } : {}) });
+      else io.stdout(`${hopsText(hops)}\n\n${verdict}\n`);
+      return online ? EXIT.OK : EXIT.FAILED;
+    };
 
     if (values.log !== undefined) {
       if (values.log !== '-') throw new UsageError('--log takes - (the log text on stdin)');
       const reading = readOnlineLog(platform.id, await io.readStdin());
       const online = pastedLogSaysOnline(reading);
-      if (values.json)
-        io.stdout(JSON.stringify({ online, platform: platform.id, hops: reading.hops, ...(reading.name ? { name: reading.name } : {}) }, null, 2) + '\n');
-      else io.stdout(`${hopsText(reading.hops)}\n\n${online ? 'ONLINE' : 'NOT ONLINE'} (from the pasted log)\n`);
-      return online ? EXIT.OK : EXIT.FAILED;
+      return report(online, reading.hops, reading.name, `${online ? 'ONLINE' : 'NOT ONLINE'} (from the pasted log)`);
     }
     const where: AgentWhere | undefined = values['log-file']
       ? { log: { source: 'log-file', file: values['log-file'] } }
@@ -380,7 +390,7 @@ export const verifyCommand: Command = {
       const opened = await openSession(target);
       if (!opened.ok) {
         failText(io, 'verify', opened.error, HOP_TITLES.ssh);
-        if (values.json) io.stdout(JSON.stringify({ online: false, platform: platform.id, hops: [hopFailure('ssh', opened.error)] }, null, 2) + '\n');
+        if (values.json) printJson(io, { online: false, platform: platform.id, hops: [hopFailure('ssh', opened.error)] });
         return opened.error.code === 'BAD_INPUT' ? EXIT.USAGE : EXIT.FAILED;
       }
       session = opened.value;
@@ -400,12 +410,7 @@ export const verifyCommand: Command = {
         ...(s ? { connect: (h: string, p: number) => s.forward(h, p) } : {}),
         ...(vendor ? { vendor } : {}),
       });
-      if (values.json)
-        io.stdout(
-          JSON.stringify({ online: result.online, platform: platform.id, hops: result.hops, ...(result.name ? { name: result.name } : {}) }, null, 2) + '\n',
-        );
-      else io.stdout(`${hopsText(result.hops)}\n\n${result.online ? 'ONLINE' : notOnline(result)}\n`);
-      return result.online ? EXIT.OK : EXIT.FAILED;
+      return report(result.online, result.hops, result.name, result.online ? 'ONLINE' : notOnline(result));
     } finally {
       session?.close();
     }
@@ -415,7 +420,7 @@ export const verifyCommand: Command = {
 async function undoInstall(io: CliIo, values: Record<string, string | boolean | undefined>, file: string): Promise<number> {
   let raw: unknown;
   try {
-    const json = JSON.parse(await readFile(path.resolve(io.cwd, file), 'utf8')) as { record?: unknown };
+    const json = JSON.parse(await readTextArg(file, io.cwd, '--undo')) as { record?: unknown };
     raw = json.record ?? json;
   } catch {
     throw new UsageError(`--undo: cannot read ${file} as JSON (give the "record" printed by install --json)`);
@@ -442,7 +447,8 @@ async function undoInstall(io: CliIo, values: Record<string, string | boolean | 
     }
     const text = `Undo of ${record.id} on ${record.host}:\n${plan.value.stop.map((c) => `  $ ${c}`).join('\n')}\n${plan.value.steps.map((s) => `  ${s.action.padEnd(24)} ${s.path}${s.to ? ` → ${s.to}` : ''}`).join('\n')}\n`;
     if (values['dry-run']) {
-      io.stdout(values.json ? JSON.stringify({ dryRun: true, plan: plan.value }, null, 2) + '\n' : `${text}--dry-run: nothing was changed.\n`);
+      if (values.json) printJson(io, { dryRun: true, plan: plan.value });
+      else io.stdout(`${text}--dry-run: nothing was changed.\n`);
       return EXIT.OK;
     }
     const id = await opened.value.exec('id -u');
@@ -452,11 +458,8 @@ async function undoInstall(io: CliIo, values: Record<string, string | boolean | 
       failText(io, 'install', done.error, 'undo');
       return EXIT.FAILED;
     }
-    io.stdout(
-      values.json
-        ? JSON.stringify({ undone: true, ...done.value, asideDir: plan.value.asideDir }, null, 2) + '\n'
-        : `${text}Done. Moved aside into ${plan.value.asideDir}.\n`,
-    );
+    if (values.json) printJson(io, { undone: true, ...done.value, asideDir: plan.value.asideDir });
+    else io.stdout(`${text}Done. Moved aside into ${plan.value.asideDir}.\n`);
     return EXIT.OK;
   } finally {
     opened.value.close();

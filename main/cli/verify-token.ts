@@ -7,7 +7,7 @@ import { exitCodeFor } from '../../shared/result';
 import { checkToken } from '../../shared/tokens';
 import { verifyTokenWithVendor } from '../services/token-verify';
 import { readCaFileArg } from './ca-file';
-import { readTextArg } from './read-file';
+import { readAnswersArg } from './read-file';
 import { EXIT, UsageError, errorText, type Command } from './types';
 
 const WITH_CHECK = PLATFORMS.filter((p) => p.tokenVerify).map((p) => `  ${p.id.padEnd(15)} ${p.tokenVerify!.what}`);
@@ -71,13 +71,7 @@ export const verifyTokenCommand: Command = {
     if (raw === undefined || raw.trim() === '') throw new UsageError(`environment variable ${name} is not set or empty`);
     const verdict = checkToken(platform.credential.token, raw);
     if (verdict.verdict !== 'ok') throw new UsageError(`${verdict.message} Get it from ${verdict.where}`);
-    let answers: unknown;
-    try {
-      answers = JSON.parse(await readTextArg(values.answers, io.cwd, 'answers file'));
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(`${values.answers} is not valid JSON: ${(error as Error).message}`);
-    }
+    const answers = await readAnswersArg(values.answers, io.cwd);
     const caPems = values['ca-file'] ? (await readCaFileArg(values['ca-file'], io.cwd)).pems : undefined;
     const r = await verifyTokenWithVendor(platform, answers, verdict.token, {
       ...(values.proxy ? { proxy: { mode: 'manual' as const, url: values.proxy, ...(values['no-proxy'] ? { noProxy: values['no-proxy'] } : {}) } } : {}),

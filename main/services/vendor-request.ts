@@ -93,6 +93,9 @@ async function send(req: VendorRequest, url: URL, o: VendorRequestOptions, signa
       },
     );
     r.on('error', reject);
+    // A proxy tunnel's socket comes paused (its CONNECT answer was read by hand): TLS resumes it on
+    // its own, a plain http:// request through the tunnel waited forever until this.
+    r.on('socket', (s) => s.resume());
     r.end(req.body);
   });
 }

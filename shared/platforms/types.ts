@@ -274,9 +274,15 @@ export interface HostRecipe {
   kind: 'supervisord' | 'systemd' | 'docker' | 'shell' | 'installer';
   title: string;
   dirs: { path: string; mode: number }[];
-  files: { from: string; target: string; mode: number; secret: boolean; text: string }[];
+  /** `owner`: the service user the file belongs to once installed (absent: root, or the login user when it places files itself). */
+  files: { from: string; target: string; mode: number; secret: boolean; text: string; owner?: string }[];
   /** Programs that must exist on the host (checked before any change). */
   requires: string[];
+  /**
+   * How to get a required program that a distribution's own packages do not carry (a vendor's
+   * package repository first), in a sentence, by program; absent: `apt-get install <program>`.
+   */
+  installHints?: Record<string, string>;
   /** Stops what a previous install left running (before files are replaced, and on undo). */
   stop: HostCommand[];
   start: HostCommand[];
@@ -456,6 +462,12 @@ export interface VendorApi {
    * 403) or another non-2xx answer to the first request is reported before `read` is asked.
    */
   read(name: string, answers: ({ status: number; body: unknown } | undefined)[]): { state: 'passed' | 'failed' | 'waiting' | 'pending'; detail: string };
+  /**
+   * The vendor can say that an agent waits for a person's approval before its log shows anything
+   * (Bamboo's remote agent authentication): it is asked while the log waits, so "pending" is shown
+   * as its own state rather than as a silent wait.
+   */
+  pendingWhileWaiting?: true;
 }
 
 /** A platform with its answers type erased, for catalogues. */

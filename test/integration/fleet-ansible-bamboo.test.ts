@@ -32,9 +32,9 @@ import { startSshd, type RunningSshd } from '../support/sshd';
 import { runPlaybook, type PlaybookRun } from '../support/ansible';
 
 const run = promisify(execFile);
-// The stand-in jar is compiled here: a JDK (Debian's default-jdk-headless) is needed, java alone is not.
+// The stand-in jar is compiled here: a JDK (Debian's openjdk-17-jdk-headless, as .ci/run installs) is needed, java alone is not.
 const JDK = spawnSync('javac', ['-version']).status === 0 && spawnSync('jar', ['--version']).status === 0;
-const NO_JDK = 'needs a JDK to build the stand-in jar (apt-get install default-jdk-headless)';
+const NO_JDK = 'needs a JDK to build the stand-in jar (apt-get install openjdk-17-jdk-headless)';
 const bamboo = getPlatform('bamboo-remote')!;
 const VAULT_PASSWORD = 'fleet vault password 789';
 const STANDIN_DIR = path.resolve(__dirname, '../support/bamboo-standin');

@@ -11,6 +11,7 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,7 +23,9 @@ import { readHealth } from '../../shared/online';
 import { buildkiteOnline } from '../../shared/platforms/buildkite/online';
 import type { OnlineSignal } from '../../shared/platforms/types';
 import { runCliProcess } from '../support/cli';
+import { startProxy, type RunningProxy } from '../support/http-proxy';
 import { startSshd, type RunningSshd } from '../support/sshd';
+import { makeTestCerts, type TestCerts } from '../support/tls-certs';
 
 const run = promisify(execFile);
 
@@ -230,5 +233,84 @@ describe('vendor-side confirmation against stand-ins speaking the documented sha
     expect((await vendorCheck('bamboo-remote', 'build-host', { baseUrl: base, token: 'pat' })).state).toBe('passed');
     mode = 'disconnected';
     expect((await vendorCheck('bamboo-remote', 'build-host', { baseUrl: base, token: 'pat' })).state).toBe('pending');
+  });
+});
+
+/**
+ * The vendor check goes out the way the other vendor calls do (sendVendorRequest): through the
+ * company's HTTP proxy (a real CONNECT proxy on loopback, test/support/http-proxy) and trusting the
+ * company CA (made with openssl). The vendor is a STAND-IN again: an HTTPS loopback server answering
+ * Buildkite's documented GET /v2/organizations/:org/agents?name=, as no Buildkite is reachable here.
+ */
+describe('vendor check through the proxy and company CA (stand-in Buildkite API over HTTPS)', () => {
+  let certs: TestCerts;
+  let srv: https.Server;
+  let proxy: RunningProxy;
+  let base: string;
+  let dir: string;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    certs = await makeTestCerts();
+    srv = https.createServer({ key: certs.trusted.key, cert: certs.trusted.cert }, (req, res) => {
+      seen.push(req.url ?? '');
+      if (req.url === '/v2/organizations/acme/agents?name=ci-host-1' && req.headers.authorization === 'Bearer bkua_read')
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ name: 'ci-host-1', connection_state: 'connected' }]));
+      res.writeHead(404).end();
+    });
+    srv.on('tlsClientError', () => undefined);
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    base = `https://localhost:${(srv.address() as AddressInfo).port}`;
+    proxy = await startProxy();
+    dir = mkdtempSync(path.join(tmpdir(), 'ao-vendor-reach-'));
+    writeFileSync(path.join(dir, 'ca.pem'), certs.caPem);
+    writeFileSync(path.join(dir, 'buildkite.log'), `${BUILDKITE_LOG}\n`);
+  });
+  afterAll(async () => {
+    await new Promise((r) => srv?.close(r));
+    await proxy?.stop();
+    certs?.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks through the proxy (CONNECT) trusting the company CA; without the CA it says to trust it, and nothing reaches the vendor', async () => {
+    const check = { baseUrl: base, token: 'bkua_read', scope: 'acme' };
+    const before = proxy.log.length;
+    const r = await vendorCheck('buildkite', 'ci-host-1', { ...check, reach: { proxy: { mode: 'manual', url: proxy.url }, caPems: [certs.caPem] } });
+    expect(r).toMatchObject({ hop: 'vendor', state: 'passed' });
+    expect(proxy.log.slice(before)).toEqual([`CONNECT ${new URL(base).host} 200`]);
+    expect(seen.at(-1)).toBe('/v2/organizations/acme/agents?name=ci-host-1');
+
+    const asked = seen.length;
+    const untrusted = await vendorCheck('buildkite', 'ci-host-1', { ...check, reach: { proxy: { mode: 'manual', url: proxy.url } } });
+    expect(untrusted).toMatchObject({ hop: 'vendor', state: 'failed', detail: expect.stringMatching(/certificate this app does not trust.*trust its CA/) });
+    expect(seen.length).toBe(asked);
+    // The proxy from the environment (mode env) is used too, as by the token check.
+    const viaEnv = proxy.log.length;
+    const env = await vendorCheck('buildkite', 'ci-host-1', {
+      ...check,
+      reach: { proxy: { mode: 'env' }, env: { HTTPS_PROXY: proxy.url }, caPems: [certs.caPem] },
+    });
+    expect(env.state).toBe('passed');
+    expect(proxy.log.length).toBeGreaterThan(viaEnv);
+  });
+
+  it('verify --vendor-url goes through --proxy trusting --ca-file, and refuses them without a vendor check', async () => {
+    const vendorArgs = ['--vendor-url', base, '--vendor-token-env', 'BK_READ', '--vendor-scope', 'acme'];
+    const logArgs = ['verify', '--platform', 'buildkite', '--log-file', path.join(dir, 'buildkite.log'), '--timeout-ms', '5000', '--json'];
+    const before = proxy.log.length;
+    const r = await runCliProcess([...logArgs, ...vendorArgs, '--proxy', proxy.url, '--ca-file', path.join(dir, 'ca.pem')], {
+      env: { BK_READ: 'bkua_read' },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { hops: { hop: string; state: string }[] }).hops.at(-1)).toMatchObject({ hop: 'vendor', state: 'passed' });
+    expect(proxy.log.slice(before)).toContain(`CONNECT ${new URL(base).host} 200`);
+
+    const noCa = await runCliProcess([...logArgs, ...vendorArgs, '--proxy', proxy.url], { env: { BK_READ: 'bkua_read' } });
+    expect(noCa.code).toBe(1);
+    expect(noCa.stdout).toMatch(/does not trust/);
+    const stray = await runCliProcess([...logArgs, '--proxy', proxy.url]);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/are for the vendor check/);
   });
 });

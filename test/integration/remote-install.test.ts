@@ -163,8 +163,8 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
 
     const dry = await runCliProcess(['install', ...hostArgs(), '--from', generated, '--prefix', prefix, '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain(`${prefix}/etc/armorcode/private-key.pem  mode 0600 (secret)  replaces nothing`);
-    expect(dry.stdout).toContain(`${prefix}/etc/armorcode/known_hosts  mode 0644  replaces a different file`);
+    expect(dry.stdout).toContain(`${prefix}/etc/armorcode/private-key.pem  mode 0600 (secret)  owner root  replaces nothing`);
+    expect(dry.stdout).toContain(`${prefix}/etc/armorcode/known_hosts  mode 0644  owner root  replaces a different file`);
     expect(dry.stdout).toContain(`$ setsid -f supervisord -c ${prefix}/etc/armorcode/supervisord.conf`);
     expect(tree(prefix)).toEqual(before);
 
@@ -300,9 +300,9 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     expect(cancelled.error.code).toBe('CANCELLED');
     expect(cancelled.inPlace).toEqual([]);
     expect(cancelled.leftovers).toEqual([]);
-    // The folders the plan created are the only trace (empty, recorded for undo); no file arrived.
-    const after = tree(prefix);
-    expect(Object.keys(after).filter((k) => !k.endsWith('/'))).toEqual(Object.keys(before).filter((k) => !k.endsWith('/')));
+    // Nothing arrived, and the folders it made are removed again: the root is exactly as it was.
+    expect(tree(prefix)).toEqual(before);
+    expect(cancelled.record.dirsCreated).toEqual([]);
 
     // Drop the connection mid-upload: kill the sshd child serving this session.
     const prefix2 = newPrefix();

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A STAND-IN for `buildkite-agent start --config FILE`, for tests only.
+"""A STAND-IN for `buildkite-agent start [--config FILE]`, for tests only.
 
 The real agent cannot run here: it is not installed and registers with Buildkite's Agent API,
 which a test cannot reach. This stand-in does the part a fleet install depends on, the way the
@@ -8,6 +8,9 @@ quotes or bare, '#' comments; buildkite/agent cliconfig), POSTs {endpoint}/regis
 `Authorization: Token <token>` (buildkite/agent api/agents.go), and prints the agent's own log
 lines (quoted in reference/next-platforms.md A1 from clicommand/agent_start.go, core/client.go,
 agent/agent_worker_streaming.go). A refused token prints the agent's 401 line and exits 1.
+Without --config it reads the Linux package's /etc/buildkite-agent/buildkite-agent.cfg when there
+is one, and the environment over it (BUILDKITE_AGENT_TOKEN, _NAME, _TAGS, _ENDPOINT), as the agent
+does for the systemd, env and Docker install types.
 """
 import datetime
 import json
@@ -42,10 +45,17 @@ def read_cfg(path):
 
 def main():
     args = sys.argv[1:]
-    if len(args) != 3 or args[0] != 'start' or args[1] != '--config':
-        print('usage: buildkite-agent start --config FILE', file=sys.stderr)
+    if args == ['start']:
+        # The Linux package's default config path, then the environment over it (as the agent does).
+        default = '/etc/buildkite-agent/buildkite-agent.cfg'
+        cfg = read_cfg(default) if os.path.exists(default) else {}
+        env = {'token': 'BUILDKITE_AGENT_TOKEN', 'name': 'BUILDKITE_AGENT_NAME', 'tags': 'BUILDKITE_AGENT_TAGS', 'endpoint': 'BUILDKITE_AGENT_ENDPOINT'}
+        cfg.update({k: os.environ[v] for k, v in env.items() if v in os.environ})
+    elif len(args) == 3 and args[0] == 'start' and args[1] == '--config':
+        cfg = read_cfg(args[2])
+    else:
+        print('usage: buildkite-agent start [--config FILE]', file=sys.stderr)
         return 2
-    cfg = read_cfg(args[2])
     log('NOTICE', f'Starting buildkite-agent v3.87.1 with PID: {os.getpid()}')
     token = cfg.get('token', '')
     if not token:

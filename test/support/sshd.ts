@@ -23,6 +23,8 @@ export interface SshdOptions {
   extraConfig?: string[];
   /** Fixed port; default: a free loopback port. */
   port?: number;
+  /** Words put before sshd's own command (e.g. `unshare -m …` to give its sessions a mount namespace of their own). */
+  wrap?: string[];
 }
 
 export interface RunningSshd {
@@ -89,7 +91,8 @@ export async function startSshd(opts: SshdOptions): Promise<RunningSshd> {
     ].join('\n') + '\n',
   );
 
-  const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const [cmd, ...args] = [...(opts.wrap ?? []), '/usr/sbin/sshd', '-D', '-e', '-f', config];
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d) => (log += String(d)));
   try {

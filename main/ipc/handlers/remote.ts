@@ -7,6 +7,7 @@ import { getPlatform } from '../../../shared/platforms';
 import type { PlatformId } from '../../../shared/platforms/types';
 import { err, ok, type Result } from '../../../shared/result';
 import type { Deps } from '../../services/deps';
+import { readCaBundle } from '../../services/probe/ca';
 import { HistoryService } from '../../services/history';
 import { installAndWatch, installSupport, loginTarget, PlanKeeper, planOnHost, recordOf, sourceFiles } from '../../services/remote/host-flow';
 import { openSession, scanHostKey } from '../../services/remote/session';
@@ -155,12 +156,16 @@ export function remoteHandlers(deps: Deps, _jobs: JobRegistry, env: Record<strin
         session.close();
       }
     },
-    'remote:vendor-token': async ({ platform, baseUrl, token, scope }, ctx) => {
+    'remote:vendor-token': async ({ platform, baseUrl, token, scope, proxy, trustedCa }, ctx) => {
       const p = getPlatform(platform);
       if (!p?.vendorApi) return err('BAD_INPUT', `${p?.name ?? platform} has no vendor agent list this app can ask.`);
       if (p.vendorApi.scopeField && !scope)
         return err('BAD_INPUT', `${p.vendorApi.scopeField.label} is required for this check: ${p.vendorApi.scopeField.help}`);
-      const vendorRef = vendorTokens.keep(ctx.senderId, p.id, { baseUrl, token, ...(scope ? { scope } : {}) });
+      const ca = trustedCa?.trim() ? readCaBundle(trustedCa) : undefined;
+      if (ca && !ca.ok) return err('BAD_INPUT', `trusted CA: ${ca.error.message}`, ca.error.hint);
+      // The same way out as the token check with the vendor: the Connectivity step's proxy (else the environment's), the company CA.
+      const reach = { proxy: proxy ?? { mode: 'env' as const }, env, ...(ca ? { caPems: ca.value.pems } : {}) };
+      const vendorRef = vendorTokens.keep(ctx.senderId, p.id, { baseUrl, token, ...(scope ? { scope } : {}), reach });
       return ok({ vendorRef, needs: p.vendorApi.scope });
     },
     'remote:undo-plan': async ({ login, record }, ctx) => {

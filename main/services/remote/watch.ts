@@ -9,8 +9,9 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { readHealth, readOnlineLog, readVendorAgents, type HopReport } from '../../../shared/online';
 import { getPlatform } from '../../../shared/platforms';
-import type { AgentWhere, OnlineSignal, PlatformId, VendorRequest } from '../../../shared/platforms/types';
+import type { AgentWhere, OnlineSignal, PlatformId } from '../../../shared/platforms/types';
 import { err, ok, type Result } from '../../../shared/result';
+import { sendVendorRequest, type VendorAnswer, type VendorRequestOptions } from '../vendor-request';
 import type { ExecResult } from './session';
 import { q } from './shell';
 
@@ -77,12 +78,17 @@ export interface WatchOptions {
   onUpdate?: (u: WatchUpdate) => void;
 }
 
+/** How the vendor's API is reached: the proxy (none: direct), company CAs, the environment a proxy of mode 'env' is read from. */
+export type VendorReach = Pick<VendorRequestOptions, 'proxy' | 'caPems' | 'env'>;
+
 /** The optional vendor-side check: a separate read-only token, kept in main only. */
 export interface VendorCheck {
   baseUrl: string;
   token: string;
   /** Buildkite organization slug, or Harness account identifier. */
   scope?: string;
+  /** The same way out as the other vendor calls (sendVendorRequest); none: direct, system CAs only. */
+  reach?: VendorReach;
 }
 
 /**
@@ -110,7 +116,16 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
     const logText = o.where.status && cut >= 0 ? log.value.stdout.slice(0, cut) : log.value.stdout;
     const statusText = o.where.status && cut >= 0 ? log.value.stdout.slice(cut + marker.length + 2) : '';
     const reading = readOnlineLog(o.platform, logText);
-    let hops = reading.hops;
+    // A restart (ssh killed and started again by autossh, a crashed delegate) is shown where it
+    // happened: the latest attempt must prove every hop again, and the step says it is a new one.
+    let hops =
+      reading.attempt > 1
+        ? reading.hops.map((h) =>
+            h.hop === 'started' && h.state === 'passed'
+              ? { ...h, detail: `${h.detail}: attempt ${reading.attempt} (restarted ${reading.attempt - 1} time(s) in this log); it proves each hop again` }
+              : h,
+          )
+        : reading.hops;
     if (o.where.status && !o.where.status.running.test(statusText)) {
       hops = hops.map((h) =>
         h.hop === 'started' && h.state === 'passed'
@@ -124,10 +139,13 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
       if (!holding || holding.attempt !== reading.attempt) holding = { attempt: reading.attempt, since: now };
       if (signal?.holdMs && now - holding.since >= signal.holdMs) hops = hops.map((h) => (h === hold ? { ...h, state: 'passed', detail: signal.meaning } : h));
     } else holding = undefined;
-    if (o.health && o.connect && hops.every((h) => h.state === 'passed')) {
+    if (o.health && hops.every((h) => h.state === 'passed')) {
       for (const s of platform?.online ?? []) {
-        if (s.kind !== 'health' || s.inContainer) continue;
-        const answer = await httpGet(o.connect, s.port, s.path);
+        if (s.kind !== 'health') continue;
+        // Inside a container the port is not published: asked from inside it (next-platforms.md A2).
+        const inside = s.inContainer && o.where.log.source === 'docker-logs' ? o.where.log.container : undefined;
+        if (!inside && !o.connect) continue;
+        const answer = inside ? await httpGetInContainer(o.run, inside, s.port, s.path) : await httpGet(o.connect!, s.port, s.path);
         const report = answer.ok
           ? readHealth(s, answer.value.status, answer.value.body)
           : { hop: s.hop, state: 'waiting' as const, detail: `${s.path}: ${answer.error.message}` };
@@ -137,7 +155,12 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
     // The vendor is asked about the agent's resolved name once the log proved it; a platform whose
     // log never names the agent (GitLab Runner: the runner id is the scope) is asked without one.
     const vendorName = reading.name ?? (platform?.online.some((s) => s.kind === 'log' && s.name !== undefined) ? undefined : '');
-    if (o.vendor && vendorName !== undefined && hops.every((h) => h.state === 'passed')) hops = [...hops, await vendorCheck(o.platform, vendorName, o.vendor)];
+    if (o.vendor && vendorName !== undefined && hops.every((h) => h.state === 'passed'))
+      hops = [...hops, await vendorCheck(o.platform, vendorName, o.vendor, o.signal)];
+    else if (o.vendor && platform?.vendorApi?.pendingWhileWaiting && !hops.some((h) => h.state === 'failed') && hops.some((h) => h.state === 'waiting')) {
+      const asked = await vendorCheck(o.platform, reading.name ?? '', o.vendor, o.signal);
+      if (asked.state === 'pending') hops = [...hops, asked];
+    }
     const online = hops.length > 0 && hops.every((h) => h.state === 'passed');
     last = { hops: [...(o.before ?? []), ...hops], ...(reading.name ? { name: reading.name } : {}), leftMs: Math.max(0, deadline - Date.now()), online };
     o.onUpdate?.(last);
@@ -147,6 +170,21 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
     if (Date.now() >= deadline || o.signal?.aborted) return last;
     await new Promise((r) => setTimeout(r, o.pollMs ?? 500));
   }
+}
+
+/**
+ * GET http://localhost:port/path inside a container (`docker exec … curl`), with a 5 s limit: the
+ * status from curl's `%{http_code}`, REMOTE_FAILED when nothing answered or curl is missing there.
+ */
+export async function httpGetInContainer(run: RunCommand, container: string, port: number, path: string): Promise<Result<{ status: number; body: string }>> {
+  const marker = '--agent-onboard-http-status--';
+  const r = await run(`docker exec ${q(container)} curl -sS -m 5 -w ${q(`\\n${marker}%{http_code}`)} ${q(`http://localhost:${port}${path}`)} 2>&1`);
+  if (!r.ok) return r;
+  const at = r.value.stdout.lastIndexOf(`\n${marker}`);
+  const status = at >= 0 ? Number(r.value.stdout.slice(at + marker.length + 1).trim()) : 0;
+  if (at < 0 || !status)
+    return err('REMOTE_FAILED', `nothing answered on port ${port} in ${container}: ${r.value.stdout.trim().slice(0, 200) || `exit ${r.value.code}`}`);
+  return ok({ status, body: r.value.stdout.slice(0, at) });
 }
 
 /** GET http://host-side-localhost:port/path through `connect`, with a 5 s limit. */
@@ -169,44 +207,24 @@ export function httpGet(connect: Connect, port: number, path: string): Promise<R
 
 /**
  * Asks the vendor whether it sees the agent, by its resolved name, with the requests the
- * platform's `vendorApi` documents (each made only when the one before it answered 2xx).
+ * platform's `vendorApi` documents (each made only when the one before it answered 2xx), through
+ * sendVendorRequest: the proxy and company CA of `v.reach`, 10 s a request.
  */
-export async function vendorCheck(platform: PlatformId, name: string, v: VendorCheck): Promise<HopReport> {
+export async function vendorCheck(platform: PlatformId, name: string, v: VendorCheck, signal?: AbortSignal): Promise<HopReport> {
   const api = getPlatform(platform)?.vendorApi;
   if (!api) return { hop: 'vendor', state: 'not-checked', detail: 'this platform has no vendor API for agents' };
   const base = v.baseUrl.replace(/\/+$/, '');
-  const answers: ({ status: number; body: unknown } | undefined)[] = [];
+  const answers: (VendorAnswer | undefined)[] = [];
   for (const [i, req] of api.requests(base, v.scope ?? '', name, v.token).entries()) {
     const before = answers[i - 1];
     if (i > 0 && !(before && before.status >= 200 && before.status < 300)) {
       answers.push(undefined);
       continue;
     }
-    const r = await vendorFetch(req);
-    if ('error' in r && i === 0) return { hop: 'vendor', state: 'failed', detail: `the vendor API did not answer: ${r.error}` };
-    answers.push('error' in r ? undefined : r);
+    const r = await sendVendorRequest(req, { ...v.reach, timeoutMs: 10_000, ...(signal ? { signal } : {}) });
+    if (!r.ok && i === 0)
+      return { hop: 'vendor', state: 'failed', detail: `the vendor API did not answer: ${r.error.message}${r.error.hint ? ` ${r.error.hint}` : ''}` };
+    answers.push(r.ok ? r.value : undefined);
   }
   return readVendorAgents(api, name, answers);
-}
-
-/** One vendor request, with a 10 s limit; the body parsed as JSON when it is JSON. */
-async function vendorFetch(req: VendorRequest): Promise<{ status: number; body: unknown } | { error: string }> {
-  try {
-    const res = await fetch(req.url, {
-      method: req.method ?? 'GET',
-      headers: req.headers,
-      ...(req.body !== undefined ? { body: req.body } : {}),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: the shape check names it.
-    }
-    return { status: res.status, body };
-  } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
-  }
 }

@@ -6,10 +6,8 @@
 import { useId, useState } from 'react';
 import type { HistoryEntry } from '../../../shared/history';
 import { hostLoginSchema } from '../../../shared/remote-contract';
-import { ErrorNote } from '../../components/ErrorNote';
-import { JobProgress } from '../../components/JobProgress';
 import { useJob } from '../../components/useJob';
-import { UndoPlanView } from '../../steps/install/parts';
+import { UndoJobsView } from '../../steps/install/parts';
 
 type HostInstall = NonNullable<HistoryEntry['hostInstall']>;
 
@@ -94,25 +92,7 @@ export function HostUndo({
           Close
         </button>
       </div>
-      <JobProgress
-        label="Reading the undo plan"
-        running={undoPlan.running}
-        message={undoPlan.message}
-        fraction={undoPlan.fraction}
-        onCancel={undoPlan.cancel}
-      />
-      <ErrorNote error={undoPlan.error} />
-      {undoPlan.value && !undo.value && (
-        <div className="cfg-panel">
-          <h3>Undo plan</h3>
-          <UndoPlanView plan={undoPlan.value} />
-          <button type="button" onClick={() => void runUndo()} disabled={undo.running}>
-            Undo now
-          </button>
-        </div>
-      )}
-      <JobProgress label="Undo" running={undo.running} message={undo.message} fraction={undo.fraction} />
-      <ErrorNote error={undo.error} />
+      <UndoJobsView undoPlan={undoPlan} undo={undo} onUndo={() => void runUndo()} />
     </section>
   );
 }

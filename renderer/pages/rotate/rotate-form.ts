@@ -88,14 +88,22 @@ export function pathList(text: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * A change to what is scanned: the last plan and the last error (a refused or failed scan of what
+ * was there before) no longer speak of this form, so both go.
+ */
+function rescan(s: RotateForm, patch: Partial<RotateForm>): RotateForm {
+  return { ...s, ...patch, plan: null, error: null };
+}
+
 export function rotateReducer(s: RotateForm, a: RotateAction): RotateForm {
   switch (a.type) {
     case 'platform':
-      return { ...s, platform: a.platform, plan: null };
+      return rescan(s, { platform: a.platform });
     case 'paths':
-      return { ...s, paths: a.text, plan: null };
+      return rescan(s, { paths: a.text });
     case 'token':
-      return { ...s, token: a.text, plan: null };
+      return rescan(s, { token: a.text });
     case 'upload-dir':
       return { ...s, uploadDir: a.text };
     case 'toggle-token':
@@ -103,15 +111,13 @@ export function rotateReducer(s: RotateForm, a: RotateAction): RotateForm {
     case 'dragging':
       return { ...s, dragging: a.on };
     case 'add-paths':
-      return { ...s, paths: [...new Set([...pathList(s.paths), ...a.paths])].join('\n'), dropNote: `${a.paths.length} file(s) added by path.`, plan: null };
+      return rescan(s, { paths: [...new Set([...pathList(s.paths), ...a.paths])].join('\n'), dropNote: `${a.paths.length} file(s) added by path.` });
     case 'add-uploads':
-      return {
-        ...s,
+      return rescan(s, {
         // A file of the same name replaces the one added before.
         uploads: [...s.uploads.filter((x) => !a.added.some((n) => n.name === x.name)), ...a.added],
         dropNote: `${a.added.length} file(s) added${a.skipped.length ? `; skipped ${a.skipped.join(', ')}` : ''}.`,
-        plan: null,
-      };
+      });
     case 'remove-upload':
       return { ...s, uploads: s.uploads.filter((u) => u.name !== a.name) };
     case 'refused':

@@ -10,11 +10,12 @@ import { CommandList } from '../../components/CommandList';
 import { ErrorNote } from '../../components/ErrorNote';
 import { JobProgress } from '../../components/JobProgress';
 import { useJob } from '../../components/useJob';
+import { initialProxy } from '../connectivity/plan';
 import type { StepProps, StepView } from '../types';
 import { isPinnedLine, loginOf, plannedHops, readEvents } from './install-state';
-import { AgentHostKey, HopList, hopsLine, PlanView, UndoPlanView } from './parts';
+import { AgentHostKey, HopList, hopsLine, PlanView, UndoJobsView } from './parts';
 import { PastedLog } from './PastedLog';
-import { VendorConfirm } from './VendorConfirm';
+import { VendorConfirm, type VendorReachInput } from './VendorConfirm';
 
 type Support = ChannelOutput<'remote:support'>;
 /** What is installed: the wizard's draft, or a bundle file (the Bundles page). */
@@ -23,6 +24,12 @@ export type InstallSourceInput = ChannelInput<'remote:plan'>['source'];
 /** The source without what the Install step itself changes (its own state, the step), so typing a host asks nothing again. */
 function sourceKey(source: InstallSourceInput): string {
   return JSON.stringify(source.kind === 'draft' ? { ...source, draft: { ...source.draft, install: undefined, step: 'install' } } : source);
+}
+
+/** The way to the vendor of a draft's Connectivity step (its proxy, its company CA); a bundle's: main's default. */
+function vendorReach(source: InstallSourceInput): VendorReachInput | undefined {
+  if (source.kind !== 'draft') return undefined;
+  return { proxy: initialProxy(source.draft), ...(source.draft.trustedCa ? { trustedCa: source.draft.trustedCa } : {}) };
 }
 
 /** Whether the source's install type is installed from here (asked again when the source changes). */
@@ -270,7 +277,7 @@ export function InstallPanel({
         )}
       </section>
 
-      {ready && <VendorConfirm platformId={platformId} vendorRef={vendorRef} onRef={setVendorRef} />}
+      {ready && <VendorConfirm platformId={platformId} vendorRef={vendorRef} onRef={setVendorRef} reach={vendorReach(source)} />}
       {ready && !installJob.running && (
         <div className="button-row">
           <button type="button" className={planJob.value ? 'secondary' : ''} onClick={showPlan} disabled={planJob.running}>
@@ -320,7 +327,9 @@ export function InstallPanel({
 
       {install.record && !installJob.running && (
         <section className="cfg-panel" aria-labelledby={`${id}-after-h`}>
-          <h2 id={`${id}-after-h`}>Installed on {install.record.host}</h2>
+          <h2 id={`${id}-after-h`}>
+            {install.record.files.length ? 'Installed on' : 'Partly installed on'} {install.record.host}
+          </h2>
           <p>
             Install {install.record.id} at {install.record.at}: {install.record.files.length} file(s) under {install.record.prefix}.{' '}
             {install.online ? 'Last seen online.' : 'Not seen online yet.'}
@@ -351,38 +360,20 @@ export function InstallPanel({
           )}
           {verify.value && <p role="status">{verify.value.online ? 'Online now.' : 'Not online now: the first hop not proven is named above.'}</p>}
           <ErrorNote error={verify.error} />
-          <JobProgress
-            label="Reading the undo plan"
-            running={undoPlan.running}
-            message={undoPlan.message}
-            fraction={undoPlan.fraction}
-            onCancel={undoPlan.cancel}
-          />
-          <ErrorNote error={undoPlan.error} />
-          {undoPlan.value && !undo.value && (
-            <div className="cfg-panel">
-              <h3>Undo plan</h3>
-              <UndoPlanView plan={undoPlan.value} />
-              <button
-                type="button"
-                onClick={() =>
-                  'login' in login &&
-                  install.record &&
-                  void undo.start({ login: login.login, record: install.record }).then((r) => {
-                    if (r.ok) {
-                      set(null);
-                      undoPlan.reset();
-                    }
-                  })
+          <UndoJobsView
+            undoPlan={undoPlan}
+            undo={undo}
+            onUndo={() =>
+              'login' in login &&
+              install.record &&
+              void undo.start({ login: login.login, record: install.record }).then((r) => {
+                if (r.ok) {
+                  set(null);
+                  undoPlan.reset();
                 }
-                disabled={undo.running}
-              >
-                Undo now
-              </button>
-            </div>
-          )}
-          <JobProgress label="Undo" running={undo.running} message={undo.message} fraction={undo.fraction} />
-          <ErrorNote error={undo.error} />
+              })
+            }
+          />
         </section>
       )}
       {undo.value && (
@@ -408,7 +399,7 @@ function OutcomeNote({ final }: { final: ChannelOutput<'remote:install'> }): Rea
   return (
     <div role="alert" data-testid="install-outcome" className="error-note">
       <p>
-        <strong>Not online.</strong>{' '}
+        <strong>{final.failure?.code === 'CANCELLED' ? 'Cancelled.' : 'Not online.'}</strong>{' '}
         {failed
           ? `It failed at "${hopsLine([failed])}": ${failed.detail}`
           : open
@@ -416,10 +407,20 @@ function OutcomeNote({ final }: { final: ChannelOutput<'remote:install'> }): Rea
             : ''}
       </p>
       {final.failure && (
-        <p>
-          In place on the host now: {final.failure.inPlace.length ? final.failure.inPlace.join(', ') : 'nothing (the host is as it was)'}
-          {final.failure.leftovers.length ? `; temporary files left: ${final.failure.leftovers.join(', ')}` : ''}.
-        </p>
+        <>
+          <p data-testid="install-in-place">
+            In place on the host now: {final.failure.inPlace.length ? final.failure.inPlace.join(', ') : 'nothing'}
+            {final.failure.leftovers.length
+              ? `; temporary files left (harmless, not in use; remove them or run the install again): ${final.failure.leftovers.join(', ')}`
+              : final.failure.inPlace.length || final.record
+                ? ''
+                : ' (the host is as it was)'}
+            .
+          </p>
+          {(final.failure.inPlace.length > 0 || final.record) && (
+            <p>To finish, fix the cause and choose Show the plan again, then Install: it replaces nothing twice. Or undo what is in place below.</p>
+          )}
+        </>
       )}
     </div>
   );

@@ -6,19 +6,26 @@
  */
 import { useId, useState } from 'react';
 import { getPlatform } from '../../../shared/platforms';
+import type { ChannelInput } from '../../../shared/ipc';
 import type { PlatformId } from '../../../shared/platforms/types';
 import type { AppError } from '../../../shared/result';
 import { api } from '../../api';
 import { ErrorNote } from '../../components/ErrorNote';
 
+/** The proxy and company CA part of remote:vendor-token. */
+export type VendorReachInput = Pick<ChannelInput<'remote:vendor-token'>, 'proxy' | 'trustedCa'>;
+
 export function VendorConfirm({
   platformId,
   vendorRef,
   onRef,
+  reach,
 }: {
   platformId: PlatformId | undefined;
   vendorRef: string | undefined;
   onRef(ref: string | undefined): void;
+  /** The way to the vendor the Connectivity step set (proxy, company CA); none: main's default. */
+  reach?: VendorReachInput | undefined;
 }): React.JSX.Element | null {
   const id = useId();
   const platform = platformId ? getPlatform(platformId) : undefined;
@@ -34,7 +41,7 @@ export function VendorConfirm({
   const keep = async (): Promise<void> => {
     setBusy(true);
     setError(null);
-    const r = await api.invoke('remote:vendor-token', { platform: platform.id, baseUrl, token, ...(scope.trim() ? { scope } : {}) });
+    const r = await api.invoke('remote:vendor-token', { platform: platform.id, baseUrl, token, ...(scope.trim() ? { scope } : {}), ...reach });
     setBusy(false);
     if (!r.ok) return setError(r.error);
     setToken('');

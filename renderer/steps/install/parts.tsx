@@ -1,11 +1,26 @@
 /** The Install step's views: the agent host's key to confirm, the plan, the hops, the undo plan. */
-import { useId, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/ipc';
 import type { HopReportView, InstallPlanView } from '../../../shared/remote-contract';
-import { CopyButton } from '../../components/CopyButton';
+import { CommandList } from '../../components/CommandList';
+import { ErrorNote } from '../../components/ErrorNote';
+import { JobProgress } from '../../components/JobProgress';
+import type { Job } from '../../components/useJob';
+import { HostKeyConfirm, type HostKeyWords } from '../../components/HostKeyConfirm';
 import { HOP_MARK, HOP_STATE_WORDS, HOP_TITLES, modeText } from './install-state';
 
 type Presented = ChannelOutput<'remote:host-key'>;
+
+const AGENT_HOST_WORDS: Omit<HostKeyWords, 'pinned'> = {
+  mismatch: "Nothing was sent to it. Ask the host's owner whether it was reinstalled before you trust it.",
+  firstContact: (
+    <>
+      First contact: compare this fingerprint with the host&apos;s own (on the host: <code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>) before you
+      pin it.
+    </>
+  ),
+  given: "Fingerprint from the host's owner (optional)",
+  compared: "the host's and it is the same",
+};
 
 /**
  * First contact with the agent host: its key's fingerprint, compared (optionally) with one the
@@ -25,73 +40,19 @@ export function AgentHostKey({
   onPin(): void;
   onUnpin(): void;
 }): React.JSX.Element {
-  const id = useId();
-  const [confirmed, setConfirmed] = useState(false);
-  const [given, setGiven] = useState('');
-  const g = given.trim();
-  const compared = g ? (g === presented.fingerprint || `SHA256:${g}` === presented.fingerprint ? 'match' : 'differ') : undefined;
-  if (presented.pinned === 'mismatch' && !pinned) {
-    return (
-      <div className="host-key host-key-bad" role="alert" data-testid="agent-host-key">
-        <p>
-          <strong>{label}: the host key is not the pinned one.</strong> It now shows {presented.type}{' '}
-          <code className="fingerprint">{presented.fingerprint}</code>. Nothing was sent to it. Ask the host&apos;s owner whether it was reinstalled before you
-          trust it.
-        </p>
-        <button type="button" className="secondary" onClick={onUnpin}>
-          Remove the old pin for {label}
-        </button>
-      </div>
-    );
-  }
   return (
-    <div className="host-key" data-testid="agent-host-key">
-      <p>
-        <strong>{label}</strong> · {presented.type} <code className="fingerprint">{presented.fingerprint}</code>{' '}
-        <CopyButton text={presented.fingerprint} label={`Copy the fingerprint of ${label}`} />
-      </p>
-      {pinned ? (
-        <p className="ok" role="status">
-          <span aria-hidden="true">✓ </span>Pinned: the app checks this key before sending anything to {label}.{' '}
-          <button type="button" className="link" onClick={onUnpin}>
-            Unpin
-          </button>
-        </p>
-      ) : (
-        <>
-          <p className="help">
-            First contact: compare this fingerprint with the host&apos;s own (on the host: <code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>) before
-            you pin it.
-          </p>
-          <div className="field">
-            <label htmlFor={`${id}-given`}>Fingerprint from the host&apos;s owner (optional)</label>
-            <input
-              id={`${id}-given`}
-              type="text"
-              spellCheck={false}
-              value={given}
-              onChange={(e) => setGiven(e.target.value)}
-              placeholder="SHA256:…"
-              aria-describedby={`${id}-cmp`}
-            />
-            <p id={`${id}-cmp`} className={compared === 'differ' ? 'error' : compared === 'match' ? 'ok' : 'help'} aria-live="polite">
-              {compared === 'match'
-                ? 'It matches.'
-                : compared === 'differ'
-                  ? 'It does NOT match: do not pin this key.'
-                  : 'Paste it to compare character by character.'}
-            </p>
-          </div>
-          <label className="check">
-            <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> I compared this fingerprint with the host&apos;s and
-            it is the same
-          </label>
-          <button type="button" disabled={!confirmed || compared === 'differ'} onClick={onPin}>
-            Pin host key of {label}
-          </button>
-        </>
-      )}
-    </div>
+    <HostKeyConfirm
+      label={label}
+      keyType={presented.type}
+      fingerprint={presented.fingerprint}
+      pinned={pinned}
+      mismatch={presented.pinned === 'mismatch' && !pinned}
+      words={{ ...AGENT_HOST_WORDS, pinned: `Pinned: the app checks this key before sending anything to ${label}.` }}
+      copy
+      testId="agent-host-key"
+      onPin={onPin}
+      onUnpin={onUnpin}
+    />
   );
 }
 
@@ -108,7 +69,11 @@ export function PlanView({ plan, user }: { plan: InstallPlanView; user: string }
     <section className="cfg-panel install-plan" aria-labelledby="install-plan-h" data-testid="install-plan">
       <h2 id="install-plan-h">Plan: {plan.title}</h2>
       <p className="help">
-        Nothing has changed on the host yet. Each file is uploaded beside its target and renamed into place only when all arrived; secrets get mode 0600.
+        Nothing has changed on the host yet.{' '}
+        {plan.sudo
+          ? `${user} cannot place these files itself, so each file is uploaded into a private staging folder of ${user} (mode 0700), then moved into place with sudo -n: a backup of what it replaces, a temp file beside the target with its owner and mode, then a rename. A failure part-way moves everything back.`
+          : 'Each file is uploaded beside its target and renamed into place only when all arrived.'}{' '}
+        Secrets get mode 0600.
       </p>
       {plan.dirs.some((d) => !d.exists) && (
         <p>
@@ -139,7 +104,7 @@ export function PlanView({ plan, user }: { plan: InstallPlanView; user: string }
               <td>
                 <code>{modeText(f.mode)}</code>
               </td>
-              <td>{user}</td>
+              <td>{f.owner}</td>
               <td>{REPLACES[f.replaces]}</td>
             </tr>
           ))}
@@ -149,24 +114,17 @@ export function PlanView({ plan, user }: { plan: InstallPlanView; user: string }
       <p className="help" data-testid="install-sudo">
         {plan.asRoot
           ? `You log in as root: no command needs sudo.`
-          : sudo
-            ? 'Commands that need root run with sudo -n: if sudo asks for a password they fail at once (the app never types one). The plan already checked that sudo works without one.'
+          : sudo || plan.sudo
+            ? `Steps that need root run with sudo -n${plan.sudo ? ' (placing the files, and each command shown with sudo -n)' : ''}: if sudo asks for a password they fail at once (the app never types one). The plan already checked that sudo works without one.`
             : `Every command runs as ${user}, without sudo.`}
       </p>
-      <ol className="command-list">
-        {plan.commands.map((c, i) => (
-          <li key={`${i}-${c.command}`}>
-            <p>
-              {c.title}
-              {c.phase === 'stop' ? <span className="muted"> (only when it replaces a running install)</span> : null}
-            </p>
-            <div className="probe-command">
-              <pre>{c.command}</pre>
-              <CopyButton text={c.command} label={`Copy: ${c.title}`} />
-            </div>
-          </li>
-        ))}
-      </ol>
+      <CommandList
+        commands={plan.commands.map((c) => ({
+          title: c.title,
+          command: c.command,
+          note: c.phase === 'stop' ? 'only when it replaces a running install' : undefined,
+        }))}
+      />
       {plan.notes.length > 0 && (
         <ul className="help">
           {plan.notes.map((n) => (
@@ -238,5 +196,35 @@ export function UndoPlanView({ plan }: { plan: UndoPlan }): React.JSX.Element {
       </ul>
       <p className="help">Nothing is deleted. Created files go into {plan.asideDir} on the host; a file edited since the install is left as it is.</p>
     </div>
+  );
+}
+
+/**
+ * The undo's progress on the page: reading the plan, the plan with Undo now, the undo itself, and
+ * each job's error. The Install step's Undo and the History page's alike; `onUndo` starts it.
+ */
+export function UndoJobsView({ undoPlan, undo, onUndo }: { undoPlan: Job<'remote:undo-plan'>; undo: Job<'remote:undo'>; onUndo(): void }): React.JSX.Element {
+  return (
+    <>
+      <JobProgress
+        label="Reading the undo plan"
+        running={undoPlan.running}
+        message={undoPlan.message}
+        fraction={undoPlan.fraction}
+        onCancel={undoPlan.cancel}
+      />
+      <ErrorNote error={undoPlan.error} />
+      {undoPlan.value && !undo.value && (
+        <div className="cfg-panel">
+          <h3>Undo plan</h3>
+          <UndoPlanView plan={undoPlan.value} />
+          <button type="button" onClick={onUndo} disabled={undo.running}>
+            Undo now
+          </button>
+        </div>
+      )}
+      <JobProgress label="Undo" running={undo.running} message={undo.message} fraction={undo.fraction} />
+      <ErrorNote error={undo.error} />
+    </>
   );
 }

@@ -63,11 +63,12 @@ export function armorcodeWhere(prefix: string): AgentWhere {
 
 /** The supervisord recipe for the Docker Compose variant's files, under `prefix`. */
 export function armorcodeHostRecipe(variant: string, files: Artifact[], prefix: string): Result<HostRecipe> {
+  if (variant === 'systemd') return armorcodeSystemdRecipe(files, prefix);
   if (variant !== 'docker')
     return err(
       'BAD_INPUT',
-      "Installing over SSH runs the tunnels under the host's supervisord, from the Docker Compose variant's files.",
-      'Generate the Docker Compose variant, or install the systemd units with the commands shown.',
+      `ArmorCode has no ${JSON.stringify(variant.slice(0, 40))} variant to install.`,
+      'Generate the Docker Compose or the systemd variant.',
     );
   const layout = hostLayout(prefix);
   const bad = layoutProblem(layout);
@@ -119,4 +120,73 @@ export function armorcodeHostRecipe(variant: string, files: Artifact[], prefix: 
       'Send public-key.pem to ArmorCode support: the tunnels connect only after they have added it.',
     ],
   }));
+}
+
+const UNIT_FILE = /^armorcode-tunnel-[A-Za-z0-9_.-]+\.service$/;
+
+/**
+ * The systemd variant's units, under '/' only: the key and pin into /etc/armorcode for the
+ * dedicated `armorcode` user (created when missing, as the commands shown do), the units into
+ * /etc/systemd/system, then daemon-reload, enable and restart. Under another install root it is
+ * refused: systemd reads units only from its own folders and runs them as that user, so a unit
+ * "installed" below a folder would never run, and running its ssh as the login user instead is
+ * what the Docker Compose variant already does there (supervisord and autossh keep it up).
+ */
+function armorcodeSystemdRecipe(files: Artifact[], prefix: string): Result<HostRecipe> {
+  if (prefix.replace(/\/+$/, '') !== '')
+    return err(
+      'BAD_INPUT',
+      `The systemd units run only from the host's own systemd (install root /), as the armorcode user; under ${prefix} systemd would never start them.`,
+      'Install under / (root, or a login user with passwordless sudo), or generate the Docker Compose variant: it installs under any folder and runs the tunnels as the login user under supervisord.',
+    );
+  const units = files.filter((f) => UNIT_FILE.test(f.path));
+  const byName = new Map(files.map((f) => [f.path, f]));
+  const missing = ['private-key.pem', 'known_hosts', 'public-key.pem'].filter((n) => !byName.has(n));
+  if (!units.length) missing.unshift('armorcode-tunnel-*.service');
+  if (missing.length) return err('BAD_INPUT', `The files lack ${missing.join(', ')}.`, 'Install from the whole generated folder or bundle.');
+  const layout = hostLayout('/');
+  const user = layout.systemdUser;
+  const dir = layout.configDir;
+  const names = units.map((u) => u.path);
+  return withQuotes((q) => {
+    const all = q.shWords(names);
+    return {
+      kind: 'systemd' as const,
+      title: `ArmorCode tunnels as systemd units (${names.join(', ')})`,
+      dirs: [{ path: dir, mode: 0o750 }],
+      files: [
+        ...['private-key.pem', 'known_hosts', 'public-key.pem'].map((name) => {
+          const f = byName.get(name)!;
+          return { from: name, target: inDir(dir, name), mode: f.secret ? 0o600 : 0o644, secret: f.secret, text: f.text };
+        }),
+        ...units.map((u) => ({ from: u.path, target: `/etc/systemd/system/${u.path}`, mode: 0o644, secret: false, text: u.text })),
+      ],
+      requires: ['ssh', 'systemctl', 'useradd'],
+      stop: [{ title: 'Stop and disable the tunnel units', command: `systemctl disable --now ${all}`, privileged: true, mayFail: true }],
+      start: [
+        {
+          title: `Create the ${user} user the tunnels run as (when missing)`,
+          command: `id -u ${q.sh(user)} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin ${q.sh(user)}`,
+          privileged: true,
+        },
+        {
+          // ssh reads the key as the unit's user and refuses a key others can read: owner armorcode, 0600.
+          title: `Give the key to ${user} (the folder to its group)`,
+          command: `chgrp ${q.sh(user)} ${q.sh(dir)} && chown ${q.sh(user)} ${q.shWords([inDir(dir, 'private-key.pem'), inDir(dir, 'known_hosts')])}`,
+          privileged: true,
+        },
+        { title: 'Make systemd read the units', command: 'systemctl daemon-reload', privileged: true },
+        { title: 'Enable the tunnels and (re)start them with this key', command: `systemctl enable ${all} && systemctl restart ${all}`, privileged: true },
+      ],
+      where: {
+        log: { source: 'journalctl' as const, unit: 'armorcode-tunnel-*' },
+        status: { command: `n=0; for u in ${all}; do systemctl is-active --quiet "$u" || n=1; done; [ "$n" = 0 ] && echo active`, running: /^active/m },
+      },
+      agentMade: [],
+      notes: [
+        'systemd restarts each tunnel 5 s after any exit, for ever; the units run ssh as the armorcode user.',
+        'Send public-key.pem to ArmorCode support: the tunnels connect only after they have added it.',
+      ],
+    };
+  });
 }

@@ -7,6 +7,7 @@ import { BAMBOO_REMOTE_FAILURES } from './failures';
 import { generateExisting, generateInstaller } from './installer';
 import { wrapperConfUpdater } from './updater';
 import { bambooAgentsApi, bambooRemoteOnline } from './online';
+import { bambooRemoteHostRecipe } from './host-install';
 import { bambooServer } from './service';
 import { bambooToken } from './token';
 import { bambooCaNotes } from './ca';
@@ -126,6 +127,7 @@ export const bambooRemote: Platform<BambooRemoteAnswers> = {
   ],
   failures: BAMBOO_REMOTE_FAILURES,
   online: bambooRemoteOnline,
+  hostInstall: bambooRemoteHostRecipe,
   recognise: /atlassian-bamboo-agent-installer|bamboo-agent-home|\/agentServer\b|wrapper\.app\.parameter/,
   vendorApi: bambooAgentsApi,
   caNotes: bambooCaNotes,

@@ -38,6 +38,7 @@ const pendingSchema = z.array(
  */
 export const bambooAgentsApi: VendorApi = {
   scope: 'an admin personal access token',
+  pendingWhileWaiting: true,
   requests: (base, _scope, _name, token) => {
     const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
     return [

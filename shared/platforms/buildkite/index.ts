@@ -5,6 +5,7 @@ import { buildkiteAgentApi } from './service';
 import { buildkiteToken } from './token';
 import type { Endpoint, Platform } from '../types';
 import { buildkiteAnswers, type BuildkiteAnswers } from './answers';
+import { buildkiteHostRecipe, buildkiteWhere } from './host-install';
 import { generateCfg } from './config-file';
 import { generateDocker } from './docker';
 import { BUILDKITE_FAILURES } from './failures';
@@ -95,4 +96,6 @@ export const buildkite: Platform<BuildkiteAnswers> = {
   services: [buildkiteAgentApi],
   publicDomains: ['buildkite.com'],
   ansible: [buildkiteShell],
+  hostInstall: buildkiteHostRecipe,
+  where: buildkiteWhere,
 };

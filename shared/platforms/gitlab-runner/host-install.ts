@@ -12,6 +12,10 @@ import { CONFIG_DIR } from './answers';
 import { shellWord } from './common';
 import { CA_FILE, CONFIG_FILE, PROXY_DROP_IN } from './generate';
 
+/** How to get gitlab-runner on a host: from GitLab's own package repository, not the distribution's. */
+export const GITLAB_RUNNER_INSTALL_HINT =
+  "add GitLab's package repository and install gitlab-runner (https://docs.gitlab.com/runner/install/linux-repository/)";
+
 const under = (prefix: string, path: string): string => `${prefix.replace(/\/+$/, '')}${path}`;
 const isRoot = (prefix: string): boolean => prefix.replace(/\/+$/, '') === '';
 
@@ -72,6 +76,7 @@ export function gitlabRunnerHostRecipe(variant: string, files: Artifact[], prefi
       dirs,
       files: recipeFiles,
       requires: ['gitlab-runner', 'systemctl'],
+      installHints: { 'gitlab-runner': GITLAB_RUNNER_INSTALL_HINT },
       stop: [],
       start: [
         ...(dropIn ? [{ title: 'Make systemd read the proxy drop-in', command: 'systemctl daemon-reload', privileged: true }] : []),
@@ -93,6 +98,7 @@ export function gitlabRunnerHostRecipe(variant: string, files: Artifact[], prefi
     dirs,
     files: recipeFiles,
     requires: ['gitlab-runner', 'setsid'],
+    installHints: { 'gitlab-runner': GITLAB_RUNNER_INSTALL_HINT },
     stop: [{ title: 'Stop a runner this install started', command: `kill "$(cat ${shellWord(pid)} 2>/dev/null)" 2>/dev/null`, mayFail: true }],
     start: [
       {

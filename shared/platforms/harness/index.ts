@@ -12,6 +12,7 @@ import { generateHelm } from './helm';
 import { generateKubernetes } from './kubernetes';
 import { harnessRemoval } from './removal';
 import { generateShell } from './shell';
+import { harnessHostRecipe, harnessWhere } from './host-install';
 import { HARNESS_UPDATERS } from './updaters';
 import { harnessDockerType, harnessShellType } from './ansible';
 import { example } from './example';
@@ -101,6 +102,8 @@ export const harness: Platform<HarnessAnswers> = {
   ],
   failures: HARNESS_FAILURES,
   online: harnessOnline,
+  hostInstall: harnessHostRecipe,
+  where: harnessWhere,
   recognise: /\bDELEGATE_TOKEN\b|harness\/delegate|harness-delegate|\bdelegateToken\b/,
   vendorApi: harnessDelegatesApi,
   caNotes: harnessCaNotes,

@@ -21,6 +21,7 @@ import { MemoryStore } from '../../../../../main/services/store';
 import { SecretVault } from '../../../../../main/services/vault';
 import { contract, type Draft, type JobEvent } from '../../../../../shared/ipc';
 import { runCliProcess } from '../../../../support/cli';
+import { startProxy } from '../../../../support/http-proxy';
 import { freePort, startSshd, type RunningSshd } from '../../../../support/sshd';
 
 const run = promisify(execFile);
@@ -100,8 +101,17 @@ describe('remote:* channels', () => {
       ok: true,
       value: { supported: true, title: expect.stringContaining('supervisord') },
     });
-    const systemd = await call('remote:support', { source: { kind: 'draft', draft: { ...draft(), variant: 'systemd' } } });
-    expect(systemd).toMatchObject({ ok: true, value: { supported: false, reason: expect.stringContaining('Docker Compose') } });
+    // The systemd units install under / only (systemd reads units from its own folders); under another root the commands are shown.
+    const systemdDraft = { ...draft(), variant: 'systemd' };
+    expect(await call('remote:support', { source: { kind: 'draft', draft: systemdDraft } })).toMatchObject({
+      ok: true,
+      value: { supported: true, title: expect.stringContaining('systemd units') },
+    });
+    const systemd = await call('remote:support', { source: { kind: 'draft', draft: systemdDraft }, prefix: '/home/me/agent' });
+    expect(systemd).toMatchObject({
+      ok: true,
+      value: { supported: false, reason: expect.stringContaining('systemd would never start them'), hint: expect.stringContaining('Docker Compose') },
+    });
     expect(systemd.value.commands.length).toBeGreaterThan(0);
   });
 
@@ -352,5 +362,40 @@ describe('remote:vendor-token and the vendor check (GitLab stand-in)', () => {
       ok: false,
       error: { code: 'NOT_FOUND' },
     });
+  });
+
+  it('asks the vendor through the proxy given with the token (a real CONNECT proxy on loopback), and refuses a CA that is not a certificate', async () => {
+    const proxy = await startProxy();
+    try {
+      const w1 = setup('w1');
+      const login = {
+        host: '127.0.0.1',
+        port: sshd.port,
+        user: sshd.user,
+        key: { kind: 'file', path: path.join(dir, 'admin') },
+        knownHosts: `${sshd.knownHostsLine}\n`,
+      };
+      answer = { status: 200, body: { id: 42, description: 'ci-host-1', status: 'online', contacted_at: '2026-12-07T13:00:00Z' } };
+      const token = { platform: 'gitlab-runner', baseUrl: base, token: READ_TOKEN, scope: '42' };
+      expect(await w1.call('remote:vendor-token', { ...token, trustedCa: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' })).toMatchObject({
+        ok: false,
+        error: { code: 'BAD_INPUT', message: expect.stringMatching(/^trusted CA: /) },
+      });
+      const kept = await w1.call('remote:vendor-token', { ...token, proxy: { mode: 'manual', url: proxy.url } });
+      expect(kept.ok).toBe(true);
+      const verified = await w1.call('remote:verify', {
+        jobId: 'p1',
+        login,
+        platform: 'gitlab-runner',
+        prefix: runnerOnHost(ONLINE),
+        timeoutMs: 5_000,
+        vendorRef: kept.value.vendorRef,
+      });
+      expect(verified.value.hops.at(-1), JSON.stringify(verified.value.hops.at(-1))).toMatchObject({ hop: 'vendor', state: 'passed' });
+      expect(proxy.log).toEqual([`CONNECT ${new URL(base).host} 200`]);
+      expect(JSON.stringify(proxy.log)).not.toContain(READ_TOKEN);
+    } finally {
+      await proxy.stop();
+    }
   });
 });

@@ -67,13 +67,16 @@ describe('ArmorCode host install recipe', () => {
     for (const c of [...r.value.start, ...r.value.stop]) expect(c.command).not.toContain('PRIVATE KEY');
   });
 
-  it('refuses a conf it did not generate and the systemd variant, saying what to do', () => {
+  it('refuses a conf it did not generate, and the systemd variant under another root, saying what to do', () => {
     const g = generateArmorcode(answers, credential, 'docker');
     if (!g.ok) throw new Error(g.error.message);
     const edited = g.value.files.map((f) => (f.path === 'supervisord.conf' ? { ...f, text: f.text.replace('logfile=/dev/stdout', 'logfile=/var/log/x') } : f));
     const r = armorcodeHostRecipe('docker', edited, '/');
     expect(!r.ok && r.error.code).toBe('BAD_INPUT');
-    const s = armorcodeHostRecipe('systemd', g.value.files, '/');
+    const units = generateArmorcode(answers, credential, 'systemd');
+    if (!units.ok) throw new Error(units.error.message);
+    expect(armorcodeHostRecipe('systemd', units.value.files, '/').ok).toBe(true);
+    const s = armorcodeHostRecipe('systemd', units.value.files, '/opt/agent-root');
     expect(!s.ok && s.error.hint).toMatch(/Docker Compose/);
   });
 });

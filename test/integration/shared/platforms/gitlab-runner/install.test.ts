@@ -68,7 +68,11 @@ describe('install gitlab-runner (package variant) over SSH to the test sshd', ()
     expect(report).toMatchObject({ online: false, platform: 'gitlab-runner' });
     expect(report.hops.map((h) => `${h.hop}:${h.state}`)).toEqual(['ssh:passed', 'files:failed']);
     expect(report.hops[0]!.detail).toContain('(pinned)');
-    expect(report.hops[1]!.detail).toMatch(/^The host lacks gitlab-runner; nothing was changed\. Install gitlab-runner on the host/);
+    expect(report.hops[1]!.detail).toMatch(
+      /^The host lacks gitlab-runner; nothing was changed\. On the host, add GitLab's package repository and install gitlab-runner \(https:\/\/docs\.gitlab\.com\/runner\/install\/linux-repository\/\)/,
+    );
+    // Not the distribution's package: gitlab-runner is not in Debian's archive.
+    expect(report.hops[1]!.detail).not.toContain('apt-get install gitlab-runner');
     // The SSH hop passed (the host logged the admin key in), then the facts stopped it.
     expect(host.log().slice(logBefore)).toMatch(/Accepted publickey/);
     expect(readdirSync(prefix)).toEqual([]);

@@ -59,6 +59,16 @@ describe('rotateReducer', () => {
     expect(rotateReducer(scanned, { type: 'add-paths', paths: ['/x'] }).plan).toBeNull();
     expect(rotateReducer(scanned, { type: 'add-uploads', added: [], skipped: [] }).plan).toBeNull();
   });
+  it('drops the last error with it: a refused scan of the form before no longer applies once the platform, paths, token or files change', () => {
+    const refused = rotateReducer(scanned, { type: 'refused', error: { code: 'BAD_INPUT', message: 'Give at least one file or folder of the install.' } });
+    expect(refused.error).not.toBeNull();
+    expect(rotateReducer(refused, { type: 'platform', platform: ROTATABLE.at(-1)!.id }).error).toBeNull();
+    expect(rotateReducer(refused, { type: 'paths', text: '/other' }).error).toBeNull();
+    expect(rotateReducer(refused, { type: 'token', text: 'newer' }).error).toBeNull();
+    expect(rotateReducer(refused, { type: 'add-paths', paths: ['/x'] }).error).toBeNull();
+    expect(rotateReducer(refused, { type: 'add-uploads', added: [], skipped: [] }).error).toBeNull();
+    expect(rotateReducer(refused, { type: 'toggle-token' }).error).toEqual(refused.error);
+  });
   it('keeps the plan when only how it is shown changes', () => {
     expect(rotateReducer(scanned, { type: 'toggle-token' })).toMatchObject({ showToken: true, plan: scanned.plan });
     expect(rotateReducer(scanned, { type: 'dragging', on: true })).toMatchObject({ dragging: true, plan: scanned.plan });
