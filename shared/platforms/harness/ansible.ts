@@ -14,10 +14,10 @@
 import { ok, type Result } from '../../result';
 import type { AnsibleFile, AnsibleInstallType, Credential, Generated, GenerateExtras } from '../types';
 import { DOCKER_ENV_FILE, DOCKER_SCRIPT } from './docker';
-import { DELEGATE_CONFIG, WATCHER_CONFIG } from './shell';
+import { DELEGATE_CONFIG, SHELL_DELEGATE_DIR, WATCHER_CONFIG } from './shell';
 
 /** The folder of the delegate under the install root (the folder the wizard's commands copy into). */
-export const HARNESS_SHELL_DIR = '/opt/harness-delegate';
+export const HARNESS_SHELL_DIR = SHELL_DELEGATE_DIR;
 
 const DIR = `{{ (agent_install_root ~ '${HARNESS_SHELL_DIR}') | quote }}`;
 const RUNNING = `pgrep -f -- "-Dwatchersourcedir=$D" >/dev/null`;

@@ -14,6 +14,9 @@ import { commonNotes, delegateTags, proxyEnv } from './common';
 export const WATCHER_CONFIG = 'config-watcher.yml';
 export const DELEGATE_CONFIG = 'config-delegate.yml';
 
+/** The folder the shell delegate's files are copied into (Harness's shell-delegate package's own). */
+export const SHELL_DELEGATE_DIR = '/opt/harness-delegate';
+
 /** Restart-and-verify commands for a shell-script delegate in folder `dir`. */
 export function shellCommands(dir: string): Command[] {
   const d = shellQuote(dir);
@@ -158,9 +161,9 @@ export function generateShell(a: HarnessAnswers, token: string): Result<Generate
     commands: [
       {
         title: 'Copy the files into the shell-delegate folder (with watcher.jar and delegate.sh)',
-        command: 'cp start.sh stop.sh config-watcher.yml config-delegate.yml /opt/harness-delegate/',
+        command: `cp start.sh stop.sh config-watcher.yml config-delegate.yml ${SHELL_DELEGATE_DIR}/`,
       },
-      { title: 'Start the delegate', command: 'cd /opt/harness-delegate && ./start.sh' },
+      { title: 'Start the delegate', command: `cd ${SHELL_DELEGATE_DIR} && ./start.sh` },
     ],
     notes: [
       ...commonNotes(a),
