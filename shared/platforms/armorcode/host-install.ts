@@ -5,7 +5,7 @@
  * generating it with the host layout (test/integration/shared/platforms/armorcode/host-install.test.ts).
  */
 import { err, ok, type Result } from '../../result';
-import type { AgentWhere, Artifact, HostRecipe } from '../types';
+import { SERVICE_STAYED_UP_MS, type AgentWhere, type Artifact, type HostRecipe } from '../types';
 import { quoteShWords, withQuotes } from '../../escape';
 import { CONTAINER_LAYOUT, inDir, layoutProblem, type ArmorcodeLayout } from './tunnel';
 
@@ -180,7 +180,12 @@ function armorcodeSystemdRecipe(files: Artifact[], prefix: string): Result<HostR
       ],
       where: {
         log: { source: 'journalctl' as const, unit: 'armorcode-tunnel-*' },
-        status: { command: `n=0; for u in ${all}; do systemctl is-active --quiet "$u" || n=1; done; [ "$n" = 0 ] && echo active`, running: /^active/m },
+        // Every unit must be active; systemd writes no "stayed up" line, so active on every poll proves it.
+        status: {
+          command: `n=0; for u in ${all}; do systemctl is-active --quiet "$u" || n=1; done; [ "$n" = 0 ] && echo active`,
+          running: /^active/m,
+          stayedUpMs: SERVICE_STAYED_UP_MS,
+        },
       },
       agentMade: [],
       notes: [
