@@ -290,6 +290,12 @@ export interface HostRecipe {
    * package repository first), in a sentence, by program; absent: `apt-get install <program>`.
    */
   installHints?: Record<string, string>;
+  /**
+   * Makes what the files need exist before any is placed (the service user that owns them), once
+   * the plan is agreed; not undone (a system user stays, as a package's does). A failure stops the
+   * install with nothing changed.
+   */
+  prepare?: HostCommand[];
   /** Stops what a previous install left running (before files are replaced, and on undo). */
   stop: HostCommand[];
   start: HostCommand[];

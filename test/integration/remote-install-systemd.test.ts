@@ -300,6 +300,9 @@ describe.skipIf(Boolean(canOverlay))('ArmorCode systemd units installed under / 
     const key = lstatSync(path.join(upper, 'armorcode/private-key.pem'));
     expect((key.mode & 0o777).toString(8)).toBe('600');
     expect(readFileSync(path.join(upper, 'passwd'), 'utf8')).toMatch(new RegExp(`^armorcode:x:${key.uid}:`, 'm'));
+    // Placed as the user the recipe made first (files[].owner), not handed over afterwards.
+    expect(lstatSync(path.join(upper, 'armorcode/known_hosts')).uid).toBe(key.uid);
+    expect((lstatSync(path.join(upper, 'armorcode')).mode & 0o777).toString(8)).toBe('755');
     expect(existsSync(path.join(upper, 'systemd/system/armorcode-tunnel-svc.service'))).toBe(true);
     const calls = readFileSync(path.join(dir, 'systemd', 'calls.log'), 'utf8');
     expect(calls).toContain('["systemctl", "daemon-reload"]');
