@@ -69,7 +69,10 @@ function firstFailure(lines: string[], from: number, platform: PlatformId): { in
   return undefined;
 }
 
-function readWindow(lines: string[], start: number, platform: PlatformId): { hops: HopReport[]; name?: string; failedAt?: number } {
+/** Hops proven by something other than the log (the service state), with what proved them. */
+export type Proven = Partial<Record<HopId, string>>;
+
+function readWindow(lines: string[], start: number, platform: PlatformId, proven: Proven = {}): { hops: HopReport[]; name?: string; failedAt?: number } {
   const signals = logSignals(platform);
   const hops = logHops(platform);
   const matches = new Map<HopId, Match>();
@@ -117,6 +120,10 @@ function readWindow(lines: string[], start: number, platform: PlatformId): { hop
       out.push({ hop, state: 'not-checked', detail: 'waits for the hop before it' });
       return;
     }
+    if (!match && proven[hop]) {
+      out.push({ hop, state: 'passed', detail: proven[hop] });
+      return;
+    }
     if (!match) {
       out.push({ hop, state: 'waiting', detail: `waiting for ${describe(signals.filter((s) => s.hop === hop))}` });
       if (!failure) blocked = true;
@@ -148,7 +155,7 @@ function describe(signals: OnlineSignal[]): string {
  * first hop and the one before it failed, that failure is reported (a restart loop shows the
  * reason, not just "starting").
  */
-export function readOnlineLog(platform: PlatformId, text: string): LogReading {
+export function readOnlineLog(platform: PlatformId, text: string, proven: Proven = {}): LogReading {
   const all = text.replace(/\r\n?/g, '\n').split('\n');
   const lines = all.slice(-MAX_LINES).map(stripLogPrefix).filter(Boolean);
   const signals = logSignals(platform);
@@ -157,12 +164,12 @@ export function readOnlineLog(platform: PlatformId, text: string): LogReading {
     if (signals.some((s) => s.hop === 'started' && s.pattern.test(line))) startedIdx.push(i);
   });
   const start = startedIdx.at(-1) ?? 0;
-  const current = readWindow(lines, start, platform);
+  const current = readWindow(lines, start, platform, proven);
   let name = current.name;
   const progressed = current.hops.some((h) => h.hop !== 'started' && h.hop !== 'stayed-up' && (h.state === 'passed' || h.state === 'holding'));
   const prevStart = startedIdx.at(-2);
   if (!progressed && current.failedAt === undefined && prevStart !== undefined) {
-    const previous = readWindow(lines.slice(0, start), prevStart, platform);
+    const previous = readWindow(lines.slice(0, start), prevStart, platform, proven);
     name ??= previous.name;
     if (previous.failedAt !== undefined) {
       const hops = previous.hops.map((h) =>

@@ -74,7 +74,7 @@ export const installPlanSchema = z.object({
       replaces: z.enum(['nothing', 'same bytes', 'a different file']),
     }),
   ),
-  commands: z.array(z.object({ phase: z.enum(['stop', 'start']), title: z.string(), command: z.string() })),
+  commands: z.array(z.object({ phase: z.enum(['prepare', 'stop', 'start']), title: z.string(), command: z.string() })),
   freeBytes: z.number().optional(),
   needBytes: z.number(),
   notes: z.array(z.string()),

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { HOP_TITLES, pastedLogSaysOnline, readOnlineLog, type HopReport } from '../../shared/online';
 import { getPlatform, PLATFORMS } from '../../shared/platforms';
 import { recogniseGenerated } from '../../shared/platforms/recognise';
-import type { AgentWhere, Artifact, PlatformId } from '../../shared/platforms/types';
+import { SERVICE_STAYED_UP_MS, type AgentWhere, type Artifact, type PlatformId } from '../../shared/platforms/types';
 import type { AppError } from '../../shared/result';
 import { installRecordSchema } from '../../shared/remote-contract';
 import { hostSchema, portSchema } from '../../shared/validate';
@@ -373,11 +373,14 @@ export const verifyCommand: Command = {
     const where: AgentWhere | undefined = values['log-file']
       ? { log: { source: 'log-file', file: values['log-file'] } }
       : values.unit
-        ? { log: { source: 'journalctl', unit: values.unit }, status: { command: `systemctl is-active ${q(values.unit)}`, running: /^active/m } }
+        ? {
+            log: { source: 'journalctl', unit: values.unit },
+            status: { command: `systemctl is-active ${q(values.unit)}`, running: /^active/m, stayedUpMs: SERVICE_STAYED_UP_MS },
+          }
         : values.container
           ? {
               log: { source: 'docker-logs', container: values.container },
-              status: { command: `docker inspect -f '{{.State.Status}}' ${q(values.container)}`, running: /^running/m },
+              status: { command: `docker inspect -f '{{.State.Status}}' ${q(values.container)}`, running: /^running/m, stayedUpMs: SERVICE_STAYED_UP_MS },
             }
           : platform.where?.(values.prefix ?? '/');
     if (!where) throw new UsageError(`say where ${platform.name}'s log is: --log-file F, --unit U or --container C`);

@@ -230,14 +230,21 @@ export interface KnownFailure {
 export const HOP_IDS = ['ssh', 'files', 'started', 'stayed-up', 'registered', 'connected', 'vendor'] as const;
 export type HopId = (typeof HOP_IDS)[number];
 
+/** How long a service must answer "running" on every poll to count as stayed up (longer than the RestartSec=5 of the generated units). */
+export const SERVICE_STAYED_UP_MS = 10_000;
+
 /** Where the app reads a platform's log lines on the agent host. */
 export type LogSource = 'supervisord' | 'journalctl' | 'docker-logs' | 'log-file' | 'kubectl';
 
 /** Where an installed agent's log and state are on its host (read over SSH, or locally). */
 export interface AgentWhere {
   log: { source: 'journalctl'; unit: string } | { source: 'docker-logs'; container: string } | { source: 'log-file' | 'supervisord'; file: string };
-  /** Answers whether the service runs; `running` matches its output when it does. */
-  status?: { command: string; running: RegExp };
+  /**
+   * Answers whether the service runs; `running` matches its output when it does. `stayedUpMs`:
+   * the answer proves the 'stayed-up' hop once it said running on every poll for that long (a
+   * service manager that writes no line for it, e.g. systemd's `is-active`).
+   */
+  status?: { command: string; running: RegExp; stayedUpMs?: number };
 }
 
 /**
@@ -283,6 +290,12 @@ export interface HostRecipe {
    * package repository first), in a sentence, by program; absent: `apt-get install <program>`.
    */
   installHints?: Record<string, string>;
+  /**
+   * Makes what the files need exist before any is placed (the service user that owns them), once
+   * the plan is agreed; not undone (a system user stays, as a package's does). A failure stops the
+   * install with nothing changed.
+   */
+  prepare?: HostCommand[];
   /** Stops what a previous install left running (before files are replaced, and on undo). */
   stop: HostCommand[];
   start: HostCommand[];

@@ -35,7 +35,7 @@ const harness = getPlatform('harness')!;
 const VAULT_PASSWORD = 'fleet vault password 321';
 const STANDIN = path.resolve(__dirname, '../support/harness-standin/HarnessWatcherStandin.java');
 const DIR = HARNESS_SHELL_DIR.slice(1);
-const DOCKER_STANDIN = path.resolve(__dirname, '../support/harness-standin/docker-standin.py');
+const DOCKER_STANDIN = path.resolve(__dirname, '../support/docker-standin.py');
 
 /** Every entry under `root` with its mode and (for files) content hash. */
 function tree(root: string): Record<string, string> {
@@ -216,7 +216,7 @@ describe('Harness shell-script delegate fleet as an Ansible project: site.yml an
 });
 
 describe('Harness Docker delegate fleet as an Ansible project: site.yml, rotate.yml (DELEGATE_TOKEN= in delegate.env) and remove.yml on three loopback hosts, with a stand-in docker', () => {
-  // STAND-IN, said plainly: there is no Docker daemon here. test/support/harness-standin/
+  // STAND-IN, said plainly: there is no Docker daemon here. test/support/
   // docker-standin.py is first on each host's PATH (sshd SetEnv): it records its arguments and
   // runs a stand-in delegate process as the "container", which registers with the manager
   // stand-in using the environment docker would read from delegate.env.

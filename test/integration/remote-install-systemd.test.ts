@@ -285,15 +285,24 @@ describe.skipIf(Boolean(canOverlay))('ArmorCode systemd units installed under / 
       '--known-hosts',
       path.join(dir, 'known_hosts'),
     ];
-    const r = await cli(['install', ...hostArgs, '--from', out, '--platform', 'armorcode', '--variant', 'systemd', '--timeout-ms', '3000', '--json']);
-    const report = JSON.parse(r.stdout) as { hops: { hop: string; state: string }[]; record: InstallRecord };
+    const r = await cli(['install', ...hostArgs, '--from', out, '--platform', 'armorcode', '--variant', 'systemd', '--timeout-ms', '40000', '--json']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { hops: { hop: string; state: string; detail: string }[]; record: InstallRecord };
+    // Hop by hop: systemd's "Started" line, every unit active on each poll for 10 s (systemd writes
+    // no "stayed up" line), then ssh's VERBOSE "Authenticated to" in the journal, held without a forward failure.
     expect(
-      report.hops.slice(0, 3).map((h) => `${h.hop}:${h.state}`),
+      report.hops.map((h) => `${h.hop}:${h.state}`),
       r.stdout,
-    ).toEqual(['ssh:passed', 'files:passed', 'started:passed']);
+    ).toEqual(['ssh:passed', 'files:passed', 'started:passed', 'stayed-up:passed', 'registered:passed', 'connected:passed']);
+    expect(report.hops.find((h) => h.hop === 'stayed-up')!.detail).toMatch(
+      /answered running on every poll for \d+ s \(n=0; for u in armorcode-tunnel-svc\.service/,
+    );
     const key = lstatSync(path.join(upper, 'armorcode/private-key.pem'));
     expect((key.mode & 0o777).toString(8)).toBe('600');
     expect(readFileSync(path.join(upper, 'passwd'), 'utf8')).toMatch(new RegExp(`^armorcode:x:${key.uid}:`, 'm'));
+    // Placed as the user the recipe made first (files[].owner), not handed over afterwards.
+    expect(lstatSync(path.join(upper, 'armorcode/known_hosts')).uid).toBe(key.uid);
+    expect((lstatSync(path.join(upper, 'armorcode')).mode & 0o777).toString(8)).toBe('755');
     expect(existsSync(path.join(upper, 'systemd/system/armorcode-tunnel-svc.service'))).toBe(true);
     const calls = readFileSync(path.join(dir, 'systemd', 'calls.log'), 'utf8');
     expect(calls).toContain('["systemctl", "daemon-reload"]');
@@ -302,6 +311,18 @@ describe.skipIf(Boolean(canOverlay))('ArmorCode systemd units installed under / 
     // The unit's ssh, run as armorcode with the key it was handed, opened the forward.
     expect(await until('HTTP through the tunnel', () => getLoopback(remotePort))).toBe('internal service');
     expect(readFileSync(path.join(dir, 'systemd', 'armorcode-tunnel-svc.service.journal'), 'utf8')).toMatch(/Authenticated to 127\.0\.0\.1/);
+    // verify reads the same from the journal and the units' state, with a glob as the units' name.
+    const v = await cli(['verify', ...hostArgs, '--platform', 'armorcode', '--unit', 'armorcode-tunnel-*', '--timeout-ms', '40000', '--json']);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    const verified = JSON.parse(v.stdout) as { online: boolean; hops: { hop: string; state: string }[] };
+    expect(verified.hops.map((h) => `${h.hop}:${h.state}`)).toEqual([
+      'ssh:passed',
+      'started:passed',
+      'stayed-up:passed',
+      'registered:passed',
+      'connected:passed',
+    ]);
+    expect(readFileSync(path.join(dir, 'systemd', 'calls.log'), 'utf8')).toContain('["systemctl", "is-active", "armorcode-tunnel-*"]');
 
     const s = await openSession({
       host: '127.0.0.1',

@@ -10,18 +10,32 @@ and does what the daemon would do for the calls the host recipes make:
   environment, detached, its output kept as the container's log; refuses a second NAME (exit 125);
 - `container inspect NAME` / `inspect -f '{{.State.Status}}' NAME`: exit 1 for no such
   container, else "running" or "exited";
-- `logs [--since N | --tail N] NAME`: the container's log;
+- `logs [--since N | --tail N] NAME`: the container's log; `logs -f NAME` follows it until the
+  container is removed;
 - `rm -f NAME`: kills the process and forgets the container;
 - `exec NAME PROGRAM ARGS...`: runs PROGRAM on this host (the stand-in agents listen on loopback).
+
+Without an images.json, every image runs the built-in Harness delegate stand-in (the fleet's
+Ansible test): with the env file's environment it registers with the manager stand-in (POST
+<MANAGER_HOST_AND_PORT>/api/agent/delegates/register, the token in the Authorization header) and
+prints the delegate's own log lines ("Registering delegate with delegate name:", "Delegate
+registered with id", "Sent 1 heartbeat calls to manager"; harness-core DelegateAgentServiceImpl).
+
+Its state folder is $DOCKER_STANDIN_DIR, or the folder a test writes into the STATE line below
+when it copies this file as <bin>/docker (hosts whose environment it does not set).
 """
+import datetime
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
-STATE = os.environ.get('DOCKER_STANDIN_DIR', '/tmp/docker-standin')
+BAKED = '@STATE@'
+STATE = BAKED if not BAKED.startswith('@') else os.environ.get('DOCKER_STANDIN_DIR', '/tmp/docker-standin')
 
 
 def path(name, ext):
@@ -83,9 +97,13 @@ def run(args):
     if exists(name):
         print(f'docker: Error response from daemon: Conflict. The container name "/{name}" is already in use.', file=sys.stderr)
         return 125
-    with open(os.path.join(STATE, 'images.json'), encoding='utf-8') as f:
-        images = json.load(f)
-    program = next((p for prefix, p in images.items() if image.startswith(prefix)), None)
+    images_file = os.path.join(STATE, 'images.json')
+    if os.path.exists(images_file):
+        with open(images_file, encoding='utf-8') as f:
+            images = json.load(f)
+        program = next((p for prefix, p in images.items() if image.startswith(prefix)), None)
+    else:
+        images, program = {}, [sys.executable, os.path.abspath(__file__), '__harness-delegate']
     if not program:
         print(f'docker: Unable to find image {image!r} (stand-in knows {sorted(images)})', file=sys.stderr)
         return 125
@@ -98,7 +116,47 @@ def run(args):
     return 0
 
 
+def harness_delegate():
+    """The built-in Harness delegate stand-in (a "container" without an images.json), its log on stdout."""
+    env = os.environ
+
+    def log(level, text):
+        stamp = datetime.datetime.now().strftime('%Y-%m-%d %H:%M:%S,%f')[:-3]
+        print(f'{stamp} [main] {level}  io.harness.delegate.service.DelegateAgentServiceImpl - {text}', flush=True)
+
+    log('INFO', f"Registering delegate with delegate name: {env.get('DELEGATE_NAME', '')}")
+    url = f"{env['MANAGER_HOST_AND_PORT']}/api/agent/delegates/register?accountId={env.get('ACCOUNT_ID', '')}"
+    req = urllib.request.Request(url, data=b'', method='POST', headers={'Authorization': f"Delegate {env.get('DELEGATE_TOKEN', '')}", 'X-Delegate-Name': env.get('DELEGATE_NAME', '')})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            log('INFO', f'Delegate registered with id {r.read().decode().strip()}')
+            log('INFO', 'Sent 1 heartbeat calls to manager')
+    except urllib.error.HTTPError as e:
+        log('ERROR', f'stand-in: the manager refused the registration ({e.code})')
+    while True:
+        time.sleep(1)
+
+
+def follow(name):
+    at = 0
+    while True:
+        try:
+            with open(path(name, 'log'), 'rb') as f:
+                f.seek(at)
+                chunk = f.read()
+                at = f.tell()
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.flush()
+        except OSError:
+            pass
+        if not exists(name):
+            return 0
+        time.sleep(0.2)
+
+
 def main():
+    if sys.argv[1:2] == ['__harness-delegate']:
+        return harness_delegate()
     os.makedirs(STATE, exist_ok=True)
     args = sys.argv[1:]
     with open(os.path.join(STATE, 'calls.log'), 'a') as f:
@@ -122,6 +180,8 @@ def main():
         if not exists(name):
             print(f'Error: No such container: {name}', file=sys.stderr)
             return 1
+        if '-f' in rest or '--follow' in rest:
+            return follow(name)
         with open(path(name, 'log'), 'rb') as f:
             sys.stdout.buffer.write(f.read())
         return 0

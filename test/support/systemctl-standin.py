@@ -125,7 +125,10 @@ def systemctl(args):
                 return rc
         return 0
     if cmd == 'is-active':
-        states = ['active' if pid_of(u) else 'inactive' for u in units]
+        # A glob (armorcode-tunnel-*) names the units it matches, as systemctl's PATTERN does for loaded units.
+        names = [os.path.basename(p)[: -len('.pid')] for p in glob.glob(os.path.join(STATE, '*.pid'))]
+        units = [n for u in units for n in ([m for m in names if fnmatch.fnmatch(m, u)] if any(c in u for c in '*?[') else [u])]
+        states = ['active' if pid_of(u) else 'inactive' for u in units] or ['inactive']
         if '--quiet' not in args:
             print('\n'.join(states))
         return 0 if 'active' in states else 3

@@ -38,7 +38,7 @@ export interface InstallPlan {
   runsAs: string;
   dirs: { path: string; mode: number; exists: boolean }[];
   files: { from: string; target: string; mode: number; secret: boolean; owner: string; replaces: 'nothing' | 'same bytes' | 'a different file' }[];
-  commands: { phase: 'stop' | 'start'; title: string; command: string }[];
+  commands: { phase: 'prepare' | 'stop' | 'start'; title: string; command: string }[];
   /** Free space under the install root, in bytes (df), when the host said. */
   freeBytes?: number;
   needBytes: number;
@@ -166,7 +166,7 @@ export async function planRemoteInstall(
   const handsOver = r.files.some((f) => f.owner && f.owner !== loginUser);
   // Files go into place with sudo when the login user cannot write there, or must hand them to another owner.
   const useSudo = !asRoot && (Boolean(notWritable) || handsOver);
-  const needsRoot = r.start.some((c) => c.privileged) || useSudo;
+  const needsRoot = [...r.start, ...(r.prepare ?? [])].some((c) => c.privileged) || useSudo;
   if (needsRoot && !asRoot) {
     const sudo = await checkSudo(
       session,
@@ -227,6 +227,7 @@ export async function planRemoteInstall(
     dirs,
     files: planned,
     commands: [
+      ...(r.prepare ?? []).map((c) => ({ phase: 'prepare' as const, title: c.title, command: commandText(c, asRoot) })),
       ...r.stop.map((c) => ({ phase: 'stop' as const, title: c.title, command: commandText(c, asRoot) })),
       ...r.start.map((c) => ({ phase: 'start' as const, title: c.title, command: commandText(c, asRoot) })),
     ],
@@ -369,6 +370,15 @@ export async function runRemoteInstall(
         }
       : session.lost();
 
+  // What the files need (their owner) first: nothing of this install is on the host yet.
+  for (const c of recipe.prepare ?? []) {
+    const gone = stopped();
+    if (gone) return fail(gone);
+    emit({ kind: 'step', text: c.title });
+    const r = await session.exec(commandText(c, plan.asRoot), { onOutput: (text) => emit({ kind: 'output', text }) });
+    if (!r.ok) return fail(r.error);
+    if (r.value.code !== 0) return fail(scriptError(c.title, r.value));
+  }
   if (plan.sudo) {
     record.sudo = true;
     const placed = await placeWithSudo(session, planned, record, opts);

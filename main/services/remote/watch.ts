@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { readHealth, readOnlineLog, readVendorAgents, type HopReport } from '../../../shared/online';
+import { readHealth, readOnlineLog, readVendorAgents, type HopReport, type Proven } from '../../../shared/online';
 import { getPlatform } from '../../../shared/platforms';
 import type { AgentWhere, OnlineSignal, PlatformId } from '../../../shared/platforms/types';
 import { err, ok, type Result } from '../../../shared/result';
@@ -100,6 +100,7 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
   const deadline = Date.now() + o.timeoutMs;
   const platform = getPlatform(o.platform);
   let holding: { attempt: number; since: number } | undefined;
+  let runningSince: number | undefined;
   let last: WatchUpdate = { hops: o.before ?? [], leftMs: o.timeoutMs, online: false };
   for (;;) {
     const now = Date.now();
@@ -115,7 +116,17 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
     const cut = log.value.stdout.lastIndexOf(`\n${marker}\n`);
     const logText = o.where.status && cut >= 0 ? log.value.stdout.slice(0, cut) : log.value.stdout;
     const statusText = o.where.status && cut >= 0 ? log.value.stdout.slice(cut + marker.length + 2) : '';
-    const reading = readOnlineLog(o.platform, logText);
+    const running = o.where.status ? o.where.status.running.test(statusText) : false;
+    // A service manager with no "stayed up" line (systemd): running on every poll for stayedUpMs proves it.
+    runningSince = running ? (runningSince ?? now) : undefined;
+    const stayedUp = o.where.status?.stayedUpMs;
+    const proven: Proven =
+      stayedUp && runningSince !== undefined && now - runningSince >= stayedUp
+        ? {
+            'stayed-up': `the service answered running on every poll for ${Math.round((now - runningSince) / 1000)} s (${o.where.status!.command.slice(0, 80)})`,
+          }
+        : {};
+    const reading = readOnlineLog(o.platform, logText, proven);
     // A restart (ssh killed and started again by autossh, a crashed delegate) is shown where it
     // happened: the latest attempt must prove every hop again, and the step says it is a new one.
     let hops =
@@ -126,7 +137,7 @@ export async function watchOnline(o: WatchOptions): Promise<WatchUpdate> {
               : h,
           )
         : reading.hops;
-    if (o.where.status && !o.where.status.running.test(statusText)) {
+    if (o.where.status && !running) {
       hops = hops.map((h) =>
         h.hop === 'started' && h.state === 'passed'
           ? { ...h, state: 'waiting', detail: `the service is not running now: ${statusText.trim().slice(0, 200) || 'no answer'}` }

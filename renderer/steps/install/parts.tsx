@@ -122,7 +122,7 @@ export function PlanView({ plan, user }: { plan: InstallPlanView; user: string }
         commands={plan.commands.map((c) => ({
           title: c.title,
           command: c.command,
-          note: c.phase === 'stop' ? 'only when it replaces a running install' : undefined,
+          note: c.phase === 'stop' ? 'only when it replaces a running install' : c.phase === 'prepare' ? 'before any file is placed' : undefined,
         }))}
       />
       {plan.notes.length > 0 && (

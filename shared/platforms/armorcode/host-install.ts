@@ -5,7 +5,7 @@
  * generating it with the host layout (test/integration/shared/platforms/armorcode/host-install.test.ts).
  */
 import { err, ok, type Result } from '../../result';
-import type { AgentWhere, Artifact, HostRecipe } from '../types';
+import { SERVICE_STAYED_UP_MS, type AgentWhere, type Artifact, type HostRecipe } from '../types';
 import { quoteShWords, withQuotes } from '../../escape';
 import { CONTAINER_LAYOUT, inDir, layoutProblem, type ArmorcodeLayout } from './tunnel';
 
@@ -127,7 +127,8 @@ const UNIT_FILE = /^armorcode-tunnel-[A-Za-z0-9_.-]+\.service$/;
 /**
  * The systemd variant's units, under '/' only: the key and pin into /etc/armorcode for the
  * dedicated `armorcode` user (created when missing, as the commands shown do), the units into
- * /etc/systemd/system, then daemon-reload, enable and restart. Under another install root it is
+ * /etc/systemd/system (the user made first, so the files are placed as its), then daemon-reload,
+ * enable and restart. Under another install root it is
  * refused: systemd reads units only from its own folders and runs them as that user, so a unit
  * "installed" below a folder would never run, and running its ssh as the login user instead is
  * what the Docker Compose variant already does there (supervisord and autossh keep it up).
@@ -153,34 +154,39 @@ function armorcodeSystemdRecipe(files: Artifact[], prefix: string): Result<HostR
     return {
       kind: 'systemd' as const,
       title: `ArmorCode tunnels as systemd units (${names.join(', ')})`,
-      dirs: [{ path: dir, mode: 0o750 }],
+      // Root's folder, open for the units' user to reach its own files in it (the key itself is 0600).
+      dirs: [{ path: dir, mode: 0o755 }],
       files: [
         ...['private-key.pem', 'known_hosts', 'public-key.pem'].map((name) => {
           const f = byName.get(name)!;
-          return { from: name, target: inDir(dir, name), mode: f.secret ? 0o600 : 0o644, secret: f.secret, text: f.text };
+          // ssh runs as the units' user and reads the key and the pin: both are that user's (the key 0600).
+          const owner = name === 'public-key.pem' ? {} : { owner: user };
+          return { from: name, target: inDir(dir, name), mode: f.secret ? 0o600 : 0o644, secret: f.secret, text: f.text, ...owner };
         }),
         ...units.map((u) => ({ from: u.path, target: `/etc/systemd/system/${u.path}`, mode: 0o644, secret: false, text: u.text })),
       ],
       requires: ['ssh', 'systemctl', 'useradd'],
       stop: [{ title: 'Stop and disable the tunnel units', command: `systemctl disable --now ${all}`, privileged: true, mayFail: true }],
-      start: [
+      // The key and pin belong to the user the units run as (ssh refuses a key others can read), so it exists before they are placed.
+      prepare: [
         {
           title: `Create the ${user} user the tunnels run as (when missing)`,
           command: `id -u ${q.sh(user)} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin ${q.sh(user)}`,
           privileged: true,
         },
-        {
-          // ssh reads the key as the unit's user and refuses a key others can read: owner armorcode, 0600.
-          title: `Give the key to ${user} (the folder to its group)`,
-          command: `chgrp ${q.sh(user)} ${q.sh(dir)} && chown ${q.sh(user)} ${q.shWords([inDir(dir, 'private-key.pem'), inDir(dir, 'known_hosts')])}`,
-          privileged: true,
-        },
+      ],
+      start: [
         { title: 'Make systemd read the units', command: 'systemctl daemon-reload', privileged: true },
         { title: 'Enable the tunnels and (re)start them with this key', command: `systemctl enable ${all} && systemctl restart ${all}`, privileged: true },
       ],
       where: {
         log: { source: 'journalctl' as const, unit: 'armorcode-tunnel-*' },
-        status: { command: `n=0; for u in ${all}; do systemctl is-active --quiet "$u" || n=1; done; [ "$n" = 0 ] && echo active`, running: /^active/m },
+        // Every unit must be active; systemd writes no "stayed up" line, so active on every poll proves it.
+        status: {
+          command: `n=0; for u in ${all}; do systemctl is-active --quiet "$u" || n=1; done; [ "$n" = 0 ] && echo active`,
+          running: /^active/m,
+          stayedUpMs: SERVICE_STAYED_UP_MS,
+        },
       },
       agentMade: [],
       notes: [

@@ -75,23 +75,25 @@ function systemdRecipe(variant: 'cfg' | 'env', main: Artifact, dropIn: Artifact 
     title: `Buildkite agent (Linux package) with ${target}`,
     dirs: [{ path: CONFIG_DIR, mode: 0o755 }, ...(dropInTarget ? [{ path: dirOf(dropInTarget), mode: 0o755 }] : [])],
     files: [
-      { from: main.path, target, mode: 0o600, secret: true, text: main.text },
+      // The package's service runs as buildkite-agent, which must read its 0600 cfg; the env file is read by systemd as root.
+      { from: main.path, target, mode: 0o600, secret: true, text: main.text, ...(variant === 'cfg' ? { owner: SERVICE_USER } : {}) },
       ...(dropIn && dropInTarget ? [{ from: dropIn.path, target: dropInTarget, mode: 0o644, secret: false, text: dropIn.text }] : []),
     ],
     requires: ['buildkite-agent', 'systemctl'],
     installHints: { 'buildkite-agent': BUILDKITE_INSTALL_HINT },
+    ...(variant === 'cfg'
+      ? {
+          // The cfg is placed as the package's user: without it (an agent not from the package) nothing is changed.
+          prepare: [
+            {
+              title: `Check that the package created the ${SERVICE_USER} user`,
+              command: `id -u ${SERVICE_USER} >/dev/null 2>&1 || { echo 'The ${SERVICE_USER} user is missing: install the agent from the Buildkite package repository (it creates the user and the service), then install again.' >&2; exit 1; }`,
+            },
+          ],
+        }
+      : {}),
     stop: [stop],
     start: [
-      ...(variant === 'cfg'
-        ? [
-            {
-              // The package's service runs as buildkite-agent, which must read its 0600 cfg; the env file is read by systemd as root.
-              title: 'Hand the cfg to the buildkite-agent user (when the package created it)',
-              command: `if id -u ${SERVICE_USER} >/dev/null 2>&1; then chown ${SERVICE_USER}: ${target}; fi`,
-              privileged: true,
-            },
-          ]
-        : []),
       ...(dropIn ? [{ title: 'Make systemd read the drop-in', command: 'systemctl daemon-reload', privileged: true }] : []),
       { title: 'Restart the agent service (it registers with the new settings)', command: `systemctl restart ${UNIT}`, privileged: true },
     ],

@@ -223,3 +223,20 @@ describe('vendor agent lists (documented response shapes)', () => {
     expect(readVendorAgents(bamboo, 'b', [{ status: 200, body: [] }, undefined]).state).toBe('waiting');
   });
 });
+
+describe('a hop proven by the service state (systemd writes no "stayed up" line)', () => {
+  const journal = ['Started ArmorCode tunnel svc.', 'Authenticated to tunnel.armorcode.com ([203.0.113.7]:22) using "publickey".'].join('\n');
+  it('waits at stayed-up without it, and blocks the hops after it', () => {
+    expect(readOnlineLog('armorcode', journal).hops.map((h) => `${h.hop}:${h.state}`)).toEqual([
+      'started:passed',
+      'stayed-up:waiting',
+      'registered:not-checked',
+      'connected:not-checked',
+    ]);
+  });
+  it('passes stayed-up with what proved it, and reads the journal on from there', () => {
+    const r = readOnlineLog('armorcode', journal, { 'stayed-up': 'active on every poll for 10 s' });
+    expect(r.hops.map((h) => `${h.hop}:${h.state}`)).toEqual(['started:passed', 'stayed-up:passed', 'registered:passed', 'connected:holding']);
+    expect(r.hops[1]!.detail).toBe('active on every poll for 10 s');
+  });
+});

@@ -47,7 +47,7 @@ function checkPlan(r: HostRecipe, secret: string): void {
     expect(f.secret, f.target).toBe(f.text.includes(secret));
     if (f.secret) expect(f.mode, f.target).toBe(0o600);
   }
-  const commands = [...r.stop, ...r.start].map((c) => c.command);
+  const commands = [...(r.prepare ?? []), ...r.stop, ...r.start].map((c) => c.command);
   if (r.where.status) commands.push(r.where.status.command);
   for (const c of commands) {
     expect(c).not.toContain(secret);
@@ -58,14 +58,16 @@ function checkPlan(r: HostRecipe, secret: string): void {
 describe('Buildkite host recipes', () => {
   const bk = (variant: string, prefix: string): HostRecipe => recipe(buildkite, bkAnswers, { kind: 'token', token: BK_TOKEN }, variant, prefix);
 
-  it('cfg under /: the package path at 0600, handed to buildkite-agent, the proxy drop-in, then a privileged restart read from the journal', () => {
+  it('cfg under /: the package path at 0600 owned by buildkite-agent (checked to exist first), the proxy drop-in, then a privileged restart read from the journal', () => {
     const r = bk('cfg', '/');
-    expect(r.files.map((f) => [f.target, f.mode.toString(8)])).toEqual([
-      ['/etc/buildkite-agent/buildkite-agent.cfg', '600'],
-      ['/etc/systemd/system/buildkite-agent.service.d/proxy.conf', '644'],
+    expect(r.files.map((f) => [f.target, f.mode.toString(8), f.owner])).toEqual([
+      ['/etc/buildkite-agent/buildkite-agent.cfg', '600', 'buildkite-agent'],
+      ['/etc/systemd/system/buildkite-agent.service.d/proxy.conf', '644', undefined],
+    ]);
+    expect(r.prepare?.map((c) => c.command)).toEqual([
+      "id -u buildkite-agent >/dev/null 2>&1 || { echo 'The buildkite-agent user is missing: install the agent from the Buildkite package repository (it creates the user and the service), then install again.' >&2; exit 1; }",
     ]);
     expect(r.start.map((c) => [c.command, c.privileged])).toEqual([
-      ['if id -u buildkite-agent >/dev/null 2>&1; then chown buildkite-agent: /etc/buildkite-agent/buildkite-agent.cfg; fi', true],
       ['systemctl daemon-reload', true],
       ['systemctl restart buildkite-agent', true],
     ]);
@@ -170,15 +172,19 @@ describe('ArmorCode systemd host recipe', () => {
     ],
   });
 
-  it('under /: key 0600 for the armorcode user, units in /etc/systemd/system, daemon-reload, enable and restart (all privileged)', () => {
+  it('under /: the armorcode user made first, key 0600 and pin owned by it, units in /etc/systemd/system, daemon-reload, enable and restart (all privileged)', () => {
     const r = recipe(armorcode, answers, credential, 'systemd', '/');
-    expect(r.files.map((f) => [f.target, f.mode.toString(8), f.secret])).toEqual([
-      ['/etc/armorcode/private-key.pem', '600', true],
-      ['/etc/armorcode/known_hosts', '644', false],
-      ['/etc/armorcode/public-key.pem', '644', false],
-      ['/etc/systemd/system/armorcode-tunnel-jira.service', '644', false],
-      ['/etc/systemd/system/armorcode-tunnel-sonar.service', '644', false],
+    expect(r.files.map((f) => [f.target, f.mode.toString(8), f.secret, f.owner])).toEqual([
+      ['/etc/armorcode/private-key.pem', '600', true, 'armorcode'],
+      ['/etc/armorcode/known_hosts', '644', false, 'armorcode'],
+      ['/etc/armorcode/public-key.pem', '644', false, undefined],
+      ['/etc/systemd/system/armorcode-tunnel-jira.service', '644', false, undefined],
+      ['/etc/systemd/system/armorcode-tunnel-sonar.service', '644', false, undefined],
     ]);
+    expect(r.prepare?.map((c) => [c.command, c.privileged])).toEqual([
+      ['id -u armorcode >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin armorcode', true],
+    ]);
+    expect(r.start.some((c) => /\bch(own|grp)\b/.test(c.command))).toBe(false);
     expect(r.start.every((c) => c.privileged)).toBe(true);
     expect(r.start.at(-1)!.command).toBe(
       'systemctl enable armorcode-tunnel-jira.service armorcode-tunnel-sonar.service && systemctl restart armorcode-tunnel-jira.service armorcode-tunnel-sonar.service',
