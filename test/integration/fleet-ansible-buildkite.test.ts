@@ -11,8 +11,8 @@
  * 401 for a token it does not know) and prints the agent's own log lines, which verify reads.
  */
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,8 +25,8 @@ import { rootedAnswers } from '../../shared/platforms/buildkite/ansible';
 import type { BuildkiteAnswers } from '../../shared/platforms/buildkite/answers';
 import { ASIDE_DIR, ROTATE_TOKEN_FILE } from '../../shared/ansible/project';
 import { exportAnsibleFleet } from '../../main/services/fleet-ansible';
-import { startSshd, type RunningSshd } from '../support/sshd';
-import { runPlaybook, type PlaybookRun } from '../support/ansible';
+import { folderBytes, startFleetHosts, tree, type FleetHost, type FleetHosts } from '../support/fleet-hosts';
+import type { PlaybookRun } from '../support/ansible';
 
 const run = promisify(execFile);
 const buildkite = getPlatform('buildkite')!;
@@ -35,40 +35,13 @@ const STANDIN = path.resolve(__dirname, '../support/buildkite-agent-standin.py')
 const token = (): string => `bkfleet${randomBytes(18).toString('hex')}`;
 const CFG = 'etc/buildkite-agent/buildkite-agent.cfg';
 
-/** Every entry under `root` with its mode and (for files) content hash. */
-function tree(root: string, skip = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string, rel: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const abs = path.join(dir, name);
-      const r = rel ? `${rel}/${name}` : name;
-      if (skip && (r === skip || r.startsWith(`${skip}/`))) continue;
-      const st = statSync(abs);
-      if (st.isDirectory()) {
-        out[`${r}/`] = (st.mode & 0o7777).toString(8);
-        walk(abs, r);
-      } else out[r] = `${(st.mode & 0o7777).toString(8)} ${st.isFile() ? createHash('sha256').update(readFileSync(abs)).digest('hex') : 'special'}`;
-    }
-  };
-  walk(root, '');
-  return out;
-}
-
-interface Host {
-  name: string;
-  sshd: RunningSshd;
-  root: string;
-}
-
 describe('Buildkite fleet as an Ansible project: site.yml, rotate.yml (checked first, backups kept, the token vaulted) and remove.yml on three loopback hosts', () => {
   let dir: string;
   let project: string;
-  let ctlKey: string;
-  let knownHosts: string;
-  let passFile: string;
+  let fleet: FleetHosts;
   let api: http.Server;
   let endpoint: string;
-  const hosts: Host[] = [];
+  const hosts: FleetHost[] = [];
   const before: Record<string, Record<string, string>> = {};
   const oldToken = token();
   const newToken = token();
@@ -82,31 +55,14 @@ describe('Buildkite fleet as an Ansible project: site.yml, rotate.yml (checked f
     expect(registrations).toContainEqual({ name, token: t });
   };
   const play = (playbook: string, extra: string[] = []): Promise<PlaybookRun> =>
-    runPlaybook({
-      project,
-      playbook,
-      knownHosts,
-      privateKey: ctlKey,
-      vaultPasswordFile: passFile,
-      extra: ['-e', JSON.stringify({ agent_binary: STANDIN, agent_serial: [3], agent_verify_timeout: 30 }), ...extra],
-    });
-  const cfgFor = (h: Host, t: string): string => {
+    fleet.play(project, playbook, ['-e', JSON.stringify({ agent_binary: STANDIN, agent_serial: [3], agent_verify_timeout: 30 }), ...extra]);
+  const cfgFor = (h: FleetHost, t: string): string => {
     const vars = parseYaml(readFileSync(path.join(project, 'host_vars', `${h.name}.yml`), 'utf8')) as { agent_answers: BuildkiteAnswers };
     const generated = buildkite.generate!(rootedAnswers(vars.agent_answers, h.root), { kind: 'token', token: t }, 'cfg');
     if (!generated.ok) throw new Error(generated.error.message);
     return generated.value.files.find((f) => f.path === 'buildkite-agent.cfg')!.text;
   };
-  const projectBytes = (): string => {
-    const files: string[] = [];
-    const walk = (d: string): void => {
-      for (const e of readdirSync(d, { withFileTypes: true })) {
-        if (e.isDirectory()) walk(path.join(d, e.name));
-        else files.push(path.join(d, e.name));
-      }
-    };
-    walk(project);
-    return files.map((f) => readFileSync(f, 'latin1')).join('\n');
-  };
+  const projectBytes = (): string => folderBytes(project);
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ao-ansible-bk-'));
@@ -126,30 +82,14 @@ describe('Buildkite fleet as an Ansible project: site.yml, rotate.yml (checked f
     });
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(api.address() as AddressInfo).port}/v3`;
-    ctlKey = path.join(dir, 'controller_key');
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'controller', '-f', ctlKey]);
-    const ctlPub = readFileSync(`${ctlKey}.pub`, 'utf8').trim();
-    for (const name of ['bk-1', 'bk-2', 'bk-3']) {
-      const sshd = await startSshd({ authorizedKeys: [ctlPub], extraConfig: ['Subsystem sftp internal-sftp'] });
-      const root = path.join(dir, `root-${name}`);
-      for (const d of ['etc', 'var/log', 'var/lib', 'run']) mkdirSync(path.join(root, d), { recursive: true });
-      writeFileSync(path.join(root, 'etc/hostname'), `${name}\n`);
-      hosts.push({ name, sshd, root });
-      before[name] = tree(root);
-    }
-    knownHosts = path.join(dir, 'known_hosts');
-    writeFileSync(knownHosts, hosts.map((h) => h.sshd.knownHostsLine).join('\n') + '\n');
-    passFile = path.join(dir, 'vault-pass');
-    writeFileSync(passFile, `${VAULT_PASSWORD}\n`, { mode: 0o600 });
+    fleet = await startFleetHosts(dir, ['bk-1', 'bk-2', 'bk-3'], VAULT_PASSWORD);
+    hosts.push(...fleet.hosts);
+    Object.assign(before, fleet.before);
     project = path.join(dir, 'project');
-    const csv = [
-      'name,ansible_host,ansible_port,ansible_user,install_root',
-      ...hosts.map((h) => `${h.name},127.0.0.1,${h.sshd.port},${h.sshd.user},${h.root}`),
-    ].join('\n');
     const exported = await exportAnsibleFleet({
       platform: buildkite,
       draft: { platform: 'buildkite', variant: 'cfg', step: 'export', answers: { endpoint, tags: { queue: 'fleet' } } },
-      csv,
+      csv: fleet.csv,
       outDir: project,
       credential: { kind: 'token', token: oldToken },
       vaultPassword: VAULT_PASSWORD,
@@ -168,8 +108,8 @@ describe('Buildkite fleet as an Ansible project: site.yml, rotate.yml (checked f
           // already gone
         }
       }
-      await h.sshd.stop();
     }
+    await fleet?.stop();
     api?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -193,7 +133,7 @@ describe('Buildkite fleet as an Ansible project: site.yml, rotate.yml (checked f
     // The admin's vault file, made with the real ansible-vault as the project README says.
     const tokenFile = path.join(project, ROTATE_TOKEN_FILE);
     writeFileSync(tokenFile, `agent_new_token: "${newToken}"\n`, { mode: 0o600 });
-    await run('ansible-vault', ['encrypt', '--vault-id', `fleet@${passFile}`, tokenFile]);
+    await run('ansible-vault', ['encrypt', '--vault-id', `fleet@${fleet.passFile}`, tokenFile]);
     expect(readFileSync(tokenFile, 'utf8')).toMatch(/^\$ANSIBLE_VAULT;1\.2;AES256;fleet\n/);
     const bytes = projectBytes();
     expect(bytes).not.toContain(newToken);

@@ -13,8 +13,8 @@
  * any other).
  */
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,8 +27,8 @@ import { rootedRunnerAnswers } from '../../shared/platforms/gitlab-runner/ansibl
 import type { GitlabRunnerAnswers } from '../../shared/platforms/gitlab-runner/answers';
 import { ASIDE_DIR, ROTATE_TOKEN_FILE } from '../../shared/ansible/project';
 import { exportAnsibleFleet } from '../../main/services/fleet-ansible';
-import { startSshd, type RunningSshd } from '../support/sshd';
-import { runPlaybook, type PlaybookRun } from '../support/ansible';
+import { folderBytes, startFleetHosts, tree, type FleetHost, type FleetHosts } from '../support/fleet-hosts';
+import type { PlaybookRun } from '../support/ansible';
 
 const run = promisify(execFile);
 const gitlab = getPlatform('gitlab-runner')!;
@@ -37,40 +37,13 @@ const STANDIN = path.resolve(__dirname, '../support/gitlab-runner-standin.py');
 const token = (): string => `glrt-t1_${randomBytes(15).toString('base64url')}`;
 const CFG = 'etc/gitlab-runner/config.toml';
 
-/** Every entry under `root` with its mode and (for files) content hash. */
-function tree(root: string, skip = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string, rel: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const abs = path.join(dir, name);
-      const r = rel ? `${rel}/${name}` : name;
-      if (skip && (r === skip || r.startsWith(`${skip}/`))) continue;
-      const st = statSync(abs);
-      if (st.isDirectory()) {
-        out[`${r}/`] = (st.mode & 0o7777).toString(8);
-        walk(abs, r);
-      } else out[r] = `${(st.mode & 0o7777).toString(8)} ${st.isFile() ? createHash('sha256').update(readFileSync(abs)).digest('hex') : 'special'}`;
-    }
-  };
-  walk(root, '');
-  return out;
-}
-
-interface Host {
-  name: string;
-  sshd: RunningSshd;
-  root: string;
-}
-
 describe('GitLab Runner fleet as an Ansible project: site.yml, rotate.yml (checked first, backups kept, the token vaulted) and remove.yml on three loopback hosts', () => {
   let dir: string;
   let project: string;
-  let ctlKey: string;
-  let knownHosts: string;
-  let passFile: string;
+  let fleet: FleetHosts;
   let api: http.Server;
   let url: string;
-  const hosts: Host[] = [];
+  const hosts: FleetHost[] = [];
   const before: Record<string, Record<string, string>> = {};
   const oldToken = token();
   const newToken = token();
@@ -79,31 +52,14 @@ describe('GitLab Runner fleet as an Ansible project: site.yml, rotate.yml (check
   const verified: string[] = [];
 
   const play = (playbook: string, extra: string[] = []): Promise<PlaybookRun> =>
-    runPlaybook({
-      project,
-      playbook,
-      knownHosts,
-      privateKey: ctlKey,
-      vaultPasswordFile: passFile,
-      extra: ['-e', JSON.stringify({ agent_binary: STANDIN, agent_serial: [3], agent_verify_timeout: 30 }), ...extra],
-    });
-  const tomlFor = (h: Host, t: string): string => {
+    fleet.play(project, playbook, ['-e', JSON.stringify({ agent_binary: STANDIN, agent_serial: [3], agent_verify_timeout: 30 }), ...extra]);
+  const tomlFor = (h: FleetHost, t: string): string => {
     const vars = parseYaml(readFileSync(path.join(project, 'host_vars', `${h.name}.yml`), 'utf8')) as { agent_answers: GitlabRunnerAnswers };
     const generated = gitlab.generate!(rootedRunnerAnswers(vars.agent_answers, h.root), { kind: 'token', token: t }, 'package');
     if (!generated.ok) throw new Error(generated.error.message);
     return generated.value.files.find((f) => f.path === 'config.toml')!.text;
   };
-  const projectBytes = (): string => {
-    const files: string[] = [];
-    const walk = (d: string): void => {
-      for (const e of readdirSync(d, { withFileTypes: true })) {
-        if (e.isDirectory()) walk(path.join(d, e.name));
-        else files.push(path.join(d, e.name));
-      }
-    };
-    walk(project);
-    return files.map((f) => readFileSync(f, 'latin1')).join('\n');
-  };
+  const projectBytes = (): string => folderBytes(project);
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ao-ansible-gl-'));
@@ -121,30 +77,14 @@ describe('GitLab Runner fleet as an Ansible project: site.yml, rotate.yml (check
     });
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
-    ctlKey = path.join(dir, 'controller_key');
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'controller', '-f', ctlKey]);
-    const ctlPub = readFileSync(`${ctlKey}.pub`, 'utf8').trim();
-    for (const name of ['gl-1', 'gl-2', 'gl-3']) {
-      const sshd = await startSshd({ authorizedKeys: [ctlPub], extraConfig: ['Subsystem sftp internal-sftp'] });
-      const root = path.join(dir, `root-${name}`);
-      for (const d of ['etc', 'var/log', 'var/lib', 'run']) mkdirSync(path.join(root, d), { recursive: true });
-      writeFileSync(path.join(root, 'etc/hostname'), `${name}\n`);
-      hosts.push({ name, sshd, root });
-      before[name] = tree(root);
-    }
-    knownHosts = path.join(dir, 'known_hosts');
-    writeFileSync(knownHosts, hosts.map((h) => h.sshd.knownHostsLine).join('\n') + '\n');
-    passFile = path.join(dir, 'vault-pass');
-    writeFileSync(passFile, `${VAULT_PASSWORD}\n`, { mode: 0o600 });
+    fleet = await startFleetHosts(dir, ['gl-1', 'gl-2', 'gl-3'], VAULT_PASSWORD);
+    hosts.push(...fleet.hosts);
+    Object.assign(before, fleet.before);
     project = path.join(dir, 'project');
-    const csv = [
-      'name,ansible_host,ansible_port,ansible_user,install_root',
-      ...hosts.map((h) => `${h.name},127.0.0.1,${h.sshd.port},${h.sshd.user},${h.root}`),
-    ].join('\n');
     const exported = await exportAnsibleFleet({
       platform: gitlab,
       draft: { platform: 'gitlab-runner', variant: 'package', step: 'export', answers: { url, executor: 'shell' } },
-      csv,
+      csv: fleet.csv,
       outDir: project,
       credential: { kind: 'token', token: oldToken },
       vaultPassword: VAULT_PASSWORD,
@@ -163,8 +103,8 @@ describe('GitLab Runner fleet as an Ansible project: site.yml, rotate.yml (check
           // already gone
         }
       }
-      await h.sshd.stop();
     }
+    await fleet?.stop();
     api?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -191,7 +131,7 @@ describe('GitLab Runner fleet as an Ansible project: site.yml, rotate.yml (check
   it("rotate.yml: previewed with --check --diff (nothing changes, no token shown), then writes the generator's line, keeps a backup, the runner reloads (SIGHUP) and GitLab accepts the new token, and a second run changes nothing; the token is only ever in the project vaulted", async () => {
     const tokenFile = path.join(project, ROTATE_TOKEN_FILE);
     writeFileSync(tokenFile, `agent_new_token: "${newToken}"\n`, { mode: 0o600 });
-    await run('ansible-vault', ['encrypt', '--vault-id', `fleet@${passFile}`, tokenFile]);
+    await run('ansible-vault', ['encrypt', '--vault-id', `fleet@${fleet.passFile}`, tokenFile]);
     expect(readFileSync(tokenFile, 'utf8')).toMatch(/^\$ANSIBLE_VAULT;1\.2;AES256;fleet\n/);
     const bytes = projectBytes();
     expect(bytes).not.toContain(newToken);

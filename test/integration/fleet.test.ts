@@ -16,6 +16,7 @@ import { MemoryStore } from '../../main/services/store';
 import { SecretVault } from '../../main/services/vault';
 import { contract, type Draft, type JobEvent } from '../../shared/ipc';
 import { getPlatform } from '../../shared/platforms';
+import { makeCa } from '../support/tls-certs';
 
 const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'ao-fleet-'));
 const TOKEN = '0123456789abcdef0123456789abcdef01234567';
@@ -243,28 +244,7 @@ describe('bundle channels through the dispatch', () => {
     const { vault, call } = app();
     const id = vault.put('token', TOKEN, { platform: 'bamboo-remote' });
     const dir = tmp();
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        path.join(dir, 'ca.key'),
-        '-out',
-        path.join(dir, 'ca.pem'),
-        '-days',
-        '5',
-        '-subj',
-        '/CN=Corp Root CA',
-      ],
-      { stdio: 'ignore' },
-    );
-    const ca = readFileSync(path.join(dir, 'ca.pem'), 'utf8');
+    const ca = readFileSync((await makeCa(dir, 'ca', '/CN=Corp Root CA')).pem, 'utf8');
     const out = path.join(tmp(), 'agent.zip');
     const exported = await call<{ manifest: { files: { path: string; secret: boolean; mode: number }[] } }>('bundle:export', {
       jobId: 'ca1',

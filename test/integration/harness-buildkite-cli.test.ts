@@ -13,6 +13,7 @@ import { runCli } from '../../main/cli/index';
 import { cfgValues } from '../../shared/platforms/buildkite/cfg';
 import { dockerEnvFile } from '../support/consumers';
 import { bash, shellcheck, yamllint } from '../support/rotation';
+import { makeCa } from '../support/tls-certs';
 
 const root = mkdtempSync(path.join(tmpdir(), 'hb-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -103,28 +104,7 @@ describe('generate harness|buildkite', () => {
   });
 
   it('--ca-file: the Harness Docker delegate mounts the company CA (DER read, PEM written) and runs as root; a key is refused', async () => {
-    const key = path.join(root, 'ca.key');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        path.join(root, 'ca.pem'),
-        '-days',
-        '5',
-        '-subj',
-        '/CN=Corp Root CA',
-      ],
-      { stdio: 'ignore' },
-    );
+    await makeCa(root, 'ca', '/CN=Corp Root CA');
     execFileSync('openssl', ['x509', '-in', path.join(root, 'ca.pem'), '-outform', 'DER', '-out', path.join(root, 'ca.cer')]);
     const out = path.join(root, 'harness-ca');
     const args = ['generate', 'harness', '--variant', 'docker', '--answers', 'harness.json', '--token-env', 'T', '--out', out];

@@ -31,20 +31,22 @@ export interface TestCerts {
 }
 
 const SAN = 'subjectAltName=DNS:localhost,IP:127.0.0.1';
+/** openssl req: a new P-256 key, unencrypted. */
+const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
 
 async function ssl(dir: string, args: string[]): Promise<void> {
   await run('openssl', args, { cwd: dir });
 }
 
-async function makeCa(dir: string, name: string, subj: string): Promise<void> {
+/**
+ * A self-signed CA in `dir`: its key `NAME.key` and certificate `NAME.pem` (30 days, CA:TRUE), as
+ * a company's root CA; answers both paths.
+ */
+export async function makeCa(dir: string, name: string, subj: string): Promise<{ key: string; pem: string }> {
   await ssl(dir, [
     'req',
     '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
+    ...EC_KEY,
     '-keyout',
     `${name}.key`,
     '-out',
@@ -58,24 +60,11 @@ async function makeCa(dir: string, name: string, subj: string): Promise<void> {
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
+  return { key: path.join(dir, `${name}.key`), pem: path.join(dir, `${name}.pem`) };
 }
 
 async function makeLeaf(dir: string, name: string, ca: string): Promise<KeyCert> {
-  await ssl(dir, [
-    'req',
-    '-new',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    '/CN=localhost',
-  ]);
+  await ssl(dir, ['req', '-new', ...EC_KEY, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', '/CN=localhost']);
   writeFileSync(path.join(dir, `${name}.ext`), `${SAN}\nextendedKeyUsage=serverAuth\n`);
   await ssl(dir, [
     'x509',
@@ -109,25 +98,7 @@ export async function makeTestCerts(): Promise<TestCerts> {
   const trusted = await makeLeaf(dir, 'trusted', 'ca');
   const intercepted = await makeLeaf(dir, 'intercepted', 'inspect');
 
-  await ssl(dir, [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    'self.key',
-    '-out',
-    'self.pem',
-    '-days',
-    '30',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    SAN,
-  ]);
+  await ssl(dir, ['req', '-x509', ...EC_KEY, '-keyout', 'self.key', '-out', 'self.pem', '-days', '30', '-subj', '/CN=localhost', '-addext', SAN]);
 
   // `openssl ca` is the one openssl command that takes explicit past dates.
   writeFileSync(path.join(dir, 'index.txt'), '');
@@ -156,21 +127,7 @@ export async function makeTestCerts(): Promise<TestCerts> {
       '',
     ].join('\n'),
   );
-  await ssl(dir, [
-    'req',
-    '-new',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    'expired.key',
-    '-out',
-    'expired.csr',
-    '-subj',
-    '/CN=localhost',
-  ]);
+  await ssl(dir, ['req', '-new', ...EC_KEY, '-keyout', 'expired.key', '-out', 'expired.csr', '-subj', '/CN=localhost']);
   await ssl(dir, [
     'ca',
     '-batch',

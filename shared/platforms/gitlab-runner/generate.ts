@@ -3,7 +3,7 @@
  * (gitlab/gitlab-runner with /etc/gitlab-runner as a volume) and Helm (chart gitlab/gitlab-runner,
  * the token in a Secret of its own). reference/next-platforms.md B2, platforms.md §6.
  */
-import { err, ok, type Result } from '../../result';
+import { ok, type Result } from '../../result';
 import { toYaml } from '../../edit/yaml';
 import { createNamespaceCommand } from '../container-notes';
 import type { Artifact, Command, Generated } from '../types';
@@ -214,9 +214,3 @@ export const GENERATORS: Record<string, (a: GitlabRunnerAnswers, token: string, 
   docker: generateDocker,
   helm: generateHelm,
 };
-
-/** The generator of `variant`, or BAD_INPUT naming the variants. */
-export function generatorOf(variant: string): Result<(a: GitlabRunnerAnswers, token: string, trustedCa?: string) => Result<Generated>> {
-  const gen = GENERATORS[variant];
-  return gen ? ok(gen) : err('BAD_INPUT', `Unknown variant '${variant}' for GitLab Runner: use ${Object.keys(GENERATORS).join(', ')}.`);
-}

@@ -1,34 +1,30 @@
 /** GitLab Runner (reference/next-platforms.md B2, platforms.md §6): one folder, registered in ../index.ts. */
-import { err, ok, type Result } from '../../result';
-import { checkTokenText } from '../../edit/values';
 import { httpsEndpoint, proxyEndpoints } from '../endpoints';
-import type { Credential, Endpoint, GenerateExtras, Generated, Platform } from '../types';
+import { tokenGenerator } from '../token-generator';
+import type { Endpoint, Platform, Removal } from '../types';
 import { gitlabRunnerShell } from './ansible';
 import { gitlabRunnerAnswers, gitlabRunnerFields, type GitlabRunnerAnswers } from './answers';
 import { GITLAB_RUNNER_FAILURES } from './failures';
-import { CONFIG_FILE, DOCKER_CONFIG, DOCKER_SCRIPT, generatorOf, HELM_SECRET, HELM_VALUES } from './generate';
+import { CONFIG_FILE, DOCKER_CONFIG, DOCKER_SCRIPT, GENERATORS, HELM_SECRET, HELM_VALUES } from './generate';
 import { gitlabRunnerHostRecipe, gitlabRunnerWhere } from './host-install';
 import { gitlabRunnerOnline } from './online';
-import { checkRunnerToken, runnerTokenSpec } from './token';
+import { runnerTokenSpec } from './token';
 import { GITLAB_RUNNER_UPDATERS } from './updaters';
 import { gitlabApiService, gitlabRunnersApi, gitlabTokenVerify } from './vendor';
 
 export { gitlabRunnerAnswers, type GitlabRunnerAnswers } from './answers';
 
 /** Files and commands for a new runner of `variant`; any token but a glrt- one is refused, naming it. */
-function generate(a: GitlabRunnerAnswers, credential: Credential, variant: string, extras?: GenerateExtras): Result<Generated> {
-  const gen = generatorOf(variant);
-  if (!gen.ok) return gen;
-  if (credential.kind !== 'token') return err('BAD_INPUT', 'GitLab Runner needs its runner authentication token.');
-  const text = checkTokenText(credential.token, 'The runner token');
-  if (!text.ok) return text;
-  const verdict = checkRunnerToken(credential.token);
-  if (verdict.verdict === 'wrong-kind')
-    return err('TOKEN_WRONG_KIND', verdict.message, `Get a runner authentication token from ${verdict.where ?? runnerTokenSpec.where}`);
-  if (verdict.verdict === 'invalid') return err('TOKEN_INVALID', verdict.message, `Get it from ${runnerTokenSpec.where}`);
-  const generated = gen.value(a, credential.token, extras?.trustedCa);
-  return generated.ok ? ok({ ...generated.value, removal: removal(variant) }) : generated;
-}
+const generate = tokenGenerator<GitlabRunnerAnswers>({
+  agent: 'GitLab Runner',
+  agentInSentence: 'GitLab Runner',
+  token: 'runner authentication token',
+  getOne: 'a runner authentication token',
+  spec: runnerTokenSpec,
+  refuseInvalid: true,
+  variants: GENERATORS,
+  removal,
+});
 
 /**
  * `.runner_system_id` is written by the runner on its first start beside config.toml and names
@@ -53,7 +49,7 @@ function recogniseGenerated(files: readonly { path: string; text: string }[]): s
   return undefined;
 }
 
-function removal(variant: string): Generated['removal'] {
+function removal(variant: string): Removal {
   const gitlab = 'In GitLab → Settings → CI/CD → Runners, delete the runner (this also invalidates its token).';
   if (variant === 'helm')
     return {

@@ -85,6 +85,25 @@ describe('GitLab Runner config.toml', () => {
     const pat = gitlabRunner.generate!(a, { kind: 'token', token: 'glpat-abcdefghijklmnopqrst' }, 'package');
     expect(pat.ok).toBe(false);
   });
+
+  it('checks in the order every token platform does (shared tokenGenerator): the variant, a token credential, its kind, its form; each refusal says where to get the right one', () => {
+    const a = gitlabRunnerAnswers.parse({});
+    expect(gitlabRunner.generate!(a, { kind: 'token', token: TOKEN }, 'rpm')).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT', message: "Unknown variant 'rpm' for GitLab Runner: use package, docker, helm." },
+    });
+    expect(gitlabRunner.generate!(a, { kind: 'ssh-keypair', keyId: 'k' } as never, 'package')).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT', message: 'GitLab Runner needs its runner authentication token.' },
+    });
+    expect(gitlabRunner.generate!(a, { kind: 'token', token: 'glpat-abcdefghijklmnopqrst' }, 'package')).toMatchObject({
+      ok: false,
+      error: { code: 'TOKEN_WRONG_KIND', hint: expect.stringMatching(/^Get a runner authentication token from GitLab → /) },
+    });
+    const invalid = gitlabRunner.generate!(a, { kind: 'token', token: 'not-a-runner-token' }, 'package');
+    expect(invalid).toMatchObject({ ok: false, error: { code: 'TOKEN_INVALID', hint: expect.stringMatching(/^Get it from GitLab → /) } });
+    expect(gen('helm').removal?.commands.length).toBeGreaterThan(0);
+  });
 });
 
 describe('GitLab Runner Docker and Helm variants', () => {
