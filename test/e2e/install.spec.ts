@@ -195,7 +195,8 @@ test('ArmorCode from the Platform step to online on a real host over SSH, Done s
   // History lists the install on its host; Undo from there: the plan first, then the host is back
   // as it was (created files moved aside).
   await app.getByRole('button', { name: 'History' }).click();
-  const row = app.getByRole('row', { name: /ArmorCode.* on 127\.0\.0\.1/ });
+  // Only this install's row: the History of one Playwright worker also lists other specs' installs.
+  const row = app.getByRole('row', { name: /ArmorCode.* on 127\.0\.0\.1/ }).filter({ hasText: `127.0.0.1:${agentHost.port}` });
   await expect(row.getByTestId('history-host-install')).toContainText(`${agentHost.user}@127.0.0.1:${agentHost.port}`);
   await expect(row.getByTestId('history-host-install')).toContainText('seen online');
   await row.getByRole('button', { name: /^Undo .* on the host$/ }).click();
