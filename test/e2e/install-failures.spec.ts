@@ -20,7 +20,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -28,28 +28,20 @@ import type { Page } from '@playwright/test';
 import { getLoopback, until } from '../support/net-servers';
 import { freePort, startSshd, type RunningSshd } from '../support/sshd';
 import { expect, expectAccessible, test } from './fixtures';
+import { freeServerAddress, tree, tunnelSshPids, walkToInstall as walkWith } from './support/install';
+
+/** The walk to Install with a tunnel to a server no one runs (these installs fail before it matters): nothing listens there. */
+const walkToInstall = (app: Page): Promise<void> =>
+  walkWith(app, dir, {
+    server: '127.77.0.2',
+    user: 'tunnel',
+    serviceUrl: 'http://127.0.0.1:8080',
+    remotePort: 15000,
+    serverPub: () => readFileSync(path.join(dir, 'server_ed25519.pub'), 'utf8').split(' ').slice(0, 2).join(' '),
+  });
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
-
-/** Every entry under `root`: folders with their mode, files with mode and SHA-256. */
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (abs: string, rel: string): void => {
-    for (const name of readdirSync(abs).sort()) {
-      const a = path.join(abs, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(a, { throwIfNoEntry: false });
-      if (!st) continue;
-      if (st.isDirectory()) {
-        out[r + '/'] = (st.mode & 0o7777).toString(8);
-        walk(a, r);
-      } else out[r] = `${(st.mode & 0o7777).toString(8)} ${execFileSync('sha256sum', [a], { encoding: 'utf8' }).split(' ')[0]}`;
-    }
-  };
-  walk(root, '');
-  return out;
-}
 
 /** The SFTP relay: stdin to the real sftp-server, each chunk held `delay` ms (order kept); its answers pass straight through. */
 const RELAY = `const { spawn } = require('node:child_process');
@@ -117,52 +109,6 @@ test.afterAll(async () => {
     }
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-const heading = (app: Page) => app.getByRole('heading', { level: 1 });
-
-/** Platform → Details → Credentials (a key generated) → Connectivity → Configs (a server pin, files written) → Install. No ArmorCode server runs: these installs fail before it matters. */
-async function walkToInstall(
-  app: Page,
-  tunnel: { server: string; user: string; serviceUrl: string; remotePort: number; serverPub?: string } = {
-    server: '127.77.0.2',
-    user: 'tunnel',
-    serviceUrl: 'http://127.0.0.1:8080',
-    remotePort: 15000,
-  },
-  onPublicKey?: (pub: string) => Promise<void>,
-): Promise<void> {
-  const next = app.getByRole('button', { name: 'Next' });
-  await app.getByTestId('platform-armorcode').click();
-  await app.getByRole('radio', { name: 'Docker Compose', exact: true }).check();
-  await next.click();
-  await expect(heading(app)).toContainText('Details');
-  await app.getByLabel('ArmorCode server host').fill(tunnel.server);
-  await app.getByLabel('SSH user').fill(tunnel.user);
-  await app.getByLabel('SSH port').selectOption('22');
-  await app.getByRole('button', { name: 'Add internal service' }).click();
-  await app.locator('#field-services-0-name').fill('svc');
-  await app.locator('#field-services-0-url').fill(tunnel.serviceUrl);
-  await app.locator('#field-services-0-remotePort').fill(String(tunnel.remotePort));
-  await next.click();
-  await expect(heading(app)).toContainText('Credentials');
-  await app.getByRole('button', { name: 'Generate key pair' }).click();
-  await expect(app.getByTestId('key-details')).toBeVisible({ timeout: 30_000 });
-  await onPublicKey?.(await app.getByTestId('public-key').inputValue());
-  await next.click();
-  await expect(heading(app)).toContainText('Connectivity');
-  await next.click();
-  await expect(heading(app)).toContainText('Configs');
-  const out = mkdtempSync(path.join(dir, 'out-'));
-  await app.getByLabel('Output folder').fill(out);
-  const serverPub = tunnel.serverPub ?? readFileSync(path.join(dir, 'server_ed25519.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
-  await app.getByLabel('Server host key (known_hosts line)').fill(`${tunnel.server} ${serverPub}`);
-  await app.getByRole('button', { name: 'Pin this host key' }).click();
-  await app.getByRole('button', { name: /^Write 8 files/ }).click();
-  await app.getByRole('button', { name: 'Write now' }).click();
-  await expect(app.getByTestId('write-summary')).toContainText('Wrote 8 of 8 files');
-  await next.click();
-  await expect(heading(app)).toContainText('Install');
-}
 
 /** Fills the host form, confirms and pins the host key, and asks for the plan. */
 async function pinAndPlan(app: Page, sshd: RunningSshd, user: string, prefix: string): Promise<void> {
@@ -367,44 +313,26 @@ function descendants(pid: number): number[] {
   return out;
 }
 
-/** Pids of the tunnel's ssh processes (their command line names the installed key). */
-function tunnelSshPids(keyPath: string): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        const cmd = readFileSync(`/proc/${n}/cmdline`, 'utf8').split('\0');
-        return readFileSync(`/proc/${n}/comm`, 'utf8').trim() === 'ssh' && cmd.includes(keyPath);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
 test('the tunnel recovering after its ssh is killed is shown on the Install step: Connected waits for the new session, then passes', async ({ app }) => {
   test.setTimeout(240_000);
-  const SERVER_ADDR = '127.77.0.3';
+  const SERVER_ADDR = await freeServerAddress(3);
   service = http.createServer((_q, res) => res.end('internal service'));
   await new Promise<void>((r) => service!.listen(0, '127.0.0.1', () => r()));
   const servicePort = (service.address() as AddressInfo).port;
   const remotePort = await freePort();
-  let serverPub = '';
-  await walkToInstall(
+  await walkWith(
     app,
+    dir,
     // The stand-in server lets in only the user running the tests.
     {
       server: SERVER_ADDR,
       user: userInfo().username,
       serviceUrl: `http://127.0.0.1:${servicePort}`,
       remotePort,
-      get serverPub() {
-        return serverPub;
-      },
+      serverPub: () => server!.hostPublicKey,
     },
     async (tunnelPub) => {
       server = await startSshd({ authorizedKeys: [tunnelPub], extraConfig: [`ListenAddress ${SERVER_ADDR}:22`] });
-      serverPub = server.hostPublicKey;
     },
   );
   const root = newPrefix();

@@ -7,10 +7,10 @@
  * root back as it was, file by file. Also: a changed host key is refused, and a dead host says so.
  *
  * The ArmorCode server must listen on port 22 or 443 (the Details step offers only those), so it
- * gets port 22 on a loopback address of its own (127.77.0.1): that needs root, else the test skips.
+ * gets port 22 on a loopback address of its own (a free 127.77.1.x): that needs root, else the test skips.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -21,31 +21,32 @@ import { runCliProcess } from '../support/cli';
 import { getLoopback, until } from '../support/net-servers';
 import { freePort, startSshd, type RunningSshd } from '../support/sshd';
 import { expect, expectAccessible, invokeFromPage, test } from './fixtures';
+import { freeServerAddress, tree, walkToInstall as walkWith } from './support/install';
+
+/** The walk to Install with a tunnel to the stand-in server (started, or its keys extended, once the key exists). */
+function walkToInstall(app: Page, remotePort: number): Promise<void> {
+  return walkWith(
+    app,
+    dir,
+    {
+      server: SERVER_ADDR,
+      // The stand-in server lets in only the user running the tests.
+      user: userInfo().username,
+      serviceUrl: `http://127.0.0.1:${servicePort}`,
+      remotePort,
+      serverPub: () => server!.hostPublicKey,
+    },
+    async (tunnelPub) => {
+      if (!server) server = await startSshd({ authorizedKeys: [tunnelPub], extraConfig: [`ListenAddress ${SERVER_ADDR}:22`] });
+      else writeFileSync(path.join(server.dir, 'authorized_keys'), `${readFileSync(path.join(server.dir, 'authorized_keys'), 'utf8')}${tunnelPub}\n`);
+    },
+  );
+}
 
 const run = promisify(execFile);
-const SERVER_ADDR = '127.77.0.1';
+/** The stand-in ArmorCode server's address (port 22 free there; another run picks another). */
+let SERVER_ADDR = '';
 const isRoot = process.getuid?.() === 0;
-
-/** Every entry under `root`: folders with their mode, files with mode and SHA-256. */
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (abs: string, rel: string): void => {
-    for (const name of readdirSync(abs).sort()) {
-      const a = path.join(abs, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(a, { throwIfNoEntry: false });
-      // supervisord's control socket is its run-time state, not an installed file, and it may
-      // still be going away while the tree is read.
-      if (!st || st.isSocket()) continue;
-      if (st.isDirectory()) {
-        out[r + '/'] = (st.mode & 0o7777).toString(8);
-        walk(a, r);
-      } else out[r] = `${(st.mode & 0o7777).toString(8)} ${execFileSync('sha256sum', [a], { encoding: 'utf8' }).split(' ')[0]}`;
-    }
-  };
-  walk(root, '');
-  return out;
-}
 
 let dir: string;
 let agentHost: RunningSshd;
@@ -60,6 +61,7 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   test.skip(!isRoot, 'the stand-in ArmorCode server needs port 22 on a loopback address of its own (root)');
   dir = mkdtempSync(path.join(tmpdir(), 'ao-e2e-install-'));
+  SERVER_ADDR = await freeServerAddress(1);
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'admin', '-f', adminKey()]);
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'other', '-f', path.join(dir, 'other_ed25519')]);
   agentHost = await startSshd({ authorizedKeys: [readFileSync(`${adminKey()}.pub`, 'utf8')], extraConfig: ['Subsystem sftp internal-sftp'] });
@@ -80,46 +82,6 @@ test.afterAll(async () => {
 });
 
 const heading = (app: Page) => app.getByRole('heading', { level: 1 });
-
-/** Platform → Details → Credentials (a key generated, authorized on the server) → Connectivity → Configs (server pinned, files written) → Install. */
-async function walkToInstall(app: Page, remotePort: number): Promise<void> {
-  const next = app.getByRole('button', { name: 'Next' });
-  await app.getByTestId('platform-armorcode').click();
-  await app.getByRole('radio', { name: 'Docker Compose', exact: true }).check();
-  await next.click();
-  await expect(heading(app)).toContainText('Details');
-  await app.getByLabel('ArmorCode server host').fill(SERVER_ADDR);
-  // The stand-in server lets in only the user running the tests.
-  await app.getByLabel('SSH user').fill(userInfo().username);
-  await app.getByLabel('SSH port').selectOption('22');
-  await app.getByRole('button', { name: 'Add internal service' }).click();
-  await app.locator('#field-services-0-name').fill('svc');
-  await app.locator('#field-services-0-url').fill(`http://127.0.0.1:${servicePort}`);
-  await app.locator('#field-services-0-remotePort').fill(String(remotePort));
-  await next.click();
-
-  await expect(heading(app)).toContainText('Credentials');
-  await app.getByRole('button', { name: 'Generate key pair' }).click();
-  await expect(app.getByTestId('key-details')).toBeVisible({ timeout: 30_000 });
-  const tunnelPub = await app.getByTestId('public-key').inputValue();
-  if (!server) server = await startSshd({ authorizedKeys: [tunnelPub], extraConfig: [`ListenAddress ${SERVER_ADDR}:22`] });
-  else writeFileSync(path.join(server.dir, 'authorized_keys'), `${readFileSync(path.join(server.dir, 'authorized_keys'), 'utf8')}${tunnelPub}\n`);
-  await next.click();
-  await expect(heading(app)).toContainText('Connectivity');
-  await next.click();
-
-  await expect(heading(app)).toContainText('Configs');
-  const out = mkdtempSync(path.join(dir, 'out-'));
-  await app.getByLabel('Output folder').fill(out);
-  await app.getByLabel('Server host key (known_hosts line)').fill(`${SERVER_ADDR} ${server.hostPublicKey}`);
-  await app.getByRole('button', { name: 'Pin this host key' }).click();
-  await expect(app.getByTestId('pinned-host-keys')).toContainText(server.hostKeyFingerprint);
-  await app.getByRole('button', { name: /^Write 8 files/ }).click();
-  await app.getByRole('button', { name: 'Write now' }).click();
-  await expect(app.getByTestId('write-summary')).toHaveText(`Wrote 8 of 8 files to ${out}.`);
-  await next.click();
-  await expect(heading(app)).toContainText('Install');
-}
 
 async function fillHost(app: Page, port: number, prefix: string, key = adminKey()): Promise<void> {
   await app.getByLabel('Host', { exact: true }).fill('127.0.0.1');
@@ -233,7 +195,8 @@ test('ArmorCode from the Platform step to online on a real host over SSH, Done s
   // History lists the install on its host; Undo from there: the plan first, then the host is back
   // as it was (created files moved aside).
   await app.getByRole('button', { name: 'History' }).click();
-  const row = app.getByRole('row', { name: /ArmorCode.* on 127\.0\.0\.1/ });
+  // Only this install's row: the History of one Playwright worker also lists other specs' installs.
+  const row = app.getByRole('row', { name: /ArmorCode.* on 127\.0\.0\.1/ }).filter({ hasText: `127.0.0.1:${agentHost.port}` });
   await expect(row.getByTestId('history-host-install')).toContainText(`${agentHost.user}@127.0.0.1:${agentHost.port}`);
   await expect(row.getByTestId('history-host-install')).toContainText('seen online');
   await row.getByRole('button', { name: /^Undo .* on the host$/ }).click();

@@ -190,6 +190,35 @@ describe.skipIf(Boolean(reason))('install as a user with passwordless sudo, unde
     }
   }, 90_000);
 
+  it('an existing folder the agent could not use (root-owned 0700, or a root log folder it cannot write) is caught at plan time, before any change', async () => {
+    const prefix = rootOwnedPrefix();
+    chmodSync(path.join(prefix, 'etc/armorcode'), 0o700);
+    mkdirSync(path.join(prefix, 'var/log/armorcode'), { recursive: true, mode: 0o755 });
+    const before = tree(prefix);
+    const s = await openSession(target(sudoUser));
+    if (!s.ok) throw new Error(s.error.message);
+    try {
+      const planned = await planRemoteInstall(s.value, 'armorcode', 'docker', files, prefix);
+      expect(planned.ok).toBe(false);
+      if (planned.ok) return;
+      expect(planned.error.code).toBe('IO_ERROR');
+      expect(planned.error.message).toContain(`The agent runs as ${sudoUser}, who cannot use`);
+      expect(planned.error.message).toContain(`${prefix}/etc/armorcode (it cannot enter, read it)`);
+      expect(planned.error.message).toContain(`${prefix}/var/log/armorcode (it cannot write it)`);
+      expect(planned.error.hint).toContain(`chown ${sudoUser}: ${prefix}/etc/armorcode`);
+      expect(tree(prefix)).toEqual(before);
+      expect(stagingOf(uid)).toEqual([]);
+
+      // Given to the agent's user as the hint says, the same plan goes through.
+      execFileSync('chown', [`${sudoUser}:`, path.join(prefix, 'etc/armorcode'), path.join(prefix, 'var/log/armorcode')]);
+      const again = await planRemoteInstall(s.value, 'armorcode', 'docker', files, prefix);
+      if (!again.ok) throw new Error(`${again.error.code}: ${again.error.message}`);
+      expect(again.value.plan.sudo).toBe(true);
+    } finally {
+      s.value.close();
+    }
+  }, 60_000);
+
   it('a move that fails part-way is rolled back: every file moved so far goes back, the host is as it was', async () => {
     const prefix = rootOwnedPrefix();
     // The last file's target is a folder, found only when the moves reach it (after three are in place).

@@ -333,6 +333,67 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     expect(dropped.leftovers).toEqual([`${prefix2}/etc/armorcode/supervisord.conf.ao-tmp-${dropped.record.id}`]);
     expect(Object.keys(tree(prefix2)).filter((k) => !k.endsWith('/'))).toEqual([`etc/armorcode/supervisord.conf.ao-tmp-${dropped.record.id}`]);
   }, 60_000);
+
+  it('an SFTP server that stops answering (the link alive) fails the upload with CONNECTION_LOST after the stall time, saying what is in place', async () => {
+    if (!existsSync(generated)) await generate(generated, await freePort());
+    const files = readdirSync(generated).map((name) => ({
+      path: name,
+      text: readFileSync(path.join(generated, name), 'utf8'),
+      mode: lstatSync(path.join(generated, name)).mode & 0o777,
+      secret: name === 'private-key.pem',
+    }));
+    // A relay in front of the real sftp-server: once the file `hold` exists it passes no more
+    // requests on (the SSH link and its keepalives stay alive), as a hung sftp-server or disk would.
+    const hold = path.join(dir, 'hold');
+    writeFileSync(
+      path.join(dir, 'stall-relay.js'),
+      `const { spawn } = require('node:child_process');
+const { existsSync } = require('node:fs');
+const child = spawn(process.argv[2], [], { stdio: ['pipe', 'inherit', 'inherit'] });
+process.stdin.on('data', (b) => { if (!existsSync(${JSON.stringify(hold)})) child.stdin.write(b); });
+child.on('exit', (c) => process.exit(c ?? 0));
+`,
+    );
+    const stalling = await startSshd({
+      authorizedKeys: [readFileSync(`${adminKey()}.pub`, 'utf8')],
+      extraConfig: [`Subsystem sftp ${process.execPath} ${path.join(dir, 'stall-relay.js')} /usr/lib/openssh/sftp-server`],
+    });
+    try {
+      const target: HostTarget = {
+        host: '127.0.0.1',
+        port: stalling.port,
+        user: stalling.user,
+        privateKey: readFileSync(adminKey(), 'utf8'),
+        knownHosts: `${stalling.knownHostsLine}\n`,
+        sftpStallMs: 1500,
+      };
+      const prefix = newPrefix();
+      const s = await openSession(target);
+      if (!s.ok) throw new Error(s.error.message);
+      const planned = await planRemoteInstall(s.value, 'armorcode', 'docker', files, prefix);
+      if (!planned.ok) throw new Error(planned.error.message);
+      const stalled = await runRemoteInstall(s.value, target, planned.value, {
+        afterUpload: (i) => {
+          if (i === 0) writeFileSync(hold, '');
+        },
+      });
+      s.value.close();
+      expect(stalled.ok).toBe(false);
+      if (stalled.ok) return;
+      expect(stalled.error.code).toBe('CONNECTION_LOST');
+      expect(stalled.error.message).toContain('stopped answering SFTP requests');
+      expect(stalled.inPlace).toEqual([]);
+      // The first temp arrived; the second was being written when the server went quiet. Both are named.
+      expect(stalled.leftovers).toEqual([
+        `${prefix}/etc/armorcode/supervisord.conf.ao-tmp-${stalled.record.id}`,
+        expect.stringMatching(new RegExp(`^${prefix}/etc/armorcode/.+\\.ao-tmp-${stalled.record.id}$`)),
+      ]);
+      expect(Object.keys(tree(prefix)).filter((k) => !k.endsWith('/') && !k.includes('.ao-tmp-'))).toEqual([]);
+    } finally {
+      rmSync(hold, { force: true });
+      await stalling.stop();
+    }
+  }, 60_000);
   it.skipIf(process.getuid?.() !== 0)(
     'a full disk (a 64 KiB tmpfs as the install root) is refused before any change, or fails the upload cleanly',
     async () => {

@@ -215,6 +215,18 @@ export async function planRemoteInstall(
       });
     }
   }
+  if (runsAs !== 'root') {
+    const blocked = await blockedFolders(session, r, dirs, runsAs);
+    if (!blocked.ok) return { ok: false, error: session.lost() ?? blocked.error };
+    if (blocked.value.length)
+      return err(
+        'IO_ERROR',
+        `The agent runs as ${runsAs}, who cannot use ${blocked.value.map((b) => `${b.path} (${b.what})`).join(', ')}; nothing was changed.`,
+        `These folders existed before this install, and it does not change folders it did not make. On the host, give them to ${runsAs} (${blocked.value
+          .map((b) => `chown ${shellWord(`${runsAs}:`)} ${shellWord(b.path)}`)
+          .join('; ')}, as root) or remove them, then run the install again.`,
+      );
+  }
   const needBytes = r.files.reduce((n, f) => n + Buffer.byteLength(f.text) * 2, 0);
   const plan: InstallPlan = {
     platform: platformId,
@@ -248,6 +260,31 @@ export async function planRemoteInstall(
     );
   }
   return ok({ plan, recipe: r });
+}
+
+/**
+ * The recipe's folders that already exist and that the agent's user (the login user, checked as
+ * that user) could not use once installed: every folder must be readable and enterable, and a
+ * folder the install puts no file in (a log or run folder, there for the agent to write into) must
+ * also be writable. Found at plan time: the install keeps existing folders as they are (changing
+ * the owner or mode of a folder it did not make is not something undo could put back, and may undo
+ * a lockdown made on purpose), so the user is told the one command that fixes it.
+ */
+async function blockedFolders(session: HostSession, r: HostRecipe, dirs: InstallPlan['dirs'], user: string): Promise<Result<{ path: string; what: string }[]>> {
+  const existing = dirs.filter((d) => d.exists);
+  if (existing.length === 0) return ok([]);
+  const args = existing.flatMap((d) => [d.path, r.files.some((f) => parentOf(f.target) === d.path) ? 'r' : 'rw']);
+  const script =
+    'while [ $# -gt 0 ]; do d=$1; need=$2; shift 2; miss=; [ -x "$d" ] || miss="$miss enter"; [ -r "$d" ] || miss="$miss read"; if [ "$need" = rw ] && [ ! -w "$d" ]; then miss="$miss write"; fi; [ -z "$miss" ] || echo "BLOCKED$miss|$d"; done';
+  const res = await session.exec(`sh -c ${shellWord(script)} sh ${args.map((a) => shellWord(a)).join(' ')}`);
+  if (!res.ok) return res;
+  if (res.value.code !== 0) return err('REMOTE_FAILED', `Checking the folders as ${user} failed: ${res.value.stderr.trim().slice(0, 300)}`);
+  return ok(
+    [...res.value.stdout.matchAll(/^BLOCKED ([a-z ]+)\|(.+)$/gm)].map((m) => ({
+      path: m[2]!,
+      what: `it cannot ${m[1]!.split(' ').join(', ')} it`,
+    })),
+  );
 }
 
 type Stat = { mode: number; size: number; isDir: boolean } | null;

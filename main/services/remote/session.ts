@@ -24,6 +24,8 @@ export interface HostTarget {
   /** known_hosts text; the host's line must be in it. */
   knownHosts: string;
   timeoutMs?: number;
+  /** How long SFTP requests may stay unanswered (none completing) before the session counts as lost; 60 s by default. */
+  sftpStallMs?: number;
 }
 
 /** The key a host presented, for first contact (show, confirm, pin). */
@@ -58,6 +60,92 @@ const lostError = (detail: string): AppError => ({
   message: `The connection to the host was lost: ${detail}.`,
   hint: 'Check the host is up and reachable, then run the install again: it tells what is already in place and finishes or undoes it.',
 });
+
+/** The SFTP requests that take a callback and wait for the host's answer. */
+const SFTP_REQUESTS = new Set([
+  'open',
+  'close',
+  'read',
+  'write',
+  'fstat',
+  'stat',
+  'lstat',
+  'unlink',
+  'rename',
+  'mkdir',
+  'rmdir',
+  'readdir',
+  'opendir',
+  'chmod',
+  'chown',
+  'fchmod',
+  'fchown',
+  'setstat',
+  'fsetstat',
+  'utimes',
+  'futimes',
+  'realpath',
+  'readlink',
+  'symlink',
+  'readFile',
+  'writeFile',
+  'appendFile',
+  'exists',
+  'fastGet',
+  'fastPut',
+  'ext_openssh_rename',
+  'ext_openssh_fsync',
+  'ext_openssh_hardlink',
+  'ext_openssh_statvfs',
+  'ext_openssh_fstatvfs',
+]);
+
+/**
+ * An SFTP channel whose requests cannot hang forever: while any request is outstanding and none is
+ * answered for `stallMs`, `onStall` runs (the caller marks the session lost and ends it) and every
+ * outstanding request fails, so an upload to a host whose link is alive but whose SFTP server no
+ * longer answers ends with the usual "what is in place" answer instead of waiting forever.
+ */
+export function watchSftp(sftp: SFTPWrapper, stallMs: number, onStall: (ms: number) => void): SFTPWrapper {
+  const waiting = new Set<(e: Error) => void>();
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (waiting.size === 0) return;
+    timer = setTimeout(() => {
+      onStall(stallMs);
+      const failing = [...waiting];
+      waiting.clear();
+      for (const f of failing) f(new Error(`no answer from the host's SFTP server for ${Math.round(stallMs / 1000)} s`));
+    }, stallMs);
+    timer.unref?.();
+  };
+  return new Proxy(sftp, {
+    get(target, prop, receiver) {
+      const v: unknown = Reflect.get(target, prop, receiver);
+      if (typeof prop !== 'string' || typeof v !== 'function' || !SFTP_REQUESTS.has(prop)) return v;
+      return (...args: unknown[]): unknown => {
+        const at = args.findLastIndex((a) => typeof a === 'function');
+        if (at < 0) return (v as (...a: unknown[]) => unknown).apply(target, args);
+        const cb = args[at] as (...r: unknown[]) => void;
+        let done = false;
+        const settle = (...r: unknown[]): void => {
+          if (done) return;
+          done = true;
+          waiting.delete(fail);
+          arm();
+          cb(...r);
+        };
+        const fail = (e: Error): void => settle(e);
+        waiting.add(fail);
+        if (!timer) arm();
+        args[at] = settle;
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
 
 /**
  * Opens a session. A host whose key is not pinned fails with HOST_KEY_REQUIRED (the presented key
@@ -108,7 +196,22 @@ export function openSession(t: HostTarget, signal?: AbortSignal): Promise<Result
         sftp: () =>
           new Promise((res) => {
             if (gone) return res({ ok: false, error: gone });
-            client.sftp((e, sftp) => res(e ? { ok: false, error: gone ?? lostError(e.message) } : ok(sftp)));
+            client.sftp((e, sftp) =>
+              res(
+                e
+                  ? { ok: false, error: gone ?? lostError(e.message) }
+                  : ok(
+                      watchSftp(sftp, t.sftpStallMs ?? 60_000, (ms) => {
+                        gone ??= {
+                          code: 'CONNECTION_LOST',
+                          message: `The host stopped answering SFTP requests: none was answered for ${Math.round(ms / 1000)} s while the SSH link stayed up.`,
+                          hint: 'Check the host (a full or hung disk, an overloaded sftp-server), then run the install again: it tells what is already in place and finishes or undoes it.',
+                        };
+                        client.end();
+                      }),
+                    ),
+              ),
+            );
           }),
         forward: (host, port) =>
           new Promise((res) => {
