@@ -233,12 +233,7 @@ test('a user with passwordless sudo installs under a root-owned root: the plan s
   expect(tree(root)).toEqual(before);
 });
 
-// FIXME (reported skipped): since the merge of the sudo staging path and the shared e2e helpers,
-// the step stays on "Uploading …" after the sshd processes are killed: the app does not see the
-// connection end within 60 s. The engine's answer to a dropped upload is proven by
-// test/integration/remote-install.test.ts ("a dropped connection mid-upload says what is in place");
-// this UI test comes back once the cause is found (see the closing note of this stop).
-test.fixme('the connection dropped mid-upload: the step says what is in place and offers to finish or undo', async ({ app }) => {
+test('the connection dropped mid-upload: the step says what is in place and offers to finish or undo', async ({ app }) => {
   test.setTimeout(180_000);
   await walkToInstall(app);
   const root = newPrefix();
@@ -252,6 +247,8 @@ test.fixme('the connection dropped mid-upload: the step says what is in place an
   // (the privilege-separated child holds the socket too, so the monitor alone is not enough).
   const sshdPid = Number(readFileSync(path.join(slowHost.dir, 'sshd.pid'), 'utf8').trim());
   for (const k of descendants(sshdPid)) process.kill(k, 'SIGKILL');
+  // The cut is real: nothing on the host side holds the connection any more.
+  expect(heldConnections(slowHost.port)).toEqual([]);
 
   const outcome = app.getByTestId('install-outcome');
   await expect(outcome).toContainText('Not online.', { timeout: 60_000 });
@@ -294,6 +291,12 @@ test('Cancel during the uploads leaves the host as it was, and says so', async (
   await expectAccessible(app, 'install: cancelled');
   expect(tree(root)).toEqual(before);
 });
+
+/** Pids of the processes holding an established connection on local port `port` (ss's view). */
+function heldConnections(port: number): number[] {
+  const out = execFileSync('ss', ['-Htnp', 'state', 'established', `( sport = :${port} )`], { encoding: 'utf8' });
+  return [...out.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+}
 
 /** Every process under `pid` (children first found, then theirs). */
 function descendants(pid: number): number[] {

@@ -115,6 +115,9 @@ export async function sudoLook(session: HostSession, paths: string[]): Promise<R
   return ok(lines.map((l) => (l.startsWith('H ') ? l.slice(2) : l === 'DIR' ? 'dir' : l === 'OTHER' ? 'other' : null)));
 }
 
+/** How long a failed install may spend removing its temporary files before it answers. */
+const CLEANUP_MS = 15_000;
+
 function parentOf(p: string): string {
   const i = p.replace(/\/+$/, '').lastIndexOf('/');
   return i <= 0 ? '/' : p.slice(0, i);
@@ -387,17 +390,23 @@ export async function runRemoteInstall(
   const temps: string[] = [];
   const inPlace: string[] = [];
   const fail = async (error: AppError): Promise<{ ok: false } & InstallFailure> => {
-    const leftovers: string[] = [];
-    if (!session.lost()) {
+    const leftovers = [...temps];
+    const cleanUp = async (): Promise<void> => {
+      if (session.lost()) return;
       const s = await session.sftp();
-      for (const t of temps) if (!s.ok || !(await sftpCall('remove', (cb) => s.value.unlink(t, cb))).ok) leftovers.push(t);
+      if (!s.ok) return;
+      for (const t of temps) if ((await sftpCall('remove', (cb) => s.value.unlink(t, cb))).ok) leftovers.splice(leftovers.indexOf(t), 1);
       // Nothing in place: the folders this install made go too (rmdir: only while empty), so the host is as it was.
-      if (s.ok && inPlace.length === 0 && leftovers.length === 0) {
+      if (inPlace.length === 0 && leftovers.length === 0) {
         for (const d of [...record.dirsCreated].reverse())
           if ((await sftpCall('rmdir', (cb) => s.value.rmdir(d, cb))).ok) record.dirsCreated.splice(record.dirsCreated.indexOf(d), 1);
       }
-    } else leftovers.push(...temps);
-    return { ok: false, error, inPlace, leftovers, record };
+    };
+    // A connection that has just died may not have said so yet (its requests fail before the
+    // client's close event): the clean-up is bounded, and what it did not remove is named.
+    await Promise.race([cleanUp(), new Promise<void>((r) => setTimeout(r, CLEANUP_MS).unref())]);
+    const lost = error.code === 'CANCELLED' ? undefined : session.lost();
+    return { ok: false, error: lost ?? error, inPlace, leftovers: [...leftovers], record: { ...record, dirsCreated: [...record.dirsCreated] } };
   };
   const stopped = (): AppError | undefined =>
     opts.signal?.aborted

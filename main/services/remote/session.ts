@@ -106,7 +106,7 @@ const SFTP_REQUESTS = new Set([
  * outstanding request fails, so an upload to a host whose link is alive but whose SFTP server no
  * longer answers ends with the usual "what is in place" answer instead of waiting forever.
  */
-export function watchSftp(sftp: SFTPWrapper, stallMs: number, onStall: (ms: number) => void): SFTPWrapper {
+export function watchSftp(sftp: SFTPWrapper, stallMs: number, onStall: (ms: number) => void, onEnd?: (end: (why: string) => void) => void): SFTPWrapper {
   const waiting = new Set<(e: Error) => void>();
   let timer: NodeJS.Timeout | undefined;
   const arm = (): void => {
@@ -115,12 +115,24 @@ export function watchSftp(sftp: SFTPWrapper, stallMs: number, onStall: (ms: numb
     if (waiting.size === 0) return;
     timer = setTimeout(() => {
       onStall(stallMs);
-      const failing = [...waiting];
-      waiting.clear();
-      for (const f of failing) f(new Error(`no answer from the host's SFTP server for ${Math.round(stallMs / 1000)} s`));
+      failAll(`no answer from the host's SFTP server for ${Math.round(stallMs / 1000)} s`);
     }, stallMs);
     timer.unref?.();
   };
+  let ended: string | undefined;
+  const failAll = (why: string): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    const failing = [...waiting];
+    waiting.clear();
+    for (const f of failing) f(new Error(why));
+  };
+  // The connection's end fails every waiting request at once (ssh2 does not answer a request still
+  // queued when the link dies), and any later one straight away.
+  onEnd?.((why) => {
+    ended = why;
+    failAll(why);
+  });
   return new Proxy(sftp, {
     get(target, prop, receiver) {
       const v: unknown = Reflect.get(target, prop, receiver);
@@ -129,6 +141,11 @@ export function watchSftp(sftp: SFTPWrapper, stallMs: number, onStall: (ms: numb
         const at = args.findLastIndex((a) => typeof a === 'function');
         if (at < 0) return (v as (...a: unknown[]) => unknown).apply(target, args);
         const cb = args[at] as (...r: unknown[]) => void;
+        if (ended !== undefined) {
+          const why = ended;
+          queueMicrotask(() => cb(new Error(why)));
+          return undefined;
+        }
         let done = false;
         const settle = (...r: unknown[]): void => {
           if (done) return;
@@ -185,8 +202,10 @@ export function openSession(t: HostTarget, signal?: AbortSignal): Promise<Result
       gone = lostError(e.message);
       finish({ ok: false, error: gone });
     });
+    const sftpEnds = new Set<(why: string) => void>();
     client.on('close', () => {
       gone ??= lostError('the host closed the connection');
+      for (const end of sftpEnds) end(gone.message);
       finish({ ok: false, error: verdict ?? gone });
     });
     client.on('ready', () => {
@@ -201,14 +220,19 @@ export function openSession(t: HostTarget, signal?: AbortSignal): Promise<Result
                 e
                   ? { ok: false, error: gone ?? lostError(e.message) }
                   : ok(
-                      watchSftp(sftp, t.sftpStallMs ?? 60_000, (ms) => {
-                        gone ??= {
-                          code: 'CONNECTION_LOST',
-                          message: `The host stopped answering SFTP requests: none was answered for ${Math.round(ms / 1000)} s while the SSH link stayed up.`,
-                          hint: 'Check the host (a full or hung disk, an overloaded sftp-server), then run the install again: it tells what is already in place and finishes or undoes it.',
-                        };
-                        client.end();
-                      }),
+                      watchSftp(
+                        sftp,
+                        t.sftpStallMs ?? 60_000,
+                        (ms) => {
+                          gone ??= {
+                            code: 'CONNECTION_LOST',
+                            message: `The host stopped answering SFTP requests: none was answered for ${Math.round(ms / 1000)} s while the SSH link stayed up.`,
+                            hint: 'Check the host (a full or hung disk, an overloaded sftp-server), then run the install again: it tells what is already in place and finishes or undoes it.',
+                          };
+                          client.end();
+                        },
+                        (end) => sftpEnds.add(end),
+                      ),
                     ),
               ),
             );
