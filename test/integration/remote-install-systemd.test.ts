@@ -150,7 +150,7 @@ describe.skipIf(Boolean(canOverlay))('Buildkite cfg installed under / over SSH, 
       path.join(dir, 'known_hosts'),
     ];
     const before = files(upper, 'agent-onboard-undone');
-    const r = await cli(['install', ...hostArgs, '--from', out, '--platform', 'buildkite', '--variant', 'cfg', '--timeout-ms', '20000', '--json']);
+    const r = await cli(['install', ...hostArgs, '--from', out, '--platform', 'buildkite', '--variant', 'cfg', '--timeout-ms', '60000', '--json']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { name: string; hops: { hop: string; state: string }[]; record: InstallRecord };
     expect(report.hops.map((h) => `${h.hop}:${h.state}`)).toEqual(['ssh:passed', 'files:passed', 'started:passed', 'registered:passed', 'connected:passed']);
@@ -181,7 +181,7 @@ describe.skipIf(Boolean(canOverlay))('Buildkite cfg installed under / over SSH, 
     expect(readFileSync(path.join(dir, 'systemd', 'calls.log'), 'utf8')).toContain('["systemctl", "stop", "buildkite-agent"]');
     expect(files(upper, 'agent-onboard-undone')).toEqual(before);
     expect(existsSync(path.join(upper, 'buildkite-agent'))).toBe(false);
-  }, 90_000);
+  }, 150_000);
 });
 
 /**
