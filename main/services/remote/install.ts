@@ -185,37 +185,28 @@ export async function planRemoteInstall(
   const planned: InstallPlan['files'] = [];
   // Who the agent runs as: root when its start needs root, else the login user (ArmorCode's own supervisord); its files are theirs.
   const runsAs = asRoot || r.start.some((c) => c.privileged) ? 'root' : loginUser;
-  const owner = (f: HostRecipe['files'][number]): string => f.owner ?? runsAs;
+  // A file of the plan, from what its target holds now: null (nothing) or the SHA-256 of its bytes.
+  const plannedFile = (f: HostRecipe['files'][number], now: string | null): InstallPlan['files'][number] => ({
+    from: f.from,
+    target: f.target,
+    mode: f.mode,
+    secret: f.secret,
+    owner: f.owner ?? runsAs,
+    replaces: now === null ? 'nothing' : now === sha256(f.text) ? 'same bytes' : 'a different file',
+  });
   if (useSudo) {
     // Read as root: the login user may not see into the targets' folders.
     const looked = await sudoLook(session, [...r.dirs.map((d) => d.path), ...r.files.map((f) => f.target)]);
     if (!looked.ok) return { ok: false, error: session.lost() ?? looked.error };
     r.dirs.forEach((d, i) => dirs.push({ ...d, exists: looked.value[i] !== null }));
-    r.files.forEach((f, i) => {
-      const now = looked.value[r.dirs.length + i];
-      planned.push({
-        from: f.from,
-        target: f.target,
-        mode: f.mode,
-        secret: f.secret,
-        owner: owner(f),
-        replaces: now === null ? 'nothing' : now === sha256(f.text) ? 'same bytes' : 'a different file',
-      });
-    });
+    r.files.forEach((f, i) => planned.push(plannedFile(f, looked.value[r.dirs.length + i] ?? null)));
   } else {
     for (const d of r.dirs) dirs.push({ ...d, exists: (await statOf(sftp.value, d.path)) !== null });
     for (const f of r.files) {
       const current = await readIfFile(sftp.value, f.target);
       if (current === 'lost')
         return { ok: false, error: session.lost() ?? { code: 'CONNECTION_LOST', message: 'The connection was lost while reading the host.' } };
-      planned.push({
-        from: f.from,
-        target: f.target,
-        mode: f.mode,
-        secret: f.secret,
-        owner: owner(f),
-        replaces: current === null ? 'nothing' : sha256(current) === sha256(f.text) ? 'same bytes' : 'a different file',
-      });
+      planned.push(plannedFile(f, current === null ? null : sha256(current)));
     }
   }
   if (runsAs !== 'root') {
