@@ -26,9 +26,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/index';
 import type { InstallRecord } from '../../main/services/remote/install';
-import { openSession } from '../../main/services/remote/session';
-import { planRemoteUndo, runRemoteUndo } from '../../main/services/remote/undo';
 import { startSshd, type RunningSshd } from '../support/sshd';
+import { cliHostArgs, hostTarget, undoOnHost, type AdminLogin } from '../support/remote-host';
 
 const run = promisify(execFile);
 const SUPPORT = path.resolve(import.meta.dirname, '../support');
@@ -69,18 +68,8 @@ async function cli(argv: string[], env: Record<string, string> = {}) {
   return { code, stdout, stderr };
 }
 
-const hostArgs = (): string[] => [
-  '--host',
-  '127.0.0.1',
-  '--port',
-  String(host.port),
-  '--user',
-  host.user,
-  '--key',
-  adminKey(),
-  '--known-hosts',
-  path.join(dir, 'known_hosts'),
-];
+const login = (): AdminLogin => ({ port: host.port, user: host.user, key: adminKey(), knownHosts: path.join(dir, 'known_hosts') });
+const hostArgs = (): string[] => cliHostArgs(login());
 
 type Report = { online: boolean; name?: string; hops: { hop: string; state: string; detail: string }[]; record: InstallRecord };
 
@@ -114,24 +103,7 @@ async function install(platform: string, variant: string, from: string, prefix: 
   return { ...(JSON.parse(r.stdout) as Report), code: r.code, said: r.stdout + r.stderr };
 }
 
-async function undo(record: InstallRecord): Promise<void> {
-  const s = await openSession({
-    host: '127.0.0.1',
-    port: host.port,
-    user: host.user,
-    privateKey: readFileSync(adminKey(), 'utf8'),
-    knownHosts: readFileSync(path.join(dir, 'known_hosts'), 'utf8'),
-  });
-  if (!s.ok) throw new Error(s.error.message);
-  try {
-    const plan = await planRemoteUndo(s.value, record, path.join(dir, 'aside', record.id));
-    if (!plan.ok) throw new Error(plan.error.message);
-    const done = await runRemoteUndo(s.value, record, plan.value, true);
-    if (!done.ok) throw new Error(done.error.message);
-  } finally {
-    s.value.close();
-  }
-}
+const undo = (record: InstallRecord): Promise<void> => undoOnHost(hostTarget(login()), record, path.join(dir, 'aside', record.id));
 
 const hopStates = (r: { hops: { hop: string; state: string }[] }): string[] => r.hops.map((h) => `${h.hop}:${h.state}`);
 const dockerCalls = (): string[][] =>
