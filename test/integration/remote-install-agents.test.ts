@@ -314,8 +314,20 @@ public class Installer {
       log("Security token is required for agent registration");
       System.exit(1);
     }
+    // What the real installer leaves in the agent home (reference/platforms.md §2), the token in
+    // conf/wrapper.conf, and the agent's process run as its child (the real one runs
+    // bin/bamboo-agent.sh console: the wrapper and the agent's JVM).
+    String home = System.getProperty("bamboo.home");
+    for (String d : new String[] {"bin", "conf", "lib", "xml-data/build-dir"}) new File(home, d).mkdirs();
+    try (Writer w = new FileWriter(new File(home, "conf/wrapper.conf"))) {
+      w.write("wrapper.app.parameter.2=" + url + "\\nwrapper.app.parameter.3=" + token + "\\n");
+    }
+    try (Writer w = new FileWriter(new File(home, "bamboo-agent.cfg.xml"))) {
+      w.write("<configuration><agentUuid>0b4c-77</agentUuid></configuration>\\n");
+    }
+    Process wrapper = new ProcessBuilder("sh", "-c", "echo $$ > \\"$0\\"; exec sleep 600", home + "/bin/wrapper.pid").start();
     log("* Bamboo agent 'build-host' ready to receive builds.");
-    Thread.sleep(Long.MAX_VALUE);
+    wrapper.waitFor();
   }
 }
 `;
@@ -389,8 +401,15 @@ describe.skipIf(!javac)('Bamboo remote agent installed over SSH (real java, stan
     expect(cmdline).toEqual(['java', `@${stage}/installer.args`]);
     expect(host.log().slice(logBefore)).not.toContain(TOKEN);
     expect(r.said).not.toContain(TOKEN);
+    const home = path.join(prefix, 'opt/bamboo-agent-home');
+    expect(readFileSync(path.join(home, 'conf/wrapper.conf'), 'utf8')).toContain(TOKEN);
+    const wrapperPid = Number(readFileSync(path.join(home, 'bin/wrapper.pid'), 'utf8'));
     await undo(r.record);
+    // The installer's child (the wrapper) is stopped with it, and what the installer wrote, the
+    // token's wrapper.conf among it, is moved aside: the root is as it was.
+    expect(existsSync(`/proc/${wrapperPid}`) && !readFileSync(`/proc/${wrapperPid}/stat`, 'utf8').includes(') Z ')).toBe(false);
     expect(tree(prefix)).toEqual(before);
+    expect(readFileSync(path.join(dir, 'aside', r.record.id, home, 'conf/wrapper.conf'), 'utf8')).toContain(TOKEN);
   }, 90_000);
 
   it('an agent waiting for approval: the log waits, and the vendor check (a Bamboo PAT) shows "pending" as its own state, not a failure', async () => {
