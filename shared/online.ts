@@ -218,3 +218,13 @@ export function readVendorAgents(api: VendorApi, name: string, answers: ({ statu
   if (status < 200 || status >= 300) return { hop, state: 'failed', detail: `the vendor API answered ${status}` };
   return { hop, ...api.read(name, answers) };
 }
+
+/**
+ * Whether install-and-verify asks the platform's health endpoint: one that is always there, or an
+ * opt-in one that a file being installed turns on (Buildkite's health-check-addr).
+ */
+export function asksHealth(platform: PlatformId, files: { text: string }[]): boolean {
+  return (getPlatform(platform)?.online ?? []).some(
+    (s) => s.kind === 'health' && (!s.optIn || (s.enabledBy !== undefined && files.some((f) => s.enabledBy!.test(f.text)))),
+  );
+}

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { HOP_TITLES, pastedLogSaysOnline, readOnlineLog, type HopReport } from '../../shared/online';
+import { asksHealth, HOP_TITLES, pastedLogSaysOnline, readOnlineLog, type HopReport } from '../../shared/online';
 import { getPlatform, PLATFORMS } from '../../shared/platforms';
 import { recogniseGenerated } from '../../shared/platforms/recognise';
 import { SERVICE_STAYED_UP_MS, type AgentWhere, type Artifact, type PlatformId } from '../../shared/platforms/types';
@@ -256,6 +256,7 @@ export const installCommand: Command = {
         start,
         before: [...hops],
         timeoutMs,
+        health: asksHealth(which.platform, planned.value.recipe.files),
         onUpdate: (u) => {
           const line = u.hops
             .filter((h) => h.hop !== 'ssh' && h.hop !== 'files')

@@ -254,13 +254,27 @@ export interface AgentWhere {
  *   agent's resolved name (for the vendor check); `pending` marks a state that is not a failure
  *   but waits on a person (Bamboo approval); `holdMs` proves the hop only when the same attempt
  *   shows no failure line for that long after the line.
- * - `health`: a local HTTP endpoint on the agent host; `ok` must match a 2xx body.
+ * - `health`: a local HTTP endpoint on the agent host; `ok` must match a 2xx body. An opt-in one
+ *   is asked only when `enabledBy` matches one of the installed files (the user turned it on).
  * - `vendor-api`: the vendor's own list of connected agents, asked with a separate read-only token
  *   (the requests and how to read them are the platform's `vendorApi`).
  */
 export type OnlineSignal =
   | { kind: 'log'; hop: HopId; id: string; pattern: RegExp; meaning: string; source: string; name?: number; pending?: boolean; holdMs?: number }
-  | { kind: 'health'; hop: HopId; id: string; port: number; path: string; ok: RegExp; meaning: string; source: string; optIn?: string; inContainer?: boolean }
+  | {
+      kind: 'health';
+      hop: HopId;
+      id: string;
+      port: number;
+      path: string;
+      ok: RegExp;
+      meaning: string;
+      source: string;
+      /** The setting that turns an opt-in endpoint on (shown to the user); `enabledBy` finds it in a generated file. */
+      optIn?: string;
+      enabledBy?: RegExp;
+      inContainer?: boolean;
+    }
   | { kind: 'vendor-api'; hop: 'vendor'; id: string; scope: string; meaning: string; source: string };
 
 /** A command the installer runs on the agent host: shell text of paths and names only, never a secret. */

@@ -41,6 +41,7 @@ let host: RunningSshd;
 let api: http.Server;
 let apiBase: string;
 const registrations: string[] = [];
+const heartbeats: string[] = [];
 const adminKey = (): string => path.join(dir, 'admin_ed25519');
 
 /** Every entry under `root`: folders with their mode, files with mode and SHA-256. */
@@ -137,7 +138,14 @@ beforeAll(async () => {
         if (auth !== `Token ${BK_TOKEN}`) return void res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"message":"Unauthorized"}');
         const { name } = JSON.parse(body) as { name: string };
         registrations.push(`buildkite ${name}`);
-        return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id: 'a1', name, access_token: 'bkaa_x' }));
+        // An agent named gone-* gets an access token whose heartbeats Buildkite refuses (as for an agent deleted in the UI).
+        const access = name.startsWith('gone-') ? 'bkaa_gone' : 'bkaa_x';
+        return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id: 'a1', name, access_token: access }));
+      }
+      if (req.method === 'POST' && req.url === '/v3/heartbeat') {
+        heartbeats.push(auth);
+        if (auth !== 'Token bkaa_x') return void res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"message":"Unauthorized"}');
+        return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
       }
       if (req.method === 'POST' && req.url === '/api/agent/delegates/register') {
         if (auth !== `Delegate ${H_TOKEN}`) return void res.writeHead(401).end();
@@ -203,6 +211,27 @@ describe('Buildkite installed over SSH (stand-in agent and Agent API)', () => {
     expect(tree(prefix)).toEqual(before);
     expect(existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2]!.startsWith('Z')).toBe(false);
   }, 90_000);
+
+  it('with the health endpoint turned on (cfg, then env), install also waits for a successful heartbeat on /agent/1; a refused heartbeat fails the connected hop', async () => {
+    for (const variant of ['cfg', 'env']) {
+      const from = await generate('buildkite', variant, { ...answers(`${apiBase}/v3`), healthCheck: 'on' }, BK_TOKEN);
+      const prefix = mkdtempSync(path.join(dir, 'root-'));
+      const r = await install('buildkite', variant, from, prefix);
+      expect(r.code, r.said).toBe(0);
+      expect(hopStates(r)).toEqual(['ssh:passed', 'files:passed', 'started:passed', 'registered:passed', 'connected:passed', 'connected:passed']);
+      expect(r.hops.at(-1)!.detail).toMatch(/^health \/agent\/1 answered 200: OK: last heartbeat successful/);
+      expect(heartbeats).toContain('Token bkaa_x');
+      await undo(r.record);
+    }
+    const from = await generate('buildkite', 'cfg', { ...answers(`${apiBase}/v3`), name: 'gone-%spawn', healthCheck: 'on' }, BK_TOKEN);
+    const prefix = mkdtempSync(path.join(dir, 'root-'));
+    const r = await install('buildkite', 'cfg', from, prefix);
+    expect(r.code, r.said).toBe(1);
+    const failed = r.hops.find((h) => h.state === 'failed');
+    expect(failed?.hop).toBe('connected');
+    expect(failed?.detail).toMatch(/\/agent\/1 answered 500: ERROR: last heartbeat failed: .*401/);
+    await undo(r.record);
+  }, 120_000);
 
   it('env under an install root with a refused token: fails at the registered hop with the fix, exit 1', async () => {
     const from = await generate('buildkite', 'env', answers(`${apiBase}/v3`), BK_BAD);

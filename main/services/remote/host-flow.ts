@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Draft } from '../../../shared/ipc';
-import { HOP_TITLES, type HopReport } from '../../../shared/online';
+import { asksHealth, HOP_TITLES, type HopReport } from '../../../shared/online';
 import { getPlatform } from '../../../shared/platforms';
 import type { Artifact, Command, PlatformId } from '../../../shared/platforms/types';
 import type { HostLogin, InstallRecordView, InstallSource, RemoteEventData } from '../../../shared/remote-contract';
@@ -311,6 +311,7 @@ export async function installAndWatch(
       start,
       before: [...hops],
       timeoutMs,
+      health: asksHealth(plan.platform, again.value.recipe.files),
       signal: opts.signal,
       onUpdate: (u) => show(u.hops, u.leftMs, u.name),
       ...(opts.vendor ? { vendor: opts.vendor } : {}),

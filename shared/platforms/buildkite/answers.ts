@@ -5,6 +5,9 @@ import { doc } from '../answers-doc';
 
 export const DEFAULT_ENDPOINT = 'https://agent-edge.buildkite.com/v3';
 
+/** The address the app offers to add as `health-check-addr` (loopback only, never exposed). */
+export const BUILDKITE_HEALTH_ADDR = 'localhost:3901';
+
 const TAG_KEY = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,99}$/;
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -52,6 +55,15 @@ export const buildkiteAnswers = z.object({
     .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and "-" (a Kubernetes name)')
     .default('buildkite')
     .meta(doc('The Kubernetes namespace (kubernetes variant).', 'buildkite')),
+  healthCheck: z
+    .enum(['off', 'on'])
+    .default('off')
+    .meta(
+      doc(
+        `'on' writes health-check-addr="${BUILDKITE_HEALTH_ADDR}" (cfg and env variants): the agent serves its heartbeat on the host's loopback only, and install-and-verify reads it.`,
+        'on',
+      ),
+    ),
   /** The HTTP(S) proxy the agent goes through (Go's HTTPS_PROXY/HTTP_PROXY), without credentials. */
   proxyUrl: httpUrlSchema
     .optional()

@@ -1,7 +1,7 @@
 /** Pieces every Buildkite install type shares: which token this is, the environment, the defaults. */
 import { noProxyValue } from '../../validate';
 import type { BuildkiteAnswers } from './answers';
-import { DEFAULT_ENDPOINT, tagsValue } from './answers';
+import { BUILDKITE_HEALTH_ADDR, DEFAULT_ENDPOINT, tagsValue } from './answers';
 
 /** Environment variables that hold the agent token. */
 export const TOKEN_ENV_NAMES = ['BUILDKITE_AGENT_TOKEN'] as const;
@@ -44,6 +44,7 @@ export function agentEnv(a: BuildkiteAnswers, token: string, paths: Partial<type
   if (paths.hooksPath) env.push(['BUILDKITE_HOOKS_PATH', paths.hooksPath]);
   if (paths.pluginsPath) env.push(['BUILDKITE_PLUGINS_PATH', paths.pluginsPath]);
   if (a.endpoint !== DEFAULT_ENDPOINT) env.push(['BUILDKITE_AGENT_ENDPOINT', a.endpoint]);
+  if (a.healthCheck === 'on') env.push(['BUILDKITE_AGENT_HEALTH_CHECK_ADDR', BUILDKITE_HEALTH_ADDR]);
   return [...env, ...proxyEnv(a)];
 }
 

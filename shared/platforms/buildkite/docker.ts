@@ -24,7 +24,8 @@ const CA_DIR_IN_CONTAINER = '/usr/local/share/ca-certificates/agent-onboard';
 
 /** run-agent.sh: refuses to run over an existing container, then starts the agent with its env file. */
 export function generateDocker(a: BuildkiteAnswers, token: string, trustedCa?: string): Result<Generated> {
-  const env = agentEnv(a, token, { buildPath: a.buildPath, hooksPath: a.hooksPath, pluginsPath: a.pluginsPath });
+  // The health endpoint would listen inside the container, unpublished: the Docker variant does not offer it.
+  const env = agentEnv({ ...a, healthCheck: 'off' }, token, { buildPath: a.buildPath, hooksPath: a.hooksPath, pluginsPath: a.pluginsPath });
   // Go reads every file in each SSL_CERT_DIR folder, beside the image's own roots in /etc/ssl/certs.
   if (trustedCa) env.push(['SSL_CERT_DIR', `/etc/ssl/certs:${CA_DIR_IN_CONTAINER}`]);
   // The paths are the host's: mounted at the same place, so hooks, plugins and builds live on the host.

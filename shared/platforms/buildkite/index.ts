@@ -4,7 +4,7 @@ import { tokenGenerator } from '../token-generator';
 import { buildkiteAgentApi } from './service';
 import { buildkiteToken } from './token';
 import type { Endpoint, Platform } from '../types';
-import { buildkiteAnswers, type BuildkiteAnswers } from './answers';
+import { BUILDKITE_HEALTH_ADDR, buildkiteAnswers, type BuildkiteAnswers } from './answers';
 import { buildkiteHostRecipe, buildkiteWhere } from './host-install';
 import { generateCfg } from './config-file';
 import { generateDocker } from './docker';
@@ -61,6 +61,18 @@ export const buildkite: Platform<BuildkiteAnswers> = {
     { key: 'hooksPath', label: 'Hooks path', kind: 'text', placeholder: '/etc/buildkite-agent/hooks', variants: ['cfg', 'env', 'docker'] },
     { key: 'pluginsPath', label: 'Plugins path', kind: 'text', placeholder: '/etc/buildkite-agent/plugins', variants: ['cfg', 'env', 'docker'] },
     { key: 'namespace', label: 'Kubernetes namespace', kind: 'text', default: 'buildkite', variants: ['kubernetes'] },
+    {
+      key: 'healthCheck',
+      label: 'Health endpoint',
+      kind: 'select',
+      default: 'off',
+      options: [
+        { value: 'off', label: 'Off (the agent default)' },
+        { value: 'on', label: `On, at ${BUILDKITE_HEALTH_ADDR} (this host only)` },
+      ],
+      help: 'The agent serves its heartbeat locally; installing over SSH then proves the agent keeps reaching Buildkite, not only that it registered.',
+      variants: ['cfg', 'env'],
+    },
     {
       key: 'proxyUrl',
       label: 'HTTP proxy (optional)',

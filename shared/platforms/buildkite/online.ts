@@ -5,9 +5,7 @@
  */
 import { z } from 'zod';
 import type { OnlineSignal, VendorApi } from '../types';
-
-/** The address the app offers to add as `health-check-addr` (loopback only, never exposed). */
-export const BUILDKITE_HEALTH_ADDR = 'localhost:3901';
+import { BUILDKITE_HEALTH_ADDR } from './answers';
 
 export const buildkiteOnline: OnlineSignal[] = [
   {
@@ -46,6 +44,8 @@ export const buildkiteOnline: OnlineSignal[] = [
     meaning: 'the health endpoint reports a successful heartbeat of spawn 1',
     source: 'buildkite/agent agent/agent_pool.go; docs monitoring_and_observability.md',
     optIn: `health-check-addr="${BUILDKITE_HEALTH_ADDR}"`,
+    // The cfg line, or the variable in buildkite-agent.env (the Details step's "Health endpoint").
+    enabledBy: /^[ \t]*health-check-addr[ \t]*=[ \t]*"?\S|^BUILDKITE_AGENT_HEALTH_CHECK_ADDR=\S/m,
   },
   {
     kind: 'vendor-api',

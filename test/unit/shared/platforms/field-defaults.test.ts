@@ -15,6 +15,7 @@ describe('field defaults shown preselected in the Details form', () => {
       'bamboo-remote.brokerPort=54663',
       'bamboo-remote.serviceUser=bamboo',
       'buildkite.endpoint=https://agent-edge.buildkite.com/v3',
+      'buildkite.healthCheck=off',
       'buildkite.name=%hostname-%spawn',
       'buildkite.namespace=buildkite',
       'github-actions.arcAuth=pat',
