@@ -13,6 +13,7 @@ import { armorcodeSupervisord, hostLayout } from '../../../../shared/platforms/a
 import { generateArmorcode } from '../../../../shared/platforms/armorcode/generate';
 import { bambooRemote } from '../../../../shared/platforms/bamboo-remote';
 import { bambooRemoteShell } from '../../../../shared/platforms/bamboo-remote/ansible';
+import { harness } from '../../../../shared/platforms/harness';
 import type { Credential } from '../../../../shared/platforms/types';
 
 // A syntactically valid RSA key pair is not needed for layout: the generator checks the PEM shape.
@@ -157,6 +158,33 @@ describe('ansibleProject (Bamboo remote agent): rotate.yml finds the token from 
     expect(started.test('wrapper  | Launching a JVM...')).toBe(true);
     expect(started.test('INFO   | jvm 1    | 2026/01/02 10:00:00 | echo Launching a JVM...')).toBe(false);
   });
+
+  it.each(['shell', 'docker'])(
+    "the Harness %s role asks the delegate's health endpoint at agent_health_urls (default its own 127.0.0.1:3460), inside the container for Docker, and its README says how to set it per host",
+    (id) => {
+      const type = harness.ansible!.find((t) => t.id === id)!;
+      const a = harness.answers.parse({ accountId: 'acme', managerEndpoint: 'https://app.harness.io', delegateName: 'hd-1', imageTag: '26.02.88404' });
+      const placed = type.files(a, { kind: 'token', token: 'ZmFrZS1kZWxlZ2F0ZS10b2tlbi12YWx1ZQ==' }, '');
+      if (!placed.ok) throw new Error(placed.error.message);
+      const files = ansibleProject({
+        platform: harness,
+        type,
+        agents: [{ name: 'hd-1', root: '', answers: a, files: placed.value.files }],
+        appVersion: 't',
+        removalNotes: [],
+      });
+      const byPath = new Map(files.map((f) => [f.path, f]));
+      const defaults = parse(byPath.get(`roles/harness_${id}/defaults/main.yml`)!.text, { version: '1.1' }) as Record<string, unknown>;
+      expect(defaults.agent_health_urls).toEqual({ 'harness-health': 'http://127.0.0.1:3460/api/health' });
+      const vars = parse(byPath.get(`roles/harness_${id}/vars/main.yml`)!.text, { version: '1.1' }) as { agent_online_signals: Record<string, unknown>[] };
+      const health = vars.agent_online_signals.find((s) => s.kind === 'health')!;
+      expect(health).toMatchObject({ hop: 'connected', url: "{{ agent_health_urls['harness-health'] }}" });
+      expect(health.exec).toEqual(id === 'docker' ? ['docker', 'exec', '{{ agent_answers.delegateName }}'] : undefined);
+      expect(byPath.get('README.md')!.text).toMatch(
+        /`agent_health_urls` \(role `harness_\w+` defaults: harness-health: http:\/\/127\.0\.0\.1:3460\/api\/health\)/,
+      );
+    },
+  );
 
   it('every Ansible install type either rotates or says in its README why not', () => {
     for (const p of PLATFORMS) for (const t of p.ansible ?? []) expect(Boolean(t.rotate) !== Boolean(t.noRotate), `${p.id}/${t.id}`).toBe(true);
