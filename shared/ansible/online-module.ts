@@ -3,8 +3,12 @@
  * platform's online signals (given by the role's vars, made from `platform.online`) the way
  * shared/online.ts does: only the latest attempt (from the last "started" line) counts, a known
  * failure line fails the hop it names, or else the hop after the last one proven before it, a held hop passes only after
- * holding that long without a failure, and health endpoints are asked on 127.0.0.1. It waits up
- * to `timeout` seconds and fails the host with the hop named. Read-only, so it runs in check mode.
+ * holding that long without a failure, and health endpoints are asked once the log's hops passed,
+ * at their `url` (default 127.0.0.1:port) or with curl through their `exec` prefix (e.g. `docker
+ * exec NAME`, where the endpoint listens). With `running` (a shell line that exits 0 while the
+ * agent's process runs), the started hop waits while it does not: an old log cannot pass a dead
+ * agent. It waits up to `timeout` seconds and fails the host with the hop named. Read-only, so it
+ * runs in check mode.
  *
  * `since` (the log's inode and size, from a `stat` taken before a task restarted the agent) makes
  * it read only what was written after that point: otherwise, until the restarted agent writes its
@@ -23,10 +27,11 @@ module: agent_online
 short_description: Wait for a CI/CD agent's online signals in its log and health endpoints
 options:
   log: {description: The log file to read, type: path, required: true}
-  signals: {description: Online signals (hop, pattern, hold_ms, or a health endpoint), type: list, required: true}
+  signals: {description: "Online signals (hop, pattern, hold_ms, or a health endpoint: port, path, ok, and optionally url and exec, the argv prefix that runs curl where it listens)", type: list, required: true}
   failures: {description: Known failures (title, fix, patterns), type: list, default: []}
   timeout: {description: Seconds to wait before failing, type: int, default: 120}
   since: {description: "The log's state before the restart (exists, inode, size): only lines written after it count", type: dict}
+  running: {description: "A shell line that exits 0 while the agent's process runs: until it does, the started hop waits", type: str}
 """
 
 import os
@@ -35,6 +40,10 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
+try:
+    from urllib.error import HTTPError
+except ImportError:  # Python 2 hosts
+    from urllib2 import HTTPError
 
 HOP_ORDER = ['ssh', 'files', 'started', 'stayed-up', 'registered', 'connected', 'vendor']
 MAX_LINES = 5000
@@ -137,16 +146,49 @@ def read_log(path, signals, failures, first_seen, now, since=None):
     return hops_now
 
 
-def ask_health(s):
-    url = 'http://127.0.0.1:%d%s' % (s['port'], s['path'])
+HEALTH_MARK = '--agent-online-http-status--'
+
+
+def health_state(s, where, status, body):
+    if status < 200 or status >= 300:
+        return {'hop': s['hop'], 'state': 'waiting', 'detail': 'health endpoint %s answered HTTP %d: %s' % (where, status, body), 'line': body}
+    if s['compiled'].search(body):
+        return {'hop': s['hop'], 'state': 'passed', 'detail': 'health endpoint %s answered HTTP %d: %s' % (where, status, body), 'line': body}
+    return {'hop': s['hop'], 'state': 'waiting', 'detail': 'health endpoint %s answered but not yet "%s": %s' % (where, s['ok'], body), 'line': body}
+
+
+def ask_health(module, s):
+    """GET the signal's url (default: its port on 127.0.0.1), or run curl for it through the signal's exec prefix
+    (where the endpoint listens, e.g. docker exec NAME), with a 5 s limit; non-2xx or no answer waits."""
+    url = s.get('url') or 'http://127.0.0.1:%d%s' % (s['port'], s['path'])
+    if s.get('exec'):
+        where = '%s (through %s)' % (url, ' '.join(s['exec']))
+        rc, out, err = module.run_command(list(s['exec']) + ['curl', '-sS', '-m', '5', '-w', '\\n' + HEALTH_MARK + '%{http_code}', url])
+        at = out.rfind('\\n' + HEALTH_MARK)
+        code = out[at + len(HEALTH_MARK) + 1:].strip() if at >= 0 else ''
+        if not code.isdigit() or int(code) == 0:
+            said = (err + out[:at] if at >= 0 else err + out).strip()[:200] or 'exit %d' % rc
+            return {'hop': s['hop'], 'state': 'waiting', 'detail': 'health endpoint %s: nothing answered: %s' % (where, said), 'line': ''}
+        return health_state(s, where, int(code), out[:at].strip()[:300])
     try:
         r = open_url(url, timeout=5)
-        body = r.read().decode('utf-8', 'replace').strip()[:300]
-        if s['compiled'].search(body):
-            return {'hop': s['hop'], 'state': 'passed', 'detail': '%s answered: %s' % (s['path'], body), 'line': body}
-        return {'hop': s['hop'], 'state': 'waiting', 'detail': '%s answered but not yet "%s": %s' % (s['path'], s['ok'], body), 'line': body}
+        return health_state(s, url, r.getcode() or 200, r.read().decode('utf-8', 'replace').strip()[:300])
+    except HTTPError as e:
+        try:
+            body = e.read().decode('utf-8', 'replace').strip()[:300]
+        except Exception:
+            body = ''
+        return health_state(s, url, e.code, body)
     except Exception as e:
-        return {'hop': s['hop'], 'state': 'waiting', 'detail': '%s: %s' % (url, e), 'line': ''}
+        return {'hop': s['hop'], 'state': 'waiting', 'detail': 'health endpoint %s: %s' % (url, e), 'line': ''}
+
+
+def not_running(module, command):
+    """None while the agent's process runs (the command exits 0), else what the command said."""
+    rc, out, err = module.run_command(command, use_unsafe_shell=True)
+    if rc == 0:
+        return None
+    return (out + ' ' + err).strip()[:200] or 'exit %d' % rc
 
 
 def main():
@@ -157,6 +199,7 @@ def main():
             failures=dict(type='list', default=[]),
             timeout=dict(type='int', default=120),
             since=dict(type='dict', default=None),
+            running=dict(type='str', default=None),
         ),
         supports_check_mode=True,
     )
@@ -174,9 +217,17 @@ def main():
     while True:
         now = time.time()
         hops = read_log(p['log'], signals, failures, first_seen, now, p['since'])
+        # A log that proved the agent online once cannot pass a dead agent: while its process does
+        # not run, the started hop waits (a known failure line in the log still fails at once).
+        down = not_running(module, p['running']) if p['running'] else None
+        if down is not None and not any(h['state'] == 'failed' for h in hops):
+            hops = [{'hop': 'started', 'state': 'waiting', 'detail': 'the agent is not running now: %s' % down, 'line': ''}] + [
+                dict(h, state='not-checked', detail='waits for the hop before it') for h in hops if h['hop'] != 'started']
+        # Health endpoints are asked after the log's hops passed (as the app's install-and-verify does).
+        logged = all(h['state'] == 'passed' for h in hops)
         for s in signals:
             if s['kind'] == 'health':
-                hops.append(ask_health(s))
+                hops.append(ask_health(module, s) if logged else {'hop': s['hop'], 'state': 'not-checked', 'detail': 'health endpoint: asked once the log lines passed', 'line': ''})
         failed = [h for h in hops if h['state'] == 'failed']
         if failed:
             h = failed[0]

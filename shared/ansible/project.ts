@@ -10,7 +10,7 @@
  */
 import { stringify } from 'yaml';
 import { HOP_TITLES } from '../online';
-import type { AnsibleFile, AnsibleInstallType, AnsibleRotate, AnyPlatform } from '../platforms/types';
+import type { AnsibleFile, AnsibleInstallType, AnsibleRotate, AnyPlatform, OnlineSignal } from '../platforms/types';
 import { AGENT_ONLINE_MODULE } from './online-module';
 
 /** One agent (a CSV row) as an inventory host. */
@@ -158,9 +158,37 @@ export function pythonRegex(re: RegExp): string {
   return `${flags ? `(?${flags})` : ''}${source}`;
 }
 
-/** The platform's online signals and known failures, as the agent_online module reads them. */
-export function onlineVars(platform: AnyPlatform, hops?: readonly string[]): { signals: Record<string, unknown>[]; failures: Record<string, unknown>[] } {
-  const signals = platform.online.flatMap((s): Record<string, unknown>[] => {
+/** The role default that says where verify asks each health endpoint, by signal id (an admin may set it per host). */
+export const HEALTH_URLS_VAR = 'agent_health_urls';
+
+/** The URL a health signal is asked at by default: the agent's own port on the host (or inside its container). */
+export function healthUrl(s: { port: number; path: string }): string {
+  return `http://127.0.0.1:${s.port}${s.path}`;
+}
+
+/** Which of the platform's health signals an install type's verify asks (opt-in ones never; one that may be in a container only where the type says how). */
+function askedHealth(s: OnlineSignal, type?: Pick<AnsibleInstallType, 'health'>): s is Extract<OnlineSignal, { kind: 'health' }> {
+  return s.kind === 'health' && !s.optIn && (!s.inContainer || Boolean(type?.health));
+}
+
+/** The health endpoints the role's verify asks. */
+function healthSignals({ platform, type }: Pick<AnsibleProjectInput, 'platform' | 'type'>): Extract<OnlineSignal, { kind: 'health' }>[] {
+  return platform.online.filter(
+    (s): s is Extract<OnlineSignal, { kind: 'health' }> => (!type.verifyHops || type.verifyHops.includes(s.hop)) && askedHealth(s, type),
+  );
+}
+
+/**
+ * The platform's online signals and known failures, as the agent_online module reads them; with
+ * an install type, its own verify signals first, and its health endpoints asked at the URL in
+ * `agent_health_urls` (inside the container through the type's `health.exec`).
+ */
+export function onlineVars(
+  platform: AnyPlatform,
+  hops?: readonly string[],
+  type?: Pick<AnsibleInstallType, 'health' | 'verifySignals'>,
+): { signals: Record<string, unknown>[]; failures: Record<string, unknown>[] } {
+  const signals = [...(type?.verifySignals ?? []), ...platform.online].flatMap((s): Record<string, unknown>[] => {
     if (hops && !hops.includes(s.hop)) return [];
     if (s.kind === 'log')
       return [
@@ -175,9 +203,22 @@ export function onlineVars(platform: AnyPlatform, hops?: readonly string[]): { s
           pending: s.pending ?? false,
         },
       ];
-    // A health endpoint that must be opted into (or lives inside a container) is not asked.
-    if (s.kind === 'health' && !s.optIn && !s.inContainer)
-      return [{ kind: 'health', hop: s.hop, title: HOP_TITLES[s.hop], id: s.id, port: s.port, path: s.path, ok: pythonRegex(s.ok), meaning: s.meaning }];
+    // A health endpoint that must be opted into is not asked; one that may be in a container only where the type says how.
+    if (askedHealth(s, type))
+      return [
+        {
+          kind: 'health',
+          hop: s.hop,
+          title: HOP_TITLES[s.hop],
+          id: s.id,
+          port: s.port,
+          path: s.path,
+          ok: pythonRegex(s.ok),
+          meaning: s.meaning,
+          ...(type ? { url: `{{ ${HEALTH_URLS_VAR}[${JSON.stringify(s.id).replace(/"/g, "'")}] }}` } : {}),
+          ...(s.inContainer && type?.health?.exec ? { exec: type.health.exec } : {}),
+        },
+      ];
     return [];
   });
   const failures = platform.failures.map((f) => ({
@@ -234,13 +275,17 @@ function copyTask(secret: boolean, on: AnsibleFile['on']): Record<string, unknow
 
 function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
   const { type, platform } = input;
-  const online = onlineVars(platform, type.verifyHops);
+  const online = onlineVars(platform, type.verifyHops, type);
+  const health = healthSignals(input);
   const defaults = {
     agent_install_root: '',
     agent_verify_timeout: 120,
     agent_aside_dir: ASIDE_DIR,
+    // The agent's own health port on each host (in its container); set per host when it listens elsewhere.
+    ...(health.length ? { [HEALTH_URLS_VAR]: Object.fromEntries(health.map((s) => [s.id, healthUrl(s)])) } : {}),
   };
   const vars = {
+    ...(type.running ? { agent_running: type.running } : {}),
     agent_log: type.log,
     agent_dirs: type.dirs,
     agent_hop_titles: HOP_TITLES,
@@ -287,6 +332,7 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
         failures: '{{ agent_failures }}',
         timeout: '{{ agent_verify_timeout | int }}',
         since: '{{ agent_log_since | default(omit) }}',
+        ...(type.running ? { running: '{{ agent_running }}' } : {}),
       },
       register: 'agent_online',
     },
@@ -431,7 +477,7 @@ it for a run with \`-e '{"agent_serial": [5], "agent_max_fail_percentage": 10}'\
 - \`agent_install_root\` (host_vars): the folder everything is installed under ('' is /). The
   files name paths under it, so change it by exporting the fleet again.
 - \`agent_verify_timeout\` (role \`${role}\` defaults, 120 s): how long verify waits for each host.
-- \`agent_owner\`: owner of the installed files (default: the SSH user).
+- \`agent_owner\`: owner of the installed files (default: the SSH user).${healthReadme(input, role)}
 - \`agent_aside_dir\` (role defaults, \`${ASIDE_DIR}\`): where remove.yml moves what it owns.
 
 ## Inventory
@@ -459,10 +505,24 @@ function rotateReadme(r: AnsibleRotate): string {
 `;
 }
 
+function healthReadme(input: AnsibleProjectInput, role: string): string {
+  const health = healthSignals(input);
+  if (!health.length) return '';
+  const where = input.type.health?.exec ? ` (with \`${input.type.health.exec.join(' ')} curl …\`, where it listens)` : '';
+  return `
+- \`${HEALTH_URLS_VAR}\` (role \`${role}\` defaults: ${health.map((s) => `${s.id}: ${healthUrl(s)}`).join(', ')}): where verify
+  asks the agent's health endpoint${where}, after its log lines passed. Set it in a host's
+  host_vars when that agent listens elsewhere (a port taken, another address).`;
+}
+
 function HOP_ORDER(input: AnsibleProjectInput): string {
   const hops = [
     'ssh',
-    ...new Set(input.platform.online.map((s) => s.hop).filter((h) => !input.type.verifyHops || input.type.verifyHops.includes(h))),
+    ...new Set(
+      [...(input.type.verifySignals ?? []), ...input.platform.online]
+        .map((s) => s.hop)
+        .filter((h) => !input.type.verifyHops || input.type.verifyHops.includes(h)),
+    ),
   ] as (keyof typeof HOP_TITLES)[];
   return hops.map((h) => `${h}: ${HOP_TITLES[h]}`).join('; ');
 }

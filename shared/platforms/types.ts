@@ -544,6 +544,22 @@ export interface AnsibleInstallType {
    * hops in its log (absent: all of them); known failures still fail a host at any hop.
    */
   verifyHops?: OnlineSignal['hop'][];
+  /**
+   * Log signals only this install's verify waits for, before the platform's own: e.g. the line
+   * that marks each start of the agent (a 'started' hop), so verify reads only the latest start.
+   */
+  verifySignals?: Extract<OnlineSignal, { kind: 'log' }>[];
+  /**
+   * A shell line (Jinja template) that exits 0 while the agent's process runs: verify's 'started'
+   * hop waits while it does not, so a log that proved the agent online once cannot pass a dead one.
+   */
+  running?: string;
+  /**
+   * How verify asks a health signal that is `inContainer` when the agent runs in one: present, the
+   * endpoint is asked (after the log's hops passed) on the host, or with `exec` (an argv prefix of
+   * Jinja templates, e.g. `docker exec NAME`) running curl where it listens. Absent: not asked.
+   */
+  health?: { exec?: string[] };
 }
 
 /** A token line rotate.yml replaces in place (lineinfile, backup kept, the secret never shown). */

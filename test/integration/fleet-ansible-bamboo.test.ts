@@ -10,10 +10,11 @@
  * compiled here with javac) at the real download path; the jar writes conf/wrapper.conf and a
  * stand-in bin/bamboo-agent.sh as the installer does, and that agent presents the token from
  * wrapper.conf to the stand-in server and writes the agent log's "ready to receive builds" line
- * only when the server accepts it.
+ * only when the server accepts it, after the Java Service Wrapper's own start lines ("Launching a
+ * JVM...") that verify reads as each start of the agent.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,8 +29,8 @@ import type { BambooRemoteAnswers } from '../../shared/platforms/bamboo-remote/a
 import { setSecurityToken } from '../../shared/platforms/bamboo-remote/wrapper-conf';
 import { ASIDE_DIR, ROTATE_TOKEN_FILE } from '../../shared/ansible/project';
 import { exportAnsibleFleet } from '../../main/services/fleet-ansible';
-import { startSshd, type RunningSshd } from '../support/sshd';
-import { runPlaybook, type PlaybookRun } from '../support/ansible';
+import { folderBytes, startFleetHosts, tree, type FleetHost, type FleetHosts } from '../support/fleet-hosts';
+import type { PlaybookRun } from '../support/ansible';
 
 const run = promisify(execFile);
 // The stand-in jar is compiled here: a JDK (Debian's openjdk-17-jdk-headless, as .ci/run installs) is needed, java alone is not.
@@ -45,42 +46,14 @@ const HOME = BAMBOO_FLEET_HOME.slice(1);
 const CONF = BAMBOO_WRAPPER_CONF.slice(1);
 const STAGING = `${HOME}/agent-onboard-install`;
 
-/** Every entry under `root` with its mode and (for files) content hash. */
-function tree(root: string, skip = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string, rel: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const abs = path.join(dir, name);
-      const r = rel ? `${rel}/${name}` : name;
-      if (skip && (r === skip || r.startsWith(`${skip}/`))) continue;
-      const st = statSync(abs);
-      if (st.isDirectory()) {
-        out[`${r}/`] = (st.mode & 0o7777).toString(8);
-        walk(abs, r);
-      } else out[r] = `${(st.mode & 0o7777).toString(8)} ${st.isFile() ? createHash('sha256').update(readFileSync(abs)).digest('hex') : 'special'}`;
-    }
-  };
-  walk(root, '');
-  return out;
-}
-
-interface Host {
-  name: string;
-  sshd: RunningSshd;
-  root: string;
-}
-
 describe('Bamboo remote agent fleet as an Ansible project: site.yml, rotate.yml (parameter read from wrapper.conf, checked first, backups kept) and remove.yml on three loopback hosts', () => {
   let dir: string;
   let project: string;
-  let ctlKey: string;
-  let knownHosts: string;
-  let passFile: string;
   let server: http.Server;
   let serverUrl: string;
   let jar: Buffer;
-  const hosts: Host[] = [];
-  const before: Record<string, Record<string, string>> = {};
+  let fleet: FleetHosts;
+  let hosts: FleetHost[] = [];
   const oldToken = token();
   const newToken = token();
   /** Tokens the Bamboo stand-in accepts; tokens it holds for approval; each registration (name, token). */
@@ -93,31 +66,14 @@ describe('Bamboo remote agent fleet as an Ansible project: site.yml, rotate.yml 
     expect(registrations).toContainEqual({ name, token: t });
   };
   const play = (playbook: string, extra: string[] = []): Promise<PlaybookRun> =>
-    runPlaybook({
-      project,
-      playbook,
-      knownHosts,
-      privateKey: ctlKey,
-      vaultPasswordFile: passFile,
-      extra: ['-e', JSON.stringify({ agent_serial: [3], agent_verify_timeout: 30 }), ...extra],
-    });
-  const generatedFor = (h: Host): Record<string, string> => {
+    fleet.play(project, playbook, ['-e', JSON.stringify({ agent_serial: [3], agent_verify_timeout: 30 }), ...extra]);
+  const generatedFor = (h: FleetHost): Record<string, string> => {
     const vars = parseYaml(readFileSync(path.join(project, 'host_vars', `${h.name}.yml`), 'utf8')) as { agent_answers: BambooRemoteAnswers };
     const generated = bamboo.generate!({ ...vars.agent_answers, agentHome: `${h.root}${BAMBOO_FLEET_HOME}` }, { kind: 'token', token: oldToken }, 'installer');
     if (!generated.ok) throw new Error(generated.error.message);
     return Object.fromEntries(generated.value.files.map((f) => [f.path, f.text]));
   };
-  const projectBytes = (): string => {
-    const files: string[] = [];
-    const walk = (d: string): void => {
-      for (const e of readdirSync(d, { withFileTypes: true })) {
-        if (e.isDirectory()) walk(path.join(d, e.name));
-        else files.push(path.join(d, e.name));
-      }
-    };
-    walk(project);
-    return files.map((f) => readFileSync(f, 'latin1')).join('\n');
-  };
+  const projectBytes = (): string => folderBytes(project);
 
   beforeAll(async () => {
     if (!JDK) return;
@@ -144,30 +100,13 @@ describe('Bamboo remote agent fleet as an Ansible project: site.yml, rotate.yml 
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    ctlKey = path.join(dir, 'controller_key');
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'controller', '-f', ctlKey]);
-    const ctlPub = readFileSync(`${ctlKey}.pub`, 'utf8').trim();
-    for (const name of ['bb-1', 'bb-2', 'bb-3']) {
-      const sshd = await startSshd({ authorizedKeys: [ctlPub], extraConfig: ['Subsystem sftp internal-sftp'] });
-      const root = path.join(dir, `root-${name}`);
-      for (const d of ['etc', 'opt', 'var/log']) mkdirSync(path.join(root, d), { recursive: true });
-      writeFileSync(path.join(root, 'etc/hostname'), `${name}\n`);
-      hosts.push({ name, sshd, root });
-      before[name] = tree(root);
-    }
-    knownHosts = path.join(dir, 'known_hosts');
-    writeFileSync(knownHosts, hosts.map((h) => h.sshd.knownHostsLine).join('\n') + '\n');
-    passFile = path.join(dir, 'vault-pass');
-    writeFileSync(passFile, `${VAULT_PASSWORD}\n`, { mode: 0o600 });
+    fleet = await startFleetHosts(dir, ['bb-1', 'bb-2', 'bb-3'], VAULT_PASSWORD, { dirs: ['opt'] });
+    hosts = fleet.hosts;
     project = path.join(dir, 'project');
-    const csv = [
-      'name,ansible_host,ansible_port,ansible_user,install_root',
-      ...hosts.map((h) => `${h.name},127.0.0.1,${h.sshd.port},${h.sshd.user},${h.root}`),
-    ].join('\n');
     const exported = await exportAnsibleFleet({
       platform: bamboo,
       draft: { platform: 'bamboo-remote', variant: 'installer', step: 'export', answers: { serverUrl, installerVersion: VERSION } },
-      csv,
+      csv: fleet.csv,
       outDir: project,
       credential: { kind: 'token', token: oldToken },
       vaultPassword: VAULT_PASSWORD,
@@ -186,8 +125,8 @@ describe('Bamboo remote agent fleet as an Ansible project: site.yml, rotate.yml 
           // already gone
         }
       }
-      await h.sshd.stop();
     }
+    await fleet?.stop();
     server?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -244,7 +183,7 @@ describe('Bamboo remote agent fleet as an Ansible project: site.yml, rotate.yml 
     writeFileSync(h3, renumbered);
     const tokenFile = path.join(project, ROTATE_TOKEN_FILE);
     writeFileSync(tokenFile, `agent_new_token: "${newToken}"\n`, { mode: 0o600 });
-    await run('ansible-vault', ['encrypt', '--vault-id', `fleet@${passFile}`, tokenFile]);
+    await run('ansible-vault', ['encrypt', '--vault-id', `fleet@${fleet.passFile}`, tokenFile]);
     const bytes = projectBytes();
     expect(bytes).not.toContain(newToken);
     expect(bytes).not.toContain(oldToken);
@@ -316,13 +255,48 @@ describe('Bamboo remote agent fleet as an Ansible project: site.yml, rotate.yml 
     expect(hosts.map((h) => readFileSync(path.join(h.root, CONF), 'utf8'))).toEqual(confs);
   }, 300_000);
 
+  it("verify.yml alone reads the latest start: running ready agents pass; an agent stopped after it was ready fails at the started hop; a restarted agent whose new JVM has not connected fails at the connected hop, its old 'ready' line notwithstanding", async (ctx) => {
+    if (!JDK) return ctx.skip(NO_JDK);
+    const ok = await play('verify.yml');
+    expect(ok.code, ok.output).toBe(0);
+    for (const h of hosts) expect(ok.recap[h.name], ok.output).toMatchObject({ failed: 0, changed: 0 });
+    expect(ok.output).toMatch(/started: the wrapper launched the agent/);
+
+    const h = hosts[1]!;
+    const script = path.join(h.root, HOME, 'bin/bamboo-agent.sh');
+    const log = path.join(h.root, HOME, 'atlassian-bamboo-agent.log');
+    expect(spawnSync(script, ['stop']).status).toBe(0);
+    expect(readFileSync(log, 'utf8')).toMatch(/ready to receive builds\.[^]*<-- Wrapper Stopped\n$/);
+    const stopped = await play('verify.yml', ['-e', JSON.stringify({ agent_verify_timeout: 5 })]);
+    expect(stopped.code, stopped.output).not.toBe(0);
+    expect(stopped.recap[h.name], stopped.output).toMatchObject({ failed: 1 });
+    for (const other of hosts.filter((x) => x !== h)) expect(stopped.recap[other.name], stopped.output).toMatchObject({ failed: 0 });
+    expect(stopped.output).toMatch(/hop started \(Service started\) not proven within 5 s: the agent is not running now/);
+
+    // The agent runs again, but the server holds it this time: the log's last start has no "ready" after it.
+    awaitingApproval.add(newToken);
+    const lines = readFileSync(log, 'utf8').split('\n').length;
+    expect(spawnSync(script, ['start']).status).toBe(0);
+    for (let i = 0; i < 100 && !/holds this agent/.test(readFileSync(log, 'utf8').split('\n').slice(lines).join('\n')); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    awaitingApproval.delete(newToken);
+    const held = await play('verify.yml', ['--limit', h.name, '-e', JSON.stringify({ agent_verify_timeout: 5 })]);
+    expect(held.code, held.output).not.toBe(0);
+    expect(held.output).toMatch(/hop connected \(Connected\) not proven within 5 s/);
+    expect(readFileSync(log, 'utf8')).toMatch(/ready to receive builds\.[^]*Launching a JVM\.\.\.(?![^]*ready to receive builds)/);
+
+    expect(spawnSync(script, ['restart']).status).toBe(0);
+    const back = await play('verify.yml', ['--limit', h.name]);
+    expect(back.code, back.output).toBe(0);
+  }, 300_000);
+
   it('remove.yml stops the agents and moves the agent home aside: each host is as it was', async (ctx) => {
     if (!JDK) return ctx.skip(NO_JDK);
     const removed = await play('remove.yml');
     expect(removed.code, removed.output).toBe(0);
     for (const h of hosts) {
       const now = tree(h.root);
-      expect(Object.fromEntries(Object.entries(now).filter(([k]) => k !== 'var/backups/' && !k.startsWith('var/backups/')))).toEqual(before[h.name]);
+      expect(Object.fromEntries(Object.entries(now).filter(([k]) => k !== 'var/backups/' && !k.startsWith('var/backups/')))).toEqual(fleet.before[h.name]);
       const aside = readdirSync(path.join(h.root, ASIDE_DIR));
       expect(aside).toHaveLength(1);
       const kept = path.join(h.root, ASIDE_DIR, aside[0]!);

@@ -8,13 +8,19 @@
  * Harness manager and register there). Each host gets a stand-in watcher.jar (test/support/
  * harness-standin, compiled here with javac; the admin puts the real one there from Harness's
  * shell-delegate package), which reads config-delegate.yml as the delegate does, registers with a
- * loopback manager stand-in, and writes the delegate's own log lines, which verify reads.
+ * loopback manager stand-in, writes the delegate's own log lines, which verify reads, and serves
+ * the delegate's /api/health, which verify asks after them.
+ *
+ * The health port: a real delegate listens on 3460 (the role's default, agent_health_urls), but
+ * the three hosts here share one network stack, so each stand-in listens on its own free port and
+ * the test sets agent_health_urls in each host's host_vars, as an admin does for a host whose
+ * delegate listens elsewhere.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -24,8 +30,8 @@ import { getPlatform } from '../../shared/platforms';
 import { HARNESS_DOCKER_DIR, HARNESS_SHELL_DIR } from '../../shared/platforms/harness/ansible';
 import { ASIDE_DIR, ROTATE_TOKEN_FILE } from '../../shared/ansible/project';
 import { exportAnsibleFleet } from '../../main/services/fleet-ansible';
-import { startSshd, type RunningSshd } from '../support/sshd';
-import { runPlaybook, type PlaybookRun } from '../support/ansible';
+import { startFleetHosts, tree, type FleetHost, type FleetHosts } from '../support/fleet-hosts';
+import type { PlaybookRun } from '../support/ansible';
 
 const run = promisify(execFile);
 // The stand-in jar is compiled here: a JDK (Debian's openjdk-17-jdk-headless, as .ci/run installs) is needed, java alone is not.
@@ -37,41 +43,37 @@ const STANDIN = path.resolve(__dirname, '../support/harness-standin/HarnessWatch
 const DIR = HARNESS_SHELL_DIR.slice(1);
 const DOCKER_STANDIN = path.resolve(__dirname, '../support/docker-standin.py');
 
-/** Every entry under `root` with its mode and (for files) content hash. */
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string, rel: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const abs = path.join(dir, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = statSync(abs);
-      if (st.isDirectory()) {
-        out[`${r}/`] = (st.mode & 0o7777).toString(8);
-        walk(abs, r);
-      } else out[r] = `${(st.mode & 0o7777).toString(8)} ${st.isFile() ? createHash('sha256').update(readFileSync(abs)).digest('hex') : 'special'}`;
-    }
-  };
-  walk(root, '');
-  return out;
+/** A port nothing listens on now (the kernel's choice), for a stand-in's health endpoint. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
-interface Host {
-  name: string;
-  sshd: RunningSshd;
-  root: string;
+/** The CSV the export reads, with each host's delegate named after it. */
+function delegateCsv(hosts: FleetHost[]): string {
+  return [
+    'name,delegateName,ansible_host,ansible_port,ansible_user,install_root',
+    ...hosts.map((h) => `${h.name},${h.name},127.0.0.1,${h.sshd.port},${h.sshd.user},${h.root}`),
+  ].join('\n');
+}
+
+/** What an admin adds to a host's host_vars when its delegate's health endpoint is not on 127.0.0.1:3460. */
+function setHealthUrl(project: string, host: string, url: string): void {
+  appendFileSync(path.join(project, 'host_vars', `${host}.yml`), `agent_health_urls:\n  harness-health: ${url}\n`);
 }
 
 describe('Harness shell-script delegate fleet as an Ansible project: site.yml and remove.yml on three loopback hosts', () => {
   let dir: string;
   let project: string;
-  let ctlKey: string;
-  let knownHosts: string;
-  let passFile: string;
   let manager: http.Server;
   let managerEndpoint: string;
   let jar: Buffer;
-  const hosts: Host[] = [];
-  const before: Record<string, Record<string, string>> = {};
+  let fleet: FleetHosts;
+  let hosts: FleetHost[] = [];
+  const healthPorts: Record<string, number> = {};
   const delegateToken = randomBytes(24).toString('base64');
   const registrations: { name: string; token: string }[] = [];
 
@@ -80,14 +82,7 @@ describe('Harness shell-script delegate fleet as an Ansible project: site.yml an
     expect(registrations).toContainEqual({ name, token: delegateToken });
   };
   const play = (playbook: string, extra: string[] = []): Promise<PlaybookRun> =>
-    runPlaybook({
-      project,
-      playbook,
-      knownHosts,
-      privateKey: ctlKey,
-      vaultPasswordFile: passFile,
-      extra: ['-e', JSON.stringify({ agent_serial: [3], agent_verify_timeout: 30 }), ...extra],
-    });
+    fleet.play(project, playbook, ['-e', JSON.stringify({ agent_serial: [3], agent_verify_timeout: 30 }), ...extra]);
 
   beforeAll(async () => {
     if (!JDK) return;
@@ -106,29 +101,17 @@ describe('Harness shell-script delegate fleet as an Ansible project: site.yml an
     });
     await new Promise<void>((resolve) => manager.listen(0, '127.0.0.1', resolve));
     managerEndpoint = `http://127.0.0.1:${(manager.address() as AddressInfo).port}`;
-    ctlKey = path.join(dir, 'controller_key');
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'controller', '-f', ctlKey]);
-    const ctlPub = readFileSync(`${ctlKey}.pub`, 'utf8').trim();
-    for (const name of ['hd-1', 'hd-2', 'hd-3']) {
-      const sshd = await startSshd({ authorizedKeys: [ctlPub], extraConfig: ['Subsystem sftp internal-sftp'] });
-      const root = path.join(dir, `root-${name}`);
-      for (const d of ['etc', 'opt']) mkdirSync(path.join(root, d), { recursive: true });
-      writeFileSync(path.join(root, 'etc/hostname'), `${name}\n`);
-      hosts.push({ name, sshd, root });
-      before[name] = tree(root);
+    fleet = await startFleetHosts(dir, ['hd-1', 'hd-2', 'hd-3'], VAULT_PASSWORD, { dirs: ['opt'] });
+    hosts = fleet.hosts;
+    for (const h of hosts) {
       // The admin's step before site.yml: watcher.jar from Harness's shell-delegate package (here the stand-in).
-      mkdirSync(path.join(root, DIR), { recursive: true });
-      writeFileSync(path.join(root, DIR, 'watcher.jar'), jar);
+      mkdirSync(path.join(h.root, DIR), { recursive: true });
+      writeFileSync(path.join(h.root, DIR, 'watcher.jar'), jar);
+      healthPorts[h.name] = await freePort();
+      writeFileSync(path.join(h.root, DIR, 'standin-health-port'), `${healthPorts[h.name]}\n`);
     }
-    knownHosts = path.join(dir, 'known_hosts');
-    writeFileSync(knownHosts, hosts.map((h) => h.sshd.knownHostsLine).join('\n') + '\n');
-    passFile = path.join(dir, 'vault-pass');
-    writeFileSync(passFile, `${VAULT_PASSWORD}\n`, { mode: 0o600 });
     project = path.join(dir, 'project');
-    const csv = [
-      'name,delegateName,ansible_host,ansible_port,ansible_user,install_root',
-      ...hosts.map((h) => `${h.name},${h.name},127.0.0.1,${h.sshd.port},${h.sshd.user},${h.root}`),
-    ].join('\n');
+    const csv = delegateCsv(hosts);
     const exported = await exportAnsibleFleet({
       platform: harness,
       type: 'shell',
@@ -145,13 +128,12 @@ describe('Harness shell-script delegate fleet as an Ansible project: site.yml an
       appVersion: 'test',
     });
     if (!exported.ok) throw new Error(exported.error.message);
+    for (const h of hosts) setHealthUrl(project, h.name, `http://127.0.0.1:${healthPorts[h.name]}/api/health`);
   }, 120_000);
 
   afterAll(async () => {
-    for (const h of hosts) {
-      spawnSync('pkill', ['-f', '--', `-Dwatchersourcedir=${path.join(h.root, DIR)}`]);
-      await h.sshd.stop();
-    }
+    for (const h of hosts) spawnSync('pkill', ['-f', '--', `-Dwatchersourcedir=${path.join(h.root, DIR)}`]);
+    await fleet?.stop();
     manager?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -175,7 +157,7 @@ describe('Harness shell-script delegate fleet as an Ansible project: site.yml an
     expect(lint.status, lint.stdout + lint.stderr).toBe(0);
   }, 240_000);
 
-  it("site.yml installs the wizard's files byte for byte, starts the watcher, verify passes on 'Delegate registered with id', and a second run changes nothing", async (ctx) => {
+  it("site.yml installs the wizard's files byte for byte, starts the watcher, verify passes on 'Delegate registered with id' then /api/health, and a second run changes nothing", async (ctx) => {
     if (!JDK) return ctx.skip(NO_JDK);
     const first = await play('site.yml');
     expect(first.code, first.output).toBe(0);
@@ -195,9 +177,31 @@ describe('Harness shell-script delegate fleet as an Ansible project: site.yml an
       await registered(h.name);
     }
     expect(first.output).toMatch(/registered: the manager accepted the token/);
+    for (const h of hosts) expect(first.output).toContain(`health endpoint http://127.0.0.1:${healthPorts[h.name]}/api/health answered HTTP 200`);
     const again = await play('site.yml');
     expect(again.code, again.output).toBe(0);
     for (const h of hosts) expect(again.recap[h.name], again.output).toMatchObject({ changed: 0, failed: 0 });
+  }, 300_000);
+
+  it('verify.yml fails a delegate whose log says registered but whose health endpoint answers 503, at the health hop, and passes the others', async (ctx) => {
+    if (!JDK) return ctx.skip(NO_JDK);
+    const h = hosts[1]!;
+    const status = path.join(h.root, DIR, 'standin-health-status');
+    writeFileSync(status, '503\n');
+    try {
+      const r = await play('verify.yml', ['-e', JSON.stringify({ agent_verify_timeout: 5 })]);
+      expect(r.code, r.output).not.toBe(0);
+      expect(r.recap[h.name], r.output).toMatchObject({ failed: 1 });
+      for (const other of hosts.filter((x) => x !== h)) expect(r.recap[other.name], r.output).toMatchObject({ failed: 0 });
+      expect(readFileSync(path.join(h.root, DIR, 'delegate.log'), 'utf8')).toMatch(/Delegate registered with id/);
+      expect(r.output).toContain(
+        `hop connected (Connected) not proven within 5 s: health endpoint http://127.0.0.1:${healthPorts[h.name]}/api/health answered HTTP 503`,
+      );
+    } finally {
+      rmSync(status);
+    }
+    const back = await play('verify.yml', ['--limit', h.name]);
+    expect(back.code, back.output).toBe(0);
   }, 300_000);
 
   it('remove.yml stops the delegates (stop.sh) and moves the folder aside: each host is as it was before the install', async (ctx) => {
@@ -207,7 +211,7 @@ describe('Harness shell-script delegate fleet as an Ansible project: site.yml an
     for (const h of hosts) {
       expect(spawnSync('pgrep', ['-f', '--', `-Dwatchersourcedir=${path.join(h.root, DIR)}`]).status).toBe(1);
       const now = tree(h.root);
-      expect(Object.fromEntries(Object.entries(now).filter(([k]) => k !== 'var/' && !k.startsWith('var/')))).toEqual(before[h.name]);
+      expect(Object.fromEntries(Object.entries(now).filter(([k]) => k !== 'var/backups/' && !k.startsWith('var/backups/')))).toEqual(fleet.before[h.name]);
       const aside = readdirSync(path.join(h.root, ASIDE_DIR));
       expect(aside).toHaveLength(1);
       expect(readFileSync(path.join(h.root, ASIDE_DIR, aside[0]!, DIR, 'delegate.log'), 'utf8')).toMatch(/Delegate registered with id/);
@@ -219,17 +223,17 @@ describe('Harness Docker delegate fleet as an Ansible project: site.yml, rotate.
   // STAND-IN, said plainly: there is no Docker daemon here. test/support/
   // docker-standin.py is first on each host's PATH (sshd SetEnv): it records its arguments and
   // runs a stand-in delegate process as the "container", which registers with the manager
-  // stand-in using the environment docker would read from delegate.env.
+  // stand-in using the environment docker would read from delegate.env, and serves /api/health;
+  // `docker exec NAME curl …` runs curl on the host. The "containers" share the host's network, so
+  // each serves health on its own port (state/health-ports.json), set per host in agent_health_urls.
   let dir: string;
   let project: string;
-  let ctlKey: string;
-  let knownHosts: string;
-  let passFile: string;
   let manager: http.Server;
   let managerEndpoint: string;
   let state: string;
-  const hosts: Host[] = [];
-  const before: Record<string, Record<string, string>> = {};
+  let fleet: FleetHosts;
+  let hosts: FleetHost[] = [];
+  const healthPorts: Record<string, number> = {};
   const oldToken = randomBytes(24).toString('base64');
   const newToken = randomBytes(24).toString('base64');
   const accepted = new Set([oldToken]);
@@ -241,15 +245,8 @@ describe('Harness Docker delegate fleet as an Ansible project: site.yml, rotate.
     expect(registrations).toContainEqual({ name, token: t });
   };
   const play = (playbook: string, extra: string[] = []): Promise<PlaybookRun> =>
-    runPlaybook({
-      project,
-      playbook,
-      knownHosts,
-      privateKey: ctlKey,
-      vaultPasswordFile: passFile,
-      extra: ['-e', JSON.stringify({ agent_serial: [3], agent_verify_timeout: 30 }), ...extra],
-    });
-  const envFor = (h: Host, t: string): string => {
+    fleet.play(project, playbook, ['-e', JSON.stringify({ agent_serial: [3], agent_verify_timeout: 30 }), ...extra]);
+  const envFor = (h: FleetHost, t: string): string => {
     const vars = parseYaml(readFileSync(path.join(project, 'host_vars', `${h.name}.yml`), 'utf8')) as { agent_answers: unknown };
     const wizard = harness.generate!(vars.agent_answers, { kind: 'token', token: t }, 'docker');
     if (!wizard.ok) throw new Error(wizard.error.message);
@@ -270,28 +267,16 @@ describe('Harness Docker delegate fleet as an Ansible project: site.yml, rotate.
     });
     await new Promise<void>((resolve) => manager.listen(0, '127.0.0.1', resolve));
     managerEndpoint = `http://127.0.0.1:${(manager.address() as AddressInfo).port}`;
-    ctlKey = path.join(dir, 'controller_key');
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'controller', '-f', ctlKey]);
-    const ctlPub = readFileSync(`${ctlKey}.pub`, 'utf8').trim();
-    for (const name of ['dd-1', 'dd-2', 'dd-3']) {
-      const sshd = await startSshd({
-        authorizedKeys: [ctlPub],
-        extraConfig: ['Subsystem sftp internal-sftp', `SetEnv PATH=${path.join(dir, 'bin')}:/usr/local/bin:/usr/bin:/bin`],
-      });
-      const root = path.join(dir, `root-${name}`);
-      for (const d of ['etc', 'opt', 'var/log']) mkdirSync(path.join(root, d), { recursive: true });
-      hosts.push({ name, sshd, root });
-      before[name] = tree(root);
-    }
-    knownHosts = path.join(dir, 'known_hosts');
-    writeFileSync(knownHosts, hosts.map((h) => h.sshd.knownHostsLine).join('\n') + '\n');
-    passFile = path.join(dir, 'vault-pass');
-    writeFileSync(passFile, `${VAULT_PASSWORD}\n`, { mode: 0o600 });
+    fleet = await startFleetHosts(dir, ['dd-1', 'dd-2', 'dd-3'], VAULT_PASSWORD, {
+      dirs: ['opt'],
+      sshdConfig: [`SetEnv PATH=${path.join(dir, 'bin')}:/usr/local/bin:/usr/bin:/bin`],
+    });
+    hosts = fleet.hosts;
+    for (const h of hosts) healthPorts[h.name] = await freePort();
+    mkdirSync(state);
+    writeFileSync(path.join(state, 'health-ports.json'), JSON.stringify(healthPorts));
     project = path.join(dir, 'project');
-    const csv = [
-      'name,delegateName,ansible_host,ansible_port,ansible_user,install_root',
-      ...hosts.map((h) => `${h.name},${h.name},127.0.0.1,${h.sshd.port},${h.sshd.user},${h.root}`),
-    ].join('\n');
+    const csv = delegateCsv(hosts);
     const exported = await exportAnsibleFleet({
       platform: harness,
       type: 'docker',
@@ -308,19 +293,20 @@ describe('Harness Docker delegate fleet as an Ansible project: site.yml, rotate.
       appVersion: 'test',
     });
     if (!exported.ok) throw new Error(exported.error.message);
+    for (const h of hosts) setHealthUrl(project, h.name, `http://127.0.0.1:${healthPorts[h.name]}/api/health`);
   }, 120_000);
 
   afterAll(async () => {
     for (const h of hosts) {
       spawnSync(path.join(dir, 'bin/docker'), ['rm', '-f', h.name]);
-      await h.sshd.stop();
     }
+    await fleet?.stop();
     spawnSync('pkill', ['-f', '--', `${path.join(dir, 'bin/docker')} logs -f`]);
     manager?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("site.yml installs the wizard's run-delegate.sh and delegate.env byte for byte, runs the container, verify passes on 'Delegate registered with id', and a second run changes nothing; ansible-lint accepts the project", async () => {
+  it("site.yml installs the wizard's run-delegate.sh and delegate.env byte for byte, runs the container, verify passes on 'Delegate registered with id' then /api/health inside it, and a second run changes nothing; ansible-lint accepts the project", async () => {
     const env = { ...process.env, ANSIBLE_CONFIG: path.join(project, 'ansible.cfg') };
     if (spawnSync('ansible-lint', ['--version']).status === 0) {
       const lint = spawnSync('ansible-lint', ['--offline', '-p', 'site.yml', 'verify.yml', 'remove.yml', 'rotate.yml'], {
@@ -352,6 +338,12 @@ describe('Harness Docker delegate fleet as an Ansible project: site.yml, rotate.
     const runs = calls.filter((c) => c[0] === 'run');
     expect(runs).toHaveLength(3);
     for (const h of hosts) expect(runs).toContainEqual(expect.arrayContaining(['--name', h.name, '--env-file', path.join(h.root, DOCKER_DIR, 'delegate.env')]));
+    // The health endpoint was asked inside each container, after the log's lines.
+    for (const h of hosts) {
+      const url = `http://127.0.0.1:${healthPorts[h.name]}/api/health`;
+      expect(calls).toContainEqual(expect.arrayContaining(['exec', h.name, 'curl', url]));
+      expect(first.output).toContain(`health endpoint ${url} (through docker exec ${h.name}) answered HTTP 200`);
+    }
     const again = await play('site.yml');
     expect(again.code, again.output).toBe(0);
     for (const h of hosts) expect(again.recap[h.name], again.output).toMatchObject({ changed: 0, failed: 0 });
@@ -360,7 +352,7 @@ describe('Harness Docker delegate fleet as an Ansible project: site.yml, rotate.
   it("rotate.yml: --check --diff first (nothing changes, no token shown), then the generator's DELEGATE_TOKEN= line with a backup, the container recreated with it, and a second run changes nothing", async () => {
     const tokenFile = path.join(project, ROTATE_TOKEN_FILE);
     writeFileSync(tokenFile, `agent_new_token: "${newToken}"\n`, { mode: 0o600 });
-    await run('ansible-vault', ['encrypt', '--vault-id', `fleet@${passFile}`, tokenFile]);
+    await run('ansible-vault', ['encrypt', '--vault-id', `fleet@${fleet.passFile}`, tokenFile]);
     accepted.add(newToken);
     const withToken = ['-e', `@${ROTATE_TOKEN_FILE}`];
     const preview = await play('rotate.yml', ['--check', '--diff', ...withToken]);
@@ -387,13 +379,32 @@ describe('Harness Docker delegate fleet as an Ansible project: site.yml, rotate.
     for (const h of hosts) expect(again.recap[h.name], again.output).toMatchObject({ changed: 0, failed: 0 });
   }, 300_000);
 
+  it('verify.yml fails a delegate whose log says registered but whose health endpoint (asked inside its container) answers 500, at the health hop, and passes the others', async () => {
+    const h = hosts[2]!;
+    const status = path.join(state, `${h.name}.health-status`);
+    writeFileSync(status, '500\n');
+    try {
+      const r = await play('verify.yml', ['-e', JSON.stringify({ agent_verify_timeout: 5 })]);
+      expect(r.code, r.output).not.toBe(0);
+      expect(r.recap[h.name], r.output).toMatchObject({ failed: 1 });
+      for (const other of hosts.filter((x) => x !== h)) expect(r.recap[other.name], r.output).toMatchObject({ failed: 0 });
+      expect(r.output).toContain(
+        `hop connected (Connected) not proven within 5 s: health endpoint http://127.0.0.1:${healthPorts[h.name]}/api/health (through docker exec ${h.name}) answered HTTP 500`,
+      );
+    } finally {
+      rmSync(status);
+    }
+    const back = await play('verify.yml', ['--limit', h.name]);
+    expect(back.code, back.output).toBe(0);
+  }, 300_000);
+
   it('remove.yml removes the containers and moves the folders aside: each host is as it was', async () => {
     const removed = await play('remove.yml');
     expect(removed.code, removed.output).toBe(0);
     for (const h of hosts) {
       expect(spawnSync(path.join(dir, 'bin/docker'), ['container', 'inspect', h.name]).status).toBe(1);
       const now = tree(h.root);
-      expect(Object.fromEntries(Object.entries(now).filter(([k]) => k !== 'var/backups/' && !k.startsWith('var/backups/')))).toEqual(before[h.name]);
+      expect(Object.fromEntries(Object.entries(now).filter(([k]) => k !== 'var/backups/' && !k.startsWith('var/backups/')))).toEqual(fleet.before[h.name]);
       const aside = readdirSync(path.join(h.root, ASIDE_DIR));
       expect(aside).toHaveLength(1);
     }

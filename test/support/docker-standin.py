@@ -20,16 +20,22 @@ Ansible test): with the env file's environment it registers with the manager sta
 <MANAGER_HOST_AND_PORT>/api/agent/delegates/register, the token in the Authorization header) and
 prints the delegate's own log lines ("Registering delegate with delegate name:", "Delegate
 registered with id", "Sent 1 heartbeat calls to manager"; harness-core DelegateAgentServiceImpl).
+The real delegate serves GET /api/health on port 3460 inside its container; these "containers"
+share the host's network, so the stand-in serves it on the port $DOCKER_STANDIN_DIR/health-ports.json
+gives its container ({name: port}; absent: none), answering 200 once registered, or the status
+written in $DOCKER_STANDIN_DIR/<name>.health-status (registered, yet unhealthy).
 
 Its state folder is $DOCKER_STANDIN_DIR, or the folder a test writes into the STATE line below
 when it copies this file as <bin>/docker (hosts whose environment it does not set).
 """
 import datetime
+import http.server
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -108,6 +114,12 @@ def run(args):
         print(f'docker: Unable to find image {image!r} (stand-in knows {sorted(images)})', file=sys.stderr)
         return 125
     log = open(path(name, 'log'), 'ab')
+    ports_file = os.path.join(STATE, 'health-ports.json')
+    if os.path.exists(ports_file):
+        with open(ports_file, encoding='utf-8') as f:
+            port = json.load(f).get(name)
+        if port:
+            env = {**env, 'STANDIN_HEALTH_PORT': str(port), 'STANDIN_HEALTH_STATUS_FILE': path(name, 'health-status')}
     child = subprocess.Popen(program, env={'PATH': os.environ.get('PATH', '/usr/bin:/bin'), **env}, stdout=log, stderr=subprocess.STDOUT,
                              stdin=subprocess.DEVNULL, start_new_session=True, cwd=STATE)
     with open(path(name, 'pid'), 'w') as f:
@@ -124,11 +136,38 @@ def harness_delegate():
         stamp = datetime.datetime.now().strftime('%Y-%m-%d %H:%M:%S,%f')[:-3]
         print(f'{stamp} [main] {level}  io.harness.delegate.service.DelegateAgentServiceImpl - {text}', flush=True)
 
+    registered = threading.Event()
+    if env.get('STANDIN_HEALTH_PORT'):
+        status_file = env.get('STANDIN_HEALTH_STATUS_FILE', '')
+
+        class Health(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path != '/api/health':
+                    self.send_error(404)
+                    return
+                try:
+                    with open(status_file, encoding='utf-8') as f:
+                        code = int(f.read().strip())
+                except (OSError, ValueError):
+                    code = 200 if registered.is_set() else 503
+                body = b'healthy (stand-in)' if code // 100 == 2 else b'unhealthy (stand-in): socket closed or heartbeats failing'
+                self.send_response(code)
+                self.send_header('Content-Length', str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_):
+                pass
+
+        server = http.server.ThreadingHTTPServer(('127.0.0.1', int(env['STANDIN_HEALTH_PORT'])), Health)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+
     log('INFO', f"Registering delegate with delegate name: {env.get('DELEGATE_NAME', '')}")
     url = f"{env['MANAGER_HOST_AND_PORT']}/api/agent/delegates/register?accountId={env.get('ACCOUNT_ID', '')}"
     req = urllib.request.Request(url, data=b'', method='POST', headers={'Authorization': f"Delegate {env.get('DELEGATE_TOKEN', '')}", 'X-Delegate-Name': env.get('DELEGATE_NAME', '')})
     try:
         with urllib.request.urlopen(req, timeout=10) as r:
+            registered.set()
             log('INFO', f'Delegate registered with id {r.read().decode().strip()}')
             log('INFO', 'Sent 1 heartbeat calls to manager')
     except urllib.error.HTTPError as e:

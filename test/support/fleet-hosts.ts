@@ -1,6 +1,6 @@
 /**
- * The loopback "agent hosts" of a fleet test, as the Buildkite and GitLab Runner fleet tests both
- * need them: a controller key pair (ssh-keygen), real sshd servers accepting it, each with its own
+ * The loopback "agent hosts" of a fleet test, as the Buildkite, GitLab Runner, Bamboo and Harness
+ * fleet tests need them: a controller key pair (ssh-keygen), real sshd servers accepting it, each with its own
  * install root (etc, var/log, var/lib, run and its etc/hostname), the known_hosts that pins them,
  * the vault password in a file outside the project, and the fleet CSV that names them; then
  * ansible-playbook run with all of that (test/support/ansible.ts).
@@ -35,17 +35,24 @@ export interface FleetHosts {
   stop(): Promise<void>;
 }
 
+export interface FleetHostOptions {
+  /** More folders each install root has before anything runs ('opt'), besides etc, var/log, var/lib and run. */
+  dirs?: string[];
+  /** More sshd_config lines for every host (e.g. `SetEnv PATH=…` to put a stand-in program first). */
+  sshdConfig?: string[];
+}
+
 /** Starts one loopback sshd "host" per name, with its files under `dir`. */
-export async function startFleetHosts(dir: string, names: string[], vaultPassword: string): Promise<FleetHosts> {
+export async function startFleetHosts(dir: string, names: string[], vaultPassword: string, options: FleetHostOptions = {}): Promise<FleetHosts> {
   const ctlKey = path.join(dir, 'controller_key');
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'controller', '-f', ctlKey]);
   const ctlPub = readFileSync(`${ctlKey}.pub`, 'utf8').trim();
   const hosts: FleetHost[] = [];
   const before: Record<string, Record<string, string>> = {};
   for (const name of names) {
-    const sshd = await startSshd({ authorizedKeys: [ctlPub], extraConfig: ['Subsystem sftp internal-sftp'] });
+    const sshd = await startSshd({ authorizedKeys: [ctlPub], extraConfig: ['Subsystem sftp internal-sftp', ...(options.sshdConfig ?? [])] });
     const root = path.join(dir, `root-${name}`);
-    for (const d of ['etc', 'var/log', 'var/lib', 'run']) mkdirSync(path.join(root, d), { recursive: true });
+    for (const d of ['etc', 'var/log', 'var/lib', 'run', ...(options.dirs ?? [])]) mkdirSync(path.join(root, d), { recursive: true });
     writeFileSync(path.join(root, 'etc/hostname'), `${name}\n`);
     hosts.push({ name, sshd, root });
     before[name] = tree(root);

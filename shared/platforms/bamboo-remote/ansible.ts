@@ -5,8 +5,12 @@
  * staging folder, the script runs Atlassian's installer once (it downloads the installer jar from
  * the server, writes bin/, conf/wrapper.conf and lib/, registers the agent with the token and runs
  * it), and from then on the agent is run by its own `bin/bamboo-agent.sh start|stop|restart|status`
- * (the Java Service Wrapper), as the user Ansible connects as. Verify waits for the agent log's
- * "ready to receive builds"; an agent waiting for approval never writes it, so it is not success.
+ * (the Java Service Wrapper), as the user Ansible connects as. Verify requires both that the
+ * agent runs now (`bin/bamboo-agent.sh status`, which reads the wrapper's pid file) and that the
+ * log's last start of the agent (WRAPPER_START) is followed by "ready to receive builds": after a
+ * restart it reads only what the log wrote since, and verify.yml alone reads the latest start, so
+ * an old "ready" line can pass neither a stopped agent nor one whose new JVM has not connected. An
+ * agent waiting for approval never writes it, so it is not success.
  *
  * rotate.yml rewrites the security token where the wizard's updater does: in conf/wrapper.conf,
  * the app parameter right after the /agentServer/ URL (after `-t` when the installer wrote the
@@ -57,6 +61,22 @@ END {
   print p
 }`;
 
+/**
+ * The line that marks each start of the agent in its log: the Java Service Wrapper writes
+ * "Launching a JVM..." as its own line (`STATUS | wrapper  | <time> | Launching a JVM...`) every time
+ * it starts the agent's JVM: at `bamboo-agent.sh start`/`console`/`restart`, and when it restarts a
+ * JVM that exited (the agent shuts itself down when it loses the server, and the wrapper starts it
+ * again). Bamboo's agent log is the wrapper's log (wrapper.logfile=../atlassian-bamboo-agent.log,
+ * reference/platforms.md), in the wrapper's format ("INFO   | jvm 86   | …", "STATUS | wrapper  | …
+ * | <-- Wrapper Stopped": Atlassian KB "Bamboo agent go offline with message 'Quit and let the
+ * Wrapper resynch'" and "How to stop Bamboo from shutting itself down and restarting"); the
+ * "Launching a JVM..." text is the Tanuki wrapper's own (wrapper.log of other Tanuki-wrapped
+ * servers, e.g. "STATUS | wrapper  | 2017/09/08 16:50:35 | Launching a JVM..." after "JVM exited
+ * unexpectedly", its "jvm N" counting up). A wrapper line is never an agent (jvm) line, so the
+ * pattern wants the `wrapper` source column.
+ */
+export const WRAPPER_START = /\bwrapper\s*\|(?:[^|]*\|)?\s*Launching a JVM\.\.\./;
+
 const q = (p: string): string => `{{ (agent_install_root ~ '${p}') | quote }}`;
 const HOME = q(BAMBOO_FLEET_HOME);
 const SCRIPT = `"$H"/bin/bamboo-agent.sh`;
@@ -87,6 +107,20 @@ export const bambooRemoteShell: AnsibleInstallType = {
   },
   dirs: [BAMBOO_FLEET_HOME, STAGING_DIR],
   log: LOG,
+  verifySignals: [
+    {
+      kind: 'log',
+      hop: 'started',
+      id: 'bamboo-wrapper-launch',
+      pattern: WRAPPER_START,
+      meaning: 'the wrapper launched the agent',
+      source: 'Tanuki Java Service Wrapper log ("Launching a JVM..."); wrapper.logfile=../atlassian-bamboo-agent.log',
+    },
+  ],
+  // The wrapper script's status reads its pid file and asks whether that process lives.
+  running: `H=${HOME}
+[ -x ${SCRIPT} ] || { echo "no bin/bamboo-agent.sh in $H"; exit 1; }
+${SCRIPT} status`,
   // The first start runs the wizard's install script (Atlassian's installer registers the agent and
   // runs it in the console, so it is detached with setsid); it is done once conf/wrapper.conf is
   // written and the wrapper says the agent runs. Later starts use the wrapper script.

@@ -4,12 +4,17 @@
  * under the install root, run as the user Ansible connects as. watcher.jar is not generated: it
  * comes from Harness's shell-delegate package, and the admin puts it in that folder first (start.sh
  * says so, and the host fails at the start, when it is missing). Verify reads delegate.log in the
- * folder for the delegate's own lines, "Delegate registered with id" among them.
+ * folder for the delegate's own lines, "Delegate registered with id" among them, then asks the
+ * delegate's health endpoint (http://127.0.0.1:3460/api/health on the host, harness-core
+ * DelegateHealthMonitor.java; `agent_health_urls` in the role's defaults, set per host where the
+ * delegate's health port differs).
  *
  * The Docker delegate: the wizard's run-delegate.sh and delegate.env (the token's only home, one
  * DELEGATE_TOKEN= line, so rotate.yml can replace it) in /opt/harness-delegate-docker; the
  * container is named after the delegate, and `docker logs -f` of it is appended to a log file
- * on the host for verify, from each start of the container.
+ * on the host for verify, from each start of the container. The health endpoint is inside the
+ * container (its port is not published): verify asks it with `docker exec <delegate> curl`, as the
+ * app's install-and-verify does (main/services/remote/watch.ts httpGetInContainer).
  */
 import { ok, type Result } from '../../result';
 import type { AnsibleFile, AnsibleInstallType, Credential, Generated, GenerateExtras } from '../types';
@@ -42,6 +47,8 @@ export function harnessShellType(generate: Generate): AnsibleInstallType {
     },
     dirs: [HARNESS_SHELL_DIR],
     log: `${HARNESS_SHELL_DIR}/delegate.log`,
+    // The shell delegate's health port is on the host itself.
+    health: {},
     start: `D=${DIR}
 if ${RUNNING}; then exit 0; fi
 ${START} && echo started`,
@@ -88,6 +95,8 @@ export function harnessDockerType(generate: Generate): AnsibleInstallType {
     },
     dirs: [HARNESS_DOCKER_DIR, `${HARNESS_DOCKER_DIR}/ca-bundle`, DOCKER_LOG_DIR],
     log: `${DOCKER_LOG_DIR}/delegate.log`,
+    // The port is inside the container (not published): curl runs there, in the container named after the delegate.
+    health: { exec: ['docker', 'exec', '{{ agent_answers.delegateName }}'] },
     start: `${DOCKER_VARS}
 if ${EXISTS}; then exit 0; fi
 ${RUN}

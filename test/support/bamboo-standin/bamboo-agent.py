@@ -7,8 +7,10 @@ this file to bin/bamboo-agent.sh. Like the wrapper script it takes start | stop 
 | console; `console` runs the agent in the foreground: it reads conf/wrapper.conf the way the agent
 does (the app parameter after the /agentServer/ URL is the security token, after `-t` in the flag
 form), presents the token to the loopback Bamboo stand-in, and writes the agent log's lines to
-<home>/atlassian-bamboo-agent.log (wrapper.logfile), among them the real "Bamboo agent '<name>'
-ready to receive builds." (reference/next-platforms.md A3) when the server accepts it. The agent's
+<home>/atlassian-bamboo-agent.log (wrapper.logfile), among them the wrapper's own "--> Wrapper
+Started as Daemon", "Launching a JVM..." at each start and "<-- Wrapper Stopped" at the stop, and
+the real "Bamboo agent '<name>' ready to receive builds." (reference/next-platforms.md A3) when the
+server accepts it. The agent's
 name is the host's: here the name of the test host's install root (root-<name>).
 """
 import datetime
@@ -31,6 +33,13 @@ def log(level, text):
     now = datetime.datetime.now()
     with open(LOG, 'a', encoding='utf-8') as f:
         f.write(f'{level:<6} | jvm 1    | {now:%Y/%m/%d %H:%M:%S} | {now:%Y-%m-%d %H:%M:%S},000 {level} [main] {text}\n')
+
+
+def wrapper(level, text):
+    """A line of the Java Service Wrapper itself, in its log format: "STATUS | wrapper  | <time> | <text>"."""
+    now = datetime.datetime.now()
+    with open(LOG, 'a', encoding='utf-8') as f:
+        f.write(f'{level:<6} | wrapper  | {now:%Y/%m/%d %H:%M:%S} | {text}\n')
 
 
 def read_conf():
@@ -58,16 +67,21 @@ def running():
         return False
 
 
-def console():
+def console(mode='Console'):
     with open(PID, 'w', encoding='utf-8') as f:
         f.write(str(os.getpid()))
 
     def stop(*_):
         log('INFO', 'Stopping the agent (stand-in)')
         os.unlink(PID)
+        wrapper('STATUS', '<-- Wrapper Stopped')
         sys.exit(0)
 
     signal.signal(signal.SIGTERM, stop)
+    # The wrapper's own lines at each start, as the real one writes them (Tanuki Java Service
+    # Wrapper; shared/platforms/bamboo-remote/ansible.ts WRAPPER_START says where they are confirmed).
+    wrapper('STATUS', f'--> Wrapper Started as {mode}')
+    wrapper('STATUS', 'Launching a JVM...')
     log('INFO', f'Remote Agent Home: {HOME}')
     url, token = read_conf()
     log('INFO', f'Bamboo server URL: {url}')
@@ -89,7 +103,7 @@ def console():
 def main():
     cmd = sys.argv[1] if len(sys.argv) > 1 else ''
     if cmd == 'console':
-        return console()
+        return console('Daemon' if sys.argv[2:3] == ['--daemon'] else 'Console')
     if cmd == 'status':
         return 0 if running() else 1
     if cmd in ('stop', 'restart') and running():
@@ -101,7 +115,7 @@ def main():
             time.sleep(0.1)
     if cmd in ('start', 'restart'):
         out = open(os.devnull, 'w')
-        subprocess.Popen([os.path.abspath(__file__), 'console'], stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True)
+        subprocess.Popen([os.path.abspath(__file__), 'console', '--daemon'], stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True)
         for _ in range(100):
             if running():
                 return 0

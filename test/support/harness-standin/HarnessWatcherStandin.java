@@ -8,8 +8,15 @@
  * writes the delegate's own log lines to delegate.log in DIR: "Registering delegate with delegate
  * name: <name>", then "Delegate registered with id <id>" and "Sent 1 heartbeat calls to manager"
  * when the manager accepts it (reference/next-platforms.md; harness-core DelegateAgentServiceImpl).
+ * The real delegate serves GET /api/health on port 3460 (2xx while its socket and heartbeats are
+ * up, DelegateHealthMonitor). The stand-ins of one test share the machine's network, so each serves
+ * it on the port a test writes in standin-health-port in DIR (none: no health endpoint), answering
+ * 200 once registered, or the status a test writes in standin-health-status (a delegate whose log
+ * says registered but whose health fails).
  */
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +52,25 @@ public class HarnessWatcherStandin {
     return values;
   }
 
+  static volatile boolean registered = false;
+
+  static void serveHealth() throws IOException {
+    Path portFile = Path.of("standin-health-port");
+    if (!Files.exists(portFile)) return;
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(Files.readString(portFile).strip())), 0);
+    server.createContext("/api/health", exchange -> {
+      Path statusFile = Path.of("standin-health-status");
+      int code = Files.exists(statusFile) ? Integer.parseInt(Files.readString(statusFile).strip()) : registered ? 200 : 503;
+      byte[] body = (code / 100 == 2 ? "healthy (stand-in)" : "unhealthy (stand-in): socket closed or heartbeats failing").getBytes();
+      exchange.sendResponseHeaders(code, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+  }
+
   public static void main(String[] args) throws Exception {
+    serveHealth();
     Map<String, String> c = read("config-delegate.yml");
     String name = c.getOrDefault("delegateName", "");
     log("INFO", "Registering delegate with delegate name: " + name);
@@ -56,6 +81,7 @@ public class HarnessWatcherStandin {
         .build();
     HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() == 200) {
+      registered = true;
       log("INFO", "Delegate registered with id " + response.body().strip());
       log("INFO", "Sent 1 heartbeat calls to manager");
     } else {

@@ -13,6 +13,7 @@ import { armorcodeSupervisord, hostLayout } from '../../../../shared/platforms/a
 import { generateArmorcode } from '../../../../shared/platforms/armorcode/generate';
 import { bambooRemote } from '../../../../shared/platforms/bamboo-remote';
 import { bambooRemoteShell } from '../../../../shared/platforms/bamboo-remote/ansible';
+import { harness } from '../../../../shared/platforms/harness';
 import type { Credential } from '../../../../shared/platforms/types';
 
 // A syntactically valid RSA key pair is not needed for layout: the generator checks the PEM shape.
@@ -133,6 +134,58 @@ describe('ansibleProject (Bamboo remote agent): rotate.yml finds the token from 
     expect(!elsewhere.ok && elsewhere.error.hint).toMatch(/install_root column/);
   });
 
+  it("verify reads the Bamboo agent's latest start (the wrapper's 'Launching a JVM...', in its log and console forms, never a jvm line) and needs the wrapper to say it runs", () => {
+    const a = bambooRemote.answers.parse({ serverUrl: 'https://bamboo.example.com', installerVersion: '9.6.2' });
+    const placed = bambooRemoteShell.files(a, { kind: 'token', token: 'f3defca0b1dee4b665fa7471cfe2899d524722f9' }, '/srv/a');
+    if (!placed.ok) throw new Error(placed.error.message);
+    const files = ansibleProject({
+      platform: bambooRemote,
+      type: bambooRemoteShell,
+      agents: [{ name: 'bb-1', root: '/srv/a', answers: a, files: placed.value.files }],
+      appVersion: 't',
+      removalNotes: [],
+    });
+    const byPath = new Map(files.map((f) => [f.path, f]));
+    const vars = parse(byPath.get('roles/bamboo_remote_shell/vars/main.yml')!.text, { version: '1.1' }) as {
+      agent_running: string;
+      agent_online_signals: { hop: string; pattern: string }[];
+    };
+    expect(vars.agent_running).toMatch(/bin\/bamboo-agent\.sh status$/);
+    const online = parse(byPath.get('roles/bamboo_remote_shell/tasks/online.yml')!.text, { version: '1.1' }) as Record<string, Record<string, string>>[];
+    expect(online[0]!.agent_online!.running).toBe('{{ agent_running }}');
+    const started = new RegExp(vars.agent_online_signals.find((s) => s.hop === 'started')!.pattern);
+    expect(started.test('STATUS | wrapper  | 2017/09/08 16:50:35 | Launching a JVM...')).toBe(true);
+    expect(started.test('wrapper  | Launching a JVM...')).toBe(true);
+    expect(started.test('INFO   | jvm 1    | 2026/01/02 10:00:00 | echo Launching a JVM...')).toBe(false);
+  });
+
+  it.each(['shell', 'docker'])(
+    "the Harness %s role asks the delegate's health endpoint at agent_health_urls (default its own 127.0.0.1:3460), inside the container for Docker, and its README says how to set it per host",
+    (id) => {
+      const type = harness.ansible!.find((t) => t.id === id)!;
+      const a = harness.answers.parse({ accountId: 'acme', managerEndpoint: 'https://app.harness.io', delegateName: 'hd-1', imageTag: '26.02.88404' });
+      const placed = type.files(a, { kind: 'token', token: 'ZmFrZS1kZWxlZ2F0ZS10b2tlbi12YWx1ZQ==' }, '');
+      if (!placed.ok) throw new Error(placed.error.message);
+      const files = ansibleProject({
+        platform: harness,
+        type,
+        agents: [{ name: 'hd-1', root: '', answers: a, files: placed.value.files }],
+        appVersion: 't',
+        removalNotes: [],
+      });
+      const byPath = new Map(files.map((f) => [f.path, f]));
+      const defaults = parse(byPath.get(`roles/harness_${id}/defaults/main.yml`)!.text, { version: '1.1' }) as Record<string, unknown>;
+      expect(defaults.agent_health_urls).toEqual({ 'harness-health': 'http://127.0.0.1:3460/api/health' });
+      const vars = parse(byPath.get(`roles/harness_${id}/vars/main.yml`)!.text, { version: '1.1' }) as { agent_online_signals: Record<string, unknown>[] };
+      const health = vars.agent_online_signals.find((s) => s.kind === 'health')!;
+      expect(health).toMatchObject({ hop: 'connected', url: "{{ agent_health_urls['harness-health'] }}" });
+      expect(health.exec).toEqual(id === 'docker' ? ['docker', 'exec', '{{ agent_answers.delegateName }}'] : undefined);
+      expect(byPath.get('README.md')!.text).toMatch(
+        /`agent_health_urls` \(role `harness_\w+` defaults: harness-health: http:\/\/127\.0\.0\.1:3460\/api\/health\)/,
+      );
+    },
+  );
+
   it('every Ansible install type either rotates or says in its README why not', () => {
     for (const p of PLATFORMS) for (const t of p.ansible ?? []) expect(Boolean(t.rotate) !== Boolean(t.noRotate), `${p.id}/${t.id}`).toBe(true);
   });
@@ -143,6 +196,7 @@ describe('the agent_online module reads logs like shared/online', () => {
     const patterns = PLATFORMS.flatMap((p) => [
       ...p.online.flatMap((s) => (s.kind === 'log' ? [s.pattern] : s.kind === 'health' ? [s.ok] : [])),
       ...p.failures.flatMap((f) => f.patterns),
+      ...(p.ansible ?? []).flatMap((t) => (t.verifySignals ?? []).map((s) => s.pattern)),
     ]).map(pythonRegex);
     const r = spawnSync(PYTHON, ['-c', 'import json,re,sys\nfor p in json.load(sys.stdin): re.compile(p)\nprint("ok")'], {
       input: JSON.stringify(patterns),
@@ -246,7 +300,13 @@ describe("the install types' shell lines", () => {
   const types = PLATFORMS.flatMap((p) => (p.ansible ?? []).map((t) => ({ id: `${p.id}/${t.id}`, t })));
 
   it.each(types.map((x) => [x.id, x.t] as const))('pass shellcheck as the sh the shell module runs them with (%s)', (_id, t) => {
-    for (const [name, line] of Object.entries({ start: t.start, reload: t.reload, restart: t.restart, stop: t.stop })) {
+    for (const [name, line] of Object.entries({
+      start: t.start,
+      reload: t.reload,
+      restart: t.restart,
+      stop: t.stop,
+      ...(t.running ? { running: t.running } : {}),
+    })) {
       const text = render(line);
       expect(text, name).not.toMatch(/\{\{|\{%/);
       const r = spawnSync('shellcheck', ['-s', 'sh', '-'], { input: `#!/bin/sh\n${text}\n`, encoding: 'utf8' });
