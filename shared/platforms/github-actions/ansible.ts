@@ -172,6 +172,14 @@ export function rootedRunnerAnswers(a: GitHubActionsAnswers, root: string): Resu
       `The Ansible export keeps the work folder inside the runner folder (remove.yml moves that aside); "${a.workFolder}" is absolute.`,
       'Set Work folder to a relative path such as _work.',
     );
+  // An ephemeral runner deletes its .runner after one job; the next site.yml would then configure
+  // it again with a registration token spent long ago.
+  if (a.lifetime === 'ephemeral')
+    return err(
+      'BAD_INPUT',
+      'The Ansible export configures each runner once with a registration token that lives one hour; an ephemeral runner needs a new one after every job.',
+      'Set Lifetime to persistent for a fleet, or run ephemeral runners with ARC or your own autoscaler (a PAT or JIT configuration per job).',
+    );
   return ok({ ...a, runnerDir: `${root}${RUNNER_DIR}` });
 }
 
