@@ -254,10 +254,22 @@ describe('GitHub Actions runner fleet as an Ansible project: site.yml configures
     }
   }, 120_000);
 
-  it('remove.yml stops the runners, removes a registration with a vaulted remove token, and leaves every host as it was', async () => {
+  it('remove.yml stops the runners, fails a host whose remove token GitHub refuses (nothing moved), removes a registration with a vaulted remove token, and leaves every host as it was', async () => {
     const tokenFile = path.join(project, REMOVE_TOKEN_FILE);
-    writeFileSync(tokenFile, `agent_remove_token: "${removeToken}"\n`, { mode: 0o600 });
-    await run('ansible-vault', ['encrypt', '--vault-id', `fleet@${fleet.passFile}`, tokenFile]);
+    const vaulted = async (t: string): Promise<void> => {
+      writeFileSync(tokenFile, `agent_remove_token: "${t}"\n`, { mode: 0o600 });
+      await run('ansible-vault', ['encrypt', '--vault-id', `fleet@${fleet.passFile}`, tokenFile]);
+    };
+    // The registration token is not a remove token: GitHub's bare 404, the host fails, nothing moves aside.
+    await vaulted(regToken);
+    const refused = await play('remove.yml', ['--limit', 'gh-1', '-e', `@${REMOVE_TOKEN_FILE}`]);
+    expect(refused.code, refused.output).not.toBe(0);
+    expect(refused.output).toMatch(/config\.sh remove failed \(exit 1;[^\n]*Get a fresh one from the runner's page on GitHub/);
+    expect(refused.output).not.toContain(regToken);
+    expect(existsSync(path.join(hosts[0]!.root, RUNNER, '.runner'))).toBe(true);
+    expect(readFileSync(path.join(hosts[0]!.root, RUNNER_LOG), 'utf8')).toMatch(/Http response code: NotFound from 'POST [^']*runner-registration'/);
+    rmSync(tokenFile);
+    await vaulted(removeToken);
     const withToken = await play('remove.yml', ['--limit', 'gh-1', '-e', `@${REMOVE_TOKEN_FILE}`]);
     expect(withToken.code, withToken.output).toBe(0);
     expect(withToken.output).not.toContain(removeToken);
