@@ -152,7 +152,7 @@ cd "$R" && "$@" ./config.sh remove >>"$L" 2>&1`,
   {
     name: 'Fail when GitHub refused the remove token (nothing moved aside)',
     'ansible.builtin.fail': {
-      msg: `config.sh remove failed (exit {{ gh_runner_remove.rc }}; its lines are in {{ agent_install_root }}${RUNNER_LOG}): a remove token lives one hour and belongs to one repository or organization. Get a fresh one from the runner's page on GitHub, or run remove.yml without agent_remove_token to move the runner aside and delete it in GitHub (Settings, Actions, Runners).`,
+      msg: `config.sh remove failed (exit {{ gh_runner_remove.rc }}; its lines are in {{ agent_install_root }}${RUNNER_LOG}): a remove token lives one hour and belongs to one repository or organization. Get a fresh one from the runner's page on GitHub, or run remove.yml without agent_remove_token to move the runner aside and delete it in GitHub (Settings, Actions, Runners). The runner is stopped and nothing was moved aside: site.yml starts it again.`,
     },
     when: 'gh_runner_remove.rc | default(0) != 0',
   },
