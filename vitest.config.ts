@@ -14,6 +14,7 @@ const SERIAL = [
   'test/integration/fleet-ansible-bamboo.test.ts',
   'test/integration/fleet-ansible-buildkite.test.ts',
   'test/integration/fleet-ansible-cli.test.ts',
+  'test/integration/fleet-ansible-github-actions.test.ts',
   'test/integration/fleet-ansible-gitlab-runner.test.ts',
   'test/integration/fleet-ansible-harness.test.ts',
   'test/integration/fleet-ansible.test.ts',

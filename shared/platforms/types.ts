@@ -505,8 +505,12 @@ export interface AnsibleFile {
   artifact: Artifact;
   /** Absolute path on the host, without the install root ('/etc/armorcode/supervisord.conf'). */
   dest: string;
-  /** A change applies by reloading (only what changed restarts), by restarting everything, or needs neither. */
-  on: 'reload' | 'restart' | 'none';
+  /**
+   * A change applies by reloading (only what changed restarts), by restarting everything, or needs
+   * neither; 'once': the generic copy tasks leave it alone, the install type's own `tasks` copy it
+   * (a one-time credential a program consumes and deletes, e.g. a registration token).
+   */
+  on: 'reload' | 'restart' | 'none' | 'once';
 }
 
 /**
@@ -560,6 +564,14 @@ export interface AnsibleInstallType {
    * Jinja templates, e.g. `docker exec NAME`) running curl where it listens. Absent: not asked.
    */
   health?: { exec?: string[] };
+  /**
+   * Ansible tasks of this install type's own (Jinja templates, no secret in clear): `beforeStart`
+   * runs in site.yml after the files are installed and before `start`; `afterStop` in remove.yml
+   * after `stop` and before the folders move aside.
+   */
+  tasks?: { beforeStart?: Record<string, unknown>[]; afterStop?: Record<string, unknown>[] };
+  /** What the admin must know before the first run (what the role does not bring), for the project README. */
+  notes?: string[];
 }
 
 /** A token line rotate.yml replaces in place (lineinfile, backup kept, the secret never shown). */

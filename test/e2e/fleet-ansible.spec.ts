@@ -43,3 +43,33 @@ test('the Bundles page exports an ArmorCode fleet as an Ansible project the real
   const view = spawnSync('ansible-vault', ['view', '--vault-id', `fleet@${passFile}`, key], { encoding: 'utf8' });
   expect(view.stdout).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
 });
+
+test('the Bundles page offers the GitHub Actions runner role: the token stays in the vault form, and the page says what the role does not bring', async ({
+  app,
+}) => {
+  const work = tmp();
+  const token = 'AABBCCDDEEFFGGHHIIJJKKLLMM123';
+  const stored = await invokeFromPage(app, 'tokens:check', { platform: 'github-actions', text: token });
+  expect(stored).toMatchObject({ ok: true, value: { verdict: 'ok' } });
+  const credentialId = (stored.value as { id: string }).id;
+  const draft = { platform: 'github-actions', variant: 'linux', step: 'export', answers: { url: 'https://github.com/octo-org/octo-repo' }, credentialId };
+  expect(await invokeFromPage(app, 'draft:save', draft)).toMatchObject({ ok: true });
+  await app.reload();
+  await app.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Bundles' }).click();
+  await app.getByLabel('CSV (or paste it here)').fill('name,ansible_host,runnerName,labels\ngh-1,10.0.0.1,build-01,"linux,gpu"\n');
+  await expect(app.getByLabel('Install type')).toContainText('runner on a Linux host');
+  const project = path.join(work, 'project');
+  await app.getByLabel('Folder for the project (new or empty)').fill(project);
+  await app.getByLabel('Vault password (8+ characters, never stored)').fill(VAULT_PASSWORD);
+  await app.getByRole('button', { name: 'Export the Ansible project' }).click();
+  await expect(app.getByTestId('ansible-summary')).toContainText('Ansible project for 1 hosts', { timeout: 120_000 });
+  await expect(app.getByTestId('ansible-notes')).toContainText('runner_archive=');
+  await expectAccessible(app, 'ansible export summary with notes');
+  expect(existsSync(path.join(project, 'rotate.yml'))).toBe(false);
+  const file = path.join(project, 'host_files/gh-1/runner-token');
+  expect(readFileSync(file, 'utf8')).toMatch(/^\$ANSIBLE_VAULT;1\.2;AES256;fleet\n/);
+  const passFile = path.join(work, 'pass');
+  spawnSync('sh', ['-c', `umask 077; printf '%s' "$P" > "${passFile}"`], { env: { ...process.env, P: VAULT_PASSWORD } });
+  const view = spawnSync('ansible-vault', ['view', '--vault-id', `fleet@${passFile}`, file], { encoding: 'utf8' });
+  expect(view.stdout).toBe(`${token}\n`);
+});

@@ -151,6 +151,61 @@ describe('fleet export --format ansible (CLI)', () => {
     expect(lint.status, lint.stdout + lint.stderr).toBe(0);
   }, 240_000);
 
+  it('GitHub Actions: site, verify and remove playbooks (no rotate.yml: the registration token is spent at configure time), the README says where the runner comes from, the token only in vault form', async () => {
+    const token = 'AABBCCDDEEFFGGHHIIJJKKLLMM123';
+    writeFileSync(path.join(dir, 'gh.json'), JSON.stringify({ url: 'https://github.com/octo-org/octo-repo' }));
+    writeFileSync(path.join(dir, 'gh.csv'), 'name,ansible_host,runnerName,labels\ngh-1,10.0.0.1,build-01,"linux,gpu"\n');
+    const r = await runCliProcess(
+      [
+        'fleet',
+        'export',
+        '--format',
+        'ansible',
+        '--platform',
+        'github-actions',
+        '--variant',
+        'linux',
+        '--csv',
+        'gh.csv',
+        '--answers',
+        'gh.json',
+        '--token-env',
+        'GH_TOKEN',
+        '--vault-password-env',
+        'FLEET_VAULT',
+        '--out',
+        'gh-project',
+        '--json',
+      ],
+      { cwd: dir, env: { FLEET_VAULT: 'correct horse battery', GH_TOKEN: token }, timeoutMs: 120_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const project = path.join(dir, 'gh-project');
+    const env = { ...process.env, ANSIBLE_CONFIG: path.join(project, 'ansible.cfg') };
+    const playbooks = ['site.yml', 'verify.yml', 'remove.yml'];
+    for (const playbook of playbooks) {
+      const check = spawnSync('ansible-playbook', ['--syntax-check', playbook], { cwd: project, env, encoding: 'utf8' });
+      expect(check.status, check.stderr + check.stdout).toBe(0);
+    }
+    expect(existsSync(path.join(project, 'rotate.yml'))).toBe(false);
+    const readme = readFileSync(path.join(project, 'README.md'), 'utf8');
+    expect(readme).toMatch(/runner_archive=/);
+    expect(readme).toMatch(/No rotate\.yml:\*\* the registration token is spent/);
+    expect(readme).toMatch(/remove-token\.yml/);
+    expect(readme).toMatch(/deletes it after 14 days offline/);
+    const all = readdirSync(project, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => readFileSync(path.join(e.parentPath, e.name), 'latin1'))
+      .join('\n');
+    expect(all).not.toContain(token);
+    expect(readFileSync(path.join(project, 'host_files/gh-1/runner-token'), 'utf8')).toMatch(/^\$ANSIBLE_VAULT;1\.2;AES256;fleet\n/);
+    expect(readFileSync(path.join(project, 'host_files/gh-1/configure-runner.sh'), 'utf8')).toMatch(/--name build-01 --labels linux,gpu/);
+    if (spawnSync('ansible-lint', ['--version']).status !== 0) return;
+    const lint = spawnSync('ansible-lint', ['--offline', '-p', ...playbooks], { cwd: project, encoding: 'utf8', env });
+    expect(lint.status, lint.stdout + lint.stderr).toBe(0);
+  }, 240_000);
+
   it('refuses a bad CSV with the line named and writes nothing; a missing vault password is a usage error', async () => {
     writeFileSync(path.join(dir, 'bad.csv'), 'name,ansible_port,install_root\nedge-1,70000,relative/path\n');
     const bad = await runCliProcess(args('bad-project', 'bad.csv'), { cwd: dir, env: { FLEET_VAULT: 'correct horse battery' } });

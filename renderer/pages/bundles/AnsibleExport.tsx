@@ -37,6 +37,8 @@ export function AnsibleExport({ draft, platform, csv }: { draft: Draft; platform
   };
 
   const project = job.value?.outDir ?? '';
+  // What the role does not bring (the runner program, a user), as the install type says.
+  const notes = types.find((t) => t.id === installType)?.notes ?? [];
   const quoted = `'${project.replace(/'/g, `'\\''`)}'`;
   return (
     <section aria-labelledby={`${id}-h`}>
@@ -97,6 +99,16 @@ export function AnsibleExport({ draft, platform, csv }: { draft: Draft; platform
             <p>
               Register every public key in <code>{job.value.publicKeys}</code> with {platform.name} before running it.
             </p>
+          ) : null}
+          {notes.length ? (
+            <>
+              <p>Before you run it (the project README says the same):</p>
+              <ul data-testid="ansible-notes">
+                {notes.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+            </>
           ) : null}
           <CommandList
             commands={[

@@ -15,6 +15,8 @@ export const GITHUB_FAILURES: KnownFailure[] = [
       'GitHub answers a bare 404 from runner-registration when the token is not a live registration token for this URL: it expired (a registration token lives one hour), it is a remove token, or it was made for another repository or organization than --url.',
     fix: 'Get a fresh token on the New self-hosted runner page of exactly the repository or organization in --url (or use a PAT with --pat), and configure within the hour.',
     action: { kind: 'open-step', step: 'credentials' },
+    // config.sh prints it when GitHub refuses the registration: that hop, not the runner's start.
+    hop: 'registered',
   },
   {
     id: 'github-already-configured',

@@ -18,6 +18,7 @@ import { reregister } from './reregister';
 import { readRunnerFile, readServiceFile, type RunnerService } from './state';
 import { checkGitHubToken, githubTokenSpec } from './tokens';
 import { GITHUB_UPDATERS } from './updaters';
+import { githubRunnerType } from './ansible';
 
 export { githubActionsAnswers, githubTarget, type GitHubActionsAnswers } from './answers';
 export { readRunnerFile, readServiceFile, serviceNameDiffers, type RunnerState, type RunnerService } from './state';
@@ -333,6 +334,7 @@ export const githubActions: Platform<GitHubActionsAnswers> = {
   },
   generate,
   updaters: GITHUB_UPDATERS,
+  ansible: [githubRunnerType((a, c, v, x) => generate(a as GitHubActionsAnswers, c, v, x))],
   revokeChecklist: [
     'Check in GitHub → Settings → Actions → Runners that the runner (or scale set) is online again.',
     'Revoke the old PAT in GitHub → Settings → Developer settings → Personal access tokens.',

@@ -10,12 +10,13 @@ describe('installTypeOf: the Ansible install type by its id or by the variant it
     expect(installTypeOf(bamboo, 'installer')).toMatchObject({ ok: true, value: { id: 'shell' } });
     expect(installTypeOf(harness, 'docker')).toMatchObject({ ok: true, value: { id: 'docker' } });
     expect(installTypeOf(harness, undefined)).toMatchObject({ ok: true, value: { id: 'docker' } });
+    expect(installTypeOf(getPlatform('github-actions')!, 'linux')).toMatchObject({ ok: true, value: { id: 'shell', variant: 'linux' } });
   });
 
   it('names the types there are for one it does not have, and says when a platform has none', () => {
     const r = installTypeOf(getPlatform('harness')!, 'kubernetes');
     expect(!r.ok && r.error).toMatchObject({ code: 'BAD_INPUT' });
     expect(!r.ok && r.error.message).toMatch(/use docker, shell/);
-    expect(installTypeOf(getPlatform('github-actions')!, undefined)).toMatchObject({ ok: false, error: { code: 'NOT_BUILT' } });
+    expect(installTypeOf(getPlatform('bamboo-elastic')!, undefined)).toMatchObject({ ok: false, error: { code: 'NOT_BUILT' } });
   });
 });
