@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -241,7 +241,23 @@ describe("the install types' shell lines", () => {
   const render = (t: string): string => {
     // One path per distinct template, so shellcheck sees which words are the same file.
     const seen = new Map<string, string>();
-    return t.replace(/\{\{[^}]*\|\s*quote\s*\}\}/g, (m) => seen.get(m) ?? (seen.set(m, `'/srv/root/p${seen.size}'`), seen.get(m)!));
+    const words = t.replace(/\{\{[^}]*\|\s*quote\s*\}\}/g, (m) => seen.get(m) ?? (seen.set(m, `'/srv/root/p${seen.size}'`), seen.get(m)!));
+    return /\{\{|\{%/.test(words) ? jinja(words) : words;
+  };
+  // Lines that use more of Jinja (the systemd role's units, the files this run changed) are
+  // rendered by Jinja itself as Ansible sets it up (trim_blocks, `quote` is shlex.quote), with a
+  // host that has two units of which one changed.
+  const jinja = (t: string): string => {
+    const script = `import json, shlex, sys, jinja2
+a = json.load(sys.stdin)
+env = jinja2.Environment(trim_blocks=True, undefined=jinja2.StrictUndefined)
+env.filters['quote'] = shlex.quote
+sys.stdout.write(env.from_string(a['t']).render(**a['vars']))`;
+    const units = ['armorcode-tunnel-a.service', 'armorcode-tunnel-b.service'];
+    const vars = { agent_units: units, agent_changed: units };
+    const r = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify({ t, vars }), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    return r.stdout;
   };
   const types = PLATFORMS.flatMap((p) => (p.ansible ?? []).map((t) => ({ id: `${p.id}/${t.id}`, t })));
 
@@ -257,13 +273,23 @@ describe("the install types' shell lines", () => {
 
   it.each(types.map((x) => [x.id, x.t] as const))('say nothing and change nothing when the service is not running (%s)', (_id, t) => {
     // No pid file, no control socket: reload, restart and stop exit 0 and print none of their words.
-    for (const line of [t.reload, t.restart, t.stop]) {
-      const r = spawnSync('sh', ['-c', line.replace(/\{\{[^}]*\|\s*quote\s*\}\}/g, "'/nonexistent/agent-onboard-test'")], {
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
-      expect(r.status, line).toBe(0);
-      expect(r.stdout, line).not.toMatch(/reloaded|restarted|stopped|started/);
+    // systemctl is a STAND-IN here (test/support/systemctl-standin.py, with no unit running or
+    // enabled): systemd is not PID 1 on these machines, so the real one answers nothing at all.
+    const dir = mkdtempSync(path.join(tmpdir(), 'ao-not-running-'));
+    try {
+      mkdirSync(path.join(dir, 'bin'));
+      symlinkSync(path.resolve(import.meta.dirname, '../../../support/systemctl-standin.py'), path.join(dir, 'bin', 'systemctl'));
+      for (const line of [t.reload, t.restart, t.stop]) {
+        const r = spawnSync('sh', ['-c', render(line.replace(/\{\{[^}]*\|\s*quote\s*\}\}/g, "'/nonexistent/agent-onboard-test'"))], {
+          encoding: 'utf8',
+          timeout: 30_000,
+          env: { ...process.env, PATH: `${dir}/bin:${process.env.PATH ?? ''}`, SYSTEMCTL_STANDIN_DIR: path.join(dir, 'state') },
+        });
+        expect(r.status, line).toBe(0);
+        expect(r.stdout, line).not.toMatch(/reloaded|restarted|stopped|started/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
