@@ -8,6 +8,7 @@ import { exitCodeFor, type Result } from '../../shared/result';
 import { defaultKeyNames, existingKeyFile, formatFor, generateKeyPair, writeKeyPair } from '../services/keys';
 import { keyTargetFor } from '../services/secrets';
 import { EXIT, UsageError, errorLine, type CliIo, type Command } from './types';
+import { envSecretArg } from './read-file';
 
 type KeyPlatform = AnyPlatform & { credential: Extract<CredentialSpec, { kind: 'ssh-keypair' }> };
 
@@ -70,16 +71,6 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be ${allowed.join(', ')} (not '${value}')`);
   return value as T;
-}
-
-function passphraseFrom(name: string | undefined, io: CliIo): string | undefined {
-  if (name === undefined) return undefined;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError('--passphrase-env takes the NAME of an environment variable, not the passphrase');
-  const value = io.env[name];
-  if (value === undefined) throw new UsageError(`environment variable ${name} is not set`);
-  // An empty variable is far more often a mistake than a wish for no passphrase (leave the flag out for that).
-  if (value === '') throw new UsageError(`environment variable ${name} is empty; leave out --passphrase-env for a key without a passphrase`);
-  return value;
 }
 
 function checkName(name: string): string {
@@ -147,7 +138,8 @@ export const keygenCommand: Command = {
     const format: KeyFormat = formatFor(type, asked ?? target.format);
     const names =
       values.name !== undefined ? { privateKey: checkName(values.name), publicKey: `${checkName(values.name)}.pub` } : (target.names ?? defaultKeyNames(type));
-    const passphrase = passphraseFrom(values['passphrase-env'], io);
+    // An empty variable is far more often a mistake than a wish for no passphrase (leave the flag out for that).
+    const passphrase = envSecretArg(io.env, '--passphrase-env', values['passphrase-env'], 'passphrase');
     const dir = path.resolve(io.cwd, values.out);
     const force = values.force ?? false;
     const existing = force ? undefined : await existingKeyFile(dir, names);

@@ -20,6 +20,7 @@ import { keyForSsh2, type Ssh2Key } from '../services/keys';
 import { planProxy, runProbes } from '../services/probe';
 import type { CaBundle } from '../services/probe/ca';
 import { readCaFileArg } from './ca-file';
+import { envSecretArg } from './read-file';
 import { EXIT, UsageError, errorText, type CliIo, type Command } from './types';
 import path from 'node:path';
 import { readRegularFile, UserFileError } from '../services/user-file';
@@ -168,6 +169,7 @@ function manualProxy(url: string, env: Record<string, string | undefined>): { mo
 }
 
 async function readKey(file: string, passphraseEnv: string | undefined, io: CliIo): Promise<Ssh2Key> {
+  const passphrase = envSecretArg(io.env, '--passphrase-env', passphraseEnv, 'passphrase');
   let text: string;
   try {
     text = (await readRegularFile(path.resolve(io.cwd, file))).toString('utf8');
@@ -175,11 +177,6 @@ async function readKey(file: string, passphraseEnv: string | undefined, io: CliI
     throw new UsageError(
       `--ssh-key ${file}: cannot read it (${error instanceof UserFileError ? error.message : ((error as NodeJS.ErrnoException).code ?? 'error')})`,
     );
-  }
-  let passphrase: string | undefined;
-  if (passphraseEnv) {
-    passphrase = io.env[passphraseEnv];
-    if (passphrase === undefined) throw new UsageError(`--passphrase-env ${passphraseEnv}: that environment variable is not set`);
   }
   const key = keyForSsh2(text, passphrase);
   if (!key.ok) throw new UsageError(`--ssh-key ${file}: ${errorText(key.error)}`);

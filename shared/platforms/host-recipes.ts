@@ -46,7 +46,8 @@ export function detachedWhere(p: Pick<DetachedProcess, 'pidFile' | 'logFile'>): 
 
 /**
  * Starts `argv` in a new session (it outlives the SSH channel), its pid written first, stdout and
- * stderr appended to the log file; and stops it again by that pid, waiting up to 30 s.
+ * stderr appended to the log file; and stops it again with every process of its group (the pid is
+ * the group's), waiting up to 30 s for the group to be gone.
  */
 export function detachedCommands(p: DetachedProcess, what: string): Result<{ start: HostCommand; stop: HostCommand }> {
   return withQuotes((q) => {
@@ -62,7 +63,9 @@ export function detachedCommands(p: DetachedProcess, what: string): Result<{ sta
       },
       stop: {
         title: `Stop ${what} this install started, and wait until it has exited`,
-        command: `pid=$(cat ${q.sh(p.pidFile)} 2>/dev/null) && kill "$pid" 2>/dev/null; n=0; while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$n" -lt 30 ]; do sleep 1; n=$((n + 1)); done`,
+        // setsid made the process the leader of its own group: the whole group is stopped, so what
+        // it started (Bamboo's installer runs the wrapper and the agent's JVM as children) goes too.
+        command: `pid=$(cat ${q.sh(p.pidFile)} 2>/dev/null) && { kill -- -"$pid" 2>/dev/null || kill "$pid" 2>/dev/null; }; n=0; while [ -n "$pid" ] && kill -0 -- -"$pid" 2>/dev/null && [ "$n" -lt 30 ]; do sleep 1; n=$((n + 1)); done`,
         mayFail: true,
       },
     };

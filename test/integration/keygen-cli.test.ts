@@ -134,7 +134,7 @@ describe('keygen', () => {
     [['--type', 'ed25519', '--format', 'pkcs1', '--out', 'x'], 'OpenSSH format only'],
     [['--type', 'ed25519', '--passphrase-env', 'AO_UNSET_VAR_X', '--out', 'x'], 'AO_UNSET_VAR_X is not set'],
     [['--type', 'ed25519', '--passphrase-env', 'hunter2 secret', '--out', 'x'], 'NAME of an environment variable'],
-    [['--type', 'ed25519', '--passphrase-env', 'AO_EMPTY', '--out', 'x'], 'AO_EMPTY is empty'],
+    [['--type', 'ed25519', '--passphrase-env', 'AO_EMPTY', '--out', 'x'], 'AO_EMPTY is not set or empty'],
     [['--type', 'ed25519', '--name', '../evil', '--out', 'x'], 'plain file name'],
     [['--type', 'ed25519', '--comment', 'a\nb', '--out', 'x'], 'one line'],
     [['--type', 'ed25519', '--passphrase', 'x', '--out', 'x'], 'secrets never go on the command line'],

@@ -26,9 +26,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/index';
 import type { InstallRecord } from '../../main/services/remote/install';
-import { openSession } from '../../main/services/remote/session';
-import { planRemoteUndo, runRemoteUndo } from '../../main/services/remote/undo';
 import { startSshd, type RunningSshd } from '../support/sshd';
+import { cliHostArgs, hostTarget, undoOnHost, type AdminLogin } from '../support/remote-host';
 
 const run = promisify(execFile);
 const SUPPORT = path.resolve(import.meta.dirname, '../support');
@@ -69,18 +68,8 @@ async function cli(argv: string[], env: Record<string, string> = {}) {
   return { code, stdout, stderr };
 }
 
-const hostArgs = (): string[] => [
-  '--host',
-  '127.0.0.1',
-  '--port',
-  String(host.port),
-  '--user',
-  host.user,
-  '--key',
-  adminKey(),
-  '--known-hosts',
-  path.join(dir, 'known_hosts'),
-];
+const login = (): AdminLogin => ({ port: host.port, user: host.user, key: adminKey(), knownHosts: path.join(dir, 'known_hosts') });
+const hostArgs = (): string[] => cliHostArgs(login());
 
 type Report = { online: boolean; name?: string; hops: { hop: string; state: string; detail: string }[]; record: InstallRecord };
 
@@ -114,24 +103,7 @@ async function install(platform: string, variant: string, from: string, prefix: 
   return { ...(JSON.parse(r.stdout) as Report), code: r.code, said: r.stdout + r.stderr };
 }
 
-async function undo(record: InstallRecord): Promise<void> {
-  const s = await openSession({
-    host: '127.0.0.1',
-    port: host.port,
-    user: host.user,
-    privateKey: readFileSync(adminKey(), 'utf8'),
-    knownHosts: readFileSync(path.join(dir, 'known_hosts'), 'utf8'),
-  });
-  if (!s.ok) throw new Error(s.error.message);
-  try {
-    const plan = await planRemoteUndo(s.value, record, path.join(dir, 'aside', record.id));
-    if (!plan.ok) throw new Error(plan.error.message);
-    const done = await runRemoteUndo(s.value, record, plan.value, true);
-    if (!done.ok) throw new Error(done.error.message);
-  } finally {
-    s.value.close();
-  }
-}
+const undo = (record: InstallRecord): Promise<void> => undoOnHost(hostTarget(login()), record, path.join(dir, 'aside', record.id));
 
 const hopStates = (r: { hops: { hop: string; state: string }[] }): string[] => r.hops.map((h) => `${h.hop}:${h.state}`);
 const dockerCalls = (): string[][] =>
@@ -342,8 +314,20 @@ public class Installer {
       log("Security token is required for agent registration");
       System.exit(1);
     }
+    // What the real installer leaves in the agent home (reference/platforms.md §2), the token in
+    // conf/wrapper.conf, and the agent's process run as its child (the real one runs
+    // bin/bamboo-agent.sh console: the wrapper and the agent's JVM).
+    String home = System.getProperty("bamboo.home");
+    for (String d : new String[] {"bin", "conf", "lib", "xml-data/build-dir"}) new File(home, d).mkdirs();
+    try (Writer w = new FileWriter(new File(home, "conf/wrapper.conf"))) {
+      w.write("wrapper.app.parameter.2=" + url + "\\nwrapper.app.parameter.3=" + token + "\\n");
+    }
+    try (Writer w = new FileWriter(new File(home, "bamboo-agent.cfg.xml"))) {
+      w.write("<configuration><agentUuid>0b4c-77</agentUuid></configuration>\\n");
+    }
+    Process wrapper = new ProcessBuilder("sh", "-c", "echo $$ > \\"$0\\"; exec sleep 600", home + "/bin/wrapper.pid").start();
     log("* Bamboo agent 'build-host' ready to receive builds.");
-    Thread.sleep(Long.MAX_VALUE);
+    wrapper.waitFor();
   }
 }
 `;
@@ -417,8 +401,15 @@ describe.skipIf(!javac)('Bamboo remote agent installed over SSH (real java, stan
     expect(cmdline).toEqual(['java', `@${stage}/installer.args`]);
     expect(host.log().slice(logBefore)).not.toContain(TOKEN);
     expect(r.said).not.toContain(TOKEN);
+    const home = path.join(prefix, 'opt/bamboo-agent-home');
+    expect(readFileSync(path.join(home, 'conf/wrapper.conf'), 'utf8')).toContain(TOKEN);
+    const wrapperPid = Number(readFileSync(path.join(home, 'bin/wrapper.pid'), 'utf8'));
     await undo(r.record);
+    // The installer's child (the wrapper) is stopped with it, and what the installer wrote, the
+    // token's wrapper.conf among it, is moved aside: the root is as it was.
+    expect(existsSync(`/proc/${wrapperPid}`) && !readFileSync(`/proc/${wrapperPid}/stat`, 'utf8').includes(') Z ')).toBe(false);
     expect(tree(prefix)).toEqual(before);
+    expect(readFileSync(path.join(dir, 'aside', r.record.id, home, 'conf/wrapper.conf'), 'utf8')).toContain(TOKEN);
   }, 90_000);
 
   it('an agent waiting for approval: the log waits, and the vendor check (a Bamboo PAT) shows "pending" as its own state, not a failure', async () => {

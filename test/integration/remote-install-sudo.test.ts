@@ -22,6 +22,7 @@ import { generateArmorcode } from '../../shared/platforms/armorcode/generate';
 import type { Artifact } from '../../shared/platforms/types';
 import { runCliProcess } from '../support/cli';
 import { startSshd, type RunningSshd } from '../support/sshd';
+import { cliHostArgs } from '../support/remote-host';
 
 const run = promisify(execFile);
 const reason =
@@ -251,16 +252,7 @@ describe.skipIf(Boolean(reason))('install as a user with passwordless sudo, unde
     for (const f of files) writeFileSync(path.join(from, f.path), f.text, { mode: f.mode });
     const r = await runCliProcess([
       'install',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(sshd.port),
-      '--user',
-      sudoUser,
-      '--key',
-      path.join(dir, 'login'),
-      '--known-hosts',
-      path.join(dir, 'known_hosts'),
+      ...cliHostArgs({ port: sshd.port, user: sudoUser, key: path.join(dir, 'login'), knownHosts: path.join(dir, 'known_hosts') }),
       '--from',
       from,
       '--platform',
@@ -287,16 +279,7 @@ describe.skipIf(Boolean(reason))('install as a user with passwordless sudo, unde
     for (const f of files) writeFileSync(path.join(from, f.path), f.text, { mode: f.mode });
     const r = await runCliProcess([
       'install',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(sshd.port),
-      '--user',
-      plainUser,
-      '--key',
-      path.join(dir, 'login'),
-      '--known-hosts',
-      path.join(dir, 'known_hosts'),
+      ...cliHostArgs({ port: sshd.port, user: plainUser, key: path.join(dir, 'login'), knownHosts: path.join(dir, 'known_hosts') }),
       '--from',
       from,
       '--platform',

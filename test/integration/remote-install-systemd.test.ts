@@ -22,9 +22,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/index';
 import type { InstallRecord } from '../../main/services/remote/install';
-import { openSession } from '../../main/services/remote/session';
-import { planRemoteUndo, runRemoteUndo } from '../../main/services/remote/undo';
 import { getLoopback, until } from '../support/net-servers';
+import { cliHostArgs, hostTarget, undoOnHost, type AdminLogin } from '../support/remote-host';
 import { freePort, startSshd, type RunningSshd } from '../support/sshd';
 
 const run = promisify(execFile);
@@ -137,18 +136,8 @@ describe.skipIf(Boolean(canOverlay))('Buildkite cfg installed under / over SSH, 
     const out = path.join(dir, 'gen');
     const g = await cli(['generate', 'buildkite', '--variant', 'cfg', '--answers', 'answers.json', '--token-env', 'T', '--out', out], { T: TOKEN });
     expect(g.code, g.stderr).toBe(0);
-    const hostArgs = [
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(host.port),
-      '--user',
-      host.user,
-      '--key',
-      adminKey(),
-      '--known-hosts',
-      path.join(dir, 'known_hosts'),
-    ];
+    const login: AdminLogin = { port: host.port, user: host.user, key: adminKey(), knownHosts: path.join(dir, 'known_hosts') };
+    const hostArgs = cliHostArgs(login);
     const before = files(upper, 'agent-onboard-undone');
     const r = await cli(['install', ...hostArgs, '--from', out, '--platform', 'buildkite', '--variant', 'cfg', '--timeout-ms', '60000', '--json']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -164,20 +153,8 @@ describe.skipIf(Boolean(canOverlay))('Buildkite cfg installed under / over SSH, 
     expect(calls).toContain('["journalctl", "-u", "buildkite-agent"');
     expect(host.log()).not.toContain(TOKEN);
 
-    const s = await openSession({
-      host: '127.0.0.1',
-      port: host.port,
-      user: host.user,
-      privateKey: readFileSync(adminKey(), 'utf8'),
-      knownHosts: readFileSync(path.join(dir, 'known_hosts'), 'utf8'),
-    });
-    if (!s.ok) throw new Error(s.error.message);
     // Moved aside inside the same file system (/etc here), so a rename can do it.
-    const plan = await planRemoteUndo(s.value, report.record, `/etc/agent-onboard-undone/${report.record.id}`);
-    if (!plan.ok) throw new Error(plan.error.message);
-    const done = await runRemoteUndo(s.value, report.record, plan.value, true);
-    s.value.close();
-    if (!done.ok) throw new Error(done.error.message);
+    await undoOnHost(hostTarget(login), report.record, `/etc/agent-onboard-undone/${report.record.id}`);
     expect(readFileSync(path.join(dir, 'systemd', 'calls.log'), 'utf8')).toContain('["systemctl", "stop", "buildkite-agent"]');
     expect(files(upper, 'agent-onboard-undone')).toEqual(before);
     expect(existsSync(path.join(upper, 'buildkite-agent'))).toBe(false);
@@ -273,18 +250,8 @@ describe.skipIf(Boolean(canOverlay))('ArmorCode systemd units installed under / 
       out,
     ]);
     expect(g.code, g.stderr).toBe(0);
-    const hostArgs = [
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(host.port),
-      '--user',
-      host.user,
-      '--key',
-      adminKey(),
-      '--known-hosts',
-      path.join(dir, 'known_hosts'),
-    ];
+    const login: AdminLogin = { port: host.port, user: host.user, key: adminKey(), knownHosts: path.join(dir, 'known_hosts') };
+    const hostArgs = cliHostArgs(login);
     const r = await cli(['install', ...hostArgs, '--from', out, '--platform', 'armorcode', '--variant', 'systemd', '--timeout-ms', '40000', '--json']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { hops: { hop: string; state: string; detail: string }[]; record: InstallRecord };
@@ -324,19 +291,7 @@ describe.skipIf(Boolean(canOverlay))('ArmorCode systemd units installed under / 
     ]);
     expect(readFileSync(path.join(dir, 'systemd', 'calls.log'), 'utf8')).toContain('["systemctl", "is-active", "armorcode-tunnel-*"]');
 
-    const s = await openSession({
-      host: '127.0.0.1',
-      port: host.port,
-      user: host.user,
-      privateKey: readFileSync(adminKey(), 'utf8'),
-      knownHosts: readFileSync(path.join(dir, 'known_hosts'), 'utf8'),
-    });
-    if (!s.ok) throw new Error(s.error.message);
-    const plan = await planRemoteUndo(s.value, report.record, `/etc/agent-onboard-undone/${report.record.id}`);
-    if (!plan.ok) throw new Error(plan.error.message);
-    const done = await runRemoteUndo(s.value, report.record, plan.value, true);
-    s.value.close();
-    if (!done.ok) throw new Error(done.error.message);
+    await undoOnHost(hostTarget(login), report.record, `/etc/agent-onboard-undone/${report.record.id}`);
     expect(readFileSync(path.join(dir, 'systemd', 'calls.log'), 'utf8')).toContain('["systemctl", "disable", "--now", "armorcode-tunnel-svc.service"]');
     expect(await until('the tunnel gone', async () => ((await getLoopback(remotePort)) === null ? true : null))).toBe(true);
     expect(existsSync(path.join(upper, 'armorcode'))).toBe(false);

@@ -14,13 +14,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planRemoteUndo, runRemoteUndo } from '../../main/services/remote/undo';
 import { planRemoteInstall, runRemoteInstall, type InstallRecord } from '../../main/services/remote/install';
 import { openSession, type HostTarget } from '../../main/services/remote/session';
 import { generateArmorcode } from '../../shared/platforms/armorcode/generate';
 import { armorcode } from '../../shared/platforms/armorcode';
 import { runCliProcess } from '../support/cli';
 import { freePort, startSshd, type RunningSshd } from '../support/sshd';
+import { cliHostArgs, hostTarget, undoOnHost, type AdminLogin } from '../support/remote-host';
 import { getLoopback, until } from '../support/net-servers';
 
 const run = promisify(execFile);
@@ -138,18 +138,8 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     return p;
   }
 
-  const hostArgs = (known = knownHosts, key = adminKey()): string[] => [
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(agentHost.port),
-    '--user',
-    agentHost.user,
-    '--key',
-    key,
-    '--known-hosts',
-    known,
-  ];
+  const login = (known = knownHosts, key = adminKey()): AdminLogin => ({ port: agentHost.port, user: agentHost.user, key, knownHosts: known });
+  const hostArgs = (known = knownHosts, key = adminKey()): string[] => cliHostArgs(login(known, key));
 
   it('installs, sees it online hop by hop, carries HTTP through the tunnel, recovers after ssh is killed, and undo puts the root back', async () => {
     const remotePort = await freePort();
@@ -205,21 +195,9 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
     expect(undoPlan.stdout).toMatch(new RegExp(`restore backup\\s+${prefix}/etc/armorcode/known_hosts`));
     expect(undoPlan.stdout).toMatch(new RegExp(`move aside\\s+${prefix}/etc/armorcode/private-key.pem`));
     // The service-level undo puts things aside where the test says (the CLI uses ~/.agent-onboard/undone).
-    const target: HostTarget = {
-      host: '127.0.0.1',
-      port: agentHost.port,
-      user: agentHost.user,
-      privateKey: readFileSync(adminKey(), 'utf8'),
-      knownHosts: readFileSync(knownHosts, 'utf8'),
-    };
-    const s = await openSession(target);
-    if (!s.ok) throw new Error(s.error.message);
+    const target = hostTarget(login());
     const aside = path.join(dir, 'aside');
-    const plan = await planRemoteUndo(s.value, out.record, aside);
-    if (!plan.ok) throw new Error(plan.error.message);
-    const undone = await runRemoteUndo(s.value, out.record, plan.value, true);
-    s.value.close();
-    if (!undone.ok) throw new Error(undone.error.message);
+    await undoOnHost(target, out.record, aside);
     expect(tree(prefix)).toEqual(before);
     expect(readFileSync(path.join(aside, prefix, 'etc/armorcode/private-key.pem'), 'utf8')).toContain('PRIVATE KEY');
     expect(await getLoopback(remotePort)).toBeNull();
@@ -276,13 +254,7 @@ describe('install on the agent host over SSH (ArmorCode, real sshd ×2, supervis
       mode: lstatSync(path.join(generated, name)).mode & 0o777,
       secret: name === 'private-key.pem',
     }));
-    const target: HostTarget = {
-      host: '127.0.0.1',
-      port: agentHost.port,
-      user: agentHost.user,
-      privateKey: readFileSync(adminKey(), 'utf8'),
-      knownHosts: readFileSync(knownHosts, 'utf8'),
-    };
+    const target = hostTarget(login());
 
     // Cancel after the first upload.
     const prefix = newPrefix();
@@ -404,13 +376,7 @@ child.on('exit', (c) => process.exit(c ?? 0));
         mode: lstatSync(path.join(generated, name)).mode & 0o777,
         secret: name === 'private-key.pem',
       }));
-      const target: HostTarget = {
-        host: '127.0.0.1',
-        port: agentHost.port,
-        user: agentHost.user,
-        privateKey: readFileSync(adminKey(), 'utf8'),
-        knownHosts: readFileSync(knownHosts, 'utf8'),
-      };
+      const target = hostTarget(login());
       const root = newPrefix();
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', root]);
       try {

@@ -21,6 +21,9 @@ import type { Artifact, HostRecipe } from '../types';
 import { FILES, STAGING } from './installer';
 import { BAMBOO_TOKEN_PATTERN } from './wrapper-conf';
 
+/** The agent home's entries the installer and the agent make (bin/, conf/ with wrapper.conf, lib/, …). */
+const INSTALLER_WRITES = ['bin', 'conf', 'lib', 'classpath', 'xml-data', 'bamboo-agent.cfg.xml', 'uuid-temp.properties', 'atlassian-bamboo-agent.log'];
+
 /** One argument of a Java argument file: in double quotes, `\` and `"` escaped (the launcher's rules). */
 function argWord(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -78,7 +81,9 @@ export function bambooRemoteHostRecipe(variant: string, files: Artifact[], prefi
     stop: [detached.value.stop],
     start: [{ title: `Download the installer from the Bamboo server (unless it is in ${stage})`, command: download.value }, detached.value.start],
     where: where.value,
-    agentMade: [logFile, pidFile, `${stage}/${jar}`],
+    // What Atlassian's installer and the agent write in the agent home (reference/platforms.md §2),
+    // conf/wrapper.conf with the token among them: undo moves these aside with the install's files.
+    agentMade: [logFile, pidFile, `${stage}/${jar}`, ...INSTALLER_WRITES.map((name) => `${agentHome}/${name}`)],
     notes: [
       'The installer and the agent run as the SSH login user; log in as the user the agent should run as (not root).',
       `The token is in ${stage}/installer.args (0600) and, once installed, in ${agentHome}/conf/wrapper.conf; the installer is run as \`java @installer.args\`, so no process list shows it.`,

@@ -69,6 +69,8 @@ describe('each command that reads a secret from the environment does it with env
     ['bundle export', ['bundle', 'export', '.', '--out', 'agent.zip'], '--passphrase-env', 'passphrase'],
     ['bundle verify', ['bundle', 'verify', 'agent.zip'], '--passphrase-env', 'passphrase'],
     ['bundle import', ['bundle', 'import', 'agent.zip', '--to', 'to'], '--passphrase-env', 'passphrase'],
+    ['keygen', ['keygen', '--type', 'ed25519', '--out', 'keys'], '--passphrase-env', 'passphrase'],
+    ['probe', ['probe', '--host', '127.0.0.1', '--ssh-user', 'acme', '--ssh-key', 'private-key.pem'], '--passphrase-env', 'passphrase'],
   ];
   const run = async (args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> => {
     let stderr = '';
