@@ -9,7 +9,7 @@ import { ansibleProject, onlineVars, pythonRegex } from '../../../../shared/ansi
 import { readOnlineLog } from '../../../../shared/online';
 import { PLATFORMS } from '../../../../shared/platforms';
 import { armorcode } from '../../../../shared/platforms/armorcode';
-import { armorcodeSupervisord, hostLayout } from '../../../../shared/platforms/armorcode/ansible';
+import { armorcodeSupervisord, armorcodeSystemd, hostLayout } from '../../../../shared/platforms/armorcode/ansible';
 import { generateArmorcode } from '../../../../shared/platforms/armorcode/generate';
 import { bambooRemote } from '../../../../shared/platforms/bamboo-remote';
 import { bambooRemoteShell } from '../../../../shared/platforms/bamboo-remote/ansible';
@@ -104,6 +104,42 @@ describe('ansibleProject (ArmorCode, supervisord on the host)', () => {
     expect(byPath.has('rotate.yml')).toBe(false);
     expect(byPath.has('roles/armorcode_supervisord/tasks/rotate.yml')).toBe(false);
     expect(byPath.get('README.md')!.text).toMatch(/\*\*No rotate\.yml:\*\* the tunnel has no token in a line[^]*run site\.yml/);
+  });
+});
+
+describe('ansibleProject (ArmorCode, systemd units)', () => {
+  it('refuses an install root other than / (systemd reads units only from its own folders)', () => {
+    const r = armorcodeSystemd.files(answers, credential(), '/srv/agents/edge-1');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/install root \/\)/);
+  });
+
+  it("places the generator's systemd variant byte for byte: units in /etc/systemd/system moved aside on their own, key and pin owned by armorcode", () => {
+    const placed = armorcodeSystemd.files(answers, credential(), '');
+    if (!placed.ok) throw new Error(placed.error.message);
+    const generated = generateArmorcode(answers, credential(), 'systemd');
+    if (!generated.ok) throw new Error(generated.error.message);
+    const byName = new Map(generated.value.files.map((f) => [f.path, f.text]));
+    expect(placed.value.files.map((f) => [f.artifact.path, f.dest, f.owner ?? '', f.aside ?? false, f.on])).toEqual([
+      ['private-key.pem', '/etc/armorcode/private-key.pem', 'armorcode', false, 'restart'],
+      ['known_hosts', '/etc/armorcode/known_hosts', 'armorcode', false, 'restart'],
+      ['public-key.pem', '/etc/armorcode/public-key.pem', '', false, 'none'],
+      ['armorcode-tunnel-on.service', '/etc/systemd/system/armorcode-tunnel-on.service', '', true, 'restart'],
+    ]);
+    for (const f of placed.value.files) expect(f.artifact.text).toBe(byName.get(f.artifact.path));
+    const files = ansibleProject({
+      platform: armorcode,
+      type: armorcodeSystemd,
+      agents: [{ name: 'edge-1', root: '', answers, files: placed.value.files }],
+      appVersion: 't',
+      removalNotes: [],
+    });
+    const text = (p: string): string => files.find((f) => f.path === p)!.text;
+    const main = parse(text('roles/armorcode_systemd/tasks/main.yml')) as Record<string, unknown>[];
+    expect(main.find((t) => 'ansible.builtin.user' in t)).toMatchObject({ 'ansible.builtin.user': { name: 'armorcode', system: true, create_home: false } });
+    const online = parse(text('roles/armorcode_systemd/tasks/online.yml')) as Record<string, Record<string, unknown>>[];
+    expect(online[0]!.agent_online).toMatchObject({ journal: '{{ agent_journal }}', status: '{{ agent_status }}' });
+    expect(parse(text('roles/armorcode_systemd/vars/main.yml'))).toMatchObject({ agent_journal: 'armorcode-tunnel-*', agent_status: { stayed_up_ms: 10_000 } });
   });
 });
 
