@@ -146,6 +146,18 @@ describe.skipIf(Boolean(problem))('ArmorCode systemd fleet role, run by ansible-
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('the real tools accept every playbook (--syntax-check, ansible-lint where installed)', () => {
+    const env = { ...process.env, ANSIBLE_CONFIG: path.join(project, 'ansible.cfg') };
+    const playbooks = ['site.yml', 'verify.yml', 'remove.yml'];
+    for (const playbook of playbooks) {
+      const check = spawnSync('ansible-playbook', ['--syntax-check', playbook], { cwd: project, env, encoding: 'utf8' });
+      expect(check.status, check.stderr + check.stdout).toBe(0);
+    }
+    if (spawnSync('ansible-lint', ['--version']).status !== 0) return;
+    const lint = spawnSync('ansible-lint', ['--offline', '-p', ...playbooks], { cwd: project, encoding: 'utf8', env });
+    expect(lint.status, lint.stdout + lint.stderr).toBe(0);
+  }, 240_000);
+
   it("site.yml creates the armorcode user, places the generator's units and key as it, enables and starts the units; verify reads the journal; each forwarded port reaches that host's service; a second run changes nothing", async () => {
     const first = await play('site.yml', together);
     expect(first.code, first.output).toBe(0);

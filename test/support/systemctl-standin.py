@@ -107,7 +107,8 @@ def start(u):
         # systemd logs "Started <Description>." in the unit's journal when it starts it.
         journal.write(stamp(f"Started {service.get('Description', u)}.".encode()))
     # The unit's output goes through a relay that stamps each line, as journald does; it ends when the unit's processes have.
-    relay = subprocess.Popen([sys.executable, os.path.abspath(__file__), '__relay', journal_path], stdin=subprocess.PIPE, start_new_session=True)
+    relay = subprocess.Popen([sys.executable, os.path.abspath(__file__), '__relay', journal_path], stdin=subprocess.PIPE,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     child = subprocess.Popen(argv, env=env, stdout=relay.stdin, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, cwd='/')
     relay.stdin.close()
     with open(os.path.join(STATE, f'{u}.pid'), 'w') as f:

@@ -138,7 +138,7 @@ done`,
 for u in ${UNITS}; do
   if systemctl is-enabled --quiet "$u" || systemctl is-active --quiet "$u"; then systemctl disable --now --quiet "$u"; echo "stopped $u"; fi
 done`,
-  afterRemove: 'systemctl daemon-reload && echo changed',
+  afterRemove: 'set -e\nsystemctl daemon-reload\necho changed',
   noRotate: NO_ROTATE,
   removal: `stops and disables each tunnel unit (systemctl disable --now), moves aside its unit file from /etc/systemd/system and ${CONTAINER_LAYOUT.configDir} (key, known_hosts and their backups), then runs systemctl daemon-reload. The ${CONTAINER_LAYOUT.systemdUser} user stays: deleting it would leave the moved-aside key owned by a free uid that a later user could be given`,
 };
