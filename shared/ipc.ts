@@ -13,6 +13,7 @@ import { bundleChannels } from './bundle-contract';
 import { credentialChannels } from './credentials-contract';
 import { PLATFORM_IDS, platformChannels } from './platforms';
 import { probeChannels, trustedCaTextSchema } from './probe-contract';
+import { savedProxySchema } from './probe';
 import { holdsNoSecret, keptReportSchema } from './probe-report';
 import { rotateChannels } from './rotation';
 import { installDraftSchema, remoteChannels } from './remote-contract';
@@ -46,6 +47,8 @@ export const draftSchema = z.object({
   knownHosts: z.string().max(16384).optional(),
   /** The last connectivity check's report (public data), for the Export step and a reload. */
   connectivity: keptReportSchema.optional(),
+  /** The Connectivity step's proxy choice (never its password), so a visit back finds it as it was. */
+  proxy: savedProxySchema.optional(),
   /** CA certificates (PEM, public data) the Connectivity step trusts besides the system's. */
   trustedCa: trustedCaTextSchema.refine(holdsNoSecret, 'only certificates, never a private key').optional(),
   /** The bundle the Export step wrote for this onboarding (Done names it; another onboarding's is not this one's). */

@@ -66,12 +66,16 @@ export class DraftService {
     return parsed.success ? parsed.data : null;
   }
 
-  /** Saves the draft; a password typed into a URL answer (`http://user:pw@proxy`) is not kept. */
+  /** Saves the draft; a password typed into a URL answer or the proxy URL (`http://user:pw@proxy`) is not kept. */
   save(draft: Draft): string {
     const parsed = draftSchema.parse(draft);
     // The renderer saves on every keystroke and the store is a plain JSON file: the answers
     // schema refuses credentials in URLs, but only when the step is checked, after the save.
-    this.store.set('draft', { ...parsed, answers: withoutUrlCredentials(parsed.answers) });
+    this.store.set('draft', {
+      ...parsed,
+      answers: withoutUrlCredentials(parsed.answers),
+      ...(parsed.proxy ? { proxy: withoutUrlCredentials(parsed.proxy) } : {}),
+    });
     return new Date().toISOString();
   }
 

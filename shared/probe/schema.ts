@@ -67,6 +67,22 @@ export const proxySpecSchema = z.discriminatedUnion('mode', [
 ]);
 export type ProxySpec = z.infer<typeof proxySpecSchema>;
 
+/**
+ * The proxy choice as the draft keeps it: the same, without the password (never saved; the
+ * schema drops it) — the store also takes any credentials out of the URL.
+ */
+export const savedProxySchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('none') }),
+  z.object({ mode: z.literal('env') }),
+  z.object({
+    mode: z.literal('manual'),
+    url: z.string().max(2048),
+    noProxy: z.string().max(4096).optional(),
+    username: z.string().max(256).optional(),
+  }),
+]);
+export type SavedProxy = z.infer<typeof savedProxySchema>;
+
 const checkSchema = z.object({
   step: z.enum(PROBE_STEPS),
   status: z.enum(['pass', 'fail', 'warn', 'skip']),

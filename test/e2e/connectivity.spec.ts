@@ -282,6 +282,30 @@ test.describe('connectivity step', () => {
     await expectAccessible(app, 'connectivity cancelled');
   });
 
+  test('keeps the proxy chosen here when the step is built again from the draft, never its password', async ({ app }) => {
+    await toConnectivity(app);
+    await app.getByText('Proxy and time limit').click();
+    const proxy = app.getByRole('group', { name: 'Proxy' });
+    await proxy.getByLabel('This proxy:').check();
+    await proxy.getByLabel('Proxy URL').fill('http://proxy.corp.example:3128');
+    // The password first: the NO_PROXY seen saved below comes from a save made after it.
+    await proxy.getByLabel('Proxy password (optional, not saved)').fill('hunter2-proxy');
+    await proxy.getByLabel('NO_PROXY (hosts reached directly)').fill('.corp.example');
+    // Saved as typed (the draft is saved a moment after each change), without the password.
+    await expect.poll(async () => JSON.stringify(await invoke(app, 'draft:load', {}))).toContain('"noProxy":".corp.example"');
+    const saved = JSON.stringify(await invoke(app, 'draft:load', {}));
+    expect(saved).toContain('http://proxy.corp.example:3128');
+    expect(saved).not.toContain('hunter2-proxy');
+    // The step is built again from the saved draft (as after Back and a return, or reopening the app).
+    await app.reload();
+    await expect(app.getByRole('heading', { level: 1 })).toContainText('Connectivity');
+    // Shown open, as the choice is not the environment's.
+    await expect(proxy.getByLabel('This proxy:')).toBeChecked();
+    await expect(proxy.getByLabel('Proxy URL')).toHaveValue('http://proxy.corp.example:3128');
+    await expect(proxy.getByLabel('NO_PROXY (hosts reached directly)')).toHaveValue('.corp.example');
+    await expect(proxy.getByLabel('Proxy password (optional, not saved)')).toHaveValue('');
+  });
+
   test('refuses a bad endpoint with a message and adds nothing', async ({ app }) => {
     await toConnectivity(app);
     await addEndpoint(app, '-oProxyCommand=touch /tmp/pwned', 22, 'SSH');

@@ -9,7 +9,7 @@ import type { StepProps, StepView } from '../types';
 import { AddEndpoint } from './AddEndpoint';
 import { CaFields } from './CaFields';
 import { HostKeys } from './HostKeys';
-import { initialProxy, isPinned, keptLabel, plannedEndpoints, probeCommands, probeEndpoints, sshPlan, type ExtraEndpoint } from './plan';
+import { initialProxy, isPinned, savedProxy, keptLabel, plannedEndpoints, probeCommands, probeEndpoints, sshPlan, type ExtraEndpoint } from './plan';
 import { ProxyFields } from './ProxyFields';
 import { ReachPicture } from './ReachPicture';
 import { ResultsTable } from './ResultsTable';
@@ -43,7 +43,14 @@ function useElapsed(since: number | undefined, running: boolean): number {
 
 function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Element {
   const [extra, setExtra] = useState<ExtraEndpoint[]>([]);
-  const [proxy, setProxy] = useState<ProxySpec>(() => initialProxy(draft));
+  const [proxy, setProxyNow] = useState<ProxySpec>(() => initialProxy(draft));
+  // A proxy other than the environment's is not hidden behind a closed section on a visit back.
+  const [proxyShown] = useState(() => proxy.mode !== 'env');
+  // Kept in the draft (never the password), so going back to Details and returning keeps it.
+  const setProxy = (p: ProxySpec): void => {
+    setProxyNow(p);
+    update({ proxy: savedProxy(p) });
+  };
   const [timeoutMs, setTimeoutMs] = useState(5000);
   const [testLogin, setTestLogin] = useState(true);
   const [notice, setNotice] = useState<string | null>(null);
@@ -134,7 +141,7 @@ function ConnectivityStep({ draft, update, platform }: StepProps): React.JSX.Ele
           </ul>
         )}
         <AddEndpoint taken={extra.map((e) => e.id)} onAdd={(e) => setExtra([...extra, e])} />
-        <details className="probe-options">
+        <details className="probe-options" open={proxyShown}>
           <summary>Proxy and time limit</summary>
           <ProxyFields value={proxy} onChange={setProxy} />
           <div className="field">

@@ -6,7 +6,7 @@
 import { COMPANY_CA_FILE } from '../../../shared/bundle';
 import type { Draft } from '../../../shared/ipc';
 import { pinnedKeys } from '../../../shared/known-hosts';
-import type { EndpointResult, ProbeEndpoint, ProbeProtocol, ProxySpec } from '../../../shared/probe';
+import type { EndpointResult, ProbeEndpoint, ProbeProtocol, ProxySpec, SavedProxy } from '../../../shared/probe';
 import type { KeptReport } from '../../../shared/probe-report';
 import type { AnyPlatform, Endpoint } from '../../../shared/platforms/types';
 import { formToAnswers } from '../../wizard';
@@ -112,13 +112,22 @@ export function keptLabel(kept: KeptReport): string {
 }
 
 /**
- * The proxy the checks start with: the one the agent's own config will use (the Details step's
- * proxyUrl / noProxy, for platforms that take one), so the checks go the way the agent will;
- * otherwise the environment's.
+ * The proxy the checks start with: the one chosen here before (kept in the draft, without its
+ * password); else, and whenever the agent's own config has a different one since (the Details
+ * step's proxyUrl / noProxy, for platforms that take one), that one, so the checks go the way the
+ * agent will; otherwise the environment's.
  */
-export function initialProxy(draft: Pick<Draft, 'answers'>): ProxySpec {
+export function initialProxy(draft: Pick<Draft, 'answers' | 'proxy'>): ProxySpec {
   const url = typeof draft.answers.proxyUrl === 'string' ? draft.answers.proxyUrl.trim() : '';
+  // The choice made here last time, unless the agent's own proxy answer says otherwise since.
+  if (draft.proxy && (!url || (draft.proxy.mode === 'manual' && draft.proxy.url.trim() === url))) return draft.proxy;
   if (!url) return { mode: 'env' };
   const noProxy = typeof draft.answers.noProxy === 'string' ? draft.answers.noProxy.trim() : '';
   return { mode: 'manual', url, ...(noProxy ? { noProxy } : {}) };
+}
+
+/** The proxy choice as the draft keeps it: the password is never saved. */
+export function savedProxy(p: ProxySpec): SavedProxy {
+  if (p.mode !== 'manual') return p;
+  return { mode: 'manual', url: p.url, ...(p.noProxy ? { noProxy: p.noProxy } : {}), ...(p.username ? { username: p.username } : {}) };
 }

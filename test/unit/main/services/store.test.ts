@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DraftService, MemoryStore, migrateStore, openConfStore, STORE_VERSION } from '../../../../main/services/store';
+import type { Draft } from '../../../../shared/ipc';
 
 describe('store', () => {
   it('migrates a version-0 store (draft under `wizard`) to the current version', () => {
@@ -12,6 +13,15 @@ describe('store', () => {
     expect(store.get('storeVersion')).toBe(STORE_VERSION);
     expect(new DraftService(store).load()?.platform).toBe('harness');
     expect(migrateStore(store)).toEqual([]);
+  });
+
+  it('keeps the Connectivity proxy choice without a password: neither the field nor one typed into the URL', () => {
+    const store = new MemoryStore();
+    const drafts = new DraftService(store);
+    const proxy = { mode: 'manual', url: 'http://ann:s3cret@proxy.corp:3128', noProxy: '.corp', username: 'ann', password: 'hunter2' };
+    drafts.save({ platform: 'buildkite', variant: 'cfg', step: 'connectivity', answers: {}, proxy } as Draft);
+    expect(drafts.load()?.proxy).toEqual({ mode: 'manual', url: 'http://proxy.corp:3128', noProxy: '.corp', username: 'ann' });
+    expect(JSON.stringify(store.get('draft'))).not.toMatch(/s3cret|hunter2/);
   });
 
   it('loads a damaged draft as null instead of failing', () => {

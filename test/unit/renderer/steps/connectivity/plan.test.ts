@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Draft } from '../../../../../shared/ipc';
 import { getPlatform } from '../../../../../shared/platforms';
 import type { EndpointResult } from '../../../../../shared/probe';
-import { initialProxy, isPinned, plannedEndpoints, probeCommands, probeEndpoints, sshPlan } from '../../../../../renderer/steps/connectivity/plan';
+import { initialProxy, isPinned, plannedEndpoints, savedProxy, probeCommands, probeEndpoints, sshPlan } from '../../../../../renderer/steps/connectivity/plan';
 
 const armorcode = getPlatform('armorcode');
 const draft: Draft = {
@@ -65,6 +65,19 @@ describe('connectivity plan', () => {
     expect(initialProxy({ answers: { proxyUrl: 'http://proxy.corp:3128' } })).toEqual({ mode: 'manual', url: 'http://proxy.corp:3128' });
     expect(initialProxy({ answers: {} })).toEqual({ mode: 'env' });
     expect(initialProxy({ answers: { proxyUrl: 42 } })).toEqual({ mode: 'env' });
+  });
+
+  it("starts again on the choice made here before (kept without its password), unless the agent's own proxy changed since", () => {
+    const chosen = savedProxy({ mode: 'manual', url: 'http://proxy.corp:3128', noProxy: '.corp', username: 'ann', password: 'pw' });
+    expect(chosen).toEqual({ mode: 'manual', url: 'http://proxy.corp:3128', noProxy: '.corp', username: 'ann' });
+    expect(savedProxy({ mode: 'none' })).toEqual({ mode: 'none' });
+    expect(initialProxy({ answers: {}, proxy: chosen })).toEqual(chosen);
+    expect(initialProxy({ answers: {}, proxy: { mode: 'none' } })).toEqual({ mode: 'none' });
+    // Details set the same proxy the checks used: the kept choice (with its user and NO_PROXY) stays.
+    expect(initialProxy({ answers: { proxyUrl: 'http://proxy.corp:3128' }, proxy: chosen })).toEqual(chosen);
+    // Details set another proxy (or one after "none" was chosen here): the agent's wins.
+    expect(initialProxy({ answers: { proxyUrl: 'http://other:8080' }, proxy: chosen })).toEqual({ mode: 'manual', url: 'http://other:8080' });
+    expect(initialProxy({ answers: { proxyUrl: 'http://other:8080' }, proxy: { mode: 'none' } })).toEqual({ mode: 'manual', url: 'http://other:8080' });
   });
 
   it('knows a result is pinned only when its exact key is in known_hosts for that host and port', () => {
