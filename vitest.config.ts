@@ -11,6 +11,7 @@ const SERIAL = [
   'test/integration/armorcode-tunnel.test.ts',
   'test/integration/bundle-downgrade.test.ts',
   'test/integration/bundle-seal.test.ts',
+  'test/integration/fleet-ansible-armorcode-systemd.test.ts',
   'test/integration/fleet-ansible-bamboo.test.ts',
   'test/integration/fleet-ansible-buildkite.test.ts',
   'test/integration/fleet-ansible-cli.test.ts',

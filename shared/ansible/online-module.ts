@@ -15,6 +15,13 @@
  * first line, the previous run's "started … connected" lines would pass verify. The same inode
  * grown from that size is read from that offset; a new file (rotated, recreated, truncated, or
  * absent before) is read whole.
+ *
+ * `journal` (a `journalctl -u` pattern) reads the units' journal instead of a file: with `since`'s
+ * `epoch` (the host's clock, noted before anything could restart a unit) only what was logged
+ * after it (`--since @EPOCH`), else its last lines. `status` (a shell command and the regex its
+ * output matches while the service runs) is asked on every poll, as install-and-verify asks it:
+ * running on every poll for `stayed_up_ms` proves the 'stayed-up' hop (systemd writes no line for
+ * it), and a service not running now holds 'started' back.
  */
 export const AGENT_ONLINE_MODULE = `#!/usr/bin/python
 # -*- coding: utf-8 -*-
@@ -26,11 +33,13 @@ DOCUMENTATION = r"""
 module: agent_online
 short_description: Wait for a CI/CD agent's online signals in its log and health endpoints
 options:
-  log: {description: The log file to read, type: path, required: true}
+  log: {description: The log file to read (or journal), type: path}
+  journal: {description: "Read the journal of the units matching this journalctl -u pattern instead of a file", type: str}
+  status: {description: "A shell command asked every poll (command, running regex, stayed_up_ms): running that long proves stayed-up", type: dict}
   signals: {description: "Online signals (hop, pattern, hold_ms, or a health endpoint: port, path, ok, and optionally url and exec, the argv prefix that runs curl where it listens)", type: list, required: true}
   failures: {description: Known failures (title, fix, patterns), type: list, default: []}
   timeout: {description: Seconds to wait before failing, type: int, default: 120}
-  since: {description: "The log's state before the restart (exists, inode, size): only lines written after it count", type: dict}
+  since: {description: "The log's state before the restart (exists, inode, size; or the host's epoch for the journal): only lines written after it count", type: dict}
   running: {description: "A shell line that exits 0 while the agent's process runs: until it does, the started hop waits", type: str}
 """
 
@@ -61,6 +70,21 @@ def read_lines(path, since=None):
     return [l.strip() for l in text.replace('\\r\\n', '\\n').split('\\n')[-MAX_LINES:] if l.strip()]
 
 
+def read_journal(module, unit, since=None):
+    argv = ['journalctl', '-u', unit, '--no-pager', '-q', '-o', 'cat']
+    argv += ['--since', '@%s' % since['epoch']] if since and since.get('epoch') else ['-n', str(MAX_LINES)]
+    rc, out, err = module.run_command(argv)
+    if rc != 0:
+        return []
+    return [l.strip() for l in out.replace('\\r\\n', '\\n').split('\\n')[-MAX_LINES:] if l.strip()]
+
+
+def ask_status(module, status):
+    rc, out, err = module.run_command(status['command'], use_unsafe_shell=True)
+    text = (out + err).strip()
+    return bool(status['compiled'].search(out)), text
+
+
 def first_failure(lines, start, failures):
     for i in range(start, len(lines)):
         for f in failures:
@@ -70,14 +94,16 @@ def first_failure(lines, start, failures):
     return None
 
 
-def read_window(lines, start, signals, failures, hops, first_seen, now):
+def read_window(lines, start, signals, failures, hops, first_seen, now, proven=None):
     matches = {}
+    if proven:
+        matches['stayed-up'] = ({'hop': 'stayed-up', 'meaning': proven, 'hold_ms': 0}, len(lines), proven)
     for i, line in enumerate(lines):
         for s in signals:
             whole = s['hop'] == 'stayed-up'
             if i < start and not whole:
                 continue
-            if s['hop'] in matches and not whole:
+            if s['hop'] in matches and (not whole or proven):
                 continue
             if s['compiled'].search(line):
                 matches[s['hop']] = (s, i, line)
@@ -128,13 +154,22 @@ def read_window(lines, start, signals, failures, hops, first_seen, now):
     return out, failure
 
 
-def read_log(path, signals, failures, first_seen, now, since=None):
-    lines = read_lines(path, since)
+def read_log(path, signals, failures, first_seen, now, since=None, status=None, lines=None):
+    # lines: already read (the journal), else the file at path; status: None (not asked), or
+    # (running, proven stayed-up detail or None, its answer).
+    if lines is None:
+        lines = read_lines(path, since)
     log_signals = [s for s in signals if s['kind'] == 'log']
-    hops = [h for h in HOP_ORDER if any(s['hop'] == h for s in log_signals)]
+    hops = [h for h in HOP_ORDER if any(s['hop'] == h for s in log_signals) or (h == 'stayed-up' and status is not None)]
+    proven = status[1] if status else None
     started = [i for i, l in enumerate(lines) if any(s['hop'] == 'started' and s['compiled'].search(l) for s in log_signals)]
     start = started[-1] if started else 0
-    hops_now, failure = read_window(lines, start, log_signals, failures, hops, first_seen, now)
+    hops_now, failure = read_window(lines, start, log_signals, failures, hops, first_seen, now, proven)
+    if status is not None and not status[0]:
+        for h in hops_now:
+            if h['hop'] == 'started' and h['state'] == 'passed':
+                h['state'] = 'waiting'
+                h['detail'] = 'the service is not running now: %s' % (status[2][:200] or 'no answer')
     progressed = any(h['hop'] not in ('started', 'stayed-up') and h['state'] in ('passed', 'holding') for h in hops_now)
     if not progressed and failure is None and len(started) > 1:
         prev, prev_failure = read_window(lines[:start], started[-2], log_signals, failures, hops, {}, now)
@@ -194,16 +229,25 @@ def not_running(module, command):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            log=dict(type='path', required=True),
+            log=dict(type='path'),
+            journal=dict(type='str'),
+            status=dict(type='dict', default=None),
             signals=dict(type='list', required=True),
             failures=dict(type='list', default=[]),
             timeout=dict(type='int', default=120),
             since=dict(type='dict', default=None),
             running=dict(type='str', default=None),
         ),
+        required_one_of=[('log', 'journal')],
         supports_check_mode=True,
     )
     p = module.params
+    source = 'the journal of %s' % p['journal'] if p['journal'] else p['log']
+    status = dict(p['status']) if p['status'] else None
+    if status:
+        status['compiled'] = re.compile(status['running'])
+        status['stayed_up_ms'] = int(status.get('stayed_up_ms') or 0)
+    running_since = None
     signals = []
     for s in p['signals']:
         s = dict(s)
@@ -216,7 +260,16 @@ def main():
     first_seen = {}
     while True:
         now = time.time()
-        hops = read_log(p['log'], signals, failures, first_seen, now, p['since'])
+        lines = read_journal(module, p['journal'], p['since']) if p['journal'] else read_lines(p['log'], p['since'])
+        asked = None
+        if status:
+            # Running on every poll for stayed_up_ms proves it (as install-and-verify reads a service manager's state).
+            running, answer = ask_status(module, status)
+            running_since = (running_since or now) if running else None
+            held = running_since is not None and (now - running_since) * 1000 >= status['stayed_up_ms']
+            proven = 'the service answered running on every poll for %d s (%s)' % (now - running_since, status['command'][:80]) if held else None
+            asked = (running, proven, answer)
+        hops = read_log(p['log'], signals, failures, first_seen, now, p['since'], asked, lines)
         # A log that proved the agent online once cannot pass a dead agent: while its process does
         # not run, the started hop waits (a known failure line in the log still fails at once).
         down = not_running(module, p['running']) if p['running'] else None
@@ -236,7 +289,7 @@ def main():
             module.exit_json(changed=False, hops=hops)
         if now >= deadline:
             h = [x for x in hops if x['state'] != 'passed']
-            h = h[0] if h else {'hop': 'started', 'detail': 'no signal seen in %s%s' % (p['log'], ' since the restart' if p['since'] else '')}
+            h = h[0] if h else {'hop': 'started', 'detail': 'no signal seen in %s%s' % (source, ' since the restart' if p['since'] else '')}
             module.fail_json(msg='hop %s (%s) not proven within %d s: %s' % (h['hop'], titles.get(h['hop'], h['hop']), p['timeout'], h['detail']), hops=hops)
         time.sleep(0.5)
 

@@ -59,18 +59,32 @@ export const ROTATE_TOKEN_FILE = 'rotate-token.yml';
  * of `registers` (the start, restart or reload tasks' results) says it did. Without it, until the
  * restarted agent writes its first line, the previous run's lines would pass verify.
  */
-const LOG_MARK_TASK = {
-  name: 'Note where the log ends now (verify after a restart reads only what follows)',
-  'ansible.builtin.stat': { path: '{{ agent_install_root }}{{ agent_log }}', get_checksum: false, get_mime: false, get_attributes: false },
-  register: 'agent_log_before',
-};
+function logMarkTask(type: AnsibleInstallType): Record<string, unknown> {
+  // A journal has no size to note: the host's clock now (sub-second), for journalctl --since @EPOCH.
+  if (typeof type.log !== 'string')
+    return {
+      name: 'Note the time on the host now (verify after a restart reads only the journal since)',
+      'ansible.builtin.command': { argv: ['date', '+%s.%N'] },
+      register: 'agent_log_before',
+      // Read-only: it runs in --check too.
+      check_mode: false,
+      changed_when: false,
+    };
+  return {
+    name: 'Note where the log ends now (verify after a restart reads only what follows)',
+    'ansible.builtin.stat': { path: '{{ agent_install_root }}{{ agent_log }}', get_checksum: false, get_mime: false, get_attributes: false },
+    register: 'agent_log_before',
+  };
+}
 
-function logSinceTask(registers: string[]): Record<string, unknown> {
+function logSinceTask(type: AnsibleInstallType, registers: string[]): Record<string, unknown> {
   return {
     name: 'Verify reads only the log written since the agent (re)started',
     'ansible.builtin.set_fact': {
       agent_log_since:
-        "{{ {'exists': agent_log_before.stat.exists, 'inode': agent_log_before.stat.inode | default(0), 'size': agent_log_before.stat.size | default(0)} }}",
+        typeof type.log !== 'string'
+          ? "{{ {'epoch': agent_log_before.stdout | trim} }}"
+          : "{{ {'exists': agent_log_before.stat.exists, 'inode': agent_log_before.stat.inode | default(0), 'size': agent_log_before.stat.size | default(0)} }}",
     },
     when: registers.map((r) => `(${r} is defined and ${r} is changed)`).join(' or '),
   };
@@ -83,7 +97,8 @@ function logSinceTask(registers: string[]): Record<string, unknown> {
  * one lineinfile (or replace, for every definition) rewrites the token's line with a backup beside it, with no_log and diff off so neither token is ever shown; a change
  * restarts (or reloads) the agent and the same verify as site.yml waits for it to come online.
  */
-function rotateTasks(r: AnsibleRotate, start: string): Record<string, unknown>[] {
+function rotateTasks(r: AnsibleRotate, type: AnsibleInstallType): Record<string, unknown>[] {
+  const start = type.start;
   return [
     { name: 'Check SSH', 'ansible.builtin.include_tasks': 'ssh.yml' },
     {
@@ -111,7 +126,7 @@ function rotateTasks(r: AnsibleRotate, start: string): Record<string, unknown>[]
           { name: 'Keep where the token is', 'ansible.builtin.set_fact': { agent_rotate_at: '{{ agent_rotate_locate.stdout | trim }}' } },
         ]
       : []),
-    LOG_MARK_TASK,
+    logMarkTask(type),
     {
       name: `Write the new token: ${r.what} (a backup is kept; the token is never shown)`,
       ...(r.every
@@ -131,7 +146,7 @@ function rotateTasks(r: AnsibleRotate, start: string): Record<string, unknown>[]
       changed_when: "'started' in agent_start.stdout",
     },
     // The token is read only when the agent starts, so a reload that applied it restarted it too.
-    logSinceTask(['agent_restart', 'agent_reload', 'agent_start']),
+    logSinceTask(type, ['agent_restart', 'agent_reload', 'agent_start']),
     { name: 'Verify', 'ansible.builtin.include_tasks': 'online.yml', when: 'not ansible_check_mode' },
   ];
 }
@@ -241,7 +256,15 @@ function hostVars(a: AnsibleAgent): Record<string, unknown> {
     // The files hold paths under the root they were generated for; the role refuses another root.
     agent_generated_root: a.root,
     agent_answers: a.answers,
-    agent_files: a.files.map((f) => ({ src: f.artifact.path, dest: f.dest, mode: `0${f.artifact.mode.toString(8)}`, secret: f.artifact.secret, on: f.on })),
+    agent_files: a.files.map((f) => ({
+      src: f.artifact.path,
+      dest: f.dest,
+      mode: `0${f.artifact.mode.toString(8)}`,
+      secret: f.artifact.secret,
+      on: f.on,
+      ...(f.owner ? { owner: f.owner } : {}),
+      ...(f.aside ? { aside: true } : {}),
+    })),
   };
 }
 
@@ -254,6 +277,20 @@ const SSH_TASKS = [
   },
 ];
 
+function copyRegister(secret: boolean, on: AnsibleFile['on']): string {
+  return `agent_copied_${secret ? 'secret' : 'plain'}_${on}`;
+}
+
+/** Every file whose copy changed in this run (its `src`), for the handlers: `agent_changed`. */
+const CHANGED_FACT = {
+  name: 'Note which files changed (the handlers restart only what they concern)',
+  'ansible.builtin.set_fact': {
+    agent_changed: `{{ (${[false, true]
+      .flatMap((secret) => (['reload', 'restart', 'none'] as const).map((on) => `${copyRegister(secret, on)}.results | default([])`))
+      .join(' + ')}) | selectattr('changed') | map(attribute='item.src') | list }}`,
+  },
+};
+
 function copyTask(secret: boolean, on: AnsibleFile['on']): Record<string, unknown> {
   const what = `${secret ? 'secret ' : ''}files${on === 'none' ? '' : ` (a change ${on === 'reload' ? 'reloads' : 'restarts'})`}`;
   return {
@@ -262,9 +299,10 @@ function copyTask(secret: boolean, on: AnsibleFile['on']): Record<string, unknow
       src: `{{ playbook_dir }}/${HOST_FILES_DIR}/{{ inventory_hostname }}/{{ item.src }}`,
       dest: '{{ agent_install_root }}{{ item.dest }}',
       mode: '{{ item.mode }}',
-      owner: '{{ agent_owner | default(omit) }}',
+      owner: '{{ item.owner if item.owner is defined else (agent_owner | default(omit)) }}',
       backup: true,
     },
+    register: copyRegister(secret, on),
     loop: `{{ agent_files | selectattr('secret', 'equalto', ${secret ? 'true' : 'false'}) | selectattr('on', 'equalto', '${on}') | list }}`,
     loop_control: { label: '{{ item.dest }}' },
     ...(on === 'none' ? {} : { notify: `${on === 'reload' ? 'Reload' : 'Restart'} agent` }),
@@ -272,6 +310,9 @@ function copyTask(secret: boolean, on: AnsibleFile['on']): Record<string, unknow
     ...(secret ? { no_log: true, diff: false } : {}),
   };
 }
+
+/** The folders the install owns, then the files it placed outside them and their backups (paths without the install root). */
+const LOOSE_OWNED = `{{ agent_dirs + (agent_files | selectattr('aside', 'defined') | map(attribute='dest') | list) + (agent_loose_backups.results | map(attribute='files') | flatten | map(attribute='path') | map('regex_replace', '^' ~ (agent_install_root | regex_escape), '') | list) }}`;
 
 function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
   const { type, platform } = input;
@@ -286,7 +327,9 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
   };
   const vars = {
     ...(type.running ? { agent_running: type.running } : {}),
-    agent_log: type.log,
+    ...(typeof type.log === 'string' ? { agent_log: type.log } : { agent_journal: type.log.journal }),
+    ...(type.status ? { agent_status: { command: type.status.command, running: pythonRegex(type.status.running), stayed_up_ms: type.status.stayedUpMs } } : {}),
+    ...type.roleVars,
     agent_dirs: type.dirs,
     agent_hop_titles: HOP_TITLES,
     agent_online_signals: online.signals,
@@ -303,13 +346,27 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
         quiet: true,
       },
     },
-    LOG_MARK_TASK,
+    logMarkTask(type),
+    ...(type.serviceUser
+      ? [
+          {
+            name: `Create the system user the service runs as (${type.serviceUser}), when missing`,
+            'ansible.builtin.user': { name: type.serviceUser, system: true, create_home: false, shell: '/usr/sbin/nologin' },
+          },
+        ]
+      : []),
     {
       name: 'Create the folders the install owns',
-      'ansible.builtin.file': { path: '{{ agent_install_root }}{{ item }}', state: 'directory', mode: '0750', owner: '{{ agent_owner | default(omit) }}' },
+      'ansible.builtin.file': {
+        path: '{{ agent_install_root }}{{ item }}',
+        state: 'directory',
+        mode: type.dirMode ?? '0750',
+        owner: '{{ agent_owner | default(omit) }}',
+      },
       loop: '{{ agent_dirs }}',
     },
     ...[false, true].flatMap((secret) => (['reload', 'restart', 'none'] as const).map((on) => copyTask(secret, on))),
+    CHANGED_FACT,
     { name: 'Apply changed files to a running service', 'ansible.builtin.meta': 'flush_handlers' },
     ...(type.tasks?.beforeStart ?? []),
     {
@@ -320,7 +377,7 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
     },
     // A reload restarts only the programs whose config changed (it may write no new line at all),
     // so after a reload alone verify reads the latest attempt, as it does with nothing restarted.
-    logSinceTask(['agent_restart', 'agent_start']),
+    logSinceTask(type, ['agent_restart', 'agent_start']),
     // A preview (--check) starts nothing, so there is nothing to wait for yet.
     { name: 'Verify', 'ansible.builtin.include_tasks': 'online.yml', when: 'not ansible_check_mode' },
   ];
@@ -328,7 +385,8 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
     {
       name: 'Wait for the online signals, at most seconds: {{ agent_verify_timeout }}',
       agent_online: {
-        log: '{{ agent_install_root }}{{ agent_log }}',
+        ...(typeof type.log === 'string' ? { log: '{{ agent_install_root }}{{ agent_log }}' } : { journal: '{{ agent_journal }}' }),
+        ...(type.status ? { status: '{{ agent_status }}' } : {}),
         signals: '{{ agent_online_signals }}',
         failures: '{{ agent_failures }}',
         timeout: '{{ agent_verify_timeout | int }}',
@@ -357,9 +415,17 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
     { name: 'Stop the service', 'ansible.builtin.shell': type.stop, register: 'agent_stop', changed_when: "'stopped' in agent_stop.stdout" },
     ...(type.tasks?.afterStop ?? []),
     {
+      name: "Find the backups site.yml's copies left beside the files placed outside the install's folders",
+      'ansible.builtin.find': { paths: '{{ agent_install_root }}{{ item.dest | dirname }}', patterns: '{{ item.dest | basename }}.*~', hidden: true },
+      loop: "{{ agent_files | selectattr('aside', 'defined') | list }}",
+      loop_control: { label: '{{ item.dest }}' },
+      register: 'agent_loose_backups',
+    },
+    {
       name: 'Find the folders the install owns',
       'ansible.builtin.stat': { path: '{{ agent_install_root }}{{ item }}', get_checksum: false },
-      loop: '{{ agent_dirs }}',
+      // With the files it placed outside its folders (a unit in /etc/systemd/system) and their backups, each on its own.
+      loop: LOOSE_OWNED,
       register: 'agent_owned',
     },
     {
@@ -389,6 +455,17 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
       'ansible.builtin.debug': { msg: 'Moved aside into {{ agent_aside }}: delete it when the host no longer needs the old files.' },
       when: 'agent_aside is defined',
     },
+    ...(type.afterRemove
+      ? [
+          {
+            name: 'Make the service manager forget what was moved aside',
+            'ansible.builtin.shell': type.afterRemove,
+            register: 'agent_after_remove',
+            changed_when: "'changed' in agent_after_remove.stdout",
+            when: 'agent_aside is defined',
+          },
+        ]
+      : []),
   ];
   const handlers = [
     // Before the first start nothing runs to reload: the handlers then print nothing and change nothing.
@@ -414,7 +491,7 @@ function roleFiles(dir: string, input: AnsibleProjectInput): ProjectFile[] {
     f('tasks/online.yml', onlineTasks),
     f('tasks/verify.yml', verify),
     f('tasks/remove.yml', remove),
-    ...(type.rotate ? [f('tasks/rotate.yml', rotateTasks(type.rotate, type.start))] : []),
+    ...(type.rotate ? [f('tasks/rotate.yml', rotateTasks(type.rotate, type))] : []),
     f('handlers/main.yml', handlers),
     f('meta/main.yml', meta),
   ];
@@ -460,7 +537,7 @@ Only some hosts: \`--limit NAME\` or a group (\`${platform.id.replace(/-/g, '_')
   writes each host's files from \`${HOST_FILES_DIR}/<host>/\` with their mode (secrets 0600) and a
   backup of any file it replaces, reloads or restarts the service only when its files changed,
   starts it when it is not running, and waits for it to come online. A second run changes
-  nothing (\`changed=0\`).
+  nothing (\`changed=0\`).${siteReadme(type)}
 - **verify.yml** changes nothing: it waits for the online signals and fails a host with the hop
   that did not pass (${HOP_ORDER(input)}).
 - **remove.yml** ${type.removal}. Nothing is deleted: those folders move, whole and at their own
@@ -489,6 +566,22 @@ it for a run with \`-e '{"agent_serial": [5], "agent_max_fail_percentage": 10}'\
 Host keys are checked (\`host_key_checking = True\`): add each host's key to your known_hosts
 first, after comparing its fingerprint.
 `;
+}
+
+/** What site.yml and verify.yml do besides the usual, for an install type that has it. */
+function siteReadme(type: AnsibleInstallType): string {
+  const parts = [
+    type.serviceUser
+      ? `First it creates the system user \`${type.serviceUser}\` the service runs as (no home, no login shell; kept by remove.yml), and the files that user reads are placed as it.`
+      : '',
+    typeof type.log !== 'string'
+      ? `Verify reads the journal of \`${type.log.journal}\` (\`journalctl -u\`): after a (re)start only what was logged since the host's time noted before it, so an earlier run's lines cannot pass.`
+      : '',
+    type.status
+      ? `It also asks on every poll whether the service runs: running on every poll for ${Math.round(type.status.stayedUpMs / 1000)} s proves it stayed up.`
+      : '',
+  ].filter(Boolean);
+  return parts.length ? `\n  ${parts.join('\n  ')}` : '';
 }
 
 function rotateReadme(r: AnsibleRotate): string {

@@ -511,6 +511,10 @@ export interface AnsibleFile {
    * (a one-time credential a program consumes and deletes, e.g. a registration token).
    */
   on: 'reload' | 'restart' | 'none' | 'once';
+  /** The owner the file is placed as (a service's own user); absent: `agent_owner`, else the SSH user. */
+  owner?: string;
+  /** A file outside the install's own folders (a unit in /etc/systemd/system): remove.yml moves it aside on its own. */
+  aside?: boolean;
 }
 
 /**
@@ -527,11 +531,30 @@ export interface AnsibleInstallType {
   files(answers: unknown, credential: Credential, root: string, extras?: GenerateExtras): Result<{ generated: Generated; files: AnsibleFile[] }>;
   /** Folders the install owns (created 0750, moved aside whole by remove.yml, never deleted), without the root. */
   dirs: string[];
-  /** The log file the online signals are read from, without the root. */
-  log: string;
+  /**
+   * Where the online signals are read: a log file (without the root), or the journal of the units
+   * matching a `journalctl -u` pattern (read from the run's start after a restart, else its last lines).
+   */
+  log: string | { journal: string };
+  /**
+   * Asked on every verify poll (a Jinja template): answering `running` on every poll for
+   * `stayedUpMs` proves the 'stayed-up' hop (a service manager that writes no line for it: systemd).
+   */
+  status?: { command: string; running: RegExp; stayedUpMs: number };
+  /** A system user the service runs as, created (no home, no login shell) before any file is placed. */
+  serviceUser?: string;
+  /** Mode of the folders the install owns (default 0750), e.g. 0755 where a service user must reach its files in root's folder. */
+  dirMode?: string;
+  /** Role variables (Jinja templates of the host vars, e.g. the units a host's files name), for the shell lines. */
+  roleVars?: Record<string, string>;
+  /** Run by remove.yml after everything is moved aside (e.g. `systemctl daemon-reload`); prints `changed` when it changed something. */
+  afterRemove?: string;
   /** Prints `started` when it started the service, nothing when it already ran (idempotence). */
   start: string;
-  /** Applies changed config files, restarting only the programs whose config changed; prints `reloaded` when it did. */
+  /**
+   * Applies changed config files, restarting only the programs whose config changed; prints `reloaded` when it did.
+   * reload and restart may read `agent_changed`: the `src` of every file this run's copy changed.
+   */
   reload: string;
   /** Restarts everything; prints `restarted` when it did (nothing when the service is not running yet). */
   restart: string;

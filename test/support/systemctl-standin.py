@@ -8,9 +8,12 @@ package's /lib/systemd/system, $SYSTEMCTL_STANDIN_DIR/units/<unit>, with its dro
 (/etc/systemd/system/<unit>.d/*.conf); `start`/`restart` runs its [Service] ExecStart= (split as
 systemd splits it, for the plain and double-quoted words the generators write) with its
 Environment=/EnvironmentFile= and as its User= (runuser) when that user exists, detached, its output
-appended to the unit's "journal"; `stop`/`disable --now` kill it; `is-active` says active or
-inactive; `daemon-reload` and `enable` are recorded. As `journalctl -u UNIT [-u …] … -o cat` it
-prints the journal of each unit (a glob like armorcode-tunnel-* included), as `-o cat` shows it.
+appended to the unit's "journal" (each line stamped with the time it was written, as journald
+does); `stop`/`disable --now` kill it; `is-active` says active or inactive; `enable` links the unit
+into each [Install] WantedBy= target's .wants folder under /etc/systemd/system as systemctl does,
+`disable` removes those links, `is-enabled` says whether one is there; `daemon-reload` is recorded.
+As `journalctl -u UNIT [-u …] [--since @EPOCH] [-n N] … -o cat` it prints the journal of each unit
+(a glob like armorcode-tunnel-* included) from that time, as `-o cat` shows it (the message only).
 """
 import fnmatch
 import glob
@@ -21,6 +24,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import time
 
 STATE = os.environ.get('SYSTEMCTL_STANDIN_DIR', '/tmp/systemctl-standin')
 
@@ -46,10 +50,12 @@ def read_unit(u):
             if line.startswith('['):
                 section = line
                 continue
-            if section not in ('[Service]', '[Unit]') or '=' not in line:
+            if section not in ('[Service]', '[Unit]', '[Install]') or '=' not in line:
                 continue
             k, v = line.split('=', 1)
-            if k in ('Environment', 'EnvironmentFile'):
+            if section == '[Install]':
+                service.setdefault('Install', {}).setdefault(k, []).extend(v.split())
+            elif k in ('Environment', 'EnvironmentFile'):
                 service[k].append(v)
             else:
                 service[k] = v
@@ -96,24 +102,71 @@ def start(u):
             argv = ['runuser', '-u', user, '--'] + argv
         except KeyError:
             pass
-    journal = open(os.path.join(STATE, f'{u}.journal'), 'ab')
-    # systemd logs "Started <Description>." in the unit's journal when it starts it.
-    journal.write(f"Started {service.get('Description', u)}.\n".encode())
-    journal.flush()
-    child = subprocess.Popen(argv, env=env, stdout=journal, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, cwd='/')
+    journal_path = os.path.join(STATE, f'{u}.journal')
+    with open(journal_path, 'ab') as journal:
+        # systemd logs "Started <Description>." in the unit's journal when it starts it.
+        journal.write(stamp(f"Started {service.get('Description', u)}.".encode()))
+    # The unit's output goes through a relay that stamps each line, as journald does; it ends when the unit's processes have.
+    relay = subprocess.Popen([sys.executable, os.path.abspath(__file__), '__relay', journal_path], stdin=subprocess.PIPE,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    child = subprocess.Popen(argv, env=env, stdout=relay.stdin, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, cwd='/')
+    relay.stdin.close()
     with open(os.path.join(STATE, f'{u}.pid'), 'w') as f:
         f.write(str(child.pid))
+    return 0
+
+
+def stamp(line):
+    return b'%.6f ' % time.time() + line.rstrip(b'\n') + b'\n'
+
+
+def relay(journal_path):
+    with open(journal_path, 'ab', buffering=0) as journal:
+        for line in sys.stdin.buffer:
+            journal.write(stamp(line))
+    return 0
+
+
+def wants_links(u):
+    return glob.glob(f'/etc/systemd/system/*.wants/{u}')
+
+
+def enable(u):
+    service = read_unit(u)
+    if service is None:
+        print(f'Failed to enable unit: Unit file {u} does not exist.', file=sys.stderr)
+        return 1
+    path = next(p for p in [f'/etc/systemd/system/{u}', os.path.join(STATE, 'units', u)] if os.path.exists(p))
+    for target in service.get('Install', {}).get('WantedBy', []):
+        wants = f'/etc/systemd/system/{target}.wants'
+        os.makedirs(wants, exist_ok=True)
+        if not os.path.lexists(os.path.join(wants, u)):
+            os.symlink(path, os.path.join(wants, u))
     return 0
 
 
 def systemctl(args):
     words = [a for a in args if not a.startswith('-')]
     cmd, units = words[0], [unit_name(u) for u in words[1:]]
-    if cmd in ('daemon-reload', 'enable'):
+    if cmd == 'daemon-reload':
         return 0
+    if cmd == 'enable':
+        for u in units:
+            rc = enable(u)
+            if rc:
+                return rc
+        return 0
+    if cmd == 'is-enabled':
+        states = ['enabled' if wants_links(u) else 'disabled' for u in units]
+        if '--quiet' not in args:
+            print('\n'.join(states))
+        return 0 if states and all(s == 'enabled' for s in states) else 1
     if cmd in ('stop', 'disable'):
-        if cmd == 'stop' or '--now' in args:
-            for u in units:
+        for u in units:
+            if cmd == 'disable':
+                for link in wants_links(u):
+                    os.remove(link)
+            if cmd == 'stop' or '--now' in args:
                 stop(u)
         return 0
     if cmd in ('start', 'restart'):
@@ -136,17 +189,43 @@ def systemctl(args):
     return 1
 
 
+def option(args, name):
+    for i, a in enumerate(args):
+        if a == name and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith(name + '='):
+            return a[len(name) + 1:]
+    return None
+
+
 def journalctl(args):
     patterns = [unit_name(args[i + 1]) for i, a in enumerate(args) if a == '-u']
+    since = option(args, '--since')
+    if since is not None and not since.startswith('@'):
+        print(f'journalctl stand-in: --since {since!r} is not stood in for (only @EPOCH)', file=sys.stderr)
+        return 1
+    entries = []
     for path in sorted(glob.glob(os.path.join(STATE, '*.journal'))):
         u = os.path.basename(path)[: -len('.journal')]
         if any(fnmatch.fnmatch(u, p) for p in patterns):
             with open(path, 'rb') as f:
-                sys.stdout.buffer.write(f.read())
+                for line in f.read().splitlines():
+                    at, _, message = line.partition(b' ')
+                    entries.append((float(at), message))
+    entries.sort(key=lambda e: e[0])
+    if since is not None:
+        entries = [e for e in entries if e[0] >= float(since[1:])]
+    last = option(args, '-n')
+    if last is not None:
+        entries = entries[-int(last):] if int(last) else []
+    for _, message in entries:
+        sys.stdout.buffer.write(message + b'\n')
     return 0
 
 
 def main():
+    if sys.argv[1:2] == ['__relay']:
+        return relay(sys.argv[2])
     os.makedirs(STATE, exist_ok=True)
     name = os.path.basename(sys.argv[0])
     with open(os.path.join(STATE, 'calls.log'), 'a') as f:

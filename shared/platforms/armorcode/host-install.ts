@@ -122,7 +122,33 @@ export function armorcodeHostRecipe(variant: string, files: Artifact[], prefix: 
   }));
 }
 
-const UNIT_FILE = /^armorcode-tunnel-[A-Za-z0-9_.-]+\.service$/;
+/** A generated unit's file name, and the journalctl -u / systemctl pattern of them all. */
+export const UNIT_FILE = /^armorcode-tunnel-[A-Za-z0-9_.-]+\.service$/;
+export const UNITS_PATTERN = 'armorcode-tunnel-*';
+
+/**
+ * Whether every unit of `units` (shell words, already quoted) is active: systemd writes no
+ * "stayed up" line, so active on every poll for SERVICE_STAYED_UP_MS (past RestartSec=5) proves it.
+ * The host recipe's verify and the fleet role's verify both ask this.
+ */
+export function allUnitsActive(units: string): { command: string; running: RegExp; stayedUpMs: number } {
+  return {
+    command: `n=0; for u in ${units}; do systemctl is-active --quiet "$u" || n=1; done; [ "$n" = 0 ] && echo active`,
+    running: /^active/m,
+    stayedUpMs: SERVICE_STAYED_UP_MS,
+  };
+}
+
+/** Why the systemd units install only under / (the host recipe and the fleet role both refuse another root). */
+export function systemdRootProblem(prefix: string): Result<void> {
+  if (prefix.replace(/\/+$/, '') !== '')
+    return err(
+      'BAD_INPUT',
+      `The systemd units run only from the host's own systemd (install root /), as the armorcode user; under ${prefix} systemd would never start them.`,
+      'Install under / (root, or a login user with passwordless sudo), or generate the Docker Compose variant: it installs under any folder and runs the tunnels as the login user under supervisord.',
+    );
+  return ok(undefined);
+}
 
 /**
  * The systemd variant's units, under '/' only: the key and pin into /etc/armorcode for the
@@ -133,13 +159,9 @@ const UNIT_FILE = /^armorcode-tunnel-[A-Za-z0-9_.-]+\.service$/;
  * "installed" below a folder would never run, and running its ssh as the login user instead is
  * what the Docker Compose variant already does there (supervisord and autossh keep it up).
  */
-function armorcodeSystemdRecipe(files: Artifact[], prefix: string): Result<HostRecipe> {
-  if (prefix.replace(/\/+$/, '') !== '')
-    return err(
-      'BAD_INPUT',
-      `The systemd units run only from the host's own systemd (install root /), as the armorcode user; under ${prefix} systemd would never start them.`,
-      'Install under / (root, or a login user with passwordless sudo), or generate the Docker Compose variant: it installs under any folder and runs the tunnels as the login user under supervisord.',
-    );
+export function armorcodeSystemdRecipe(files: Artifact[], prefix: string): Result<HostRecipe> {
+  const rooted = systemdRootProblem(prefix);
+  if (!rooted.ok) return rooted;
   const units = files.filter((f) => UNIT_FILE.test(f.path));
   const byName = new Map(files.map((f) => [f.path, f]));
   const missing = ['private-key.pem', 'known_hosts', 'public-key.pem'].filter((n) => !byName.has(n));
@@ -180,13 +202,9 @@ function armorcodeSystemdRecipe(files: Artifact[], prefix: string): Result<HostR
         { title: 'Enable the tunnels and (re)start them with this key', command: `systemctl enable ${all} && systemctl restart ${all}`, privileged: true },
       ],
       where: {
-        log: { source: 'journalctl' as const, unit: 'armorcode-tunnel-*' },
+        log: { source: 'journalctl' as const, unit: UNITS_PATTERN },
         // Every unit must be active; systemd writes no "stayed up" line, so active on every poll proves it.
-        status: {
-          command: `n=0; for u in ${all}; do systemctl is-active --quiet "$u" || n=1; done; [ "$n" = 0 ] && echo active`,
-          running: /^active/m,
-          stayedUpMs: SERVICE_STAYED_UP_MS,
-        },
+        status: allUnitsActive(all),
       },
       agentMade: [],
       notes: [

@@ -1,6 +1,6 @@
 /** ArmorCode tunnel agent: autossh reverse SSH tunnels under supervisord (reference/platforms.md §1). */
 import type { Endpoint, Platform } from '../types';
-import { armorcodeSupervisord } from './ansible';
+import { armorcodeSupervisord, armorcodeSystemd } from './ansible';
 import { armorcodeAnswers, type ArmorcodeAnswers } from './answers';
 import { armorcodeFailures } from './failures';
 import { generateArmorcode } from './generate';
@@ -83,7 +83,7 @@ export const armorcode: Platform<ArmorcodeAnswers> = {
     const conf = files.find((f) => f.path === 'supervisord.conf');
     return conf && /^\[program:tunnel-/m.test(conf.text) && files.some((f) => f.path === 'private-key.pem') ? 'docker' : undefined;
   },
-  ansible: [armorcodeSupervisord],
+  ansible: [armorcodeSupervisord, armorcodeSystemd],
   hostInstall: armorcodeHostRecipe,
   where: armorcodeWhere,
 };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { ansibleProject, onlineVars, pythonRegex } from '../../../../shared/ansi
 import { readOnlineLog } from '../../../../shared/online';
 import { PLATFORMS } from '../../../../shared/platforms';
 import { armorcode } from '../../../../shared/platforms/armorcode';
-import { armorcodeSupervisord, hostLayout } from '../../../../shared/platforms/armorcode/ansible';
+import { armorcodeSupervisord, armorcodeSystemd, hostLayout } from '../../../../shared/platforms/armorcode/ansible';
 import { generateArmorcode } from '../../../../shared/platforms/armorcode/generate';
 import { bambooRemote } from '../../../../shared/platforms/bamboo-remote';
 import { bambooRemoteShell } from '../../../../shared/platforms/bamboo-remote/ansible';
@@ -105,6 +105,42 @@ describe('ansibleProject (ArmorCode, supervisord on the host)', () => {
     expect(byPath.has('rotate.yml')).toBe(false);
     expect(byPath.has('roles/armorcode_supervisord/tasks/rotate.yml')).toBe(false);
     expect(byPath.get('README.md')!.text).toMatch(/\*\*No rotate\.yml:\*\* the tunnel has no token in a line[^]*run site\.yml/);
+  });
+});
+
+describe('ansibleProject (ArmorCode, systemd units)', () => {
+  it('refuses an install root other than / (systemd reads units only from its own folders)', () => {
+    const r = armorcodeSystemd.files(answers, credential(), '/srv/agents/edge-1');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/install root \/\)/);
+  });
+
+  it("places the generator's systemd variant byte for byte: units in /etc/systemd/system moved aside on their own, key and pin owned by armorcode", () => {
+    const placed = armorcodeSystemd.files(answers, credential(), '');
+    if (!placed.ok) throw new Error(placed.error.message);
+    const generated = generateArmorcode(answers, credential(), 'systemd');
+    if (!generated.ok) throw new Error(generated.error.message);
+    const byName = new Map(generated.value.files.map((f) => [f.path, f.text]));
+    expect(placed.value.files.map((f) => [f.artifact.path, f.dest, f.owner ?? '', f.aside ?? false, f.on])).toEqual([
+      ['private-key.pem', '/etc/armorcode/private-key.pem', 'armorcode', false, 'restart'],
+      ['known_hosts', '/etc/armorcode/known_hosts', 'armorcode', false, 'restart'],
+      ['public-key.pem', '/etc/armorcode/public-key.pem', '', false, 'none'],
+      ['armorcode-tunnel-on.service', '/etc/systemd/system/armorcode-tunnel-on.service', '', true, 'restart'],
+    ]);
+    for (const f of placed.value.files) expect(f.artifact.text).toBe(byName.get(f.artifact.path));
+    const files = ansibleProject({
+      platform: armorcode,
+      type: armorcodeSystemd,
+      agents: [{ name: 'edge-1', root: '', answers, files: placed.value.files }],
+      appVersion: 't',
+      removalNotes: [],
+    });
+    const text = (p: string): string => files.find((f) => f.path === p)!.text;
+    const main = parse(text('roles/armorcode_systemd/tasks/main.yml')) as Record<string, unknown>[];
+    expect(main.find((t) => 'ansible.builtin.user' in t)).toMatchObject({ 'ansible.builtin.user': { name: 'armorcode', system: true, create_home: false } });
+    const online = parse(text('roles/armorcode_systemd/tasks/online.yml')) as Record<string, Record<string, unknown>>[];
+    expect(online[0]!.agent_online).toMatchObject({ journal: '{{ agent_journal }}', status: '{{ agent_status }}' });
+    expect(parse(text('roles/armorcode_systemd/vars/main.yml'))).toMatchObject({ agent_journal: 'armorcode-tunnel-*', agent_status: { stayed_up_ms: 10_000 } });
   });
 });
 
@@ -295,7 +331,23 @@ describe("the install types' shell lines", () => {
   const render = (t: string): string => {
     // One path per distinct template, so shellcheck sees which words are the same file.
     const seen = new Map<string, string>();
-    return t.replace(/\{\{[^}]*\|\s*quote\s*\}\}/g, (m) => seen.get(m) ?? (seen.set(m, `'/srv/root/p${seen.size}'`), seen.get(m)!));
+    const words = t.replace(/\{\{[^}]*\|\s*quote\s*\}\}/g, (m) => seen.get(m) ?? (seen.set(m, `'/srv/root/p${seen.size}'`), seen.get(m)!));
+    return /\{\{|\{%/.test(words) ? jinja(words) : words;
+  };
+  // Lines that use more of Jinja (the systemd role's units, the files this run changed) are
+  // rendered by Jinja itself as Ansible sets it up (trim_blocks, `quote` is shlex.quote), with a
+  // host that has two units of which one changed.
+  const jinja = (t: string): string => {
+    const script = `import json, shlex, sys, jinja2
+a = json.load(sys.stdin)
+env = jinja2.Environment(trim_blocks=True, undefined=jinja2.StrictUndefined)
+env.filters['quote'] = shlex.quote
+sys.stdout.write(env.from_string(a['t']).render(**a['vars']))`;
+    const units = ['armorcode-tunnel-a.service', 'armorcode-tunnel-b.service'];
+    const vars = { agent_units: units, agent_changed: units };
+    const r = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify({ t, vars }), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    return r.stdout;
   };
   const types = PLATFORMS.flatMap((p) => (p.ansible ?? []).map((t) => ({ id: `${p.id}/${t.id}`, t })));
 
@@ -317,13 +369,23 @@ describe("the install types' shell lines", () => {
 
   it.each(types.map((x) => [x.id, x.t] as const))('say nothing and change nothing when the service is not running (%s)', (_id, t) => {
     // No pid file, no control socket: reload, restart and stop exit 0 and print none of their words.
-    for (const line of [t.reload, t.restart, t.stop]) {
-      const r = spawnSync('sh', ['-c', line.replace(/\{\{[^}]*\|\s*quote\s*\}\}/g, "'/nonexistent/agent-onboard-test'")], {
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
-      expect(r.status, line).toBe(0);
-      expect(r.stdout, line).not.toMatch(/reloaded|restarted|stopped|started/);
+    // systemctl is a STAND-IN here (test/support/systemctl-standin.py, with no unit running or
+    // enabled): systemd is not PID 1 on these machines, so the real one answers nothing at all.
+    const dir = mkdtempSync(path.join(tmpdir(), 'ao-not-running-'));
+    try {
+      mkdirSync(path.join(dir, 'bin'));
+      symlinkSync(path.resolve(import.meta.dirname, '../../../support/systemctl-standin.py'), path.join(dir, 'bin', 'systemctl'));
+      for (const line of [t.reload, t.restart, t.stop]) {
+        const r = spawnSync('sh', ['-c', render(line.replace(/\{\{[^}]*\|\s*quote\s*\}\}/g, "'/nonexistent/agent-onboard-test'"))], {
+          encoding: 'utf8',
+          timeout: 30_000,
+          env: { ...process.env, PATH: `${dir}/bin:${process.env.PATH ?? ''}`, SYSTEMCTL_STANDIN_DIR: path.join(dir, 'state') },
+        });
+        expect(r.status, line).toBe(0);
+        expect(r.stdout, line).not.toMatch(/reloaded|restarted|stopped|started/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
