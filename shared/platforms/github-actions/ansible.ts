@@ -35,10 +35,11 @@ type Generate = (a: unknown, c: Credential, variant: string, extras?: GenerateEx
 
 const q = (p: string): string => `{{ (agent_install_root ~ '${p}') | quote }}`;
 const USER = '{{ agent_answers.serviceUser }}';
+const PID = `P=${q(`${RUN_DIR}/runner.pid`)}`;
 const VARS = `U={{ agent_answers.serviceUser | quote }}
 R=${q(RUNNER_DIR)}
 L=${q(RUNNER_LOG)}
-P=${q(`${RUN_DIR}/runner.pid`)}`;
+${PID}`;
 // The runner never runs as root: as the runner user itself, directly; as root, setpriv (which
 // execs, so the pid file names run.sh itself); as another admin, sudo (which passes signals on).
 const AS_RUNNER = `if [ "$(id -un)" = "$U" ]; then set --
@@ -224,7 +225,7 @@ echo started`,
     // run.sh reads .env only when it starts: a reload is a restart.
     reload: restart('reloaded'),
     restart: restart('restarted'),
-    stop: `${VARS}
+    stop: `${PID}
 if ! ${RUNNING}; then exit 0; fi
 ${STOP}
 echo stopped`,
