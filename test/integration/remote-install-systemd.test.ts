@@ -13,7 +13,7 @@
  * which reads the package's default cfg path and registers with a loopback Agent API stand-in.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -81,7 +81,10 @@ describe.skipIf(Boolean(canOverlay))('Buildkite cfg installed under / over SSH, 
     const bin = path.join(dir, 'bin');
     mkdirSync(bin);
     for (const name of ['systemctl', 'journalctl']) symlinkSync(path.join(SUPPORT, 'systemctl-standin.py'), path.join(bin, name));
-    symlinkSync(path.join(SUPPORT, 'buildkite-agent-standin.py'), path.join(bin, 'buildkite-agent'));
+    // Copied, not linked: the unit runs it as buildkite-agent, which may not be able to reach the
+    // repository's folder (a checkout under a 0700 folder, as mktemp -d makes).
+    copyFileSync(path.join(SUPPORT, 'buildkite-agent-standin.py'), path.join(bin, 'buildkite-agent'));
+    chmodSync(path.join(bin, 'buildkite-agent'), 0o755);
     const state = path.join(dir, 'systemd');
     mkdirSync(path.join(state, 'units'), { recursive: true });
     // The deb package's unit (packaging/linux/root/usr/share/buildkite-agent/systemd/buildkite-agent.service), ExecStart pointing at the stand-in.
