@@ -277,7 +277,9 @@ describe('Harness installed over SSH (stand-in delegate and manager)', () => {
     const before = tree(prefix);
     const r = await install('harness', 'shell', from, prefix);
     expect(r.code, r.said).toBe(0);
-    expect(hopStates(r)).toEqual(['ssh:passed', 'files:passed', 'started:passed', 'registered:passed', 'connected:passed']);
+    // The install asks the delegate's health endpoint too, once its log proved it connected.
+    expect(hopStates(r)).toEqual(['ssh:passed', 'files:passed', 'started:passed', 'registered:passed', 'connected:passed', 'connected:passed']);
+    expect(r.hops.at(-1)!.detail).toMatch(/^health \/api\/health answered 200/);
     expect(r.name).toBe('build-delegate');
     for (const f of ['config-watcher.yml', 'config-delegate.yml'])
       expect((lstatSync(path.join(prefix, 'opt/harness-delegate', f)).mode & 0o777).toString(8)).toBe('600');
@@ -309,6 +311,7 @@ describe('Harness installed over SSH (stand-in delegate and manager)', () => {
     const prefix = mkdtempSync(path.join(dir, 'root-'));
     const r = await install('harness', 'docker', from, prefix);
     expect(r.code, r.said).toBe(0);
+    expect(r.hops.at(-1)!.detail).toMatch(/^health \/api\/health answered 200/);
     const v = await cli(['verify', ...hostArgs(), '--platform', 'harness', '--container', 'build-delegate', '--health', '--timeout-ms', '5000', '--json']);
     expect(v.code, v.stdout + v.stderr).toBe(0);
     expect((JSON.parse(v.stdout) as Report).hops.at(-1)!.detail).toMatch(/^health \/api\/health answered 200/);
