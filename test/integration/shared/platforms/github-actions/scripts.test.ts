@@ -48,7 +48,9 @@ function standIns(dir: string, names: string[], extra: Record<string, string> = 
   mkdirSync(dir, { recursive: true });
   for (const n of names) {
     const body =
-      extra[n] ?? `{ printf '%s\\036' "${n}" "$@" "T=\${ACTIONS_RUNNER_INPUT_TOKEN-}" "P=\${ACTIONS_RUNNER_INPUT_PAT-}"; printf '\\035'; } >> "$CALLS"`;
+      // The record is written in one write: two stand-ins of one pipeline (kubectl create … | kubectl apply -f -) run at once.
+      extra[n] ??
+      `rec=$(printf '%s\\036' "${n}" "$@" "T=\${ACTIONS_RUNNER_INPUT_TOKEN-}" "P=\${ACTIONS_RUNNER_INPUT_PAT-}"; printf '\\035'); printf '%s' "$rec" >> "$CALLS"`;
     writeFileSync(path.join(dir, n), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
   }
   return dir;
